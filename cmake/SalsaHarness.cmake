@@ -1,0 +1,63 @@
+# salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE])
+#
+# Builds <target>: the Verilator harness (tb/harness/harness_main.cpp) linked with the Verilated
+# model of one generated accelerator. With RTL_DIR, the RTL is taken from a directory written by
+# `salsa gen` (e.g. the committed rtl/<preset>); with CONFIG, `salsa gen` is run at configure time
+# (SALSA_EXECUTABLE must name the generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl.
+#
+#   include(${SALSA_SOURCE_DIR}/cmake/SalsaHarness.cmake)
+#   salsa_add_harness(my_variant CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/my_variant.yaml)
+#
+# Verilator's own CMake package does the verilating (verilate()).
+
+get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
+function(salsa_add_harness target)
+  cmake_parse_arguments(ARG "TRACE" "RTL_DIR;CONFIG" "" ${ARGN})
+  if(NOT TARGET salsa_model)
+    if(NOT DEFINED SALSA_WARNINGS)
+      set(SALSA_WARNINGS -Wall -Wextra)
+    endif()
+    find_package(nlohmann_json REQUIRED)
+    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+  endif()
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 REQUIRED)
+  endif()
+  if(NOT COMMAND verilate)
+    find_package(verilator REQUIRED HINTS /usr/share/verilator)
+  endif()
+
+  if(ARG_CONFIG)
+    if(NOT SALSA_EXECUTABLE)
+      message(FATAL_ERROR "salsa_add_harness(${target} CONFIG ...): set SALSA_EXECUTABLE to the salsa generator")
+    endif()
+    set(rtl_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_rtl)
+    execute_process(COMMAND ${SALSA_EXECUTABLE} gen ${ARG_CONFIG} -o ${rtl_dir}
+                    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "salsa gen ${ARG_CONFIG} failed: ${err}")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ARG_CONFIG})
+  elseif(ARG_RTL_DIR)
+    set(rtl_dir ${ARG_RTL_DIR})
+  else()
+    message(FATAL_ERROR "salsa_add_harness(${target}): give RTL_DIR or CONFIG")
+  endif()
+
+  add_executable(${target} ${SALSA_SOURCE_DIR}/tb/harness/harness_main.cpp)
+  target_include_directories(${target} PRIVATE ${rtl_dir})
+  target_link_libraries(${target} PRIVATE salsa_model CLI11::CLI11)
+  set(trace_args)
+  if(ARG_TRACE)
+    set(trace_args TRACE_FST)
+  endif()
+  # Only the top file is listed: -y lets Verilator find every other module by its file name.
+  verilate(${target}
+    SOURCES ${rtl_dir}/salsa_top.v
+    TOP_MODULE salsa_top
+    PREFIX Vsalsa_top
+    ${trace_args}
+    VERILATOR_ARGS -y ${rtl_dir} -Wall -O3 --x-assign fast --x-initial fast
+                   --output-split 20000)
+endfunction()

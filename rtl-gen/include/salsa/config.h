@@ -1,0 +1,67 @@
+// Validated accelerator configuration: the only thing the generator and driver read.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace salsa {
+
+// Raised for any invalid configuration. what() is one line:
+//   "<file>:<line>:<col>: <key>: <problem>; accepted: <what is accepted>"
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Dataflow { kOutputStationary };
+
+struct ScratchpadConfig {
+  unsigned banks = 0;       // number of banks
+  unsigned depth = 0;       // words per bank (power of two)
+  unsigned width_bits = 0;  // derived from the array; a user value must equal it
+  unsigned Words() const { return banks * depth; }
+};
+
+struct Config {
+  std::string name;  // [a-z][a-z0-9_]*, at most 32 characters
+  // array
+  unsigned rows = 16;  // 1..64
+  unsigned cols = 16;  // 1..64
+  Dataflow dataflow = Dataflow::kOutputStationary;
+  // axi
+  unsigned axi_data_bits = 128;      // 64, 128, 256, 512
+  unsigned axi_addr_bits = 32;       // 32..64
+  unsigned axi_id_bits = 4;          // 1..8
+  unsigned axi_max_outstanding = 4;  // 2..16
+  unsigned axi_max_burst = 16;       // 1..256 beats
+  // sram
+  ScratchpadConfig act;     // width rows*8
+  ScratchpadConfig weight;  // width cols*8
+  ScratchpadConfig acc;     // width cols*32
+  // sparsity
+  bool gating = true;
+
+  // The source text, for hashing and banners.
+  std::string source_text;
+  std::string source_path;
+
+  unsigned BusBytes() const { return axi_data_bits / 8; }
+};
+
+// Parses and validates YAML text. `path` is used in messages only.
+Config ParseConfig(const std::string& text, const std::string& path);
+// Reads the file, then ParseConfig. Missing/unreadable file is a ConfigError.
+Config LoadConfig(const std::string& path);
+
+// Canonical YAML text of the validated values: every key, fixed order, no comments. Two files
+// that differ only in comments, key order or omitted defaults give the same text.
+std::string CanonicalConfig(const Config& cfg);
+
+// FNV-1a 64-bit hash of the canonical form of the config (16 hex digits).
+std::string ConfigHash(const Config& cfg);
+
+// The YAML spelling of a dataflow ("os").
+const char* DataflowName(Dataflow dataflow);
+
+}  // namespace salsa

@@ -1,0 +1,61 @@
+// The hardware/software contract in one place: CSR map, counters, opcodes and error codes.
+// The CSR block, the sequencer, manifest.json and salsa_params.h are all generated from these
+// tables, so the RTL and the software that drives it cannot drift apart.
+#pragma once
+
+#include <cstdint>
+
+namespace salsa::contract {
+
+constexpr unsigned kCmdBytes = 32;
+
+struct CsrReg {
+  const char* name;
+  uint32_t addr;
+  const char* access;
+  const char* doc;
+};
+
+constexpr CsrReg kCsrRegs[] = {
+    {"CTRL", 0x000, "W", "bit 0: start (ignored while busy)"},
+    {"STATUS", 0x004, "R/W1C", "bit 0 busy, bit 1 done (write 1 clears), bit 2 error"},
+    {"ERR_CODE", 0x008, "R", "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
+                             "4 scratchpad range, 5 bad field"},
+    {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
+    {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
+    {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},
+    {"CMD_BASE_HI", 0x018, "R/W", "command list address, high 32 bits"},
+    {"CMD_COUNT", 0x01C, "R/W", "number of commands"},
+    {"HW_ID", 0x020, "R", "{rows[7:0], cols[7:0], bus_bytes[7:0], 8'h5A}"},
+};
+constexpr uint32_t kHwIdMagic = 0x5A;
+
+constexpr uint32_t kCounterBase = 0x040;  // 64-bit counters, low word first
+struct Counter {
+  const char* name;
+  const char* doc;
+};
+constexpr Counter kCounters[] = {
+    {"cycles", "cycles busy (from start to done)"},
+    {"mac_active", "cycles the array received a K step"},
+    {"gated", "activation operands equal to the input zero point (gated)"},
+    {"rd_bytes", "R beats x bus bytes"},
+    {"wr_bytes", "W beats x bus bytes"},
+    {"stall_load", "cycles spent in LOAD commands"},
+    {"stall_store", "cycles spent in STORE commands"},
+    {"commands", "commands completed"},
+};
+constexpr unsigned kNumCounters = sizeof(kCounters) / sizeof(kCounters[0]);
+
+enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4 };
+enum Target : unsigned { kTargetAct = 0, kTargetWeight = 1, kTargetAcc = 2 };
+enum ErrCode : unsigned {
+  kErrNone = 0,
+  kErrOpcode = 1,
+  kErrAxiRead = 2,
+  kErrAxiWrite = 3,
+  kErrRange = 4,
+  kErrField = 5,
+};
+
+}  // namespace salsa::contract

@@ -1,0 +1,164 @@
+// salsa_csr: AXI4-Lite control/status registers and the performance counters.
+#include "blocks/blocks.h"
+#include "salsa/hw_contract.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildCsr(const Config& cfg) {
+  namespace k = contract;
+  const unsigned gb = CountBits(cfg.rows);
+  Module m("salsa_csr",
+           "AXI4-Lite slave (32-bit, 12-bit address) holding control, status, error and "
+           "interrupt registers and the 64-bit event counters (cleared on start). One write "
+           "and one read in flight; the map is docs/architecture.md's CSR table.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("s_axil_awaddr", "12");
+  m.In("s_axil_awprot", "3");
+  m.In("s_axil_awvalid");
+  m.Out("s_axil_awready");
+  m.In("s_axil_wdata", "32");
+  m.In("s_axil_wstrb", "4");
+  m.In("s_axil_wvalid");
+  m.Out("s_axil_wready");
+  m.Out("s_axil_bresp", "2");
+  m.Out("s_axil_bvalid");
+  m.In("s_axil_bready");
+  m.In("s_axil_araddr", "12");
+  m.In("s_axil_arprot", "3");
+  m.In("s_axil_arvalid");
+  m.Out("s_axil_arready");
+  m.Out("s_axil_rdata", "32");
+  m.Out("s_axil_rresp", "2");
+  m.Out("s_axil_rvalid");
+  m.In("s_axil_rready");
+  m.Out("start_o");
+  m.Out("cmd_base_o", "64");
+  m.Out("cmd_count_o", "32");
+  m.Out("irq_o");
+  m.In("busy_i");
+  m.In("done_i");
+  m.In("err_code_i", "4");
+  m.In("err_cmd_i", "32");
+  m.In("ev_mac_active_i");
+  m.In("ev_gated_i", N(gb));
+  m.In("ev_rd_beat_i");
+  m.In("ev_wr_beat_i");
+  m.In("ev_load_i");
+  m.In("ev_store_i");
+  m.In("ev_cmd_i");
+  Scope s = m.Body();
+  s.Reg("bvalid_q");
+  s.Reg("rvalid_q");
+  s.Reg("rdata_q", "32", false);
+  s.Reg("done_q");
+  s.Reg("irq_en_q");
+  s.Reg("base_lo_q", "32");
+  s.Reg("base_hi_q", "32");
+  s.Reg("count_q", "32");
+  s.Reg("start_q");
+  s.Reg("cnt_q", N(k::kNumCounters * 64));
+  s.Reg("rd_word", "32");
+  s.Wire("wr_fire");
+  s.Wire("rd_fire");
+  s.Wire("widx", "10");
+  s.Wire("ridx", "10");
+  s.Wire("inc", N(k::kNumCounters * 64));
+
+  s.Assign("wr_fire", "s_axil_awvalid && s_axil_wvalid && !bvalid_q");
+  s.Assign("s_axil_awready", "wr_fire");
+  s.Assign("s_axil_wready", "wr_fire");
+  s.Assign("s_axil_bvalid", "bvalid_q");
+  s.Assign("s_axil_bresp", "2'b00");
+  s.Assign("rd_fire", "s_axil_arvalid && !rvalid_q");
+  s.Assign("s_axil_arready", "rd_fire");
+  s.Assign("s_axil_rvalid", "rvalid_q");
+  s.Assign("s_axil_rdata", "rdata_q");
+  s.Assign("s_axil_rresp", "2'b00");
+  s.Assign("widx", "s_axil_awaddr[11:2]");
+  s.Assign("ridx", "s_axil_araddr[11:2]");
+  s.Assign("start_o", "start_q");
+  s.Assign("cmd_base_o", "{base_hi_q, base_lo_q}");
+  s.Assign("cmd_count_o", "count_q");
+  s.Assign("irq_o", "done_q && irq_en_q");
+
+  auto word = [](const char* name) {
+    for (const auto& r : k::kCsrRegs) {
+      if (std::string(r.name) == name) return N(r.addr / 4);
+    }
+    return std::string("0");
+  };
+  s.Seq(clk, rst,
+        {Set("bvalid_q", "1'b0"), Set("done_q", "1'b0"), Set("irq_en_q", "1'b0"),
+         Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"), Set("count_q", "32'd0"),
+         Set("start_q", "1'b0")},
+        {Set("start_q", "1'b0"), If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
+         If("done_i", {Set("done_q", "1'b1")}),
+         If("wr_fire",
+            {Set("bvalid_q", "1'b1"),
+             Case("widx",
+                  {{{"10'd" + word("CTRL")},
+                    {If("s_axil_wdata[0] && !busy_i", {Set("start_q", "1'b1"),
+                                                       Set("done_q", "1'b0")})}},
+                   {{"10'd" + word("STATUS")},
+                    {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
+                   {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
+                   {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
+                   {{"10'd" + word("CMD_BASE_HI")}, {Set("base_hi_q", "s_axil_wdata")}},
+                   {{"10'd" + word("CMD_COUNT")}, {Set("count_q", "s_axil_wdata")}}},
+                  {})})});
+
+  // Read mux: registers by word index, then counters (two words each).
+  const unsigned hw_id = (cfg.rows & 0xFF) << 24 | (cfg.cols & 0xFF) << 16 |
+                         (cfg.BusBytes() & 0xFF) << 8 | k::kHwIdMagic;
+  std::vector<CaseItem> reads = {
+      {{"10'd" + word("STATUS")}, {Set("rd_word", "{29'd0, (err_code_i != 4'd0), done_q, busy_i}")}},
+      {{"10'd" + word("ERR_CODE")}, {Set("rd_word", "{28'd0, err_code_i}")}},
+      {{"10'd" + word("ERR_CMD")}, {Set("rd_word", "err_cmd_i")}},
+      {{"10'd" + word("IRQ_EN")}, {Set("rd_word", "{31'd0, irq_en_q}")}},
+      {{"10'd" + word("CMD_BASE_LO")}, {Set("rd_word", "base_lo_q")}},
+      {{"10'd" + word("CMD_BASE_HI")}, {Set("rd_word", "base_hi_q")}},
+      {{"10'd" + word("CMD_COUNT")}, {Set("rd_word", "count_q")}},
+      {{"10'd" + word("HW_ID")}, {Set("rd_word", "32'h" + [&] {
+                                   char buf[16];
+                                   std::snprintf(buf, sizeof buf, "%08X", hw_id);
+                                   return std::string(buf);
+                                 }())}},
+  };
+  for (unsigned i = 0; i < 2 * k::kNumCounters; ++i) {
+    reads.push_back({{"10'd" + N(k::kCounterBase / 4 + i)},
+                     {Set("rd_word", IdxPart("cnt_q", N(32 * i), "32"))}});
+  }
+  s.Comb({Case("ridx", reads, {Set("rd_word", "32'd0")})});
+  s.Seq(clk, rst, {Set("rvalid_q", "1'b0"), Set("rdata_q", "32'd0")},
+        {If("rd_fire", {Set("rvalid_q", "1'b1"), Set("rdata_q", "rd_word")},
+            {If("s_axil_rready", {Set("rvalid_q", "1'b0")})})});
+
+  // Counter increments, in kCounters order.
+  const std::string incs[k::kNumCounters] = {
+      "{63'd0, busy_i}",
+      "{63'd0, ev_mac_active_i}",
+      "{" + N(64 - gb) + "'d0, ev_gated_i}",
+      "ev_rd_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
+      "ev_wr_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
+      "{63'd0, ev_load_i}",
+      "{63'd0, ev_store_i}",
+      "{63'd0, ev_cmd_i}"};
+  for (unsigned i = 0; i < k::kNumCounters; ++i) {
+    s.Assign(IdxPart("inc", N(64 * i), "64"), "(" + incs[i] + ")");
+  }
+  Block bump;
+  for (unsigned i = 0; i < k::kNumCounters; ++i) {
+    bump.push_back(Set(IdxPart("cnt_q", N(64 * i), "64"),
+                       IdxPart("cnt_q", N(64 * i), "64") + " + " + IdxPart("inc", N(64 * i), "64")));
+  }
+  s.Seq(clk, rst, {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")},
+        {If("start_q", {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")}, bump)});
+  s.Wire("unused_axil");
+  s.Assign("unused_axil", "^{s_axil_awprot, s_axil_arprot, s_axil_wstrb, s_axil_awaddr[1:0], "
+                          "s_axil_araddr[1:0]}");
+  return m;
+}
+
+}  // namespace salsa::blocks

@@ -1,0 +1,157 @@
+// salsa_dma_rd: the read half of the memory controller (AXI4 AR/R).
+#include "blocks/blocks.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildDmaRd(const Config& cfg) {
+  const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
+  const unsigned ob = CountBits(cfg.axi_max_outstanding);
+  const std::string zero_hi = aw > 32 ? "{" + N(aw - 32) + "'d0, req_stride_i}" : "req_stride_i";
+  Module m("salsa_dma_rd",
+           "AXI4 read DMA. A request is rows x row_bytes bytes at addr, addr + stride, ...; any "
+           "byte alignment. Each row is split into INCR bursts of at most MaxBurst beats that "
+           "never cross a 4 KB boundary, with up to MaxOutstanding bursts in flight. Returned "
+           "beats are realigned so that byte 0 of out_data_o is the next byte of the stream and "
+           "out_cnt_o says how many bytes are valid. An error response is latched in err_o.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("req_valid_i");
+  m.Out("req_ready_o");
+  m.In("req_addr_i", N(aw));
+  m.In("req_row_bytes_i", "24");
+  m.In("req_rows_i", "16");
+  m.In("req_stride_i", "32");
+  m.Out("busy_o");
+  m.Out("err_o");
+  m.Out("beat_o");
+  m.Out("out_valid_o");
+  m.In("out_ready_i");
+  m.Out("out_data_o", N(B * 8));
+  m.Out("out_cnt_o", N(lb + 1));
+  m.Out("m_axi_arid", N(cfg.axi_id_bits));
+  m.Out("m_axi_araddr", N(aw));
+  m.Out("m_axi_arlen", "8");
+  m.Out("m_axi_arsize", "3");
+  m.Out("m_axi_arburst", "2");
+  m.Out("m_axi_arvalid");
+  m.In("m_axi_arready");
+  m.In("m_axi_rid", N(cfg.axi_id_bits));
+  m.In("m_axi_rdata", N(B * 8));
+  m.In("m_axi_rresp", "2");
+  m.In("m_axi_rlast");
+  m.In("m_axi_rvalid");
+  m.Out("m_axi_rready");
+  Scope s = m.Body();
+  // Request registers shared by both halves.
+  s.Reg("row_bytes_q", "24");
+  s.Reg("stride_q", N(aw));
+  // AR half.
+  s.Reg("ar_active_q");
+  s.Reg("ar_setup_q");
+  s.Reg("ar_row_addr_q", N(aw));
+  s.Reg("ar_addr_q", N(aw));
+  s.Reg("ar_beats_q", "25");
+  s.Reg("ar_rows_q", "16");
+  s.Reg("outstanding_q", N(ob));
+  s.Wire("row_beats", "25");
+  s.Wire("to_4k", "13");
+  s.Wire("len_burst", "9");
+  s.Wire("len", "9");
+  s.Wire("ar_fire");
+  s.Wire("ar_row_done");
+  // R half.
+  s.Reg("r_active_q");
+  s.Reg("r_first_q");
+  s.Reg("r_row_addr_q", N(aw));
+  s.Reg("r_left_q", "24");
+  s.Reg("r_rows_q", "16");
+  s.Reg("err_q");
+  s.Wire("off", N(lb));
+  s.Wire("avail", N(lb + 1));
+  s.Wire("r_fire");
+  s.Wire("r_last_fire");
+  s.Wire("req_fire");
+
+  s.Assign("req_ready_o", "!ar_active_q && !r_active_q");
+  s.Assign("req_fire", "req_valid_i && req_ready_o");
+  s.Assign("busy_o", "ar_active_q || r_active_q");
+  s.Assign("err_o", "err_q");
+
+  s.Note("Beats of the current row: its first byte's offset in the beat plus its length, rounded up.");
+  s.Assign("row_beats", "({" + N(25 - lb) + "'d0, " + Slice("ar_row_addr_q", N(lb - 1), "0") +
+                            "} + {1'b0, row_bytes_q} + 25'd" + N(B - 1) + ") >> " + N(lb));
+  s.Assign("to_4k", "(13'd4096 - {1'b0, ar_addr_q[11:0]}) >> " + N(lb));
+  s.Assign("len_burst", "(ar_beats_q > 25'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
+                            N(cfg.axi_max_burst) + " : ar_beats_q[8:0]");
+  s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
+  s.Assign("m_axi_arvalid", "ar_active_q && !ar_setup_q && (outstanding_q < " + N(ob) + "'d" +
+                                N(cfg.axi_max_outstanding) + ")");
+  s.Assign("ar_fire", "m_axi_arvalid && m_axi_arready");
+  s.Assign("ar_row_done", "ar_beats_q == {16'd0, len}");
+  s.Assign("m_axi_araddr", "ar_addr_q");
+  s.Assign("m_axi_arlen", "len[7:0] - 8'd1");
+  s.Assign("m_axi_arsize", "3'd" + N(lb));
+  s.Assign("m_axi_arburst", "2'b01");
+  s.Assign("m_axi_arid", N(cfg.axi_id_bits) + "'d0");
+
+  s.Seq(clk, rst,
+        {Set("row_bytes_q", "24'd0"), Set("stride_q", N(aw) + "'d0"), Set("ar_active_q", "1'b0"),
+         Set("ar_setup_q", "1'b0"), Set("ar_row_addr_q", N(aw) + "'d0"),
+         Set("ar_addr_q", N(aw) + "'d0"), Set("ar_beats_q", "25'd0"), Set("ar_rows_q", "16'd0")},
+        {If("req_fire",
+            {Set("row_bytes_q", "req_row_bytes_i"), Set("stride_q", zero_hi),
+             Set("ar_active_q", "1'b1"), Set("ar_setup_q", "1'b1"),
+             Set("ar_row_addr_q", "req_addr_i"), Set("ar_rows_q", "req_rows_i")},
+            {If("ar_active_q && ar_setup_q",
+                {Set("ar_setup_q", "1'b0"),
+                 Set("ar_addr_q", "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) +
+                                      "'d0}"),
+                 Set("ar_beats_q", "row_beats")},
+                {If("ar_fire",
+                    {Set("ar_addr_q", "ar_addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) +
+                                          "'d0}"),
+                     Set("ar_beats_q", "ar_beats_q - {16'd0, len}"),
+                     If("ar_row_done",
+                        {If("ar_rows_q == 16'd1", {Set("ar_active_q", "1'b0")},
+                            {Set("ar_rows_q", "ar_rows_q - 16'd1"),
+                             Set("ar_row_addr_q", "ar_row_addr_q + stride_q"),
+                             Set("ar_setup_q", "1'b1")})})})})})});
+
+  s.Note("R half: mirrors the row walk to know each beat's first valid byte and byte count.");
+  s.Assign("off", "r_first_q ? " + Slice("r_row_addr_q", N(lb - 1), "0") + " : " + N(lb) + "'d0");
+  s.Assign("avail", N(lb + 1) + "'d" + N(B) + " - {1'b0, off}");
+  s.Assign("out_cnt_o", "(r_left_q < {" + N(24 - lb - 1) + "'d0, avail}) ? " +
+                            Slice("r_left_q", N(lb), "0") + " : avail");
+  s.Assign("out_data_o", "m_axi_rdata >> {off, 3'b000}");
+  s.Assign("out_valid_o", "r_active_q && m_axi_rvalid");
+  s.Assign("m_axi_rready", "r_active_q && out_ready_i");
+  s.Assign("r_fire", "m_axi_rvalid && m_axi_rready");
+  s.Assign("r_last_fire", "r_fire && m_axi_rlast");
+  s.Assign("beat_o", "r_fire");
+  s.Seq(clk, rst,
+        {Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"), Set("r_row_addr_q", N(aw) + "'d0"),
+         Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"), Set("err_q", "1'b0")},
+        {If("req_fire",
+            {Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", "req_addr_i"),
+             Set("r_left_q", "req_row_bytes_i"), Set("r_rows_q", "req_rows_i"),
+             Set("err_q", "1'b0")},
+            {If("r_fire",
+                {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
+                 If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
+                    {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
+                        {Set("r_rows_q", "r_rows_q - 16'd1"),
+                         Set("r_row_addr_q", "r_row_addr_q + stride_q"),
+                         Set("r_left_q", "row_bytes_q"), Set("r_first_q", "1'b1")})},
+                    {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
+                     Set("r_first_q", "1'b0")})})})});
+  s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0")},
+        {If("ar_fire && !r_last_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
+            {If("!ar_fire && r_last_fire",
+                {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
+  s.Wire("unused_r");
+  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0]}");
+  return m;
+}
+
+}  // namespace salsa::blocks

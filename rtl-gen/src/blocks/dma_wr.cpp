@@ -1,0 +1,129 @@
+// salsa_dma_wr: the write half of the memory controller (AXI4 AW/W/B).
+#include "blocks/blocks.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildDmaWr(const Config& cfg) {
+  const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
+  const unsigned line = cfg.cols + B;  // a row shifted by its offset inside the first beat
+  const unsigned ob = CountBits(cfg.axi_max_outstanding);
+  const unsigned cb = CountBits(cfg.cols);
+  Module m("salsa_dma_wr",
+           "AXI4 write DMA for output rows. A request is one row of 1..cols bytes to any byte "
+           "address: the row is shifted to its offset in the first beat, write strobes mark its "
+           "bytes, and it is sent as INCR bursts of at most MaxBurst beats that never cross a "
+           "4 KB boundary. Up to MaxOutstanding bursts await their B response; an error "
+           "response is latched in err_o until clear_i.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("clear_i");
+  m.In("req_valid_i");
+  m.Out("req_ready_o");
+  m.In("req_addr_i", N(aw));
+  m.In("req_bytes_i", N(cb));
+  m.In("req_data_i", N(cfg.cols * 8));
+  m.Out("busy_o");
+  m.Out("err_o");
+  m.Out("beat_o");
+  m.Out("m_axi_awid", N(cfg.axi_id_bits));
+  m.Out("m_axi_awaddr", N(aw));
+  m.Out("m_axi_awlen", "8");
+  m.Out("m_axi_awsize", "3");
+  m.Out("m_axi_awburst", "2");
+  m.Out("m_axi_awvalid");
+  m.In("m_axi_awready");
+  m.Out("m_axi_wdata", N(B * 8));
+  m.Out("m_axi_wstrb", N(B));
+  m.Out("m_axi_wlast");
+  m.Out("m_axi_wvalid");
+  m.In("m_axi_wready");
+  m.In("m_axi_bid", N(cfg.axi_id_bits));
+  m.In("m_axi_bresp", "2");
+  m.In("m_axi_bvalid");
+  m.Out("m_axi_bready");
+  m.LocalParam("StIdle", "2'd0", "2");
+  m.LocalParam("StAw", "2'd1", "2");
+  m.LocalParam("StW", "2'd2", "2");
+  Scope s = m.Body();
+  s.Reg("state_q", "2");
+  s.Reg("line_q", N(line * 8));
+  s.Reg("strb_q", N(line));
+  s.Reg("addr_q", N(aw));
+  s.Reg("beats_q", "16");
+  s.Reg("burst_q", "9");
+  s.Reg("outstanding_q", N(ob));
+  s.Reg("err_q");
+  s.Wire("off", N(lb));
+  s.Wire("row_strb", N(line));
+  s.Wire("to_4k", "13");
+  s.Wire("len_burst", "9");
+  s.Wire("len", "9");
+  s.Wire("req_fire");
+  s.Wire("aw_fire");
+  s.Wire("w_fire");
+  s.Wire("b_fire");
+  s.Assign("req_ready_o", "state_q == StIdle");
+  s.Assign("req_fire", "req_valid_i && req_ready_o");
+  s.Assign("busy_o", "(state_q != StIdle) || (outstanding_q != " + N(ob) + "'d0)");
+  s.Assign("err_o", "err_q");
+  s.Assign("off", Slice("req_addr_i", N(lb - 1), "0"));
+  s.Assign("row_strb", "({{" + N(line - 1) + "{1'b0}}, 1'b1} << req_bytes_i) - {{" +
+                           N(line - 1) + "{1'b0}}, 1'b1}");
+  s.Assign("to_4k", "(13'd4096 - {1'b0, addr_q[11:0]}) >> " + N(lb));
+  s.Assign("len_burst", "(beats_q > 16'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
+                            N(cfg.axi_max_burst) + " : beats_q[8:0]");
+  s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
+  s.Assign("m_axi_awvalid", "(state_q == StAw) && (outstanding_q < " + N(ob) + "'d" +
+                                N(cfg.axi_max_outstanding) + ")");
+  s.Assign("aw_fire", "m_axi_awvalid && m_axi_awready");
+  s.Assign("m_axi_awaddr", "addr_q");
+  s.Assign("m_axi_awlen", "len[7:0] - 8'd1");
+  s.Assign("m_axi_awsize", "3'd" + N(lb));
+  s.Assign("m_axi_awburst", "2'b01");
+  s.Assign("m_axi_awid", N(cfg.axi_id_bits) + "'d0");
+  s.Assign("m_axi_wvalid", "state_q == StW");
+  s.Assign("m_axi_wdata", Slice("line_q", N(B * 8 - 1), "0"));
+  s.Assign("m_axi_wstrb", Slice("strb_q", N(B - 1), "0"));
+  s.Assign("m_axi_wlast", "burst_q == 9'd1");
+  s.Assign("w_fire", "m_axi_wvalid && m_axi_wready");
+  s.Assign("m_axi_bready", "1'b1");
+  s.Assign("b_fire", "m_axi_bvalid");
+  s.Assign("beat_o", "w_fire");
+  s.Seq(clk, rst,
+        {Set("state_q", "StIdle"), Set("line_q", N(line * 8) + "'d0"),
+         Set("strb_q", N(line) + "'d0"), Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"),
+         Set("burst_q", "9'd0")},
+        {Case("state_q",
+              {{{"StIdle"},
+                {If("req_fire",
+                    {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
+                     Set("strb_q", "row_strb << off"),
+                     Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) +
+                                       "'d0}"),
+                     Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
+                                        "'d0, req_bytes_i} + 16'd" + N(B - 1) + ") >> " + N(lb)),
+                     Set("state_q", "StAw")})}},
+               {{"StAw"},
+                {If("aw_fire",
+                    {Set("burst_q", "len"), Set("beats_q", "beats_q - {7'd0, len}"),
+                     Set("addr_q", "addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
+                     Set("state_q", "StW")})}},
+               {{"StW"},
+                {If("w_fire",
+                    {Set("line_q", "line_q >> " + N(B * 8)), Set("strb_q", "strb_q >> " + N(B)),
+                     Set("burst_q", "burst_q - 9'd1"),
+                     If("m_axi_wlast",
+                        {Set("state_q", "(beats_q == 16'd0) ? StIdle : StAw")})})}}},
+              {Set("state_q", "StIdle")})});
+  s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0"), Set("err_q", "1'b0")},
+        {If("aw_fire && !b_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
+            {If("!aw_fire && b_fire", {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})}),
+         If("clear_i", {Set("err_q", "1'b0")},
+            {If("b_fire && m_axi_bresp[1]", {Set("err_q", "1'b1")})})});
+  s.Wire("unused_b");
+  s.Assign("unused_b", "^{m_axi_bid, m_axi_bresp[0]}");
+  return m;
+}
+
+}  // namespace salsa::blocks

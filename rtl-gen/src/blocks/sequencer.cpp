@@ -1,0 +1,241 @@
+// salsa_sequencer: fetches 32-byte commands from DRAM, checks them and runs them in order.
+#include "blocks/blocks.h"
+#include "salsa/hw_contract.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildSequencer(const Config& cfg) {
+  namespace k = contract;
+  const unsigned aw = cfg.axi_addr_bits, cb = CountBits(cfg.cols);
+  Module m("salsa_sequencer",
+           "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
+           "through the read DMA and executes each to completion (LOAD, COMPUTE, STORE, SYNC). "
+           "A bad opcode, a bad field, a scratchpad range overflow or an AXI error response stops "
+           "the list with an error code and the failing command's index; it never hangs.");
+  m.LocalParam("StIdle", "4'd0", "4");
+  m.LocalParam("StFetch", "4'd1", "4");
+  m.LocalParam("StFetchWait", "4'd2", "4");
+  m.LocalParam("StDecode", "4'd3", "4");
+  m.LocalParam("StLoad", "4'd4", "4");
+  m.LocalParam("StLoadWait", "4'd5", "4");
+  m.LocalParam("StCompute", "4'd6", "4");
+  m.LocalParam("StStore", "4'd7", "4");
+  m.LocalParam("StNext", "4'd8", "4");
+  m.LocalParam("StFinish", "4'd9", "4");
+  m.LocalParam("DestCmd", "2'd3", "2");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("start_i");
+  m.In("cmd_base_i", "64");
+  m.In("cmd_count_i", "32");
+  m.Out("busy_o");
+  m.Out("done_o");
+  m.Out("err_code_o", "4");
+  m.Out("err_cmd_o", "32");
+  m.Out("ev_load_o");
+  m.Out("ev_store_o");
+  m.Out("ev_cmd_o");
+  m.Out("rd_req_valid_o");
+  m.In("rd_req_ready_i");
+  m.Out("rd_req_addr_o", N(aw));
+  m.Out("rd_req_row_bytes_o", "24");
+  m.Out("rd_req_rows_o", "16");
+  m.Out("rd_req_stride_o", "32");
+  m.In("rd_busy_i");
+  m.In("rd_err_i");
+  m.Out("dest_o", "2");
+  m.In("cmd_valid_i");
+  m.In("cmd_data_i", N(k::kCmdBytes * 8));
+  m.Out("cmd_ready_o");
+  m.In("load_word_i");
+  m.In("load_empty_i");
+  m.Out("load_waddr_o", "16");
+  m.Out("cmp_start_o");
+  m.Out("cmp_act_addr_o", "16");
+  m.Out("cmp_wgt_addr_o", "16");
+  m.Out("cmp_k_o", "16");
+  m.Out("cmp_zp_o", "8");
+  m.Out("cmp_clear_o");
+  m.Out("cmp_drain_o");
+  m.Out("cmp_acc_addr_o", "16");
+  m.In("cmp_done_i");
+  m.Out("st_start_o");
+  m.Out("st_acc_addr_o", "16");
+  m.Out("st_rows_o", "16");
+  m.Out("st_bytes_o", N(cb));
+  m.Out("st_bias_addr_o", "16");
+  m.Out("st_dram_addr_o", N(aw));
+  m.Out("st_stride_o", "32");
+  m.Out("st_mult_o", "32");
+  m.Out("st_shift_o", "8");
+  m.Out("st_zp_o", "8");
+  m.Out("st_min_o", "8");
+  m.Out("st_max_o", "8");
+  m.In("st_done_i");
+  m.In("wr_err_i");
+  Scope s = m.Body();
+  s.Reg("state_q", "4");
+  s.Reg("cmd_q", N(k::kCmdBytes * 8));
+  s.Reg("idx_q", "32");
+  s.Reg("err_code_q", "4");
+  s.Reg("err_cmd_q", "32");
+  s.Reg("dest_q", "2");
+  s.Reg("waddr_q", "16");
+  s.Reg("done_q");
+  for (unsigned w = 0; w < 8; ++w) {
+    s.Wire("w" + N(w), "32");
+    s.Assign("w" + N(w), Slice("cmd_q", N(32 * w + 31), N(32 * w)));
+  }
+  s.Wire("opcode", "8");
+  s.Wire("target", "2");
+  s.Wire("dram_addr", "64");
+  s.Wire("load_words", "32");
+  s.Wire("load_limit", "17");
+  s.Wire("load_wbytes", "9");
+  s.Wire("load_end", "33");
+  s.Wire("row_bytes", "24");
+  s.Wire("addr_ok");
+  s.Wire("cmp_act_end", "17");
+  s.Wire("cmp_wgt_end", "17");
+  s.Wire("cmp_acc_end", "17");
+  s.Wire("st_acc_end", "17");
+  s.Wire("shift_s", "8", true);
+  s.Wire("min_s", "8", true);
+  s.Wire("max_s", "8", true);
+  s.Reg("dec_err", "4");
+  s.Assign("opcode", "w0[7:0]");
+  s.Assign("target", "w0[9:8]");
+  s.Assign("dram_addr", "{w5, w4}");
+  s.Assign("addr_ok", aw == 64 ? "1'b1" : "dram_addr[63:" + N(aw) + "] == " + N(64 - aw) + "'d0");
+  s.Note("LOAD: words x rows words of the target's width; its bytes per row; the end address.");
+  s.Assign("load_words", "w1[31:16] * w2[15:0]");
+  s.Assign("load_limit", "(target == 2'd0) ? 17'd" + N(cfg.act.Words()) +
+                             " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) + " : 17'd" +
+                             N(cfg.acc.Words()));
+  s.Assign("load_wbytes", "(target == 2'd0) ? 9'd" + N(cfg.rows) + " : (target == 2'd1) ? 9'd" +
+                              N(cfg.cols) + " : 9'd" + N(4 * cfg.cols));
+  s.Assign("load_end", "{17'd0, w1[15:0]} + {1'b0, load_words}");
+  s.Assign("row_bytes", "{8'd0, w1[31:16]} * {15'd0, load_wbytes}");
+  s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
+  s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+  s.Assign("cmp_acc_end", "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
+  s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
+  s.Assign("shift_s", "w7[7:0]");
+  s.Assign("min_s", "w7[23:16]");
+  s.Assign("max_s", "w7[31:24]");
+  const std::string e_op = "4'd" + N(k::kErrOpcode), e_rng = "4'd" + N(k::kErrRange),
+                    e_fld = "4'd" + N(k::kErrField), e_ok = "4'd0";
+  s.Comb({Set("dec_err", e_ok),
+          Case("opcode",
+               {{{"8'd" + N(k::kOpLoad)},
+                 {If("target == 2'd3 || w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || !addr_ok",
+                     {Set("dec_err", e_fld)},
+                     {If("load_end > {16'd0, load_limit}", {Set("dec_err", e_rng)})})}},
+                {{"8'd" + N(k::kOpCompute)},
+                 {If("w2[15:0] == 16'd0", {Set("dec_err", e_fld)},
+                     {If("cmp_act_end > 17'd" + N(cfg.act.Words()) + " || cmp_wgt_end > 17'd" +
+                             N(cfg.weight.Words()) + " || (w0[9] && cmp_acc_end > 17'd" +
+                             N(cfg.acc.Words()) + ")",
+                         {Set("dec_err", e_rng)})})}},
+                {{"8'd" + N(k::kOpStore)},
+                 {If("w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || w2[15:0] > 16'd" + N(cfg.cols) +
+                         " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
+                     {Set("dec_err", e_fld)},
+                     {If("st_acc_end > 17'd" + N(cfg.acc.Words()) + " || w2[31:16] >= 16'd" +
+                             N(cfg.acc.Words()),
+                         {Set("dec_err", e_rng)})})}},
+                {{"8'd" + N(k::kOpSync)}, {}}},
+               {Set("dec_err", e_op)})});
+
+  s.Assign("busy_o", "state_q != StIdle");
+  s.Assign("done_o", "done_q");
+  s.Assign("err_code_o", "err_code_q");
+  s.Assign("err_cmd_o", "err_cmd_q");
+  s.Assign("ev_load_o", "(state_q == StLoad) || (state_q == StLoadWait)");
+  s.Assign("ev_store_o", "state_q == StStore");
+  s.Assign("ev_cmd_o", "state_q == StNext");
+  s.Assign("rd_req_valid_o", "(state_q == StFetch) || (state_q == StLoad)");
+  s.Assign("rd_req_addr_o", "(state_q == StFetch) ? (" + Slice("cmd_base_i", N(aw - 1), "0") +
+                                " + {" + Slice("idx_q", N(aw - 6), "0") + ", 5'd0}) : " +
+                                Slice("dram_addr", N(aw - 1), "0"));
+  s.Assign("rd_req_row_bytes_o", "(state_q == StFetch) ? 24'd" + N(k::kCmdBytes) + " : row_bytes");
+  s.Assign("rd_req_rows_o", "(state_q == StFetch) ? 16'd1 : w2[15:0]");
+  s.Assign("rd_req_stride_o", "(state_q == StFetch) ? 32'd0 : w3");
+  s.Assign("dest_o", "dest_q");
+  s.Assign("cmd_ready_o", "state_q == StFetchWait");
+  s.Assign("load_waddr_o", "waddr_q");
+  s.Assign("cmp_start_o", "(state_q == StDecode) && (dec_err == 4'd0) && (opcode == 8'd" +
+                              N(k::kOpCompute) + ")");
+  s.Assign("cmp_act_addr_o", "w1[15:0]");
+  s.Assign("cmp_wgt_addr_o", "w1[31:16]");
+  s.Assign("cmp_k_o", "w2[15:0]");
+  s.Assign("cmp_zp_o", "w2[23:16]");
+  s.Assign("cmp_clear_o", "w0[8]");
+  s.Assign("cmp_drain_o", "w0[9]");
+  s.Assign("cmp_acc_addr_o", "w3[15:0]");
+  s.Assign("st_start_o", "(state_q == StDecode) && (dec_err == 4'd0) && (opcode == 8'd" +
+                             N(k::kOpStore) + ")");
+  s.Assign("st_acc_addr_o", "w1[15:0]");
+  s.Assign("st_rows_o", "w1[31:16]");
+  s.Assign("st_bytes_o", Slice("w2", N(cb - 1), "0"));
+  s.Assign("st_bias_addr_o", "w2[31:16]");
+  s.Assign("st_dram_addr_o", Slice("dram_addr", N(aw - 1), "0"));
+  s.Assign("st_stride_o", "w3");
+  s.Assign("st_mult_o", "w6");
+  s.Assign("st_shift_o", "w7[7:0]");
+  s.Assign("st_zp_o", "w7[15:8]");
+  s.Assign("st_min_o", "w7[23:16]");
+  s.Assign("st_max_o", "w7[31:24]");
+
+  auto fail = [](const std::string& code) {
+    return Block{Set("err_code_q", code), Set("state_q", "StFinish")};
+  };
+  s.Seq(clk, rst,
+        {Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
+         Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
+         Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0")},
+        {Set("done_q", "1'b0"),
+         If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")}),
+         Case("state_q",
+              {{{"StIdle"},
+                {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
+                                Set("err_cmd_q", "32'd0"),
+                                Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
+               {{"StFetch"},
+                {Set("err_cmd_q", "idx_q"),
+                 If("rd_req_ready_i", {Set("dest_q", "DestCmd"), Set("state_q", "StFetchWait")})}},
+               {{"StFetchWait"},
+                {If("cmd_valid_i", {Set("cmd_q", "cmd_data_i"), Set("state_q", "StDecode")})}},
+               {{"StDecode"},
+                {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)),
+                    {If("dec_err != 4'd0", fail("dec_err"),
+                        {Case("opcode",
+                              {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
+                               {{"8'd" + N(k::kOpCompute)}, {Set("state_q", "StCompute")}},
+                               {{"8'd" + N(k::kOpStore)}, {Set("state_q", "StStore")}}},
+                              {Set("state_q", "StNext")})})})}},
+               {{"StLoad"},
+                {If("rd_req_ready_i", {Set("dest_q", "target"), Set("waddr_q", "w1[15:0]"),
+                                       Set("state_q", "StLoadWait")})}},
+               {{"StLoadWait"},
+                {If("!rd_busy_i && load_empty_i",
+                    {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)), {Set("state_q", "StNext")})})}},
+               {{"StCompute"}, {If("cmp_done_i", {Set("state_q", "StNext")})}},
+               {{"StStore"},
+                {If("st_done_i",
+                    {If("wr_err_i", fail("4'd" + N(k::kErrAxiWrite)), {Set("state_q", "StNext")})})}},
+               {{"StNext"},
+                {Set("idx_q", "idx_q + 32'd1"),
+                 Set("state_q", "(idx_q + 32'd1 == cmd_count_i) ? StFinish : StFetch")}},
+               {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
+              {Set("state_q", "StIdle")})});
+  s.Wire("unused_cmd");
+  s.Assign("unused_cmd", "^{w0[31:10], w2[31:24], w3[31:16], " +
+                             std::string(cb < 16 ? Slice("w2", "15", N(cb)) + ", " : "") +
+                             (aw < 64 ? "cmd_base_i[63:" + N(aw) + "]" : std::string("1'b0")) +
+                             "}");
+  return m;
+}
+
+}  // namespace salsa::blocks

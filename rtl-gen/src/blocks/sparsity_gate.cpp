@@ -1,0 +1,63 @@
+// salsa_sparsity_gate: zero detection and operand gating between the act scratchpad and the array.
+#include "blocks/blocks.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildSparsityGate(const Config& cfg) {
+  const unsigned rows = cfg.rows, cols = cfg.cols;
+  const unsigned cnt_bits = CountBits(rows);
+  Module m("salsa_sparsity_gate",
+           "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
+           "difference), flags zero operands (x == zero point) and, with gating on, holds the "
+           "operand register of a zero lane so the multiplier inputs do not toggle. Reports how "
+           "many operands were gated this cycle. The weight word is staged alongside.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("valid_i");
+  m.In("clear_i");
+  m.In("zero_point_i", "8");
+  m.In("act_i", N(rows * 8));
+  m.In("wgt_i", N(cols * 8));
+  m.Out("valid_o");
+  m.Out("clear_o");
+  m.Out("act_o", N(rows * 9));
+  m.Out("act_zero_o", N(rows));
+  m.Out("wgt_o", N(cols * 8));
+  m.Out("gated_count_o", N(cnt_bits), true);
+  Scope s = m.Body();
+  s.Reg("valid_q");
+  s.Reg("clear_q");
+  s.Reg("act_q", N(rows * 9));
+  s.Reg("zero_q", N(rows));
+  s.Reg("wgt_q", N(cols * 8));
+  s.Wire("diff", N(rows * 9));
+  s.Wire("is_zero", N(rows));
+  s.Note("Lane r: d = x - zero_point in 9 bits (both sign-extended), exact for int8 operands.");
+  Scope g = s.GenLoop("r", N(rows), "gen_lane");
+  g.Assign(IdxPart("diff", "r*9", "9"),
+           "{act_i[r*8+7], " + IdxPart("act_i", "r*8", "8") + "} - {zero_point_i[7], zero_point_i}");
+  g.Assign("is_zero[r]", cfg.gating ? "(" + IdxPart("diff", "r*9", "9") + " == 9'd0)" : "1'b0");
+  Scope h = s.GenLoop("q", N(rows), "gen_hold");
+  h.Seq(clk, rst, {Set(IdxPart("act_q", "q*9", "9"), "9'd0")},
+        {If("valid_i && !is_zero[q]", {Set(IdxPart("act_q", "q*9", "9"),
+                                            IdxPart("diff", "q*9", "9"))})});
+  s.Seq(clk, rst,
+        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("zero_q", N(rows) + "'d0"),
+         Set("wgt_q", N(cols * 8) + "'d0")},
+        {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"),
+         Set("zero_q", "valid_i ? is_zero : zero_q"), If("valid_i", {Set("wgt_q", "wgt_i")})});
+  s.Integer("i");
+  s.Comb({Set("gated_count_o", N(cnt_bits) + "'d0"),
+          For("i", N(rows),
+              {If("valid_q && zero_q[i]", {Set("gated_count_o", "gated_count_o + " +
+                                                                    N(cnt_bits) + "'d1")})})});
+  s.Assign("valid_o", "valid_q");
+  s.Assign("clear_o", "clear_q");
+  s.Assign("act_o", "act_q");
+  s.Assign("act_zero_o", "zero_q");
+  s.Assign("wgt_o", "wgt_q");
+  return m;
+}
+
+}  // namespace salsa::blocks

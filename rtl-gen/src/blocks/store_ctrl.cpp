@@ -1,0 +1,100 @@
+// salsa_store_ctrl: runs one STORE command (bias, requantise each row, write it to DRAM).
+#include "blocks/blocks.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildStoreCtrl(const Config& cfg) {
+  const unsigned cols = cfg.cols, aw = cfg.axi_addr_bits;
+  const unsigned cb = CountBits(cols);
+  const std::string stride = aw > 32 ? "{" + N(aw - 32) + "'d0, stride_q}" : "stride_q";
+  Module m("salsa_store_ctrl",
+           "STORE: reads the bias word, then for each row its accumulator word, runs it through "
+           "the PPU and hands the int8 row to the write DMA at addr + r * stride; finishes when "
+           "every write response has arrived.");
+  m.LocalParam("StIdle", "3'd0", "3");
+  m.LocalParam("StBias", "3'd1", "3");
+  m.LocalParam("StBiasWait", "3'd2", "3");
+  m.LocalParam("StRow", "3'd3", "3");
+  m.LocalParam("StRowWait", "3'd4", "3");
+  m.LocalParam("StPpu", "3'd5", "3");
+  m.LocalParam("StReq", "3'd6", "3");
+  m.LocalParam("StFlush", "3'd7", "3");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("start_i");
+  m.In("acc_addr_i", "16");
+  m.In("rows_i", "16");
+  m.In("bytes_i", N(cb));
+  m.In("bias_addr_i", "16");
+  m.In("dram_addr_i", N(aw));
+  m.In("stride_i", "32");
+  m.Out("done_o");
+  m.Out("acc_re_o");
+  m.Out("acc_raddr_o", "16");
+  m.In("acc_rdata_i", N(cols * 32));
+  m.Out("ppu_valid_o");
+  m.Out("ppu_bias_o", N(cols * 32));
+  m.In("ppu_valid_i");
+  m.In("ppu_out_i", N(cols * 8));
+  m.Out("wr_clear_o");
+  m.Out("wr_req_valid_o");
+  m.In("wr_req_ready_i");
+  m.Out("wr_req_addr_o", N(aw));
+  m.Out("wr_req_bytes_o", N(cb));
+  m.Out("wr_req_data_o", N(cols * 8));
+  m.In("wr_busy_i");
+  Scope s = m.Body();
+  s.Reg("state_q", "3");
+  s.Reg("acc_q", "16");
+  s.Reg("row_q", "16");
+  s.Reg("rows_q", "16");
+  s.Reg("bytes_q", N(cb));
+  s.Reg("bias_addr_q", "16");
+  s.Reg("addr_q", N(aw));
+  s.Reg("stride_q", "32");
+  s.Reg("bias_q", N(cols * 32));
+  s.Reg("data_q", N(cols * 8));
+  s.Reg("done_q");
+  s.Reg("clear_q");
+  s.Assign("acc_re_o", "(state_q == StBias) || (state_q == StRow)");
+  s.Assign("acc_raddr_o", "(state_q == StBias) ? bias_addr_q : (acc_q + row_q)");
+  s.Assign("ppu_valid_o", "state_q == StRowWait");
+  s.Assign("ppu_bias_o", "bias_q");
+  s.Assign("wr_clear_o", "clear_q");
+  s.Assign("wr_req_valid_o", "state_q == StReq");
+  s.Assign("wr_req_addr_o", "addr_q");
+  s.Assign("wr_req_bytes_o", "bytes_q");
+  s.Assign("wr_req_data_o", "data_q");
+  s.Assign("done_o", "done_q");
+  s.Seq(clk, rst,
+        {Set("state_q", "StIdle"), Set("acc_q", "16'd0"), Set("row_q", "16'd0"),
+         Set("rows_q", "16'd0"), Set("bytes_q", N(cb) + "'d0"), Set("bias_addr_q", "16'd0"),
+         Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"),
+         Set("bias_q", N(cols * 32) + "'d0"), Set("data_q", N(cols * 8) + "'d0"),
+         Set("done_q", "1'b0"), Set("clear_q", "1'b0")},
+        {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
+         Case("state_q",
+              {{{"StIdle"},
+                {If("start_i",
+                    {Set("acc_q", "acc_addr_i"), Set("row_q", "16'd0"), Set("rows_q", "rows_i"),
+                     Set("bytes_q", "bytes_i"), Set("bias_addr_q", "bias_addr_i"),
+                     Set("addr_q", "dram_addr_i"), Set("stride_q", "stride_i"),
+                     Set("clear_q", "1'b1"), Set("state_q", "StBias")})}},
+               {{"StBias"}, {Set("state_q", "StBiasWait")}},
+               {{"StBiasWait"}, {Set("bias_q", "acc_rdata_i"), Set("state_q", "StRow")}},
+               {{"StRow"}, {Set("state_q", "StRowWait")}},
+               {{"StRowWait"}, {Set("state_q", "StPpu")}},
+               {{"StPpu"}, {If("ppu_valid_i", {Set("data_q", "ppu_out_i"), Set("state_q", "StReq")})}},
+               {{"StReq"},
+                {If("wr_req_ready_i",
+                    {Set("row_q", "row_q + 16'd1"), Set("addr_q", "addr_q + " + stride),
+                     If("row_q + 16'd1 == rows_q", {Set("state_q", "StFlush")},
+                        {Set("state_q", "StRow")})})}},
+               {{"StFlush"},
+                {If("!wr_busy_i", {Set("state_q", "StIdle"), Set("done_q", "1'b1")})}}},
+              {Set("state_q", "StIdle")})});
+  return m;
+}
+
+}  // namespace salsa::blocks

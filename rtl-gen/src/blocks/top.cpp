@@ -1,0 +1,333 @@
+// salsa_top: the accelerator, wiring every block together.
+#include "blocks/blocks.h"
+#include "salsa/hw_contract.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+namespace {
+
+// Zero-extends a `from`-bit expression to `to` bits.
+std::string Zext(const std::string& e, unsigned from, unsigned to) {
+  return to > from ? "{" + N(to - from) + "'d0, " + e + "}" : e;
+}
+
+}  // namespace
+
+Module BuildTop(const Config& cfg) {
+  namespace k = contract;
+  const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits, id = cfg.axi_id_bits;
+  const unsigned rows = cfg.rows, cols = cfg.cols, cb = CountBits(cols), gb = CountBits(rows);
+  Module m("salsa_top",
+           "salsa accelerator '" + cfg.name + "': " + N(rows) + "x" + N(cols) +
+               " INT8 output-stationary MAC array, AXI4-Lite CSRs, AXI4 " + N(cfg.axi_data_bits) +
+               "-bit DRAM master.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.Out("irq_o");
+  const std::vector<std::pair<std::string, unsigned>> axil_in = {
+      {"awaddr", 12}, {"awprot", 3}, {"awvalid", 1}, {"wdata", 32}, {"wstrb", 4}, {"wvalid", 1},
+      {"bready", 1},  {"araddr", 12}, {"arprot", 3}, {"arvalid", 1}, {"rready", 1}};
+  const std::vector<std::pair<std::string, unsigned>> axil_out = {
+      {"awready", 1}, {"wready", 1}, {"bresp", 2}, {"bvalid", 1},
+      {"arready", 1}, {"rdata", 32}, {"rresp", 2}, {"rvalid", 1}};
+  for (const auto& [n, w] : axil_in) m.In("s_axil_" + n, N(w));
+  for (const auto& [n, w] : axil_out) m.Out("s_axil_" + n, N(w));
+  const std::vector<std::pair<std::string, unsigned>> axi_out = {
+      {"awid", id},  {"awaddr", aw}, {"awlen", 8},    {"awsize", 3},   {"awburst", 2},
+      {"awvalid", 1}, {"wdata", B * 8}, {"wstrb", B}, {"wlast", 1},    {"wvalid", 1},
+      {"bready", 1}, {"arid", id},   {"araddr", aw},  {"arlen", 8},    {"arsize", 3},
+      {"arburst", 2}, {"arvalid", 1}, {"rready", 1}};
+  const std::vector<std::pair<std::string, unsigned>> axi_in = {
+      {"awready", 1}, {"wready", 1}, {"bid", id},    {"bresp", 2}, {"bvalid", 1},
+      {"arready", 1}, {"rid", id},   {"rdata", B * 8}, {"rresp", 2}, {"rlast", 1}, {"rvalid", 1}};
+  for (const auto& [n, w] : axi_out) m.Out("m_axi_" + n, N(w));
+  for (const auto& [n, w] : axi_in) m.In("m_axi_" + n, N(w));
+  Scope s = m.Body();
+
+  auto conns = [](std::vector<std::pair<std::string, std::string>> c) { return c; };
+  auto wires = [&s](const std::vector<std::pair<std::string, unsigned>>& list) {
+    for (const auto& [n, w] : list) s.Wire(n, N(w));
+  };
+
+  // ---- control --------------------------------------------------------------------------------
+  wires({{"start", 1}, {"cmd_base", 64}, {"cmd_count", 32}, {"seq_busy", 1}, {"seq_done", 1},
+         {"err_code", 4}, {"err_cmd", 32}, {"ev_load", 1}, {"ev_store", 1}, {"ev_cmd", 1},
+         {"gated_count", gb}, {"rd_beat", 1}, {"wr_beat", 1}});
+  std::vector<std::pair<std::string, std::string>> csr = {{"clk_i", clk}, {"rst_ni", rst}};
+  for (const auto& [n, w] : axil_in) csr.push_back({"s_axil_" + n, "s_axil_" + n});
+  for (const auto& [n, w] : axil_out) csr.push_back({"s_axil_" + n, "s_axil_" + n});
+  for (const auto& c : conns({{"start_o", "start"}, {"cmd_base_o", "cmd_base"},
+                              {"cmd_count_o", "cmd_count"}, {"irq_o", "irq_o"},
+                              {"busy_i", "seq_busy"}, {"done_i", "seq_done"},
+                              {"err_code_i", "err_code"}, {"err_cmd_i", "err_cmd"},
+                              {"ev_mac_active_i", "gate_valid"}, {"ev_gated_i", "gated_count"},
+                              {"ev_rd_beat_i", "rd_beat"}, {"ev_wr_beat_i", "wr_beat"},
+                              {"ev_load_i", "ev_load"}, {"ev_store_i", "ev_store"},
+                              {"ev_cmd_i", "ev_cmd"}})) {
+    csr.push_back(c);
+  }
+
+  // ---- read path: DMA, gearboxes, scratchpads ------------------------------------------------
+  wires({{"rd_req_valid", 1}, {"rd_req_ready", 1}, {"rd_req_addr", aw}, {"rd_req_row_bytes", 24},
+         {"rd_req_rows", 16}, {"rd_req_stride", 32}, {"rd_busy", 1}, {"rd_err", 1},
+         {"rd_valid", 1}, {"rd_ready", 1}, {"rd_data", B * 8}, {"rd_cnt", lb + 1}, {"dest", 2},
+         {"cmd_valid", 1}, {"cmd_data", k::kCmdBytes * 8}, {"cmd_ready", 1}, {"load_word", 1},
+         {"load_empty", 1}, {"load_waddr", 16}});
+  struct Gb {
+    const char* name;
+    unsigned out_bytes;
+    unsigned dest;
+  };
+  const Gb gbs[] = {{"act", rows, k::kTargetAct},
+                    {"wgt", cols, k::kTargetWeight},
+                    {"acc", 4 * cols, k::kTargetAcc},
+                    {"cmd", k::kCmdBytes, 3}};
+  std::string ready_mux, word_any, empty_mux;
+  for (const auto& g : gbs) {
+    const std::string p = std::string("gb_") + g.name;
+    const unsigned cnt_bits = Clog2(B + g.out_bytes + 1);
+    s.Wire(p + "_in_ready");
+    s.Wire(p + "_out_valid");
+    s.Wire(p + "_out_data", N(g.out_bytes * 8));
+    s.Wire(p + "_empty");
+    s.Wire(p + "_sel");
+    s.Assign(p + "_sel", "dest == 2'd" + N(g.dest));
+    const bool is_cmd = std::string(g.name) == "cmd";
+    s.Inst("salsa_gearbox", "u_" + p, {{"InBytes", N(B)}, {"OutBytes", N(g.out_bytes)}},
+           {{"clk_i", clk},
+            {"rst_ni", rst},
+            {"in_valid_i", "rd_valid && " + p + "_sel"},
+            {"in_ready_o", p + "_in_ready"},
+            {"in_data_i", "rd_data"},
+            {"in_cnt_i", Zext("rd_cnt", lb + 1, cnt_bits)},
+            {"out_valid_o", p + "_out_valid"},
+            {"out_ready_i", is_cmd ? "cmd_ready" : "1'b1"},
+            {"out_data_o", p + "_out_data"},
+            {"empty_o", p + "_empty"}});
+    ready_mux += "(" + p + "_sel && " + p + "_in_ready) || ";
+    if (!is_cmd) {
+      word_any += "(" + p + "_sel && " + p + "_out_valid) || ";
+      empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
+    }
+  }
+  auto strip = [](std::string e) { return e.substr(0, e.size() - 4); };
+  s.Assign("rd_ready", strip(ready_mux));
+  s.Assign("load_word", strip(word_any));
+  s.Assign("load_empty", strip(empty_mux));
+  s.Assign("cmd_valid", "gb_cmd_out_valid");
+  s.Assign("cmd_data", "gb_cmd_out_data");
+  s.Wire("unused_gb");
+  s.Assign("unused_gb", "gb_cmd_empty");
+
+  std::vector<std::pair<std::string, std::string>> rd = {
+      {"clk_i", clk},
+      {"rst_ni", rst},
+      {"req_valid_i", "rd_req_valid"},
+      {"req_ready_o", "rd_req_ready"},
+      {"req_addr_i", "rd_req_addr"},
+      {"req_row_bytes_i", "rd_req_row_bytes"},
+      {"req_rows_i", "rd_req_rows"},
+      {"req_stride_i", "rd_req_stride"},
+      {"busy_o", "rd_busy"},
+      {"err_o", "rd_err"},
+      {"beat_o", "rd_beat"},
+      {"out_valid_o", "rd_valid"},
+      {"out_ready_i", "rd_ready"},
+      {"out_data_o", "rd_data"},
+      {"out_cnt_o", "rd_cnt"}};
+  for (const char* n : {"arid", "araddr", "arlen", "arsize", "arburst", "arvalid", "arready",
+                        "rid", "rdata", "rresp", "rlast", "rvalid", "rready"}) {
+    rd.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
+  }
+  s.Inst("salsa_dma_rd", "u_dma_rd", {}, rd);
+
+  // Scratchpads. The acc scratchpad is written by LOAD (bias words) and by the array's drain.
+  wires({{"act_re", 1}, {"act_raddr", 16}, {"act_rdata", rows * 8}, {"wgt_re", 1},
+         {"wgt_raddr", 16}, {"wgt_rdata", cols * 8}, {"acc_re", 1}, {"acc_raddr", 16},
+         {"acc_rdata", cols * 32}, {"cmp_acc_we", 1}, {"cmp_acc_waddr", 16},
+         {"drain_data", cols * 32}});
+  struct Sp {
+    const char* name;
+    const ScratchpadConfig* sc;
+    std::string we, waddr, wdata;
+  };
+  const Sp sps[] = {
+      {"act", &cfg.act, "gb_act_sel && gb_act_out_valid", "load_waddr", "gb_act_out_data"},
+      {"wgt", &cfg.weight, "gb_wgt_sel && gb_wgt_out_valid", "load_waddr", "gb_wgt_out_data"},
+      {"acc", &cfg.acc, "(gb_acc_sel && gb_acc_out_valid) || cmp_acc_we",
+       "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
+  for (const auto& sp : sps) {
+    const std::string n = sp.name;
+    s.Inst("salsa_scratchpad", "u_" + n + "_spad",
+           {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)}, {"Depth", N(sp.sc->depth)}},
+           {{"clk_i", clk},
+            {"rst_ni", rst},
+            {"we_i", sp.we},
+            {"waddr_i", sp.waddr},
+            {"wdata_i", sp.wdata},
+            {"re_i", n + "_re"},
+            {"raddr_i", n + "_raddr"},
+            {"rdata_o", n + "_rdata"}});
+  }
+
+  // ---- sequencer --------------------------------------------------------------------------------
+  wires({{"cmp_start", 1}, {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
+         {"cmp_zp", 8}, {"cmp_clear", 1}, {"cmp_drain", 1}, {"cmp_acc_addr", 16},
+         {"cmp_done", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
+         {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
+         {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
+         {"st_done", 1}, {"wr_err", 1}});
+  std::vector<std::pair<std::string, std::string>> seq = {
+      {"clk_i", clk},          {"rst_ni", rst},           {"start_i", "start"},
+      {"cmd_base_i", "cmd_base"}, {"cmd_count_i", "cmd_count"}, {"busy_o", "seq_busy"},
+      {"done_o", "seq_done"},  {"err_code_o", "err_code"}, {"err_cmd_o", "err_cmd"},
+      {"ev_load_o", "ev_load"}, {"ev_store_o", "ev_store"}, {"ev_cmd_o", "ev_cmd"},
+      {"rd_req_valid_o", "rd_req_valid"}, {"rd_req_ready_i", "rd_req_ready"},
+      {"rd_req_addr_o", "rd_req_addr"}, {"rd_req_row_bytes_o", "rd_req_row_bytes"},
+      {"rd_req_rows_o", "rd_req_rows"}, {"rd_req_stride_o", "rd_req_stride"},
+      {"rd_busy_i", "rd_busy"}, {"rd_err_i", "rd_err"}, {"dest_o", "dest"},
+      {"cmd_valid_i", "cmd_valid"}, {"cmd_data_i", "cmd_data"}, {"cmd_ready_o", "cmd_ready"},
+      {"load_word_i", "load_word"}, {"load_empty_i", "load_empty"},
+      {"load_waddr_o", "load_waddr"}};
+  for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
+    seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
+  }
+  seq.push_back({"cmp_done_i", "cmp_done"});
+  for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
+                        "mult", "shift", "zp", "min", "max"}) {
+    seq.push_back({std::string("st_") + n + "_o", std::string("st_") + n});
+  }
+  seq.push_back({"st_done_i", "st_done"});
+  seq.push_back({"wr_err_i", "wr_err"});
+  s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
+
+  // ---- compute: controller, sparsity gate, array -----------------------------------------------
+  wires({{"gate_in_valid", 1}, {"gate_in_clear", 1}, {"gate_zp", 8}, {"gate_valid", 1},
+         {"gate_clear", 1}, {"gate_act", rows * 9}, {"gate_zero", rows}, {"gate_wgt", cols * 8},
+         {"array_drain", 1}});
+  s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"start_i", "cmp_start"},
+          {"act_addr_i", "cmp_act_addr"},
+          {"wgt_addr_i", "cmp_wgt_addr"},
+          {"k_i", "cmp_k"},
+          {"zp_i", "cmp_zp"},
+          {"clear_i", "cmp_clear"},
+          {"drain_i", "cmp_drain"},
+          {"acc_addr_i", "cmp_acc_addr"},
+          {"done_o", "cmp_done"},
+          {"act_re_o", "act_re"},
+          {"act_raddr_o", "act_raddr"},
+          {"wgt_re_o", "wgt_re"},
+          {"wgt_raddr_o", "wgt_raddr"},
+          {"gate_valid_o", "gate_in_valid"},
+          {"gate_clear_o", "gate_in_clear"},
+          {"zp_o", "gate_zp"},
+          {"array_drain_o", "array_drain"},
+          {"acc_we_o", "cmp_acc_we"},
+          {"acc_waddr_o", "cmp_acc_waddr"}});
+  s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"valid_i", "gate_in_valid"},
+          {"clear_i", "gate_in_clear"},
+          {"zero_point_i", "gate_zp"},
+          {"act_i", "act_rdata"},
+          {"wgt_i", "wgt_rdata"},
+          {"valid_o", "gate_valid"},
+          {"clear_o", "gate_clear"},
+          {"act_o", "gate_act"},
+          {"act_zero_o", "gate_zero"},
+          {"wgt_o", "gate_wgt"},
+          {"gated_count_o", "gated_count"}});
+  s.Inst("salsa_mac_array", "u_mac_array", {},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"in_valid_i", "gate_valid"},
+          {"in_clear_i", "gate_clear"},
+          {"act_i", "gate_act"},
+          {"act_zero_i", "gate_zero"},
+          {"wgt_i", "gate_wgt"},
+          {"drain_i", "array_drain"},
+          {"drain_o", "drain_data"}});
+
+  // ---- store: controller, PPU, write DMA --------------------------------------------------------
+  wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_valid_out", 1},
+         {"ppu_out", cols * 8}, {"wr_clear", 1}, {"wr_req_valid", 1}, {"wr_req_ready", 1},
+         {"wr_req_addr", aw}, {"wr_req_bytes", cb}, {"wr_req_data", cols * 8}, {"wr_busy", 1}});
+  s.Inst("salsa_store_ctrl", "u_store_ctrl", {},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"start_i", "st_start"},
+          {"acc_addr_i", "st_acc_addr"},
+          {"rows_i", "st_rows"},
+          {"bytes_i", "st_bytes"},
+          {"bias_addr_i", "st_bias_addr"},
+          {"dram_addr_i", "st_dram_addr"},
+          {"stride_i", "st_stride"},
+          {"done_o", "st_done"},
+          {"acc_re_o", "acc_re"},
+          {"acc_raddr_o", "acc_raddr"},
+          {"acc_rdata_i", "acc_rdata"},
+          {"ppu_valid_o", "ppu_valid_in"},
+          {"ppu_bias_o", "ppu_bias"},
+          {"ppu_valid_i", "ppu_valid_out"},
+          {"ppu_out_i", "ppu_out"},
+          {"wr_clear_o", "wr_clear"},
+          {"wr_req_valid_o", "wr_req_valid"},
+          {"wr_req_ready_i", "wr_req_ready"},
+          {"wr_req_addr_o", "wr_req_addr"},
+          {"wr_req_bytes_o", "wr_req_bytes"},
+          {"wr_req_data_o", "wr_req_data"},
+          {"wr_busy_i", "wr_busy"}});
+  s.Inst("salsa_ppu", "u_ppu", {},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"valid_i", "ppu_valid_in"},
+          {"acc_i", "acc_rdata"},
+          {"bias_i", "ppu_bias"},
+          {"mult_i", "st_mult"},
+          {"shift_i", "st_shift"},
+          {"zp_i", "st_zp"},
+          {"min_i", "st_min"},
+          {"max_i", "st_max"},
+          {"valid_o", "ppu_valid_out"},
+          {"out_o", "ppu_out"}});
+  std::vector<std::pair<std::string, std::string>> wr = {
+      {"clk_i", clk},
+      {"rst_ni", rst},
+      {"clear_i", "wr_clear"},
+      {"req_valid_i", "wr_req_valid"},
+      {"req_ready_o", "wr_req_ready"},
+      {"req_addr_i", "wr_req_addr"},
+      {"req_bytes_i", "wr_req_bytes"},
+      {"req_data_i", "wr_req_data"},
+      {"busy_o", "wr_busy"},
+      {"err_o", "wr_err"},
+      {"beat_o", "wr_beat"}};
+  for (const char* n : {"awid", "awaddr", "awlen", "awsize", "awburst", "awvalid", "awready",
+                        "wdata", "wstrb", "wlast", "wvalid", "wready", "bid", "bresp", "bvalid",
+                        "bready"}) {
+    wr.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
+  }
+  s.Inst("salsa_dma_wr", "u_dma_wr", {}, wr);
+  s.Inst("salsa_csr", "u_csr", {}, csr);
+  return m;
+}
+
+std::vector<Module> BuildAll(const Config& cfg) {
+  return {BuildPe(cfg),         BuildDelay(),         BuildMacArray(cfg),   BuildSparsityGate(cfg),
+          BuildSram(),          BuildScratchpad(),    BuildGearbox(),       BuildDmaRd(cfg),
+          BuildDmaWr(cfg),      BuildRequant(),       BuildPpu(cfg),        BuildCsr(cfg),
+          BuildComputeCtrl(cfg), BuildStoreCtrl(cfg), BuildSequencer(cfg),  BuildTop(cfg)};
+}
+
+unsigned Clog2(unsigned long long v) {
+  unsigned r = 0;
+  while ((1ULL << r) < v) ++r;
+  return r;
+}
+
+}  // namespace salsa::blocks

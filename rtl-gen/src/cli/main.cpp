@@ -1,0 +1,57 @@
+// salsa: the command-line front end (gen, run).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/run.h"
+#include "salsa/config.h"
+#include "salsa/generator.h"
+
+namespace {
+
+std::string Quote(int argc, char** argv) {
+  std::string s = "salsa";
+  for (int i = 1; i < argc; ++i) s += std::string(" ") + argv[i];
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"salsa: generator of LLM-inference accelerator RTL"};
+  app.require_subcommand(1);
+
+  auto* gen = app.add_subcommand("gen", "generate the RTL, manifest and params header of a config");
+  std::string gen_config, gen_out;
+  gen->add_option("config", gen_config, "config YAML file")->required();
+  gen->add_option("-o,--out", gen_out, "output directory (replaced atomically)")->required();
+
+  salsa::cli::RunOptions run_opts;
+  auto* run = app.add_subcommand("run", "run a layer on the Verilated RTL and compare with the reference");
+  salsa::cli::AddRunOptions(run, &run_opts);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*gen) {
+      salsa::Config cfg = salsa::LoadConfig(gen_config);
+      auto files = salsa::Generate(cfg, Quote(argc, argv));
+      salsa::WriteGenerated(files, gen_out);
+      std::cout << "salsa gen: " << files.size() << " files for '" << cfg.name << "' (hash "
+                << salsa::ConfigHash(cfg) << ") in " << gen_out << "\n";
+      return 0;
+    }
+    if (*run) return salsa::cli::Run(run_opts, argc, argv);
+  } catch (const salsa::ConfigError& e) {
+    std::cerr << "salsa: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "salsa: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,565 @@
+// YAML config loader: parses, validates and canonicalises the accelerator configuration.
+#include "salsa/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace salsa {
+namespace {
+
+constexpr const char* kDocumentKey = "(document)";
+constexpr unsigned kMaxNameLength = 32;
+constexpr unsigned kMaxBurstBytes = 4096;
+constexpr unsigned kMaxScratchpadWords = 65536;  // 16-bit word addresses
+constexpr unsigned kMinDepth = 16;
+constexpr unsigned kMaxDepth = 65536;
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+// Messages are one line: control characters from the input are escaped.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A scalar quoted for a message, shortened if long.
+std::string Quote(const std::string& text) {
+  constexpr size_t kMax = 40;
+  std::string shown = text.size() > kMax ? text.substr(0, kMax) + "..." : text;
+  return "'" + OneLine(shown) + "'";
+}
+
+std::string Range(unsigned lo, unsigned hi) {
+  return std::to_string(lo) + ".." + std::to_string(hi);
+}
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A YAML float spelling (16.5, 1e3, -0.5, .inf, .nan): reported as "not an integer".
+bool IsFloat(const std::string& s) {
+  static const std::regex kFloat(
+      R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+  return std::regex_match(s, kFloat);
+}
+
+bool IsPowerOfTwo(unsigned v) { return v != 0 && (v & (v - 1)) == 0; }
+
+unsigned NextPowerOfTwo(unsigned v) {
+  unsigned p = 1;
+  while (p < v) p <<= 1;
+  return p;
+}
+
+// Levenshtein distance, for "did you mean" hints on unknown keys.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// What a node is, for "expected X, got Y" messages.
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return "no value";
+    case YAML::NodeType::Scalar:
+      break;
+  }
+  if (node.Tag() == "!") {
+    // Quoted or block scalar: always a string in YAML.
+    const std::string& s = node.Scalar();
+    return "the string " + Quote(s) + (IsDigits(s) ? " (remove the quotes)" : "");
+  }
+  return Quote(node.Scalar());
+}
+
+// Throws ConfigErrors in the "<file>:<line>:<col>: <key>: <problem>; accepted: <...>" format.
+class Reporter {
+ public:
+  explicit Reporter(std::string path) : path_(std::move(path)) {}
+
+  [[noreturn]] void Fail(const YAML::Mark& mark, const std::string& key, const std::string& problem,
+                         const std::string& accepted) const {
+    throw ConfigError(
+        OneLine(Position(mark) + ": " + key + ": " + problem + "; accepted: " + accepted));
+  }
+
+  // "line:col", 1-based; a node without a mark (an empty document) is reported at 1:1.
+  static std::string LineCol(const YAML::Mark& mark) {
+    if (mark.is_null() || mark.line < 0 || mark.column < 0) return "1:1";
+    return std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  }
+
+ private:
+  std::string Position(const YAML::Mark& mark) const { return path_ + ":" + LineCol(mark); }
+
+  std::string path_;
+};
+
+// One key/value pair of a map.
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+  // Where to point at for a problem with the value: a missing value (`rows:`) has no useful mark
+  // of its own, so the key is used.
+  YAML::Mark ValueMark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
+};
+
+// A validated map: every key is a known, unique scalar.
+class Section {
+ public:
+  // `node` may be absent or null (all defaults); otherwise it must be a map.
+  Section(const Reporter& reporter, const YAML::Node& node, const YAML::Mark& fallback_mark,
+          std::string dotted, std::vector<std::string> accepted)
+      : reporter_(reporter),
+        mark_(fallback_mark),
+        dotted_(std::move(dotted)),
+        accepted_(std::move(accepted)) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) {
+      reporter_.Fail(node.Mark(), dotted_.empty() ? kDocumentKey : dotted_,
+                     "wrong type: expected a map, got " + Describe(node),
+                     "a map with keys " + Join(accepted_));
+    }
+    mark_ = node.Mark();
+    for (const auto& pair : node) {
+      Entry entry{pair.first, pair.second};
+      if (!entry.key.IsScalar()) {
+        reporter_.Fail(entry.key.Mark(), dotted_.empty() ? kDocumentKey : dotted_,
+                       "a key must be a scalar, got " + Describe(entry.key), Join(accepted_));
+      }
+      const std::string name = entry.key.Scalar();
+      if (std::find(accepted_.begin(), accepted_.end(), name) == accepted_.end()) {
+        std::string hint;
+        for (const std::string& candidate : accepted_) {
+          if (EditDistance(name, candidate) <= 2) {
+            hint = " (did you mean '" + candidate + "'?)";
+            break;
+          }
+        }
+        reporter_.Fail(entry.key.Mark(), Key(name), "unknown key " + Quote(name) + hint,
+                       Join(accepted_));
+      }
+      for (const auto& seen : entries_) {
+        if (seen.first == name) {
+          reporter_.Fail(
+              entry.key.Mark(), Key(name),
+              "duplicate key (first given at " + Reporter::LineCol(seen.second.key.Mark()) + ")",
+              "each key at most once");
+        }
+      }
+      entries_.emplace_back(name, entry);
+    }
+  }
+
+  const Entry* Find(const std::string& name) const {
+    for (const auto& e : entries_) {
+      if (e.first == name) return &e.second;
+    }
+    return nullptr;
+  }
+
+  std::string Key(const std::string& name) const {
+    return dotted_.empty() ? name : dotted_ + "." + name;
+  }
+
+  // The map's own mark (or the parent's, if the map was omitted).
+  const YAML::Mark& mark() const { return mark_; }
+  const Reporter& reporter() const { return reporter_; }
+
+  // A sub-section (possibly absent: then all its keys take defaults).
+  Section Child(const std::string& name, std::vector<std::string> accepted) const {
+    const Entry* e = Find(name);
+    YAML::Node node = e ? e->value : YAML::Node();
+    return Section(reporter_, node, e ? e->key.Mark() : mark_, Key(name), std::move(accepted));
+  }
+
+  // Strict unsigned decimal integer; `accepted` describes the accepted values for messages.
+  // Returns false (value untouched) if the key is absent.
+  bool GetUnsigned(const std::string& name, unsigned lo, unsigned hi, const std::string& accepted,
+                   unsigned* value, YAML::Mark* mark = nullptr) const {
+    const Entry* e = Find(name);
+    if (!e) return false;
+    const std::string key = Key(name);
+    const YAML::Mark where = e->ValueMark();
+    if (mark) *mark = where;
+    const YAML::Node& node = e->value;
+    RequirePlainScalar(*e, "an integer", accepted);
+    const std::string& s = node.Scalar();
+    if (!IsDigits(s)) {
+      if (s.size() > 1 && s[0] == '-' && IsDigits(s.substr(1))) {
+        reporter_.Fail(where, key, "negative value " + Quote(s) + " for an unsigned field",
+                       accepted);
+      }
+      if (IsFloat(s)) reporter_.Fail(where, key, "not an integer: " + Quote(s), accepted);
+      reporter_.Fail(where, key, "wrong type: expected a decimal integer, got " + Quote(s),
+                     accepted);
+    }
+    if (s.size() > 1 && s[0] == '0') {
+      reporter_.Fail(where, key, "leading zero in " + Quote(s) + " (octal is not accepted)",
+                     accepted);
+    }
+    unsigned long long v = 0;
+    bool overflow = false;
+    for (char c : s) {
+      v = v * 10 + static_cast<unsigned>(c - '0');
+      if (v > std::numeric_limits<unsigned>::max()) {
+        overflow = true;
+        break;
+      }
+    }
+    if (overflow || v < lo || v > hi) {
+      reporter_.Fail(where, key, "value " + Quote(s) + " is out of range", accepted);
+    }
+    *value = static_cast<unsigned>(v);
+    return true;
+  }
+
+  // Boolean as yaml-cpp reads it (true/false, yes/no, on/off, y/n); absent: false returned.
+  bool GetBool(const std::string& name, bool* value) const {
+    const Entry* e = Find(name);
+    if (!e) return false;
+    const std::string accepted = "true, false";
+    const YAML::Node& node = e->value;
+    RequirePlainScalar(*e, "a bool", accepted);
+    bool b = false;
+    if (!YAML::convert<bool>::decode(node, b)) {
+      reporter_.Fail(e->ValueMark(), Key(name),
+                     "wrong type: expected a bool, got " + Describe(node), accepted);
+    }
+    *value = b;
+    return true;
+  }
+
+  // Any scalar (quoted or not) as a string; absent: false returned.
+  bool GetString(const std::string& name, const std::string& accepted, std::string* value,
+                 YAML::Mark* mark) const {
+    const Entry* e = Find(name);
+    if (!e) return false;
+    *mark = e->ValueMark();
+    RequireScalar(*e, "a string", accepted);
+    *value = e->value.Scalar();
+    return true;
+  }
+
+ private:
+  // A value that is present and a scalar (quoted or not).
+  void RequireScalar(const Entry& e, const std::string& what, const std::string& accepted) const {
+    const std::string key = Key(e.key.Scalar());
+    if (e.value.IsNull()) reporter_.Fail(e.ValueMark(), key, "missing value", accepted);
+    if (!e.value.IsScalar()) {
+      reporter_.Fail(e.ValueMark(), key,
+                     "wrong type: expected " + what + ", got " + Describe(e.value), accepted);
+    }
+  }
+
+  // As RequireScalar, and not quoted: "16" is a string, not an integer.
+  void RequirePlainScalar(const Entry& e, const std::string& what,
+                          const std::string& accepted) const {
+    RequireScalar(e, what, accepted);
+    if (e.value.Tag() == "!") {
+      reporter_.Fail(e.ValueMark(), Key(e.key.Scalar()),
+                     "wrong type: expected " + what + ", got " + Describe(e.value), accepted);
+    }
+  }
+
+  const Reporter& reporter_;
+  YAML::Mark mark_;
+  std::string dotted_;
+  std::vector<std::string> accepted_;
+  std::vector<std::pair<std::string, Entry>> entries_;
+};
+
+void ParseName(const Section& top, Config* cfg) {
+  const std::string accepted =
+      "[a-z][a-z0-9_]*, 1.." + std::to_string(kMaxNameLength) + " characters";
+  YAML::Mark mark;
+  if (!top.GetString("name", accepted, &cfg->name, &mark)) {
+    top.reporter().Fail(top.mark(), "name", "missing required key", accepted);
+  }
+  const std::string& n = cfg->name;
+  if (n.empty()) top.reporter().Fail(mark, "name", "empty name", accepted);
+  if (n.size() > kMaxNameLength) {
+    top.reporter().Fail(
+        mark, "name",
+        "name " + Quote(n) + " is too long (" + std::to_string(n.size()) + " characters)",
+        accepted);
+  }
+  const bool ok = n[0] >= 'a' && n[0] <= 'z' && std::all_of(n.begin(), n.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                  });
+  if (!ok) {
+    top.reporter().Fail(mark, "name", "invalid characters in name " + Quote(n), accepted);
+  }
+}
+
+void ParseArray(const Section& top, Config* cfg) {
+  const Section array = top.Child("array", {"rows", "cols", "dataflow"});
+  array.GetUnsigned("rows", 1, 64, Range(1, 64), &cfg->rows);
+  array.GetUnsigned("cols", 1, 64, Range(1, 64), &cfg->cols);
+  std::string dataflow;
+  YAML::Mark mark;
+  if (array.GetString("dataflow", "os", &dataflow, &mark)) {
+    if (dataflow == "ws") {
+      array.reporter().Fail(mark, "array.dataflow",
+                            "dataflow 'ws' (weight stationary) is not implemented yet", "os");
+    }
+    if (dataflow != "os") {
+      array.reporter().Fail(mark, "array.dataflow", "unknown dataflow " + Quote(dataflow), "os");
+    }
+    cfg->dataflow = Dataflow::kOutputStationary;
+  }
+}
+
+void ParseAxi(const Section& top, Config* cfg) {
+  const Section axi =
+      top.Child("axi", {"data_bits", "addr_bits", "id_bits", "max_outstanding", "max_burst"});
+  const Reporter& r = axi.reporter();
+  YAML::Mark data_mark;
+  if (axi.GetUnsigned("data_bits", 0, std::numeric_limits<unsigned>::max(), "64, 128, 256, 512",
+                      &cfg->axi_data_bits, &data_mark)) {
+    const unsigned v = cfg->axi_data_bits;
+    if (v != 64 && v != 128 && v != 256 && v != 512) {
+      r.Fail(data_mark, "axi.data_bits", "unsupported bus width " + std::to_string(v),
+             "64, 128, 256, 512");
+    }
+  }
+  axi.GetUnsigned("addr_bits", 32, 64, Range(32, 64), &cfg->axi_addr_bits);
+  axi.GetUnsigned("id_bits", 1, 8, Range(1, 8), &cfg->axi_id_bits);
+  axi.GetUnsigned("max_outstanding", 2, 16, Range(2, 16), &cfg->axi_max_outstanding);
+  YAML::Mark burst_mark = axi.mark();
+  axi.GetUnsigned("max_burst", 1, 256, Range(1, 256), &cfg->axi_max_burst, &burst_mark);
+  const unsigned bus_bytes = cfg->BusBytes();
+  const unsigned burst_bytes = cfg->axi_max_burst * bus_bytes;
+  if (burst_bytes > kMaxBurstBytes) {
+    r.Fail(burst_mark, "axi.max_burst",
+           "a burst of " + std::to_string(cfg->axi_max_burst) + " beats x " +
+               std::to_string(bus_bytes) + " bytes = " + std::to_string(burst_bytes) +
+               " bytes exceeds 4 KB",
+           Range(1, kMaxBurstBytes / bus_bytes) + " for data_bits " +
+               std::to_string(cfg->axi_data_bits) + " (max_burst * data_bits/8 <= 4096)");
+  }
+}
+
+// One scratchpad: `defaults` holds the default banks/depth and the derived width.
+// `mark` receives the scratchpad map's mark (the parent's if the map was omitted).
+ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
+                                 const ScratchpadConfig& defaults, const std::string& width_rule,
+                                 YAML::Mark* mark) {
+  const Section pad = sram.Child(name, {"banks", "depth", "width_bits"});
+  *mark = pad.mark();
+  const Reporter& r = sram.reporter();
+  ScratchpadConfig out = defaults;
+  pad.GetUnsigned("banks", 1, 8, Range(1, 8), &out.banks);
+  const std::string depth_accepted = "a power of two in " + Range(kMinDepth, kMaxDepth);
+  YAML::Mark depth_mark;
+  if (pad.GetUnsigned("depth", kMinDepth, kMaxDepth, depth_accepted, &out.depth, &depth_mark) &&
+      !IsPowerOfTwo(out.depth)) {
+    r.Fail(depth_mark, pad.Key("depth"), std::to_string(out.depth) + " is not a power of two",
+           depth_accepted);
+  }
+  unsigned width = 0;
+  YAML::Mark width_mark;
+  if (pad.GetUnsigned("width_bits", 0, std::numeric_limits<unsigned>::max(),
+                      std::to_string(defaults.width_bits) + " (" + width_rule + ")", &width,
+                      &width_mark) &&
+      width != defaults.width_bits) {
+    r.Fail(width_mark, pad.Key("width_bits"),
+           "inconsistent width_bits " + std::to_string(width) + ": the array needs " + width_rule +
+               " = " + std::to_string(defaults.width_bits),
+           std::to_string(defaults.width_bits) + " (or omit the key)");
+  }
+  if (out.Words() > kMaxScratchpadWords) {
+    r.Fail(pad.mark(), sram.Key(name),
+           "banks*depth = " + std::to_string(out.banks) + "*" + std::to_string(out.depth) + " = " +
+               std::to_string(out.Words()) +
+               " words exceeds the 16-bit scratchpad word address space",
+           "banks*depth <= " + std::to_string(kMaxScratchpadWords));
+  }
+  return out;
+}
+
+void ParseSram(const Section& top, Config* cfg) {
+  const Section sram = top.Child("sram", {"act", "weight", "acc"});
+  const ScratchpadConfig act_default{2, 1024, cfg->rows * 8};
+  const ScratchpadConfig weight_default{2, 1024, cfg->cols * 8};
+  const ScratchpadConfig acc_default{1, std::max(kMinDepth, NextPowerOfTwo(2 * (cfg->rows + 1))),
+                                     cfg->cols * 32};
+  YAML::Mark unused, acc_mark;
+  cfg->act = ParseScratchpad(sram, "act", act_default, "array.rows * 8", &unused);
+  cfg->weight = ParseScratchpad(sram, "weight", weight_default, "array.cols * 8", &unused);
+  cfg->acc = ParseScratchpad(sram, "acc", acc_default, "array.cols * 32", &acc_mark);
+  const unsigned needed = cfg->rows + 1;
+  if (cfg->acc.Words() < needed) {
+    sram.reporter().Fail(
+        acc_mark, "sram.acc",
+        "banks*depth = " + std::to_string(cfg->acc.banks) + "*" + std::to_string(cfg->acc.depth) +
+            " = " + std::to_string(cfg->acc.Words()) + " words is too small for " +
+            std::to_string(cfg->rows) + " array rows (one bias word plus one word per row)",
+        "banks*depth >= rows+1 = " + std::to_string(needed));
+  }
+}
+
+void ParseSparsity(const Section& top, Config* cfg) {
+  const Section sparsity = top.Child("sparsity", {"gating"});
+  sparsity.GetBool("gating", &cfg->gating);
+}
+
+const std::vector<std::string>& TopKeys() {
+  static const std::vector<std::string> keys = {"name", "array", "axi", "sram", "sparsity"};
+  return keys;
+}
+
+}  // namespace
+
+const char* DataflowName(Dataflow dataflow) {
+  switch (dataflow) {
+    case Dataflow::kOutputStationary:
+      return "os";
+  }
+  return "?";
+}
+
+Config ParseConfig(const std::string& text, const std::string& path) {
+  const Reporter reporter(path);
+  const std::string top_accepted = "a map with keys " + Join(TopKeys());
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    reporter.Fail(e.mark, kDocumentKey, "YAML syntax error: " + e.msg, "well-formed YAML");
+  }
+  if (docs.empty() || docs[0].IsNull()) {
+    reporter.Fail(docs.empty() ? YAML::Mark::null_mark() : docs[0].Mark(), kDocumentKey,
+                  "empty document", top_accepted);
+  }
+  if (docs.size() > 1) {
+    reporter.Fail(docs[1].Mark(), kDocumentKey, "more than one YAML document", "a single document");
+  }
+  const YAML::Node& root = docs[0];
+  if (!root.IsMap()) {
+    reporter.Fail(root.Mark(), kDocumentKey, "top level is " + Describe(root) + ", not a map",
+                  top_accepted);
+  }
+
+  Config cfg;
+  const Section top(reporter, root, root.Mark(), "", TopKeys());
+  ParseName(top, &cfg);
+  ParseArray(top, &cfg);
+  ParseAxi(top, &cfg);
+  ParseSram(top, &cfg);
+  ParseSparsity(top, &cfg);
+  cfg.source_text = text;
+  cfg.source_path = path;
+  return cfg;
+}
+
+Config LoadConfig(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(OneLine(path + ": cannot read file: it is a directory"));
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    const int err = errno;
+    throw ConfigError(
+        OneLine(path + ": cannot read file: " + (err ? std::strerror(err) : "open failed")));
+  }
+  std::string text;
+  char buf[4096];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw ConfigError(OneLine(path + ": cannot read file: read error"));
+  return ParseConfig(text, path);
+}
+
+std::string CanonicalConfig(const Config& cfg) {
+  std::ostringstream os;
+  auto pad = [&os](const char* name, const ScratchpadConfig& p) {
+    os << "  " << name << ":\n"
+       << "    banks: " << p.banks << "\n"
+       << "    depth: " << p.depth << "\n"
+       << "    width_bits: " << p.width_bits << "\n";
+  };
+  os << "name: " << cfg.name << "\n"
+     << "array:\n"
+     << "  rows: " << cfg.rows << "\n"
+     << "  cols: " << cfg.cols << "\n"
+     << "  dataflow: " << DataflowName(cfg.dataflow) << "\n"
+     << "axi:\n"
+     << "  data_bits: " << cfg.axi_data_bits << "\n"
+     << "  addr_bits: " << cfg.axi_addr_bits << "\n"
+     << "  id_bits: " << cfg.axi_id_bits << "\n"
+     << "  max_outstanding: " << cfg.axi_max_outstanding << "\n"
+     << "  max_burst: " << cfg.axi_max_burst << "\n"
+     << "sram:\n";
+  pad("act", cfg.act);
+  pad("weight", cfg.weight);
+  pad("acc", cfg.acc);
+  os << "sparsity:\n"
+     << "  gating: " << (cfg.gating ? "true" : "false") << "\n";
+  return os.str();
+}
+
+std::string ConfigHash(const Config& cfg) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : CanonicalConfig(cfg)) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+}  // namespace salsa

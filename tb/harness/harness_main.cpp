@@ -1,0 +1,712 @@
+// Verilator harness: runs one fully connected layer on the generated salsa_top and compares the
+// result bit-exactly with the software reference. Built once per generated configuration with that
+// configuration's Vsalsa_top and salsa_params.h.
+//
+// Exit codes: 0 pass; 1 mismatch, hardware error, timeout or AXI protocol violation; 2 bad input.
+// Verilator's headers are not -Wextra clean; keep their warnings out of this file's build.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <verilated.h>
+
+#include "Vsalsa_top.h"
+#if defined(VM_TRACE_FST) && VM_TRACE_FST
+#include <verilated_fst_c.h>
+#define SALSA_HAVE_FST 1
+#else
+#define SALSA_HAVE_FST 0
+#endif
+#pragma GCC diagnostic pop
+
+#include <CLI/CLI.hpp>
+#include <cinttypes>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "salsa/axi_dram.h"
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+#include "salsa/hw_params.h"
+#include "salsa/layer_gen.h"
+#include "salsa_params.h"
+
+namespace {
+
+using salsa::AxiDram;
+using salsa::AxiMasterOut;
+using salsa::AxiSlaveOut;
+
+constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitBadInput = 2;
+
+// ---------------------------------------------------------------------------------------------
+// Byte copies between AXI data ports and byte vectors. A 64-bit bus is a QData, a wider one a
+// VlWide<N> of 32-bit words; byte i is bits 8i+7:8i.
+
+inline void PortToBytes(QData v, unsigned n, uint8_t* out) {
+  for (unsigned i = 0; i < n && i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline void PortToBytes(IData v, unsigned n, uint8_t* out) {
+  PortToBytes(static_cast<QData>(v), n, out);
+}
+template <std::size_t N>
+void PortToBytes(const VlWide<N>& v, unsigned n, uint8_t* out) {
+  for (unsigned i = 0; i < n && i < 4 * N; ++i)
+    out[i] = static_cast<uint8_t>(v[i / 4] >> (8 * (i % 4)));
+}
+
+inline void BytesToPort(const uint8_t* in, unsigned n, QData& p) {
+  p = 0;
+  for (unsigned i = 0; i < n && i < 8; ++i) p |= static_cast<QData>(in[i]) << (8 * i);
+}
+inline void BytesToPort(const uint8_t* in, unsigned n, IData& p) {
+  QData q = 0;
+  BytesToPort(in, n, q);
+  p = static_cast<IData>(q);
+}
+template <std::size_t N>
+void BytesToPort(const uint8_t* in, unsigned n, VlWide<N>& p) {
+  for (std::size_t w = 0; w < N; ++w) p[w] = 0;
+  for (unsigned i = 0; i < n && i < 4 * N; ++i)
+    p[i / 4] |= static_cast<EData>(in[i]) << (8 * (i % 4));
+}
+
+AxiMasterOut SampleMaster(Vsalsa_top& t) {
+  AxiMasterOut m;
+  m.arvalid = t.m_axi_arvalid;
+  m.araddr = t.m_axi_araddr;
+  m.arlen = t.m_axi_arlen;
+  m.arsize = t.m_axi_arsize;
+  m.arburst = t.m_axi_arburst;
+  m.arid = t.m_axi_arid;
+  m.rready = t.m_axi_rready;
+  m.awvalid = t.m_axi_awvalid;
+  m.awaddr = t.m_axi_awaddr;
+  m.awlen = t.m_axi_awlen;
+  m.awsize = t.m_axi_awsize;
+  m.awburst = t.m_axi_awburst;
+  m.awid = t.m_axi_awid;
+  m.wvalid = t.m_axi_wvalid;
+  m.wdata.assign(salsa_params::kBusBytes, 0);
+  PortToBytes(t.m_axi_wdata, salsa_params::kBusBytes, m.wdata.data());
+  m.wstrb = t.m_axi_wstrb;
+  m.wlast = t.m_axi_wlast;
+  m.bready = t.m_axi_bready;
+  return m;
+}
+
+void DriveSlave(Vsalsa_top& t, const AxiSlaveOut& s) {
+  t.m_axi_arready = s.arready;
+  t.m_axi_rvalid = s.rvalid;
+  BytesToPort(s.rdata.data(), salsa_params::kBusBytes, t.m_axi_rdata);
+  t.m_axi_rresp = s.rresp;
+  t.m_axi_rlast = s.rlast;
+  t.m_axi_rid = s.rid;
+  t.m_axi_awready = s.awready;
+  t.m_axi_wready = s.wready;
+  t.m_axi_bvalid = s.bvalid;
+  t.m_axi_bresp = s.bresp;
+  t.m_axi_bid = s.bid;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulation control (after OpenTitan's verilator_sim_ctrl): clock, reset, optional FST trace.
+
+class SimCtrl {
+ public:
+  SimCtrl(VerilatedContext* ctx, Vsalsa_top* top, AxiDram* dram)
+      : ctx_(ctx), top_(top), dram_(dram) {}
+  SimCtrl(const SimCtrl&) = delete;
+  SimCtrl& operator=(const SimCtrl&) = delete;
+  ~SimCtrl() { CloseTrace(); }
+
+  // Returns false when this build has no FST support.
+  bool OpenTrace(const std::string& path) {
+#if SALSA_HAVE_FST
+    trace_ = std::make_unique<VerilatedFstC>();
+    top_->trace(trace_.get(), 99);
+    trace_->open(path.c_str());
+    return trace_->isOpen();
+#else
+    (void)path;
+    return false;
+#endif
+  }
+
+  void CloseTrace() {
+#if SALSA_HAVE_FST
+    if (trace_) trace_->close();
+    trace_.reset();
+#endif
+  }
+
+  // Asynchronous active-low reset, held for `cycles` clock cycles.
+  void Reset(unsigned cycles) {
+    top_->clk_i = 0;
+    top_->rst_ni = 1;
+    ClearCsrInputs();
+    DriveSlave(*top_, dram_->outputs());
+    top_->eval();
+    top_->rst_ni = 0;  // falling edge: asynchronous reset
+    top_->eval();
+    in_reset_ = true;
+    for (unsigned i = 0; i < cycles; ++i) Tick();
+    top_->rst_ni = 1;
+    in_reset_ = false;
+    for (unsigned i = 0; i < 2; ++i) Tick();
+  }
+
+  // One clock cycle: settle with clk low, sample the AXI master, rising edge, let the DRAM model
+  // perform the handshakes, drive its outputs for the next cycle, settle with clk low again.
+  void Tick() {
+    top_->clk_i = 0;
+    top_->eval();
+    Dump();
+    const AxiMasterOut m = SampleMaster(*top_);
+    ctx_->timeInc(1);
+    top_->clk_i = 1;
+    top_->eval();
+    Dump();
+    if (!in_reset_) dram_->Tick(m);
+    DriveSlave(*top_, dram_->outputs());
+    ctx_->timeInc(1);
+    top_->clk_i = 0;
+    top_->eval();
+    ++cycles_;
+  }
+
+  void ClearCsrInputs() {
+    top_->s_axil_awaddr = 0;
+    top_->s_axil_awprot = 0;
+    top_->s_axil_awvalid = 0;
+    top_->s_axil_wdata = 0;
+    top_->s_axil_wstrb = 0;
+    top_->s_axil_wvalid = 0;
+    top_->s_axil_bready = 0;
+    top_->s_axil_araddr = 0;
+    top_->s_axil_arprot = 0;
+    top_->s_axil_arvalid = 0;
+    top_->s_axil_rready = 0;
+  }
+
+  uint64_t cycles() const { return cycles_; }
+  Vsalsa_top& top() { return *top_; }
+
+ private:
+  void Dump() {
+#if SALSA_HAVE_FST
+    if (trace_) trace_->dump(ctx_->time());
+#endif
+  }
+
+  VerilatedContext* ctx_;
+  Vsalsa_top* top_;
+  AxiDram* dram_;
+  bool in_reset_ = false;
+  uint64_t cycles_ = 0;
+#if SALSA_HAVE_FST
+  std::unique_ptr<VerilatedFstC> trace_;
+#endif
+};
+
+// Blocking AXI4-Lite accesses to the CSRs; each toggles the clock until it completes.
+class CsrPort {
+ public:
+  explicit CsrPort(SimCtrl& sim) : sim_(sim), t_(sim.top()) {}
+
+  void Write(uint32_t addr, uint32_t data) {
+    t_.s_axil_awaddr = addr;
+    t_.s_axil_awprot = 0;
+    t_.s_axil_awvalid = 1;
+    t_.s_axil_wdata = data;
+    t_.s_axil_wstrb = 0xF;
+    t_.s_axil_wvalid = 1;
+    t_.s_axil_bready = 0;
+    bool aw_done = false, w_done = false;
+    for (unsigned n = 0; !(aw_done && w_done); ++n) {
+      CheckTimeout(n, "write", addr);
+      t_.eval();
+      const bool aw_hs = t_.s_axil_awvalid && t_.s_axil_awready;
+      const bool w_hs = t_.s_axil_wvalid && t_.s_axil_wready;
+      sim_.Tick();
+      if (aw_hs) aw_done = true, t_.s_axil_awvalid = 0;
+      if (w_hs) w_done = true, t_.s_axil_wvalid = 0;
+    }
+    t_.s_axil_bready = 1;
+    for (unsigned n = 0;; ++n) {
+      CheckTimeout(n, "write response", addr);
+      t_.eval();
+      const bool b_hs = t_.s_axil_bvalid;
+      const unsigned resp = t_.s_axil_bresp;
+      sim_.Tick();
+      if (b_hs) {
+        t_.s_axil_bready = 0;
+        if (resp != 0) throw std::runtime_error(Where("write", addr) + " answered " + Resp(resp));
+        return;
+      }
+    }
+  }
+
+  uint32_t Read(uint32_t addr) {
+    t_.s_axil_araddr = addr;
+    t_.s_axil_arprot = 0;
+    t_.s_axil_arvalid = 1;
+    t_.s_axil_rready = 0;
+    for (unsigned n = 0;; ++n) {
+      CheckTimeout(n, "read", addr);
+      t_.eval();
+      const bool ar_hs = t_.s_axil_arready;
+      sim_.Tick();
+      if (ar_hs) break;
+    }
+    t_.s_axil_arvalid = 0;
+    t_.s_axil_rready = 1;
+    for (unsigned n = 0;; ++n) {
+      CheckTimeout(n, "read data", addr);
+      t_.eval();
+      const bool r_hs = t_.s_axil_rvalid;
+      const uint32_t data = t_.s_axil_rdata;
+      const unsigned resp = t_.s_axil_rresp;
+      sim_.Tick();
+      if (r_hs) {
+        t_.s_axil_rready = 0;
+        if (resp != 0) throw std::runtime_error(Where("read", addr) + " answered " + Resp(resp));
+        return data;
+      }
+    }
+  }
+
+  uint64_t Read64(uint32_t addr) {
+    const uint64_t lo = Read(addr);
+    return lo | (static_cast<uint64_t>(Read(addr + 4)) << 32);
+  }
+
+ private:
+  static constexpr unsigned kTimeout = 1000;
+  static std::string Where(const char* what, uint32_t addr) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "CSR %s at 0x%03x", what, addr);
+    return buf;
+  }
+  static std::string Resp(unsigned r) { return r == 2 ? "SLVERR" : r == 3 ? "DECERR" : "EXOKAY"; }
+  static void CheckTimeout(unsigned n, const char* what, uint32_t addr) {
+    if (n >= kTimeout) {
+      throw std::runtime_error(Where(what, addr) + " timed out after " + std::to_string(kTimeout) +
+                               " cycles");
+    }
+  }
+
+  SimCtrl& sim_;
+  Vsalsa_top& t_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Command line.
+
+struct Options {
+  std::string shape = "64x256x64";
+  uint64_t seed = 1;
+  unsigned mem_latency = 20;
+  double bw_cap = 1.0;
+  double backpressure = 0.0;
+  bool json = false;
+  std::string trace;
+  uint64_t timeout = 0;  // 0: estimate from the layer
+  std::string vector;
+  bool quiet = false;
+};
+
+class BadInput : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses "MxKxN" (positive integers).
+void ParseShape(const std::string& s, int* M, int* K, int* N) {
+  static const std::regex kShape(R"(^\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*$)");
+  std::smatch m;
+  if (!std::regex_match(s, m, kShape)) {
+    throw BadInput("--shape '" + s + "': expected MxKxN with positive integers, e.g. 64x256x64");
+  }
+  *M = std::stoi(m[1]);
+  *K = std::stoi(m[2]);
+  *N = std::stoi(m[3]);
+  if (*M < 1 || *K < 1 || *N < 1) {
+    throw BadInput("--shape '" + s + "': M, K and N must all be at least 1");
+  }
+}
+
+// Returns an exit code when the program should stop (help, or a parse error).
+std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
+  CLI::App app{"salsa Verilator harness: one fully connected layer on salsa_top (" +
+               std::string(salsa_params::kName) + ")"};
+  app.add_option("--shape", o->shape, "layer shape MxKxN")->capture_default_str();
+  app.add_option("--seed", o->seed, "seed of the random layer and the DRAM model")
+      ->capture_default_str();
+  app.add_option("--mem-latency", o->mem_latency, "DRAM read/write latency in cycles")
+      ->capture_default_str();
+  app.add_option("--bw-cap", o->bw_cap, "DRAM beats per cycle per channel, in (0, 1]")
+      ->capture_default_str();
+  app.add_option("--backpressure", o->backpressure,
+                 "probability of random ready/valid deassertion, in [0, 1)")
+      ->capture_default_str();
+  app.add_flag("--json", o->json, "print a one-line JSON summary as the last line of stdout");
+  app.add_option("--trace", o->trace, "write an FST waveform to FILE");
+  app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
+  app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
+  app.add_flag("--quiet", o->quiet, "no human-readable report");
+  app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "salsa_harness: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra.rfind("+", 0) != 0) {
+      std::cerr << "salsa_harness: unknown argument '" << extra
+                << "'; accepted: the options of --help and +verilator+ arguments\n";
+      return kExitBadInput;
+    }
+  }
+  if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
+    std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
+    return kExitBadInput;
+  }
+  if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {
+    std::cerr << "salsa_harness: --backpressure " << o->backpressure << ": accepted: [0, 1)\n";
+    return kExitBadInput;
+  }
+#if !SALSA_HAVE_FST
+  if (!o->trace.empty()) {
+    std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
+                 "--trace-fst)\n";
+    return kExitBadInput;
+  }
+#endif
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+salsa::HwParams ParamsFromConfig() {
+  salsa::HwParams hw;
+  hw.rows = salsa_params::kRows;
+  hw.cols = salsa_params::kCols;
+  hw.bus_bytes = salsa_params::kBusBytes;
+  hw.addr_bits = salsa_params::kAddrBits;
+  hw.max_burst = salsa_params::kMaxBurst;
+  hw.max_outstanding = salsa_params::kMaxOutstanding;
+  hw.act_words = salsa_params::kActWords;
+  hw.weight_words = salsa_params::kWeightWords;
+  hw.acc_words = salsa_params::kAccWords;
+  return hw;
+}
+
+struct Outcome {
+  std::string error;                // first failure, empty on a pass
+  std::vector<std::string> errors;  // every failure, in the order found
+  uint64_t cycles = 0;
+  uint32_t status = 0, err_code = 0, err_cmd = 0;
+  std::array<uint64_t, salsa::kNumCounters> counters{};
+  uint64_t mismatches = 0;
+  uint64_t expected_gated = 0;
+  bool irq = false;
+
+  void Fail(const std::string& e) {
+    if (error.empty()) error = e;
+    errors.push_back(e);
+  }
+};
+
+const char* ErrName(uint32_t code) {
+  switch (code) {
+    case salsa::kErrNone:
+      return "none";
+    case salsa::kErrBadOpcode:
+      return "bad opcode";
+    case salsa::kErrAxiRead:
+      return "AXI read error";
+    case salsa::kErrAxiWrite:
+      return "AXI write error";
+    case salsa::kErrScratchpadRange:
+      return "scratchpad range";
+    case salsa::kErrBadField:
+      return "bad field";
+    default:
+      return "unknown";
+  }
+}
+
+// A generous cycle budget: every beat, command and K step several times over, scaled by the
+// DRAM throttling.
+uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs,
+                         const Options& o) {
+  const double beats =
+      static_cast<double>(fs.counters[salsa::kCntRdBytes] + fs.counters[salsa::kCntWrBytes]) /
+      salsa_params::kBusBytes;
+  const double per_cmd =
+      4.0 * (o.mem_latency + 2.0 * (salsa_params::kRows + salsa_params::kCols) + 64);
+  const double slow = 1.0 / (o.bw_cap * (1.0 - o.backpressure) * (1.0 - o.backpressure));
+  const double est = (4.0 * beats + p.cmd_count * per_cmd) * slow +
+                     4.0 * static_cast<double>(fs.counters[salsa::kCntMacActive]);
+  return 100000 + static_cast<uint64_t>(10.0 * est);
+}
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
+                   const std::vector<int8_t>& got, uint64_t seed, Outcome* r) {
+  std::ostringstream first;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (r->mismatches++ == 0) {
+      first << "output mismatch at (m=" << i / layer.N << ", n=" << i % layer.N << "): expected "
+            << int{want[i]} << ", got " << int{got[i]} << " (seed " << seed << ")";
+    }
+  }
+  if (r->mismatches > 0) {
+    r->Fail(first.str() + "; " + std::to_string(r->mismatches) + " of " +
+            std::to_string(want.size()) + " outputs differ");
+  }
+}
+
+// Runs the program on the model; everything observed goes into the outcome.
+void RunOnModel(SimCtrl& sim, AxiDram& dram, const salsa::Program& prog, uint64_t timeout,
+                Outcome* r) {
+  Vsalsa_top& top = sim.top();
+  CsrPort csr(sim);
+  sim.Reset(8);
+  const uint32_t hw_id = csr.Read(salsa::kCsrHwId);
+  const uint32_t want_id =
+      salsa::HwIdValue(salsa_params::kRows, salsa_params::kCols, salsa_params::kBusBytes);
+  if (hw_id != want_id) {
+    r->Fail("HW_ID " + Hex32(hw_id) + " does not match salsa_params.h (" + Hex32(want_id) + ")");
+    return;
+  }
+  csr.Write(salsa::kCsrCmdBaseLo, static_cast<uint32_t>(prog.cmd_base));
+  csr.Write(salsa::kCsrCmdBaseHi, static_cast<uint32_t>(prog.cmd_base >> 32));
+  csr.Write(salsa::kCsrCmdCount, prog.cmd_count);
+  csr.Write(salsa::kCsrIrqEn, salsa::kIrqEnDone);
+  csr.Write(salsa::kCsrCtrl, salsa::kCtrlStart);
+  const uint64_t start = sim.cycles();
+  while (!top.irq_o && sim.cycles() - start < timeout) sim.Tick();
+  r->irq = top.irq_o;
+  r->cycles = sim.cycles() - start;
+
+  r->status = csr.Read(salsa::kCsrStatus);
+  r->err_code = csr.Read(salsa::kCsrErrCode);
+  r->err_cmd = csr.Read(salsa::kCsrErrCmd);
+  for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
+    r->counters[i] = csr.Read64(salsa::CounterOffset(i));
+  }
+  if (!r->irq) {
+    r->Fail("timeout: no interrupt after " + std::to_string(timeout) + " cycles (STATUS " +
+            Hex32(r->status) + ")");
+  }
+  if (r->status & salsa::kStatusError) {
+    std::string what = "hardware error " + std::to_string(r->err_code) + " (" +
+                       ErrName(r->err_code) + ") at command " + std::to_string(r->err_cmd);
+    if (r->err_cmd < prog.cmds.size()) {
+      what += ": " + salsa::DescribeCommand(prog.cmds[r->err_cmd].data());
+    }
+    r->Fail(what);
+  } else if (r->irq && !(r->status & salsa::kStatusDone)) {
+    r->Fail("irq_o high but STATUS " + Hex32(r->status) + " has no done bit");
+  }
+  // Let outstanding DRAM traffic (which there should not be) show up before checking.
+  for (unsigned i = 0; i < 4 && dram.busy(); ++i) sim.Tick();
+  if (dram.busy()) r->Fail("AXI transactions still outstanding after done");
+}
+
+void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) {
+  const uint64_t bus = salsa_params::kBusBytes;
+  const auto& c = r->counters;
+  if (salsa_params::kGating && c[salsa::kCntGated] != r->expected_gated) {
+    r->Fail("gated counter " + std::to_string(c[salsa::kCntGated]) + ", functional model " +
+            std::to_string(r->expected_gated));
+  }
+  if (c[salsa::kCntRdBytes] != dram.stats().read_beats * bus) {
+    r->Fail("rd_bytes counter " + std::to_string(c[salsa::kCntRdBytes]) + ", DRAM model saw " +
+            std::to_string(dram.stats().read_beats) + " R beats x " + std::to_string(bus));
+  }
+  if (c[salsa::kCntWrBytes] != dram.stats().write_beats * bus) {
+    r->Fail("wr_bytes counter " + std::to_string(c[salsa::kCntWrBytes]) + ", DRAM model saw " +
+            std::to_string(dram.stats().write_beats) + " W beats x " + std::to_string(bus));
+  }
+  if (!(r->status & salsa::kStatusError) && c[salsa::kCntCommands] != prog.cmd_count) {
+    r->Fail("commands counter " + std::to_string(c[salsa::kCntCommands]) + ", expected " +
+            std::to_string(prog.cmd_count));
+  }
+  if (!dram.violations().empty()) {
+    r->Fail(std::to_string(dram.stats().violations) +
+            " AXI protocol violation(s), first: " + dram.violations().front());
+  }
+}
+
+void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program& prog,
+                 const AxiDram& dram, const Outcome& r) {
+  const uint64_t macs = static_cast<uint64_t>(l.M) * l.K * l.N;
+  const double util =
+      r.cycles ? static_cast<double>(macs) /
+                     (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
+               : 0.0;
+  std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", salsa_params::kName,
+              salsa_params::kConfigHash, salsa_params::kRows, salsa_params::kCols,
+              salsa_params::kBusBytes * 8);
+  std::printf("layer %s: %dx%dx%d, %u commands (%u m tiles, %u n tiles, K chunk %u)\n",
+              l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
+              prog.k_chunk);
+  std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "\n",
+              o.mem_latency, o.bw_cap, o.backpressure, o.seed);
+  std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
+  static const char* kNames[] = {"cycles",   "mac_active", "gated",       "rd_bytes",
+                                 "wr_bytes", "stall_load", "stall_store", "commands"};
+  for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
+    std::printf("  counter %-11s %" PRIu64 "\n", kNames[i], r.counters[i]);
+  }
+  std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
+              ", max reads in flight %u\n",
+              r.expected_gated, dram.stats().read_beats, dram.stats().write_beats,
+              dram.stats().max_reads_in_flight);
+  for (const std::string& v : dram.violations()) std::printf("  AXI violation: %s\n", v.c_str());
+  for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
+  std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
+}
+
+void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram& dram, const Outcome& r) {
+  const uint64_t macs = static_cast<uint64_t>(l.M) * l.K * l.N;
+  nlohmann::json j;
+  j["status"] = r.error.empty() ? "pass" : "fail";
+  j["cycles"] = r.cycles;
+  j["macs"] = macs;
+  j["mac_utilization"] =
+      r.cycles ? static_cast<double>(macs) /
+                     (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
+               : 0.0;
+  j["dram_read_bytes"] = dram.stats().read_beats * salsa_params::kBusBytes;
+  j["dram_write_bytes"] = dram.stats().write_beats * salsa_params::kBusBytes;
+  j["gated_operands"] = r.counters[salsa::kCntGated];
+  j["expected_gated_operands"] = r.expected_gated;
+  j["busy_cycles"] = r.counters[salsa::kCntCycles];
+  j["mismatches"] = r.mismatches;
+  j["rows"] = salsa_params::kRows;
+  j["cols"] = salsa_params::kCols;
+  j["axi_data_bits"] = salsa_params::kBusBytes * 8;
+  j["config"] = salsa_params::kName;
+  j["config_hash"] = salsa_params::kConfigHash;
+  j["seed"] = o.seed;
+  j["shape"] = std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
+  j["vector"] = o.vector.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.vector);
+  j["mem_latency"] = o.mem_latency;
+  j["bw_cap"] = o.bw_cap;
+  j["backpressure"] = o.backpressure;
+  j["err_code"] = r.err_code;
+  j["axi_violations"] = dram.stats().violations;
+  j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
+  std::cout << j.dump() << std::endl;
+}
+
+salsa::FcLayer BuildLayer(const Options& o) {
+  if (!o.vector.empty()) {
+    try {
+      return salsa::LoadTfliteVector(o.vector);
+    } catch (const std::invalid_argument& e) {
+      throw BadInput(std::string("--vector ") + e.what());
+    }
+  }
+  int M = 0, K = 0, N = 0;
+  ParseShape(o.shape, &M, &K, &N);
+  return salsa::MakeRandomFc(M, K, N, o.seed);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opts;
+  if (const auto code = ParseArgs(argc, argv, &opts)) return *code;
+
+  // Software side: layer, golden output, program, functional model.
+  salsa::FcLayer layer;
+  salsa::Program prog;
+  std::vector<int8_t> golden;
+  Outcome r;
+  salsa::FuncSimResult fs;
+  const salsa::HwParams hw = ParamsFromConfig();
+  try {
+    layer = BuildLayer(opts);
+    golden = layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
+    prog = salsa::BuildFcProgram(hw, layer);
+  } catch (const BadInput& e) {
+    std::cerr << "salsa_harness: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "salsa_harness: layer " << layer.M << "x" << layer.K << "x" << layer.N
+              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  {
+    std::vector<uint8_t> model_dram = prog.dram;
+    fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
+    r.expected_gated = fs.counters[salsa::kCntGated];
+    if (!fs.ok()) {
+      r.Fail("functional model error: " + fs.err_detail);
+    } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != golden) {
+      r.Fail("functional model output differs from the golden output (driver or model bug)");
+    }
+  }
+  if (!layer.expected.empty() && salsa::ReferenceOutput(layer) != layer.expected) {
+    r.Fail("salsa::ref::FullyConnected differs from the vector's expected output");
+  }
+  const uint64_t timeout = opts.timeout ? opts.timeout : EstimateTimeout(prog, fs, opts);
+
+  // Hardware side.
+  std::vector<uint8_t> mem = prog.dram;
+  AxiDram::Options dopts;
+  dopts.read_latency = opts.mem_latency;
+  dopts.write_latency = opts.mem_latency;
+  dopts.bandwidth = opts.bw_cap;
+  dopts.backpressure = opts.backpressure;
+  dopts.seed = opts.seed;
+  AxiDram dram(mem, salsa_params::kBusBytes, dopts);
+
+  auto contextp = std::make_unique<VerilatedContext>();
+  contextp->commandArgs(argc, argv);
+  if (!opts.trace.empty()) contextp->traceEverOn(true);
+  auto top = std::make_unique<Vsalsa_top>(contextp.get(), "TOP");
+  {
+    SimCtrl sim(contextp.get(), top.get(), &dram);
+    if (!opts.trace.empty() && !sim.OpenTrace(opts.trace)) {
+      std::cerr << "salsa_harness: --trace " << opts.trace << ": cannot open for writing\n";
+      return kExitBadInput;
+    }
+    try {
+      RunOnModel(sim, dram, prog, timeout, &r);
+    } catch (const std::runtime_error& e) {
+      r.Fail(e.what());
+    }
+    top->final();
+  }
+
+  CompareOutput(layer, golden, salsa::ReadOutput(prog, mem, layer.M, layer.N), opts.seed, &r);
+  CheckCounters(prog, dram, &r);
+
+  if (!opts.quiet) PrintReport(opts, layer, prog, dram, r);
+  if (opts.json) PrintJson(opts, layer, dram, r);
+  return r.error.empty() ? kExitPass : kExitFail;
+}

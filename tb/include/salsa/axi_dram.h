@@ -1,0 +1,140 @@
+// Cycle-based AXI4 slave DRAM model, independent of Verilator.
+//
+// Call outputs() to get what the slave drives during the current cycle, and Tick() once per rising
+// clock edge with the master's outputs sampled just before that edge. Tick performs the handshakes
+// of the current cycle, then computes the outputs for the next cycle.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace salsa {
+
+struct AxiMasterOut {
+  // read address
+  bool arvalid = false;
+  uint64_t araddr = 0;
+  unsigned arlen = 0;    // beats - 1
+  unsigned arsize = 0;   // log2(bytes per beat)
+  unsigned arburst = 1;  // 0 FIXED, 1 INCR, 2 WRAP
+  unsigned arid = 0;
+  // read data
+  bool rready = false;
+  // write address
+  bool awvalid = false;
+  uint64_t awaddr = 0;
+  unsigned awlen = 0;
+  unsigned awsize = 0;
+  unsigned awburst = 1;
+  unsigned awid = 0;
+  // write data
+  bool wvalid = false;
+  std::vector<uint8_t> wdata;  // bus bytes, byte i = bits 8i+7:8i
+  uint64_t wstrb = 0;          // bit i enables byte i
+  bool wlast = false;
+  // write response
+  bool bready = false;
+};
+
+struct AxiSlaveOut {
+  bool arready = false;
+  bool rvalid = false;
+  std::vector<uint8_t> rdata;  // bus bytes
+  unsigned rresp = 0;          // 0 OKAY, 2 SLVERR, 3 DECERR
+  bool rlast = false;
+  unsigned rid = 0;
+  bool awready = false;
+  bool wready = false;
+  bool bvalid = false;
+  unsigned bresp = 0;
+  unsigned bid = 0;
+};
+
+enum AxiResp : unsigned { kAxiOkay = 0, kAxiSlvErr = 2, kAxiDecErr = 3 };
+
+class AxiDram {
+ public:
+  struct Options {
+    unsigned read_latency = 20;   // cycles from the AR handshake to the first R handshake (>= 1)
+    unsigned write_latency = 20;  // cycles from the last W beat (with its AW) to the B handshake
+    double bandwidth = 1.0;       // beats per cycle per data channel, in (0, 1]
+    double backpressure = 0.0;    // probability of dropping a ready / holding back a new valid
+    uint64_t seed = 1;
+    uint64_t error_lo = 0, error_hi = 0;  // [lo, hi) answers SLVERR (empty when lo >= hi)
+    unsigned max_queued_reads = 64;       // AR requests accepted before arready stays low
+    unsigned max_queued_writes = 64;      // AW requests likewise
+    unsigned w_buffer_beats = 512;        // W beats accepted ahead of their AW
+    size_t max_violations = 100;          // further violations are only counted
+  };
+
+  struct Stats {
+    uint64_t read_beats = 0, write_beats = 0;
+    uint64_t read_bursts = 0, write_bursts = 0;
+    unsigned max_reads_in_flight = 0, max_writes_in_flight = 0;
+    uint64_t violations = 0;  // total, including the ones not stored
+  };
+
+  AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes, Options opts);
+  AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes) : AxiDram(mem, bus_bytes, Options{}) {}
+
+  const AxiSlaveOut& outputs() const { return out_; }
+  void Tick(const AxiMasterOut& m);
+
+  const std::vector<std::string>& violations() const { return violations_; }
+  const Stats& stats() const { return stats_; }
+  uint64_t cycle() const { return cycle_; }
+  // True while any accepted transaction has not completed (R or B still to come).
+  bool busy() const { return !reads_.empty() || !writes_.empty() || !bresps_.empty(); }
+
+ private:
+  struct Burst {
+    uint64_t addr = 0;
+    unsigned len = 0;  // beats - 1
+    unsigned id = 0;
+    uint64_t ready_cycle = 0;  // first cycle a data beat / response may be presented
+    unsigned beat = 0;         // next beat
+    unsigned resp = kAxiOkay;
+  };
+  struct WBeat {
+    std::vector<uint8_t> data;
+    uint64_t strb = 0;
+    bool last = false;
+  };
+  struct BResp {
+    unsigned id = 0;
+    unsigned resp = kAxiOkay;
+    uint64_t ready_cycle = 0;
+  };
+
+  void CheckStable(const AxiMasterOut& m);
+  Burst AcceptAddress(const char* ch, uint64_t addr, unsigned len, unsigned size, unsigned burst,
+                      unsigned id);
+  void AcceptReadBeat();
+  void DrainWrites();
+  void ComputeOutputs(bool r_hs, bool b_hs);
+  bool Coin();  // true: go ahead (no backpressure this cycle)
+  uint64_t BeatAddr(const Burst& b, unsigned beat) const;
+  void Violation(const std::string& what);
+
+  std::vector<uint8_t>& mem_;
+  unsigned bus_bytes_;
+  unsigned size_log2_;
+  Options opts_;
+  std::mt19937_64 rng_;
+  uint64_t cycle_ = 0;
+  AxiSlaveOut out_;
+  AxiMasterOut pend_ar_, pend_aw_, pend_w_;  // payloads offered without a handshake
+  bool ar_waiting_ = false, aw_waiting_ = false, w_waiting_ = false;
+  std::deque<Burst> reads_;
+  std::deque<Burst> writes_;  // AW accepted, W beats still to come
+  std::deque<WBeat> wbuf_;
+  std::deque<BResp> bresps_;
+  double r_credit_ = 1.0, w_credit_ = 1.0;
+  std::vector<std::string> violations_;
+  Stats stats_;
+};
+
+}  // namespace salsa

@@ -1,0 +1,67 @@
+// The tiler: turns one int8 fully connected layer into a DRAM image and a command list for salsa.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "salsa/hw_params.h"
+
+namespace salsa {
+
+// One fully connected layer, out[m][n] = requant(sum_k (in[m][k] - input_zp) * w[n][k] + bias[n]),
+// with per-tensor requantisation and symmetric weights (weights zero point 0).
+struct FcLayer {
+  std::string name;
+  int M = 0, K = 0, N = 0;
+  std::vector<int8_t> input;    // [M][K] row-major
+  std::vector<int8_t> weights;  // [N][K] row-major (TFLite filter layout)
+  std::vector<int32_t> bias;    // [N], or empty for zeros
+  int32_t input_zero_point = 0;
+  int32_t output_multiplier = 0;
+  int output_shift = 0;  // TFLite convention: > 0 shifts left
+  int32_t output_zero_point = 0;
+  int32_t act_min = -128;
+  int32_t act_max = 127;
+  std::vector<int8_t> expected;  // [M][N] golden from an external source; empty if none
+};
+
+using Command = std::array<uint8_t, kCommandBytes>;
+
+struct Program {
+  std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]
+  uint64_t cmd_base = 0;      // command list
+  uint32_t cmd_count = 0;
+  uint64_t act_addr = 0;                           // activations, blocked [m_tile][K][rows]
+  uint64_t weight_addr = 0;                        // weights, blocked [n_tile][K][cols]
+  uint64_t bias_addr = 0;                          // bias, int32, [n_tile][cols]
+  uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
+  unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
+  std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
+};
+
+// Command encoders (exactly the layout of docs/architecture.md).
+Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
+                   uint32_t dram_stride, uint64_t dram_addr);
+Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr);
+Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
+                    uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
+                    int8_t out_zp, int8_t act_min, int8_t act_max);
+Command EncodeSync();
+
+// Little-endian 32-bit word i (0..7) of a command.
+uint32_t CommandWord(const uint8_t* cmd, unsigned i);
+
+// Checks the layer and the parameters and builds the program. Throws std::invalid_argument with a
+// one-line message for a layer the hardware cannot run (or inconsistent sizes).
+Program BuildFcProgram(const HwParams& hw, const FcLayer& layer);
+
+// The int8 [M][N] output region of `dram` (an image laid out by `prog`).
+std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M, int N);
+
+// One line such as "LOAD act sp=0 words=64 rows=1 stride=1024 dram=0x2000".
+std::string DescribeCommand(const uint8_t* cmd);
+
+}  // namespace salsa

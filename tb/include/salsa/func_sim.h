@@ -1,0 +1,60 @@
+// Functional (untimed) model of salsa: executes a command list against a DRAM image exactly as
+// docs/architecture.md specifies, with the error codes of the CSR map.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "salsa/hw_params.h"
+
+namespace salsa {
+
+struct FuncSimResult {
+  uint32_t status = 0;     // STATUS bits after the run: done, plus error on a failure
+  uint32_t err_code = 0;   // ErrCode
+  uint32_t err_cmd = 0;    // index of the failing command (valid when err_code != 0)
+  std::string err_detail;  // human-readable reason, empty on success
+  // Counter values the model can know. cycles, stall_load and stall_store are 0 (untimed);
+  // rd_bytes / wr_bytes are the bus-aligned beats touched by each access x bus bytes (the minimum
+  // the hardware must move; not compared bit-exactly). mac_active is the number of K steps,
+  // gated the number of activation operands equal to the input zero point (every array row,
+  // padded rows included, every K step) and commands the commands completed.
+  std::array<uint64_t, kNumCounters> counters{};
+
+  bool ok() const { return err_code == kErrNone; }
+};
+
+class FuncSim {
+ public:
+  explicit FuncSim(const HwParams& hw);
+
+  // Runs cmd_count commands from cmd_base. DRAM reads and writes outside `dram` are AXI errors.
+  FuncSimResult Run(std::vector<uint8_t>& dram, uint64_t cmd_base, uint32_t cmd_count);
+
+  // Scratchpad and accumulator state (for tests and debugging).
+  const std::vector<uint8_t>& act() const { return act_; }
+  const std::vector<uint8_t>& weight() const { return weight_; }
+  const std::vector<int32_t>& acc_sp() const { return acc_sp_; }
+  const std::vector<int32_t>& accumulators() const { return array_acc_; }
+
+ private:
+  // Each returns kErrNone or the error code, and fills detail_ on an error.
+  uint32_t Execute(const uint8_t* cmd, std::vector<uint8_t>& dram);
+  uint32_t Load(const uint32_t* w, const std::vector<uint8_t>& dram);
+  uint32_t Compute(const uint32_t* w);
+  uint32_t Store(const uint32_t* w, std::vector<uint8_t>& dram);
+  uint32_t Fail(uint32_t code, const std::string& detail);
+  void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);
+
+  HwParams hw_;
+  std::vector<uint8_t> act_;        // act_words x rows bytes
+  std::vector<uint8_t> weight_;     // weight_words x cols bytes
+  std::vector<int32_t> acc_sp_;     // acc_words x cols int32
+  std::vector<int32_t> array_acc_;  // rows x cols int32 (the PE accumulators)
+  std::array<uint64_t, kNumCounters> counters_{};
+  std::string detail_;
+};
+
+}  // namespace salsa

@@ -1,0 +1,105 @@
+// Hardware parameters the driver and the models need, and the numbers of the hardware/software
+// contract (opcodes, load targets, CSR offsets, counter indices) from docs/architecture.md.
+// The generated per-config header salsa_params.h carries the same numbers.
+#pragma once
+
+#include <cstdint>
+
+namespace salsa {
+
+struct HwParams {
+  unsigned rows = 16;            // MAC array rows (activation lanes)
+  unsigned cols = 16;            // MAC array columns (weight lanes)
+  unsigned bus_bytes = 16;       // AXI data width in bytes
+  unsigned addr_bits = 32;       // AXI address width
+  unsigned max_burst = 16;       // beats per burst
+  unsigned max_outstanding = 4;  // AXI transactions in flight
+  unsigned act_words = 0;        // act scratchpad words (banks * depth); a word is `rows` bytes
+  unsigned weight_words = 0;     // weight scratchpad words; a word is `cols` bytes
+  unsigned acc_words = 0;        // acc scratchpad words; a word is 4 * `cols` bytes
+
+  unsigned ActWordBytes() const { return rows; }
+  unsigned WeightWordBytes() const { return cols; }
+  unsigned AccWordBytes() const { return 4 * cols; }
+};
+
+// Commands: 32 bytes, eight little-endian 32-bit words; w0[7:0] opcode, w0[15:8] flags.
+constexpr unsigned kCommandBytes = 32;
+
+enum Opcode : uint8_t {
+  kOpLoad = 1,
+  kOpCompute = 2,
+  kOpStore = 3,
+  kOpSync = 4,
+};
+
+// LOAD w0[9:8].
+enum LoadTarget : uint8_t {
+  kTargetAct = 0,
+  kTargetWeight = 1,
+  kTargetAcc = 2,
+};
+
+// COMPUTE flag bits in w0 (bit positions in the 32-bit word).
+enum ComputeFlag : uint32_t {
+  kComputeClear = 1u << 8,
+  kComputeDrain = 1u << 9,
+};
+
+// CSR byte offsets (AXI4-Lite, 32-bit data, 12-bit address).
+enum CsrOffset : uint32_t {
+  kCsrCtrl = 0x000,
+  kCsrStatus = 0x004,
+  kCsrErrCode = 0x008,
+  kCsrErrCmd = 0x00C,
+  kCsrIrqEn = 0x010,
+  kCsrCmdBaseLo = 0x014,
+  kCsrCmdBaseHi = 0x018,
+  kCsrCmdCount = 0x01C,
+  kCsrHwId = 0x020,
+  kCsrCounters = 0x040,  // counter i: low word at 0x040 + 8*i, high word at +4
+};
+
+enum CtrlBits : uint32_t { kCtrlStart = 1u << 0 };
+
+enum StatusBits : uint32_t {
+  kStatusBusy = 1u << 0,
+  kStatusDone = 1u << 1,  // write 1 to clear
+  kStatusError = 1u << 2,
+};
+
+enum IrqEnBits : uint32_t { kIrqEnDone = 1u << 0 };
+
+enum ErrCode : uint32_t {
+  kErrNone = 0,
+  kErrBadOpcode = 1,
+  kErrAxiRead = 2,
+  kErrAxiWrite = 3,
+  kErrScratchpadRange = 4,
+  kErrBadField = 5,
+};
+
+// 64-bit counters, cleared on start.
+enum CounterIndex : unsigned {
+  kCntCycles = 0,      // busy cycles
+  kCntMacActive = 1,   // cycles the array received a K step
+  kCntGated = 2,       // zero activation operands
+  kCntRdBytes = 3,     // R beats x bus bytes
+  kCntWrBytes = 4,     // W beats x bus bytes
+  kCntStallLoad = 5,   // cycles in LOAD
+  kCntStallStore = 6,  // cycles in STORE
+  kCntCommands = 7,    // commands completed
+  kNumCounters = 8,
+};
+
+constexpr uint32_t kHwIdMagic = 0x5A;
+
+constexpr uint32_t CounterOffset(unsigned index) { return kCsrCounters + 8 * index; }
+
+// HW_ID = {rows[7:0], cols[7:0], bus_bytes[7:0], 8'h5A}.
+constexpr uint32_t HwIdValue(unsigned rows, unsigned cols, unsigned bus_bytes) {
+  return ((rows & 0xFFu) << 24) | ((cols & 0xFFu) << 16) | ((bus_bytes & 0xFFu) << 8) | kHwIdMagic;
+}
+inline uint32_t HwIdValue(const HwParams& hw) { return HwIdValue(hw.rows, hw.cols, hw.bus_bytes); }
+
+}  // namespace salsa

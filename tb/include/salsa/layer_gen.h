@@ -1,0 +1,31 @@
+// Fully connected layers for tests and the harness: seeded random ones, and TFLite Micro vectors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "salsa/driver.h"
+#include "salsa/reference.h"
+
+namespace salsa {
+
+// A random layer from std::mt19937_64(seed): int8 data with the extremes -128/127 present and a
+// share of activations equal to the input zero point, bias on the scale of the accumulators, and a
+// per-tensor output scale chosen from the accumulator range (QuantizeMultiplier) so the outputs
+// span the int8 range with a few percent clipped at each end. Throws std::invalid_argument for
+// sizes < 1.
+FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed);
+
+// Reads one tflite-micro-fc JSON vector (see shared/vectors/README.md). Throws
+// std::invalid_argument (one line naming the file) for an unreadable or malformed file, a nonzero
+// weights zero point or per-channel requantisation, which this hardware version does not run.
+FcLayer LoadTfliteVector(const std::string& json_path);
+
+// The per-tensor quantisation of `layer` in the reference's terms.
+ref::FcQuant RefQuant(const FcLayer& layer);
+
+// salsa::ref::FullyConnected of `layer`: the bit-exact expected output, [M][N].
+std::vector<int8_t> ReferenceOutput(const FcLayer& layer);
+
+}  // namespace salsa

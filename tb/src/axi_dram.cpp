@@ -1,0 +1,230 @@
+// Cycle-based AXI4 slave DRAM model.
+#include "salsa/axi_dram.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace salsa {
+namespace {
+
+constexpr double kEps = 1e-9;
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+bool Overlaps(uint64_t a_lo, uint64_t a_hi, uint64_t b_lo, uint64_t b_hi) {
+  return a_lo < b_hi && b_lo < a_hi;
+}
+
+bool SameAddress(const AxiMasterOut& a, const AxiMasterOut& b, bool read) {
+  if (read) {
+    return a.araddr == b.araddr && a.arlen == b.arlen && a.arsize == b.arsize &&
+           a.arburst == b.arburst && a.arid == b.arid;
+  }
+  return a.awaddr == b.awaddr && a.awlen == b.awlen && a.awsize == b.awsize &&
+         a.awburst == b.awburst && a.awid == b.awid;
+}
+
+}  // namespace
+
+AxiDram::AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes, Options opts)
+    : mem_(mem), bus_bytes_(bus_bytes), size_log2_(0), opts_(opts), rng_(opts.seed) {
+  if (bus_bytes == 0 || bus_bytes > 64 || (bus_bytes & (bus_bytes - 1)) != 0) {
+    throw std::invalid_argument("AxiDram: bus_bytes must be a power of two in 1..64");
+  }
+  if (!(opts_.bandwidth > 0.0 && opts_.bandwidth <= 1.0)) {
+    throw std::invalid_argument("AxiDram: bandwidth must be in (0, 1] beats per cycle");
+  }
+  if (!(opts_.backpressure >= 0.0 && opts_.backpressure < 1.0)) {
+    throw std::invalid_argument("AxiDram: backpressure must be in [0, 1)");
+  }
+  opts_.read_latency = std::max(1u, opts_.read_latency);
+  opts_.write_latency = std::max(1u, opts_.write_latency);
+  while ((1u << size_log2_) < bus_bytes_) ++size_log2_;
+  out_.rdata.assign(bus_bytes_, 0);
+  ComputeOutputs(false, false);
+}
+
+bool AxiDram::Coin() {
+  if (opts_.backpressure <= 0.0) return true;
+  const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  return u >= opts_.backpressure;
+}
+
+void AxiDram::Violation(const std::string& what) {
+  ++stats_.violations;
+  if (violations_.size() < opts_.max_violations) {
+    violations_.push_back("cycle " + std::to_string(cycle_) + ": " + what);
+  }
+}
+
+uint64_t AxiDram::BeatAddr(const Burst& b, unsigned beat) const {
+  const uint64_t aligned = b.addr & ~static_cast<uint64_t>(bus_bytes_ - 1);
+  return aligned + static_cast<uint64_t>(beat) * bus_bytes_;
+}
+
+void AxiDram::CheckStable(const AxiMasterOut& m) {
+  if (ar_waiting_) {
+    if (!m.arvalid) {
+      Violation("AR: arvalid dropped before arready");
+    } else if (!SameAddress(m, pend_ar_, true)) {
+      Violation("AR: payload changed while arvalid and not arready");
+    }
+  }
+  if (aw_waiting_) {
+    if (!m.awvalid) {
+      Violation("AW: awvalid dropped before awready");
+    } else if (!SameAddress(m, pend_aw_, false)) {
+      Violation("AW: payload changed while awvalid and not awready");
+    }
+  }
+  if (w_waiting_) {
+    if (!m.wvalid) {
+      Violation("W: wvalid dropped before wready");
+    } else if (m.wdata != pend_w_.wdata || m.wstrb != pend_w_.wstrb || m.wlast != pend_w_.wlast) {
+      Violation("W: payload changed while wvalid and not wready");
+    }
+  }
+}
+
+AxiDram::Burst AxiDram::AcceptAddress(const char* ch, uint64_t addr, unsigned len, unsigned size,
+                                      unsigned burst, unsigned id) {
+  Burst b;
+  b.addr = addr;
+  b.len = std::min(len, 255u);
+  b.id = id;
+  const std::string where =
+      std::string(ch) + " burst at " + Hex(addr) + " len " + std::to_string(len) + ": ";
+  if (len > 255) Violation(where + "len > 255");
+  if (size != size_log2_) {
+    Violation(where + "size " + std::to_string(size) + " is not the bus width (" +
+              std::to_string(size_log2_) + ")");
+  }
+  if (burst != 1) Violation(where + "burst type " + std::to_string(burst) + " is not INCR");
+  const uint64_t hi = BeatAddr(b, b.len + 1);  // the burst touches bytes [addr, hi)
+  if ((addr >> 12) != ((hi - 1) >> 12)) Violation(where + "crosses a 4 KB boundary");
+  if (hi > mem_.size()) {
+    Violation(where + "outside memory (" + std::to_string(mem_.size()) + " bytes)");
+    b.resp = kAxiDecErr;
+  } else if (opts_.error_lo < opts_.error_hi &&
+             Overlaps(addr, hi, opts_.error_lo, opts_.error_hi)) {
+    b.resp = kAxiSlvErr;
+  }
+  return b;
+}
+
+void AxiDram::AcceptReadBeat() {
+  ++stats_.read_beats;
+  r_credit_ -= 1.0;
+  Burst& b = reads_.front();
+  if (b.beat++ == b.len) reads_.pop_front();
+}
+
+void AxiDram::DrainWrites() {
+  while (!writes_.empty() && !wbuf_.empty()) {
+    Burst& b = writes_.front();
+    const WBeat& w = wbuf_.front();
+    const uint64_t base = BeatAddr(b, b.beat);
+    const bool last = b.beat == b.len;
+    if (w.last != last) {
+      Violation("W beat " + std::to_string(b.beat) + " of the burst at " + Hex(b.addr) + " len " +
+                std::to_string(b.len) + ": wlast " + (w.last ? "set early" : "missing"));
+    }
+    for (unsigned i = 0; i < bus_bytes_ && i < w.data.size(); ++i) {
+      const uint64_t a = base + i;
+      if (!((w.strb >> i) & 1u) || a >= mem_.size()) continue;
+      if (opts_.error_lo < opts_.error_hi && a >= opts_.error_lo && a < opts_.error_hi) continue;
+      mem_[a] = w.data[i];
+    }
+    wbuf_.pop_front();
+    if (last) {
+      bresps_.push_back(BResp{b.id, b.resp, cycle_ + opts_.write_latency});
+      writes_.pop_front();
+    } else {
+      ++b.beat;
+    }
+  }
+}
+
+void AxiDram::Tick(const AxiMasterOut& m) {
+  CheckStable(m);
+  const bool ar_hs = m.arvalid && out_.arready;
+  const bool r_hs = out_.rvalid && m.rready;
+  const bool aw_hs = m.awvalid && out_.awready;
+  const bool w_hs = m.wvalid && out_.wready;
+  const bool b_hs = out_.bvalid && m.bready;
+
+  if (r_hs) AcceptReadBeat();
+  if (b_hs) bresps_.pop_front();
+  if (ar_hs) {
+    Burst b = AcceptAddress("AR", m.araddr, m.arlen, m.arsize, m.arburst, m.arid);
+    b.ready_cycle = cycle_ + opts_.read_latency;
+    reads_.push_back(b);
+    ++stats_.read_bursts;
+    stats_.max_reads_in_flight =
+        std::max(stats_.max_reads_in_flight, static_cast<unsigned>(reads_.size()));
+  }
+  if (aw_hs) {
+    writes_.push_back(AcceptAddress("AW", m.awaddr, m.awlen, m.awsize, m.awburst, m.awid));
+    ++stats_.write_bursts;
+    stats_.max_writes_in_flight = std::max(stats_.max_writes_in_flight,
+                                           static_cast<unsigned>(writes_.size() + bresps_.size()));
+  }
+  if (w_hs) {
+    if (m.wdata.size() != bus_bytes_) {
+      Violation("W: wdata has " + std::to_string(m.wdata.size()) + " bytes, the bus " +
+                std::to_string(bus_bytes_));
+    }
+    if (bus_bytes_ < 64 && (m.wstrb >> bus_bytes_) != 0) Violation("W: wstrb beyond the bus width");
+    wbuf_.push_back(WBeat{m.wdata, m.wstrb, m.wlast});
+    ++stats_.write_beats;
+    w_credit_ -= 1.0;
+  }
+  DrainWrites();
+
+  ar_waiting_ = m.arvalid && !ar_hs;
+  aw_waiting_ = m.awvalid && !aw_hs;
+  w_waiting_ = m.wvalid && !w_hs;
+  if (ar_waiting_ || aw_waiting_ || w_waiting_) pend_ar_ = pend_aw_ = pend_w_ = m;
+
+  ++cycle_;
+  r_credit_ = std::min(1.0, r_credit_ + opts_.bandwidth);
+  w_credit_ = std::min(1.0, w_credit_ + opts_.bandwidth);
+  ComputeOutputs(r_hs, b_hs);
+}
+
+void AxiDram::ComputeOutputs(bool r_hs, bool b_hs) {
+  out_.arready = reads_.size() < opts_.max_queued_reads && Coin();
+  out_.awready = writes_.size() < opts_.max_queued_writes && Coin();
+  out_.wready = wbuf_.size() < opts_.w_buffer_beats && w_credit_ >= 1.0 - kEps && Coin();
+
+  if (!(out_.rvalid && !r_hs)) {  // otherwise hold the beat until its handshake
+    out_.rvalid = false;
+    if (!reads_.empty() && cycle_ >= reads_.front().ready_cycle && r_credit_ >= 1.0 - kEps &&
+        Coin()) {
+      const Burst& b = reads_.front();
+      const uint64_t base = BeatAddr(b, b.beat);
+      for (unsigned i = 0; i < bus_bytes_; ++i) {
+        out_.rdata[i] = base + i < mem_.size() ? mem_[base + i] : 0;
+      }
+      out_.rvalid = true;
+      out_.rresp = b.resp;
+      out_.rlast = b.beat == b.len;
+      out_.rid = b.id;
+    }
+  }
+  if (!(out_.bvalid && !b_hs)) {
+    out_.bvalid = false;
+    if (!bresps_.empty() && cycle_ >= bresps_.front().ready_cycle && Coin()) {
+      out_.bvalid = true;
+      out_.bresp = bresps_.front().resp;
+      out_.bid = bresps_.front().id;
+    }
+  }
+}
+
+}  // namespace salsa

@@ -1,0 +1,280 @@
+// The tiler: DRAM image layout and command list for one fully connected layer.
+#include "salsa/driver.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <stdexcept>
+
+namespace salsa {
+namespace {
+
+constexpr uint64_t kRegionAlign = 4096;
+constexpr uint64_t kCmdBase = 0x1000;  // address 0 is never used
+constexpr unsigned kMaxField16 = 0xFFFF;
+
+uint64_t AlignUp(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+void Put32(Command& c, unsigned word, uint32_t v) {
+  for (unsigned b = 0; b < 4; ++b) c[4 * word + b] = static_cast<uint8_t>(v >> (8 * b));
+}
+
+uint32_t Lo16Hi16(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | ((hi & 0xFFFFu) << 16); }
+
+void PutAddr(Command& c, uint64_t addr) {
+  Put32(c, 4, static_cast<uint32_t>(addr));
+  Put32(c, 5, static_cast<uint32_t>(addr >> 32));
+}
+
+void Require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("salsa driver: " + what);
+}
+
+bool IsInt8(int64_t v) { return v >= -128 && v <= 127; }
+
+void CheckLayer(const HwParams& hw, const FcLayer& l) {
+  const std::string shape =
+      std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
+  Require(l.M > 0 && l.K > 0 && l.N > 0, "shape " + shape + ": M, K and N must all be >= 1");
+  Require(l.input.size() == static_cast<size_t>(l.M) * l.K,
+          "input has " + std::to_string(l.input.size()) + " values, M*K needs " +
+              std::to_string(static_cast<size_t>(l.M) * l.K));
+  Require(l.weights.size() == static_cast<size_t>(l.N) * l.K,
+          "weights have " + std::to_string(l.weights.size()) + " values, N*K needs " +
+              std::to_string(static_cast<size_t>(l.N) * l.K));
+  Require(l.bias.empty() || l.bias.size() == static_cast<size_t>(l.N),
+          "bias has " + std::to_string(l.bias.size()) + " values, accepted: 0 or N");
+  Require(IsInt8(l.input_zero_point),
+          "input_zero_point " + std::to_string(l.input_zero_point) + " is not in [-128, 127]");
+  Require(IsInt8(l.output_zero_point),
+          "output_zero_point " + std::to_string(l.output_zero_point) + " is not in [-128, 127]");
+  Require(IsInt8(l.act_min) && IsInt8(l.act_max) && l.act_min <= l.act_max,
+          "activation range [" + std::to_string(l.act_min) + ", " + std::to_string(l.act_max) +
+              "] is not a range inside [-128, 127]");
+  Require(l.output_shift >= -31 && l.output_shift <= 31,
+          "output_shift " + std::to_string(l.output_shift) + " is not in [-31, 31]");
+  Require(hw.rows >= 1 && hw.cols >= 1 && hw.rows <= kMaxField16 && hw.cols <= kMaxField16,
+          "array rows/cols must be in 1..65535");
+  Require(hw.act_words >= 1 && hw.weight_words >= 1,
+          "act and weight scratchpads must have at least one word");
+  Require(hw.acc_words >= hw.rows + 1 && hw.rows + 1 <= kMaxField16,
+          "acc scratchpad has " + std::to_string(hw.acc_words) +
+              " words; the tiler needs rows + 1 = " + std::to_string(hw.rows + 1));
+}
+
+struct Layout {
+  uint64_t act_bytes, weight_bytes, bias_bytes, out_bytes;
+};
+
+void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, uint8_t* dst) {
+  for (unsigned mt = 0; mt < m_tiles; ++mt) {
+    for (int k = 0; k < l.K; ++k) {
+      for (unsigned i = 0; i < hw.rows; ++i) {
+        const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
+        const int32_t v =
+            m < static_cast<uint64_t>(l.M) ? l.input[m * l.K + k] : l.input_zero_point;
+        *dst++ = static_cast<uint8_t>(v);
+      }
+    }
+  }
+}
+
+void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+  for (unsigned nt = 0; nt < n_tiles; ++nt) {
+    for (int k = 0; k < l.K; ++k) {
+      for (unsigned j = 0; j < hw.cols; ++j) {
+        const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
+        *dst++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+      }
+    }
+  }
+}
+
+void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
+  for (uint64_t n = 0; n < words; ++n) {
+    const int32_t b = (n < static_cast<uint64_t>(l.N) && !l.bias.empty()) ? l.bias[n] : 0;
+    for (unsigned byte = 0; byte < 4; ++byte) {
+      *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(b) >> (8 * byte));
+    }
+  }
+}
+
+std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p) {
+  std::vector<Command> cmds;
+  const uint64_t act_row = static_cast<uint64_t>(l.K) * hw.rows;     // bytes per m tile
+  const uint64_t weight_row = static_cast<uint64_t>(l.K) * hw.cols;  // bytes per n tile
+  const uint16_t kBiasAcc = 0, kDrainAcc = 1;
+  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
+    const unsigned m0 = mt * hw.rows;
+    for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
+      const unsigned n0 = nt * hw.cols;
+      cmds.push_back(EncodeLoad(kTargetAcc, kBiasAcc, 1, 1, hw.AccWordBytes(),
+                                p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
+      for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk) {
+        const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
+        const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
+        const uint64_t wgt = p.weight_addr + nt * weight_row + static_cast<uint64_t>(k0) * hw.cols;
+        cmds.push_back(EncodeLoad(kTargetAct, 0, kt, 1, kt * hw.rows, act));
+        cmds.push_back(EncodeLoad(kTargetWeight, 0, kt, 1, kt * hw.cols, wgt));
+        const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);
+        cmds.push_back(EncodeCompute(first, last, 0, 0, kt, static_cast<int8_t>(l.input_zero_point),
+                                     kDrainAcc));
+      }
+      const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
+      const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
+      cmds.push_back(EncodeStore(kDrainAcc, rows, bytes, kBiasAcc, l.N,
+                                 p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
+                                 l.output_multiplier, static_cast<int8_t>(l.output_shift),
+                                 static_cast<int8_t>(l.output_zero_point),
+                                 static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max)));
+    }
+  }
+  return cmds;
+}
+
+}  // namespace
+
+uint32_t CommandWord(const uint8_t* cmd, unsigned i) {
+  return static_cast<uint32_t>(cmd[4 * i]) | (static_cast<uint32_t>(cmd[4 * i + 1]) << 8) |
+         (static_cast<uint32_t>(cmd[4 * i + 2]) << 16) |
+         (static_cast<uint32_t>(cmd[4 * i + 3]) << 24);
+}
+
+Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
+                   uint32_t dram_stride, uint64_t dram_addr) {
+  Command c{};
+  Put32(c, 0, kOpLoad | (static_cast<uint32_t>(target & 3u) << 8));
+  Put32(c, 1, Lo16Hi16(sp_addr, words_per_row));
+  Put32(c, 2, rows);
+  Put32(c, 3, dram_stride);
+  PutAddr(c, dram_addr);
+  return c;
+}
+
+Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr) {
+  Command c{};
+  Put32(c, 0, kOpCompute | (clear ? kComputeClear : 0u) | (drain ? kComputeDrain : 0u));
+  Put32(c, 1, Lo16Hi16(act_addr, weight_addr));
+  Put32(c, 2, k_steps | (static_cast<uint32_t>(static_cast<uint8_t>(input_zp)) << 16));
+  Put32(c, 3, drain_acc_addr);
+  return c;
+}
+
+Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
+                    uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
+                    int8_t out_zp, int8_t act_min, int8_t act_max) {
+  Command c{};
+  Put32(c, 0, kOpStore);
+  Put32(c, 1, Lo16Hi16(acc_addr, rows));
+  Put32(c, 2, Lo16Hi16(bytes_per_row, bias_addr));
+  Put32(c, 3, dram_stride);
+  PutAddr(c, dram_addr);
+  Put32(c, 6, static_cast<uint32_t>(multiplier));
+  Put32(c, 7,
+        static_cast<uint32_t>(static_cast<uint8_t>(shift)) |
+            (static_cast<uint32_t>(static_cast<uint8_t>(out_zp)) << 8) |
+            (static_cast<uint32_t>(static_cast<uint8_t>(act_min)) << 16) |
+            (static_cast<uint32_t>(static_cast<uint8_t>(act_max)) << 24));
+  return c;
+}
+
+Command EncodeSync() {
+  Command c{};
+  Put32(c, 0, kOpSync);
+  return c;
+}
+
+Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
+  CheckLayer(hw, l);
+  Program p;
+  p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
+  p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
+  p.k_chunk = std::min({static_cast<unsigned>(l.K), hw.act_words, hw.weight_words, kMaxField16});
+  Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
+
+  // Per (m_tile, n_tile): LOAD bias, 3 commands per K chunk, STORE.
+  const uint64_t k_chunks = (static_cast<uint64_t>(l.K) + p.k_chunk - 1) / p.k_chunk;
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (2 + 3 * k_chunks);
+  Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
+
+  const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,
+                  static_cast<uint64_t>(p.n_tiles) * hw.cols * l.K,
+                  static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
+                  static_cast<uint64_t>(l.M) * l.N};
+  p.cmd_base = kCmdBase;
+  p.act_addr = AlignUp(p.cmd_base + cmd_count * kCommandBytes, kRegionAlign);
+  p.weight_addr = AlignUp(p.act_addr + sz.act_bytes, kRegionAlign);
+  p.bias_addr = AlignUp(p.weight_addr + sz.weight_bytes, kRegionAlign);
+  p.out_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
+  const uint64_t end = AlignUp(p.out_addr + sz.out_bytes, kRegionAlign);
+  Require(hw.addr_bits >= 64 || end <= (uint64_t{1} << hw.addr_bits),
+          "the DRAM image needs " + std::to_string(end) + " bytes, more than the " +
+              std::to_string(hw.addr_bits) + "-bit address space");
+  Require(end <= (uint64_t{1} << 32),
+          "the DRAM image needs " + std::to_string(end) + " bytes; at most 4 GiB is supported");
+
+  p.cmds = TileCommands(hw, l, p);
+  p.cmd_count = static_cast<uint32_t>(p.cmds.size());
+
+  // Regions are zero-filled, so the output region starts as zeros.
+  p.dram.assign(end, 0);
+  for (size_t i = 0; i < p.cmds.size(); ++i) {
+    std::copy(p.cmds[i].begin(), p.cmds[i].end(), p.dram.begin() + p.cmd_base + i * kCommandBytes);
+  }
+  WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
+  WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
+  WriteBias(l, static_cast<uint64_t>(p.n_tiles) * hw.cols, p.dram.data() + p.bias_addr);
+  return p;
+}
+
+std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M,
+                               int N) {
+  const uint64_t bytes = static_cast<uint64_t>(M) * N;
+  if (prog.out_addr + bytes > dram.size()) {
+    throw std::invalid_argument("ReadOutput: output region lies outside the DRAM image");
+  }
+  std::vector<int8_t> out(bytes);
+  for (uint64_t i = 0; i < bytes; ++i) out[i] = static_cast<int8_t>(dram[prog.out_addr + i]);
+  return out;
+}
+
+std::string DescribeCommand(const uint8_t* cmd) {
+  uint32_t w[8];
+  for (unsigned i = 0; i < 8; ++i) w[i] = CommandWord(cmd, i);
+  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
+  char buf[256];
+  switch (w[0] & 0xFF) {
+    case kOpLoad: {
+      static const char* kTargets[] = {"act", "weight", "acc", "target3?"};
+      std::snprintf(buf, sizeof buf, "LOAD %s sp=%u words=%u rows=%u stride=%u dram=0x%" PRIx64,
+                    kTargets[(w[0] >> 8) & 3], w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, w[3],
+                    addr);
+      break;
+    }
+    case kOpCompute:
+      std::snprintf(buf, sizeof buf, "COMPUTE%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u",
+                    (w[0] & kComputeClear) ? " clear" : "", (w[0] & kComputeDrain) ? " drain" : "",
+                    w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF,
+                    static_cast<int8_t>((w[2] >> 16) & 0xFF), w[3] & 0xFFFF);
+      break;
+    case kOpStore:
+      std::snprintf(buf, sizeof buf,
+                    "STORE acc=%u rows=%u bytes=%u bias_acc=%u stride=%u dram=0x%" PRIx64
+                    " mult=%d shift=%d zp=%d min=%d max=%d",
+                    w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, w[2] >> 16, w[3], addr,
+                    static_cast<int32_t>(w[6]), static_cast<int8_t>(w[7] & 0xFF),
+                    static_cast<int8_t>((w[7] >> 8) & 0xFF),
+                    static_cast<int8_t>((w[7] >> 16) & 0xFF), static_cast<int8_t>(w[7] >> 24));
+      break;
+    case kOpSync:
+      std::snprintf(buf, sizeof buf, "SYNC");
+      break;
+    default:
+      std::snprintf(buf, sizeof buf, "UNKNOWN opcode=%u w0=0x%08x", w[0] & 0xFF, w[0]);
+      break;
+  }
+  return buf;
+}
+
+}  // namespace salsa

@@ -1,0 +1,233 @@
+// Functional model of salsa's sequencer, scratchpads, MAC array and PPU.
+#include "salsa/func_sim.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "salsa/quant.h"
+
+namespace salsa {
+namespace {
+
+uint32_t Word(const uint8_t* p, unsigned i) {
+  return static_cast<uint32_t>(p[4 * i]) | (static_cast<uint32_t>(p[4 * i + 1]) << 8) |
+         (static_cast<uint32_t>(p[4 * i + 2]) << 16) | (static_cast<uint32_t>(p[4 * i + 3]) << 24);
+}
+
+uint32_t Lo16(uint32_t w) { return w & 0xFFFFu; }
+uint32_t Hi16(uint32_t w) { return w >> 16; }
+int32_t Int8Field(uint32_t w, unsigned lsb) { return static_cast<int8_t>((w >> lsb) & 0xFFu); }
+
+// Wrapping int32 arithmetic, as the hardware does.
+int32_t WrapAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+bool InDram(const std::vector<uint8_t>& dram, uint64_t addr, uint64_t bytes) {
+  return addr <= dram.size() && bytes <= dram.size() - addr;
+}
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+FuncSim::FuncSim(const HwParams& hw)
+    : hw_(hw),
+      act_(static_cast<size_t>(hw.act_words) * hw.rows, 0),
+      weight_(static_cast<size_t>(hw.weight_words) * hw.cols, 0),
+      acc_sp_(static_cast<size_t>(hw.acc_words) * hw.cols, 0),
+      array_acc_(static_cast<size_t>(hw.rows) * hw.cols, 0) {}
+
+FuncSimResult FuncSim::Run(std::vector<uint8_t>& dram, uint64_t cmd_base, uint32_t cmd_count) {
+  counters_.fill(0);
+  FuncSimResult r;
+  for (uint32_t i = 0; i < cmd_count; ++i) {
+    const uint64_t addr = cmd_base + static_cast<uint64_t>(i) * kCommandBytes;
+    detail_.clear();
+    uint32_t err = kErrNone;
+    if (!InDram(dram, addr, kCommandBytes)) {
+      err = Fail(kErrAxiRead, "command fetch at " + Hex(addr) + " is outside the DRAM image");
+    } else {
+      CountBeats(addr, kCommandBytes, kCntRdBytes);
+      err = Execute(dram.data() + addr, dram);
+    }
+    if (err != kErrNone) {
+      r.err_code = err;
+      r.err_cmd = i;
+      r.err_detail = "command " + std::to_string(i) + ": " + detail_;
+      break;
+    }
+    ++counters_[kCntCommands];
+  }
+  r.status = kStatusDone | (r.err_code != kErrNone ? kStatusError : 0u);
+  r.counters = counters_;
+  return r;
+}
+
+uint32_t FuncSim::Fail(uint32_t code, const std::string& detail) {
+  detail_ = detail;
+  return code;
+}
+
+void FuncSim::CountBeats(uint64_t addr, uint64_t bytes, unsigned counter) {
+  if (bytes == 0) return;
+  const uint64_t first = addr / hw_.bus_bytes, last = (addr + bytes - 1) / hw_.bus_bytes;
+  counters_[counter] += (last - first + 1) * hw_.bus_bytes;
+}
+
+uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
+  uint32_t w[8];
+  for (unsigned i = 0; i < 8; ++i) w[i] = Word(cmd, i);
+  switch (w[0] & 0xFFu) {
+    case kOpLoad:
+      return Load(w, dram);
+    case kOpCompute:
+      return Compute(w);
+    case kOpStore:
+      return Store(w, dram);
+    case kOpSync:
+      return kErrNone;  // in-order execution: every earlier command has finished
+    default:
+      return Fail(kErrBadOpcode, "bad opcode " + std::to_string(w[0] & 0xFFu));
+  }
+}
+
+uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
+  const unsigned target = (w[0] >> 8) & 3u;
+  const uint32_t sp_addr = Lo16(w[1]), words_per_row = Hi16(w[1]), rows = Lo16(w[2]);
+  const uint32_t stride = w[3];
+  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
+  if (target > kTargetAcc) return Fail(kErrBadField, "LOAD target 3");
+  if (rows == 0) return Fail(kErrBadField, "LOAD rows = 0");
+  if (words_per_row == 0) return Fail(kErrBadField, "LOAD words per row = 0");
+
+  const unsigned sp_words = target == kTargetAct      ? hw_.act_words
+                            : target == kTargetWeight ? hw_.weight_words
+                                                      : hw_.acc_words;
+  const unsigned word_bytes = target == kTargetAct      ? hw_.ActWordBytes()
+                              : target == kTargetWeight ? hw_.WeightWordBytes()
+                                                        : hw_.AccWordBytes();
+  const uint64_t words = static_cast<uint64_t>(rows) * words_per_row;
+  if (sp_addr + words > sp_words) {
+    return Fail(kErrScratchpadRange, "LOAD words [" + std::to_string(sp_addr) + ", " +
+                                         std::to_string(sp_addr + words) + ") exceed " +
+                                         std::to_string(sp_words) + " scratchpad words");
+  }
+  const uint64_t row_bytes = static_cast<uint64_t>(words_per_row) * word_bytes;
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    if (!InDram(dram, a, row_bytes)) {
+      return Fail(kErrAxiRead, "LOAD row " + std::to_string(r) + " at " + Hex(a) + " (" +
+                                   std::to_string(row_bytes) + " bytes) is outside the DRAM image");
+    }
+  }
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    const uint64_t dst = (sp_addr + static_cast<uint64_t>(r) * words_per_row) * word_bytes;
+    CountBeats(a, row_bytes, kCntRdBytes);
+    const uint8_t* src = dram.data() + a;
+    if (target == kTargetAct) {
+      std::copy(src, src + row_bytes, act_.begin() + dst);
+    } else if (target == kTargetWeight) {
+      std::copy(src, src + row_bytes, weight_.begin() + dst);
+    } else {
+      for (uint64_t i = 0; i < row_bytes / 4; ++i) acc_sp_[dst / 4 + i] = Word(src, i);
+    }
+  }
+  return kErrNone;
+}
+
+uint32_t FuncSim::Compute(const uint32_t* w) {
+  const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;
+  const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
+  const int32_t zp = Int8Field(w[2], 16);
+  const uint32_t drain_addr = Lo16(w[3]);
+  if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
+  if (act_addr + k_steps > hw_.act_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
+                                         std::to_string(act_addr + k_steps) + ") exceed " +
+                                         std::to_string(hw_.act_words));
+  }
+  if (weight_addr + k_steps > hw_.weight_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
+                                         std::to_string(weight_addr + k_steps) + ") exceed " +
+                                         std::to_string(hw_.weight_words));
+  }
+  if (drain && drain_addr + hw_.rows > hw_.acc_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) +
+                                         ", " + std::to_string(drain_addr + hw_.rows) +
+                                         ") exceeds " + std::to_string(hw_.acc_words));
+  }
+  if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
+  for (uint32_t k = 0; k < k_steps; ++k) {
+    const uint8_t* x = &act_[static_cast<size_t>(act_addr + k) * hw_.rows];
+    const uint8_t* wt = &weight_[static_cast<size_t>(weight_addr + k) * hw_.cols];
+    for (unsigned i = 0; i < hw_.rows; ++i) {
+      const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
+      if (d == 0) {
+        ++counters_[kCntGated];
+        continue;
+      }
+      int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
+      for (unsigned j = 0; j < hw_.cols; ++j)
+        acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
+    }
+  }
+  counters_[kCntMacActive] += k_steps;
+  if (drain) {
+    std::copy(array_acc_.begin(), array_acc_.end(),
+              acc_sp_.begin() + static_cast<size_t>(drain_addr) * hw_.cols);
+  }
+  return kErrNone;
+}
+
+uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
+  const uint32_t acc_addr = Lo16(w[1]), rows = Hi16(w[1]);
+  const uint32_t bytes = Lo16(w[2]), bias_addr = Hi16(w[2]), stride = w[3];
+  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
+  const int32_t multiplier = static_cast<int32_t>(w[6]);
+  const int shift = Int8Field(w[7], 0);
+  const int32_t out_zp = Int8Field(w[7], 8), act_min = Int8Field(w[7], 16);
+  const int32_t act_max = Int8Field(w[7], 24);
+  if (rows == 0) return Fail(kErrBadField, "STORE rows = 0");
+  if (bytes == 0 || bytes > hw_.cols) {
+    return Fail(kErrBadField, "STORE bytes per row " + std::to_string(bytes) + " outside 1.." +
+                                  std::to_string(hw_.cols));
+  }
+  if (shift < -31 || shift > 31) {
+    return Fail(kErrBadField, "STORE shift " + std::to_string(shift) + " outside -31..31");
+  }
+  if (acc_addr + rows > hw_.acc_words || bias_addr >= hw_.acc_words) {
+    return Fail(kErrScratchpadRange, "STORE acc words [" + std::to_string(acc_addr) + ", " +
+                                         std::to_string(acc_addr + rows) + ") or bias word " +
+                                         std::to_string(bias_addr) + " exceed " +
+                                         std::to_string(hw_.acc_words));
+  }
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    if (!InDram(dram, a, bytes)) {
+      return Fail(kErrAxiWrite, "STORE row " + std::to_string(r) + " at " + Hex(a) +
+                                    " is outside the DRAM image");
+    }
+  }
+  const int32_t* bias = &acc_sp_[static_cast<size_t>(bias_addr) * hw_.cols];
+  for (uint32_t r = 0; r < rows; ++r) {
+    const int32_t* acc = &acc_sp_[static_cast<size_t>(acc_addr + r) * hw_.cols];
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    CountBeats(a, bytes, kCntWrBytes);
+    for (uint32_t j = 0; j < bytes; ++j) {
+      int32_t v = quant::MultiplyByQuantizedMultiplier(WrapAdd(acc[j], bias[j]), multiplier, shift);
+      v = WrapAdd(v, out_zp);
+      v = std::max(v, act_min);
+      v = std::min(v, act_max);
+      dram[a + j] = static_cast<uint8_t>(v);
+    }
+  }
+  return kErrNone;
+}
+
+}  // namespace salsa

@@ -1,0 +1,432 @@
+// Unit tests for the YAML config loader (rtl-gen/src/config.cpp).
+#include "salsa/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace salsa {
+namespace {
+
+// Runs ParseConfig on text that must fail and returns the message ("" if it did not throw).
+std::string ErrorOf(const std::string& yaml, const std::string& path = "bad.yaml") {
+  try {
+    ParseConfig(yaml, path);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, Defaults) {
+  const Config cfg = ParseConfig("name: default\n", "default.yaml");
+  EXPECT_EQ(cfg.name, "default");
+  EXPECT_EQ(cfg.rows, 16u);
+  EXPECT_EQ(cfg.cols, 16u);
+  EXPECT_EQ(cfg.dataflow, Dataflow::kOutputStationary);
+  EXPECT_EQ(cfg.axi_data_bits, 128u);
+  EXPECT_EQ(cfg.axi_addr_bits, 32u);
+  EXPECT_EQ(cfg.axi_id_bits, 4u);
+  EXPECT_EQ(cfg.axi_max_outstanding, 4u);
+  EXPECT_EQ(cfg.axi_max_burst, 16u);
+  EXPECT_EQ(cfg.BusBytes(), 16u);
+  EXPECT_EQ(cfg.act.banks, 2u);
+  EXPECT_EQ(cfg.act.depth, 1024u);
+  EXPECT_EQ(cfg.act.width_bits, 128u);
+  EXPECT_EQ(cfg.weight.banks, 2u);
+  EXPECT_EQ(cfg.weight.depth, 1024u);
+  EXPECT_EQ(cfg.weight.width_bits, 128u);
+  EXPECT_EQ(cfg.acc.banks, 1u);
+  EXPECT_EQ(cfg.acc.depth, 64u);  // next power of two >= 2*(16+1) = 34
+  EXPECT_EQ(cfg.acc.width_bits, 512u);
+  EXPECT_EQ(cfg.acc.Words(), 64u);
+  EXPECT_TRUE(cfg.gating);
+  EXPECT_EQ(cfg.source_text, "name: default\n");
+  EXPECT_EQ(cfg.source_path, "default.yaml");
+  EXPECT_STREQ(DataflowName(cfg.dataflow), "os");
+}
+
+TEST(ConfigTest, NonSquareDerivedWidths) {
+  const Config cfg = ParseConfig("name: rect\narray:\n  rows: 4\n  cols: 8\n", "rect.yaml");
+  EXPECT_EQ(cfg.rows, 4u);
+  EXPECT_EQ(cfg.cols, 8u);
+  EXPECT_EQ(cfg.act.width_bits, 32u);     // rows * 8
+  EXPECT_EQ(cfg.weight.width_bits, 64u);  // cols * 8
+  EXPECT_EQ(cfg.acc.width_bits, 256u);    // cols * 32
+  EXPECT_EQ(cfg.acc.depth, 16u);          // 2*(4+1) = 10 -> 16 (the minimum depth)
+  EXPECT_EQ(cfg.acc.banks, 1u);
+}
+
+TEST(ConfigTest, AccDefaultDepthFollowsRows) {
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 1}\n", "a.yaml").acc.depth, 16u);
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 20}\n", "a.yaml").acc.depth, 64u);  // 42
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 31}\n", "a.yaml").acc.depth, 64u);  // 64
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 32}\n", "a.yaml").acc.depth, 128u);
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 64}\n", "a.yaml").acc.depth, 256u);
+}
+
+TEST(ConfigTest, FullExampleWithConsistentWidths) {
+  const char* kYaml = R"(# every key given
+name: edge_8x4
+array:
+  rows: 8
+  cols: 4
+  dataflow: os
+axi:
+  data_bits: 64
+  addr_bits: 40
+  id_bits: 2
+  max_outstanding: 8
+  max_burst: 256
+sram:
+  act:    {banks: 4, depth: 2048, width_bits: 64}
+  weight: {banks: 1, depth: 65536, width_bits: 32}
+  acc:    {banks: 2, depth: 16, width_bits: 128}
+sparsity:
+  gating: false
+)";
+  const Config cfg = ParseConfig(kYaml, "full.yaml");
+  EXPECT_EQ(cfg.name, "edge_8x4");
+  EXPECT_EQ(cfg.rows, 8u);
+  EXPECT_EQ(cfg.cols, 4u);
+  EXPECT_EQ(cfg.axi_data_bits, 64u);
+  EXPECT_EQ(cfg.axi_addr_bits, 40u);
+  EXPECT_EQ(cfg.axi_id_bits, 2u);
+  EXPECT_EQ(cfg.axi_max_outstanding, 8u);
+  EXPECT_EQ(cfg.axi_max_burst, 256u);  // 256 * 8 bytes = 2 KB
+  EXPECT_EQ(cfg.act.banks, 4u);
+  EXPECT_EQ(cfg.act.depth, 2048u);
+  EXPECT_EQ(cfg.act.width_bits, 64u);
+  EXPECT_EQ(cfg.weight.Words(), 65536u);
+  EXPECT_EQ(cfg.weight.width_bits, 32u);
+  EXPECT_EQ(cfg.acc.Words(), 32u);
+  EXPECT_EQ(cfg.acc.width_bits, 128u);
+  EXPECT_FALSE(cfg.gating);
+}
+
+TEST(ConfigTest, PartialScratchpadTakesDefaults) {
+  const Config cfg = ParseConfig("name: p\nsram:\n  act: {banks: 4}\n  acc: {}\n", "p.yaml");
+  EXPECT_EQ(cfg.act.banks, 4u);
+  EXPECT_EQ(cfg.act.depth, 1024u);
+  EXPECT_EQ(cfg.act.width_bits, 128u);
+  EXPECT_EQ(cfg.acc.banks, 1u);
+  EXPECT_EQ(cfg.acc.depth, 64u);
+}
+
+TEST(ConfigTest, EmptySectionsMeanDefaults) {
+  const Config cfg = ParseConfig("name: e\narray:\naxi:\nsram:\nsparsity:\n", "e.yaml");
+  EXPECT_EQ(ConfigHash(cfg), ConfigHash(ParseConfig("name: e\n", "e.yaml")));
+}
+
+TEST(ConfigTest, BoolSpellingsAcceptedByYamlCpp) {
+  EXPECT_FALSE(ParseConfig("name: b\nsparsity: {gating: no}\n", "b.yaml").gating);
+  EXPECT_TRUE(ParseConfig("name: b\nsparsity: {gating: yes}\n", "b.yaml").gating);
+  EXPECT_FALSE(ParseConfig("name: b\nsparsity: {gating: off}\n", "b.yaml").gating);
+  EXPECT_TRUE(ParseConfig("name: b\nsparsity: {gating: True}\n", "b.yaml").gating);
+}
+
+TEST(ConfigTest, QuotedNameAndDataflowAccepted) {
+  const Config cfg = ParseConfig("name: \"q_1\"\narray: {dataflow: 'os'}\n", "q.yaml");
+  EXPECT_EQ(cfg.name, "q_1");
+}
+
+TEST(ConfigTest, CanonicalTextOfDefaults) {
+  const std::string expected =
+      "name: default\n"
+      "array:\n"
+      "  rows: 16\n"
+      "  cols: 16\n"
+      "  dataflow: os\n"
+      "axi:\n"
+      "  data_bits: 128\n"
+      "  addr_bits: 32\n"
+      "  id_bits: 4\n"
+      "  max_outstanding: 4\n"
+      "  max_burst: 16\n"
+      "sram:\n"
+      "  act:\n"
+      "    banks: 2\n"
+      "    depth: 1024\n"
+      "    width_bits: 128\n"
+      "  weight:\n"
+      "    banks: 2\n"
+      "    depth: 1024\n"
+      "    width_bits: 128\n"
+      "  acc:\n"
+      "    banks: 1\n"
+      "    depth: 64\n"
+      "    width_bits: 512\n"
+      "sparsity:\n"
+      "  gating: true\n";
+  const Config cfg = ParseConfig("name: default\n", "d.yaml");
+  EXPECT_EQ(CanonicalConfig(cfg), expected);
+  // The canonical text is itself a valid config with the same canonical form.
+  EXPECT_EQ(CanonicalConfig(ParseConfig(expected, "canon.yaml")), expected);
+}
+
+TEST(ConfigTest, HashIsSixteenLowercaseHexDigits) {
+  const std::string h = ConfigHash(ParseConfig("name: default\n", "d.yaml"));
+  ASSERT_EQ(h.size(), 16u);
+  for (char c : h)
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f')) << h;
+}
+
+TEST(ConfigTest, HashIgnoresCommentsOrderAndOmittedDefaults) {
+  const char* kMinimal = "name: default\n";
+  const char* kReordered = R"(# the default accelerator, spelled out
+sparsity: {gating: true}   # gate zero activations
+sram:
+  acc: {width_bits: 512, banks: 1}
+  weight:
+    depth: 1024
+  act: {}
+axi:
+  max_burst: 16
+  data_bits: 128
+array:
+  dataflow: os
+  cols: 16
+  rows: 16
+name: default  # last
+)";
+  const Config a = ParseConfig(kMinimal, "a.yaml");
+  const Config b = ParseConfig(kReordered, "b.yaml");
+  EXPECT_NE(a.source_text, b.source_text);
+  EXPECT_EQ(CanonicalConfig(a), CanonicalConfig(b));
+  EXPECT_EQ(ConfigHash(a), ConfigHash(b));
+}
+
+TEST(ConfigTest, HashChangesWithAnyValue) {
+  const std::string base = ConfigHash(ParseConfig("name: default\n", "d.yaml"));
+  const char* kVariants[] = {
+      "name: other\n",
+      "name: default\narray: {rows: 8}\n",
+      "name: default\narray: {cols: 8}\n",
+      "name: default\naxi: {data_bits: 256}\n",
+      "name: default\naxi: {addr_bits: 40}\n",
+      "name: default\naxi: {id_bits: 5}\n",
+      "name: default\naxi: {max_outstanding: 8}\n",
+      "name: default\naxi: {max_burst: 8}\n",
+      "name: default\nsram: {act: {banks: 1}}\n",
+      "name: default\nsram: {weight: {depth: 2048}}\n",
+      "name: default\nsram: {acc: {depth: 128}}\n",
+      "name: default\nsparsity: {gating: false}\n",
+  };
+  for (const char* yaml : kVariants) {
+    EXPECT_NE(ConfigHash(ParseConfig(yaml, "v.yaml")), base) << yaml;
+  }
+}
+
+// ---- Bad inputs: exact "<file>:<line>:<col>: <key>: " prefix plus a distinctive fragment. ----
+
+struct BadCase {
+  const char* label;     // test name suffix
+  const char* yaml;      // input
+  const char* line_col;  // expected "line:col"
+  const char* key;       // expected dotted key
+  const char* fragment;  // expected part of the problem/accepted text
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
+
+class ConfigBadInputTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ConfigBadInputTest, ReportsKeyPositionAndProblem) {
+  const BadCase& c = GetParam();
+  const std::string msg = ErrorOf(c.yaml);
+  ASSERT_FALSE(msg.empty()) << "no ConfigError for:\n" << c.yaml;
+  const std::string prefix = std::string("bad.yaml:") + c.line_col + ": " + c.key + ": ";
+  EXPECT_EQ(msg.rfind(prefix, 0), 0u) << "message: " << msg << "\nexpected prefix: " << prefix;
+  EXPECT_NE(msg.find(c.fragment), std::string::npos)
+      << "message: " << msg << "\nexpected fragment: " << c.fragment;
+  EXPECT_NE(msg.find("; accepted: "), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << "not one line: " << msg;
+}
+
+const BadCase kBadCases[] = {
+    // Document level.
+    {"EmptyFile", "", "1:1", "(document)", "empty document"},
+    {"OnlyComments", "# nothing here\n", "1:1", "(document)", "empty document"},
+    {"TopLevelSequence", "- name\n- x\n", "1:1", "(document)", "top level is a sequence"},
+    {"TopLevelScalar", "hello\n", "1:1", "(document)", "top level is 'hello', not a map"},
+    {"SyntaxErrorBadIndent", "name: x\narray:\n  rows: 4\n cols: 4\n", "4:2", "(document)",
+     "YAML syntax error: end of map not found"},
+    {"SyntaxErrorTab", "name: x\n\tarray: {}\n", "2:1", "(document)", "YAML syntax error"},
+    {"TwoDocuments", "name: a\n---\nname: b\n", "3:1", "(document)", "more than one YAML document"},
+    // Keys.
+    {"UnknownTopKey", "name: x\nsparse: {}\n", "2:1", "sparse",
+     "unknown key 'sparse'; accepted: name, array, axi, sram, sparsity"},
+    {"UnknownArrayKey", "name: x\narray:\n  rowz: 4\n", "3:3", "array.rowz",
+     "(did you mean 'rows'?); accepted: rows, cols, dataflow"},
+    {"UnknownScratchpadKey", "name: x\nsram:\n  acc: {banks: 1, size: 4}\n", "3:19",
+     "sram.acc.size", "accepted: banks, depth, width_bits"},
+    {"UnknownScratchpad", "name: x\nsram:\n  bias: {}\n", "3:3", "sram.bias",
+     "accepted: act, weight, acc"},
+    {"DuplicateKey", "name: x\narray:\n  rows: 4\n  rows: 8\n", "4:3", "array.rows",
+     "duplicate key (first given at 3:3)"},
+    {"MissingName", "array: {rows: 4}\n", "1:1", "name", "missing required key"},
+    {"MissingNameAfterComment", "# c\n\naxi: {}\n", "3:1", "name", "missing required key"},
+    // Name.
+    {"NameUppercase", "name: Big\n", "1:7", "name", "invalid characters in name 'Big'"},
+    {"NameDash", "name: my-acc\n", "1:7", "name", "accepted: [a-z][a-z0-9_]*, 1..32 characters"},
+    {"NameLeadingDigit", "name: 8x8\n", "1:7", "name", "invalid characters in name '8x8'"},
+    {"NameTooLong", "name: abcdefghijabcdefghijabcdefghijabc\n", "1:7", "name",
+     "is too long (33 characters)"},
+    {"NameEmpty", "name: ''\n", "1:7", "name", "empty name"},
+    {"NameNoValue", "name:\narray: {}\n", "1:1", "name", "missing value"},
+    {"NameIsMap", "name: {a: 1}\n", "1:7", "name", "expected a string, got a map"},
+    // Types and strict integers.
+    {"SectionIsScalar", "name: x\naxi: 5\n", "2:6", "axi", "expected a map, got '5'"},
+    {"SectionIsSequence", "name: x\narray: [4, 4]\n", "2:8", "array",
+     "expected a map, got a sequence"},
+    {"IntegerIsString", "name: x\narray:\n  rows: four\n", "3:9", "array.rows",
+     "expected a decimal integer, got 'four'; accepted: 1..64"},
+    {"IntegerWithSuffix", "name: x\narray:\n  cols: 12abc\n", "3:9", "array.cols",
+     "expected a decimal integer, got '12abc'"},
+    {"IntegerIsFloat", "name: x\narray:\n  rows: 16.5\n", "3:9", "array.rows",
+     "not an integer: '16.5'"},
+    {"IntegerIsExponent", "name: x\naxi: {addr_bits: 4e1}\n", "2:18", "axi.addr_bits",
+     "not an integer: '4e1'"},
+    {"IntegerNegative", "name: x\naxi:\n  id_bits: -1\n", "3:12", "axi.id_bits",
+     "negative value '-1' for an unsigned field"},
+    {"IntegerQuoted", "name: x\narray:\n  rows: \"16\"\n", "3:9", "array.rows",
+     "got the string '16' (remove the quotes)"},
+    {"IntegerIsMap", "name: x\narray:\n  rows: {value: 4}\n", "3:9", "array.rows",
+     "expected an integer, got a map"},
+    {"IntegerIsSequence", "name: x\naxi:\n  max_burst: [16]\n", "3:14", "axi.max_burst",
+     "expected an integer, got a sequence"},
+    {"IntegerHex", "name: x\naxi: {addr_bits: 0x20}\n", "2:18", "axi.addr_bits",
+     "expected a decimal integer, got '0x20'"},
+    {"IntegerLeadingZero", "name: x\naxi: {addr_bits: 040}\n", "2:18", "axi.addr_bits",
+     "leading zero in '040'"},
+    {"IntegerHuge", "name: x\naxi: {addr_bits: 99999999999999999999}\n", "2:18", "axi.addr_bits",
+     "is out of range; accepted: 32..64"},
+    {"IntegerMissingValue", "name: x\narray:\n  rows:\n  cols: 4\n", "3:3", "array.rows",
+     "missing value"},
+    {"BoolIsWord", "name: x\nsparsity:\n  gating: maybe\n", "3:11", "sparsity.gating",
+     "expected a bool, got 'maybe'; accepted: true, false"},
+    {"BoolIsNumber", "name: x\nsparsity: {gating: 1}\n", "2:20", "sparsity.gating",
+     "expected a bool, got '1'"},
+    {"BoolQuoted", "name: x\nsparsity: {gating: 'true'}\n", "2:20", "sparsity.gating",
+     "expected a bool, got the string 'true'"},
+    // Ranges.
+    {"RowsZero", "name: x\narray: {rows: 0}\n", "2:15", "array.rows",
+     "value '0' is out of range; accepted: 1..64"},
+    {"ColsTooBig", "name: x\narray: {cols: 65}\n", "2:15", "array.cols", "'65' is out of range"},
+    {"DataBitsUnsupported", "name: x\naxi:\n  data_bits: 96\n", "3:14", "axi.data_bits",
+     "unsupported bus width 96; accepted: 64, 128, 256, 512"},
+    {"AddrBitsTooSmall", "name: x\naxi: {addr_bits: 31}\n", "2:18", "axi.addr_bits",
+     "accepted: 32..64"},
+    {"IdBitsTooBig", "name: x\naxi: {id_bits: 9}\n", "2:16", "axi.id_bits", "accepted: 1..8"},
+    {"OutstandingTooSmall", "name: x\naxi: {max_outstanding: 1}\n", "2:24", "axi.max_outstanding",
+     "accepted: 2..16"},
+    {"BurstTooLong", "name: x\naxi: {max_burst: 257}\n", "2:18", "axi.max_burst",
+     "accepted: 1..256"},
+    {"BurstExceeds4KB", "name: x\naxi:\n  data_bits: 512\n  max_burst: 128\n", "4:14",
+     "axi.max_burst",
+     "128 beats x 64 bytes = 8192 bytes exceeds 4 KB; accepted: 1..64 for data_bits 512"},
+    {"BanksZero", "name: x\nsram:\n  act: {banks: 0}\n", "3:16", "sram.act.banks",
+     "accepted: 1..8"},
+    {"BanksTooMany", "name: x\nsram:\n  weight: {banks: 9}\n", "3:19", "sram.weight.banks",
+     "'9' is out of range"},
+    {"DepthNotPowerOfTwo", "name: x\nsram:\n  weight:\n    depth: 1000\n", "4:12",
+     "sram.weight.depth", "1000 is not a power of two; accepted: a power of two in 16..65536"},
+    {"DepthTooSmall", "name: x\nsram:\n  act: {depth: 8}\n", "3:16", "sram.act.depth",
+     "'8' is out of range; accepted: a power of two in 16..65536"},
+    {"DepthTooLarge", "name: x\nsram:\n  act: {depth: 131072}\n", "3:16", "sram.act.depth",
+     "is out of range"},
+    {"ScratchpadTooManyWords", "name: x\nsram:\n  act: {banks: 2, depth: 65536}\n", "3:8",
+     "sram.act", "2*65536 = 131072 words exceeds the 16-bit scratchpad word address space"},
+    {"AccTooSmall", "name: x\narray: {rows: 16}\nsram:\n  acc: {depth: 16}\n", "4:8", "sram.acc",
+     "16 words is too small for 16 array rows (one bias word plus one word per row); accepted: "
+     "banks*depth >= rows+1 = 17"},
+    // Derived widths and dataflow.
+    {"ActWidthInconsistent", "name: x\narray: {rows: 4, cols: 8}\nsram:\n  act: {width_bits: 64}\n",
+     "4:21", "sram.act.width_bits",
+     "inconsistent width_bits 64: the array needs array.rows * 8 = 32; accepted: 32"},
+    {"WeightWidthInconsistent",
+     "name: x\narray: {cols: 8}\nsram:\n  weight:\n    width_bits: 128\n", "5:17",
+     "sram.weight.width_bits", "inconsistent width_bits 128"},
+    {"AccWidthInconsistent", "name: x\nsram: {acc: {width_bits: 128}}\n", "2:26",
+     "sram.acc.width_bits", "the array needs array.cols * 32 = 512; accepted: 512"},
+    {"DataflowWsNotYet", "name: x\narray:\n  dataflow: ws\n", "3:13", "array.dataflow",
+     "'ws' (weight stationary) is not implemented yet; accepted: os"},
+    {"DataflowUnknown", "name: x\narray:\n  dataflow: rs\n", "3:13", "array.dataflow",
+     "unknown dataflow 'rs'; accepted: os"},
+};
+
+INSTANTIATE_TEST_SUITE_P(ConfigTest, ConfigBadInputTest, ::testing::ValuesIn(kBadCases),
+                         [](const ::testing::TestParamInfo<BadCase>& param_info) {
+                           return std::string(param_info.param.label);
+                         });
+
+TEST(ConfigTest, MessagesUseThePathGiven) {
+  const std::string msg = ErrorOf("name: x\narray: {rows: 99}\n", "configs/edge.yaml");
+  EXPECT_EQ(msg.rfind("configs/edge.yaml:2:15: array.rows: ", 0), 0u) << msg;
+}
+
+TEST(ConfigTest, MultiLineScalarStaysOnOneLine) {
+  const std::string msg = ErrorOf("name: x\naxi:\n  addr_bits: |\n    32\n    33\n");
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  EXPECT_EQ(msg.rfind("bad.yaml:3:14: axi.addr_bits: ", 0), 0u) << msg;
+}
+
+// ---- LoadConfig ----
+
+TEST(ConfigTest, LoadConfigMissingFile) {
+  const std::string path = ::testing::TempDir() + "salsa_config_test_no_such_file.yaml";
+  try {
+    LoadConfig(path);
+    FAIL() << "no ConfigError for a missing file";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg, path + ": cannot read file: No such file or directory");
+  }
+}
+
+TEST(ConfigTest, LoadConfigDirectory) {
+  const std::string dir = ::testing::TempDir();
+  try {
+    LoadConfig(dir);
+    FAIL() << "no ConfigError for a directory";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.rfind(dir + ": cannot read file", 0), 0u) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}
+
+TEST(ConfigTest, LoadConfigReadsFileAndReportsItsPath) {
+  const std::string good = ::testing::TempDir() + "salsa_config_test_good.yaml";
+  const std::string text = "# test\nname: loaded\narray: {rows: 8}\n";
+  {
+    std::ofstream out(good, std::ios::binary);
+    out << text;
+  }
+  const Config cfg = LoadConfig(good);
+  EXPECT_EQ(cfg.name, "loaded");
+  EXPECT_EQ(cfg.rows, 8u);
+  EXPECT_EQ(cfg.source_path, good);
+  EXPECT_EQ(cfg.source_text, text);
+  EXPECT_EQ(ConfigHash(cfg), ConfigHash(ParseConfig(text, "elsewhere.yaml")));
+
+  const std::string bad = ::testing::TempDir() + "salsa_config_test_bad.yaml";
+  {
+    std::ofstream out(bad, std::ios::binary);
+    out << "name: loaded\narray: {rows: 8}\naxi: {id_bits: 0}\n";
+  }
+  try {
+    LoadConfig(bad);
+    FAIL() << "no ConfigError for " << bad;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(bad + ":3:16: axi.id_bits: ", 0), 0u) << e.what();
+  }
+  std::remove(good.c_str());
+  std::remove(bad.c_str());
+}
+
+}  // namespace
+}  // namespace salsa

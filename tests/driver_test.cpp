@@ -1,0 +1,333 @@
+// Driver (tiler) + functional model against the software reference, and the model's error codes.
+#include "salsa/driver.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "salsa/func_sim.h"
+#include "salsa/layer_gen.h"
+
+namespace salsa {
+namespace {
+
+HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
+            unsigned weight_words, unsigned acc_words) {
+  HwParams hw;
+  hw.rows = rows;
+  hw.cols = cols;
+  hw.bus_bytes = bus_bytes;
+  hw.addr_bits = 32;
+  hw.max_burst = 16;
+  hw.max_outstanding = 4;
+  hw.act_words = act_words;
+  hw.weight_words = weight_words;
+  hw.acc_words = acc_words;
+  return hw;
+}
+
+std::string Describe(const HwParams& hw) {
+  std::ostringstream s;
+  s << hw.rows << "x" << hw.cols << " bus" << hw.bus_bytes << " sp" << hw.act_words << "/"
+    << hw.weight_words << "/" << hw.acc_words;
+  return s.str();
+}
+
+// Gated operands the hardware must count: every array row (padded rows too) at every K step of
+// every (m_tile, n_tile) whose activation equals the input zero point.
+uint64_t ExpectedGated(const HwParams& hw, const FcLayer& l, const Program& p) {
+  uint64_t per_n_tile = 0;
+  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
+    for (unsigned i = 0; i < hw.rows; ++i) {
+      const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
+      for (int k = 0; k < l.K; ++k) {
+        if (m >= static_cast<uint64_t>(l.M) || l.input[m * l.K + k] == l.input_zero_point) {
+          ++per_n_tile;
+        }
+      }
+    }
+  }
+  return per_n_tile * p.n_tiles;
+}
+
+void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed) {
+  SCOPED_TRACE("hw " + Describe(hw) + " shape " + std::to_string(M) + "x" + std::to_string(K) +
+               "x" + std::to_string(N) + " seed " + std::to_string(seed));
+  const FcLayer layer = MakeRandomFc(M, K, N, seed);
+  const Program prog = BuildFcProgram(hw, layer);
+  std::vector<uint8_t> dram = prog.dram;
+  FuncSim sim(hw);
+  const FuncSimResult r = sim.Run(dram, prog.cmd_base, prog.cmd_count);
+  ASSERT_TRUE(r.ok()) << "error " << r.err_code << ": " << r.err_detail << " ("
+                      << DescribeCommand(prog.cmds[r.err_cmd].data()) << ")";
+  EXPECT_EQ(r.status, kStatusDone);
+  EXPECT_EQ(r.counters[kCntCommands], prog.cmd_count);
+  EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.m_tiles} * prog.n_tiles * K);
+  EXPECT_EQ(r.counters[kCntGated], ExpectedGated(hw, layer, prog));
+
+  const std::vector<int8_t> got = ReadOutput(prog, dram, M, N);
+  const std::vector<int8_t> want = ReferenceOutput(layer);
+  ASSERT_EQ(got.size(), want.size());
+  int mismatches = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] != want[i] && ++mismatches <= 5) {
+      ADD_FAILURE() << "mismatch at (m=" << i / N << ", n=" << i % N << "): expected "
+                    << int{want[i]} << ", got " << int{got[i]} << ", seed " << seed;
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  // Nothing outside the output region changed.
+  for (size_t a = 0; a < dram.size(); ++a) {
+    if (a >= prog.out_addr && a < prog.out_addr + static_cast<uint64_t>(M) * N) continue;
+    if (dram[a] != prog.dram[a]) {
+      ADD_FAILURE() << "byte at 0x" << std::hex << a << " outside the output changed";
+      break;
+    }
+  }
+}
+
+struct Shape {
+  int M, K, N;
+};
+
+const Shape kShapes[] = {
+    {1, 1, 1},     {1, 64, 16},  {2, 10, 3},    {3, 17, 5},  {17, 33, 19}, {16, 300, 16},
+    {33, 129, 40}, {5, 1000, 3}, {64, 256, 64}, {1, 7, 100}, {100, 3, 1},  {13, 77, 9},
+};
+
+TEST(DriverTest, ManyShapesSquareArrayBus16) {
+  const HwParams hw = Hw(16, 16, 16, 256, 256, 64);
+  uint64_t seed = 100;
+  for (const Shape& s : kShapes) RunAndCompare(hw, s.M, s.K, s.N, seed++);
+}
+
+TEST(DriverTest, NonSquareArrayBus8SeveralKChunks) {
+  const HwParams hw = Hw(12, 8, 8, 40, 64, 16);  // K chunk 40
+  uint64_t seed = 200;
+  for (const Shape& s : kShapes) RunAndCompare(hw, s.M, s.K, s.N, seed++);
+}
+
+TEST(DriverTest, TinyArrayBus64) {
+  const HwParams hw = Hw(4, 4, 64, 8, 16, 5);  // K chunk 8, acc exactly rows + 1
+  uint64_t seed = 300;
+  for (const Shape& s : kShapes) RunAndCompare(hw, s.M, s.K, s.N, seed++);
+}
+
+TEST(DriverTest, OneWordScratchpadsAndTallArray) {
+  const HwParams hw = Hw(24, 3, 16, 1, 1, 25);  // K chunk 1: every step is its own COMPUTE
+  uint64_t seed = 400;
+  for (const Shape& s : {Shape{1, 1, 1}, Shape{2, 10, 3}, Shape{30, 37, 7}, Shape{5, 64, 4}}) {
+    RunAndCompare(hw, s.M, s.K, s.N, seed++);
+  }
+}
+
+TEST(DriverTest, ManySeeds) {
+  const HwParams hw = Hw(8, 8, 16, 32, 32, 16);
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const int M = 1 + static_cast<int>(seed * 7 % 23), K = 1 + static_cast<int>(seed * 13 % 97);
+    const int N = 1 + static_cast<int>(seed * 5 % 19);
+    RunAndCompare(hw, M, K, N, seed);
+  }
+}
+
+TEST(DriverTest, TfliteVectors) {
+  const HwParams hw = Hw(4, 4, 16, 4, 8, 8);  // several tiles and K chunks even for tiny layers
+  for (const char* name : {"tflm_SimpleTestQuantizedInt8", "tflm_SimpleTestQuantizedInt8NullBias",
+                           "tflm_SimpleTestQuantizedInt8Relu",
+                           "tflm_Representative1x64Input1x16OutputQuantizedInt8"}) {
+    SCOPED_TRACE(name);
+    const FcLayer layer =
+        LoadTfliteVector(std::string(SALSA_VECTORS_DIR) + "/tflite-micro-fc/" + name + ".json");
+    const Program prog = BuildFcProgram(hw, layer);
+    std::vector<uint8_t> dram = prog.dram;
+    const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    const auto got = ReadOutput(prog, dram, layer.M, layer.N);
+    ASSERT_FALSE(layer.expected.empty());
+    EXPECT_EQ(got, layer.expected);
+    EXPECT_EQ(ReferenceOutput(layer), layer.expected);
+  }
+}
+
+TEST(DriverTest, TfliteVectorsTheHardwareCannotRunAreRejected) {
+  const std::string dir = std::string(SALSA_VECTORS_DIR) + "/tflite-micro-fc/";
+  for (const std::string& path :
+       {dir + "tflm_SimpleTestQuantizedPerChannelInt8.json",
+        dir + "nonzero-weight-zero-point/tflite_SimpleTestQuantizedInt8.json",
+        dir + "does_not_exist.json"}) {
+    try {
+      LoadTfliteVector(path);
+      ADD_FAILURE() << path << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.rfind(path, 0), 0u) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+  }
+}
+
+TEST(DriverTest, RandomLayersUseTheInt8Range) {
+  const FcLayer l = MakeRandomFc(64, 256, 64, 5);
+  const auto out = ReferenceOutput(l);
+  std::set<int> distinct(out.begin(), out.end());
+  EXPECT_GT(distinct.size(), 60u);
+  size_t clipped = 0;
+  for (int8_t v : out) clipped += (v == l.act_min || v == l.act_max);
+  EXPECT_GT(clipped, 0u);
+  EXPECT_LT(clipped, out.size() / 2);
+  bool has_min = false, has_max = false;
+  for (int8_t v : l.input) has_min |= v == -128, has_max |= v == 127;
+  for (int8_t v : l.weights) has_min |= v == -128, has_max |= v == 127;
+  EXPECT_TRUE(has_min && has_max);
+  // Same seed, same layer.
+  const FcLayer again = MakeRandomFc(64, 256, 64, 5);
+  EXPECT_EQ(again.input, l.input);
+  EXPECT_EQ(again.bias, l.bias);
+  EXPECT_EQ(again.output_multiplier, l.output_multiplier);
+}
+
+TEST(DriverTest, TilingShape) {
+  const HwParams hw = Hw(16, 16, 16, 100, 300, 64);
+  const FcLayer l = MakeRandomFc(20, 250, 40, 9);
+  const Program p = BuildFcProgram(hw, l);
+  EXPECT_EQ(p.m_tiles, 2u);
+  EXPECT_EQ(p.n_tiles, 3u);
+  EXPECT_EQ(p.k_chunk, 100u);
+  EXPECT_EQ(p.cmd_count, 2u * 3u * (2u + 3u * 3u));
+  EXPECT_NE(p.cmd_base, 0u);
+  for (uint64_t a : {p.cmd_base, p.act_addr, p.weight_addr, p.bias_addr, p.out_addr}) {
+    EXPECT_EQ(a % 4096, 0u);
+  }
+  EXPECT_EQ(p.dram.size() % 4096, 0u);
+  EXPECT_EQ(DescribeCommand(p.cmds[0].data()).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u)
+      << DescribeCommand(p.cmds[0].data());
+  EXPECT_EQ(DescribeCommand(p.cmds[3].data()).rfind("COMPUTE clear act=0 weight=0 k=100", 0), 0u)
+      << DescribeCommand(p.cmds[3].data());
+  EXPECT_NE(DescribeCommand(p.cmds[9].data()).find("drain"), std::string::npos);
+  const std::string store = DescribeCommand(p.cmds[10].data());
+  EXPECT_EQ(store.rfind("STORE acc=1 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << store;
+  // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
+  const uint8_t* last = p.cmds.back().data();
+  EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);
+  EXPECT_EQ(CommandWord(last, 2) & 0xFFFF, 8u);
+  EXPECT_EQ(CommandWord(last, 4), p.out_addr + 16 * 40 + 32);
+}
+
+TEST(DriverTest, CommandEncoding) {
+  const Command s =
+      EncodeStore(0x1234, 7, 9, 0x55, 0x01020304, 0x1122334455ull, -5, -7, -3, -128, 100);
+  const uint32_t want[8] = {3u,          0x00071234u, 0x00550009u, 0x01020304u,
+                            0x22334455u, 0x11u,       0xFFFFFFFBu, 0x6480FDF9u};
+  for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(CommandWord(s.data(), i), want[i]) << "w" << i;
+  const Command c = EncodeCompute(true, true, 3, 4, 5, -2, 6);
+  EXPECT_EQ(CommandWord(c.data(), 0), 0x302u);
+  EXPECT_EQ(CommandWord(c.data(), 1), 0x00040003u);
+  EXPECT_EQ(CommandWord(c.data(), 2), 0x00FE0005u);
+  EXPECT_EQ(CommandWord(c.data(), 3), 6u);
+  const Command l = EncodeLoad(kTargetWeight, 10, 20, 30, 40, 0xABCDEF012ull);
+  EXPECT_EQ(CommandWord(l.data(), 0), 0x101u);
+  EXPECT_EQ(CommandWord(l.data(), 1), (20u << 16) | 10u);
+  EXPECT_EQ(CommandWord(l.data(), 2), 30u);
+  EXPECT_EQ(CommandWord(l.data(), 3), 40u);
+  EXPECT_EQ(CommandWord(l.data(), 4), 0xBCDEF012u);
+  EXPECT_EQ(CommandWord(l.data(), 5), 0xAu);
+  EXPECT_EQ(CommandWord(EncodeSync().data(), 0), 4u);
+}
+
+TEST(DriverTest, RejectsImpossibleLayers) {
+  const HwParams hw = Hw(16, 16, 16, 64, 64, 64);
+  FcLayer l = MakeRandomFc(2, 3, 4, 1);
+  FcLayer bad = l;
+  bad.M = 0;
+  EXPECT_THROW(BuildFcProgram(hw, bad), std::invalid_argument);
+  bad = l;
+  bad.input_zero_point = 128;
+  EXPECT_THROW(BuildFcProgram(hw, bad), std::invalid_argument);
+  bad = l;
+  bad.bias.resize(3);
+  EXPECT_THROW(BuildFcProgram(hw, bad), std::invalid_argument);
+  bad = l;
+  bad.act_min = 10;
+  bad.act_max = 5;
+  EXPECT_THROW(BuildFcProgram(hw, bad), std::invalid_argument);
+  EXPECT_THROW(BuildFcProgram(Hw(16, 16, 16, 64, 64, 16), l), std::invalid_argument);  // acc < 17
+  HwParams narrow = hw;
+  narrow.addr_bits = 12;
+  EXPECT_THROW(BuildFcProgram(narrow, l), std::invalid_argument);
+  EXPECT_THROW(MakeRandomFc(1, 0, 1, 1), std::invalid_argument);
+}
+
+TEST(DriverTest, EmptyBiasMeansZeros) {
+  const HwParams hw = Hw(4, 4, 16, 16, 16, 8);
+  FcLayer l = MakeRandomFc(5, 9, 6, 3);
+  l.bias.clear();
+  const Program p = BuildFcProgram(hw, l);
+  std::vector<uint8_t> dram = p.dram;
+  ASSERT_TRUE(FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count).ok());
+  EXPECT_EQ(ReadOutput(p, dram, 5, 6), ReferenceOutput(l));
+}
+
+// --- error codes of the functional model ---
+
+struct ErrorCase {
+  const char* name;
+  Command cmd;
+  uint32_t err;
+};
+
+TEST(DriverTest, FuncSimErrorCodes) {
+  const HwParams hw = Hw(4, 4, 16, 16, 16, 8);
+  const Command ok_load = EncodeLoad(kTargetAct, 0, 4, 1, 16, 0x2000);
+  Command bad_op = EncodeSync();
+  bad_op[0] = 9;
+  Command zero_op = EncodeSync();
+  zero_op[0] = 0;
+  const ErrorCase cases[] = {
+      {"bad opcode", bad_op, kErrBadOpcode},
+      {"opcode 0", zero_op, kErrBadOpcode},
+      {"LOAD past the act scratchpad", EncodeLoad(kTargetAct, 14, 4, 1, 16, 0x2000),
+       kErrScratchpadRange},
+      {"LOAD rows x words past weight", EncodeLoad(kTargetWeight, 0, 9, 2, 64, 0x2000),
+       kErrScratchpadRange},
+      {"LOAD acc past", EncodeLoad(kTargetAcc, 8, 1, 1, 64, 0x2000), kErrScratchpadRange},
+      {"LOAD target 3", EncodeLoad(static_cast<LoadTarget>(3), 0, 1, 1, 16, 0x2000), kErrBadField},
+      {"LOAD rows 0", EncodeLoad(kTargetAct, 0, 1, 0, 16, 0x2000), kErrBadField},
+      {"LOAD outside DRAM", EncodeLoad(kTargetAct, 0, 4, 1, 16, 0x10000), kErrAxiRead},
+      {"COMPUTE K 0", EncodeCompute(true, false, 0, 0, 0, 0, 1), kErrBadField},
+      {"COMPUTE act past", EncodeCompute(true, false, 10, 0, 7, 0, 1), kErrScratchpadRange},
+      {"COMPUTE drain past", EncodeCompute(true, true, 0, 0, 1, 0, 5), kErrScratchpadRange},
+      {"STORE bytes 0", EncodeStore(1, 1, 0, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127), kErrBadField},
+      {"STORE bytes > cols", EncodeStore(1, 1, 5, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
+       kErrBadField},
+      {"STORE rows 0", EncodeStore(1, 0, 4, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127), kErrBadField},
+      {"STORE acc past", EncodeStore(5, 4, 4, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
+       kErrScratchpadRange},
+      {"STORE outside DRAM", EncodeStore(1, 2, 4, 0, 0x10000, 0x3000, 1 << 30, 0, 0, -128, 127),
+       kErrAxiWrite},
+  };
+  for (const ErrorCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<uint8_t> dram(0x4000, 0);
+    const Command list[] = {ok_load, EncodeSync(), c.cmd, ok_load};
+    for (unsigned i = 0; i < 4; ++i)
+      std::copy(list[i].begin(), list[i].end(), &dram[0x1000 + 32 * i]);
+    const FuncSimResult r = FuncSim(hw).Run(dram, 0x1000, 4);
+    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
+    EXPECT_EQ(r.err_cmd, 2u);
+    EXPECT_EQ(r.status, kStatusDone | kStatusError);
+    EXPECT_EQ(r.counters[kCntCommands], 2u);
+    EXPECT_FALSE(r.err_detail.empty());
+  }
+}
+
+TEST(DriverTest, FuncSimCommandFetchOutsideDram) {
+  const HwParams hw = Hw(4, 4, 16, 16, 16, 8);
+  std::vector<uint8_t> dram(0x1000, 0);
+  const FuncSimResult r = FuncSim(hw).Run(dram, 0x1000, 1);
+  EXPECT_EQ(r.err_code, kErrAxiRead);
+  EXPECT_EQ(r.err_cmd, 0u);
+}
+
+}  // namespace
+}  // namespace salsa
