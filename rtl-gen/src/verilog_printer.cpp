@@ -63,10 +63,14 @@ class Printer {
     Item::Kind prev = Item::Kind::kComment;
     bool first = true;
     for (const auto& it : items) {
-      // A blank line separates groups of different kinds, and every block-like item.
+      // A blank line separates groups of different kinds and every block-like item; a comment
+      // stays attached to the item after it.
       bool block = it.kind == Item::Kind::kProcess || it.kind == Item::Kind::kInstance ||
                    it.kind == Item::Kind::kGenFor;
-      if (!first && (block || it.kind != prev || it.kind == Item::Kind::kComment)) Blank();
+      bool after_comment = prev == Item::Kind::kComment;
+      if (!first && !after_comment && (block || it.kind != prev || it.kind == Item::Kind::kComment)) {
+        Blank();
+      }
       first = false;
       prev = it.kind;
       PrintItem(it, indent);

@@ -52,7 +52,6 @@ module salsa_compute_ctrl (
   assign wgt_raddr_o = wgt_q;
 
   // Scratchpad data arrive the cycle after the read: valid and clear follow by one cycle.
-
   assign gate_valid_o = rvalid_q;
   assign gate_clear_o = rclear_q;
   assign zp_o = zp_q;

@@ -37,7 +37,6 @@ module salsa_gearbox #(
   assign after = pop ? (cnt_q - OutN) : cnt_q;
 
   // Room for a whole beat once this cycle's word has left: after + InBytes <= Cap.
-
   assign in_ready_o = after <= OutN;
   assign push = in_valid_i && in_ready_o;
   assign shifted = pop ? (buf_q >> (OutBytes*8)) : buf_q;

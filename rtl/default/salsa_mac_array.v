@@ -24,7 +24,6 @@ module salsa_mac_array (
   wire [8703:0] v_acc;
 
   // Input skew: row r is delayed by r cycles, column c by c cycles.
-
   wire [11:0] skew_a_r0;
 
   assign skew_a_r0 = {in_valid_i, in_clear_i, act_zero_i[0], act_i[8:0]};

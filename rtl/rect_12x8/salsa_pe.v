@@ -30,7 +30,6 @@ module salsa_pe (
   wire [31:0] acc_base;
 
   // Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).
-
   assign prod = {{8{a_i[8]}}, a_i} * {{9{w_i[7]}}, w_i};
   assign prod_ext = {{15{prod[16]}}, prod};
   assign acc_base = a_clear_i ? 32'd0 : acc_q;

@@ -26,7 +26,6 @@ module salsa_sparsity_gate (
   wire [11:0] is_zero;
 
   // Lane r: d = x - zero_point in 9 bits (both sign-extended), exact for int8 operands.
-
   genvar r;
   generate
     for (r = 0; r < 12; r = r + 1) begin : gen_lane

@@ -65,7 +65,6 @@ module salsa_dma_rd (
   assign err_o = err_q;
 
   // Beats of the current row: its first byte's offset in the beat plus its length, rounded up.
-
   assign row_beats = ({20'd0, ar_row_addr_q[4:0]} + {1'b0, row_bytes_q} + 25'd31) >> 5;
   assign to_4k = (13'd4096 - {1'b0, ar_addr_q[11:0]}) >> 5;
   assign len_burst = (ar_beats_q > 25'd8) ? 9'd8 : ar_beats_q[8:0];
@@ -118,7 +117,6 @@ module salsa_dma_rd (
   end
 
   // R half: mirrors the row walk to know each beat's first valid byte and byte count.
-
   assign off = r_first_q ? r_row_addr_q[4:0] : 5'd0;
   assign avail = 6'd32 - {1'b0, off};
   assign out_cnt_o = (r_left_q < {18'd0, avail}) ? r_left_q[5:0] : avail;

@@ -15,7 +15,6 @@ module salsa_requant (
   output wire [7:0] out_o
 );
   // Stage 1: bias, left shift (32-bit wrap, as TFLite), 32x32 -> 64-bit product.
-
   wire [31:0] v;
   wire [4:0] lshift;
   wire [4:0] rshift;
@@ -44,7 +43,6 @@ module salsa_requant (
   end
 
   // Stage 2: nudge, divide by 2^31 toward zero, rounding shift right, zero point, clamp.
-
   wire [63:0] nudge;
   wire [63:0] sum;
   wire [63:0] adj;

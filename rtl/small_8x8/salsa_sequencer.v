@@ -130,7 +130,6 @@ module salsa_sequencer (
   assign addr_ok = dram_addr[63:32] == 32'd0;
 
   // LOAD: words x rows words of the target's width; its bytes per row; the end address.
-
   assign load_words = w1[31:16] * w2[15:0];
   assign load_limit = (target == 2'd0) ? 17'd512 : (target == 2'd1) ? 17'd512 : 17'd32;
   assign load_wbytes = (target == 2'd0) ? 9'd8 : (target == 2'd1) ? 9'd8 : 9'd32;

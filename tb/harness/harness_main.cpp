@@ -322,6 +322,7 @@ struct Options {
   uint64_t timeout = 0;  // 0: estimate from the layer
   std::string vector;
   bool quiet = false;
+  bool extremes = false;
 };
 
 class BadInput : public std::runtime_error {
@@ -363,6 +364,8 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
   app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
   app.add_flag("--quiet", o->quiet, "no human-readable report");
+  app.add_flag("--extremes", o->extremes,
+               "random layer with only -128/127 data and zero point, and +-2^24 bias");
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
     app.parse(argc, argv);
@@ -632,7 +635,7 @@ salsa::FcLayer BuildLayer(const Options& o) {
   }
   int M = 0, K = 0, N = 0;
   ParseShape(o.shape, &M, &K, &N);
-  return salsa::MakeRandomFc(M, K, N, o.seed);
+  return salsa::MakeRandomFc(M, K, N, o.seed, o.extremes);
 }
 
 }  // namespace

@@ -114,7 +114,10 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
         const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
         const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
         const uint64_t wgt = p.weight_addr + nt * weight_row + static_cast<uint64_t>(k0) * hw.cols;
-        cmds.push_back(EncodeLoad(kTargetAct, 0, kt, 1, kt * hw.rows, act));
+        // When K fits in one chunk, the m tile's activations stay in the act scratchpad (nothing
+        // else writes it) and are loaded once for all its n tiles.
+        const bool act_resident = k0 == 0 && kt == static_cast<unsigned>(l.K) && nt > 0;
+        if (!act_resident) cmds.push_back(EncodeLoad(kTargetAct, 0, kt, 1, kt * hw.rows, act));
         cmds.push_back(EncodeLoad(kTargetWeight, 0, kt, 1, kt * hw.cols, wgt));
         const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);
         cmds.push_back(EncodeCompute(first, last, 0, 0, kt, static_cast<int8_t>(l.input_zero_point),

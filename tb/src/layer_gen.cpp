@@ -94,9 +94,11 @@ int32_t IntField(const nlohmann::json& j, const char* key, const std::string& pa
   return j[key].get<int32_t>();
 }
 
+int8_t Extreme(std::mt19937_64& rng) { return Uniform(rng, 0, 1) == 0 ? -128 : 127; }
+
 }  // namespace
 
-FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed) {
+FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, bool extremes) {
   if (M < 1 || K < 1 || N < 1) {
     throw std::invalid_argument("MakeRandomFc: M, K and N must be >= 1");
   }
@@ -107,18 +109,22 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed) {
   l.M = M;
   l.K = K;
   l.N = N;
-  l.input_zero_point =
-      Uniform(rng, 0, 3) == 0 ? -128 : static_cast<int32_t>(Uniform(rng, -128, 127));
+  l.input_zero_point = extremes                 ? Extreme(rng)
+                       : Uniform(rng, 0, 3) == 0 ? -128
+                                                 : static_cast<int32_t>(Uniform(rng, -128, 127));
   l.input.resize(static_cast<size_t>(M) * K);
-  for (auto& x : l.input) x = RandomActivation(rng, l.input_zero_point);
+  for (auto& x : l.input) x = extremes ? Extreme(rng) : RandomActivation(rng, l.input_zero_point);
   l.weights.resize(static_cast<size_t>(N) * K);
-  for (auto& w : l.weights) w = RandomWeight(rng);
+  for (auto& w : l.weights) w = extremes ? Extreme(rng) : RandomWeight(rng);
 
   const std::vector<int32_t> acc = ref::FullyConnectedAcc(l.input.data(), l.weights.data(), nullptr,
                                                           M, K, N, l.input_zero_point);
   const int64_t spread = std::max<int64_t>(1, std::llround(StdDev(acc)));
   l.bias.resize(N);
-  for (auto& b : l.bias) b = static_cast<int32_t>(Uniform(rng, -spread, spread));
+  for (auto& b : l.bias) {
+    b = extremes ? (Uniform(rng, 0, 1) ? (1 << 24) : -(1 << 24))
+                 : static_cast<int32_t>(Uniform(rng, -spread, spread));
+  }
 
   std::vector<int32_t> acc_bias = acc;
   for (size_t i = 0; i < acc_bias.size(); ++i) {

@@ -30,6 +30,22 @@ constexpr CsrReg kCsrRegs[] = {
 };
 constexpr uint32_t kHwIdMagic = 0x5A;
 
+constexpr bool NameEq(const char* a, const char* b) {
+  while (*a != 0 && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+// Address of the CSR called `name`; 0xFFFFFFFF if there is none (a compile error in constexpr use
+// sites that check it).
+constexpr uint32_t CsrAddr(const char* name) {
+  for (const auto& r : kCsrRegs) {
+    if (NameEq(r.name, name)) return r.addr;
+  }
+  return 0xFFFFFFFF;
+}
+
 constexpr uint32_t kCounterBase = 0x040;  // 64-bit counters, low word first
 struct Counter {
   const char* name;

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                 << salsa::ConfigHash(cfg) << ") in " << gen_out << "\n";
       return 0;
     }
-    if (*run) return salsa::cli::Run(run_opts, argc, argv);
+    if (*run) return salsa::cli::Run(run_opts, run);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;

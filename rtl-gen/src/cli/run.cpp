@@ -1,16 +1,105 @@
 #include "cli/run.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include "salsa/config.h"
+#include "salsa/generator.h"
+#include "salsa_default_config.h"
 
 namespace salsa::cli {
+namespace fs = std::filesystem;
 
-void AddRunOptions(CLI::App* app, RunOptions* opts) {
-  app->add_option("--config", opts->config, "config YAML (default: the embedded default preset)");
+namespace {
+
+fs::path CacheRoot() {
+  if (const char* d = std::getenv("SALSA_CACHE_DIR"); d != nullptr && *d != 0) return d;
+  if (const char* d = std::getenv("XDG_CACHE_HOME"); d != nullptr && *d != 0) {
+    return fs::path(d) / "salsa";
+  }
+  if (const char* h = std::getenv("HOME"); h != nullptr && *h != 0) {
+    return fs::path(h) / ".cache" / "salsa";
+  }
+  return fs::temp_directory_path() / "salsa-cache";
 }
 
-int Run(const RunOptions& /*opts*/, int /*argc*/, char** /*argv*/) {
-  std::cerr << "salsa run: not wired yet\n";
-  return 2;
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The harness of a preset built in this build tree, if `cfg` is exactly that preset.
+fs::path PrebuiltHarness(const Config& cfg) {
+  fs::path exe = fs::path(SALSA_BINARY_DIR) / "tests" / ("harness_" + cfg.name);
+  fs::path params = fs::path(SALSA_SOURCE_DIR) / "rtl" / cfg.name / "salsa_params.h";
+  if (!fs::exists(exe) || !fs::exists(params)) return {};
+  if (ReadFile(params).find("kConfigHash = \"" + ConfigHash(cfg) + "\"") == std::string::npos) {
+    return {};
+  }
+  return exe;
+}
+
+int Shell(const std::string& cmd) {
+  int rc = std::system(cmd.c_str());
+  return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+// Generates the config's RTL into the cache and builds its harness there (once per config hash).
+fs::path CachedHarness(const Config& cfg) {
+  fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg));
+  fs::path exe = dir / "build" / "harness";
+  if (fs::exists(exe)) return exe;
+  std::cerr << "salsa run: building the Verilated model of '" << cfg.name << "' in " << dir.string()
+            << " (once per config)\n";
+  fs::create_directories(dir);
+  WriteGenerated(Generate(cfg, "salsa run (cache of " + cfg.name + ")"), (dir / "rtl").string());
+  std::ofstream(dir / "CMakeLists.txt")
+      << "cmake_minimum_required(VERSION 3.18)\nproject(salsa_harness CXX)\n"
+      << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
+      << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
+      << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE)\n";
+  const std::string log = (dir / "build.log").string();
+  const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
+                          "' -DCMAKE_BUILD_TYPE=Release > '" + log + "' 2>&1 && cmake --build '" +
+                          (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
+  if (Shell(cmd) != 0 || !fs::exists(exe)) {
+    throw std::runtime_error("building the harness failed; see " + log);
+  }
+  return exe;
+}
+
+}  // namespace
+
+void AddRunOptions(CLI::App* app, RunOptions* opts) {
+  app->add_option("--config", opts->config,
+                  "config YAML (default: the embedded default preset, configs/default.yaml)");
+  app->allow_extras();
+  app->footer(
+      "Other options go to the harness: --shape MxKxN, --seed S, --mem-latency N, --bw-cap F,\n"
+      "--backpressure P, --json, --trace FILE.fst, --timeout CYCLES, --vector FILE.json, --quiet.\n"
+      "Exit status: 0 pass, 1 mismatch or hardware error, 2 bad input.");
+}
+
+int Run(const RunOptions& opts, CLI::App* app) {
+  Config cfg = opts.config.empty() ? ParseConfig(kDefaultConfigYaml, "configs/default.yaml (embedded)")
+                                   : LoadConfig(opts.config);
+  fs::path exe = PrebuiltHarness(cfg);
+  if (exe.empty()) exe = CachedHarness(cfg);
+  std::vector<std::string> args = {exe.string()};
+  for (const auto& a : app->remaining()) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv(argv[0], argv.data());
+  throw std::runtime_error(exe.string() + ": cannot execute");
 }
 
 }  // namespace salsa::cli

@@ -9,10 +9,11 @@ namespace salsa::cli {
 
 struct RunOptions {
   std::string config;  // empty: the embedded default preset
-  std::vector<std::string> passthrough;
 };
 
 void AddRunOptions(CLI::App* app, RunOptions* opts);
-int Run(const RunOptions& opts, int argc, char** argv);
+// Resolves the config, finds or builds its harness and replaces this process with it, passing
+// every option it does not know itself along. Returns only by throwing.
+int Run(const RunOptions& opts, CLI::App* app);
 
 }  // namespace salsa::cli

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "salsa/hw_contract.h"  // the one definition of the CSR map, opcodes and codes
+
 namespace salsa {
 
 struct HwParams {
@@ -24,20 +26,20 @@ struct HwParams {
 };
 
 // Commands: 32 bytes, eight little-endian 32-bit words; w0[7:0] opcode, w0[15:8] flags.
-constexpr unsigned kCommandBytes = 32;
+constexpr unsigned kCommandBytes = contract::kCmdBytes;
 
 enum Opcode : uint8_t {
-  kOpLoad = 1,
-  kOpCompute = 2,
-  kOpStore = 3,
-  kOpSync = 4,
+  kOpLoad = contract::kOpLoad,
+  kOpCompute = contract::kOpCompute,
+  kOpStore = contract::kOpStore,
+  kOpSync = contract::kOpSync,
 };
 
 // LOAD w0[9:8].
 enum LoadTarget : uint8_t {
-  kTargetAct = 0,
-  kTargetWeight = 1,
-  kTargetAcc = 2,
+  kTargetAct = contract::kTargetAct,
+  kTargetWeight = contract::kTargetWeight,
+  kTargetAcc = contract::kTargetAcc,
 };
 
 // COMPUTE flag bits in w0 (bit positions in the 32-bit word).
@@ -48,16 +50,16 @@ enum ComputeFlag : uint32_t {
 
 // CSR byte offsets (AXI4-Lite, 32-bit data, 12-bit address).
 enum CsrOffset : uint32_t {
-  kCsrCtrl = 0x000,
-  kCsrStatus = 0x004,
-  kCsrErrCode = 0x008,
-  kCsrErrCmd = 0x00C,
-  kCsrIrqEn = 0x010,
-  kCsrCmdBaseLo = 0x014,
-  kCsrCmdBaseHi = 0x018,
-  kCsrCmdCount = 0x01C,
-  kCsrHwId = 0x020,
-  kCsrCounters = 0x040,  // counter i: low word at 0x040 + 8*i, high word at +4
+  kCsrCtrl = contract::CsrAddr("CTRL"),
+  kCsrStatus = contract::CsrAddr("STATUS"),
+  kCsrErrCode = contract::CsrAddr("ERR_CODE"),
+  kCsrErrCmd = contract::CsrAddr("ERR_CMD"),
+  kCsrIrqEn = contract::CsrAddr("IRQ_EN"),
+  kCsrCmdBaseLo = contract::CsrAddr("CMD_BASE_LO"),
+  kCsrCmdBaseHi = contract::CsrAddr("CMD_BASE_HI"),
+  kCsrCmdCount = contract::CsrAddr("CMD_COUNT"),
+  kCsrHwId = contract::CsrAddr("HW_ID"),
+  kCsrCounters = contract::kCounterBase,  // counter i: low word at 0x040 + 8*i, high word at +4
 };
 
 enum CtrlBits : uint32_t { kCtrlStart = 1u << 0 };
@@ -71,12 +73,12 @@ enum StatusBits : uint32_t {
 enum IrqEnBits : uint32_t { kIrqEnDone = 1u << 0 };
 
 enum ErrCode : uint32_t {
-  kErrNone = 0,
-  kErrBadOpcode = 1,
-  kErrAxiRead = 2,
-  kErrAxiWrite = 3,
-  kErrScratchpadRange = 4,
-  kErrBadField = 5,
+  kErrNone = contract::kErrNone,
+  kErrBadOpcode = contract::kErrOpcode,
+  kErrAxiRead = contract::kErrAxiRead,
+  kErrAxiWrite = contract::kErrAxiWrite,
+  kErrScratchpadRange = contract::kErrRange,
+  kErrBadField = contract::kErrField,
 };
 
 // 64-bit counters, cleared on start.
@@ -89,10 +91,10 @@ enum CounterIndex : unsigned {
   kCntStallLoad = 5,   // cycles in LOAD
   kCntStallStore = 6,  // cycles in STORE
   kCntCommands = 7,    // commands completed
-  kNumCounters = 8,
+  kNumCounters = contract::kNumCounters,
 };
 
-constexpr uint32_t kHwIdMagic = 0x5A;
+constexpr uint32_t kHwIdMagic = contract::kHwIdMagic;
 
 constexpr uint32_t CounterOffset(unsigned index) { return kCsrCounters + 8 * index; }
 
