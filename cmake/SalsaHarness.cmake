@@ -52,12 +52,15 @@ function(salsa_add_harness target)
   if(ARG_TRACE)
     set(trace_args TRACE_FST)
   endif()
-  # Only the top file is listed: -y lets Verilator find every other module by its file name.
+  # Every file of the generated filelist, so that a change to any module re-verilates.
+  file(STRINGS ${rtl_dir}/salsa.f rtl_files REGEX "^[^/].*\\.v$")
+  list(TRANSFORM rtl_files PREPEND ${rtl_dir}/)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${rtl_dir}/salsa.f)
   verilate(${target}
-    SOURCES ${rtl_dir}/salsa_top.v
+    SOURCES ${rtl_files}
     TOP_MODULE salsa_top
     PREFIX Vsalsa_top
     ${trace_args}
-    VERILATOR_ARGS -y ${rtl_dir} -Wall -O3 --x-assign fast --x-initial fast
+    VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
                    --output-split 20000)
 endfunction()

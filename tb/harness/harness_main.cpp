@@ -323,6 +323,8 @@ struct Options {
   std::string vector;
   bool quiet = false;
   bool extremes = false;
+  bool unit_scale = false;
+  std::string fault;  // "", read, write, opcode, range, field
 };
 
 class BadInput : public std::runtime_error {
@@ -364,6 +366,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
   app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
   app.add_flag("--quiet", o->quiet, "no human-readable report");
+  app.add_option("--fault", o->fault,
+                 "inject a fault and pass only if the hardware reports it (and does not hang): "
+                 "read|write (SLVERR on the weights / output region), opcode|range|field "
+                 "(a corrupted command)")
+      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
+  app.add_flag("--unit-scale", o->unit_scale,
+               "random layer with |x-zp|, |w| <= 1 and output multiplier 1 (every accumulator "
+               "unit visible)");
   app.add_flag("--extremes", o->extremes,
                "random layer with only -128/127 data and zero point, and +-2^24 bias");
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
@@ -635,7 +645,78 @@ salsa::FcLayer BuildLayer(const Options& o) {
   }
   int M = 0, K = 0, N = 0;
   ParseShape(o.shape, &M, &K, &N);
-  return salsa::MakeRandomFc(M, K, N, o.seed, o.extremes);
+  const salsa::FcData data = o.extremes     ? salsa::FcData::kExtremes
+                            : o.unit_scale ? salsa::FcData::kUnitScale
+                                           : salsa::FcData::kRandom;
+  return salsa::MakeRandomFc(M, K, N, o.seed, data);
+}
+
+// A fault to inject: the error code and failing command the hardware must then report.
+struct Fault {
+  uint32_t code = salsa::kErrNone;
+  int64_t cmd = -1;  // -1: any command
+};
+
+// Corrupts one command in `mem` or arms the DRAM model's error range, per --fault.
+Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vector<uint8_t>* mem,
+                  AxiDram::Options* dopts) {
+  Fault f;
+  auto first = [&prog](uint8_t opcode) {
+    for (size_t i = 0; i < prog.cmds.size(); ++i) {
+      if (prog.cmds[i][0] == opcode) return static_cast<int64_t>(i);
+    }
+    return int64_t{-1};
+  };
+  uint8_t* cmds = mem->data() + prog.cmd_base;
+  if (kind == "read") {
+    f.code = salsa::kErrAxiRead;
+    dopts->error_lo = prog.weight_addr;
+    dopts->error_hi = prog.bias_addr;
+  } else if (kind == "write") {
+    f.code = salsa::kErrAxiWrite;
+    dopts->error_lo = prog.out_addr;
+    dopts->error_hi = mem->size();
+  } else if (kind == "opcode") {
+    f.code = salsa::kErrBadOpcode;
+    f.cmd = prog.cmd_count / 2;
+    cmds[salsa::kCommandBytes * f.cmd] = 0x7F;
+  } else if (kind == "range") {  // the first LOAD: scratchpad address 0xFFFF
+    f.code = salsa::kErrScratchpadRange;
+    f.cmd = first(salsa::kOpLoad);
+    cmds[salsa::kCommandBytes * f.cmd + 4] = 0xFF;
+    cmds[salsa::kCommandBytes * f.cmd + 5] = 0xFF;
+  } else if (kind == "field") {  // the first STORE: 0 bytes per row
+    f.code = salsa::kErrBadField;
+    f.cmd = first(salsa::kOpStore);
+    cmds[salsa::kCommandBytes * f.cmd + 8] = 0;
+    cmds[salsa::kCommandBytes * f.cmd + 9] = 0;
+  }
+  return f;
+}
+
+// With a fault injected, the run passes when the hardware stopped with exactly that error,
+// raised its interrupt, and left the AXI ports clean.
+void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
+  Outcome seen = *r;
+  *r = Outcome{};
+  r->cycles = seen.cycles;
+  r->status = seen.status;
+  r->err_code = seen.err_code;
+  r->err_cmd = seen.err_cmd;
+  r->counters = seen.counters;
+  if (!seen.irq) r->Fail("fault not reported: no interrupt (hang?) with STATUS " + Hex32(seen.status));
+  if (!(seen.status & salsa::kStatusError) || seen.err_code != f.code) {
+    r->Fail(std::string("expected hardware error ") + std::to_string(f.code) + " (" +
+            ErrName(f.code) + "), got STATUS " + Hex32(seen.status) + " ERR_CODE " +
+            std::to_string(seen.err_code) + " (" + ErrName(seen.err_code) + ")");
+  } else if (f.cmd >= 0 && seen.err_cmd != f.cmd) {
+    r->Fail("error reported at command " + std::to_string(seen.err_cmd) + ", injected at " +
+            std::to_string(f.cmd));
+  }
+  if (dram.busy()) r->Fail("AXI transactions still outstanding after the error");
+  if (!dram.violations().empty()) {
+    r->Fail("AXI protocol violation: " + dram.violations().front());
+  }
 }
 
 }  // namespace
@@ -686,6 +767,7 @@ int main(int argc, char** argv) {
   dopts.bandwidth = opts.bw_cap;
   dopts.backpressure = opts.backpressure;
   dopts.seed = opts.seed;
+  const Fault fault = InjectFault(opts.fault, prog, &mem, &dopts);
   AxiDram dram(mem, salsa_params::kBusBytes, dopts);
 
   auto contextp = std::make_unique<VerilatedContext>();
@@ -706,8 +788,12 @@ int main(int argc, char** argv) {
     top->final();
   }
 
-  CompareOutput(layer, golden, salsa::ReadOutput(prog, mem, layer.M, layer.N), opts.seed, &r);
-  CheckCounters(prog, dram, &r);
+  if (opts.fault.empty()) {
+    CompareOutput(layer, golden, salsa::ReadOutput(prog, mem, layer.M, layer.N), opts.seed, &r);
+    CheckCounters(prog, dram, &r);
+  } else {
+    CheckFault(fault, dram, &r);
+  }
 
   if (!opts.quiet) PrintReport(opts, layer, prog, dram, r);
   if (opts.json) PrintJson(opts, layer, dram, r);

@@ -98,10 +98,11 @@ int8_t Extreme(std::mt19937_64& rng) { return Uniform(rng, 0, 1) == 0 ? -128 : 1
 
 }  // namespace
 
-FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, bool extremes) {
+FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
   if (M < 1 || K < 1 || N < 1) {
     throw std::invalid_argument("MakeRandomFc: M, K and N must be >= 1");
   }
+  const bool extremes = data == FcData::kExtremes, unit = data == FcData::kUnitScale;
   std::mt19937_64 rng(seed);
   FcLayer l;
   l.name = "random_" + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N) +
@@ -110,17 +111,35 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, bool extremes) {
   l.K = K;
   l.N = N;
   l.input_zero_point = extremes                 ? Extreme(rng)
+                       : unit                   ? static_cast<int32_t>(Uniform(rng, -127, 126))
                        : Uniform(rng, 0, 3) == 0 ? -128
                                                  : static_cast<int32_t>(Uniform(rng, -128, 127));
   l.input.resize(static_cast<size_t>(M) * K);
-  for (auto& x : l.input) x = extremes ? Extreme(rng) : RandomActivation(rng, l.input_zero_point);
+  for (auto& x : l.input) {
+    x = extremes ? Extreme(rng)
+        : unit   ? static_cast<int8_t>(l.input_zero_point + Uniform(rng, -1, 1))
+                 : RandomActivation(rng, l.input_zero_point);
+  }
   l.weights.resize(static_cast<size_t>(N) * K);
-  for (auto& w : l.weights) w = extremes ? Extreme(rng) : RandomWeight(rng);
+  for (auto& w : l.weights) {
+    w = extremes ? Extreme(rng) : unit ? static_cast<int8_t>(Uniform(rng, -1, 1)) : RandomWeight(rng);
+  }
+  l.bias.resize(N);
+  if (unit) {
+    // Real multiplier exactly 1 (2^30 with shift 1): every unit of every accumulator is visible
+    // in the output, so an accumulation error of one cannot round away.
+    for (auto& b : l.bias) b = static_cast<int32_t>(Uniform(rng, -8, 8));
+    l.output_multiplier = 1 << 30;
+    l.output_shift = 1;
+    l.output_zero_point = static_cast<int32_t>(Uniform(rng, -8, 8));
+    l.act_min = -128;
+    l.act_max = 127;
+    return l;
+  }
 
   const std::vector<int32_t> acc = ref::FullyConnectedAcc(l.input.data(), l.weights.data(), nullptr,
                                                           M, K, N, l.input_zero_point);
   const int64_t spread = std::max<int64_t>(1, std::llround(StdDev(acc)));
-  l.bias.resize(N);
   for (auto& b : l.bias) {
     b = extremes ? (Uniform(rng, 0, 1) ? (1 << 24) : -(1 << 24))
                  : static_cast<int32_t>(Uniform(rng, -spread, spread));

@@ -26,6 +26,19 @@
 #include "Vgearbox_8_256.h"
 #include "Vgearbox_8_8.h"
 
+// At global scope so that CTest's names read GearboxBlock.<test><GearboxPair<Vgearbox_8_12, 8, 12>>
+// (gtest_discover_tests prints the type parameter).
+template <typename M, int In, int Out>
+struct GearboxPair {
+  using Model = M;
+  static constexpr int kIn = In;
+  static constexpr int kOut = Out;
+  // The Verilated port widths follow the -G parameters: every pair here has whole 32-bit words
+  // (or exactly 64 bits), so the port's storage is exactly InBytes / OutBytes bytes.
+  static_assert(sizeof(M::in_data_i) == In, "model verilated with a different InBytes");
+  static_assert(sizeof(M::out_data_o) == Out, "model verilated with a different OutBytes");
+};
+
 namespace {
 
 // Byte access to a Verilator port of up to 64 bits (CData/SData/IData/QData)...
@@ -56,21 +69,6 @@ template <std::size_t W>
 uint8_t GetByte(const VlWide<W>& sig, size_t i) {
   return static_cast<uint8_t>(sig.data()[i / 4] >> (8 * (i % 4)));
 }
-
-template <typename M, int In, int Out>
-struct Pair {
-  using Model = M;
-  static constexpr int kIn = In;
-  static constexpr int kOut = Out;
-  // The Verilated port widths follow the -G parameters: every pair here has whole 32-bit words
-  // (or exactly 64 bits), so the port's storage is exactly InBytes / OutBytes bytes.
-  static_assert(sizeof(M::in_data_i) == In, "model verilated with a different InBytes");
-  static_assert(sizeof(M::out_data_o) == Out, "model verilated with a different OutBytes");
-};
-
-struct Probabilities {
-  double in_valid, out_ready;
-};
 
 template <typename P>
 class GearboxChecker {
@@ -179,19 +177,13 @@ class GearboxChecker {
 template <typename P>
 class GearboxBlock : public ::testing::Test {};
 
-using Pairs = ::testing::Types<Pair<Vgearbox_8_12, 8, 12>, Pair<Vgearbox_16_12, 16, 12>,
-                               Pair<Vgearbox_32_8, 32, 8>, Pair<Vgearbox_8_8, 8, 8>,
-                               Pair<Vgearbox_16_64, 16, 64>, Pair<Vgearbox_64_32, 64, 32>,
-                               Pair<Vgearbox_8_256, 8, 256>>;
+using Pairs =
+    ::testing::Types<GearboxPair<Vgearbox_8_12, 8, 12>, GearboxPair<Vgearbox_16_12, 16, 12>,
+                     GearboxPair<Vgearbox_32_8, 32, 8>, GearboxPair<Vgearbox_8_8, 8, 8>,
+                     GearboxPair<Vgearbox_16_64, 16, 64>, GearboxPair<Vgearbox_64_32, 64, 32>,
+                     GearboxPair<Vgearbox_8_256, 8, 256>>;
 
-struct PairName {
-  template <typename P>
-  static std::string GetName(int) {
-    return "in" + std::to_string(P::kIn) + "_out" + std::to_string(P::kOut);
-  }
-};
-
-TYPED_TEST_SUITE(GearboxBlock, Pairs, PairName);
+TYPED_TEST_SUITE(GearboxBlock, Pairs);
 
 TYPED_TEST(GearboxBlock, RandomStreamWithStalls) {
   constexpr int kIn = TypeParam::kIn, kOut = TypeParam::kOut;
@@ -209,19 +201,20 @@ TYPED_TEST(GearboxBlock, RandomStreamWithStalls) {
     }
     if (phase % 3 == 2) {
       // Top the stream up to a whole number of words, then drain it: empty_o must rise.
-      for (int c = 0; c < 4 * (kCapOf<TypeParam>() / kIn + 2) + 8; ++c) {
-        const int need =
-            static_cast<int>((kOut - gb.pushed_bytes() % kOut) % kOut);
-        const int cnt = need == 0 ? 0 : std::min(need, 1 + static_cast<int>(rng() % kIn));
+      constexpr int kCap = GearboxChecker<TypeParam>::kCap;
+      for (int c = 0; c < 10000 && gb.pushed_bytes() % kOut != 0; ++c) {
+        const int need = static_cast<int>(kOut - gb.pushed_bytes() % kOut);
+        const int cnt = chance(0.7) ? std::min(need, 1 + static_cast<int>(rng() % kIn)) : 0;
         ASSERT_TRUE(gb.Cycle(cnt, chance(0.8)));
       }
-      for (int c = 0; c < kCapOf<TypeParam>() / kOut + 4; ++c) ASSERT_TRUE(gb.Cycle(0, true));
+      ASSERT_EQ(gb.pushed_bytes() % kOut, 0u);
+      for (int c = 0; c < kCap / kOut + 2; ++c) ASSERT_TRUE(gb.Cycle(0, true));
       ASSERT_EQ(gb.held(), 0u) << "phase " << phase;
       for (int c = 0; c < 3; ++c) ASSERT_TRUE(gb.Cycle(0, chance(0.5)));
     }
   }
   EXPECT_GT(gb.empty_cycles(), 0u);
-  EXPECT_GT(gb.words(), static_cast<uint64_t>(kPhases * kPhaseCycles) / 50);
+  EXPECT_GT(gb.words() * kOut, static_cast<uint64_t>(kPhases * kPhaseCycles));
 }
 
 TYPED_TEST(GearboxBlock, FullRateThroughput) {

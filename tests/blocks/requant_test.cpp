@@ -97,7 +97,7 @@ class RequantSim {
 
 // Drives the slots one per cycle and compares every checked output. Returns the number of
 // mismatches; the first one is reported with all inputs, the expected and the returned value.
-size_t Run(const std::vector<Slot>& slots) {
+size_t RunSlots(const std::vector<Slot>& slots) {
   RequantSim sim;
   size_t mismatches = 0;
   // The output of slot t is visible after edge t + 1, i.e. after applying slot t + 1.
@@ -113,8 +113,8 @@ size_t Run(const std::vector<Slot>& slots) {
         const Vec next = t < slots.size() ? slots[t].v : Vec{};
         ADD_FAILURE() << "first mismatch at vector " << (t - 1) << ": " << Describe(s.v)
                       << "; expected " << want << ", got " << got
-                      << " (vector applied on the next cycle: zp=" << next.zp
-                      << " min=" << next.min << " max=" << next.max << ")";
+                      << " (vector applied on the next cycle: zp=" << next.zp << " min=" << next.min
+                      << " max=" << next.max << ")";
       }
       ++mismatches;
     }
@@ -126,14 +126,14 @@ size_t Run(const std::vector<Slot>& slots) {
 struct OutParams {
   int zp, min, max;
 };
-const std::vector<OutParams> kOutParams = {
-    {0, -128, 127}, {-128, -128, 127}, {127, -128, 127}, {-1, -5, 7},   {1, 0, 0},
-    {5, 127, 127},  {-7, -128, -128},  {0, -1, 1},       {100, -20, 90}};
+const std::vector<OutParams> kOutParams = {{0, -128, 127},   {-128, -128, 127}, {127, -128, 127},
+                                           {-1, -5, 7},      {1, 0, 0},         {5, 127, 127},
+                                           {-7, -128, -128}, {0, -1, 1},        {100, -20, 90}};
 
 std::vector<Vec> CornerVectors() {
   std::vector<Vec> out;
-  const int32_t accs[] = {kMin,     kMin + 1, -(1 << 30), -12345, -1, 0, 1, 12345, 1 << 30,
-                          kMax - 1, kMax};
+  const int32_t accs[] = {kMin, kMin + 1, -(1 << 30), -12345,   -1,  0,
+                          1,    12345,    1 << 30,    kMax - 1, kMax};
   const int32_t biases[] = {0, 1, -1, kMax, kMin, 1 << 30};
   const int32_t mults[] = {kMin, kMin + 1, -1, 0, 1, 1 << 30, (1 << 30) + 1, kMax};
   size_t p = 0;
@@ -157,8 +157,8 @@ std::vector<Vec> CornerVectors() {
         for (const OutParams& op : {OutParams{0, -128, 127}, OutParams{-3, -128, 127}}) {
           out.push_back({static_cast<int32_t>(v), 0, 1 << 30, -e, op.zp, op.min, op.max});
           // Same value split between acc and bias.
-          out.push_back({WrapAdd(static_cast<int32_t>(v), -17), 17, 1 << 30, -e, op.zp, op.min,
-                          op.max});
+          out.push_back(
+              {WrapAdd(static_cast<int32_t>(v), -17), 17, 1 << 30, -e, op.zp, op.min, op.max});
         }
       }
     }
@@ -299,25 +299,25 @@ constexpr size_t kRandomVectors = 250000;
 TEST(RequantBlock, CornerVectorsBackToBack) {
   const std::vector<Vec> vecs = CornerVectors();
   ASSERT_GT(vecs.size(), 30000u);
-  EXPECT_EQ(Run(PerCycle(vecs)), 0u) << "of " << vecs.size() << " corner vectors";
+  EXPECT_EQ(RunSlots(PerCycle(vecs)), 0u) << "of " << vecs.size() << " corner vectors";
 }
 
 TEST(RequantBlock, RandomVectorsBackToBack) {
   const std::vector<Vec> vecs = RandomVectors(kRandomVectors, 0x5a15a001);
-  EXPECT_EQ(Run(PerCycle(vecs)), 0u) << "of " << vecs.size() << " random vectors";
+  EXPECT_EQ(RunSlots(PerCycle(vecs)), 0u) << "of " << vecs.size() << " random vectors";
 }
 
 // The arithmetic on its own: acc/bias/mult/shift change every cycle, zp/min/max are held.
 TEST(RequantBlock, CornerVectorsHeldOutputParams) {
   std::mt19937_64 rng(7);
   const std::vector<Vec> vecs = CornerVectors();
-  EXPECT_EQ(Run(HeldOutputParams(vecs, rng)), 0u) << "of " << vecs.size() << " corner vectors";
+  EXPECT_EQ(RunSlots(HeldOutputParams(vecs, rng)), 0u) << "of " << vecs.size() << " corner vectors";
 }
 
 TEST(RequantBlock, RandomVectorsHeldOutputParams) {
   std::mt19937_64 rng(8);
   const std::vector<Vec> vecs = RandomVectors(kRandomVectors, 0x5a15a002);
-  EXPECT_EQ(Run(HeldOutputParams(vecs, rng)), 0u) << "of " << vecs.size() << " random vectors";
+  EXPECT_EQ(RunSlots(HeldOutputParams(vecs, rng)), 0u) << "of " << vecs.size() << " random vectors";
 }
 
 }  // namespace

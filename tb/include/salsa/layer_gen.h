@@ -15,9 +15,13 @@ namespace salsa {
 // per-tensor output scale chosen from the accumulator range (QuantizeMultiplier) so the outputs
 // span the int8 range with a few percent clipped at each end. Throws std::invalid_argument for
 // sizes < 1.
-// With `extremes`, every activation, weight and the input zero point are -128 or 127 and the bias
-// is +-2^24, so the accumulators and the requantisation work at their limits.
-FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, bool extremes = false);
+enum class FcData {
+  kRandom,    // as above
+  kExtremes,  // activations, weights and the input zero point all -128 or 127; bias +-2^24
+  kUnitScale, // |x - zp| <= 1, |w| <= 1, small bias, real output multiplier exactly 1: every
+              // accumulator unit shows in the output (catches off-by-one accumulation errors)
+};
+FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data = FcData::kRandom);
 
 // Reads one tflite-micro-fc JSON vector (see shared/vectors/README.md). Throws
 // std::invalid_argument (one line naming the file) for an unreadable or malformed file, a nonzero
