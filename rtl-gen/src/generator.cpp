@@ -122,6 +122,21 @@ std::string ParamsHeader(const Config& cfg) {
   return os.str();
 }
 
+// Timing constraints for the one clock domain, in SDC (read by Vivado, Quartus, OpenSTA, Yosys's
+// sta). The period is a starting target; the FPGA flow refines it per device.
+std::string Constraints(const Config& cfg, const std::string& command) {
+  std::ostringstream os;
+  os << Banner("#", cfg, command) << "\n"
+     << "# One clock, clk_i; rst_ni is asynchronous (assert asynchronously, release synchronised\n"
+     << "# by the system), so no timing path starts at it.\n"
+     << "create_clock -name clk -period 5.000 [get_ports clk_i]\n"
+     << "set_false_path -from [get_ports rst_ni]\n"
+     << "# AXI4-Lite and AXI4 ports: registered on the other side; budget 40% of the period.\n"
+     << "set_input_delay -clock clk 2.000 [get_ports {s_axil_* m_axi_*}]\n"
+     << "set_output_delay -clock clk 2.000 [get_ports {s_axil_* m_axi_* irq_o}]\n";
+  return os.str();
+}
+
 }  // namespace
 
 std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& command) {
@@ -139,6 +154,7 @@ std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& comman
   manifest["generated_by"] = command;
   files.push_back({"manifest.json", manifest.dump(2) + "\n"});
   files.push_back({"salsa_params.h", Banner("//", cfg, command) + "\n" + ParamsHeader(cfg)});
+  files.push_back({"salsa_top.sdc", Constraints(cfg, command)});
   return files;
 }
 
