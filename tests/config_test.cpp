@@ -341,8 +341,8 @@ const BadCase kBadCases[] = {
     {"ScratchpadTooManyWords", "name: x\nsram:\n  act: {banks: 2, depth: 65536}\n", "3:8",
      "sram.act", "2*65536 = 131072 words exceeds the 16-bit scratchpad word address space"},
     {"AccTooSmall", "name: x\narray: {rows: 16}\nsram:\n  acc: {depth: 16}\n", "4:8", "sram.acc",
-     "16 words is too small for 16 array rows (one bias word plus one word per row); accepted: "
-     "banks*depth >= rows+1 = 17"},
+     "16 words is too small for 16 array rows (a bias word, one word per row, a multiplier and a "
+     "shift word); accepted: banks*depth >= rows+3 = 19"},
     // Derived widths and dataflow.
     {"ActWidthInconsistent", "name: x\narray: {rows: 4, cols: 8}\nsram:\n  act: {width_bits: 64}\n",
      "4:21", "sram.act.width_bits",

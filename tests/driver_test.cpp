@@ -122,6 +122,21 @@ TEST(DriverTest, OneWordScratchpadsAndTallArray) {
   }
 }
 
+TEST(DriverTest, PerChannelRequantisation) {
+  const HwParams hw = Hw(4, 8, 16, 64, 64, 8);
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    FcLayer layer = MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed),
+                                 seed);
+    MakePerChannel(&layer, seed);
+    ASSERT_EQ(layer.channel_multiplier.size(), static_cast<size_t>(layer.N));
+    const Program prog = BuildFcProgram(hw, layer);
+    std::vector<uint8_t> dram = prog.dram;
+    const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
+  }
+}
+
 TEST(DriverTest, ManySeeds) {
   const HwParams hw = Hw(8, 8, 16, 32, 32, 16);
   for (uint64_t seed = 1; seed <= 40; ++seed) {
@@ -135,7 +150,8 @@ TEST(DriverTest, TfliteVectors) {
   const HwParams hw = Hw(4, 4, 16, 4, 8, 8);  // several tiles and K chunks even for tiny layers
   for (const char* name : {"tflm_SimpleTestQuantizedInt8", "tflm_SimpleTestQuantizedInt8NullBias",
                            "tflm_SimpleTestQuantizedInt8Relu",
-                           "tflm_Representative1x64Input1x16OutputQuantizedInt8"}) {
+                           "tflm_Representative1x64Input1x16OutputQuantizedInt8",
+                           "tflm_SimpleTestQuantizedPerChannelInt8"}) {
     SCOPED_TRACE(name);
     const FcLayer layer =
         LoadTfliteVector(std::string(SALSA_VECTORS_DIR) + "/tflite-micro-fc/" + name + ".json");
@@ -153,8 +169,7 @@ TEST(DriverTest, TfliteVectors) {
 TEST(DriverTest, TfliteVectorsTheHardwareCannotRunAreRejected) {
   const std::string dir = std::string(SALSA_VECTORS_DIR) + "/tflite-micro-fc/";
   for (const std::string& path :
-       {dir + "tflm_SimpleTestQuantizedPerChannelInt8.json",
-        dir + "nonzero-weight-zero-point/tflite_SimpleTestQuantizedInt8.json",
+       {dir + "nonzero-weight-zero-point/tflite_SimpleTestQuantizedInt8.json",
         dir + "does_not_exist.json"}) {
     try {
       LoadTfliteVector(path);

@@ -437,14 +437,15 @@ void ParseSram(const Section& top, Config* cfg) {
   cfg->act = ParseScratchpad(sram, "act", act_default, "array.rows * 8", &unused);
   cfg->weight = ParseScratchpad(sram, "weight", weight_default, "array.cols * 8", &unused);
   cfg->acc = ParseScratchpad(sram, "acc", acc_default, "array.cols * 32", &acc_mark);
-  const unsigned needed = cfg->rows + 1;
+  const unsigned needed = cfg->rows + 3;
   if (cfg->acc.Words() < needed) {
     sram.reporter().Fail(
         acc_mark, "sram.acc",
         "banks*depth = " + std::to_string(cfg->acc.banks) + "*" + std::to_string(cfg->acc.depth) +
             " = " + std::to_string(cfg->acc.Words()) + " words is too small for " +
-            std::to_string(cfg->rows) + " array rows (one bias word plus one word per row)",
-        "banks*depth >= rows+1 = " + std::to_string(needed));
+            std::to_string(cfg->rows) +
+            " array rows (a bias word, one word per row, a multiplier and a shift word)",
+        "banks*depth >= rows+3 = " + std::to_string(needed));
   }
 }
 

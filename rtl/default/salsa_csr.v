@@ -88,9 +88,6 @@ module salsa_csr (
       if (s_axil_bready) begin
         bvalid_q <= 1'b0;
       end
-      if (done_i) begin
-        done_q <= 1'b1;
-      end
       if (wr_fire) begin
         bvalid_q <= 1'b1;
         case (widx)
@@ -120,6 +117,10 @@ module salsa_csr (
           default: begin
           end
         endcase
+      end
+      // A done in the same cycle as a write-1-to-clear wins: it is never lost.
+      if (done_i) begin
+        done_q <= 1'b1;
       end
     end
   end

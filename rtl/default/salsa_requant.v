@@ -23,6 +23,9 @@ module salsa_requant (
   reg [63:0] prod_q;
   reg sat_q;
   reg [4:0] rshift_q;
+  reg [7:0] zp_q;
+  reg [7:0] min_q;
+  reg [7:0] max_q;
 
   assign v = acc_i + bias_i;
   assign lshift = shift_i[7] ? 5'd0 : shift_i[4:0];
@@ -30,13 +33,20 @@ module salsa_requant (
   assign a = v << lshift;
   assign prod = {{32{a[31]}}, a} * {{32{mult_i[31]}}, mult_i};
 
+  // The output parameters travel with their value, so every input may change every cycle.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       prod_q <= 64'd0;
       sat_q <= 1'b0;
       rshift_q <= 5'd0;
+      zp_q <= 8'd0;
+      min_q <= 8'd0;
+      max_q <= 8'd0;
     end else begin
       prod_q <= prod;
+      zp_q <= zp_i;
+      min_q <= min_i;
+      max_q <= max_i;
       sat_q <= (a == 32'h80000000) && (mult_i == 32'h80000000);
       rshift_q <= rshift;
     end
@@ -68,18 +78,18 @@ module salsa_requant (
   assign thr = (mask >> 1) + {31'd0, high[31]};
   assign shr = high_s >>> rshift_q;
   assign res = shr + {31'd0, (rem > thr)};
-  assign y = res + {{24{zp_i[7]}}, zp_i};
-  assign lo = {{24{min_i[7]}}, min_i};
-  assign hi = {{24{max_i[7]}}, max_i};
+  assign y = res + {{24{zp_q[7]}}, zp_q};
+  assign lo = {{24{min_q[7]}}, min_q};
+  assign hi = {{24{max_q[7]}}, max_q};
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       out_q <= 8'd0;
     end else begin
       if (y < lo) begin
-        out_q <= min_i;
+        out_q <= min_q;
       end else if (y > hi) begin
-        out_q <= max_i;
+        out_q <= max_q;
       end else begin
         out_q <= y[7:0];
       end

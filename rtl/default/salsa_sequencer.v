@@ -51,6 +51,8 @@ module salsa_sequencer (
   output wire [7:0] st_zp_o,
   output wire [7:0] st_min_o,
   output wire [7:0] st_max_o,
+  output wire st_perch_o,
+  output wire [15:0] st_qaddr_o,
   input  wire st_done_i,
   input  wire wr_err_i
 );
@@ -119,6 +121,7 @@ module salsa_sequencer (
   wire [16:0] cmp_wgt_end;
   wire [16:0] cmp_acc_end;
   wire [16:0] st_acc_end;
+  wire [16:0] st_q_end;
   wire signed [7:0] shift_s;
   wire signed [7:0] min_s;
   wire signed [7:0] max_s;
@@ -139,6 +142,7 @@ module salsa_sequencer (
   assign cmp_wgt_end = {1'b0, w1[31:16]} + {1'b0, w2[15:0]};
   assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd16;
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
+  assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
   assign shift_s = w7[7:0];
   assign min_s = w7[23:16];
   assign max_s = w7[31:24];
@@ -163,7 +167,7 @@ module salsa_sequencer (
       8'd3: begin
         if (w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || w2[15:0] > 16'd16 || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok) begin
           dec_err = 4'd5;
-        end else if (st_acc_end > 17'd64 || w2[31:16] >= 16'd64) begin
+        end else if (st_acc_end > 17'd64 || w2[31:16] >= 16'd64 || (w0[8] && st_q_end > 17'd64)) begin
           dec_err = 4'd4;
         end
       end
@@ -210,6 +214,8 @@ module salsa_sequencer (
   assign st_zp_o = w7[15:8];
   assign st_min_o = w7[23:16];
   assign st_max_o = w7[31:24];
+  assign st_perch_o = w0[8];
+  assign st_qaddr_o = w0[31:16];
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -321,5 +327,5 @@ module salsa_sequencer (
 
   wire unused_cmd;
 
-  assign unused_cmd = ^{w0[31:10], w2[31:24], w3[31:16], w2[15:5], cmd_base_i[63:32]};
+  assign unused_cmd = ^{w0[15:10], w2[31:24], w3[31:16], w2[15:5], cmd_base_i[63:32]};
 endmodule

@@ -305,6 +305,8 @@ module salsa_top (
   wire [7:0] st_max;
   wire st_done;
   wire wr_err;
+  wire st_perch;
+  wire [15:0] st_qaddr;
 
   salsa_sequencer u_sequencer (
       .clk_i(clk_i),
@@ -355,6 +357,8 @@ module salsa_top (
       .st_zp_o(st_zp),
       .st_min_o(st_min),
       .st_max_o(st_max),
+      .st_perch_o(st_perch),
+      .st_qaddr_o(st_qaddr),
       .st_done_i(st_done),
       .wr_err_i(wr_err)
   );
@@ -423,6 +427,8 @@ module salsa_top (
 
   wire ppu_valid_in;
   wire [255:0] ppu_bias;
+  wire [255:0] ppu_mult;
+  wire [63:0] ppu_shift;
   wire ppu_valid_out;
   wire [63:0] ppu_out;
   wire wr_clear;
@@ -443,12 +449,18 @@ module salsa_top (
       .bias_addr_i(st_bias_addr),
       .dram_addr_i(st_dram_addr),
       .stride_i(st_stride),
+      .perch_i(st_perch),
+      .qaddr_i(st_qaddr),
+      .mult_i(st_mult),
+      .shift_i(st_shift),
       .done_o(st_done),
       .acc_re_o(acc_re),
       .acc_raddr_o(acc_raddr),
       .acc_rdata_i(acc_rdata),
       .ppu_valid_o(ppu_valid_in),
       .ppu_bias_o(ppu_bias),
+      .ppu_mult_o(ppu_mult),
+      .ppu_shift_o(ppu_shift),
       .ppu_valid_i(ppu_valid_out),
       .ppu_out_i(ppu_out),
       .wr_clear_o(wr_clear),
@@ -466,8 +478,8 @@ module salsa_top (
       .valid_i(ppu_valid_in),
       .acc_i(acc_rdata),
       .bias_i(ppu_bias),
-      .mult_i(st_mult),
-      .shift_i(st_shift),
+      .mult_i(ppu_mult),
+      .shift_i(ppu_shift),
       .zp_i(st_zp),
       .min_i(st_min),
       .max_i(st_max),

@@ -324,6 +324,7 @@ struct Options {
   bool quiet = false;
   bool extremes = false;
   bool unit_scale = false;
+  bool per_channel = false;
   std::string fault;  // "", read, write, opcode, range, field
 };
 
@@ -371,6 +372,8 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "read|write (SLVERR on the weights / output region), opcode|range|field "
                  "(a corrupted command)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
+  app.add_flag("--per-channel", o->per_channel,
+               "per-channel requantisation (a multiplier and shift per output channel)");
   app.add_flag("--unit-scale", o->unit_scale,
                "random layer with |x-zp|, |w| <= 1 and output multiplier 1 (every accumulator "
                "unit visible)");
@@ -648,7 +651,9 @@ salsa::FcLayer BuildLayer(const Options& o) {
   const salsa::FcData data = o.extremes     ? salsa::FcData::kExtremes
                             : o.unit_scale ? salsa::FcData::kUnitScale
                                            : salsa::FcData::kRandom;
-  return salsa::MakeRandomFc(M, K, N, o.seed, data);
+  salsa::FcLayer layer = salsa::MakeRandomFc(M, K, N, o.seed, data);
+  if (o.per_channel) salsa::MakePerChannel(&layer, o.seed);
+  return layer;
 }
 
 // A fault to inject: the error code and failing command the hardware must then report.

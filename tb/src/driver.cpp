@@ -51,8 +51,23 @@ void CheckLayer(const HwParams& hw, const FcLayer& l) {
   Require(IsInt8(l.act_min) && IsInt8(l.act_max) && l.act_min <= l.act_max,
           "activation range [" + std::to_string(l.act_min) + ", " + std::to_string(l.act_max) +
               "] is not a range inside [-128, 127]");
-  Require(l.output_shift >= -31 && l.output_shift <= 31,
-          "output_shift " + std::to_string(l.output_shift) + " is not in [-31, 31]");
+  Require(l.output_shift >= -31 && l.output_shift <= 30,
+          "output_shift " + std::to_string(l.output_shift) + " is not in [-31, 30]");
+  const bool per_channel = !l.channel_multiplier.empty() || !l.channel_shift.empty();
+  if (per_channel) {
+    Require(l.channel_multiplier.size() == static_cast<size_t>(l.N) &&
+                l.channel_shift.size() == static_cast<size_t>(l.N),
+            "per-channel requantisation needs N multipliers and N shifts, got " +
+                std::to_string(l.channel_multiplier.size()) + " and " +
+                std::to_string(l.channel_shift.size()));
+    for (int32_t s : l.channel_shift) {
+      Require(s >= -31 && s <= 30, "channel shift " + std::to_string(s) + " is not in [-31, 30]");
+    }
+    Require(hw.acc_words >= hw.rows + 3,
+            "per-channel requantisation needs rows + 3 = " + std::to_string(hw.rows + 3) +
+                " acc words (bias, rows accumulators, multipliers, shifts); the config has " +
+                std::to_string(hw.acc_words));
+  }
   Require(hw.rows >= 1 && hw.cols >= 1 && hw.rows <= kMaxField16 && hw.cols <= kMaxField16,
           "array rows/cols must be in 1..65535");
   Require(hw.act_words >= 1 && hw.weight_words >= 1,
@@ -90,6 +105,21 @@ void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles,
   }
 }
 
+// Per-channel quantisation words, per n tile: the cols multipliers, then the cols shifts (int32).
+void WriteQuant(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+  for (unsigned nt = 0; nt < n_tiles; ++nt) {
+    for (const auto* v : {&l.channel_multiplier, &l.channel_shift}) {
+      for (unsigned j = 0; j < hw.cols; ++j) {
+        const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
+        const int32_t x = n < static_cast<uint64_t>(l.N) ? (*v)[n] : 0;
+        for (unsigned byte = 0; byte < 4; ++byte) {
+          *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(x) >> (8 * byte));
+        }
+      }
+    }
+  }
+}
+
 void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   for (uint64_t n = 0; n < words; ++n) {
     const int32_t b = (n < static_cast<uint64_t>(l.N) && !l.bias.empty()) ? l.bias[n] : 0;
@@ -104,12 +134,18 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   const uint64_t act_row = static_cast<uint64_t>(l.K) * hw.rows;     // bytes per m tile
   const uint64_t weight_row = static_cast<uint64_t>(l.K) * hw.cols;  // bytes per n tile
   const uint16_t kBiasAcc = 0, kDrainAcc = 1;
+  const bool per_channel = !l.channel_multiplier.empty();
+  const uint16_t quant_acc = static_cast<uint16_t>(hw.rows + 1);  // multipliers, then shifts
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
     const unsigned m0 = mt * hw.rows;
     for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
       const unsigned n0 = nt * hw.cols;
       cmds.push_back(EncodeLoad(kTargetAcc, kBiasAcc, 1, 1, hw.AccWordBytes(),
                                 p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
+      if (per_channel) {
+        cmds.push_back(EncodeLoad(kTargetAcc, quant_acc, 2, 1, 2 * hw.AccWordBytes(),
+                                  p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+      }
       for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk) {
         const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
         const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
@@ -129,7 +165,8 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
                                  p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
                                  l.output_multiplier, static_cast<int8_t>(l.output_shift),
                                  static_cast<int8_t>(l.output_zero_point),
-                                 static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max)));
+                                 static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
+                                 per_channel ? int{quant_acc} : -1));
     }
   }
   return cmds;
@@ -166,9 +203,11 @@ Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight
 
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
-                    int8_t out_zp, int8_t act_min, int8_t act_max) {
+                    int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {
   Command c{};
-  Put32(c, 0, kOpStore);
+  Put32(c, 0, per_channel_acc < 0 ? uint32_t{kOpStore}
+                                  : kOpStore | kStorePerChannel |
+                                        (static_cast<uint32_t>(per_channel_acc) << 16));
   Put32(c, 1, Lo16Hi16(acc_addr, rows));
   Put32(c, 2, Lo16Hi16(bytes_per_row, bias_addr));
   Put32(c, 3, dram_stride);
@@ -196,20 +235,23 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
   p.k_chunk = std::min({static_cast<unsigned>(l.K), hw.act_words, hw.weight_words, kMaxField16});
   Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
 
-  // Per (m_tile, n_tile): LOAD bias, 3 commands per K chunk, STORE.
+  // Per (m_tile, n_tile): LOAD bias (and quant words), 3 commands per K chunk, STORE.
   const uint64_t k_chunks = (static_cast<uint64_t>(l.K) + p.k_chunk - 1) / p.k_chunk;
-  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (2 + 3 * k_chunks);
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (3 + 3 * k_chunks);
   Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
 
   const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,
                   static_cast<uint64_t>(p.n_tiles) * hw.cols * l.K,
                   static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
                   static_cast<uint64_t>(l.M) * l.N};
+  const uint64_t quant_bytes =
+      l.channel_multiplier.empty() ? 0 : uint64_t{p.n_tiles} * 2 * hw.AccWordBytes();
   p.cmd_base = kCmdBase;
   p.act_addr = AlignUp(p.cmd_base + cmd_count * kCommandBytes, kRegionAlign);
   p.weight_addr = AlignUp(p.act_addr + sz.act_bytes, kRegionAlign);
   p.bias_addr = AlignUp(p.weight_addr + sz.weight_bytes, kRegionAlign);
-  p.out_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
+  p.quant_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
+  p.out_addr = AlignUp(p.quant_addr + quant_bytes, kRegionAlign);
   const uint64_t end = AlignUp(p.out_addr + sz.out_bytes, kRegionAlign);
   Require(hw.addr_bits >= 64 || end <= (uint64_t{1} << hw.addr_bits),
           "the DRAM image needs " + std::to_string(end) + " bytes, more than the " +
@@ -228,6 +270,7 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
   WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
   WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
   WriteBias(l, static_cast<uint64_t>(p.n_tiles) * hw.cols, p.dram.data() + p.bias_addr);
+  if (quant_bytes) WriteQuant(hw, l, p.n_tiles, p.dram.data() + p.quant_addr);
   return p;
 }
 

@@ -198,10 +198,17 @@ uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
     return Fail(kErrBadField, "STORE bytes per row " + std::to_string(bytes) + " outside 1.." +
                                   std::to_string(hw_.cols));
   }
-  if (shift < -31 || shift > 31) {
-    return Fail(kErrBadField, "STORE shift " + std::to_string(shift) + " outside -31..31");
+  if (shift < -31 || shift > 30) {
+    return Fail(kErrBadField, "STORE shift " + std::to_string(shift) + " outside -31..30");
   }
-  if (acc_addr + rows > hw_.acc_words || bias_addr >= hw_.acc_words) {
+  if (act_min > act_max) {
+    return Fail(kErrBadField, "STORE act_min " + std::to_string(act_min) + " > act_max " +
+                                  std::to_string(act_max));
+  }
+  const bool per_channel = (w[0] >> 8) & 1u;
+  const uint32_t qaddr = Hi16(w[0]);
+  if (acc_addr + rows > hw_.acc_words || bias_addr >= hw_.acc_words ||
+      (per_channel && qaddr + 2 > hw_.acc_words)) {
     return Fail(kErrScratchpadRange, "STORE acc words [" + std::to_string(acc_addr) + ", " +
                                          std::to_string(acc_addr + rows) + ") or bias word " +
                                          std::to_string(bias_addr) + " exceed " +
@@ -215,12 +222,17 @@ uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
     }
   }
   const int32_t* bias = &acc_sp_[static_cast<size_t>(bias_addr) * hw_.cols];
+  // Per-channel: multipliers in acc word qaddr, shifts in the low byte of each lane of qaddr + 1.
+  const int32_t* mults = &acc_sp_[static_cast<size_t>(qaddr) * hw_.cols];
+  const int32_t* shifts = &acc_sp_[static_cast<size_t>(qaddr + 1) * hw_.cols];
   for (uint32_t r = 0; r < rows; ++r) {
     const int32_t* acc = &acc_sp_[static_cast<size_t>(acc_addr + r) * hw_.cols];
     const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
     CountBeats(a, bytes, kCntWrBytes);
     for (uint32_t j = 0; j < bytes; ++j) {
-      int32_t v = quant::MultiplyByQuantizedMultiplier(WrapAdd(acc[j], bias[j]), multiplier, shift);
+      const int32_t mult_j = per_channel ? mults[j] : multiplier;
+      const int shift_j = per_channel ? static_cast<int8_t>(shifts[j] & 0xFF) : shift;
+      int32_t v = quant::MultiplyByQuantizedMultiplier(WrapAdd(acc[j], bias[j]), mult_j, shift_j);
       v = WrapAdd(v, out_zp);
       v = std::max(v, act_min);
       v = std::min(v, act_max);

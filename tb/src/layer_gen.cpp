@@ -174,12 +174,6 @@ FcLayer LoadTfliteVector(const std::string& path) {
       BadVector(path, "weights_zero_point " + std::to_string(j["weights_zero_point"].get<int>()) +
                           " is not supported: salsa requires symmetric weights (zero point 0)");
     }
-    if (j.value("per_channel", false) || j["output_multiplier"].is_array() ||
-        j["output_shift"].is_array()) {
-      BadVector(path,
-                "per-channel requantisation is not supported: salsa requantises per tensor "
-                "(one output_multiplier and output_shift)");
-    }
     const size_t mk = static_cast<size_t>(l.M) * l.K, nk = static_cast<size_t>(l.N) * l.K;
     l.input = IntList<int8_t>(j, "input", -128, 127, mk, path);
     l.weights = IntList<int8_t>(j, "weights", -128, 127, nk, path);
@@ -187,8 +181,14 @@ FcLayer LoadTfliteVector(const std::string& path) {
       l.bias = IntList<int32_t>(j, "bias", INT32_MIN, INT32_MAX, l.N, path);
     }
     l.input_zero_point = IntField(j, "input_zero_point", path);
-    l.output_multiplier = IntField(j, "output_multiplier", path);
-    l.output_shift = IntField(j, "output_shift", path);
+    // Per-channel vectors carry a list of N multipliers and shifts; per-tensor ones a number.
+    if (j["output_multiplier"].is_array() || j["output_shift"].is_array()) {
+      l.channel_multiplier = IntList<int32_t>(j, "output_multiplier", INT32_MIN, INT32_MAX, l.N, path);
+      l.channel_shift = IntList<int32_t>(j, "output_shift", -31, 30, l.N, path);
+    } else {
+      l.output_multiplier = IntField(j, "output_multiplier", path);
+      l.output_shift = IntField(j, "output_shift", path);
+    }
     l.output_zero_point = IntField(j, "output_zero_point", path);
     l.act_min = IntField(j, "act_min", path);
     l.act_max = IntField(j, "act_max", path);
@@ -202,12 +202,30 @@ FcLayer LoadTfliteVector(const std::string& path) {
   }
 }
 
+void MakePerChannel(FcLayer* l, uint64_t seed) {
+  std::mt19937_64 rng(seed ^ 0x9E3779B97F4A7C15ull);
+  const double real = std::ldexp(static_cast<double>(l->output_multiplier), l->output_shift - 31);
+  l->channel_multiplier.resize(l->N);
+  l->channel_shift.resize(l->N);
+  for (int n = 0; n < l->N; ++n) {
+    const double factor = std::pow(2.0, static_cast<double>(Uniform(rng, -1000, 1000)) / 1000.0);
+    int shift = 0;
+    quant::QuantizeMultiplier(real * factor, &l->channel_multiplier[n], &shift);
+    l->channel_shift[n] = std::clamp(shift, -31, 30);
+  }
+}
+
 ref::FcQuant RefQuant(const FcLayer& l) {
   ref::FcQuant q;
   q.input_zero_point = l.input_zero_point;
   q.weights_zero_point = 0;
-  q.output_multiplier = {l.output_multiplier};
-  q.output_shift = {l.output_shift};
+  if (l.channel_multiplier.empty()) {
+    q.output_multiplier = {l.output_multiplier};
+    q.output_shift = {l.output_shift};
+  } else {
+    q.output_multiplier = l.channel_multiplier;
+    q.output_shift = l.channel_shift;
+  }
   q.output_zero_point = l.output_zero_point;
   q.act_min = l.act_min;
   q.act_max = l.act_max;

@@ -94,7 +94,6 @@ Module BuildCsr(const Config& cfg) {
          Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"), Set("count_q", "32'd0"),
          Set("start_q", "1'b0")},
         {Set("start_q", "1'b0"), If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
-         If("done_i", {Set("done_q", "1'b1")}),
          If("wr_fire",
             {Set("bvalid_q", "1'b1"),
              Case("widx",
@@ -107,7 +106,9 @@ Module BuildCsr(const Config& cfg) {
                    {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
                    {{"10'd" + word("CMD_BASE_HI")}, {Set("base_hi_q", "s_axil_wdata")}},
                    {{"10'd" + word("CMD_COUNT")}, {Set("count_q", "s_axil_wdata")}}},
-                  {})})});
+                  {})}),
+         Comment("A done in the same cycle as a write-1-to-clear wins: it is never lost."),
+         If("done_i", {Set("done_q", "1'b1")})});
 
   // Read mux: registers by word index, then counters (two words each).
   const unsigned hw_id = (cfg.rows & 0xFF) << 24 | (cfg.cols & 0xFF) << 16 |

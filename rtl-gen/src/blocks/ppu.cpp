@@ -30,13 +30,19 @@ Module BuildRequant() {
   s.Reg("prod_q", "64");
   s.Reg("sat_q");
   s.Reg("rshift_q", "5");
+  s.Reg("zp_q", "8");
+  s.Reg("min_q", "8");
+  s.Reg("max_q", "8");
   s.Assign("v", "acc_i + bias_i");
   s.Assign("lshift", "shift_i[7] ? 5'd0 : shift_i[4:0]");
   s.Assign("rshift", "shift_i[7] ? (5'd0 - shift_i[4:0]) : 5'd0");
   s.Assign("a", "v << lshift");
   s.Assign("prod", "{{32{a[31]}}, a} * {{32{mult_i[31]}}, mult_i}");
-  s.Seq(clk, rst, {Set("prod_q", "64'd0"), Set("sat_q", "1'b0"), Set("rshift_q", "5'd0")},
-        {Set("prod_q", "prod"),
+  s.Note("The output parameters travel with their value, so every input may change every cycle.");
+  s.Seq(clk, rst,
+        {Set("prod_q", "64'd0"), Set("sat_q", "1'b0"), Set("rshift_q", "5'd0"), Set("zp_q", "8'd0"),
+         Set("min_q", "8'd0"), Set("max_q", "8'd0")},
+        {Set("prod_q", "prod"), Set("zp_q", "zp_i"), Set("min_q", "min_i"), Set("max_q", "max_i"),
          Set("sat_q", "(a == 32'h80000000) && (mult_i == 32'h80000000)"),
          Set("rshift_q", "rshift")});
   s.Note("Stage 2: nudge, divide by 2^31 toward zero, rounding shift right, zero point, clamp.");
@@ -64,12 +70,12 @@ Module BuildRequant() {
   s.Assign("thr", "(mask >> 1) + {31'd0, high[31]}");
   s.Assign("shr", "high_s >>> rshift_q");
   s.Assign("res", "shr + {31'd0, (rem > thr)}");
-  s.Assign("y", "res + {{24{zp_i[7]}}, zp_i}");
-  s.Assign("lo", "{{24{min_i[7]}}, min_i}");
-  s.Assign("hi", "{{24{max_i[7]}}, max_i}");
+  s.Assign("y", "res + {{24{zp_q[7]}}, zp_q}");
+  s.Assign("lo", "{{24{min_q[7]}}, min_q}");
+  s.Assign("hi", "{{24{max_q[7]}}, max_q}");
   s.Seq(clk, rst, {Set("out_q", "8'd0")},
-        {If("y < lo", {Set("out_q", "min_i")},
-            {If("y > hi", {Set("out_q", "max_i")}, {Set("out_q", "y[7:0]")})})});
+        {If("y < lo", {Set("out_q", "min_q")},
+            {If("y > hi", {Set("out_q", "max_q")}, {Set("out_q", "y[7:0]")})})});
   s.Assign("out_o", "out_q");
   s.Wire("unused_adj");
   s.Assign("unused_adj", "^{adj[63], adj[30:0], shift_i[6:5]}");
@@ -79,15 +85,16 @@ Module BuildRequant() {
 Module BuildPpu(const Config& cfg) {
   const unsigned cols = cfg.cols;
   Module m("salsa_ppu",
-           "Post-processing unit: one salsa_requant per array column, two-cycle latency; valid_o "
-           "follows valid_i by two cycles.");
+           "Post-processing unit: one salsa_requant per array column, each with its own "
+           "multiplier and shift (per-channel requantisation; per-tensor repeats one value), "
+           "two-cycle latency; valid_o follows valid_i by two cycles.");
   m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
   m.In("acc_i", N(cols * 32));
   m.In("bias_i", N(cols * 32));
-  m.In("mult_i", "32");
-  m.In("shift_i", "8");
+  m.In("mult_i", N(cols * 32));
+  m.In("shift_i", N(cols * 8));
   m.In("zp_i", "8");
   m.In("min_i", "8");
   m.In("max_i", "8");
@@ -103,8 +110,8 @@ Module BuildPpu(const Config& cfg) {
           {"rst_ni", rst},
           {"acc_i", IdxPart("acc_i", "c*32", "32")},
           {"bias_i", IdxPart("bias_i", "c*32", "32")},
-          {"mult_i", "mult_i"},
-          {"shift_i", "shift_i"},
+          {"mult_i", IdxPart("mult_i", "c*32", "32")},
+          {"shift_i", IdxPart("shift_i", "c*8", "8")},
           {"zp_i", "zp_i"},
           {"min_i", "min_i"},
           {"max_i", "max_i"},

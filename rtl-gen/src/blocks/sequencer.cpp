@@ -72,6 +72,8 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("st_zp_o", "8");
   m.Out("st_min_o", "8");
   m.Out("st_max_o", "8");
+  m.Out("st_perch_o");
+  m.Out("st_qaddr_o", "16");
   m.In("st_done_i");
   m.In("wr_err_i");
   Scope s = m.Body();
@@ -100,6 +102,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("cmp_wgt_end", "17");
   s.Wire("cmp_acc_end", "17");
   s.Wire("st_acc_end", "17");
+  s.Wire("st_q_end", "17");
   s.Wire("shift_s", "8", true);
   s.Wire("min_s", "8", true);
   s.Wire("max_s", "8", true);
@@ -121,6 +124,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
   s.Assign("cmp_acc_end", "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
+  s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
   s.Assign("shift_s", "w7[7:0]");
   s.Assign("min_s", "w7[23:16]");
   s.Assign("max_s", "w7[31:24]");
@@ -143,7 +147,8 @@ Module BuildSequencer(const Config& cfg) {
                          " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
                      {Set("dec_err", e_fld)},
                      {If("st_acc_end > 17'd" + N(cfg.acc.Words()) + " || w2[31:16] >= 16'd" +
-                             N(cfg.acc.Words()),
+                             N(cfg.acc.Words()) + " || (w0[8] && st_q_end > 17'd" +
+                             N(cfg.acc.Words()) + ")",
                          {Set("dec_err", e_rng)})})}},
                 {{"8'd" + N(k::kOpSync)}, {}}},
                {Set("dec_err", e_op)})});
@@ -187,6 +192,8 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("st_zp_o", "w7[15:8]");
   s.Assign("st_min_o", "w7[23:16]");
   s.Assign("st_max_o", "w7[31:24]");
+  s.Assign("st_perch_o", "w0[8]");
+  s.Assign("st_qaddr_o", "w0[31:16]");
 
   auto fail = [](const std::string& code) {
     return Block{Set("err_code_q", code), Set("state_q", "StFinish")};
@@ -231,7 +238,7 @@ Module BuildSequencer(const Config& cfg) {
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
               {Set("state_q", "StIdle")})});
   s.Wire("unused_cmd");
-  s.Assign("unused_cmd", "^{w0[31:10], w2[31:24], w3[31:16], " +
+  s.Assign("unused_cmd", "^{w0[15:10], w2[31:24], w3[31:16], " +
                              std::string(cb < 16 ? Slice("w2", "15", N(cb)) + ", " : "") +
                              (aw < 64 ? "cmd_base_i[63:" + N(aw) + "]" : std::string("1'b0")) +
                              "}");

@@ -10,17 +10,15 @@ Module BuildStoreCtrl(const Config& cfg) {
   const unsigned cb = CountBits(cols);
   const std::string stride = aw > 32 ? "{" + N(aw - 32) + "'d0, stride_q}" : "stride_q";
   Module m("salsa_store_ctrl",
-           "STORE: reads the bias word, then for each row its accumulator word, runs it through "
-           "the PPU and hands the int8 row to the write DMA at addr + r * stride; finishes when "
-           "every write response has arrived.");
-  m.LocalParam("StIdle", "3'd0", "3");
-  m.LocalParam("StBias", "3'd1", "3");
-  m.LocalParam("StBiasWait", "3'd2", "3");
-  m.LocalParam("StRow", "3'd3", "3");
-  m.LocalParam("StRowWait", "3'd4", "3");
-  m.LocalParam("StPpu", "3'd5", "3");
-  m.LocalParam("StReq", "3'd6", "3");
-  m.LocalParam("StFlush", "3'd7", "3");
+           "STORE: reads the bias word and, for per-channel requantisation, the multiplier and "
+           "shift words; then for each row its accumulator word, runs it through the PPU and "
+           "hands the int8 row to the write DMA at addr + r * stride; finishes when every write "
+           "response has arrived.");
+  const char* states[] = {"StIdle", "StBias", "StBiasWait", "StMult", "StMultWait", "StShift",
+                          "StShiftWait", "StRow", "StRowWait", "StPpu", "StReq", "StFlush"};
+  for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
+    m.LocalParam(states[i], "4'd" + N(i), "4");
+  }
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("start_i");
   m.In("acc_addr_i", "16");
@@ -29,12 +27,18 @@ Module BuildStoreCtrl(const Config& cfg) {
   m.In("bias_addr_i", "16");
   m.In("dram_addr_i", N(aw));
   m.In("stride_i", "32");
+  m.In("perch_i");
+  m.In("qaddr_i", "16");
+  m.In("mult_i", "32");
+  m.In("shift_i", "8");
   m.Out("done_o");
   m.Out("acc_re_o");
   m.Out("acc_raddr_o", "16");
   m.In("acc_rdata_i", N(cols * 32));
   m.Out("ppu_valid_o");
   m.Out("ppu_bias_o", N(cols * 32));
+  m.Out("ppu_mult_o", N(cols * 32));
+  m.Out("ppu_shift_o", N(cols * 8));
   m.In("ppu_valid_i");
   m.In("ppu_out_i", N(cols * 8));
   m.Out("wr_clear_o");
@@ -45,7 +49,12 @@ Module BuildStoreCtrl(const Config& cfg) {
   m.Out("wr_req_data_o", N(cols * 8));
   m.In("wr_busy_i");
   Scope s = m.Body();
-  s.Reg("state_q", "3");
+  s.Reg("state_q", "4");
+  s.Reg("perch_q");
+  s.Reg("qaddr_q", "16");
+  s.Reg("mult_q", N(cols * 32));
+  s.Reg("shift_q", N(cols * 8));
+  s.Wire("shift_word", N(cols * 8));
   s.Reg("acc_q", "16");
   s.Reg("row_q", "16");
   s.Reg("rows_q", "16");
@@ -57,8 +66,18 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Reg("data_q", N(cols * 8));
   s.Reg("done_q");
   s.Reg("clear_q");
-  s.Assign("acc_re_o", "(state_q == StBias) || (state_q == StRow)");
-  s.Assign("acc_raddr_o", "(state_q == StBias) ? bias_addr_q : (acc_q + row_q)");
+  std::string lanes = "{";
+  for (unsigned c = cols; c-- > 0;) {
+    lanes += Slice("acc_rdata_i", N(c * 32 + 7), N(c * 32)) + (c ? ", " : "}");
+  }
+  s.Note("Per-channel shifts: the low byte of each int32 lane of the shift word.");
+  s.Assign("shift_word", lanes);
+  s.Assign("acc_re_o", "(state_q == StBias) || (state_q == StMult) || (state_q == StShift) || "
+                       "(state_q == StRow)");
+  s.Assign("acc_raddr_o", "(state_q == StBias) ? bias_addr_q : (state_q == StMult) ? qaddr_q : "
+                          "(state_q == StShift) ? (qaddr_q + 16'd1) : (acc_q + row_q)");
+  s.Assign("ppu_mult_o", "mult_q");
+  s.Assign("ppu_shift_o", "shift_q");
   s.Assign("ppu_valid_o", "state_q == StRowWait");
   s.Assign("ppu_bias_o", "bias_q");
   s.Assign("wr_clear_o", "clear_q");
@@ -70,7 +89,9 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Seq(clk, rst,
         {Set("state_q", "StIdle"), Set("acc_q", "16'd0"), Set("row_q", "16'd0"),
          Set("rows_q", "16'd0"), Set("bytes_q", N(cb) + "'d0"), Set("bias_addr_q", "16'd0"),
-         Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"),
+         Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"), Set("perch_q", "1'b0"),
+         Set("qaddr_q", "16'd0"), Set("mult_q", N(cols * 32) + "'d0"),
+         Set("shift_q", N(cols * 8) + "'d0"),
          Set("bias_q", N(cols * 32) + "'d0"), Set("data_q", N(cols * 8) + "'d0"),
          Set("done_q", "1'b0"), Set("clear_q", "1'b0")},
         {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
@@ -80,9 +101,17 @@ Module BuildStoreCtrl(const Config& cfg) {
                     {Set("acc_q", "acc_addr_i"), Set("row_q", "16'd0"), Set("rows_q", "rows_i"),
                      Set("bytes_q", "bytes_i"), Set("bias_addr_q", "bias_addr_i"),
                      Set("addr_q", "dram_addr_i"), Set("stride_q", "stride_i"),
+                     Set("perch_q", "perch_i"), Set("qaddr_q", "qaddr_i"),
+                     Set("mult_q", "{" + N(cols) + "{mult_i}}"),
+                     Set("shift_q", "{" + N(cols) + "{shift_i}}"),
                      Set("clear_q", "1'b1"), Set("state_q", "StBias")})}},
                {{"StBias"}, {Set("state_q", "StBiasWait")}},
-               {{"StBiasWait"}, {Set("bias_q", "acc_rdata_i"), Set("state_q", "StRow")}},
+               {{"StBiasWait"},
+                {Set("bias_q", "acc_rdata_i"), Set("state_q", "perch_q ? StMult : StRow")}},
+               {{"StMult"}, {Set("state_q", "StMultWait")}},
+               {{"StMultWait"}, {Set("mult_q", "acc_rdata_i"), Set("state_q", "StShift")}},
+               {{"StShift"}, {Set("state_q", "StShiftWait")}},
+               {{"StShiftWait"}, {Set("shift_q", "shift_word"), Set("state_q", "StRow")}},
                {{"StRow"}, {Set("state_q", "StRowWait")}},
                {{"StRowWait"}, {Set("state_q", "StPpu")}},
                {{"StPpu"}, {If("ppu_valid_i", {Set("data_q", "ppu_out_i"), Set("state_q", "StReq")})}},

@@ -177,7 +177,7 @@ Module BuildTop(const Config& cfg) {
          {"cmp_done", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
          {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
          {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
-         {"st_done", 1}, {"wr_err", 1}});
+         {"st_done", 1}, {"wr_err", 1}, {"st_perch", 1}, {"st_qaddr", 16}});
   std::vector<std::pair<std::string, std::string>> seq = {
       {"clk_i", clk},          {"rst_ni", rst},           {"start_i", "start"},
       {"cmd_base_i", "cmd_base"}, {"cmd_count_i", "cmd_count"}, {"busy_o", "seq_busy"},
@@ -195,7 +195,7 @@ Module BuildTop(const Config& cfg) {
   }
   seq.push_back({"cmp_done_i", "cmp_done"});
   for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
-                        "mult", "shift", "zp", "min", "max"}) {
+                        "mult", "shift", "zp", "min", "max", "perch", "qaddr"}) {
     seq.push_back({std::string("st_") + n + "_o", std::string("st_") + n});
   }
   seq.push_back({"st_done_i", "st_done"});
@@ -254,7 +254,8 @@ Module BuildTop(const Config& cfg) {
           {"drain_o", "drain_data"}});
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
-  wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_valid_out", 1},
+  wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_mult", cols * 32},
+         {"ppu_shift", cols * 8}, {"ppu_valid_out", 1},
          {"ppu_out", cols * 8}, {"wr_clear", 1}, {"wr_req_valid", 1}, {"wr_req_ready", 1},
          {"wr_req_addr", aw}, {"wr_req_bytes", cb}, {"wr_req_data", cols * 8}, {"wr_busy", 1}});
   s.Inst("salsa_store_ctrl", "u_store_ctrl", {},
@@ -267,12 +268,18 @@ Module BuildTop(const Config& cfg) {
           {"bias_addr_i", "st_bias_addr"},
           {"dram_addr_i", "st_dram_addr"},
           {"stride_i", "st_stride"},
+          {"perch_i", "st_perch"},
+          {"qaddr_i", "st_qaddr"},
+          {"mult_i", "st_mult"},
+          {"shift_i", "st_shift"},
           {"done_o", "st_done"},
           {"acc_re_o", "acc_re"},
           {"acc_raddr_o", "acc_raddr"},
           {"acc_rdata_i", "acc_rdata"},
           {"ppu_valid_o", "ppu_valid_in"},
           {"ppu_bias_o", "ppu_bias"},
+          {"ppu_mult_o", "ppu_mult"},
+          {"ppu_shift_o", "ppu_shift"},
           {"ppu_valid_i", "ppu_valid_out"},
           {"ppu_out_i", "ppu_out"},
           {"wr_clear_o", "wr_clear"},
@@ -288,8 +295,8 @@ Module BuildTop(const Config& cfg) {
           {"valid_i", "ppu_valid_in"},
           {"acc_i", "acc_rdata"},
           {"bias_i", "ppu_bias"},
-          {"mult_i", "st_mult"},
-          {"shift_i", "st_shift"},
+          {"mult_i", "ppu_mult"},
+          {"shift_i", "ppu_shift"},
           {"zp_i", "st_zp"},
           {"min_i", "st_min"},
           {"max_i", "st_max"},

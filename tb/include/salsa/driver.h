@@ -11,7 +11,7 @@
 namespace salsa {
 
 // One fully connected layer, out[m][n] = requant(sum_k (in[m][k] - input_zp) * w[n][k] + bias[n]),
-// with per-tensor requantisation and symmetric weights (weights zero point 0).
+// with per-tensor or per-channel requantisation and symmetric weights (weights zero point 0).
 struct FcLayer {
   std::string name;
   int M = 0, K = 0, N = 0;
@@ -21,6 +21,10 @@ struct FcLayer {
   int32_t input_zero_point = 0;
   int32_t output_multiplier = 0;
   int output_shift = 0;  // TFLite convention: > 0 shifts left
+  // Per-channel requantisation: N multipliers and N shifts (same conventions), which then replace
+  // output_multiplier/output_shift. Empty: per-tensor.
+  std::vector<int32_t> channel_multiplier;
+  std::vector<int32_t> channel_shift;
   int32_t output_zero_point = 0;
   int32_t act_min = -128;
   int32_t act_max = 127;
@@ -36,6 +40,7 @@ struct Program {
   uint64_t act_addr = 0;                           // activations, blocked [m_tile][K][rows]
   uint64_t weight_addr = 0;                        // weights, blocked [n_tile][K][cols]
   uint64_t bias_addr = 0;                          // bias, int32, [n_tile][cols]
+  uint64_t quant_addr = 0;  // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
   std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
@@ -46,9 +51,11 @@ Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, 
                    uint32_t dram_stride, uint64_t dram_addr);
 Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
                       uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr);
+// per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
+// and the shift word after it (multiplier/shift arguments then unused).
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
-                    int8_t out_zp, int8_t act_min, int8_t act_max);
+                    int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc = -1);
 Command EncodeSync();
 
 // Little-endian 32-bit word i (0..7) of a command.

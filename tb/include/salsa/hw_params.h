@@ -43,6 +43,10 @@ enum LoadTarget : uint8_t {
 };
 
 // COMPUTE flag bits in w0 (bit positions in the 32-bit word).
+enum StoreFlag : uint32_t {
+  kStorePerChannel = 1u << 8,  // w0[31:16]: acc address of the multiplier word (shifts follow)
+};
+
 enum ComputeFlag : uint32_t {
   kComputeClear = 1u << 8,
   kComputeDrain = 1u << 9,

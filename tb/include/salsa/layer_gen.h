@@ -25,10 +25,15 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data = FcData::k
 
 // Reads one tflite-micro-fc JSON vector (see shared/vectors/README.md). Throws
 // std::invalid_argument (one line naming the file) for an unreadable or malformed file, a nonzero
-// weights zero point or per-channel requantisation, which this hardware version does not run.
+// weights zero point, which this hardware does not run. Per-channel vectors fill
+// channel_multiplier/channel_shift.
 FcLayer LoadTfliteVector(const std::string& json_path);
 
-// The per-tensor quantisation of `layer` in the reference's terms.
+// Turns a per-tensor layer into a per-channel one: channel n's real scale is the layer's times a
+// seeded factor in [0.5, 2], converted with QuantizeMultiplier.
+void MakePerChannel(FcLayer* layer, uint64_t seed);
+
+// The quantisation of `layer` (per-tensor or per-channel) in the reference's terms.
 ref::FcQuant RefQuant(const FcLayer& layer);
 
 // salsa::ref::FullyConnected of `layer`: the bit-exact expected output, [M][N].

@@ -1,0 +1,44 @@
+// Lowering user layers onto the GEMMs (fully connected layers) the array runs (docs/layers.md):
+//   fully_connected   one GEMM, as is
+//   conv2d            one GEMM via im2col: M = batch*out_h*out_w, K = KH*KW*C, N = O
+//   depthwise_conv2d  one GEMM per input channel c: M = batch*out_h*out_w, K = KH*KW,
+//                     N = depth_multiplier (the filters of output channels c*m .. c*m+m-1)
+//   matmul            one GEMM per batch: weights = b[batch] transposed ([N][K])
+// Padded im2col taps hold the input zero point, so they contribute 0 exactly as TFLite's skipped
+// taps do; accumulation is modulo 2^32 either way, so the GEMM sums equal the direct ones.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "salsa/driver.h"
+#include "salsa/layer_spec.h"
+#include "salsa/reference.h"
+
+namespace salsa {
+
+struct LoweredGemm {
+  FcLayer fc;  // per-channel layers fill fc.channel_multiplier / fc.channel_shift (size N)
+  std::vector<int64_t> out_index;  // out_index[m*N + n] = flat index in the op's output tensor
+};
+
+// Throws std::invalid_argument for an inconsistent spec (LayerOutputShape's checks) or a GEMM too
+// large for FcLayer's int sizes.
+std::vector<LoweredGemm> LowerLayer(const LayerSpec& spec);
+
+// Scatters the GEMM outputs (outputs[i] is gemms[i]'s [M][N] int8 result) into the op's output
+// tensor of `output_size` elements (the product of LayerSpec::output_shape). Throws
+// std::invalid_argument for a size mismatch, an index out of range, or an output element that is
+// written by no GEMM or by more than one.
+std::vector<int8_t> AssembleOutput(const std::vector<LoweredGemm>& gemms,
+                                   const std::vector<std::vector<int8_t>>& outputs,
+                                   int64_t output_size);
+
+// The quantisation of a GEMM in the reference's terms: channel_multiplier/channel_shift when set,
+// else output_multiplier/output_shift.
+ref::FcQuant GemmQuant(const FcLayer& fc);
+
+// ref::FullyConnected of one GEMM, per-channel aware: the [M][N] output the hardware must produce.
+std::vector<int8_t> GemmReference(const FcLayer& fc);
+
+}  // namespace salsa

@@ -1,0 +1,104 @@
+// Layers from user tensors: a YAML layer file naming .npy tensors (docs/layers.md).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "salsa/npy.h"
+#include "salsa/reference.h"
+
+namespace salsa {
+
+// Any invalid layer file or tensor. what() is one line:
+//   "<file>:<line>:<col>: <key>: <problem>; accepted: <what is accepted>"
+// where a tensor problem names the .npy file in <problem>.
+class LayerSpecError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class LayerOp { kFullyConnected, kConv2d, kDepthwiseConv2d, kMatmul };
+const char* LayerOpName(LayerOp op);  // "fully_connected", "conv2d", ...
+
+enum class Padding { kValid, kSame };
+
+struct ConvParams {
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  Padding padding = Padding::kValid;
+};
+
+struct Int8Tensor {
+  std::vector<int64_t> shape;  // C order
+  std::vector<int8_t> data;
+};
+
+// Geometry of a conv2d / depthwise_conv2d, padding exactly as TFLite computes it
+// (ComputePaddingHeightWidth): the total padding is split with the odd pixel at the bottom/right.
+struct ConvGeometry {
+  int64_t batch = 0, in_h = 0, in_w = 0, in_c = 0;
+  int64_t k_h = 0, k_w = 0;
+  int64_t out_h = 0, out_w = 0, out_c = 0;
+  int64_t pad_top = 0, pad_left = 0;
+  int64_t depth_multiplier = 1;  // depthwise: out_c = in_c * depth_multiplier
+};
+// input NHWC; filter OHWI (conv2d) or [1, H, W, C * depth_multiplier] (depthwise). Throws
+// std::invalid_argument for inconsistent shapes, parameters < 1 or an empty output.
+ConvGeometry GetConvGeometry(const std::vector<int64_t>& input_shape,
+                             const std::vector<int64_t>& filter_shape, const ConvParams& params,
+                             bool depthwise);
+
+// A validated layer. Tensors are in TFLite layouts:
+//   fully_connected   input [batch, K]            weights [N, K]             bias [N]
+//   conv2d            input [batch, H, W, C]      weights [O, KH, KW, C]     bias [O]
+//   depthwise_conv2d  input [batch, H, W, C]      weights [1, KH, KW, C*m]   bias [C*m]
+//   matmul            input = a [.., M, K]        weights = b [.., K, N]     (no bias)
+struct LayerSpec {
+  std::string path;  // the layer file ("" for a spec built in memory)
+  std::string name;  // the `name` key, or the file's stem
+  LayerOp op = LayerOp::kFullyConnected;
+  Int8Tensor input;
+  Int8Tensor weights;
+  std::vector<int32_t> bias;                        // empty: no bias
+  std::string input_file, weights_file, bias_file;  // resolved .npy paths (for messages)
+  ConvParams conv;                                  // conv2d / depthwise_conv2d only
+  int depth_multiplier = 1;                         // depthwise_conv2d only
+  // Resolved requantisation: output_multiplier/output_shift have 1 entry (per-tensor) or one per
+  // output channel (N, O or C*m); weights_zero_point is always 0.
+  ref::FcQuant quant;
+  std::vector<int64_t> output_shape;  // int8 output: LoadLayerSpec fills it (else LayerOutputShape)
+};
+
+// Reads a layer file and its tensors (paths relative to the layer file). Throws LayerSpecError for
+// anything invalid: unknown keys, wrong types, bad values, unreadable or malformed .npy files,
+// wrong dtype, rank or shape for the op, mismatched sizes, scales <= 0, a nonzero weights zero
+// point.
+LayerSpec LoadLayerSpec(const std::string& path);
+
+// The output shape of `spec` (checks the shapes, parameters and quantisation vector sizes; throws
+// std::invalid_argument with a one-line message). Used for specs built in memory.
+std::vector<int64_t> LayerOutputShape(const LayerSpec& spec);
+
+// Number of output channels: N (fully_connected, matmul), O (conv2d), C*m (depthwise_conv2d).
+int64_t OutputChannels(const LayerSpec& spec);
+
+// The real-scale path: the multiplier and shift TFLite derives from float scales for `op`.
+// fully_connected / matmul with one weight scale: double(float(s_in * s_w)) / double(s_out)
+// (TFLite's GetQuantizedConvolutionMultipler); per-channel weight scales, and conv2d /
+// depthwise_conv2d always: double(s_in) * double(s_w[c]) / double(s_out)
+// (PopulateConvolutionQuantizationParams). Scales are float32 as TFLite stores them. Returns one
+// entry per weight scale.
+void ScalesToMultipliers(LayerOp op, float input_scale, const std::vector<float>& weight_scales,
+                         float output_scale, std::vector<int32_t>* multipliers,
+                         std::vector<int32_t>* shifts);
+
+// An expected output for `spec` from an .npy file (--expected): int8 with exactly the output shape.
+// Throws NpyError (the file) or LayerSpecError (dtype or shape: names the file).
+Int8Tensor LoadExpectedOutput(const std::string& npy_path, const std::vector<int64_t>& shape);
+
+// "(2, 3)" as NumPy prints a shape.
+std::string ShapeString(const std::vector<int64_t>& shape);
+
+}  // namespace salsa

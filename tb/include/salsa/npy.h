@@ -1,0 +1,63 @@
+// NumPy .npy files (format versions 1.0 and 2.0), hand-written: the tensors of user layers
+// (docs/layers.md). Accepted element types are little-endian, C-order int8 (|i1), int32 (<i4) and
+// uint8 (|u1, reserved for fp8 bytes); everything else is rejected with the file name and why.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace salsa {
+
+// what() is one line: "<path>: <reason>; accepted: little-endian C-order int8 (|i1), int32 (<i4)
+// or uint8 (|u1)". path() and reason() give the two parts alone.
+class NpyError : public std::runtime_error {
+ public:
+  NpyError(const std::string& path, const std::string& reason);
+  const std::string& path() const { return path_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string path_;
+  std::string reason_;
+};
+
+// What NpyError messages list as accepted.
+extern const char* const kNpyAccepted;
+
+struct NpyArray {
+  std::string dtype;           // "i1" (int8), "i4" (int32, little-endian) or "u1" (uint8)
+  std::vector<int64_t> shape;  // C order; empty = a 0-d array of one element
+  std::vector<uint8_t> bytes;  // the raw little-endian data, NumElements() * ItemSize() bytes
+
+  int64_t NumElements() const;      // product of the shape (1 for a 0-d array)
+  size_t ItemSize() const;          // 1 or 4; throws std::invalid_argument for an unknown dtype
+  std::string ShapeString() const;  // "(2, 3)", "(5,)", "()" as NumPy prints it
+
+  // The elements; std::invalid_argument if the dtype is not the one asked for.
+  std::vector<int8_t> Int8() const;
+  std::vector<int32_t> Int32() const;
+  std::vector<uint8_t> Uint8() const;
+
+  static NpyArray FromInt8(std::vector<int64_t> shape, const std::vector<int8_t>& data);
+  static NpyArray FromInt32(std::vector<int64_t> shape, const std::vector<int32_t>& data);
+  static NpyArray FromUint8(std::vector<int64_t> shape, const std::vector<uint8_t>& data);
+};
+
+// Parses the bytes of a .npy file; `path` is used in messages only. Throws NpyError.
+NpyArray ParseNpy(const std::vector<uint8_t>& file, const std::string& path);
+
+// Reads and parses a .npy file. Throws NpyError (missing or unreadable file, bad magic, unsupported
+// version, malformed header, wrong dtype, Fortran order, truncated data, trailing bytes).
+NpyArray ReadNpy(const std::string& path);
+
+// The bytes of a version 1.0 file (2.0 if the header does not fit 1.0), header padded with spaces
+// to a multiple of 64 bytes as NumPy does. Throws NpyError for an inconsistent array.
+std::vector<uint8_t> SerializeNpy(const NpyArray& array, const std::string& path = "(memory)");
+
+// Writes `array` to a temporary file next to `path`, then renames it over `path`: readers never see
+// a partial file and a failed write leaves nothing behind. Throws NpyError.
+void WriteNpy(const std::string& path, const NpyArray& array);
+
+}  // namespace salsa
