@@ -18,6 +18,7 @@
 #pragma GCC diagnostic pop
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -35,6 +36,10 @@
 #include "salsa/func_sim.h"
 #include "salsa/hw_params.h"
 #include "salsa/layer_gen.h"
+#include "salsa/layer_lower.h"
+#include "salsa/layer_ref.h"
+#include "salsa/layer_spec.h"
+#include "salsa/npy.h"
 #include "salsa_params.h"
 
 namespace {
@@ -125,6 +130,7 @@ class SimCtrl {
   SimCtrl(VerilatedContext* ctx, Vsalsa_top* top, AxiDram* dram)
       : ctx_(ctx), top_(top), dram_(dram) {}
   SimCtrl(const SimCtrl&) = delete;
+  void set_dram(AxiDram* dram) { dram_ = dram; }
   SimCtrl& operator=(const SimCtrl&) = delete;
   ~SimCtrl() { CloseTrace(); }
 
@@ -325,6 +331,9 @@ struct Options {
   bool extremes = false;
   bool unit_scale = false;
   bool per_channel = false;
+  std::string layer;     // a layer spec (.yaml with .npy tensors) instead of a random layer
+  std::string out;       // write the output tensor as int8 .npy
+  std::string expected;  // also compare with this int8 .npy
   std::string fault;  // "", read, write, opcode, range, field
 };
 
@@ -366,6 +375,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--trace", o->trace, "write an FST waveform to FILE");
   app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
   app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
+  app.add_option("--layer", o->layer,
+                 "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
+  app.add_option("--out", o->out, "write the output tensor to this int8 .npy file");
+  app.add_option("--expected", o->expected,
+                 "an int8 .npy the output must also equal (with --layer)");
   app.add_flag("--quiet", o->quiet, "no human-readable report");
   app.add_option("--fault", o->fault,
                  "inject a fault and pass only if the hardware reports it (and does not hang): "
@@ -502,6 +516,26 @@ void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
   }
 }
 
+// Full comparison of a layer's assembled output tensor with a golden one.
+void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
+                   const std::vector<int8_t>& got, Outcome* r) {
+  uint64_t bad = 0;
+  std::ostringstream first;
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (bad++ == 0) {
+      first << "layer output differs from " << what << " at flat index " << i << ": expected "
+            << int{want[i]} << ", got " << int{got[i]};
+    }
+  }
+  if (want.size() != got.size()) r->Fail("layer output size differs from " + what);
+  if (bad) {
+    r->mismatches += bad;
+    r->Fail(first.str() + "; " + std::to_string(bad) + " of " + std::to_string(want.size()) +
+            " differ");
+  }
+}
+
 // Runs the program on the model; everything observed goes into the outcome.
 void RunOnModel(SimCtrl& sim, AxiDram& dram, const salsa::Program& prog, uint64_t timeout,
                 Outcome* r) {
@@ -576,8 +610,8 @@ void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) 
 }
 
 void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program& prog,
-                 const AxiDram& dram, const Outcome& r) {
-  const uint64_t macs = static_cast<uint64_t>(l.M) * l.K * l.N;
+                 const AxiDram::Stats& stats, const std::vector<std::string>& violations,
+                 const Outcome& r, size_t gemms, uint64_t macs) {
   const double util =
       r.cycles ? static_cast<double>(macs) /
                      (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
@@ -585,9 +619,14 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", salsa_params::kName,
               salsa_params::kConfigHash, salsa_params::kRows, salsa_params::kCols,
               salsa_params::kBusBytes * 8);
-  std::printf("layer %s: %dx%dx%d, %u commands (%u m tiles, %u n tiles, K chunk %u)\n",
-              l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
-              prog.k_chunk);
+  if (!o.layer.empty()) {
+    std::printf("layer %s: %zu GEMM(s) on the array, the first %dx%dx%d\n", o.layer.c_str(), gemms,
+                l.M, l.K, l.N);
+  } else {
+    std::printf("layer %s: %dx%dx%d, %u commands (%u m tiles, %u n tiles, K chunk %u)\n",
+                l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
+                prog.k_chunk);
+  }
   std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "\n",
               o.mem_latency, o.bw_cap, o.backpressure, o.seed);
   std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
@@ -598,15 +637,14 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   }
   std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
               ", max reads in flight %u\n",
-              r.expected_gated, dram.stats().read_beats, dram.stats().write_beats,
-              dram.stats().max_reads_in_flight);
-  for (const std::string& v : dram.violations()) std::printf("  AXI violation: %s\n", v.c_str());
+              r.expected_gated, stats.read_beats, stats.write_beats, stats.max_reads_in_flight);
+  for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
   std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
 }
 
-void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram& dram, const Outcome& r) {
-  const uint64_t macs = static_cast<uint64_t>(l.M) * l.K * l.N;
+void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& stats,
+               const Outcome& r, size_t gemms, uint64_t macs) {
   nlohmann::json j;
   j["status"] = r.error.empty() ? "pass" : "fail";
   j["cycles"] = r.cycles;
@@ -615,8 +653,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram& dram, c
       r.cycles ? static_cast<double>(macs) /
                      (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
                : 0.0;
-  j["dram_read_bytes"] = dram.stats().read_beats * salsa_params::kBusBytes;
-  j["dram_write_bytes"] = dram.stats().write_beats * salsa_params::kBusBytes;
+  j["dram_read_bytes"] = stats.read_beats * salsa_params::kBusBytes;
+  j["dram_write_bytes"] = stats.write_beats * salsa_params::kBusBytes;
   j["gated_operands"] = r.counters[salsa::kCntGated];
   j["expected_gated_operands"] = r.expected_gated;
   j["busy_cycles"] = r.counters[salsa::kCntCycles];
@@ -628,12 +666,14 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram& dram, c
   j["config_hash"] = salsa_params::kConfigHash;
   j["seed"] = o.seed;
   j["shape"] = std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
+  j["layer"] = o.layer.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.layer);
+  j["gemms"] = gemms;
   j["vector"] = o.vector.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.vector);
   j["mem_latency"] = o.mem_latency;
   j["bw_cap"] = o.bw_cap;
   j["backpressure"] = o.backpressure;
   j["err_code"] = r.err_code;
-  j["axi_violations"] = dram.stats().violations;
+  j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
   std::cout << j.dump() << std::endl;
 }
@@ -724,38 +764,36 @@ void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options opts;
-  if (const auto code = ParseArgs(argc, argv, &opts)) return *code;
-
-  // Software side: layer, golden output, program, functional model.
-  salsa::FcLayer layer;
-  salsa::Program prog;
+// One GEMM to run on the model: the layer, its bit-exact golden output and, for user layers, where
+// its outputs go in the op's output tensor.
+struct Job {
+  salsa::FcLayer fc;
   std::vector<int8_t> golden;
+};
+
+// What one run of a program on the model produced.
+struct JobResult {
   Outcome r;
+  salsa::Program prog;
+  AxiDram::Stats dram;
+  std::vector<std::string> violations;
+  std::vector<int8_t> out;
+};
+
+JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, SimCtrl* sim) {
+  JobResult jr;
+  Outcome& r = jr.r;
+  jr.prog = salsa::BuildFcProgram(hw, job.fc);
+  const salsa::Program& prog = jr.prog;
+  const salsa::FcLayer& layer = job.fc;
   salsa::FuncSimResult fs;
-  const salsa::HwParams hw = ParamsFromConfig();
-  try {
-    layer = BuildLayer(opts);
-    golden = layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
-    prog = salsa::BuildFcProgram(hw, layer);
-  } catch (const BadInput& e) {
-    std::cerr << "salsa_harness: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "salsa_harness: layer " << layer.M << "x" << layer.K << "x" << layer.N
-              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
-    return kExitBadInput;
-  }
   {
     std::vector<uint8_t> model_dram = prog.dram;
     fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
     r.expected_gated = fs.counters[salsa::kCntGated];
     if (!fs.ok()) {
       r.Fail("functional model error: " + fs.err_detail);
-    } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != golden) {
+    } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != job.golden) {
       r.Fail("functional model output differs from the golden output (driver or model bug)");
     }
   }
@@ -764,7 +802,6 @@ int main(int argc, char** argv) {
   }
   const uint64_t timeout = opts.timeout ? opts.timeout : EstimateTimeout(prog, fs, opts);
 
-  // Hardware side.
   std::vector<uint8_t> mem = prog.dram;
   AxiDram::Options dopts;
   dopts.read_latency = opts.mem_latency;
@@ -774,33 +811,136 @@ int main(int argc, char** argv) {
   dopts.seed = opts.seed;
   const Fault fault = InjectFault(opts.fault, prog, &mem, &dopts);
   AxiDram dram(mem, salsa_params::kBusBytes, dopts);
-
-  auto contextp = std::make_unique<VerilatedContext>();
-  contextp->commandArgs(argc, argv);
-  if (!opts.trace.empty()) contextp->traceEverOn(true);
-  auto top = std::make_unique<Vsalsa_top>(contextp.get(), "TOP");
-  {
-    SimCtrl sim(contextp.get(), top.get(), &dram);
-    if (!opts.trace.empty() && !sim.OpenTrace(opts.trace)) {
-      std::cerr << "salsa_harness: --trace " << opts.trace << ": cannot open for writing\n";
-      return kExitBadInput;
-    }
-    try {
-      RunOnModel(sim, dram, prog, timeout, &r);
-    } catch (const std::runtime_error& e) {
-      r.Fail(e.what());
-    }
-    top->final();
+  sim->set_dram(&dram);
+  try {
+    RunOnModel(*sim, dram, prog, timeout, &r);
+  } catch (const std::runtime_error& e) {
+    r.Fail(e.what());
   }
-
+  jr.out = salsa::ReadOutput(prog, mem, layer.M, layer.N);
   if (opts.fault.empty()) {
-    CompareOutput(layer, golden, salsa::ReadOutput(prog, mem, layer.M, layer.N), opts.seed, &r);
+    CompareOutput(layer, job.golden, jr.out, opts.seed, &r);
     CheckCounters(prog, dram, &r);
   } else {
     CheckFault(fault, dram, &r);
   }
+  jr.dram = dram.stats();
+  jr.violations = dram.violations();
+  sim->set_dram(nullptr);
+  return jr;
+}
 
-  if (!opts.quiet) PrintReport(opts, layer, prog, dram, r);
-  if (opts.json) PrintJson(opts, layer, dram, r);
-  return r.error.empty() ? kExitPass : kExitFail;
+// The jobs of a user layer: its GEMMs, each with the reference output the hardware must produce.
+std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, std::vector<salsa::LoweredGemm>* gemms) {
+  *gemms = salsa::LowerLayer(spec);
+  std::vector<Job> jobs;
+  for (const auto& g : *gemms) jobs.push_back({g.fc, salsa::GemmReference(g.fc)});
+  return jobs;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opts;
+  if (const auto code = ParseArgs(argc, argv, &opts)) return *code;
+
+  // Software side: the GEMMs to run and their golden outputs.
+  const salsa::HwParams hw = ParamsFromConfig();
+  std::vector<Job> jobs;
+  salsa::LayerSpec spec;
+  std::vector<salsa::LoweredGemm> gemms;
+  std::vector<int8_t> layer_golden, layer_expected;
+  try {
+    if (!opts.layer.empty()) {
+      spec = salsa::LoadLayerSpec(opts.layer);
+      layer_golden = salsa::ref::LayerReference(spec).data;
+      if (!opts.expected.empty()) layer_expected = salsa::LoadExpectedOutput(opts.expected, spec.output_shape).data;
+      jobs = LayerJobs(spec, &gemms);
+    } else {
+      salsa::FcLayer layer = BuildLayer(opts);
+      std::vector<int8_t> golden =
+          layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
+      jobs.push_back({std::move(layer), std::move(golden)});
+    }
+    for (const Job& j : jobs) salsa::BuildFcProgram(hw, j.fc);  // every GEMM fits the config
+  } catch (const BadInput& e) {
+    std::cerr << "salsa_harness: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "salsa_harness: " << (opts.layer.empty() ? "layer" : opts.layer)
+              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+
+  // Hardware side: every GEMM on one model, in order.
+  auto contextp = std::make_unique<VerilatedContext>();
+  contextp->commandArgs(argc, argv);
+  if (!opts.trace.empty()) contextp->traceEverOn(true);
+  auto top = std::make_unique<Vsalsa_top>(contextp.get(), "TOP");
+  std::vector<JobResult> results;
+  {
+    SimCtrl sim(contextp.get(), top.get(), nullptr);
+    if (!opts.trace.empty() && !sim.OpenTrace(opts.trace)) {
+      std::cerr << "salsa_harness: --trace " << opts.trace << ": cannot open for writing\n";
+      return kExitBadInput;
+    }
+    for (const Job& j : jobs) {
+      results.push_back(RunJob(opts, hw, j, &sim));
+      if (!results.back().r.error.empty()) break;  // the first failing GEMM is the one to debug
+    }
+    top->final();
+  }
+
+  // Totals over the GEMMs; the layer's own output is assembled and compared in full.
+  Outcome total;
+  salsa::FcLayer shown = jobs.front().fc;
+  AxiDram::Stats stats{};
+  std::vector<std::string> violations;
+  uint64_t macs = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const JobResult& jr = results[i];
+    const std::string where =
+        results.size() > 1 || jobs.size() > 1 ? "GEMM " + std::to_string(i) + ": " : "";
+    for (const auto& e : jr.r.errors) total.Fail(where + e);
+    total.cycles += jr.r.cycles;
+    total.mismatches += jr.r.mismatches;
+    total.expected_gated += jr.r.expected_gated;
+    total.status = jr.r.status;
+    total.err_code = jr.r.err_code;
+    total.err_cmd = jr.r.err_cmd;
+    for (unsigned c = 0; c < salsa::kNumCounters; ++c) total.counters[c] += jr.r.counters[c];
+    stats.read_beats += jr.dram.read_beats;
+    stats.write_beats += jr.dram.write_beats;
+    stats.violations += jr.dram.violations;
+    stats.max_reads_in_flight = std::max(stats.max_reads_in_flight, jr.dram.max_reads_in_flight);
+    violations.insert(violations.end(), jr.violations.begin(), jr.violations.end());
+    macs += static_cast<uint64_t>(jobs[i].fc.M) * jobs[i].fc.K * jobs[i].fc.N;
+  }
+  std::vector<int8_t> layer_out;
+  if (!opts.layer.empty() && results.size() == jobs.size() && total.error.empty()) {
+    std::vector<std::vector<int8_t>> outs;
+    for (const auto& jr : results) outs.push_back(jr.out);
+    layer_out = salsa::AssembleOutput(gemms, outs, static_cast<int64_t>(layer_golden.size()));
+    CompareTensor("reference", layer_golden, layer_out, &total);
+    if (!layer_expected.empty()) CompareTensor(opts.expected, layer_expected, layer_out, &total);
+  }
+  if (!opts.out.empty()) {
+    if (layer_out.empty() && opts.layer.empty() && !results.empty()) layer_out = results[0].out;
+    if (!layer_out.empty()) {
+      const std::vector<int64_t> shape =
+          opts.layer.empty() ? std::vector<int64_t>{shown.M, shown.N} : spec.output_shape;
+      try {
+        salsa::WriteNpy(opts.out, salsa::NpyArray::FromInt8(shape, layer_out));
+      } catch (const std::exception& e) {
+        total.Fail(std::string("--out ") + e.what());
+      }
+    }
+  }
+
+  const salsa::Program& prog = results.front().prog;
+  if (!opts.quiet) {
+    PrintReport(opts, shown, prog, stats, violations, total, jobs.size(), macs);
+  }
+  if (opts.json) PrintJson(opts, shown, stats, total, jobs.size(), macs);
+  return total.error.empty() ? kExitPass : kExitFail;
 }

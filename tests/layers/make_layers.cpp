@@ -1,0 +1,173 @@
+// salsa_make_layers DIR: writes the layer files the RTL layer tests run (tests/CMakeLists.txt):
+//   hand_*    small cases whose outputs were worked out by hand (tests/layer_ref_test.cpp shows the
+//             arithmetic), each with an expected .npy
+//   random_*  seeded random layers of every op, per-tensor and per-channel, odd sizes, both
+//             padding modes, strides and dilation; their golden output is the reference's
+// Each case is <name>.yaml beside its .npy tensors; the list of names is printed, one a line.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "salsa/npy.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using salsa::NpyArray;
+
+class Writer {
+ public:
+  explicit Writer(fs::path dir) : dir_(std::move(dir)) { fs::create_directories(dir_); }
+
+  void I8(const std::string& name, std::vector<int64_t> shape, const std::vector<int8_t>& v) {
+    salsa::WriteNpy((dir_ / name).string(), NpyArray::FromInt8(std::move(shape), v));
+  }
+  void I32(const std::string& name, const std::vector<int32_t>& v) {
+    salsa::WriteNpy((dir_ / name).string(),
+                    NpyArray::FromInt32({static_cast<int64_t>(v.size())}, v));
+  }
+  void Yaml(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / (name + ".yaml")) << text;
+    std::cout << name << "\n";
+  }
+
+ private:
+  fs::path dir_;
+};
+
+std::vector<int8_t> Random(std::mt19937_64& rng, int64_t n, int lo = -128, int hi = 127) {
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (auto& x : v) x = static_cast<int8_t>(d(rng));
+  return v;
+}
+
+std::vector<int32_t> RandomBias(std::mt19937_64& rng, int64_t n) {
+  std::uniform_int_distribution<int32_t> d(-5000, 5000);
+  std::vector<int32_t> v(static_cast<size_t>(n));
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+// Per-channel multipliers around 2^-k for accumulators of magnitude ~2^(k+7).
+std::string PerChannel(std::mt19937_64& rng, int64_t channels, int shift) {
+  std::uniform_int_distribution<int32_t> m(1 << 30, 0x7FFFFFFF);
+  std::uniform_int_distribution<int> s(shift - 1, shift + 1);
+  std::string mult = "output_multiplier: [", sh = "output_shift: [";
+  for (int64_t c = 0; c < channels; ++c) {
+    mult += (c ? ", " : "") + std::to_string(m(rng));
+    sh += (c ? ", " : "") + std::to_string(s(rng));
+  }
+  return mult + "]\n" + sh + "]\n";
+}
+
+void HandCases(Writer& w) {
+  // conv2d SAME, stride 2, input zero point 2: tests/layer_ref_test.cpp HandConv2dSameStride2ZeroPoint.
+  w.I8("hand_conv_x.npy", {1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+  w.I8("hand_conv_w.npy", {1, 2, 2, 1}, {1, 2, 3, 4});
+  w.I32("hand_conv_b.npy", {10});
+  w.I8("hand_conv_expected.npy", {1, 2, 2, 1}, {11, 9, 11, 6});
+  w.Yaml("hand_conv",
+         "op: conv2d\ninput: hand_conv_x.npy\nweights: hand_conv_w.npy\nbias: hand_conv_b.npy\n"
+         "stride: 2\npadding: same\ninput_zero_point: 2\noutput_zero_point: -3\n"
+         "output_multiplier: 1073741824\noutput_shift: 0\n");
+  // conv2d VALID, dilation 2, per channel: HandConv2dPerChannelValidDilation.
+  w.I8("hand_convpc_x.npy", {1, 3, 3, 2},
+       {1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9});
+  w.I8("hand_convpc_w.npy", {2, 2, 2, 2}, {1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, -1, 0, 2, 0, -2});
+  w.I32("hand_convpc_b.npy", {4, -100});
+  w.I8("hand_convpc_expected.npy", {1, 1, 1, 2}, {24, -7});
+  w.Yaml("hand_convpc",
+         "op: conv2d\ninput: hand_convpc_x.npy\nweights: hand_convpc_w.npy\n"
+         "bias: hand_convpc_b.npy\ndilation: 2\npadding: valid\ninput_zero_point: 1\n"
+         "output_zero_point: 5\nact_max: 24\noutput_multiplier: [1073741824, 1073741824]\n"
+         "output_shift: [1, -2]\n");
+  // depthwise, depth_multiplier 2, per channel: HandDepthwiseMultiplier2.
+  w.I8("hand_dw_x.npy", {1, 2, 2, 2}, {0, -1, 1, 5, 2, -5, 3, 10});
+  w.I8("hand_dw_w.npy", {1, 2, 2, 4}, {1, 1, 1, 0, 0, 1, 1, -1, 0, 1, 1, 2, 0, 1, 1, 0});
+  w.I32("hand_dw_b.npy", {0, 5, -3, 0});
+  w.I8("hand_dw_expected.npy", {1, 1, 1, 4}, {1, 8, 3, -7});
+  w.Yaml("hand_dw",
+         "op: depthwise_conv2d\ninput: hand_dw_x.npy\nweights: hand_dw_w.npy\nbias: hand_dw_b.npy\n"
+         "padding: valid\ninput_zero_point: -1\noutput_multiplier: [1073741824, 1073741824, "
+         "1073741824, 1073741824]\noutput_shift: [1, 0, -1, 0]\n");
+  // matmul, two batches: HandMatmulTwoBatches.
+  w.I8("hand_mm_a.npy", {2, 2, 3}, {1, 2, 3, 0, 1, 1, -128, 127, 1, 5, 5, 5});
+  w.I8("hand_mm_b.npy", {2, 3, 2}, {1, 0, 0, 1, 1, 1, 2, -1, 1, 1, -128, 127});
+  w.I8("hand_mm_expected.npy", {2, 2, 2}, {1, 2, 0, 0, -66, 127, -128, 127});
+  w.Yaml("hand_mm",
+         "op: matmul\na: hand_mm_a.npy\nb: hand_mm_b.npy\ninput_zero_point: 1\n"
+         "output_multiplier: 1073741824\noutput_shift: 0\n");
+  // fully connected, per-channel multipliers from real scales: HandFullyConnectedPerChannelFromScales.
+  w.I8("hand_fc_x.npy", {2, 3}, {1, 2, 3, -4, 0, 5});
+  w.I8("hand_fc_w.npy", {2, 3}, {1, -1, 2, 3, 0, -2});
+  w.I32("hand_fc_b.npy", {10, -20});
+  w.I8("hand_fc_expected.npy", {2, 2}, {13, -3, 14, -5});
+  w.Yaml("hand_fc",
+         "op: fully_connected\ninput: hand_fc_x.npy\nweights: hand_fc_w.npy\nbias: hand_fc_b.npy\n"
+         "input_zero_point: 1\ninput_scale: 0.5\nweight_scale: [0.5, 0.0625]\n"
+         "output_scale: 0.25\n");
+}
+
+void RandomCases(Writer& w) {
+  std::mt19937_64 rng(2026);
+  // fully connected, batch 1 (decode) and odd batch, per-tensor from scales.
+  w.I8("rnd_fc_x.npy", {5, 77}, Random(rng, 5 * 77));
+  w.I8("rnd_fc_w.npy", {23, 77}, Random(rng, 23 * 77));
+  w.I32("rnd_fc_b.npy", RandomBias(rng, 23));
+  w.Yaml("random_fc",
+         "op: fully_connected\ninput: rnd_fc_x.npy\nweights: rnd_fc_w.npy\nbias: rnd_fc_b.npy\n"
+         "input_zero_point: -7\noutput_zero_point: 3\ninput_scale: 0.02\nweight_scale: 0.01\n"
+         "output_scale: 0.9\n");
+  // conv2d SAME, stride 1, odd sizes, per channel.
+  w.I8("rnd_conv_x.npy", {1, 9, 11, 5}, Random(rng, 9 * 11 * 5));
+  w.I8("rnd_conv_w.npy", {7, 3, 3, 5}, Random(rng, 7 * 3 * 3 * 5));
+  w.I32("rnd_conv_b.npy", RandomBias(rng, 7));
+  w.Yaml("random_conv_same",
+         "op: conv2d\ninput: rnd_conv_x.npy\nweights: rnd_conv_w.npy\nbias: rnd_conv_b.npy\n"
+         "stride: 1\npadding: same\ninput_zero_point: 12\noutput_zero_point: -5\n" +
+             PerChannel(rng, 7, -9));
+  // conv2d VALID, stride 2, dilation 2, batch 2, per tensor, fused ReLU.
+  w.I8("rnd_conv2_x.npy", {2, 12, 10, 3}, Random(rng, 2 * 12 * 10 * 3));
+  w.I8("rnd_conv2_w.npy", {17, 3, 2, 3}, Random(rng, 17 * 3 * 2 * 3));
+  w.Yaml("random_conv_valid",
+         "op: conv2d\ninput: rnd_conv2_x.npy\nweights: rnd_conv2_w.npy\nstride: 2\n"
+         "dilation: 2\npadding: valid\ninput_zero_point: -128\noutput_zero_point: -128\n"
+         "act_min: -128\noutput_multiplier: 1518500250\noutput_shift: -8\n");
+  // depthwise, multiplier 3, SAME, stride 2, per channel.
+  w.I8("rnd_dw_x.npy", {1, 8, 7, 4}, Random(rng, 8 * 7 * 4));
+  w.I8("rnd_dw_w.npy", {1, 3, 3, 12}, Random(rng, 3 * 3 * 12));
+  w.I32("rnd_dw_b.npy", RandomBias(rng, 12));
+  w.Yaml("random_dw",
+         "op: depthwise_conv2d\ninput: rnd_dw_x.npy\nweights: rnd_dw_w.npy\nbias: rnd_dw_b.npy\n"
+         "stride: 2\npadding: same\ndepth_multiplier: 3\ninput_zero_point: 3\n" +
+             PerChannel(rng, 12, -7));
+  // matmul: attention-like Q.K^T for 3 heads (a [3][13][32], b [3][32][13]).
+  w.I8("rnd_mm_a.npy", {3, 13, 32}, Random(rng, 3 * 13 * 32));
+  w.I8("rnd_mm_b.npy", {3, 32, 13}, Random(rng, 3 * 32 * 13));
+  w.Yaml("random_matmul",
+         "op: matmul\na: rnd_mm_a.npy\nb: rnd_mm_b.npy\ninput_zero_point: 0\n"
+         "output_zero_point: 1\noutput_multiplier: 1374389535\noutput_shift: -10\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: salsa_make_layers DIR\n";
+    return 2;
+  }
+  try {
+    Writer w(argv[1]);
+    HandCases(w);
+    RandomCases(w);
+  } catch (const std::exception& e) {
+    std::cerr << "salsa_make_layers: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
