@@ -260,7 +260,7 @@ std::string NpyArray::ShapeString() const {
 std::vector<int8_t> NpyArray::Int8() const {
   Check(*this, "i1", "Int8");
   std::vector<int8_t> out(bytes.size());
-  std::memcpy(out.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
   return out;
 }
 
@@ -285,7 +285,7 @@ NpyArray NpyArray::FromInt8(std::vector<int64_t> shape, const std::vector<int8_t
   a.dtype = "i1";
   a.shape = std::move(shape);
   a.bytes.resize(data.size());
-  std::memcpy(a.bytes.data(), data.data(), data.size());
+  if (!data.empty()) std::memcpy(a.bytes.data(), data.data(), data.size());
   return a;
 }
 

@@ -71,6 +71,7 @@ void HandCases(Writer& w) {
   w.I8("hand_conv_w.npy", {1, 2, 2, 1}, {1, 2, 3, 4});
   w.I32("hand_conv_b.npy", {10});
   w.I8("hand_conv_expected.npy", {1, 2, 2, 1}, {11, 9, 11, 6});
+  w.I8("hand_conv_wrong.npy", {1, 2, 2, 1}, {11, 9, 12, 6});  // one value off: must be caught
   w.Yaml("hand_conv",
          "op: conv2d\ninput: hand_conv_x.npy\nweights: hand_conv_w.npy\nbias: hand_conv_b.npy\n"
          "stride: 2\npadding: same\ninput_zero_point: 2\noutput_zero_point: -3\n"

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/ref.h"
 #include "cli/run.h"
 #include "salsa/config.h"
 #include "salsa/generator.h"
@@ -29,11 +30,21 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run a layer on the Verilated RTL and compare with the reference");
   salsa::cli::AddRunOptions(run, &run_opts);
 
+  salsa::cli::RefOptions ref_opts;
+  auto* ref =
+      app.add_subcommand("ref", "compute a layer file's TFLite-exact reference output (no RTL)");
+  salsa::cli::AddRefOptions(ref, &ref_opts);
+
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    // One line, like every other bad-input error.
+    std::cerr << "salsa: " << e.what() << "; see 'salsa --help' or 'salsa SUBCOMMAND --help'\n";
+    return 2;
   }
 
   try {
@@ -46,6 +57,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*run) return salsa::cli::Run(run_opts, run);
+    if (*ref) return salsa::cli::Ref(ref_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;
