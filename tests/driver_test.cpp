@@ -208,8 +208,10 @@ TEST(DriverTest, TilingShape) {
   const Program p = BuildFcProgram(hw, l);
   EXPECT_EQ(p.m_tiles, 2u);
   EXPECT_EQ(p.n_tiles, 3u);
-  EXPECT_EQ(p.k_chunk, 100u);
-  EXPECT_EQ(p.cmd_count, 2u * 3u * (2u + 3u * 3u));
+  // Double buffering: a K chunk fills half the act scratchpad (100 words / 2).
+  EXPECT_TRUE(p.double_buffer);
+  EXPECT_EQ(p.k_chunk, 50u);
+  EXPECT_EQ(p.cmd_count, 2u * 3u * (2u + 3u * 5u));
   EXPECT_NE(p.cmd_base, 0u);
   for (uint64_t a : {p.cmd_base, p.act_addr, p.weight_addr, p.bias_addr, p.out_addr}) {
     EXPECT_EQ(a % 4096, 0u);
@@ -217,11 +219,20 @@ TEST(DriverTest, TilingShape) {
   EXPECT_EQ(p.dram.size() % 4096, 0u);
   EXPECT_EQ(DescribeCommand(p.cmds[0].data()).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u)
       << DescribeCommand(p.cmds[0].data());
-  EXPECT_EQ(DescribeCommand(p.cmds[3].data()).rfind("COMPUTE clear act=0 weight=0 k=100", 0), 0u)
+  EXPECT_EQ(DescribeCommand(p.cmds[3].data()).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u)
       << DescribeCommand(p.cmds[3].data());
-  EXPECT_NE(DescribeCommand(p.cmds[9].data()).find("drain"), std::string::npos);
-  const std::string store = DescribeCommand(p.cmds[10].data());
+  // The second chunk uses the other halves.
+  EXPECT_EQ(DescribeCommand(p.cmds[6].data()).rfind("COMPUTE act=50 weight=150 k=50", 0), 0u)
+      << DescribeCommand(p.cmds[6].data());
+  EXPECT_NE(DescribeCommand(p.cmds[15].data()).find("drain"), std::string::npos);
+  // Tile 1 uses the second acc region (rows + 3 = 19 words on); tile 0's STORE follows tile 1's
+  // first loads, so it runs while tile 1 computes.
+  EXPECT_EQ(DescribeCommand(p.cmds[16].data()).rfind("LOAD acc sp=19 words=1 rows=1", 0), 0u)
+      << DescribeCommand(p.cmds[16].data());
+  const std::string store = DescribeCommand(p.cmds[19].data());
   EXPECT_EQ(store.rfind("STORE acc=1 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << store;
+  EXPECT_EQ(DescribeCommand(p.cmds[20].data()).rfind("COMPUTE clear act=50 weight=150", 0), 0u)
+      << DescribeCommand(p.cmds[20].data());
   // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
   const uint8_t* last = p.cmds.back().data();
   EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);

@@ -14,6 +14,7 @@ module salsa_compute_ctrl (
   input  wire drain_i,
   input  wire [15:0] acc_addr_i,
   output wire done_o,
+  output wire busy_o,
   output wire act_re_o,
   output wire [15:0] act_raddr_o,
   output wire wgt_re_o,
@@ -59,6 +60,7 @@ module salsa_compute_ctrl (
   assign acc_we_o = state_q == StDrain;
   assign acc_waddr_o = acc_q + idx_q;
   assign done_o = done_q;
+  assign busy_o = state_q != StIdle;
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -16,7 +16,11 @@ module salsa_store_ctrl (
   input  wire [15:0] qaddr_i,
   input  wire [31:0] mult_i,
   input  wire [7:0] shift_i,
+  input  wire [7:0] zp_i,
+  input  wire [7:0] min_i,
+  input  wire [7:0] max_i,
   output wire done_o,
+  output wire busy_o,
   output wire acc_re_o,
   output wire [15:0] acc_raddr_o,
   input  wire [511:0] acc_rdata_i,
@@ -24,6 +28,9 @@ module salsa_store_ctrl (
   output wire [511:0] ppu_bias_o,
   output wire [511:0] ppu_mult_o,
   output wire [127:0] ppu_shift_o,
+  output wire [7:0] ppu_zp_o,
+  output wire [7:0] ppu_min_o,
+  output wire [7:0] ppu_max_o,
   input  wire ppu_valid_i,
   input  wire [127:0] ppu_out_i,
   output wire wr_clear_o,
@@ -53,6 +60,9 @@ module salsa_store_ctrl (
   reg [511:0] mult_q;
   reg [127:0] shift_q;
   wire [127:0] shift_word;
+  reg [7:0] zp_q;
+  reg [7:0] min_q;
+  reg [7:0] max_q;
   reg [15:0] acc_q;
   reg [15:0] row_q;
   reg [15:0] rows_q;
@@ -71,6 +81,11 @@ module salsa_store_ctrl (
   assign acc_raddr_o = (state_q == StBias) ? bias_addr_q : (state_q == StMult) ? qaddr_q : (state_q == StShift) ? (qaddr_q + 16'd1) : (acc_q + row_q);
   assign ppu_mult_o = mult_q;
   assign ppu_shift_o = shift_q;
+
+  // Every field is latched at start: the sequencer moves on to later commands meanwhile.
+  assign ppu_zp_o = zp_q;
+  assign ppu_min_o = min_q;
+  assign ppu_max_o = max_q;
   assign ppu_valid_o = state_q == StRowWait;
   assign ppu_bias_o = bias_q;
   assign wr_clear_o = clear_q;
@@ -79,6 +94,7 @@ module salsa_store_ctrl (
   assign wr_req_bytes_o = bytes_q;
   assign wr_req_data_o = data_q;
   assign done_o = done_q;
+  assign busy_o = state_q != StIdle;
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -94,6 +110,9 @@ module salsa_store_ctrl (
       qaddr_q <= 16'd0;
       mult_q <= 512'd0;
       shift_q <= 128'd0;
+      zp_q <= 8'd0;
+      min_q <= 8'd0;
+      max_q <= 8'd0;
       bias_q <= 512'd0;
       data_q <= 128'd0;
       done_q <= 1'b0;
@@ -115,6 +134,9 @@ module salsa_store_ctrl (
             qaddr_q <= qaddr_i;
             mult_q <= {16{mult_i}};
             shift_q <= {16{shift_i}};
+            zp_q <= zp_i;
+            min_q <= min_i;
+            max_q <= max_i;
             clear_q <= 1'b1;
             state_q <= StBias;
           end

@@ -87,6 +87,7 @@ module salsa_top (
   wire load_word;
   wire load_empty;
   wire [15:0] load_waddr;
+  wire cmp_acc_we;
   wire gb_act_in_ready;
   wire gb_act_out_valid;
   wire [127:0] gb_act_out_data;
@@ -154,7 +155,7 @@ module salsa_top (
       .in_data_i(rd_data),
       .in_cnt_i({2'd0, rd_cnt}),
       .out_valid_o(gb_acc_out_valid),
-      .out_ready_i(1'b1),
+      .out_ready_i(!cmp_acc_we),
       .out_data_o(gb_acc_out_data),
       .empty_o(gb_acc_empty)
   );
@@ -184,7 +185,7 @@ module salsa_top (
   );
 
   assign rd_ready = (gb_act_sel && gb_act_in_ready) || (gb_wgt_sel && gb_wgt_in_ready) || (gb_acc_sel && gb_acc_in_ready) || (gb_cmd_sel && gb_cmd_in_ready);
-  assign load_word = (gb_act_sel && gb_act_out_valid) || (gb_wgt_sel && gb_wgt_out_valid) || (gb_acc_sel && gb_acc_out_valid);
+  assign load_word = (gb_act_sel && gb_act_out_valid && 1'b1) || (gb_wgt_sel && gb_wgt_out_valid && 1'b1) || (gb_acc_sel && gb_acc_out_valid && !cmp_acc_we);
   assign load_empty = (gb_act_sel && gb_act_empty) || (gb_wgt_sel && gb_wgt_empty) || (gb_acc_sel && gb_acc_empty);
   assign cmd_valid = gb_cmd_out_valid;
   assign cmd_data = gb_cmd_out_data;
@@ -233,7 +234,6 @@ module salsa_top (
   wire acc_re;
   wire [15:0] acc_raddr;
   wire [511:0] acc_rdata;
-  wire cmp_acc_we;
   wire [15:0] cmp_acc_waddr;
   wire [511:0] drain_data;
 
@@ -290,7 +290,9 @@ module salsa_top (
   wire cmp_clear;
   wire cmp_drain;
   wire [15:0] cmp_acc_addr;
-  wire cmp_done;
+  wire unused_cmp_done;
+  wire cmp_busy;
+  wire st_busy;
   wire st_start;
   wire [15:0] st_acc_addr;
   wire [15:0] st_rows;
@@ -344,7 +346,7 @@ module salsa_top (
       .cmp_clear_o(cmp_clear),
       .cmp_drain_o(cmp_drain),
       .cmp_acc_addr_o(cmp_acc_addr),
-      .cmp_done_i(cmp_done),
+      .cmp_busy_i(cmp_busy),
       .st_start_o(st_start),
       .st_acc_addr_o(st_acc_addr),
       .st_rows_o(st_rows),
@@ -360,6 +362,7 @@ module salsa_top (
       .st_perch_o(st_perch),
       .st_qaddr_o(st_qaddr),
       .st_done_i(st_done),
+      .st_busy_i(st_busy),
       .wr_err_i(wr_err)
   );
 
@@ -384,7 +387,8 @@ module salsa_top (
       .clear_i(cmp_clear),
       .drain_i(cmp_drain),
       .acc_addr_i(cmp_acc_addr),
-      .done_o(cmp_done),
+      .done_o(unused_cmp_done),
+      .busy_o(cmp_busy),
       .act_re_o(act_re),
       .act_raddr_o(act_raddr),
       .wgt_re_o(wgt_re),
@@ -429,6 +433,9 @@ module salsa_top (
   wire [511:0] ppu_bias;
   wire [511:0] ppu_mult;
   wire [127:0] ppu_shift;
+  wire [7:0] ppu_zp;
+  wire [7:0] ppu_min;
+  wire [7:0] ppu_max;
   wire ppu_valid_out;
   wire [127:0] ppu_out;
   wire wr_clear;
@@ -453,7 +460,11 @@ module salsa_top (
       .qaddr_i(st_qaddr),
       .mult_i(st_mult),
       .shift_i(st_shift),
+      .zp_i(st_zp),
+      .min_i(st_min),
+      .max_i(st_max),
       .done_o(st_done),
+      .busy_o(st_busy),
       .acc_re_o(acc_re),
       .acc_raddr_o(acc_raddr),
       .acc_rdata_i(acc_rdata),
@@ -461,6 +472,9 @@ module salsa_top (
       .ppu_bias_o(ppu_bias),
       .ppu_mult_o(ppu_mult),
       .ppu_shift_o(ppu_shift),
+      .ppu_zp_o(ppu_zp),
+      .ppu_min_o(ppu_min),
+      .ppu_max_o(ppu_max),
       .ppu_valid_i(ppu_valid_out),
       .ppu_out_i(ppu_out),
       .wr_clear_o(wr_clear),
@@ -480,9 +494,9 @@ module salsa_top (
       .bias_i(ppu_bias),
       .mult_i(ppu_mult),
       .shift_i(ppu_shift),
-      .zp_i(st_zp),
-      .min_i(st_min),
-      .max_i(st_max),
+      .zp_i(ppu_zp),
+      .min_i(ppu_min),
+      .max_i(ppu_max),
       .valid_o(ppu_valid_out),
       .out_o(ppu_out)
   );

@@ -129,46 +129,71 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   }
 }
 
+// The command list. The hardware runs COMPUTE and STORE while later commands are fetched and
+// issued, holding back any command that touches a scratchpad range a running unit still uses.
+// So that loads and stores really overlap compute, the tiler double-buffers: K chunks alternate
+// between the two halves of the act and weight scratchpads, tiles alternate between two acc
+// regions, and each tile's STORE is placed after the next tile's loads, just before its COMPUTE.
 std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p) {
   std::vector<Command> cmds;
   const uint64_t act_row = static_cast<uint64_t>(l.K) * hw.rows;     // bytes per m tile
   const uint64_t weight_row = static_cast<uint64_t>(l.K) * hw.cols;  // bytes per n tile
-  const uint16_t kBiasAcc = 0, kDrainAcc = 1;
   const bool per_channel = !l.channel_multiplier.empty();
-  const uint16_t quant_acc = static_cast<uint16_t>(hw.rows + 1);  // multipliers, then shifts
+  // An acc region: bias word, rows accumulator words, multiplier and shift words.
+  const unsigned region = hw.rows + 3;
+  const bool acc_double = hw.acc_words >= 2 * region;
+  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
+  const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
+  const bool one_chunk = p.k_chunk >= static_cast<unsigned>(l.K);
+  unsigned step = 0, tile = 0;
+  std::vector<Command> pending_store;
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
     const unsigned m0 = mt * hw.rows;
-    for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
+    for (unsigned nt = 0; nt < p.n_tiles; ++nt, ++tile) {
       const unsigned n0 = nt * hw.cols;
-      cmds.push_back(EncodeLoad(kTargetAcc, kBiasAcc, 1, 1, hw.AccWordBytes(),
+      const uint16_t bias_acc = static_cast<uint16_t>(acc_double ? (tile % 2) * region : 0);
+      const uint16_t drain_acc = static_cast<uint16_t>(bias_acc + 1);
+      const uint16_t quant_acc = static_cast<uint16_t>(bias_acc + hw.rows + 1);
+      cmds.push_back(EncodeLoad(kTargetAcc, bias_acc, 1, 1, hw.AccWordBytes(),
                                 p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
       if (per_channel) {
         cmds.push_back(EncodeLoad(kTargetAcc, quant_acc, 2, 1, 2 * hw.AccWordBytes(),
                                   p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
       }
-      for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk) {
+      for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk, ++step) {
         const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
         const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
         const uint64_t wgt = p.weight_addr + nt * weight_row + static_cast<uint64_t>(k0) * hw.cols;
         // When K fits in one chunk, the m tile's activations stay in the act scratchpad (nothing
-        // else writes it) and are loaded once for all its n tiles.
-        const bool act_resident = k0 == 0 && kt == static_cast<unsigned>(l.K) && nt > 0;
-        if (!act_resident) cmds.push_back(EncodeLoad(kTargetAct, 0, kt, 1, kt * hw.rows, act));
-        cmds.push_back(EncodeLoad(kTargetWeight, 0, kt, 1, kt * hw.cols, wgt));
+        // else writes that half) and are loaded once for all its n tiles.
+        const uint16_t act_buf = static_cast<uint16_t>((one_chunk ? mt % 2 : step % 2) * act_half);
+        const uint16_t wgt_buf = static_cast<uint16_t>((step % 2) * weight_half);
+        if (!(one_chunk && nt > 0)) {
+          cmds.push_back(EncodeLoad(kTargetAct, act_buf, kt, 1, kt * hw.rows, act));
+        }
+        cmds.push_back(EncodeLoad(kTargetWeight, wgt_buf, kt, 1, kt * hw.cols, wgt));
+        cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+        pending_store.clear();
         const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);
-        cmds.push_back(EncodeCompute(first, last, 0, 0, kt, static_cast<int8_t>(l.input_zero_point),
-                                     kDrainAcc));
+        cmds.push_back(EncodeCompute(first, last, act_buf, wgt_buf, kt,
+                                     static_cast<int8_t>(l.input_zero_point), drain_acc));
       }
       const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
       const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-      cmds.push_back(EncodeStore(kDrainAcc, rows, bytes, kBiasAcc, l.N,
-                                 p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
-                                 l.output_multiplier, static_cast<int8_t>(l.output_shift),
-                                 static_cast<int8_t>(l.output_zero_point),
-                                 static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
-                                 per_channel ? int{quant_acc} : -1));
+      // Without a second acc region the next tile's bias load would overwrite this tile's bias
+      // before a deferred STORE: then the STORE goes right away.
+      pending_store.push_back(EncodeStore(
+          drain_acc, rows, bytes, bias_acc, l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
+          l.output_multiplier, static_cast<int8_t>(l.output_shift),
+          static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
+          static_cast<int8_t>(l.act_max), per_channel ? int{quant_acc} : -1));
+      if (!acc_double) {
+        cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+        pending_store.clear();
+      }
     }
   }
+  cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
   return cmds;
 }
 
@@ -232,7 +257,11 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
   Program p;
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
   p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
-  p.k_chunk = std::min({static_cast<unsigned>(l.K), hw.act_words, hw.weight_words, kMaxField16});
+  // Double buffering halves the K chunk a scratchpad holds (when a scratchpad has 2+ words).
+  p.double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
+  const unsigned act_cap = p.double_buffer ? hw.act_words / 2 : hw.act_words;
+  const unsigned weight_cap = p.double_buffer ? hw.weight_words / 2 : hw.weight_words;
+  p.k_chunk = std::min({static_cast<unsigned>(l.K), act_cap, weight_cap, kMaxField16});
   Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
 
   // Per (m_tile, n_tile): LOAD bias (and quant words), 3 commands per K chunk, STORE.

@@ -27,6 +27,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.In("drain_i");
   m.In("acc_addr_i", "16");
   m.Out("done_o");
+  m.Out("busy_o");
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");
@@ -65,6 +66,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("acc_we_o", "state_q == StDrain");
   s.Assign("acc_waddr_o", "acc_q + idx_q");
   s.Assign("done_o", "done_q");
+  s.Assign("busy_o", "state_q != StIdle");
   s.Seq(clk, rst,
         {Set("state_q", "StIdle"), Set("act_q", "16'd0"), Set("wgt_q", "16'd0"),
          Set("k_q", "16'd0"), Set("first_q", "1'b0"), Set("drain_q", "1'b0"),

@@ -6,24 +6,38 @@ namespace salsa::blocks {
 
 using namespace ir;
 
+namespace {
+
+// [a_lo, a_hi) and [b_lo, b_hi) intersect (17-bit word addresses).
+std::string Overlap17(const std::string& a_lo, const std::string& a_hi, const std::string& b_lo,
+                      const std::string& b_hi) {
+  return "((" + a_lo + " < " + b_hi + ") && (" + b_lo + " < " + a_hi + "))";
+}
+
+// The LOAD's scratchpad range [ld_lo, ld_hi) (ld_hi 33 bits wide) meets [b_lo, b_hi).
+std::string LdOverlap(const std::string& b_lo, const std::string& b_hi) {
+  return "((ld_lo < " + b_hi + ") && ({16'd0, " + b_lo + "} < ld_hi))";
+}
+
+}  // namespace
+
 Module BuildSequencer(const Config& cfg) {
   namespace k = contract;
   const unsigned aw = cfg.axi_addr_bits, cb = CountBits(cfg.cols);
   Module m("salsa_sequencer",
            "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
-           "through the read DMA and executes each to completion (LOAD, COMPUTE, STORE, SYNC). "
-           "A bad opcode, a bad field, a scratchpad range overflow or an AXI error response stops "
-           "the list with an error code and the failing command's index; it never hangs.");
-  m.LocalParam("StIdle", "4'd0", "4");
-  m.LocalParam("StFetch", "4'd1", "4");
-  m.LocalParam("StFetchWait", "4'd2", "4");
-  m.LocalParam("StDecode", "4'd3", "4");
-  m.LocalParam("StLoad", "4'd4", "4");
-  m.LocalParam("StLoadWait", "4'd5", "4");
-  m.LocalParam("StCompute", "4'd6", "4");
-  m.LocalParam("StStore", "4'd7", "4");
-  m.LocalParam("StNext", "4'd8", "4");
-  m.LocalParam("StFinish", "4'd9", "4");
+           "through the read DMA and issues them in order. LOADs run to completion; a COMPUTE or "
+           "a STORE is handed to its unit, which then runs while later commands are fetched and "
+           "issued. A command waits while it would touch a scratchpad range that a running unit "
+           "still reads or writes (hazard check), so results equal strictly sequential "
+           "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
+           "response stops the list with an error code and the failing command's index, after "
+           "the running units finish; it never hangs.");
+  const char* states[] = {"StIdle", "StFetch", "StFetchWait", "StDecode", "StIssue",
+                          "StLoad", "StLoadWait", "StNext", "StQuiesce", "StFinish"};
+  for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
+    m.LocalParam(states[i], "4'd" + N(i), "4");
+  }
   m.LocalParam("DestCmd", "2'd3", "2");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("start_i");
@@ -59,7 +73,7 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_clear_o");
   m.Out("cmp_drain_o");
   m.Out("cmp_acc_addr_o", "16");
-  m.In("cmp_done_i");
+  m.In("cmp_busy_i");
   m.Out("st_start_o");
   m.Out("st_acc_addr_o", "16");
   m.Out("st_rows_o", "16");
@@ -75,6 +89,7 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("st_perch_o");
   m.Out("st_qaddr_o", "16");
   m.In("st_done_i");
+  m.In("st_busy_i");
   m.In("wr_err_i");
   Scope s = m.Body();
   s.Reg("state_q", "4");
@@ -85,6 +100,19 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("dest_q", "2");
   s.Reg("waddr_q", "16");
   s.Reg("done_q");
+  s.Reg("abort_q");
+  // What the running units touch: the COMPUTE's act, weight and drain ranges, the STORE's acc
+  // footprint (bias, rows, per-channel words) and its index (for a late write error).
+  s.Reg("ic_act_lo_q", "17");
+  s.Reg("ic_act_hi_q", "17");
+  s.Reg("ic_wgt_lo_q", "17");
+  s.Reg("ic_wgt_hi_q", "17");
+  s.Reg("ic_drain_q");
+  s.Reg("ic_acc_lo_q", "17");
+  s.Reg("ic_acc_hi_q", "17");
+  s.Reg("is_lo_q", "17");
+  s.Reg("is_hi_q", "17");
+  s.Reg("is_idx_q", "32");
   for (unsigned w = 0; w < 8; ++w) {
     s.Wire("w" + N(w), "32");
     s.Assign("w" + N(w), Slice("cmd_q", N(32 * w + 31), N(32 * w)));
@@ -107,6 +135,13 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("min_s", "8", true);
   s.Wire("max_s", "8", true);
   s.Reg("dec_err", "4");
+  s.Wire("st_lo", "17");
+  s.Wire("st_hi", "17");
+  s.Wire("st_lo_ab", "17");
+  s.Wire("st_hi_ab", "17");
+  s.Wire("ld_lo", "17");
+  s.Wire("ld_hi", "33");
+  s.Reg("hazard");
   s.Assign("opcode", "w0[7:0]");
   s.Assign("target", "w0[9:8]");
   s.Assign("dram_addr", "{w5, w4}");
@@ -125,6 +160,14 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_acc_end", "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
   s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
+  s.Note("A STORE's acc footprint [st_lo, st_hi): its rows, its bias word and its quant words.");
+  s.Assign("st_lo_ab", "(w1[15:0] < w2[31:16]) ? {1'b0, w1[15:0]} : {1'b0, w2[31:16]}");
+  s.Assign("st_hi_ab", "(st_acc_end > {1'b0, w2[31:16]} + 17'd1) ? st_acc_end : "
+                       "({1'b0, w2[31:16]} + 17'd1)");
+  s.Assign("st_lo", "(w0[8] && {1'b0, w0[31:16]} < st_lo_ab) ? {1'b0, w0[31:16]} : st_lo_ab");
+  s.Assign("st_hi", "(w0[8] && st_q_end > st_hi_ab) ? st_q_end : st_hi_ab");
+  s.Assign("ld_lo", "{1'b0, w1[15:0]}");
+  s.Assign("ld_hi", "load_end");
   s.Assign("shift_s", "w7[7:0]");
   s.Assign("min_s", "w7[23:16]");
   s.Assign("max_s", "w7[31:24]");
@@ -153,12 +196,35 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpSync)}, {}}},
                {Set("dec_err", e_op)})});
 
+  s.Note("Hazards against the running units; a command waits in StIssue while one holds.");
+  s.Comb({Set("hazard", "1'b0"),
+          Case("opcode",
+               {{{"8'd" + N(k::kOpLoad)},
+                 {Case("target",
+                       {{{"2'd0"},
+                         {Set("hazard", "cmp_busy_i && " + LdOverlap("ic_act_lo_q", "ic_act_hi_q"))}},
+                        {{"2'd1"},
+                         {Set("hazard", "cmp_busy_i && " + LdOverlap("ic_wgt_lo_q", "ic_wgt_hi_q"))}}},
+                       {Set("hazard", "(cmp_busy_i && ic_drain_q && " +
+                                          LdOverlap("ic_acc_lo_q", "ic_acc_hi_q") +
+                                          ") || (st_busy_i && " + LdOverlap("is_lo_q", "is_hi_q") +
+                                          ")")})}},
+                {{"8'd" + N(k::kOpCompute)},
+                 {Set("hazard", "cmp_busy_i || (w0[9] && st_busy_i && " +
+                                    Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_lo_q",
+                                              "is_hi_q") +
+                                    ")")}},
+                {{"8'd" + N(k::kOpStore)},
+                 {Set("hazard", "st_busy_i || (cmp_busy_i && ic_drain_q && " +
+                                    Overlap17("st_lo", "st_hi", "ic_acc_lo_q", "ic_acc_hi_q") +
+                                    ")")}}},
+               {Set("hazard", "cmp_busy_i || st_busy_i")})});
   s.Assign("busy_o", "state_q != StIdle");
   s.Assign("done_o", "done_q");
   s.Assign("err_code_o", "err_code_q");
   s.Assign("err_cmd_o", "err_cmd_q");
   s.Assign("ev_load_o", "(state_q == StLoad) || (state_q == StLoadWait)");
-  s.Assign("ev_store_o", "state_q == StStore");
+  s.Assign("ev_store_o", "st_busy_i");
   s.Assign("ev_cmd_o", "state_q == StNext");
   s.Assign("rd_req_valid_o", "(state_q == StFetch) || (state_q == StLoad)");
   s.Assign("rd_req_addr_o", "(state_q == StFetch) ? (" + Slice("cmd_base_i", N(aw - 1), "0") +
@@ -170,7 +236,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("dest_o", "dest_q");
   s.Assign("cmd_ready_o", "state_q == StFetchWait");
   s.Assign("load_waddr_o", "waddr_q");
-  s.Assign("cmp_start_o", "(state_q == StDecode) && (dec_err == 4'd0) && (opcode == 8'd" +
+  s.Assign("cmp_start_o", "(state_q == StIssue) && !hazard && (opcode == 8'd" +
                               N(k::kOpCompute) + ")");
   s.Assign("cmp_act_addr_o", "w1[15:0]");
   s.Assign("cmp_wgt_addr_o", "w1[31:16]");
@@ -179,7 +245,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_clear_o", "w0[8]");
   s.Assign("cmp_drain_o", "w0[9]");
   s.Assign("cmp_acc_addr_o", "w3[15:0]");
-  s.Assign("st_start_o", "(state_q == StDecode) && (dec_err == 4'd0) && (opcode == 8'd" +
+  s.Assign("st_start_o", "(state_q == StIssue) && !hazard && (opcode == 8'd" +
                              N(k::kOpStore) + ")");
   s.Assign("st_acc_addr_o", "w1[15:0]");
   s.Assign("st_rows_o", "w1[31:16]");
@@ -196,47 +262,65 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("st_qaddr_o", "w0[31:16]");
 
   auto fail = [](const std::string& code) {
-    return Block{Set("err_code_q", code), Set("state_q", "StFinish")};
+    return Block{Set("err_code_q", code), Set("err_cmd_q", "idx_q"), Set("state_q", "StQuiesce")};
   };
   s.Seq(clk, rst,
         {Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
          Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
-         Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0")},
+         Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
+         Set("abort_q", "1'b0"), Set("ic_act_lo_q", "17'd0"), Set("ic_act_hi_q", "17'd0"),
+         Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("ic_drain_q", "1'b0"),
+         Set("ic_acc_lo_q", "17'd0"), Set("ic_acc_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
+         Set("is_hi_q", "17'd0"), Set("is_idx_q", "32'd0")},
         {Set("done_q", "1'b0"),
          If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")}),
          Case("state_q",
               {{{"StIdle"},
                 {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
-                                Set("err_cmd_q", "32'd0"),
+                                Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0"),
                                 Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
                {{"StFetch"},
-                {Set("err_cmd_q", "idx_q"),
-                 If("rd_req_ready_i", {Set("dest_q", "DestCmd"), Set("state_q", "StFetchWait")})}},
+                {If("abort_q", {Set("state_q", "StQuiesce")},
+                    {If("rd_req_ready_i",
+                        {Set("dest_q", "DestCmd"), Set("state_q", "StFetchWait")})})}},
                {{"StFetchWait"},
                 {If("cmd_valid_i", {Set("cmd_q", "cmd_data_i"), Set("state_q", "StDecode")})}},
                {{"StDecode"},
                 {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)),
-                    {If("dec_err != 4'd0", fail("dec_err"),
-                        {Case("opcode",
-                              {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
-                               {{"8'd" + N(k::kOpCompute)}, {Set("state_q", "StCompute")}},
-                               {{"8'd" + N(k::kOpStore)}, {Set("state_q", "StStore")}}},
-                              {Set("state_q", "StNext")})})})}},
+                    {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})}},
+               {{"StIssue"},
+                {If("!hazard",
+                    {Case("opcode",
+                          {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
+                           {{"8'd" + N(k::kOpCompute)},
+                            {Set("ic_act_lo_q", "{1'b0, w1[15:0]}"),
+                             Set("ic_act_hi_q", "cmp_act_end"),
+                             Set("ic_wgt_lo_q", "{1'b0, w1[31:16]}"),
+                             Set("ic_wgt_hi_q", "cmp_wgt_end"), Set("ic_drain_q", "w0[9]"),
+                             Set("ic_acc_lo_q", "{1'b0, w3[15:0]}"),
+                             Set("ic_acc_hi_q", "cmp_acc_end"), Set("state_q", "StNext")}},
+                           {{"8'd" + N(k::kOpStore)},
+                            {Set("is_lo_q", "st_lo"), Set("is_hi_q", "st_hi"),
+                             Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
+                          {Set("state_q", "StNext")})})}},
                {{"StLoad"},
                 {If("rd_req_ready_i", {Set("dest_q", "target"), Set("waddr_q", "w1[15:0]"),
                                        Set("state_q", "StLoadWait")})}},
                {{"StLoadWait"},
                 {If("!rd_busy_i && load_empty_i",
                     {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)), {Set("state_q", "StNext")})})}},
-               {{"StCompute"}, {If("cmp_done_i", {Set("state_q", "StNext")})}},
-               {{"StStore"},
-                {If("st_done_i",
-                    {If("wr_err_i", fail("4'd" + N(k::kErrAxiWrite)), {Set("state_q", "StNext")})})}},
                {{"StNext"},
                 {Set("idx_q", "idx_q + 32'd1"),
-                 Set("state_q", "(idx_q + 32'd1 == cmd_count_i) ? StFinish : StFetch")}},
+                 Set("state_q",
+                     "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
+               {{"StQuiesce"},
+                {If("!cmp_busy_i && !st_busy_i", {Set("state_q", "StFinish")})}},
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
-              {Set("state_q", "StIdle")})});
+              {Set("state_q", "StIdle")}),
+         Comment("A STORE reports a write error when it finishes, possibly commands later."),
+         If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
+            {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
+             Set("abort_q", "1'b1")})});
   s.Wire("unused_cmd");
   s.Assign("unused_cmd", "^{w0[15:10], w2[31:24], w3[31:16], " +
                              std::string(cb < 16 ? Slice("w2", "15", N(cb)) + ", " : "") +

@@ -31,7 +31,11 @@ Module BuildStoreCtrl(const Config& cfg) {
   m.In("qaddr_i", "16");
   m.In("mult_i", "32");
   m.In("shift_i", "8");
+  m.In("zp_i", "8");
+  m.In("min_i", "8");
+  m.In("max_i", "8");
   m.Out("done_o");
+  m.Out("busy_o");
   m.Out("acc_re_o");
   m.Out("acc_raddr_o", "16");
   m.In("acc_rdata_i", N(cols * 32));
@@ -39,6 +43,9 @@ Module BuildStoreCtrl(const Config& cfg) {
   m.Out("ppu_bias_o", N(cols * 32));
   m.Out("ppu_mult_o", N(cols * 32));
   m.Out("ppu_shift_o", N(cols * 8));
+  m.Out("ppu_zp_o", "8");
+  m.Out("ppu_min_o", "8");
+  m.Out("ppu_max_o", "8");
   m.In("ppu_valid_i");
   m.In("ppu_out_i", N(cols * 8));
   m.Out("wr_clear_o");
@@ -55,6 +62,9 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Reg("mult_q", N(cols * 32));
   s.Reg("shift_q", N(cols * 8));
   s.Wire("shift_word", N(cols * 8));
+  s.Reg("zp_q", "8");
+  s.Reg("min_q", "8");
+  s.Reg("max_q", "8");
   s.Reg("acc_q", "16");
   s.Reg("row_q", "16");
   s.Reg("rows_q", "16");
@@ -78,6 +88,10 @@ Module BuildStoreCtrl(const Config& cfg) {
                           "(state_q == StShift) ? (qaddr_q + 16'd1) : (acc_q + row_q)");
   s.Assign("ppu_mult_o", "mult_q");
   s.Assign("ppu_shift_o", "shift_q");
+  s.Note("Every field is latched at start: the sequencer moves on to later commands meanwhile.");
+  s.Assign("ppu_zp_o", "zp_q");
+  s.Assign("ppu_min_o", "min_q");
+  s.Assign("ppu_max_o", "max_q");
   s.Assign("ppu_valid_o", "state_q == StRowWait");
   s.Assign("ppu_bias_o", "bias_q");
   s.Assign("wr_clear_o", "clear_q");
@@ -86,12 +100,14 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Assign("wr_req_bytes_o", "bytes_q");
   s.Assign("wr_req_data_o", "data_q");
   s.Assign("done_o", "done_q");
+  s.Assign("busy_o", "state_q != StIdle");
   s.Seq(clk, rst,
         {Set("state_q", "StIdle"), Set("acc_q", "16'd0"), Set("row_q", "16'd0"),
          Set("rows_q", "16'd0"), Set("bytes_q", N(cb) + "'d0"), Set("bias_addr_q", "16'd0"),
          Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"), Set("perch_q", "1'b0"),
          Set("qaddr_q", "16'd0"), Set("mult_q", N(cols * 32) + "'d0"),
-         Set("shift_q", N(cols * 8) + "'d0"),
+         Set("shift_q", N(cols * 8) + "'d0"), Set("zp_q", "8'd0"), Set("min_q", "8'd0"),
+         Set("max_q", "8'd0"),
          Set("bias_q", N(cols * 32) + "'d0"), Set("data_q", N(cols * 8) + "'d0"),
          Set("done_q", "1'b0"), Set("clear_q", "1'b0")},
         {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
@@ -103,7 +119,8 @@ Module BuildStoreCtrl(const Config& cfg) {
                      Set("addr_q", "dram_addr_i"), Set("stride_q", "stride_i"),
                      Set("perch_q", "perch_i"), Set("qaddr_q", "qaddr_i"),
                      Set("mult_q", "{" + N(cols) + "{mult_i}}"),
-                     Set("shift_q", "{" + N(cols) + "{shift_i}}"),
+                     Set("shift_q", "{" + N(cols) + "{shift_i}}"), Set("zp_q", "zp_i"),
+                     Set("min_q", "min_i"), Set("max_q", "max_i"),
                      Set("clear_q", "1'b1"), Set("state_q", "StBias")})}},
                {{"StBias"}, {Set("state_q", "StBiasWait")}},
                {{"StBiasWait"},

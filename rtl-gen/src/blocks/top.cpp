@@ -74,6 +74,7 @@ Module BuildTop(const Config& cfg) {
          {"rd_valid", 1}, {"rd_ready", 1}, {"rd_data", B * 8}, {"rd_cnt", lb + 1}, {"dest", 2},
          {"cmd_valid", 1}, {"cmd_data", k::kCmdBytes * 8}, {"cmd_ready", 1}, {"load_word", 1},
          {"load_empty", 1}, {"load_waddr", 16}});
+  s.Wire("cmp_acc_we");  // the array's drain into the acc scratchpad (compute controller)
   struct Gb {
     const char* name;
     unsigned out_bytes;
@@ -94,6 +95,8 @@ Module BuildTop(const Config& cfg) {
     s.Wire(p + "_sel");
     s.Assign(p + "_sel", "dest == 2'd" + N(g.dest));
     const bool is_cmd = std::string(g.name) == "cmd";
+    // The acc scratchpad's write port belongs to the array's drain when both want it.
+    const std::string ready = is_cmd ? "cmd_ready" : g.dest == k::kTargetAcc ? "!cmp_acc_we" : "1'b1";
     s.Inst("salsa_gearbox", "u_" + p, {{"InBytes", N(B)}, {"OutBytes", N(g.out_bytes)}},
            {{"clk_i", clk},
             {"rst_ni", rst},
@@ -102,12 +105,12 @@ Module BuildTop(const Config& cfg) {
             {"in_data_i", "rd_data"},
             {"in_cnt_i", Zext("rd_cnt", lb + 1, cnt_bits)},
             {"out_valid_o", p + "_out_valid"},
-            {"out_ready_i", is_cmd ? "cmd_ready" : "1'b1"},
+            {"out_ready_i", ready},
             {"out_data_o", p + "_out_data"},
             {"empty_o", p + "_empty"}});
     ready_mux += "(" + p + "_sel && " + p + "_in_ready) || ";
     if (!is_cmd) {
-      word_any += "(" + p + "_sel && " + p + "_out_valid) || ";
+      word_any += "(" + p + "_sel && " + p + "_out_valid && " + ready + ") || ";
       empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
     }
   }
@@ -145,7 +148,7 @@ Module BuildTop(const Config& cfg) {
   // Scratchpads. The acc scratchpad is written by LOAD (bias words) and by the array's drain.
   wires({{"act_re", 1}, {"act_raddr", 16}, {"act_rdata", rows * 8}, {"wgt_re", 1},
          {"wgt_raddr", 16}, {"wgt_rdata", cols * 8}, {"acc_re", 1}, {"acc_raddr", 16},
-         {"acc_rdata", cols * 32}, {"cmp_acc_we", 1}, {"cmp_acc_waddr", 16},
+         {"acc_rdata", cols * 32}, {"cmp_acc_waddr", 16},
          {"drain_data", cols * 32}});
   struct Sp {
     const char* name;
@@ -174,7 +177,7 @@ Module BuildTop(const Config& cfg) {
   // ---- sequencer --------------------------------------------------------------------------------
   wires({{"cmp_start", 1}, {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
          {"cmp_zp", 8}, {"cmp_clear", 1}, {"cmp_drain", 1}, {"cmp_acc_addr", 16},
-         {"cmp_done", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
+         {"unused_cmp_done", 1}, {"cmp_busy", 1}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
          {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
          {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
          {"st_done", 1}, {"wr_err", 1}, {"st_perch", 1}, {"st_qaddr", 16}});
@@ -193,12 +196,13 @@ Module BuildTop(const Config& cfg) {
   for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
     seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
   }
-  seq.push_back({"cmp_done_i", "cmp_done"});
+  seq.push_back({"cmp_busy_i", "cmp_busy"});
   for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
                         "mult", "shift", "zp", "min", "max", "perch", "qaddr"}) {
     seq.push_back({std::string("st_") + n + "_o", std::string("st_") + n});
   }
   seq.push_back({"st_done_i", "st_done"});
+  seq.push_back({"st_busy_i", "st_busy"});
   seq.push_back({"wr_err_i", "wr_err"});
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
@@ -217,7 +221,8 @@ Module BuildTop(const Config& cfg) {
           {"clear_i", "cmp_clear"},
           {"drain_i", "cmp_drain"},
           {"acc_addr_i", "cmp_acc_addr"},
-          {"done_o", "cmp_done"},
+          {"done_o", "unused_cmp_done"},
+          {"busy_o", "cmp_busy"},
           {"act_re_o", "act_re"},
           {"act_raddr_o", "act_raddr"},
           {"wgt_re_o", "wgt_re"},
@@ -255,7 +260,8 @@ Module BuildTop(const Config& cfg) {
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
   wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_mult", cols * 32},
-         {"ppu_shift", cols * 8}, {"ppu_valid_out", 1},
+         {"ppu_shift", cols * 8}, {"ppu_zp", 8}, {"ppu_min", 8}, {"ppu_max", 8},
+         {"ppu_valid_out", 1},
          {"ppu_out", cols * 8}, {"wr_clear", 1}, {"wr_req_valid", 1}, {"wr_req_ready", 1},
          {"wr_req_addr", aw}, {"wr_req_bytes", cb}, {"wr_req_data", cols * 8}, {"wr_busy", 1}});
   s.Inst("salsa_store_ctrl", "u_store_ctrl", {},
@@ -272,7 +278,11 @@ Module BuildTop(const Config& cfg) {
           {"qaddr_i", "st_qaddr"},
           {"mult_i", "st_mult"},
           {"shift_i", "st_shift"},
+          {"zp_i", "st_zp"},
+          {"min_i", "st_min"},
+          {"max_i", "st_max"},
           {"done_o", "st_done"},
+          {"busy_o", "st_busy"},
           {"acc_re_o", "acc_re"},
           {"acc_raddr_o", "acc_raddr"},
           {"acc_rdata_i", "acc_rdata"},
@@ -280,6 +290,9 @@ Module BuildTop(const Config& cfg) {
           {"ppu_bias_o", "ppu_bias"},
           {"ppu_mult_o", "ppu_mult"},
           {"ppu_shift_o", "ppu_shift"},
+          {"ppu_zp_o", "ppu_zp"},
+          {"ppu_min_o", "ppu_min"},
+          {"ppu_max_o", "ppu_max"},
           {"ppu_valid_i", "ppu_valid_out"},
           {"ppu_out_i", "ppu_out"},
           {"wr_clear_o", "wr_clear"},
@@ -297,9 +310,9 @@ Module BuildTop(const Config& cfg) {
           {"bias_i", "ppu_bias"},
           {"mult_i", "ppu_mult"},
           {"shift_i", "ppu_shift"},
-          {"zp_i", "st_zp"},
-          {"min_i", "st_min"},
-          {"max_i", "st_max"},
+          {"zp_i", "ppu_zp"},
+          {"min_i", "ppu_min"},
+          {"max_i", "ppu_max"},
           {"valid_o", "ppu_valid_out"},
           {"out_o", "ppu_out"}});
   std::vector<std::pair<std::string, std::string>> wr = {

@@ -43,6 +43,7 @@ struct Program {
   uint64_t quant_addr = 0;  // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
+  bool double_buffer = false;  // K chunks alternate between scratchpad halves
   std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
 };
 
