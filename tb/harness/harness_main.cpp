@@ -331,6 +331,7 @@ struct Options {
   bool extremes = false;
   bool unit_scale = false;
   bool per_channel = false;
+  bool no_overlap = false;
   std::string layer;     // a layer spec (.yaml with .npy tensors) instead of a random layer
   std::string out;       // write the output tensor as int8 .npy
   std::string expected;  // also compare with this int8 .npy
@@ -386,6 +387,8 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "read|write (SLVERR on the weights / output region), opcode|range|field "
                  "(a corrupted command)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
+  app.add_flag("--no-overlap", o->no_overlap,
+               "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
   app.add_flag("--per-channel", o->per_channel,
                "per-channel requantisation (a multiplier and shift per output channel)");
   app.add_flag("--unit-scale", o->unit_scale,
@@ -783,7 +786,9 @@ struct JobResult {
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, SimCtrl* sim) {
   JobResult jr;
   Outcome& r = jr.r;
-  jr.prog = salsa::BuildFcProgram(hw, job.fc);
+  salsa::DriverOptions dopt;
+  dopt.overlap = !opts.no_overlap;
+  jr.prog = salsa::BuildFcProgram(hw, job.fc, dopt);
   const salsa::Program& prog = jr.prog;
   const salsa::FcLayer& layer = job.fc;
   salsa::FuncSimResult fs;

@@ -177,6 +177,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
         const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);
         cmds.push_back(EncodeCompute(first, last, act_buf, wgt_buf, kt,
                                      static_cast<int8_t>(l.input_zero_point), drain_acc));
+        if (!p.overlap) cmds.push_back(EncodeSync());
       }
       const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
       const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
@@ -187,6 +188,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           l.output_multiplier, static_cast<int8_t>(l.output_shift),
           static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
           static_cast<int8_t>(l.act_max), per_channel ? int{quant_acc} : -1));
+      if (!p.overlap) pending_store.push_back(EncodeSync());
       if (!acc_double) {
         cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
         pending_store.clear();
@@ -252,7 +254,7 @@ Command EncodeSync() {
   return c;
 }
 
-Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
+Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
   CheckLayer(hw, l);
   Program p;
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
@@ -266,7 +268,8 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l) {
 
   // Per (m_tile, n_tile): LOAD bias (and quant words), 3 commands per K chunk, STORE.
   const uint64_t k_chunks = (static_cast<uint64_t>(l.K) + p.k_chunk - 1) / p.k_chunk;
-  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (3 + 3 * k_chunks);
+  p.overlap = opts.overlap;
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (4 + 4 * k_chunks);
   Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
 
   const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,

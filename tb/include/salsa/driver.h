@@ -44,6 +44,7 @@ struct Program {
   uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
   bool double_buffer = false;  // K chunks alternate between scratchpad halves
+  bool overlap = true;         // DriverOptions::overlap
   std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
 };
 
@@ -64,7 +65,12 @@ uint32_t CommandWord(const uint8_t* cmd, unsigned i);
 
 // Checks the layer and the parameters and builds the program. Throws std::invalid_argument with a
 // one-line message for a layer the hardware cannot run (or inconsistent sizes).
-Program BuildFcProgram(const HwParams& hw, const FcLayer& layer);
+struct DriverOptions {
+  // false: a SYNC after every COMPUTE and STORE, so nothing overlaps (the reference point the
+  // overlap regression test compares against).
+  bool overlap = true;
+};
+Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
 
 // The int8 [M][N] output region of `dram` (an image laid out by `prog`).
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M, int N);
