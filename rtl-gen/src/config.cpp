@@ -17,57 +17,27 @@
 #include <utility>
 #include <vector>
 
+#include "salsa/yaml_diag.h"
+
 namespace salsa {
 namespace {
 
-constexpr const char* kDocumentKey = "(document)";
+using yaml_diag::Entry;
+using yaml_diag::IsDigits;
+using yaml_diag::Join;
+using yaml_diag::kDocumentKey;
+using yaml_diag::OneLine;
+using yaml_diag::Quote;
+using Reporter = yaml_diag::Reporter<ConfigError>;
+
 constexpr unsigned kMaxNameLength = 32;
 constexpr unsigned kMaxBurstBytes = 4096;
 constexpr unsigned kMaxScratchpadWords = 65536;  // 16-bit word addresses
 constexpr unsigned kMinDepth = 16;
 constexpr unsigned kMaxDepth = 65536;
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-// Messages are one line: control characters from the input are escaped.
-std::string OneLine(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// A scalar quoted for a message, shortened if long.
-std::string Quote(const std::string& text) {
-  constexpr size_t kMax = 40;
-  std::string shown = text.size() > kMax ? text.substr(0, kMax) + "..." : text;
-  return "'" + OneLine(shown) + "'";
-}
-
 std::string Range(unsigned lo, unsigned hi) {
   return std::to_string(lo) + ".." + std::to_string(hi);
-}
-
-bool IsDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A YAML float spelling (16.5, 1e3, -0.5, .inf, .nan): reported as "not an integer".
@@ -85,73 +55,10 @@ unsigned NextPowerOfTwo(unsigned v) {
   return p;
 }
 
-// Levenshtein distance, for "did you mean" hints on unknown keys.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-// What a node is, for "expected X, got Y" messages.
+// What a node is, for "expected X, got Y" messages; a quoted integer gets a hint.
 std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Sequence:
-      return "a sequence";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return "no value";
-    case YAML::NodeType::Scalar:
-      break;
-  }
-  if (node.Tag() == "!") {
-    // Quoted or block scalar: always a string in YAML.
-    const std::string& s = node.Scalar();
-    return "the string " + Quote(s) + (IsDigits(s) ? " (remove the quotes)" : "");
-  }
-  return Quote(node.Scalar());
+  return yaml_diag::Describe(node, /*hint_unquote=*/true);
 }
-
-// Throws ConfigErrors in the "<file>:<line>:<col>: <key>: <problem>; accepted: <...>" format.
-class Reporter {
- public:
-  explicit Reporter(std::string path) : path_(std::move(path)) {}
-
-  [[noreturn]] void Fail(const YAML::Mark& mark, const std::string& key, const std::string& problem,
-                         const std::string& accepted) const {
-    throw ConfigError(
-        OneLine(Position(mark) + ": " + key + ": " + problem + "; accepted: " + accepted));
-  }
-
-  // "line:col", 1-based; a node without a mark (an empty document) is reported at 1:1.
-  static std::string LineCol(const YAML::Mark& mark) {
-    if (mark.is_null() || mark.line < 0 || mark.column < 0) return "1:1";
-    return std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  }
-
- private:
-  std::string Position(const YAML::Mark& mark) const { return path_ + ":" + LineCol(mark); }
-
-  std::string path_;
-};
-
-// One key/value pair of a map.
-struct Entry {
-  YAML::Node key;
-  YAML::Node value;
-  // Where to point at for a problem with the value: a missing value (`rows:`) has no useful mark
-  // of its own, so the key is used.
-  YAML::Mark ValueMark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
-};
 
 // A validated map: every key is a known, unique scalar.
 class Section {
@@ -178,34 +85,18 @@ class Section {
       }
       const std::string name = entry.key.Scalar();
       if (std::find(accepted_.begin(), accepted_.end(), name) == accepted_.end()) {
-        std::string hint;
-        for (const std::string& candidate : accepted_) {
-          if (EditDistance(name, candidate) <= 2) {
-            hint = " (did you mean '" + candidate + "'?)";
-            break;
-          }
-        }
-        reporter_.Fail(entry.key.Mark(), Key(name), "unknown key " + Quote(name) + hint,
+        reporter_.Fail(entry.key.Mark(), Key(name),
+                       "unknown key " + Quote(name) + yaml_diag::DidYouMean(name, accepted_),
                        Join(accepted_));
       }
-      for (const auto& seen : entries_) {
-        if (seen.first == name) {
-          reporter_.Fail(
-              entry.key.Mark(), Key(name),
-              "duplicate key (first given at " + Reporter::LineCol(seen.second.key.Mark()) + ")",
-              "each key at most once");
-        }
+      if (const Entry* seen = Find(name)) {
+        reporter_.FailDuplicateKey(entry.key.Mark(), Key(name), *seen);
       }
       entries_.emplace_back(name, entry);
     }
   }
 
-  const Entry* Find(const std::string& name) const {
-    for (const auto& e : entries_) {
-      if (e.first == name) return &e.second;
-    }
-    return nullptr;
-  }
+  const Entry* Find(const std::string& name) const { return yaml_diag::Find(entries_, name); }
 
   std::string Key(const std::string& name) const {
     return dotted_.empty() ? name : dotted_ + "." + name;
@@ -315,7 +206,7 @@ class Section {
   YAML::Mark mark_;
   std::string dotted_;
   std::vector<std::string> accepted_;
-  std::vector<std::pair<std::string, Entry>> entries_;
+  yaml_diag::Entries entries_;
 };
 
 void ParseName(const Section& top, Config* cfg) {
@@ -472,24 +363,8 @@ const char* DataflowName(Dataflow dataflow) {
 Config ParseConfig(const std::string& text, const std::string& path) {
   const Reporter reporter(path);
   const std::string top_accepted = "a map with keys " + Join(TopKeys());
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    reporter.Fail(e.mark, kDocumentKey, "YAML syntax error: " + e.msg, "well-formed YAML");
-  }
-  if (docs.empty() || docs[0].IsNull()) {
-    reporter.Fail(docs.empty() ? YAML::Mark::null_mark() : docs[0].Mark(), kDocumentKey,
-                  "empty document", top_accepted);
-  }
-  if (docs.size() > 1) {
-    reporter.Fail(docs[1].Mark(), kDocumentKey, "more than one YAML document", "a single document");
-  }
-  const YAML::Node& root = docs[0];
-  if (!root.IsMap()) {
-    reporter.Fail(root.Mark(), kDocumentKey, "top level is " + Describe(root) + ", not a map",
-                  top_accepted);
-  }
+  const YAML::Node root =
+      yaml_diag::LoadSingleMap(reporter, text, top_accepted, /*hint_unquote=*/true);
 
   Config cfg;
   const Section top(reporter, root, root.Mark(), "", TopKeys());

@@ -14,80 +14,25 @@
 #include <utility>
 
 #include "salsa/quant.h"
+#include "salsa/yaml_diag.h"
 
 namespace salsa {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kDocumentKey = "(document)";
+using yaml_diag::Entry;
+using yaml_diag::IsDigits;
+using yaml_diag::Join;
+using yaml_diag::kDocumentKey;
+using yaml_diag::OneLine;
+using yaml_diag::Quote;
+using Reporter = yaml_diag::Reporter<LayerSpecError>;
+
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-// Messages are one line: control characters from the input are escaped.
-std::string OneLine(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string Quote(const std::string& text) {
-  constexpr size_t kMax = 40;
-  return "'" + OneLine(text.size() > kMax ? text.substr(0, kMax) + "..." : text) + "'";
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-bool IsDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Sequence:
-      return "a sequence";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return "no value";
-    case YAML::NodeType::Scalar:
-      break;
-  }
-  if (node.Tag() == "!") return "the string " + Quote(node.Scalar());
-  return Quote(node.Scalar());
+  return yaml_diag::Describe(node, /*hint_unquote=*/false);
 }
 
 std::string DtypeText(const std::string& dtype) {
@@ -96,31 +41,6 @@ std::string DtypeText(const std::string& dtype) {
   if (dtype == "u1") return "uint8 (|u1)";
   return dtype;
 }
-
-class Reporter {
- public:
-  explicit Reporter(std::string path) : path_(std::move(path)) {}
-
-  [[noreturn]] void Fail(const YAML::Mark& mark, const std::string& key, const std::string& problem,
-                         const std::string& accepted) const {
-    throw LayerSpecError(OneLine(path_ + ":" + LineCol(mark) + ": " + key + ": " + problem +
-                                 "; accepted: " + accepted));
-  }
-
-  static std::string LineCol(const YAML::Mark& mark) {
-    if (mark.is_null() || mark.line < 0 || mark.column < 0) return "1:1";
-    return std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  }
-
- private:
-  std::string path_;
-};
-
-struct Entry {
-  YAML::Node key;
-  YAML::Node value;
-  YAML::Mark ValueMark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
-};
 
 // The top-level map of a layer file, with typed getters that report in the standard format.
 class Doc {
@@ -133,14 +53,7 @@ class Doc {
                 "scalar keys");
       }
       const std::string name = e.key.Scalar();
-      for (const auto& seen : entries_) {
-        if (seen.first == name) {
-          r_.Fail(
-              e.key.Mark(), name,
-              "duplicate key (first given at " + Reporter::LineCol(seen.second.key.Mark()) + ")",
-              "each key at most once");
-        }
-      }
+      if (const Entry* seen = Find(name)) r_.FailDuplicateKey(e.key.Mark(), name, *seen);
       entries_.emplace_back(name, e);
     }
   }
@@ -148,25 +61,15 @@ class Doc {
   const Reporter& reporter() const { return r_; }
   const YAML::Mark& mark() const { return mark_; }
 
-  const Entry* Find(const std::string& name) const {
-    for (const auto& e : entries_) {
-      if (e.first == name) return &e.second;
-    }
-    return nullptr;
-  }
+  const Entry* Find(const std::string& name) const { return yaml_diag::Find(entries_, name); }
 
   void CheckKnown(const std::vector<std::string>& accepted, const std::string& op) const {
     for (const auto& [name, e] : entries_) {
       if (std::find(accepted.begin(), accepted.end(), name) != accepted.end()) continue;
-      std::string hint;
-      for (const std::string& candidate : accepted) {
-        if (EditDistance(name, candidate) <= 2) {
-          hint = " (did you mean '" + candidate + "'?)";
-          break;
-        }
-      }
-      r_.Fail(e.key.Mark(), name, "unknown key " + Quote(name) + " for op " + op + hint,
-              Join(accepted));
+      r_.Fail(
+          e.key.Mark(), name,
+          "unknown key " + Quote(name) + " for op " + op + yaml_diag::DidYouMean(name, accepted),
+          Join(accepted));
     }
   }
 
@@ -296,7 +199,7 @@ class Doc {
  private:
   const Reporter& r_;
   YAML::Mark mark_;
-  std::vector<std::pair<std::string, Entry>> entries_;
+  yaml_diag::Entries entries_;
 };
 
 // One tensor named by a key: its resolved file, where it was named, and its contents.
@@ -914,24 +817,7 @@ LayerSpec LoadLayerSpec(const std::string& path) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
   const std::string ops = "op: fully_connected, conv2d, depthwise_conv2d or matmul, with its keys";
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    reporter.Fail(e.mark, kDocumentKey, "YAML syntax error: " + e.msg, "well-formed YAML");
-  }
-  if (docs.empty() || docs[0].IsNull()) {
-    reporter.Fail(docs.empty() ? YAML::Mark::null_mark() : docs[0].Mark(), kDocumentKey,
-                  "empty document", ops);
-  }
-  if (docs.size() > 1) {
-    reporter.Fail(docs[1].Mark(), kDocumentKey, "more than one YAML document", "a single document");
-  }
-  const YAML::Node& root = docs[0];
-  if (!root.IsMap()) {
-    reporter.Fail(root.Mark(), kDocumentKey, "top level is " + Describe(root) + ", not a map", ops);
-  }
-  const Doc doc(reporter, root);
+  const Doc doc(reporter, yaml_diag::LoadSingleMap(reporter, text, ops, /*hint_unquote=*/false));
 
   LayerSpec spec;
   spec.path = path;
