@@ -217,8 +217,11 @@ TEST(DriverTest, TilingShape) {
     EXPECT_EQ(a % 4096, 0u);
   }
   EXPECT_EQ(p.dram.size() % 4096, 0u);
-  EXPECT_EQ(DescribeCommand(p.cmds[0].data()).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u)
+  // Activations, weights, then the bias word (so the weight stream can overlap an older STORE).
+  EXPECT_EQ(DescribeCommand(p.cmds[0].data()).rfind("LOAD act sp=0", 0), 0u)
       << DescribeCommand(p.cmds[0].data());
+  EXPECT_EQ(DescribeCommand(p.cmds[2].data()).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u)
+      << DescribeCommand(p.cmds[2].data());
   EXPECT_EQ(DescribeCommand(p.cmds[3].data()).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u)
       << DescribeCommand(p.cmds[3].data());
   // The second chunk uses the other halves.
@@ -227,8 +230,8 @@ TEST(DriverTest, TilingShape) {
   EXPECT_NE(DescribeCommand(p.cmds[15].data()).find("drain"), std::string::npos);
   // Tile 1 uses the second acc region (rows + 3 = 19 words on); tile 0's STORE follows tile 1's
   // first loads, so it runs while tile 1 computes.
-  EXPECT_EQ(DescribeCommand(p.cmds[16].data()).rfind("LOAD acc sp=19 words=1 rows=1", 0), 0u)
-      << DescribeCommand(p.cmds[16].data());
+  EXPECT_EQ(DescribeCommand(p.cmds[18].data()).rfind("LOAD acc sp=19 words=1 rows=1", 0), 0u)
+      << DescribeCommand(p.cmds[18].data());
   const std::string store = DescribeCommand(p.cmds[19].data());
   EXPECT_EQ(store.rfind("STORE acc=1 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << store;
   EXPECT_EQ(DescribeCommand(p.cmds[20].data()).rfind("COMPUTE clear act=50 weight=150", 0), 0u)

@@ -59,15 +59,15 @@ module salsa_sequencer (
 );
   localparam [3:0] StIdle = 4'd0;
   localparam [3:0] StFetch = 4'd1;
-  localparam [3:0] StFetchWait = 4'd2;
-  localparam [3:0] StDecode = 4'd3;
-  localparam [3:0] StIssue = 4'd4;
-  localparam [3:0] StLoad = 4'd5;
-  localparam [3:0] StLoadWait = 4'd6;
-  localparam [3:0] StNext = 4'd7;
-  localparam [3:0] StQuiesce = 4'd8;
-  localparam [3:0] StFinish = 4'd9;
+  localparam [3:0] StDecode = 4'd2;
+  localparam [3:0] StIssue = 4'd3;
+  localparam [3:0] StLoad = 4'd4;
+  localparam [3:0] StLoadWait = 4'd5;
+  localparam [3:0] StNext = 4'd6;
+  localparam [3:0] StQuiesce = 4'd7;
+  localparam [3:0] StFinish = 4'd8;
   localparam [1:0] DestCmd = 2'd3;
+  localparam Prefetch = 8;
 
   reg [3:0] state_q;
   reg [255:0] cmd_q;
@@ -78,6 +78,20 @@ module salsa_sequencer (
   reg [15:0] waddr_q;
   reg done_q;
   reg abort_q;
+  reg [31:0] fetch_idx_q;
+  reg [3:0] pending_q;
+  reg fetch_err_q;
+  wire [3:0] fifo_count;
+  wire fifo_empty;
+  wire fifo_full;
+  wire [255:0] fifo_head;
+  wire fifo_pop;
+  wire fifo_push;
+  wire [31:0] remaining;
+  wire [3:0] room;
+  wire [3:0] batch;
+  wire fetch_running;
+  wire fetch_go;
   reg [16:0] ic_act_lo_q;
   reg [16:0] ic_act_hi_q;
   reg [16:0] ic_wgt_lo_q;
@@ -242,13 +256,39 @@ module salsa_sequencer (
   assign ev_load_o = (state_q == StLoad) || (state_q == StLoadWait);
   assign ev_store_o = st_busy_i;
   assign ev_cmd_o = state_q == StNext;
-  assign rd_req_valid_o = (state_q == StFetch) || (state_q == StLoad);
-  assign rd_req_addr_o = (state_q == StFetch) ? (cmd_base_i[31:0] + {idx_q[26:0], 5'd0}) : dram_addr[31:0];
-  assign rd_req_row_bytes_o = (state_q == StFetch) ? 24'd32 : row_bytes;
-  assign rd_req_rows_o = (state_q == StFetch) ? 16'd1 : w2[15:0];
-  assign rd_req_stride_o = (state_q == StFetch) ? 32'd0 : w3;
+
+  salsa_fifo #(
+      .Width(256),
+      .Depth(Prefetch)
+  ) u_cmd_fifo (
+      .clk_i(clk_i),
+      .rst_ni(rst_ni),
+      .clear_i(start_i && (state_q == StIdle)),
+      .push_i(fifo_push),
+      .data_i(cmd_data_i),
+      .pop_i(fifo_pop),
+      .data_o(fifo_head),
+      .count_o(fifo_count),
+      .empty_o(fifo_empty),
+      .full_o(fifo_full)
+  );
+
+  assign cmd_ready_o = !fifo_full;
+  assign fifo_push = cmd_valid_i && !fifo_full;
+  assign fifo_pop = (state_q == StFetch) && !abort_q && !fifo_empty;
+  assign remaining = cmd_count_i - fetch_idx_q;
+  assign room = 4'd8 - fifo_count - pending_q;
+  assign batch = (remaining < {28'd0, room}) ? remaining[3:0] : room;
+
+  // Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), in batches of at least half the FIFO unless fewer commands remain.
+  assign fetch_running = (state_q == StFetch) || (state_q == StDecode) || (state_q == StIssue) || (state_q == StNext);
+  assign fetch_go = fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && (batch != 4'd0) && ((remaining < 32'd4) ? ({28'd0, batch} == remaining) : (batch >= 4'd4));
+  assign rd_req_valid_o = fetch_go || (state_q == StLoad);
+  assign rd_req_addr_o = (state_q == StLoad) ? dram_addr[31:0] : (cmd_base_i[31:0] + {fetch_idx_q[26:0], 5'd0});
+  assign rd_req_row_bytes_o = (state_q == StLoad) ? row_bytes : {15'd0, batch, 5'd0};
+  assign rd_req_rows_o = (state_q == StLoad) ? w2[15:0] : 16'd1;
+  assign rd_req_stride_o = (state_q == StLoad) ? w3 : 32'd0;
   assign dest_o = dest_q;
-  assign cmd_ready_o = state_q == StFetchWait;
   assign load_waddr_o = waddr_q;
   assign cmp_start_o = (state_q == StIssue) && !hazard && (opcode == 8'd2);
   assign cmp_act_addr_o = w1[15:0];
@@ -294,6 +334,9 @@ module salsa_sequencer (
       is_lo_q <= 17'd0;
       is_hi_q <= 17'd0;
       is_idx_q <= 32'd0;
+      fetch_idx_q <= 32'd0;
+      pending_q <= 4'd0;
+      fetch_err_q <= 1'b0;
     end else begin
       done_q <= 1'b0;
       if (load_word_i) begin
@@ -306,25 +349,22 @@ module salsa_sequencer (
             err_code_q <= 4'd0;
             err_cmd_q <= 32'd0;
             abort_q <= 1'b0;
+            fetch_idx_q <= 32'd0;
+            pending_q <= 4'd0;
+            fetch_err_q <= 1'b0;
             state_q <= (cmd_count_i == 32'd0) ? StFinish : StFetch;
           end
         end
         StFetch: begin
           if (abort_q) begin
             state_q <= StQuiesce;
-          end else if (rd_req_ready_i) begin
-            dest_q <= DestCmd;
-            state_q <= StFetchWait;
-          end
-        end
-        StFetchWait: begin
-          if (cmd_valid_i) begin
-            cmd_q <= cmd_data_i;
+          end else if (!fifo_empty) begin
+            cmd_q <= fifo_head;
             state_q <= StDecode;
           end
         end
         StDecode: begin
-          if (rd_err_i) begin
+          if (fetch_err_q) begin
             err_code_q <= 4'd2;
             err_cmd_q <= idx_q;
             state_q <= StQuiesce;
@@ -387,7 +427,7 @@ module salsa_sequencer (
           state_q <= (abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch;
         end
         StQuiesce: begin
-          if (!cmp_busy_i && !st_busy_i) begin
+          if (!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0)) begin
             state_q <= StFinish;
           end
         end
@@ -399,6 +439,15 @@ module salsa_sequencer (
           state_q <= StIdle;
         end
       endcase
+      // Prefetch bookkeeping: a batch requested, a command arrived, a fetch error.
+      if (fetch_go && rd_req_ready_i) begin
+        fetch_idx_q <= fetch_idx_q + {28'd0, batch};
+        dest_q <= DestCmd;
+      end
+      pending_q <= pending_q + ((fetch_go && rd_req_ready_i) ? batch : 4'd0) - (fifo_push ? 4'd1 : 4'd0);
+      if ((dest_q == DestCmd) && rd_err_i) begin
+        fetch_err_q <= 1'b1;
+      end
       // A STORE reports a write error when it finishes, possibly commands later.
       if (st_done_i && wr_err_i && (err_code_q == 4'd0)) begin
         err_code_q <= 4'd3;

@@ -14,5 +14,6 @@ salsa_ppu.v
 salsa_csr.v
 salsa_compute_ctrl.v
 salsa_store_ctrl.v
+salsa_fifo.v
 salsa_sequencer.v
 salsa_top.v

@@ -154,12 +154,6 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
       const uint16_t bias_acc = static_cast<uint16_t>(acc_double ? (tile % 2) * region : 0);
       const uint16_t drain_acc = static_cast<uint16_t>(bias_acc + 1);
       const uint16_t quant_acc = static_cast<uint16_t>(bias_acc + hw.rows + 1);
-      cmds.push_back(EncodeLoad(kTargetAcc, bias_acc, 1, 1, hw.AccWordBytes(),
-                                p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
-      if (per_channel) {
-        cmds.push_back(EncodeLoad(kTargetAcc, quant_acc, 2, 1, 2 * hw.AccWordBytes(),
-                                  p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
-      }
       for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk, ++step) {
         const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
         const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
@@ -172,6 +166,16 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           cmds.push_back(EncodeLoad(kTargetAct, act_buf, kt, 1, kt * hw.rows, act));
         }
         cmds.push_back(EncodeLoad(kTargetWeight, wgt_buf, kt, 1, kt * hw.cols, wgt));
+        if (k0 == 0) {
+          // The bias (and quant) words go after the weights: their acc region may still be
+          // read by the STORE of two tiles back, which the weight stream then overlaps.
+          cmds.push_back(EncodeLoad(kTargetAcc, bias_acc, 1, 1, hw.AccWordBytes(),
+                                    p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
+          if (per_channel) {
+            cmds.push_back(EncodeLoad(kTargetAcc, quant_acc, 2, 1, 2 * hw.AccWordBytes(),
+                                      p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+          }
+        }
         cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
         pending_store.clear();
         const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);

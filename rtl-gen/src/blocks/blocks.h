@@ -22,6 +22,7 @@ ir::Module BuildRequant();
 ir::Module BuildPpu(const Config& cfg);
 ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg);
+ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
 ir::Module BuildStoreCtrl(const Config& cfg);
 ir::Module BuildTop(const Config& cfg);

@@ -33,12 +33,15 @@ Module BuildSequencer(const Config& cfg) {
            "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
            "response stops the list with an error code and the failing command's index, after "
            "the running units finish; it never hangs.");
-  const char* states[] = {"StIdle", "StFetch", "StFetchWait", "StDecode", "StIssue",
+  // StFetch: wait for the next command in the prefetch FIFO.
+  const char* states[] = {"StIdle", "StFetch", "StDecode", "StIssue",
                           "StLoad", "StLoadWait", "StNext", "StQuiesce", "StFinish"};
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   m.LocalParam("DestCmd", "2'd3", "2");
+  constexpr unsigned kPrefetch = 8;  // commands the prefetch FIFO holds
+  m.LocalParam("Prefetch", N(kPrefetch));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("start_i");
   m.In("cmd_base_i", "64");
@@ -101,6 +104,24 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("waddr_q", "16");
   s.Reg("done_q");
   s.Reg("abort_q");
+  // Command prefetch: up to Prefetch commands are fetched ahead, in batches of one DMA row each,
+  // into a FIFO; fetch_idx_q is the next command to fetch, pending_q the ones requested but not
+  // yet arrived. A batch is requested only when the FIFO has room for all of it, so the DMA never
+  // stalls on a full FIFO.
+  s.Reg("fetch_idx_q", "32");
+  s.Reg("pending_q", "4");
+  s.Reg("fetch_err_q");
+  s.Wire("fifo_count", "4");
+  s.Wire("fifo_empty");
+  s.Wire("fifo_full");
+  s.Wire("fifo_head", N(k::kCmdBytes * 8));
+  s.Wire("fifo_pop");
+  s.Wire("fifo_push");
+  s.Wire("remaining", "32");
+  s.Wire("room", "4");
+  s.Wire("batch", "4");
+  s.Wire("fetch_running");
+  s.Wire("fetch_go");
   // What the running units touch: the COMPUTE's act, weight and drain ranges, the STORE's acc
   // footprint (bias, rows, per-channel words) and its index (for a late write error).
   s.Reg("ic_act_lo_q", "17");
@@ -226,15 +247,39 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("ev_load_o", "(state_q == StLoad) || (state_q == StLoadWait)");
   s.Assign("ev_store_o", "st_busy_i");
   s.Assign("ev_cmd_o", "state_q == StNext");
-  s.Assign("rd_req_valid_o", "(state_q == StFetch) || (state_q == StLoad)");
-  s.Assign("rd_req_addr_o", "(state_q == StFetch) ? (" + Slice("cmd_base_i", N(aw - 1), "0") +
-                                " + {" + Slice("idx_q", N(aw - 6), "0") + ", 5'd0}) : " +
-                                Slice("dram_addr", N(aw - 1), "0"));
-  s.Assign("rd_req_row_bytes_o", "(state_q == StFetch) ? 24'd" + N(k::kCmdBytes) + " : row_bytes");
-  s.Assign("rd_req_rows_o", "(state_q == StFetch) ? 16'd1 : w2[15:0]");
-  s.Assign("rd_req_stride_o", "(state_q == StFetch) ? 32'd0 : w3");
+  s.Inst("salsa_fifo", "u_cmd_fifo", {{"Width", N(k::kCmdBytes * 8)}, {"Depth", "Prefetch"}},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"clear_i", "start_i && (state_q == StIdle)"},
+          {"push_i", "fifo_push"},
+          {"data_i", "cmd_data_i"},
+          {"pop_i", "fifo_pop"},
+          {"data_o", "fifo_head"},
+          {"count_o", "fifo_count"},
+          {"empty_o", "fifo_empty"},
+          {"full_o", "fifo_full"}});
+  s.Assign("cmd_ready_o", "!fifo_full");
+  s.Assign("fifo_push", "cmd_valid_i && !fifo_full");
+  s.Assign("fifo_pop", "(state_q == StFetch) && !abort_q && !fifo_empty");
+  s.Assign("remaining", "cmd_count_i - fetch_idx_q");
+  s.Assign("room", "4'd" + N(kPrefetch) + " - fifo_count - pending_q");
+  s.Assign("batch", "(remaining < {28'd0, room}) ? remaining[3:0] : room");
+  s.Note("Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), "
+         "in batches of at least half the FIFO unless fewer commands remain.");
+  s.Assign("fetch_running", "(state_q == StFetch) || (state_q == StDecode) || "
+                            "(state_q == StIssue) || (state_q == StNext)");
+  s.Assign("fetch_go", "fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && "
+                       "(batch != 4'd0) && ((remaining < 32'd" + N(kPrefetch / 2) +
+                       ") ? ({28'd0, batch} == remaining) : (batch >= 4'd" + N(kPrefetch / 2) +
+                       "))");
+  s.Assign("rd_req_valid_o", "fetch_go || (state_q == StLoad)");
+  s.Assign("rd_req_addr_o", "(state_q == StLoad) ? " + Slice("dram_addr", N(aw - 1), "0") +
+                                " : (" + Slice("cmd_base_i", N(aw - 1), "0") + " + {" +
+                                Slice("fetch_idx_q", N(aw - 6), "0") + ", 5'd0})");
+  s.Assign("rd_req_row_bytes_o", "(state_q == StLoad) ? row_bytes : {15'd0, batch, 5'd0}");
+  s.Assign("rd_req_rows_o", "(state_q == StLoad) ? w2[15:0] : 16'd1");
+  s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
   s.Assign("dest_o", "dest_q");
-  s.Assign("cmd_ready_o", "state_q == StFetchWait");
   s.Assign("load_waddr_o", "waddr_q");
   s.Assign("cmp_start_o", "(state_q == StIssue) && !hazard && (opcode == 8'd" +
                               N(k::kOpCompute) + ")");
@@ -271,22 +316,22 @@ Module BuildSequencer(const Config& cfg) {
          Set("abort_q", "1'b0"), Set("ic_act_lo_q", "17'd0"), Set("ic_act_hi_q", "17'd0"),
          Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("ic_drain_q", "1'b0"),
          Set("ic_acc_lo_q", "17'd0"), Set("ic_acc_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
-         Set("is_hi_q", "17'd0"), Set("is_idx_q", "32'd0")},
+         Set("is_hi_q", "17'd0"), Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
+         Set("pending_q", "4'd0"), Set("fetch_err_q", "1'b0")},
         {Set("done_q", "1'b0"),
          If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")}),
          Case("state_q",
               {{{"StIdle"},
                 {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
                                 Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0"),
+                                Set("fetch_idx_q", "32'd0"), Set("pending_q", "4'd0"),
+                                Set("fetch_err_q", "1'b0"),
                                 Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
                {{"StFetch"},
                 {If("abort_q", {Set("state_q", "StQuiesce")},
-                    {If("rd_req_ready_i",
-                        {Set("dest_q", "DestCmd"), Set("state_q", "StFetchWait")})})}},
-               {{"StFetchWait"},
-                {If("cmd_valid_i", {Set("cmd_q", "cmd_data_i"), Set("state_q", "StDecode")})}},
+                    {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
                {{"StDecode"},
-                {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)),
+                {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
                     {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})}},
                {{"StIssue"},
                 {If("!hazard",
@@ -314,9 +359,16 @@ Module BuildSequencer(const Config& cfg) {
                  Set("state_q",
                      "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
                {{"StQuiesce"},
-                {If("!cmp_busy_i && !st_busy_i", {Set("state_q", "StFinish")})}},
+                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0)",
+                    {Set("state_q", "StFinish")})}},
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
               {Set("state_q", "StIdle")}),
+         Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
+         If("fetch_go && rd_req_ready_i",
+            {Set("fetch_idx_q", "fetch_idx_q + {28'd0, batch}"), Set("dest_q", "DestCmd")}),
+         Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : 4'd0) - "
+                          "(fifo_push ? 4'd1 : 4'd0)"),
+         If("(dest_q == DestCmd) && rd_err_i", {Set("fetch_err_q", "1'b1")}),
          Comment("A STORE reports a write error when it finishes, possibly commands later."),
          If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
             {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),

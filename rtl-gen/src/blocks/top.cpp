@@ -341,7 +341,8 @@ std::vector<Module> BuildAll(const Config& cfg) {
   return {BuildPe(cfg),         BuildDelay(),         BuildMacArray(cfg),   BuildSparsityGate(cfg),
           BuildSram(),          BuildScratchpad(),    BuildGearbox(),       BuildDmaRd(cfg),
           BuildDmaWr(cfg),      BuildRequant(),       BuildPpu(cfg),        BuildCsr(cfg),
-          BuildComputeCtrl(cfg), BuildStoreCtrl(cfg), BuildSequencer(cfg),  BuildTop(cfg)};
+          BuildComputeCtrl(cfg), BuildStoreCtrl(cfg), BuildFifo(),          BuildSequencer(cfg),
+          BuildTop(cfg)};
 }
 
 unsigned Clog2(unsigned long long v) {
