@@ -324,8 +324,31 @@ void CheckGemmSize(const Doc& doc, const TensorRef& input, int64_t M, int64_t K,
   }
 }
 
+// The optional bias ([out_channels] int32) and the input and weight tensors into the spec, shared
+// by fully_connected, conv2d and depthwise_conv2d. `count_prefix` names the count in the message.
+void LoadBiasAndTensors(const TensorLoader& tl, const std::string& b_layout,
+                        const std::string& count_prefix, int64_t out_channels, const TensorRef& in,
+                        const TensorRef& w, LayerSpec* spec) {
+  TensorRef b;
+  if (tl.Load("bias", "i4", b_layout, false, &b)) {
+    if (b.shape() != std::vector<int64_t>{out_channels}) {
+      tl.Fail(b,
+              "shape " + b.array.ShapeString() + ", but the weights have " + count_prefix +
+                  std::to_string(out_channels) + " output channels (" + w.file + " shape " +
+                  w.array.ShapeString() + ")",
+              b_layout);
+    }
+    spec->bias = b.array.Int32();
+    spec->bias_file = b.file;
+  }
+  spec->input = ToInt8(in);
+  spec->weights = ToInt8(w);
+  spec->input_file = in.file;
+  spec->weights_file = w.file;
+}
+
 void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
-  TensorRef in, w, b;
+  TensorRef in, w;
   tl.Load("input", "i1", "[batch, K]", true, &in);
   tl.Rank(in, 2, "[batch, K]");
   const int64_t batch = in.shape()[0], K = in.shape()[1];
@@ -341,27 +364,13 @@ void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec
   }
   const int64_t N = w.shape()[0];
   CheckGemmSize(doc, in, batch, K, N);
-  const std::string b_layout = "[N] with N = " + std::to_string(N);
-  if (tl.Load("bias", "i4", b_layout, false, &b)) {
-    if (b.shape() != std::vector<int64_t>{N}) {
-      tl.Fail(b,
-              "shape " + b.array.ShapeString() + ", but the weights have N = " + std::to_string(N) +
-                  " output channels (" + w.file + " shape " + w.array.ShapeString() + ")",
-              b_layout);
-    }
-    spec->bias = b.array.Int32();
-    spec->bias_file = b.file;
-  }
-  spec->input = ToInt8(in);
-  spec->weights = ToInt8(w);
-  spec->input_file = in.file;
-  spec->weights_file = w.file;
+  LoadBiasAndTensors(tl, "[N] with N = " + std::to_string(N), "N = ", N, in, w, spec);
   spec->output_shape = {batch, N};
 }
 
 void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec* spec) {
   ParseConvParams(doc, spec);
-  TensorRef in, w, b;
+  TensorRef in, w;
   tl.Load("input", "i1", "[batch, H, W, C] (NHWC)", true, &in);
   tl.Rank(in, 4, "[batch, H, W, C] (NHWC)");
   const int64_t C = in.shape()[3];
@@ -424,22 +433,10 @@ void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec
   const int64_t M = batch * out_h * out_w;
   CheckGemmSize(doc, in, M,
                 depthwise ? w.shape()[1] * w.shape()[2] : w.shape()[1] * w.shape()[2] * C, out_c);
-  const std::string b_layout = "[" + std::string(depthwise ? "C*depth_multiplier" : "O") +
-                               "] with " + std::to_string(out_c) + " entries";
-  if (tl.Load("bias", "i4", b_layout, false, &b)) {
-    if (b.shape() != std::vector<int64_t>{out_c}) {
-      tl.Fail(b,
-              "shape " + b.array.ShapeString() + ", but the weights have " + std::to_string(out_c) +
-                  " output channels (" + w.file + " shape " + w.array.ShapeString() + ")",
-              b_layout);
-    }
-    spec->bias = b.array.Int32();
-    spec->bias_file = b.file;
-  }
-  spec->input = ToInt8(in);
-  spec->weights = ToInt8(w);
-  spec->input_file = in.file;
-  spec->weights_file = w.file;
+  LoadBiasAndTensors(tl,
+                     "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
+                         std::to_string(out_c) + " entries",
+                     "", out_c, in, w, spec);
   spec->output_shape = {batch, out_h, out_w, out_c};
 }
 
