@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -646,8 +647,84 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
 }
 
+// ---------------------------------------------------------------------------------------------
+// What --json reports beyond the raw counters: the roofline of the GEMMs that ran and the event
+// counts of the energy model (salsa bench, docs/benchmarks.md).
+
+// Wall clock from process start (static initialisation) to the JSON line.
+const std::chrono::steady_clock::time_point g_harness_start = std::chrono::steady_clock::now();
+
+// Totals over the GEMMs of a run, from their command programs (rebuilt with the same driver and
+// options, so the commands are the ones that were executed).
+struct ProgramEvents {
+  uint64_t macs = 0;              // sum of M*K*N
+  uint64_t compulsory_bytes = 0;  // int8 input, weights and output, int32 bias, each once
+  double compute_cycles = 0;      // sum of M*K*N / (rows*cols)
+  uint64_t commands = 0, loads = 0, computes = 0, stores = 0, syncs = 0;
+  uint64_t k_steps = 0;        // COMPUTE K steps (= the mac_active counter)
+  uint64_t act_writes = 0;     // act scratchpad words written by LOADs
+  uint64_t weight_writes = 0;  // weight scratchpad words written by LOADs
+  uint64_t acc_writes = 0;     // acc words: LOAD (bias, quantisation) + drains
+  uint64_t acc_reads = 0;      // acc words read by STOREs: rows + bias (+2 per-channel)
+  uint64_t ppu_rows = 0;       // acc rows through the PPU (cols lanes each)
+};
+
+// The GEMMs the run executed: the layer file's lowered GEMMs, else the one layer.
+std::vector<salsa::FcLayer> ExecutedGemms(const Options& o, const salsa::FcLayer& l) {
+  if (o.layer.empty()) return {l};
+  std::vector<salsa::FcLayer> out;
+  for (auto& g : salsa::LowerLayer(salsa::LoadLayerSpec(o.layer))) out.push_back(std::move(g.fc));
+  return out;
+}
+
+ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
+  ProgramEvents e;
+  const salsa::HwParams hw = ParamsFromConfig();
+  salsa::DriverOptions dopt;
+  dopt.overlap = !o.no_overlap;
+  for (const salsa::FcLayer& g : ExecutedGemms(o, l)) {
+    const uint64_t M = g.M, K = g.K, N = g.N;
+    e.macs += M * K * N;
+    e.compute_cycles += static_cast<double>(M * K * N) / (hw.rows * hw.cols);
+    e.compulsory_bytes += M * K + N * K + M * N + (g.bias.empty() ? 0 : 4 * N);
+    const salsa::Program p = salsa::BuildFcProgram(hw, g, dopt);
+    for (const salsa::Command& c : p.cmds) {
+      uint32_t w[8];
+      for (unsigned i = 0; i < 8; ++i) w[i] = salsa::CommandWord(c.data(), i);
+      ++e.commands;
+      switch (w[0] & 0xFF) {
+        case salsa::kOpLoad: {
+          ++e.loads;
+          const uint64_t words = static_cast<uint64_t>(w[1] >> 16) * (w[2] & 0xFFFF);
+          const unsigned target = (w[0] >> 8) & 3u;
+          uint64_t* sink = target == salsa::kTargetAct      ? &e.act_writes
+                           : target == salsa::kTargetWeight ? &e.weight_writes
+                                                            : &e.acc_writes;
+          *sink += words;
+          break;
+        }
+        case salsa::kOpCompute:
+          ++e.computes;
+          e.k_steps += w[2] & 0xFFFF;
+          if (w[0] & salsa::kComputeDrain) e.acc_writes += hw.rows;
+          break;
+        case salsa::kOpStore:
+          ++e.stores;
+          e.ppu_rows += w[1] >> 16;
+          e.acc_reads += (w[1] >> 16) + 1 + ((w[0] & salsa::kStorePerChannel) ? 2 : 0);
+          break;
+        default:
+          ++e.syncs;
+          break;
+      }
+    }
+  }
+  return e;
+}
+
 void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& stats,
                const Outcome& r, size_t gemms, uint64_t macs) {
+  namespace sp = salsa_params;
   nlohmann::json j;
   j["status"] = r.error.empty() ? "pass" : "fail";
   j["cycles"] = r.cycles;
@@ -678,6 +755,54 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["err_code"] = r.err_code;
   j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
+
+  // Every hardware counter by name (summed over the GEMMs), and the ones of the stall breakdown
+  // at the top level.
+  nlohmann::json counters;
+  for (unsigned i = 0; i < salsa::kNumCounters; ++i) counters[sp::kCounterNames[i]] = r.counters[i];
+  j["counters"] = counters;
+  j["mac_active"] = r.counters[salsa::kCntMacActive];
+  j["stall_load"] = r.counters[salsa::kCntStallLoad];
+  j["stall_store"] = r.counters[salsa::kCntStallStore];
+  j["commands"] = r.counters[salsa::kCntCommands];
+
+  // Roofline of the GEMMs that ran: max(sum M*K*N / (rows*cols), compulsory bytes / bus bytes).
+  const ProgramEvents e = CountProgramEvents(o, l);
+  const double memory_cycles = static_cast<double>(e.compulsory_bytes) / sp::kBusBytes;
+  const double bound = std::max(e.compute_cycles, memory_cycles);
+  j["compulsory_bytes"] = e.compulsory_bytes;
+  j["compute_bound_cycles"] = e.compute_cycles;
+  j["memory_bound_cycles"] = memory_cycles;
+  j["bound_cycles"] = bound;
+  j["bound_by"] = e.compute_cycles >= memory_cycles ? "compute" : "memory";
+  j["efficiency"] = r.cycles ? bound / static_cast<double>(r.cycles) : 0.0;
+  j["wall_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - g_harness_start).count();
+
+  // Event counts for the energy model. act/weight reads are one word each per K step (the
+  // mac_active counter, measured); the rest is derived from the command programs.
+  nlohmann::json ev;
+  ev["act_reads"] = r.counters[salsa::kCntMacActive];
+  ev["weight_reads"] = r.counters[salsa::kCntMacActive];
+  ev["act_writes"] = e.act_writes;
+  ev["weight_writes"] = e.weight_writes;
+  ev["acc_reads"] = e.acc_reads;
+  ev["acc_writes"] = e.acc_writes;
+  ev["ppu_rows"] = e.ppu_rows;
+  ev["program_k_steps"] = e.k_steps;
+  ev["program_commands"] = e.commands;
+  ev["loads"] = e.loads;
+  ev["computes"] = e.computes;
+  ev["stores"] = e.stores;
+  ev["syncs"] = e.syncs;
+  ev["act_word_bytes"] = sp::kRows;
+  ev["weight_word_bytes"] = sp::kCols;
+  ev["acc_word_bytes"] = 4 * sp::kCols;
+  ev["act_words"] = sp::kActWords;
+  ev["weight_words"] = sp::kWeightWords;
+  ev["acc_words"] = sp::kAccWords;
+  ev["gating"] = sp::kGating;
+  j["events"] = ev;
   std::cout << j.dump() << std::endl;
 }
 
