@@ -1,7 +1,8 @@
-// salsa: the command-line front end (gen, run).
+// salsa: the command-line front end (gen, run, ref, bench).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/bench.h"
 #include "cli/ref.h"
 #include "cli/run.h"
 #include "salsa/config.h"
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("ref", "compute a layer file's TFLite-exact reference output (no RTL)");
   salsa::cli::AddRefOptions(ref, &ref_opts);
 
+  salsa::cli::BenchOptions bench_opts;
+  auto* bench = app.add_subcommand(
+      "bench", "run the benchmark suite on the presets; write benchmarks.md, CSV, JSON, SVG");
+  salsa::cli::AddBenchOptions(bench, &bench_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
     }
     if (*run) return salsa::cli::Run(run_opts, run);
     if (*ref) return salsa::cli::Ref(ref_opts);
+    if (*bench) return salsa::cli::Bench(bench_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;

@@ -77,6 +77,11 @@ fs::path CachedHarness(const Config& cfg) {
 
 }  // namespace
 
+fs::path FindHarness(const Config& cfg) {
+  fs::path exe = PrebuiltHarness(cfg);
+  return exe.empty() ? CachedHarness(cfg) : exe;
+}
+
 void AddRunOptions(CLI::App* app, RunOptions* opts) {
   app->add_option("--config", opts->config,
                   "config YAML (default: the embedded default preset, configs/default.yaml)");
@@ -90,8 +95,7 @@ void AddRunOptions(CLI::App* app, RunOptions* opts) {
 int Run(const RunOptions& opts, CLI::App* app) {
   Config cfg = opts.config.empty() ? ParseConfig(kDefaultConfigYaml, "configs/default.yaml (embedded)")
                                    : LoadConfig(opts.config);
-  fs::path exe = PrebuiltHarness(cfg);
-  if (exe.empty()) exe = CachedHarness(cfg);
+  const fs::path exe = FindHarness(cfg);
   std::vector<std::string> args = {exe.string()};
   for (const auto& a : app->remaining()) args.push_back(a);
   std::vector<char*> argv;

@@ -2,14 +2,24 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+namespace salsa {
+struct Config;
+}
 
 namespace salsa::cli {
 
 struct RunOptions {
   std::string config;  // empty: the embedded default preset
 };
+
+// The Verilated harness of `cfg`: the prebuilt build/tests/harness_<name> when `cfg` is exactly
+// that preset (same config hash as rtl/<name>), else the cached build, built on first use.
+// Throws std::runtime_error when the build fails.
+std::filesystem::path FindHarness(const Config& cfg);
 
 void AddRunOptions(CLI::App* app, RunOptions* opts);
 // Resolves the config, finds or builds its harness and replaces this process with it, passing

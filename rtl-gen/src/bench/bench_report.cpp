@@ -1,0 +1,650 @@
+#include "bench/bench_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace salsa::bench {
+
+// ---- formatting
+// -----------------------------------------------------------------------------------
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string Grouped(uint64_t v) {
+  std::string s = std::to_string(v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+namespace {
+
+std::string Status(const CaseResult& r) { return r.pass ? "pass" : "FAIL"; }
+
+std::string Percent(double v) { return Fixed(100.0 * v, 1) + "%"; }
+
+// "a | b | c" as one Markdown table row.
+std::string Row(const std::vector<std::string>& cells) {
+  std::string s = "|";
+  for (const auto& c : cells) s += " " + c + " |";
+  return s + "\n";
+}
+
+// A cell for Markdown: pipes escaped, newlines flattened.
+std::string MdCell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- CSV and JSON
+// ---------------------------------------------------------------------------------
+
+std::string ToCsv(const std::vector<CaseResult>& results) {
+  std::ostringstream o;
+  o << "preset,case,kind,gemm_m,gemm_k,gemm_n,latency,rows,cols,bus_bytes,status,cycles,macs,"
+       "compulsory_bytes,compute_bound_cycles,memory_bound_cycles,bound_cycles,bound_by,"
+       "efficiency,mac_utilization,dram_read_bytes,dram_write_bytes,dram_utilization,"
+       "compulsory_bandwidth,mac_active,stall_load,stall_store,gated_operands,commands,runs,"
+       "seconds_median,seconds_source,cycles_per_second,energy_pj,pj_per_mac,multiply_pj,"
+       "accumulate_pj,zero_point_pj,ppu_pj,sram_pj,dram_pj,multiplies,gated_multiplies,"
+       "ungated_energy_pj,gating_saving,error\n";
+  for (const CaseResult& r : results) {
+    const BenchCase& c = r.bench_case;
+    const Energy& e = r.energy;
+    const std::vector<std::string> f = {
+        r.preset,
+        c.name,
+        c.kind,
+        std::to_string(c.GemmM()),
+        std::to_string(c.GemmK()),
+        std::to_string(c.GemmN()),
+        std::to_string(r.latency),
+        std::to_string(r.rows),
+        std::to_string(r.cols),
+        std::to_string(r.bus_bytes),
+        r.pass ? "pass" : "fail",
+        std::to_string(r.cycles),
+        std::to_string(r.macs),
+        std::to_string(r.compulsory_bytes),
+        Fixed(r.roof.compute_cycles, 1),
+        Fixed(r.roof.memory_cycles, 1),
+        Fixed(r.roof.bound, 1),
+        r.roof.memory_bound ? "memory" : "compute",
+        Fixed(r.efficiency, 4),
+        Fixed(r.mac_utilization, 4),
+        std::to_string(r.dram_read_bytes),
+        std::to_string(r.dram_write_bytes),
+        Fixed(r.dram_utilization, 4),
+        Fixed(r.compulsory_bw, 4),
+        std::to_string(r.mac_active),
+        std::to_string(r.stall_load),
+        std::to_string(r.stall_store),
+        std::to_string(r.gated_operands),
+        std::to_string(r.commands),
+        std::to_string(r.seconds.size()),
+        Fixed(Median(r.seconds), 3),
+        r.seconds_source,
+        Fixed(r.cycles_per_second, 0),
+        Fixed(e.total_pj, 0),
+        Fixed(e.pj_per_mac, 3),
+        Fixed(e.multiply_pj, 0),
+        Fixed(e.accumulate_pj, 0),
+        Fixed(e.zero_point_pj, 0),
+        Fixed(e.ppu_pj, 0),
+        Fixed(e.sram_pj, 0),
+        Fixed(e.dram_pj, 0),
+        std::to_string(e.multiplies),
+        std::to_string(e.gated_multiplies),
+        Fixed(e.ungated_total_pj, 0),
+        Fixed(e.gating_saving, 4),
+        r.error,
+    };
+    for (size_t i = 0; i < f.size(); ++i) o << (i ? "," : "") << CsvField(f[i]);
+    o << "\n";
+  }
+  return o.str();
+}
+
+nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& results,
+                      const std::vector<TargetCheck>& targets) {
+  nlohmann::json j;
+  j["command"] = meta.command;
+  j["date"] = meta.date;
+  j["repeat"] = meta.repeat;
+  j["quick"] = meta.quick;
+  j["seed"] = meta.seed;
+  j["latencies"] = meta.latencies;
+  const EnergyTable t;
+  j["energy_table_pj"] = {{"mul8", t.mul8},           {"add8", t.add8},
+                          {"add32", t.add32},         {"mul32", t.mul32},
+                          {"sram_8k_64b", t.sram_8k}, {"sram_32k_64b", t.sram_32k},
+                          {"sram_1m_64b", t.sram_1m}, {"dram_64b", t.dram}};
+  for (const PresetInfo& p : meta.presets) {
+    j["presets"].push_back({{"name", p.name},
+                            {"config_hash", p.config_hash},
+                            {"rows", p.rows},
+                            {"cols", p.cols},
+                            {"bus_bytes", p.bus_bytes},
+                            {"act_bank_bytes", p.bank_bytes[0]},
+                            {"weight_bank_bytes", p.bank_bytes[1]},
+                            {"acc_bank_bytes", p.bank_bytes[2]}});
+  }
+  j["results"] = nlohmann::json::array();
+  for (const CaseResult& r : results) {
+    const BenchCase& c = r.bench_case;
+    const Energy& e = r.energy;
+    j["results"].push_back({
+        {"preset", r.preset},
+        {"case", c.name},
+        {"kind", c.kind},
+        {"description", c.Describe()},
+        {"gemm", {c.GemmM(), c.GemmK(), c.GemmN()}},
+        {"latency", r.latency},
+        {"status", r.pass ? "pass" : "fail"},
+        {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+        {"cycles", r.cycles},
+        {"macs", r.macs},
+        {"compulsory_bytes", r.compulsory_bytes},
+        {"compute_bound_cycles", r.roof.compute_cycles},
+        {"memory_bound_cycles", r.roof.memory_cycles},
+        {"bound_cycles", r.roof.bound},
+        {"bound_by", r.roof.memory_bound ? "memory" : "compute"},
+        {"efficiency", r.efficiency},
+        {"mac_utilization", r.mac_utilization},
+        {"dram_read_bytes", r.dram_read_bytes},
+        {"dram_write_bytes", r.dram_write_bytes},
+        {"dram_utilization", r.dram_utilization},
+        {"compulsory_bandwidth", r.compulsory_bw},
+        {"stalls",
+         {{"mac_active", r.mac_active},
+          {"array_idle", r.cycles - std::min(r.cycles, r.mac_active)},
+          {"stall_load", r.stall_load},
+          {"stall_store", r.stall_store},
+          {"commands", r.commands}}},
+        {"gated_operands", r.gated_operands},
+        {"seconds", r.seconds},
+        {"seconds_source", r.seconds_source},
+        {"cycles_per_second", r.cycles_per_second},
+        {"energy",
+         {{"total_pj", e.total_pj},
+          {"pj_per_mac", e.pj_per_mac},
+          {"multiply_pj", e.multiply_pj},
+          {"accumulate_pj", e.accumulate_pj},
+          {"zero_point_pj", e.zero_point_pj},
+          {"ppu_pj", e.ppu_pj},
+          {"sram_pj", e.sram_pj},
+          {"dram_pj", e.dram_pj},
+          {"multiplies", e.multiplies},
+          {"gated_multiplies", e.gated_multiplies},
+          {"ungated_total_pj", e.ungated_total_pj},
+          {"gating_saving", e.gating_saving}}},
+    });
+  }
+  j["targets"] = nlohmann::json::array();
+  for (const TargetCheck& t2 : targets) {
+    j["targets"].push_back({{"target", t2.target},
+                            {"preset", t2.preset},
+                            {"case", t2.case_name},
+                            {"latency", t2.latency},
+                            {"metric", t2.metric},
+                            {"measured", t2.measured},
+                            {"threshold", t2.threshold},
+                            {"met", t2.met}});
+  }
+  return j;
+}
+
+// ---- Markdown
+// -------------------------------------------------------------------------------------
+
+namespace {
+
+const char* const kHeader = R"md(# Benchmarks
+
+This page is written by `salsa bench` (`rtl-gen/src/cli/bench.cpp`, pure parts in
+`rtl-gen/src/bench/`); do not edit it by hand. The explanatory text below is part of the
+generator; the numbers come from one run, whose command line and date are at the end of this
+section. The same numbers are in [bench/benchmarks.csv](bench/benchmarks.csv) and
+[bench/benchmarks.json](bench/benchmarks.json).
+
+## What is measured, and how
+
+Every case runs on the Verilated RTL of a preset: the harness `salsa run` uses (the prebuilt
+`build/tests/harness_<preset>`, else the cached build), started as
+`harness --json --quiet --seed 1 --mem-latency L (--shape MxKxN | --layer conv.yaml)`. `salsa bench`
+reads the JSON object on the last line of its output (its fields:
+[performance.md](performance.md#the---json-summary)).
+
+- **Layers.** The GEMM cases are the harness's seeded random int8 layers (a share of the
+  activations equals the input zero point, as after a ReLU). The conv case is a 3×3, stride 1,
+  SAME conv2d layer file written into a temporary directory for the run, with post-ReLU-like input
+  (zero point −128, half the activations at it), random weights and bias; the driver lowers it to
+  one GEMM by im2col. Every run compares its whole output bit for bit with the TFLite-exact
+  reference: the *result* column.
+- **DRAM model.** Read and write latency L cycles, then one full beat per cycle; no bandwidth cap,
+  no back-pressure; at most the config's `axi.max_outstanding` bursts in flight.
+- **Cycles** are counted from start to the done interrupt. They are exact and repeatable: the same
+  config, case, seed and DRAM options always give the same number.
+
+## Roofline, efficiency, utilisation
+
+```
+bound      = max(MACs / (rows·cols),  compulsory bytes / bus bytes per cycle)
+compulsory = M·K (int8 input) + N·K (int8 weights) + M·N (int8 output) + 4·N (int32 bias)
+efficiency = bound / cycles
+```
+
+Each tensor is counted as moved exactly once. For the conv case the tensors are those of the GEMM
+the array runs: im2col happens in software, so the input term is the im2col matrix (9× the input
+tensor), and the bound is that of the lowered GEMM. *MAC utilisation* is MACs / (cycles · rows ·
+cols). *DRAM bandwidth utilisation* is the bytes actually moved (R and W beats × bus bytes,
+including command fetches, padding and re-reads) / (cycles · bus bytes). *Compulsory bandwidth* is
+compulsory bytes / (cycles · bus bytes): the fraction of the bus's peak that did useful work, which
+is what the GEMV target is measured with.
+
+The plot ([bench/roofline.svg](bench/roofline.svg)) is log-log: x is the arithmetic intensity
+(MACs per compulsory DRAM byte), y the achieved MACs per cycle; each preset's roof is
+`min(rows·cols, bus bytes · x)`; one marker per case (colour: preset, shape: DRAM latency).
+
+## Where the cycles go
+
+From the hardware's counters, summed over the run: `mac_active` (cycles the array received a K
+step), `stall_load` (cycles spent in LOAD commands), `stall_store` (cycles the STORE unit was
+busy). LOAD, COMPUTE and STORE overlap, so these are not additive; *array idle* = cycles −
+`mac_active` is the time the array received no data.
+
+## Energy model (a model, not a measurement)
+
+The energy per layer is estimated from event counts with per-event energies for a 45 nm process
+from M. Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014 (Digest of
+Technical Papers). The figures were cross-checked against two secondary sources that reproduce
+the paper's table (Table 3 of the open-access article
+https://pmc.ncbi.nlm.nih.gov/articles/PMC8934428/ for the 32-bit operations and the 8 KB SRAM
+access, and a script that transcribes the whole table,
+https://gist.github.com/V0XNIHILI/2b6fa61edd4c06d9ffce5551065124c1 ), not against the paper
+itself. They describe a 2014 45 nm process, not the technology salsa will be built in, and leave
+out everything below.
+
+| event | count | pJ each |
+|---|---|---:|
+| int8 multiply | performed multiplies = (`mac_active` · rows − `gated`) · cols | 0.2 |
+| 32-bit accumulate add | one per performed multiply | 0.1 |
+| zero-point subtract (8-bit add) | `mac_active` · rows (every activation lane, every K step) | 0.03 |
+| PPU, per output lane of every STORE row | bias add and zero-point add (32-bit adds), requantisation multiply (32-bit multiply) | 2 · 0.1 + 3.1 |
+| scratchpad access, per word | 64-bit access energy of the bank's size × word bits / 64; bank ≤ 8 KB: 10, ≤ 32 KB: 20, larger: 100 (the 1 MB figure) | 10 / 20 / 100 per 64 bits |
+| DRAM | bytes actually moved / 8 | 1300 per 64 bits |
+
+DRAM uses the low end of the paper's 1.3–2.6 nJ per 64-bit access; the high end doubles the DRAM
+term. Where the counts come from: `mac_active`, `gated` and the DRAM bytes are hardware counters;
+the act and weight scratchpad reads are one word each per K step (`mac_active`); the scratchpad
+writes (LOADs, accumulator drains), the accumulator reads of the STOREs (rows plus the bias word)
+and the PPU rows are derived from the executed command program (the harness's `events` field).
+Not modelled: pipeline and accumulator registers, wires, control, the clock tree, leakage, the AXI
+interconnect and the DRAM's background power, so the totals are low.
+
+**Gating.** The sparsity gate does not load an activation operand equal to the input zero point
+(the `gated` counter): the cols multiplies of that array row and their accumulate adds do not
+happen, and the model charges them nothing. The energy table shows the same run priced as if every
+operand were multiplied ("without gating") and the saving. Rows beyond M are padded with the zero
+point, so a GEMV (M = 1) gates all but one row of the array.
+
+## Simulation speed
+
+Simulated cycles per wall-clock second of the harness (its `sim_seconds` when it reports one, else
+its `wall_seconds`, which also includes building the layer, the reference and the functional
+model), median over the repeats. Wall-clock figures on the 2-core machine these were taken on are
+noisy (other builds and tests share it); cycle counts are the numbers to compare.
+)md";
+
+}  // namespace
+
+std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
+                       const std::vector<TargetCheck>& targets, const std::string& svg_path) {
+  std::ostringstream o;
+  o << kHeader << "\n## This run\n\n";
+  o << "`" << meta.command << "` on " << meta.date << (meta.quick ? " (quick suite)" : "")
+    << "; seed " << meta.seed << ", " << meta.repeat << (meta.repeat == 1 ? " run" : " runs")
+    << " per case.\n\n";
+  o << Row({"preset", "array", "bus bytes / cycle", "act / weight / acc bank", "config hash"});
+  o << "|---|---|---:|---|---|\n";
+  for (const PresetInfo& p : meta.presets) {
+    auto kb = [](uint64_t b) {
+      return b % 1024 == 0 ? std::to_string(b / 1024) + " KB" : std::to_string(b) + " B";
+    };
+    o << Row({p.name, std::to_string(p.rows) + "×" + std::to_string(p.cols),
+              std::to_string(p.bus_bytes),
+              kb(p.bank_bytes[0]) + " / " + kb(p.bank_bytes[1]) + " / " + kb(p.bank_bytes[2]),
+              "`" + p.config_hash + "`"});
+  }
+  size_t passed = 0;
+  for (const CaseResult& r : results) passed += r.pass;
+  o << "\nBit-exact comparison: **" << passed << " of " << results.size() << " runs "
+    << (passed == results.size() ? "pass" : "pass; the others FAIL") << "**.\n";
+
+  o << "\n## Targets (issue 4)\n\nMeasured by this run; *no* means the target is not met yet.\n\n";
+  o << Row({"target", "preset", "case", "latency", "measured", "required", "met"});
+  o << "|---|---|---|---:|---:|---:|---|\n";
+  for (const TargetCheck& t : targets) {
+    o << Row({MdCell(t.target), t.preset, t.case_name,
+              t.latency ? std::to_string(t.latency) : "all", t.metric + " " + Fixed(t.measured, 3),
+              "≥ " + Fixed(t.threshold, 2), t.met ? "**yes**" : "**no**"});
+  }
+
+  o << "\n## Results\n\n![roofline](" << svg_path << ")\n\n";
+  o << Row({"preset", "case", "latency", "cycles", "roofline bound", "efficiency",
+            "MAC utilisation", "DRAM bandwidth utilisation", "compulsory bandwidth", "result"});
+  o << "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const CaseResult& r : results) {
+    o << Row({r.preset, r.bench_case.Describe(), std::to_string(r.latency), Grouped(r.cycles),
+              Grouped(static_cast<uint64_t>(std::llround(r.roof.bound))) + " (" +
+                  (r.roof.memory_bound ? "memory" : "compute") + ")",
+              Fixed(r.efficiency, 3), Fixed(r.mac_utilization, 3), Fixed(r.dram_utilization, 3),
+              Fixed(r.compulsory_bw, 3), Status(r)});
+  }
+
+  o << "\n## Where the cycles go\n\n";
+  o << Row({"preset", "case", "latency", "cycles", "mac_active", "array idle", "stall_load",
+            "stall_store", "commands", "DRAM read bytes", "DRAM write bytes", "compulsory bytes"});
+  o << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const CaseResult& r : results) {
+    o << Row({r.preset, r.bench_case.name, std::to_string(r.latency), Grouped(r.cycles),
+              Grouped(r.mac_active), Grouped(r.cycles - std::min(r.cycles, r.mac_active)),
+              Grouped(r.stall_load), Grouped(r.stall_store), Grouped(r.commands),
+              Grouped(r.dram_read_bytes), Grouped(r.dram_write_bytes),
+              Grouped(r.compulsory_bytes)});
+  }
+
+  o << "\n## Energy estimate\n\nShares of the total: arithmetic = multiplies, accumulate adds, "
+       "zero-point subtracts and the PPU.\n\n";
+  o << Row({"preset", "case", "latency", "energy (µJ)", "pJ / MAC", "arithmetic", "SRAM", "DRAM",
+            "gated multiplies", "pJ / MAC without gating", "gating saves"});
+  o << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const CaseResult& r : results) {
+    const Energy& e = r.energy;
+    const double tot = e.total_pj > 0 ? e.total_pj : 1;
+    const double arith = e.multiply_pj + e.accumulate_pj + e.zero_point_pj + e.ppu_pj;
+    const double all_mults = static_cast<double>(e.multiplies + e.gated_multiplies);
+    o << Row({r.preset, r.bench_case.name, std::to_string(r.latency), Fixed(e.total_pj / 1e6, 1),
+              Fixed(e.pj_per_mac, 2), Percent(arith / tot), Percent(e.sram_pj / tot),
+              Percent(e.dram_pj / tot), Percent(all_mults > 0 ? e.gated_multiplies / all_mults : 0),
+              Fixed(r.macs ? e.ungated_total_pj / static_cast<double>(r.macs) : 0, 2),
+              Percent(e.gating_saving)});
+  }
+
+  o << "\n## Simulation speed\n\nNoisy: wall-clock on a shared 2-core machine.\n\n";
+  o << Row(
+      {"preset", "case", "latency", "cycles", "seconds (median)", "runs", "simulated cycles / s"});
+  o << "|---|---|---:|---:|---:|---:|---:|\n";
+  for (const CaseResult& r : results) {
+    o << Row({r.preset, r.bench_case.name, std::to_string(r.latency), Grouped(r.cycles),
+              Fixed(Median(r.seconds), 2) + " (" + r.seconds_source + ")",
+              std::to_string(r.seconds.size()),
+              Grouped(static_cast<uint64_t>(std::llround(r.cycles_per_second)))});
+  }
+
+  bool any_error = false;
+  for (const CaseResult& r : results) any_error |= !r.error.empty();
+  if (any_error) {
+    o << "\n## Failures\n\n";
+    for (const CaseResult& r : results) {
+      if (r.error.empty()) continue;
+      o << "- " << r.preset << " " << r.bench_case.name << " latency " << r.latency << ": "
+        << MdCell(r.error) << "\n";
+    }
+  }
+  return o.str();
+}
+
+// ---- SVG
+// ------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr double kW = 960, kH = 600;
+constexpr double kLeft = 80, kRight = 300, kTop = 50, kBottom = 70;
+const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string TickLabel(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// A marker centred at (x, y): circle, square, triangle, diamond by `shape`.
+std::string Marker(unsigned shape, double x, double y, const std::string& color,
+                   const std::string& title) {
+  const double s = 6;
+  std::string body;
+  switch (shape % 4) {
+    case 0:
+      body = "<circle cx=\"" + Num(x) + "\" cy=\"" + Num(y) + "\" r=\"" + Num(s) + "\"";
+      break;
+    case 1:
+      body = "<rect x=\"" + Num(x - s) + "\" y=\"" + Num(y - s) + "\" width=\"" + Num(2 * s) +
+             "\" height=\"" + Num(2 * s) + "\"";
+      break;
+    case 2:
+      body = "<polygon points=\"" + Num(x) + "," + Num(y - s - 1) + " " + Num(x - s - 1) + "," +
+             Num(y + s) + " " + Num(x + s + 1) + "," + Num(y + s) + "\"";
+      break;
+    default:
+      body = "<polygon points=\"" + Num(x) + "," + Num(y - s - 1) + " " + Num(x + s + 1) + "," +
+             Num(y) + " " + Num(x) + "," + Num(y + s + 1) + " " + Num(x - s - 1) + "," + Num(y) +
+             "\"";
+  }
+  body += " fill=\"" + color + "\" fill-opacity=\"0.75\" stroke=\"#000\" stroke-width=\"0.8\">";
+  const std::string tag = body.substr(1, body.find(' ') - 1);
+  return body + "<title>" + XmlEscape(title) + "</title></" + tag + ">\n";
+}
+
+}  // namespace
+
+std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& results) {
+  // Data ranges (log10), widened to whole decades.
+  double xmin = 1e300, xmax = 0, ymin = 1e300, ymax = 0;
+  auto take_x = [&](double v) {
+    if (v > 0) xmin = std::min(xmin, v), xmax = std::max(xmax, v);
+  };
+  auto take_y = [&](double v) {
+    if (v > 0) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
+  };
+  for (const PresetInfo& p : meta.presets) {
+    take_x(static_cast<double>(p.rows) * p.cols / p.bus_bytes);
+    take_y(static_cast<double>(p.rows) * p.cols);
+  }
+  for (const CaseResult& r : results) {
+    if (r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    take_x(static_cast<double>(r.macs) / r.compulsory_bytes);
+    take_y(static_cast<double>(r.macs) / r.cycles);
+  }
+  if (xmax == 0) xmin = 1, xmax = 10;
+  if (ymax == 0) ymin = 1, ymax = 10;
+  const double lx0 = std::floor(std::log10(xmin)),
+               lx1 = std::max(lx0 + 1, std::ceil(std::log10(xmax)));
+  const double ly0 = std::floor(std::log10(ymin)),
+               ly1 = std::max(ly0 + 1, std::ceil(std::log10(ymax)));
+  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
+  auto px = [&](double v) { return kLeft + (std::log10(v) - lx0) / (lx1 - lx0) * pw; };
+  auto py = [&](double v) { return kTop + ph - (std::log10(v) - ly0) / (ly1 - ly0) * ph; };
+
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kW << "\" height=\"" << kH
+    << "\" viewBox=\"0 0 " << kW << " " << kH
+    << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  o << "<title>salsa roofline</title>\n";
+  o << "<rect x=\"0\" y=\"0\" width=\"" << kW << "\" height=\"" << kH << "\" fill=\"#fff\"/>\n";
+  o << "<text x=\"" << Num(kLeft + pw / 2) << "\" y=\"28\" text-anchor=\"middle\" "
+    << "font-size=\"16\">salsa roofline (" << XmlEscape(meta.date) << ")</text>\n";
+
+  // Grid and ticks: a labelled line per decade, light lines at 2..9.
+  o << "<g stroke=\"#ddd\" stroke-width=\"0.6\">\n";
+  for (double d = lx0; d < lx1; ++d) {
+    for (int m = 2; m <= 9; ++m) {
+      const double x = px(m * std::pow(10.0, d));
+      o << "<line x1=\"" << Num(x) << "\" y1=\"" << Num(kTop) << "\" x2=\"" << Num(x) << "\" y2=\""
+        << Num(kTop + ph) << "\"/>\n";
+    }
+  }
+  for (double d = ly0; d < ly1; ++d) {
+    for (int m = 2; m <= 9; ++m) {
+      const double y = py(m * std::pow(10.0, d));
+      o << "<line x1=\"" << Num(kLeft) << "\" y1=\"" << Num(y) << "\" x2=\"" << Num(kLeft + pw)
+        << "\" y2=\"" << Num(y) << "\"/>\n";
+    }
+  }
+  o << "</g>\n<g stroke=\"#999\" stroke-width=\"1\">\n";
+  for (double d = lx0; d <= lx1; ++d) {
+    const double x = px(std::pow(10.0, d));
+    o << "<line x1=\"" << Num(x) << "\" y1=\"" << Num(kTop) << "\" x2=\"" << Num(x) << "\" y2=\""
+      << Num(kTop + ph) << "\"/>\n";
+  }
+  for (double d = ly0; d <= ly1; ++d) {
+    const double y = py(std::pow(10.0, d));
+    o << "<line x1=\"" << Num(kLeft) << "\" y1=\"" << Num(y) << "\" x2=\"" << Num(kLeft + pw)
+      << "\" y2=\"" << Num(y) << "\"/>\n";
+  }
+  o << "</g>\n<g>\n";
+  for (double d = lx0; d <= lx1; ++d) {
+    o << "<text x=\"" << Num(px(std::pow(10.0, d))) << "\" y=\"" << Num(kTop + ph + 18)
+      << "\" text-anchor=\"middle\">" << TickLabel(std::pow(10.0, d)) << "</text>\n";
+  }
+  for (double d = ly0; d <= ly1; ++d) {
+    o << "<text x=\"" << Num(kLeft - 8) << "\" y=\"" << Num(py(std::pow(10.0, d)) + 4)
+      << "\" text-anchor=\"end\">" << TickLabel(std::pow(10.0, d)) << "</text>\n";
+  }
+  o << "</g>\n";
+  o << "<rect x=\"" << Num(kLeft) << "\" y=\"" << Num(kTop) << "\" width=\"" << Num(pw)
+    << "\" height=\"" << Num(ph) << "\" fill=\"none\" stroke=\"#000\"/>\n";
+  o << "<text x=\"" << Num(kLeft + pw / 2) << "\" y=\"" << Num(kH - 22)
+    << "\" text-anchor=\"middle\" font-size=\"14\">arithmetic intensity (MACs per compulsory "
+       "DRAM byte)</text>\n";
+  o << "<text x=\"22\" y=\"" << Num(kTop + ph / 2) << "\" text-anchor=\"middle\" font-size=\"14\" "
+    << "transform=\"rotate(-90 22 " << Num(kTop + ph / 2) << ")\">MACs per cycle</text>\n";
+
+  // Roofs: from where the bandwidth slope enters the plot, through the ridge, to the right edge.
+  const double x_lo = std::pow(10.0, lx0), x_hi = std::pow(10.0, lx1);
+  const double y_lo = std::pow(10.0, ly0);
+  for (size_t i = 0; i < meta.presets.size(); ++i) {
+    const PresetInfo& p = meta.presets[i];
+    const double peak = static_cast<double>(p.rows) * p.cols;
+    const double ridge = peak / p.bus_bytes;
+    const double x0 = std::max(x_lo, y_lo / p.bus_bytes);
+    const std::string color = kColors[i % 6];
+    o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
+      << Num(px(x0)) << "," << Num(py(RoofMacsPerCycle(x0, p.rows, p.cols, p.bus_bytes))) << " "
+      << Num(px(ridge)) << "," << Num(py(peak)) << " " << Num(px(x_hi)) << "," << Num(py(peak))
+      << "\"><title>" << XmlEscape(p.name) << " roof: min(" << p.rows * p.cols << ", "
+      << p.bus_bytes << " x)</title></polyline>\n";
+  }
+
+  // Markers.
+  for (const CaseResult& r : results) {
+    if (r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    size_t pi = 0, li = 0;
+    for (size_t i = 0; i < meta.presets.size(); ++i) {
+      if (meta.presets[i].name == r.preset) pi = i;
+    }
+    for (size_t i = 0; i < meta.latencies.size(); ++i) {
+      if (meta.latencies[i] == r.latency) li = i;
+    }
+    const double x = static_cast<double>(r.macs) / r.compulsory_bytes;
+    const double y = static_cast<double>(r.macs) / r.cycles;
+    o << Marker(static_cast<unsigned>(li), px(x), py(y), kColors[pi % 6],
+                r.preset + " " + r.bench_case.name + ", latency " + std::to_string(r.latency) +
+                    ": " + Fixed(y, 2) + " MACs/cycle, efficiency " + Fixed(r.efficiency, 3) +
+                    (r.pass ? "" : " (FAIL)"));
+  }
+
+  // Legend.
+  double ly = kTop + 10;
+  const double lx = kLeft + pw + 20;
+  o << "<g>\n<text x=\"" << Num(lx) << "\" y=\"" << Num(ly) << "\" font-weight=\"bold\">"
+    << "preset (roof)</text>\n";
+  for (size_t i = 0; i < meta.presets.size(); ++i) {
+    const PresetInfo& p = meta.presets[i];
+    ly += 20;
+    o << "<line x1=\"" << Num(lx) << "\" y1=\"" << Num(ly - 4) << "\" x2=\"" << Num(lx + 24)
+      << "\" y2=\"" << Num(ly - 4) << "\" stroke=\"" << kColors[i % 6]
+      << "\" stroke-width=\"2\"/>\n";
+    o << "<text x=\"" << Num(lx + 32) << "\" y=\"" << Num(ly) << "\">"
+      << XmlEscape(p.name + " (" + std::to_string(p.rows) + "×" + std::to_string(p.cols) + ", " +
+                   std::to_string(p.bus_bytes) + " B/cycle)")
+      << "</text>\n";
+  }
+  ly += 34;
+  o << "<text x=\"" << Num(lx) << "\" y=\"" << Num(ly) << "\" font-weight=\"bold\">"
+    << "case marker: DRAM latency</text>\n";
+  for (size_t i = 0; i < meta.latencies.size(); ++i) {
+    ly += 22;
+    o << Marker(static_cast<unsigned>(i), lx + 12, ly - 4, "#888",
+                "latency " + std::to_string(meta.latencies[i]));
+    o << "<text x=\"" << Num(lx + 32) << "\" y=\"" << Num(ly) << "\">" << meta.latencies[i]
+      << " cycles</text>\n";
+  }
+  o << "</g>\n</svg>\n";
+  return o.str();
+}
+
+}  // namespace salsa::bench

@@ -1,0 +1,51 @@
+// The files `salsa bench` writes: benchmarks.md, bench/benchmarks.csv, bench/benchmarks.json and
+// bench/roofline.svg. Pure functions of the results (no I/O).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench/bench_model.h"
+
+namespace salsa::bench {
+
+struct PresetInfo {
+  std::string name, config_hash;
+  unsigned rows = 0, cols = 0, bus_bytes = 0;
+  uint64_t bank_bytes[3] = {0, 0, 0};  // act, weight, acc bytes per SRAM bank
+};
+
+struct BenchMeta {
+  std::string command;  // the command line that produced the files
+  std::string date;     // YYYY-MM-DD (UTC)
+  unsigned repeat = 1;
+  bool quick = false;
+  uint64_t seed = 1;
+  std::vector<PresetInfo> presets;
+  std::vector<unsigned> latencies;
+};
+
+// One CSV field, RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes doubled.
+std::string CsvField(const std::string& s);
+// Text for SVG/XML character data and attribute values: & < > " ' escaped.
+std::string XmlEscape(const std::string& s);
+// Fixed-point number with `digits` decimals ("0.912"); thousands separators for integers
+// ("1,234,567").
+std::string Fixed(double v, int digits);
+std::string Grouped(uint64_t v);
+
+std::string ToCsv(const std::vector<CaseResult>& results);
+nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& results,
+                      const std::vector<TargetCheck>& targets);
+// The whole of benchmarks.md: the explanatory header (what is measured and how, the roofline,
+// the energy table and its source), the targets, and the result tables. `svg_path` is the plot's
+// path relative to the markdown file.
+std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
+                       const std::vector<TargetCheck>& targets, const std::string& svg_path);
+// Log-log roofline plot: one roof per preset, one marker per case (colour = preset, shape = DRAM
+// latency), axis labels and a legend.
+std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& results);
+
+}  // namespace salsa::bench

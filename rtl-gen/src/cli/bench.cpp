@@ -1,0 +1,403 @@
+#include "cli/bench.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "bench/bench_layers.h"
+#include "bench/bench_model.h"
+#include "bench/bench_report.h"
+#include "cli/run.h"
+#include "salsa/config.h"
+
+extern char** environ;
+
+namespace salsa::cli {
+namespace fs = std::filesystem;
+using bench::BenchCase;
+using bench::CaseResult;
+
+namespace {
+
+constexpr uint64_t kSeed = 1;
+
+// Bad command-line input: reported on one line, exit status 2, nothing written.
+class BadInput : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+std::vector<std::string> AvailablePresets() {
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(SALSA_SOURCE_DIR) / "configs";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The nearest existing ancestor of `p` (p itself if it exists).
+fs::path ExistingAncestor(fs::path p) {
+  p = fs::absolute(p);
+  while (!fs::exists(p) && p.has_parent_path() && p.parent_path() != p) p = p.parent_path();
+  return p;
+}
+
+// Throws BadInput unless DIR and DIR/bench exist as writable directories or can be created.
+void CheckOutDir(const std::string& dir) {
+  const std::string accepted =
+      "; accepted: a writable directory, or a path that can be created in one";
+  if (dir.empty()) throw BadInput("--out-dir '': empty path" + accepted);
+  for (const fs::path& p : {fs::path(dir), fs::path(dir) / "bench"}) {
+    const fs::path anc = ExistingAncestor(p);
+    if (!fs::is_directory(anc)) {
+      throw BadInput("--out-dir '" + dir + "': " + anc.string() + " is not a directory" + accepted);
+    }
+    if (access(anc.c_str(), W_OK | X_OK) != 0) {
+      throw BadInput("--out-dir '" + dir + "': " + anc.string() + " is not writable" + accepted);
+    }
+  }
+}
+
+// A temporary directory, removed with everything in it when this goes out of scope.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "salsa-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a temp dir");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct ProcResult {
+  int status = -1;  // exit status, or -1 when killed / not started
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs argv[0] with argv; stdout through a pipe, stderr through a file in `tmp`.
+ProcResult RunProcess(const std::vector<std::string>& args, const fs::path& tmp) {
+  ProcResult r;
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  const std::string err_path = (tmp / "harness.stderr").string();
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&fa, fds[1]);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    r.err = args[0] + ": cannot execute";
+    return r;
+  }
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.err = ReadAll(err_path);
+  return r;
+}
+
+std::string LastLine(const std::string& s) {
+  size_t end = s.find_last_not_of("\r\n");
+  if (end == std::string::npos) return "";
+  const size_t start = s.rfind('\n', end);
+  return s.substr(start == std::string::npos ? 0 : start + 1,
+                  end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+std::string FirstLine(const std::string& s) {
+  const std::string t = s.substr(0, s.find('\n'));
+  return t.empty() ? "(no message)" : t;
+}
+
+std::string Today() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+struct Preset {
+  bench::PresetInfo info;
+  fs::path harness;
+};
+
+// One run of one case: the parsed result (pass = false and error set when the harness produced
+// no usable JSON).
+CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
+                   const std::string& layer_file, const fs::path& tmp) {
+  std::vector<std::string> args = {
+      p.harness.string(),     "--json", "--quiet", "--seed", std::to_string(kSeed), "--mem-latency",
+      std::to_string(latency)};
+  if (c.conv) {
+    args.insert(args.end(), {"--layer", layer_file});
+  } else {
+    args.insert(args.end(), {"--shape", std::to_string(c.M) + "x" + std::to_string(c.K) + "x" +
+                                            std::to_string(c.N)});
+  }
+  CaseResult r;
+  r.preset = p.info.name;
+  r.bench_case = c;
+  r.latency = latency;
+  r.rows = p.info.rows;
+  r.cols = p.info.cols;
+  r.bus_bytes = p.info.bus_bytes;
+  const auto t0 = std::chrono::steady_clock::now();
+  const ProcResult pr = RunProcess(args, tmp);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(LastLine(pr.out));
+  } catch (const std::exception&) {
+    r.pass = false;
+    r.error =
+        "harness exit status " + std::to_string(pr.status) + ", no JSON: " + FirstLine(pr.err);
+    r.seconds.push_back(secs);
+    r.seconds_source = "process";
+    return r;
+  }
+  try {
+    bench::FillFromHarnessJson(j, p.info.bank_bytes, &r);
+  } catch (const std::exception& e) {
+    r.pass = false;
+    r.error = std::string(e.what()) + " (" + p.harness.string() +
+              " predates the fields salsa bench reads? rebuild it)";
+    r.seconds = {secs};
+    r.seconds_source = "process";
+    return r;
+  }
+  if (pr.status != 0 && r.pass) {
+    r.pass = false;
+    r.error = "harness exit status " + std::to_string(pr.status);
+  }
+  return r;
+}
+
+// Writes every (path, text) through a temporary file in the same directory, then renames them all
+// into place. On any failure nothing new is left behind: temporaries and directories this call
+// created are removed.
+void WriteAllAtomically(const std::vector<std::pair<fs::path, std::string>>& files) {
+  std::vector<fs::path> created_dirs;
+  std::vector<fs::path> temps;
+  auto cleanup = [&] {
+    std::error_code ec;
+    for (const auto& t : temps) fs::remove(t, ec);
+    for (auto it = created_dirs.rbegin(); it != created_dirs.rend(); ++it) fs::remove(*it, ec);
+  };
+  try {
+    for (const auto& [path, text] : files) {
+      // Directories, outermost first.
+      std::vector<fs::path> missing;
+      for (fs::path d = path.parent_path(); !d.empty() && !fs::exists(d); d = d.parent_path()) {
+        missing.push_back(d);
+        if (d.parent_path() == d) break;
+      }
+      for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        fs::create_directory(*it);
+        created_dirs.push_back(*it);
+      }
+      const fs::path tmp =
+          path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(getpid()));
+      temps.push_back(tmp);
+      std::ofstream out(tmp, std::ios::binary);
+      out << text;
+      out.close();
+      if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    for (size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
+  } catch (const std::exception& e) {
+    cleanup();
+    throw std::runtime_error(std::string("writing the results failed: ") + e.what());
+  }
+}
+
+std::string CommandLine(const BenchOptions& o, const std::vector<std::string>& presets,
+                        const std::vector<unsigned>& latencies) {
+  std::string s = "salsa bench --presets ";
+  for (size_t i = 0; i < presets.size(); ++i) s += (i ? "," : "") + presets[i];
+  s += " --latencies ";
+  for (size_t i = 0; i < latencies.size(); ++i) s += (i ? "," : "") + std::to_string(latencies[i]);
+  if (o.quick) s += " --quick";
+  s += " --repeat " + std::to_string(o.repeat) + " --out-dir " + o.out_dir;
+  return s;
+}
+
+}  // namespace
+
+void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
+  app->add_option("--presets", opts->presets, "comma-separated preset names from configs/")
+      ->capture_default_str();
+  app->add_option("--latencies", opts->latencies, "comma-separated DRAM latencies in cycles")
+      ->capture_default_str();
+  app->add_option("--out-dir", opts->out_dir,
+                  "writes DIR/benchmarks.md and DIR/bench/{benchmarks.csv,benchmarks.json,"
+                  "roofline.svg}")
+      ->capture_default_str();
+  app->add_flag("--quick", opts->quick, "a small suite that runs in seconds (CTest smoke test)");
+  app->add_option("--repeat", opts->repeat,
+                  "runs per case; simulation speed is the median (cycles are exact anyway)")
+      ->check(CLI::Range(1u, 100u))
+      ->capture_default_str();
+  app->footer(
+      "Suite: GEMV 1x4096x4096 and 1x2048x2048, 8x2048x2048, 256x512x512, 512x512x512 and a 3x3\n"
+      "conv 56x56x64 -> 64, at each DRAM latency on each preset (docs/benchmarks.md).\n"
+      "Exit status: 0 all pass, 1 a case failed or a harness could not run, 2 bad input.");
+}
+
+int Bench(const BenchOptions& opts) {
+  std::vector<std::string> presets;
+  std::vector<unsigned> latencies;
+  try {
+    presets = bench::ParsePresets(opts.presets, AvailablePresets());
+    latencies = bench::ParseLatencies(opts.latencies);
+    CheckOutDir(opts.out_dir);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "salsa bench: " << e.what() << "\n";
+    return 2;
+  }
+
+  try {
+    bench::BenchMeta meta;
+    meta.command = CommandLine(opts, presets, latencies);
+    meta.date = Today();
+    meta.repeat = opts.repeat;
+    meta.quick = opts.quick;
+    meta.seed = kSeed;
+    meta.latencies = latencies;
+
+    std::vector<Preset> ps;
+    for (const std::string& name : presets) {
+      const Config cfg =
+          LoadConfig((fs::path(SALSA_SOURCE_DIR) / "configs" / (name + ".yaml")).string());
+      Preset p;
+      p.info.name = name;
+      p.info.config_hash = ConfigHash(cfg);
+      p.info.rows = cfg.rows;
+      p.info.cols = cfg.cols;
+      p.info.bus_bytes = cfg.BusBytes();
+      p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
+      p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
+      p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
+      p.harness = FindHarness(cfg);
+      meta.presets.push_back(p.info);
+      ps.push_back(p);
+    }
+
+    TempDir tmp;
+    const std::vector<BenchCase> suite = bench::Suite(opts.quick);
+    std::vector<std::string> layer_files;
+    for (const BenchCase& c : suite) {
+      layer_files.push_back(c.conv ? bench::WriteConvLayer(tmp.path().string(), c, kSeed) : "");
+    }
+
+    std::vector<CaseResult> results;
+    const size_t total = ps.size() * suite.size() * latencies.size();
+    size_t done = 0;
+    for (const Preset& p : ps) {
+      for (size_t ci = 0; ci < suite.size(); ++ci) {
+        for (unsigned lat : latencies) {
+          CaseResult r;
+          for (unsigned rep = 0; rep < opts.repeat; ++rep) {
+            CaseResult one = RunCase(p, suite[ci], lat, layer_files[ci], tmp.path());
+            if (rep == 0) {
+              r = one;
+            } else {
+              r.seconds.insert(r.seconds.end(), one.seconds.begin(), one.seconds.end());
+              if (one.cycles != r.cycles && r.error.empty()) {
+                r.pass = false;
+                r.error = "cycles differ between repeats: " + std::to_string(r.cycles) + " and " +
+                          std::to_string(one.cycles);
+              }
+              if (!one.pass && r.pass) r.pass = false, r.error = one.error;
+            }
+          }
+          const double med = bench::Median(r.seconds);
+          r.cycles_per_second = med > 0 ? static_cast<double>(r.cycles) / med : 0;
+          ++done;
+          std::printf(
+              "[%zu/%zu] %-10s %-22s latency %-4u %10s cycles  efficiency %.3f  %s  %.1f s\n", done,
+              total, p.info.name.c_str(), suite[ci].name.c_str(), lat,
+              bench::Grouped(r.cycles).c_str(), r.efficiency, r.pass ? "pass" : "FAIL", med);
+          if (!r.error.empty()) std::printf("    %s\n", r.error.c_str());
+          std::fflush(stdout);
+          results.push_back(std::move(r));
+        }
+      }
+    }
+
+    const auto targets = bench::CheckTargets(results);
+    const fs::path out = opts.out_dir;
+    WriteAllAtomically({
+        {out / "benchmarks.md", bench::ToMarkdown(meta, results, targets, "bench/roofline.svg")},
+        {out / "bench" / "benchmarks.csv", bench::ToCsv(results)},
+        {out / "bench" / "benchmarks.json", bench::ToJson(meta, results, targets).dump(2) + "\n"},
+        {out / "bench" / "roofline.svg", bench::RooflineSvg(meta, results)},
+    });
+    size_t passed = 0, met = 0;
+    for (const auto& r : results) passed += r.pass;
+    for (const auto& t : targets) met += t.met;
+    std::printf("salsa bench: %zu of %zu runs pass; %zu of %zu target checks met; wrote %s\n",
+                passed, results.size(), met, targets.size(),
+                (out / "benchmarks.md").string().c_str());
+    return passed == results.size() ? 0 : 1;
+  } catch (const ConfigError& e) {
+    std::cerr << "salsa bench: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "salsa bench: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace salsa::cli

@@ -1,0 +1,25 @@
+// `salsa bench`: runs the benchmark suite on the presets' Verilated harnesses and writes
+// benchmarks.md, bench/benchmarks.csv, bench/benchmarks.json and bench/roofline.svg.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace salsa::cli {
+
+struct BenchOptions {
+  std::string presets = "default,small_8x8,rect_12x8";
+  std::string latencies = "100,200";
+  std::string out_dir = "docs";
+  bool quick = false;
+  unsigned repeat = 1;
+};
+
+void AddBenchOptions(CLI::App* app, BenchOptions* opts);
+
+// Exit status: 0 every case passed and the files were written; 1 a case failed its bit-exact
+// comparison (the files are written and say so) or a harness could not be found, built or run
+// (nothing written); 2 bad input (one line on stderr, nothing written).
+int Bench(const BenchOptions& opts);
+
+}  // namespace salsa::cli
