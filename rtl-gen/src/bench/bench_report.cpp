@@ -165,6 +165,7 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
   nlohmann::json j;
   j["command"] = meta.command;
   j["date"] = meta.date;
+  j["source"] = meta.source;
   j["repeat"] = meta.repeat;
   j["quick"] = meta.quick;
   j["seed"] = meta.seed;
@@ -258,13 +259,13 @@ const char* const kHeader = R"md(# Benchmarks
 
 This page is written by `salsa bench` (`rtl-gen/src/cli/bench.cpp`, pure parts in
 `rtl-gen/src/bench/`); do not edit it by hand. The explanatory text below is part of the
-generator; the numbers come from one run, whose command line and date are at the end of this
-section. The same numbers are in [bench/benchmarks.csv](bench/benchmarks.csv) and
+generator; the numbers come from one run, whose command line, date and source version are under
+*This run*. The same numbers are in [bench/benchmarks.csv](bench/benchmarks.csv) and
 [bench/benchmarks.json](bench/benchmarks.json).
 
 ## What is measured, and how
 
-Every case runs on the Verilated RTL of a preset: the harness `salsa run` uses (the prebuilt
+Every case runs on the Verilated RTL of a preset, with the harness `salsa run` uses (the prebuilt
 `build/tests/harness_<preset>`, else the cached build), started as
 `harness --json --quiet --seed 1 --mem-latency L (--shape MxKxN | --layer conv.yaml)`. `salsa bench`
 reads the JSON object on the last line of its output (its fields:
@@ -317,8 +318,8 @@ the paper's table (Table 3 of the open-access article
 https://pmc.ncbi.nlm.nih.gov/articles/PMC8934428/ for the 32-bit operations and the 8 KB SRAM
 access, and a script that transcribes the whole table,
 https://gist.github.com/V0XNIHILI/2b6fa61edd4c06d9ffce5551065124c1 ), not against the paper
-itself. They describe a 2014 45 nm process, not the technology salsa will be built in, and leave
-out everything below.
+itself. They are for a 45 nm process of 2014, not the technology salsa will be built in, and the
+model leaves out what is listed under the table.
 
 | event | count | pJ each |
 |---|---|---:|
@@ -358,7 +359,8 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& res
   std::ostringstream o;
   o << kHeader << "\n## This run\n\n";
   o << "`" << meta.command << "` on " << meta.date << (meta.quick ? " (quick suite)" : "")
-    << "; seed " << meta.seed << ", " << meta.repeat << (meta.repeat == 1 ? " run" : " runs")
+    << ", source tree `" << (meta.source.empty() ? "unknown" : meta.source) << "`; seed "
+    << meta.seed << ", " << meta.repeat << (meta.repeat == 1 ? " run" : " runs")
     << " per case.\n\n";
   o << Row({"preset", "array", "bus bytes / cycle", "act / weight / acc bank", "config hash"});
   o << "|---|---|---:|---|---|\n";
@@ -376,7 +378,12 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& res
   o << "\nBit-exact comparison: **" << passed << " of " << results.size() << " runs "
     << (passed == results.size() ? "pass" : "pass; the others FAIL") << "**.\n";
 
-  o << "\n## Targets (issue 4)\n\nMeasured by this run; *no* means the target is not met yet.\n\n";
+  o << "\n## Targets (issue 4)\n\n"
+       "Measured by this run, not asserted by a test; *no* means the target is not met yet. The "
+       "GEMM target covers every compute-bound case at latency 100 whose GEMM (for the conv, its "
+       "im2col GEMM) has M ≥ 4·rows, N ≥ 4·cols and K ≥ 4·max(rows, cols); the GEMV targets "
+       "cover the M = 1 cases, measured as compulsory bandwidth (compulsory bytes / (cycles · bus "
+       "bytes)).\n\n";
   o << Row({"target", "preset", "case", "latency", "measured", "required", "met"});
   o << "|---|---|---|---:|---:|---:|---|\n";
   for (const TargetCheck& t : targets) {

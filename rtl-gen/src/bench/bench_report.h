@@ -20,6 +20,7 @@ struct PresetInfo {
 struct BenchMeta {
   std::string command;  // the command line that produced the files
   std::string date;     // YYYY-MM-DD (UTC)
+  std::string source;   // git describe of the source tree ("-dirty": uncommitted changes)
   unsigned repeat = 1;
   bool quick = false;
   uint64_t seed = 1;

@@ -168,6 +168,20 @@ std::string Today() {
   return buf;
 }
 
+// `git describe --always --dirty` of the source tree, or "unknown".
+std::string SourceVersion() {
+  const std::string cmd =
+      std::string("git -C '") + SALSA_SOURCE_DIR + "' describe --always --dirty 2>/dev/null";
+  FILE* f = popen(cmd.c_str(), "r");
+  if (f == nullptr) return "unknown";
+  char buf[128] = {0};
+  const bool got = std::fgets(buf, sizeof buf, f) != nullptr;
+  pclose(f);
+  std::string v = got ? buf : "";
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+  return v.empty() ? "unknown" : v;
+}
+
 struct Preset {
   bench::PresetInfo info;
   fs::path harness;
@@ -311,6 +325,7 @@ int Bench(const BenchOptions& opts) {
     bench::BenchMeta meta;
     meta.command = CommandLine(opts, presets, latencies);
     meta.date = Today();
+    meta.source = SourceVersion();
     meta.repeat = opts.repeat;
     meta.quick = opts.quick;
     meta.seed = kSeed;
