@@ -34,6 +34,7 @@ using bench::CaseResult;
 namespace {
 
 constexpr uint64_t kSeed = 1;
+constexpr int kRetrySeconds = 20;
 
 // Bad command-line input: reported on one line, exit status 2, nothing written.
 class BadInput : public std::invalid_argument {
@@ -207,19 +208,34 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
   r.rows = p.info.rows;
   r.cols = p.info.cols;
   r.bus_bytes = p.info.bus_bytes;
-  const auto t0 = std::chrono::steady_clock::now();
-  const ProcResult pr = RunProcess(args, tmp);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // A harness that prints no JSON may be being rebuilt (the binary is replaced while the build
+  // tree is shared): retry twice after a pause before reporting the run as failed.
+  ProcResult pr;
+  double secs = 0;
   nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(LastLine(pr.out));
-  } catch (const std::exception&) {
-    r.pass = false;
-    r.error =
-        "harness exit status " + std::to_string(pr.status) + ", no JSON: " + FirstLine(pr.err);
-    r.seconds.push_back(secs);
-    r.seconds_source = "process";
-    return r;
+  for (int attempt = 1;; ++attempt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    pr = RunProcess(args, tmp);
+    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    try {
+      j = nlohmann::json::parse(LastLine(pr.out));
+      break;
+    } catch (const std::exception&) {
+      const std::string why =
+          "harness exit status " + std::to_string(pr.status) + ", no JSON: " + FirstLine(pr.err);
+      if (attempt < 3 && pr.status != 2) {
+        std::printf("    %s; retrying in %d s (the harness may be being rebuilt)\n", why.c_str(),
+                    kRetrySeconds);
+        std::fflush(stdout);
+        sleep(kRetrySeconds);
+        continue;
+      }
+      r.pass = false;
+      r.error = why;
+      r.seconds.push_back(secs);
+      r.seconds_source = "process";
+      return r;
+    }
   }
   try {
     bench::FillFromHarnessJson(j, p.info.bank_bytes, &r);
