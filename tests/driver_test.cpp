@@ -122,9 +122,20 @@ TEST(DriverTest, OneWordScratchpadsAndTallArray) {
   }
 }
 
+TEST(DriverTest, ResidentActivationBlocksAndEveryAccLayout) {
+  // 64 act words: small K keeps m tiles resident, in one block or in alternating blocks; the acc
+  // sizes give 2 regions and 2 slots, 2 regions and 1 slot, 1 region and 2 slots, 1 and 1.
+  const Shape shapes[] = {{100, 3, 1}, {60, 5, 20}, {45, 8, 13}, {33, 7, 9}, {9, 17, 30}};
+  uint64_t seed = 500;
+  for (unsigned acc : {10u, 9u, 6u, 5u}) {
+    for (const Shape& s : shapes) RunAndCompare(Hw(4, 4, 16, 64, 64, acc), s.M, s.K, s.N, seed++);
+  }
+}
+
 TEST(DriverTest, PerChannelRequantisation) {
-  const HwParams hw = Hw(4, 8, 16, 64, 64, 8);
   for (uint64_t seed = 1; seed <= 12; ++seed) {
+    // acc 14 holds two parameter slots (bias, multiplier, shift) and two regions; 7 holds one.
+    const HwParams hw = Hw(4, 8, 16, 64, 64, seed % 2 ? 14 : 7);
     FcLayer layer = MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed),
                                  seed);
     MakePerChannel(&layer, seed);
@@ -211,36 +222,61 @@ TEST(DriverTest, TilingShape) {
   // Double buffering: a K chunk fills half the act scratchpad (100 words / 2).
   EXPECT_TRUE(p.double_buffer);
   EXPECT_EQ(p.k_chunk, 50u);
-  EXPECT_EQ(p.cmd_count, 2u * 3u * (2u + 3u * 5u));
+  EXPECT_FALSE(p.act_resident);  // K = 250 does not fit 100 act words
+  // Per tile: the bias LOAD, 5 chunks of (LOAD act, LOAD weight, COMPUTE), the STORE.
+  EXPECT_EQ(p.cmd_count, 2u * 3u * (1u + 3u * 5u + 1u));
   EXPECT_NE(p.cmd_base, 0u);
   for (uint64_t a : {p.cmd_base, p.act_addr, p.weight_addr, p.bias_addr, p.out_addr}) {
     EXPECT_EQ(a % 4096, 0u);
   }
   EXPECT_EQ(p.dram.size() % 4096, 0u);
-  // Activations, weights, then the bias word (so the weight stream can overlap an older STORE).
-  EXPECT_EQ(DescribeCommand(p.cmds[0].data()).rfind("LOAD act sp=0", 0), 0u)
-      << DescribeCommand(p.cmds[0].data());
-  EXPECT_EQ(DescribeCommand(p.cmds[2].data()).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u)
-      << DescribeCommand(p.cmds[2].data());
-  EXPECT_EQ(DescribeCommand(p.cmds[3].data()).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u)
-      << DescribeCommand(p.cmds[3].data());
+  auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
+  // acc: bias slots 0 and 1, then two 16-row regions at 2 and 18.
+  EXPECT_EQ(cmd(0).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u) << cmd(0);
+  EXPECT_EQ(cmd(1).rfind("LOAD act sp=0", 0), 0u) << cmd(1);
+  EXPECT_EQ(cmd(3).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u) << cmd(3);
   // The second chunk uses the other halves.
-  EXPECT_EQ(DescribeCommand(p.cmds[6].data()).rfind("COMPUTE act=50 weight=150 k=50", 0), 0u)
-      << DescribeCommand(p.cmds[6].data());
-  EXPECT_NE(DescribeCommand(p.cmds[15].data()).find("drain"), std::string::npos);
-  // Tile 1 uses the second acc region (rows + 3 = 19 words on); tile 0's STORE follows tile 1's
-  // first loads, so it runs while tile 1 computes.
-  EXPECT_EQ(DescribeCommand(p.cmds[18].data()).rfind("LOAD acc sp=19 words=1 rows=1", 0), 0u)
-      << DescribeCommand(p.cmds[18].data());
-  const std::string store = DescribeCommand(p.cmds[19].data());
-  EXPECT_EQ(store.rfind("STORE acc=1 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << store;
-  EXPECT_EQ(DescribeCommand(p.cmds[20].data()).rfind("COMPUTE clear act=50 weight=150", 0), 0u)
-      << DescribeCommand(p.cmds[20].data());
+  // The next n tile's bias goes into the other slot right after the first COMPUTE.
+  EXPECT_EQ(cmd(4).rfind("LOAD acc sp=1 words=1 rows=1", 0), 0u) << cmd(4);
+  EXPECT_EQ(cmd(7).rfind("COMPUTE act=50 weight=150 k=50", 0), 0u) << cmd(7);
+  EXPECT_NE(cmd(16).find("drain_acc=2"), std::string::npos) << cmd(16);
+  // Tile 1 uses the second region; tile 0's STORE follows tile 1's first COMPUTE, so it runs
+  // while tile 1 computes.
+  EXPECT_EQ(cmd(19).rfind("COMPUTE clear act=50 weight=150 k=50 zp=", 0), 0u) << cmd(19);
+  EXPECT_EQ(cmd(20).rfind("STORE acc=2 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << cmd(20);
+  EXPECT_NE(cmd(33).find("drain_acc=18"), std::string::npos) << cmd(33);
   // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
   const uint8_t* last = p.cmds.back().data();
   EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);
   EXPECT_EQ(CommandWord(last, 2) & 0xFFFF, 8u);
   EXPECT_EQ(CommandWord(last, 4), p.out_addr + 16 * 40 + 32);
+}
+
+TEST(DriverTest, ResidentActivationsAndWeightsLoadOnce) {
+  const HwParams hw = Hw(16, 16, 16, 1024, 1024, 64);
+  const FcLayer l = MakeRandomFc(64, 100, 48, 10);
+  const Program p = BuildFcProgram(hw, l);
+  EXPECT_TRUE(p.act_resident);
+  EXPECT_EQ(p.m_block, 4u);  // 4 m tiles x 100 words fit the 1024-word act scratchpad
+  unsigned act_loads = 0, weight_loads = 0;
+  for (const Command& c : p.cmds) {
+    const std::string d = DescribeCommand(c.data());
+    act_loads += d.rfind("LOAD act", 0) == 0;
+    weight_loads += d.rfind("LOAD weight", 0) == 0;
+  }
+  EXPECT_EQ(act_loads, p.m_tiles);
+  EXPECT_EQ(weight_loads, p.n_tiles);
+  // The next n tile's weights and bias are loaded right after the first COMPUTE of this one.
+  auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
+  EXPECT_EQ(cmd(0).rfind("LOAD weight sp=0 words=100", 0), 0u) << cmd(0);
+  EXPECT_EQ(cmd(3).rfind("COMPUTE clear drain act=0 weight=0 k=100", 0), 0u) << cmd(3);
+  EXPECT_EQ(cmd(4).rfind("LOAD weight sp=512 words=100", 0), 0u) << cmd(4);
+  EXPECT_EQ(cmd(5).rfind("LOAD acc sp=1", 0), 0u) << cmd(5);
+  EXPECT_EQ(cmd(6).rfind("LOAD act sp=100 words=100", 0), 0u) << cmd(6);
+  // Blocks: 20 m tiles of K = 100 do not fit 1024 words; blocks of 5 alternate between halves.
+  const Program q = BuildFcProgram(hw, MakeRandomFc(320, 100, 20, 11));
+  EXPECT_TRUE(q.act_resident);
+  EXPECT_EQ(q.m_block, 5u);
 }
 
 TEST(DriverTest, CommandEncoding) {

@@ -129,77 +129,139 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   }
 }
 
+// Where a tile's words live in the acc scratchpad: `slots` parameter slots (bias, then the
+// per-channel multiplier and shift words) at the bottom, then `regions` tile regions of rows
+// words. Two of each let a tile's STORE run while the next tile computes and the next n tile's
+// parameters load.
+struct AccLayout {
+  unsigned slot_words, slots, regions;
+  uint16_t Slot(unsigned i) const { return static_cast<uint16_t>((i % slots) * slot_words); }
+  uint16_t Region(unsigned i, unsigned rows) const {
+    return static_cast<uint16_t>(slots * slot_words + (i % regions) * rows);
+  }
+};
+
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
+  const unsigned s = per_channel ? 3 : 1, r = hw.rows;
+  for (const auto& [regions, slots] : {std::pair{2u, 2u}, {2u, 1u}, {1u, 2u}}) {
+    if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
+  }
+  return {s, 1, 1};
+}
+
 // The command list. The hardware runs COMPUTE and STORE while later commands are fetched and
-// issued, holding back any command that touches a scratchpad range a running unit still uses.
-// So that loads and stores really overlap compute, the tiler double-buffers: K chunks alternate
-// between the two halves of the act and weight scratchpads, tiles alternate between two acc
-// regions, and each tile's STORE is placed after the next tile's loads, just before its COMPUTE.
+// issued, holding back any command that touches a scratchpad range a running unit still uses,
+// so the order below only has to be correct sequentially; it is chosen so that loads overlap
+// compute:
+// - when a block of m tiles fits in the act scratchpad with all of K (`act_resident`), their
+//   activations are loaded once (interleaved with the first n tile's computes) and reused for
+//   every n tile; blocks alternate between the two act halves;
+// - when an n tile's weights fit in half the weight scratchpad they are loaded once per block
+//   and reused by all its m tiles; otherwise K chunks alternate between the halves;
+// - the next n tile's weights and parameters are loaded right after the current n tile's first
+//   COMPUTE, so they stream in while its remaining tiles compute;
+// - each tile's STORE is deferred until just after the next tile's first COMPUTE, so the
+//   sequencer waits for the drain while the array is busy (before it, with a single acc region).
 std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p) {
   std::vector<Command> cmds;
-  const uint64_t act_row = static_cast<uint64_t>(l.K) * hw.rows;     // bytes per m tile
-  const uint64_t weight_row = static_cast<uint64_t>(l.K) * hw.cols;  // bytes per n tile
+  const unsigned K = static_cast<unsigned>(l.K);
+  const uint64_t act_row = uint64_t{K} * hw.rows;     // bytes per m tile
+  const uint64_t weight_row = uint64_t{K} * hw.cols;  // bytes per n tile
   const bool per_channel = !l.channel_multiplier.empty();
-  // An acc region: bias word, rows accumulator words, multiplier and shift words.
-  const unsigned region = hw.rows + 3;
-  const bool acc_double = hw.acc_words >= 2 * region;
-  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
+  const AccLayout acc = ChooseAccLayout(hw, per_channel);
   const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
-  const bool one_chunk = p.k_chunk >= static_cast<unsigned>(l.K);
-  unsigned step = 0, tile = 0;
+  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
+  const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
+  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  unsigned weight_loads = 0, param_loads = 0, tile = 0, act_chunks = 0;
   std::vector<Command> pending_store;
-  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
-    const unsigned m0 = mt * hw.rows;
-    for (unsigned nt = 0; nt < p.n_tiles; ++nt, ++tile) {
+  auto flush = [&] {
+    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+    pending_store.clear();
+  };
+  auto load_weights = [&](unsigned nt, unsigned k0, unsigned kt) {
+    const uint16_t buf = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
+    cmds.push_back(EncodeLoad(kTargetWeight, buf, kt, 1, kt * hw.cols,
+                              p.weight_addr + nt * weight_row + uint64_t{k0} * hw.cols));
+    return buf;
+  };
+  // The parameter slot of n tile nt: with a single slot, a pending STORE still reads it.
+  auto load_params = [&](unsigned nt) {
+    if (acc.slots == 1) flush();
+    const uint16_t slot = acc.Slot(param_loads++);
+    cmds.push_back(EncodeLoad(kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
+                              p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
+    if (per_channel) {
+      cmds.push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(slot + 1), 2, 1,
+                                2 * hw.AccWordBytes(),
+                                p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+    }
+    return slot;
+  };
+  const unsigned blocks = (p.m_tiles + p.m_block - 1) / p.m_block;
+  // Loads for (block, nt) that were issued ahead, during the previous n tile.
+  bool weights_ahead = false, params_ahead = false;
+  uint16_t ahead_wbuf = 0, ahead_slot = 0;
+  for (unsigned b = 0; b < blocks; ++b) {
+    const unsigned mt0 = b * p.m_block, mt1 = std::min(p.m_tiles, mt0 + p.m_block);
+    const uint16_t act_base = static_cast<uint16_t>((b % 2) * act_half);
+    for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
       const unsigned n0 = nt * hw.cols;
-      const uint16_t bias_acc = static_cast<uint16_t>(acc_double ? (tile % 2) * region : 0);
-      const uint16_t drain_acc = static_cast<uint16_t>(bias_acc + 1);
-      const uint16_t quant_acc = static_cast<uint16_t>(bias_acc + hw.rows + 1);
-      for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.k_chunk, ++step) {
-        const unsigned kt = std::min<unsigned>(p.k_chunk, l.K - k0);
-        const uint64_t act = p.act_addr + mt * act_row + static_cast<uint64_t>(k0) * hw.rows;
-        const uint64_t wgt = p.weight_addr + nt * weight_row + static_cast<uint64_t>(k0) * hw.cols;
-        // When K fits in one chunk, the m tile's activations stay in the act scratchpad (nothing
-        // else writes that half) and are loaded once for all its n tiles.
-        const uint16_t act_buf = static_cast<uint16_t>((one_chunk ? mt % 2 : step % 2) * act_half);
-        const uint16_t wgt_buf = static_cast<uint16_t>((step % 2) * weight_half);
-        if (!(one_chunk && nt > 0)) {
-          cmds.push_back(EncodeLoad(kTargetAct, act_buf, kt, 1, kt * hw.rows, act));
-        }
-        cmds.push_back(EncodeLoad(kTargetWeight, wgt_buf, kt, 1, kt * hw.cols, wgt));
-        if (k0 == 0) {
-          // The bias (and quant) words go after the weights: their acc region may still be
-          // read by the STORE of two tiles back, which the weight stream then overlaps.
-          cmds.push_back(EncodeLoad(kTargetAcc, bias_acc, 1, 1, hw.AccWordBytes(),
-                                    p.bias_addr + static_cast<uint64_t>(nt) * hw.AccWordBytes()));
-          if (per_channel) {
-            cmds.push_back(EncodeLoad(kTargetAcc, quant_acc, 2, 1, 2 * hw.AccWordBytes(),
-                                      p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+      uint16_t wbuf = ahead_wbuf, slot = ahead_slot;
+      if (weights_once && !weights_ahead) wbuf = load_weights(nt, 0, K);
+      if (!params_ahead) slot = load_params(nt);
+      weights_ahead = params_ahead = false;
+      for (unsigned mt = mt0; mt < mt1; ++mt, ++tile) {
+        const unsigned m0 = mt * hw.rows;
+        const uint16_t region = acc.Region(tile, hw.rows);
+        for (unsigned k0 = 0; k0 < K; k0 += p.k_chunk) {
+          const unsigned kt = std::min(p.k_chunk, K - k0);
+          uint16_t abuf;
+          if (p.act_resident) {
+            abuf = static_cast<uint16_t>(act_base + (mt - mt0) * K + k0);
+            if (nt == 0 && k0 == 0) {
+              cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(abuf), K, 1, act_row,
+                                        p.act_addr + mt * act_row));
+            }
+          } else {
+            abuf = static_cast<uint16_t>((act_chunks++ % 2) * act_half);
+            cmds.push_back(EncodeLoad(kTargetAct, abuf, kt, 1, kt * hw.rows,
+                                      p.act_addr + mt * act_row + uint64_t{k0} * hw.rows));
+          }
+          const uint16_t w = weights_once ? wbuf : load_weights(nt, k0, kt);
+          // The previous tile's STORE follows this COMPUTE (it waits for the previous drain,
+          // which this COMPUTE no longer has to), unless they share the one acc region.
+          if (acc.regions == 1) flush();
+          const bool first = k0 == 0, last = k0 + kt == K;
+          cmds.push_back(EncodeCompute(first, last, abuf, w, kt, zp, region));
+          if (!p.overlap) cmds.push_back(EncodeSync());
+          flush();
+          // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
+          // compute: its weights when they are one chunk and have a free half, its parameters
+          // when they have a free slot.
+          const bool next_exists = nt + 1 < p.n_tiles || b + 1 < blocks;
+          const unsigned next_nt = nt + 1 < p.n_tiles ? nt + 1 : 0;
+          if (mt == mt0 && last && next_exists && weights_once && p.double_buffer) {
+            ahead_wbuf = load_weights(next_nt, 0, K);
+            weights_ahead = true;
+          }
+          if (mt == mt0 && first && next_exists && acc.slots == 2) {
+            ahead_slot = load_params(next_nt);
+            params_ahead = true;
           }
         }
-        cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
-        pending_store.clear();
-        const bool first = k0 == 0, last = k0 + kt == static_cast<unsigned>(l.K);
-        cmds.push_back(EncodeCompute(first, last, act_buf, wgt_buf, kt,
-                                     static_cast<int8_t>(l.input_zero_point), drain_acc));
-        if (!p.overlap) cmds.push_back(EncodeSync());
-      }
-      const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
-      const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-      // Without a second acc region the next tile's bias load would overwrite this tile's bias
-      // before a deferred STORE: then the STORE goes right away.
-      pending_store.push_back(EncodeStore(
-          drain_acc, rows, bytes, bias_acc, l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
-          l.output_multiplier, static_cast<int8_t>(l.output_shift),
-          static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
-          static_cast<int8_t>(l.act_max), per_channel ? int{quant_acc} : -1));
-      if (!p.overlap) pending_store.push_back(EncodeSync());
-      if (!acc_double) {
-        cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
-        pending_store.clear();
+        const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
+        const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
+        pending_store.push_back(EncodeStore(
+            region, rows, bytes, slot, l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
+            l.output_multiplier, static_cast<int8_t>(l.output_shift),
+            static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
+            static_cast<int8_t>(l.act_max), per_channel ? int{slot} + 1 : -1));
+        if (!p.overlap) pending_store.push_back(EncodeSync());
       }
     }
   }
-  cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+  flush();
   return cmds;
 }
 
@@ -263,17 +325,33 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   Program p;
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
   p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
-  // Double buffering halves the K chunk a scratchpad holds (when a scratchpad has 2+ words).
+  // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
+  // words).
   p.double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
   const unsigned act_cap = p.double_buffer ? hw.act_words / 2 : hw.act_words;
   const unsigned weight_cap = p.double_buffer ? hw.weight_words / 2 : hw.weight_words;
-  p.k_chunk = std::min({static_cast<unsigned>(l.K), act_cap, weight_cap, kMaxField16});
+  const uint64_t K = static_cast<uint64_t>(l.K);
+  // Activations stay resident when all of K fits: every m tile at once if they all fit in the
+  // whole scratchpad (one block), else blocks of as many m tiles as fit in one half.
+  if (K <= kMaxField16 && uint64_t{p.m_tiles} * K <= hw.act_words) {
+    p.act_resident = true;
+    p.m_block = p.m_tiles;
+  } else if (p.double_buffer && K <= act_cap) {
+    p.act_resident = true;
+    p.m_block = static_cast<unsigned>(act_cap / K);
+  } else {
+    p.act_resident = false;
+    p.m_block = 1;
+  }
+  p.k_chunk = std::min<unsigned>({static_cast<unsigned>(l.K), weight_cap, kMaxField16});
+  if (!p.act_resident) p.k_chunk = std::min(p.k_chunk, act_cap);
   Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
 
-  // Per (m_tile, n_tile): LOAD bias (and quant words), 3 commands per K chunk, STORE.
-  const uint64_t k_chunks = (static_cast<uint64_t>(l.K) + p.k_chunk - 1) / p.k_chunk;
+  // Per tile at most: 2 parameter LOADs, 2 LOADs, a COMPUTE and a SYNC per K chunk, a STORE and
+  // a SYNC, plus the loads issued ahead.
+  const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
   p.overlap = opts.overlap;
-  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (4 + 4 * k_chunks);
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (6 + 4 * k_chunks) + 4;
   Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
 
   const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,

@@ -10,13 +10,16 @@ Module BuildMacArray(const Config& cfg) {
   Module m("salsa_mac_array",
            "Systolic MAC array, output-stationary. Row r receives K step k at cycle k + r and column "
            "c at cycle k + c (input skew), so PE(r,c) sees both operands of step k together. "
-           "Activations and their flags flow east, weights flow south; drain_i shifts the "
-           "accumulators south, the bottom row appearing on drain_o (row rows-1 first).");
+           "Activations and their flags (valid, clear on a tile's first step, last on its final "
+           "step) flow east, weights flow south. The last step copies each PE's sum into its "
+           "output register; drain_i shifts those south, the bottom row appearing on drain_o "
+           "(row rows-1 first), while the next tile already accumulates.");
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("in_valid_i");
   m.In("in_clear_i");
+  m.In("in_last_i");
   m.In("act_i", N(rows * 9));
   m.In("act_zero_i", N(rows));
   m.In("wgt_i", N(cols * 8));
@@ -29,19 +32,20 @@ Module BuildMacArray(const Config& cfg) {
   s.Wire("h_zero", N(rows * (cols + 1)));
   s.Wire("h_valid", N(rows * (cols + 1)));
   s.Wire("h_clear", N(rows * (cols + 1)));
+  s.Wire("h_last", N(rows * (cols + 1)));
   s.Wire("v_w", N((rows + 1) * cols * 8));
   s.Wire("v_acc", N((rows + 1) * cols * 32));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
   for (unsigned r = 0; r < rows; ++r) {
-    std::string lane = "{in_valid_i, in_clear_i, act_zero_i[" + N(r) + "], " +
+    std::string lane = "{in_last_i, in_valid_i, in_clear_i, act_zero_i[" + N(r) + "], " +
                        Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
     std::string tap = "skew_a_r" + N(r);
-    s.Wire(tap, "12");
+    s.Wire(tap, "13");
     if (r == 0) {
       s.Assign(tap, lane);
     } else {
-      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", "12"}, {"Depth", N(r)}},
+      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", "13"}, {"Depth", N(r)}},
              {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
     }
     unsigned base = r * (cols + 1);
@@ -49,6 +53,7 @@ Module BuildMacArray(const Config& cfg) {
     s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
     s.Assign("h_clear[" + N(base) + "]", tap + "[10]");
     s.Assign("h_valid[" + N(base) + "]", tap + "[11]");
+    s.Assign("h_last[" + N(base) + "]", tap + "[12]");
   }
   for (unsigned c = 0; c < cols; ++c) {
     std::string lane = Slice("wgt_i", N(c * 8 + 7), N(c * 8));
@@ -73,6 +78,7 @@ Module BuildMacArray(const Config& cfg) {
            {"a_zero_i", "h_zero[" + h + "]"},
            {"a_valid_i", "h_valid[" + h + "]"},
            {"a_clear_i", "h_clear[" + h + "]"},
+           {"a_last_i", "h_last[" + h + "]"},
            {"w_i", IdxPart("v_w", v + "*8", "8")},
            {"drain_i", "drain_i"},
            {"acc_i", IdxPart("v_acc", v + "*32", "32")},
@@ -80,6 +86,7 @@ Module BuildMacArray(const Config& cfg) {
            {"a_zero_o", "h_zero[" + he + "]"},
            {"a_valid_o", "h_valid[" + he + "]"},
            {"a_clear_o", "h_clear[" + he + "]"},
+           {"a_last_o", "h_last[" + he + "]"},
            {"w_o", IdxPart("v_w", vs + "*8", "8")},
            {"acc_o", IdxPart("v_acc", vs + "*32", "32")}});
 
@@ -89,7 +96,7 @@ Module BuildMacArray(const Config& cfg) {
   for (unsigned r = 0; r < rows; ++r) {
     unsigned e = r * (cols + 1) + cols;
     east += (r ? ", " : "") + Slice("h_a", N(e * 9 + 8), N(e * 9)) + ", h_zero[" + N(e) +
-            "], h_valid[" + N(e) + "], h_clear[" + N(e) + "]";
+            "], h_valid[" + N(e) + "], h_clear[" + N(e) + "], h_last[" + N(e) + "]";
   }
   east += "}";
   s.Wire("unused_edges");

@@ -77,6 +77,11 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_drain_o");
   m.Out("cmp_acc_addr_o", "16");
   m.In("cmp_busy_i");
+  m.In("cmp_feed_busy_i");
+  m.In("cmp_feed_drain_i");
+  m.In("cmp_feed_acc_i", "16");
+  m.In("cmp_drain_busy_i");
+  m.In("cmp_drain_acc_i", "16");
   m.Out("st_start_o");
   m.Out("st_acc_addr_o", "16");
   m.Out("st_rows_o", "16");
@@ -122,17 +127,21 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("batch", "4");
   s.Wire("fetch_running");
   s.Wire("fetch_go");
-  // What the running units touch: the COMPUTE's act, weight and drain ranges, the STORE's acc
-  // footprint (bias, rows, per-channel words) and its index (for a late write error).
+  // What the running units touch: the feeding COMPUTE's act and weight ranges (the compute
+  // controller reports the acc ranges of its feeder and drainer), the STORE's acc footprint
+  // (bias, rows, per-channel words) and its index (for a late write error).
   s.Reg("ic_act_lo_q", "17");
   s.Reg("ic_act_hi_q", "17");
   s.Reg("ic_wgt_lo_q", "17");
   s.Reg("ic_wgt_hi_q", "17");
-  s.Reg("ic_drain_q");
-  s.Reg("ic_acc_lo_q", "17");
-  s.Reg("ic_acc_hi_q", "17");
+  s.Wire("fd_acc_lo", "17");
+  s.Wire("fd_acc_hi", "17");
+  s.Wire("dr_acc_lo", "17");
+  s.Wire("dr_acc_hi", "17");
   s.Reg("is_lo_q", "17");
   s.Reg("is_hi_q", "17");
+  s.Reg("is_par_lo_q", "17");
+  s.Reg("is_par_hi_q", "17");
   s.Reg("is_idx_q", "32");
   for (unsigned w = 0; w < 8; ++w) {
     s.Wire("w" + N(w), "32");
@@ -156,10 +165,9 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("min_s", "8", true);
   s.Wire("max_s", "8", true);
   s.Reg("dec_err", "4");
-  s.Wire("st_lo", "17");
-  s.Wire("st_hi", "17");
-  s.Wire("st_lo_ab", "17");
-  s.Wire("st_hi_ab", "17");
+  s.Wire("st_par_lo", "17");
+  s.Wire("st_par_hi", "17");
+  s.Wire("st_bias_lo", "17");
   s.Wire("ld_lo", "17");
   s.Wire("ld_hi", "33");
   s.Reg("hazard");
@@ -181,12 +189,13 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_acc_end", "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
   s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
-  s.Note("A STORE's acc footprint [st_lo, st_hi): its rows, its bias word and its quant words.");
-  s.Assign("st_lo_ab", "(w1[15:0] < w2[31:16]) ? {1'b0, w1[15:0]} : {1'b0, w2[31:16]}");
-  s.Assign("st_hi_ab", "(st_acc_end > {1'b0, w2[31:16]} + 17'd1) ? st_acc_end : "
-                       "({1'b0, w2[31:16]} + 17'd1)");
-  s.Assign("st_lo", "(w0[8] && {1'b0, w0[31:16]} < st_lo_ab) ? {1'b0, w0[31:16]} : st_lo_ab");
-  s.Assign("st_hi", "(w0[8] && st_q_end > st_hi_ab) ? st_q_end : st_hi_ab");
+  s.Note("A STORE's acc footprint: its rows [w1[15:0], st_acc_end) and its parameter words "
+         "[st_par_lo, st_par_hi) (the bias word and, per channel, the two quant words).");
+  s.Assign("st_bias_lo", "{1'b0, w2[31:16]}");
+  s.Assign("st_par_lo", "(w0[8] && {1'b0, w0[31:16]} < st_bias_lo) ? {1'b0, w0[31:16]} : "
+                        "st_bias_lo");
+  s.Assign("st_par_hi", "(w0[8] && st_q_end > st_bias_lo + 17'd1) ? st_q_end : "
+                        "(st_bias_lo + 17'd1)");
   s.Assign("ld_lo", "{1'b0, w1[15:0]}");
   s.Assign("ld_hi", "load_end");
   s.Assign("shift_s", "w7[7:0]");
@@ -217,28 +226,43 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpSync)}, {}}},
                {Set("dec_err", e_op)})});
 
+  s.Assign("fd_acc_lo", "{1'b0, cmp_feed_acc_i}");
+  s.Assign("fd_acc_hi", "{1'b0, cmp_feed_acc_i} + 17'd" + N(cfg.rows));
+  s.Assign("dr_acc_lo", "{1'b0, cmp_drain_acc_i}");
+  s.Assign("dr_acc_hi", "{1'b0, cmp_drain_acc_i} + 17'd" + N(cfg.rows));
+  // The acc rows a COMPUTE will drain or is draining meet [lo, hi).
+  auto acc_busy = [](const std::string& lo, const std::string& hi, bool load) {
+    auto ov = [&](const std::string& a, const std::string& b) {
+      return load ? LdOverlap(a, b) : Overlap17(lo, hi, a, b);
+    };
+    return "(cmp_feed_drain_i && " + ov("fd_acc_lo", "fd_acc_hi") + ") || (cmp_drain_busy_i && " +
+           ov("dr_acc_lo", "dr_acc_hi") + ")";
+  };
   s.Note("Hazards against the running units; a command waits in StIssue while one holds.");
   s.Comb({Set("hazard", "1'b0"),
           Case("opcode",
                {{{"8'd" + N(k::kOpLoad)},
                  {Case("target",
                        {{{"2'd0"},
-                         {Set("hazard", "cmp_busy_i && " + LdOverlap("ic_act_lo_q", "ic_act_hi_q"))}},
+                         {Set("hazard",
+                              "cmp_feed_busy_i && " + LdOverlap("ic_act_lo_q", "ic_act_hi_q"))}},
                         {{"2'd1"},
-                         {Set("hazard", "cmp_busy_i && " + LdOverlap("ic_wgt_lo_q", "ic_wgt_hi_q"))}}},
-                       {Set("hazard", "(cmp_busy_i && ic_drain_q && " +
-                                          LdOverlap("ic_acc_lo_q", "ic_acc_hi_q") +
-                                          ") || (st_busy_i && " + LdOverlap("is_lo_q", "is_hi_q") +
-                                          ")")})}},
+                         {Set("hazard",
+                              "cmp_feed_busy_i && " + LdOverlap("ic_wgt_lo_q", "ic_wgt_hi_q"))}}},
+                       {Set("hazard", acc_busy("", "", true) + " || (st_busy_i && (" +
+                                          LdOverlap("is_lo_q", "is_hi_q") + " || " +
+                                          LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
                 {{"8'd" + N(k::kOpCompute)},
-                 {Set("hazard", "cmp_busy_i || (w0[9] && st_busy_i && " +
+                 {Set("hazard", "cmp_feed_busy_i || (w0[9] && st_busy_i && (" +
                                     Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_lo_q",
                                               "is_hi_q") +
-                                    ")")}},
+                                    " || " +
+                                    Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_par_lo_q",
+                                              "is_par_hi_q") +
+                                    "))")}},
                 {{"8'd" + N(k::kOpStore)},
-                 {Set("hazard", "st_busy_i || (cmp_busy_i && ic_drain_q && " +
-                                    Overlap17("st_lo", "st_hi", "ic_acc_lo_q", "ic_acc_hi_q") +
-                                    ")")}}},
+                 {Set("hazard", "st_busy_i || " + acc_busy("{1'b0, w1[15:0]}", "st_acc_end", false) +
+                                    " || " + acc_busy("st_par_lo", "st_par_hi", false))}}},
                {Set("hazard", "cmp_busy_i || st_busy_i")})});
   s.Assign("busy_o", "state_q != StIdle");
   s.Assign("done_o", "done_q");
@@ -314,9 +338,9 @@ Module BuildSequencer(const Config& cfg) {
          Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
          Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
          Set("abort_q", "1'b0"), Set("ic_act_lo_q", "17'd0"), Set("ic_act_hi_q", "17'd0"),
-         Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("ic_drain_q", "1'b0"),
-         Set("ic_acc_lo_q", "17'd0"), Set("ic_acc_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
-         Set("is_hi_q", "17'd0"), Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
+         Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
+         Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"),
+         Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
          Set("pending_q", "4'd0"), Set("fetch_err_q", "1'b0")},
         {Set("done_q", "1'b0"),
          If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")}),
@@ -341,11 +365,10 @@ Module BuildSequencer(const Config& cfg) {
                             {Set("ic_act_lo_q", "{1'b0, w1[15:0]}"),
                              Set("ic_act_hi_q", "cmp_act_end"),
                              Set("ic_wgt_lo_q", "{1'b0, w1[31:16]}"),
-                             Set("ic_wgt_hi_q", "cmp_wgt_end"), Set("ic_drain_q", "w0[9]"),
-                             Set("ic_acc_lo_q", "{1'b0, w3[15:0]}"),
-                             Set("ic_acc_hi_q", "cmp_acc_end"), Set("state_q", "StNext")}},
+                             Set("ic_wgt_hi_q", "cmp_wgt_end"), Set("state_q", "StNext")}},
                            {{"8'd" + N(k::kOpStore)},
-                            {Set("is_lo_q", "st_lo"), Set("is_hi_q", "st_hi"),
+                            {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
+                             Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
                              Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
                           {Set("state_q", "StNext")})})}},
                {{"StLoad"},

@@ -16,11 +16,13 @@ Module BuildSparsityGate(const Config& cfg) {
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
   m.In("clear_i");
+  m.In("last_i");
   m.In("zero_point_i", "8");
   m.In("act_i", N(rows * 8));
   m.In("wgt_i", N(cols * 8));
   m.Out("valid_o");
   m.Out("clear_o");
+  m.Out("last_o");
   m.Out("act_o", N(rows * 9));
   m.Out("act_zero_o", N(rows));
   m.Out("wgt_o", N(cols * 8));
@@ -28,6 +30,7 @@ Module BuildSparsityGate(const Config& cfg) {
   Scope s = m.Body();
   s.Reg("valid_q");
   s.Reg("clear_q");
+  s.Reg("last_q");
   s.Reg("act_q", N(rows * 9));
   s.Reg("zero_q", N(rows));
   s.Reg("wgt_q", N(cols * 8));
@@ -43,9 +46,9 @@ Module BuildSparsityGate(const Config& cfg) {
         {If("valid_i && !is_zero[q]", {Set(IdxPart("act_q", "q*9", "9"),
                                             IdxPart("diff", "q*9", "9"))})});
   s.Seq(clk, rst,
-        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("zero_q", N(rows) + "'d0"),
+        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"), Set("zero_q", N(rows) + "'d0"),
          Set("wgt_q", N(cols * 8) + "'d0")},
-        {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"),
+        {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
          Set("zero_q", "valid_i ? is_zero : zero_q"), If("valid_i", {Set("wgt_q", "wgt_i")})});
   s.Integer("i");
   s.Comb({Set("gated_count_o", N(cnt_bits) + "'d0"),
@@ -54,6 +57,7 @@ Module BuildSparsityGate(const Config& cfg) {
                                                                     N(cnt_bits) + "'d1")})})});
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");
+  s.Assign("last_o", "last_q");
   s.Assign("act_o", "act_q");
   s.Assign("act_zero_o", "zero_q");
   s.Assign("wgt_o", "wgt_q");

@@ -177,7 +177,8 @@ Module BuildTop(const Config& cfg) {
   // ---- sequencer --------------------------------------------------------------------------------
   wires({{"cmp_start", 1}, {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
          {"cmp_zp", 8}, {"cmp_clear", 1}, {"cmp_drain", 1}, {"cmp_acc_addr", 16},
-         {"unused_cmp_done", 1}, {"cmp_busy", 1}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
+         {"cmp_busy", 1}, {"cmp_feed_busy", 1}, {"cmp_feed_drain", 1}, {"cmp_feed_acc", 16},
+         {"cmp_drain_busy", 1}, {"cmp_drain_acc", 16}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
          {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
          {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
          {"st_done", 1}, {"wr_err", 1}, {"st_perch", 1}, {"st_qaddr", 16}});
@@ -196,7 +197,9 @@ Module BuildTop(const Config& cfg) {
   for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
     seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
   }
-  seq.push_back({"cmp_busy_i", "cmp_busy"});
+  for (const char* n : {"busy", "feed_busy", "feed_drain", "feed_acc", "drain_busy", "drain_acc"}) {
+    seq.push_back({std::string("cmp_") + n + "_i", std::string("cmp_") + n});
+  }
   for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
                         "mult", "shift", "zp", "min", "max", "perch", "qaddr"}) {
     seq.push_back({std::string("st_") + n + "_o", std::string("st_") + n});
@@ -207,8 +210,8 @@ Module BuildTop(const Config& cfg) {
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
-  wires({{"gate_in_valid", 1}, {"gate_in_clear", 1}, {"gate_zp", 8}, {"gate_valid", 1},
-         {"gate_clear", 1}, {"gate_act", rows * 9}, {"gate_zero", rows}, {"gate_wgt", cols * 8},
+  wires({{"gate_in_valid", 1}, {"gate_in_clear", 1}, {"gate_in_last", 1}, {"gate_zp", 8},
+         {"gate_valid", 1}, {"gate_clear", 1}, {"gate_last", 1}, {"gate_act", rows * 9}, {"gate_zero", rows}, {"gate_wgt", cols * 8},
          {"array_drain", 1}});
   s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {},
          {{"clk_i", clk},
@@ -221,14 +224,19 @@ Module BuildTop(const Config& cfg) {
           {"clear_i", "cmp_clear"},
           {"drain_i", "cmp_drain"},
           {"acc_addr_i", "cmp_acc_addr"},
-          {"done_o", "unused_cmp_done"},
           {"busy_o", "cmp_busy"},
+          {"feed_busy_o", "cmp_feed_busy"},
+          {"feed_drain_o", "cmp_feed_drain"},
+          {"feed_acc_addr_o", "cmp_feed_acc"},
+          {"drain_busy_o", "cmp_drain_busy"},
+          {"drain_acc_addr_o", "cmp_drain_acc"},
           {"act_re_o", "act_re"},
           {"act_raddr_o", "act_raddr"},
           {"wgt_re_o", "wgt_re"},
           {"wgt_raddr_o", "wgt_raddr"},
           {"gate_valid_o", "gate_in_valid"},
           {"gate_clear_o", "gate_in_clear"},
+          {"gate_last_o", "gate_in_last"},
           {"zp_o", "gate_zp"},
           {"array_drain_o", "array_drain"},
           {"acc_we_o", "cmp_acc_we"},
@@ -238,11 +246,13 @@ Module BuildTop(const Config& cfg) {
           {"rst_ni", rst},
           {"valid_i", "gate_in_valid"},
           {"clear_i", "gate_in_clear"},
+          {"last_i", "gate_in_last"},
           {"zero_point_i", "gate_zp"},
           {"act_i", "act_rdata"},
           {"wgt_i", "wgt_rdata"},
           {"valid_o", "gate_valid"},
           {"clear_o", "gate_clear"},
+          {"last_o", "gate_last"},
           {"act_o", "gate_act"},
           {"act_zero_o", "gate_zero"},
           {"wgt_o", "gate_wgt"},
@@ -252,6 +262,7 @@ Module BuildTop(const Config& cfg) {
           {"rst_ni", rst},
           {"in_valid_i", "gate_valid"},
           {"in_clear_i", "gate_clear"},
+          {"in_last_i", "gate_last"},
           {"act_i", "gate_act"},
           {"act_zero_i", "gate_zero"},
           {"wgt_i", "gate_wgt"},

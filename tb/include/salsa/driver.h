@@ -43,7 +43,9 @@ struct Program {
   uint64_t quant_addr = 0;  // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
-  bool double_buffer = false;  // K chunks alternate between scratchpad halves
+  bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
+  bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
+  unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
   bool overlap = true;         // DriverOptions::overlap
   std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
 };
