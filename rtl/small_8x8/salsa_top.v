@@ -75,7 +75,12 @@ module salsa_top (
   wire [15:0] rd_req_rows;
   wire [31:0] rd_req_stride;
   wire rd_busy;
-  wire rd_err;
+  wire [17:0] rd_req_tag;
+  wire rd_pop;
+  wire [17:0] rd_pop_tag;
+  wire rd_retire;
+  wire rd_retire_err;
+  wire sink_idle;
   wire rd_valid;
   wire rd_ready;
   wire [255:0] rd_data;
@@ -85,7 +90,6 @@ module salsa_top (
   wire [255:0] cmd_data;
   wire cmd_ready;
   wire load_word;
-  wire load_empty;
   wire [15:0] load_waddr;
   wire cmp_acc_we;
   wire gb_act_in_ready;
@@ -186,13 +190,9 @@ module salsa_top (
 
   assign rd_ready = (gb_act_sel && gb_act_in_ready) || (gb_wgt_sel && gb_wgt_in_ready) || (gb_acc_sel && gb_acc_in_ready) || (gb_cmd_sel && gb_cmd_in_ready);
   assign load_word = (gb_act_sel && gb_act_out_valid && 1'b1) || (gb_wgt_sel && gb_wgt_out_valid && 1'b1) || (gb_acc_sel && gb_acc_out_valid && !cmp_acc_we);
-  assign load_empty = (gb_act_sel && gb_act_empty) || (gb_wgt_sel && gb_wgt_empty) || (gb_acc_sel && gb_acc_empty);
+  assign sink_idle = (gb_act_sel && gb_act_empty) || (gb_wgt_sel && gb_wgt_empty) || (gb_acc_sel && gb_acc_empty) || (gb_cmd_sel && gb_cmd_empty);
   assign cmd_valid = gb_cmd_out_valid;
   assign cmd_data = gb_cmd_out_data;
-
-  wire unused_gb;
-
-  assign unused_gb = gb_cmd_empty;
 
   salsa_dma_rd u_dma_rd (
       .clk_i(clk_i),
@@ -203,8 +203,13 @@ module salsa_top (
       .req_row_bytes_i(rd_req_row_bytes),
       .req_rows_i(rd_req_rows),
       .req_stride_i(rd_req_stride),
+      .req_tag_i(rd_req_tag),
       .busy_o(rd_busy),
-      .err_o(rd_err),
+      .pop_o(rd_pop),
+      .pop_tag_o(rd_pop_tag),
+      .sink_idle_i(sink_idle),
+      .retire_o(rd_retire),
+      .retire_err_o(rd_retire_err),
       .beat_o(rd_beat),
       .out_valid_o(rd_valid),
       .out_ready_i(rd_ready),
@@ -334,13 +339,16 @@ module salsa_top (
       .rd_req_rows_o(rd_req_rows),
       .rd_req_stride_o(rd_req_stride),
       .rd_busy_i(rd_busy),
-      .rd_err_i(rd_err),
+      .rd_req_tag_o(rd_req_tag),
+      .rd_pop_i(rd_pop),
+      .rd_pop_tag_i(rd_pop_tag),
+      .rd_retire_i(rd_retire),
+      .rd_retire_err_i(rd_retire_err),
       .dest_o(dest),
       .cmd_valid_i(cmd_valid),
       .cmd_data_i(cmd_data),
       .cmd_ready_o(cmd_ready),
       .load_word_i(load_word),
-      .load_empty_i(load_empty),
       .load_waddr_o(load_waddr),
       .cmp_start_o(cmp_start),
       .cmp_act_addr_o(cmp_act_addr),

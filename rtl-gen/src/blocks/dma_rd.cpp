@@ -14,7 +14,12 @@ Module BuildDmaRd(const Config& cfg) {
            "byte alignment. Each row is split into INCR bursts of at most MaxBurst beats that "
            "never cross a 4 KB boundary, with up to MaxOutstanding bursts in flight. Returned "
            "beats are realigned so that byte 0 of out_data_o is the next byte of the stream and "
-           "out_cnt_o says how many bytes are valid. An error response is latched in err_o.");
+           "out_cnt_o says how many bytes are valid. Requests are queued: the AR half takes the "
+           "next request as soon as it has issued the previous one's bursts, while the R half "
+           "still receives older data, so back-to-back requests keep the bus busy. Each request "
+           "carries a tag that the R half presents (pop_o, pop_tag_o) when its data start; once "
+           "its last beat has left and the sink reports idle it retires (retire_o), with "
+           "retire_err_o set if any of its beats had an error response.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("req_valid_i");
   m.Out("req_ready_o");
@@ -22,8 +27,13 @@ Module BuildDmaRd(const Config& cfg) {
   m.In("req_row_bytes_i", "24");
   m.In("req_rows_i", "16");
   m.In("req_stride_i", "32");
+  m.In("req_tag_i", "18");
   m.Out("busy_o");
-  m.Out("err_o");
+  m.Out("pop_o");
+  m.Out("pop_tag_o", "18");
+  m.In("sink_idle_i");
+  m.Out("retire_o");
+  m.Out("retire_err_o");
   m.Out("beat_o");
   m.Out("out_valid_o");
   m.In("out_ready_i");
@@ -43,10 +53,9 @@ Module BuildDmaRd(const Config& cfg) {
   m.In("m_axi_rvalid");
   m.Out("m_axi_rready");
   Scope s = m.Body();
-  // Request registers shared by both halves.
+  // AR half.
   s.Reg("row_bytes_q", "24");
   s.Reg("stride_q", N(aw));
-  // AR half.
   s.Reg("ar_active_q");
   s.Reg("ar_setup_q");
   s.Reg("ar_row_addr_q", N(aw));
@@ -60,7 +69,18 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("len", "9");
   s.Wire("ar_fire");
   s.Wire("ar_row_done");
-  // R half.
+  // Queue of requests whose data the R half has not started: address, row bytes, rows, stride, tag.
+  const unsigned qw = aw + 24 + 16 + 32 + 18;
+  s.Wire("q_in", N(qw));
+  s.Wire("q_out", N(qw));
+  s.Wire("q_empty");
+  s.Wire("q_full");
+  s.Wire("q_pop");
+  s.Wire("unused_q_count", "2");
+  // R half: a request is open from its pop until it retires; r_active_q while beats remain.
+  s.Reg("r_open_q");
+  s.Reg("r_row_bytes_q", "24");
+  s.Reg("r_stride_q", N(aw));
   s.Reg("r_active_q");
   s.Reg("r_first_q");
   s.Reg("r_row_addr_q", N(aw));
@@ -73,10 +93,26 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("r_last_fire");
   s.Wire("req_fire");
 
-  s.Assign("req_ready_o", "!ar_active_q && !r_active_q");
+  s.Assign("req_ready_o", "!ar_active_q && !q_full");
   s.Assign("req_fire", "req_valid_i && req_ready_o");
-  s.Assign("busy_o", "ar_active_q || r_active_q");
-  s.Assign("err_o", "err_q");
+  s.Assign("busy_o", "ar_active_q || !q_empty || r_open_q");
+  s.Assign("q_in", "{req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
+  s.Assign("q_pop", "!r_open_q && !q_empty");
+  s.Inst("salsa_fifo", "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"clear_i", "1'b0"},
+          {"push_i", "req_fire"},
+          {"data_i", "q_in"},
+          {"pop_i", "q_pop"},
+          {"data_o", "q_out"},
+          {"count_o", "unused_q_count"},
+          {"empty_o", "q_empty"},
+          {"full_o", "q_full"}});
+  s.Assign("pop_o", "q_pop");
+  s.Assign("pop_tag_o", Slice("q_out", "17", "0"));
+  s.Assign("retire_o", "r_open_q && !r_active_q && sink_idle_i");
+  s.Assign("retire_err_o", "err_q");
 
   s.Note("Beats of the current row: its first byte's offset in the beat plus its length, rounded up.");
   s.Assign("row_beats", "({" + N(25 - lb) + "'d0, " + Slice("ar_row_addr_q", N(lb - 1), "0") +
@@ -129,20 +165,29 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("r_fire", "m_axi_rvalid && m_axi_rready");
   s.Assign("r_last_fire", "r_fire && m_axi_rlast");
   s.Assign("beat_o", "r_fire");
+  const unsigned qa = qw - 1;  // q_out fields, from the top: addr, row bytes, rows, stride, tag
+  const std::string q_addr = Slice("q_out", N(qa), N(qa - aw + 1));
+  const std::string q_row_bytes = Slice("q_out", N(qa - aw), N(qa - aw - 23));
+  const std::string q_rows = Slice("q_out", N(qa - aw - 24), N(qa - aw - 39));
+  const std::string q_stride = Slice("q_out", N(qa - aw - 40), N(qa - aw - 71));
   s.Seq(clk, rst,
-        {Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"), Set("r_row_addr_q", N(aw) + "'d0"),
-         Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"), Set("err_q", "1'b0")},
-        {If("req_fire",
-            {Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", "req_addr_i"),
-             Set("r_left_q", "req_row_bytes_i"), Set("r_rows_q", "req_rows_i"),
-             Set("err_q", "1'b0")},
+        {Set("r_open_q", "1'b0"), Set("r_row_bytes_q", "24'd0"),
+         Set("r_stride_q", N(aw) + "'d0"), Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"),
+         Set("r_row_addr_q", N(aw) + "'d0"), Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"),
+         Set("err_q", "1'b0")},
+        {If("retire_o", {Set("r_open_q", "1'b0")}),
+         If("q_pop",
+            {Set("r_open_q", "1'b1"), Set("r_row_bytes_q", q_row_bytes),
+             Set("r_stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + q_stride + "}" : q_stride),
+             Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", q_addr),
+             Set("r_left_q", q_row_bytes), Set("r_rows_q", q_rows), Set("err_q", "1'b0")},
             {If("r_fire",
                 {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
                  If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
                     {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
                         {Set("r_rows_q", "r_rows_q - 16'd1"),
-                         Set("r_row_addr_q", "r_row_addr_q + stride_q"),
-                         Set("r_left_q", "row_bytes_q"), Set("r_first_q", "1'b1")})},
+                         Set("r_row_addr_q", "r_row_addr_q + r_stride_q"),
+                         Set("r_left_q", "r_row_bytes_q"), Set("r_first_q", "1'b1")})},
                     {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
                      Set("r_first_q", "1'b0")})})})});
   s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0")},
@@ -150,7 +195,7 @@ Module BuildDmaRd(const Config& cfg) {
             {If("!ar_fire && r_last_fire",
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
   s.Wire("unused_r");
-  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0]}");
+  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count}");
   return m;
 }
 

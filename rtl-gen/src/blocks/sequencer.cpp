@@ -26,16 +26,17 @@ Module BuildSequencer(const Config& cfg) {
   const unsigned aw = cfg.axi_addr_bits, cb = CountBits(cfg.cols);
   Module m("salsa_sequencer",
            "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
-           "through the read DMA and issues them in order. LOADs run to completion; a COMPUTE or "
-           "a STORE is handed to its unit, which then runs while later commands are fetched and "
-           "issued. A command waits while it would touch a scratchpad range that a running unit "
+           "through the read DMA and issues them in order. A LOAD is done once the read DMA "
+           "accepts it (up to two LOADs have data in flight, in a load table), a COMPUTE or a "
+           "STORE is handed to its unit; all of them then run while later commands are fetched "
+           "and issued. A command waits while it would touch a scratchpad range that a running unit "
            "still reads or writes (hazard check), so results equal strictly sequential "
            "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
            "response stops the list with an error code and the failing command's index, after "
            "the running units finish; it never hangs.");
   // StFetch: wait for the next command in the prefetch FIFO.
   const char* states[] = {"StIdle", "StFetch", "StDecode", "StIssue",
-                          "StLoad", "StLoadWait", "StNext", "StQuiesce", "StFinish"};
+                          "StLoad", "StNext", "StQuiesce", "StFinish"};
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
@@ -60,13 +61,16 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("rd_req_rows_o", "16");
   m.Out("rd_req_stride_o", "32");
   m.In("rd_busy_i");
-  m.In("rd_err_i");
+  m.Out("rd_req_tag_o", "18");
+  m.In("rd_pop_i");
+  m.In("rd_pop_tag_i", "18");
+  m.In("rd_retire_i");
+  m.In("rd_retire_err_i");
   m.Out("dest_o", "2");
   m.In("cmd_valid_i");
   m.In("cmd_data_i", N(k::kCmdBytes * 8));
   m.Out("cmd_ready_o");
   m.In("load_word_i");
-  m.In("load_empty_i");
   m.Out("load_waddr_o", "16");
   m.Out("cmp_start_o");
   m.Out("cmp_act_addr_o", "16");
@@ -105,8 +109,20 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("idx_q", "32");
   s.Reg("err_code_q", "4");
   s.Reg("err_cmd_q", "32");
-  s.Reg("dest_q", "2");
+  s.Reg("dest_q", "2");   // destination of the read DMA's open request (set when its data start)
   s.Reg("waddr_q", "16");
+  // LOADs issued whose data have not all landed (oldest first): target, word range, index.
+  s.Reg("lt_n_q", "2");
+  for (unsigned e = 0; e < 2; ++e) {
+    s.Reg("lt_tgt" + N(e) + "_q", "2");
+    s.Reg("lt_lo" + N(e) + "_q", "17");
+    s.Reg("lt_hi" + N(e) + "_q", "17");
+    s.Reg("lt_idx" + N(e) + "_q", "32");
+  }
+  s.Wire("lt_retire");
+  s.Wire("lt_push");
+  s.Reg("load_hz");
+  s.Wire("blocked");
   s.Reg("done_q");
   s.Reg("abort_q");
   // Command prefetch: up to Prefetch commands are fetched ahead, in batches of one DMA row each,
@@ -264,11 +280,37 @@ Module BuildSequencer(const Config& cfg) {
                  {Set("hazard", "st_busy_i || " + acc_busy("{1'b0, w1[15:0]}", "st_acc_end", false) +
                                     " || " + acc_busy("st_par_lo", "st_par_hi", false))}}},
                {Set("hazard", "cmp_busy_i || st_busy_i")})});
+  s.Note("Hazards against LOADs whose data are still arriving (the load table).");
+  auto lt_hit = [](unsigned tgt, const std::string& lo, const std::string& hi) {
+    std::string e;
+    for (unsigned i = 0; i < 2; ++i) {
+      e += std::string(i ? " || " : "") + "((lt_n_q > 2'd" + N(i) + ") && (lt_tgt" + N(i) +
+           "_q == 2'd" + N(tgt) + ") && " +
+           Overlap17(lo, hi, "lt_lo" + N(i) + "_q", "lt_hi" + N(i) + "_q") + ")";
+    }
+    return "(" + e + ")";
+  };
+  s.Comb({Set("load_hz", "1'b0"),
+          Case("opcode",
+               {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == 2'd2")}},
+                {{"8'd" + N(k::kOpCompute)},
+                 {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
+                                     lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
+                                     " || (w0[9] && " +
+                                     lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") +
+                                     ")")}},
+                {{"8'd" + N(k::kOpStore)},
+                 {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
+                                     lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
+               {Set("load_hz", "lt_n_q != 2'd0")})});
+  s.Assign("blocked", "hazard || load_hz");
+  s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
+  s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
   s.Assign("busy_o", "state_q != StIdle");
   s.Assign("done_o", "done_q");
   s.Assign("err_code_o", "err_code_q");
   s.Assign("err_cmd_o", "err_cmd_q");
-  s.Assign("ev_load_o", "(state_q == StLoad) || (state_q == StLoadWait)");
+  s.Assign("ev_load_o", "(state_q == StLoad) || ((state_q == StIssue) && load_hz)");
   s.Assign("ev_store_o", "st_busy_i");
   s.Assign("ev_cmd_o", "state_q == StNext");
   s.Inst("salsa_fifo", "u_cmd_fifo", {{"Width", N(k::kCmdBytes * 8)}, {"Depth", "Prefetch"}},
@@ -303,9 +345,10 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("rd_req_row_bytes_o", "(state_q == StLoad) ? row_bytes : {15'd0, batch, 5'd0}");
   s.Assign("rd_req_rows_o", "(state_q == StLoad) ? w2[15:0] : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
+  s.Assign("rd_req_tag_o", "(state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0}");
   s.Assign("dest_o", "dest_q");
   s.Assign("load_waddr_o", "waddr_q");
-  s.Assign("cmp_start_o", "(state_q == StIssue) && !hazard && (opcode == 8'd" +
+  s.Assign("cmp_start_o", "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" +
                               N(k::kOpCompute) + ")");
   s.Assign("cmp_act_addr_o", "w1[15:0]");
   s.Assign("cmp_wgt_addr_o", "w1[31:16]");
@@ -314,7 +357,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_clear_o", "w0[8]");
   s.Assign("cmp_drain_o", "w0[9]");
   s.Assign("cmp_acc_addr_o", "w3[15:0]");
-  s.Assign("st_start_o", "(state_q == StIssue) && !hazard && (opcode == 8'd" +
+  s.Assign("st_start_o", "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" +
                              N(k::kOpStore) + ")");
   s.Assign("st_acc_addr_o", "w1[15:0]");
   s.Assign("st_rows_o", "w1[31:16]");
@@ -341,9 +384,13 @@ Module BuildSequencer(const Config& cfg) {
          Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
          Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"),
          Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
-         Set("pending_q", "4'd0"), Set("fetch_err_q", "1'b0")},
+         Set("pending_q", "4'd0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", "2'd0"),
+         Set("lt_tgt0_q", "2'd0"), Set("lt_lo0_q", "17'd0"), Set("lt_hi0_q", "17'd0"),
+         Set("lt_idx0_q", "32'd0"), Set("lt_tgt1_q", "2'd0"), Set("lt_lo1_q", "17'd0"),
+         Set("lt_hi1_q", "17'd0"), Set("lt_idx1_q", "32'd0")},
         {Set("done_q", "1'b0"),
-         If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")}),
+         If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
+            {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
          Case("state_q",
               {{{"StIdle"},
                 {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
@@ -355,10 +402,10 @@ Module BuildSequencer(const Config& cfg) {
                 {If("abort_q", {Set("state_q", "StQuiesce")},
                     {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
                {{"StDecode"},
-                {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
-                    {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})}},
+                {If("abort_q", {Set("state_q", "StQuiesce")}, {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
+                    {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
                {{"StIssue"},
-                {If("!hazard",
+                {If("abort_q", {Set("state_q", "StQuiesce")}, {If("!blocked",
                     {Case("opcode",
                           {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
                            {{"8'd" + N(k::kOpCompute)},
@@ -370,28 +417,39 @@ Module BuildSequencer(const Config& cfg) {
                             {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
                              Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
                              Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
-                          {Set("state_q", "StNext")})})}},
-               {{"StLoad"},
-                {If("rd_req_ready_i", {Set("dest_q", "target"), Set("waddr_q", "w1[15:0]"),
-                                       Set("state_q", "StLoadWait")})}},
-               {{"StLoadWait"},
-                {If("!rd_busy_i && load_empty_i",
-                    {If("rd_err_i", fail("4'd" + N(k::kErrAxiRead)), {Set("state_q", "StNext")})})}},
+                          {Set("state_q", "StNext")})})})}},
+               {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
                {{"StNext"},
                 {Set("idx_q", "idx_q + 32'd1"),
                  Set("state_q",
                      "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
                {{"StQuiesce"},
-                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0)",
+                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0) && "
+                    "(lt_n_q == 2'd0)",
                     {Set("state_q", "StFinish")})}},
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
               {Set("state_q", "StIdle")}),
          Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
          If("fetch_go && rd_req_ready_i",
-            {Set("fetch_idx_q", "fetch_idx_q + {28'd0, batch}"), Set("dest_q", "DestCmd")}),
+            {Set("fetch_idx_q", "fetch_idx_q + {28'd0, batch}")}),
          Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : 4'd0) - "
                           "(fifo_push ? 4'd1 : 4'd0)"),
-         If("(dest_q == DestCmd) && rd_err_i", {Set("fetch_err_q", "1'b1")}),
+         If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
+         Comment("A LOAD reports a read error when its data have all arrived."),
+         If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
+            {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
+             Set("abort_q", "1'b1")}),
+         Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
+         If("lt_retire",
+            {Set("lt_tgt0_q", "lt_tgt1_q"), Set("lt_lo0_q", "lt_lo1_q"), Set("lt_hi0_q", "lt_hi1_q"),
+             Set("lt_idx0_q", "lt_idx1_q")}),
+         If("lt_push",
+            {If("lt_n_q == 2'd0 || (lt_n_q == 2'd1 && lt_retire)",
+                {Set("lt_tgt0_q", "target"), Set("lt_lo0_q", "ld_lo"),
+                 Set("lt_hi0_q", "load_end[16:0]"), Set("lt_idx0_q", "idx_q")},
+                {Set("lt_tgt1_q", "target"), Set("lt_lo1_q", "ld_lo"),
+                 Set("lt_hi1_q", "load_end[16:0]"), Set("lt_idx1_q", "idx_q")})}),
+         Set("lt_n_q", "lt_n_q + (lt_push ? 2'd1 : 2'd0) - (lt_retire ? 2'd1 : 2'd0)"),
          Comment("A STORE reports a write error when it finishes, possibly commands later."),
          If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
             {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),

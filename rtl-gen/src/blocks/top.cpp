@@ -70,10 +70,11 @@ Module BuildTop(const Config& cfg) {
 
   // ---- read path: DMA, gearboxes, scratchpads ------------------------------------------------
   wires({{"rd_req_valid", 1}, {"rd_req_ready", 1}, {"rd_req_addr", aw}, {"rd_req_row_bytes", 24},
-         {"rd_req_rows", 16}, {"rd_req_stride", 32}, {"rd_busy", 1}, {"rd_err", 1},
+         {"rd_req_rows", 16}, {"rd_req_stride", 32}, {"rd_busy", 1}, {"rd_req_tag", 18},
+         {"rd_pop", 1}, {"rd_pop_tag", 18}, {"rd_retire", 1}, {"rd_retire_err", 1}, {"sink_idle", 1},
          {"rd_valid", 1}, {"rd_ready", 1}, {"rd_data", B * 8}, {"rd_cnt", lb + 1}, {"dest", 2},
          {"cmd_valid", 1}, {"cmd_data", k::kCmdBytes * 8}, {"cmd_ready", 1}, {"load_word", 1},
-         {"load_empty", 1}, {"load_waddr", 16}});
+         {"load_waddr", 16}});
   s.Wire("cmp_acc_we");  // the array's drain into the acc scratchpad (compute controller)
   struct Gb {
     const char* name;
@@ -109,19 +110,16 @@ Module BuildTop(const Config& cfg) {
             {"out_data_o", p + "_out_data"},
             {"empty_o", p + "_empty"}});
     ready_mux += "(" + p + "_sel && " + p + "_in_ready) || ";
-    if (!is_cmd) {
-      word_any += "(" + p + "_sel && " + p + "_out_valid && " + ready + ") || ";
-      empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
-    }
+    if (!is_cmd) word_any += "(" + p + "_sel && " + p + "_out_valid && " + ready + ") || ";
+    empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
   }
   auto strip = [](std::string e) { return e.substr(0, e.size() - 4); };
   s.Assign("rd_ready", strip(ready_mux));
   s.Assign("load_word", strip(word_any));
-  s.Assign("load_empty", strip(empty_mux));
+  // A read request retires once its destination's gearbox has written its last word.
+  s.Assign("sink_idle", strip(empty_mux));
   s.Assign("cmd_valid", "gb_cmd_out_valid");
   s.Assign("cmd_data", "gb_cmd_out_data");
-  s.Wire("unused_gb");
-  s.Assign("unused_gb", "gb_cmd_empty");
 
   std::vector<std::pair<std::string, std::string>> rd = {
       {"clk_i", clk},
@@ -132,8 +130,13 @@ Module BuildTop(const Config& cfg) {
       {"req_row_bytes_i", "rd_req_row_bytes"},
       {"req_rows_i", "rd_req_rows"},
       {"req_stride_i", "rd_req_stride"},
+      {"req_tag_i", "rd_req_tag"},
       {"busy_o", "rd_busy"},
-      {"err_o", "rd_err"},
+      {"pop_o", "rd_pop"},
+      {"pop_tag_o", "rd_pop_tag"},
+      {"sink_idle_i", "sink_idle"},
+      {"retire_o", "rd_retire"},
+      {"retire_err_o", "rd_retire_err"},
       {"beat_o", "rd_beat"},
       {"out_valid_o", "rd_valid"},
       {"out_ready_i", "rd_ready"},
@@ -190,9 +193,11 @@ Module BuildTop(const Config& cfg) {
       {"rd_req_valid_o", "rd_req_valid"}, {"rd_req_ready_i", "rd_req_ready"},
       {"rd_req_addr_o", "rd_req_addr"}, {"rd_req_row_bytes_o", "rd_req_row_bytes"},
       {"rd_req_rows_o", "rd_req_rows"}, {"rd_req_stride_o", "rd_req_stride"},
-      {"rd_busy_i", "rd_busy"}, {"rd_err_i", "rd_err"}, {"dest_o", "dest"},
+      {"rd_busy_i", "rd_busy"}, {"rd_req_tag_o", "rd_req_tag"}, {"rd_pop_i", "rd_pop"},
+      {"rd_pop_tag_i", "rd_pop_tag"}, {"rd_retire_i", "rd_retire"},
+      {"rd_retire_err_i", "rd_retire_err"}, {"dest_o", "dest"},
       {"cmd_valid_i", "cmd_valid"}, {"cmd_data_i", "cmd_data"}, {"cmd_ready_o", "cmd_ready"},
-      {"load_word_i", "load_word"}, {"load_empty_i", "load_empty"},
+      {"load_word_i", "load_word"},
       {"load_waddr_o", "load_waddr"}};
   for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
     seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
