@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "salsa/quant.h"
 
@@ -96,6 +99,88 @@ int32_t IntField(const nlohmann::json& j, const char* key, const std::string& pa
 
 int8_t Extreme(std::mt19937_64& rng) { return Uniform(rng, 0, 1) == 0 ? -128 : 127; }
 
+// Uniform double in [0, 1) from the top 53 bits of one engine output.
+double Unit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+// A standard normal (Box-Muller; portable, unlike std::normal_distribution).
+double Gaussian(std::mt19937_64& rng) {
+  const double u1 = (static_cast<double>(rng() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+  const double u2 = Unit(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+// 0..n-1 in a seeded random order (Fisher-Yates).
+std::vector<int64_t> Shuffled(std::mt19937_64& rng, int64_t n) {
+  std::vector<int64_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[i] = i;
+  for (int64_t i = n - 1; i > 0; --i) std::swap(v[i], v[Uniform(rng, 0, i)]);
+  return v;
+}
+
+// Exactly `count` of `n` slots selected, in runs of random length 1..max_run (two runs merge when
+// there are too few unselected slots to separate them) at random places.
+std::vector<bool> RunSelect(std::mt19937_64& rng, int64_t n, int64_t count, int64_t max_run) {
+  std::vector<bool> sel(static_cast<size_t>(n), false);
+  if (count <= 0) return sel;
+  if (count >= n) return std::vector<bool>(static_cast<size_t>(n), true);
+  std::vector<int64_t> runs;
+  for (int64_t left = count; left > 0;) {
+    const int64_t r = Uniform(rng, 1, std::min(max_run, left));
+    runs.push_back(r);
+    left -= r;
+  }
+  const int64_t free = n - count;
+  while (static_cast<int64_t>(runs.size()) - 1 > free) {
+    runs[runs.size() - 2] += runs.back();
+    runs.pop_back();
+  }
+  const size_t k = runs.size();
+  std::vector<int64_t> gaps(k + 1, 0);  // before run 0, between runs, after the last
+  for (size_t i = 1; i < k; ++i) gaps[i] = 1;
+  for (int64_t left = free - static_cast<int64_t>(k - 1); left > 0; --left) {
+    ++gaps[static_cast<size_t>(Uniform(rng, 0, static_cast<int64_t>(k)))];
+  }
+  int64_t pos = 0;
+  for (size_t i = 0; i < k; ++i) {
+    pos += gaps[i];
+    for (int64_t j = 0; j < runs[i]; ++j) sel[static_cast<size_t>(pos++)] = true;
+  }
+  return sel;
+}
+
+// The zero positions of the kClustered pattern: about half of the zeros as whole K columns (in
+// runs along K), the rest as runs along K inside the rows, spread evenly over the rows.
+std::vector<bool> ClusteredZeros(std::mt19937_64& rng, int64_t M, int64_t K, int64_t total) {
+  std::vector<bool> zero(static_cast<size_t>(M * K), false);
+  const int64_t max_run = std::max<int64_t>(2, K / 8);
+  int64_t columns = std::min(K, total / (2 * M));
+  if (total >= M && columns == 0) columns = 1;  // at least one all-zero K step when possible
+  const std::vector<bool> col = RunSelect(rng, K, columns, max_run);
+  std::vector<int64_t> free_k;  // K indices that are not whole zero columns
+  for (int64_t k = 0; k < K; ++k) {
+    if (!col[k]) free_k.push_back(k);
+  }
+  const int64_t rest = total - columns * M;  // <= M * free_k.size()
+  const std::vector<int64_t> order = Shuffled(rng, M);
+  std::vector<int64_t> quota(static_cast<size_t>(M), rest / M);
+  for (int64_t i = 0; i < rest % M; ++i) ++quota[order[i]];
+  for (int64_t m = 0; m < M; ++m) {
+    const std::vector<bool> sel =
+        RunSelect(rng, static_cast<int64_t>(free_k.size()), quota[m], max_run);
+    for (int64_t k = 0; k < K; ++k) {
+      if (col[k]) zero[m * K + k] = true;
+    }
+    for (size_t i = 0; i < free_k.size(); ++i) {
+      if (sel[i]) zero[m * K + free_k[i]] = true;
+    }
+  }
+  return zero;
+}
+
+void FailProblem(const char* fn, const std::string& what) {
+  throw std::invalid_argument(std::string(fn) + ": " + what);
+}
+
 }  // namespace
 
 FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
@@ -110,8 +195,8 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
   l.M = M;
   l.K = K;
   l.N = N;
-  l.input_zero_point = extremes                 ? Extreme(rng)
-                       : unit                   ? static_cast<int32_t>(Uniform(rng, -127, 126))
+  l.input_zero_point = extremes                  ? Extreme(rng)
+                       : unit                    ? static_cast<int32_t>(Uniform(rng, -127, 126))
                        : Uniform(rng, 0, 3) == 0 ? -128
                                                  : static_cast<int32_t>(Uniform(rng, -128, 127));
   l.input.resize(static_cast<size_t>(M) * K);
@@ -122,7 +207,9 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
   }
   l.weights.resize(static_cast<size_t>(N) * K);
   for (auto& w : l.weights) {
-    w = extremes ? Extreme(rng) : unit ? static_cast<int8_t>(Uniform(rng, -1, 1)) : RandomWeight(rng);
+    w = extremes ? Extreme(rng)
+        : unit   ? static_cast<int8_t>(Uniform(rng, -1, 1))
+                 : RandomWeight(rng);
   }
   l.bias.resize(N);
   if (unit) {
@@ -183,7 +270,8 @@ FcLayer LoadTfliteVector(const std::string& path) {
     l.input_zero_point = IntField(j, "input_zero_point", path);
     // Per-channel vectors carry a list of N multipliers and shifts; per-tensor ones a number.
     if (j["output_multiplier"].is_array() || j["output_shift"].is_array()) {
-      l.channel_multiplier = IntList<int32_t>(j, "output_multiplier", INT32_MIN, INT32_MAX, l.N, path);
+      l.channel_multiplier =
+          IntList<int32_t>(j, "output_multiplier", INT32_MIN, INT32_MAX, l.N, path);
       l.channel_shift = IntList<int32_t>(j, "output_shift", -31, 30, l.N, path);
     } else {
       l.output_multiplier = IntField(j, "output_multiplier", path);
@@ -235,6 +323,236 @@ ref::FcQuant RefQuant(const FcLayer& l) {
 std::vector<int8_t> ReferenceOutput(const FcLayer& l) {
   return ref::FullyConnected(l.input.data(), l.weights.data(),
                              l.bias.empty() ? nullptr : l.bias.data(), l.M, l.K, l.N, RefQuant(l));
+}
+
+const char* SparsityPatternName(SparsityPattern p) {
+  switch (p) {
+    case SparsityPattern::kUniform:
+      return "uniform";
+    case SparsityPattern::kClustered:
+      return "clustered";
+    case SparsityPattern::kRelu:
+      return "relu";
+  }
+  return "?";
+}
+
+bool ParseSparsityPattern(const std::string& name, SparsityPattern* p) {
+  for (SparsityPattern c :
+       {SparsityPattern::kUniform, SparsityPattern::kClustered, SparsityPattern::kRelu}) {
+    if (name == SparsityPatternName(c)) {
+      *p = c;
+      return true;
+    }
+  }
+  return false;
+}
+
+void ApplyActivationSparsity(FcLayer* l, double z, SparsityPattern pattern, uint64_t seed) {
+  if (!(z >= 0.0 && z <= 1.0)) {
+    throw std::invalid_argument("ApplyActivationSparsity: sparsity " + std::to_string(z) +
+                                " is outside [0, 1]");
+  }
+  const int64_t M = l->M, K = l->K, MK = M * K;
+  if (M < 1 || K < 1 || static_cast<int64_t>(l->input.size()) != MK) {
+    throw std::invalid_argument("ApplyActivationSparsity: the layer has no [M][K] input");
+  }
+  std::mt19937_64 rng(seed ^ 0x5A17E5A17E5A17E5ull);
+  const int64_t total = std::min<int64_t>(MK, std::llround(z * static_cast<double>(MK)));
+  std::vector<bool> zero(static_cast<size_t>(MK), false);
+  if (pattern == SparsityPattern::kClustered) {
+    zero = ClusteredZeros(rng, M, K, total);
+  } else {
+    const std::vector<int64_t> order = Shuffled(rng, MK);
+    for (int64_t i = 0; i < total; ++i) zero[order[i]] = true;
+  }
+
+  if (pattern == SparsityPattern::kRelu) {
+    // ReLU outputs quantised with zero point -128: real 0 is -128, positive values a half-normal
+    // with sigma = 64 codes (a few clip at 127).
+    l->input_zero_point = -128;
+    for (int64_t i = 0; i < MK; ++i) {
+      const long q = std::lround(std::fabs(Gaussian(rng)) * 64.0);
+      l->input[i] =
+          zero[i] ? int8_t{-128} : static_cast<int8_t>(-128 + std::clamp<long>(q, 1, 255));
+    }
+    return;
+  }
+  const int8_t zp = static_cast<int8_t>(l->input_zero_point);
+  std::vector<int8_t> pool;  // the layer's non-zero activations: replacements for zeros to undo
+  for (int8_t x : l->input) {
+    if (x != zp) pool.push_back(x);
+  }
+  for (int64_t i = 0; i < MK; ++i) {
+    int8_t& x = l->input[i];
+    if (zero[i]) {
+      x = zp;
+    } else if (x == zp) {
+      if (!pool.empty()) {
+        x = pool[Uniform(rng, 0, static_cast<int64_t>(pool.size()) - 1)];
+      } else {
+        while (x == zp) x = static_cast<int8_t>(Uniform(rng, -128, 127));
+      }
+    }
+  }
+}
+
+int CountZeroColumns(const FcLayer& l) {
+  int columns = 0;
+  for (int k = 0; k < l.K; ++k) {
+    bool all = true;
+    for (int m = 0; m < l.M && all; ++m) {
+      all = l.input[static_cast<size_t>(m) * l.K + k] == l.input_zero_point;
+    }
+    columns += all;
+  }
+  return columns;
+}
+
+void ChooseRandomOutputQuant(FcLayer* l, uint64_t seed) {
+  std::mt19937_64 rng(seed ^ 0xC0FFEE0DDF00Dull);
+  const std::vector<int32_t> acc = ref::FullyConnectedAcc(
+      l->input.data(), l->weights.data(), nullptr, l->M, l->K, l->N, l->input_zero_point);
+  const int64_t spread = std::max<int64_t>(1, std::llround(StdDev(acc)));
+  l->bias.resize(l->N);
+  for (auto& b : l->bias) b = static_cast<int32_t>(Uniform(rng, -spread, spread));
+  std::vector<int32_t> acc_bias = acc;
+  for (size_t i = 0; i < acc_bias.size(); ++i) {
+    acc_bias[i] = static_cast<int32_t>(static_cast<uint32_t>(acc_bias[i]) +
+                                       static_cast<uint32_t>(l->bias[i % l->N]));
+  }
+  l->channel_multiplier.clear();
+  l->channel_shift.clear();
+  l->act_min = -128;
+  l->act_max = 127;
+  ChooseOutputQuant(rng, std::move(acc_bias), *l);
+}
+
+void Prune2of4(std::vector<int8_t>* w, int64_t N, int64_t K) {
+  if (N < 1 || K < 1 || static_cast<int64_t>(w->size()) != N * K) {
+    throw std::invalid_argument("Prune2of4: weights are not [N][K] with N, K >= 1");
+  }
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < K; g += 4) {
+      int8_t* grp = w->data() + n * K + g;
+      const int64_t size = std::min<int64_t>(4, K - g);
+      int64_t idx[4] = {0, 1, 2, 3};
+      // Stable by magnitude, descending: ties keep the lower index first.
+      std::stable_sort(idx, idx + size, [grp](int64_t a, int64_t b) {
+        return std::abs(int{grp[a]}) > std::abs(int{grp[b]});
+      });
+      for (int64_t i = 2; i < size; ++i) grp[idx[i]] = 0;
+    }
+  }
+}
+
+void Prune2of4(FcLayer* l) { Prune2of4(&l->weights, l->N, l->K); }
+
+bool Is2of4(const std::vector<int8_t>& w, int64_t N, int64_t K) {
+  if (N < 1 || K < 1 || static_cast<int64_t>(w.size()) != N * K) return false;
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < K; g += 4) {
+      int nonzero = 0;
+      for (int64_t k = g; k < std::min<int64_t>(K, g + 4); ++k) nonzero += w[n * K + k] != 0;
+      if (nonzero > 2) return false;
+    }
+  }
+  return true;
+}
+
+int64_t Compressed2of4Cols(int64_t K) { return (K + 3) / 4 * 2; }
+
+Compressed2of4 Compress2of4(const std::vector<int8_t>& dense, int64_t N, int64_t K) {
+  if (N < 1 || K < 1 || static_cast<int64_t>(dense.size()) != N * K) {
+    throw std::invalid_argument("Compress2of4: weights are not [N][K] with N, K >= 1");
+  }
+  const int64_t cols = Compressed2of4Cols(K);
+  Compressed2of4 c;
+  c.values.resize(static_cast<size_t>(N * cols));
+  c.meta.resize(static_cast<size_t>(N * cols));
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < cols / 2; ++g) {
+      const int64_t k0 = 4 * g, size = std::min<int64_t>(4, K - k0);
+      auto at = [&](int64_t p) { return p < size ? dense[n * K + k0 + p] : int8_t{0}; };
+      std::vector<int64_t> pos;
+      for (int64_t p = 0; p < 4; ++p) {
+        if (at(p) != 0) pos.push_back(p);
+      }
+      if (pos.size() > 2) {
+        FailProblem("Compress2of4", "row " + std::to_string(n) + ", K " + std::to_string(k0) +
+                                        ".." + std::to_string(k0 + size - 1) + " has " +
+                                        std::to_string(pos.size()) + " non-zero values: not 2:4");
+      }
+      for (int64_t p = 0; pos.size() < 2; ++p) {
+        if (std::find(pos.begin(), pos.end(), p) == pos.end()) pos.push_back(p);
+      }
+      std::sort(pos.begin(), pos.end());
+      for (int i = 0; i < 2; ++i) {
+        c.values[n * cols + 2 * g + i] = at(pos[i]);
+        c.meta[n * cols + 2 * g + i] = static_cast<uint8_t>(pos[i]);
+      }
+    }
+  }
+  return c;
+}
+
+Problem2of4 Check2of4(const Compressed2of4& c, int64_t N, int64_t K) {
+  Problem2of4 p;
+  const int64_t cols = Compressed2of4Cols(K);
+  if (static_cast<int64_t>(c.values.size()) != N * cols ||
+      static_cast<int64_t>(c.meta.size()) != N * cols) {
+    p.what = std::to_string(c.values.size()) + " values and " + std::to_string(c.meta.size()) +
+             " positions for N * ceil(K/4)*2 = " + std::to_string(N * cols);
+    p.in_values = static_cast<int64_t>(c.values.size()) != N * cols;
+    return p;
+  }
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < cols / 2; ++g) {
+      const int64_t i = n * cols + 2 * g;
+      for (int64_t j = i; j < i + 2; ++j) {
+        if (c.meta[j] > 3) {
+          p.what = "position " + std::to_string(c.meta[j]) + " is out of range";
+          p.index = j;
+          return p;
+        }
+      }
+      if (c.meta[i] >= c.meta[i + 1]) {
+        p.what = "position " + std::to_string(c.meta[i + 1]) + " does not follow position " +
+                 std::to_string(c.meta[i]) + " of the same group of 4 (not strictly increasing)";
+        p.index = i + 1;
+        return p;
+      }
+      for (int64_t j = i; j < i + 2; ++j) {
+        if (4 * g + c.meta[j] >= K && c.values[j] != 0) {
+          p.what = "value " + std::to_string(c.values[j]) + " at position " +
+                   std::to_string(c.meta[j]) + " is k = " + std::to_string(4 * g + c.meta[j]) +
+                   ", beyond K = " + std::to_string(K) + " (padding of the last group)";
+          p.index = j;
+          p.in_values = true;
+          return p;
+        }
+      }
+    }
+  }
+  return p;
+}
+
+std::vector<int8_t> Decompress2of4(const Compressed2of4& c, int64_t N, int64_t K) {
+  if (N < 1 || K < 1) throw std::invalid_argument("Decompress2of4: N and K must be >= 1");
+  const Problem2of4 p = Check2of4(c, N, K);
+  if (!p.what.empty()) {
+    FailProblem("Decompress2of4",
+                (p.index >= 0 ? "element " + std::to_string(p.index) + ": " : "") + p.what);
+  }
+  const int64_t cols = Compressed2of4Cols(K);
+  std::vector<int8_t> dense(static_cast<size_t>(N * K), 0);
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t j = 0; j < cols; ++j) {
+      const int64_t k = 4 * (j / 2) + c.meta[n * cols + j];
+      if (k < K) dense[n * K + k] = c.values[n * cols + j];
+    }
+  }
+  return dense;
 }
 
 }  // namespace salsa
