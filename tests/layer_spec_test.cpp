@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "salsa/layer_gen.h"
 #include "salsa/npy.h"
 
 namespace {
@@ -409,6 +410,116 @@ TEST_F(LayerSpecTest, BadQuantisationCombinations) {
               {"value '32' is out of range", "-31..31"});
   ExpectError(base + "output_multiplier: 1\noutput_shift: 0\nact_min: 10\nact_max: 5\n",
               "7:10: act_max", {"act_min 10 > act_max 5"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// weights_format: 2of4 (fully_connected): compressed values [N, ceil(K/4)*2] and positions.
+
+class LayerSpec2of4Test : public LayerSpecTest {
+ protected:
+  void SetUp() override {
+    LayerSpecTest::SetUp();
+    // x.npy is [2, 3]: K = 3, one (partial) group, 2 slots per row; N = 4. Position 3 is beyond K.
+    salsa::WriteNpy(Path("wc.npy"), NpyArray::FromInt8({4, 2}, {1, 2, -3, 0, 0, 5, 0, 0}));
+    Meta("m.npy", {4, 2}, {0, 2, 1, 3, 0, 1, 0, 2});
+  }
+  void Meta(const std::string& name, const std::vector<int64_t>& shape,
+            const std::vector<uint8_t>& v) {
+    salsa::WriteNpy(Path(name), NpyArray::FromUint8(shape, v));
+  }
+  static std::string Fc24(const std::string& weights = "wc.npy",
+                          const std::string& meta = "m.npy") {
+    return "op: fully_connected\ninput: x.npy\nweights: " + weights +
+           "\nweights_format: 2of4\nweights_meta: " + meta +
+           "\noutput_multiplier: 1073741824\noutput_shift: -3\n";
+  }
+};
+
+TEST_F(LayerSpec2of4Test, DecompressedAtLoadTime) {
+  const LayerSpec s = Load(Fc24());
+  EXPECT_EQ(s.weights_format, salsa::WeightsFormat::k2of4);
+  EXPECT_EQ(s.weights_meta_file, Path("m.npy"));
+  EXPECT_EQ(s.weights.shape, (std::vector<int64_t>{4, 3}));
+  EXPECT_EQ(s.weights.data, (std::vector<int8_t>{1, 0, 2, 0, -3, 0, 0, 5, 0, 0, 0, 0}));
+  EXPECT_EQ(s.output_shape, (std::vector<int64_t>{2, 4}));
+  // The same layer, dense: weights_format dense is the default.
+  EXPECT_EQ(Load(Fc("weights_format: dense\n")).weights_format, salsa::WeightsFormat::kDense);
+  EXPECT_EQ(Load(Fc()).weights_format, salsa::WeightsFormat::kDense);
+}
+
+TEST_F(LayerSpec2of4Test, WriterRoundTrip) {
+  // Compress2of4 writes what the loader reads back (K = 9: two full groups and a partial one).
+  const std::vector<int8_t> dense = {0,    3, 0,   -1, 7, 0, 0, 0, 2,  //
+                                     -128, 0, 127, 0,  0, 0, 0, 0, 0};
+  const salsa::Compressed2of4 c = salsa::Compress2of4(dense, 2, 9);
+  salsa::WriteNpy(Path("x9.npy"), NpyArray::FromInt8({1, 9}, std::vector<int8_t>(9, 1)));
+  salsa::WriteNpy(Path("w9.npy"), NpyArray::FromInt8({2, 6}, c.values));
+  Meta("m9.npy", {2, 6}, c.meta);
+  const LayerSpec s = Load(
+      "op: fully_connected\ninput: x9.npy\nweights: w9.npy\nweights_format: 2of4\n"
+      "weights_meta: m9.npy\noutput_multiplier: 1\noutput_shift: 0\n");
+  EXPECT_EQ(s.weights.data, dense);
+}
+
+TEST_F(LayerSpec2of4Test, BadFormatAndMetaKeys) {
+  ExpectError(Fc("weights_format: sparse\n"), "6:17: weights_format",
+              {"unknown weights_format 'sparse'", "accepted: dense, 2of4"});
+  ExpectError(Fc("weights_format: [dense]\n"), "6:17: weights_format",
+              {"wrong type", "accepted: dense, 2of4"});
+  ExpectError(Fc("weights_meta: m.npy\n"), "6:1: weights_meta",
+              {"weights_meta given, but weights_format is dense (the default)",
+               "accepted: weights_meta only with weights_format: 2of4"});
+  ExpectError(Fc("weights_format: dense\nweights_meta: m.npy\n"), "7:1: weights_meta",
+              {"weights_meta given, but weights_format is dense;"});
+  ExpectError(Fc("weights_format: 2of4\n"), "1:1: weights_meta",
+              {"missing required key (weights_format is 2of4)", "uint8 (|u1)"});
+  ExpectError(
+      "op: conv2d\ninput: img.npy\nweights: filt.npy\npadding: same\nweights_format: 2of4\n"
+      "output_multiplier: 1\noutput_shift: 0\n",
+      "5:1: weights_format", {"unknown key 'weights_format' for op conv2d"});
+  ExpectError(
+      "op: matmul\na: qa.npy\nb: kb.npy\nweights_meta: m.npy\noutput_multiplier: 1\n"
+      "output_shift: 0\n",
+      "4:1: weights_meta", {"unknown key 'weights_meta' for op matmul"});
+}
+
+TEST_F(LayerSpec2of4Test, BadShapesAndDtypes) {
+  // Dense-shaped weights with 2of4.
+  ExpectError(Fc24("w.npy"), "3:10: weights",
+              {"/w.npy: shape (4, 3) is not [N, ceil(K/4)*2] = [N, 2] for the input's K = 3 (",
+               "/x.npy shape (2, 3))"});
+  Meta("m3.npy", {4, 3}, std::vector<uint8_t>(12, 0));
+  ExpectError(
+      Fc24("wc.npy", "m3.npy"), "5:15: weights_meta",
+      {"/m3.npy: shape (4, 3) differs from the compressed weights' shape (4, 2) (", "/wc.npy)"});
+  Int8("m8.npy", {4, 2});
+  ExpectError(Fc24("wc.npy", "m8.npy"), "5:15: weights_meta",
+              {"/m8.npy: dtype int8 (|i1), expected uint8 (|u1)"});
+  Int32("w32.npy", {4, 2});
+  ExpectError(Fc24("w32.npy"), "3:10: weights",
+              {"/w32.npy: dtype int32 (<i4), expected int8 (|i1)"});
+  ExpectError(Fc24("wc.npy", "none.npy"), "5:15: weights_meta",
+              {"/none.npy: cannot open: no such file"});
+}
+
+TEST_F(LayerSpec2of4Test, BadPositionsAndPadding) {
+  Meta("range.npy", {4, 2}, {0, 2, 1, 3, 0, 4, 0, 2});
+  ExpectError(Fc24("wc.npy", "range.npy"), "5:15: weights_meta",
+              {"/range.npy: element 5 (row 2, column 1): position 4 is out of range",
+               "accepted: positions 0..3, the two of each group of 4 strictly increasing"});
+  Meta("order.npy", {4, 2}, {0, 2, 3, 1, 0, 1, 0, 2});
+  ExpectError(Fc24("wc.npy", "order.npy"), "5:15: weights_meta",
+              {"/order.npy: element 3 (row 1, column 1): position 1 does not follow position 3 "
+               "of the same group of 4 (not strictly increasing)"});
+  Meta("equal.npy", {4, 2}, {0, 2, 1, 3, 0, 1, 2, 2});
+  ExpectError(Fc24("wc.npy", "equal.npy"), "5:15: weights_meta",
+              {"/equal.npy: element 7 (row 3, column 1): position 2 does not follow position 2"});
+  // K = 3: position 3 is padding and must hold 0; row 1 keeps -3 at 1 and puts 4 at 3.
+  salsa::WriteNpy(Path("wpad.npy"), NpyArray::FromInt8({4, 2}, {1, 2, -3, 4, 0, 5, 0, 0}));
+  ExpectError(Fc24("wpad.npy"), "3:10: weights",
+              {"/wpad.npy: element 3 (row 1, column 1): value 4 at position 3 is k = 3, beyond "
+               "K = 3 (padding of the last group)",
+               "accepted: 0 in the slots of a partial last group that lie beyond K = 3"});
 }
 
 TEST_F(LayerSpecTest, ExpectedOutputFile) {

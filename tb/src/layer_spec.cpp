@@ -13,6 +13,7 @@
 #include <limits>
 #include <utility>
 
+#include "salsa/layer_gen.h"
 #include "salsa/quant.h"
 #include "salsa/yaml_diag.h"
 
@@ -347,15 +348,90 @@ void LoadBiasAndTensors(const TensorLoader& tl, const std::string& b_layout,
   spec->weights_file = w.file;
 }
 
+// weights_format (fully_connected): dense (the default) or 2of4; weights_meta only with 2of4.
+WeightsFormat ParseWeightsFormat(const Doc& doc) {
+  const std::string accepted = "dense, 2of4";
+  std::string format = "dense";
+  YAML::Mark mark;
+  doc.GetString("weights_format", accepted, &format, &mark);
+  if (format != "dense" && format != "2of4") {
+    doc.reporter().Fail(mark, "weights_format", "unknown weights_format " + Quote(format),
+                        accepted);
+  }
+  const Entry* meta = doc.Find("weights_meta");
+  if (format == "dense" && meta) {
+    doc.reporter().Fail(meta->key.Mark(), "weights_meta",
+                        "weights_meta given, but weights_format is dense" +
+                            std::string(doc.Find("weights_format") ? "" : " (the default)"),
+                        "weights_meta only with weights_format: 2of4");
+  }
+  if (format == "2of4" && !meta) {
+    doc.reporter().Fail(doc.mark(), "weights_meta", "missing required key (weights_format is 2of4)",
+                        "a little-endian C-order uint8 (|u1) .npy file of the positions, the "
+                        "shape of the compressed weights (path relative to the layer file)");
+  }
+  return format == "2of4" ? WeightsFormat::k2of4 : WeightsFormat::kDense;
+}
+
+// The 2:4 compressed weights `w` ([N, ceil(K/4)*2] values) and their weights_meta positions,
+// checked and decompressed into dense [N, K].
+std::vector<int8_t> Load2of4Weights(const TensorLoader& tl, const TensorRef& in, const TensorRef& w,
+                                    int64_t K, LayerSpec* spec) {
+  const int64_t cols = Compressed2of4Cols(K), N = w.shape()[0];
+  const std::string shape_text = "[N, ceil(K/4)*2] = [N, " + std::to_string(cols) + "]";
+  const std::string w_layout = shape_text + " (weights_format 2of4: the 2 kept values of every " +
+                               "group of 4 along K) for the input's K = " + std::to_string(K);
+  if (w.shape()[1] != cols) {
+    tl.Fail(w,
+            "shape " + w.array.ShapeString() + " is not " + shape_text + " for the input's K = " +
+                std::to_string(K) + " (" + in.file + " shape " + in.array.ShapeString() + ")",
+            w_layout);
+  }
+  const std::string m_layout = "shape " + w.array.ShapeString() + " (that of " + w.file +
+                               "): the position 0..3 inside its group of 4 of each kept value";
+  TensorRef m;
+  tl.Load("weights_meta", "u1", m_layout, true, &m);
+  if (m.shape() != w.shape()) {
+    tl.Fail(m,
+            "shape " + m.array.ShapeString() + " differs from the compressed weights' shape " +
+                w.array.ShapeString() + " (" + w.file + ")",
+            m_layout);
+  }
+  Compressed2of4 c{w.array.Int8(), m.array.Uint8()};
+  const Problem2of4 p = Check2of4(c, N, K);
+  if (!p.what.empty()) {
+    const std::string where = "element " + std::to_string(p.index) + " (row " +
+                              std::to_string(p.index / cols) + ", column " +
+                              std::to_string(p.index % cols) + "): ";
+    if (p.in_values) {
+      tl.Fail(w, where + p.what,
+              "0 in the slots of a partial last group that lie beyond K = " + std::to_string(K));
+    }
+    tl.Fail(m, where + p.what,
+            "positions 0..3, the two of each group of 4 strictly increasing (uint8 [N, " +
+                std::to_string(cols) + "])");
+  }
+  spec->weights_meta_file = m.file;
+  return Decompress2of4(c, N, K);
+}
+
 void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
+  spec->weights_format = ParseWeightsFormat(doc);
+  const bool compressed = spec->weights_format == WeightsFormat::k2of4;
   TensorRef in, w;
   tl.Load("input", "i1", "[batch, K]", true, &in);
   tl.Rank(in, 2, "[batch, K]");
   const int64_t batch = in.shape()[0], K = in.shape()[1];
-  const std::string w_layout = "[N, K] (TFLite filter layout) with K = " + std::to_string(K);
+  const std::string w_layout =
+      compressed ? "[N, ceil(K/4)*2] = [N, " + std::to_string(Compressed2of4Cols(K)) +
+                       "] (weights_format 2of4) for the input's K = " + std::to_string(K)
+                 : "[N, K] (TFLite filter layout) with K = " + std::to_string(K);
   tl.Load("weights", "i1", w_layout, true, &w);
   tl.Rank(w, 2, w_layout);
-  if (w.shape()[1] != K) {
+  std::vector<int8_t> dense;
+  if (compressed) {
+    dense = Load2of4Weights(tl, in, w, K, spec);
+  } else if (w.shape()[1] != K) {
     tl.Fail(w,
             "K = " + std::to_string(w.shape()[1]) + " (shape " + w.array.ShapeString() +
                 ") does not match the input's K = " + std::to_string(K) + " (" + in.file +
@@ -365,6 +441,7 @@ void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec
   const int64_t N = w.shape()[0];
   CheckGemmSize(doc, in, batch, K, N);
   LoadBiasAndTensors(tl, "[N] with N = " + std::to_string(N), "N = ", N, in, w, spec);
+  if (compressed) spec->weights = Int8Tensor{{N, K}, std::move(dense)};
   spec->output_shape = {batch, N};
 }
 
@@ -602,7 +679,7 @@ std::vector<std::string> AcceptedKeys(LayerOp op) {
   std::vector<std::string> keys = {"op", "name"};
   switch (op) {
     case LayerOp::kFullyConnected:
-      keys.insert(keys.end(), {"input", "weights", "bias"});
+      keys.insert(keys.end(), {"input", "weights", "bias", "weights_format", "weights_meta"});
       break;
     case LayerOp::kConv2d:
       keys.insert(keys.end(), {"input", "weights", "bias", "stride", "padding", "dilation"});

@@ -3,6 +3,8 @@
 //             arithmetic), each with an expected .npy
 //   random_*  seeded random layers of every op, per-tensor and per-channel, odd sizes, both
 //             padding modes, strides and dilation; their golden output is the reference's
+//   fc_2of4   a fully connected layer with weights_format: 2of4 (compressed values and positions
+//             written by Compress2of4), with an expected .npy computed from the dense weights
 // Each case is <name>.yaml beside its .npy tensors; the list of names is printed, one a line.
 #include <cstdint>
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "salsa/layer_gen.h"
+#include "salsa/layer_ref.h"
 #include "salsa/npy.h"
 
 namespace {
@@ -25,6 +29,9 @@ class Writer {
 
   void I8(const std::string& name, std::vector<int64_t> shape, const std::vector<int8_t>& v) {
     salsa::WriteNpy((dir_ / name).string(), NpyArray::FromInt8(std::move(shape), v));
+  }
+  void U8(const std::string& name, std::vector<int64_t> shape, const std::vector<uint8_t>& v) {
+    salsa::WriteNpy((dir_ / name).string(), NpyArray::FromUint8(std::move(shape), v));
   }
   void I32(const std::string& name, const std::vector<int32_t>& v) {
     salsa::WriteNpy((dir_ / name).string(),
@@ -155,6 +162,38 @@ void RandomCases(Writer& w) {
          "output_zero_point: 1\noutput_multiplier: 1374389535\noutput_shift: -10\n");
 }
 
+// fully_connected with 2:4 weights stored compressed: K = 83 (a partial last group of 3), batch 5,
+// half of the activations at the input zero point. The expected output is the reference on the
+// dense (pruned) weights, so the test also checks that the loader decompresses them exactly.
+void Sparse2of4Cases(Writer& w) {
+  std::mt19937_64 rng(2027);
+  const int64_t M = 5, K = 83, N = 21;
+  const int32_t zp = -3;
+  std::vector<int8_t> x = Random(rng, M * K);
+  for (size_t i = 0; i < x.size(); i += 2) x[i] = static_cast<int8_t>(zp);
+  std::vector<int8_t> dense = Random(rng, N * K);
+  salsa::Prune2of4(&dense, N, K);
+  const std::vector<int32_t> bias = RandomBias(rng, N);
+  const salsa::Compressed2of4 c = salsa::Compress2of4(dense, N, K);
+  const int64_t cols = salsa::Compressed2of4Cols(K);
+  w.I8("fc24_x.npy", {M, K}, x);
+  w.I8("fc24_w.npy", {N, cols}, c.values);
+  w.U8("fc24_meta.npy", {N, cols}, c.meta);
+  w.I32("fc24_b.npy", bias);
+  salsa::ref::FcQuant q;
+  q.input_zero_point = zp;
+  q.output_zero_point = 4;
+  q.output_multiplier = {1374389535};
+  q.output_shift = {-8};
+  const salsa::Int8Tensor y =
+      salsa::ref::FullyConnectedTensor({{M, K}, x}, {{N, K}, dense}, bias, q);
+  w.I8("fc_2of4_expected.npy", y.shape, y.data);
+  w.Yaml("fc_2of4",
+         "op: fully_connected\ninput: fc24_x.npy\nweights: fc24_w.npy\nweights_format: 2of4\n"
+         "weights_meta: fc24_meta.npy\nbias: fc24_b.npy\ninput_zero_point: -3\n"
+         "output_zero_point: 4\noutput_multiplier: 1374389535\noutput_shift: -8\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +205,7 @@ int main(int argc, char** argv) {
     Writer w(argv[1]);
     HandCases(w);
     RandomCases(w);
+    Sparse2of4Cases(w);
   } catch (const std::exception& e) {
     std::cerr << "salsa_make_layers: " << e.what() << "\n";
     return 2;

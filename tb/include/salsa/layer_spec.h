@@ -24,6 +24,10 @@ const char* LayerOpName(LayerOp op);  // "fully_connected", "conv2d", ...
 
 enum class Padding { kValid, kSame };
 
+// How a fully_connected layer file stores its weights: dense [N, K], or 2:4 compressed
+// ([N, ceil(K/4)*2] values plus a weights_meta file of positions; docs/layers.md).
+enum class WeightsFormat { kDense, k2of4 };
+
 struct ConvParams {
   int stride_h = 1, stride_w = 1;
   int dilation_h = 1, dilation_w = 1;
@@ -63,8 +67,12 @@ struct LayerSpec {
   Int8Tensor weights;
   std::vector<int32_t> bias;                        // empty: no bias
   std::string input_file, weights_file, bias_file;  // resolved .npy paths (for messages)
-  ConvParams conv;                                  // conv2d / depthwise_conv2d only
-  int depth_multiplier = 1;                         // depthwise_conv2d only
+  // fully_connected: the file's weights_format. `weights` always holds the dense [N, K] tensor
+  // (2of4 files are decompressed at load time, zeros elsewhere).
+  WeightsFormat weights_format = WeightsFormat::kDense;
+  std::string weights_meta_file;  // 2of4: the resolved weights_meta .npy
+  ConvParams conv;                // conv2d / depthwise_conv2d only
+  int depth_multiplier = 1;       // depthwise_conv2d only
   // Resolved requantisation: output_multiplier/output_shift have 1 entry (per-tensor) or one per
   // output channel (N, O or C*m); weights_zero_point is always 0.
   ref::FcQuant quant;
