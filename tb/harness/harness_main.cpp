@@ -337,6 +337,11 @@ struct Options {
   std::string out;       // write the output tensor as int8 .npy
   std::string expected;  // also compare with this int8 .npy
   std::string fault;  // "", read, write, opcode, range, field
+  // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not
+  // asked), its pattern, and 2:4 pruning of the weights.
+  double sparsity = -1.0;
+  std::string sparsity_pattern;  // "": uniform
+  bool weights_2of4 = false;
 };
 
 class BadInput : public std::runtime_error {
@@ -397,6 +402,15 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                "unit visible)");
   app.add_flag("--extremes", o->extremes,
                "random layer with only -128/127 data and zero point, and +-2^24 bias");
+  app.add_option("--sparsity", o->sparsity,
+                 "random layer with exactly round(Z*M*K) zero activations (= the input zero "
+                 "point), Z in [0, 1]");
+  app.add_option("--sparsity-pattern", o->sparsity_pattern,
+                 "where the --sparsity zeros go: uniform (seeded shuffle, the default), clustered "
+                 "(runs along K and whole zero K columns), relu (zero point -128, ReLU-like data)")
+      ->check(CLI::IsMember({"uniform", "clustered", "relu"}));
+  app.add_flag("--weights-2of4", o->weights_2of4,
+               "random layer with 2:4 structured weights (pruned by magnitude along K)");
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
     app.parse(argc, argv);
@@ -419,6 +433,27 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   }
   if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {
     std::cerr << "salsa_harness: --backpressure " << o->backpressure << ": accepted: [0, 1)\n";
+    return kExitBadInput;
+  }
+  if (app.count("--sparsity") && !(o->sparsity >= 0.0 && o->sparsity <= 1.0)) {
+    std::cerr << "salsa_harness: --sparsity " << o->sparsity << ": accepted: [0, 1]\n";
+    return kExitBadInput;
+  }
+  if (!o->sparsity_pattern.empty() && !app.count("--sparsity")) {
+    std::cerr << "salsa_harness: --sparsity-pattern " << o->sparsity_pattern
+              << ": no --sparsity given; accepted: --sparsity Z with --sparsity-pattern\n";
+    return kExitBadInput;
+  }
+  const bool sparse = app.count("--sparsity") || o->weights_2of4;
+  if (sparse && (!o->vector.empty() || !o->layer.empty())) {
+    std::cerr << "salsa_harness: " << (app.count("--sparsity") ? "--sparsity" : "--weights-2of4")
+              << " shapes a random layer, not a --vector or --layer (a layer file takes "
+                 "weights_format: 2of4); accepted: --sparsity and --weights-2of4 with --shape\n";
+    return kExitBadInput;
+  }
+  if (o->sparsity_pattern == "relu" && (o->extremes || o->unit_scale)) {
+    std::cerr << "salsa_harness: --sparsity-pattern relu draws its own activations and zero point "
+                 "(-128); accepted: relu without --extremes and --unit-scale\n";
     return kExitBadInput;
   }
 #if !SALSA_HAVE_FST
@@ -633,6 +668,21 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   }
   std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "\n",
               o.mem_latency, o.bw_cap, o.backpressure, o.seed);
+  if (o.sparsity >= 0.0 || o.weights_2of4) {
+    const auto zeros =
+        std::count(l.input.begin(), l.input.end(), static_cast<int8_t>(l.input_zero_point));
+    const auto wzeros = std::count(l.weights.begin(), l.weights.end(), int8_t{0});
+    std::printf("data: %.4f of the activations at the zero point %d",
+                static_cast<double>(zeros) / static_cast<double>(l.input.size()),
+                l.input_zero_point);
+    if (o.sparsity >= 0.0) {
+      std::printf(" (--sparsity %g, %s)", o.sparsity,
+                  o.sparsity_pattern.empty() ? "uniform" : o.sparsity_pattern.c_str());
+    }
+    std::printf(", %.4f of the weights zero%s\n",
+                static_cast<double>(wzeros) / static_cast<double>(l.weights.size()),
+                o.weights_2of4 ? " (2:4, pruned by magnitude)" : "");
+  }
   std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
   static const char* kNames[] = {"cycles",   "mac_active", "gated",       "rd_bytes",
                                  "wr_bytes", "stall_load", "stall_store", "commands"};
@@ -722,8 +772,16 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
   return e;
 }
 
+// What the GEMMs that ran held, and the time spent simulating them.
+struct RunData {
+  double act_zero_fraction = 0;     // activations equal to their GEMM's input zero point
+  double weight_zero_fraction = 0;  // weights equal to 0
+  bool weights_2of4 = false;        // --weights-2of4, or a layer file with weights_format: 2of4
+  double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
+};
+
 void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& stats,
-               const Outcome& r, size_t gemms, uint64_t macs) {
+               const Outcome& r, size_t gemms, uint64_t macs, const RunData& data) {
   namespace sp = salsa_params;
   const double wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - g_harness_start).count();
@@ -779,6 +837,17 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["bound_by"] = e.compute_cycles >= memory_cycles ? "compute" : "memory";
   j["efficiency"] = r.cycles ? bound / static_cast<double>(r.cycles) : 0.0;
   j["wall_seconds"] = wall_seconds;
+  j["sim_seconds"] = data.sim_seconds;
+
+  // Sparsity of the data that ran (issue 5).
+  j["sparsity"] = o.sparsity >= 0.0 ? nlohmann::json(o.sparsity) : nlohmann::json(nullptr);
+  j["sparsity_pattern"] =
+      o.sparsity < 0.0
+          ? nlohmann::json(nullptr)
+          : nlohmann::json(o.sparsity_pattern.empty() ? "uniform" : o.sparsity_pattern);
+  j["weights_2of4"] = data.weights_2of4;
+  j["act_zero_fraction"] = data.act_zero_fraction;
+  j["weight_zero_fraction"] = data.weight_zero_fraction;
 
   // Event counts for the energy model. act/weight reads are one word each per K step (the
   // mac_active counter, measured); the rest is derived from the command programs.
@@ -821,6 +890,17 @@ salsa::FcLayer BuildLayer(const Options& o) {
                             : o.unit_scale ? salsa::FcData::kUnitScale
                                            : salsa::FcData::kRandom;
   salsa::FcLayer layer = salsa::MakeRandomFc(M, K, N, o.seed, data);
+  if (o.sparsity >= 0.0) {
+    salsa::SparsityPattern pattern = salsa::SparsityPattern::kUniform;
+    if (!o.sparsity_pattern.empty()) salsa::ParseSparsityPattern(o.sparsity_pattern, &pattern);
+    salsa::ApplyActivationSparsity(&layer, o.sparsity, pattern, o.seed);
+  }
+  if (o.weights_2of4) salsa::Prune2of4(&layer);
+  // New accumulators: bias and output scale chosen again so the outputs still span int8 (the
+  // --unit-scale and --extremes quantisations do not depend on the data).
+  if ((o.sparsity >= 0.0 || o.weights_2of4) && data == salsa::FcData::kRandom) {
+    salsa::ChooseRandomOutputQuant(&layer, o.seed);
+  }
   if (o.per_channel) salsa::MakePerChannel(&layer, o.seed);
   return layer;
 }
@@ -903,6 +983,7 @@ struct Job {
 // What one run of a program on the model produced.
 struct JobResult {
   Outcome r;
+  double sim_seconds = 0;  // wall clock in RunOnModel
   salsa::Program prog;
   AxiDram::Stats dram;
   std::vector<std::string> violations;
@@ -943,11 +1024,14 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   const Fault fault = InjectFault(opts.fault, prog, &mem, &dopts);
   AxiDram dram(mem, salsa_params::kBusBytes, dopts);
   sim->set_dram(&dram);
+  const auto sim_start = std::chrono::steady_clock::now();
   try {
     RunOnModel(*sim, dram, prog, timeout, &r);
   } catch (const std::runtime_error& e) {
     r.Fail(e.what());
   }
+  jr.sim_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
   jr.out = salsa::ReadOutput(prog, mem, layer.M, layer.N);
   if (opts.fault.empty()) {
     CompareOutput(layer, job.golden, jr.out, opts.seed, &r);
@@ -967,6 +1051,27 @@ std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, std::vector<salsa::Lowe
   std::vector<Job> jobs;
   for (const auto& g : *gemms) jobs.push_back({g.fc, salsa::GemmReference(g.fc)});
   return jobs;
+}
+
+RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
+                   const std::vector<JobResult>& results, const salsa::LayerSpec& spec) {
+  RunData d;
+  uint64_t acts = 0, act_zeros = 0, weights = 0, weight_zeros = 0;
+  for (size_t i = 0; i < results.size() && i < jobs.size(); ++i) {
+    const salsa::FcLayer& g = jobs[i].fc;
+    acts += g.input.size();
+    act_zeros +=
+        std::count(g.input.begin(), g.input.end(), static_cast<int8_t>(g.input_zero_point));
+    weights += g.weights.size();
+    weight_zeros += std::count(g.weights.begin(), g.weights.end(), int8_t{0});
+    d.sim_seconds += results[i].sim_seconds;
+  }
+  d.act_zero_fraction = acts ? static_cast<double>(act_zeros) / static_cast<double>(acts) : 0.0;
+  d.weight_zero_fraction =
+      weights ? static_cast<double>(weight_zeros) / static_cast<double>(weights) : 0.0;
+  d.weights_2of4 =
+      o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);
+  return d;
 }
 
 }  // namespace
@@ -1072,6 +1177,8 @@ int main(int argc, char** argv) {
   if (!opts.quiet) {
     PrintReport(opts, shown, prog, stats, violations, total, jobs.size(), macs);
   }
-  if (opts.json) PrintJson(opts, shown, stats, total, jobs.size(), macs);
+  if (opts.json) {
+    PrintJson(opts, shown, stats, total, jobs.size(), macs, MeasureRun(opts, jobs, results, spec));
+  }
   return total.error.empty() ? kExitPass : kExitFail;
 }
