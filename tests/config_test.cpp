@@ -352,10 +352,8 @@ const BadCase kBadCases[] = {
      "sram.weight.width_bits", "inconsistent width_bits 128"},
     {"AccWidthInconsistent", "name: x\nsram: {acc: {width_bits: 128}}\n", "2:26",
      "sram.acc.width_bits", "the array needs array.cols * 32 = 512; accepted: 512"},
-    {"DataflowWsNotYet", "name: x\narray:\n  dataflow: ws\n", "3:13", "array.dataflow",
-     "'ws' (weight stationary) is not implemented yet; accepted: os"},
     {"DataflowUnknown", "name: x\narray:\n  dataflow: rs\n", "3:13", "array.dataflow",
-     "unknown dataflow 'rs'; accepted: os"},
+     "unknown dataflow 'rs'; accepted: os, ws"},
 };
 
 INSTANTIATE_TEST_SUITE_P(ConfigTest, ConfigBadInputTest, ::testing::ValuesIn(kBadCases),

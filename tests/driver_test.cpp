@@ -51,6 +51,21 @@ uint64_t ExpectedGated(const HwParams& hw, const FcLayer& l, const Program& p) {
   return per_n_tile * p.n_tiles;
 }
 
+// Weight-stationary: every (n tile, K block, row m) streams one act word whose rows lanes hold
+// in[m][kb*rows + i] (the zero point past K); a zero lane is gated.
+uint64_t ExpectedGatedWs(const HwParams& hw, const FcLayer& l, const Program& p) {
+  const unsigned kb = (l.K + hw.rows - 1) / hw.rows;
+  uint64_t per_n_tile = 0;
+  for (int m = 0; m < l.M; ++m) {
+    for (uint64_t k = 0; k < uint64_t{kb} * hw.rows; ++k) {
+      if (k >= static_cast<uint64_t>(l.K) || l.input[m * l.K + k] == l.input_zero_point) {
+        ++per_n_tile;
+      }
+    }
+  }
+  return per_n_tile * p.n_tiles;
+}
+
 void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed) {
   SCOPED_TRACE("hw " + Describe(hw) + " shape " + std::to_string(M) + "x" + std::to_string(K) +
                "x" + std::to_string(N) + " seed " + std::to_string(seed));
@@ -63,8 +78,14 @@ void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed) {
                       << DescribeCommand(prog.cmds[r.err_cmd].data()) << ")";
   EXPECT_EQ(r.status, kStatusDone);
   EXPECT_EQ(r.counters[kCntCommands], prog.cmd_count);
-  EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.m_tiles} * prog.n_tiles * K);
-  EXPECT_EQ(r.counters[kCntGated], ExpectedGated(hw, layer, prog));
+  if (hw.weight_stationary) {
+    const uint64_t kb = (K + hw.rows - 1) / hw.rows;
+    EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.n_tiles} * kb * M);
+    EXPECT_EQ(r.counters[kCntGated], ExpectedGatedWs(hw, layer, prog));
+  } else {
+    EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.m_tiles} * prog.n_tiles * K);
+    EXPECT_EQ(r.counters[kCntGated], ExpectedGated(hw, layer, prog));
+  }
 
   const std::vector<int8_t> got = ReadOutput(prog, dram, M, N);
   const std::vector<int8_t> want = ReferenceOutput(layer);
@@ -129,6 +150,34 @@ TEST(DriverTest, ResidentActivationBlocksAndEveryAccLayout) {
   uint64_t seed = 500;
   for (unsigned acc : {10u, 9u, 6u, 5u}) {
     for (const Shape& s : shapes) RunAndCompare(Hw(4, 4, 16, 64, 64, acc), s.M, s.K, s.N, seed++);
+  }
+}
+
+HwParams Ws(HwParams hw) {
+  hw.weight_stationary = true;
+  return hw;
+}
+
+TEST(DriverTest, WeightStationaryManyShapes) {
+  uint64_t seed = 600;
+  // Resident activations and one weight LOAD per n tile; small scratchpads (per K block loads,
+  // short m tiles); a single acc region.
+  for (const HwParams& hw : {Ws(Hw(16, 16, 16, 4096, 4096, 512)), Ws(Hw(4, 8, 16, 16, 8, 20)),
+                             Ws(Hw(12, 8, 8, 64, 64, 7))}) {
+    for (const Shape& s : kShapes) RunAndCompare(hw, s.M, s.K, s.N, seed++);
+  }
+}
+
+TEST(DriverTest, WeightStationaryPerChannel) {
+  const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    FcLayer layer = MakeRandomFc(5 + 9 * static_cast<int>(seed), 37, 11, seed);
+    MakePerChannel(&layer, seed);
+    const Program prog = BuildFcProgram(hw, layer);
+    std::vector<uint8_t> dram = prog.dram;
+    const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
   }
 }
 

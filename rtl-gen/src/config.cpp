@@ -239,14 +239,14 @@ void ParseArray(const Section& top, Config* cfg) {
   std::string dataflow;
   YAML::Mark mark;
   if (array.GetString("dataflow", "os", &dataflow, &mark)) {
-    if (dataflow == "ws") {
-      array.reporter().Fail(mark, "array.dataflow",
-                            "dataflow 'ws' (weight stationary) is not implemented yet", "os");
+    if (dataflow == "os") {
+      cfg->dataflow = Dataflow::kOutputStationary;
+    } else if (dataflow == "ws") {
+      cfg->dataflow = Dataflow::kWeightStationary;
+    } else {
+      array.reporter().Fail(mark, "array.dataflow", "unknown dataflow " + Quote(dataflow),
+                            "os, ws");
     }
-    if (dataflow != "os") {
-      array.reporter().Fail(mark, "array.dataflow", "unknown dataflow " + Quote(dataflow), "os");
-    }
-    cfg->dataflow = Dataflow::kOutputStationary;
   }
 }
 
@@ -356,6 +356,8 @@ const char* DataflowName(Dataflow dataflow) {
   switch (dataflow) {
     case Dataflow::kOutputStationary:
       return "os";
+    case Dataflow::kWeightStationary:
+      return "ws";
   }
   return "?";
 }

@@ -94,6 +94,8 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr unsigned kWeightWords = " << cfg.weight.Words() << ";\n"
      << "constexpr unsigned kAccWords = " << cfg.acc.Words() << ";\n"
      << "constexpr bool kGating = " << (cfg.gating ? "true" : "false") << ";\n"
+     << "constexpr bool kWeightStationary = "
+     << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync << " };\n\n"

@@ -15,10 +15,18 @@ module salsa_compute_ctrl (
   input  wire [15:0] acc_addr_i,
   output wire busy_o,
   output wire feed_busy_o,
-  output wire feed_drain_o,
-  output wire [15:0] feed_acc_addr_o,
-  output wire drain_busy_o,
-  output wire [15:0] drain_acc_addr_o,
+  output wire act_busy_o,
+  output wire [16:0] act_lo_o,
+  output wire [16:0] act_hi_o,
+  output wire wgt_busy_o,
+  output wire [16:0] wgt_lo_o,
+  output wire [16:0] wgt_hi_o,
+  output wire acc0_busy_o,
+  output wire [16:0] acc0_lo_o,
+  output wire [16:0] acc0_hi_o,
+  output wire acc1_busy_o,
+  output wire [16:0] acc1_lo_o,
+  output wire [16:0] acc1_hi_o,
   output wire act_re_o,
   output wire [15:0] act_raddr_o,
   output wire wgt_re_o,
@@ -46,6 +54,9 @@ module salsa_compute_ctrl (
   reg drain_q;
   reg [15:0] acc_q;
   reg [7:0] zp_q;
+  reg [15:0] act_lo_q;
+  reg [15:0] wgt_lo_q;
+  reg [15:0] k0_q;
   reg rvalid_q;
   reg rclear_q;
   reg rlast_q;
@@ -83,11 +94,21 @@ module salsa_compute_ctrl (
   assign array_drain_o = dstate_q == DDrain;
   assign acc_we_o = dstate_q == DDrain;
   assign acc_waddr_o = dacc_q + idx_q;
+
+  // Ranges in use, for the sequencer's hazard checks: the fed command's act and weight words and (with drain) acc rows, and the drainer's acc rows.
   assign feed_busy_o = fstate_q != FIdle;
-  assign feed_drain_o = (fstate_q != FIdle) && drain_q;
-  assign feed_acc_addr_o = acc_q;
-  assign drain_busy_o = dstate_q != DIdle;
-  assign drain_acc_addr_o = dacc_q;
+  assign act_busy_o = fstate_q != FIdle;
+  assign act_lo_o = {1'b0, act_lo_q};
+  assign act_hi_o = {1'b0, act_lo_q} + {1'b0, k0_q};
+  assign wgt_busy_o = fstate_q != FIdle;
+  assign wgt_lo_o = {1'b0, wgt_lo_q};
+  assign wgt_hi_o = {1'b0, wgt_lo_q} + {1'b0, k0_q};
+  assign acc0_busy_o = (fstate_q != FIdle) && drain_q;
+  assign acc0_lo_o = {1'b0, acc_q};
+  assign acc0_hi_o = {1'b0, acc_q} + 17'd16;
+  assign acc1_busy_o = dstate_q != DIdle;
+  assign acc1_lo_o = {1'b0, dacc_q};
+  assign acc1_hi_o = {1'b0, dacc_q} + 17'd16;
   assign busy_o = (fstate_q != FIdle) || (dstate_q != DIdle);
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -100,6 +121,9 @@ module salsa_compute_ctrl (
       drain_q <= 1'b0;
       acc_q <= 16'd0;
       zp_q <= 8'd0;
+      act_lo_q <= 16'd0;
+      wgt_lo_q <= 16'd0;
+      k0_q <= 16'd0;
       rvalid_q <= 1'b0;
       rclear_q <= 1'b0;
       rlast_q <= 1'b0;
@@ -121,6 +145,9 @@ module salsa_compute_ctrl (
             drain_q <= drain_i;
             acc_q <= acc_addr_i;
             zp_q <= zp_i;
+            act_lo_q <= act_addr_i;
+            wgt_lo_q <= wgt_addr_i;
+            k0_q <= k_i;
             fstate_q <= go_start ? FFeed : FHold;
           end
         end

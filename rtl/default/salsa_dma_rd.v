@@ -53,6 +53,11 @@ module salsa_dma_rd (
   wire ar_fire;
   wire ar_row_done;
   wire [121:0] q_in;
+  wire [121:0] i_out;
+  wire i_empty;
+  wire i_full;
+  wire ar_go;
+  wire [1:0] unused_i_count;
   wire [121:0] q_out;
   wire q_empty;
   wire q_full;
@@ -73,11 +78,28 @@ module salsa_dma_rd (
   wire r_last_fire;
   wire req_fire;
 
-  assign req_ready_o = !ar_active_q && !q_full;
+  assign req_ready_o = !i_full;
   assign req_fire = req_valid_i && req_ready_o;
-  assign busy_o = ar_active_q || !q_empty || r_open_q;
+  assign ar_go = !ar_active_q && !i_empty && !q_full;
+  assign busy_o = !i_empty || ar_active_q || !q_empty || r_open_q;
   assign q_in = {req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i};
   assign q_pop = !r_open_q && !q_empty;
+
+  salsa_fifo #(
+      .Width(122),
+      .Depth(2)
+  ) u_in_queue (
+      .clk_i(clk_i),
+      .rst_ni(rst_ni),
+      .clear_i(1'b0),
+      .push_i(req_fire),
+      .data_i(q_in),
+      .pop_i(ar_go),
+      .data_o(i_out),
+      .count_o(unused_i_count),
+      .empty_o(i_empty),
+      .full_o(i_full)
+  );
 
   salsa_fifo #(
       .Width(122),
@@ -86,8 +108,8 @@ module salsa_dma_rd (
       .clk_i(clk_i),
       .rst_ni(rst_ni),
       .clear_i(1'b0),
-      .push_i(req_fire),
-      .data_i(q_in),
+      .push_i(ar_go),
+      .data_i(i_out),
       .pop_i(q_pop),
       .data_o(q_out),
       .count_o(unused_q_count),
@@ -125,13 +147,13 @@ module salsa_dma_rd (
       ar_beats_q <= 25'd0;
       ar_rows_q <= 16'd0;
     end else begin
-      if (req_fire) begin
-        row_bytes_q <= req_row_bytes_i;
-        stride_q <= req_stride_i;
+      if (ar_go) begin
+        row_bytes_q <= i_out[89:66];
+        stride_q <= i_out[49:18];
         ar_active_q <= 1'b1;
         ar_setup_q <= 1'b1;
-        ar_row_addr_q <= req_addr_i;
-        ar_rows_q <= req_rows_i;
+        ar_row_addr_q <= i_out[121:90];
+        ar_rows_q <= i_out[65:50];
       end else if (ar_active_q && ar_setup_q) begin
         ar_setup_q <= 1'b0;
         ar_addr_q <= {ar_row_addr_q[31:4], 4'd0};
@@ -223,5 +245,5 @@ module salsa_dma_rd (
 
   wire unused_r;
 
-  assign unused_r = ^{m_axi_rid, m_axi_rresp[0], unused_q_count};
+  assign unused_r = ^{m_axi_rid, m_axi_rresp[0], unused_q_count, unused_i_count, i_out[17:0]};
 endmodule

@@ -20,6 +20,7 @@ constexpr unsigned kActWords = 4096;
 constexpr unsigned kWeightWords = 4096;
 constexpr unsigned kAccWords = 64;
 constexpr bool kGating = true;
+constexpr bool kWeightStationary = false;
 constexpr unsigned kCmdBytes = 32;
 
 enum Opcode : uint8_t { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4 };

@@ -241,6 +241,12 @@ module salsa_top (
   wire [511:0] acc_rdata;
   wire [15:0] cmp_acc_waddr;
   wire [511:0] drain_data;
+  wire st_acc_re;
+  wire [15:0] st_acc_raddr;
+
+  // The acc read port belongs to the store unit (the compute unit never reads it).
+  assign acc_re = st_acc_re;
+  assign acc_raddr = st_acc_raddr;
 
   salsa_scratchpad #(
       .Width(128),
@@ -297,10 +303,18 @@ module salsa_top (
   wire [15:0] cmp_acc_addr;
   wire cmp_busy;
   wire cmp_feed_busy;
-  wire cmp_feed_drain;
-  wire [15:0] cmp_feed_acc;
-  wire cmp_drain_busy;
-  wire [15:0] cmp_drain_acc;
+  wire cmp_act_busy;
+  wire [16:0] cmp_act_lo;
+  wire [16:0] cmp_act_hi;
+  wire cmp_wgt_busy;
+  wire [16:0] cmp_wgt_lo;
+  wire [16:0] cmp_wgt_hi;
+  wire cmp_acc0_busy;
+  wire [16:0] cmp_acc0_lo;
+  wire [16:0] cmp_acc0_hi;
+  wire cmp_acc1_busy;
+  wire [16:0] cmp_acc1_lo;
+  wire [16:0] cmp_acc1_hi;
   wire st_busy;
   wire st_start;
   wire [15:0] st_acc_addr;
@@ -360,10 +374,18 @@ module salsa_top (
       .cmp_acc_addr_o(cmp_acc_addr),
       .cmp_busy_i(cmp_busy),
       .cmp_feed_busy_i(cmp_feed_busy),
-      .cmp_feed_drain_i(cmp_feed_drain),
-      .cmp_feed_acc_i(cmp_feed_acc),
-      .cmp_drain_busy_i(cmp_drain_busy),
-      .cmp_drain_acc_i(cmp_drain_acc),
+      .cmp_act_busy_i(cmp_act_busy),
+      .cmp_act_lo_i(cmp_act_lo),
+      .cmp_act_hi_i(cmp_act_hi),
+      .cmp_wgt_busy_i(cmp_wgt_busy),
+      .cmp_wgt_lo_i(cmp_wgt_lo),
+      .cmp_wgt_hi_i(cmp_wgt_hi),
+      .cmp_acc0_busy_i(cmp_acc0_busy),
+      .cmp_acc0_lo_i(cmp_acc0_lo),
+      .cmp_acc0_hi_i(cmp_acc0_hi),
+      .cmp_acc1_busy_i(cmp_acc1_busy),
+      .cmp_acc1_lo_i(cmp_acc1_lo),
+      .cmp_acc1_hi_i(cmp_acc1_hi),
       .st_start_o(st_start),
       .st_acc_addr_o(st_acc_addr),
       .st_rows_o(st_rows),
@@ -404,25 +426,46 @@ module salsa_top (
       .k_i(cmp_k),
       .zp_i(cmp_zp),
       .clear_i(cmp_clear),
-      .drain_i(cmp_drain),
       .acc_addr_i(cmp_acc_addr),
-      .busy_o(cmp_busy),
-      .feed_busy_o(cmp_feed_busy),
-      .feed_drain_o(cmp_feed_drain),
-      .feed_acc_addr_o(cmp_feed_acc),
-      .drain_busy_o(cmp_drain_busy),
-      .drain_acc_addr_o(cmp_drain_acc),
       .act_re_o(act_re),
       .act_raddr_o(act_raddr),
       .wgt_re_o(wgt_re),
       .wgt_raddr_o(wgt_raddr),
       .gate_valid_o(gate_in_valid),
+      .zp_o(gate_zp),
+      .acc_we_o(cmp_acc_we),
+      .acc_waddr_o(cmp_acc_waddr),
+      .busy_o(cmp_busy),
+      .feed_busy_o(cmp_feed_busy),
+      .act_busy_o(cmp_act_busy),
+      .act_lo_o(cmp_act_lo),
+      .act_hi_o(cmp_act_hi),
+      .wgt_busy_o(cmp_wgt_busy),
+      .wgt_lo_o(cmp_wgt_lo),
+      .wgt_hi_o(cmp_wgt_hi),
+      .acc0_busy_o(cmp_acc0_busy),
+      .acc0_lo_o(cmp_acc0_lo),
+      .acc0_hi_o(cmp_acc0_hi),
+      .acc1_busy_o(cmp_acc1_busy),
+      .acc1_lo_o(cmp_acc1_lo),
+      .acc1_hi_o(cmp_acc1_hi),
+      .drain_i(cmp_drain),
       .gate_clear_o(gate_in_clear),
       .gate_last_o(gate_in_last),
-      .zp_o(gate_zp),
-      .array_drain_o(array_drain),
-      .acc_we_o(cmp_acc_we),
-      .acc_waddr_o(cmp_acc_waddr)
+      .array_drain_o(array_drain)
+  );
+
+  salsa_mac_array u_mac_array (
+      .clk_i(clk_i),
+      .rst_ni(rst_ni),
+      .in_valid_i(gate_valid),
+      .in_clear_i(gate_clear),
+      .in_last_i(gate_last),
+      .act_i(gate_act),
+      .act_zero_i(gate_zero),
+      .wgt_i(gate_wgt),
+      .drain_i(array_drain),
+      .drain_o(drain_data)
   );
 
   salsa_sparsity_gate u_sparsity_gate (
@@ -441,19 +484,6 @@ module salsa_top (
       .act_zero_o(gate_zero),
       .wgt_o(gate_wgt),
       .gated_count_o(gated_count)
-  );
-
-  salsa_mac_array u_mac_array (
-      .clk_i(clk_i),
-      .rst_ni(rst_ni),
-      .in_valid_i(gate_valid),
-      .in_clear_i(gate_clear),
-      .in_last_i(gate_last),
-      .act_i(gate_act),
-      .act_zero_i(gate_zero),
-      .wgt_i(gate_wgt),
-      .drain_i(array_drain),
-      .drain_o(drain_data)
   );
 
   wire ppu_valid_in;
@@ -492,8 +522,8 @@ module salsa_top (
       .max_i(st_max),
       .done_o(st_done),
       .busy_o(st_busy),
-      .acc_re_o(acc_re),
-      .acc_raddr_o(acc_raddr),
+      .acc_re_o(st_acc_re),
+      .acc_raddr_o(st_acc_raddr),
       .acc_rdata_i(acc_rdata),
       .ppu_valid_o(ppu_valid_in),
       .ppu_bias_o(ppu_bias),

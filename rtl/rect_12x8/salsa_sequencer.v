@@ -43,10 +43,18 @@ module salsa_sequencer (
   output wire [15:0] cmp_acc_addr_o,
   input  wire cmp_busy_i,
   input  wire cmp_feed_busy_i,
-  input  wire cmp_feed_drain_i,
-  input  wire [15:0] cmp_feed_acc_i,
-  input  wire cmp_drain_busy_i,
-  input  wire [15:0] cmp_drain_acc_i,
+  input  wire cmp_act_busy_i,
+  input  wire [16:0] cmp_act_lo_i,
+  input  wire [16:0] cmp_act_hi_i,
+  input  wire cmp_wgt_busy_i,
+  input  wire [16:0] cmp_wgt_lo_i,
+  input  wire [16:0] cmp_wgt_hi_i,
+  input  wire cmp_acc0_busy_i,
+  input  wire [16:0] cmp_acc0_lo_i,
+  input  wire [16:0] cmp_acc0_hi_i,
+  input  wire cmp_acc1_busy_i,
+  input  wire [16:0] cmp_acc1_lo_i,
+  input  wire [16:0] cmp_acc1_hi_i,
   output wire st_start_o,
   output wire [15:0] st_acc_addr_o,
   output wire [15:0] st_rows_o,
@@ -74,7 +82,7 @@ module salsa_sequencer (
   localparam [3:0] StQuiesce = 4'd6;
   localparam [3:0] StFinish = 4'd7;
   localparam [1:0] DestCmd = 2'd3;
-  localparam Prefetch = 8;
+  localparam Prefetch = 16;
 
   reg [3:0] state_q;
   reg [255:0] cmd_q;
@@ -99,27 +107,19 @@ module salsa_sequencer (
   reg done_q;
   reg abort_q;
   reg [31:0] fetch_idx_q;
-  reg [3:0] pending_q;
+  reg [4:0] pending_q;
   reg fetch_err_q;
-  wire [3:0] fifo_count;
+  wire [4:0] fifo_count;
   wire fifo_empty;
   wire fifo_full;
   wire [255:0] fifo_head;
   wire fifo_pop;
   wire fifo_push;
   wire [31:0] remaining;
-  wire [3:0] room;
-  wire [3:0] batch;
+  wire [4:0] room;
+  wire [4:0] batch;
   wire fetch_running;
   wire fetch_go;
-  reg [16:0] ic_act_lo_q;
-  reg [16:0] ic_act_hi_q;
-  reg [16:0] ic_wgt_lo_q;
-  reg [16:0] ic_wgt_hi_q;
-  wire [16:0] fd_acc_lo;
-  wire [16:0] fd_acc_hi;
-  wire [16:0] dr_acc_lo;
-  wire [16:0] dr_acc_hi;
   reg [16:0] is_lo_q;
   reg [16:0] is_hi_q;
   reg [16:0] is_par_lo_q;
@@ -169,6 +169,7 @@ module salsa_sequencer (
   wire [16:0] cmp_act_end;
   wire [16:0] cmp_wgt_end;
   wire [16:0] cmp_acc_end;
+  wire cmp_writes_acc;
   wire [16:0] st_acc_end;
   wire [16:0] st_q_end;
   wire signed [7:0] shift_s;
@@ -196,6 +197,7 @@ module salsa_sequencer (
   assign cmp_act_end = {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
   assign cmp_wgt_end = {1'b0, w1[31:16]} + {1'b0, w2[15:0]};
   assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd12;
+  assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
   assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
 
@@ -222,7 +224,7 @@ module salsa_sequencer (
       8'd2: begin
         if (w2[15:0] == 16'd0) begin
           dec_err = 4'd5;
-        end else if (cmp_act_end > 17'd4096 || cmp_wgt_end > 17'd4096 || (w0[9] && cmp_acc_end > 17'd32)) begin
+        end else if (cmp_act_end > 17'd4096 || cmp_wgt_end > 17'd4096 || (cmp_writes_acc && cmp_acc_end > 17'd32)) begin
           dec_err = 4'd4;
         end
       end
@@ -241,11 +243,6 @@ module salsa_sequencer (
     endcase
   end
 
-  assign fd_acc_lo = {1'b0, cmp_feed_acc_i};
-  assign fd_acc_hi = {1'b0, cmp_feed_acc_i} + 17'd12;
-  assign dr_acc_lo = {1'b0, cmp_drain_acc_i};
-  assign dr_acc_hi = {1'b0, cmp_drain_acc_i} + 17'd12;
-
   // Hazards against the running units; a command waits in StIssue while one holds.
   always @(*) begin
     hazard = 1'b0;
@@ -253,21 +250,21 @@ module salsa_sequencer (
       8'd1: begin
         case (target)
           2'd0: begin
-            hazard = cmp_feed_busy_i && ((ld_lo < ic_act_hi_q) && ({16'd0, ic_act_lo_q} < ld_hi));
+            hazard = cmp_act_busy_i && ((ld_lo < cmp_act_hi_i) && ({16'd0, cmp_act_lo_i} < ld_hi));
           end
           2'd1: begin
-            hazard = cmp_feed_busy_i && ((ld_lo < ic_wgt_hi_q) && ({16'd0, ic_wgt_lo_q} < ld_hi));
+            hazard = cmp_wgt_busy_i && ((ld_lo < cmp_wgt_hi_i) && ({16'd0, cmp_wgt_lo_i} < ld_hi));
           end
           default: begin
-            hazard = (cmp_feed_drain_i && ((ld_lo < fd_acc_hi) && ({16'd0, fd_acc_lo} < ld_hi))) || (cmp_drain_busy_i && ((ld_lo < dr_acc_hi) && ({16'd0, dr_acc_lo} < ld_hi))) || (st_busy_i && (((ld_lo < is_hi_q) && ({16'd0, is_lo_q} < ld_hi)) || ((ld_lo < is_par_hi_q) && ({16'd0, is_par_lo_q} < ld_hi))));
+            hazard = (cmp_acc0_busy_i && ((ld_lo < cmp_acc0_hi_i) && ({16'd0, cmp_acc0_lo_i} < ld_hi))) || (cmp_acc1_busy_i && ((ld_lo < cmp_acc1_hi_i) && ({16'd0, cmp_acc1_lo_i} < ld_hi))) || (st_busy_i && (((ld_lo < is_hi_q) && ({16'd0, is_lo_q} < ld_hi)) || ((ld_lo < is_par_hi_q) && ({16'd0, is_par_lo_q} < ld_hi))));
           end
         endcase
       end
       8'd2: begin
-        hazard = cmp_feed_busy_i || (w0[9] && st_busy_i && ((({1'b0, w3[15:0]} < is_hi_q) && (is_lo_q < cmp_acc_end)) || (({1'b0, w3[15:0]} < is_par_hi_q) && (is_par_lo_q < cmp_acc_end))));
+        hazard = cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && ((({1'b0, w3[15:0]} < is_hi_q) && (is_lo_q < cmp_acc_end)) || (({1'b0, w3[15:0]} < is_par_hi_q) && (is_par_lo_q < cmp_acc_end))));
       end
       8'd3: begin
-        hazard = st_busy_i || (cmp_feed_drain_i && (({1'b0, w1[15:0]} < fd_acc_hi) && (fd_acc_lo < st_acc_end))) || (cmp_drain_busy_i && (({1'b0, w1[15:0]} < dr_acc_hi) && (dr_acc_lo < st_acc_end))) || (cmp_feed_drain_i && ((st_par_lo < fd_acc_hi) && (fd_acc_lo < st_par_hi))) || (cmp_drain_busy_i && ((st_par_lo < dr_acc_hi) && (dr_acc_lo < st_par_hi)));
+        hazard = st_busy_i || (cmp_acc0_busy_i && (({1'b0, w1[15:0]} < cmp_acc0_hi_i) && (cmp_acc0_lo_i < st_acc_end))) || (cmp_acc1_busy_i && (({1'b0, w1[15:0]} < cmp_acc1_hi_i) && (cmp_acc1_lo_i < st_acc_end))) || (cmp_acc0_busy_i && ((st_par_lo < cmp_acc0_hi_i) && (cmp_acc0_lo_i < st_par_hi))) || (cmp_acc1_busy_i && ((st_par_lo < cmp_acc1_hi_i) && (cmp_acc1_lo_i < st_par_hi)));
       end
       default: begin
         hazard = cmp_busy_i || st_busy_i;
@@ -283,7 +280,7 @@ module salsa_sequencer (
         load_hz = lt_n_q == 2'd2;
       end
       8'd2: begin
-        load_hz = (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_act_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_act_end)))) || (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi0_q) && (lt_lo0_q < cmp_wgt_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi1_q) && (lt_lo1_q < cmp_wgt_end)))) || (w0[9] && (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_acc_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_acc_end)))));
+        load_hz = (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_act_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_act_end)))) || (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi0_q) && (lt_lo0_q < cmp_wgt_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi1_q) && (lt_lo1_q < cmp_wgt_end)))) || (cmp_writes_acc && (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_acc_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_acc_end)))));
       end
       8'd3: begin
         load_hz = (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < st_acc_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < st_acc_end)))) || (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && ((st_par_lo < lt_hi0_q) && (lt_lo0_q < st_par_hi))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && ((st_par_lo < lt_hi1_q) && (lt_lo1_q < st_par_hi))));
@@ -325,15 +322,15 @@ module salsa_sequencer (
   assign fifo_push = cmd_valid_i && !fifo_full;
   assign fifo_pop = (state_q == StFetch) && !abort_q && !fifo_empty;
   assign remaining = cmd_count_i - fetch_idx_q;
-  assign room = 4'd8 - fifo_count - pending_q;
-  assign batch = (remaining < {28'd0, room}) ? remaining[3:0] : room;
+  assign room = 5'd16 - fifo_count - pending_q;
+  assign batch = (remaining < {27'd0, room}) ? remaining[4:0] : room;
 
   // Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), in batches of at least half the FIFO unless fewer commands remain.
   assign fetch_running = (state_q == StFetch) || (state_q == StDecode) || (state_q == StIssue) || (state_q == StNext);
-  assign fetch_go = fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && (batch != 4'd0) && ((remaining < 32'd4) ? ({28'd0, batch} == remaining) : (batch >= 4'd4));
+  assign fetch_go = fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && (batch != 5'd0) && ((remaining < 32'd8) ? ({27'd0, batch} == remaining) : (batch >= 5'd8));
   assign rd_req_valid_o = fetch_go || (state_q == StLoad);
   assign rd_req_addr_o = (state_q == StLoad) ? dram_addr[31:0] : (cmd_base_i[31:0] + {fetch_idx_q[26:0], 5'd0});
-  assign rd_req_row_bytes_o = (state_q == StLoad) ? row_bytes : {15'd0, batch, 5'd0};
+  assign rd_req_row_bytes_o = (state_q == StLoad) ? row_bytes : {14'd0, batch, 5'd0};
   assign rd_req_rows_o = (state_q == StLoad) ? w2[15:0] : 16'd1;
   assign rd_req_stride_o = (state_q == StLoad) ? w3 : 32'd0;
   assign rd_req_tag_o = (state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0};
@@ -373,17 +370,13 @@ module salsa_sequencer (
       waddr_q <= 16'd0;
       done_q <= 1'b0;
       abort_q <= 1'b0;
-      ic_act_lo_q <= 17'd0;
-      ic_act_hi_q <= 17'd0;
-      ic_wgt_lo_q <= 17'd0;
-      ic_wgt_hi_q <= 17'd0;
       is_lo_q <= 17'd0;
       is_hi_q <= 17'd0;
       is_par_lo_q <= 17'd0;
       is_par_hi_q <= 17'd0;
       is_idx_q <= 32'd0;
       fetch_idx_q <= 32'd0;
-      pending_q <= 4'd0;
+      pending_q <= 5'd0;
       fetch_err_q <= 1'b0;
       lt_n_q <= 2'd0;
       lt_tgt0_q <= 2'd0;
@@ -410,7 +403,7 @@ module salsa_sequencer (
             err_cmd_q <= 32'd0;
             abort_q <= 1'b0;
             fetch_idx_q <= 32'd0;
-            pending_q <= 4'd0;
+            pending_q <= 5'd0;
             fetch_err_q <= 1'b0;
             state_q <= (cmd_count_i == 32'd0) ? StFinish : StFetch;
           end
@@ -447,10 +440,6 @@ module salsa_sequencer (
                 state_q <= StLoad;
               end
               8'd2: begin
-                ic_act_lo_q <= {1'b0, w1[15:0]};
-                ic_act_hi_q <= cmp_act_end;
-                ic_wgt_lo_q <= {1'b0, w1[31:16]};
-                ic_wgt_hi_q <= cmp_wgt_end;
                 state_q <= StNext;
               end
               8'd3: begin
@@ -477,7 +466,7 @@ module salsa_sequencer (
           state_q <= (abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch;
         end
         StQuiesce: begin
-          if (!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0) && (lt_n_q == 2'd0)) begin
+          if (!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 5'd0) && (lt_n_q == 2'd0)) begin
             state_q <= StFinish;
           end
         end
@@ -491,9 +480,9 @@ module salsa_sequencer (
       endcase
       // Prefetch bookkeeping: a batch requested, a command arrived, a fetch error.
       if (fetch_go && rd_req_ready_i) begin
-        fetch_idx_q <= fetch_idx_q + {28'd0, batch};
+        fetch_idx_q <= fetch_idx_q + {27'd0, batch};
       end
-      pending_q <= pending_q + ((fetch_go && rd_req_ready_i) ? batch : 4'd0) - (fifo_push ? 4'd1 : 4'd0);
+      pending_q <= pending_q + ((fetch_go && rd_req_ready_i) ? batch : 5'd0) - (fifo_push ? 5'd1 : 5'd0);
       if (rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i) begin
         fetch_err_q <= 1'b1;
       end

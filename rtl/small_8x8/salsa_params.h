@@ -20,6 +20,7 @@ constexpr unsigned kActWords = 2048;
 constexpr unsigned kWeightWords = 2048;
 constexpr unsigned kAccWords = 32;
 constexpr bool kGating = true;
+constexpr bool kWeightStationary = false;
 constexpr unsigned kCmdBytes = 32;
 
 enum Opcode : uint8_t { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4 };

@@ -480,6 +480,7 @@ salsa::HwParams ParamsFromConfig() {
   hw.act_words = salsa_params::kActWords;
   hw.weight_words = salsa_params::kWeightWords;
   hw.acc_words = salsa_params::kAccWords;
+  hw.weight_stationary = salsa_params::kWeightStationary;
   return hw;
 }
 
@@ -803,6 +804,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["cols"] = salsa_params::kCols;
   j["axi_data_bits"] = salsa_params::kBusBytes * 8;
   j["config"] = salsa_params::kName;
+  j["dataflow"] = salsa_params::kWeightStationary ? "ws" : "os";
   j["config_hash"] = salsa_params::kConfigHash;
   j["seed"] = o.seed;
   j["shape"] = std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);

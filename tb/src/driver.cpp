@@ -1,6 +1,8 @@
 // The tiler: DRAM image layout and command list for one fully connected layer.
 #include "salsa/driver.h"
 
+#include "driver_internal.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -63,18 +65,21 @@ void CheckLayer(const HwParams& hw, const FcLayer& l) {
     for (int32_t s : l.channel_shift) {
       Require(s >= -31 && s <= 30, "channel shift " + std::to_string(s) + " is not in [-31, 30]");
     }
-    Require(hw.acc_words >= hw.rows + 3,
-            "per-channel requantisation needs rows + 3 = " + std::to_string(hw.rows + 3) +
-                " acc words (bias, rows accumulators, multipliers, shifts); the config has " +
+    // os: a tile region is rows words; ws: an m tile may be a single row.
+    const unsigned need = (hw.weight_stationary ? 1 : hw.rows) + 3;
+    Require(hw.acc_words >= need,
+            "per-channel requantisation needs " + std::to_string(need) +
+                " acc words (bias, the accumulator rows, multipliers, shifts); the config has " +
                 std::to_string(hw.acc_words));
   }
   Require(hw.rows >= 1 && hw.cols >= 1 && hw.rows <= kMaxField16 && hw.cols <= kMaxField16,
           "array rows/cols must be in 1..65535");
   Require(hw.act_words >= 1 && hw.weight_words >= 1,
           "act and weight scratchpads must have at least one word");
-  Require(hw.acc_words >= hw.rows + 1 && hw.rows + 1 <= kMaxField16,
-          "acc scratchpad has " + std::to_string(hw.acc_words) +
-              " words; the tiler needs rows + 1 = " + std::to_string(hw.rows + 1));
+  const unsigned acc_need = (hw.weight_stationary ? 1 : hw.rows) + 1;
+  Require(hw.acc_words >= acc_need && hw.rows + 1 <= kMaxField16,
+          "acc scratchpad has " + std::to_string(hw.acc_words) + " words; the tiler needs " +
+              std::to_string(acc_need) + (hw.weight_stationary ? "" : " (rows + 1)"));
 }
 
 struct Layout {
@@ -127,26 +132,6 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
       *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(b) >> (8 * byte));
     }
   }
-}
-
-// Where a tile's words live in the acc scratchpad: `slots` parameter slots (bias, then the
-// per-channel multiplier and shift words) at the bottom, then `regions` tile regions of rows
-// words. Two of each let a tile's STORE run while the next tile computes and the next n tile's
-// parameters load.
-struct AccLayout {
-  unsigned slot_words, slots, regions;
-  uint16_t Slot(unsigned i) const { return static_cast<uint16_t>((i % slots) * slot_words); }
-  uint16_t Region(unsigned i, unsigned rows) const {
-    return static_cast<uint16_t>(slots * slot_words + (i % regions) * rows);
-  }
-};
-
-AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
-  const unsigned s = per_channel ? 3 : 1, r = hw.rows;
-  for (const auto& [regions, slots] : {std::pair{2u, 2u}, {2u, 1u}, {1u, 2u}}) {
-    if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
-  }
-  return {s, 1, 1};
 }
 
 // The command list. The hardware runs COMPUTE and STORE while later commands are fetched and
@@ -267,6 +252,14 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
 
 }  // namespace
 
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
+  const unsigned s = per_channel ? 3 : 1, r = hw.rows;
+  for (const auto& [regions, slots] : {std::pair{2u, 2u}, {2u, 1u}, {1u, 2u}}) {
+    if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
+  }
+  return {s, 1, 1};
+}
+
 uint32_t CommandWord(const uint8_t* cmd, unsigned i) {
   return static_cast<uint32_t>(cmd[4 * i]) | (static_cast<uint32_t>(cmd[4 * i + 1]) << 8) |
          (static_cast<uint32_t>(cmd[4 * i + 2]) << 16) |
@@ -320,10 +313,69 @@ Command EncodeSync() {
   return c;
 }
 
+namespace {
+
+// The DRAM regions, in order: commands (room for cmd_count), activations, weights, bias,
+// per-channel quantisation words, output; each 4 KB aligned.
+void LayOut(const HwParams& hw, const FcLayer& l, uint64_t cmd_count, const Layout& sz,
+            Program* pp) {
+  Program& p = *pp;
+  Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
+  const uint64_t quant_bytes =
+      l.channel_multiplier.empty() ? 0 : uint64_t{p.n_tiles} * 2 * hw.AccWordBytes();
+  p.cmd_base = kCmdBase;
+  p.act_addr = AlignUp(p.cmd_base + cmd_count * kCommandBytes, kRegionAlign);
+  p.weight_addr = AlignUp(p.act_addr + sz.act_bytes, kRegionAlign);
+  p.bias_addr = AlignUp(p.weight_addr + sz.weight_bytes, kRegionAlign);
+  p.quant_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
+  p.out_addr = AlignUp(p.quant_addr + quant_bytes, kRegionAlign);
+  const uint64_t end = AlignUp(p.out_addr + sz.out_bytes, kRegionAlign);
+  Require(hw.addr_bits >= 64 || end <= (uint64_t{1} << hw.addr_bits),
+          "the DRAM image needs " + std::to_string(end) + " bytes, more than the " +
+              std::to_string(hw.addr_bits) + "-bit address space");
+  Require(end <= (uint64_t{1} << 32),
+          "the DRAM image needs " + std::to_string(end) + " bytes; at most 4 GiB is supported");
+
+  p.dram.assign(end, 0);  // zero-filled, so the output region starts as zeros
+}
+
+// The commands, bias and quantisation words into the image (activations and weights are the
+// dataflow's own layouts).
+void WriteImage(const HwParams& hw, const FcLayer& l, Program* pp) {
+  Program& p = *pp;
+  p.cmd_count = static_cast<uint32_t>(p.cmds.size());
+  for (size_t i = 0; i < p.cmds.size(); ++i) {
+    std::copy(p.cmds[i].begin(), p.cmds[i].end(), p.dram.begin() + p.cmd_base + i * kCommandBytes);
+  }
+  WriteBias(l, static_cast<uint64_t>(p.n_tiles) * hw.cols, p.dram.data() + p.bias_addr);
+  if (!l.channel_multiplier.empty()) WriteQuant(hw, l, p.n_tiles, p.dram.data() + p.quant_addr);
+}
+
+Program BuildWsProgram(const HwParams& hw, const FcLayer& l, Program p) {
+  PlanWs(hw, l, &p);
+  const uint64_t kb = (static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows;
+  const uint64_t cmd_count =
+      uint64_t{p.m_tiles} * p.n_tiles * (5 + 4 * kb) + p.m_tiles + 4;
+  const Layout sz{WsActBytes(hw, l), WsWeightBytes(hw, l, p),
+                  static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
+                  static_cast<uint64_t>(l.M) * l.N};
+  LayOut(hw, l, cmd_count, sz, &p);
+  p.cmds = TileCommandsWs(hw, l, p);
+  WriteImage(hw, l, &p);
+  WriteActivationsWs(hw, l, p.dram.data() + p.act_addr);
+  WriteWeightsWs(hw, l, p, p.dram.data() + p.weight_addr);
+  return p;
+}
+
+}  // namespace
+
 Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
   CheckLayer(hw, l);
   Program p;
+  p.overlap = opts.overlap;
+  if (hw.weight_stationary) return BuildWsProgram(hw, l, p);
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
+  p.m_tile_rows = hw.rows;
   p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
   // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
   // words).
@@ -350,43 +402,19 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   // Per tile at most: 2 parameter LOADs, 2 LOADs, a COMPUTE and a SYNC per K chunk, a STORE and
   // a SYNC, plus the loads issued ahead.
   const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
-  p.overlap = opts.overlap;
   const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (6 + 4 * k_chunks) + 4;
-  Require(cmd_count <= UINT32_MAX, "the layer needs more than 2^32 commands");
-
   const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,
                   static_cast<uint64_t>(p.n_tiles) * hw.cols * l.K,
                   static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
                   static_cast<uint64_t>(l.M) * l.N};
-  const uint64_t quant_bytes =
-      l.channel_multiplier.empty() ? 0 : uint64_t{p.n_tiles} * 2 * hw.AccWordBytes();
-  p.cmd_base = kCmdBase;
-  p.act_addr = AlignUp(p.cmd_base + cmd_count * kCommandBytes, kRegionAlign);
-  p.weight_addr = AlignUp(p.act_addr + sz.act_bytes, kRegionAlign);
-  p.bias_addr = AlignUp(p.weight_addr + sz.weight_bytes, kRegionAlign);
-  p.quant_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
-  p.out_addr = AlignUp(p.quant_addr + quant_bytes, kRegionAlign);
-  const uint64_t end = AlignUp(p.out_addr + sz.out_bytes, kRegionAlign);
-  Require(hw.addr_bits >= 64 || end <= (uint64_t{1} << hw.addr_bits),
-          "the DRAM image needs " + std::to_string(end) + " bytes, more than the " +
-              std::to_string(hw.addr_bits) + "-bit address space");
-  Require(end <= (uint64_t{1} << 32),
-          "the DRAM image needs " + std::to_string(end) + " bytes; at most 4 GiB is supported");
-
+  LayOut(hw, l, cmd_count, sz, &p);
   p.cmds = TileCommands(hw, l, p);
-  p.cmd_count = static_cast<uint32_t>(p.cmds.size());
-
-  // Regions are zero-filled, so the output region starts as zeros.
-  p.dram.assign(end, 0);
-  for (size_t i = 0; i < p.cmds.size(); ++i) {
-    std::copy(p.cmds[i].begin(), p.cmds[i].end(), p.dram.begin() + p.cmd_base + i * kCommandBytes);
-  }
+  WriteImage(hw, l, &p);
   WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
   WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
-  WriteBias(l, static_cast<uint64_t>(p.n_tiles) * hw.cols, p.dram.data() + p.bias_addr);
-  if (quant_bytes) WriteQuant(hw, l, p.n_tiles, p.dram.data() + p.quant_addr);
   return p;
 }
+
 
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M,
                                int N) {

@@ -14,7 +14,10 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Dataflow { kOutputStationary };
+// os: each PE accumulates one output over K (weights and activations stream in);
+// ws: each PE holds one weight, activation rows stream through, partial sums flow down the
+// columns and accumulate in the acc scratchpad.
+enum class Dataflow { kOutputStationary, kWeightStationary };
 
 struct ScratchpadConfig {
   unsigned banks = 0;       // number of banks
@@ -61,7 +64,7 @@ std::string CanonicalConfig(const Config& cfg);
 // FNV-1a 64-bit hash of the canonical form of the config (16 hex digits).
 std::string ConfigHash(const Config& cfg);
 
-// The YAML spelling of a dataflow ("os").
+// The YAML spelling of a dataflow ("os" or "ws").
 const char* DataflowName(Dataflow dataflow);
 
 }  // namespace salsa

@@ -24,6 +24,10 @@ ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg);
 ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
+// Weight-stationary variants (array.dataflow: ws).
+ir::Module BuildPeWs(const Config& cfg);
+ir::Module BuildMacArrayWs(const Config& cfg);
+ir::Module BuildComputeCtrlWs(const Config& cfg);
 ir::Module BuildStoreCtrl(const Config& cfg);
 ir::Module BuildTop(const Config& cfg);
 

@@ -37,10 +37,18 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.In("acc_addr_i", "16");
   m.Out("busy_o");
   m.Out("feed_busy_o");
-  m.Out("feed_drain_o");
-  m.Out("feed_acc_addr_o", "16");
-  m.Out("drain_busy_o");
-  m.Out("drain_acc_addr_o", "16");
+  m.Out("act_busy_o");
+  m.Out("act_lo_o", "17");
+  m.Out("act_hi_o", "17");
+  m.Out("wgt_busy_o");
+  m.Out("wgt_lo_o", "17");
+  m.Out("wgt_hi_o", "17");
+  m.Out("acc0_busy_o");
+  m.Out("acc0_lo_o", "17");
+  m.Out("acc0_hi_o", "17");
+  m.Out("acc1_busy_o");
+  m.Out("acc1_lo_o", "17");
+  m.Out("acc1_hi_o", "17");
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");
@@ -62,6 +70,9 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Reg("drain_q");
   s.Reg("acc_q", "16");
   s.Reg("zp_q", "8");
+  s.Reg("act_lo_q", "16");
+  s.Reg("wgt_lo_q", "16");
+  s.Reg("k0_q", "16");
   s.Reg("rvalid_q");
   s.Reg("rclear_q");
   s.Reg("rlast_q");
@@ -99,16 +110,27 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("array_drain_o", "dstate_q == DDrain");
   s.Assign("acc_we_o", "dstate_q == DDrain");
   s.Assign("acc_waddr_o", "dacc_q + idx_q");
+  s.Note("Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
+         "words and (with drain) acc rows, and the drainer's acc rows.");
   s.Assign("feed_busy_o", "fstate_q != FIdle");
-  s.Assign("feed_drain_o", "(fstate_q != FIdle) && drain_q");
-  s.Assign("feed_acc_addr_o", "acc_q");
-  s.Assign("drain_busy_o", "dstate_q != DIdle");
-  s.Assign("drain_acc_addr_o", "dacc_q");
+  s.Assign("act_busy_o", "fstate_q != FIdle");
+  s.Assign("act_lo_o", "{1'b0, act_lo_q}");
+  s.Assign("act_hi_o", "{1'b0, act_lo_q} + {1'b0, k0_q}");
+  s.Assign("wgt_busy_o", "fstate_q != FIdle");
+  s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
+  s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
+  s.Assign("acc0_busy_o", "(fstate_q != FIdle) && drain_q");
+  s.Assign("acc0_lo_o", "{1'b0, acc_q}");
+  s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
+  s.Assign("acc1_busy_o", "dstate_q != DIdle");
+  s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
+  s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
   s.Assign("busy_o", "(fstate_q != FIdle) || (dstate_q != DIdle)");
   s.Seq(clk, rst,
         {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"), Set("wgt_q", "16'd0"),
          Set("k_q", "16'd0"), Set("first_q", "1'b0"), Set("drain_q", "1'b0"),
-         Set("acc_q", "16'd0"), Set("zp_q", "8'd0"), Set("rvalid_q", "1'b0"),
+         Set("acc_q", "16'd0"), Set("zp_q", "8'd0"), Set("act_lo_q", "16'd0"),
+         Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"), Set("rvalid_q", "1'b0"),
          Set("rclear_q", "1'b0"), Set("rlast_q", "1'b0"), Set("dstate_q", "DIdle"),
          Set("dacc_q", "16'd0"), Set("wait_q", N(wb) + "'d0"), Set("idx_q", "16'd0")},
         {Set("rvalid_q", "feeding"), Set("rclear_q", "feeding && first_q"),
@@ -118,7 +140,8 @@ Module BuildComputeCtrl(const Config& cfg) {
                 {If("start_i",
                     {Set("act_q", "act_addr_i"), Set("wgt_q", "wgt_addr_i"), Set("k_q", "k_i"),
                      Set("first_q", "clear_i"), Set("drain_q", "drain_i"),
-                     Set("acc_q", "acc_addr_i"), Set("zp_q", "zp_i"),
+                     Set("acc_q", "acc_addr_i"), Set("zp_q", "zp_i"), Set("act_lo_q", "act_addr_i"),
+                     Set("wgt_lo_q", "wgt_addr_i"), Set("k0_q", "k_i"),
                      Set("fstate_q", "go_start ? FFeed : FHold")})}},
                {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
                {{"FFeed"},

@@ -8,7 +8,6 @@ using namespace ir;
 Module BuildDmaRd(const Config& cfg) {
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
   const unsigned ob = CountBits(cfg.axi_max_outstanding);
-  const std::string zero_hi = aw > 32 ? "{" + N(aw - 32) + "'d0, req_stride_i}" : "req_stride_i";
   Module m("salsa_dma_rd",
            "AXI4 read DMA. A request is rows x row_bytes bytes at addr, addr + stride, ...; any "
            "byte alignment. Each row is split into INCR bursts of at most MaxBurst beats that "
@@ -72,6 +71,13 @@ Module BuildDmaRd(const Config& cfg) {
   // Queue of requests whose data the R half has not started: address, row bytes, rows, stride, tag.
   const unsigned qw = aw + 24 + 16 + 32 + 18;
   s.Wire("q_in", N(qw));
+  // Requests wait in an input queue until the AR half is free (so the requester is never held up
+  // by a long burst walk), then move into the R queue as the AR half starts them.
+  s.Wire("i_out", N(qw));
+  s.Wire("i_empty");
+  s.Wire("i_full");
+  s.Wire("ar_go");
+  s.Wire("unused_i_count", "2");
   s.Wire("q_out", N(qw));
   s.Wire("q_empty");
   s.Wire("q_full");
@@ -93,17 +99,29 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("r_last_fire");
   s.Wire("req_fire");
 
-  s.Assign("req_ready_o", "!ar_active_q && !q_full");
+  s.Assign("req_ready_o", "!i_full");
   s.Assign("req_fire", "req_valid_i && req_ready_o");
-  s.Assign("busy_o", "ar_active_q || !q_empty || r_open_q");
+  s.Assign("ar_go", "!ar_active_q && !i_empty && !q_full");
+  s.Assign("busy_o", "!i_empty || ar_active_q || !q_empty || r_open_q");
   s.Assign("q_in", "{req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
   s.Assign("q_pop", "!r_open_q && !q_empty");
-  s.Inst("salsa_fifo", "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+  s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "2"}},
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"clear_i", "1'b0"},
           {"push_i", "req_fire"},
           {"data_i", "q_in"},
+          {"pop_i", "ar_go"},
+          {"data_o", "i_out"},
+          {"count_o", "unused_i_count"},
+          {"empty_o", "i_empty"},
+          {"full_o", "i_full"}});
+  s.Inst("salsa_fifo", "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+         {{"clk_i", clk},
+          {"rst_ni", rst},
+          {"clear_i", "1'b0"},
+          {"push_i", "ar_go"},
+          {"data_i", "i_out"},
           {"pop_i", "q_pop"},
           {"data_o", "q_out"},
           {"count_o", "unused_q_count"},
@@ -131,14 +149,20 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("m_axi_arburst", "2'b01");
   s.Assign("m_axi_arid", N(cfg.axi_id_bits) + "'d0");
 
+  const unsigned ia = qw - 1;  // i_out fields, from the top: addr, row bytes, rows, stride, tag
+  const std::string i_addr = Slice("i_out", N(ia), N(ia - aw + 1));
+  const std::string i_row_bytes = Slice("i_out", N(ia - aw), N(ia - aw - 23));
+  const std::string i_rows = Slice("i_out", N(ia - aw - 24), N(ia - aw - 39));
+  const std::string i_stride = Slice("i_out", N(ia - aw - 40), N(ia - aw - 71));
   s.Seq(clk, rst,
         {Set("row_bytes_q", "24'd0"), Set("stride_q", N(aw) + "'d0"), Set("ar_active_q", "1'b0"),
          Set("ar_setup_q", "1'b0"), Set("ar_row_addr_q", N(aw) + "'d0"),
          Set("ar_addr_q", N(aw) + "'d0"), Set("ar_beats_q", "25'd0"), Set("ar_rows_q", "16'd0")},
-        {If("req_fire",
-            {Set("row_bytes_q", "req_row_bytes_i"), Set("stride_q", zero_hi),
+        {If("ar_go",
+            {Set("row_bytes_q", i_row_bytes),
+             Set("stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + i_stride + "}" : i_stride),
              Set("ar_active_q", "1'b1"), Set("ar_setup_q", "1'b1"),
-             Set("ar_row_addr_q", "req_addr_i"), Set("ar_rows_q", "req_rows_i")},
+             Set("ar_row_addr_q", i_addr), Set("ar_rows_q", i_rows)},
             {If("ar_active_q && ar_setup_q",
                 {Set("ar_setup_q", "1'b0"),
                  Set("ar_addr_q", "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) +
@@ -195,7 +219,8 @@ Module BuildDmaRd(const Config& cfg) {
             {If("!ar_fire && r_last_fire",
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
   s.Wire("unused_r");
-  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count}");
+  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count, unused_i_count, " +
+                           Slice("i_out", "17", "0") + "}");
   return m;
 }
 

@@ -41,7 +41,9 @@ Module BuildSequencer(const Config& cfg) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   m.LocalParam("DestCmd", "2'd3", "2");
-  constexpr unsigned kPrefetch = 8;  // commands the prefetch FIFO holds
+  constexpr unsigned kPrefetch = 16;  // commands the prefetch FIFO holds
+  const unsigned pb = CountBits(kPrefetch);  // bits of a command count up to kPrefetch
+  const std::string P = N(pb) + "'d";
   m.LocalParam("Prefetch", N(kPrefetch));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("start_i");
@@ -82,10 +84,11 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_acc_addr_o", "16");
   m.In("cmp_busy_i");
   m.In("cmp_feed_busy_i");
-  m.In("cmp_feed_drain_i");
-  m.In("cmp_feed_acc_i", "16");
-  m.In("cmp_drain_busy_i");
-  m.In("cmp_drain_acc_i", "16");
+  for (const char* r : {"act", "wgt", "acc0", "acc1"}) {
+    m.In(std::string("cmp_") + r + "_busy_i");
+    m.In(std::string("cmp_") + r + "_lo_i", "17");
+    m.In(std::string("cmp_") + r + "_hi_i", "17");
+  }
   m.Out("st_start_o");
   m.Out("st_acc_addr_o", "16");
   m.Out("st_rows_o", "16");
@@ -130,30 +133,22 @@ Module BuildSequencer(const Config& cfg) {
   // yet arrived. A batch is requested only when the FIFO has room for all of it, so the DMA never
   // stalls on a full FIFO.
   s.Reg("fetch_idx_q", "32");
-  s.Reg("pending_q", "4");
+  s.Reg("pending_q", N(pb));
   s.Reg("fetch_err_q");
-  s.Wire("fifo_count", "4");
+  s.Wire("fifo_count", N(pb));
   s.Wire("fifo_empty");
   s.Wire("fifo_full");
   s.Wire("fifo_head", N(k::kCmdBytes * 8));
   s.Wire("fifo_pop");
   s.Wire("fifo_push");
   s.Wire("remaining", "32");
-  s.Wire("room", "4");
-  s.Wire("batch", "4");
+  s.Wire("room", N(pb));
+  s.Wire("batch", N(pb));
   s.Wire("fetch_running");
   s.Wire("fetch_go");
-  // What the running units touch: the feeding COMPUTE's act and weight ranges (the compute
-  // controller reports the acc ranges of its feeder and drainer), the STORE's acc footprint
-  // (bias, rows, per-channel words) and its index (for a late write error).
-  s.Reg("ic_act_lo_q", "17");
-  s.Reg("ic_act_hi_q", "17");
-  s.Reg("ic_wgt_lo_q", "17");
-  s.Reg("ic_wgt_hi_q", "17");
-  s.Wire("fd_acc_lo", "17");
-  s.Wire("fd_acc_hi", "17");
-  s.Wire("dr_acc_lo", "17");
-  s.Wire("dr_acc_hi", "17");
+  // What the running units touch: the compute controller reports the act, weight and acc word
+  // ranges its commands use; the sequencer keeps the STORE's acc footprint (rows, bias and
+  // per-channel words) and its index (for a late write error).
   s.Reg("is_lo_q", "17");
   s.Reg("is_hi_q", "17");
   s.Reg("is_par_lo_q", "17");
@@ -175,6 +170,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("cmp_act_end", "17");
   s.Wire("cmp_wgt_end", "17");
   s.Wire("cmp_acc_end", "17");
+  s.Wire("cmp_writes_acc");
   s.Wire("st_acc_end", "17");
   s.Wire("st_q_end", "17");
   s.Wire("shift_s", "8", true);
@@ -200,9 +196,15 @@ Module BuildSequencer(const Config& cfg) {
                               N(cfg.cols) + " : 9'd" + N(4 * cfg.cols));
   s.Assign("load_end", "{17'd0, w1[15:0]} + {1'b0, load_words}");
   s.Assign("row_bytes", "{8'd0, w1[31:16]} * {15'd0, load_wbytes}");
+  // A COMPUTE's ranges. os: K act and weight words, drain to rows acc words (with w0[9]);
+  // ws: M act words, rows weight words, M acc words written (always).
+  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
   s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
-  s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
-  s.Assign("cmp_acc_end", "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
+  s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
+                             : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+  s.Assign("cmp_acc_end", ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}"
+                             : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
+  s.Assign("cmp_writes_acc", ws ? "1'b1" : "w0[9]");
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
   s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
   s.Note("A STORE's acc footprint: its rows [w1[15:0], st_acc_end) and its parameter words "
@@ -228,7 +230,7 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpCompute)},
                  {If("w2[15:0] == 16'd0", {Set("dec_err", e_fld)},
                      {If("cmp_act_end > 17'd" + N(cfg.act.Words()) + " || cmp_wgt_end > 17'd" +
-                             N(cfg.weight.Words()) + " || (w0[9] && cmp_acc_end > 17'd" +
+                             N(cfg.weight.Words()) + " || (cmp_writes_acc && cmp_acc_end > 17'd" +
                              N(cfg.acc.Words()) + ")",
                          {Set("dec_err", e_rng)})})}},
                 {{"8'd" + N(k::kOpStore)},
@@ -242,17 +244,13 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpSync)}, {}}},
                {Set("dec_err", e_op)})});
 
-  s.Assign("fd_acc_lo", "{1'b0, cmp_feed_acc_i}");
-  s.Assign("fd_acc_hi", "{1'b0, cmp_feed_acc_i} + 17'd" + N(cfg.rows));
-  s.Assign("dr_acc_lo", "{1'b0, cmp_drain_acc_i}");
-  s.Assign("dr_acc_hi", "{1'b0, cmp_drain_acc_i} + 17'd" + N(cfg.rows));
   // The acc rows a COMPUTE will drain or is draining meet [lo, hi).
   auto acc_busy = [](const std::string& lo, const std::string& hi, bool load) {
     auto ov = [&](const std::string& a, const std::string& b) {
       return load ? LdOverlap(a, b) : Overlap17(lo, hi, a, b);
     };
-    return "(cmp_feed_drain_i && " + ov("fd_acc_lo", "fd_acc_hi") + ") || (cmp_drain_busy_i && " +
-           ov("dr_acc_lo", "dr_acc_hi") + ")";
+    return "(cmp_acc0_busy_i && " + ov("cmp_acc0_lo_i", "cmp_acc0_hi_i") +
+           ") || (cmp_acc1_busy_i && " + ov("cmp_acc1_lo_i", "cmp_acc1_hi_i") + ")";
   };
   s.Note("Hazards against the running units; a command waits in StIssue while one holds.");
   s.Comb({Set("hazard", "1'b0"),
@@ -261,15 +259,15 @@ Module BuildSequencer(const Config& cfg) {
                  {Case("target",
                        {{{"2'd0"},
                          {Set("hazard",
-                              "cmp_feed_busy_i && " + LdOverlap("ic_act_lo_q", "ic_act_hi_q"))}},
+                              "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
                         {{"2'd1"},
                          {Set("hazard",
-                              "cmp_feed_busy_i && " + LdOverlap("ic_wgt_lo_q", "ic_wgt_hi_q"))}}},
+                              "cmp_wgt_busy_i && " + LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i"))}}},
                        {Set("hazard", acc_busy("", "", true) + " || (st_busy_i && (" +
                                           LdOverlap("is_lo_q", "is_hi_q") + " || " +
                                           LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
                 {{"8'd" + N(k::kOpCompute)},
-                 {Set("hazard", "cmp_feed_busy_i || (w0[9] && st_busy_i && (" +
+                 {Set("hazard", "cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && (" +
                                     Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_lo_q",
                                               "is_hi_q") +
                                     " || " +
@@ -296,7 +294,7 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpCompute)},
                  {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
                                      lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
-                                     " || (w0[9] && " +
+                                     " || (cmp_writes_acc && " +
                                      lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") +
                                      ")")}},
                 {{"8'd" + N(k::kOpStore)},
@@ -328,21 +326,23 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("fifo_push", "cmd_valid_i && !fifo_full");
   s.Assign("fifo_pop", "(state_q == StFetch) && !abort_q && !fifo_empty");
   s.Assign("remaining", "cmd_count_i - fetch_idx_q");
-  s.Assign("room", "4'd" + N(kPrefetch) + " - fifo_count - pending_q");
-  s.Assign("batch", "(remaining < {28'd0, room}) ? remaining[3:0] : room");
+  s.Assign("room", P + N(kPrefetch) + " - fifo_count - pending_q");
+  s.Assign("batch", "(remaining < {" + N(32 - pb) + "'d0, room}) ? remaining[" + N(pb - 1) +
+                        ":0] : room");
   s.Note("Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), "
          "in batches of at least half the FIFO unless fewer commands remain.");
   s.Assign("fetch_running", "(state_q == StFetch) || (state_q == StDecode) || "
                             "(state_q == StIssue) || (state_q == StNext)");
   s.Assign("fetch_go", "fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && "
-                       "(batch != 4'd0) && ((remaining < 32'd" + N(kPrefetch / 2) +
-                       ") ? ({28'd0, batch} == remaining) : (batch >= 4'd" + N(kPrefetch / 2) +
-                       "))");
+                       "(batch != " + P + "0) && ((remaining < 32'd" + N(kPrefetch / 2) +
+                       ") ? ({" + N(32 - pb) + "'d0, batch} == remaining) : (batch >= " + P +
+                       N(kPrefetch / 2) + "))");
   s.Assign("rd_req_valid_o", "fetch_go || (state_q == StLoad)");
   s.Assign("rd_req_addr_o", "(state_q == StLoad) ? " + Slice("dram_addr", N(aw - 1), "0") +
                                 " : (" + Slice("cmd_base_i", N(aw - 1), "0") + " + {" +
                                 Slice("fetch_idx_q", N(aw - 6), "0") + ", 5'd0})");
-  s.Assign("rd_req_row_bytes_o", "(state_q == StLoad) ? row_bytes : {15'd0, batch, 5'd0}");
+  s.Assign("rd_req_row_bytes_o", "(state_q == StLoad) ? row_bytes : {" + N(19 - pb) +
+                                      "'d0, batch, 5'd0}");
   s.Assign("rd_req_rows_o", "(state_q == StLoad) ? w2[15:0] : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
   s.Assign("rd_req_tag_o", "(state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0}");
@@ -380,11 +380,10 @@ Module BuildSequencer(const Config& cfg) {
         {Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
          Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
          Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
-         Set("abort_q", "1'b0"), Set("ic_act_lo_q", "17'd0"), Set("ic_act_hi_q", "17'd0"),
-         Set("ic_wgt_lo_q", "17'd0"), Set("ic_wgt_hi_q", "17'd0"), Set("is_lo_q", "17'd0"),
+         Set("abort_q", "1'b0"), Set("is_lo_q", "17'd0"),
          Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"),
          Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
-         Set("pending_q", "4'd0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", "2'd0"),
+         Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", "2'd0"),
          Set("lt_tgt0_q", "2'd0"), Set("lt_lo0_q", "17'd0"), Set("lt_hi0_q", "17'd0"),
          Set("lt_idx0_q", "32'd0"), Set("lt_tgt1_q", "2'd0"), Set("lt_lo1_q", "17'd0"),
          Set("lt_hi1_q", "17'd0"), Set("lt_idx1_q", "32'd0")},
@@ -395,7 +394,7 @@ Module BuildSequencer(const Config& cfg) {
               {{{"StIdle"},
                 {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
                                 Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0"),
-                                Set("fetch_idx_q", "32'd0"), Set("pending_q", "4'd0"),
+                                Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"),
                                 Set("fetch_err_q", "1'b0"),
                                 Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
                {{"StFetch"},
@@ -409,10 +408,7 @@ Module BuildSequencer(const Config& cfg) {
                     {Case("opcode",
                           {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
                            {{"8'd" + N(k::kOpCompute)},
-                            {Set("ic_act_lo_q", "{1'b0, w1[15:0]}"),
-                             Set("ic_act_hi_q", "cmp_act_end"),
-                             Set("ic_wgt_lo_q", "{1'b0, w1[31:16]}"),
-                             Set("ic_wgt_hi_q", "cmp_wgt_end"), Set("state_q", "StNext")}},
+                            {Set("state_q", "StNext")}},
                            {{"8'd" + N(k::kOpStore)},
                             {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
                              Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
@@ -424,16 +420,16 @@ Module BuildSequencer(const Config& cfg) {
                  Set("state_q",
                      "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
                {{"StQuiesce"},
-                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 4'd0) && "
+                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P + "0) && "
                     "(lt_n_q == 2'd0)",
                     {Set("state_q", "StFinish")})}},
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
               {Set("state_q", "StIdle")}),
          Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
          If("fetch_go && rd_req_ready_i",
-            {Set("fetch_idx_q", "fetch_idx_q + {28'd0, batch}")}),
-         Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : 4'd0) - "
-                          "(fifo_push ? 4'd1 : 4'd0)"),
+            {Set("fetch_idx_q", "fetch_idx_q + {" + N(32 - pb) + "'d0, batch}")}),
+         Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : " + P + "0) - "
+                          "(fifo_push ? " + P + "1 : " + P + "0)"),
          If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
          Comment("A LOAD reports a read error when its data have all arrived."),
          If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",

@@ -152,7 +152,19 @@ Module BuildTop(const Config& cfg) {
   wires({{"act_re", 1}, {"act_raddr", 16}, {"act_rdata", rows * 8}, {"wgt_re", 1},
          {"wgt_raddr", 16}, {"wgt_rdata", cols * 8}, {"acc_re", 1}, {"acc_raddr", 16},
          {"acc_rdata", cols * 32}, {"cmp_acc_waddr", 16},
-         {"drain_data", cols * 32}});
+         {"drain_data", cols * 32}, {"st_acc_re", 1}, {"st_acc_raddr", 16}});
+  const bool ws_acc = cfg.dataflow == Dataflow::kWeightStationary;
+  if (ws_acc) {
+    s.Note("Weight-stationary: the compute unit reads the acc scratchpad on every output row "
+           "(accumulate), so the store unit reads its own copy (same writes, second read port).");
+    wires({{"st_acc_rdata", cols * 32}, {"cmp_acc_re", 1}, {"cmp_acc_raddr", 16}});
+    s.Assign("acc_re", "cmp_acc_re");
+    s.Assign("acc_raddr", "cmp_acc_raddr");
+  } else {
+    s.Note("The acc read port belongs to the store unit (the compute unit never reads it).");
+    s.Assign("acc_re", "st_acc_re");
+    s.Assign("acc_raddr", "st_acc_raddr");
+  }
   struct Sp {
     const char* name;
     const ScratchpadConfig* sc;
@@ -165,23 +177,31 @@ Module BuildTop(const Config& cfg) {
        "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
   for (const auto& sp : sps) {
     const std::string n = sp.name;
-    s.Inst("salsa_scratchpad", "u_" + n + "_spad",
-           {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)}, {"Depth", N(sp.sc->depth)}},
-           {{"clk_i", clk},
-            {"rst_ni", rst},
-            {"we_i", sp.we},
-            {"waddr_i", sp.waddr},
-            {"wdata_i", sp.wdata},
-            {"re_i", n + "_re"},
-            {"raddr_i", n + "_raddr"},
-            {"rdata_o", n + "_rdata"}});
+    const bool copy = ws_acc && n == "acc";
+    for (const std::string& inst : copy ? std::vector<std::string>{"", "_st"}
+                                        : std::vector<std::string>{""}) {
+      const std::string rd = inst.empty() ? n : "st_" + n;
+      s.Inst("salsa_scratchpad", "u_" + n + "_spad" + inst,
+             {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)},
+              {"Depth", N(sp.sc->depth)}},
+             {{"clk_i", clk},
+              {"rst_ni", rst},
+              {"we_i", sp.we},
+              {"waddr_i", sp.waddr},
+              {"wdata_i", sp.wdata},
+              {"re_i", rd + "_re"},
+              {"raddr_i", rd + "_raddr"},
+              {"rdata_o", rd + "_rdata"}});
+    }
   }
 
   // ---- sequencer --------------------------------------------------------------------------------
   wires({{"cmp_start", 1}, {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
          {"cmp_zp", 8}, {"cmp_clear", 1}, {"cmp_drain", 1}, {"cmp_acc_addr", 16},
-         {"cmp_busy", 1}, {"cmp_feed_busy", 1}, {"cmp_feed_drain", 1}, {"cmp_feed_acc", 16},
-         {"cmp_drain_busy", 1}, {"cmp_drain_acc", 16}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
+         {"cmp_busy", 1}, {"cmp_feed_busy", 1}, {"cmp_act_busy", 1}, {"cmp_act_lo", 17},
+         {"cmp_act_hi", 17}, {"cmp_wgt_busy", 1}, {"cmp_wgt_lo", 17}, {"cmp_wgt_hi", 17},
+         {"cmp_acc0_busy", 1}, {"cmp_acc0_lo", 17}, {"cmp_acc0_hi", 17}, {"cmp_acc1_busy", 1},
+         {"cmp_acc1_lo", 17}, {"cmp_acc1_hi", 17}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
          {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
          {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
          {"st_done", 1}, {"wr_err", 1}, {"st_perch", 1}, {"st_qaddr", 16}});
@@ -202,7 +222,9 @@ Module BuildTop(const Config& cfg) {
   for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
     seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
   }
-  for (const char* n : {"busy", "feed_busy", "feed_drain", "feed_acc", "drain_busy", "drain_acc"}) {
+  for (const char* n : {"busy", "feed_busy", "act_busy", "act_lo", "act_hi", "wgt_busy", "wgt_lo",
+                        "wgt_hi", "acc0_busy", "acc0_lo", "acc0_hi", "acc1_busy", "acc1_lo",
+                        "acc1_hi"}) {
     seq.push_back({std::string("cmp_") + n + "_i", std::string("cmp_") + n});
   }
   for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
@@ -215,37 +237,66 @@ Module BuildTop(const Config& cfg) {
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
+  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
   wires({{"gate_in_valid", 1}, {"gate_in_clear", 1}, {"gate_in_last", 1}, {"gate_zp", 8},
-         {"gate_valid", 1}, {"gate_clear", 1}, {"gate_last", 1}, {"gate_act", rows * 9}, {"gate_zero", rows}, {"gate_wgt", cols * 8},
-         {"array_drain", 1}});
-  s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"start_i", "cmp_start"},
-          {"act_addr_i", "cmp_act_addr"},
-          {"wgt_addr_i", "cmp_wgt_addr"},
-          {"k_i", "cmp_k"},
-          {"zp_i", "cmp_zp"},
-          {"clear_i", "cmp_clear"},
-          {"drain_i", "cmp_drain"},
-          {"acc_addr_i", "cmp_acc_addr"},
-          {"busy_o", "cmp_busy"},
-          {"feed_busy_o", "cmp_feed_busy"},
-          {"feed_drain_o", "cmp_feed_drain"},
-          {"feed_acc_addr_o", "cmp_feed_acc"},
-          {"drain_busy_o", "cmp_drain_busy"},
-          {"drain_acc_addr_o", "cmp_drain_acc"},
-          {"act_re_o", "act_re"},
-          {"act_raddr_o", "act_raddr"},
-          {"wgt_re_o", "wgt_re"},
-          {"wgt_raddr_o", "wgt_raddr"},
-          {"gate_valid_o", "gate_in_valid"},
-          {"gate_clear_o", "gate_in_clear"},
-          {"gate_last_o", "gate_in_last"},
-          {"zp_o", "gate_zp"},
-          {"array_drain_o", "array_drain"},
-          {"acc_we_o", "cmp_acc_we"},
-          {"acc_waddr_o", "cmp_acc_waddr"}});
+         {"gate_valid", 1}, {"gate_clear", 1}, {"gate_last", 1}, {"gate_act", rows * 9},
+         {"gate_zero", rows}, {"gate_wgt", cols * 8}});
+  std::vector<std::pair<std::string, std::string>> cc = {
+      {"clk_i", clk},          {"rst_ni", rst},           {"start_i", "cmp_start"},
+      {"act_addr_i", "cmp_act_addr"}, {"wgt_addr_i", "cmp_wgt_addr"}, {"k_i", "cmp_k"},
+      {"zp_i", "cmp_zp"},      {"clear_i", "cmp_clear"},  {"acc_addr_i", "cmp_acc_addr"},
+      {"act_re_o", "act_re"},  {"act_raddr_o", "act_raddr"}, {"wgt_re_o", "wgt_re"},
+      {"wgt_raddr_o", "wgt_raddr"}, {"gate_valid_o", "gate_in_valid"}, {"zp_o", "gate_zp"},
+      {"acc_we_o", "cmp_acc_we"}, {"acc_waddr_o", "cmp_acc_waddr"}};
+  for (const char* n : {"busy", "feed_busy", "act_busy", "act_lo", "act_hi", "wgt_busy", "wgt_lo",
+                        "wgt_hi", "acc0_busy", "acc0_lo", "acc0_hi", "acc1_busy", "acc1_lo",
+                        "acc1_hi"}) {
+    cc.push_back({std::string(n) + "_o", std::string("cmp_") + n});
+  }
+  if (ws) {
+    s.Note("Weight-stationary: the controller preloads weights straight from the weight "
+           "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
+    wires({{"w_load", 1}, {"array_out", cols * 32}});
+    for (const auto& c : std::vector<std::pair<std::string, std::string>>{
+             {"gate_swap_o", "gate_in_clear"}, {"w_load_o", "w_load"}, {"out_i", "array_out"},
+             {"acc_re_o", "cmp_acc_re"}, {"acc_raddr_o", "cmp_acc_raddr"},
+             {"acc_rdata_i", "acc_rdata"}, {"acc_wdata_o", "drain_data"}}) {
+      cc.push_back(c);
+    }
+    s.Inst("salsa_compute_ctrl_ws", "u_compute_ctrl", {}, cc);
+    s.Assign("gate_in_last", "1'b0");
+    s.Inst("salsa_mac_array_ws", "u_mac_array", {},
+           {{"clk_i", clk},
+            {"rst_ni", rst},
+            {"in_valid_i", "gate_valid"},
+            {"in_swap_i", "gate_clear"},
+            {"act_i", "gate_act"},
+            {"act_zero_i", "gate_zero"},
+            {"w_load_i", "w_load"},
+            {"wgt_i", "wgt_rdata"},
+            {"out_o", "array_out"}});
+    s.Wire("unused_ws");
+    s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
+  } else {
+    wires({{"array_drain", 1}});
+    for (const auto& c : std::vector<std::pair<std::string, std::string>>{
+             {"drain_i", "cmp_drain"}, {"gate_clear_o", "gate_in_clear"},
+             {"gate_last_o", "gate_in_last"}, {"array_drain_o", "array_drain"}}) {
+      cc.push_back(c);
+    }
+    s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
+    s.Inst("salsa_mac_array", "u_mac_array", {},
+           {{"clk_i", clk},
+            {"rst_ni", rst},
+            {"in_valid_i", "gate_valid"},
+            {"in_clear_i", "gate_clear"},
+            {"in_last_i", "gate_last"},
+            {"act_i", "gate_act"},
+            {"act_zero_i", "gate_zero"},
+            {"wgt_i", "gate_wgt"},
+            {"drain_i", "array_drain"},
+            {"drain_o", "drain_data"}});
+  }
   s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {},
          {{"clk_i", clk},
           {"rst_ni", rst},
@@ -262,17 +313,6 @@ Module BuildTop(const Config& cfg) {
           {"act_zero_o", "gate_zero"},
           {"wgt_o", "gate_wgt"},
           {"gated_count_o", "gated_count"}});
-  s.Inst("salsa_mac_array", "u_mac_array", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"in_valid_i", "gate_valid"},
-          {"in_clear_i", "gate_clear"},
-          {"in_last_i", "gate_last"},
-          {"act_i", "gate_act"},
-          {"act_zero_i", "gate_zero"},
-          {"wgt_i", "gate_wgt"},
-          {"drain_i", "array_drain"},
-          {"drain_o", "drain_data"}});
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
   wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_mult", cols * 32},
@@ -299,9 +339,9 @@ Module BuildTop(const Config& cfg) {
           {"max_i", "st_max"},
           {"done_o", "st_done"},
           {"busy_o", "st_busy"},
-          {"acc_re_o", "acc_re"},
-          {"acc_raddr_o", "acc_raddr"},
-          {"acc_rdata_i", "acc_rdata"},
+          {"acc_re_o", "st_acc_re"},
+          {"acc_raddr_o", "st_acc_raddr"},
+          {"acc_rdata_i", ws_acc ? "st_acc_rdata" : "acc_rdata"},
           {"ppu_valid_o", "ppu_valid_in"},
           {"ppu_bias_o", "ppu_bias"},
           {"ppu_mult_o", "ppu_mult"},
@@ -322,7 +362,7 @@ Module BuildTop(const Config& cfg) {
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"valid_i", "ppu_valid_in"},
-          {"acc_i", "acc_rdata"},
+          {"acc_i", ws_acc ? "st_acc_rdata" : "acc_rdata"},
           {"bias_i", "ppu_bias"},
           {"mult_i", "ppu_mult"},
           {"shift_i", "ppu_shift"},
@@ -354,10 +394,23 @@ Module BuildTop(const Config& cfg) {
 }
 
 std::vector<Module> BuildAll(const Config& cfg) {
-  return {BuildPe(cfg),         BuildDelay(),         BuildMacArray(cfg),   BuildSparsityGate(cfg),
-          BuildSram(),          BuildScratchpad(),    BuildGearbox(),       BuildDmaRd(cfg),
-          BuildDmaWr(cfg),      BuildRequant(),       BuildPpu(cfg),        BuildCsr(cfg),
-          BuildComputeCtrl(cfg), BuildStoreCtrl(cfg), BuildFifo(),          BuildSequencer(cfg),
+  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
+  return {ws ? BuildPeWs(cfg) : BuildPe(cfg),
+          BuildDelay(),
+          ws ? BuildMacArrayWs(cfg) : BuildMacArray(cfg),
+          BuildSparsityGate(cfg),
+          BuildSram(),
+          BuildScratchpad(),
+          BuildGearbox(),
+          BuildDmaRd(cfg),
+          BuildDmaWr(cfg),
+          BuildRequant(),
+          BuildPpu(cfg),
+          BuildCsr(cfg),
+          ws ? BuildComputeCtrlWs(cfg) : BuildComputeCtrl(cfg),
+          BuildStoreCtrl(cfg),
+          BuildFifo(),
+          BuildSequencer(cfg),
           BuildTop(cfg)};
 }
 

@@ -46,6 +46,8 @@ struct Program {
   bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
   bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
   unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
+  unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
+  bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
   std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
 };

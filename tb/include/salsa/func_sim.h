@@ -44,6 +44,7 @@ class FuncSim {
   uint32_t Execute(const uint8_t* cmd, std::vector<uint8_t>& dram);
   uint32_t Load(const uint32_t* w, const std::vector<uint8_t>& dram);
   uint32_t Compute(const uint32_t* w);
+  uint32_t ComputeWs(const uint32_t* w);
   uint32_t Store(const uint32_t* w, std::vector<uint8_t>& dram);
   uint32_t Fail(uint32_t code, const std::string& detail);
   void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);

@@ -19,6 +19,7 @@ struct HwParams {
   unsigned act_words = 0;        // act scratchpad words (banks * depth); a word is `rows` bytes
   unsigned weight_words = 0;     // weight scratchpad words; a word is `cols` bytes
   unsigned acc_words = 0;        // acc scratchpad words; a word is 4 * `cols` bytes
+  bool weight_stationary = false;  // array.dataflow: ws (COMPUTE streams rows through weights)
 
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }

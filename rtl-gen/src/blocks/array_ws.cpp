@@ -1,0 +1,156 @@
+// salsa_pe_ws and salsa_mac_array_ws: the weight-stationary array (array.dataflow: ws).
+#include "blocks/blocks.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Module BuildPeWs(const Config& /*cfg*/) {
+  Module m("salsa_pe_ws",
+           "Weight-stationary PE: holds one weight; psum_o <= psum_i + a * w for a valid, "
+           "non-zero operand. A second weight register is preloaded through the w_i/w_o chain "
+           "(w_load_i) while the current weight is in use; the first activation of the next "
+           "stream (a_swap_i) switches to it. A zero operand holds the forwarded operand "
+           "register (no toggles) and adds nothing.");
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("a_i", "9");
+  m.In("a_zero_i");
+  m.In("a_valid_i");
+  m.In("a_swap_i");
+  m.In("w_load_i");
+  m.In("w_i", "8");
+  m.In("psum_i", "32");
+  m.Out("a_o", "9");
+  m.Out("a_zero_o");
+  m.Out("a_valid_o");
+  m.Out("a_swap_o");
+  m.Out("w_o", "8");
+  m.Out("psum_o", "32");
+  Scope s = m.Body();
+  s.Reg("a_q", "9");
+  s.Reg("a_zero_q");
+  s.Reg("a_valid_q");
+  s.Reg("a_swap_q");
+  s.Reg("w_q", "8");
+  s.Reg("wn_q", "8");
+  s.Reg("psum_q", "32");
+  s.Wire("w_eff", "8");
+  s.Wire("prod", "17");
+  s.Wire("prod_ext", "32");
+  s.Note("The first step of a stream already uses the preloaded weight.");
+  s.Assign("w_eff", "a_swap_i ? wn_q : w_q");
+  s.Assign("prod", "{{8{a_i[8]}}, a_i} * {{9{w_eff[7]}}, w_eff}");
+  s.Assign("prod_ext", "{{15{prod[16]}}, prod}");
+  s.Seq(clk, rst,
+        {Set("a_q", "9'd0"), Set("a_zero_q", "1'b0"), Set("a_valid_q", "1'b0"),
+         Set("a_swap_q", "1'b0"), Set("w_q", "8'd0"), Set("wn_q", "8'd0"), Set("psum_q", "32'd0")},
+        {Set("a_valid_q", "a_valid_i"), Set("a_swap_q", "a_swap_i"), Set("a_zero_q", "a_zero_i"),
+         If("!a_zero_i", {Set("a_q", "a_i")}),
+         If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
+         If("w_load_i", {Set("wn_q", "w_i")}),
+         If("a_valid_i", {Set("psum_q", "a_zero_i ? psum_i : psum_i + prod_ext")},
+            {Set("psum_q", "32'd0")})});
+  s.Assign("a_o", "a_q");
+  s.Assign("a_zero_o", "a_zero_q");
+  s.Assign("a_valid_o", "a_valid_q");
+  s.Assign("a_swap_o", "a_swap_q");
+  s.Assign("w_o", "wn_q");
+  s.Assign("psum_o", "psum_q");
+  return m;
+}
+
+Module BuildMacArrayWs(const Config& cfg) {
+  const unsigned rows = cfg.rows, cols = cfg.cols;
+  Module m("salsa_mac_array_ws",
+           "Systolic MAC array, weight-stationary. PE(r, c) holds weight w[k0 + r][n0 + c]. "
+           "An activation word carries one output row's K slice (lane r = a[m][k0 + r]); lane r "
+           "is delayed r cycles and moves east, partial sums move south, so column c's sum for "
+           "row m leaves the bottom PE and, after a delay of cols-1-c cycles, all columns of "
+           "row m appear together on out_o, rows + cols - 1 cycles after the word entered. "
+           "Weights are preloaded south through the PEs' second weight registers (w_load_i, "
+           "wgt_i enters the top row, rows cycles per tile); in_swap_i marks the first word of "
+           "the stream that uses them.");
+  std::string nr = m.LocalParam("NumRows", N(rows));
+  std::string nc = m.LocalParam("NumCols", N(cols));
+  std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
+  m.In("in_valid_i");
+  m.In("in_swap_i");
+  m.In("act_i", N(rows * 9));
+  m.In("act_zero_i", N(rows));
+  m.In("w_load_i");
+  m.In("wgt_i", N(cols * 8));
+  m.Out("out_o", N(cols * 32));
+  Scope s = m.Body();
+  s.Wire("h_a", N(rows * (cols + 1) * 9));
+  s.Wire("h_zero", N(rows * (cols + 1)));
+  s.Wire("h_valid", N(rows * (cols + 1)));
+  s.Wire("h_swap", N(rows * (cols + 1)));
+  s.Wire("v_w", N((rows + 1) * cols * 8));
+  s.Wire("v_psum", N((rows + 1) * cols * 32));
+  s.Note("Input skew: row r is delayed by r cycles.");
+  for (unsigned r = 0; r < rows; ++r) {
+    std::string lane = "{in_valid_i, in_swap_i, act_zero_i[" + N(r) + "], " +
+                       Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
+    std::string tap = "skew_a_r" + N(r);
+    s.Wire(tap, "12");
+    if (r == 0) {
+      s.Assign(tap, lane);
+    } else {
+      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", "12"}, {"Depth", N(r)}},
+             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
+    }
+    unsigned base = r * (cols + 1);
+    s.Assign(Slice("h_a", N(base * 9 + 8), N(base * 9)), tap + "[8:0]");
+    s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
+    s.Assign("h_swap[" + N(base) + "]", tap + "[10]");
+    s.Assign("h_valid[" + N(base) + "]", tap + "[11]");
+  }
+  s.Assign(Slice("v_w", N(cols * 8 - 1), "0"), "wgt_i");
+  s.Assign(Slice("v_psum", N(cols * 32 - 1), "0"), "{(NumCols*32){1'b0}}");
+  Scope gr = s.GenLoop("r", nr, "gen_row");
+  Scope gc = gr.GenLoop("c", nc, "gen_col");
+  const std::string h = "(r*(NumCols+1)+c)", he = "(r*(NumCols+1)+c+1)";
+  const std::string v = "(r*NumCols+c)", vs = "((r+1)*NumCols+c)";
+  gc.Inst("salsa_pe_ws", "u_pe", {},
+          {{"clk_i", clk},
+           {"rst_ni", rst},
+           {"a_i", IdxPart("h_a", h + "*9", "9")},
+           {"a_zero_i", "h_zero[" + h + "]"},
+           {"a_valid_i", "h_valid[" + h + "]"},
+           {"a_swap_i", "h_swap[" + h + "]"},
+           {"w_load_i", "w_load_i"},
+           {"w_i", IdxPart("v_w", v + "*8", "8")},
+           {"psum_i", IdxPart("v_psum", v + "*32", "32")},
+           {"a_o", IdxPart("h_a", he + "*9", "9")},
+           {"a_zero_o", "h_zero[" + he + "]"},
+           {"a_valid_o", "h_valid[" + he + "]"},
+           {"a_swap_o", "h_swap[" + he + "]"},
+           {"w_o", IdxPart("v_w", vs + "*8", "8")},
+           {"psum_o", IdxPart("v_psum", vs + "*32", "32")}});
+  s.Note("Output de-skew: column c waits cols-1-c cycles so that a row's columns line up.");
+  for (unsigned c = 0; c < cols; ++c) {
+    const unsigned bit = rows * cols * 32 + c * 32;
+    const std::string src = Slice("v_psum", N(bit + 31), N(bit));
+    const std::string dst = Slice("out_o", N(c * 32 + 31), N(c * 32));
+    if (c + 1 == cols) {
+      s.Assign(dst, src);
+    } else {
+      s.Inst("salsa_delay", "u_deskew_c" + N(c), {{"Width", "32"}, {"Depth", N(cols - 1 - c)}},
+             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", src}, {"q_o", dst}});
+    }
+  }
+  std::string east = "{";
+  for (unsigned r = 0; r < rows; ++r) {
+    unsigned e = r * (cols + 1) + cols;
+    east += (r ? ", " : "") + Slice("h_a", N(e * 9 + 8), N(e * 9)) + ", h_zero[" + N(e) +
+            "], h_valid[" + N(e) + "], h_swap[" + N(e) + "]";
+  }
+  east += "}";
+  s.Wire("unused_edges");
+  s.Assign("unused_edges", "^{" + east + ", " +
+                               Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) +
+                               "}");
+  return m;
+}
+
+}  // namespace salsa::blocks

@@ -1,0 +1,35 @@
+// Internals shared by the tiler's two dataflows (driver.cpp: output-stationary, driver_ws.cpp:
+// weight-stationary).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "salsa/driver.h"
+
+namespace salsa {
+
+// Where a tile's words live in the acc scratchpad: `slots` parameter slots (bias, then the
+// per-channel multiplier and shift words) at the bottom, then `regions` tile regions of
+// `region_words` words. Two of each let a tile's STORE run while the next tile computes and the
+// next n tile's parameters load.
+struct AccLayout {
+  unsigned slot_words, slots, regions;
+  uint16_t Slot(unsigned i) const { return static_cast<uint16_t>((i % slots) * slot_words); }
+  uint16_t Region(unsigned i, unsigned region_words) const {
+    return static_cast<uint16_t>(slots * slot_words + (i % regions) * region_words);
+  }
+};
+
+// Output-stationary: regions of `rows` words, two of each when they fit.
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
+
+// Weight-stationary planning, DRAM layouts and command list (driver_ws.cpp).
+void PlanWs(const HwParams& hw, const FcLayer& l, Program* p);
+uint64_t WsActBytes(const HwParams& hw, const FcLayer& l);
+uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
+void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst);
+void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst);
+std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p);
+
+}  // namespace salsa

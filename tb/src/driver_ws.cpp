@@ -1,0 +1,238 @@
+// The tiler for the weight-stationary array (array.dataflow: ws): DRAM layouts and commands.
+//
+// A WS COMPUTE streams M activation words past one K block (rows weight words = rows K values x
+// cols outputs) and writes (first K block) or adds (later ones) M output rows of cols int32 into
+// the acc scratchpad; a STORE then requantises them, as in the output-stationary flow.
+#include <algorithm>
+#include <deque>
+
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+constexpr unsigned kMaxField16 = 0xFFFF;
+
+unsigned KBlocks(const HwParams& hw, const FcLayer& l) {
+  return static_cast<unsigned>((static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows);
+}
+
+// Acc layout for WS: three parameter slots (the next tile's parameters load while the STORE of
+// the tile before this one still reads its own) and two regions of as many rows as fit, else
+// one of each.
+AccLayout WsAccLayout(const HwParams& hw, bool per_channel, unsigned* region_rows) {
+  const unsigned s = per_channel ? 3 : 1;
+  if (hw.acc_words >= 3 * s + 2) {
+    *region_rows = (hw.acc_words - 3 * s) / 2;
+    return {s, 3, 2};
+  }
+  *region_rows = hw.acc_words - s;
+  return {s, 1, 1};
+}
+
+}  // namespace
+
+void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
+  const unsigned kb = KBlocks(hw, l);
+  p->k_chunk = hw.rows;
+  p->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
+  const unsigned act_cap = p->double_buffer ? hw.act_words / 2 : hw.act_words;
+  const unsigned weight_cap = p->double_buffer ? hw.weight_words / 2 : hw.weight_words;
+  unsigned region_rows = 0;
+  WsAccLayout(hw, !l.channel_multiplier.empty(), &region_rows);
+  unsigned mt = std::min<unsigned>({static_cast<unsigned>(l.M), region_rows, act_cap,
+                                    kMaxField16});
+  // Keep an m tile's activations for every K block resident (loaded once, reused by every n
+  // tile) when that leaves m tiles long enough to hide the weight preload (2 rows + cols).
+  const unsigned resident_rows = act_cap / kb;
+  const unsigned enough = std::min(mt, 2 * hw.rows + hw.cols + 4);
+  p->act_resident = resident_rows >= 1 && std::min(mt, resident_rows) >= enough;
+  if (p->act_resident) mt = std::min(mt, resident_rows);
+  p->m_tile_rows = mt;
+  p->m_tiles = (static_cast<unsigned>(l.M) + mt - 1) / mt;
+  p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
+  p->m_block = 1;
+  // An n tile's weights for all K blocks in one LOAD when they fit half the scratchpad.
+  p->weights_once = uint64_t{kb} * hw.rows <= weight_cap;
+}
+
+uint64_t WsActBytes(const HwParams& hw, const FcLayer& l) {
+  return uint64_t{KBlocks(hw, l)} * static_cast<uint64_t>(l.M) * hw.rows;
+}
+
+uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p) {
+  return uint64_t{p.n_tiles} * KBlocks(hw, l) * hw.rows * hw.cols;
+}
+
+// Activations [k_block][M][rows]: word (kb, m) lane i = in[m][kb*rows + i], the input zero point
+// past K.
+void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst) {
+  const unsigned kb = KBlocks(hw, l);
+  for (unsigned b = 0; b < kb; ++b) {
+    for (int m = 0; m < l.M; ++m) {
+      for (unsigned i = 0; i < hw.rows; ++i) {
+        const uint64_t k = uint64_t{b} * hw.rows + i;
+        const int32_t v = k < static_cast<uint64_t>(l.K)
+                              ? l.input[static_cast<uint64_t>(m) * l.K + k]
+                              : l.input_zero_point;
+        *dst++ = static_cast<uint8_t>(v);
+      }
+    }
+  }
+}
+
+// Weights [n_tile][k_block][rows][cols]: word (nt, kb, i) byte c = w[n0 + c][kb*rows + i], zero
+// past N or K.
+void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst) {
+  const unsigned kb = KBlocks(hw, l);
+  for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
+    for (unsigned b = 0; b < kb; ++b) {
+      for (unsigned i = 0; i < hw.rows; ++i) {
+        const uint64_t k = uint64_t{b} * hw.rows + i;
+        for (unsigned c = 0; c < hw.cols; ++c) {
+          const uint64_t n = uint64_t{nt} * hw.cols + c;
+          const bool in = k < static_cast<uint64_t>(l.K) && n < static_cast<uint64_t>(l.N);
+          *dst++ = in ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        }
+      }
+    }
+  }
+}
+
+// Per (m tile, n tile): the n tile's weights (once, or per K block), its parameters, one COMPUTE
+// per K block (the first one clears), then the STORE, deferred past the next tile's first
+// COMPUTE. An m tile's activations are loaded once for all n tiles when resident, else per K
+// block; act and weight loads alternate between the scratchpad halves. The next tile's
+// loads are queued right after this tile's first COMPUTE (a resident m tile's activations at
+// the start of the one before) and trickled out, one after each COMPUTE.
+std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p) {
+  std::vector<Command> cmds;
+  const unsigned kb = KBlocks(hw, l), R = hw.rows;
+  const bool per_channel = !l.channel_multiplier.empty();
+  unsigned region_rows = 0;
+  const AccLayout acc = WsAccLayout(hw, per_channel, &region_rows);
+  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
+  const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
+  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  const uint64_t act_block = static_cast<uint64_t>(l.M) * R;  // bytes per K block
+  const uint64_t weight_tile = uint64_t{kb} * R * hw.cols;     // bytes per n tile
+  const unsigned tiles = p.m_tiles * p.n_tiles;
+  unsigned weight_loads = 0, act_loads = 0, param_loads = 0;
+  const unsigned chunk_blocks =
+      std::max(1u, (p.double_buffer ? hw.weight_words / 2 : hw.weight_words) / R);
+  uint16_t chunk_base = 0;
+  std::vector<Command> pending_store;
+  auto flush = [&] {
+    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+    pending_store.clear();
+  };
+  auto m_rows = [&](unsigned mt) {
+    return std::min<unsigned>(p.m_tile_rows, static_cast<unsigned>(l.M) - mt * p.m_tile_rows);
+  };
+  // Where tile i's resident activations, weights and parameters went.
+  struct TileBufs {
+    uint16_t wgt = 0, slot = 0;
+  };
+  std::vector<TileBufs> bufs(tiles);
+  std::deque<Command> queued;  // loads for later tiles, not yet in the list
+  auto drain_queue = [&](size_t n) {
+    for (; n > 0 && !queued.empty(); --n) {
+      cmds.push_back(queued.front());
+      queued.pop_front();
+    }
+  };
+  // A resident m tile's activations: every K block (m tile rows words each) in one LOAD.
+  std::vector<uint16_t> act_buf(p.m_tiles, 0);
+  auto load_act = [&](unsigned mt, std::vector<Command>* out) {
+    act_buf[mt] = static_cast<uint16_t>((act_loads++ % 2) * act_half);
+    const unsigned rows = m_rows(mt);
+    out->push_back(EncodeLoad(kTargetAct, act_buf[mt], static_cast<uint16_t>(rows),
+                              static_cast<uint16_t>(kb), static_cast<uint32_t>(act_block),
+                              p.act_addr + uint64_t{mt * p.m_tile_rows} * R));
+  };
+  // Tile i's weights (all K blocks in one LOAD) and parameters.
+  auto load_tile = [&](unsigned i, std::vector<Command>* out) {
+    const unsigned nt = i % p.n_tiles;
+    if (p.weights_once) {
+      bufs[i].wgt = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
+      out->push_back(EncodeLoad(kTargetWeight, bufs[i].wgt, static_cast<uint16_t>(kb * R), 1,
+                                static_cast<uint32_t>(weight_tile),
+                                p.weight_addr + nt * weight_tile));
+    }
+    bufs[i].slot = acc.Slot(param_loads++);
+    out->push_back(EncodeLoad(kTargetAcc, bufs[i].slot, 1, 1, hw.AccWordBytes(),
+                              p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
+    if (per_channel) {
+      out->push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(bufs[i].slot + 1), 2, 1,
+                                2 * hw.AccWordBytes(),
+                                p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+    }
+  };
+  auto now = [&](auto&& fn, auto... args) {
+    std::vector<Command> v;
+    fn(args..., &v);
+    cmds.insert(cmds.end(), v.begin(), v.end());
+  };
+  auto later = [&](auto&& fn, auto... args) {
+    std::vector<Command> v;
+    fn(args..., &v);
+    queued.insert(queued.end(), v.begin(), v.end());
+  };
+  // Loading ahead needs free halves and a third parameter slot.
+  const bool ahead = p.double_buffer && acc.slots == 3;
+  if (p.act_resident) now(load_act, 0u);
+  now(load_tile, 0u);
+  for (unsigned i = 0; i < tiles; ++i) {
+    const unsigned mt = i / p.n_tiles, nt = i % p.n_tiles;
+    const unsigned m0 = mt * p.m_tile_rows, n0 = nt * hw.cols, rows = m_rows(mt);
+    drain_queue(queued.size());  // everything this tile needs is issued before its COMPUTEs
+    if (i > 0 && !ahead) {
+      if (acc.slots == 1) flush();  // the pending STORE still reads the only slot
+      if (p.act_resident && nt == 0) now(load_act, mt);
+      now(load_tile, i);
+    }
+    const uint16_t region = acc.Region(i, region_rows);
+    for (unsigned b = 0; b < kb; ++b) {
+      uint16_t abuf = static_cast<uint16_t>(act_buf[mt] + b * rows);
+      if (!p.act_resident) {
+        abuf = static_cast<uint16_t>((act_loads++ % 2) * act_half);
+        cmds.push_back(EncodeLoad(kTargetAct, abuf, static_cast<uint16_t>(rows), 1, rows * R,
+                                  p.act_addr + b * act_block + uint64_t{m0} * R));
+      }
+      uint16_t wbuf = static_cast<uint16_t>(bufs[i].wgt + b * R);
+      if (!p.weights_once) {
+        // Chunks of as many K blocks as fit half the weight scratchpad.
+        if (b % chunk_blocks == 0) {
+          chunk_base = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
+          const unsigned n = std::min(chunk_blocks, kb - b);
+          cmds.push_back(EncodeLoad(kTargetWeight, chunk_base, static_cast<uint16_t>(n * R), 1,
+                                    n * R * hw.cols,
+                                    p.weight_addr + nt * weight_tile + uint64_t{b} * R * hw.cols));
+        }
+        wbuf = static_cast<uint16_t>(chunk_base + (b % chunk_blocks) * R);
+      }
+      if (acc.regions == 1) flush();
+      cmds.push_back(
+          EncodeCompute(b == 0, false, abuf, wbuf, static_cast<uint16_t>(rows), zp, region));
+      if (!p.overlap) cmds.push_back(EncodeSync());
+      flush();
+      if (b == 0 && ahead) {
+        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(load_act, mt + 1);
+        if (i + 1 < tiles) later(load_tile, i + 1);
+      }
+      drain_queue(1);
+    }
+    const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
+    pending_store.push_back(EncodeStore(
+        region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), bufs[i].slot, l.N,
+        p.out_addr + static_cast<uint64_t>(m0) * l.N + n0, l.output_multiplier,
+        static_cast<int8_t>(l.output_shift), static_cast<int8_t>(l.output_zero_point),
+        static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
+        per_channel ? int{bufs[i].slot} + 1 : -1));
+    if (!p.overlap) pending_store.push_back(EncodeSync());
+  }
+  flush();
+  return cmds;
+}
+
+}  // namespace salsa
