@@ -145,10 +145,11 @@ TEST(DriverTest, OneWordScratchpadsAndTallArray) {
 
 TEST(DriverTest, ResidentActivationBlocksAndEveryAccLayout) {
   // 64 act words: small K keeps m tiles resident, in one block or in alternating blocks; the acc
-  // sizes give 2 regions and 2 slots, 2 regions and 1 slot, 1 region and 2 slots, 1 and 1.
+  // sizes give 2 regions and 3 slots, 2 and 2, 2 regions and 1 slot, 1 region and 2 slots, 1
+  // and 1.
   const Shape shapes[] = {{100, 3, 1}, {60, 5, 20}, {45, 8, 13}, {33, 7, 9}, {9, 17, 30}};
   uint64_t seed = 500;
-  for (unsigned acc : {10u, 9u, 6u, 5u}) {
+  for (unsigned acc : {11u, 10u, 9u, 6u, 5u}) {
     for (const Shape& s : shapes) RunAndCompare(Hw(4, 4, 16, 64, 64, acc), s.M, s.K, s.N, seed++);
   }
 }
@@ -183,8 +184,9 @@ TEST(DriverTest, WeightStationaryPerChannel) {
 
 TEST(DriverTest, PerChannelRequantisation) {
   for (uint64_t seed = 1; seed <= 12; ++seed) {
-    // acc 14 holds two parameter slots (bias, multiplier, shift) and two regions; 7 holds one.
-    const HwParams hw = Hw(4, 8, 16, 64, 64, seed % 2 ? 14 : 7);
+    // acc 17 holds three parameter slots (bias, multiplier, shift) and two regions, 14 two and
+    // two, 7 one of each.
+    const HwParams hw = Hw(4, 8, 16, 64, 64, seed % 3 == 0 ? 17 : seed % 3 == 1 ? 14 : 7);
     FcLayer layer = MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed),
                                  seed);
     MakePerChannel(&layer, seed);
@@ -280,7 +282,7 @@ TEST(DriverTest, TilingShape) {
   }
   EXPECT_EQ(p.dram.size() % 4096, 0u);
   auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
-  // acc: bias slots 0 and 1, then two 16-row regions at 2 and 18.
+  // acc: bias slots 0, 1 and 2, then two 16-row regions at 3 and 19.
   EXPECT_EQ(cmd(0).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u) << cmd(0);
   EXPECT_EQ(cmd(1).rfind("LOAD act sp=0", 0), 0u) << cmd(1);
   EXPECT_EQ(cmd(3).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u) << cmd(3);
@@ -288,12 +290,12 @@ TEST(DriverTest, TilingShape) {
   // The next n tile's bias goes into the other slot right after the first COMPUTE.
   EXPECT_EQ(cmd(4).rfind("LOAD acc sp=1 words=1 rows=1", 0), 0u) << cmd(4);
   EXPECT_EQ(cmd(7).rfind("COMPUTE act=50 weight=150 k=50", 0), 0u) << cmd(7);
-  EXPECT_NE(cmd(16).find("drain_acc=2"), std::string::npos) << cmd(16);
+  EXPECT_NE(cmd(16).find("drain_acc=3"), std::string::npos) << cmd(16);
   // Tile 1 uses the second region; tile 0's STORE follows tile 1's first COMPUTE, so it runs
   // while tile 1 computes.
   EXPECT_EQ(cmd(19).rfind("COMPUTE clear act=50 weight=150 k=50 zp=", 0), 0u) << cmd(19);
-  EXPECT_EQ(cmd(20).rfind("STORE acc=2 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << cmd(20);
-  EXPECT_NE(cmd(33).find("drain_acc=18"), std::string::npos) << cmd(33);
+  EXPECT_EQ(cmd(20).rfind("STORE acc=3 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << cmd(20);
+  EXPECT_NE(cmd(33).find("drain_acc=19"), std::string::npos) << cmd(33);
   // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
   const uint8_t* last = p.cmds.back().data();
   EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);

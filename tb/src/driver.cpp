@@ -187,9 +187,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   // Loads for (block, nt) that were issued ahead, during the previous n tile.
   bool weights_ahead = false, params_ahead = false;
   uint16_t ahead_wbuf = 0, ahead_slot = 0;
+  bool next_act_ahead = false;  // the next block's activations were loaded during this one
   for (unsigned b = 0; b < blocks; ++b) {
     const unsigned mt0 = b * p.m_block, mt1 = std::min(p.m_tiles, mt0 + p.m_block);
     const uint16_t act_base = static_cast<uint16_t>((b % 2) * act_half);
+    const bool act_ahead = next_act_ahead;
+    next_act_ahead = false;
     for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
       const unsigned n0 = nt * hw.cols;
       uint16_t wbuf = ahead_wbuf, slot = ahead_slot;
@@ -204,7 +207,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           uint16_t abuf;
           if (p.act_resident) {
             abuf = static_cast<uint16_t>(act_base + (mt - mt0) * K + k0);
-            if (nt == 0 && k0 == 0) {
+            if (nt == 0 && k0 == 0 && !act_ahead) {
               cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(abuf), K, 1, act_row,
                                         p.act_addr + mt * act_row));
             }
@@ -230,9 +233,20 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             ahead_wbuf = load_weights(next_nt, 0, K);
             weights_ahead = true;
           }
-          if (mt == mt0 && first && next_exists && acc.slots == 2) {
+          if (mt == mt0 && first && next_exists && acc.slots >= 2) {
             ahead_slot = load_params(next_nt);
             params_ahead = true;
+          }
+          // During a block's last n tile, the next block's activations go into the other half,
+          // one m tile after each of this block's COMPUTEs.
+          const unsigned next_mt = mt1 + (mt - mt0);
+          if (p.act_resident && p.double_buffer && nt + 1 == p.n_tiles && first &&
+              b + 1 < blocks && next_mt < std::min(p.m_tiles, mt1 + p.m_block)) {
+            const uint16_t next_base = static_cast<uint16_t>(((b + 1) % 2) * act_half);
+            cmds.push_back(EncodeLoad(kTargetAct,
+                                      static_cast<uint16_t>(next_base + (mt - mt0) * K), K, 1,
+                                      act_row, p.act_addr + next_mt * act_row));
+            next_act_ahead = true;
           }
         }
         const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
@@ -254,7 +268,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
 
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
   const unsigned s = per_channel ? 3 : 1, r = hw.rows;
-  for (const auto& [regions, slots] : {std::pair{2u, 2u}, {2u, 1u}, {1u, 2u}}) {
+  for (const auto& [regions, slots] : {std::pair{2u, 3u}, {2u, 2u}, {2u, 1u}, {1u, 2u}}) {
     if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
   }
   return {s, 1, 1};
