@@ -91,7 +91,8 @@ module salsa_sequencer (
   reg [31:0] err_cmd_q;
   reg [1:0] dest_q;
   reg [15:0] waddr_q;
-  reg [1:0] lt_n_q;
+  reg [2:0] lt_n_q;
+  wire [2:0] lt_pos;
   reg [1:0] lt_tgt0_q;
   reg [16:0] lt_lo0_q;
   reg [16:0] lt_hi0_q;
@@ -100,6 +101,14 @@ module salsa_sequencer (
   reg [16:0] lt_lo1_q;
   reg [16:0] lt_hi1_q;
   reg [31:0] lt_idx1_q;
+  reg [1:0] lt_tgt2_q;
+  reg [16:0] lt_lo2_q;
+  reg [16:0] lt_hi2_q;
+  reg [31:0] lt_idx2_q;
+  reg [1:0] lt_tgt3_q;
+  reg [16:0] lt_lo3_q;
+  reg [16:0] lt_hi3_q;
+  reg [31:0] lt_idx3_q;
   wire lt_retire;
   wire lt_push;
   reg load_hz;
@@ -277,16 +286,16 @@ module salsa_sequencer (
     load_hz = 1'b0;
     case (opcode)
       8'd1: begin
-        load_hz = lt_n_q == 2'd2;
+        load_hz = lt_n_q == 3'd4;
       end
       8'd2: begin
-        load_hz = (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_act_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_act_end)))) || (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi0_q) && (lt_lo0_q < cmp_wgt_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi1_q) && (lt_lo1_q < cmp_wgt_end)))) || (cmp_writes_acc && (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_acc_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_acc_end)))));
+        load_hz = (((lt_n_q > 3'd0) && (lt_tgt0_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_act_end))) || ((lt_n_q > 3'd1) && (lt_tgt1_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_act_end))) || ((lt_n_q > 3'd2) && (lt_tgt2_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi2_q) && (lt_lo2_q < cmp_act_end))) || ((lt_n_q > 3'd3) && (lt_tgt3_q == 2'd0) && (({1'b0, w1[15:0]} < lt_hi3_q) && (lt_lo3_q < cmp_act_end)))) || (((lt_n_q > 3'd0) && (lt_tgt0_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi0_q) && (lt_lo0_q < cmp_wgt_end))) || ((lt_n_q > 3'd1) && (lt_tgt1_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi1_q) && (lt_lo1_q < cmp_wgt_end))) || ((lt_n_q > 3'd2) && (lt_tgt2_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi2_q) && (lt_lo2_q < cmp_wgt_end))) || ((lt_n_q > 3'd3) && (lt_tgt3_q == 2'd1) && (({1'b0, w1[31:16]} < lt_hi3_q) && (lt_lo3_q < cmp_wgt_end)))) || (cmp_writes_acc && (((lt_n_q > 3'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi0_q) && (lt_lo0_q < cmp_acc_end))) || ((lt_n_q > 3'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi1_q) && (lt_lo1_q < cmp_acc_end))) || ((lt_n_q > 3'd2) && (lt_tgt2_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi2_q) && (lt_lo2_q < cmp_acc_end))) || ((lt_n_q > 3'd3) && (lt_tgt3_q == 2'd2) && (({1'b0, w3[15:0]} < lt_hi3_q) && (lt_lo3_q < cmp_acc_end)))));
       end
       8'd3: begin
-        load_hz = (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < st_acc_end))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < st_acc_end)))) || (((lt_n_q > 2'd0) && (lt_tgt0_q == 2'd2) && ((st_par_lo < lt_hi0_q) && (lt_lo0_q < st_par_hi))) || ((lt_n_q > 2'd1) && (lt_tgt1_q == 2'd2) && ((st_par_lo < lt_hi1_q) && (lt_lo1_q < st_par_hi))));
+        load_hz = (((lt_n_q > 3'd0) && (lt_tgt0_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi0_q) && (lt_lo0_q < st_acc_end))) || ((lt_n_q > 3'd1) && (lt_tgt1_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi1_q) && (lt_lo1_q < st_acc_end))) || ((lt_n_q > 3'd2) && (lt_tgt2_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi2_q) && (lt_lo2_q < st_acc_end))) || ((lt_n_q > 3'd3) && (lt_tgt3_q == 2'd2) && (({1'b0, w1[15:0]} < lt_hi3_q) && (lt_lo3_q < st_acc_end)))) || (((lt_n_q > 3'd0) && (lt_tgt0_q == 2'd2) && ((st_par_lo < lt_hi0_q) && (lt_lo0_q < st_par_hi))) || ((lt_n_q > 3'd1) && (lt_tgt1_q == 2'd2) && ((st_par_lo < lt_hi1_q) && (lt_lo1_q < st_par_hi))) || ((lt_n_q > 3'd2) && (lt_tgt2_q == 2'd2) && ((st_par_lo < lt_hi2_q) && (lt_lo2_q < st_par_hi))) || ((lt_n_q > 3'd3) && (lt_tgt3_q == 2'd2) && ((st_par_lo < lt_hi3_q) && (lt_lo3_q < st_par_hi))));
       end
       default: begin
-        load_hz = lt_n_q != 2'd0;
+        load_hz = lt_n_q != 3'd0;
       end
     endcase
   end
@@ -294,6 +303,7 @@ module salsa_sequencer (
   assign blocked = hazard || load_hz;
   assign lt_push = (state_q == StLoad) && rd_req_ready_i;
   assign lt_retire = rd_retire_i && (dest_q != DestCmd);
+  assign lt_pos = lt_n_q - (lt_retire ? 3'd1 : 3'd0);
   assign busy_o = state_q != StIdle;
   assign done_o = done_q;
   assign err_code_o = err_code_q;
@@ -378,7 +388,7 @@ module salsa_sequencer (
       fetch_idx_q <= 32'd0;
       pending_q <= 5'd0;
       fetch_err_q <= 1'b0;
-      lt_n_q <= 2'd0;
+      lt_n_q <= 3'd0;
       lt_tgt0_q <= 2'd0;
       lt_lo0_q <= 17'd0;
       lt_hi0_q <= 17'd0;
@@ -387,6 +397,14 @@ module salsa_sequencer (
       lt_lo1_q <= 17'd0;
       lt_hi1_q <= 17'd0;
       lt_idx1_q <= 32'd0;
+      lt_tgt2_q <= 2'd0;
+      lt_lo2_q <= 17'd0;
+      lt_hi2_q <= 17'd0;
+      lt_idx2_q <= 32'd0;
+      lt_tgt3_q <= 2'd0;
+      lt_lo3_q <= 17'd0;
+      lt_hi3_q <= 17'd0;
+      lt_idx3_q <= 32'd0;
     end else begin
       done_q <= 1'b0;
       if (rd_pop_i) begin
@@ -466,7 +484,7 @@ module salsa_sequencer (
           state_q <= (abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch;
         end
         StQuiesce: begin
-          if (!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 5'd0) && (lt_n_q == 2'd0)) begin
+          if (!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == 5'd0) && (lt_n_q == 3'd0)) begin
             state_q <= StFinish;
           end
         end
@@ -498,21 +516,50 @@ module salsa_sequencer (
         lt_lo0_q <= lt_lo1_q;
         lt_hi0_q <= lt_hi1_q;
         lt_idx0_q <= lt_idx1_q;
+        lt_tgt1_q <= lt_tgt2_q;
+        lt_lo1_q <= lt_lo2_q;
+        lt_hi1_q <= lt_hi2_q;
+        lt_idx1_q <= lt_idx2_q;
+        lt_tgt2_q <= lt_tgt3_q;
+        lt_lo2_q <= lt_lo3_q;
+        lt_hi2_q <= lt_hi3_q;
+        lt_idx2_q <= lt_idx3_q;
+        lt_tgt3_q <= lt_tgt3_q;
+        lt_lo3_q <= lt_lo3_q;
+        lt_hi3_q <= lt_hi3_q;
+        lt_idx3_q <= lt_idx3_q;
       end
       if (lt_push) begin
-        if (lt_n_q == 2'd0 || (lt_n_q == 2'd1 && lt_retire)) begin
-          lt_tgt0_q <= target;
-          lt_lo0_q <= ld_lo;
-          lt_hi0_q <= load_end[16:0];
-          lt_idx0_q <= idx_q;
-        end else begin
-          lt_tgt1_q <= target;
-          lt_lo1_q <= ld_lo;
-          lt_hi1_q <= load_end[16:0];
-          lt_idx1_q <= idx_q;
-        end
+        case (lt_pos)
+          3'd0: begin
+            lt_tgt0_q <= target;
+            lt_lo0_q <= ld_lo;
+            lt_hi0_q <= load_end[16:0];
+            lt_idx0_q <= idx_q;
+          end
+          3'd1: begin
+            lt_tgt1_q <= target;
+            lt_lo1_q <= ld_lo;
+            lt_hi1_q <= load_end[16:0];
+            lt_idx1_q <= idx_q;
+          end
+          3'd2: begin
+            lt_tgt2_q <= target;
+            lt_lo2_q <= ld_lo;
+            lt_hi2_q <= load_end[16:0];
+            lt_idx2_q <= idx_q;
+          end
+          3'd3: begin
+            lt_tgt3_q <= target;
+            lt_lo3_q <= ld_lo;
+            lt_hi3_q <= load_end[16:0];
+            lt_idx3_q <= idx_q;
+          end
+          default: begin
+          end
+        endcase
       end
-      lt_n_q <= lt_n_q + (lt_push ? 2'd1 : 2'd0) - (lt_retire ? 2'd1 : 2'd0);
+      lt_n_q <= lt_n_q + (lt_push ? 3'd1 : 3'd0) - (lt_retire ? 3'd1 : 3'd0);
       // A STORE reports a write error when it finishes, possibly commands later.
       if (st_done_i && wr_err_i && (err_code_q == 4'd0)) begin
         err_code_q <= 4'd3;

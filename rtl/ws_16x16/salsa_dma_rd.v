@@ -57,7 +57,7 @@ module salsa_dma_rd (
   wire i_empty;
   wire i_full;
   wire ar_go;
-  wire [1:0] unused_i_count;
+  wire [2:0] unused_i_count;
   wire [121:0] q_out;
   wire q_empty;
   wire q_full;
@@ -87,7 +87,7 @@ module salsa_dma_rd (
 
   salsa_fifo #(
       .Width(122),
-      .Depth(2)
+      .Depth(4)
   ) u_in_queue (
       .clk_i(clk_i),
       .rst_ni(rst_ni),

@@ -77,7 +77,7 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("i_empty");
   s.Wire("i_full");
   s.Wire("ar_go");
-  s.Wire("unused_i_count", "2");
+  s.Wire("unused_i_count", "3");
   s.Wire("q_out", N(qw));
   s.Wire("q_empty");
   s.Wire("q_full");
@@ -105,7 +105,7 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("busy_o", "!i_empty || ar_active_q || !q_empty || r_open_q");
   s.Assign("q_in", "{req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
   s.Assign("q_pop", "!r_open_q && !q_empty");
-  s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+  s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"clear_i", "1'b0"},

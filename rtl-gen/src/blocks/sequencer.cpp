@@ -115,8 +115,12 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("dest_q", "2");   // destination of the read DMA's open request (set when its data start)
   s.Reg("waddr_q", "16");
   // LOADs issued whose data have not all landed (oldest first): target, word range, index.
-  s.Reg("lt_n_q", "2");
-  for (unsigned e = 0; e < 2; ++e) {
+  constexpr unsigned kLt = 4;  // LOADs in flight the load table tracks
+  const unsigned ltb = CountBits(kLt);
+  const std::string L = N(ltb) + "'d";
+  s.Reg("lt_n_q", N(ltb));
+  s.Wire("lt_pos", N(ltb));
+  for (unsigned e = 0; e < kLt; ++e) {
     s.Reg("lt_tgt" + N(e) + "_q", "2");
     s.Reg("lt_lo" + N(e) + "_q", "17");
     s.Reg("lt_hi" + N(e) + "_q", "17");
@@ -279,10 +283,10 @@ Module BuildSequencer(const Config& cfg) {
                                     " || " + acc_busy("st_par_lo", "st_par_hi", false))}}},
                {Set("hazard", "cmp_busy_i || st_busy_i")})});
   s.Note("Hazards against LOADs whose data are still arriving (the load table).");
-  auto lt_hit = [](unsigned tgt, const std::string& lo, const std::string& hi) {
+  auto lt_hit = [&](unsigned tgt, const std::string& lo, const std::string& hi) {
     std::string e;
-    for (unsigned i = 0; i < 2; ++i) {
-      e += std::string(i ? " || " : "") + "((lt_n_q > 2'd" + N(i) + ") && (lt_tgt" + N(i) +
+    for (unsigned i = 0; i < kLt; ++i) {
+      e += std::string(i ? " || " : "") + "((lt_n_q > " + L + N(i) + ") && (lt_tgt" + N(i) +
            "_q == 2'd" + N(tgt) + ") && " +
            Overlap17(lo, hi, "lt_lo" + N(i) + "_q", "lt_hi" + N(i) + "_q") + ")";
     }
@@ -290,7 +294,7 @@ Module BuildSequencer(const Config& cfg) {
   };
   s.Comb({Set("load_hz", "1'b0"),
           Case("opcode",
-               {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == 2'd2")}},
+               {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == " + L + N(kLt))}},
                 {{"8'd" + N(k::kOpCompute)},
                  {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
                                      lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
@@ -300,10 +304,11 @@ Module BuildSequencer(const Config& cfg) {
                 {{"8'd" + N(k::kOpStore)},
                  {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
                                      lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
-               {Set("load_hz", "lt_n_q != 2'd0")})});
+               {Set("load_hz", "lt_n_q != " + L + "0")})});
   s.Assign("blocked", "hazard || load_hz");
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
+  s.Assign("lt_pos", "lt_n_q - (lt_retire ? " + L + "1 : " + L + "0)");
   s.Assign("busy_o", "state_q != StIdle");
   s.Assign("done_o", "done_q");
   s.Assign("err_code_o", "err_code_q");
@@ -373,20 +378,43 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("st_perch_o", "w0[8]");
   s.Assign("st_qaddr_o", "w0[31:16]");
 
+  // Load table updates: on a retire every entry moves down one; a push writes entry lt_pos.
+  Block lt_shift, lt_reset;
+  for (unsigned e = 0; e < kLt; ++e) {
+    const std::string d = N(e), n = N(e + 1 < kLt ? e + 1 : e);
+    for (const char* f : {"tgt", "lo", "hi", "idx"}) {
+      lt_shift.push_back(Set(std::string("lt_") + f + d + "_q", std::string("lt_") + f + n + "_q"));
+    }
+    lt_reset.push_back(Set("lt_tgt" + d + "_q", "2'd0"));
+    lt_reset.push_back(Set("lt_lo" + d + "_q", "17'd0"));
+    lt_reset.push_back(Set("lt_hi" + d + "_q", "17'd0"));
+    lt_reset.push_back(Set("lt_idx" + d + "_q", "32'd0"));
+  }
+  std::vector<CaseItem> lt_push_items;
+  for (unsigned e = 0; e < kLt; ++e) {
+    const std::string d = N(e);
+    lt_push_items.push_back({{L + d},
+                             {Set("lt_tgt" + d + "_q", "target"), Set("lt_lo" + d + "_q", "ld_lo"),
+                              Set("lt_hi" + d + "_q", "load_end[16:0]"),
+                              Set("lt_idx" + d + "_q", "idx_q")}});
+  }
+  const Stmt lt_push_stmt = If("lt_push", {Case("lt_pos", lt_push_items, {})});
   auto fail = [](const std::string& code) {
     return Block{Set("err_code_q", code), Set("err_cmd_q", "idx_q"), Set("state_q", "StQuiesce")};
   };
+  auto cat = [](Block a, const Block& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
   s.Seq(clk, rst,
-        {Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
+        cat({Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
          Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
          Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
          Set("abort_q", "1'b0"), Set("is_lo_q", "17'd0"),
          Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"),
          Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
-         Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", "2'd0"),
-         Set("lt_tgt0_q", "2'd0"), Set("lt_lo0_q", "17'd0"), Set("lt_hi0_q", "17'd0"),
-         Set("lt_idx0_q", "32'd0"), Set("lt_tgt1_q", "2'd0"), Set("lt_lo1_q", "17'd0"),
-         Set("lt_hi1_q", "17'd0"), Set("lt_idx1_q", "32'd0")},
+         Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", L + "0")},
+            lt_reset),
         {Set("done_q", "1'b0"),
          If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
             {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
@@ -421,7 +449,7 @@ Module BuildSequencer(const Config& cfg) {
                      "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
                {{"StQuiesce"},
                 {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P + "0) && "
-                    "(lt_n_q == 2'd0)",
+                    "(lt_n_q == " + L + "0)",
                     {Set("state_q", "StFinish")})}},
                {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
               {Set("state_q", "StIdle")}),
@@ -436,16 +464,10 @@ Module BuildSequencer(const Config& cfg) {
             {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
              Set("abort_q", "1'b1")}),
          Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
-         If("lt_retire",
-            {Set("lt_tgt0_q", "lt_tgt1_q"), Set("lt_lo0_q", "lt_lo1_q"), Set("lt_hi0_q", "lt_hi1_q"),
-             Set("lt_idx0_q", "lt_idx1_q")}),
-         If("lt_push",
-            {If("lt_n_q == 2'd0 || (lt_n_q == 2'd1 && lt_retire)",
-                {Set("lt_tgt0_q", "target"), Set("lt_lo0_q", "ld_lo"),
-                 Set("lt_hi0_q", "load_end[16:0]"), Set("lt_idx0_q", "idx_q")},
-                {Set("lt_tgt1_q", "target"), Set("lt_lo1_q", "ld_lo"),
-                 Set("lt_hi1_q", "load_end[16:0]"), Set("lt_idx1_q", "idx_q")})}),
-         Set("lt_n_q", "lt_n_q + (lt_push ? 2'd1 : 2'd0) - (lt_retire ? 2'd1 : 2'd0)"),
+         If("lt_retire", lt_shift),
+         lt_push_stmt,
+         Set("lt_n_q", "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L +
+                           "1 : " + L + "0)"),
          Comment("A STORE reports a write error when it finishes, possibly commands later."),
          If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
             {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
