@@ -134,21 +134,32 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     uint16_t wgt = 0, slot = 0;
   };
   std::vector<TileBufs> bufs(tiles);
-  std::deque<Command> queued;  // loads for later tiles, not yet in the list
+  std::deque<Command> queued;      // loads for the next tile, not yet in the list
+  std::deque<Command> act_queued;  // the next m tile's activations, not yet in the list
   auto drain_queue = [&](size_t n) {
     for (; n > 0 && !queued.empty(); --n) {
       cmds.push_back(queued.front());
       queued.pop_front();
     }
   };
-  // A resident m tile's activations: every K block (m tile rows words each) in one LOAD.
+  auto drain_act = [&](size_t n) {
+    for (; n > 0 && !act_queued.empty(); --n) {
+      cmds.push_back(act_queued.front());
+      act_queued.pop_front();
+    }
+  };
+  // A resident m tile's activations, one K block (m tile rows words) per LOAD: loaded ahead,
+  // these are spread over the current m tile's COMPUTEs, so that no long LOAD sits in the read
+  // DMA in front of the command fetches.
   std::vector<uint16_t> act_buf(p.m_tiles, 0);
   auto load_act = [&](unsigned mt, std::vector<Command>* out) {
     act_buf[mt] = static_cast<uint16_t>((act_loads++ % 2) * act_half);
     const unsigned rows = m_rows(mt);
-    out->push_back(EncodeLoad(kTargetAct, act_buf[mt], static_cast<uint16_t>(rows),
-                              static_cast<uint16_t>(kb), static_cast<uint32_t>(act_block),
-                              p.act_addr + uint64_t{mt * p.m_tile_rows} * R));
+    for (unsigned b = 0; b < kb; ++b) {
+      out->push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(act_buf[mt] + b * rows),
+                                static_cast<uint16_t>(rows), 1, rows * R,
+                                p.act_addr + b * act_block + uint64_t{mt * p.m_tile_rows} * R));
+    }
   };
   // Tile i's weights (all K blocks in one LOAD) and parameters.
   auto load_tile = [&](unsigned i, std::vector<Command>* out) {
@@ -173,11 +184,12 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     fn(args..., &v);
     cmds.insert(cmds.end(), v.begin(), v.end());
   };
-  auto later = [&](auto&& fn, auto... args) {
+  auto later = [&](std::deque<Command>* q, auto&& fn, auto... args) {
     std::vector<Command> v;
     fn(args..., &v);
-    queued.insert(queued.end(), v.begin(), v.end());
+    q->insert(q->end(), v.begin(), v.end());
   };
+  unsigned computes = 0;
   // Loading ahead needs free halves and a third parameter slot.
   const bool ahead = p.double_buffer && acc.slots == 3;
   if (p.act_resident) now(load_act, 0u);
@@ -185,7 +197,9 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   for (unsigned i = 0; i < tiles; ++i) {
     const unsigned mt = i / p.n_tiles, nt = i % p.n_tiles;
     const unsigned m0 = mt * p.m_tile_rows, n0 = nt * hw.cols, rows = m_rows(mt);
-    drain_queue(queued.size());  // everything this tile needs is issued before its COMPUTEs
+    // Everything this tile needs is issued before its COMPUTEs.
+    if (nt == 0) drain_act(act_queued.size());
+    drain_queue(queued.size());
     if (i > 0 && !ahead) {
       if (acc.slots == 1) flush();  // the pending STORE still reads the only slot
       if (p.act_resident && nt == 0) now(load_act, mt);
@@ -217,10 +231,12 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       if (!p.overlap) cmds.push_back(EncodeSync());
       flush();
       if (b == 0 && ahead) {
-        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(load_act, mt + 1);
-        if (i + 1 < tiles) later(load_tile, i + 1);
+        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(&act_queued, load_act, mt + 1);
+        if (i + 1 < tiles) later(&queued, load_tile, i + 1);
       }
       drain_queue(1);
+      // One act piece every n_tiles COMPUTEs: all K blocks within this m tile.
+      if (++computes % p.n_tiles == 0) drain_act(1);
     }
     const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
     pending_store.push_back(EncodeStore(
