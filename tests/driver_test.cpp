@@ -187,8 +187,8 @@ TEST(DriverTest, PerChannelRequantisation) {
     // acc 17 holds three parameter slots (bias, multiplier, shift) and two regions, 14 two and
     // two, 7 one of each.
     const HwParams hw = Hw(4, 8, 16, 64, 64, seed % 3 == 0 ? 17 : seed % 3 == 1 ? 14 : 7);
-    FcLayer layer = MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed),
-                                 seed);
+    FcLayer layer =
+        MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed), seed);
     MakePerChannel(&layer, seed);
     ASSERT_EQ(layer.channel_multiplier.size(), static_cast<size_t>(layer.N));
     const Program prog = BuildFcProgram(hw, layer);
@@ -210,10 +210,10 @@ TEST(DriverTest, ManySeeds) {
 
 TEST(DriverTest, TfliteVectors) {
   const HwParams hw = Hw(4, 4, 16, 4, 8, 8);  // several tiles and K chunks even for tiny layers
-  for (const char* name : {"tflm_SimpleTestQuantizedInt8", "tflm_SimpleTestQuantizedInt8NullBias",
-                           "tflm_SimpleTestQuantizedInt8Relu",
-                           "tflm_Representative1x64Input1x16OutputQuantizedInt8",
-                           "tflm_SimpleTestQuantizedPerChannelInt8"}) {
+  for (const char* name :
+       {"tflm_SimpleTestQuantizedInt8", "tflm_SimpleTestQuantizedInt8NullBias",
+        "tflm_SimpleTestQuantizedInt8Relu", "tflm_Representative1x64Input1x16OutputQuantizedInt8",
+        "tflm_SimpleTestQuantizedPerChannelInt8"}) {
     SCOPED_TRACE(name);
     const FcLayer layer =
         LoadTfliteVector(std::string(SALSA_VECTORS_DIR) + "/tflite-micro-fc/" + name + ".json");

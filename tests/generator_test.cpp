@@ -1,5 +1,7 @@
 // The generator as a whole: determinism, banners, atomic output, and agreement between the
 // generated params header, the hardware contract and the driver's view of it.
+#include "salsa/generator.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "salsa/config.h"
-#include "salsa/generator.h"
 #include "salsa/hw_contract.h"
 #include "salsa/hw_params.h"
 
@@ -64,8 +65,7 @@ TEST(GeneratorTest, ParamsHeaderCarriesTheConfig) {
   EXPECT_NE(header.find("kRows = 12;"), std::string::npos);
   EXPECT_NE(header.find("kCols = 8;"), std::string::npos);
   EXPECT_NE(header.find("kBusBytes = 8;"), std::string::npos);
-  EXPECT_NE(header.find("kActWords = " + std::to_string(cfg.act.Words()) + ";"),
-            std::string::npos);
+  EXPECT_NE(header.find("kActWords = " + std::to_string(cfg.act.Words()) + ";"), std::string::npos);
   EXPECT_NE(header.find("kCtrl = 0x0;"), std::string::npos);
   EXPECT_NE(header.find("kHwId = 0x20;"), std::string::npos);
 }

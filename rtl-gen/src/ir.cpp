@@ -48,28 +48,28 @@ Stmt Comment(std::string text) {
 
 bool IsKeyword(const std::string& name) {
   static const std::set<std::string> kKeywords = {
-      "always",     "and",         "assign",   "automatic",  "begin",      "bit",
-      "buf",        "byte",        "case",     "casex",      "casez",      "cell",
-      "class",      "cmos",        "config",   "const",      "deassign",   "default",
-      "defparam",   "design",      "disable",  "do",         "edge",       "else",
-      "end",        "endcase",     "endconfig", "endfunction", "endgenerate", "endmodule",
-      "endprimitive", "endspecify", "endtable", "endtask",   "enum",       "event",
-      "for",        "force",       "forever",  "fork",       "function",   "generate",
-      "genvar",     "highz0",      "highz1",   "if",         "ifnone",     "initial",
-      "inout",      "input",       "instance", "int",        "integer",    "interface",
-      "join",       "large",       "liblist",  "library",    "localparam", "logic",
-      "longint",    "macromodule", "medium",   "module",     "nand",       "negedge",
-      "nmos",       "nor",         "not",      "notif0",     "notif1",     "or",
-      "output",     "package",     "parameter", "pmos",      "posedge",    "primitive",
-      "pull0",      "pull1",       "pulldown", "pullup",     "rcmos",      "real",
-      "realtime",   "reg",         "release",  "repeat",     "rnmos",      "rpmos",
-      "rtran",      "rtranif0",    "rtranif1", "scalared",   "shortint",   "signed",
-      "small",      "specify",     "specparam", "strong0",   "strong1",    "struct",
-      "supply0",    "supply1",     "table",    "task",       "time",       "tran",
-      "tranif0",    "tranif1",     "tri",      "tri0",       "tri1",       "triand",
-      "trior",      "trireg",      "typedef",  "union",      "unsigned",   "use",
-      "uwire",      "vectored",    "void",     "wait",       "wand",       "weak0",
-      "weak1",      "while",       "wire",     "wor",        "xnor",       "xor"};
+      "always",       "and",         "assign",    "automatic",   "begin",       "bit",
+      "buf",          "byte",        "case",      "casex",       "casez",       "cell",
+      "class",        "cmos",        "config",    "const",       "deassign",    "default",
+      "defparam",     "design",      "disable",   "do",          "edge",        "else",
+      "end",          "endcase",     "endconfig", "endfunction", "endgenerate", "endmodule",
+      "endprimitive", "endspecify",  "endtable",  "endtask",     "enum",        "event",
+      "for",          "force",       "forever",   "fork",        "function",    "generate",
+      "genvar",       "highz0",      "highz1",    "if",          "ifnone",      "initial",
+      "inout",        "input",       "instance",  "int",         "integer",     "interface",
+      "join",         "large",       "liblist",   "library",     "localparam",  "logic",
+      "longint",      "macromodule", "medium",    "module",      "nand",        "negedge",
+      "nmos",         "nor",         "not",       "notif0",      "notif1",      "or",
+      "output",       "package",     "parameter", "pmos",        "posedge",     "primitive",
+      "pull0",        "pull1",       "pulldown",  "pullup",      "rcmos",       "real",
+      "realtime",     "reg",         "release",   "repeat",      "rnmos",       "rpmos",
+      "rtran",        "rtranif0",    "rtranif1",  "scalared",    "shortint",    "signed",
+      "small",        "specify",     "specparam", "strong0",     "strong1",     "struct",
+      "supply0",      "supply1",     "table",     "task",        "time",        "tran",
+      "tranif0",      "tranif1",     "tri",       "tri0",        "tri1",        "triand",
+      "trior",        "trireg",      "typedef",   "union",       "unsigned",    "use",
+      "uwire",        "vectored",    "void",      "wait",        "wand",        "weak0",
+      "weak1",        "while",       "wire",      "wor",         "xnor",        "xor"};
   return kKeywords.count(name) != 0;
 }
 
@@ -99,7 +99,8 @@ std::string IdxPart(const std::string& base, const std::string& lsb, const std::
   return base + "[" + lsb + " +: " + width + "]";
 }
 
-// ---- Scope ---------------------------------------------------------------------------------------
+// ---- Scope
+// ---------------------------------------------------------------------------------------
 std::string Scope::Declare(const std::string& name) { return LegalizeName(name, names_); }
 
 static Item NetItem(Net net) {
@@ -196,7 +197,8 @@ void Scope::Note(const std::string& text) {
   items_->push_back(std::move(it));
 }
 
-// ---- Module --------------------------------------------------------------------------------------
+// ---- Module
+// --------------------------------------------------------------------------------------
 Module::Module(std::string module_name, std::string module_doc)
     : name(std::move(module_name)), doc(std::move(module_doc)) {}
 

@@ -32,15 +32,15 @@ class Printer {
       Line(0, "module " + m.name + " #(");
       for (size_t i = 0; i < header_params.size(); ++i) {
         const auto* p = header_params[i];
-        Line(1, "parameter " + p->name + " = " + p->value +
-                    (i + 1 < header_params.size() ? "," : ""));
+        Line(1,
+             "parameter " + p->name + " = " + p->value + (i + 1 < header_params.size() ? "," : ""));
       }
       Line(0, ") (");
     }
     for (size_t i = 0; i < m.ports.size(); ++i) {
       const auto& p = m.ports[i];
-      std::string decl = p.dir == ir::Dir::kIn ? "input  wire " : (p.is_reg ? "output reg  "
-                                                                             : "output wire ");
+      std::string decl =
+          p.dir == ir::Dir::kIn ? "input  wire " : (p.is_reg ? "output reg  " : "output wire ");
       if (p.is_signed) decl += "signed ";
       Line(1, decl + Range(p.width) + p.name + (i + 1 < m.ports.size() ? "," : ""));
     }
@@ -68,7 +68,8 @@ class Printer {
       bool block = it.kind == Item::Kind::kProcess || it.kind == Item::Kind::kInstance ||
                    it.kind == Item::Kind::kGenFor;
       bool after_comment = prev == Item::Kind::kComment;
-      if (!first && !after_comment && (block || it.kind != prev || it.kind == Item::Kind::kComment)) {
+      if (!first && !after_comment &&
+          (block || it.kind != prev || it.kind == Item::Kind::kComment)) {
         Blank();
       }
       first = false;
@@ -81,7 +82,8 @@ class Printer {
     switch (it.kind) {
       case Item::Kind::kNet: {
         const auto& n = it.net;
-        std::string decl = std::string(n.is_reg ? "reg " : "wire ") + (n.is_signed ? "signed " : "");
+        std::string decl =
+            std::string(n.is_reg ? "reg " : "wire ") + (n.is_signed ? "signed " : "");
         std::string depth = n.depth.empty() ? "" : " [0:" + n.depth + "-1]";
         Line(indent, decl + Range(n.width) + n.name + depth + ";");
         break;

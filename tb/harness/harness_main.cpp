@@ -336,7 +336,7 @@ struct Options {
   std::string layer;     // a layer spec (.yaml with .npy tensors) instead of a random layer
   std::string out;       // write the output tensor as int8 .npy
   std::string expected;  // also compare with this int8 .npy
-  std::string fault;  // "", read, write, opcode, range, field
+  std::string fault;     // "", read, write, opcode, range, field
   // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not
   // asked), its pattern, and 2:4 pruning of the weights.
   double sparsity = -1.0;
@@ -382,8 +382,9 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--trace", o->trace, "write an FST waveform to FILE");
   app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
   app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
-  app.add_option("--layer", o->layer,
-                 "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
+  app.add_option(
+      "--layer", o->layer,
+      "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
   app.add_option("--out", o->out, "write the output tensor to this int8 .npy file");
   app.add_option("--expected", o->expected,
                  "an int8 .npy the output must also equal (with --layer)");
@@ -393,8 +394,9 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "read|write (SLVERR on the weights / output region), opcode|range|field "
                  "(a corrupted command)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
-  app.add_flag("--no-overlap", o->no_overlap,
-               "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
+  app.add_flag(
+      "--no-overlap", o->no_overlap,
+      "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
   app.add_flag("--per-channel", o->per_channel,
                "per-channel requantisation (a multiplier and shift per output channel)");
   app.add_flag("--unit-scale", o->unit_scale,
@@ -889,8 +891,8 @@ salsa::FcLayer BuildLayer(const Options& o) {
   int M = 0, K = 0, N = 0;
   ParseShape(o.shape, &M, &K, &N);
   const salsa::FcData data = o.extremes     ? salsa::FcData::kExtremes
-                            : o.unit_scale ? salsa::FcData::kUnitScale
-                                           : salsa::FcData::kRandom;
+                             : o.unit_scale ? salsa::FcData::kUnitScale
+                                            : salsa::FcData::kRandom;
   salsa::FcLayer layer = salsa::MakeRandomFc(M, K, N, o.seed, data);
   if (o.sparsity >= 0.0) {
     salsa::SparsityPattern pattern = salsa::SparsityPattern::kUniform;
@@ -960,7 +962,8 @@ void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
   r->err_code = seen.err_code;
   r->err_cmd = seen.err_cmd;
   r->counters = seen.counters;
-  if (!seen.irq) r->Fail("fault not reported: no interrupt (hang?) with STATUS " + Hex32(seen.status));
+  if (!seen.irq)
+    r->Fail("fault not reported: no interrupt (hang?) with STATUS " + Hex32(seen.status));
   if (!(seen.status & salsa::kStatusError) || seen.err_code != f.code) {
     r->Fail(std::string("expected hardware error ") + std::to_string(f.code) + " (" +
             ErrName(f.code) + "), got STATUS " + Hex32(seen.status) + " ERR_CODE " +
@@ -1092,7 +1095,8 @@ int main(int argc, char** argv) {
     if (!opts.layer.empty()) {
       spec = salsa::LoadLayerSpec(opts.layer);
       layer_golden = salsa::ref::LayerReference(spec).data;
-      if (!opts.expected.empty()) layer_expected = salsa::LoadExpectedOutput(opts.expected, spec.output_shape).data;
+      if (!opts.expected.empty())
+        layer_expected = salsa::LoadExpectedOutput(opts.expected, spec.output_shape).data;
       jobs = LayerJobs(spec, &gemms);
     } else {
       salsa::FcLayer layer = BuildLayer(opts);

@@ -1,12 +1,12 @@
 // The tiler: DRAM image layout and command list for one fully connected layer.
 #include "salsa/driver.h"
 
-#include "driver_internal.h"
-
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <stdexcept>
+
+#include "driver_internal.h"
 
 namespace salsa {
 namespace {
@@ -240,12 +240,11 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           // During a block's last n tile, the next block's activations go into the other half,
           // one m tile after each of this block's COMPUTEs.
           const unsigned next_mt = mt1 + (mt - mt0);
-          if (p.act_resident && p.double_buffer && nt + 1 == p.n_tiles && first &&
-              b + 1 < blocks && next_mt < std::min(p.m_tiles, mt1 + p.m_block)) {
+          if (p.act_resident && p.double_buffer && nt + 1 == p.n_tiles && first && b + 1 < blocks &&
+              next_mt < std::min(p.m_tiles, mt1 + p.m_block)) {
             const uint16_t next_base = static_cast<uint16_t>(((b + 1) % 2) * act_half);
-            cmds.push_back(EncodeLoad(kTargetAct,
-                                      static_cast<uint16_t>(next_base + (mt - mt0) * K), K, 1,
-                                      act_row, p.act_addr + next_mt * act_row));
+            cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(next_base + (mt - mt0) * K),
+                                      K, 1, act_row, p.act_addr + next_mt * act_row));
             next_act_ahead = true;
           }
         }
@@ -305,9 +304,10 @@ Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, ui
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {
   Command c{};
-  Put32(c, 0, per_channel_acc < 0 ? uint32_t{kOpStore}
-                                  : kOpStore | kStorePerChannel |
-                                        (static_cast<uint32_t>(per_channel_acc) << 16));
+  Put32(c, 0,
+        per_channel_acc < 0
+            ? uint32_t{kOpStore}
+            : kOpStore | kStorePerChannel | (static_cast<uint32_t>(per_channel_acc) << 16));
   Put32(c, 1, Lo16Hi16(acc_addr, rows));
   Put32(c, 2, Lo16Hi16(bytes_per_row, bias_addr));
   Put32(c, 3, dram_stride);
@@ -368,8 +368,7 @@ void WriteImage(const HwParams& hw, const FcLayer& l, Program* pp) {
 Program BuildWsProgram(const HwParams& hw, const FcLayer& l, Program p) {
   PlanWs(hw, l, &p);
   const uint64_t kb = (static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows;
-  const uint64_t cmd_count =
-      uint64_t{p.m_tiles} * p.n_tiles * (5 + 4 * kb) + p.m_tiles + 4;
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (5 + 4 * kb) + p.m_tiles + 4;
   const Layout sz{WsActBytes(hw, l), WsWeightBytes(hw, l, p),
                   static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
                   static_cast<uint64_t>(l.M) * l.N};
@@ -428,7 +427,6 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
   return p;
 }
-
 
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M,
                                int N) {

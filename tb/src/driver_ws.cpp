@@ -40,8 +40,7 @@ void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
   const unsigned weight_cap = p->double_buffer ? hw.weight_words / 2 : hw.weight_words;
   unsigned region_rows = 0;
   WsAccLayout(hw, !l.channel_multiplier.empty(), &region_rows);
-  unsigned mt = std::min<unsigned>({static_cast<unsigned>(l.M), region_rows, act_cap,
-                                    kMaxField16});
+  unsigned mt = std::min<unsigned>({static_cast<unsigned>(l.M), region_rows, act_cap, kMaxField16});
   // Keep an m tile's activations for every K block resident (loaded once, reused by every n
   // tile) when that leaves m tiles long enough to hide the weight preload (2 rows + cols).
   const unsigned resident_rows = act_cap / kb;
@@ -115,7 +114,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const uint64_t act_block = static_cast<uint64_t>(l.M) * R;  // bytes per K block
-  const uint64_t weight_tile = uint64_t{kb} * R * hw.cols;     // bytes per n tile
+  const uint64_t weight_tile = uint64_t{kb} * R * hw.cols;    // bytes per n tile
   const unsigned tiles = p.m_tiles * p.n_tiles;
   unsigned weight_loads = 0, act_loads = 0, param_loads = 0;
   const unsigned chunk_blocks =
@@ -239,12 +238,12 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       if (++computes % p.n_tiles == 0) drain_act(1);
     }
     const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-    pending_store.push_back(EncodeStore(
-        region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), bufs[i].slot, l.N,
-        p.out_addr + static_cast<uint64_t>(m0) * l.N + n0, l.output_multiplier,
-        static_cast<int8_t>(l.output_shift), static_cast<int8_t>(l.output_zero_point),
-        static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
-        per_channel ? int{bufs[i].slot} + 1 : -1));
+    pending_store.push_back(
+        EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), bufs[i].slot,
+                    l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0, l.output_multiplier,
+                    static_cast<int8_t>(l.output_shift), static_cast<int8_t>(l.output_zero_point),
+                    static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
+                    per_channel ? int{bufs[i].slot} + 1 : -1));
     if (!p.overlap) pending_store.push_back(EncodeSync());
   }
   flush();

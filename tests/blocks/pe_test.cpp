@@ -64,8 +64,8 @@ State Next(const State& s, const In& in) {
 std::string Describe(const In& in) {
   std::ostringstream os;
   os << "a_i=" << in.a << " a_zero_i=" << in.zero << " a_valid_i=" << in.valid
-     << " a_clear_i=" << in.clear << " a_last_i=" << in.last << " w_i=" << in.w << " drain_i=" << in.drain
-     << " acc_i=" << in.acc_in;
+     << " a_clear_i=" << in.clear << " a_last_i=" << in.last << " w_i=" << in.w
+     << " drain_i=" << in.drain << " acc_i=" << in.acc_in;
   return os.str();
 }
 
@@ -145,8 +145,8 @@ TEST(PeBlock, AccumulatesAndClears) {
   ASSERT_TRUE(pe.Step(Mac(-256, -128)));  // extreme product 32768
   ASSERT_TRUE(pe.Step(Mac(255, 127)));
   ASSERT_TRUE(pe.Step(Mac(-5, 7)));
-  EXPECT_EQ(pe.model().out, 0);  // no last step yet: the output register holds
-  ASSERT_TRUE(pe.Step(In{}));    // not valid: holds
+  EXPECT_EQ(pe.model().out, 0);                  // no last step yet: the output register holds
+  ASSERT_TRUE(pe.Step(In{}));                    // not valid: holds
   ASSERT_TRUE(pe.Step(Mac(1, 0, false, true)));  // last step: the sum appears on acc_o
   EXPECT_EQ(pe.model().out, 12 + 32768 + 32385 - 35);
   ASSERT_TRUE(pe.Step(Mac(2, 2, true)));  // clear restarts; the output register keeps the tile

@@ -73,7 +73,8 @@ std::string PerChannel(std::mt19937_64& rng, int64_t channels, int shift) {
 }
 
 void HandCases(Writer& w) {
-  // conv2d SAME, stride 2, input zero point 2: tests/layer_ref_test.cpp HandConv2dSameStride2ZeroPoint.
+  // conv2d SAME, stride 2, input zero point 2: tests/layer_ref_test.cpp
+  // HandConv2dSameStride2ZeroPoint.
   w.I8("hand_conv_x.npy", {1, 3, 3, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   w.I8("hand_conv_w.npy", {1, 2, 2, 1}, {1, 2, 3, 4});
   w.I32("hand_conv_b.npy", {10});
@@ -110,7 +111,8 @@ void HandCases(Writer& w) {
   w.Yaml("hand_mm",
          "op: matmul\na: hand_mm_a.npy\nb: hand_mm_b.npy\ninput_zero_point: 1\n"
          "output_multiplier: 1073741824\noutput_shift: 0\n");
-  // fully connected, per-channel multipliers from real scales: HandFullyConnectedPerChannelFromScales.
+  // fully connected, per-channel multipliers from real scales:
+  // HandFullyConnectedPerChannelFromScales.
   w.I8("hand_fc_x.npy", {2, 3}, {1, 2, 3, -4, 0, 5});
   w.I8("hand_fc_w.npy", {2, 3}, {1, -1, 2, 3, 0, -2});
   w.I32("hand_fc_b.npy", {10, -20});

@@ -19,8 +19,9 @@ struct CsrReg {
 constexpr CsrReg kCsrRegs[] = {
     {"CTRL", 0x000, "W", "bit 0: start (ignored while busy)"},
     {"STATUS", 0x004, "R/W1C", "bit 0 busy, bit 1 done (write 1 clears), bit 2 error"},
-    {"ERR_CODE", 0x008, "R", "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
-                             "4 scratchpad range, 5 bad field"},
+    {"ERR_CODE", 0x008, "R",
+     "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
+     "4 scratchpad range, 5 bad field"},
     {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
     {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
     {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},

@@ -23,10 +23,10 @@ struct CaseItem {
 struct Stmt {
   enum class Kind { kAssign, kIf, kCase, kFor, kComment };
   Kind kind = Kind::kComment;
-  std::string lhs;   // assign: target; for: loop variable
-  std::string rhs;   // assign: value; if: condition; case: selector; for: bound; comment: text
-  Block then_body;   // if: then; for: body
-  Block else_body;   // if: else; case: default
+  std::string lhs;  // assign: target; for: loop variable
+  std::string rhs;  // assign: value; if: condition; case: selector; for: bound; comment: text
+  Block then_body;  // if: then; for: body
+  Block else_body;  // if: else; case: default
   std::vector<CaseItem> items;
 };
 

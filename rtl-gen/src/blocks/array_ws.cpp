@@ -45,8 +45,7 @@ Module BuildPeWs(const Config& /*cfg*/) {
         {Set("a_q", "9'd0"), Set("a_zero_q", "1'b0"), Set("a_valid_q", "1'b0"),
          Set("a_swap_q", "1'b0"), Set("w_q", "8'd0"), Set("wn_q", "8'd0"), Set("psum_q", "32'd0")},
         {Set("a_valid_q", "a_valid_i"), Set("a_swap_q", "a_swap_i"), Set("a_zero_q", "a_zero_i"),
-         If("!a_zero_i", {Set("a_q", "a_i")}),
-         If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
+         If("!a_zero_i", {Set("a_q", "a_i")}), If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
          If("w_load_i", {Set("wn_q", "w_i")}),
          If("a_valid_i", {Set("psum_q", "a_zero_i ? psum_i : psum_i + prod_ext")},
             {Set("psum_q", "32'd0")})});
@@ -88,23 +87,7 @@ Module BuildMacArrayWs(const Config& cfg) {
   s.Wire("v_w", N((rows + 1) * cols * 8));
   s.Wire("v_psum", N((rows + 1) * cols * 32));
   s.Note("Input skew: row r is delayed by r cycles.");
-  for (unsigned r = 0; r < rows; ++r) {
-    std::string lane = "{in_valid_i, in_swap_i, act_zero_i[" + N(r) + "], " +
-                       Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
-    std::string tap = "skew_a_r" + N(r);
-    s.Wire(tap, "12");
-    if (r == 0) {
-      s.Assign(tap, lane);
-    } else {
-      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", "12"}, {"Depth", N(r)}},
-             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
-    }
-    unsigned base = r * (cols + 1);
-    s.Assign(Slice("h_a", N(base * 9 + 8), N(base * 9)), tap + "[8:0]");
-    s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
-    s.Assign("h_swap[" + N(base) + "]", tap + "[10]");
-    s.Assign("h_valid[" + N(base) + "]", tap + "[11]");
-  }
+  AddActSkew(s, clk, rst, rows, cols, {{"in_swap_i", "h_swap"}, {"in_valid_i", "h_valid"}});
   s.Assign(Slice("v_w", N(cols * 8 - 1), "0"), "wgt_i");
   s.Assign(Slice("v_psum", N(cols * 32 - 1), "0"), "{(NumCols*32){1'b0}}");
   Scope gr = s.GenLoop("r", nr, "gen_row");
@@ -147,9 +130,9 @@ Module BuildMacArrayWs(const Config& cfg) {
   }
   east += "}";
   s.Wire("unused_edges");
-  s.Assign("unused_edges", "^{" + east + ", " +
-                               Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) +
-                               "}");
+  s.Assign(
+      "unused_edges",
+      "^{" + east + ", " + Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) + "}");
   return m;
 }
 

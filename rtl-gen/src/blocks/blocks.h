@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "salsa/config.h"
@@ -31,6 +32,24 @@ ir::Module BuildComputeCtrlWs(const Config& cfg);
 ir::Module BuildStoreCtrl(const Config& cfg);
 ir::Module BuildTop(const Config& cfg);
 
+// The activation skew of either array: lane r of act_i with its zero flag and `flags` (input
+// port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the
+// west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row).
+void AddActSkew(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
+                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags);
+
+// What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
+// ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the
+// controller, <name>_i (prefixed cmp_) on the sequencer, wires cmp_<name> in the top level.
+struct ComputeStatus {
+  const char* name;
+  unsigned bits;
+};
+inline constexpr ComputeStatus kComputeStatus[] = {
+    {"busy", 1},     {"feed_busy", 1}, {"act_busy", 1}, {"act_lo", 17},   {"act_hi", 17},
+    {"wgt_busy", 1}, {"wgt_lo", 17},   {"wgt_hi", 17},  {"acc0_busy", 1}, {"acc0_lo", 17},
+    {"acc0_hi", 17}, {"acc1_busy", 1}, {"acc1_lo", 17}, {"acc1_hi", 17}};
+
 // Every module of the accelerator, leaves first.
 std::vector<ir::Module> BuildAll(const Config& cfg);
 
@@ -38,6 +57,8 @@ std::vector<ir::Module> BuildAll(const Config& cfg);
 unsigned Clog2(unsigned long long v);  // ceil(log2(v)), Clog2(1) == 0
 inline std::string N(unsigned long long v) { return std::to_string(v); }
 // Width of a counter that must hold values 0..max.
-inline unsigned CountBits(unsigned long long max) { return Clog2(max + 1) == 0 ? 1 : Clog2(max + 1); }
+inline unsigned CountBits(unsigned long long max) {
+  return Clog2(max + 1) == 0 ? 1 : Clog2(max + 1);
+}
 
 }  // namespace salsa::blocks

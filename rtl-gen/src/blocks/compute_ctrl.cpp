@@ -35,20 +35,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.In("clear_i");
   m.In("drain_i");
   m.In("acc_addr_i", "16");
-  m.Out("busy_o");
-  m.Out("feed_busy_o");
-  m.Out("act_busy_o");
-  m.Out("act_lo_o", "17");
-  m.Out("act_hi_o", "17");
-  m.Out("wgt_busy_o");
-  m.Out("wgt_lo_o", "17");
-  m.Out("wgt_hi_o", "17");
-  m.Out("acc0_busy_o");
-  m.Out("acc0_lo_o", "17");
-  m.Out("acc0_hi_o", "17");
-  m.Out("acc1_busy_o");
-  m.Out("acc1_lo_o", "17");
-  m.Out("acc1_hi_o", "17");
+  for (const ComputeStatus& st : kComputeStatus) m.Out(std::string(st.name) + "_o", N(st.bits));
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");
@@ -93,9 +80,11 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Note("Cycles the drainer still needs, this one included (" + N(drain_cycles) +
          " right after a hand-off).");
   s.Assign("drain_left", "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + 17'd" +
-                             N(rows + 1) + " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0");
-  s.Note("A tile-ending command may feed from the next cycle when its last step comes after the "
-         "drainer's last shift; any other command may always.");
+                             N(rows + 1) +
+                             " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0");
+  s.Note(
+      "A tile-ending command may feed from the next cycle when its last step comes after the "
+      "drainer's last shift; any other command may always.");
   s.Assign("go_start", "!drain_i || ({1'b0, k_i} > drain_left)");
   s.Assign("go_hold", "{1'b0, k_q} > drain_left");
   s.Assign("act_re_o", "feeding");
@@ -110,8 +99,9 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("array_drain_o", "dstate_q == DDrain");
   s.Assign("acc_we_o", "dstate_q == DDrain");
   s.Assign("acc_waddr_o", "dacc_q + idx_q");
-  s.Note("Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
-         "words and (with drain) acc rows, and the drainer's acc rows.");
+  s.Note(
+      "Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
+      "words and (with drain) acc rows, and the drainer's acc rows.");
   s.Assign("feed_busy_o", "fstate_q != FIdle");
   s.Assign("act_busy_o", "fstate_q != FIdle");
   s.Assign("act_lo_o", "{1'b0, act_lo_q}");
@@ -126,41 +116,40 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
   s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
   s.Assign("busy_o", "(fstate_q != FIdle) || (dstate_q != DIdle)");
-  s.Seq(clk, rst,
-        {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"), Set("wgt_q", "16'd0"),
-         Set("k_q", "16'd0"), Set("first_q", "1'b0"), Set("drain_q", "1'b0"),
-         Set("acc_q", "16'd0"), Set("zp_q", "8'd0"), Set("act_lo_q", "16'd0"),
-         Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"), Set("rvalid_q", "1'b0"),
-         Set("rclear_q", "1'b0"), Set("rlast_q", "1'b0"), Set("dstate_q", "DIdle"),
-         Set("dacc_q", "16'd0"), Set("wait_q", N(wb) + "'d0"), Set("idx_q", "16'd0")},
-        {Set("rvalid_q", "feeding"), Set("rclear_q", "feeding && first_q"),
-         Set("rlast_q", "handoff"),
-         Case("fstate_q",
-              {{{"FIdle"},
-                {If("start_i",
-                    {Set("act_q", "act_addr_i"), Set("wgt_q", "wgt_addr_i"), Set("k_q", "k_i"),
-                     Set("first_q", "clear_i"), Set("drain_q", "drain_i"),
-                     Set("acc_q", "acc_addr_i"), Set("zp_q", "zp_i"), Set("act_lo_q", "act_addr_i"),
-                     Set("wgt_lo_q", "wgt_addr_i"), Set("k0_q", "k_i"),
-                     Set("fstate_q", "go_start ? FFeed : FHold")})}},
-               {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
-               {{"FFeed"},
-                {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
-                 Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
-                 If("k_q == 16'd1", {Set("fstate_q", "FIdle")})}}},
-              {Set("fstate_q", "FIdle")}),
-         Case("dstate_q",
-              {{{"DIdle"},
-                {If("handoff", {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
-                                Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))})}},
-               {{"DWait"},
-                {If("wait_q == " + N(wb) + "'d0",
-                    {Set("dstate_q", "DDrain"), Set("idx_q", "16'd" + N(rows - 1))},
-                    {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
-               {{"DDrain"},
-                {Set("idx_q", "idx_q - 16'd1"),
-                 If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
-              {Set("dstate_q", "DIdle")})});
+  s.Seq(
+      clk, rst,
+      {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"), Set("wgt_q", "16'd0"), Set("k_q", "16'd0"),
+       Set("first_q", "1'b0"), Set("drain_q", "1'b0"), Set("acc_q", "16'd0"), Set("zp_q", "8'd0"),
+       Set("act_lo_q", "16'd0"), Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"),
+       Set("rvalid_q", "1'b0"), Set("rclear_q", "1'b0"), Set("rlast_q", "1'b0"),
+       Set("dstate_q", "DIdle"), Set("dacc_q", "16'd0"), Set("wait_q", N(wb) + "'d0"),
+       Set("idx_q", "16'd0")},
+      {Set("rvalid_q", "feeding"), Set("rclear_q", "feeding && first_q"), Set("rlast_q", "handoff"),
+       Case(
+           "fstate_q",
+           {{{"FIdle"},
+             {If("start_i",
+                 {Set("act_q", "act_addr_i"), Set("wgt_q", "wgt_addr_i"), Set("k_q", "k_i"),
+                  Set("first_q", "clear_i"), Set("drain_q", "drain_i"), Set("acc_q", "acc_addr_i"),
+                  Set("zp_q", "zp_i"), Set("act_lo_q", "act_addr_i"), Set("wgt_lo_q", "wgt_addr_i"),
+                  Set("k0_q", "k_i"), Set("fstate_q", "go_start ? FFeed : FHold")})}},
+            {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
+            {{"FFeed"},
+             {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
+              Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
+              If("k_q == 16'd1", {Set("fstate_q", "FIdle")})}}},
+           {Set("fstate_q", "FIdle")}),
+       Case("dstate_q",
+            {{{"DIdle"},
+              {If("handoff", {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
+                              Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))})}},
+             {{"DWait"},
+              {If("wait_q == " + N(wb) + "'d0",
+                  {Set("dstate_q", "DDrain"), Set("idx_q", "16'd" + N(rows - 1))},
+                  {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
+             {{"DDrain"},
+              {Set("idx_q", "idx_q - 16'd1"), If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
+            {Set("dstate_q", "DIdle")})});
   return m;
 }
 

@@ -22,8 +22,9 @@ Module BuildComputeCtrlWs(const Config& cfg) {
            "weight registers, as soon as the previous stream's first word has switched every "
            "PE over; the streamer then reads the M act words, the first one flagged swap. Each "
            "output row leaves the array rows + cols + 1 cycles after its read and is written to "
-           "acc word acc + m (clear) or added to it (read-modify-write; the acc read port has "
-           "priority over the store unit's). The next command is accepted once the preloader "
+           "acc word acc + m (clear) or added to it (read-modify-write on the acc scratchpad's "
+           "read port; the store unit reads its own copy). The next command is accepted once the "
+           "preloader "
            "has handed its command to the streamer.");
   m.LocalParam("PIdle", "2'd0", "2");
   m.LocalParam("PWait", "2'd1", "2");
@@ -37,20 +38,7 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   m.In("zp_i", "8");
   m.In("clear_i");
   m.In("acc_addr_i", "16");
-  m.Out("busy_o");
-  m.Out("feed_busy_o");
-  m.Out("act_busy_o");
-  m.Out("act_lo_o", "17");
-  m.Out("act_hi_o", "17");
-  m.Out("wgt_busy_o");
-  m.Out("wgt_lo_o", "17");
-  m.Out("wgt_hi_o", "17");
-  m.Out("acc0_busy_o");
-  m.Out("acc0_lo_o", "17");
-  m.Out("acc0_hi_o", "17");
-  m.Out("acc1_busy_o");
-  m.Out("acc1_lo_o", "17");
-  m.Out("acc1_hi_o", "17");
+  for (const ComputeStatus& st : kComputeStatus) m.Out(std::string(st.name) + "_o", N(st.bits));
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");
@@ -146,8 +134,9 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   s.Assign("p_act_hi", "{1'b0, p_act_q} + {1'b0, p_m_q}");
   s.Assign("s_act_hi", "{1'b0, s_act_q} + {1'b0, s_m_q}");
   s.Assign("act_busy_o", "p_busy || streaming_q");
-  s.Assign("act_lo_o", "(p_busy && (!streaming_q || p_act_q < s_act_q)) ? {1'b0, p_act_q} : "
-                       "{1'b0, s_act_q}");
+  s.Assign("act_lo_o",
+           "(p_busy && (!streaming_q || p_act_q < s_act_q)) ? {1'b0, p_act_q} : "
+           "{1'b0, s_act_q}");
   s.Assign("act_hi_o", "(p_busy && (!streaming_q || p_act_hi > s_act_hi)) ? p_act_hi : s_act_hi");
   s.Assign("wgt_busy_o", "(pstate_q == PWait) || (pstate_q == PLoad)");
   s.Assign("wgt_lo_o", "{1'b0, p_wgt_q}");
@@ -164,17 +153,36 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   s.Assign("feed_busy_o", "p_busy");
   s.Assign("busy_o", "p_busy || streaming_q || acc1_busy_o");
   s.Seq(clk, rst,
-        {Set("pstate_q", "PIdle"), Set("p_act_q", "16'd0"), Set("p_wgt_q", "16'd0"),
-         Set("p_m_q", "16'd0"), Set("p_zp_q", "8'd0"), Set("p_clear_q", "1'b0"),
-         Set("p_acc_q", "16'd0"), Set("p_cnt_q", N(rb) + "'d0"),
-         Set("since_q", N(sb) + "'d" + N(swap_done)), Set("streaming_q", "1'b0"),
-         Set("s_act_q", "16'd0"), Set("s_m_q", "16'd0"), Set("s_idx_q", "16'd0"),
-         Set("s_clear_q", "1'b0"), Set("s_acc_q", "16'd0"), Set("s_first_q", "1'b0"),
-         Set("zp_q", "8'd0"), Set("rvalid_q", "1'b0"), Set("rswap_q", "1'b0"),
-         Set("rload_q", "1'b0"), Set("oa_n_q", "17'd0"), Set("oa_lo_q", "17'd0"),
-         Set("oa_hi_q", "17'd0"), Set("ob_n_q", "17'd0"), Set("ob_lo_q", "17'd0"),
-         Set("ob_hi_q", "17'd0"), Set("w_valid_q", "1'b0"), Set("w_clear_q", "1'b0"),
-         Set("w_addr_q", "16'd0"), Set("w_out_q", N(cols * 32) + "'d0")},
+        {Set("pstate_q", "PIdle"),
+         Set("p_act_q", "16'd0"),
+         Set("p_wgt_q", "16'd0"),
+         Set("p_m_q", "16'd0"),
+         Set("p_zp_q", "8'd0"),
+         Set("p_clear_q", "1'b0"),
+         Set("p_acc_q", "16'd0"),
+         Set("p_cnt_q", N(rb) + "'d0"),
+         Set("since_q", N(sb) + "'d" + N(swap_done)),
+         Set("streaming_q", "1'b0"),
+         Set("s_act_q", "16'd0"),
+         Set("s_m_q", "16'd0"),
+         Set("s_idx_q", "16'd0"),
+         Set("s_clear_q", "1'b0"),
+         Set("s_acc_q", "16'd0"),
+         Set("s_first_q", "1'b0"),
+         Set("zp_q", "8'd0"),
+         Set("rvalid_q", "1'b0"),
+         Set("rswap_q", "1'b0"),
+         Set("rload_q", "1'b0"),
+         Set("oa_n_q", "17'd0"),
+         Set("oa_lo_q", "17'd0"),
+         Set("oa_hi_q", "17'd0"),
+         Set("ob_n_q", "17'd0"),
+         Set("ob_lo_q", "17'd0"),
+         Set("ob_hi_q", "17'd0"),
+         Set("w_valid_q", "1'b0"),
+         Set("w_clear_q", "1'b0"),
+         Set("w_addr_q", "16'd0"),
+         Set("w_out_q", N(cols * 32) + "'d0")},
         {Set("rvalid_q", "streaming_q"), Set("rswap_q", "streaming_q && s_first_q"),
          Set("rload_q", "pstate_q == PLoad"),
          Comment("Output stage: register the row, its address and (for accumulate) the old value."),
@@ -184,10 +192,10 @@ Module BuildComputeCtrlWs(const Config& cfg) {
             {Set("since_q", "since_q + " + N(sb) + "'d1")}),
          Case("pstate_q",
               {{{"PIdle"},
-                {If("start_i", {Set("p_act_q", "act_addr_i"), Set("p_wgt_q", "wgt_addr_i"),
-                                Set("p_m_q", "k_i"), Set("p_zp_q", "zp_i"),
-                                Set("p_clear_q", "clear_i"), Set("p_acc_q", "acc_addr_i"),
-                                Set("pstate_q", "PWait")})}},
+                {If("start_i",
+                    {Set("p_act_q", "act_addr_i"), Set("p_wgt_q", "wgt_addr_i"),
+                     Set("p_m_q", "k_i"), Set("p_zp_q", "zp_i"), Set("p_clear_q", "clear_i"),
+                     Set("p_acc_q", "acc_addr_i"), Set("pstate_q", "PWait")})}},
                {{"PWait"},
                 {If("since_q == " + N(sb) + "'d" + N(swap_done),
                     {Set("p_cnt_q", N(rb) + "'d0"), Set("pstate_q", "PLoad")})}},
@@ -201,21 +209,18 @@ Module BuildComputeCtrlWs(const Config& cfg) {
             {Set("streaming_q", "1'b1"), Set("s_act_q", "p_act_q"), Set("s_m_q", "p_m_q"),
              Set("s_idx_q", "16'd0"), Set("s_clear_q", "p_clear_q"), Set("s_acc_q", "p_acc_q"),
              Set("s_first_q", "1'b1"), Set("zp_q", "p_zp_q"), Set("since_q", N(sb) + "'d0")},
-            {If("streaming_q",
-                {Set("s_idx_q", "s_idx_q + 16'd1"), Set("s_first_q", "1'b0"),
-                 If("stream_last", {Set("streaming_q", "1'b0")})})}),
+            {If("streaming_q", {Set("s_idx_q", "s_idx_q + 16'd1"), Set("s_first_q", "1'b0"),
+                                If("stream_last", {Set("streaming_q", "1'b0")})})}),
          Comment("Output ranges: rows are written in order, so each write belongs to A; when A "
                  "is done B moves up; a hand-off fills A if it is free, else B."),
          If("w_valid_q", {Set("oa_n_q", "oa_n_q - 17'd1")}),
-         If("a_done && (ob_n_q != 17'd0)",
-            {Set("oa_n_q", "ob_n_q"), Set("oa_lo_q", "ob_lo_q"), Set("oa_hi_q", "ob_hi_q"),
-             Set("ob_n_q", "17'd0")}),
-         If("handoff",
-            {If("a_free && (ob_n_q == 17'd0)",
-                {Set("oa_n_q", "{1'b0, p_m_q}"), Set("oa_lo_q", "{1'b0, p_acc_q}"),
-                 Set("oa_hi_q", "s_hi")},
-                {Set("ob_n_q", "{1'b0, p_m_q}"), Set("ob_lo_q", "{1'b0, p_acc_q}"),
-                 Set("ob_hi_q", "s_hi")})})});
+         If("a_done && (ob_n_q != 17'd0)", {Set("oa_n_q", "ob_n_q"), Set("oa_lo_q", "ob_lo_q"),
+                                            Set("oa_hi_q", "ob_hi_q"), Set("ob_n_q", "17'd0")}),
+         If("handoff", {If("a_free && (ob_n_q == 17'd0)",
+                           {Set("oa_n_q", "{1'b0, p_m_q}"), Set("oa_lo_q", "{1'b0, p_acc_q}"),
+                            Set("oa_hi_q", "s_hi")},
+                           {Set("ob_n_q", "{1'b0, p_m_q}"), Set("ob_lo_q", "{1'b0, p_acc_q}"),
+                            Set("ob_hi_q", "s_hi")})})});
   return m;
 }
 

@@ -98,10 +98,9 @@ Module BuildCsr(const Config& cfg) {
             {Set("bvalid_q", "1'b1"),
              Case("widx",
                   {{{"10'd" + word("CTRL")},
-                    {If("s_axil_wdata[0] && !busy_i", {Set("start_q", "1'b1"),
-                                                       Set("done_q", "1'b0")})}},
-                   {{"10'd" + word("STATUS")},
-                    {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
+                    {If("s_axil_wdata[0] && !busy_i",
+                        {Set("start_q", "1'b1"), Set("done_q", "1'b0")})}},
+                   {{"10'd" + word("STATUS")}, {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
                    {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
                    {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
                    {{"10'd" + word("CMD_BASE_HI")}, {Set("base_hi_q", "s_axil_wdata")}},
@@ -114,18 +113,22 @@ Module BuildCsr(const Config& cfg) {
   const unsigned hw_id = (cfg.rows & 0xFF) << 24 | (cfg.cols & 0xFF) << 16 |
                          (cfg.BusBytes() & 0xFF) << 8 | k::kHwIdMagic;
   std::vector<CaseItem> reads = {
-      {{"10'd" + word("STATUS")}, {Set("rd_word", "{29'd0, (err_code_i != 4'd0), done_q, busy_i}")}},
+      {{"10'd" + word("STATUS")},
+       {Set("rd_word", "{29'd0, (err_code_i != 4'd0), done_q, busy_i}")}},
       {{"10'd" + word("ERR_CODE")}, {Set("rd_word", "{28'd0, err_code_i}")}},
       {{"10'd" + word("ERR_CMD")}, {Set("rd_word", "err_cmd_i")}},
       {{"10'd" + word("IRQ_EN")}, {Set("rd_word", "{31'd0, irq_en_q}")}},
       {{"10'd" + word("CMD_BASE_LO")}, {Set("rd_word", "base_lo_q")}},
       {{"10'd" + word("CMD_BASE_HI")}, {Set("rd_word", "base_hi_q")}},
       {{"10'd" + word("CMD_COUNT")}, {Set("rd_word", "count_q")}},
-      {{"10'd" + word("HW_ID")}, {Set("rd_word", "32'h" + [&] {
-                                   char buf[16];
-                                   std::snprintf(buf, sizeof buf, "%08X", hw_id);
-                                   return std::string(buf);
-                                 }())}},
+      {{"10'd" + word("HW_ID")},
+       {Set(
+           "rd_word", "32'h" +
+                          [&] {
+                            char buf[16];
+                            std::snprintf(buf, sizeof buf, "%08X", hw_id);
+                            return std::string(buf);
+                          }())}},
   };
   for (unsigned i = 0; i < 2 * k::kNumCounters; ++i) {
     reads.push_back({{"10'd" + N(k::kCounterBase / 4 + i)},
@@ -137,28 +140,29 @@ Module BuildCsr(const Config& cfg) {
             {If("s_axil_rready", {Set("rvalid_q", "1'b0")})})});
 
   // Counter increments, in kCounters order.
-  const std::string incs[k::kNumCounters] = {
-      "{63'd0, busy_i}",
-      "{63'd0, ev_mac_active_i}",
-      "{" + N(64 - gb) + "'d0, ev_gated_i}",
-      "ev_rd_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
-      "ev_wr_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
-      "{63'd0, ev_load_i}",
-      "{63'd0, ev_store_i}",
-      "{63'd0, ev_cmd_i}"};
+  const std::string incs[k::kNumCounters] = {"{63'd0, busy_i}",
+                                             "{63'd0, ev_mac_active_i}",
+                                             "{" + N(64 - gb) + "'d0, ev_gated_i}",
+                                             "ev_rd_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
+                                             "ev_wr_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
+                                             "{63'd0, ev_load_i}",
+                                             "{63'd0, ev_store_i}",
+                                             "{63'd0, ev_cmd_i}"};
   for (unsigned i = 0; i < k::kNumCounters; ++i) {
     s.Assign(IdxPart("inc", N(64 * i), "64"), "(" + incs[i] + ")");
   }
   Block bump;
   for (unsigned i = 0; i < k::kNumCounters; ++i) {
-    bump.push_back(Set(IdxPart("cnt_q", N(64 * i), "64"),
-                       IdxPart("cnt_q", N(64 * i), "64") + " + " + IdxPart("inc", N(64 * i), "64")));
+    bump.push_back(
+        Set(IdxPart("cnt_q", N(64 * i), "64"),
+            IdxPart("cnt_q", N(64 * i), "64") + " + " + IdxPart("inc", N(64 * i), "64")));
   }
   s.Seq(clk, rst, {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")},
         {If("start_q", {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")}, bump)});
   s.Wire("unused_axil");
-  s.Assign("unused_axil", "^{s_axil_awprot, s_axil_arprot, s_axil_wstrb, s_axil_awaddr[1:0], "
-                          "s_axil_araddr[1:0]}");
+  s.Assign("unused_axil",
+           "^{s_axil_awprot, s_axil_arprot, s_axil_wstrb, s_axil_awaddr[1:0], "
+           "s_axil_araddr[1:0]}");
   return m;
 }
 

@@ -132,7 +132,8 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("retire_o", "r_open_q && !r_active_q && sink_idle_i");
   s.Assign("retire_err_o", "err_q");
 
-  s.Note("Beats of the current row: its first byte's offset in the beat plus its length, rounded up.");
+  s.Note(
+      "Beats of the current row: its first byte's offset in the beat plus its length, rounded up.");
   s.Assign("row_beats", "({" + N(25 - lb) + "'d0, " + Slice("ar_row_addr_q", N(lb - 1), "0") +
                             "} + {1'b0, row_bytes_q} + 25'd" + N(B - 1) + ") >> " + N(lb));
   s.Assign("to_4k", "(13'd4096 - {1'b0, ar_addr_q[11:0]}) >> " + N(lb));
@@ -161,22 +162,21 @@ Module BuildDmaRd(const Config& cfg) {
         {If("ar_go",
             {Set("row_bytes_q", i_row_bytes),
              Set("stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + i_stride + "}" : i_stride),
-             Set("ar_active_q", "1'b1"), Set("ar_setup_q", "1'b1"),
-             Set("ar_row_addr_q", i_addr), Set("ar_rows_q", i_rows)},
+             Set("ar_active_q", "1'b1"), Set("ar_setup_q", "1'b1"), Set("ar_row_addr_q", i_addr),
+             Set("ar_rows_q", i_rows)},
             {If("ar_active_q && ar_setup_q",
                 {Set("ar_setup_q", "1'b0"),
-                 Set("ar_addr_q", "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) +
-                                      "'d0}"),
+                 Set("ar_addr_q",
+                     "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
                  Set("ar_beats_q", "row_beats")},
                 {If("ar_fire",
-                    {Set("ar_addr_q", "ar_addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) +
-                                          "'d0}"),
+                    {Set("ar_addr_q",
+                         "ar_addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
                      Set("ar_beats_q", "ar_beats_q - {16'd0, len}"),
-                     If("ar_row_done",
-                        {If("ar_rows_q == 16'd1", {Set("ar_active_q", "1'b0")},
-                            {Set("ar_rows_q", "ar_rows_q - 16'd1"),
-                             Set("ar_row_addr_q", "ar_row_addr_q + stride_q"),
-                             Set("ar_setup_q", "1'b1")})})})})})});
+                     If("ar_row_done", {If("ar_rows_q == 16'd1", {Set("ar_active_q", "1'b0")},
+                                           {Set("ar_rows_q", "ar_rows_q - 16'd1"),
+                                            Set("ar_row_addr_q", "ar_row_addr_q + stride_q"),
+                                            Set("ar_setup_q", "1'b1")})})})})})});
 
   s.Note("R half: mirrors the row walk to know each beat's first valid byte and byte count.");
   s.Assign("off", "r_first_q ? " + Slice("r_row_addr_q", N(lb - 1), "0") + " : " + N(lb) + "'d0");
@@ -195,25 +195,23 @@ Module BuildDmaRd(const Config& cfg) {
   const std::string q_rows = Slice("q_out", N(qa - aw - 24), N(qa - aw - 39));
   const std::string q_stride = Slice("q_out", N(qa - aw - 40), N(qa - aw - 71));
   s.Seq(clk, rst,
-        {Set("r_open_q", "1'b0"), Set("r_row_bytes_q", "24'd0"),
-         Set("r_stride_q", N(aw) + "'d0"), Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"),
-         Set("r_row_addr_q", N(aw) + "'d0"), Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"),
-         Set("err_q", "1'b0")},
+        {Set("r_open_q", "1'b0"), Set("r_row_bytes_q", "24'd0"), Set("r_stride_q", N(aw) + "'d0"),
+         Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"), Set("r_row_addr_q", N(aw) + "'d0"),
+         Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"), Set("err_q", "1'b0")},
         {If("retire_o", {Set("r_open_q", "1'b0")}),
          If("q_pop",
             {Set("r_open_q", "1'b1"), Set("r_row_bytes_q", q_row_bytes),
              Set("r_stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + q_stride + "}" : q_stride),
              Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", q_addr),
              Set("r_left_q", q_row_bytes), Set("r_rows_q", q_rows), Set("err_q", "1'b0")},
-            {If("r_fire",
-                {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
-                 If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
-                    {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
-                        {Set("r_rows_q", "r_rows_q - 16'd1"),
-                         Set("r_row_addr_q", "r_row_addr_q + r_stride_q"),
-                         Set("r_left_q", "r_row_bytes_q"), Set("r_first_q", "1'b1")})},
-                    {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
-                     Set("r_first_q", "1'b0")})})})});
+            {If("r_fire", {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
+                           If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
+                              {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
+                                  {Set("r_rows_q", "r_rows_q - 16'd1"),
+                                   Set("r_row_addr_q", "r_row_addr_q + r_stride_q"),
+                                   Set("r_left_q", "r_row_bytes_q"), Set("r_first_q", "1'b1")})},
+                              {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
+                               Set("r_first_q", "1'b0")})})})});
   s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0")},
         {If("ar_fire && !r_last_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!ar_fire && r_last_fire",

@@ -68,8 +68,8 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("busy_o", "(state_q != StIdle) || (outstanding_q != " + N(ob) + "'d0)");
   s.Assign("err_o", "err_q");
   s.Assign("off", Slice("req_addr_i", N(lb - 1), "0"));
-  s.Assign("row_strb", "({{" + N(line - 1) + "{1'b0}}, 1'b1} << req_bytes_i) - {{" +
-                           N(line - 1) + "{1'b0}}, 1'b1}");
+  s.Assign("row_strb", "({{" + N(line - 1) + "{1'b0}}, 1'b1} << req_bytes_i) - {{" + N(line - 1) +
+                           "{1'b0}}, 1'b1}");
   s.Assign("to_4k", "(13'd4096 - {1'b0, addr_q[11:0]}) >> " + N(lb));
   s.Assign("len_burst", "(beats_q > 16'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : beats_q[8:0]");
@@ -90,32 +90,31 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("m_axi_bready", "1'b1");
   s.Assign("b_fire", "m_axi_bvalid");
   s.Assign("beat_o", "w_fire");
-  s.Seq(clk, rst,
-        {Set("state_q", "StIdle"), Set("line_q", N(line * 8) + "'d0"),
-         Set("strb_q", N(line) + "'d0"), Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"),
-         Set("burst_q", "9'd0")},
-        {Case("state_q",
-              {{{"StIdle"},
-                {If("req_fire",
-                    {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
-                     Set("strb_q", "row_strb << off"),
-                     Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) +
-                                       "'d0}"),
-                     Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
-                                        "'d0, req_bytes_i} + 16'd" + N(B - 1) + ") >> " + N(lb)),
-                     Set("state_q", "StAw")})}},
-               {{"StAw"},
-                {If("aw_fire",
-                    {Set("burst_q", "len"), Set("beats_q", "beats_q - {7'd0, len}"),
-                     Set("addr_q", "addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
-                     Set("state_q", "StW")})}},
-               {{"StW"},
-                {If("w_fire",
-                    {Set("line_q", "line_q >> " + N(B * 8)), Set("strb_q", "strb_q >> " + N(B)),
-                     Set("burst_q", "burst_q - 9'd1"),
-                     If("m_axi_wlast",
-                        {Set("state_q", "(beats_q == 16'd0) ? StIdle : StAw")})})}}},
-              {Set("state_q", "StIdle")})});
+  s.Seq(
+      clk, rst,
+      {Set("state_q", "StIdle"), Set("line_q", N(line * 8) + "'d0"), Set("strb_q", N(line) + "'d0"),
+       Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"), Set("burst_q", "9'd0")},
+      {Case(
+          "state_q",
+          {{{"StIdle"},
+            {If("req_fire",
+                {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
+                 Set("strb_q", "row_strb << off"),
+                 Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
+                 Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
+                                    "'d0, req_bytes_i} + 16'd" + N(B - 1) + ") >> " + N(lb)),
+                 Set("state_q", "StAw")})}},
+           {{"StAw"},
+            {If("aw_fire",
+                {Set("burst_q", "len"), Set("beats_q", "beats_q - {7'd0, len}"),
+                 Set("addr_q", "addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
+                 Set("state_q", "StW")})}},
+           {{"StW"},
+            {If("w_fire",
+                {Set("line_q", "line_q >> " + N(B * 8)), Set("strb_q", "strb_q >> " + N(B)),
+                 Set("burst_q", "burst_q - 9'd1"),
+                 If("m_axi_wlast", {Set("state_q", "(beats_q == 16'd0) ? StIdle : StAw")})})}}},
+          {Set("state_q", "StIdle")})});
   s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0"), Set("err_q", "1'b0")},
         {If("aw_fire && !b_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!aw_fire && b_fire", {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})}),

@@ -7,7 +7,8 @@ using namespace ir;
 
 Module BuildFifo() {
   Module m("salsa_fifo",
-           "Synchronous FIFO of Depth (a power of two, at least 2) entries of Width bits, in flip-flops. "
+           "Synchronous FIFO of Depth (a power of two, at least 2) entries of Width bits, in "
+           "flip-flops. "
            "The head is visible on data_o while not empty; push and pop may happen in the same "
            "cycle; clear_i empties it.");
   std::string width = m.Parameter("Width", "32");

@@ -5,15 +5,40 @@ namespace salsa::blocks {
 
 using namespace ir;
 
+void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
+                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags) {
+  const unsigned width = 10 + static_cast<unsigned>(flags.size());
+  for (unsigned r = 0; r < rows; ++r) {
+    std::string lane = "{";
+    for (auto f = flags.rbegin(); f != flags.rend(); ++f) lane += f->first + ", ";
+    lane += "act_zero_i[" + N(r) + "], " + Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
+    std::string tap = "skew_a_r" + N(r);
+    s.Wire(tap, N(width));
+    if (r == 0) {
+      s.Assign(tap, lane);
+    } else {
+      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", N(width)}, {"Depth", N(r)}},
+             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
+    }
+    unsigned base = r * (cols + 1);
+    s.Assign(Slice("h_a", N(base * 9 + 8), N(base * 9)), tap + "[8:0]");
+    s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
+    for (unsigned i = 0; i < flags.size(); ++i) {
+      s.Assign(flags[i].second + "[" + N(base) + "]", tap + "[" + N(10 + i) + "]");
+    }
+  }
+}
+
 Module BuildMacArray(const Config& cfg) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
-  Module m("salsa_mac_array",
-           "Systolic MAC array, output-stationary. Row r receives K step k at cycle k + r and column "
-           "c at cycle k + c (input skew), so PE(r,c) sees both operands of step k together. "
-           "Activations and their flags (valid, clear on a tile's first step, last on its final "
-           "step) flow east, weights flow south. The last step copies each PE's sum into its "
-           "output register; drain_i shifts those south, the bottom row appearing on drain_o "
-           "(row rows-1 first), while the next tile already accumulates.");
+  Module m(
+      "salsa_mac_array",
+      "Systolic MAC array, output-stationary. Row r receives K step k at cycle k + r and column "
+      "c at cycle k + c (input skew), so PE(r,c) sees both operands of step k together. "
+      "Activations and their flags (valid, clear on a tile's first step, last on its final "
+      "step) flow east, weights flow south. The last step copies each PE's sum into its "
+      "output register; drain_i shifts those south, the bottom row appearing on drain_o "
+      "(row rows-1 first), while the next tile already accumulates.");
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
@@ -37,24 +62,8 @@ Module BuildMacArray(const Config& cfg) {
   s.Wire("v_acc", N((rows + 1) * cols * 32));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
-  for (unsigned r = 0; r < rows; ++r) {
-    std::string lane = "{in_last_i, in_valid_i, in_clear_i, act_zero_i[" + N(r) + "], " +
-                       Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
-    std::string tap = "skew_a_r" + N(r);
-    s.Wire(tap, "13");
-    if (r == 0) {
-      s.Assign(tap, lane);
-    } else {
-      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", "13"}, {"Depth", N(r)}},
-             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
-    }
-    unsigned base = r * (cols + 1);
-    s.Assign(Slice("h_a", N(base * 9 + 8), N(base * 9)), tap + "[8:0]");
-    s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
-    s.Assign("h_clear[" + N(base) + "]", tap + "[10]");
-    s.Assign("h_valid[" + N(base) + "]", tap + "[11]");
-    s.Assign("h_last[" + N(base) + "]", tap + "[12]");
-  }
+  AddActSkew(s, clk, rst, rows, cols,
+             {{"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}});
   for (unsigned c = 0; c < cols; ++c) {
     std::string lane = Slice("wgt_i", N(c * 8 + 7), N(c * 8));
     std::string dst = Slice("v_w", N(c * 8 + 7), N(c * 8));
@@ -100,9 +109,9 @@ Module BuildMacArray(const Config& cfg) {
   }
   east += "}";
   s.Wire("unused_edges");
-  s.Assign("unused_edges", "^{" + east + ", " +
-                               Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) +
-                               "}");
+  s.Assign(
+      "unused_edges",
+      "^{" + east + ", " + Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) + "}");
   return m;
 }
 

@@ -39,12 +39,12 @@ Module BuildRequant() {
   s.Assign("a", "v << lshift");
   s.Assign("prod", "{{32{a[31]}}, a} * {{32{mult_i[31]}}, mult_i}");
   s.Note("The output parameters travel with their value, so every input may change every cycle.");
-  s.Seq(clk, rst,
-        {Set("prod_q", "64'd0"), Set("sat_q", "1'b0"), Set("rshift_q", "5'd0"), Set("zp_q", "8'd0"),
-         Set("min_q", "8'd0"), Set("max_q", "8'd0")},
-        {Set("prod_q", "prod"), Set("zp_q", "zp_i"), Set("min_q", "min_i"), Set("max_q", "max_i"),
-         Set("sat_q", "(a == 32'h80000000) && (mult_i == 32'h80000000)"),
-         Set("rshift_q", "rshift")});
+  s.Seq(
+      clk, rst,
+      {Set("prod_q", "64'd0"), Set("sat_q", "1'b0"), Set("rshift_q", "5'd0"), Set("zp_q", "8'd0"),
+       Set("min_q", "8'd0"), Set("max_q", "8'd0")},
+      {Set("prod_q", "prod"), Set("zp_q", "zp_i"), Set("min_q", "min_i"), Set("max_q", "max_i"),
+       Set("sat_q", "(a == 32'h80000000) && (mult_i == 32'h80000000)"), Set("rshift_q", "rshift")});
   s.Note("Stage 2: nudge, divide by 2^31 toward zero, rounding shift right, zero point, clamp.");
   s.Wire("nudge", "64");
   s.Wire("sum", "64");

@@ -24,24 +24,25 @@ std::string LdOverlap(const std::string& b_lo, const std::string& b_hi) {
 Module BuildSequencer(const Config& cfg) {
   namespace k = contract;
   const unsigned aw = cfg.axi_addr_bits, cb = CountBits(cfg.cols);
-  Module m("salsa_sequencer",
-           "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
-           "through the read DMA and issues them in order. A LOAD is done once the read DMA "
-           "accepts it (up to two LOADs have data in flight, in a load table), a COMPUTE or a "
-           "STORE is handed to its unit; all of them then run while later commands are fetched "
-           "and issued. A command waits while it would touch a scratchpad range that a running unit "
-           "still reads or writes (hazard check), so results equal strictly sequential "
-           "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
-           "response stops the list with an error code and the failing command's index, after "
-           "the running units finish; it never hangs.");
+  Module m(
+      "salsa_sequencer",
+      "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
+      "through the read DMA and issues them in order. A LOAD is done once the read DMA "
+      "accepts it (up to two LOADs have data in flight, in a load table), a COMPUTE or a "
+      "STORE is handed to its unit; all of them then run while later commands are fetched "
+      "and issued. A command waits while it would touch a scratchpad range that a running unit "
+      "still reads or writes (hazard check), so results equal strictly sequential "
+      "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
+      "response stops the list with an error code and the failing command's index, after "
+      "the running units finish; it never hangs.");
   // StFetch: wait for the next command in the prefetch FIFO.
-  const char* states[] = {"StIdle", "StFetch", "StDecode", "StIssue",
-                          "StLoad", "StNext", "StQuiesce", "StFinish"};
+  const char* states[] = {"StIdle", "StFetch", "StDecode",  "StIssue",
+                          "StLoad", "StNext",  "StQuiesce", "StFinish"};
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   m.LocalParam("DestCmd", "2'd3", "2");
-  constexpr unsigned kPrefetch = 16;  // commands the prefetch FIFO holds
+  constexpr unsigned kPrefetch = 16;         // commands the prefetch FIFO holds
   const unsigned pb = CountBits(kPrefetch);  // bits of a command count up to kPrefetch
   const std::string P = N(pb) + "'d";
   m.LocalParam("Prefetch", N(kPrefetch));
@@ -82,12 +83,8 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_clear_o");
   m.Out("cmp_drain_o");
   m.Out("cmp_acc_addr_o", "16");
-  m.In("cmp_busy_i");
-  m.In("cmp_feed_busy_i");
-  for (const char* r : {"act", "wgt", "acc0", "acc1"}) {
-    m.In(std::string("cmp_") + r + "_busy_i");
-    m.In(std::string("cmp_") + r + "_lo_i", "17");
-    m.In(std::string("cmp_") + r + "_hi_i", "17");
+  for (const ComputeStatus& st : kComputeStatus) {
+    m.In(std::string("cmp_") + st.name + "_i", N(st.bits));
   }
   m.Out("st_start_o");
   m.Out("st_acc_addr_o", "16");
@@ -112,7 +109,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("idx_q", "32");
   s.Reg("err_code_q", "4");
   s.Reg("err_cmd_q", "32");
-  s.Reg("dest_q", "2");   // destination of the read DMA's open request (set when its data start)
+  s.Reg("dest_q", "2");  // destination of the read DMA's open request (set when its data start)
   s.Reg("waddr_q", "16");
   // LOADs issued whose data have not all landed (oldest first): target, word range, index.
   constexpr unsigned kLt = 4;  // LOADs in flight the load table tracks
@@ -204,20 +201,23 @@ Module BuildSequencer(const Config& cfg) {
   // ws: M act words, rows weight words, M acc words written (always).
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
   s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
-  s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
-                             : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
-  s.Assign("cmp_acc_end", ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}"
-                             : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
+  s.Assign("cmp_wgt_end",
+           ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows) : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+  s.Assign("cmp_acc_end",
+           ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}" : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("cmp_writes_acc", ws ? "1'b1" : "w0[9]");
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
   s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
-  s.Note("A STORE's acc footprint: its rows [w1[15:0], st_acc_end) and its parameter words "
-         "[st_par_lo, st_par_hi) (the bias word and, per channel, the two quant words).");
+  s.Note(
+      "A STORE's acc footprint: its rows [w1[15:0], st_acc_end) and its parameter words "
+      "[st_par_lo, st_par_hi) (the bias word and, per channel, the two quant words).");
   s.Assign("st_bias_lo", "{1'b0, w2[31:16]}");
-  s.Assign("st_par_lo", "(w0[8] && {1'b0, w0[31:16]} < st_bias_lo) ? {1'b0, w0[31:16]} : "
-                        "st_bias_lo");
-  s.Assign("st_par_hi", "(w0[8] && st_q_end > st_bias_lo + 17'd1) ? st_q_end : "
-                        "(st_bias_lo + 17'd1)");
+  s.Assign("st_par_lo",
+           "(w0[8] && {1'b0, w0[31:16]} < st_bias_lo) ? {1'b0, w0[31:16]} : "
+           "st_bias_lo");
+  s.Assign("st_par_hi",
+           "(w0[8] && st_q_end > st_bias_lo + 17'd1) ? st_q_end : "
+           "(st_bias_lo + 17'd1)");
   s.Assign("ld_lo", "{1'b0, w1[15:0]}");
   s.Assign("ld_hi", "load_end");
   s.Assign("shift_s", "w7[7:0]");
@@ -257,31 +257,30 @@ Module BuildSequencer(const Config& cfg) {
            ") || (cmp_acc1_busy_i && " + ov("cmp_acc1_lo_i", "cmp_acc1_hi_i") + ")";
   };
   s.Note("Hazards against the running units; a command waits in StIssue while one holds.");
-  s.Comb({Set("hazard", "1'b0"),
-          Case("opcode",
-               {{{"8'd" + N(k::kOpLoad)},
-                 {Case("target",
-                       {{{"2'd0"},
-                         {Set("hazard",
-                              "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
-                        {{"2'd1"},
-                         {Set("hazard",
-                              "cmp_wgt_busy_i && " + LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i"))}}},
-                       {Set("hazard", acc_busy("", "", true) + " || (st_busy_i && (" +
-                                          LdOverlap("is_lo_q", "is_hi_q") + " || " +
-                                          LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
-                {{"8'd" + N(k::kOpCompute)},
-                 {Set("hazard", "cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && (" +
-                                    Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_lo_q",
-                                              "is_hi_q") +
-                                    " || " +
-                                    Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_par_lo_q",
-                                              "is_par_hi_q") +
-                                    "))")}},
-                {{"8'd" + N(k::kOpStore)},
-                 {Set("hazard", "st_busy_i || " + acc_busy("{1'b0, w1[15:0]}", "st_acc_end", false) +
-                                    " || " + acc_busy("st_par_lo", "st_par_hi", false))}}},
-               {Set("hazard", "cmp_busy_i || st_busy_i")})});
+  s.Comb(
+      {Set("hazard", "1'b0"),
+       Case("opcode",
+            {{{"8'd" + N(k::kOpLoad)},
+              {Case("target",
+                    {{{"2'd0"},
+                      {Set("hazard",
+                           "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
+                     {{"2'd1"},
+                      {Set("hazard",
+                           "cmp_wgt_busy_i && " + LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i"))}}},
+                    {Set("hazard", acc_busy("", "", true) + " || (st_busy_i && (" +
+                                       LdOverlap("is_lo_q", "is_hi_q") + " || " +
+                                       LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
+             {{"8'd" + N(k::kOpCompute)},
+              {Set("hazard",
+                   "cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && (" +
+                       Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_lo_q", "is_hi_q") + " || " +
+                       Overlap17("{1'b0, w3[15:0]}", "cmp_acc_end", "is_par_lo_q", "is_par_hi_q") +
+                       "))")}},
+             {{"8'd" + N(k::kOpStore)},
+              {Set("hazard", "st_busy_i || " + acc_busy("{1'b0, w1[15:0]}", "st_acc_end", false) +
+                                 " || " + acc_busy("st_par_lo", "st_par_hi", false))}}},
+            {Set("hazard", "cmp_busy_i || st_busy_i")})});
   s.Note("Hazards against LOADs whose data are still arriving (the load table).");
   auto lt_hit = [&](unsigned tgt, const std::string& lo, const std::string& hi) {
     std::string e;
@@ -292,19 +291,19 @@ Module BuildSequencer(const Config& cfg) {
     }
     return "(" + e + ")";
   };
-  s.Comb({Set("load_hz", "1'b0"),
-          Case("opcode",
-               {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == " + L + N(kLt))}},
-                {{"8'd" + N(k::kOpCompute)},
-                 {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
-                                     lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
-                                     " || (cmp_writes_acc && " +
-                                     lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") +
-                                     ")")}},
-                {{"8'd" + N(k::kOpStore)},
-                 {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
-                                     lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
-               {Set("load_hz", "lt_n_q != " + L + "0")})});
+  s.Comb(
+      {Set("load_hz", "1'b0"),
+       Case("opcode",
+            {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == " + L + N(kLt))}},
+             {{"8'd" + N(k::kOpCompute)},
+              {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
+                                  lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
+                                  " || (cmp_writes_acc && " +
+                                  lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") + ")")}},
+             {{"8'd" + N(k::kOpStore)},
+              {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
+                                  lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
+            {Set("load_hz", "lt_n_q != " + L + "0")})});
   s.Assign("blocked", "hazard || load_hz");
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
@@ -332,22 +331,25 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("fifo_pop", "(state_q == StFetch) && !abort_q && !fifo_empty");
   s.Assign("remaining", "cmd_count_i - fetch_idx_q");
   s.Assign("room", P + N(kPrefetch) + " - fifo_count - pending_q");
-  s.Assign("batch", "(remaining < {" + N(32 - pb) + "'d0, room}) ? remaining[" + N(pb - 1) +
-                        ":0] : room");
-  s.Note("Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), "
-         "in batches of at least half the FIFO unless fewer commands remain.");
-  s.Assign("fetch_running", "(state_q == StFetch) || (state_q == StDecode) || "
-                            "(state_q == StIssue) || (state_q == StNext)");
-  s.Assign("fetch_go", "fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && "
-                       "(batch != " + P + "0) && ((remaining < 32'd" + N(kPrefetch / 2) +
-                       ") ? ({" + N(32 - pb) + "'d0, batch} == remaining) : (batch >= " + P +
-                       N(kPrefetch / 2) + "))");
+  s.Assign("batch",
+           "(remaining < {" + N(32 - pb) + "'d0, room}) ? remaining[" + N(pb - 1) + ":0] : room");
+  s.Note(
+      "Fetch while the list runs, never during a LOAD (it owns the read DMA and its gearbox), "
+      "in batches of at least half the FIFO unless fewer commands remain.");
+  s.Assign("fetch_running",
+           "(state_q == StFetch) || (state_q == StDecode) || "
+           "(state_q == StIssue) || (state_q == StNext)");
+  s.Assign("fetch_go",
+           "fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && "
+           "(batch != " +
+               P + "0) && ((remaining < 32'd" + N(kPrefetch / 2) + ") ? ({" + N(32 - pb) +
+               "'d0, batch} == remaining) : (batch >= " + P + N(kPrefetch / 2) + "))");
   s.Assign("rd_req_valid_o", "fetch_go || (state_q == StLoad)");
-  s.Assign("rd_req_addr_o", "(state_q == StLoad) ? " + Slice("dram_addr", N(aw - 1), "0") +
-                                " : (" + Slice("cmd_base_i", N(aw - 1), "0") + " + {" +
+  s.Assign("rd_req_addr_o", "(state_q == StLoad) ? " + Slice("dram_addr", N(aw - 1), "0") + " : (" +
+                                Slice("cmd_base_i", N(aw - 1), "0") + " + {" +
                                 Slice("fetch_idx_q", N(aw - 6), "0") + ", 5'd0})");
-  s.Assign("rd_req_row_bytes_o", "(state_q == StLoad) ? row_bytes : {" + N(19 - pb) +
-                                      "'d0, batch, 5'd0}");
+  s.Assign("rd_req_row_bytes_o",
+           "(state_q == StLoad) ? row_bytes : {" + N(19 - pb) + "'d0, batch, 5'd0}");
   s.Assign("rd_req_rows_o", "(state_q == StLoad) ? w2[15:0] : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
   s.Assign("rd_req_tag_o", "(state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0}");
@@ -362,8 +364,8 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_clear_o", "w0[8]");
   s.Assign("cmp_drain_o", "w0[9]");
   s.Assign("cmp_acc_addr_o", "w3[15:0]");
-  s.Assign("st_start_o", "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" +
-                             N(k::kOpStore) + ")");
+  s.Assign("st_start_o",
+           "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" + N(k::kOpStore) + ")");
   s.Assign("st_acc_addr_o", "w1[15:0]");
   s.Assign("st_rows_o", "w1[31:16]");
   s.Assign("st_bytes_o", Slice("w2", N(cb - 1), "0"));
@@ -393,10 +395,10 @@ Module BuildSequencer(const Config& cfg) {
   std::vector<CaseItem> lt_push_items;
   for (unsigned e = 0; e < kLt; ++e) {
     const std::string d = N(e);
-    lt_push_items.push_back({{L + d},
-                             {Set("lt_tgt" + d + "_q", "target"), Set("lt_lo" + d + "_q", "ld_lo"),
-                              Set("lt_hi" + d + "_q", "load_end[16:0]"),
-                              Set("lt_idx" + d + "_q", "idx_q")}});
+    lt_push_items.push_back(
+        {{L + d},
+         {Set("lt_tgt" + d + "_q", "target"), Set("lt_lo" + d + "_q", "ld_lo"),
+          Set("lt_hi" + d + "_q", "load_end[16:0]"), Set("lt_idx" + d + "_q", "idx_q")}});
   }
   const Stmt lt_push_stmt = If("lt_push", {Case("lt_pos", lt_push_items, {})});
   auto fail = [](const std::string& code) {
@@ -406,72 +408,76 @@ Module BuildSequencer(const Config& cfg) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
   };
-  s.Seq(clk, rst,
-        cat({Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
-         Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
-         Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
-         Set("abort_q", "1'b0"), Set("is_lo_q", "17'd0"),
-         Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"),
-         Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
-         Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", L + "0")},
-            lt_reset),
-        {Set("done_q", "1'b0"),
-         If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
-            {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
-         Case("state_q",
-              {{{"StIdle"},
-                {If("start_i", {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
-                                Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0"),
-                                Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"),
-                                Set("fetch_err_q", "1'b0"),
-                                Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
-               {{"StFetch"},
-                {If("abort_q", {Set("state_q", "StQuiesce")},
-                    {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
-               {{"StDecode"},
-                {If("abort_q", {Set("state_q", "StQuiesce")}, {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
-                    {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
-               {{"StIssue"},
-                {If("abort_q", {Set("state_q", "StQuiesce")}, {If("!blocked",
-                    {Case("opcode",
-                          {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
-                           {{"8'd" + N(k::kOpCompute)},
-                            {Set("state_q", "StNext")}},
-                           {{"8'd" + N(k::kOpStore)},
-                            {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
-                             Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
-                             Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
-                          {Set("state_q", "StNext")})})})}},
-               {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
-               {{"StNext"},
-                {Set("idx_q", "idx_q + 32'd1"),
-                 Set("state_q",
-                     "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
-               {{"StQuiesce"},
-                {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P + "0) && "
-                    "(lt_n_q == " + L + "0)",
-                    {Set("state_q", "StFinish")})}},
-               {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
-              {Set("state_q", "StIdle")}),
-         Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
-         If("fetch_go && rd_req_ready_i",
-            {Set("fetch_idx_q", "fetch_idx_q + {" + N(32 - pb) + "'d0, batch}")}),
-         Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : " + P + "0) - "
-                          "(fifo_push ? " + P + "1 : " + P + "0)"),
-         If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
-         Comment("A LOAD reports a read error when its data have all arrived."),
-         If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
-            {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
-             Set("abort_q", "1'b1")}),
-         Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
-         If("lt_retire", lt_shift),
-         lt_push_stmt,
-         Set("lt_n_q", "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L +
-                           "1 : " + L + "0)"),
-         Comment("A STORE reports a write error when it finishes, possibly commands later."),
-         If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
-            {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
-             Set("abort_q", "1'b1")})});
+  s.Seq(
+      clk, rst,
+      cat({Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
+           Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
+           Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
+           Set("abort_q", "1'b0"), Set("is_lo_q", "17'd0"), Set("is_hi_q", "17'd0"),
+           Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"), Set("is_idx_q", "32'd0"),
+           Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"),
+           Set("lt_n_q", L + "0")},
+          lt_reset),
+      {Set("done_q", "1'b0"),
+       If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
+          {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
+       Case("state_q",
+            {{{"StIdle"},
+              {If("start_i",
+                  {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
+                   Set("abort_q", "1'b0"), Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"),
+                   Set("fetch_err_q", "1'b0"),
+                   Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
+             {{"StFetch"},
+              {If("abort_q", {Set("state_q", "StQuiesce")},
+                  {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
+             {{"StDecode"},
+              {If("abort_q", {Set("state_q", "StQuiesce")},
+                  {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
+                      {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
+             {{"StIssue"},
+              {If("abort_q", {Set("state_q", "StQuiesce")},
+                  {If("!blocked",
+                      {Case("opcode",
+                            {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
+                             {{"8'd" + N(k::kOpCompute)}, {Set("state_q", "StNext")}},
+                             {{"8'd" + N(k::kOpStore)},
+                              {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
+                               Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
+                               Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
+                            {Set("state_q", "StNext")})})})}},
+             {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
+             {{"StNext"},
+              {Set("idx_q", "idx_q + 32'd1"),
+               Set("state_q", "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
+             {{"StQuiesce"},
+              {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P +
+                      "0) && "
+                      "(lt_n_q == " +
+                      L + "0)",
+                  {Set("state_q", "StFinish")})}},
+             {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
+            {Set("state_q", "StIdle")}),
+       Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
+       If("fetch_go && rd_req_ready_i",
+          {Set("fetch_idx_q", "fetch_idx_q + {" + N(32 - pb) + "'d0, batch}")}),
+       Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : " + P +
+                            "0) - "
+                            "(fifo_push ? " +
+                            P + "1 : " + P + "0)"),
+       If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
+       Comment("A LOAD reports a read error when its data have all arrived."),
+       If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
+          {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
+           Set("abort_q", "1'b1")}),
+       Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
+       If("lt_retire", lt_shift), lt_push_stmt,
+       Set("lt_n_q",
+           "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L + "1 : " + L + "0)"),
+       Comment("A STORE reports a write error when it finishes, possibly commands later."),
+       If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
+          {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
+           Set("abort_q", "1'b1")})});
   s.Wire("unused_cmd");
   s.Assign("unused_cmd", "^{w0[15:10], w2[31:24], w3[31:16], " +
                              std::string(cb < 16 ? Slice("w2", "15", N(cb)) + ", " : "") +

@@ -38,23 +38,23 @@ Module BuildSparsityGate(const Config& cfg) {
   s.Wire("is_zero", N(rows));
   s.Note("Lane r: d = x - zero_point in 9 bits (both sign-extended), exact for int8 operands.");
   Scope g = s.GenLoop("r", N(rows), "gen_lane");
-  g.Assign(IdxPart("diff", "r*9", "9"),
-           "{act_i[r*8+7], " + IdxPart("act_i", "r*8", "8") + "} - {zero_point_i[7], zero_point_i}");
+  g.Assign(IdxPart("diff", "r*9", "9"), "{act_i[r*8+7], " + IdxPart("act_i", "r*8", "8") +
+                                            "} - {zero_point_i[7], zero_point_i}");
   g.Assign("is_zero[r]", cfg.gating ? "(" + IdxPart("diff", "r*9", "9") + " == 9'd0)" : "1'b0");
   Scope h = s.GenLoop("q", N(rows), "gen_hold");
   h.Seq(clk, rst, {Set(IdxPart("act_q", "q*9", "9"), "9'd0")},
-        {If("valid_i && !is_zero[q]", {Set(IdxPart("act_q", "q*9", "9"),
-                                            IdxPart("diff", "q*9", "9"))})});
+        {If("valid_i && !is_zero[q]",
+            {Set(IdxPart("act_q", "q*9", "9"), IdxPart("diff", "q*9", "9"))})});
   s.Seq(clk, rst,
-        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"), Set("zero_q", N(rows) + "'d0"),
-         Set("wgt_q", N(cols * 8) + "'d0")},
+        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"),
+         Set("zero_q", N(rows) + "'d0"), Set("wgt_q", N(cols * 8) + "'d0")},
         {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
          Set("zero_q", "valid_i ? is_zero : zero_q"), If("valid_i", {Set("wgt_q", "wgt_i")})});
   s.Integer("i");
   s.Comb({Set("gated_count_o", N(cnt_bits) + "'d0"),
           For("i", N(rows),
-              {If("valid_q && zero_q[i]", {Set("gated_count_o", "gated_count_o + " +
-                                                                    N(cnt_bits) + "'d1")})})});
+              {If("valid_q && zero_q[i]",
+                  {Set("gated_count_o", "gated_count_o + " + N(cnt_bits) + "'d1")})})});
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");
   s.Assign("last_o", "last_q");

@@ -63,8 +63,9 @@ Module BuildScratchpad() {
   s.Seq(clk, rst, {Set("rbank_q", "16'd0")}, {If("re_i", {Set("rbank_q", "rbank")})});
   s.Integer("i");
   s.Comb({Set("rdata_o", "{Width{1'b0}}"),
-          For("i", "Banks", {If("rbank_q == i[15:0]",
-                                {Set("rdata_o", IdxPart("bank_rdata", "i*Width", "Width"))})})});
+          For("i", "Banks",
+              {If("rbank_q == i[15:0]",
+                  {Set("rdata_o", IdxPart("bank_rdata", "i*Width", "Width"))})})});
   return m;
 }
 

@@ -14,8 +14,8 @@ Module BuildStoreCtrl(const Config& cfg) {
            "shift words; then for each row its accumulator word, runs it through the PPU and "
            "hands the int8 row to the write DMA at addr + r * stride; finishes when every write "
            "response has arrived.");
-  const char* states[] = {"StIdle", "StBias", "StBiasWait", "StMult", "StMultWait", "StShift",
-                          "StShiftWait", "StRow", "StRowWait", "StPpu", "StReq", "StFlush"};
+  const char* states[] = {"StIdle",      "StBias", "StBiasWait", "StMult", "StMultWait", "StShift",
+                          "StShiftWait", "StRow",  "StRowWait",  "StPpu",  "StReq",      "StFlush"};
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
@@ -82,10 +82,12 @@ Module BuildStoreCtrl(const Config& cfg) {
   }
   s.Note("Per-channel shifts: the low byte of each int32 lane of the shift word.");
   s.Assign("shift_word", lanes);
-  s.Assign("acc_re_o", "(state_q == StBias) || (state_q == StMult) || (state_q == StShift) || "
-                       "(state_q == StRow)");
-  s.Assign("acc_raddr_o", "(state_q == StBias) ? bias_addr_q : (state_q == StMult) ? qaddr_q : "
-                          "(state_q == StShift) ? (qaddr_q + 16'd1) : (acc_q + row_q)");
+  s.Assign("acc_re_o",
+           "(state_q == StBias) || (state_q == StMult) || (state_q == StShift) || "
+           "(state_q == StRow)");
+  s.Assign("acc_raddr_o",
+           "(state_q == StBias) ? bias_addr_q : (state_q == StMult) ? qaddr_q : "
+           "(state_q == StShift) ? (qaddr_q + 16'd1) : (acc_q + row_q)");
   s.Assign("ppu_mult_o", "mult_q");
   s.Assign("ppu_shift_o", "shift_q");
   s.Note("Every field is latched at start: the sequencer moves on to later commands meanwhile.");
@@ -101,45 +103,44 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Assign("wr_req_data_o", "data_q");
   s.Assign("done_o", "done_q");
   s.Assign("busy_o", "state_q != StIdle");
-  s.Seq(clk, rst,
-        {Set("state_q", "StIdle"), Set("acc_q", "16'd0"), Set("row_q", "16'd0"),
-         Set("rows_q", "16'd0"), Set("bytes_q", N(cb) + "'d0"), Set("bias_addr_q", "16'd0"),
-         Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"), Set("perch_q", "1'b0"),
-         Set("qaddr_q", "16'd0"), Set("mult_q", N(cols * 32) + "'d0"),
-         Set("shift_q", N(cols * 8) + "'d0"), Set("zp_q", "8'd0"), Set("min_q", "8'd0"),
-         Set("max_q", "8'd0"),
-         Set("bias_q", N(cols * 32) + "'d0"), Set("data_q", N(cols * 8) + "'d0"),
-         Set("done_q", "1'b0"), Set("clear_q", "1'b0")},
-        {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
-         Case("state_q",
-              {{{"StIdle"},
-                {If("start_i",
-                    {Set("acc_q", "acc_addr_i"), Set("row_q", "16'd0"), Set("rows_q", "rows_i"),
-                     Set("bytes_q", "bytes_i"), Set("bias_addr_q", "bias_addr_i"),
-                     Set("addr_q", "dram_addr_i"), Set("stride_q", "stride_i"),
-                     Set("perch_q", "perch_i"), Set("qaddr_q", "qaddr_i"),
-                     Set("mult_q", "{" + N(cols) + "{mult_i}}"),
-                     Set("shift_q", "{" + N(cols) + "{shift_i}}"), Set("zp_q", "zp_i"),
-                     Set("min_q", "min_i"), Set("max_q", "max_i"),
-                     Set("clear_q", "1'b1"), Set("state_q", "StBias")})}},
-               {{"StBias"}, {Set("state_q", "StBiasWait")}},
-               {{"StBiasWait"},
-                {Set("bias_q", "acc_rdata_i"), Set("state_q", "perch_q ? StMult : StRow")}},
-               {{"StMult"}, {Set("state_q", "StMultWait")}},
-               {{"StMultWait"}, {Set("mult_q", "acc_rdata_i"), Set("state_q", "StShift")}},
-               {{"StShift"}, {Set("state_q", "StShiftWait")}},
-               {{"StShiftWait"}, {Set("shift_q", "shift_word"), Set("state_q", "StRow")}},
-               {{"StRow"}, {Set("state_q", "StRowWait")}},
-               {{"StRowWait"}, {Set("state_q", "StPpu")}},
-               {{"StPpu"}, {If("ppu_valid_i", {Set("data_q", "ppu_out_i"), Set("state_q", "StReq")})}},
-               {{"StReq"},
-                {If("wr_req_ready_i",
-                    {Set("row_q", "row_q + 16'd1"), Set("addr_q", "addr_q + " + stride),
-                     If("row_q + 16'd1 == rows_q", {Set("state_q", "StFlush")},
-                        {Set("state_q", "StRow")})})}},
-               {{"StFlush"},
-                {If("!wr_busy_i", {Set("state_q", "StIdle"), Set("done_q", "1'b1")})}}},
-              {Set("state_q", "StIdle")})});
+  s.Seq(
+      clk, rst,
+      {Set("state_q", "StIdle"), Set("acc_q", "16'd0"), Set("row_q", "16'd0"),
+       Set("rows_q", "16'd0"), Set("bytes_q", N(cb) + "'d0"), Set("bias_addr_q", "16'd0"),
+       Set("addr_q", N(aw) + "'d0"), Set("stride_q", "32'd0"), Set("perch_q", "1'b0"),
+       Set("qaddr_q", "16'd0"), Set("mult_q", N(cols * 32) + "'d0"),
+       Set("shift_q", N(cols * 8) + "'d0"), Set("zp_q", "8'd0"), Set("min_q", "8'd0"),
+       Set("max_q", "8'd0"), Set("bias_q", N(cols * 32) + "'d0"),
+       Set("data_q", N(cols * 8) + "'d0"), Set("done_q", "1'b0"), Set("clear_q", "1'b0")},
+      {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
+       Case(
+           "state_q",
+           {{{"StIdle"},
+             {If("start_i", {Set("acc_q", "acc_addr_i"), Set("row_q", "16'd0"),
+                             Set("rows_q", "rows_i"), Set("bytes_q", "bytes_i"),
+                             Set("bias_addr_q", "bias_addr_i"), Set("addr_q", "dram_addr_i"),
+                             Set("stride_q", "stride_i"), Set("perch_q", "perch_i"),
+                             Set("qaddr_q", "qaddr_i"), Set("mult_q", "{" + N(cols) + "{mult_i}}"),
+                             Set("shift_q", "{" + N(cols) + "{shift_i}}"), Set("zp_q", "zp_i"),
+                             Set("min_q", "min_i"), Set("max_q", "max_i"), Set("clear_q", "1'b1"),
+                             Set("state_q", "StBias")})}},
+            {{"StBias"}, {Set("state_q", "StBiasWait")}},
+            {{"StBiasWait"},
+             {Set("bias_q", "acc_rdata_i"), Set("state_q", "perch_q ? StMult : StRow")}},
+            {{"StMult"}, {Set("state_q", "StMultWait")}},
+            {{"StMultWait"}, {Set("mult_q", "acc_rdata_i"), Set("state_q", "StShift")}},
+            {{"StShift"}, {Set("state_q", "StShiftWait")}},
+            {{"StShiftWait"}, {Set("shift_q", "shift_word"), Set("state_q", "StRow")}},
+            {{"StRow"}, {Set("state_q", "StRowWait")}},
+            {{"StRowWait"}, {Set("state_q", "StPpu")}},
+            {{"StPpu"}, {If("ppu_valid_i", {Set("data_q", "ppu_out_i"), Set("state_q", "StReq")})}},
+            {{"StReq"},
+             {If("wr_req_ready_i",
+                 {Set("row_q", "row_q + 16'd1"), Set("addr_q", "addr_q + " + stride),
+                  If("row_q + 16'd1 == rows_q", {Set("state_q", "StFlush")},
+                     {Set("state_q", "StRow")})})}},
+            {{"StFlush"}, {If("!wr_busy_i", {Set("state_q", "StIdle"), Set("done_q", "1'b1")})}}},
+           {Set("state_q", "StIdle")})});
   return m;
 }
 

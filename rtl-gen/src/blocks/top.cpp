@@ -19,28 +19,27 @@ Module BuildTop(const Config& cfg) {
   namespace k = contract;
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits, id = cfg.axi_id_bits;
   const unsigned rows = cfg.rows, cols = cfg.cols, cb = CountBits(cols), gb = CountBits(rows);
-  Module m("salsa_top",
-           "salsa accelerator '" + cfg.name + "': " + N(rows) + "x" + N(cols) +
-               " INT8 output-stationary MAC array, AXI4-Lite CSRs, AXI4 " + N(cfg.axi_data_bits) +
-               "-bit DRAM master.");
+  Module m("salsa_top", "salsa accelerator '" + cfg.name + "': " + N(rows) + "x" + N(cols) +
+                            " INT8 output-stationary MAC array, AXI4-Lite CSRs, AXI4 " +
+                            N(cfg.axi_data_bits) + "-bit DRAM master.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.Out("irq_o");
   const std::vector<std::pair<std::string, unsigned>> axil_in = {
-      {"awaddr", 12}, {"awprot", 3}, {"awvalid", 1}, {"wdata", 32}, {"wstrb", 4}, {"wvalid", 1},
-      {"bready", 1},  {"araddr", 12}, {"arprot", 3}, {"arvalid", 1}, {"rready", 1}};
+      {"awaddr", 12}, {"awprot", 3},  {"awvalid", 1}, {"wdata", 32},  {"wstrb", 4}, {"wvalid", 1},
+      {"bready", 1},  {"araddr", 12}, {"arprot", 3},  {"arvalid", 1}, {"rready", 1}};
   const std::vector<std::pair<std::string, unsigned>> axil_out = {
       {"awready", 1}, {"wready", 1}, {"bresp", 2}, {"bvalid", 1},
       {"arready", 1}, {"rdata", 32}, {"rresp", 2}, {"rvalid", 1}};
   for (const auto& [n, w] : axil_in) m.In("s_axil_" + n, N(w));
   for (const auto& [n, w] : axil_out) m.Out("s_axil_" + n, N(w));
   const std::vector<std::pair<std::string, unsigned>> axi_out = {
-      {"awid", id},  {"awaddr", aw}, {"awlen", 8},    {"awsize", 3},   {"awburst", 2},
-      {"awvalid", 1}, {"wdata", B * 8}, {"wstrb", B}, {"wlast", 1},    {"wvalid", 1},
-      {"bready", 1}, {"arid", id},   {"araddr", aw},  {"arlen", 8},    {"arsize", 3},
-      {"arburst", 2}, {"arvalid", 1}, {"rready", 1}};
+      {"awid", id},   {"awaddr", aw},   {"awlen", 8},   {"awsize", 3}, {"awburst", 2},
+      {"awvalid", 1}, {"wdata", B * 8}, {"wstrb", B},   {"wlast", 1},  {"wvalid", 1},
+      {"bready", 1},  {"arid", id},     {"araddr", aw}, {"arlen", 8},  {"arsize", 3},
+      {"arburst", 2}, {"arvalid", 1},   {"rready", 1}};
   const std::vector<std::pair<std::string, unsigned>> axi_in = {
-      {"awready", 1}, {"wready", 1}, {"bid", id},    {"bresp", 2}, {"bvalid", 1},
-      {"arready", 1}, {"rid", id},   {"rdata", B * 8}, {"rresp", 2}, {"rlast", 1}, {"rvalid", 1}};
+      {"awready", 1}, {"wready", 1},    {"bid", id},  {"bresp", 2}, {"bvalid", 1}, {"arready", 1},
+      {"rid", id},    {"rdata", B * 8}, {"rresp", 2}, {"rlast", 1}, {"rvalid", 1}};
   for (const auto& [n, w] : axi_out) m.Out("m_axi_" + n, N(w));
   for (const auto& [n, w] : axi_in) m.In("m_axi_" + n, N(w));
   Scope s = m.Body();
@@ -51,29 +50,52 @@ Module BuildTop(const Config& cfg) {
   };
 
   // ---- control --------------------------------------------------------------------------------
-  wires({{"start", 1}, {"cmd_base", 64}, {"cmd_count", 32}, {"seq_busy", 1}, {"seq_done", 1},
-         {"err_code", 4}, {"err_cmd", 32}, {"ev_load", 1}, {"ev_store", 1}, {"ev_cmd", 1},
-         {"gated_count", gb}, {"rd_beat", 1}, {"wr_beat", 1}});
+  wires({{"start", 1},
+         {"cmd_base", 64},
+         {"cmd_count", 32},
+         {"seq_busy", 1},
+         {"seq_done", 1},
+         {"err_code", 4},
+         {"err_cmd", 32},
+         {"ev_load", 1},
+         {"ev_store", 1},
+         {"ev_cmd", 1},
+         {"gated_count", gb},
+         {"rd_beat", 1},
+         {"wr_beat", 1}});
   std::vector<std::pair<std::string, std::string>> csr = {{"clk_i", clk}, {"rst_ni", rst}};
   for (const auto& [n, w] : axil_in) csr.push_back({"s_axil_" + n, "s_axil_" + n});
   for (const auto& [n, w] : axil_out) csr.push_back({"s_axil_" + n, "s_axil_" + n});
-  for (const auto& c : conns({{"start_o", "start"}, {"cmd_base_o", "cmd_base"},
-                              {"cmd_count_o", "cmd_count"}, {"irq_o", "irq_o"},
-                              {"busy_i", "seq_busy"}, {"done_i", "seq_done"},
-                              {"err_code_i", "err_code"}, {"err_cmd_i", "err_cmd"},
-                              {"ev_mac_active_i", "gate_valid"}, {"ev_gated_i", "gated_count"},
-                              {"ev_rd_beat_i", "rd_beat"}, {"ev_wr_beat_i", "wr_beat"},
-                              {"ev_load_i", "ev_load"}, {"ev_store_i", "ev_store"},
+  for (const auto& c : conns({{"start_o", "start"},
+                              {"cmd_base_o", "cmd_base"},
+                              {"cmd_count_o", "cmd_count"},
+                              {"irq_o", "irq_o"},
+                              {"busy_i", "seq_busy"},
+                              {"done_i", "seq_done"},
+                              {"err_code_i", "err_code"},
+                              {"err_cmd_i", "err_cmd"},
+                              {"ev_mac_active_i", "gate_valid"},
+                              {"ev_gated_i", "gated_count"},
+                              {"ev_rd_beat_i", "rd_beat"},
+                              {"ev_wr_beat_i", "wr_beat"},
+                              {"ev_load_i", "ev_load"},
+                              {"ev_store_i", "ev_store"},
                               {"ev_cmd_i", "ev_cmd"}})) {
     csr.push_back(c);
   }
 
   // ---- read path: DMA, gearboxes, scratchpads ------------------------------------------------
-  wires({{"rd_req_valid", 1}, {"rd_req_ready", 1}, {"rd_req_addr", aw}, {"rd_req_row_bytes", 24},
-         {"rd_req_rows", 16}, {"rd_req_stride", 32}, {"rd_busy", 1}, {"rd_req_tag", 18},
-         {"rd_pop", 1}, {"rd_pop_tag", 18}, {"rd_retire", 1}, {"rd_retire_err", 1}, {"sink_idle", 1},
-         {"rd_valid", 1}, {"rd_ready", 1}, {"rd_data", B * 8}, {"rd_cnt", lb + 1}, {"dest", 2},
-         {"cmd_valid", 1}, {"cmd_data", k::kCmdBytes * 8}, {"cmd_ready", 1}, {"load_word", 1},
+  wires({{"rd_req_valid", 1}, {"rd_req_ready", 1},
+         {"rd_req_addr", aw}, {"rd_req_row_bytes", 24},
+         {"rd_req_rows", 16}, {"rd_req_stride", 32},
+         {"rd_busy", 1},      {"rd_req_tag", 18},
+         {"rd_pop", 1},       {"rd_pop_tag", 18},
+         {"rd_retire", 1},    {"rd_retire_err", 1},
+         {"sink_idle", 1},    {"rd_valid", 1},
+         {"rd_ready", 1},     {"rd_data", B * 8},
+         {"rd_cnt", lb + 1},  {"dest", 2},
+         {"cmd_valid", 1},    {"cmd_data", k::kCmdBytes * 8},
+         {"cmd_ready", 1},    {"load_word", 1},
          {"load_waddr", 16}});
   s.Wire("cmp_acc_we");  // the array's drain into the acc scratchpad (compute controller)
   struct Gb {
@@ -97,7 +119,9 @@ Module BuildTop(const Config& cfg) {
     s.Assign(p + "_sel", "dest == 2'd" + N(g.dest));
     const bool is_cmd = std::string(g.name) == "cmd";
     // The acc scratchpad's write port belongs to the array's drain when both want it.
-    const std::string ready = is_cmd ? "cmd_ready" : g.dest == k::kTargetAcc ? "!cmp_acc_we" : "1'b1";
+    const std::string ready = is_cmd                    ? "cmd_ready"
+                              : g.dest == k::kTargetAcc ? "!cmp_acc_we"
+                                                        : "1'b1";
     s.Inst("salsa_gearbox", "u_" + p, {{"InBytes", N(B)}, {"OutBytes", N(g.out_bytes)}},
            {{"clk_i", clk},
             {"rst_ni", rst},
@@ -121,42 +145,51 @@ Module BuildTop(const Config& cfg) {
   s.Assign("cmd_valid", "gb_cmd_out_valid");
   s.Assign("cmd_data", "gb_cmd_out_data");
 
-  std::vector<std::pair<std::string, std::string>> rd = {
-      {"clk_i", clk},
-      {"rst_ni", rst},
-      {"req_valid_i", "rd_req_valid"},
-      {"req_ready_o", "rd_req_ready"},
-      {"req_addr_i", "rd_req_addr"},
-      {"req_row_bytes_i", "rd_req_row_bytes"},
-      {"req_rows_i", "rd_req_rows"},
-      {"req_stride_i", "rd_req_stride"},
-      {"req_tag_i", "rd_req_tag"},
-      {"busy_o", "rd_busy"},
-      {"pop_o", "rd_pop"},
-      {"pop_tag_o", "rd_pop_tag"},
-      {"sink_idle_i", "sink_idle"},
-      {"retire_o", "rd_retire"},
-      {"retire_err_o", "rd_retire_err"},
-      {"beat_o", "rd_beat"},
-      {"out_valid_o", "rd_valid"},
-      {"out_ready_i", "rd_ready"},
-      {"out_data_o", "rd_data"},
-      {"out_cnt_o", "rd_cnt"}};
-  for (const char* n : {"arid", "araddr", "arlen", "arsize", "arburst", "arvalid", "arready",
-                        "rid", "rdata", "rresp", "rlast", "rvalid", "rready"}) {
+  std::vector<std::pair<std::string, std::string>> rd = {{"clk_i", clk},
+                                                         {"rst_ni", rst},
+                                                         {"req_valid_i", "rd_req_valid"},
+                                                         {"req_ready_o", "rd_req_ready"},
+                                                         {"req_addr_i", "rd_req_addr"},
+                                                         {"req_row_bytes_i", "rd_req_row_bytes"},
+                                                         {"req_rows_i", "rd_req_rows"},
+                                                         {"req_stride_i", "rd_req_stride"},
+                                                         {"req_tag_i", "rd_req_tag"},
+                                                         {"busy_o", "rd_busy"},
+                                                         {"pop_o", "rd_pop"},
+                                                         {"pop_tag_o", "rd_pop_tag"},
+                                                         {"sink_idle_i", "sink_idle"},
+                                                         {"retire_o", "rd_retire"},
+                                                         {"retire_err_o", "rd_retire_err"},
+                                                         {"beat_o", "rd_beat"},
+                                                         {"out_valid_o", "rd_valid"},
+                                                         {"out_ready_i", "rd_ready"},
+                                                         {"out_data_o", "rd_data"},
+                                                         {"out_cnt_o", "rd_cnt"}};
+  for (const char* n : {"arid", "araddr", "arlen", "arsize", "arburst", "arvalid", "arready", "rid",
+                        "rdata", "rresp", "rlast", "rvalid", "rready"}) {
     rd.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
   }
   s.Inst("salsa_dma_rd", "u_dma_rd", {}, rd);
 
   // Scratchpads. The acc scratchpad is written by LOAD (bias words) and by the array's drain.
-  wires({{"act_re", 1}, {"act_raddr", 16}, {"act_rdata", rows * 8}, {"wgt_re", 1},
-         {"wgt_raddr", 16}, {"wgt_rdata", cols * 8}, {"acc_re", 1}, {"acc_raddr", 16},
-         {"acc_rdata", cols * 32}, {"cmp_acc_waddr", 16},
-         {"drain_data", cols * 32}, {"st_acc_re", 1}, {"st_acc_raddr", 16}});
+  wires({{"act_re", 1},
+         {"act_raddr", 16},
+         {"act_rdata", rows * 8},
+         {"wgt_re", 1},
+         {"wgt_raddr", 16},
+         {"wgt_rdata", cols * 8},
+         {"acc_re", 1},
+         {"acc_raddr", 16},
+         {"acc_rdata", cols * 32},
+         {"cmp_acc_waddr", 16},
+         {"drain_data", cols * 32},
+         {"st_acc_re", 1},
+         {"st_acc_raddr", 16}});
   const bool ws_acc = cfg.dataflow == Dataflow::kWeightStationary;
   if (ws_acc) {
-    s.Note("Weight-stationary: the compute unit reads the acc scratchpad on every output row "
-           "(accumulate), so the store unit reads its own copy (same writes, second read port).");
+    s.Note(
+        "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
+        "(accumulate), so the store unit reads its own copy (same writes, second read port).");
     wires({{"st_acc_rdata", cols * 32}, {"cmp_acc_re", 1}, {"cmp_acc_raddr", 16}});
     s.Assign("acc_re", "cmp_acc_re");
     s.Assign("acc_raddr", "cmp_acc_raddr");
@@ -178,54 +211,70 @@ Module BuildTop(const Config& cfg) {
   for (const auto& sp : sps) {
     const std::string n = sp.name;
     const bool copy = ws_acc && n == "acc";
-    for (const std::string& inst : copy ? std::vector<std::string>{"", "_st"}
-                                        : std::vector<std::string>{""}) {
+    for (const std::string& inst :
+         copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       const std::string rd = inst.empty() ? n : "st_" + n;
-      s.Inst("salsa_scratchpad", "u_" + n + "_spad" + inst,
-             {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)},
-              {"Depth", N(sp.sc->depth)}},
-             {{"clk_i", clk},
-              {"rst_ni", rst},
-              {"we_i", sp.we},
-              {"waddr_i", sp.waddr},
-              {"wdata_i", sp.wdata},
-              {"re_i", rd + "_re"},
-              {"raddr_i", rd + "_raddr"},
-              {"rdata_o", rd + "_rdata"}});
+      s.Inst(
+          "salsa_scratchpad", "u_" + n + "_spad" + inst,
+          {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)}, {"Depth", N(sp.sc->depth)}},
+          {{"clk_i", clk},
+           {"rst_ni", rst},
+           {"we_i", sp.we},
+           {"waddr_i", sp.waddr},
+           {"wdata_i", sp.wdata},
+           {"re_i", rd + "_re"},
+           {"raddr_i", rd + "_raddr"},
+           {"rdata_o", rd + "_rdata"}});
     }
   }
 
   // ---- sequencer --------------------------------------------------------------------------------
-  wires({{"cmp_start", 1}, {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
-         {"cmp_zp", 8}, {"cmp_clear", 1}, {"cmp_drain", 1}, {"cmp_acc_addr", 16},
-         {"cmp_busy", 1}, {"cmp_feed_busy", 1}, {"cmp_act_busy", 1}, {"cmp_act_lo", 17},
-         {"cmp_act_hi", 17}, {"cmp_wgt_busy", 1}, {"cmp_wgt_lo", 17}, {"cmp_wgt_hi", 17},
-         {"cmp_acc0_busy", 1}, {"cmp_acc0_lo", 17}, {"cmp_acc0_hi", 17}, {"cmp_acc1_busy", 1},
-         {"cmp_acc1_lo", 17}, {"cmp_acc1_hi", 17}, {"st_busy", 1}, {"st_start", 1}, {"st_acc_addr", 16}, {"st_rows", 16},
-         {"st_bytes", cb}, {"st_bias_addr", 16}, {"st_dram_addr", aw}, {"st_stride", 32},
-         {"st_mult", 32}, {"st_shift", 8}, {"st_zp", 8}, {"st_min", 8}, {"st_max", 8},
-         {"st_done", 1}, {"wr_err", 1}, {"st_perch", 1}, {"st_qaddr", 16}});
+  wires({{"cmp_start", 1},     {"cmp_act_addr", 16}, {"cmp_wgt_addr", 16}, {"cmp_k", 16},
+         {"cmp_zp", 8},        {"cmp_clear", 1},     {"cmp_drain", 1},     {"cmp_acc_addr", 16},
+         {"cmp_busy", 1},      {"cmp_feed_busy", 1}, {"cmp_act_busy", 1},  {"cmp_act_lo", 17},
+         {"cmp_act_hi", 17},   {"cmp_wgt_busy", 1},  {"cmp_wgt_lo", 17},   {"cmp_wgt_hi", 17},
+         {"cmp_acc0_busy", 1}, {"cmp_acc0_lo", 17},  {"cmp_acc0_hi", 17},  {"cmp_acc1_busy", 1},
+         {"cmp_acc1_lo", 17},  {"cmp_acc1_hi", 17},  {"st_busy", 1},       {"st_start", 1},
+         {"st_acc_addr", 16},  {"st_rows", 16},      {"st_bytes", cb},     {"st_bias_addr", 16},
+         {"st_dram_addr", aw}, {"st_stride", 32},    {"st_mult", 32},      {"st_shift", 8},
+         {"st_zp", 8},         {"st_min", 8},        {"st_max", 8},        {"st_done", 1},
+         {"wr_err", 1},        {"st_perch", 1},      {"st_qaddr", 16}});
   std::vector<std::pair<std::string, std::string>> seq = {
-      {"clk_i", clk},          {"rst_ni", rst},           {"start_i", "start"},
-      {"cmd_base_i", "cmd_base"}, {"cmd_count_i", "cmd_count"}, {"busy_o", "seq_busy"},
-      {"done_o", "seq_done"},  {"err_code_o", "err_code"}, {"err_cmd_o", "err_cmd"},
-      {"ev_load_o", "ev_load"}, {"ev_store_o", "ev_store"}, {"ev_cmd_o", "ev_cmd"},
-      {"rd_req_valid_o", "rd_req_valid"}, {"rd_req_ready_i", "rd_req_ready"},
-      {"rd_req_addr_o", "rd_req_addr"}, {"rd_req_row_bytes_o", "rd_req_row_bytes"},
-      {"rd_req_rows_o", "rd_req_rows"}, {"rd_req_stride_o", "rd_req_stride"},
-      {"rd_busy_i", "rd_busy"}, {"rd_req_tag_o", "rd_req_tag"}, {"rd_pop_i", "rd_pop"},
-      {"rd_pop_tag_i", "rd_pop_tag"}, {"rd_retire_i", "rd_retire"},
-      {"rd_retire_err_i", "rd_retire_err"}, {"dest_o", "dest"},
-      {"cmd_valid_i", "cmd_valid"}, {"cmd_data_i", "cmd_data"}, {"cmd_ready_o", "cmd_ready"},
+      {"clk_i", clk},
+      {"rst_ni", rst},
+      {"start_i", "start"},
+      {"cmd_base_i", "cmd_base"},
+      {"cmd_count_i", "cmd_count"},
+      {"busy_o", "seq_busy"},
+      {"done_o", "seq_done"},
+      {"err_code_o", "err_code"},
+      {"err_cmd_o", "err_cmd"},
+      {"ev_load_o", "ev_load"},
+      {"ev_store_o", "ev_store"},
+      {"ev_cmd_o", "ev_cmd"},
+      {"rd_req_valid_o", "rd_req_valid"},
+      {"rd_req_ready_i", "rd_req_ready"},
+      {"rd_req_addr_o", "rd_req_addr"},
+      {"rd_req_row_bytes_o", "rd_req_row_bytes"},
+      {"rd_req_rows_o", "rd_req_rows"},
+      {"rd_req_stride_o", "rd_req_stride"},
+      {"rd_busy_i", "rd_busy"},
+      {"rd_req_tag_o", "rd_req_tag"},
+      {"rd_pop_i", "rd_pop"},
+      {"rd_pop_tag_i", "rd_pop_tag"},
+      {"rd_retire_i", "rd_retire"},
+      {"rd_retire_err_i", "rd_retire_err"},
+      {"dest_o", "dest"},
+      {"cmd_valid_i", "cmd_valid"},
+      {"cmd_data_i", "cmd_data"},
+      {"cmd_ready_o", "cmd_ready"},
       {"load_word_i", "load_word"},
       {"load_waddr_o", "load_waddr"}};
   for (const char* n : {"start", "act_addr", "wgt_addr", "k", "zp", "clear", "drain", "acc_addr"}) {
     seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
   }
-  for (const char* n : {"busy", "feed_busy", "act_busy", "act_lo", "act_hi", "wgt_busy", "wgt_lo",
-                        "wgt_hi", "acc0_busy", "acc0_lo", "acc0_hi", "acc1_busy", "acc1_lo",
-                        "acc1_hi"}) {
-    seq.push_back({std::string("cmp_") + n + "_i", std::string("cmp_") + n});
+  for (const ComputeStatus& st : kComputeStatus) {
+    seq.push_back({std::string("cmp_") + st.name + "_i", std::string("cmp_") + st.name});
   }
   for (const char* n : {"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
                         "mult", "shift", "zp", "min", "max", "perch", "qaddr"}) {
@@ -238,29 +287,49 @@ Module BuildTop(const Config& cfg) {
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
-  wires({{"gate_in_valid", 1}, {"gate_in_clear", 1}, {"gate_in_last", 1}, {"gate_zp", 8},
-         {"gate_valid", 1}, {"gate_clear", 1}, {"gate_last", 1}, {"gate_act", rows * 9},
-         {"gate_zero", rows}, {"gate_wgt", cols * 8}});
-  std::vector<std::pair<std::string, std::string>> cc = {
-      {"clk_i", clk},          {"rst_ni", rst},           {"start_i", "cmp_start"},
-      {"act_addr_i", "cmp_act_addr"}, {"wgt_addr_i", "cmp_wgt_addr"}, {"k_i", "cmp_k"},
-      {"zp_i", "cmp_zp"},      {"clear_i", "cmp_clear"},  {"acc_addr_i", "cmp_acc_addr"},
-      {"act_re_o", "act_re"},  {"act_raddr_o", "act_raddr"}, {"wgt_re_o", "wgt_re"},
-      {"wgt_raddr_o", "wgt_raddr"}, {"gate_valid_o", "gate_in_valid"}, {"zp_o", "gate_zp"},
-      {"acc_we_o", "cmp_acc_we"}, {"acc_waddr_o", "cmp_acc_waddr"}};
-  for (const char* n : {"busy", "feed_busy", "act_busy", "act_lo", "act_hi", "wgt_busy", "wgt_lo",
-                        "wgt_hi", "acc0_busy", "acc0_lo", "acc0_hi", "acc1_busy", "acc1_lo",
-                        "acc1_hi"}) {
-    cc.push_back({std::string(n) + "_o", std::string("cmp_") + n});
+  wires({{"gate_in_valid", 1},
+         {"gate_in_clear", 1},
+         {"gate_in_last", 1},
+         {"gate_zp", 8},
+         {"gate_valid", 1},
+         {"gate_clear", 1},
+         {"gate_last", 1},
+         {"gate_act", rows * 9},
+         {"gate_zero", rows},
+         {"gate_wgt", cols * 8}});
+  std::vector<std::pair<std::string, std::string>> cc = {{"clk_i", clk},
+                                                         {"rst_ni", rst},
+                                                         {"start_i", "cmp_start"},
+                                                         {"act_addr_i", "cmp_act_addr"},
+                                                         {"wgt_addr_i", "cmp_wgt_addr"},
+                                                         {"k_i", "cmp_k"},
+                                                         {"zp_i", "cmp_zp"},
+                                                         {"clear_i", "cmp_clear"},
+                                                         {"acc_addr_i", "cmp_acc_addr"},
+                                                         {"act_re_o", "act_re"},
+                                                         {"act_raddr_o", "act_raddr"},
+                                                         {"wgt_re_o", "wgt_re"},
+                                                         {"wgt_raddr_o", "wgt_raddr"},
+                                                         {"gate_valid_o", "gate_in_valid"},
+                                                         {"zp_o", "gate_zp"},
+                                                         {"acc_we_o", "cmp_acc_we"},
+                                                         {"acc_waddr_o", "cmp_acc_waddr"}};
+  for (const ComputeStatus& st : kComputeStatus) {
+    cc.push_back({std::string(st.name) + "_o", std::string("cmp_") + st.name});
   }
   if (ws) {
-    s.Note("Weight-stationary: the controller preloads weights straight from the weight "
-           "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
+    s.Note(
+        "Weight-stationary: the controller preloads weights straight from the weight "
+        "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
     wires({{"w_load", 1}, {"array_out", cols * 32}});
-    for (const auto& c : std::vector<std::pair<std::string, std::string>>{
-             {"gate_swap_o", "gate_in_clear"}, {"w_load_o", "w_load"}, {"out_i", "array_out"},
-             {"acc_re_o", "cmp_acc_re"}, {"acc_raddr_o", "cmp_acc_raddr"},
-             {"acc_rdata_i", "acc_rdata"}, {"acc_wdata_o", "drain_data"}}) {
+    for (const auto& c :
+         std::vector<std::pair<std::string, std::string>>{{"gate_swap_o", "gate_in_clear"},
+                                                          {"w_load_o", "w_load"},
+                                                          {"out_i", "array_out"},
+                                                          {"acc_re_o", "cmp_acc_re"},
+                                                          {"acc_raddr_o", "cmp_acc_raddr"},
+                                                          {"acc_rdata_i", "acc_rdata"},
+                                                          {"acc_wdata_o", "drain_data"}}) {
       cc.push_back(c);
     }
     s.Inst("salsa_compute_ctrl_ws", "u_compute_ctrl", {}, cc);
@@ -279,9 +348,11 @@ Module BuildTop(const Config& cfg) {
     s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
   } else {
     wires({{"array_drain", 1}});
-    for (const auto& c : std::vector<std::pair<std::string, std::string>>{
-             {"drain_i", "cmp_drain"}, {"gate_clear_o", "gate_in_clear"},
-             {"gate_last_o", "gate_in_last"}, {"array_drain_o", "array_drain"}}) {
+    for (const auto& c :
+         std::vector<std::pair<std::string, std::string>>{{"drain_i", "cmp_drain"},
+                                                          {"gate_clear_o", "gate_in_clear"},
+                                                          {"gate_last_o", "gate_in_last"},
+                                                          {"array_drain_o", "array_drain"}}) {
       cc.push_back(c);
     }
     s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
@@ -315,11 +386,22 @@ Module BuildTop(const Config& cfg) {
           {"gated_count_o", "gated_count"}});
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
-  wires({{"ppu_valid_in", 1}, {"ppu_bias", cols * 32}, {"ppu_mult", cols * 32},
-         {"ppu_shift", cols * 8}, {"ppu_zp", 8}, {"ppu_min", 8}, {"ppu_max", 8},
+  wires({{"ppu_valid_in", 1},
+         {"ppu_bias", cols * 32},
+         {"ppu_mult", cols * 32},
+         {"ppu_shift", cols * 8},
+         {"ppu_zp", 8},
+         {"ppu_min", 8},
+         {"ppu_max", 8},
          {"ppu_valid_out", 1},
-         {"ppu_out", cols * 8}, {"wr_clear", 1}, {"wr_req_valid", 1}, {"wr_req_ready", 1},
-         {"wr_req_addr", aw}, {"wr_req_bytes", cb}, {"wr_req_data", cols * 8}, {"wr_busy", 1}});
+         {"ppu_out", cols * 8},
+         {"wr_clear", 1},
+         {"wr_req_valid", 1},
+         {"wr_req_ready", 1},
+         {"wr_req_addr", aw},
+         {"wr_req_bytes", cb},
+         {"wr_req_data", cols * 8},
+         {"wr_busy", 1}});
   s.Inst("salsa_store_ctrl", "u_store_ctrl", {},
          {{"clk_i", clk},
           {"rst_ni", rst},
@@ -371,21 +453,20 @@ Module BuildTop(const Config& cfg) {
           {"max_i", "ppu_max"},
           {"valid_o", "ppu_valid_out"},
           {"out_o", "ppu_out"}});
-  std::vector<std::pair<std::string, std::string>> wr = {
-      {"clk_i", clk},
-      {"rst_ni", rst},
-      {"clear_i", "wr_clear"},
-      {"req_valid_i", "wr_req_valid"},
-      {"req_ready_o", "wr_req_ready"},
-      {"req_addr_i", "wr_req_addr"},
-      {"req_bytes_i", "wr_req_bytes"},
-      {"req_data_i", "wr_req_data"},
-      {"busy_o", "wr_busy"},
-      {"err_o", "wr_err"},
-      {"beat_o", "wr_beat"}};
-  for (const char* n : {"awid", "awaddr", "awlen", "awsize", "awburst", "awvalid", "awready",
-                        "wdata", "wstrb", "wlast", "wvalid", "wready", "bid", "bresp", "bvalid",
-                        "bready"}) {
+  std::vector<std::pair<std::string, std::string>> wr = {{"clk_i", clk},
+                                                         {"rst_ni", rst},
+                                                         {"clear_i", "wr_clear"},
+                                                         {"req_valid_i", "wr_req_valid"},
+                                                         {"req_ready_o", "wr_req_ready"},
+                                                         {"req_addr_i", "wr_req_addr"},
+                                                         {"req_bytes_i", "wr_req_bytes"},
+                                                         {"req_data_i", "wr_req_data"},
+                                                         {"busy_o", "wr_busy"},
+                                                         {"err_o", "wr_err"},
+                                                         {"beat_o", "wr_beat"}};
+  for (const char* n :
+       {"awid", "awaddr", "awlen", "awsize", "awburst", "awvalid", "awready", "wdata", "wstrb",
+        "wlast", "wvalid", "wready", "bid", "bresp", "bvalid", "bready"}) {
     wr.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
   }
   s.Inst("salsa_dma_wr", "u_dma_wr", {}, wr);

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   gen->add_option("-o,--out", gen_out, "output directory (replaced atomically)")->required();
 
   salsa::cli::RunOptions run_opts;
-  auto* run = app.add_subcommand("run", "run a layer on the Verilated RTL and compare with the reference");
+  auto* run =
+      app.add_subcommand("run", "run a layer on the Verilated RTL and compare with the reference");
   salsa::cli::AddRunOptions(run, &run_opts);
 
   salsa::cli::RefOptions ref_opts;

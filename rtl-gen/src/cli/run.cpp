@@ -93,8 +93,9 @@ void AddRunOptions(CLI::App* app, RunOptions* opts) {
 }
 
 int Run(const RunOptions& opts, CLI::App* app) {
-  Config cfg = opts.config.empty() ? ParseConfig(kDefaultConfigYaml, "configs/default.yaml (embedded)")
-                                   : LoadConfig(opts.config);
+  Config cfg = opts.config.empty()
+                   ? ParseConfig(kDefaultConfigYaml, "configs/default.yaml (embedded)")
+                   : LoadConfig(opts.config);
   const fs::path exe = FindHarness(cfg);
   std::vector<std::string> args = {exe.string()};
   for (const auto& a : app->remaining()) args.push_back(a);

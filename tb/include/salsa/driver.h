@@ -37,11 +37,11 @@ struct Program {
   std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]
   uint64_t cmd_base = 0;      // command list
   uint32_t cmd_count = 0;
-  uint64_t act_addr = 0;                           // activations, blocked [m_tile][K][rows]
-  uint64_t weight_addr = 0;                        // weights, blocked [n_tile][K][cols]
-  uint64_t bias_addr = 0;                          // bias, int32, [n_tile][cols]
-  uint64_t quant_addr = 0;  // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
-  uint64_t out_addr = 0;                           // output, int8 row-major [M][N]
+  uint64_t act_addr = 0;     // activations, blocked [m_tile][K][rows]
+  uint64_t weight_addr = 0;  // weights, blocked [n_tile][K][cols]
+  uint64_t bias_addr = 0;    // bias, int32, [n_tile][cols]
+  uint64_t quant_addr = 0;   // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
+  uint64_t out_addr = 0;     // output, int8 row-major [M][N]
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
   bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
   bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
@@ -49,7 +49,7 @@ struct Program {
   unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
   bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
-  std::vector<Command> cmds;                       // the same commands as in dram at cmd_base
+  std::vector<Command> cmds;   // the same commands as in dram at cmd_base
 };
 
 // Command encoders (exactly the layout of docs/architecture.md).

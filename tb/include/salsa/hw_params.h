@@ -10,15 +10,15 @@
 namespace salsa {
 
 struct HwParams {
-  unsigned rows = 16;            // MAC array rows (activation lanes)
-  unsigned cols = 16;            // MAC array columns (weight lanes)
-  unsigned bus_bytes = 16;       // AXI data width in bytes
-  unsigned addr_bits = 32;       // AXI address width
-  unsigned max_burst = 16;       // beats per burst
-  unsigned max_outstanding = 4;  // AXI transactions in flight
-  unsigned act_words = 0;        // act scratchpad words (banks * depth); a word is `rows` bytes
-  unsigned weight_words = 0;     // weight scratchpad words; a word is `cols` bytes
-  unsigned acc_words = 0;        // acc scratchpad words; a word is 4 * `cols` bytes
+  unsigned rows = 16;              // MAC array rows (activation lanes)
+  unsigned cols = 16;              // MAC array columns (weight lanes)
+  unsigned bus_bytes = 16;         // AXI data width in bytes
+  unsigned addr_bits = 32;         // AXI address width
+  unsigned max_burst = 16;         // beats per burst
+  unsigned max_outstanding = 4;    // AXI transactions in flight
+  unsigned act_words = 0;          // act scratchpad words (banks * depth); a word is `rows` bytes
+  unsigned weight_words = 0;       // weight scratchpad words; a word is `cols` bytes
+  unsigned acc_words = 0;          // acc scratchpad words; a word is 4 * `cols` bytes
   bool weight_stationary = false;  // array.dataflow: ws (COMPUTE streams rows through weights)
 
   unsigned ActWordBytes() const { return rows; }
