@@ -87,7 +87,6 @@ module salsa_compute_ctrl_ws (
   wire o_clear;
   wire [15:0] o_addr;
   wire p_busy;
-  wire [16:0] s_hi;
   wire [16:0] p_act_hi;
   wire [16:0] s_act_hi;
 
@@ -149,7 +148,6 @@ module salsa_compute_ctrl_ws (
   assign acc1_busy_o = (oa_n_q != 17'd0) || (ob_n_q != 17'd0);
   assign acc1_lo_o = (ob_n_q != 17'd0 && ob_lo_q < oa_lo_q) ? ob_lo_q : oa_lo_q;
   assign acc1_hi_o = (ob_n_q != 17'd0 && ob_hi_q > oa_hi_q) ? ob_hi_q : oa_hi_q;
-  assign s_hi = {1'b0, p_acc_q} + {1'b0, p_m_q};
   assign feed_busy_o = p_busy;
   assign busy_o = p_busy || streaming_q || acc1_busy_o;
 
@@ -262,11 +260,11 @@ module salsa_compute_ctrl_ws (
         if (a_free && (ob_n_q == 17'd0)) begin
           oa_n_q <= {1'b0, p_m_q};
           oa_lo_q <= {1'b0, p_acc_q};
-          oa_hi_q <= s_hi;
+          oa_hi_q <= acc0_hi_o;
         end else begin
           ob_n_q <= {1'b0, p_m_q};
           ob_lo_q <= {1'b0, p_acc_q};
-          ob_hi_q <= s_hi;
+          ob_hi_q <= acc0_hi_o;
         end
       end
     end

@@ -174,13 +174,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   auto load_params = [&](unsigned nt) {
     if (acc.slots == 1) flush();
     const uint16_t slot = acc.Slot(param_loads++);
-    cmds.push_back(EncodeLoad(kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
-                              p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
-    if (per_channel) {
-      cmds.push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(slot + 1), 2, 1,
-                                2 * hw.AccWordBytes(),
-                                p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
-    }
+    PushParamLoads(hw, l, p, nt, slot, &cmds);
     return slot;
   };
   const unsigned blocks = (p.m_tiles + p.m_block - 1) / p.m_block;
@@ -250,11 +244,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
         }
         const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
         const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-        pending_store.push_back(EncodeStore(
-            region, rows, bytes, slot, l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
-            l.output_multiplier, static_cast<int8_t>(l.output_shift),
-            static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
-            static_cast<int8_t>(l.act_max), per_channel ? int{slot} + 1 : -1));
+        pending_store.push_back(TileStore(l, p, region, rows, bytes, slot, m0, n0));
         if (!p.overlap) pending_store.push_back(EncodeSync());
       }
     }
@@ -264,6 +254,27 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
 }
 
 }  // namespace
+
+void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsigned nt,
+                    uint16_t slot, std::vector<Command>* out) {
+  out->push_back(EncodeLoad(kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
+                            p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
+  if (!l.channel_multiplier.empty()) {
+    out->push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(slot + 1), 2, 1,
+                              2 * hw.AccWordBytes(),
+                              p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
+  }
+}
+
+Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
+                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0) {
+  return EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), slot,
+                     static_cast<uint32_t>(l.N), p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
+                     l.output_multiplier, static_cast<int8_t>(l.output_shift),
+                     static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
+                     static_cast<int8_t>(l.act_max),
+                     l.channel_multiplier.empty() ? -1 : int{slot} + 1);
+}
 
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
   const unsigned s = per_channel ? 3 : 1, r = hw.rows;

@@ -21,6 +21,16 @@ struct AccLayout {
   }
 };
 
+// The LOADs of n tile nt's parameters into the acc slot at `slot`: the bias word and, per
+// channel, the multiplier and shift words after it.
+void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsigned nt,
+                    uint16_t slot, std::vector<Command>* out);
+
+// The STORE of the tile of `rows` x `bytes` outputs at (m0, n0) whose accumulators are at acc
+// word `region` and whose parameters are in the slot at `slot`.
+Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
+                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0);
+
 // Output-stationary: regions of `rows` words, two of each when they fit.
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
 

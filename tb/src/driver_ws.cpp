@@ -170,13 +170,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
                                 p.weight_addr + nt * weight_tile));
     }
     bufs[i].slot = acc.Slot(param_loads++);
-    out->push_back(EncodeLoad(kTargetAcc, bufs[i].slot, 1, 1, hw.AccWordBytes(),
-                              p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
-    if (per_channel) {
-      out->push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(bufs[i].slot + 1), 2, 1,
-                                2 * hw.AccWordBytes(),
-                                p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
-    }
+    PushParamLoads(hw, l, p, nt, bufs[i].slot, out);
   };
   auto now = [&](auto&& fn, auto... args) {
     std::vector<Command> v;
@@ -238,12 +232,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       if (++computes % p.n_tiles == 0) drain_act(1);
     }
     const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-    pending_store.push_back(
-        EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), bufs[i].slot,
-                    l.N, p.out_addr + static_cast<uint64_t>(m0) * l.N + n0, l.output_multiplier,
-                    static_cast<int8_t>(l.output_shift), static_cast<int8_t>(l.output_zero_point),
-                    static_cast<int8_t>(l.act_min), static_cast<int8_t>(l.act_max),
-                    per_channel ? int{bufs[i].slot} + 1 : -1));
+    pending_store.push_back(TileStore(l, p, region, rows, bytes, bufs[i].slot, m0, n0));
     if (!p.overlap) pending_store.push_back(EncodeSync());
   }
   flush();

@@ -100,7 +100,6 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   s.Wire("o_clear");
   s.Wire("o_addr", "16");
   s.Wire("p_busy");
-  s.Wire("s_hi", "17");
   s.Wire("p_act_hi", "17");
   s.Wire("s_act_hi", "17");
   s.Assign("p_busy", "pstate_q != PIdle");
@@ -149,7 +148,6 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   s.Assign("acc1_busy_o", "(oa_n_q != 17'd0) || (ob_n_q != 17'd0)");
   s.Assign("acc1_lo_o", "(ob_n_q != 17'd0 && ob_lo_q < oa_lo_q) ? ob_lo_q : oa_lo_q");
   s.Assign("acc1_hi_o", "(ob_n_q != 17'd0 && ob_hi_q > oa_hi_q) ? ob_hi_q : oa_hi_q");
-  s.Assign("s_hi", "{1'b0, p_acc_q} + {1'b0, p_m_q}");
   s.Assign("feed_busy_o", "p_busy");
   s.Assign("busy_o", "p_busy || streaming_q || acc1_busy_o");
   s.Seq(clk, rst,
@@ -218,9 +216,9 @@ Module BuildComputeCtrlWs(const Config& cfg) {
                                             Set("oa_hi_q", "ob_hi_q"), Set("ob_n_q", "17'd0")}),
          If("handoff", {If("a_free && (ob_n_q == 17'd0)",
                            {Set("oa_n_q", "{1'b0, p_m_q}"), Set("oa_lo_q", "{1'b0, p_acc_q}"),
-                            Set("oa_hi_q", "s_hi")},
+                            Set("oa_hi_q", "acc0_hi_o")},
                            {Set("ob_n_q", "{1'b0, p_m_q}"), Set("ob_lo_q", "{1'b0, p_acc_q}"),
-                            Set("ob_hi_q", "s_hi")})})});
+                            Set("ob_hi_q", "acc0_hi_o")})})});
   return m;
 }
 

@@ -185,8 +185,8 @@ Module BuildTop(const Config& cfg) {
          {"drain_data", cols * 32},
          {"st_acc_re", 1},
          {"st_acc_raddr", 16}});
-  const bool ws_acc = cfg.dataflow == Dataflow::kWeightStationary;
-  if (ws_acc) {
+  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
+  if (ws) {
     s.Note(
         "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
         "(accumulate), so the store unit reads its own copy (same writes, second read port).");
@@ -210,7 +210,7 @@ Module BuildTop(const Config& cfg) {
        "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
   for (const auto& sp : sps) {
     const std::string n = sp.name;
-    const bool copy = ws_acc && n == "acc";
+    const bool copy = ws && n == "acc";
     for (const std::string& inst :
          copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       const std::string rd = inst.empty() ? n : "st_" + n;
@@ -286,7 +286,6 @@ Module BuildTop(const Config& cfg) {
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
-  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
   wires({{"gate_in_valid", 1},
          {"gate_in_clear", 1},
          {"gate_in_last", 1},
@@ -423,7 +422,7 @@ Module BuildTop(const Config& cfg) {
           {"busy_o", "st_busy"},
           {"acc_re_o", "st_acc_re"},
           {"acc_raddr_o", "st_acc_raddr"},
-          {"acc_rdata_i", ws_acc ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_rdata_i", ws ? "st_acc_rdata" : "acc_rdata"},
           {"ppu_valid_o", "ppu_valid_in"},
           {"ppu_bias_o", "ppu_bias"},
           {"ppu_mult_o", "ppu_mult"},
@@ -444,7 +443,7 @@ Module BuildTop(const Config& cfg) {
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"valid_i", "ppu_valid_in"},
-          {"acc_i", ws_acc ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_i", ws ? "st_acc_rdata" : "acc_rdata"},
           {"bias_i", "ppu_bias"},
           {"mult_i", "ppu_mult"},
           {"shift_i", "ppu_shift"},
