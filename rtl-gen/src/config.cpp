@@ -341,8 +341,16 @@ void ParseSram(const Section& top, Config* cfg) {
 }
 
 void ParseSparsity(const Section& top, Config* cfg) {
-  const Section sparsity = top.Child("sparsity", {"gating"});
+  const Section sparsity = top.Child("sparsity", {"gating", "zero_skip"});
   sparsity.GetBool("gating", &cfg->gating);
+  if (sparsity.GetBool("zero_skip", &cfg->zero_skip) && cfg->zero_skip &&
+      cfg->dataflow != Dataflow::kOutputStationary) {
+    const yaml_diag::Entry* e = sparsity.Find("zero_skip");
+    sparsity.reporter().Fail(e->ValueMark(), "sparsity.zero_skip",
+                             "zero_skip needs array.dataflow: os (the index list drives the "
+                             "output-stationary feeder)",
+                             "false, or true with array.dataflow: os");
+  }
 }
 
 const std::vector<std::string>& TopKeys() {
@@ -425,7 +433,8 @@ std::string CanonicalConfig(const Config& cfg) {
   pad("weight", cfg.weight);
   pad("acc", cfg.acc);
   os << "sparsity:\n"
-     << "  gating: " << (cfg.gating ? "true" : "false") << "\n";
+     << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
+     << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n";
   return os.str();
 }
 

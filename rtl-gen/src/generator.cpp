@@ -44,7 +44,8 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
                      {"axi_id_bits", cfg.axi_id_bits},
                      {"axi_max_outstanding", cfg.axi_max_outstanding},
                      {"axi_max_burst", cfg.axi_max_burst},
-                     {"sparsity_gating", cfg.gating}};
+                     {"sparsity_gating", cfg.gating},
+                     {"sparsity_zero_skip", cfg.zero_skip}};
   auto pad = [](const ScratchpadConfig& s, unsigned word_bytes) {
     return nlohmann::ordered_json{{"banks", s.banks},           {"depth", s.depth},
                                   {"width_bits", s.width_bits}, {"words", s.Words()},
@@ -73,6 +74,7 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
         {"SYNC", k::kOpSync}}},
       {"load_targets",
        {{"act", k::kTargetAct}, {"weight", k::kTargetWeight}, {"acc", k::kTargetAcc}}}};
+  if (cfg.zero_skip) j["commands"]["opcodes"]["SCAN"] = k::kOpScan;
   j["error_codes"] = {{"none", k::kErrNone},
                       {"bad_opcode", k::kErrOpcode},
                       {"axi_read", k::kErrAxiRead},
@@ -100,11 +102,13 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr unsigned kWeightWords = " << cfg.weight.Words() << ";\n"
      << "constexpr unsigned kAccWords = " << cfg.acc.Words() << ";\n"
      << "constexpr bool kGating = " << (cfg.gating ? "true" : "false") << ";\n"
+     << "constexpr bool kZeroSkip = " << (cfg.zero_skip ? "true" : "false") << ";\n"
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
-     << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync << " };\n\n"
+     << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
+     << ", kOpScan = " << k::kOpScan << " };\n\n"
      << "namespace csr {\n";
   for (const auto& r : k::kCsrRegs) {
     std::string n = r.name, camel;

@@ -44,6 +44,7 @@ struct Config {
   ScratchpadConfig acc;     // width cols*32
   // sparsity
   bool gating = true;
+  bool zero_skip = false;  // SCAN + index list: skip zero K steps and their weight fetches
 
   // The source text, for hashing and banners.
   std::string source_text;

@@ -61,10 +61,16 @@ constexpr Counter kCounters[] = {
     {"stall_load", "cycles spent in LOAD commands"},
     {"stall_store", "cycles spent in STORE commands"},
     {"commands", "commands completed"},
+    {"skipped_steps", "K steps an indexed COMPUTE skipped (zero_skip: listed entries past nnz)"},
+    {"skipped_wgt_bytes", "weight bytes a gather LOAD did not fetch (zero_skip)"},
 };
 constexpr unsigned kNumCounters = sizeof(kCounters) / sizeof(kCounters[0]);
 
-enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4 };
+enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4, kOpScan = 5 };
+// Flag bits of w0 (zero_skip builds only; elsewhere they are field errors).
+constexpr unsigned kFlagGather = 1u << 10;      // LOAD: rows come from the index list
+constexpr unsigned kFlagIndexed = 1u << 10;     // COMPUTE: act words come from the index list
+constexpr unsigned kFlagAccumulate = 1u << 11;  // COMPUTE: the drain adds to the acc words
 enum Target : unsigned { kTargetAct = 0, kTargetWeight = 1, kTargetAcc = 2 };
 enum ErrCode : unsigned {
   kErrNone = 0,

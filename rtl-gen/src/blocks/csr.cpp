@@ -48,6 +48,10 @@ Module BuildCsr(const Config& cfg) {
   m.In("ev_load_i");
   m.In("ev_store_i");
   m.In("ev_cmd_i");
+  if (cfg.zero_skip) {
+    m.In("ev_skip_steps_i", "16");  // K steps an indexed COMPUTE skipped (one pulse per command)
+    m.In("ev_skip_bytes_i", "40");  // weight bytes a gather LOAD did not fetch (one pulse per LOAD)
+  }
   Scope s = m.Body();
   s.Reg("bvalid_q");
   s.Reg("rvalid_q");
@@ -147,7 +151,9 @@ Module BuildCsr(const Config& cfg) {
                                              "ev_wr_beat_i ? 64'd" + N(cfg.BusBytes()) + " : 64'd0",
                                              "{63'd0, ev_load_i}",
                                              "{63'd0, ev_store_i}",
-                                             "{63'd0, ev_cmd_i}"};
+                                             "{63'd0, ev_cmd_i}",
+                                             cfg.zero_skip ? "{48'd0, ev_skip_steps_i}" : "64'd0",
+                                             cfg.zero_skip ? "{24'd0, ev_skip_bytes_i}" : "64'd0"};
   for (unsigned i = 0; i < k::kNumCounters; ++i) {
     s.Assign(IdxPart("inc", N(64 * i), "64"), "(" + incs[i] + ")");
   }

@@ -20,6 +20,7 @@ struct HwParams {
   unsigned weight_words = 0;       // weight scratchpad words; a word is `cols` bytes
   unsigned acc_words = 0;          // acc scratchpad words; a word is 4 * `cols` bytes
   bool weight_stationary = false;  // array.dataflow: ws (COMPUTE streams rows through weights)
+  bool zero_skip = false;          // sparsity.zero_skip: SCAN, gather LOAD, indexed COMPUTE
 
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }
@@ -34,6 +35,7 @@ enum Opcode : uint8_t {
   kOpCompute = contract::kOpCompute,
   kOpStore = contract::kOpStore,
   kOpSync = contract::kOpSync,
+  kOpScan = contract::kOpScan,
 };
 
 // LOAD w0[9:8].
@@ -51,6 +53,12 @@ enum StoreFlag : uint32_t {
 enum ComputeFlag : uint32_t {
   kComputeClear = 1u << 8,
   kComputeDrain = 1u << 9,
+  kComputeIndexed = contract::kFlagIndexed,        // zero_skip: act words via the index list
+  kComputeAccumulate = contract::kFlagAccumulate,  // zero_skip: the drain adds to the acc words
+};
+
+enum LoadFlag : uint32_t {
+  kLoadGather = contract::kFlagGather,  // zero_skip: weight rows at base + idx[j] * stride
 };
 
 // CSR byte offsets (AXI4-Lite, 32-bit data, 12-bit address).
@@ -96,6 +104,8 @@ enum CounterIndex : unsigned {
   kCntStallLoad = 5,   // cycles in LOAD
   kCntStallStore = 6,  // cycles in STORE
   kCntCommands = 7,    // commands completed
+  kCntSkippedSteps = 8,     // K steps indexed COMPUTEs skipped
+  kCntSkippedWgtBytes = 9,  // weight bytes gather LOADs did not fetch
   kNumCounters = contract::kNumCounters,
 };
 
