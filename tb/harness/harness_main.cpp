@@ -342,6 +342,9 @@ struct Options {
   double sparsity = -1.0;
   std::string sparsity_pattern;  // "": uniform
   bool weights_2of4 = false;
+  // --zero-skip on|off: the zero-skip tiler on sparsity.zero_skip hardware ("": on when the
+  // hardware has it).
+  std::string zero_skip;
 };
 
 class BadInput : public std::runtime_error {
@@ -413,6 +416,10 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
       ->check(CLI::IsMember({"uniform", "clustered", "relu"}));
   app.add_flag("--weights-2of4", o->weights_2of4,
                "random layer with 2:4 structured weights (pruned by magnitude along K)");
+  app.add_option("--zero-skip", o->zero_skip,
+                 "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs; needs "
+                 "sparsity.zero_skip, the default there), off: the dense tiler")
+      ->check(CLI::IsMember({"on", "off"}));
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
     app.parse(argc, argv);
@@ -458,6 +465,12 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "(-128); accepted: relu without --extremes and --unit-scale\n";
     return kExitBadInput;
   }
+  if (o->zero_skip == "on" && !salsa_params::kZeroSkip) {
+    std::cerr << "salsa_harness: --zero-skip on: config " << salsa_params::kName
+              << " has no sparsity.zero_skip; accepted: --zero-skip off (on needs a zero_skip "
+                 "config)\n";
+    return kExitBadInput;
+  }
 #if !SALSA_HAVE_FST
   if (!o->trace.empty()) {
     std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
@@ -483,7 +496,16 @@ salsa::HwParams ParamsFromConfig() {
   hw.weight_words = salsa_params::kWeightWords;
   hw.acc_words = salsa_params::kAccWords;
   hw.weight_stationary = salsa_params::kWeightStationary;
+  hw.zero_skip = salsa_params::kZeroSkip;
   return hw;
+}
+
+// The driver options of a run (the same for the run and for the event counts).
+salsa::DriverOptions DriverOpts(const Options& o) {
+  salsa::DriverOptions d;
+  d.overlap = !o.no_overlap;
+  d.zero_skip = o.zero_skip != "off";
+  return d;
 }
 
 struct Outcome {
@@ -494,6 +516,8 @@ struct Outcome {
   std::array<uint64_t, salsa::kNumCounters> counters{};
   uint64_t mismatches = 0;
   uint64_t expected_gated = 0;
+  // The functional model's zero-skip counters (0 without sparsity.zero_skip).
+  uint64_t expected_skipped_steps = 0, expected_skipped_wgt_bytes = 0;
   bool irq = false;
 
   void Fail(const std::string& e) {
@@ -633,6 +657,14 @@ void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) 
     r->Fail("gated counter " + std::to_string(c[salsa::kCntGated]) + ", functional model " +
             std::to_string(r->expected_gated));
   }
+  if (c[salsa::kCntSkippedSteps] != r->expected_skipped_steps) {
+    r->Fail("skipped_steps counter " + std::to_string(c[salsa::kCntSkippedSteps]) +
+            ", functional model " + std::to_string(r->expected_skipped_steps));
+  }
+  if (c[salsa::kCntSkippedWgtBytes] != r->expected_skipped_wgt_bytes) {
+    r->Fail("skipped_wgt_bytes counter " + std::to_string(c[salsa::kCntSkippedWgtBytes]) +
+            ", functional model " + std::to_string(r->expected_skipped_wgt_bytes));
+  }
   if (c[salsa::kCntRdBytes] != dram.stats().read_beats * bus) {
     r->Fail("rd_bytes counter " + std::to_string(c[salsa::kCntRdBytes]) + ", DRAM model saw " +
             std::to_string(dram.stats().read_beats) + " R beats x " + std::to_string(bus));
@@ -687,14 +719,19 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
                 o.weights_2of4 ? " (2:4, pruned by magnitude)" : "");
   }
   std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
-  static const char* kNames[] = {"cycles",   "mac_active", "gated",       "rd_bytes",
-                                 "wr_bytes", "stall_load", "stall_store", "commands"};
   for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
-    std::printf("  counter %-11s %" PRIu64 "\n", kNames[i], r.counters[i]);
+    std::printf("  counter %-17s %" PRIu64 "\n", salsa::contract::kCounters[i].name,
+                r.counters[i]);
   }
   std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
               ", max reads in flight %u\n",
               r.expected_gated, stats.read_beats, stats.write_beats, stats.max_reads_in_flight);
+  if (salsa_params::kZeroSkip) {
+    std::printf("  zero-skip tiler %s, expected skipped_steps %" PRIu64
+                ", skipped_wgt_bytes %" PRIu64 "\n",
+                prog.zero_skip ? "on" : "off", r.expected_skipped_steps,
+                r.expected_skipped_wgt_bytes);
+  }
   for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
   std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
@@ -713,7 +750,7 @@ struct ProgramEvents {
   uint64_t macs = 0;              // sum of M*K*N
   uint64_t compulsory_bytes = 0;  // int8 input, weights and output, int32 bias, each once
   double compute_cycles = 0;      // sum of M*K*N / (rows*cols)
-  uint64_t commands = 0, loads = 0, computes = 0, stores = 0, syncs = 0;
+  uint64_t commands = 0, loads = 0, computes = 0, stores = 0, syncs = 0, scans = 0;
   uint64_t k_steps = 0;        // COMPUTE K steps (= the mac_active counter)
   uint64_t act_writes = 0;     // act scratchpad words written by LOADs
   uint64_t weight_writes = 0;  // weight scratchpad words written by LOADs
@@ -733,8 +770,7 @@ std::vector<salsa::FcLayer> ExecutedGemms(const Options& o, const salsa::FcLayer
 ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
   ProgramEvents e;
   const salsa::HwParams hw = ParamsFromConfig();
-  salsa::DriverOptions dopt;
-  dopt.overlap = !o.no_overlap;
+  const salsa::DriverOptions dopt = DriverOpts(o);
   for (const salsa::FcLayer& g : ExecutedGemms(o, l)) {
     const uint64_t M = g.M, K = g.K, N = g.N;
     e.macs += M * K * N;
@@ -766,6 +802,9 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
           e.ppu_rows += w[1] >> 16;
           e.acc_reads += (w[1] >> 16) + 1 + ((w[0] & salsa::kStorePerChannel) ? 2 : 0);
           break;
+        case salsa::kOpScan:
+          ++e.scans;
+          break;
         default:
           ++e.syncs;
           break;
@@ -780,6 +819,7 @@ struct RunData {
   double act_zero_fraction = 0;     // activations equal to their GEMM's input zero point
   double weight_zero_fraction = 0;  // weights equal to 0
   bool weights_2of4 = false;        // --weights-2of4, or a layer file with weights_format: 2of4
+  bool zero_skip = false;           // the zero-skip tiler ran (every GEMM's program)
   double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
 };
 
@@ -800,6 +840,11 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["dram_write_bytes"] = stats.write_beats * salsa_params::kBusBytes;
   j["gated_operands"] = r.counters[salsa::kCntGated];
   j["expected_gated_operands"] = r.expected_gated;
+  j["zero_skip"] = data.zero_skip;
+  j["skipped_steps"] = r.counters[salsa::kCntSkippedSteps];
+  j["skipped_wgt_bytes"] = r.counters[salsa::kCntSkippedWgtBytes];
+  j["expected_skipped_steps"] = r.expected_skipped_steps;
+  j["expected_skipped_wgt_bytes"] = r.expected_skipped_wgt_bytes;
   j["busy_cycles"] = r.counters[salsa::kCntCycles];
   j["mismatches"] = r.mismatches;
   j["rows"] = salsa_params::kRows;
@@ -859,7 +904,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   ev["act_reads"] = r.counters[salsa::kCntMacActive];
   ev["weight_reads"] = r.counters[salsa::kCntMacActive];
   ev["act_writes"] = e.act_writes;
-  ev["weight_writes"] = e.weight_writes;
+  // Gather LOADs write only the rows they fetch (the program has their unclamped lengths).
+  ev["weight_writes"] = e.weight_writes - r.counters[salsa::kCntSkippedWgtBytes] / sp::kCols;
   ev["acc_reads"] = e.acc_reads;
   ev["acc_writes"] = e.acc_writes;
   ev["ppu_rows"] = e.ppu_rows;
@@ -869,6 +915,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   ev["computes"] = e.computes;
   ev["stores"] = e.stores;
   ev["syncs"] = e.syncs;
+  ev["scans"] = e.scans;
   ev["act_word_bytes"] = sp::kRows;
   ev["weight_word_bytes"] = sp::kCols;
   ev["acc_word_bytes"] = 4 * sp::kCols;
@@ -998,9 +1045,7 @@ struct JobResult {
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, SimCtrl* sim) {
   JobResult jr;
   Outcome& r = jr.r;
-  salsa::DriverOptions dopt;
-  dopt.overlap = !opts.no_overlap;
-  jr.prog = salsa::BuildFcProgram(hw, job.fc, dopt);
+  jr.prog = salsa::BuildFcProgram(hw, job.fc, DriverOpts(opts));
   const salsa::Program& prog = jr.prog;
   const salsa::FcLayer& layer = job.fc;
   salsa::FuncSimResult fs;
@@ -1008,6 +1053,8 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
     std::vector<uint8_t> model_dram = prog.dram;
     fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
     r.expected_gated = fs.counters[salsa::kCntGated];
+    r.expected_skipped_steps = fs.counters[salsa::kCntSkippedSteps];
+    r.expected_skipped_wgt_bytes = fs.counters[salsa::kCntSkippedWgtBytes];
     if (!fs.ok()) {
       r.Fail("functional model error: " + fs.err_detail);
     } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != job.golden) {
@@ -1074,6 +1121,8 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   d.act_zero_fraction = acts ? static_cast<double>(act_zeros) / static_cast<double>(acts) : 0.0;
   d.weight_zero_fraction =
       weights ? static_cast<double>(weight_zeros) / static_cast<double>(weights) : 0.0;
+  d.zero_skip = !results.empty();
+  for (const JobResult& jr : results) d.zero_skip = d.zero_skip && jr.prog.zero_skip;
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);
   return d;
@@ -1104,7 +1153,7 @@ int main(int argc, char** argv) {
           layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
       jobs.push_back({std::move(layer), std::move(golden)});
     }
-    for (const Job& j : jobs) salsa::BuildFcProgram(hw, j.fc);  // every GEMM fits the config
+    for (const Job& j : jobs) salsa::BuildFcProgram(hw, j.fc, DriverOpts(opts));  // all fit
   } catch (const BadInput& e) {
     std::cerr << "salsa_harness: " << e.what() << "\n";
     return kExitBadInput;
@@ -1147,6 +1196,8 @@ int main(int argc, char** argv) {
     total.cycles += jr.r.cycles;
     total.mismatches += jr.r.mismatches;
     total.expected_gated += jr.r.expected_gated;
+    total.expected_skipped_steps += jr.r.expected_skipped_steps;
+    total.expected_skipped_wgt_bytes += jr.r.expected_skipped_wgt_bytes;
     total.status = jr.r.status;
     total.err_code = jr.r.err_code;
     total.err_cmd = jr.r.err_cmd;

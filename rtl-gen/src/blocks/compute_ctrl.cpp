@@ -1,10 +1,177 @@
 // salsa_compute_ctrl: runs COMPUTE commands: a feeder streams K steps into the array while a
 // drainer empties the previous tile's output registers into the acc scratchpad.
+#include <algorithm>
+
 #include "blocks/blocks.h"
 
 namespace salsa::blocks {
 
 using namespace ir;
+
+namespace {
+
+// Zero-skip additions to the feeder (sparsity.zero_skip): SCAN builds the index list, indexed
+// COMPUTEs read act words through it (one more pipeline stage for every command), and the drain
+// can add into the acc words (read-modify-write, one more stage).
+void AddZeroSkipDecls(Scope& s, const Config& cfg) {
+  s.Reg("indexed_q");
+  s.Reg("accum_q");
+  s.Reg("stride_q", "8");
+  s.Reg("j_q", "16");
+  s.Reg("lanes_q", "8");
+  s.Reg("act_len_q", "17");
+  s.Reg("wgt_len_q", "17");
+  s.Reg("skip_q", "16");
+  // SCAN: base and length of the scanned act words, entries written, entries of the last list.
+  s.Reg("sc_base_q", "16");
+  s.Reg("sc_len_q", "17");
+  s.Reg("sc_pos_q", "16");
+  s.Reg("sc_v_q");
+  s.Reg("sc_i_q", "16");
+  s.Reg("cnt_q", "16");
+  s.Reg("nnz_q", "16");
+  // Index stage: the step's scratchpad addresses and flags, one cycle before the reads.
+  s.Reg("s1_valid_q");
+  s.Reg("s1_clear_q");
+  s.Reg("s1_handoff_q");
+  s.Reg("s1_indexed_q");
+  s.Reg("s1_act_q", "16");
+  s.Reg("s1_wgt_q", "16");
+  // Drain write stage: the array's row and its address, added to the acc word read meanwhile.
+  s.Reg("daccum_q");
+  s.Reg("wb_v_q");
+  s.Reg("wb_accum_q");
+  s.Reg("wb_addr_q", "16");
+  s.Reg("wb_data_q", N(cfg.cols * 32));
+  s.Wire("avail", "16");
+  s.Wire("k_eff", "16");
+  s.Wire("nz");
+  s.Wire("scan_fix");
+}
+
+void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
+  const unsigned rows = cfg.rows, cols = cfg.cols;
+  s.Note(
+      "Indexed COMPUTE: entries [j0, j0 + K) of the index list, clamped to the list's length "
+      "(k_eff = 0: the command does nothing).");
+  s.Assign("avail", "nnz_q - j0_i");
+  s.Assign("k_eff", "!indexed_i ? k_i : (j0_i >= nnz_q) ? 16'd0 : (k_i < avail) ? k_i : avail");
+  std::string nz;
+  for (unsigned l = 0; l < rows; ++l) {
+    nz += std::string(l ? " || " : "") + "((lanes_q > 8'd" + N(l) + ") && (" +
+          IdxPart("act_rdata_i", N(8 * l), "8") + " != zp_q))";
+  }
+  s.Note("SCAN: a word is listed when a tested lane differs from the zero point.");
+  s.Assign("nz", nz);
+  s.Assign("scan_fix", "(fstate_q == FScanFix) && (cnt_q == 16'd0)");
+  s.Assign("idx_we_o", "(sc_v_q && nz) || scan_fix");
+  s.Assign("idx_waddr_o", "scan_fix ? 16'd0 : cnt_q");
+  s.Assign("idx_wdata_o", "scan_fix ? 16'd0 : sc_i_q");
+  s.Assign("idx_re_o", "feeding && indexed_q");
+  s.Assign("idx_raddr_o", "j_q");
+  s.Assign("scanning_o", "(fstate_q == FScan) || (fstate_q == FScanEnd) || (fstate_q == FScanFix)");
+  s.Assign("nnz_o", "nnz_q");
+  s.Assign("ev_skip_steps_o", "skip_q");
+  s.Note("Reads one cycle after the index stage; an indexed step's act word is base + entry.");
+  s.Assign("act_re_o", "s1_valid_q || (fstate_q == FScan)");
+  s.Assign("act_raddr_o",
+           "(fstate_q == FScan) ? act_q : s1_indexed_q ? sc_base_q + idx_rdata_i : s1_act_q");
+  s.Assign("wgt_re_o", "s1_valid_q");
+  s.Assign("wgt_raddr_o", "s1_wgt_q");
+  s.Note("Drain: read the acc word while the row is captured, write the sum the cycle after.");
+  s.Assign("acc_re_o", "dstate_q == DDrain");
+  s.Assign("acc_raddr_o", "dacc_q + idx_q");
+  s.Assign("acc_we_o", "wb_v_q");
+  s.Assign("acc_waddr_o", "wb_addr_q");
+  std::string sum;
+  for (unsigned j = cols; j-- > 0;) {
+    sum += "(" + IdxPart("wb_data_q", N(32 * j), "32") + " + (wb_accum_q ? " +
+           IdxPart("acc_rdata_i", N(32 * j), "32") + " : 32'd0))" + (j ? ", " : "");
+  }
+  s.Assign("acc_wdata_o", "{" + sum + "}");
+}
+
+void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Block* pre,
+                    Block* handoff, std::vector<CaseItem>* fcases) {
+  for (const auto& [r, v] : std::vector<std::pair<const char*, const char*>>{
+           {"indexed_q", "1'b0"},    {"accum_q", "1'b0"},    {"stride_q", "8'd0"},
+           {"j_q", "16'd0"},         {"lanes_q", "8'd0"},    {"act_len_q", "17'd0"},
+           {"wgt_len_q", "17'd0"},   {"skip_q", "16'd0"},    {"sc_base_q", "16'd0"},
+           {"sc_len_q", "17'd0"},    {"sc_pos_q", "16'd0"},  {"sc_v_q", "1'b0"},
+           {"sc_i_q", "16'd0"},      {"cnt_q", "16'd0"},     {"nnz_q", "16'd0"},
+           {"s1_valid_q", "1'b0"},   {"s1_clear_q", "1'b0"}, {"s1_handoff_q", "1'b0"},
+           {"s1_indexed_q", "1'b0"}, {"s1_act_q", "16'd0"},  {"s1_wgt_q", "16'd0"},
+           {"daccum_q", "1'b0"},     {"wb_v_q", "1'b0"},     {"wb_accum_q", "1'b0"},
+           {"wb_addr_q", "16'd0"}}) {
+    reset->push_back(Set(r, v));
+  }
+  reset->push_back(Set("wb_data_q", N(cols * 32) + "'d0"));
+  // The act and weight ranges have their own lengths here; k0_q is not needed.
+  reset->erase(
+      std::remove_if(reset->begin(), reset->end(), [](const Stmt& st) { return st.lhs == "k0_q"; }),
+      reset->end());
+  Block cmd = {Set("act_q", "act_addr_i"),
+               Set("wgt_q", "wgt_addr_i"),
+               Set("k_q", "k_eff"),
+               Set("first_q", "clear_i"),
+               Set("drain_q", "drain_i"),
+               Set("acc_q", "acc_addr_i"),
+               Set("zp_q", "zp_i"),
+               Set("act_lo_q", "indexed_i ? sc_base_q : act_addr_i"),
+               Set("wgt_lo_q", "wgt_addr_i"),
+               Set("indexed_q", "indexed_i"),
+               Set("accum_q", "accum_i"),
+               Set("stride_q", "stride_i"),
+               Set("j_q", "j0_i"),
+               Set("act_len_q", "indexed_i ? sc_len_q : {1'b0, k_i}"),
+               Set("wgt_len_q",
+                   "indexed_i ? ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1 "
+                   ": {1'b0, k_i}"),
+               Set("skip_q", "indexed_i ? k_i - k_eff : 16'd0"),
+               Set("fstate_q", "(k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold")};
+  Block scan = {Set("act_q", "act_addr_i"),
+                Set("k_q", "k_i"),
+                Set("zp_q", "zp_i"),
+                Set("lanes_q", "lanes_i"),
+                Set("drain_q", "1'b0"),
+                Set("act_lo_q", "act_addr_i"),
+                Set("act_len_q", "{1'b0, k_i}"),
+                Set("sc_base_q", "act_addr_i"),
+                Set("sc_len_q", "{1'b0, k_i}"),
+                Set("sc_pos_q", "16'd0"),
+                Set("cnt_q", "16'd0"),
+                Set("fstate_q", "FScan")};
+  *start = {If("scan_i", scan, cmd)};
+  (*feed)[1] = Set("wgt_q", "wgt_q + (indexed_q ? {8'd0, stride_q} : 16'd1)");
+  feed->push_back(Set("j_q", "j_q + 16'd1"));
+  *pre = {Set("rvalid_q", "s1_valid_q"),
+          Set("rclear_q", "s1_clear_q"),
+          Set("rlast_q", "s1_handoff_q"),
+          Set("s1_valid_q", "feeding"),
+          Set("s1_clear_q", "feeding && first_q"),
+          Set("s1_handoff_q", "handoff"),
+          Set("s1_indexed_q", "indexed_q"),
+          Set("s1_act_q", "act_q"),
+          Set("s1_wgt_q", "wgt_q"),
+          Set("skip_q", "16'd0"),
+          Set("sc_v_q", "fstate_q == FScan"),
+          Set("sc_i_q", "sc_pos_q"),
+          If("sc_v_q && nz", {Set("cnt_q", "cnt_q + 16'd1")}),
+          Set("wb_v_q", "dstate_q == DDrain"),
+          Set("wb_accum_q", "daccum_q"),
+          Set("wb_addr_q", "dacc_q + idx_q"),
+          Set("wb_data_q", "drain_data_i")};
+  handoff->push_back(Set("daccum_q", "accum_q"));
+  fcases->push_back(
+      {{"FScan"},
+       {Set("act_q", "act_q + 16'd1"), Set("sc_pos_q", "sc_pos_q + 16'd1"),
+        Set("k_q", "k_q - 16'd1"), If("k_q == 16'd1", {Set("fstate_q", "FScanEnd")})}});
+  fcases->push_back({{"FScanEnd"}, {Set("fstate_q", "FScanFix")}});
+  fcases->push_back(
+      {{"FScanFix"}, {Set("nnz_q", "(cnt_q == 16'd0) ? 16'd1 : cnt_q"), Set("fstate_q", "FIdle")}});
+}
+
+}  // namespace
 
 Module BuildComputeCtrl(const Config& cfg) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
@@ -20,9 +187,16 @@ Module BuildComputeCtrl(const Config& cfg) {
            "scratchpad) and is free for the next command at once. A tile-ending command is held "
            "until its own last step falls after the drainer's work (K greater than the "
            "drainer's remaining cycles), so output registers are never overwritten early.");
-  m.LocalParam("FIdle", "2'd0", "2");
-  m.LocalParam("FHold", "2'd1", "2");
-  m.LocalParam("FFeed", "2'd2", "2");
+  const bool zs = cfg.zero_skip;
+  const std::string fw = zs ? "3" : "2", F = fw + "'d";  // feeder state bits
+  m.LocalParam("FIdle", F + "0", fw);
+  m.LocalParam("FHold", F + "1", fw);
+  m.LocalParam("FFeed", F + "2", fw);
+  if (zs) {
+    m.LocalParam("FScan", F + "3", fw);
+    m.LocalParam("FScanEnd", F + "4", fw);
+    m.LocalParam("FScanFix", F + "5", fw);
+  }
   m.LocalParam("DIdle", "2'd0", "2");
   m.LocalParam("DWait", "2'd1", "2");
   m.LocalParam("DDrain", "2'd2", "2");
@@ -47,9 +221,32 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.Out("array_drain_o");
   m.Out("acc_we_o");
   m.Out("acc_waddr_o", "16");
+  if (zs) {
+    m.In("scan_i");
+    m.In("lanes_i", "8");
+    m.In("indexed_i");
+    m.In("accum_i");
+    m.In("j0_i", "16");
+    m.In("stride_i", "8");
+    m.In("act_rdata_i", N(rows * 8));
+    m.Out("scanning_o");
+    m.Out("nnz_o", "16");
+    m.Out("idx_we_o");
+    m.Out("idx_waddr_o", "16");
+    m.Out("idx_wdata_o", "16");
+    m.Out("idx_re_o");
+    m.Out("idx_raddr_o", "16");
+    m.In("idx_rdata_i", "16");
+    m.In("drain_data_i", N(cols * 32));
+    m.Out("acc_re_o");
+    m.Out("acc_raddr_o", "16");
+    m.In("acc_rdata_i", N(cols * 32));
+    m.Out("acc_wdata_o", N(cols * 32));
+    m.Out("ev_skip_steps_o", "16");
+  }
   Scope s = m.Body();
   // Feeder.
-  s.Reg("fstate_q", "2");
+  s.Reg("fstate_q", fw);
   s.Reg("act_q", "16");
   s.Reg("wgt_q", "16");
   s.Reg("k_q", "16");
@@ -59,7 +256,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Reg("zp_q", "8");
   s.Reg("act_lo_q", "16");
   s.Reg("wgt_lo_q", "16");
-  s.Reg("k0_q", "16");
+  if (!zs) s.Reg("k0_q", "16");
   s.Reg("rvalid_q");
   s.Reg("rclear_q");
   s.Reg("rlast_q");
@@ -74,82 +271,117 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Wire("drain_left", "17");
   s.Wire("go_start");
   s.Wire("go_hold");
+  if (zs) AddZeroSkipDecls(s, cfg);
   s.Assign("feeding", "fstate_q == FFeed");
   s.Assign("last_step", "feeding && (k_q == 16'd1)");
   s.Assign("handoff", "last_step && drain_q");
   s.Note("Cycles the drainer still needs, this one included (" + N(drain_cycles) +
-         " right after a hand-off).");
-  s.Assign("drain_left", "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + 17'd" +
-                             N(rows + 1) +
-                             " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0");
+         " right after a hand-off" +
+         (zs ? ", one more while the hand-off is in the index stage)." : ")."));
+  const std::string left = "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + 17'd" +
+                           N(rows + 1) + " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0";
+  s.Assign("drain_left", zs ? "s1_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left : left);
   s.Note(
       "A tile-ending command may feed from the next cycle when its last step comes after the "
       "drainer's last shift; any other command may always.");
-  s.Assign("go_start", "!drain_i || ({1'b0, k_i} > drain_left)");
+  s.Assign("go_start", zs ? "!drain_i || ({1'b0, k_eff} > drain_left)"
+                          : "!drain_i || ({1'b0, k_i} > drain_left)");
   s.Assign("go_hold", "{1'b0, k_q} > drain_left");
-  s.Assign("act_re_o", "feeding");
-  s.Assign("wgt_re_o", "feeding");
-  s.Assign("act_raddr_o", "act_q");
-  s.Assign("wgt_raddr_o", "wgt_q");
+  if (zs) {
+    AddZeroSkipDatapath(s, cfg);
+  } else {
+    s.Assign("act_re_o", "feeding");
+    s.Assign("wgt_re_o", "feeding");
+    s.Assign("act_raddr_o", "act_q");
+    s.Assign("wgt_raddr_o", "wgt_q");
+  }
   s.Note("Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.");
   s.Assign("gate_valid_o", "rvalid_q");
   s.Assign("gate_clear_o", "rclear_q");
   s.Assign("gate_last_o", "rlast_q");
   s.Assign("zp_o", "zp_q");
   s.Assign("array_drain_o", "dstate_q == DDrain");
-  s.Assign("acc_we_o", "dstate_q == DDrain");
-  s.Assign("acc_waddr_o", "dacc_q + idx_q");
+  if (!zs) {
+    s.Assign("acc_we_o", "dstate_q == DDrain");
+    s.Assign("acc_waddr_o", "dacc_q + idx_q");
+  }
   s.Note(
       "Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
       "words and (with drain) acc rows, and the drainer's acc rows.");
-  s.Assign("feed_busy_o", "fstate_q != FIdle");
-  s.Assign("act_busy_o", "fstate_q != FIdle");
-  s.Assign("act_lo_o", "{1'b0, act_lo_q}");
-  s.Assign("act_hi_o", "{1'b0, act_lo_q} + {1'b0, k0_q}");
-  s.Assign("wgt_busy_o", "fstate_q != FIdle");
-  s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
-  s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
-  s.Assign("acc0_busy_o", "(fstate_q != FIdle) && drain_q");
+  if (zs) {
+    s.Assign("feed_busy_o", "fstate_q != FIdle");
+    s.Assign("act_busy_o", "(fstate_q != FIdle) || s1_valid_q");
+    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
+    s.Assign("act_hi_o", "{1'b0, act_lo_q} + act_len_q");
+    s.Assign("wgt_busy_o", "(fstate_q == FHold) || feeding || s1_valid_q");
+    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
+    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + wgt_len_q");
+    s.Assign("acc0_busy_o", "(((fstate_q == FHold) || feeding) && drain_q) || s1_handoff_q");
+  } else {
+    s.Assign("feed_busy_o", "fstate_q != FIdle");
+    s.Assign("act_busy_o", "fstate_q != FIdle");
+    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
+    s.Assign("act_hi_o", "{1'b0, act_lo_q} + {1'b0, k0_q}");
+    s.Assign("wgt_busy_o", "fstate_q != FIdle");
+    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
+    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
+    s.Assign("acc0_busy_o", "(fstate_q != FIdle) && drain_q");
+  }
   s.Assign("acc0_lo_o", "{1'b0, acc_q}");
   s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
-  s.Assign("acc1_busy_o", "dstate_q != DIdle");
+  s.Assign("acc1_busy_o", zs ? "(dstate_q != DIdle) || wb_v_q" : "dstate_q != DIdle");
   s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
   s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
-  s.Assign("busy_o", "(fstate_q != FIdle) || (dstate_q != DIdle)");
-  s.Seq(
-      clk, rst,
-      {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"), Set("wgt_q", "16'd0"), Set("k_q", "16'd0"),
-       Set("first_q", "1'b0"), Set("drain_q", "1'b0"), Set("acc_q", "16'd0"), Set("zp_q", "8'd0"),
-       Set("act_lo_q", "16'd0"), Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"),
-       Set("rvalid_q", "1'b0"), Set("rclear_q", "1'b0"), Set("rlast_q", "1'b0"),
-       Set("dstate_q", "DIdle"), Set("dacc_q", "16'd0"), Set("wait_q", N(wb) + "'d0"),
-       Set("idx_q", "16'd0")},
-      {Set("rvalid_q", "feeding"), Set("rclear_q", "feeding && first_q"), Set("rlast_q", "handoff"),
-       Case(
-           "fstate_q",
-           {{{"FIdle"},
-             {If("start_i",
-                 {Set("act_q", "act_addr_i"), Set("wgt_q", "wgt_addr_i"), Set("k_q", "k_i"),
-                  Set("first_q", "clear_i"), Set("drain_q", "drain_i"), Set("acc_q", "acc_addr_i"),
-                  Set("zp_q", "zp_i"), Set("act_lo_q", "act_addr_i"), Set("wgt_lo_q", "wgt_addr_i"),
-                  Set("k0_q", "k_i"), Set("fstate_q", "go_start ? FFeed : FHold")})}},
-            {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
-            {{"FFeed"},
-             {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
-              Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
-              If("k_q == 16'd1", {Set("fstate_q", "FIdle")})}}},
-           {Set("fstate_q", "FIdle")}),
-       Case("dstate_q",
-            {{{"DIdle"},
-              {If("handoff", {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
-                              Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))})}},
-             {{"DWait"},
-              {If("wait_q == " + N(wb) + "'d0",
-                  {Set("dstate_q", "DDrain"), Set("idx_q", "16'd" + N(rows - 1))},
-                  {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
-             {{"DDrain"},
-              {Set("idx_q", "idx_q - 16'd1"), If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
-            {Set("dstate_q", "DIdle")})});
+  s.Assign("busy_o", zs ? "(fstate_q != FIdle) || (dstate_q != DIdle) || s1_valid_q || wb_v_q"
+                        : "(fstate_q != FIdle) || (dstate_q != DIdle)");
+
+  // Feeder and drainer registers.
+  Block reset = {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"),        Set("wgt_q", "16'd0"),
+                 Set("k_q", "16'd0"),      Set("first_q", "1'b0"),       Set("drain_q", "1'b0"),
+                 Set("acc_q", "16'd0"),    Set("zp_q", "8'd0"),          Set("act_lo_q", "16'd0"),
+                 Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"),         Set("rvalid_q", "1'b0"),
+                 Set("rclear_q", "1'b0"),  Set("rlast_q", "1'b0"),       Set("dstate_q", "DIdle"),
+                 Set("dacc_q", "16'd0"),   Set("wait_q", N(wb) + "'d0"), Set("idx_q", "16'd0")};
+  Block start = {Set("act_q", "act_addr_i"),
+                 Set("wgt_q", "wgt_addr_i"),
+                 Set("k_q", "k_i"),
+                 Set("first_q", "clear_i"),
+                 Set("drain_q", "drain_i"),
+                 Set("acc_q", "acc_addr_i"),
+                 Set("zp_q", "zp_i"),
+                 Set("act_lo_q", "act_addr_i"),
+                 Set("wgt_lo_q", "wgt_addr_i"),
+                 Set("k0_q", "k_i"),
+                 Set("fstate_q", "go_start ? FFeed : FHold")};
+  Block feed = {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
+                Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
+                If("k_q == 16'd1", {Set("fstate_q", "FIdle")})};
+  std::vector<CaseItem> fcases;
+  Block pre = {Set("rvalid_q", "feeding"), Set("rclear_q", "feeding && first_q"),
+               Set("rlast_q", "handoff")};
+  std::string drain_go = "handoff";
+  Block handoff = {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
+                   Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))};
+  if (zs) {
+    ZeroSkipFeeder(cols, &reset, &start, &feed, &pre, &handoff, &fcases);
+    drain_go = "s1_handoff_q";
+  }
+  fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", start)}},
+                                 {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
+                                 {{"FFeed"}, feed}});
+  Block body = pre;
+  body.push_back(Case("fstate_q", fcases, {Set("fstate_q", "FIdle")}));
+  body.push_back(
+      Case("dstate_q",
+           {{{"DIdle"}, {If(drain_go, handoff)}},
+            {{"DWait"},
+             {If("wait_q == " + N(wb) + "'d0",
+                 {Set("dstate_q", "DDrain"), Set("idx_q", "16'd" + N(rows - 1))},
+                 {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
+            {{"DDrain"},
+             {Set("idx_q", "idx_q - 16'd1"), If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
+           {Set("dstate_q", "DIdle")}));
+  s.Seq(clk, rst, reset, body);
   return m;
 }
 

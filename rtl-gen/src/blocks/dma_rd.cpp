@@ -51,6 +51,14 @@ Module BuildDmaRd(const Config& cfg) {
   m.In("m_axi_rlast");
   m.In("m_axi_rvalid");
   m.Out("m_axi_rready");
+  const bool zs = cfg.zero_skip;
+  if (zs) {
+    m.In("req_gather_i");
+    m.In("req_j0_i", "16");
+    m.Out("idx_re_o");
+    m.Out("idx_raddr_o", "16");
+    m.In("idx_rdata_i", "16");
+  }
   Scope s = m.Body();
   // AR half.
   s.Reg("row_bytes_q", "24");
@@ -68,8 +76,16 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("len", "9");
   s.Wire("ar_fire");
   s.Wire("ar_row_done");
+  if (zs) {
+    s.Reg("ar_pre_q");
+    s.Reg("ar_gather_q");
+    s.Reg("ar_gidx_q", "16");
+    s.Wire("ar_row", N(aw));
+  }
   // Queue of requests whose data the R half has not started: address, row bytes, rows, stride, tag.
-  const unsigned qw = aw + 24 + 16 + 32 + 18;
+  // Zero-skip builds put the gather flag and the first index entry on top.
+  const unsigned gw = zs ? 17 : 0;
+  const unsigned qw = gw + aw + 24 + 16 + 32 + 18;
   s.Wire("q_in", N(qw));
   // Requests wait in an input queue until the AR half is free (so the requester is never held up
   // by a long burst walk), then move into the R queue as the AR half starts them.
@@ -103,7 +119,8 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("req_fire", "req_valid_i && req_ready_o");
   s.Assign("ar_go", "!ar_active_q && !i_empty && !q_full");
   s.Assign("busy_o", "!i_empty || ar_active_q || !q_empty || r_open_q");
-  s.Assign("q_in", "{req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
+  s.Assign("q_in", std::string(zs ? "{req_gather_i, req_j0_i, " : "{") +
+                       "req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
   s.Assign("q_pop", "!r_open_q && !q_empty");
   s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
          {{"clk_i", clk},
@@ -140,43 +157,74 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("len_burst", "(ar_beats_q > 25'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : ar_beats_q[8:0]");
   s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
-  s.Assign("m_axi_arvalid", "ar_active_q && !ar_setup_q && (outstanding_q < " + N(ob) + "'d" +
+  s.Assign("m_axi_arvalid", std::string("ar_active_q && !ar_setup_q && ") +
+                                (zs ? "!ar_pre_q && " : "") + "(outstanding_q < " + N(ob) + "'d" +
                                 N(cfg.axi_max_outstanding) + ")");
   s.Assign("ar_fire", "m_axi_arvalid && m_axi_arready");
   s.Assign("ar_row_done", "ar_beats_q == {16'd0, len}");
   s.Assign("m_axi_araddr", "ar_addr_q");
+  if (zs) {
+    s.Assign("idx_re_o", "ar_pre_q");
+    s.Assign("idx_raddr_o", "ar_gidx_q");
+    s.Assign("ar_row", "ar_gather_q ? ar_row_addr_q + ({" + N(aw - 16) +
+                           "'d0, idx_rdata_i} * stride_q) : ar_row_addr_q");
+  }
   s.Assign("m_axi_arlen", "len[7:0] - 8'd1");
   s.Assign("m_axi_arsize", "3'd" + N(lb));
   s.Assign("m_axi_arburst", "2'b01");
   s.Assign("m_axi_arid", N(cfg.axi_id_bits) + "'d0");
 
-  const unsigned ia = qw - 1;  // i_out fields, from the top: addr, row bytes, rows, stride, tag
+  const unsigned ia =
+      qw - 1 - gw;  // i_out fields, from the top: addr, row bytes, rows, stride, tag
   const std::string i_addr = Slice("i_out", N(ia), N(ia - aw + 1));
   const std::string i_row_bytes = Slice("i_out", N(ia - aw), N(ia - aw - 23));
   const std::string i_rows = Slice("i_out", N(ia - aw - 24), N(ia - aw - 39));
   const std::string i_stride = Slice("i_out", N(ia - aw - 40), N(ia - aw - 71));
-  s.Seq(clk, rst,
-        {Set("row_bytes_q", "24'd0"), Set("stride_q", N(aw) + "'d0"), Set("ar_active_q", "1'b0"),
-         Set("ar_setup_q", "1'b0"), Set("ar_row_addr_q", N(aw) + "'d0"),
-         Set("ar_addr_q", N(aw) + "'d0"), Set("ar_beats_q", "25'd0"), Set("ar_rows_q", "16'd0")},
-        {If("ar_go",
-            {Set("row_bytes_q", i_row_bytes),
-             Set("stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + i_stride + "}" : i_stride),
-             Set("ar_active_q", "1'b1"), Set("ar_setup_q", "1'b1"), Set("ar_row_addr_q", i_addr),
-             Set("ar_rows_q", i_rows)},
-            {If("ar_active_q && ar_setup_q",
-                {Set("ar_setup_q", "1'b0"),
-                 Set("ar_addr_q",
-                     "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
-                 Set("ar_beats_q", "row_beats")},
-                {If("ar_fire",
-                    {Set("ar_addr_q",
-                         "ar_addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
-                     Set("ar_beats_q", "ar_beats_q - {16'd0, len}"),
-                     If("ar_row_done", {If("ar_rows_q == 16'd1", {Set("ar_active_q", "1'b0")},
-                                           {Set("ar_rows_q", "ar_rows_q - 16'd1"),
-                                            Set("ar_row_addr_q", "ar_row_addr_q + stride_q"),
-                                            Set("ar_setup_q", "1'b1")})})})})})});
+  Block ar_reset = {Set("row_bytes_q", "24'd0"),         Set("stride_q", N(aw) + "'d0"),
+                    Set("ar_active_q", "1'b0"),          Set("ar_setup_q", "1'b0"),
+                    Set("ar_row_addr_q", N(aw) + "'d0"), Set("ar_addr_q", N(aw) + "'d0"),
+                    Set("ar_beats_q", "25'd0"),          Set("ar_rows_q", "16'd0")};
+  Block ar_start = {
+      Set("row_bytes_q", i_row_bytes),
+      Set("stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + i_stride + "}" : i_stride),
+      Set("ar_active_q", "1'b1"),
+      Set("ar_setup_q", "1'b1"),
+      Set("ar_row_addr_q", i_addr),
+      Set("ar_rows_q", i_rows)};
+  Block ar_setup = {
+      Set("ar_setup_q", "1'b0"),
+      Set("ar_addr_q", "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
+      Set("ar_beats_q", "row_beats")};
+  Block ar_next_row = {Set("ar_rows_q", "ar_rows_q - 16'd1"),
+                       Set("ar_row_addr_q", "ar_row_addr_q + stride_q"), Set("ar_setup_q", "1'b1")};
+  if (zs) {
+    // Gather: row r is at base + idx[j0 + r] * stride. The index entry is read in a cycle of
+    // its own (ar_pre_q) before the row's setup; the base stays in ar_row_addr_q (the stride is
+    // a multiple of the bus width, so every row has the base's alignment).
+    ar_reset.push_back(Set("ar_pre_q", "1'b0"));
+    ar_reset.push_back(Set("ar_gather_q", "1'b0"));
+    ar_reset.push_back(Set("ar_gidx_q", "16'd0"));
+    ar_start[3] = Set("ar_setup_q", "!" + Slice("i_out", N(qw - 1), N(qw - 1)));
+    ar_start.push_back(Set("ar_pre_q", Slice("i_out", N(qw - 1), N(qw - 1))));
+    ar_start.push_back(Set("ar_gather_q", Slice("i_out", N(qw - 1), N(qw - 1))));
+    ar_start.push_back(Set("ar_gidx_q", Slice("i_out", N(qw - 2), N(qw - 17))));
+    ar_setup[1] = Set("ar_addr_q", "{" + Slice("ar_row", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}");
+    ar_next_row = {
+        Set("ar_rows_q", "ar_rows_q - 16'd1"),
+        If("ar_gather_q", {Set("ar_gidx_q", "ar_gidx_q + 16'd1"), Set("ar_pre_q", "1'b1")},
+           {Set("ar_row_addr_q", "ar_row_addr_q + stride_q"), Set("ar_setup_q", "1'b1")})};
+  }
+  Block ar_walk = {If(
+      "ar_fire",
+      {Set("ar_addr_q", "ar_addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
+       Set("ar_beats_q", "ar_beats_q - {16'd0, len}"),
+       If("ar_row_done", {If("ar_rows_q == 16'd1", {Set("ar_active_q", "1'b0")}, ar_next_row)})})};
+  Block ar_body = {If("ar_active_q && ar_setup_q", ar_setup, ar_walk)};
+  if (zs) {
+    ar_body = {If("ar_active_q && ar_pre_q", {Set("ar_pre_q", "1'b0"), Set("ar_setup_q", "1'b1")},
+                  ar_body)};
+  }
+  s.Seq(clk, rst, ar_reset, {If("ar_go", ar_start, ar_body)});
 
   s.Note("R half: mirrors the row walk to know each beat's first valid byte and byte count.");
   s.Assign("off", "r_first_q ? " + Slice("r_row_addr_q", N(lb - 1), "0") + " : " + N(lb) + "'d0");
@@ -189,7 +237,8 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("r_fire", "m_axi_rvalid && m_axi_rready");
   s.Assign("r_last_fire", "r_fire && m_axi_rlast");
   s.Assign("beat_o", "r_fire");
-  const unsigned qa = qw - 1;  // q_out fields, from the top: addr, row bytes, rows, stride, tag
+  const unsigned qa =
+      qw - 1 - gw;  // q_out fields, from the top: addr, row bytes, rows, stride, tag
   const std::string q_addr = Slice("q_out", N(qa), N(qa - aw + 1));
   const std::string q_row_bytes = Slice("q_out", N(qa - aw), N(qa - aw - 23));
   const std::string q_rows = Slice("q_out", N(qa - aw - 24), N(qa - aw - 39));
@@ -218,7 +267,11 @@ Module BuildDmaRd(const Config& cfg) {
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
   s.Wire("unused_r");
   s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count, unused_i_count, " +
-                           Slice("i_out", "17", "0") + "}");
+                           Slice("i_out", "17", "0") +
+                           (zs ? ", " + Slice("q_out", N(qw - 1), N(qw - gw)) + ", " +
+                                     Slice("ar_row", N(lb - 1), "0")
+                               : std::string()) +
+                           "}");
   return m;
 }
 

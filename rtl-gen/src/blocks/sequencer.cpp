@@ -103,6 +103,21 @@ Module BuildSequencer(const Config& cfg) {
   m.In("st_done_i");
   m.In("st_busy_i");
   m.In("wr_err_i");
+  const bool zs = cfg.zero_skip;
+  const unsigned lb = Clog2(cfg.BusBytes());
+  if (zs) {
+    m.Out("cmp_scan_o");
+    m.Out("cmp_lanes_o", "8");
+    m.Out("cmp_indexed_o");
+    m.Out("cmp_accum_o");
+    m.Out("cmp_j0_o", "16");
+    m.Out("cmp_stride_o", "8");
+    m.In("cmp_scanning_i");
+    m.In("cmp_nnz_i", "16");
+    m.Out("rd_req_gather_o");
+    m.Out("rd_req_j0_o", "16");
+    m.Out("ev_skip_bytes_o", "40");
+  }
   Scope s = m.Body();
   s.Reg("state_q", "4");
   s.Reg("cmd_q", N(k::kCmdBytes * 8));
@@ -170,6 +185,19 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("addr_ok");
   s.Wire("cmp_act_end", "17");
   s.Wire("cmp_wgt_end", "17");
+  s.Wire("bad_flags");
+  if (zs) {
+    // Zero-skip: the last SCAN's act range (what indexed COMPUTEs read), a gather LOAD's rows
+    // after clamping to the index list, and an indexed COMPUTE's weight span.
+    s.Reg("sc_lo_q", "17");
+    s.Reg("sc_hi_q", "17");
+    s.Wire("gather");
+    s.Wire("g_avail", "16");
+    s.Wire("g_rows", "16");
+    s.Wire("cmp_act_lo", "17");
+    s.Wire("cmp_wgt_span", "25");
+    s.Wire("cmp_wgt_end_w", "26");
+  }
   s.Wire("cmp_acc_end", "17");
   s.Wire("cmp_writes_acc");
   s.Wire("st_acc_end", "17");
@@ -200,9 +228,31 @@ Module BuildSequencer(const Config& cfg) {
   // A COMPUTE's ranges. os: K act and weight words, drain to rows acc words (with w0[9]);
   // ws: M act words, rows weight words, M acc words written (always).
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
-  s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
-  s.Assign("cmp_wgt_end",
-           ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows) : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+  if (zs) {
+    s.Note(
+        "Zero-skip: an indexed COMPUTE (w0[10]) reads the last SCAN's act words and weight "
+        "words wb + e*S for e < K; a gather LOAD (w0[10]) moves min(rows, nnz - j0) rows.");
+    s.Assign("cmp_act_lo", "w0[10] ? sc_lo_q : {1'b0, w1[15:0]}");
+    s.Assign("cmp_act_end", "w0[10] ? sc_hi_q : {1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
+    s.Assign("cmp_wgt_span",
+             "w0[10] ? ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1 : {9'd0, w2[15:0]}");
+    s.Assign("cmp_wgt_end_w", "{10'd0, w1[31:16]} + {1'b0, cmp_wgt_span}");
+    s.Assign("cmp_wgt_end", "cmp_wgt_end_w[16:0]");
+    s.Assign("gather", "w0[10]");
+    s.Assign("g_avail", "cmp_nnz_i - w2[31:16]");
+    s.Assign("g_rows",
+             "(w2[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < g_avail) ? w2[15:0] : g_avail");
+    s.Assign("bad_flags", "(opcode == 8'd" + N(k::kOpLoad) +
+                              ") ? (w0[11] || (w0[10] && (target != 2'd" + N(k::kTargetWeight) +
+                              " || w3[" + N(lb ? lb - 1 : 0) + ":0] != " + N(lb ? lb : 1) +
+                              "'d0))) : (w0[10] && w2[31:24] == 8'd0)");
+  } else {
+    s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
+    s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
+                               : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+    s.Note("The zero-skip flags w0[10] and w0[11] are field errors without sparsity.zero_skip.");
+    s.Assign("bad_flags", "w0[10] || w0[11]");
+  }
   s.Assign("cmp_acc_end",
            ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}" : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("cmp_writes_acc", ws ? "1'b1" : "w0[9]");
@@ -225,28 +275,34 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("max_s", "w7[31:24]");
   const std::string e_op = "4'd" + N(k::kErrOpcode), e_rng = "4'd" + N(k::kErrRange),
                     e_fld = "4'd" + N(k::kErrField), e_ok = "4'd0";
-  s.Comb({Set("dec_err", e_ok),
-          Case("opcode",
-               {{{"8'd" + N(k::kOpLoad)},
-                 {If("target == 2'd3 || w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || !addr_ok",
-                     {Set("dec_err", e_fld)},
-                     {If("load_end > {16'd0, load_limit}", {Set("dec_err", e_rng)})})}},
-                {{"8'd" + N(k::kOpCompute)},
-                 {If("w2[15:0] == 16'd0", {Set("dec_err", e_fld)},
-                     {If("cmp_act_end > 17'd" + N(cfg.act.Words()) + " || cmp_wgt_end > 17'd" +
-                             N(cfg.weight.Words()) + " || (cmp_writes_acc && cmp_acc_end > 17'd" +
-                             N(cfg.acc.Words()) + ")",
-                         {Set("dec_err", e_rng)})})}},
-                {{"8'd" + N(k::kOpStore)},
-                 {If("w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || w2[15:0] > 16'd" + N(cfg.cols) +
-                         " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
-                     {Set("dec_err", e_fld)},
-                     {If("st_acc_end > 17'd" + N(cfg.acc.Words()) + " || w2[31:16] >= 16'd" +
-                             N(cfg.acc.Words()) + " || (w0[8] && st_q_end > 17'd" +
-                             N(cfg.acc.Words()) + ")",
-                         {Set("dec_err", e_rng)})})}},
-                {{"8'd" + N(k::kOpSync)}, {}}},
-               {Set("dec_err", e_op)})});
+  std::vector<CaseItem> decode = {
+      {{"8'd" + N(k::kOpLoad)},
+       {If("target == 2'd3 || w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || !addr_ok || "
+           "bad_flags",
+           {Set("dec_err", e_fld)},
+           {If("load_end > {16'd0, load_limit}", {Set("dec_err", e_rng)})})}},
+      {{"8'd" + N(k::kOpCompute)},
+       {If("w2[15:0] == 16'd0 || bad_flags", {Set("dec_err", e_fld)},
+           {If("cmp_act_end > 17'd" + N(cfg.act.Words()) + " || " +
+                   (zs ? "cmp_wgt_end_w > 26'd" : "cmp_wgt_end > 17'd") + N(cfg.weight.Words()) +
+                   " || (cmp_writes_acc && cmp_acc_end > 17'd" + N(cfg.acc.Words()) + ")",
+               {Set("dec_err", e_rng)})})}},
+      {{"8'd" + N(k::kOpStore)},
+       {If("w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || w2[15:0] > 16'd" + N(cfg.cols) +
+               " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
+           {Set("dec_err", e_fld)},
+           {If("st_acc_end > 17'd" + N(cfg.acc.Words()) + " || w2[31:16] >= 16'd" +
+                   N(cfg.acc.Words()) + " || (w0[8] && st_q_end > 17'd" + N(cfg.acc.Words()) + ")",
+               {Set("dec_err", e_rng)})})}},
+      {{"8'd" + N(k::kOpSync)}, {}}};
+  if (zs) {
+    decode.push_back({{"8'd" + N(k::kOpScan)},
+                      {If("w2[15:0] == 16'd0 || w3[7:0] == 8'd0 || w3[7:0] > 8'd" + N(cfg.rows),
+                          {Set("dec_err", e_fld)},
+                          {If("{1'b0, w1[15:0]} + {1'b0, w2[15:0]} > 17'd" + N(cfg.act.Words()),
+                              {Set("dec_err", e_rng)})})}});
+  }
+  s.Comb({Set("dec_err", e_ok), Case("opcode", decode, {Set("dec_err", e_op)})});
 
   // The acc rows a COMPUTE will drain or is draining meet [lo, hi).
   auto acc_busy = [](const std::string& lo, const std::string& hi, bool load) {
@@ -266,8 +322,9 @@ Module BuildSequencer(const Config& cfg) {
                       {Set("hazard",
                            "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
                      {{"2'd1"},
-                      {Set("hazard",
-                           "cmp_wgt_busy_i && " + LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i"))}}},
+                      {Set("hazard", std::string(zs ? "(gather && cmp_scanning_i) || " : "") +
+                                         "(cmp_wgt_busy_i && " +
+                                         LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i") + ")")}}},
                     {Set("hazard", acc_busy("", "", true) + " || (st_busy_i && (" +
                                        LdOverlap("is_lo_q", "is_hi_q") + " || " +
                                        LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
@@ -291,19 +348,19 @@ Module BuildSequencer(const Config& cfg) {
     }
     return "(" + e + ")";
   };
-  s.Comb(
-      {Set("load_hz", "1'b0"),
-       Case("opcode",
-            {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == " + L + N(kLt))}},
-             {{"8'd" + N(k::kOpCompute)},
-              {Set("load_hz", lt_hit(k::kTargetAct, "{1'b0, w1[15:0]}", "cmp_act_end") + " || " +
-                                  lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
-                                  " || (cmp_writes_acc && " +
-                                  lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") + ")")}},
-             {{"8'd" + N(k::kOpStore)},
-              {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
-                                  lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
-            {Set("load_hz", "lt_n_q != " + L + "0")})});
+  s.Comb({Set("load_hz", "1'b0"),
+          Case("opcode",
+               {{{"8'd" + N(k::kOpLoad)}, {Set("load_hz", "lt_n_q == " + L + N(kLt))}},
+                {{"8'd" + N(k::kOpCompute)},
+                 {Set("load_hz",
+                      lt_hit(k::kTargetAct, zs ? "cmp_act_lo" : "{1'b0, w1[15:0]}", "cmp_act_end") +
+                          " || " + lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
+                          " || (cmp_writes_acc && " +
+                          lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") + ")")}},
+                {{"8'd" + N(k::kOpStore)},
+                 {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
+                                     lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
+               {Set("load_hz", "lt_n_q != " + L + "0")})});
   s.Assign("blocked", "hazard || load_hz");
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
@@ -350,13 +407,31 @@ Module BuildSequencer(const Config& cfg) {
                                 Slice("fetch_idx_q", N(aw - 6), "0") + ", 5'd0})");
   s.Assign("rd_req_row_bytes_o",
            "(state_q == StLoad) ? row_bytes : {" + N(19 - pb) + "'d0, batch, 5'd0}");
-  s.Assign("rd_req_rows_o", "(state_q == StLoad) ? w2[15:0] : 16'd1");
+  s.Assign("rd_req_rows_o", zs ? "(state_q == StLoad) ? (gather ? g_rows : w2[15:0]) : 16'd1"
+                               : "(state_q == StLoad) ? w2[15:0] : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
   s.Assign("rd_req_tag_o", "(state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0}");
   s.Assign("dest_o", "dest_q");
   s.Assign("load_waddr_o", "waddr_q");
-  s.Assign("cmp_start_o", "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" +
-                              N(k::kOpCompute) + ")");
+  const std::string issue = "(state_q == StIssue) && !blocked && !abort_q";
+  s.Assign("cmp_start_o", issue + " && " +
+                              (zs ? "((opcode == 8'd" + N(k::kOpCompute) + ") || (opcode == 8'd" +
+                                        N(k::kOpScan) + "))"
+                                  : "(opcode == 8'd" + N(k::kOpCompute) + ")"));
+  if (zs) {
+    s.Assign("cmp_scan_o", "opcode == 8'd" + N(k::kOpScan));
+    s.Assign("cmp_lanes_o", "w3[7:0]");
+    s.Assign("cmp_indexed_o", "w0[10]");
+    s.Assign("cmp_accum_o", "w0[11]");
+    s.Assign("cmp_j0_o", "w3[31:16]");
+    s.Assign("cmp_stride_o", "w2[31:24]");
+    s.Assign("rd_req_gather_o", "(state_q == StLoad) && gather");
+    s.Assign("rd_req_j0_o", "w2[31:16]");
+    s.Note("Weight bytes a gather LOAD leaves out, counted when it issues.");
+    s.Assign("ev_skip_bytes_o", "(" + issue + " && (opcode == 8'd" + N(k::kOpLoad) +
+                                    ") && gather) ? {24'd0, w2[15:0] - g_rows} * "
+                                    "{16'd0, row_bytes} : 40'd0");
+  }
   s.Assign("cmp_act_addr_o", "w1[15:0]");
   s.Assign("cmp_wgt_addr_o", "w1[31:16]");
   s.Assign("cmp_k_o", "w2[15:0]");
@@ -408,78 +483,89 @@ Module BuildSequencer(const Config& cfg) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
   };
-  s.Seq(
-      clk, rst,
-      cat({Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
-           Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
-           Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
-           Set("abort_q", "1'b0"), Set("is_lo_q", "17'd0"), Set("is_hi_q", "17'd0"),
-           Set("is_par_lo_q", "17'd0"), Set("is_par_hi_q", "17'd0"), Set("is_idx_q", "32'd0"),
-           Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"),
-           Set("lt_n_q", L + "0")},
-          lt_reset),
-      {Set("done_q", "1'b0"),
-       If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
-          {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
-       Case("state_q",
-            {{{"StIdle"},
-              {If("start_i",
-                  {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
-                   Set("abort_q", "1'b0"), Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"),
-                   Set("fetch_err_q", "1'b0"),
-                   Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
-             {{"StFetch"},
-              {If("abort_q", {Set("state_q", "StQuiesce")},
-                  {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
-             {{"StDecode"},
-              {If("abort_q", {Set("state_q", "StQuiesce")},
-                  {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
-                      {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
-             {{"StIssue"},
-              {If("abort_q", {Set("state_q", "StQuiesce")},
-                  {If("!blocked",
-                      {Case("opcode",
-                            {{{"8'd" + N(k::kOpLoad)}, {Set("state_q", "StLoad")}},
-                             {{"8'd" + N(k::kOpCompute)}, {Set("state_q", "StNext")}},
-                             {{"8'd" + N(k::kOpStore)},
-                              {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
-                               Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
-                               Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
-                            {Set("state_q", "StNext")})})})}},
-             {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
-             {{"StNext"},
-              {Set("idx_q", "idx_q + 32'd1"),
-               Set("state_q", "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
-             {{"StQuiesce"},
-              {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P +
-                      "0) && "
-                      "(lt_n_q == " +
-                      L + "0)",
-                  {Set("state_q", "StFinish")})}},
-             {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
-            {Set("state_q", "StIdle")}),
-       Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
-       If("fetch_go && rd_req_ready_i",
-          {Set("fetch_idx_q", "fetch_idx_q + {" + N(32 - pb) + "'d0, batch}")}),
-       Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : " + P +
-                            "0) - "
-                            "(fifo_push ? " +
-                            P + "1 : " + P + "0)"),
-       If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
-       Comment("A LOAD reports a read error when its data have all arrived."),
-       If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
-          {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
-           Set("abort_q", "1'b1")}),
-       Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
-       If("lt_retire", lt_shift), lt_push_stmt,
-       Set("lt_n_q",
-           "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L + "1 : " + L + "0)"),
-       Comment("A STORE reports a write error when it finishes, possibly commands later."),
-       If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
-          {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
-           Set("abort_q", "1'b1")})});
+  Block seq_reset = cat(
+      {Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"), Set("idx_q", "32'd0"),
+       Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"), Set("dest_q", "DestCmd"),
+       Set("waddr_q", "16'd0"), Set("done_q", "1'b0"), Set("abort_q", "1'b0"),
+       Set("is_lo_q", "17'd0"), Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"),
+       Set("is_par_hi_q", "17'd0"), Set("is_idx_q", "32'd0"), Set("fetch_idx_q", "32'd0"),
+       Set("pending_q", P + "0"), Set("fetch_err_q", "1'b0"), Set("lt_n_q", L + "0")},
+      lt_reset);
+  Block seq_body = {
+      Set("done_q", "1'b0"),
+      If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
+         {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
+      Case("state_q",
+           {{{"StIdle"},
+             {If("start_i",
+                 {Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
+                  Set("abort_q", "1'b0"), Set("fetch_idx_q", "32'd0"), Set("pending_q", P + "0"),
+                  Set("fetch_err_q", "1'b0"),
+                  Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")})}},
+            {{"StFetch"},
+             {If("abort_q", {Set("state_q", "StQuiesce")},
+                 {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
+            {{"StDecode"},
+             {If("abort_q", {Set("state_q", "StQuiesce")},
+                 {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
+                     {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
+            {{"StIssue"},
+             {If("abort_q", {Set("state_q", "StQuiesce")},
+                 {If("!blocked",
+                     {Case("opcode",
+                           {{{"8'd" + N(k::kOpLoad)},
+                             {Set("state_q", zs ? "(gather && g_rows == 16'd0) ? StNext : StLoad"
+                                                : "StLoad")}},
+                            {{"8'd" + N(k::kOpCompute)}, {Set("state_q", "StNext")}},
+                            {{"8'd" + N(k::kOpStore)},
+                             {Set("is_lo_q", "{1'b0, w1[15:0]}"), Set("is_hi_q", "st_acc_end"),
+                              Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
+                              Set("is_idx_q", "idx_q"), Set("state_q", "StNext")}}},
+                           {Set("state_q", "StNext")})})})}},
+            {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
+            {{"StNext"},
+             {Set("idx_q", "idx_q + 32'd1"),
+              Set("state_q", "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
+            {{"StQuiesce"},
+             {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + P +
+                     "0) && "
+                     "(lt_n_q == " +
+                     L + "0)",
+                 {Set("state_q", "StFinish")})}},
+            {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
+           {Set("state_q", "StIdle")}),
+      Comment("Prefetch bookkeeping: a batch requested, a command arrived, a fetch error."),
+      If("fetch_go && rd_req_ready_i",
+         {Set("fetch_idx_q", "fetch_idx_q + {" + N(32 - pb) + "'d0, batch}")}),
+      Set("pending_q", "pending_q + ((fetch_go && rd_req_ready_i) ? batch : " + P +
+                           "0) - "
+                           "(fifo_push ? " +
+                           P + "1 : " + P + "0)"),
+      If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
+      Comment("A LOAD reports a read error when its data have all arrived."),
+      If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
+         {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
+          Set("abort_q", "1'b1")}),
+      Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
+      If("lt_retire", lt_shift),
+      lt_push_stmt,
+      Set("lt_n_q",
+          "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L + "1 : " + L + "0)"),
+      Comment("A STORE reports a write error when it finishes, possibly commands later."),
+      If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
+         {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
+          Set("abort_q", "1'b1")})};
+  if (zs) {
+    seq_reset.push_back(Set("sc_lo_q", "17'd0"));
+    seq_reset.push_back(Set("sc_hi_q", "17'd0"));
+    seq_body.push_back(Comment("A SCAN's act range: what the indexed COMPUTEs after it read."));
+    seq_body.push_back(If(issue + " && (opcode == 8'd" + N(k::kOpScan) + ")",
+                          {Set("sc_lo_q", "{1'b0, w1[15:0]}"),
+                           Set("sc_hi_q", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}")}));
+  }
+  s.Seq(clk, rst, seq_reset, seq_body);
   s.Wire("unused_cmd");
-  s.Assign("unused_cmd", "^{w0[15:10], w2[31:24], w3[31:16], " +
+  s.Assign("unused_cmd", std::string(zs ? "^{w0[15:12], " : "^{w0[15:12], w2[31:24], w3[31:16], ") +
                              std::string(cb < 16 ? Slice("w2", "15", N(cb)) + ", " : "") +
                              (aw < 64 ? "cmd_base_i[63:" + N(aw) + "]" : std::string("1'b0")) +
                              "}");

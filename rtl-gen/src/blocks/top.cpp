@@ -66,6 +66,12 @@ Module BuildTop(const Config& cfg) {
   std::vector<std::pair<std::string, std::string>> csr = {{"clk_i", clk}, {"rst_ni", rst}};
   for (const auto& [n, w] : axil_in) csr.push_back({"s_axil_" + n, "s_axil_" + n});
   for (const auto& [n, w] : axil_out) csr.push_back({"s_axil_" + n, "s_axil_" + n});
+  const bool zs = cfg.zero_skip;
+  if (zs) {
+    wires({{"ev_skip_steps", 16}, {"ev_skip_bytes", 40}});
+    csr.push_back({"ev_skip_steps_i", "ev_skip_steps"});
+    csr.push_back({"ev_skip_bytes_i", "ev_skip_bytes"});
+  }
   for (const auto& c : conns({{"start_o", "start"},
                               {"cmd_base_o", "cmd_base"},
                               {"cmd_count_o", "cmd_count"},
@@ -169,6 +175,42 @@ Module BuildTop(const Config& cfg) {
                         "rdata", "rresp", "rlast", "rvalid", "rready"}) {
     rd.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
   }
+  if (zs) {
+    s.Note(
+        "Zero-skip: the index list lives in two copies with the same writes (from the compute "
+        "unit's SCAN), one read by the compute unit, one by the read DMA's gather.");
+    wires({{"rd_req_gather", 1},
+           {"rd_req_j0", 16},
+           {"idx_we", 1},
+           {"idx_waddr", 16},
+           {"idx_wdata", 16},
+           {"idx_re", 1},
+           {"idx_raddr", 16},
+           {"idx_rdata", 16},
+           {"dma_idx_re", 1},
+           {"dma_idx_raddr", 16},
+           {"dma_idx_rdata", 16}});
+    for (const auto& c :
+         std::vector<std::pair<std::string, std::string>>{{"req_gather_i", "rd_req_gather"},
+                                                          {"req_j0_i", "rd_req_j0"},
+                                                          {"idx_re_o", "dma_idx_re"},
+                                                          {"idx_raddr_o", "dma_idx_raddr"},
+                                                          {"idx_rdata_i", "dma_idx_rdata"}}) {
+      rd.push_back(c);
+    }
+    for (const std::string& copy : {std::string(""), std::string("dma_")}) {
+      s.Inst("salsa_scratchpad", "u_" + copy + "idx_spad",
+             {{"Width", "16"}, {"Banks", "1"}, {"Depth", N(cfg.act.Words())}},
+             {{"clk_i", clk},
+              {"rst_ni", rst},
+              {"we_i", "idx_we"},
+              {"waddr_i", "idx_waddr"},
+              {"wdata_i", "idx_wdata"},
+              {"re_i", copy + "idx_re"},
+              {"raddr_i", copy + "idx_raddr"},
+              {"rdata_o", copy + "idx_rdata"}});
+    }
+  }
   s.Inst("salsa_dma_rd", "u_dma_rd", {}, rd);
 
   // Scratchpads. The acc scratchpad is written by LOAD (bias words) and by the array's drain.
@@ -186,10 +228,12 @@ Module BuildTop(const Config& cfg) {
          {"st_acc_re", 1},
          {"st_acc_raddr", 16}});
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
-  if (ws) {
+  if (ws || zs) {
     s.Note(
-        "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
-        "(accumulate), so the store unit reads its own copy (same writes, second read port).");
+        ws ? "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
+             "(accumulate), so the store unit reads its own copy (same writes, second read port)."
+           : "Zero-skip: the drain adds into the acc words it reads (read-modify-write), so the "
+             "store unit reads its own copy (same writes, second read port).");
     wires({{"st_acc_rdata", cols * 32}, {"cmp_acc_re", 1}, {"cmp_acc_raddr", 16}});
     s.Assign("acc_re", "cmp_acc_re");
     s.Assign("acc_raddr", "cmp_acc_raddr");
@@ -210,7 +254,7 @@ Module BuildTop(const Config& cfg) {
        "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
   for (const auto& sp : sps) {
     const std::string n = sp.name;
-    const bool copy = ws && n == "acc";
+    const bool copy = (ws || zs) && n == "acc";
     for (const std::string& inst :
          copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       const std::string rd = inst.empty() ? n : "st_" + n;
@@ -283,6 +327,24 @@ Module BuildTop(const Config& cfg) {
   seq.push_back({"st_done_i", "st_done"});
   seq.push_back({"st_busy_i", "st_busy"});
   seq.push_back({"wr_err_i", "wr_err"});
+  if (zs) {
+    wires({{"cmp_scan", 1},
+           {"cmp_lanes", 8},
+           {"cmp_indexed", 1},
+           {"cmp_accum", 1},
+           {"cmp_j0", 16},
+           {"cmp_stride", 8},
+           {"cmp_scanning", 1},
+           {"cmp_nnz", 16}});
+    for (const char* n : {"scan", "lanes", "indexed", "accum", "j0", "stride"}) {
+      seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
+    }
+    seq.push_back({"cmp_scanning_i", "cmp_scanning"});
+    seq.push_back({"cmp_nnz_i", "cmp_nnz"});
+    seq.push_back({"rd_req_gather_o", "rd_req_gather"});
+    seq.push_back({"rd_req_j0_o", "rd_req_j0"});
+    seq.push_back({"ev_skip_bytes_o", "ev_skip_bytes"});
+  }
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
@@ -354,6 +416,33 @@ Module BuildTop(const Config& cfg) {
                                                           {"array_drain_o", "array_drain"}}) {
       cc.push_back(c);
     }
+    if (zs) {
+      wires({{"array_row", cols * 32}});
+      for (const auto& c :
+           std::vector<std::pair<std::string, std::string>>{{"scan_i", "cmp_scan"},
+                                                            {"lanes_i", "cmp_lanes"},
+                                                            {"indexed_i", "cmp_indexed"},
+                                                            {"accum_i", "cmp_accum"},
+                                                            {"j0_i", "cmp_j0"},
+                                                            {"stride_i", "cmp_stride"},
+                                                            {"act_rdata_i", "act_rdata"},
+                                                            {"scanning_o", "cmp_scanning"},
+                                                            {"nnz_o", "cmp_nnz"},
+                                                            {"idx_we_o", "idx_we"},
+                                                            {"idx_waddr_o", "idx_waddr"},
+                                                            {"idx_wdata_o", "idx_wdata"},
+                                                            {"idx_re_o", "idx_re"},
+                                                            {"idx_raddr_o", "idx_raddr"},
+                                                            {"idx_rdata_i", "idx_rdata"},
+                                                            {"drain_data_i", "array_row"},
+                                                            {"acc_re_o", "cmp_acc_re"},
+                                                            {"acc_raddr_o", "cmp_acc_raddr"},
+                                                            {"acc_rdata_i", "acc_rdata"},
+                                                            {"acc_wdata_o", "drain_data"},
+                                                            {"ev_skip_steps_o", "ev_skip_steps"}}) {
+        cc.push_back(c);
+      }
+    }
     s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
     s.Inst("salsa_mac_array", "u_mac_array", {},
            {{"clk_i", clk},
@@ -365,7 +454,7 @@ Module BuildTop(const Config& cfg) {
             {"act_zero_i", "gate_zero"},
             {"wgt_i", "gate_wgt"},
             {"drain_i", "array_drain"},
-            {"drain_o", "drain_data"}});
+            {"drain_o", zs ? "array_row" : "drain_data"}});
   }
   s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {},
          {{"clk_i", clk},
@@ -422,7 +511,7 @@ Module BuildTop(const Config& cfg) {
           {"busy_o", "st_busy"},
           {"acc_re_o", "st_acc_re"},
           {"acc_raddr_o", "st_acc_raddr"},
-          {"acc_rdata_i", ws ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_rdata_i", ws || zs ? "st_acc_rdata" : "acc_rdata"},
           {"ppu_valid_o", "ppu_valid_in"},
           {"ppu_bias_o", "ppu_bias"},
           {"ppu_mult_o", "ppu_mult"},
@@ -443,7 +532,7 @@ Module BuildTop(const Config& cfg) {
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"valid_i", "ppu_valid_in"},
-          {"acc_i", ws ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_i", ws || zs ? "st_acc_rdata" : "acc_rdata"},
           {"bias_i", "ppu_bias"},
           {"mult_i", "ppu_mult"},
           {"shift_i", "ppu_shift"},
