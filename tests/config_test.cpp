@@ -124,6 +124,8 @@ TEST(ConfigTest, EmptySectionsMeanDefaults) {
 TEST(ConfigTest, BoolSpellingsAcceptedByYamlCpp) {
   EXPECT_FALSE(ParseConfig("name: b\nsparsity: {gating: no}\n", "b.yaml").gating);
   EXPECT_TRUE(ParseConfig("name: b\nsparsity: {gating: yes}\n", "b.yaml").gating);
+  EXPECT_FALSE(ParseConfig("name: b\n", "b.yaml").zero_skip);
+  EXPECT_TRUE(ParseConfig("name: b\nsparsity: {zero_skip: true}\n", "b.yaml").zero_skip);
   EXPECT_FALSE(ParseConfig("name: b\nsparsity: {gating: off}\n", "b.yaml").gating);
   EXPECT_TRUE(ParseConfig("name: b\nsparsity: {gating: True}\n", "b.yaml").gating);
 }
@@ -160,7 +162,8 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "    depth: 64\n"
       "    width_bits: 512\n"
       "sparsity:\n"
-      "  gating: true\n";
+      "  gating: true\n"
+      "  zero_skip: false\n";
   const Config cfg = ParseConfig("name: default\n", "d.yaml");
   EXPECT_EQ(CanonicalConfig(cfg), expected);
   // The canonical text is itself a valid config with the same canonical form.
@@ -261,6 +264,8 @@ const BadCase kBadCases[] = {
      "unknown key 'sparse'; accepted: name, array, axi, sram, sparsity"},
     {"UnknownArrayKey", "name: x\narray:\n  rowz: 4\n", "3:3", "array.rowz",
      "(did you mean 'rows'?); accepted: rows, cols, dataflow"},
+    {"ZeroSkipNeedsOs", "name: x\narray: {dataflow: ws}\nsparsity:\n  zero_skip: true\n", "4:14",
+     "sparsity.zero_skip", "zero_skip needs array.dataflow: os"},
     {"UnknownScratchpadKey", "name: x\nsram:\n  acc: {banks: 1, size: 4}\n", "3:19",
      "sram.acc.size", "accepted: banks, depth, width_bits"},
     {"UnknownScratchpad", "name: x\nsram:\n  bias: {}\n", "3:3", "sram.bias",
