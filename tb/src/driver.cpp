@@ -267,13 +267,15 @@ void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsi
 }
 
 Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
-                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0) {
+                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0, int quant) {
   return EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), slot,
                      static_cast<uint32_t>(l.N), p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
                      l.output_multiplier, static_cast<int8_t>(l.output_shift),
                      static_cast<int8_t>(l.output_zero_point), static_cast<int8_t>(l.act_min),
                      static_cast<int8_t>(l.act_max),
-                     l.channel_multiplier.empty() ? -1 : int{slot} + 1);
+                     l.channel_multiplier.empty() ? -1
+                     : quant >= 0                 ? quant
+                                                  : int{slot} + 1);
 }
 
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
@@ -302,9 +304,11 @@ Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, 
 }
 
 Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr) {
+                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr, bool accumulate) {
   Command c{};
-  Put32(c, 0, kOpCompute | (clear ? kComputeClear : 0u) | (drain ? kComputeDrain : 0u));
+  Put32(c, 0,
+        kOpCompute | (clear ? kComputeClear : 0u) | (drain ? kComputeDrain : 0u) |
+            (accumulate ? kComputeAccumulate : 0u));
   Put32(c, 1, Lo16Hi16(act_addr, weight_addr));
   Put32(c, 2, k_steps | (static_cast<uint32_t>(static_cast<uint8_t>(input_zp)) << 16));
   Put32(c, 3, drain_acc_addr);
@@ -335,6 +339,34 @@ Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, ui
 Command EncodeSync() {
   Command c{};
   Put32(c, 0, kOpSync);
+  return c;
+}
+
+Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes) {
+  Command c{};
+  Put32(c, 0, kOpScan);
+  Put32(c, 1, act_addr);
+  Put32(c, 2, k_words | (static_cast<uint32_t>(static_cast<uint8_t>(input_zp)) << 16));
+  Put32(c, 3, lanes);
+  return c;
+}
+
+Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
+                         uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base) {
+  Command c = EncodeLoad(kTargetWeight, sp_addr, words_per_row, entries, step_bytes, dram_base);
+  Put32(c, 0, CommandWord(c.data(), 0) | kLoadGather);
+  Put32(c, 2, Lo16Hi16(entries, first_entry));
+  return c;
+}
+
+Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
+                             uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
+                             int8_t input_zp, uint16_t drain_acc_addr) {
+  Command c =
+      EncodeCompute(clear, drain, 0, weight_base, entries, input_zp, drain_acc_addr, accumulate);
+  Put32(c, 0, CommandWord(c.data(), 0) | kComputeIndexed);
+  Put32(c, 2, CommandWord(c.data(), 2) | (static_cast<uint32_t>(weight_stride) << 24));
+  Put32(c, 3, Lo16Hi16(drain_acc_addr, first_entry));
   return c;
 }
 
@@ -391,6 +423,20 @@ Program BuildWsProgram(const HwParams& hw, const FcLayer& l, Program p) {
   return p;
 }
 
+// Zero-skip: the command count comes from a first pass (it does not depend on addresses).
+Program BuildSkipProgram(const HwParams& hw, const FcLayer& l, Program p) {
+  const uint64_t cmd_count = TileCommandsSkip(hw, l, p).size();
+  const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K, SkipWeightBytes(hw, l, p),
+                  static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
+                  static_cast<uint64_t>(l.M) * l.N};
+  LayOut(hw, l, cmd_count, sz, &p);
+  p.cmds = TileCommandsSkip(hw, l, p);
+  WriteImage(hw, l, &p);
+  WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
+  WriteWeightsSkip(hw, l, p, p.dram.data() + p.weight_addr);
+  return p;
+}
+
 }  // namespace
 
 Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
@@ -398,6 +444,11 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   Program p;
   p.overlap = opts.overlap;
   if (hw.weight_stationary) return BuildWsProgram(hw, l, p);
+  Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
+  if (hw.zero_skip && opts.zero_skip) {
+    Program q = p;
+    if (PlanSkip(hw, l, &q)) return BuildSkipProgram(hw, l, q);
+  }
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
   p.m_tile_rows = hw.rows;
   p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
@@ -458,16 +509,39 @@ std::string DescribeCommand(const uint8_t* cmd) {
   switch (w[0] & 0xFF) {
     case kOpLoad: {
       static const char* kTargets[] = {"act", "weight", "acc", "target3?"};
+      if (w[0] & kLoadGather) {
+        std::snprintf(buf, sizeof buf,
+                      "LOAD gather %s sp=%u words=%u entries=%u j0=%u step=%u dram=0x%" PRIx64,
+                      kTargets[(w[0] >> 8) & 3], w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF,
+                      w[2] >> 16, w[3], addr);
+        break;
+      }
       std::snprintf(buf, sizeof buf, "LOAD %s sp=%u words=%u rows=%u stride=%u dram=0x%" PRIx64,
                     kTargets[(w[0] >> 8) & 3], w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, w[3],
                     addr);
       break;
     }
-    case kOpCompute:
-      std::snprintf(buf, sizeof buf, "COMPUTE%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u",
-                    (w[0] & kComputeClear) ? " clear" : "", (w[0] & kComputeDrain) ? " drain" : "",
-                    w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF,
-                    static_cast<int8_t>((w[2] >> 16) & 0xFF), w[3] & 0xFFFF);
+    case kOpCompute: {
+      const char* clear = (w[0] & kComputeClear) ? " clear" : "";
+      const char* drain = (w[0] & kComputeDrain) ? " drain" : "";
+      const char* accum = (w[0] & kComputeAccumulate) ? " accumulate" : "";
+      const int zp = static_cast<int8_t>((w[2] >> 16) & 0xFF);
+      if (w[0] & kComputeIndexed) {
+        std::snprintf(buf, sizeof buf,
+                      "COMPUTE indexed%s%s%s weight=%u entries=%u j0=%u stride=%u zp=%d "
+                      "drain_acc=%u",
+                      clear, drain, accum, w[1] >> 16, w[2] & 0xFFFF, w[3] >> 16, w[2] >> 24, zp,
+                      w[3] & 0xFFFF);
+        break;
+      }
+      std::snprintf(buf, sizeof buf, "COMPUTE%s%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u",
+                    clear, drain, accum, w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, zp,
+                    w[3] & 0xFFFF);
+      break;
+    }
+    case kOpScan:
+      std::snprintf(buf, sizeof buf, "SCAN act=%u k=%u zp=%d lanes=%u", w[1] & 0xFFFF,
+                    w[2] & 0xFFFF, static_cast<int8_t>((w[2] >> 16) & 0xFF), w[3] & 0xFF);
       break;
     case kOpStore:
       std::snprintf(buf, sizeof buf,

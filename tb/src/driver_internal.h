@@ -27,9 +27,10 @@ void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsi
                     uint16_t slot, std::vector<Command>* out);
 
 // The STORE of the tile of `rows` x `bytes` outputs at (m0, n0) whose accumulators are at acc
-// word `region` and whose parameters are in the slot at `slot`.
+// word `region` and whose bias word is at `slot`; per channel, the multiplier and shift words
+// are at `quant` and `quant` + 1 (quant < 0: slot + 1).
 Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
-                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0);
+                  unsigned bytes, uint16_t slot, unsigned m0, unsigned n0, int quant = -1);
 
 // Output-stationary: regions of `rows` words, two of each when they fit.
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
@@ -41,5 +42,13 @@ uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
 void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst);
 void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst);
 std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p);
+
+// Zero-skip planning, weight layout and command list (driver_skip.cpp). PlanSkip fills the
+// skip_* fields (and the tiling fields) of `p` and returns false when the zero-skip buffers do not
+// fit the scratchpads (the dense tiler then runs).
+bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p);
+uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
+void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst);
+std::vector<Command> TileCommandsSkip(const HwParams& hw, const FcLayer& l, const Program& p);
 
 }  // namespace salsa

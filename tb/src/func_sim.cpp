@@ -40,7 +40,8 @@ FuncSim::FuncSim(const HwParams& hw)
       act_(static_cast<size_t>(hw.act_words) * hw.rows, 0),
       weight_(static_cast<size_t>(hw.weight_words) * hw.cols, 0),
       acc_sp_(static_cast<size_t>(hw.acc_words) * hw.cols, 0),
-      array_acc_(static_cast<size_t>(hw.rows) * hw.cols, 0) {}
+      array_acc_(static_cast<size_t>(hw.rows) * hw.cols, 0),
+      idx_(hw.zero_skip ? hw.act_words : 0, 0) {}
 
 FuncSimResult FuncSim::Run(std::vector<uint8_t>& dram, uint64_t cmd_base, uint32_t cmd_count) {
   counters_.fill(0);
@@ -82,18 +83,98 @@ void FuncSim::CountBeats(uint64_t addr, uint64_t bytes, unsigned counter) {
 uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
   uint32_t w[8];
   for (unsigned i = 0; i < 8; ++i) w[i] = Word(cmd, i);
-  switch (w[0] & 0xFFu) {
+  const unsigned op = w[0] & 0xFFu;
+  // The zero-skip flags exist only in zero_skip builds; elsewhere they are field errors (other
+  // unused flag bits are ignored).
+  const uint32_t zs_flags = kComputeIndexed | kComputeAccumulate;
+  if ((op == kOpLoad || op == kOpCompute) && !hw_.zero_skip && (w[0] & zs_flags) != 0) {
+    return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
+                                  " flag w0[10] or w0[11] set without zero_skip");
+  }
+  switch (op) {
     case kOpLoad:
-      return Load(w, dram);
+      return (w[0] & kLoadGather) ? LoadGather(w, dram) : Load(w, dram);
     case kOpCompute:
       return Compute(w);
     case kOpStore:
       return Store(w, dram);
     case kOpSync:
       return kErrNone;  // in-order execution: every earlier command has finished
+    case kOpScan:
+      if (hw_.zero_skip) return Scan(w);
+      [[fallthrough]];
     default:
-      return Fail(kErrBadOpcode, "bad opcode " + std::to_string(w[0] & 0xFFu));
+      return Fail(kErrBadOpcode, "bad opcode " + std::to_string(op));
   }
+}
+
+uint32_t FuncSim::Clamp(uint32_t entries, uint32_t j0) const {
+  return j0 >= nnz_ ? 0u : std::min(entries, nnz_ - j0);
+}
+
+// SCAN: lists every act word of [a, a + K) with a lane l < lanes that differs from the zero
+// point; {0} when there is none.
+uint32_t FuncSim::Scan(const uint32_t* w) {
+  const uint32_t a = Lo16(w[1]), k = Lo16(w[2]), lanes = w[3] & 0xFFu;
+  const int32_t zp = Int8Field(w[2], 16);
+  if (k == 0) return Fail(kErrBadField, "SCAN K = 0");
+  if (lanes == 0 || lanes > hw_.rows) {
+    return Fail(kErrBadField,
+                "SCAN lanes " + std::to_string(lanes) + " outside 1.." + std::to_string(hw_.rows));
+  }
+  if (a + k > hw_.act_words) {
+    return Fail(kErrScratchpadRange, "SCAN act words [" + std::to_string(a) + ", " +
+                                         std::to_string(a + k) + ") exceed " +
+                                         std::to_string(hw_.act_words));
+  }
+  nnz_ = 0;
+  for (uint32_t i = 0; i < k; ++i) {
+    const uint8_t* x = &act_[static_cast<size_t>(a + i) * hw_.rows];
+    bool nz = false;
+    for (uint32_t l = 0; l < lanes && !nz; ++l) nz = static_cast<int8_t>(x[l]) != zp;
+    if (nz) idx_[nnz_++] = static_cast<uint16_t>(i);
+  }
+  if (nnz_ == 0) idx_[nnz_++] = 0;
+  scan_addr_ = a;
+  scan_k_ = k;
+  return kErrNone;
+}
+
+// Gather LOAD: entry e < n of [j0, j0 + L) reads words_per_row weight words at
+// base + idx[j0 + e] * step into weight words sp + e * words_per_row.
+uint32_t FuncSim::LoadGather(const uint32_t* w, const std::vector<uint8_t>& dram) {
+  const unsigned target = (w[0] >> 8) & 3u;
+  const uint32_t sp = Lo16(w[1]), wpr = Hi16(w[1]), entries = Lo16(w[2]), j0 = Hi16(w[2]);
+  const uint64_t step = w[3], base = (static_cast<uint64_t>(w[5]) << 32) | w[4];
+  if (target != kTargetWeight) {
+    return Fail(kErrBadField, "gather LOAD target " + std::to_string(target) + " (weight only)");
+  }
+  if (entries == 0) return Fail(kErrBadField, "gather LOAD entries = 0");
+  if (wpr == 0) return Fail(kErrBadField, "gather LOAD words per row = 0");
+  const uint64_t words = static_cast<uint64_t>(entries) * wpr;
+  if (sp + words > hw_.weight_words) {
+    return Fail(kErrScratchpadRange, "gather LOAD words [" + std::to_string(sp) + ", " +
+                                         std::to_string(sp + words) + ") exceed " +
+                                         std::to_string(hw_.weight_words) + " scratchpad words");
+  }
+  const uint32_t n = Clamp(entries, j0);
+  const uint64_t row_bytes = static_cast<uint64_t>(wpr) * hw_.cols;
+  for (uint32_t e = 0; e < n; ++e) {
+    const uint64_t a = base + idx_[j0 + e] * step;
+    if (!InDram(dram, a, row_bytes)) {
+      return Fail(kErrAxiRead, "gather LOAD entry " + std::to_string(j0 + e) + " at " + Hex(a) +
+                                   " (" + std::to_string(row_bytes) +
+                                   " bytes) is outside the DRAM image");
+    }
+  }
+  for (uint32_t e = 0; e < n; ++e) {
+    const uint64_t a = base + idx_[j0 + e] * step;
+    CountBeats(a, row_bytes, kCntRdBytes);
+    std::copy(dram.begin() + a, dram.begin() + a + row_bytes,
+              weight_.begin() + (sp + static_cast<uint64_t>(e) * wpr) * hw_.cols);
+  }
+  counters_[kCntSkippedWgtBytes] += (entries - n) * row_bytes;
+  return kErrNone;
 }
 
 uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
@@ -184,32 +265,12 @@ uint32_t FuncSim::ComputeWs(const uint32_t* w) {
   return kErrNone;
 }
 
-uint32_t FuncSim::Compute(const uint32_t* w) {
-  if (hw_.weight_stationary) return ComputeWs(w);
-  const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;
-  const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
-  const int32_t zp = Int8Field(w[2], 16);
-  const uint32_t drain_addr = Lo16(w[3]);
-  if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
-  if (act_addr + k_steps > hw_.act_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
-                                         std::to_string(act_addr + k_steps) + ") exceed " +
-                                         std::to_string(hw_.act_words));
-  }
-  if (weight_addr + k_steps > hw_.weight_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
-                                         std::to_string(weight_addr + k_steps) + ") exceed " +
-                                         std::to_string(hw_.weight_words));
-  }
-  if (drain && drain_addr + hw_.rows > hw_.acc_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) +
-                                         ", " + std::to_string(drain_addr + hw_.rows) +
-                                         ") exceeds " + std::to_string(hw_.acc_words));
-  }
-  if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
-  for (uint32_t k = 0; k < k_steps; ++k) {
-    const uint8_t* x = &act_[static_cast<size_t>(act_addr + k) * hw_.rows];
-    const uint8_t* wt = &weight_[static_cast<size_t>(weight_addr + k) * hw_.cols];
+void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr,
+                   bool indexed, uint32_t j0, uint32_t stride) {
+  for (uint32_t e = 0; e < steps; ++e) {
+    const uint32_t a = indexed ? scan_addr_ + idx_[j0 + e] : act_addr + e;
+    const uint8_t* x = &act_[static_cast<size_t>(a) * hw_.rows];
+    const uint8_t* wt = &weight_[(weight_addr + static_cast<size_t>(e) * stride) * hw_.cols];
     for (unsigned i = 0; i < hw_.rows; ++i) {
       const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
       if (d == 0) {
@@ -221,10 +282,49 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
         acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
     }
   }
-  counters_[kCntMacActive] += k_steps;
+  counters_[kCntMacActive] += steps;
+}
+
+// COMPUTE: K steps from act_addr / weight_addr or, indexed (zero_skip), entries [j0, j0 + L) of
+// the index list (act word a + idx[j], weight words wb, wb + S, ...); the drain writes or, with
+// accumulate (zero_skip), adds the accumulators to the acc words.
+uint32_t FuncSim::Compute(const uint32_t* w) {
+  if (hw_.weight_stationary) return ComputeWs(w);
+  const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;
+  const bool indexed = (w[0] & kComputeIndexed) != 0;
+  const bool accumulate = (w[0] & kComputeAccumulate) != 0;
+  const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
+  const int32_t zp = Int8Field(w[2], 16);
+  const uint32_t drain_addr = Lo16(w[3]);
+  const uint32_t stride = indexed ? (w[2] >> 24) : 1u, j0 = indexed ? Hi16(w[3]) : 0u;
+  if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
+  if (indexed && stride == 0) return Fail(kErrBadField, "indexed COMPUTE weight stride = 0");
+  if (!indexed && act_addr + k_steps > hw_.act_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
+                                         std::to_string(act_addr + k_steps) + ") exceed " +
+                                         std::to_string(hw_.act_words));
+  }
+  const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + 1;
+  if (weight_end > hw_.weight_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
+                                         std::to_string(weight_end) + ") exceed " +
+                                         std::to_string(hw_.weight_words));
+  }
+  if (drain && drain_addr + hw_.rows > hw_.acc_words) {
+    return Fail(kErrScratchpadRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) +
+                                         ", " + std::to_string(drain_addr + hw_.rows) +
+                                         ") exceeds " + std::to_string(hw_.acc_words));
+  }
+  const uint32_t n = indexed ? Clamp(k_steps, j0) : k_steps;
+  counters_[kCntSkippedSteps] += k_steps - n;
+  if (n == 0) return kErrNone;  // an indexed COMPUTE past the list does nothing at all
+  if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
+  Feed(n, zp, act_addr, weight_addr, indexed, j0, stride);
   if (drain) {
-    std::copy(array_acc_.begin(), array_acc_.end(),
-              acc_sp_.begin() + static_cast<size_t>(drain_addr) * hw_.cols);
+    int32_t* out = &acc_sp_[static_cast<size_t>(drain_addr) * hw_.cols];
+    for (size_t i = 0; i < array_acc_.size(); ++i) {
+      out[i] = accumulate ? WrapAdd(out[i], array_acc_[i]) : array_acc_[i];
+    }
   }
   return kErrNone;
 }

@@ -38,7 +38,7 @@ struct Program {
   uint64_t cmd_base = 0;      // command list
   uint32_t cmd_count = 0;
   uint64_t act_addr = 0;     // activations, blocked [m_tile][K][rows]
-  uint64_t weight_addr = 0;  // weights, blocked [n_tile][K][cols]
+  uint64_t weight_addr = 0;  // weights, blocked [n_tile][K][cols] (zero_skip: see below)
   uint64_t bias_addr = 0;    // bias, int32, [n_tile][cols]
   uint64_t quant_addr = 0;   // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;     // output, int8 row-major [M][N]
@@ -49,20 +49,40 @@ struct Program {
   unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
   bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
-  std::vector<Command> cmds;   // the same commands as in dram at cmd_base
+  // Zero-skip tiler (driver_skip.cpp): weights are [n_group][K][skip_row_bytes], groups of
+  // skip_group n tiles; K is split into pieces of skip_piece act words (one SCAN each), a
+  // piece's index list into chunks of skip_entries entries (one gather LOAD each).
+  bool zero_skip = false;
+  unsigned skip_group = 0, skip_entries = 0, skip_piece = 0, skip_acc_groups = 0;
+  std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
 
 // Command encoders (exactly the layout of docs/architecture.md).
 Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
                    uint32_t dram_stride, uint64_t dram_addr);
+// accumulate (zero_skip builds): the drain adds the accumulators to the acc words.
 Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr);
+                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
+                      bool accumulate = false);
 // per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
 // and the shift word after it (multiplier/shift arguments then unused).
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc = -1);
 Command EncodeSync();
+// Zero-skip commands (docs/architecture.md, sparsity.zero_skip builds only).
+// SCAN of act words [act_addr, act_addr + k_words), testing lanes 0..lanes-1.
+Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes);
+// Gather LOAD of index-list entries [first_entry, first_entry + entries) into weight words
+// sp_addr + e * words_per_row: entry e reads words_per_row * cols bytes at
+// dram_base + idx[first_entry + e] * step_bytes (step_bytes a multiple of the bus width).
+Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
+                         uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base);
+// Indexed COMPUTE of entries [first_entry, first_entry + entries): act word a + idx[j] of the last
+// SCAN times weight word weight_base + e * weight_stride.
+Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
+                             uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
+                             int8_t input_zp, uint16_t drain_acc_addr);
 
 // Little-endian 32-bit word i (0..7) of a command.
 uint32_t CommandWord(const uint8_t* cmd, unsigned i);
@@ -73,6 +93,9 @@ struct DriverOptions {
   // false: a SYNC after every COMPUTE and STORE, so nothing overlaps (the reference point the
   // overlap regression test compares against).
   bool overlap = true;
+  // On hardware with sparsity.zero_skip: the zero-skip tiler (SCAN, gather LOADs, indexed
+  // COMPUTEs; falls back to the dense tiler when its buffers do not fit). false: the dense tiler.
+  bool zero_skip = true;
 };
 Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
 

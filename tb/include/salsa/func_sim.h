@@ -20,7 +20,9 @@ struct FuncSimResult {
   // rd_bytes / wr_bytes are the bus-aligned beats touched by each access x bus bytes (the minimum
   // the hardware must move; not compared bit-exactly). mac_active is the number of K steps,
   // gated the number of activation operands equal to the input zero point (every array row,
-  // padded rows included, every K step) and commands the commands completed.
+  // padded rows included, every K step) and commands the commands completed. With zero_skip,
+  // indexed COMPUTEs count only the steps they feed (mac_active, gated), skipped_steps the
+  // entries they did not, and skipped_wgt_bytes the weight bytes gather LOADs did not fetch.
   std::array<uint64_t, kNumCounters> counters{};
 
   bool ok() const { return err_code == kErrNone; }
@@ -38,13 +40,25 @@ class FuncSim {
   const std::vector<uint8_t>& weight() const { return weight_; }
   const std::vector<int32_t>& acc_sp() const { return acc_sp_; }
   const std::vector<int32_t>& accumulators() const { return array_acc_; }
+  // zero_skip: the index list of the last SCAN (its nnz entries; empty before the first SCAN).
+  std::vector<uint16_t> index_list() const {
+    return std::vector<uint16_t>(idx_.begin(), idx_.begin() + nnz_);
+  }
+  uint32_t nnz() const { return nnz_; }
 
  private:
   // Each returns kErrNone or the error code, and fills detail_ on an error.
   uint32_t Execute(const uint8_t* cmd, std::vector<uint8_t>& dram);
   uint32_t Load(const uint32_t* w, const std::vector<uint8_t>& dram);
+  uint32_t LoadGather(const uint32_t* w, const std::vector<uint8_t>& dram);
   uint32_t Compute(const uint32_t* w);
   uint32_t ComputeWs(const uint32_t* w);
+  uint32_t Scan(const uint32_t* w);
+  // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e).
+  void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
+            uint32_t j0, uint32_t stride);
+  // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
+  uint32_t Clamp(uint32_t entries, uint32_t j0) const;
   uint32_t Store(const uint32_t* w, std::vector<uint8_t>& dram);
   uint32_t Fail(uint32_t code, const std::string& detail);
   void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);
@@ -56,6 +70,10 @@ class FuncSim {
   std::vector<int32_t> array_acc_;  // rows x cols int32 (the PE accumulators)
   std::array<uint64_t, kNumCounters> counters_{};
   std::string detail_;
+  // zero_skip: the index list (act_words entries of which the first nnz_ are valid) and the act
+  // words the last SCAN read.
+  std::vector<uint16_t> idx_;
+  uint32_t nnz_ = 0, scan_addr_ = 0, scan_k_ = 0;
 };
 
 }  // namespace salsa

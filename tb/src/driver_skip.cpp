@@ -1,0 +1,333 @@
+// The zero-skip tiler (sparsity.zero_skip): SCAN, gather LOADs and indexed COMPUTEs.
+//
+// Weights are stored in n groups of G n tiles, [n_group][K][step] with step = G'*cols bytes
+// rounded up to the bus width, so one K step's weights for a whole group are one burst. Per m
+// tile, K is split into pieces (all of K when it fits the act scratchpad, else halves of it);
+// a piece is loaded, SCANned (its index list: the K steps with a non-zero activation), and for
+// every group the list is walked in chunks of Lc entries: a gather LOAD fetches the listed rows
+// into one half of the weight scratchpad (Lc rows of G' words), then one indexed COMPUTE per
+// tile of the group (weight stride G') adds them into the tile's acc region (the first chunk of
+// the first piece initialises it). Chunks past the list's end do nothing, in hardware, so the
+// program does not depend on the data.
+#include <algorithm>
+#include <deque>
+
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+constexpr unsigned kMaxField16 = 0xFFFF;
+constexpr unsigned kMaxStride = 255;  // indexed COMPUTE w2[31:24]
+constexpr unsigned kMaxLanes = 255;   // SCAN w3[7:0]
+// A LOAD's data arrive on the read channel ahead of every later command fetch (in-order R), and
+// the sequencer holds 16 prefetched commands, refilled 8 at a time: the next chunk's weights are
+// gathered in parts of at most this many beats, one after every few COMPUTEs, so that a fetch
+// never waits behind much more than its 8 COMPUTEs take (2048 beats in one LOAD on sparse_16x16:
+// GEMV 1x4096x1024 at DRAM latency 100 took 334K cycles, in two parts 294K; the dense tiler 284K).
+constexpr uint64_t kPartBeats = 1024;
+
+uint64_t AlignUp(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
+
+// n group g: its tiles, DRAM rows and chunk length.
+struct Group {
+  unsigned first_tile, tiles;
+  uint32_t step;       // DRAM bytes per K step (a multiple of the bus width)
+  uint64_t dram_base;  // row 0 (k = 0)
+  unsigned entries;    // Lc: index-list entries per chunk (rows of `tiles` words in a half)
+};
+
+Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, unsigned g) {
+  const unsigned G = p.skip_group;
+  Group r;
+  r.first_tile = g * G;
+  r.tiles = std::min(G, p.n_tiles - r.first_tile);
+  r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
+  const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
+  r.dram_base = p.weight_addr + uint64_t{g} * static_cast<uint64_t>(l.K) * full_step;
+  r.entries = std::min({hw.weight_words / 2 / r.tiles, p.skip_piece, kMaxField16});
+  return r;
+}
+
+// One chunk of a group's pass over one act piece.
+struct Chunk {
+  unsigned g, pass;  // group, and the (m tile, group) pass that owns the acc set
+  unsigned k0;       // first K step of the piece
+  unsigned j0, len;  // index-list entries [j0, j0 + len)
+  bool first, last;  // the pass's first (initialises the regions) and last chunk
+};
+
+// An act piece with its SCAN and the chunks that use its index list.
+struct Epoch {
+  unsigned mt, k0, len;
+  std::vector<Chunk> chunks;
+};
+
+class SkipCommands {
+ public:
+  SkipCommands(const HwParams& hw, const FcLayer& l, const Program& p)
+      : hw_(hw),
+        l_(l),
+        p_(p),
+        s_(ParamWords(l)),
+        groups_((p.n_tiles + p.skip_group - 1) / p.skip_group) {}
+
+  std::vector<Command> Build() {
+    const std::vector<Epoch> epochs = Epochs();
+    std::vector<bool> act_ahead(epochs.size(), false);
+    for (size_t e = 0; e < epochs.size(); ++e) {
+      const bool next_ahead = EmitEpoch(epochs, e, act_ahead[e]);
+      if (e + 1 < epochs.size()) act_ahead[e + 1] = next_ahead;
+    }
+    while (!pending_.empty()) PopStore();
+    return std::move(out_);
+  }
+
+ private:
+  struct Pending {
+    Command store;
+    unsigned lo, hi, plo, phi;  // acc words it reads: its region and its group's parameters
+  };
+
+  unsigned Half(unsigned words) const { return words / 2; }
+  unsigned Set(unsigned pass) const { return pass % p_.skip_acc_groups; }
+  unsigned ParamBase(unsigned set) const { return set * p_.skip_group * s_; }
+  unsigned RegionBase(unsigned set) const {
+    return p_.skip_acc_groups * p_.skip_group * s_ + set * p_.skip_group * hw_.rows;
+  }
+  uint16_t ActBase(size_t epoch) const {
+    return static_cast<uint16_t>(p_.double_buffer ? (epoch % 2) * Half(hw_.act_words) : 0);
+  }
+
+  std::vector<Epoch> Epochs() const {
+    const unsigned K = static_cast<unsigned>(l_.K), piece = p_.skip_piece;
+    const unsigned pieces = (K + piece - 1) / piece;
+    // With several pieces, the groups whose acc sets fit at once share each piece's SCAN.
+    const unsigned block = pieces == 1 ? groups_ : p_.skip_acc_groups;
+    std::vector<Epoch> epochs;
+    for (unsigned mt = 0; mt < p_.m_tiles; ++mt) {
+      for (unsigned g0 = 0; g0 < groups_; g0 += block) {
+        const unsigned g1 = std::min(groups_, g0 + block);
+        for (unsigned pc = 0; pc < pieces; ++pc) {
+          Epoch e{mt, pc * piece, std::min(piece, K - pc * piece), {}};
+          for (unsigned g = g0; g < g1; ++g) {
+            const unsigned lc = GroupOf(hw_, l_, p_, g).entries;
+            for (unsigned j0 = 0; j0 < e.len; j0 += lc) {
+              const unsigned len = std::min(lc, e.len - j0);
+              e.chunks.push_back({g, mt * groups_ + g, e.k0, j0, len, pc == 0 && j0 == 0,
+                                  pc + 1 == pieces && j0 + len == e.len});
+            }
+          }
+          epochs.push_back(std::move(e));
+        }
+      }
+    }
+    return epochs;
+  }
+
+  // Emits epoch e; returns true when it also loaded epoch e + 1's activations.
+  bool EmitEpoch(const std::vector<Epoch>& epochs, size_t e, bool act_loaded) {
+    const Epoch& ep = epochs[e];
+    const int8_t zp = static_cast<int8_t>(l_.input_zero_point);
+    const unsigned m0 = ep.mt * hw_.rows;
+    const unsigned lanes = std::min<unsigned>(hw_.rows, static_cast<unsigned>(l_.M) - m0);
+    if (!act_loaded) LoadAct(ep, ActBase(e));
+    out_.push_back(
+        EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes)));
+    // The next epoch's activations go into the other act half during this epoch's last group.
+    const bool ahead = p_.double_buffer && e + 1 < epochs.size();
+    const unsigned last_g = ep.chunks.back().g;
+    uint16_t buf = NextBuffer();
+    Gather(ep.chunks[0], buf, 0, ep.chunks[0].len);
+    for (size_t i = 0; i < ep.chunks.size(); ++i) {
+      const Chunk& ch = ep.chunks[i];
+      const Group grp = GroupOf(hw_, l_, p_, ch.g);
+      const unsigned set = Set(ch.pass);
+      // The next chunk's gather, in parts spread over this chunk's COMPUTEs (see kPartBeats).
+      const Chunk* next = i + 1 < ep.chunks.size() ? &ep.chunks[i + 1] : nullptr;
+      const uint16_t next_buf = next ? NextBuffer() : buf;
+      const unsigned parts = next ? Parts(*next, grp.tiles) : 0;
+      unsigned part = 0;
+      for (unsigned t = 0; t < grp.tiles; ++t) {
+        const unsigned region = RegionBase(set) + t * hw_.rows;
+        FlushReading(region, region + hw_.rows);
+        out_.push_back(EncodeIndexedCompute(
+            true, true, !ch.first, static_cast<uint16_t>(buf + t), static_cast<uint16_t>(ch.len),
+            static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
+            static_cast<uint16_t>(region)));
+        if (!p_.overlap) out_.push_back(EncodeSync());
+        PopStore();
+        for (; part < parts && part * grp.tiles / parts <= t; ++part) {
+          Gather(*next, next_buf, part * next->len / parts, (part + 1) * next->len / parts);
+        }
+        if (t == 0 && ch.first) LoadParams(grp, set);
+        if (t == 0 && ahead && ch.g == last_g && ch.j0 == 0) {
+          LoadAct(epochs[e + 1], ActBase(e + 1));
+        }
+        if (ch.last) PushStore(grp, set, t, m0, lanes);
+      }
+      buf = next_buf;
+    }
+    return ahead;
+  }
+
+  void LoadAct(const Epoch& ep, uint16_t base) {
+    const uint64_t tile_bytes = static_cast<uint64_t>(l_.K) * hw_.rows;
+    out_.push_back(EncodeLoad(kTargetAct, base, static_cast<uint16_t>(ep.len), 1, ep.len * hw_.rows,
+                              p_.act_addr + ep.mt * tile_bytes + uint64_t{ep.k0} * hw_.rows));
+  }
+
+  // Weight halves alternate from one chunk to the next.
+  uint16_t NextBuffer() { return static_cast<uint16_t>((chunks_++ % 2) * Half(hw_.weight_words)); }
+
+  // The gather LOAD that a chunk is issued in: parts of at most kPartBeats (at least one, at most
+  // one per COMPUTE of the chunk they overlap).
+  unsigned Parts(const Chunk& ch, unsigned computes) const {
+    const uint64_t beats = uint64_t{ch.len} * GroupOf(hw_, l_, p_, ch.g).step / hw_.bus_bytes;
+    const uint64_t parts = (beats + kPartBeats - 1) / kPartBeats;
+    return static_cast<unsigned>(
+        std::max<uint64_t>(1, std::min<uint64_t>({parts, computes, ch.len})));
+  }
+
+  // The gather LOAD of entries [e0, e1) of a chunk into the weight buffer at `buf`.
+  void Gather(const Chunk& ch, uint16_t buf, unsigned e0, unsigned e1) {
+    const Group grp = GroupOf(hw_, l_, p_, ch.g);
+    out_.push_back(EncodeGatherLoad(
+        static_cast<uint16_t>(buf + e0 * grp.tiles), static_cast<uint16_t>(grp.tiles),
+        static_cast<uint16_t>(e1 - e0), static_cast<uint16_t>(ch.j0 + e0), grp.step,
+        grp.dram_base + uint64_t{ch.k0} * grp.step));
+  }
+
+  // A group's parameters: its bias words in one LOAD, per channel its multiplier and shift words
+  // (two per tile, as in DRAM) in another.
+  void LoadParams(const Group& grp, unsigned set) {
+    const unsigned base = ParamBase(set);
+    FlushReading(base, base + grp.tiles * s_);
+    const uint64_t acc_bytes = hw_.AccWordBytes();
+    out_.push_back(EncodeLoad(
+        kTargetAcc, static_cast<uint16_t>(base), static_cast<uint16_t>(grp.tiles), 1,
+        static_cast<uint32_t>(grp.tiles * acc_bytes), p_.bias_addr + grp.first_tile * acc_bytes));
+    if (s_ == 3) {
+      out_.push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(base + grp.tiles),
+                                static_cast<uint16_t>(2 * grp.tiles), 1,
+                                static_cast<uint32_t>(2 * grp.tiles * acc_bytes),
+                                p_.quant_addr + grp.first_tile * 2 * acc_bytes));
+    }
+  }
+
+  void PushStore(const Group& grp, unsigned set, unsigned t, unsigned m0, unsigned rows) {
+    const unsigned n0 = (grp.first_tile + t) * hw_.cols;
+    const unsigned bytes = std::min<unsigned>(hw_.cols, static_cast<unsigned>(l_.N) - n0);
+    const unsigned region = RegionBase(set) + t * hw_.rows, pbase = ParamBase(set);
+    const int quant = s_ == 3 ? static_cast<int>(pbase + grp.tiles + 2 * t) : -1;
+    pending_.push_back({TileStore(l_, p_, static_cast<uint16_t>(region), rows, bytes,
+                                  static_cast<uint16_t>(pbase + t), m0, n0, quant),
+                        region, region + hw_.rows, pbase, pbase + grp.tiles * s_});
+  }
+
+  void PopStore() {
+    if (pending_.empty()) return;
+    out_.push_back(pending_.front().store);
+    if (!p_.overlap) out_.push_back(EncodeSync());
+    pending_.pop_front();
+  }
+
+  // Before a command writes acc words [lo, hi): every pending STORE that reads them (and the
+  // ones queued before it) goes first.
+  void FlushReading(unsigned lo, unsigned hi) {
+    size_t n = 0;
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const Pending& q = pending_[i];
+      if ((q.lo < hi && lo < q.hi) || (q.plo < hi && lo < q.phi)) n = i + 1;
+    }
+    while (n-- > 0) PopStore();
+  }
+
+  const HwParams& hw_;
+  const FcLayer& l_;
+  const Program& p_;
+  const unsigned s_, groups_;
+  unsigned chunks_ = 0;
+  std::deque<Pending> pending_;
+  std::vector<Command> out_;
+};
+
+}  // namespace
+
+bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p) {
+  if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < 2) return false;
+  const unsigned K = static_cast<unsigned>(l.K);
+  p->m_tiles = (static_cast<unsigned>(l.M) + hw.rows - 1) / hw.rows;
+  p->m_tile_rows = hw.rows;
+  p->m_block = 1;
+  p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
+  // Act pieces: all of K in one half (the next m tile loads into the other), else all of K in
+  // the whole scratchpad (one SCAN per m tile), else pieces of at most half of it.
+  const unsigned half = std::min(hw.act_words / 2, kMaxField16);
+  if (K <= half) {
+    p->skip_piece = K;
+    p->double_buffer = true;
+  } else if (K <= std::min(hw.act_words, kMaxField16)) {
+    p->skip_piece = K;
+    p->double_buffer = false;
+  } else {
+    if (half == 0) return false;
+    const unsigned pieces = (K + half - 1) / half;
+    p->skip_piece = (K + pieces - 1) / pieces;
+    p->double_buffer = true;
+  }
+  p->act_resident = p->skip_piece == K;
+  // Groups: a burst of weights per K step, as many as the acc scratchpad holds regions and
+  // parameters for (two groups' worth when they fit) and half the weight scratchpad rows for.
+  const unsigned s = ParamWords(l);
+  const unsigned burst_tiles = (hw.max_burst * hw.bus_bytes + hw.cols - 1) / hw.cols;
+  const unsigned gmax =
+      std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride, hw.weight_words / 2});
+  for (unsigned g = gmax; g >= 1; --g) {
+    const uint64_t per_group = uint64_t{g} * (hw.rows + s);
+    // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.
+    const unsigned groups = (p->n_tiles + g - 1) / g;
+    const uint64_t sets = std::min<uint64_t>(
+        {hw.acc_words / per_group, (uint64_t{kMaxField16} + 1) / per_group, uint64_t{groups} + 1});
+    if (sets >= 1) {
+      p->skip_group = g;
+      p->skip_acc_groups = static_cast<unsigned>(sets);
+      p->skip_entries = GroupOf(hw, l, *p, 0).entries;
+      p->k_chunk = p->skip_entries;
+      p->zero_skip = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p) {
+  const unsigned groups = (p.n_tiles + p.skip_group - 1) / p.skip_group;
+  const Group last = GroupOf(hw, l, p, groups - 1);
+  return (last.dram_base - p.weight_addr) + static_cast<uint64_t>(l.K) * last.step;
+}
+
+// Group g, row k: w[n][k] for n = (first tile)*cols .. + tiles*cols - 1 (0 past N), then zeros up
+// to the step.
+void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst) {
+  const unsigned groups = (p.n_tiles + p.skip_group - 1) / p.skip_group;
+  for (unsigned g = 0; g < groups; ++g) {
+    const Group grp = GroupOf(hw, l, p, g);
+    uint8_t* base = dst + (grp.dram_base - p.weight_addr);
+    for (int k = 0; k < l.K; ++k) {
+      uint8_t* row = base + static_cast<uint64_t>(k) * grp.step;
+      for (unsigned j = 0; j < grp.tiles * hw.cols; ++j) {
+        const uint64_t n = uint64_t{grp.first_tile} * hw.cols + j;
+        row[j] = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+      }
+    }
+  }
+}
+
+std::vector<Command> TileCommandsSkip(const HwParams& hw, const FcLayer& l, const Program& p) {
+  return SkipCommands(hw, l, p).Build();
+}
+
+}  // namespace salsa
