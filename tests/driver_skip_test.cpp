@@ -1,0 +1,247 @@
+// The zero-skip tiler (tb/src/driver_skip.cpp) through the functional model: full output tensors
+// against the reference, the zero-skip counters against the data, and the DRAM bytes saved.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+#include "salsa/layer_gen.h"
+
+namespace salsa {
+namespace {
+
+HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
+            unsigned weight_words, unsigned acc_words) {
+  HwParams hw;
+  hw.rows = rows;
+  hw.cols = cols;
+  hw.bus_bytes = bus_bytes;
+  hw.max_burst = 16;
+  hw.max_outstanding = 16;
+  hw.act_words = act_words;
+  hw.weight_words = weight_words;
+  hw.acc_words = acc_words;
+  hw.zero_skip = true;
+  return hw;
+}
+
+// The preset sparse_16x16: 16x16 os, 128-bit bus, act 2x2048, weight 2x2048, acc 1024 words.
+HwParams Sparse16() { return Hw(16, 16, 16, 4096, 4096, 1024); }
+
+struct Layer {
+  int M, K, N;
+  double zeros;  // fraction of activations at the zero point (< 0: MakeRandomFc's own)
+  SparsityPattern pattern;
+  bool per_channel;
+};
+
+std::string Name(const Layer& c, uint64_t seed) {
+  std::ostringstream s;
+  s << c.M << "x" << c.K << "x" << c.N << " zeros " << c.zeros << " "
+    << SparsityPatternName(c.pattern) << (c.per_channel ? " per-channel" : "") << " seed " << seed;
+  return s.str();
+}
+
+FcLayer Make(const Layer& c, uint64_t seed) {
+  FcLayer l = MakeRandomFc(c.M, c.K, c.N, seed);
+  if (c.zeros >= 0) {
+    ApplyActivationSparsity(&l, c.zeros, c.pattern, seed);
+    ChooseRandomOutputQuant(&l, seed);
+  }
+  if (c.per_channel) MakePerChannel(&l, seed);
+  return l;
+}
+
+// What the zero-skip counters must be: per m tile and act piece, the K steps with a non-zero
+// activation in a real row (nnz, at least 1: an all-zero piece lists its first step) run once
+// per n tile; the others are skipped, with their weights.
+struct Expect {
+  uint64_t fed = 0, skipped = 0, gated = 0;
+};
+
+Expect Expected(const HwParams& hw, const FcLayer& l, const Program& p) {
+  Expect x;
+  auto zero = [&](uint64_t m, uint64_t k) {
+    return m >= static_cast<uint64_t>(l.M) || l.input[m * l.K + k] == l.input_zero_point;
+  };
+  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
+    for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.skip_piece) {
+      const unsigned k1 = std::min<unsigned>(l.K, k0 + p.skip_piece);
+      std::vector<unsigned> list;
+      for (unsigned k = k0; k < k1; ++k) {
+        bool nz = false;
+        for (unsigned i = 0; i < hw.rows && !nz; ++i) nz = !zero(uint64_t{mt} * hw.rows + i, k);
+        if (nz) list.push_back(k);
+      }
+      if (list.empty()) list.push_back(k0);
+      x.fed += list.size() * p.n_tiles;
+      x.skipped += (k1 - k0 - list.size()) * p.n_tiles;
+      for (unsigned k : list)
+        for (unsigned i = 0; i < hw.rows; ++i) x.gated += zero(uint64_t{mt} * hw.rows + i, k);
+    }
+  }
+  x.gated *= p.n_tiles;
+  return x;
+}
+
+struct SkipRun {
+  Program prog;
+  FuncSimResult r;
+};
+
+// Builds and runs the layer on the model; the output must equal the reference in full.
+SkipRun RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
+                 const DriverOptions& opts = {}) {
+  SCOPED_TRACE(what);
+  SkipRun run{BuildFcProgram(hw, l, opts), {}};
+  std::vector<uint8_t> dram = run.prog.dram;
+  FuncSim sim(hw);
+  run.r = sim.Run(dram, run.prog.cmd_base, run.prog.cmd_count);
+  EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
+                          << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
+  if (!run.r.ok()) return run;
+  EXPECT_EQ(run.r.counters[kCntCommands], run.prog.cmd_count);
+  const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
+  const std::vector<int8_t> want = ReferenceOutput(l);
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] != want[i]) {
+      ADD_FAILURE() << "first mismatch at index " << i << " (m=" << i / l.N << ", n=" << i % l.N
+                    << "): expected " << int{want[i]} << ", got " << int{got[i]};
+      break;
+    }
+  }
+  return run;
+}
+
+// Zero-skip tiler on hw: correct outputs and counters that match the data.
+void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
+  const std::string what = Name(c, seed);
+  SCOPED_TRACE(what);
+  const FcLayer l = Make(c, seed);
+  const SkipRun run = RunLayer(hw, l, what);
+  ASSERT_TRUE(run.prog.zero_skip);
+  if (!run.r.ok()) return;
+  const Expect x = Expected(hw, l, run.prog);
+  EXPECT_EQ(run.r.counters[kCntMacActive], x.fed);
+  EXPECT_EQ(run.r.counters[kCntSkippedSteps], x.skipped);
+  EXPECT_EQ(run.r.counters[kCntSkippedWgtBytes], x.skipped * hw.cols);
+  EXPECT_EQ(run.r.counters[kCntGated], x.gated);
+}
+
+const SparsityPattern kUni = SparsityPattern::kUniform, kClu = SparsityPattern::kClustered;
+
+TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
+  const HwParams hw = Sparse16();
+  const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
+  EXPECT_TRUE(p.zero_skip);
+  EXPECT_EQ(p.skip_group, 16u);      // 16 beats of 16 bytes per K step
+  EXPECT_EQ(p.skip_entries, 128u);   // 2048 words / 16
+  EXPECT_EQ(p.skip_piece, 4096u);    // all of K in the act scratchpad: one SCAN
+  EXPECT_EQ(p.skip_acc_groups, 3u);  // 1024 / (16 * 17)
+  unsigned scans = 0, gathers = 0, computes = 0, stores = 0;
+  for (const Command& c : p.cmds) {
+    const uint32_t w0 = CommandWord(c.data(), 0);
+    scans += (w0 & 0xFF) == kOpScan;
+    gathers += (w0 & 0xFF) == kOpLoad && (w0 & kLoadGather);
+    computes += (w0 & 0xFF) == kOpCompute;
+    stores += (w0 & 0xFF) == kOpStore;
+  }
+  EXPECT_EQ(scans, 1u);
+  // 16 groups x 4096 / 128 chunks, each gathered in two parts of 1024 beats but the first.
+  EXPECT_EQ(gathers, 2u * 16u * 32u - 1u);
+  EXPECT_EQ(computes, 256u * 32u);
+  EXPECT_EQ(stores, 256u);
+  // DriverOptions::zero_skip = false: the dense tiler on the same hardware.
+  DriverOptions dense;
+  dense.zero_skip = false;
+  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(1, 64, 64, 1), dense).zero_skip);
+}
+
+TEST(DriverSkipTest, Sparse16Shapes) {
+  const HwParams hw = Sparse16();
+  const Layer layers[] = {
+      {1, 1000, 300, 0.5, kUni, false}, {1, 777, 33, 0.9, kUni, false},
+      {1, 300, 40, 1.0, kUni, false},   {1, 513, 50, 0.0, kUni, true},
+      {3, 777, 100, 0.5, kClu, false},  {40, 300, 70, 0.9, kClu, true},
+      {17, 5000, 33, 0.5, kClu, false}, {1, 9000, 40, 0.9, kUni, false},
+      {37, 200, 50, 1.0, kUni, false},  {20, 2100, 20, 0.0, kUni, false},
+      {5, 4096, 17, -1, kUni, false},   {1, 1, 1, 0.0, kUni, false},
+  };
+  uint64_t seed = 1000;
+  for (const Layer& c : layers) CheckSkip(hw, c, seed++);
+}
+
+TEST(DriverSkipTest, SmallOddHardware) {
+  // 4x8 array on a 32-byte bus: group rows of G*8 bytes padded to the bus (per-channel G = 5: 40
+  // bytes in a 64-byte step); act 64 words: K <= 32 alternates halves, K <= 64 fills it, larger K
+  // is split into pieces; small weight and acc scratchpads give short chunks and one acc set.
+  const HwParams hws[] = {Hw(4, 8, 32, 64, 48, 40), Hw(4, 8, 32, 64, 48, 12),
+                          Hw(4, 8, 32, 10, 6, 100), Hw(3, 5, 8, 7, 200, 9)};
+  const Layer layers[] = {
+      {1, 30, 70, 0.5, kUni, false}, {6, 50, 41, 0.5, kClu, false}, {9, 200, 23, 0.9, kClu, true},
+      {1, 333, 90, 0.9, kUni, true}, {13, 77, 9, 1.0, kUni, false}, {4, 64, 8, 0.0, kUni, false},
+      {2, 65, 100, 0.5, kUni, true}, {1, 1, 200, 0.5, kUni, false}, {11, 31, 17, -1, kUni, true},
+  };
+  uint64_t seed = 2000;
+  for (const HwParams& hw : hws) {
+    for (const Layer& c : layers) CheckSkip(hw, c, seed++);
+  }
+}
+
+TEST(DriverSkipTest, ManySeeds) {
+  const HwParams hw = Hw(8, 8, 16, 48, 64, 40);
+  const double zeros[] = {0.0, 0.5, 0.9, 1.0};
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const int M = 1 + static_cast<int>(seed * 7 % 23), K = 1 + static_cast<int>(seed * 13 % 97);
+    const int N = 1 + static_cast<int>(seed * 5 % 59);
+    CheckSkip(hw, {M, K, N, zeros[seed % 4], seed % 3 ? kUni : kClu, seed % 5 == 0}, seed);
+  }
+}
+
+TEST(DriverSkipTest, NoOverlapAndFallbacks) {
+  // Strictly sequential (a SYNC after every COMPUTE and STORE).
+  DriverOptions serial;
+  serial.overlap = false;
+  const FcLayer l = Make({7, 130, 45, 0.5, kClu, true}, 7);
+  const SkipRun run = RunLayer(Hw(4, 8, 32, 64, 48, 40), l, "no overlap", serial);
+  EXPECT_TRUE(run.prog.zero_skip);
+  // One-word weight scratchpad: no double buffer, the dense tiler runs.
+  const HwParams tiny = Hw(24, 3, 16, 1, 1, 25);
+  const FcLayer t = Make({30, 37, 7, 0.5, kUni, false}, 8);
+  EXPECT_FALSE(RunLayer(tiny, t, "tiny").prog.zero_skip);
+  // K past a one-word act scratchpad cannot be split in halves.
+  EXPECT_FALSE(RunLayer(Hw(4, 4, 16, 1, 16, 16), Make({3, 9, 5, 0.5, kUni, false}, 9), "act 1")
+                   .prog.zero_skip);
+}
+
+uint64_t ReadBytes(const HwParams& hw, const FcLayer& l, bool zero_skip) {
+  DriverOptions o;
+  o.zero_skip = zero_skip;
+  const Program p = BuildFcProgram(hw, l, o);
+  EXPECT_EQ(p.zero_skip, zero_skip);
+  std::vector<uint8_t> dram = p.dram;
+  const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
+  EXPECT_TRUE(r.ok()) << r.err_detail;
+  EXPECT_EQ(ReadOutput(p, dram, l.M, l.N), ReferenceOutput(l));
+  return r.counters[kCntRdBytes];
+}
+
+TEST(DriverSkipTest, DramReadsDropWithDensity) {
+  const HwParams hw = Sparse16();
+  const uint64_t weights = 1024 * 1024;
+  const uint64_t dense = ReadBytes(hw, Make({1, 1024, 1024, 0.0, kUni, false}, 5), false);
+  EXPECT_LT(dense, weights * 21 / 20);
+  struct Point {
+    double zeros, max_ratio;
+  };
+  for (const Point& pt : {Point{0.0, 1.03}, Point{0.5, 0.6}, Point{0.9, 0.2}, Point{1.0, 0.05}}) {
+    const FcLayer l = Make({1, 1024, 1024, pt.zeros, kUni, false}, 5);
+    const uint64_t skip = ReadBytes(hw, l, true);
+    EXPECT_LE(static_cast<double>(skip), pt.max_ratio * static_cast<double>(dense))
+        << "zeros " << pt.zeros << ": " << skip << " bytes, dense tiler " << dense;
+  }
+}
+
+}  // namespace
+}  // namespace salsa
