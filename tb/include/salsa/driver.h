@@ -49,9 +49,11 @@ struct Program {
   unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
   bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
-  // Zero-skip tiler (driver_skip.cpp): weights are [n_group][K][skip_row_bytes], groups of
-  // skip_group n tiles; K is split into pieces of skip_piece act words (one SCAN each), a
-  // piece's index list into chunks of skip_entries entries (one gather LOAD each).
+  // Zero-skip tiler (driver_skip.cpp): weights are [n_group][K][step], groups of skip_group n
+  // tiles (step = their cols bytes rounded up to the bus width); K is split into pieces of
+  // skip_piece act words (one SCAN each), a piece's index list into chunks of at most
+  // skip_entries entries (half the weight scratchpad each); skip_acc_groups groups' acc regions
+  // and parameters fit the acc scratchpad at once.
   bool zero_skip = false;
   unsigned skip_group = 0, skip_entries = 0, skip_piece = 0, skip_acc_groups = 0;
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
