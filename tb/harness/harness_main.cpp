@@ -720,17 +720,15 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   }
   std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
   for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
-    std::printf("  counter %-17s %" PRIu64 "\n", salsa::contract::kCounters[i].name,
-                r.counters[i]);
+    std::printf("  counter %-17s %" PRIu64 "\n", salsa::contract::kCounters[i].name, r.counters[i]);
   }
   std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
               ", max reads in flight %u\n",
               r.expected_gated, stats.read_beats, stats.write_beats, stats.max_reads_in_flight);
   if (salsa_params::kZeroSkip) {
-    std::printf("  zero-skip tiler %s, expected skipped_steps %" PRIu64
-                ", skipped_wgt_bytes %" PRIu64 "\n",
-                prog.zero_skip ? "on" : "off", r.expected_skipped_steps,
-                r.expected_skipped_wgt_bytes);
+    std::printf(
+        "  zero-skip tiler %s, expected skipped_steps %" PRIu64 ", skipped_wgt_bytes %" PRIu64 "\n",
+        prog.zero_skip ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
   }
   for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
