@@ -341,7 +341,7 @@ void ParseSram(const Section& top, Config* cfg) {
 }
 
 void ParseSparsity(const Section& top, Config* cfg) {
-  const Section sparsity = top.Child("sparsity", {"gating", "zero_skip"});
+  const Section sparsity = top.Child("sparsity", {"gating", "zero_skip", "structured"});
   sparsity.GetBool("gating", &cfg->gating);
   if (sparsity.GetBool("zero_skip", &cfg->zero_skip) && cfg->zero_skip &&
       cfg->dataflow != Dataflow::kOutputStationary) {
@@ -350,6 +350,29 @@ void ParseSparsity(const Section& top, Config* cfg) {
                              "zero_skip needs array.dataflow: os (the index list drives the "
                              "output-stationary feeder)",
                              "false, or true with array.dataflow: os");
+  }
+  std::string structured;
+  YAML::Mark mark;
+  const std::string accepted =
+      "none, \"2:4\" (2:4 needs array.dataflow: os, array.cols a multiple of 4 and zero_skip "
+      "false)";
+  if (sparsity.GetString("structured", accepted, &structured, &mark)) {
+    if (structured == "2:4") {
+      cfg->structured24 = true;
+      std::string why;
+      if (cfg->dataflow != Dataflow::kOutputStationary) {
+        why = "2:4 needs array.dataflow: os";
+      } else if (cfg->cols % 4 != 0) {
+        why = "2:4 needs array.cols to be a multiple of 4 (cols = " + std::to_string(cfg->cols) +
+              "; four columns' 2-bit positions share a byte)";
+      } else if (cfg->zero_skip) {
+        why = "2:4 and zero_skip together are not supported";
+      }
+      if (!why.empty()) sparsity.reporter().Fail(mark, "sparsity.structured", why, accepted);
+    } else if (structured != "none") {
+      sparsity.reporter().Fail(mark, "sparsity.structured",
+                               "unknown structured sparsity " + Quote(structured), accepted);
+    }
   }
 }
 
@@ -434,7 +457,8 @@ std::string CanonicalConfig(const Config& cfg) {
   pad("acc", cfg.acc);
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
-     << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n";
+     << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
+     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
   return os.str();
 }
 

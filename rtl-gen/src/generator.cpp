@@ -45,7 +45,8 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
                      {"axi_max_outstanding", cfg.axi_max_outstanding},
                      {"axi_max_burst", cfg.axi_max_burst},
                      {"sparsity_gating", cfg.gating},
-                     {"sparsity_zero_skip", cfg.zero_skip}};
+                     {"sparsity_zero_skip", cfg.zero_skip},
+                     {"sparsity_structured", cfg.structured24 ? "2:4" : "none"}};
   auto pad = [](const ScratchpadConfig& s, unsigned word_bytes) {
     return nlohmann::ordered_json{{"banks", s.banks},           {"depth", s.depth},
                                   {"width_bits", s.width_bits}, {"words", s.Words()},
@@ -75,6 +76,7 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
       {"load_targets",
        {{"act", k::kTargetAct}, {"weight", k::kTargetWeight}, {"acc", k::kTargetAcc}}}};
   if (cfg.zero_skip) j["commands"]["opcodes"]["SCAN"] = k::kOpScan;
+  if (cfg.structured24) j["commands"]["load_targets"]["meta"] = k::kTargetMeta;
   j["error_codes"] = {{"none", k::kErrNone},
                       {"bad_opcode", k::kErrOpcode},
                       {"axi_read", k::kErrAxiRead},
@@ -103,6 +105,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr unsigned kAccWords = " << cfg.acc.Words() << ";\n"
      << "constexpr bool kGating = " << (cfg.gating ? "true" : "false") << ";\n"
      << "constexpr bool kZeroSkip = " << (cfg.zero_skip ? "true" : "false") << ";\n"
+     << "constexpr bool kStructured24 = " << (cfg.structured24 ? "true" : "false") << ";\n"
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n\n"

@@ -45,6 +45,7 @@ struct Config {
   // sparsity
   bool gating = true;
   bool zero_skip = false;  // SCAN + index list: skip zero K steps and their weight fetches
+  bool structured24 = false;  // sparsity.structured "2:4": compressed weights, 4 acts per row
 
   // The source text, for hashing and banners.
   std::string source_text;

@@ -71,7 +71,12 @@ enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4,
 constexpr unsigned kFlagGather = 1u << 10;      // LOAD: rows come from the index list
 constexpr unsigned kFlagIndexed = 1u << 10;     // COMPUTE: act words come from the index list
 constexpr unsigned kFlagAccumulate = 1u << 11;  // COMPUTE: the drain adds to the acc words
-enum Target : unsigned { kTargetAct = 0, kTargetWeight = 1, kTargetAcc = 2 };
+// sparsity.structured "2:4" builds only: a COMPUTE over compressed weights (meta in target 3).
+constexpr unsigned kFlagStructured = 1u << 12;
+// The read DMA's tag: destination (2 bits; 3 with 2:4, where target 3 is the meta scratchpad and
+// command fetches move to destination 4) above the 16-bit word address.
+constexpr unsigned DestBits(bool structured24) { return structured24 ? 3 : 2; }
+enum Target : unsigned { kTargetAct = 0, kTargetWeight = 1, kTargetAcc = 2, kTargetMeta = 3 };
 enum ErrCode : unsigned {
   kErrNone = 0,
   kErrOpcode = 1,

@@ -35,8 +35,10 @@ ir::Module BuildTop(const Config& cfg);
 // The activation skew of either array: lane r of act_i with its zero flag and `flags` (input
 // port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the
 // west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row).
+// With `lanes` > 1 (2:4) each row carries that many activations and zero flags.
 void AddActSkew(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
-                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags);
+                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags,
+                unsigned lanes = 1);
 
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the

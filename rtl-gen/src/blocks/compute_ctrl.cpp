@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "blocks/blocks.h"
+#include "blocks/compute_ctrl_parts.h"
 
 namespace salsa::blocks {
 
@@ -187,7 +188,7 @@ Module BuildComputeCtrl(const Config& cfg) {
            "scratchpad) and is free for the next command at once. A tile-ending command is held "
            "until its own last step falls after the drainer's work (K greater than the "
            "drainer's remaining cycles), so output registers are never overwritten early.");
-  const bool zs = cfg.zero_skip;
+  const bool zs = cfg.zero_skip, st = cfg.structured24;
   const std::string fw = zs ? "3" : "2", F = fw + "'d";  // feeder state bits
   m.LocalParam("FIdle", F + "0", fw);
   m.LocalParam("FHold", F + "1", fw);
@@ -244,6 +245,7 @@ Module BuildComputeCtrl(const Config& cfg) {
     m.Out("acc_wdata_o", N(cols * 32));
     m.Out("ev_skip_steps_o", "16");
   }
+  if (st) AddStructuredPorts(m, cfg);
   Scope s = m.Body();
   // Feeder.
   s.Reg("fstate_q", fw);
@@ -272,6 +274,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Wire("go_start");
   s.Wire("go_hold");
   if (zs) AddZeroSkipDecls(s, cfg);
+  if (st) AddStructuredDecls(s, cfg);
   s.Assign("feeding", "fstate_q == FFeed");
   s.Assign("last_step", "feeding && (k_q == 16'd1)");
   s.Assign("handoff", "last_step && drain_q");
@@ -280,7 +283,10 @@ Module BuildComputeCtrl(const Config& cfg) {
          (zs ? ", one more while the hand-off is in the index stage)." : ")."));
   const std::string left = "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + 17'd" +
                            N(rows + 1) + " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0";
-  s.Assign("drain_left", zs ? "s1_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left : left);
+  s.Assign("drain_left", zs   ? "s1_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left
+                         : st ? "d1_handoff_q ? 17'd" + N(drain_cycles + 2) +
+                                    " : d2_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left
+                              : left);
   s.Note(
       "A tile-ending command may feed from the next cycle when its last step comes after the "
       "drainer's last shift; any other command may always.");
@@ -289,6 +295,8 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("go_hold", "{1'b0, k_q} > drain_left");
   if (zs) {
     AddZeroSkipDatapath(s, cfg);
+  } else if (st) {
+    AddStructuredDatapath(s, cfg);
   } else {
     s.Assign("act_re_o", "feeding");
     s.Assign("wgt_re_o", "feeding");
@@ -317,6 +325,18 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
     s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + wgt_len_q");
     s.Assign("acc0_busy_o", "(((fstate_q == FHold) || feeding) && drain_q) || s1_handoff_q");
+  } else if (st) {
+    s.Note(
+        "A tile-ending command's hand-off is still in the delay stages for two cycles: no new "
+        "command starts meanwhile, so acc_q (the drain address) stays until the drainer takes it.");
+    s.Assign("feed_busy_o", "(fstate_q != FIdle) || d1_handoff_q || d2_handoff_q");
+    s.Assign("act_busy_o", "fstate_q != FIdle");
+    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
+    s.Assign("act_hi_o", "{1'b0, act_lo_q} + act_len_q");
+    s.Assign("wgt_busy_o", "(fstate_q != FIdle) || d1_valid_q || d2_valid_q");
+    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
+    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
+    s.Assign("acc0_busy_o", "((fstate_q != FIdle) && drain_q) || d1_handoff_q || d2_handoff_q");
   } else {
     s.Assign("feed_busy_o", "fstate_q != FIdle");
     s.Assign("act_busy_o", "fstate_q != FIdle");
@@ -332,8 +352,9 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("acc1_busy_o", zs ? "(dstate_q != DIdle) || wb_v_q" : "dstate_q != DIdle");
   s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
   s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
-  s.Assign("busy_o", zs ? "(fstate_q != FIdle) || (dstate_q != DIdle) || s1_valid_q || wb_v_q"
-                        : "(fstate_q != FIdle) || (dstate_q != DIdle)");
+  s.Assign("busy_o", zs   ? "(fstate_q != FIdle) || (dstate_q != DIdle) || s1_valid_q || wb_v_q"
+                     : st ? "(fstate_q != FIdle) || (dstate_q != DIdle) || d1_valid_q || d2_valid_q"
+                          : "(fstate_q != FIdle) || (dstate_q != DIdle)");
 
   // Feeder and drainer registers.
   Block reset = {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"),        Set("wgt_q", "16'd0"),
@@ -365,6 +386,10 @@ Module BuildComputeCtrl(const Config& cfg) {
   if (zs) {
     ZeroSkipFeeder(cols, &reset, &start, &feed, &pre, &handoff, &fcases);
     drain_go = "s1_handoff_q";
+  }
+  if (st) {
+    StructuredFeeder(&reset, &start, &feed, &pre, cfg);
+    drain_go = "d2_handoff_q";
   }
   fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", start)}},
                                  {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},

@@ -8,7 +8,7 @@ using namespace ir;
 
 Module BuildCsr(const Config& cfg) {
   namespace k = contract;
-  const unsigned gb = CountBits(cfg.rows);
+  const unsigned gb = CountBits(cfg.rows * (cfg.structured24 ? 4 : 1));  // gated per cycle
   Module m("salsa_csr",
            "AXI4-Lite slave (32-bit, 12-bit address) holding control, status, error and "
            "interrupt registers and the 64-bit event counters (cleared on start). One write "

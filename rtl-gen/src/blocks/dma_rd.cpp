@@ -1,5 +1,6 @@
 // salsa_dma_rd: the read half of the memory controller (AXI4 AR/R).
 #include "blocks/blocks.h"
+#include "salsa/hw_contract.h"
 
 namespace salsa::blocks {
 
@@ -26,10 +27,11 @@ Module BuildDmaRd(const Config& cfg) {
   m.In("req_row_bytes_i", "24");
   m.In("req_rows_i", "16");
   m.In("req_stride_i", "32");
-  m.In("req_tag_i", "18");
+  const unsigned tw = 16 + contract::DestBits(cfg.structured24);  // tag bits
+  m.In("req_tag_i", N(tw));
   m.Out("busy_o");
   m.Out("pop_o");
-  m.Out("pop_tag_o", "18");
+  m.Out("pop_tag_o", N(tw));
   m.In("sink_idle_i");
   m.Out("retire_o");
   m.Out("retire_err_o");
@@ -85,7 +87,7 @@ Module BuildDmaRd(const Config& cfg) {
   // Queue of requests whose data the R half has not started: address, row bytes, rows, stride, tag.
   // Zero-skip builds put the gather flag and the first index entry on top.
   const unsigned gw = zs ? 17 : 0;
-  const unsigned qw = gw + aw + 24 + 16 + 32 + 18;
+  const unsigned qw = gw + aw + 24 + 16 + 32 + tw;
   s.Wire("q_in", N(qw));
   // Requests wait in an input queue until the AR half is free (so the requester is never held up
   // by a long burst walk), then move into the R queue as the AR half starts them.
@@ -145,7 +147,7 @@ Module BuildDmaRd(const Config& cfg) {
           {"empty_o", "q_empty"},
           {"full_o", "q_full"}});
   s.Assign("pop_o", "q_pop");
-  s.Assign("pop_tag_o", Slice("q_out", "17", "0"));
+  s.Assign("pop_tag_o", Slice("q_out", N(tw - 1), "0"));
   s.Assign("retire_o", "r_open_q && !r_active_q && sink_idle_i");
   s.Assign("retire_err_o", "err_q");
 
@@ -267,7 +269,7 @@ Module BuildDmaRd(const Config& cfg) {
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
   s.Wire("unused_r");
   s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count, unused_i_count, " +
-                           Slice("i_out", "17", "0") +
+                           Slice("i_out", N(tw - 1), "0") +
                            (zs ? ", " + Slice("q_out", N(qw - 1), N(qw - gw)) + ", " +
                                      Slice("ar_row", N(lb - 1), "0")
                                : std::string()) +

@@ -6,12 +6,15 @@ namespace salsa::blocks {
 using namespace ir;
 
 void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
-                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags) {
-  const unsigned width = 10 + static_cast<unsigned>(flags.size());
+                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags,
+                unsigned lanes) {
+  const unsigned L = lanes, width = 10 * L + static_cast<unsigned>(flags.size());
   for (unsigned r = 0; r < rows; ++r) {
     std::string lane = "{";
     for (auto f = flags.rbegin(); f != flags.rend(); ++f) lane += f->first + ", ";
-    lane += "act_zero_i[" + N(r) + "], " + Slice("act_i", N(r * 9 + 8), N(r * 9)) + "}";
+    lane +=
+        (L == 1 ? "act_zero_i[" + N(r) + "]" : Slice("act_zero_i", N(r * L + L - 1), N(r * L))) +
+        ", " + Slice("act_i", N(r * 9 * L + 9 * L - 1), N(r * 9 * L)) + "}";
     std::string tap = "skew_a_r" + N(r);
     s.Wire(tap, N(width));
     if (r == 0) {
@@ -21,16 +24,24 @@ void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsign
              {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
     }
     unsigned base = r * (cols + 1);
-    s.Assign(Slice("h_a", N(base * 9 + 8), N(base * 9)), tap + "[8:0]");
-    s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
+    s.Assign(Slice("h_a", N(base * 9 * L + 9 * L - 1), N(base * 9 * L)),
+             Slice(tap, N(9 * L - 1), "0"));
+    if (L == 1) {
+      s.Assign("h_zero[" + N(base) + "]", tap + "[9]");
+    } else {
+      s.Assign(Slice("h_zero", N(base * L + L - 1), N(base * L)),
+               Slice(tap, N(10 * L - 1), N(9 * L)));
+    }
     for (unsigned i = 0; i < flags.size(); ++i) {
-      s.Assign(flags[i].second + "[" + N(base) + "]", tap + "[" + N(10 + i) + "]");
+      s.Assign(flags[i].second + "[" + N(base) + "]", tap + "[" + N(10 * L + i) + "]");
     }
   }
 }
 
 Module BuildMacArray(const Config& cfg) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
+  const bool st = cfg.structured24;
+  const unsigned L = st ? 4 : 1;  // activations per row per step
   Module m(
       "salsa_mac_array",
       "Systolic MAC array, output-stationary. Row r receives K step k at cycle k + r and column "
@@ -45,32 +56,39 @@ Module BuildMacArray(const Config& cfg) {
   m.In("in_valid_i");
   m.In("in_clear_i");
   m.In("in_last_i");
-  m.In("act_i", N(rows * 9));
-  m.In("act_zero_i", N(rows));
+  m.In("act_i", N(rows * 9 * L));
+  m.In("act_zero_i", N(rows * L));
   m.In("wgt_i", N(cols * 8));
+  if (st) m.In("meta_i", N(cols * 2));
   m.In("drain_i");
   m.Out("drain_o", N(cols * 32));
   Scope s = m.Body();
 
   // Interconnect: h_* run east (NumCols+1 taps per row), v_* run south (NumRows+1 taps per col).
-  s.Wire("h_a", N(rows * (cols + 1) * 9));
-  s.Wire("h_zero", N(rows * (cols + 1)));
+  s.Wire("h_a", N(rows * (cols + 1) * 9 * L));
+  s.Wire("h_zero", N(rows * (cols + 1) * L));
   s.Wire("h_valid", N(rows * (cols + 1)));
   s.Wire("h_clear", N(rows * (cols + 1)));
   s.Wire("h_last", N(rows * (cols + 1)));
   s.Wire("v_w", N((rows + 1) * cols * 8));
   s.Wire("v_acc", N((rows + 1) * cols * 32));
+  if (st) s.Wire("v_m", N((rows + 1) * cols * 2));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
   AddActSkew(s, clk, rst, rows, cols,
-             {{"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}});
+             {{"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}}, L);
   for (unsigned c = 0; c < cols; ++c) {
     std::string lane = Slice("wgt_i", N(c * 8 + 7), N(c * 8));
     std::string dst = Slice("v_w", N(c * 8 + 7), N(c * 8));
+    if (st) {
+      // The weight's 2-bit position travels with it.
+      lane = "{" + Slice("meta_i", N(c * 2 + 1), N(c * 2)) + ", " + lane + "}";
+      dst = "{" + Slice("v_m", N(c * 2 + 1), N(c * 2)) + ", " + dst + "}";
+    }
     if (c == 0) {
       s.Assign(dst, lane);
     } else {
-      s.Inst("salsa_delay", "u_skew_w_c" + N(c), {{"Width", "8"}, {"Depth", N(c)}},
+      s.Inst("salsa_delay", "u_skew_w_c" + N(c), {{"Width", st ? "10" : "8"}, {"Depth", N(c)}},
              {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", dst}});
     }
   }
@@ -80,38 +98,45 @@ Module BuildMacArray(const Config& cfg) {
   Scope gc = gr.GenLoop("c", nc, "gen_col");
   const std::string h = "(r*(NumCols+1)+c)", he = "(r*(NumCols+1)+c+1)";
   const std::string v = "(r*NumCols+c)", vs = "((r+1)*NumCols+c)";
-  gc.Inst("salsa_pe", "u_pe", {},
-          {{"clk_i", clk},
-           {"rst_ni", rst},
-           {"a_i", IdxPart("h_a", h + "*9", "9")},
-           {"a_zero_i", "h_zero[" + h + "]"},
-           {"a_valid_i", "h_valid[" + h + "]"},
-           {"a_clear_i", "h_clear[" + h + "]"},
-           {"a_last_i", "h_last[" + h + "]"},
-           {"w_i", IdxPart("v_w", v + "*8", "8")},
-           {"drain_i", "drain_i"},
-           {"acc_i", IdxPart("v_acc", v + "*32", "32")},
-           {"a_o", IdxPart("h_a", he + "*9", "9")},
-           {"a_zero_o", "h_zero[" + he + "]"},
-           {"a_valid_o", "h_valid[" + he + "]"},
-           {"a_clear_o", "h_clear[" + he + "]"},
-           {"a_last_o", "h_last[" + he + "]"},
-           {"w_o", IdxPart("v_w", vs + "*8", "8")},
-           {"acc_o", IdxPart("v_acc", vs + "*32", "32")}});
+  std::vector<std::pair<std::string, std::string>> pe = {
+      {"clk_i", clk},
+      {"rst_ni", rst},
+      {"a_i", IdxPart("h_a", h + "*" + N(9 * L), N(9 * L))},
+      {"a_zero_i", st ? IdxPart("h_zero", h + "*4", "4") : "h_zero[" + h + "]"},
+      {"a_valid_i", "h_valid[" + h + "]"},
+      {"a_clear_i", "h_clear[" + h + "]"},
+      {"a_last_i", "h_last[" + h + "]"},
+      {"w_i", IdxPart("v_w", v + "*8", "8")},
+      {"drain_i", "drain_i"},
+      {"acc_i", IdxPart("v_acc", v + "*32", "32")},
+      {"a_o", IdxPart("h_a", he + "*" + N(9 * L), N(9 * L))},
+      {"a_zero_o", st ? IdxPart("h_zero", he + "*4", "4") : "h_zero[" + he + "]"},
+      {"a_valid_o", "h_valid[" + he + "]"},
+      {"a_clear_o", "h_clear[" + he + "]"},
+      {"a_last_o", "h_last[" + he + "]"},
+      {"w_o", IdxPart("v_w", vs + "*8", "8")},
+      {"acc_o", IdxPart("v_acc", vs + "*32", "32")}};
+  if (st) {
+    pe.push_back({"m_i", IdxPart("v_m", v + "*2", "2")});
+    pe.push_back({"m_o", IdxPart("v_m", vs + "*2", "2")});
+  }
+  gc.Inst("salsa_pe", "u_pe", {}, pe);
 
   s.Assign("drain_o", Slice("v_acc", N((rows + 1) * cols * 32 - 1), N(rows * cols * 32)));
   // The east and south edges leave the array unused: fold them so lint sees them read.
   std::string east = "{";
   for (unsigned r = 0; r < rows; ++r) {
     unsigned e = r * (cols + 1) + cols;
-    east += (r ? ", " : "") + Slice("h_a", N(e * 9 + 8), N(e * 9)) + ", h_zero[" + N(e) +
-            "], h_valid[" + N(e) + "], h_clear[" + N(e) + "], h_last[" + N(e) + "]";
+    east += (r ? ", " : "") + Slice("h_a", N(e * 9 * L + 9 * L - 1), N(e * 9 * L)) + ", " +
+            (L == 1 ? "h_zero[" + N(e) + "]" : Slice("h_zero", N(e * L + L - 1), N(e * L))) +
+            ", h_valid[" + N(e) + "], h_clear[" + N(e) + "], h_last[" + N(e) + "]";
   }
   east += "}";
   s.Wire("unused_edges");
-  s.Assign(
-      "unused_edges",
-      "^{" + east + ", " + Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) + "}");
+  s.Assign("unused_edges",
+           "^{" + east + ", " + Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) +
+               (st ? ", " + Slice("v_m", N((rows + 1) * cols * 2 - 1), N(rows * cols * 2)) : "") +
+               "}");
   return m;
 }
 

@@ -41,7 +41,8 @@ Module BuildSequencer(const Config& cfg) {
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
-  m.LocalParam("DestCmd", "2'd3", "2");
+  const unsigned db = k::DestBits(cfg.structured24), tw = 16 + db;  // destination, tag bits
+  m.LocalParam("DestCmd", N(db) + "'d" + N(cfg.structured24 ? 4 : 3), N(db));
   constexpr unsigned kPrefetch = 16;         // commands the prefetch FIFO holds
   const unsigned pb = CountBits(kPrefetch);  // bits of a command count up to kPrefetch
   const std::string P = N(pb) + "'d";
@@ -64,12 +65,12 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("rd_req_rows_o", "16");
   m.Out("rd_req_stride_o", "32");
   m.In("rd_busy_i");
-  m.Out("rd_req_tag_o", "18");
+  m.Out("rd_req_tag_o", N(tw));
   m.In("rd_pop_i");
-  m.In("rd_pop_tag_i", "18");
+  m.In("rd_pop_tag_i", N(tw));
   m.In("rd_retire_i");
   m.In("rd_retire_err_i");
-  m.Out("dest_o", "2");
+  m.Out("dest_o", N(db));
   m.In("cmd_valid_i");
   m.In("cmd_data_i", N(k::kCmdBytes * 8));
   m.Out("cmd_ready_o");
@@ -83,6 +84,8 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_clear_o");
   m.Out("cmp_drain_o");
   m.Out("cmp_acc_addr_o", "16");
+  const bool st = cfg.structured24;
+  if (st) m.Out("cmp_structured_o");
   for (const ComputeStatus& st : kComputeStatus) {
     m.In(std::string("cmp_") + st.name + "_i", N(st.bits));
   }
@@ -124,7 +127,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Reg("idx_q", "32");
   s.Reg("err_code_q", "4");
   s.Reg("err_cmd_q", "32");
-  s.Reg("dest_q", "2");  // destination of the read DMA's open request (set when its data start)
+  s.Reg("dest_q", N(db));  // destination of the read DMA's open request (set when its data start)
   s.Reg("waddr_q", "16");
   // LOADs issued whose data have not all landed (oldest first): target, word range, index.
   constexpr unsigned kLt = 4;  // LOADs in flight the load table tracks
@@ -186,6 +189,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Wire("cmp_act_end", "17");
   s.Wire("cmp_wgt_end", "17");
   s.Wire("bad_flags");
+  if (st) s.Wire("cmp_act_end_w", "18");  // a 2:4 COMPUTE reads 2K act words
   if (zs) {
     // Zero-skip: the last SCAN's act range (what indexed COMPUTEs read), a gather LOAD's rows
     // after clamping to the index list, and an indexed COMPUTE's weight span.
@@ -219,10 +223,13 @@ Module BuildSequencer(const Config& cfg) {
   s.Note("LOAD: words x rows words of the target's width; its bytes per row; the end address.");
   s.Assign("load_words", "w1[31:16] * w2[15:0]");
   s.Assign("load_limit", "(target == 2'd0) ? 17'd" + N(cfg.act.Words()) +
-                             " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) + " : 17'd" +
-                             N(cfg.acc.Words()));
+                             " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) +
+                             (st ? " : (target == 2'd3) ? 17'd" + N(cfg.weight.Words()) : "") +
+                             " : 17'd" + N(cfg.acc.Words()));
   s.Assign("load_wbytes", "(target == 2'd0) ? 9'd" + N(cfg.rows) + " : (target == 2'd1) ? 9'd" +
-                              N(cfg.cols) + " : 9'd" + N(4 * cfg.cols));
+                              N(cfg.cols) +
+                              (st ? " : (target == 2'd3) ? 9'd" + N(cfg.cols / 4) : "") + " : 9'd" +
+                              N(4 * cfg.cols));
   s.Assign("load_end", "{17'd0, w1[15:0]} + {1'b0, load_words}");
   s.Assign("row_bytes", "{8'd0, w1[31:16]} * {15'd0, load_wbytes}");
   // A COMPUTE's ranges. os: K act and weight words, drain to rows acc words (with w0[9]);
@@ -245,13 +252,27 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("bad_flags", "(opcode == 8'd" + N(k::kOpLoad) +
                               ") ? (w0[11] || (w0[10] && (target != 2'd" + N(k::kTargetWeight) +
                               " || w3[" + N(lb ? lb - 1 : 0) + ":0] != " + N(lb ? lb : 1) +
-                              "'d0))) : (w0[10] && w2[31:24] == 8'd0)");
+                              "'d0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0))");
+  } else if (st) {
+    s.Note(
+        "2:4: a 2:4 COMPUTE (w0[12]) reads K weight and meta words and 2K act words from an "
+        "even act address, K even; LOAD target 3 fills the meta scratchpad.");
+    s.Assign("cmp_act_end_w",
+             "w0[12] ? {2'b0, w1[15:0]} + {1'b0, w2[15:0], 1'b0} "
+             ": {2'b0, w1[15:0]} + {2'b0, w2[15:0]}");
+    s.Assign("cmp_act_end", "cmp_act_end_w[16:0]");
+    s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+    s.Assign("bad_flags", "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) +
+                              ") && w0[12] && (w2[0] || w1[0]))");
   } else {
     s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
     s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
                                : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
-    s.Note("The zero-skip flags w0[10] and w0[11] are field errors without sparsity.zero_skip.");
-    s.Assign("bad_flags", "w0[10] || w0[11]");
+    s.Note(
+        "The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field "
+        "errors without sparsity.zero_skip or sparsity.structured.");
+    s.Assign("bad_flags",
+             "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) + ") && w0[12])");
   }
   s.Assign("cmp_acc_end",
            ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}" : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
@@ -277,13 +298,13 @@ Module BuildSequencer(const Config& cfg) {
                     e_fld = "4'd" + N(k::kErrField), e_ok = "4'd0";
   std::vector<CaseItem> decode = {
       {{"8'd" + N(k::kOpLoad)},
-       {If("target == 2'd3 || w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || !addr_ok || "
-           "bad_flags",
+       {If(std::string(st ? "" : "target == 2'd3 || ") +
+               "w1[31:16] == 16'd0 || w2[15:0] == 16'd0 || !addr_ok || bad_flags",
            {Set("dec_err", e_fld)},
            {If("load_end > {16'd0, load_limit}", {Set("dec_err", e_rng)})})}},
       {{"8'd" + N(k::kOpCompute)},
        {If("w2[15:0] == 16'd0 || bad_flags", {Set("dec_err", e_fld)},
-           {If("cmp_act_end > 17'd" + N(cfg.act.Words()) + " || " +
+           {If((st ? "cmp_act_end_w > 18'd" : "cmp_act_end > 17'd") + N(cfg.act.Words()) + " || " +
                    (zs ? "cmp_wgt_end_w > 26'd" : "cmp_wgt_end > 17'd") + N(cfg.weight.Words()) +
                    " || (cmp_writes_acc && cmp_acc_end > 17'd" + N(cfg.acc.Words()) + ")",
                {Set("dec_err", e_rng)})})}},
@@ -321,7 +342,8 @@ Module BuildSequencer(const Config& cfg) {
                     {{{"2'd0"},
                       {Set("hazard",
                            "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
-                     {{"2'd1"},
+                     {st ? std::vector<std::string>{"2'd1", "2'd3"}
+                         : std::vector<std::string>{"2'd1"},
                       {Set("hazard", std::string(zs ? "(gather && cmp_scanning_i) || " : "") +
                                          "(cmp_wgt_busy_i && " +
                                          LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i") + ")")}}},
@@ -355,6 +377,8 @@ Module BuildSequencer(const Config& cfg) {
                  {Set("load_hz",
                       lt_hit(k::kTargetAct, zs ? "cmp_act_lo" : "{1'b0, w1[15:0]}", "cmp_act_end") +
                           " || " + lt_hit(k::kTargetWeight, "{1'b0, w1[31:16]}", "cmp_wgt_end") +
+                          (st ? " || " + lt_hit(k::kTargetMeta, "{1'b0, w1[31:16]}", "cmp_wgt_end")
+                              : std::string()) +
                           " || (cmp_writes_acc && " +
                           lt_hit(k::kTargetAcc, "{1'b0, w3[15:0]}", "cmp_acc_end") + ")")}},
                 {{"8'd" + N(k::kOpStore)},
@@ -410,7 +434,9 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("rd_req_rows_o", zs ? "(state_q == StLoad) ? (gather ? g_rows : w2[15:0]) : 16'd1"
                                : "(state_q == StLoad) ? w2[15:0] : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? w3 : 32'd0");
-  s.Assign("rd_req_tag_o", "(state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0}");
+  s.Assign("rd_req_tag_o", std::string("(state_q == StLoad) ? {") +
+                               (cfg.structured24 ? "1'b0, " : "") +
+                               "target, w1[15:0]} : {DestCmd, 16'd0}");
   s.Assign("dest_o", "dest_q");
   s.Assign("load_waddr_o", "waddr_q");
   const std::string issue = "(state_q == StIssue) && !blocked && !abort_q";
@@ -439,6 +465,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("cmp_clear_o", "w0[8]");
   s.Assign("cmp_drain_o", "w0[9]");
   s.Assign("cmp_acc_addr_o", "w3[15:0]");
+  if (st) s.Assign("cmp_structured_o", "w0[12]");
   s.Assign("st_start_o",
            "(state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd" + N(k::kOpStore) + ")");
   s.Assign("st_acc_addr_o", "w1[15:0]");
@@ -493,7 +520,9 @@ Module BuildSequencer(const Config& cfg) {
       lt_reset);
   Block seq_body = {
       Set("done_q", "1'b0"),
-      If("rd_pop_i", {Set("dest_q", "rd_pop_tag_i[17:16]"), Set("waddr_q", "rd_pop_tag_i[15:0]")},
+      If("rd_pop_i",
+         {Set("dest_q", Slice("rd_pop_tag_i", N(tw - 1), "16")),
+          Set("waddr_q", "rd_pop_tag_i[15:0]")},
          {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
       Case("state_q",
            {{{"StIdle"},

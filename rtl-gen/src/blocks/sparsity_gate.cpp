@@ -6,7 +6,9 @@ namespace salsa::blocks {
 using namespace ir;
 
 Module BuildSparsityGate(const Config& cfg) {
-  const unsigned rows = cfg.rows, cols = cfg.cols;
+  const bool st = cfg.structured24;
+  const unsigned L = st ? 4 : 1;  // activation lanes per row (2:4: a group of four K steps)
+  const unsigned rows = cfg.rows * L, cols = cfg.cols;  // rows: lanes in all
   const unsigned cnt_bits = CountBits(rows);
   Module m("salsa_sparsity_gate",
            "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
@@ -27,6 +29,11 @@ Module BuildSparsityGate(const Config& cfg) {
   m.Out("act_zero_o", N(rows));
   m.Out("wgt_o", N(cols * 8));
   m.Out("gated_count_o", N(cnt_bits), true);
+  if (st) {
+    m.In("st_i");  // a 2:4 step: every lane is an operand (else lane 0 of each row only)
+    m.In("meta_i", N(cols * 2));
+    m.Out("meta_o", N(cols * 2));
+  }
   Scope s = m.Body();
   s.Reg("valid_q");
   s.Reg("clear_q");
@@ -51,9 +58,19 @@ Module BuildSparsityGate(const Config& cfg) {
         {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
          Set("zero_q", "valid_i ? is_zero : zero_q"), If("valid_i", {Set("wgt_q", "wgt_i")})});
   s.Integer("i");
+  if (st) {
+    s.Note(
+        "2:4: lane 4r + l is activation l of row r's group. A dense step (st_i low) has its "
+        "operand in lane 0 only; the other lanes carry the zero point and are not counted.");
+    s.Reg("st_q");
+    s.Reg("meta_q", N(cols * 2));
+    s.Seq(clk, rst, {Set("st_q", "1'b0"), Set("meta_q", N(cols * 2) + "'d0")},
+          {If("valid_i", {Set("st_q", "st_i"), Set("meta_q", "meta_i")})});
+    s.Assign("meta_o", "meta_q");
+  }
   s.Comb({Set("gated_count_o", N(cnt_bits) + "'d0"),
           For("i", N(rows),
-              {If("valid_q && zero_q[i]",
+              {If(st ? "valid_q && zero_q[i] && (st_q || (i % 4 == 0))" : "valid_q && zero_q[i]",
                   {Set("gated_count_o", "gated_count_o + " + N(cnt_bits) + "'d1")})})});
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");

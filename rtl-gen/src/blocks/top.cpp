@@ -1,4 +1,6 @@
 // salsa_top: the accelerator, wiring every block together.
+#include <tuple>
+
 #include "blocks/blocks.h"
 #include "salsa/hw_contract.h"
 
@@ -18,7 +20,10 @@ std::string Zext(const std::string& e, unsigned from, unsigned to) {
 Module BuildTop(const Config& cfg) {
   namespace k = contract;
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits, id = cfg.axi_id_bits;
-  const unsigned rows = cfg.rows, cols = cfg.cols, cb = CountBits(cols), gb = CountBits(rows);
+  const bool st = cfg.structured24;
+  const unsigned L = st ? 4 : 1;  // activations per array row per step (2:4: a group of four)
+  const unsigned rows = cfg.rows, cols = cfg.cols, cb = CountBits(cols), gb = CountBits(rows * L);
+  const unsigned db = k::DestBits(cfg.structured24), tw = 16 + db;  // read DMA destination, tag
   Module m("salsa_top", "salsa accelerator '" + cfg.name + "': " + N(rows) + "x" + N(cols) +
                             " INT8 output-stationary MAC array, AXI4-Lite CSRs, AXI4 " +
                             N(cfg.axi_data_bits) + "-bit DRAM master.");
@@ -94,12 +99,12 @@ Module BuildTop(const Config& cfg) {
   wires({{"rd_req_valid", 1}, {"rd_req_ready", 1},
          {"rd_req_addr", aw}, {"rd_req_row_bytes", 24},
          {"rd_req_rows", 16}, {"rd_req_stride", 32},
-         {"rd_busy", 1},      {"rd_req_tag", 18},
-         {"rd_pop", 1},       {"rd_pop_tag", 18},
+         {"rd_busy", 1},      {"rd_req_tag", tw},
+         {"rd_pop", 1},       {"rd_pop_tag", tw},
          {"rd_retire", 1},    {"rd_retire_err", 1},
          {"sink_idle", 1},    {"rd_valid", 1},
          {"rd_ready", 1},     {"rd_data", B * 8},
-         {"rd_cnt", lb + 1},  {"dest", 2},
+         {"rd_cnt", lb + 1},  {"dest", db},
          {"cmd_valid", 1},    {"cmd_data", k::kCmdBytes * 8},
          {"cmd_ready", 1},    {"load_word", 1},
          {"load_waddr", 16}});
@@ -109,10 +114,11 @@ Module BuildTop(const Config& cfg) {
     unsigned out_bytes;
     unsigned dest;
   };
-  const Gb gbs[] = {{"act", rows, k::kTargetAct},
-                    {"wgt", cols, k::kTargetWeight},
-                    {"acc", 4 * cols, k::kTargetAcc},
-                    {"cmd", k::kCmdBytes, 3}};
+  std::vector<Gb> gbs = {{"act", rows, k::kTargetAct},
+                         {"wgt", cols, k::kTargetWeight},
+                         {"acc", 4 * cols, k::kTargetAcc},
+                         {"cmd", k::kCmdBytes, st ? 4u : 3u}};
+  if (st) gbs.insert(gbs.begin() + 3, Gb{"meta", cols / 4, k::kTargetMeta});
   std::string ready_mux, word_any, empty_mux;
   for (const auto& g : gbs) {
     const std::string p = std::string("gb_") + g.name;
@@ -122,7 +128,7 @@ Module BuildTop(const Config& cfg) {
     s.Wire(p + "_out_data", N(g.out_bytes * 8));
     s.Wire(p + "_empty");
     s.Wire(p + "_sel");
-    s.Assign(p + "_sel", "dest == 2'd" + N(g.dest));
+    s.Assign(p + "_sel", "dest == " + N(db) + "'d" + N(g.dest));
     const bool is_cmd = std::string(g.name) == "cmd";
     // The acc scratchpad's write port belongs to the array's drain when both want it.
     const std::string ready = is_cmd                    ? "cmd_ready"
@@ -247,11 +253,47 @@ Module BuildTop(const Config& cfg) {
     const ScratchpadConfig* sc;
     std::string we, waddr, wdata;
   };
-  const Sp sps[] = {
+  if (st) {
+    s.Note(
+        "2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 "
+        "step reads a pair; the meta scratchpad holds each weight word's 2-bit positions at the "
+        "weight word's address and is read with it.");
+    wires({{"act_b_re", 1},
+           {"act_b_raddr", 16},
+           {"act_b_rdata", rows * 8},
+           {"meta_rdata", cols * 2}});
+    const ScratchpadConfig& a = cfg.act;
+    for (const auto& [half, bit, re] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{{"even", "1'b0", "act"},
+                                                                        {"odd", "1'b1", "act_b"}}) {
+      s.Inst("salsa_scratchpad", "u_act_spad_" + half,
+             {{"Width", N(a.width_bits)}, {"Banks", N(a.banks)}, {"Depth", N(a.depth / 2)}},
+             {{"clk_i", clk},
+              {"rst_ni", rst},
+              {"we_i", "gb_act_sel && gb_act_out_valid && (load_waddr[0] == " + bit + ")"},
+              {"waddr_i", "{1'b0, load_waddr[15:1]}"},
+              {"wdata_i", "gb_act_out_data"},
+              {"re_i", re + "_re"},
+              {"raddr_i", re + "_raddr"},
+              {"rdata_o", re + "_rdata"}});
+    }
+    s.Inst("salsa_scratchpad", "u_meta_spad",
+           {{"Width", N(cols * 2)}, {"Banks", N(cfg.weight.banks)}, {"Depth", N(cfg.weight.depth)}},
+           {{"clk_i", clk},
+            {"rst_ni", rst},
+            {"we_i", "gb_meta_sel && gb_meta_out_valid"},
+            {"waddr_i", "load_waddr"},
+            {"wdata_i", "gb_meta_out_data"},
+            {"re_i", "wgt_re"},
+            {"raddr_i", "wgt_raddr"},
+            {"rdata_o", "meta_rdata"}});
+  }
+  std::vector<Sp> sps = {
       {"act", &cfg.act, "gb_act_sel && gb_act_out_valid", "load_waddr", "gb_act_out_data"},
       {"wgt", &cfg.weight, "gb_wgt_sel && gb_wgt_out_valid", "load_waddr", "gb_wgt_out_data"},
       {"acc", &cfg.acc, "(gb_acc_sel && gb_acc_out_valid) || cmp_acc_we",
        "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
+  if (st) sps.erase(sps.begin());  // the act halves above
   for (const auto& sp : sps) {
     const std::string n = sp.name;
     const bool copy = (ws || zs) && n == "acc";
@@ -327,6 +369,10 @@ Module BuildTop(const Config& cfg) {
   seq.push_back({"st_done_i", "st_done"});
   seq.push_back({"st_busy_i", "st_busy"});
   seq.push_back({"wr_err_i", "wr_err"});
+  if (st) {
+    wires({{"cmp_structured", 1}});
+    seq.push_back({"cmp_structured_o", "cmp_structured"});
+  }
   if (zs) {
     wires({{"cmp_scan", 1},
            {"cmp_lanes", 8},
@@ -355,8 +401,8 @@ Module BuildTop(const Config& cfg) {
          {"gate_valid", 1},
          {"gate_clear", 1},
          {"gate_last", 1},
-         {"gate_act", rows * 9},
-         {"gate_zero", rows},
+         {"gate_act", rows * 9 * L},
+         {"gate_zero", rows * L},
          {"gate_wgt", cols * 8}});
   std::vector<std::pair<std::string, std::string>> cc = {{"clk_i", clk},
                                                          {"rst_ni", rst},
@@ -443,35 +489,61 @@ Module BuildTop(const Config& cfg) {
         cc.push_back(c);
       }
     }
+    if (st) {
+      wires({{"act_bundle", rows * 32},
+             {"cmp_meta", cols * 2},
+             {"gate_st", 1},
+             {"gate_meta", cols * 2}});
+      for (const auto& c :
+           std::vector<std::pair<std::string, std::string>>{{"structured_i", "cmp_structured"},
+                                                            {"act_rdata_i", "act_rdata"},
+                                                            {"act_b_re_o", "act_b_re"},
+                                                            {"act_b_raddr_o", "act_b_raddr"},
+                                                            {"act_b_rdata_i", "act_b_rdata"},
+                                                            {"act_bundle_o", "act_bundle"},
+                                                            {"meta_rdata_i", "meta_rdata"},
+                                                            {"meta_o", "cmp_meta"},
+                                                            {"gate_st_o", "gate_st"}}) {
+        cc.push_back(c);
+      }
+    }
     s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
-    s.Inst("salsa_mac_array", "u_mac_array", {},
-           {{"clk_i", clk},
-            {"rst_ni", rst},
-            {"in_valid_i", "gate_valid"},
-            {"in_clear_i", "gate_clear"},
-            {"in_last_i", "gate_last"},
-            {"act_i", "gate_act"},
-            {"act_zero_i", "gate_zero"},
-            {"wgt_i", "gate_wgt"},
-            {"drain_i", "array_drain"},
-            {"drain_o", zs ? "array_row" : "drain_data"}});
+    std::vector<std::pair<std::string, std::string>> arr = {
+        {"clk_i", clk},
+        {"rst_ni", rst},
+        {"in_valid_i", "gate_valid"},
+        {"in_clear_i", "gate_clear"},
+        {"in_last_i", "gate_last"},
+        {"act_i", "gate_act"},
+        {"act_zero_i", "gate_zero"},
+        {"wgt_i", "gate_wgt"},
+        {"drain_i", "array_drain"},
+        {"drain_o", zs ? "array_row" : "drain_data"}};
+    if (st) arr.push_back({"meta_i", "gate_meta"});
+    s.Inst("salsa_mac_array", "u_mac_array", {}, arr);
   }
-  s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"valid_i", "gate_in_valid"},
-          {"clear_i", "gate_in_clear"},
-          {"last_i", "gate_in_last"},
-          {"zero_point_i", "gate_zp"},
-          {"act_i", "act_rdata"},
-          {"wgt_i", "wgt_rdata"},
-          {"valid_o", "gate_valid"},
-          {"clear_o", "gate_clear"},
-          {"last_o", "gate_last"},
-          {"act_o", "gate_act"},
-          {"act_zero_o", "gate_zero"},
-          {"wgt_o", "gate_wgt"},
-          {"gated_count_o", "gated_count"}});
+  std::vector<std::pair<std::string, std::string>> gate = {
+      {"clk_i", clk},
+      {"rst_ni", rst},
+      {"valid_i", "gate_in_valid"},
+      {"clear_i", "gate_in_clear"},
+      {"last_i", "gate_in_last"},
+      {"zero_point_i", "gate_zp"},
+      {"act_i", st ? "act_bundle" : "act_rdata"},
+      {"wgt_i", "wgt_rdata"},
+      {"valid_o", "gate_valid"},
+      {"clear_o", "gate_clear"},
+      {"last_o", "gate_last"},
+      {"act_o", "gate_act"},
+      {"act_zero_o", "gate_zero"},
+      {"wgt_o", "gate_wgt"},
+      {"gated_count_o", "gated_count"}};
+  if (st) {
+    gate.push_back({"st_i", "gate_st"});
+    gate.push_back({"meta_i", "cmp_meta"});
+    gate.push_back({"meta_o", "gate_meta"});
+  }
+  s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {}, gate);
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
   wires({{"ppu_valid_in", 1},

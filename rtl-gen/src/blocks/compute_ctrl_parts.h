@@ -1,0 +1,21 @@
+// Pieces of salsa_compute_ctrl that only some configurations generate.
+#pragma once
+
+#include <vector>
+
+#include "salsa/config.h"
+#include "salsa/ir.h"
+
+namespace salsa::blocks {
+
+// sparsity.structured "2:4" (compute_ctrl_24.cpp): the act scratchpad is split into even and odd
+// words so a step reads two of them; a 2:4 COMPUTE (w0[12]) feeds each group of four K steps as
+// one bundle for two steps. Every command goes through two more stages (d1, d2) before the weight
+// read, so that weights meet the bundle assembled from two pair reads.
+void AddStructuredPorts(ir::Module& m, const Config& cfg);
+void AddStructuredDecls(ir::Scope& s, const Config& cfg);
+void AddStructuredDatapath(ir::Scope& s, const Config& cfg);
+void StructuredFeeder(ir::Block* reset, ir::Block* start, ir::Block* feed, ir::Block* pre,
+                      const Config& cfg);
+
+}  // namespace salsa::blocks
