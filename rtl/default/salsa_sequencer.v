@@ -208,7 +208,7 @@ module salsa_sequencer (
   assign cmp_wgt_end = {1'b0, w1[31:16]} + {1'b0, w2[15:0]};
 
   // The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured.
-  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && w0[12]);
+  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[12] || w0[13]));
   assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd16;
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};

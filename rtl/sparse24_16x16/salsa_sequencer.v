@@ -211,7 +211,7 @@ module salsa_sequencer (
   assign cmp_act_end_w = w0[12] ? {2'b0, w1[15:0]} + {1'b0, w2[15:0], 1'b0} : {2'b0, w1[15:0]} + {2'b0, w2[15:0]};
   assign cmp_act_end = cmp_act_end_w[16:0];
   assign cmp_wgt_end = {1'b0, w1[31:16]} + {1'b0, w2[15:0]};
-  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && w0[12] && (w2[0] || w1[0]));
+  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[13] || (w0[12] && (w2[0] || w1[0]))));
   assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd16;
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};

@@ -58,7 +58,7 @@ module salsa_compute_ctrl (
   output wire [15:0] acc_raddr_o,
   input  wire [511:0] acc_rdata_i,
   output wire [511:0] acc_wdata_o,
-  output wire [15:0] ev_skip_steps_o
+  input  wire group_i
 );
   localparam [2:0] FIdle = 3'd0;
   localparam [2:0] FHold = 3'd1;
@@ -100,7 +100,12 @@ module salsa_compute_ctrl (
   reg [7:0] lanes_q;
   reg [16:0] act_len_q;
   reg [16:0] wgt_len_q;
-  reg [15:0] skip_q;
+  reg [7:0] tiles_q;
+  reg [15:0] wbase_q;
+  reg [15:0] keff_q;
+  reg [15:0] j0_q;
+  reg clr_q;
+  reg [15:0] s1_acc_q;
   reg [15:0] sc_base_q;
   reg [16:0] sc_len_q;
   reg [15:0] sc_pos_q;
@@ -149,7 +154,6 @@ module salsa_compute_ctrl (
   assign idx_raddr_o = j_q;
   assign scanning_o = (fstate_q == FScan) || (fstate_q == FScanEnd) || (fstate_q == FScanFix);
   assign nnz_o = nnz_q;
-  assign ev_skip_steps_o = skip_q;
 
   // Reads one cycle after the index stage; an indexed step's act word is base + entry.
   assign act_re_o = s1_valid_q || (fstate_q == FScan);
@@ -180,8 +184,10 @@ module salsa_compute_ctrl (
   assign wgt_lo_o = {1'b0, wgt_lo_q};
   assign wgt_hi_o = {1'b0, wgt_lo_q} + wgt_len_q;
   assign acc0_busy_o = (((fstate_q == FHold) || feeding) && drain_q) || s1_handoff_q;
-  assign acc0_lo_o = {1'b0, acc_q};
-  assign acc0_hi_o = {1'b0, acc_q} + 17'd16;
+
+  // acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.
+  assign acc0_lo_o = {1'b0, s1_handoff_q ? s1_acc_q : acc_q};
+  assign acc0_hi_o = {1'b0, acc_q} + {9'd0, tiles_q} * 17'd16 + 17'd16;
   assign acc1_busy_o = (dstate_q != DIdle) || wb_v_q;
   assign acc1_lo_o = {1'b0, dacc_q};
   assign acc1_hi_o = {1'b0, dacc_q} + 17'd16;
@@ -213,8 +219,13 @@ module salsa_compute_ctrl (
       lanes_q <= 8'd0;
       act_len_q <= 17'd0;
       wgt_len_q <= 17'd0;
-      skip_q <= 16'd0;
       sc_base_q <= 16'd0;
+      tiles_q <= 8'd0;
+      wbase_q <= 16'd0;
+      keff_q <= 16'd0;
+      j0_q <= 16'd0;
+      clr_q <= 1'b0;
+      s1_acc_q <= 16'd0;
       sc_len_q <= 17'd0;
       sc_pos_q <= 16'd0;
       sc_v_q <= 1'b0;
@@ -242,7 +253,7 @@ module salsa_compute_ctrl (
       s1_indexed_q <= indexed_q;
       s1_act_q <= act_q;
       s1_wgt_q <= wgt_q;
-      skip_q <= 16'd0;
+      s1_acc_q <= acc_q;
       sc_v_q <= fstate_q == FScan;
       sc_i_q <= sc_pos_q;
       if (sc_v_q && nz) begin
@@ -283,8 +294,12 @@ module salsa_compute_ctrl (
               stride_q <= stride_i;
               j_q <= j0_i;
               act_len_q <= indexed_i ? sc_len_q : {1'b0, k_i};
-              wgt_len_q <= indexed_i ? ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1 : {1'b0, k_i};
-              skip_q <= indexed_i ? k_i - k_eff : 16'd0;
+              wgt_len_q <= !indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} : ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1;
+              tiles_q <= group_i ? stride_i - 8'd1 : 8'd0;
+              wbase_q <= wgt_addr_i;
+              keff_q <= k_eff;
+              j0_q <= j0_i;
+              clr_q <= clear_i;
               fstate_q <= (k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold;
             end
           end
@@ -299,10 +314,21 @@ module salsa_compute_ctrl (
           wgt_q <= wgt_q + (indexed_q ? {8'd0, stride_q} : 16'd1);
           k_q <= k_q - 16'd1;
           first_q <= 1'b0;
-          if (k_q == 16'd1) begin
-            fstate_q <= FIdle;
-          end
           j_q <= j_q + 16'd1;
+          if (k_q == 16'd1) begin
+            if (tiles_q != 8'd0) begin
+              tiles_q <= tiles_q - 8'd1;
+              wbase_q <= wbase_q + 16'd1;
+              wgt_q <= wbase_q + 16'd1;
+              j_q <= j0_q;
+              k_q <= keff_q;
+              first_q <= clr_q;
+              acc_q <= acc_q + 16'd16;
+              fstate_q <= FHold;
+            end else begin
+              fstate_q <= FIdle;
+            end
+          end
         end
         FScan: begin
           act_q <= act_q + 16'd1;
@@ -326,7 +352,7 @@ module salsa_compute_ctrl (
       case (dstate_q)
         DIdle: begin
           if (s1_handoff_q) begin
-            dacc_q <= acc_q;
+            dacc_q <= s1_acc_q;
             dstate_q <= DWait;
             wait_q <= 6'd33;
             daccum_q <= accum_q;

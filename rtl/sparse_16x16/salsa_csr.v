@@ -39,7 +39,7 @@ module salsa_csr (
   input  wire ev_load_i,
   input  wire ev_store_i,
   input  wire ev_cmd_i,
-  input  wire [15:0] ev_skip_steps_i,
+  input  wire [23:0] ev_skip_steps_i,
   input  wire [39:0] ev_skip_bytes_i
 );
   reg bvalid_q;
@@ -241,7 +241,7 @@ module salsa_csr (
   assign inc[320 +: 64] = ({63'd0, ev_load_i});
   assign inc[384 +: 64] = ({63'd0, ev_store_i});
   assign inc[448 +: 64] = ({63'd0, ev_cmd_i});
-  assign inc[512 +: 64] = ({48'd0, ev_skip_steps_i});
+  assign inc[512 +: 64] = ({40'd0, ev_skip_steps_i});
   assign inc[576 +: 64] = ({24'd0, ev_skip_bytes_i});
 
   always @(posedge clk_i or negedge rst_ni) begin

@@ -78,11 +78,13 @@ module salsa_sequencer (
   output wire cmp_accum_o,
   output wire [15:0] cmp_j0_o,
   output wire [7:0] cmp_stride_o,
+  output wire cmp_group_o,
   input  wire cmp_scanning_i,
   input  wire [15:0] cmp_nnz_i,
   output wire rd_req_gather_o,
   output wire [15:0] rd_req_j0_o,
-  output wire [39:0] ev_skip_bytes_o
+  output wire [39:0] ev_skip_bytes_o,
+  output wire [23:0] ev_skip_steps_o
 );
   localparam [3:0] StIdle = 4'd0;
   localparam [3:0] StFetch = 4'd1;
@@ -194,6 +196,9 @@ module salsa_sequencer (
   wire gather;
   wire [15:0] g_avail;
   wire [15:0] g_rows;
+  wire [15:0] c_avail;
+  wire [15:0] c_keff;
+  wire c_empty;
   wire [16:0] cmp_act_lo;
   wire [24:0] cmp_wgt_span;
   wire [25:0] cmp_wgt_end_w;
@@ -227,14 +232,14 @@ module salsa_sequencer (
   // Zero-skip: an indexed COMPUTE (w0[10]) reads the last SCAN's act words and weight words wb + e*S for e < K; a gather LOAD (w0[10]) moves min(rows, nnz - j0) rows.
   assign cmp_act_lo = w0[10] ? sc_lo_q : {1'b0, w1[15:0]};
   assign cmp_act_end = w0[10] ? sc_hi_q : {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
-  assign cmp_wgt_span = w0[10] ? ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1 : {9'd0, w2[15:0]};
+  assign cmp_wgt_span = !w0[10] ? {9'd0, w2[15:0]} : w0[13] ? {9'd0, w2[15:0]} * {17'd0, w2[31:24]} : ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1;
   assign cmp_wgt_end_w = {10'd0, w1[31:16]} + {1'b0, cmp_wgt_span};
   assign cmp_wgt_end = cmp_wgt_end_w[16:0];
   assign gather = w0[10];
   assign g_avail = cmp_nnz_i - w2[31:16];
   assign g_rows = (w2[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < g_avail) ? w2[15:0] : g_avail;
-  assign bad_flags = (opcode == 8'd1) ? (w0[11] || (w0[10] && (target != 2'd1 || w3[3:0] != 4'd0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0));
-  assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd16;
+  assign bad_flags = (opcode == 8'd1) ? (w0[11] || (w0[10] && (target != 2'd1 || w3[3:0] != 4'd0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0) || (w0[13] && !(w0[10] && w0[9])));
+  assign cmp_acc_end = {1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd16 : 17'd16);
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
   assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
@@ -336,7 +341,11 @@ module salsa_sequencer (
     endcase
   end
 
-  assign blocked = hazard || load_hz;
+  // An indexed COMPUTE whose entries all lie past the index list does nothing: it completes at once, without waiting for the compute unit (its skipped steps are still counted).
+  assign c_avail = cmp_nnz_i - w3[31:16];
+  assign c_keff = (w3[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < c_avail) ? w2[15:0] : c_avail;
+  assign c_empty = (opcode == 8'd2) && w0[10] && !cmp_scanning_i && (c_keff == 16'd0);
+  assign blocked = !c_empty && (hazard || load_hz);
   assign lt_push = (state_q == StLoad) && rd_req_ready_i;
   assign lt_retire = rd_retire_i && (dest_q != DestCmd);
   assign lt_pos = lt_n_q - (lt_retire ? 3'd1 : 3'd0);
@@ -382,18 +391,22 @@ module salsa_sequencer (
   assign rd_req_tag_o = (state_q == StLoad) ? {target, w1[15:0]} : {DestCmd, 16'd0};
   assign dest_o = dest_q;
   assign load_waddr_o = waddr_q;
-  assign cmp_start_o = (state_q == StIssue) && !blocked && !abort_q && ((opcode == 8'd2) || (opcode == 8'd5));
+  assign cmp_start_o = (state_q == StIssue) && !blocked && !abort_q && !c_empty && ((opcode == 8'd2) || (opcode == 8'd5));
   assign cmp_scan_o = opcode == 8'd5;
   assign cmp_lanes_o = w3[7:0];
   assign cmp_indexed_o = w0[10];
   assign cmp_accum_o = w0[11];
   assign cmp_j0_o = w3[31:16];
   assign cmp_stride_o = w2[31:24];
+  assign cmp_group_o = w0[13];
   assign rd_req_gather_o = (state_q == StLoad) && gather;
   assign rd_req_j0_o = w2[31:16];
 
   // Weight bytes a gather LOAD leaves out, counted when it issues.
   assign ev_skip_bytes_o = ((state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd1) && gather) ? {24'd0, w2[15:0] - g_rows} * {16'd0, row_bytes} : 40'd0;
+
+  // K steps an indexed COMPUTE leaves out (per tile of a group), counted when it issues.
+  assign ev_skip_steps_o = ((state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd2) && w0[10]) ? {8'd0, w2[15:0] - c_keff} * (w0[13] ? {16'd0, w2[31:24]} : 24'd1) : 24'd0;
   assign cmp_act_addr_o = w1[15:0];
   assign cmp_wgt_addr_o = w1[31:16];
   assign cmp_k_o = w2[15:0];

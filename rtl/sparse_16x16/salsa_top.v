@@ -68,7 +68,7 @@ module salsa_top (
   wire [4:0] gated_count;
   wire rd_beat;
   wire wr_beat;
-  wire [15:0] ev_skip_steps;
+  wire [23:0] ev_skip_steps;
   wire [39:0] ev_skip_bytes;
   wire rd_req_valid;
   wire rd_req_ready;
@@ -409,6 +409,7 @@ module salsa_top (
   wire [7:0] cmp_stride;
   wire cmp_scanning;
   wire [15:0] cmp_nnz;
+  wire cmp_group;
 
   salsa_sequencer u_sequencer (
       .clk_i(clk_i),
@@ -486,11 +487,13 @@ module salsa_top (
       .cmp_accum_o(cmp_accum),
       .cmp_j0_o(cmp_j0),
       .cmp_stride_o(cmp_stride),
+      .cmp_group_o(cmp_group),
       .cmp_scanning_i(cmp_scanning),
       .cmp_nnz_i(cmp_nnz),
       .rd_req_gather_o(rd_req_gather),
       .rd_req_j0_o(rd_req_j0),
-      .ev_skip_bytes_o(ev_skip_bytes)
+      .ev_skip_bytes_o(ev_skip_bytes),
+      .ev_skip_steps_o(ev_skip_steps)
   );
 
   wire gate_in_valid;
@@ -548,6 +551,7 @@ module salsa_top (
       .accum_i(cmp_accum),
       .j0_i(cmp_j0),
       .stride_i(cmp_stride),
+      .group_i(cmp_group),
       .act_rdata_i(act_rdata),
       .scanning_o(cmp_scanning),
       .nnz_o(cmp_nnz),
@@ -561,8 +565,7 @@ module salsa_top (
       .acc_re_o(cmp_acc_re),
       .acc_raddr_o(cmp_acc_raddr),
       .acc_rdata_i(acc_rdata),
-      .acc_wdata_o(drain_data),
-      .ev_skip_steps_o(ev_skip_steps)
+      .acc_wdata_o(drain_data)
   );
 
   salsa_mac_array u_mac_array (

@@ -71,6 +71,9 @@ enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4,
 constexpr unsigned kFlagGather = 1u << 10;      // LOAD: rows come from the index list
 constexpr unsigned kFlagIndexed = 1u << 10;     // COMPUTE: act words come from the index list
 constexpr unsigned kFlagAccumulate = 1u << 11;  // COMPUTE: the drain adds to the acc words
+// Indexed COMPUTE over a group of S tiles (S = the weight stride): tile t uses weight words
+// wb + t + e*S and drains to acc rows acc + t*rows.
+constexpr unsigned kFlagGroup = 1u << 13;
 // sparsity.structured "2:4" builds only: a COMPUTE over compressed weights (meta in target 3).
 constexpr unsigned kFlagStructured = 1u << 12;
 // The read DMA's tag: destination (2 bits; 3 with 2:4, where target 3 is the meta scratchpad and

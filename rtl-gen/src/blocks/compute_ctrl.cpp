@@ -22,7 +22,13 @@ void AddZeroSkipDecls(Scope& s, const Config& cfg) {
   s.Reg("lanes_q", "8");
   s.Reg("act_len_q", "17");
   s.Reg("wgt_len_q", "17");
-  s.Reg("skip_q", "16");
+  // Group COMPUTE (w0[13]): S tiles, tile t with weights wb + t and acc rows acc + t*rows.
+  s.Reg("tiles_q", "8");
+  s.Reg("wbase_q", "16");
+  s.Reg("keff_q", "16");
+  s.Reg("j0_q", "16");
+  s.Reg("clr_q");
+  s.Reg("s1_acc_q", "16");
   // SCAN: base and length of the scanned act words, entries written, entries of the last list.
   s.Reg("sc_base_q", "16");
   s.Reg("sc_len_q", "17");
@@ -72,7 +78,6 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
   s.Assign("idx_raddr_o", "j_q");
   s.Assign("scanning_o", "(fstate_q == FScan) || (fstate_q == FScanEnd) || (fstate_q == FScanFix)");
   s.Assign("nnz_o", "nnz_q");
-  s.Assign("ev_skip_steps_o", "skip_q");
   s.Note("Reads one cycle after the index stage; an indexed step's act word is base + entry.");
   s.Assign("act_re_o", "s1_valid_q || (fstate_q == FScan)");
   s.Assign("act_raddr_o",
@@ -92,18 +97,19 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
   s.Assign("acc_wdata_o", "{" + sum + "}");
 }
 
-void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Block* pre,
-                    Block* handoff, std::vector<CaseItem>* fcases) {
+void ZeroSkipFeeder(unsigned rows, unsigned cols, Block* reset, Block* start, Block* feed,
+                    Block* pre, Block* handoff, std::vector<CaseItem>* fcases) {
   for (const auto& [r, v] : std::vector<std::pair<const char*, const char*>>{
-           {"indexed_q", "1'b0"},    {"accum_q", "1'b0"},    {"stride_q", "8'd0"},
-           {"j_q", "16'd0"},         {"lanes_q", "8'd0"},    {"act_len_q", "17'd0"},
-           {"wgt_len_q", "17'd0"},   {"skip_q", "16'd0"},    {"sc_base_q", "16'd0"},
-           {"sc_len_q", "17'd0"},    {"sc_pos_q", "16'd0"},  {"sc_v_q", "1'b0"},
-           {"sc_i_q", "16'd0"},      {"cnt_q", "16'd0"},     {"nnz_q", "16'd0"},
-           {"s1_valid_q", "1'b0"},   {"s1_clear_q", "1'b0"}, {"s1_handoff_q", "1'b0"},
-           {"s1_indexed_q", "1'b0"}, {"s1_act_q", "16'd0"},  {"s1_wgt_q", "16'd0"},
-           {"daccum_q", "1'b0"},     {"wb_v_q", "1'b0"},     {"wb_accum_q", "1'b0"},
-           {"wb_addr_q", "16'd0"}}) {
+           {"indexed_q", "1'b0"},  {"accum_q", "1'b0"},      {"stride_q", "8'd0"},
+           {"j_q", "16'd0"},       {"lanes_q", "8'd0"},      {"act_len_q", "17'd0"},
+           {"wgt_len_q", "17'd0"}, {"sc_base_q", "16'd0"},   {"tiles_q", "8'd0"},
+           {"wbase_q", "16'd0"},   {"keff_q", "16'd0"},      {"j0_q", "16'd0"},
+           {"clr_q", "1'b0"},      {"s1_acc_q", "16'd0"},    {"sc_len_q", "17'd0"},
+           {"sc_pos_q", "16'd0"},  {"sc_v_q", "1'b0"},       {"sc_i_q", "16'd0"},
+           {"cnt_q", "16'd0"},     {"nnz_q", "16'd0"},       {"s1_valid_q", "1'b0"},
+           {"s1_clear_q", "1'b0"}, {"s1_handoff_q", "1'b0"}, {"s1_indexed_q", "1'b0"},
+           {"s1_act_q", "16'd0"},  {"s1_wgt_q", "16'd0"},    {"daccum_q", "1'b0"},
+           {"wb_v_q", "1'b0"},     {"wb_accum_q", "1'b0"},   {"wb_addr_q", "16'd0"}}) {
     reset->push_back(Set(r, v));
   }
   reset->push_back(Set("wb_data_q", N(cols * 32) + "'d0"));
@@ -126,9 +132,13 @@ void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Bloc
                Set("j_q", "j0_i"),
                Set("act_len_q", "indexed_i ? sc_len_q : {1'b0, k_i}"),
                Set("wgt_len_q",
-                   "indexed_i ? ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1 "
-                   ": {1'b0, k_i}"),
-               Set("skip_q", "indexed_i ? k_i - k_eff : 16'd0"),
+                   "!indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} "
+                   ": ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1"),
+               Set("tiles_q", "group_i ? stride_i - 8'd1 : 8'd0"),
+               Set("wbase_q", "wgt_addr_i"),
+               Set("keff_q", "k_eff"),
+               Set("j0_q", "j0_i"),
+               Set("clr_q", "clear_i"),
                Set("fstate_q", "(k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold")};
   Block scan = {Set("act_q", "act_addr_i"),
                 Set("k_q", "k_i"),
@@ -144,7 +154,15 @@ void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Bloc
                 Set("fstate_q", "FScan")};
   *start = {If("scan_i", scan, cmd)};
   (*feed)[1] = Set("wgt_q", "wgt_q + (indexed_q ? {8'd0, stride_q} : 16'd1)");
-  feed->push_back(Set("j_q", "j_q + 16'd1"));
+  // A group's next tile: reload the entry range, next weight column, next acc region.
+  (*feed)[4] =
+      If("k_q == 16'd1", {If("tiles_q != 8'd0",
+                             {Set("tiles_q", "tiles_q - 8'd1"), Set("wbase_q", "wbase_q + 16'd1"),
+                              Set("wgt_q", "wbase_q + 16'd1"), Set("j_q", "j0_q"),
+                              Set("k_q", "keff_q"), Set("first_q", "clr_q"),
+                              Set("acc_q", "acc_q + 16'd" + N(rows)), Set("fstate_q", "FHold")},
+                             {Set("fstate_q", "FIdle")})});
+  feed->insert(feed->begin() + 4, Set("j_q", "j_q + 16'd1"));
   *pre = {Set("rvalid_q", "s1_valid_q"),
           Set("rclear_q", "s1_clear_q"),
           Set("rlast_q", "s1_handoff_q"),
@@ -154,7 +172,7 @@ void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Bloc
           Set("s1_indexed_q", "indexed_q"),
           Set("s1_act_q", "act_q"),
           Set("s1_wgt_q", "wgt_q"),
-          Set("skip_q", "16'd0"),
+          Set("s1_acc_q", "acc_q"),
           Set("sc_v_q", "fstate_q == FScan"),
           Set("sc_i_q", "sc_pos_q"),
           If("sc_v_q && nz", {Set("cnt_q", "cnt_q + 16'd1")}),
@@ -163,6 +181,7 @@ void ZeroSkipFeeder(unsigned cols, Block* reset, Block* start, Block* feed, Bloc
           Set("wb_addr_q", "dacc_q + idx_q"),
           Set("wb_data_q", "drain_data_i")};
   handoff->push_back(Set("daccum_q", "accum_q"));
+  (*handoff)[0] = Set("dacc_q", "s1_acc_q");  // acc_q may already hold a group's next tile
   fcases->push_back(
       {{"FScan"},
        {Set("act_q", "act_q + 16'd1"), Set("sc_pos_q", "sc_pos_q + 16'd1"),
@@ -243,7 +262,7 @@ Module BuildComputeCtrl(const Config& cfg) {
     m.Out("acc_raddr_o", "16");
     m.In("acc_rdata_i", N(cols * 32));
     m.Out("acc_wdata_o", N(cols * 32));
-    m.Out("ev_skip_steps_o", "16");
+    m.In("group_i");
   }
   if (st) AddStructuredPorts(m, cfg);
   Scope s = m.Body();
@@ -347,8 +366,14 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
     s.Assign("acc0_busy_o", "(fstate_q != FIdle) && drain_q");
   }
-  s.Assign("acc0_lo_o", "{1'b0, acc_q}");
-  s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
+  if (zs) {
+    s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
+    s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * 17'd" + N(rows) + " + 17'd" + N(rows));
+  } else {
+    s.Assign("acc0_lo_o", "{1'b0, acc_q}");
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
+  }
   s.Assign("acc1_busy_o", zs ? "(dstate_q != DIdle) || wb_v_q" : "dstate_q != DIdle");
   s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
   s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
@@ -384,7 +409,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   Block handoff = {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
                    Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))};
   if (zs) {
-    ZeroSkipFeeder(cols, &reset, &start, &feed, &pre, &handoff, &fcases);
+    ZeroSkipFeeder(rows, cols, &reset, &start, &feed, &pre, &handoff, &fcases);
     drain_go = "s1_handoff_q";
   }
   if (st) {

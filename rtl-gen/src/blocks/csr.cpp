@@ -49,7 +49,7 @@ Module BuildCsr(const Config& cfg) {
   m.In("ev_store_i");
   m.In("ev_cmd_i");
   if (cfg.zero_skip) {
-    m.In("ev_skip_steps_i", "16");  // K steps an indexed COMPUTE skipped (one pulse per command)
+    m.In("ev_skip_steps_i", "24");  // K steps an indexed COMPUTE skipped (one pulse per command)
     m.In("ev_skip_bytes_i", "40");  // weight bytes a gather LOAD did not fetch (one pulse per LOAD)
   }
   Scope s = m.Body();
@@ -152,7 +152,7 @@ Module BuildCsr(const Config& cfg) {
                                              "{63'd0, ev_load_i}",
                                              "{63'd0, ev_store_i}",
                                              "{63'd0, ev_cmd_i}",
-                                             cfg.zero_skip ? "{48'd0, ev_skip_steps_i}" : "64'd0",
+                                             cfg.zero_skip ? "{40'd0, ev_skip_steps_i}" : "64'd0",
                                              cfg.zero_skip ? "{24'd0, ev_skip_bytes_i}" : "64'd0"};
   for (unsigned i = 0; i < k::kNumCounters; ++i) {
     s.Assign(IdxPart("inc", N(64 * i), "64"), "(" + incs[i] + ")");

@@ -115,11 +115,13 @@ Module BuildSequencer(const Config& cfg) {
     m.Out("cmp_accum_o");
     m.Out("cmp_j0_o", "16");
     m.Out("cmp_stride_o", "8");
+    m.Out("cmp_group_o");
     m.In("cmp_scanning_i");
     m.In("cmp_nnz_i", "16");
     m.Out("rd_req_gather_o");
     m.Out("rd_req_j0_o", "16");
     m.Out("ev_skip_bytes_o", "40");
+    m.Out("ev_skip_steps_o", "24");
   }
   Scope s = m.Body();
   s.Reg("state_q", "4");
@@ -198,6 +200,9 @@ Module BuildSequencer(const Config& cfg) {
     s.Wire("gather");
     s.Wire("g_avail", "16");
     s.Wire("g_rows", "16");
+    s.Wire("c_avail", "16");
+    s.Wire("c_keff", "16");
+    s.Wire("c_empty");
     s.Wire("cmp_act_lo", "17");
     s.Wire("cmp_wgt_span", "25");
     s.Wire("cmp_wgt_end_w", "26");
@@ -242,7 +247,8 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("cmp_act_lo", "w0[10] ? sc_lo_q : {1'b0, w1[15:0]}");
     s.Assign("cmp_act_end", "w0[10] ? sc_hi_q : {1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
     s.Assign("cmp_wgt_span",
-             "w0[10] ? ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1 : {9'd0, w2[15:0]}");
+             "!w0[10] ? {9'd0, w2[15:0]} : w0[13] ? {9'd0, w2[15:0]} * {17'd0, w2[31:24]} "
+             ": ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1");
     s.Assign("cmp_wgt_end_w", "{10'd0, w1[31:16]} + {1'b0, cmp_wgt_span}");
     s.Assign("cmp_wgt_end", "cmp_wgt_end_w[16:0]");
     s.Assign("gather", "w0[10]");
@@ -252,7 +258,8 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("bad_flags", "(opcode == 8'd" + N(k::kOpLoad) +
                               ") ? (w0[11] || (w0[10] && (target != 2'd" + N(k::kTargetWeight) +
                               " || w3[" + N(lb ? lb - 1 : 0) + ":0] != " + N(lb ? lb : 1) +
-                              "'d0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0))");
+                              "'d0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0) || "
+                              "(w0[13] && !(w0[10] && w0[9])))");
   } else if (st) {
     s.Note(
         "2:4: a 2:4 COMPUTE (w0[12]) reads K weight and meta words and 2K act words from an "
@@ -263,7 +270,7 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("cmp_act_end", "cmp_act_end_w[16:0]");
     s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
     s.Assign("bad_flags", "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) +
-                              ") && w0[12] && (w2[0] || w1[0]))");
+                              ") && (w0[13] || (w0[12] && (w2[0] || w1[0]))))");
   } else {
     s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
     s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
@@ -272,10 +279,12 @@ Module BuildSequencer(const Config& cfg) {
         "The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field "
         "errors without sparsity.zero_skip or sparsity.structured.");
     s.Assign("bad_flags",
-             "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) + ") && w0[12])");
+             "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) + ") && (w0[12] || w0[13]))");
   }
-  s.Assign("cmp_acc_end",
-           ws ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}" : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
+  s.Assign("cmp_acc_end", ws   ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}"
+                          : zs ? "{1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd" +
+                                     N(cfg.rows) + " : 17'd" + N(cfg.rows) + ")"
+                               : "{1'b0, w3[15:0]} + 17'd" + N(cfg.rows));
   s.Assign("cmp_writes_acc", ws ? "1'b1" : "w0[9]");
   s.Assign("st_acc_end", "{1'b0, w1[15:0]} + {1'b0, w1[31:16]}");
   s.Assign("st_q_end", "{1'b0, w0[31:16]} + 17'd2");
@@ -385,7 +394,19 @@ Module BuildSequencer(const Config& cfg) {
                  {Set("load_hz", lt_hit(k::kTargetAcc, "{1'b0, w1[15:0]}", "st_acc_end") + " || " +
                                      lt_hit(k::kTargetAcc, "st_par_lo", "st_par_hi"))}}},
                {Set("load_hz", "lt_n_q != " + L + "0")})});
-  s.Assign("blocked", "hazard || load_hz");
+  if (zs) {
+    s.Note(
+        "An indexed COMPUTE whose entries all lie past the index list does nothing: it completes "
+        "at once, without waiting for the compute unit (its skipped steps are still counted).");
+    s.Assign("c_avail", "cmp_nnz_i - w3[31:16]");
+    s.Assign("c_keff",
+             "(w3[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < c_avail) ? w2[15:0] : c_avail");
+    s.Assign("c_empty", "(opcode == 8'd" + N(k::kOpCompute) +
+                            ") && w0[10] && !cmp_scanning_i && (c_keff == 16'd0)");
+    s.Assign("blocked", "!c_empty && (hazard || load_hz)");
+  } else {
+    s.Assign("blocked", "hazard || load_hz");
+  }
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
   s.Assign("lt_pos", "lt_n_q - (lt_retire ? " + L + "1 : " + L + "0)");
@@ -440,7 +461,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("dest_o", "dest_q");
   s.Assign("load_waddr_o", "waddr_q");
   const std::string issue = "(state_q == StIssue) && !blocked && !abort_q";
-  s.Assign("cmp_start_o", issue + " && " +
+  s.Assign("cmp_start_o", issue + (zs ? " && !c_empty" : "") + " && " +
                               (zs ? "((opcode == 8'd" + N(k::kOpCompute) + ") || (opcode == 8'd" +
                                         N(k::kOpScan) + "))"
                                   : "(opcode == 8'd" + N(k::kOpCompute) + ")"));
@@ -451,12 +472,17 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("cmp_accum_o", "w0[11]");
     s.Assign("cmp_j0_o", "w3[31:16]");
     s.Assign("cmp_stride_o", "w2[31:24]");
+    s.Assign("cmp_group_o", "w0[13]");
     s.Assign("rd_req_gather_o", "(state_q == StLoad) && gather");
     s.Assign("rd_req_j0_o", "w2[31:16]");
     s.Note("Weight bytes a gather LOAD leaves out, counted when it issues.");
     s.Assign("ev_skip_bytes_o", "(" + issue + " && (opcode == 8'd" + N(k::kOpLoad) +
                                     ") && gather) ? {24'd0, w2[15:0] - g_rows} * "
                                     "{16'd0, row_bytes} : 40'd0");
+    s.Note("K steps an indexed COMPUTE leaves out (per tile of a group), counted when it issues.");
+    s.Assign("ev_skip_steps_o", "(" + issue + " && (opcode == 8'd" + N(k::kOpCompute) +
+                                    ") && w0[10]) ? {8'd0, w2[15:0] - c_keff} * "
+                                    "(w0[13] ? {16'd0, w2[31:24]} : 24'd1) : 24'd0");
   }
   s.Assign("cmp_act_addr_o", "w1[15:0]");
   s.Assign("cmp_wgt_addr_o", "w1[31:16]");

@@ -73,7 +73,7 @@ Module BuildTop(const Config& cfg) {
   for (const auto& [n, w] : axil_out) csr.push_back({"s_axil_" + n, "s_axil_" + n});
   const bool zs = cfg.zero_skip;
   if (zs) {
-    wires({{"ev_skip_steps", 16}, {"ev_skip_bytes", 40}});
+    wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
     csr.push_back({"ev_skip_steps_i", "ev_skip_steps"});
     csr.push_back({"ev_skip_bytes_i", "ev_skip_bytes"});
   }
@@ -381,8 +381,9 @@ Module BuildTop(const Config& cfg) {
            {"cmp_j0", 16},
            {"cmp_stride", 8},
            {"cmp_scanning", 1},
-           {"cmp_nnz", 16}});
-    for (const char* n : {"scan", "lanes", "indexed", "accum", "j0", "stride"}) {
+           {"cmp_nnz", 16},
+           {"cmp_group", 1}});
+    for (const char* n : {"scan", "lanes", "indexed", "accum", "j0", "stride", "group"}) {
       seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
     }
     seq.push_back({"cmp_scanning_i", "cmp_scanning"});
@@ -390,6 +391,7 @@ Module BuildTop(const Config& cfg) {
     seq.push_back({"rd_req_gather_o", "rd_req_gather"});
     seq.push_back({"rd_req_j0_o", "rd_req_j0"});
     seq.push_back({"ev_skip_bytes_o", "ev_skip_bytes"});
+    seq.push_back({"ev_skip_steps_o", "ev_skip_steps"});
   }
   s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 
@@ -464,28 +466,29 @@ Module BuildTop(const Config& cfg) {
     }
     if (zs) {
       wires({{"array_row", cols * 32}});
-      for (const auto& c :
-           std::vector<std::pair<std::string, std::string>>{{"scan_i", "cmp_scan"},
-                                                            {"lanes_i", "cmp_lanes"},
-                                                            {"indexed_i", "cmp_indexed"},
-                                                            {"accum_i", "cmp_accum"},
-                                                            {"j0_i", "cmp_j0"},
-                                                            {"stride_i", "cmp_stride"},
-                                                            {"act_rdata_i", "act_rdata"},
-                                                            {"scanning_o", "cmp_scanning"},
-                                                            {"nnz_o", "cmp_nnz"},
-                                                            {"idx_we_o", "idx_we"},
-                                                            {"idx_waddr_o", "idx_waddr"},
-                                                            {"idx_wdata_o", "idx_wdata"},
-                                                            {"idx_re_o", "idx_re"},
-                                                            {"idx_raddr_o", "idx_raddr"},
-                                                            {"idx_rdata_i", "idx_rdata"},
-                                                            {"drain_data_i", "array_row"},
-                                                            {"acc_re_o", "cmp_acc_re"},
-                                                            {"acc_raddr_o", "cmp_acc_raddr"},
-                                                            {"acc_rdata_i", "acc_rdata"},
-                                                            {"acc_wdata_o", "drain_data"},
-                                                            {"ev_skip_steps_o", "ev_skip_steps"}}) {
+      for (const auto& c : std::vector<std::pair<std::string, std::string>>{
+               {"scan_i", "cmp_scan"},
+               {"lanes_i", "cmp_lanes"},
+               {"indexed_i", "cmp_indexed"},
+               {"accum_i", "cmp_accum"},
+               {"j0_i", "cmp_j0"},
+               {"stride_i", "cmp_stride"},
+               {"group_i", "cmp_group"},
+               {"act_rdata_i", "act_rdata"},
+               {"scanning_o", "cmp_scanning"},
+               {"nnz_o", "cmp_nnz"},
+               {"idx_we_o", "idx_we"},
+               {"idx_waddr_o", "idx_waddr"},
+               {"idx_wdata_o", "idx_wdata"},
+               {"idx_re_o", "idx_re"},
+               {"idx_raddr_o", "idx_raddr"},
+               {"idx_rdata_i", "idx_rdata"},
+               {"drain_data_i", "array_row"},
+               {"acc_re_o", "cmp_acc_re"},
+               {"acc_raddr_o", "cmp_acc_raddr"},
+               {"acc_rdata_i", "acc_rdata"},
+               {"acc_wdata_o", "drain_data"},
+           }) {
         cc.push_back(c);
       }
     }
