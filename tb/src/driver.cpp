@@ -86,13 +86,22 @@ struct Layout {
   uint64_t act_bytes, weight_bytes, bias_bytes, out_bytes;
 };
 
-void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, uint8_t* dst) {
+// Words of one act half. 2:4 COMPUTEs start at even act addresses, so the 2:4 plan's halves are
+// an even number of words.
+unsigned ActHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
+}
+
+// [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
+void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
+                             uint8_t* dst) {
   for (unsigned mt = 0; mt < m_tiles; ++mt) {
-    for (int k = 0; k < l.K; ++k) {
+    for (unsigned k = 0; k < steps; ++k) {
       for (unsigned i = 0; i < hw.rows; ++i) {
         const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
-        const int32_t v =
-            m < static_cast<uint64_t>(l.M) ? l.input[m * l.K + k] : l.input_zero_point;
+        const int32_t v = m < static_cast<uint64_t>(l.M) && k < static_cast<unsigned>(l.K)
+                              ? l.input[m * l.K + k]
+                              : l.input_zero_point;
         *dst++ = static_cast<uint8_t>(v);
       }
     }
@@ -147,15 +156,20 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
 //   COMPUTE, so they stream in while its remaining tiles compute;
 // - each tile's STORE is deferred until just after the next tile's first COMPUTE, so the
 //   sequencer waits for the drain while the array is busy (before it, with a single acc region).
+// The 2:4 plan (p.structured) is the same list over K padded to a multiple of 4 act words, with
+// half as many weight words per chunk, a meta LOAD of the same words beside each weight LOAD
+// and 2:4 COMPUTEs of half the chunk's act words.
 std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p) {
   std::vector<Command> cmds;
-  const unsigned K = static_cast<unsigned>(l.K);
-  const uint64_t act_row = uint64_t{K} * hw.rows;     // bytes per m tile
-  const uint64_t weight_row = uint64_t{K} * hw.cols;  // bytes per n tile
+  const unsigned K = ActSteps(l, p);                         // act words per m tile
+  const unsigned wdiv = p.structured ? 2 : 1;                // act words per weight (and meta) word
+  const uint64_t act_row = uint64_t{K} * hw.rows;            // bytes per m tile
+  const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;  // bytes per n tile
+  const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaWordBytes();  // 2:4: per n tile
   const bool per_channel = !l.channel_multiplier.empty();
   const AccLayout acc = ChooseAccLayout(hw, per_channel);
   const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
-  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
+  const unsigned act_half = p.double_buffer ? ActHalf(hw, p.structured) : 0;
   const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   unsigned weight_loads = 0, param_loads = 0, tile = 0, act_chunks = 0;
@@ -164,10 +178,18 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
     cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
     pending_store.clear();
   };
+  // The weights of act words [k0, k0 + kt) of n tile nt (2:4: and their positions, at the same
+  // meta words).
   auto load_weights = [&](unsigned nt, unsigned k0, unsigned kt) {
     const uint16_t buf = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
-    cmds.push_back(EncodeLoad(kTargetWeight, buf, kt, 1, kt * hw.cols,
-                              p.weight_addr + nt * weight_row + uint64_t{k0} * hw.cols));
+    const unsigned words = kt / wdiv, w0 = k0 / wdiv;
+    cmds.push_back(EncodeLoad(kTargetWeight, buf, static_cast<uint16_t>(words), 1, words * hw.cols,
+                              p.weight_addr + nt * weight_row + uint64_t{w0} * hw.cols));
+    if (p.structured) {
+      const unsigned mb = hw.MetaWordBytes();
+      cmds.push_back(EncodeLoad(kTargetMeta, buf, static_cast<uint16_t>(words), 1, words * mb,
+                                p.meta_addr + nt * meta_row + uint64_t{w0} * mb));
+    }
     return buf;
   };
   // The parameter slot of n tile nt: with a single slot, a pending STORE still reads it.
@@ -215,7 +237,10 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           // which this COMPUTE no longer has to), unless they share the one acc region.
           if (acc.regions == 1) flush();
           const bool first = k0 == 0, last = k0 + kt == K;
-          cmds.push_back(EncodeCompute(first, last, abuf, w, kt, zp, region));
+          cmds.push_back(p.structured
+                             ? EncodeStructuredCompute(first, last, abuf, w,
+                                                       static_cast<uint16_t>(kt / 2), zp, region)
+                             : EncodeCompute(first, last, abuf, w, kt, zp, region));
           if (!p.overlap) cmds.push_back(EncodeSync());
           flush();
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
@@ -336,6 +361,13 @@ Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, ui
   return c;
 }
 
+Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr) {
+  Command c = EncodeCompute(clear, drain, act_addr, weight_addr, k_steps, input_zp, drain_acc_addr);
+  Put32(c, 0, CommandWord(c.data(), 0) | kComputeStructured);
+  return c;
+}
+
 Command EncodeSync() {
   Command c{};
   Put32(c, 0, kOpSync);
@@ -432,32 +464,59 @@ Program BuildSkipProgram(const HwParams& hw, const FcLayer& l, Program p) {
   LayOut(hw, l, cmd_count, sz, &p);
   p.cmds = TileCommandsSkip(hw, l, p);
   WriteImage(hw, l, &p);
-  WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
+  WriteBlockedActivations(hw, l, p.m_tiles, static_cast<unsigned>(l.K), p.dram.data() + p.act_addr);
   WriteWeightsSkip(hw, l, p, p.dram.data() + p.weight_addr);
+  return p;
+}
+
+// Output-stationary, dense or 2:4 (p.structured): the 2:4 weights are compressed values, then
+// (4 KB aligned) their positions, in one region.
+Program BuildOsProgram(const HwParams& hw, const FcLayer& l, Program p) {
+  const uint64_t K = ActSteps(l, p);
+  // Per tile at most: 2 parameter LOADs, 2 LOADs (2:4: 3 with the meta), a COMPUTE and a SYNC per
+  // K chunk, a STORE and a SYNC, plus the loads issued ahead (2:4: the meta too).
+  const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
+  const uint64_t per_tile = p.structured ? 8 + 5 * k_chunks : 6 + 4 * k_chunks;
+  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * per_tile + 4;
+  const uint64_t value_bytes =
+      p.structured ? Weight24Bytes(hw, l, p) : static_cast<uint64_t>(p.n_tiles) * hw.cols * K;
+  const uint64_t weight_bytes =
+      p.structured ? AlignUp(value_bytes, kRegionAlign) + Meta24Bytes(hw, l, p) : value_bytes;
+  const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * K, weight_bytes,
+                  static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
+                  static_cast<uint64_t>(l.M) * l.N};
+  LayOut(hw, l, cmd_count, sz, &p);
+  if (p.structured) p.meta_addr = p.weight_addr + AlignUp(value_bytes, kRegionAlign);
+  p.cmds = TileCommands(hw, l, p);
+  WriteImage(hw, l, &p);
+  WriteBlockedActivations(hw, l, p.m_tiles, static_cast<unsigned>(K), p.dram.data() + p.act_addr);
+  if (p.structured) {
+    WriteWeights24(hw, l, p, p.dram.data() + p.weight_addr, p.dram.data() + p.meta_addr);
+  } else {
+    WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
+  }
   return p;
 }
 
 }  // namespace
 
-Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
-  CheckLayer(hw, l);
-  Program p;
-  p.overlap = opts.overlap;
-  if (hw.weight_stationary) return BuildWsProgram(hw, l, p);
-  Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
-  if (hw.zero_skip && opts.zero_skip) {
-    Program q = p;
-    if (PlanSkip(hw, l, &q)) return BuildSkipProgram(hw, l, q);
-  }
+unsigned ActSteps(const FcLayer& l, const Program& p) {
+  const unsigned K = static_cast<unsigned>(l.K);
+  return p.structured ? (K + 3) / 4 * 4 : K;
+}
+
+bool PlanOs(const HwParams& hw, const FcLayer& l, Program* pp) {
+  Program& p = *pp;
   p.m_tiles = (l.M + hw.rows - 1) / hw.rows;
   p.m_tile_rows = hw.rows;
   p.n_tiles = (l.N + hw.cols - 1) / hw.cols;
   // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
   // words).
   p.double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
-  const unsigned act_cap = p.double_buffer ? hw.act_words / 2 : hw.act_words;
+  const unsigned act_cap = p.double_buffer ? ActHalf(hw, p.structured) : hw.act_words;
   const unsigned weight_cap = p.double_buffer ? hw.weight_words / 2 : hw.weight_words;
-  const uint64_t K = static_cast<uint64_t>(l.K);
+  const uint64_t K = ActSteps(l, p);
+  const unsigned wdiv = p.structured ? 2 : 1;  // act words per weight word
   // Activations stay resident when all of K fits: every m tile at once if they all fit in the
   // whole scratchpad (one block), else blocks of as many m tiles as fit in one half.
   if (K <= kMaxField16 && uint64_t{p.m_tiles} * K <= hw.act_words) {
@@ -470,24 +529,31 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
     p.act_resident = false;
     p.m_block = 1;
   }
-  p.k_chunk = std::min<unsigned>({static_cast<unsigned>(l.K), weight_cap, kMaxField16});
+  p.k_chunk =
+      static_cast<unsigned>(std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv, kMaxField16}));
   if (!p.act_resident) p.k_chunk = std::min(p.k_chunk, act_cap);
-  Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
+  if (!p.structured) return true;
+  p.k_chunk -= p.k_chunk % 4;  // whole groups of four K steps
+  return p.k_chunk > 0;
+}
 
-  // Per tile at most: 2 parameter LOADs, 2 LOADs, a COMPUTE and a SYNC per K chunk, a STORE and
-  // a SYNC, plus the loads issued ahead.
-  const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
-  const uint64_t cmd_count = uint64_t{p.m_tiles} * p.n_tiles * (6 + 4 * k_chunks) + 4;
-  const Layout sz{static_cast<uint64_t>(p.m_tiles) * hw.rows * l.K,
-                  static_cast<uint64_t>(p.n_tiles) * hw.cols * l.K,
-                  static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
-                  static_cast<uint64_t>(l.M) * l.N};
-  LayOut(hw, l, cmd_count, sz, &p);
-  p.cmds = TileCommands(hw, l, p);
-  WriteImage(hw, l, &p);
-  WriteBlockedActivations(hw, l, p.m_tiles, p.dram.data() + p.act_addr);
-  WriteBlockedWeights(hw, l, p.n_tiles, p.dram.data() + p.weight_addr);
-  return p;
+Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
+  CheckLayer(hw, l);
+  Program p;
+  p.overlap = opts.overlap;
+  if (hw.weight_stationary) return BuildWsProgram(hw, l, p);
+  Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
+  if (hw.zero_skip && opts.zero_skip) {
+    Program q = p;
+    if (PlanSkip(hw, l, &q)) return BuildSkipProgram(hw, l, q);
+  }
+  if (Use24(hw, l, opts)) {
+    Program q = p;
+    q.structured = true;
+    if (PlanOs(hw, l, &q)) return BuildOsProgram(hw, l, q);
+  }
+  PlanOs(hw, l, &p);
+  return BuildOsProgram(hw, l, p);
 }
 
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M,
@@ -508,7 +574,7 @@ std::string DescribeCommand(const uint8_t* cmd) {
   char buf[256];
   switch (w[0] & 0xFF) {
     case kOpLoad: {
-      static const char* kTargets[] = {"act", "weight", "acc", "target3?"};
+      static const char* kTargets[] = {"act", "weight", "acc", "meta"};
       if (w[0] & kLoadGather) {
         std::snprintf(buf, sizeof buf,
                       "LOAD gather %s sp=%u words=%u entries=%u j0=%u step=%u dram=0x%" PRIx64,
@@ -525,6 +591,7 @@ std::string DescribeCommand(const uint8_t* cmd) {
       const char* clear = (w[0] & kComputeClear) ? " clear" : "";
       const char* drain = (w[0] & kComputeDrain) ? " drain" : "";
       const char* accum = (w[0] & kComputeAccumulate) ? " accumulate" : "";
+      const char* st = (w[0] & kComputeStructured) ? " 2:4" : "";
       const int zp = static_cast<int8_t>((w[2] >> 16) & 0xFF);
       if (w[0] & kComputeIndexed) {
         std::snprintf(buf, sizeof buf,
@@ -534,7 +601,7 @@ std::string DescribeCommand(const uint8_t* cmd) {
                       w[3] & 0xFFFF);
         break;
       }
-      std::snprintf(buf, sizeof buf, "COMPUTE%s%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u",
+      std::snprintf(buf, sizeof buf, "COMPUTE%s%s%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u", st,
                     clear, drain, accum, w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, zp,
                     w[3] & 0xFFFF);
       break;

@@ -1,5 +1,6 @@
-// Internals shared by the tiler's two dataflows (driver.cpp: output-stationary, driver_ws.cpp:
-// weight-stationary).
+// Internals shared by the tiler's dataflows and plans (driver.cpp: output-stationary, dense and
+// 2:4; driver_ws.cpp: weight-stationary; driver_skip.cpp: zero-skip; driver_24.cpp: the 2:4
+// weight layout).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,24 @@ Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned 
 
 // Output-stationary: regions of `rows` words, two of each when they fit.
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
+
+// Output-stationary planning (driver.cpp), dense or, with p->structured, 2:4: tiles, double
+// buffering, resident act blocks and the K chunk, in act words. 2:4 chunks are multiples of 4 act
+// words (half as many weight and meta words) at even act addresses; returns false when no such
+// chunk fits the scratchpads (the dense plan always fits).
+bool PlanOs(const HwParams& hw, const FcLayer& l, Program* p);
+// Act words per m tile: K, or for the 2:4 plan K padded to a multiple of 4.
+unsigned ActSteps(const FcLayer& l, const Program& p);
+
+// 2:4 (driver_24.cpp). Whether the 2:4 plan may run: the hardware has it, the options allow it
+// and the weights are 2:4 along K.
+bool Use24(const HwParams& hw, const FcLayer& l, const DriverOptions& opts);
+// DRAM bytes of the compressed weight values and of their positions.
+uint64_t Weight24Bytes(const HwParams& hw, const FcLayer& l, const Program& p);
+uint64_t Meta24Bytes(const HwParams& hw, const FcLayer& l, const Program& p);
+// Writes the values ([n_tile][Kp/2][cols]) and the positions ([n_tile][Kp/2][cols/4]).
+void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* values,
+                    uint8_t* meta);
 
 // Weight-stationary planning, DRAM layouts and command list (driver_ws.cpp).
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p);

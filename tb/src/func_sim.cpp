@@ -39,6 +39,7 @@ FuncSim::FuncSim(const HwParams& hw)
     : hw_(hw),
       act_(static_cast<size_t>(hw.act_words) * hw.rows, 0),
       weight_(static_cast<size_t>(hw.weight_words) * hw.cols, 0),
+      meta_(hw.structured24 ? static_cast<size_t>(hw.weight_words) * hw.MetaWordBytes() : 0, 0),
       acc_sp_(static_cast<size_t>(hw.acc_words) * hw.cols, 0),
       array_acc_(static_cast<size_t>(hw.rows) * hw.cols, 0),
       idx_(hw.zero_skip ? hw.act_words : 0, 0) {}
@@ -90,6 +91,9 @@ uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
   if ((op == kOpLoad || op == kOpCompute) && !hw_.zero_skip && (w[0] & zs_flags) != 0) {
     return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
                                   " flag w0[10] or w0[11] set without zero_skip");
+  }
+  if (op == kOpCompute && !hw_.structured24 && (w[0] & kComputeStructured) != 0) {
+    return Fail(kErrBadField, "COMPUTE flag w0[12] (2:4) set without structured 2:4");
   }
   switch (op) {
     case kOpLoad:
@@ -182,15 +186,18 @@ uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
   const uint32_t sp_addr = Lo16(w[1]), words_per_row = Hi16(w[1]), rows = Lo16(w[2]);
   const uint32_t stride = w[3];
   const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
-  if (target > kTargetAcc) return Fail(kErrBadField, "LOAD target 3");
+  if (target == kTargetMeta && !hw_.structured24) {
+    return Fail(kErrBadField, "LOAD target 3 (meta) without structured 2:4");
+  }
   if (rows == 0) return Fail(kErrBadField, "LOAD rows = 0");
   if (words_per_row == 0) return Fail(kErrBadField, "LOAD words per row = 0");
 
-  const unsigned sp_words = target == kTargetAct      ? hw_.act_words
-                            : target == kTargetWeight ? hw_.weight_words
-                                                      : hw_.acc_words;
+  const unsigned sp_words = target == kTargetAct   ? hw_.act_words
+                            : target == kTargetAcc ? hw_.acc_words
+                                                   : hw_.weight_words;  // weight, meta
   const unsigned word_bytes = target == kTargetAct      ? hw_.ActWordBytes()
                               : target == kTargetWeight ? hw_.WeightWordBytes()
+                              : target == kTargetMeta   ? hw_.MetaWordBytes()
                                                         : hw_.AccWordBytes();
   const uint64_t words = static_cast<uint64_t>(rows) * words_per_row;
   if (sp_addr + words > sp_words) {
@@ -215,6 +222,8 @@ uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
       std::copy(src, src + row_bytes, act_.begin() + dst);
     } else if (target == kTargetWeight) {
       std::copy(src, src + row_bytes, weight_.begin() + dst);
+    } else if (target == kTargetMeta) {
+      std::copy(src, src + row_bytes, meta_.begin() + dst);
     } else {
       for (uint64_t i = 0; i < row_bytes / 4; ++i) acc_sp_[dst / 4 + i] = Word(src, i);
     }
@@ -285,6 +294,35 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
   counters_[kCntMacActive] += steps;
 }
 
+// 2:4 step s (group g = s / 2): column c multiplies act word a + 4g + m, m its position in meta
+// word wb + s, with byte c of weight word wb + s. Each step presents the group's four activations
+// of every row to the gate, which counts the ones at the zero point.
+void FuncSim::Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr) {
+  const unsigned mb = hw_.MetaWordBytes();
+  std::vector<int32_t> d(static_cast<size_t>(4) * hw_.rows);  // d[l * rows + i]
+  for (uint32_t s = 0; s < steps; ++s) {
+    const uint32_t a = act_addr + 4 * (s / 2);
+    for (unsigned l = 0; l < 4; ++l) {
+      const uint8_t* x = &act_[static_cast<size_t>(a + l) * hw_.rows];
+      for (unsigned i = 0; i < hw_.rows; ++i) {
+        d[l * hw_.rows + i] = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
+        counters_[kCntGated] += d[l * hw_.rows + i] == 0;
+      }
+    }
+    const uint8_t* wt = &weight_[static_cast<size_t>(weight_addr + s) * hw_.cols];
+    const uint8_t* meta = &meta_[static_cast<size_t>(weight_addr + s) * mb];
+    for (unsigned j = 0; j < hw_.cols; ++j) {
+      const unsigned m = (meta[j / 4] >> (2 * (j % 4))) & 3u;
+      const int32_t wj = static_cast<int8_t>(wt[j]);
+      for (unsigned i = 0; i < hw_.rows; ++i) {
+        int32_t& acc = array_acc_[static_cast<size_t>(i) * hw_.cols + j];
+        acc = WrapAdd(acc, d[m * hw_.rows + i] * wj);
+      }
+    }
+  }
+  counters_[kCntMacActive] += steps;
+}
+
 // COMPUTE: K steps from act_addr / weight_addr or, indexed (zero_skip), entries [j0, j0 + L) of
 // the index list (act word a + idx[j], weight words wb, wb + S, ...); the drain writes or, with
 // accumulate (zero_skip), adds the accumulators to the acc words.
@@ -293,15 +331,22 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
   const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;
   const bool indexed = (w[0] & kComputeIndexed) != 0;
   const bool accumulate = (w[0] & kComputeAccumulate) != 0;
+  const bool structured = (w[0] & kComputeStructured) != 0;  // checked against hw_ in Execute
   const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
   const int32_t zp = Int8Field(w[2], 16);
   const uint32_t drain_addr = Lo16(w[3]);
   const uint32_t stride = indexed ? (w[2] >> 24) : 1u, j0 = indexed ? Hi16(w[3]) : 0u;
   if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
   if (indexed && stride == 0) return Fail(kErrBadField, "indexed COMPUTE weight stride = 0");
-  if (!indexed && act_addr + k_steps > hw_.act_words) {
+  if (structured && (k_steps % 2 != 0 || act_addr % 2 != 0)) {
+    return Fail(kErrBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
+                                  " or odd act address " + std::to_string(act_addr));
+  }
+  // A 2:4 step reads two act words (four per group of two steps).
+  const uint32_t act_words = structured ? 2 * k_steps : k_steps;
+  if (!indexed && act_addr + act_words > hw_.act_words) {
     return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
-                                         std::to_string(act_addr + k_steps) + ") exceed " +
+                                         std::to_string(act_addr + act_words) + ") exceed " +
                                          std::to_string(hw_.act_words));
   }
   const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + 1;
@@ -319,7 +364,11 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
   counters_[kCntSkippedSteps] += k_steps - n;
   if (n == 0) return kErrNone;  // an indexed COMPUTE past the list does nothing at all
   if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
-  Feed(n, zp, act_addr, weight_addr, indexed, j0, stride);
+  if (structured) {
+    Feed24(n, zp, act_addr, weight_addr);
+  } else {
+    Feed(n, zp, act_addr, weight_addr, indexed, j0, stride);
+  }
   if (drain) {
     int32_t* out = &acc_sp_[static_cast<size_t>(drain_addr) * hw_.cols];
     for (size_t i = 0; i < array_acc_.size(); ++i) {

@@ -56,6 +56,12 @@ struct Program {
   // and parameters fit the acc scratchpad at once.
   bool zero_skip = false;
   unsigned skip_group = 0, skip_entries = 0, skip_piece = 0, skip_acc_groups = 0;
+  // 2:4 tiler (driver_24.cpp, sparsity.structured "2:4"): K is padded to Kp, a multiple of 4;
+  // activations are [m_tile][Kp][rows], weights compressed to [n_tile][Kp/2][cols] (two values
+  // per group of four K steps) with their positions at meta_addr, [n_tile][Kp/2][cols/4]. k_chunk
+  // counts act words (a multiple of 4); a chunk's weights and meta are k_chunk/2 words each.
+  bool structured = false;
+  uint64_t meta_addr = 0;
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
 
@@ -72,6 +78,11 @@ Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, ui
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc = -1);
 Command EncodeSync();
+// 2:4 COMPUTE (sparsity.structured "2:4" builds only): k_steps compressed steps (even) over act
+// words [act_addr, act_addr + 2 * k_steps) (act_addr even) and weight and meta words
+// [weight_addr, weight_addr + k_steps).
+Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr);
 // Zero-skip commands (docs/architecture.md, sparsity.zero_skip builds only).
 // SCAN of act words [act_addr, act_addr + k_words), testing lanes 0..lanes-1.
 Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes);
@@ -98,6 +109,11 @@ struct DriverOptions {
   // On hardware with sparsity.zero_skip: the zero-skip tiler (SCAN, gather LOADs, indexed
   // COMPUTEs; falls back to the dense tiler when its buffers do not fit). false: the dense tiler.
   bool zero_skip = true;
+  // On hardware with sparsity.structured "2:4" and a layer whose weights are 2:4 along K (at most
+  // two non-zeros in every group of four K steps of every output channel): the 2:4 tiler
+  // (compressed weights, meta LOADs, 2:4 COMPUTEs). false, or weights that are not 2:4: the dense
+  // tiler.
+  bool structured = true;
 };
 Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
 

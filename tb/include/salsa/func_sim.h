@@ -23,6 +23,8 @@ struct FuncSimResult {
   // padded rows included, every K step) and commands the commands completed. With zero_skip,
   // indexed COMPUTEs count only the steps they feed (mac_active, gated), skipped_steps the
   // entries they did not, and skipped_wgt_bytes the weight bytes gather LOADs did not fetch.
+  // With structured24, a 2:4 COMPUTE of K compressed steps adds K to mac_active and, per step,
+  // the zero-point activations among the four of each row's group to gated.
   std::array<uint64_t, kNumCounters> counters{};
 
   bool ok() const { return err_code == kErrNone; }
@@ -38,6 +40,8 @@ class FuncSim {
   // Scratchpad and accumulator state (for tests and debugging).
   const std::vector<uint8_t>& act() const { return act_; }
   const std::vector<uint8_t>& weight() const { return weight_; }
+  // structured24: weight_words meta words of cols / 4 bytes (empty otherwise).
+  const std::vector<uint8_t>& meta() const { return meta_; }
   const std::vector<int32_t>& acc_sp() const { return acc_sp_; }
   const std::vector<int32_t>& accumulators() const { return array_acc_; }
   // zero_skip: the index list of the last SCAN (its nnz entries; empty before the first SCAN).
@@ -53,6 +57,8 @@ class FuncSim {
   uint32_t LoadGather(const uint32_t* w, const std::vector<uint8_t>& dram);
   uint32_t Compute(const uint32_t* w);
   uint32_t ComputeWs(const uint32_t* w);
+  // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
+  void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint32_t* w);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e).
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
@@ -66,6 +72,7 @@ class FuncSim {
   HwParams hw_;
   std::vector<uint8_t> act_;        // act_words x rows bytes
   std::vector<uint8_t> weight_;     // weight_words x cols bytes
+  std::vector<uint8_t> meta_;       // structured24: weight_words x cols / 4 bytes
   std::vector<int32_t> acc_sp_;     // acc_words x cols int32
   std::vector<int32_t> array_acc_;  // rows x cols int32 (the PE accumulators)
   std::array<uint64_t, kNumCounters> counters_{};

@@ -21,10 +21,13 @@ struct HwParams {
   unsigned acc_words = 0;          // acc scratchpad words; a word is 4 * `cols` bytes
   bool weight_stationary = false;  // array.dataflow: ws (COMPUTE streams rows through weights)
   bool zero_skip = false;          // sparsity.zero_skip: SCAN, gather LOAD, indexed COMPUTE
+  bool structured24 = false;       // sparsity.structured "2:4": meta scratchpad, 2:4 COMPUTE
 
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }
   unsigned AccWordBytes() const { return 4 * cols; }
+  // structured24: a meta word holds the 2-bit positions of one weight word (cols / 4 bytes).
+  unsigned MetaWordBytes() const { return cols / 4; }
 };
 
 // Commands: 32 bytes, eight little-endian 32-bit words; w0[7:0] opcode, w0[15:8] flags.
@@ -43,6 +46,7 @@ enum LoadTarget : uint8_t {
   kTargetAct = contract::kTargetAct,
   kTargetWeight = contract::kTargetWeight,
   kTargetAcc = contract::kTargetAcc,
+  kTargetMeta = contract::kTargetMeta,  // structured24: the meta scratchpad (weight_words words)
 };
 
 // COMPUTE flag bits in w0 (bit positions in the 32-bit word).
@@ -55,6 +59,7 @@ enum ComputeFlag : uint32_t {
   kComputeDrain = 1u << 9,
   kComputeIndexed = contract::kFlagIndexed,        // zero_skip: act words via the index list
   kComputeAccumulate = contract::kFlagAccumulate,  // zero_skip: the drain adds to the acc words
+  kComputeStructured = contract::kFlagStructured,  // structured24: 2:4 COMPUTE (meta positions)
 };
 
 enum LoadFlag : uint32_t {
