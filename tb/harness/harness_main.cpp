@@ -345,6 +345,9 @@ struct Options {
   // --zero-skip on|off: the zero-skip tiler on sparsity.zero_skip hardware ("": on when the
   // hardware has it).
   std::string zero_skip;
+  // --structured on|off: the 2:4 tiler on sparsity.structured "2:4" hardware when the weights are
+  // 2:4 ("": on when the hardware has it).
+  std::string structured;
 };
 
 class BadInput : public std::runtime_error {
@@ -420,6 +423,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs; needs "
                  "sparsity.zero_skip, the default there), off: the dense tiler")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--structured", o->structured,
+                 "on: the 2:4 tiler when the weights are 2:4 (compressed weights, meta LOADs, 2:4 "
+                 "COMPUTEs; needs sparsity.structured \"2:4\", the default there), off: the "
+                 "dense tiler")
+      ->check(CLI::IsMember({"on", "off"}));
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
     app.parse(argc, argv);
@@ -471,6 +479,12 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "config)\n";
     return kExitBadInput;
   }
+  if (o->structured == "on" && !salsa_params::kStructured24) {
+    std::cerr << "salsa_harness: --structured on: config " << salsa_params::kName
+              << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
+                 "2:4 config)\n";
+    return kExitBadInput;
+  }
 #if !SALSA_HAVE_FST
   if (!o->trace.empty()) {
     std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
@@ -497,6 +511,7 @@ salsa::HwParams ParamsFromConfig() {
   hw.acc_words = salsa_params::kAccWords;
   hw.weight_stationary = salsa_params::kWeightStationary;
   hw.zero_skip = salsa_params::kZeroSkip;
+  hw.structured24 = salsa_params::kStructured24;
   return hw;
 }
 
@@ -505,6 +520,7 @@ salsa::DriverOptions DriverOpts(const Options& o) {
   salsa::DriverOptions d;
   d.overlap = !o.no_overlap;
   d.zero_skip = o.zero_skip != "off";
+  d.structured = o.structured != "off";
   return d;
 }
 
@@ -515,7 +531,7 @@ struct Outcome {
   uint32_t status = 0, err_code = 0, err_cmd = 0;
   std::array<uint64_t, salsa::kNumCounters> counters{};
   uint64_t mismatches = 0;
-  uint64_t expected_gated = 0;
+  uint64_t expected_gated = 0, expected_mac_active = 0;
   // The functional model's zero-skip counters (0 without sparsity.zero_skip).
   uint64_t expected_skipped_steps = 0, expected_skipped_wgt_bytes = 0;
   bool irq = false;
@@ -657,6 +673,10 @@ void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) 
     r->Fail("gated counter " + std::to_string(c[salsa::kCntGated]) + ", functional model " +
             std::to_string(r->expected_gated));
   }
+  if (c[salsa::kCntMacActive] != r->expected_mac_active) {
+    r->Fail("mac_active counter " + std::to_string(c[salsa::kCntMacActive]) +
+            ", functional model " + std::to_string(r->expected_mac_active));
+  }
   if (c[salsa::kCntSkippedSteps] != r->expected_skipped_steps) {
     r->Fail("skipped_steps counter " + std::to_string(c[salsa::kCntSkippedSteps]) +
             ", functional model " + std::to_string(r->expected_skipped_steps));
@@ -730,6 +750,10 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
         "  zero-skip tiler %s, expected skipped_steps %" PRIu64 ", skipped_wgt_bytes %" PRIu64 "\n",
         prog.zero_skip ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
   }
+  if (salsa_params::kStructured24) {
+    std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n", prog.structured ? "on" : "off",
+                r.expected_mac_active);
+  }
   for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
   std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
@@ -752,6 +776,7 @@ struct ProgramEvents {
   uint64_t k_steps = 0;        // COMPUTE K steps (= the mac_active counter)
   uint64_t act_writes = 0;     // act scratchpad words written by LOADs
   uint64_t weight_writes = 0;  // weight scratchpad words written by LOADs
+  uint64_t meta_writes = 0;    // meta scratchpad words written by LOADs (2:4)
   uint64_t acc_writes = 0;     // acc words: LOAD (bias, quantisation) + drains
   uint64_t acc_reads = 0;      // acc words read by STOREs: rows + bias (+2 per-channel)
   uint64_t ppu_rows = 0;       // acc rows through the PPU (cols lanes each)
@@ -786,6 +811,7 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
           const unsigned target = (w[0] >> 8) & 3u;
           uint64_t* sink = target == salsa::kTargetAct      ? &e.act_writes
                            : target == salsa::kTargetWeight ? &e.weight_writes
+                           : target == salsa::kTargetMeta   ? &e.meta_writes
                                                             : &e.acc_writes;
           *sink += words;
           break;
@@ -818,6 +844,7 @@ struct RunData {
   double weight_zero_fraction = 0;  // weights equal to 0
   bool weights_2of4 = false;        // --weights-2of4, or a layer file with weights_format: 2of4
   bool zero_skip = false;           // the zero-skip tiler ran (every GEMM's program)
+  bool structured = false;          // the 2:4 tiler ran (every GEMM's program)
   double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
 };
 
@@ -839,6 +866,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["gated_operands"] = r.counters[salsa::kCntGated];
   j["expected_gated_operands"] = r.expected_gated;
   j["zero_skip"] = data.zero_skip;
+  j["structured"] = data.structured;
   j["skipped_steps"] = r.counters[salsa::kCntSkippedSteps];
   j["skipped_wgt_bytes"] = r.counters[salsa::kCntSkippedWgtBytes];
   j["expected_skipped_steps"] = r.expected_skipped_steps;
@@ -899,11 +927,14 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   // Event counts for the energy model. act/weight reads are one word each per K step (the
   // mac_active counter, measured); the rest is derived from the command programs.
   nlohmann::json ev;
-  ev["act_reads"] = r.counters[salsa::kCntMacActive];
+  // A 2:4 step reads a pair of act words (even and odd bank) and one meta word.
+  ev["act_reads"] = r.counters[salsa::kCntMacActive] * (data.structured ? 2 : 1);
   ev["weight_reads"] = r.counters[salsa::kCntMacActive];
+  ev["meta_reads"] = data.structured ? r.counters[salsa::kCntMacActive] : 0;
   ev["act_writes"] = e.act_writes;
   // Gather LOADs write only the rows they fetch (the program has their unclamped lengths).
   ev["weight_writes"] = e.weight_writes - r.counters[salsa::kCntSkippedWgtBytes] / sp::kCols;
+  ev["meta_writes"] = e.meta_writes;
   ev["acc_reads"] = e.acc_reads;
   ev["acc_writes"] = e.acc_writes;
   ev["ppu_rows"] = e.ppu_rows;
@@ -1051,6 +1082,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
     std::vector<uint8_t> model_dram = prog.dram;
     fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
     r.expected_gated = fs.counters[salsa::kCntGated];
+    r.expected_mac_active = fs.counters[salsa::kCntMacActive];
     r.expected_skipped_steps = fs.counters[salsa::kCntSkippedSteps];
     r.expected_skipped_wgt_bytes = fs.counters[salsa::kCntSkippedWgtBytes];
     if (!fs.ok()) {
@@ -1120,7 +1152,11 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   d.weight_zero_fraction =
       weights ? static_cast<double>(weight_zeros) / static_cast<double>(weights) : 0.0;
   d.zero_skip = !results.empty();
-  for (const JobResult& jr : results) d.zero_skip = d.zero_skip && jr.prog.zero_skip;
+  d.structured = !results.empty();
+  for (const JobResult& jr : results) {
+    d.zero_skip = d.zero_skip && jr.prog.zero_skip;
+    d.structured = d.structured && jr.prog.structured;
+  }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);
   return d;
@@ -1194,6 +1230,7 @@ int main(int argc, char** argv) {
     total.cycles += jr.r.cycles;
     total.mismatches += jr.r.mismatches;
     total.expected_gated += jr.r.expected_gated;
+    total.expected_mac_active += jr.r.expected_mac_active;
     total.expected_skipped_steps += jr.r.expected_skipped_steps;
     total.expected_skipped_wgt_bytes += jr.r.expected_skipped_wgt_bytes;
     total.status = jr.r.status;
