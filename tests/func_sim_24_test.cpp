@@ -1,0 +1,233 @@
+// The functional model's 2:4 commands (docs/architecture.md, "2:4 commands"): meta LOADs (target
+// 3), 2:4 COMPUTEs against a direct computation, their counters and errors, and the same
+// encodings as errors on hardware without sparsity.structured "2:4".
+#include <gtest/gtest.h>
+
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+
+namespace salsa {
+namespace {
+
+constexpr uint64_t kCmdBase = 0x1000, kAct = 0x2000, kWgt = 0x3000, kMeta = 0x3800;
+constexpr unsigned kRows = 4, kCols = 8;  // meta words of 2 bytes
+constexpr int32_t kZp = 3;
+
+HwParams Hw24(bool structured = true) {
+  HwParams hw;
+  hw.rows = kRows;
+  hw.cols = kCols;
+  hw.bus_bytes = 16;
+  hw.act_words = 20;
+  hw.weight_words = 8;
+  hw.acc_words = 16;
+  hw.structured24 = structured;
+  return hw;
+}
+
+// A DRAM image: commands at kCmdBase, data anywhere.
+struct Image {
+  std::vector<uint8_t> dram = std::vector<uint8_t>(0x8000, 0);
+  unsigned count = 0;
+  void Add(const Command& c) { std::copy(c.begin(), c.end(), &dram[kCmdBase + 32 * count++]); }
+  FuncSimResult Run(FuncSim& sim) { return sim.Run(dram, kCmdBase, count); }
+};
+
+// Act word i lane l; about one in six at the zero point.
+int8_t X(unsigned i, unsigned l) { return static_cast<int8_t>((7 * i + 3 * l) % 13 - 6); }
+// Weight word s column c.
+int8_t W(unsigned s, unsigned c) { return static_cast<int8_t>(37 * s + 11 * c - 100); }
+// Position of column c in meta word s: neighbouring columns pick different positions, and they
+// change from step to step (positions need not increase inside a group for the hardware).
+unsigned Pos(unsigned s, unsigned c) { return (c + 3 * s) % 4; }
+
+// 16 act words, 8 weight and meta words in DRAM, loaded to act word 0, weight and meta word 0.
+Image Loaded() {
+  Image img;
+  for (unsigned i = 0; i < 16; ++i)
+    for (unsigned l = 0; l < kRows; ++l) img.dram[kAct + kRows * i + l] = uint8_t(X(i, l));
+  for (unsigned s = 0; s < 8; ++s) {
+    for (unsigned c = 0; c < kCols; ++c) {
+      img.dram[kWgt + kCols * s + c] = uint8_t(W(s, c));
+      img.dram[kMeta + 2 * s + c / 4] |= static_cast<uint8_t>(Pos(s, c) << (2 * (c % 4)));
+    }
+  }
+  img.Add(EncodeLoad(kTargetAct, 0, 16, 1, 64, kAct));
+  img.Add(EncodeLoad(kTargetWeight, 0, 8, 1, 64, kWgt));
+  img.Add(EncodeLoad(kTargetMeta, 0, 8, 1, 16, kMeta));
+  return img;
+}
+
+// The contract: step s < K of a 2:4 COMPUTE at act a, weight/meta wb: column c multiplies act
+// word a + 4(s/2) + Pos(wb + s, c) with weight byte c of word wb + s.
+void AddDirect(unsigned a, unsigned wb, unsigned K, int32_t acc[kRows][kCols]) {
+  for (unsigned s = 0; s < K; ++s)
+    for (unsigned i = 0; i < kRows; ++i)
+      for (unsigned c = 0; c < kCols; ++c)
+        acc[i][c] += (X(a + 4 * (s / 2) + Pos(wb + s, c), i) - kZp) * W(wb + s, c);
+}
+
+// Gated operands: per step, the zero-point activations among the four of each row's group.
+uint64_t DirectGated(unsigned a, unsigned K) {
+  uint64_t n = 0;
+  for (unsigned s = 0; s < K; ++s)
+    for (unsigned l = 0; l < 4; ++l)
+      for (unsigned i = 0; i < kRows; ++i) n += X(a + 4 * (s / 2) + l, i) == kZp;
+  return n;
+}
+
+TEST(FuncSim24Test, MetaLoadFillsTheMetaScratchpad) {
+  Image img = Loaded();
+  img.Add(EncodeLoad(kTargetMeta, 5, 1, 3, 4, kMeta + 1));  // 3 rows of 2 bytes, stride 4
+  FuncSim sim(Hw24());
+  const FuncSimResult r = img.Run(sim);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  ASSERT_EQ(sim.meta().size(), 8u * 2u);
+  for (unsigned s = 0; s < 5; ++s) {
+    for (unsigned b = 0; b < 2; ++b) EXPECT_EQ(sim.meta()[2 * s + b], img.dram[kMeta + 2 * s + b]);
+  }
+  for (unsigned r3 = 0; r3 < 3; ++r3) {
+    for (unsigned b = 0; b < 2; ++b) {
+      EXPECT_EQ(sim.meta()[2 * (5 + r3) + b], img.dram[kMeta + 1 + 4 * r3 + b]) << r3 << " " << b;
+    }
+  }
+  // Commands (4 x 32 bytes, 16-byte beats), act 64, weight 64, meta 16 bytes, 3 rows of 2 bytes.
+  EXPECT_EQ(r.counters[kCntRdBytes], 4u * 32u + 64u + 64u + 16u + 3u * 16u);
+  EXPECT_TRUE(FuncSim(Hw24(false)).meta().empty());
+}
+
+TEST(FuncSim24Test, StructuredComputeMatchesTheDirectComputation) {
+  Image img = Loaded();
+  // a = 2, wb = 1, K = 4 (groups act 2..5 and 6..9), drained to acc 4; then a = 10, wb = 5, K = 2
+  // added without clear, drained to acc 8.
+  img.Add(EncodeStructuredCompute(true, true, 2, 1, 4, kZp, 4));
+  img.Add(EncodeStructuredCompute(false, true, 10, 5, 2, kZp, 8));
+  FuncSim sim(Hw24());
+  const FuncSimResult r = img.Run(sim);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  int32_t want[kRows][kCols] = {};
+  AddDirect(2, 1, 4, want);
+  for (unsigned i = 0; i < kRows; ++i)
+    for (unsigned c = 0; c < kCols; ++c) EXPECT_EQ(sim.acc_sp()[(4 + i) * kCols + c], want[i][c]);
+  AddDirect(10, 5, 2, want);
+  for (unsigned i = 0; i < kRows; ++i)
+    for (unsigned c = 0; c < kCols; ++c) EXPECT_EQ(sim.acc_sp()[(8 + i) * kCols + c], want[i][c]);
+  EXPECT_EQ(r.counters[kCntMacActive], 6u);
+  EXPECT_EQ(r.counters[kCntGated], DirectGated(2, 4) + DirectGated(10, 2));
+  EXPECT_GT(DirectGated(2, 4), 0u);
+  // Every column of a step sees a different act word than its neighbour: the sum differs from
+  // one with all positions 0 (a check that the positions are used at all).
+  int32_t pos0 = 0;
+  for (unsigned s = 0; s < 4; ++s) pos0 += (X(2 + 4 * (s / 2), 0) - kZp) * W(1 + s, 1);
+  EXPECT_NE(want[0][1], pos0);
+}
+
+TEST(FuncSim24Test, DenseComputeOnStructuredHardwareIsUnchanged) {
+  Image img = Loaded();
+  img.Add(EncodeCompute(true, true, 3, 2, 5, kZp, 0));  // odd address and K are fine densely
+  FuncSim sim(Hw24());
+  const FuncSimResult r = img.Run(sim);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  uint64_t gated = 0;
+  for (unsigned i = 0; i < kRows; ++i) {
+    for (unsigned c = 0; c < kCols; ++c) {
+      int32_t want = 0;
+      for (unsigned k = 0; k < 5; ++k) want += (X(3 + k, i) - kZp) * W(2 + k, c);
+      EXPECT_EQ(sim.acc_sp()[i * kCols + c], want);
+    }
+    for (unsigned k = 0; k < 5; ++k) gated += X(3 + k, i) == kZp;
+  }
+  EXPECT_EQ(r.counters[kCntMacActive], 5u);
+  EXPECT_EQ(r.counters[kCntGated], gated);
+}
+
+struct ErrCase {
+  const char* name;
+  Command cmd;
+  uint32_t err;
+};
+
+void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
+  for (const ErrCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    Image img = Loaded();
+    if (!hw.structured24) img.count = 2;  // no meta LOAD
+    const unsigned at = img.count;
+    img.Add(c.cmd);
+    FuncSim sim(hw);
+    const FuncSimResult r = img.Run(sim);
+    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
+    if (c.err == kErrNone) continue;
+    EXPECT_EQ(r.err_cmd, at);
+    EXPECT_FALSE(r.err_detail.empty());
+  }
+}
+
+TEST(FuncSim24Test, ErrorCodes) {
+  Command load_w12 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kWgt);
+  load_w12[1] |= 0x10;  // w0[12] on a LOAD: not defined, ignored
+  Command indexed = EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0);
+  indexed[1] |= 0x04;  // w0[10]: a zero-skip flag
+  ExpectErrors(
+      Hw24(),
+      {
+          {"2:4 K 0", EncodeStructuredCompute(true, true, 0, 0, 0, kZp, 0), kErrBadField},
+          {"2:4 odd K", EncodeStructuredCompute(true, true, 0, 0, 3, kZp, 0), kErrBadField},
+          {"2:4 odd act", EncodeStructuredCompute(true, true, 1, 0, 2, kZp, 0), kErrBadField},
+          // Odd fields win over ranges: [1, 1 + 2 * 9) is out of range too.
+          {"2:4 odd K out of range", EncodeStructuredCompute(true, true, 0, 0, 9, kZp, 0),
+           kErrBadField},
+          // act [a, a + 2K): 12 + 2 * 4 = 20 fits, 14 + 8 = 22 does not.
+          {"2:4 act to the end", EncodeStructuredCompute(true, true, 12, 0, 4, kZp, 0), kErrNone},
+          {"2:4 act past", EncodeStructuredCompute(true, true, 14, 0, 4, kZp, 0),
+           kErrScratchpadRange},
+          // weight and meta [wb, wb + K): 4 + 4 = 8 fits, 5 + 4 does not.
+          {"2:4 weight to the end", EncodeStructuredCompute(true, true, 0, 4, 4, kZp, 0), kErrNone},
+          {"2:4 weight past", EncodeStructuredCompute(true, true, 0, 5, 4, kZp, 0),
+           kErrScratchpadRange},
+          {"2:4 drain past", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 13),
+           kErrScratchpadRange},
+          {"2:4 with w0[10]", indexed, kErrBadField},
+          {"meta LOAD past", EncodeLoad(kTargetMeta, 6, 1, 3, 2, kMeta), kErrScratchpadRange},
+          {"meta LOAD to the end", EncodeLoad(kTargetMeta, 6, 2, 1, 4, kMeta), kErrNone},
+          {"meta LOAD rows 0", EncodeLoad(kTargetMeta, 0, 1, 0, 2, kMeta), kErrBadField},
+          {"meta LOAD outside DRAM", EncodeLoad(kTargetMeta, 0, 2, 1, 4, 0x7FFE), kErrAxiRead},
+          {"LOAD w0[12] ignored", load_w12, kErrNone},
+      });
+}
+
+TEST(FuncSim24Test, StructuredEncodingsAreErrorsWithoutStructured) {
+  Command load_w12 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kWgt);
+  load_w12[1] |= 0x10;
+  ExpectErrors(
+      Hw24(false),
+      {
+          {"meta LOAD", EncodeLoad(kTargetMeta, 0, 1, 1, 2, kMeta), kErrBadField},
+          {"2:4 COMPUTE", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0), kErrBadField},
+          {"dense COMPUTE", EncodeCompute(true, true, 0, 0, 2, kZp, 0), kErrNone},
+          {"LOAD w0[12] ignored", load_w12, kErrNone},
+      });
+  // The zero-skip hardware has no 2:4 either.
+  HwParams zs = Hw24(false);
+  zs.zero_skip = true;
+  ExpectErrors(zs, {{"2:4 COMPUTE on zero_skip",
+                     EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0), kErrBadField}});
+}
+
+TEST(FuncSim24Test, Encodings) {
+  const Command c = EncodeStructuredCompute(true, true, 0x1234, 0x0567, 0x0ABC, -2, 0x55);
+  EXPECT_EQ(CommandWord(c.data(), 0), 0x1302u);  // 2:4, drain, clear, COMPUTE
+  EXPECT_EQ(CommandWord(c.data(), 1), 0x05671234u);
+  EXPECT_EQ(CommandWord(c.data(), 2), 0x00FE0ABCu);
+  EXPECT_EQ(CommandWord(c.data(), 3), 0x55u);
+  EXPECT_EQ(CommandWord(EncodeStructuredCompute(false, false, 2, 3, 4, 0, 0).data(), 0), 0x1002u);
+  EXPECT_EQ(CommandWord(EncodeLoad(kTargetMeta, 1, 2, 3, 4, 5).data(), 0), 0x301u);
+  EXPECT_EQ(DescribeCommand(c.data()),
+            "COMPUTE 2:4 clear drain act=4660 weight=1383 k=2748 zp=-2 drain_acc=85");
+  EXPECT_EQ(
+      DescribeCommand(EncodeLoad(kTargetMeta, 1, 2, 3, 4, 5).data()).rfind("LOAD meta sp=1", 0),
+      0u);
+}
+
+}  // namespace
+}  // namespace salsa
