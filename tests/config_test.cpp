@@ -163,7 +163,8 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "    width_bits: 512\n"
       "sparsity:\n"
       "  gating: true\n"
-      "  zero_skip: false\n";
+      "  zero_skip: false\n"
+      "  structured: none\n";
   const Config cfg = ParseConfig("name: default\n", "d.yaml");
   EXPECT_EQ(CanonicalConfig(cfg), expected);
   // The canonical text is itself a valid config with the same canonical form.
@@ -264,6 +265,12 @@ const BadCase kBadCases[] = {
      "unknown key 'sparse'; accepted: name, array, axi, sram, sparsity"},
     {"UnknownArrayKey", "name: x\narray:\n  rowz: 4\n", "3:3", "array.rowz",
      "(did you mean 'rows'?); accepted: rows, cols, dataflow"},
+    {"StructuredUnknown", "name: x\nsparsity:\n  structured: \"1:4\"\n", "3:15",
+     "sparsity.structured", "unknown structured sparsity '1:4'"},
+    {"StructuredNeedsCols4", "name: x\narray: {cols: 6}\nsparsity:\n  structured: \"2:4\"\n",
+     "4:15", "sparsity.structured", "2:4 needs array.cols to be a multiple of 4"},
+    {"StructuredNotWithZeroSkip", "name: x\nsparsity:\n  zero_skip: true\n  structured: \"2:4\"\n",
+     "4:15", "sparsity.structured", "2:4 and zero_skip together are not supported"},
     {"ZeroSkipNeedsOs", "name: x\narray: {dataflow: ws}\nsparsity:\n  zero_skip: true\n", "4:14",
      "sparsity.zero_skip", "zero_skip needs array.dataflow: os"},
     {"UnknownScratchpadKey", "name: x\nsram:\n  acc: {banks: 1, size: 4}\n", "3:19",

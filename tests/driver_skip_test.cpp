@@ -119,7 +119,9 @@ void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
   const std::string what = Name(c, seed);
   SCOPED_TRACE(what);
   const FcLayer l = Make(c, seed);
-  const SkipRun run = RunLayer(hw, l, what);
+  DriverOptions opts;
+  opts.zero_skip_batched = true;  // the zero-skip tiler for batched layers too
+  const SkipRun run = RunLayer(hw, l, what, opts);
   ASSERT_TRUE(run.prog.zero_skip);
   if (!run.r.ok()) return;
   const Expect x = Expected(hw, l, run.prog);
@@ -136,7 +138,7 @@ TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
   const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
   EXPECT_TRUE(p.zero_skip);
   EXPECT_EQ(p.skip_group, 16u);      // 16 beats of 16 bytes per K step
-  EXPECT_EQ(p.skip_entries, 128u);   // 2048 words / 16
+  EXPECT_EQ(p.skip_entries, 85u);    // a third of 4096 words / 16
   EXPECT_EQ(p.skip_piece, 4096u);    // all of K in the act scratchpad: one SCAN
   EXPECT_EQ(p.skip_acc_groups, 3u);  // 1024 / (16 * 17)
   unsigned scans = 0, gathers = 0, computes = 0, stores = 0;
@@ -148,14 +150,19 @@ TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
     stores += (w0 & 0xFF) == kOpStore;
   }
   EXPECT_EQ(scans, 1u);
-  // 16 groups x 4096 / 128 chunks, each gathered in two parts of 1024 beats but the first.
-  EXPECT_EQ(gathers, 2u * 16u * 32u - 1u);
-  EXPECT_EQ(computes, 256u * 32u);
+  // 16 groups x ceil(4096 / 85) = 49 chunks, one gather and one group COMPUTE each.
+  EXPECT_EQ(gathers, 16u * 49u);
+  EXPECT_EQ(computes, 16u * 49u);
   EXPECT_EQ(stores, 256u);
   // DriverOptions::zero_skip = false: the dense tiler on the same hardware.
   DriverOptions dense;
   dense.zero_skip = false;
   EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(1, 64, 64, 1), dense).zero_skip);
+  // By default batched layers (more than one m tile) run densely; zero_skip_batched forces it.
+  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1)).zero_skip);
+  DriverOptions batched;
+  batched.zero_skip_batched = true;
+  EXPECT_TRUE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1), batched).zero_skip);
 }
 
 TEST(DriverSkipTest, Sparse16Shapes) {
@@ -203,6 +210,7 @@ TEST(DriverSkipTest, NoOverlapAndFallbacks) {
   // Strictly sequential (a SYNC after every COMPUTE and STORE).
   DriverOptions serial;
   serial.overlap = false;
+  serial.zero_skip_batched = true;
   const FcLayer l = Make({7, 130, 45, 0.5, kClu, true}, 7);
   const SkipRun run = RunLayer(Hw(4, 8, 32, 64, 48, 40), l, "no overlap", serial);
   EXPECT_TRUE(run.prog.zero_skip);

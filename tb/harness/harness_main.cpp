@@ -420,8 +420,9 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_flag("--weights-2of4", o->weights_2of4,
                "random layer with 2:4 structured weights (pruned by magnitude along K)");
   app.add_option("--zero-skip", o->zero_skip,
-                 "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs; needs "
-                 "sparsity.zero_skip, the default there), off: the dense tiler")
+                 "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs) for every layer; "
+                 "off: the dense tiler; default on sparsity.zero_skip hardware: the zero-skip "
+                 "tiler for layers of one m tile (M <= rows), the dense one for batched layers")
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--structured", o->structured,
                  "on: the 2:4 tiler when the weights are 2:4 (compressed weights, meta LOADs, 2:4 "
@@ -520,6 +521,7 @@ salsa::DriverOptions DriverOpts(const Options& o) {
   salsa::DriverOptions d;
   d.overlap = !o.no_overlap;
   d.zero_skip = o.zero_skip != "off";
+  d.zero_skip_batched = o.zero_skip == "on";  // default: only layers of one m tile
   d.structured = o.structured != "off";
   return d;
 }

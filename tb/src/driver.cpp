@@ -393,10 +393,10 @@ Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entr
 
 Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
                              uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
-                             int8_t input_zp, uint16_t drain_acc_addr) {
+                             int8_t input_zp, uint16_t drain_acc_addr, bool group) {
   Command c =
       EncodeCompute(clear, drain, 0, weight_base, entries, input_zp, drain_acc_addr, accumulate);
-  Put32(c, 0, CommandWord(c.data(), 0) | kComputeIndexed);
+  Put32(c, 0, CommandWord(c.data(), 0) | kComputeIndexed | (group ? kComputeGroup : 0u));
   Put32(c, 2, CommandWord(c.data(), 2) | (static_cast<uint32_t>(weight_stride) << 24));
   Put32(c, 3, Lo16Hi16(drain_acc_addr, first_entry));
   return c;
@@ -543,7 +543,8 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   p.overlap = opts.overlap;
   if (hw.weight_stationary) return BuildWsProgram(hw, l, p);
   Require(static_cast<uint64_t>(l.N) <= UINT32_MAX, "N does not fit the 32-bit store stride");
-  if (hw.zero_skip && opts.zero_skip) {
+  if (hw.zero_skip && opts.zero_skip &&
+      (opts.zero_skip_batched || l.M <= static_cast<int>(hw.rows))) {
     Program q = p;
     if (PlanSkip(hw, l, &q)) return BuildSkipProgram(hw, l, q);
   }

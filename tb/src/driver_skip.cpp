@@ -5,10 +5,10 @@
 // tile, K is split into pieces (all of K when it fits the act scratchpad, else halves of it);
 // a piece is loaded, SCANned (its index list: the K steps with a non-zero activation), and for
 // every group the list is walked in chunks of Lc entries: a gather LOAD fetches the listed rows
-// into one half of the weight scratchpad (Lc rows of G' words), then one indexed COMPUTE per
-// tile of the group (weight stride G') adds them into the tile's acc region (the first chunk of
-// the first piece initialises it). Chunks past the list's end do nothing, in hardware, so the
-// program does not depend on the data.
+// into one of three weight buffers (Lc rows of G' words), two chunks ahead, then one group
+// COMPUTE runs every tile of the group (weight stride G') and adds them into the tiles' acc
+// regions (the first chunk of the first piece initialises them). Chunks past the list's end do
+// nothing, in hardware, so the program does not depend on the data.
 #include <algorithm>
 #include <deque>
 
@@ -20,12 +20,14 @@ namespace {
 constexpr unsigned kMaxField16 = 0xFFFF;
 constexpr unsigned kMaxStride = 255;  // indexed COMPUTE w2[31:24]
 constexpr unsigned kMaxLanes = 255;   // SCAN w3[7:0]
-// A LOAD's data arrive on the read channel ahead of every later command fetch (in-order R), and
-// the sequencer holds 16 prefetched commands, refilled 8 at a time: the next chunk's weights are
-// gathered in parts of at most this many beats, one after every few COMPUTEs, so that a fetch
-// never waits behind much more than its 8 COMPUTEs take (2048 beats in one LOAD on sparse_16x16:
-// GEMV 1x4096x1024 at DRAM latency 100 took 334K cycles, in two parts 294K; the dense tiler 284K).
-constexpr uint64_t kPartBeats = 1024;
+// Weight buffers (thirds of the weight scratchpad): a chunk's gather is issued two chunks ahead
+// of its COMPUTE, so that the DRAM latency hides behind a whole chunk of compute (with two halves
+// the next gather can only start when the COMPUTE before has finished reading its half, and for
+// a GEMV, where gather and compute run at the same rate, every chunk then waits for the latency).
+constexpr unsigned kBuffers = 3;
+// STOREs of the previous group issued after each chunk's (group) COMPUTE: a few at a time, so
+// that they overlap the chunks without holding up the gathers behind them.
+constexpr unsigned kStoresPerChunk = 4;
 // A SCAN waits for everything before it, so within its epoch the first gather and the last
 // COMPUTEs overlap nothing: an epoch of few groups is cut into at least kMinChunks chunks (of at
 // least kMinChunkEntries entries), so that gathers overlap COMPUTEs (sparse_16x16 40x600x48 at
@@ -41,7 +43,7 @@ struct Group {
   unsigned first_tile, tiles;
   uint32_t step;       // DRAM bytes per K step (a multiple of the bus width)
   uint64_t dram_base;  // row 0 (k = 0)
-  unsigned entries;    // Lc: index-list entries per chunk (rows of `tiles` words in a half)
+  unsigned entries;    // Lc: index-list entries per chunk (rows of `tiles` words in a buffer)
 };
 
 Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, unsigned g) {
@@ -52,7 +54,7 @@ Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, unsigned g
   r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
   const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
   r.dram_base = p.weight_addr + uint64_t{g} * static_cast<uint64_t>(l.K) * full_step;
-  r.entries = std::min({hw.weight_words / 2 / r.tiles, p.skip_piece, kMaxField16});
+  r.entries = std::min({hw.weight_words / kBuffers / r.tiles, p.skip_piece, kMaxField16});
   return r;
 }
 
@@ -146,36 +148,29 @@ class SkipCommands {
     // The next epoch's activations go into the other act half during this epoch's last group.
     const bool ahead = p_.double_buffer && e + 1 < epochs.size();
     const unsigned last_g = ep.chunks.back().g;
-    uint16_t buf = NextBuffer();
-    Gather(ep.chunks[0], buf, 0, ep.chunks[0].len);
+    // Gathers run kBuffers - 1 chunks ahead of the COMPUTEs, round the weight buffers.
+    std::vector<uint16_t> bufs(ep.chunks.size());
+    for (uint16_t& b : bufs) b = NextBuffer();
+    const size_t lead = kBuffers - 1;
+    for (size_t i = 0; i < std::min(lead, ep.chunks.size()); ++i) Gather(ep.chunks[i], bufs[i]);
     for (size_t i = 0; i < ep.chunks.size(); ++i) {
       const Chunk& ch = ep.chunks[i];
       const Group grp = GroupOf(hw_, l_, p_, ch.g);
-      const unsigned set = Set(ch.pass);
-      // The next chunk's gather, in parts spread over this chunk's COMPUTEs (see kPartBeats).
-      const Chunk* next = i + 1 < ep.chunks.size() ? &ep.chunks[i + 1] : nullptr;
-      const uint16_t next_buf = next ? NextBuffer() : buf;
-      const unsigned parts = next ? Parts(*next, grp.tiles) : 0;
-      unsigned part = 0;
-      for (unsigned t = 0; t < grp.tiles; ++t) {
-        const unsigned region = RegionBase(set) + t * hw_.rows;
-        FlushReading(region, region + hw_.rows);
-        out_.push_back(EncodeIndexedCompute(
-            true, true, !ch.first, static_cast<uint16_t>(buf + t), static_cast<uint16_t>(ch.len),
-            static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
-            static_cast<uint16_t>(region)));
-        if (!p_.overlap) out_.push_back(EncodeSync());
-        PopStore();
-        for (; part < parts && part * grp.tiles / parts <= t; ++part) {
-          Gather(*next, next_buf, part * next->len / parts, (part + 1) * next->len / parts);
-        }
-        if (t == 0 && ch.first) LoadParams(grp, set);
-        if (t == 0 && ahead && ch.g == last_g && ch.j0 == 0) {
-          LoadAct(epochs[e + 1], ActBase(e + 1));
-        }
-        if (ch.last) PushStore(grp, set, t, m0, lanes);
+      const unsigned set = Set(ch.pass), region = RegionBase(set);
+      FlushReading(region, region + grp.tiles * hw_.rows);
+      // One group COMPUTE: every tile of the group over the chunk's entries.
+      out_.push_back(
+          EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
+                               static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
+                               static_cast<uint16_t>(region), /*group=*/true));
+      if (!p_.overlap) out_.push_back(EncodeSync());
+      for (unsigned k = 0; k < kStoresPerChunk; ++k) PopStore();
+      if (i + lead < ep.chunks.size()) Gather(ep.chunks[i + lead], bufs[i + lead]);
+      if (ch.first) LoadParams(grp, set);
+      if (ahead && ch.g == last_g && ch.j0 == 0) LoadAct(epochs[e + 1], ActBase(e + 1));
+      if (ch.last) {
+        for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, lanes);
       }
-      buf = next_buf;
     }
     return ahead;
   }
@@ -186,25 +181,17 @@ class SkipCommands {
                               p_.act_addr + ep.mt * tile_bytes + uint64_t{ep.k0} * hw_.rows));
   }
 
-  // Weight halves alternate from one chunk to the next.
-  uint16_t NextBuffer() { return static_cast<uint16_t>((chunks_++ % 2) * Half(hw_.weight_words)); }
-
-  // The gather LOAD that a chunk is issued in: parts of at most kPartBeats (at least one, at most
-  // one per COMPUTE of the chunk they overlap).
-  unsigned Parts(const Chunk& ch, unsigned computes) const {
-    const uint64_t beats = uint64_t{ch.len} * GroupOf(hw_, l_, p_, ch.g).step / hw_.bus_bytes;
-    const uint64_t parts = (beats + kPartBeats - 1) / kPartBeats;
-    return static_cast<unsigned>(
-        std::max<uint64_t>(1, std::min<uint64_t>({parts, computes, ch.len})));
+  // The weight buffers are used round-robin, one per chunk.
+  uint16_t NextBuffer() {
+    return static_cast<uint16_t>((chunks_++ % kBuffers) * (hw_.weight_words / kBuffers));
   }
 
-  // The gather LOAD of entries [e0, e1) of a chunk into the weight buffer at `buf`.
-  void Gather(const Chunk& ch, uint16_t buf, unsigned e0, unsigned e1) {
+  // The gather LOAD of a chunk's entries into the weight buffer at `buf`.
+  void Gather(const Chunk& ch, uint16_t buf) {
     const Group grp = GroupOf(hw_, l_, p_, ch.g);
-    out_.push_back(EncodeGatherLoad(
-        static_cast<uint16_t>(buf + e0 * grp.tiles), static_cast<uint16_t>(grp.tiles),
-        static_cast<uint16_t>(e1 - e0), static_cast<uint16_t>(ch.j0 + e0), grp.step,
-        grp.dram_base + uint64_t{ch.k0} * grp.step));
+    out_.push_back(EncodeGatherLoad(buf, static_cast<uint16_t>(grp.tiles),
+                                    static_cast<uint16_t>(ch.len), static_cast<uint16_t>(ch.j0),
+                                    grp.step, grp.dram_base + uint64_t{ch.k0} * grp.step));
   }
 
   // A group's parameters: its bias words in one LOAD, per channel its multiplier and shift words
@@ -264,7 +251,7 @@ class SkipCommands {
 }  // namespace
 
 bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p) {
-  if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < 2) return false;
+  if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers) return false;
   const unsigned K = static_cast<unsigned>(l.K);
   p->m_tiles = (static_cast<unsigned>(l.M) + hw.rows - 1) / hw.rows;
   p->m_tile_rows = hw.rows;
@@ -287,11 +274,11 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p) {
   }
   p->act_resident = p->skip_piece == K;
   // Groups: a burst of weights per K step, as many as the acc scratchpad holds regions and
-  // parameters for (two groups' worth when they fit) and half the weight scratchpad rows for.
+  // parameters for (two groups' worth when they fit) and a weight buffer holds rows for.
   const unsigned s = ParamWords(l);
   const unsigned burst_tiles = (hw.max_burst * hw.bus_bytes + hw.cols - 1) / hw.cols;
   const unsigned gmax =
-      std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride, hw.weight_words / 2});
+      std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride, hw.weight_words / kBuffers});
   for (unsigned g = gmax; g >= 1; --g) {
     const uint64_t per_group = uint64_t{g} * (hw.rows + s);
     // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.

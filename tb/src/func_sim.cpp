@@ -87,10 +87,11 @@ uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
   const unsigned op = w[0] & 0xFFu;
   // The zero-skip flags exist only in zero_skip builds; elsewhere they are field errors (other
   // unused flag bits are ignored).
-  const uint32_t zs_flags = kComputeIndexed | kComputeAccumulate;
+  const uint32_t zs_flags =
+      kComputeIndexed | kComputeAccumulate | (op == kOpCompute ? kComputeGroup : 0u);
   if ((op == kOpLoad || op == kOpCompute) && !hw_.zero_skip && (w[0] & zs_flags) != 0) {
     return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
-                                  " flag w0[10] or w0[11] set without zero_skip");
+                                  " flag w0[10], w0[11] or w0[13] set without zero_skip");
   }
   if (op == kOpCompute && !hw_.structured24 && (w[0] & kComputeStructured) != 0) {
     return Fail(kErrBadField, "COMPUTE flag w0[12] (2:4) set without structured 2:4");
@@ -332,12 +333,17 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
   const bool indexed = (w[0] & kComputeIndexed) != 0;
   const bool accumulate = (w[0] & kComputeAccumulate) != 0;
   const bool structured = (w[0] & kComputeStructured) != 0;  // checked against hw_ in Execute
+  const bool group = (w[0] & kComputeGroup) != 0;            // zero_skip only (Execute)
   const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
   const int32_t zp = Int8Field(w[2], 16);
   const uint32_t drain_addr = Lo16(w[3]);
   const uint32_t stride = indexed ? (w[2] >> 24) : 1u, j0 = indexed ? Hi16(w[3]) : 0u;
   if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
   if (indexed && stride == 0) return Fail(kErrBadField, "indexed COMPUTE weight stride = 0");
+  if (group && !(indexed && drain)) {
+    return Fail(kErrBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
+  }
+  const uint32_t tiles = group ? stride : 1u;  // a group COMPUTE runs S tiles
   if (structured && (k_steps % 2 != 0 || act_addr % 2 != 0)) {
     return Fail(kErrBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
                                   " or odd act address " + std::to_string(act_addr));
@@ -349,30 +355,32 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
                                          std::to_string(act_addr + act_words) + ") exceed " +
                                          std::to_string(hw_.act_words));
   }
-  const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + 1;
+  const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + tiles;
   if (weight_end > hw_.weight_words) {
     return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
                                          std::to_string(weight_end) + ") exceed " +
                                          std::to_string(hw_.weight_words));
   }
-  if (drain && drain_addr + hw_.rows > hw_.acc_words) {
+  if (drain && drain_addr + tiles * hw_.rows > hw_.acc_words) {
     return Fail(kErrScratchpadRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) +
-                                         ", " + std::to_string(drain_addr + hw_.rows) +
+                                         ", " + std::to_string(drain_addr + tiles * hw_.rows) +
                                          ") exceeds " + std::to_string(hw_.acc_words));
   }
   const uint32_t n = indexed ? Clamp(k_steps, j0) : k_steps;
-  counters_[kCntSkippedSteps] += k_steps - n;
+  counters_[kCntSkippedSteps] += static_cast<uint64_t>(tiles) * (k_steps - n);
   if (n == 0) return kErrNone;  // an indexed COMPUTE past the list does nothing at all
-  if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
-  if (structured) {
-    Feed24(n, zp, act_addr, weight_addr);
-  } else {
-    Feed(n, zp, act_addr, weight_addr, indexed, j0, stride);
-  }
-  if (drain) {
-    int32_t* out = &acc_sp_[static_cast<size_t>(drain_addr) * hw_.cols];
-    for (size_t i = 0; i < array_acc_.size(); ++i) {
-      out[i] = accumulate ? WrapAdd(out[i], array_acc_[i]) : array_acc_[i];
+  for (uint32_t t = 0; t < tiles; ++t) {
+    if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
+    if (structured) {
+      Feed24(n, zp, act_addr, weight_addr);
+    } else {
+      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride);
+    }
+    if (drain) {
+      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
+      for (size_t i = 0; i < array_acc_.size(); ++i) {
+        out[i] = accumulate ? WrapAdd(out[i], array_acc_[i]) : array_acc_[i];
+      }
     }
   }
   return kErrNone;

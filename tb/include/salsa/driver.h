@@ -92,10 +92,11 @@ Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t
 Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
                          uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base);
 // Indexed COMPUTE of entries [first_entry, first_entry + entries): act word a + idx[j] of the last
-// SCAN times weight word weight_base + e * weight_stride.
+// SCAN times weight word weight_base + e * weight_stride. group: weight_stride tiles, tile t with
+// weight words weight_base + t + e * weight_stride, drained to acc words drain_acc_addr + t * rows.
 Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
                              uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
-                             int8_t input_zp, uint16_t drain_acc_addr);
+                             int8_t input_zp, uint16_t drain_acc_addr, bool group = false);
 
 // Little-endian 32-bit word i (0..7) of a command.
 uint32_t CommandWord(const uint8_t* cmd, unsigned i);
@@ -109,6 +110,10 @@ struct DriverOptions {
   // On hardware with sparsity.zero_skip: the zero-skip tiler (SCAN, gather LOADs, indexed
   // COMPUTEs; falls back to the dense tiler when its buffers do not fit). false: the dense tiler.
   bool zero_skip = true;
+  // The zero-skip tiler also for layers of more than one m tile (M > rows). By default those run
+  // densely: a K step is skipped only when every row in flight is zero, and the weights are
+  // gathered once per m tile, so batched layers gain little and lose weight reuse.
+  bool zero_skip_batched = false;
   // On hardware with sparsity.structured "2:4" and a layer whose weights are 2:4 along K (at most
   // two non-zeros in every group of four K steps of every output channel): the 2:4 tiler
   // (compressed weights, meta LOADs, 2:4 COMPUTEs). false, or weights that are not 2:4: the dense

@@ -59,6 +59,7 @@ enum ComputeFlag : uint32_t {
   kComputeDrain = 1u << 9,
   kComputeIndexed = contract::kFlagIndexed,        // zero_skip: act words via the index list
   kComputeAccumulate = contract::kFlagAccumulate,  // zero_skip: the drain adds to the acc words
+  kComputeGroup = contract::kFlagGroup,            // zero_skip: an indexed COMPUTE over S tiles
   kComputeStructured = contract::kFlagStructured,  // structured24: 2:4 COMPUTE (meta positions)
 };
 
@@ -101,14 +102,14 @@ enum ErrCode : uint32_t {
 
 // 64-bit counters, cleared on start.
 enum CounterIndex : unsigned {
-  kCntCycles = 0,      // busy cycles
-  kCntMacActive = 1,   // cycles the array received a K step
-  kCntGated = 2,       // zero activation operands
-  kCntRdBytes = 3,     // R beats x bus bytes
-  kCntWrBytes = 4,     // W beats x bus bytes
-  kCntStallLoad = 5,   // cycles in LOAD
-  kCntStallStore = 6,  // cycles in STORE
-  kCntCommands = 7,    // commands completed
+  kCntCycles = 0,           // busy cycles
+  kCntMacActive = 1,        // cycles the array received a K step
+  kCntGated = 2,            // zero activation operands
+  kCntRdBytes = 3,          // R beats x bus bytes
+  kCntWrBytes = 4,          // W beats x bus bytes
+  kCntStallLoad = 5,        // cycles in LOAD
+  kCntStallStore = 6,       // cycles in STORE
+  kCntCommands = 7,         // commands completed
   kCntSkippedSteps = 8,     // K steps indexed COMPUTEs skipped
   kCntSkippedWgtBytes = 9,  // weight bytes gather LOADs did not fetch
   kNumCounters = contract::kNumCounters,
