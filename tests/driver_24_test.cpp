@@ -89,9 +89,9 @@ void Check24(const HwParams& hw, const Layer& c, uint64_t seed) {
   const FcLayer l = Make(c, seed);
   const Run24 run = RunLayer(hw, l, what);
   ASSERT_TRUE(run.prog.structured);
-  EXPECT_EQ(run.prog.k_chunk % 4, 0u);
+  EXPECT_EQ(run.prog.k_chunk % 8, 0u);  // whole meta words
   if (!run.r.ok()) return;
-  const uint64_t Kp = (static_cast<uint64_t>(l.K) + 3) / 4 * 4;
+  const uint64_t Kp = (static_cast<uint64_t>(l.K) + 7) / 8 * 8;
   const uint64_t tiles = uint64_t{run.prog.m_tiles} * run.prog.n_tiles;
   EXPECT_EQ(run.r.counters[kCntMacActive], tiles * Kp / 2);
   uint64_t zeros = 0;  // over every m tile's act words
@@ -133,7 +133,7 @@ TEST(Driver24Test, PlanForSparse24Gemv4096) {
       EXPECT_EQ(CommandWord(c.data(), 1) & 1, 0u);          // even act address
     }
     if ((w0 & 0xFF) == kOpLoad && ((w0 >> 8) & 3) == kTargetMeta) {
-      EXPECT_EQ(CommandWord(c.data(), 1) >> 16, 2048u);  // meta words = weight words
+      EXPECT_EQ(CommandWord(c.data(), 1) >> 16, 512u);  // meta words: four weight words each
     }
   }
   // The layout: values [n_tile][Kp/2][cols], then (4 KB aligned) the positions.
@@ -180,11 +180,12 @@ TEST(Driver24Test, Sparse24Shapes) {
 }
 
 TEST(Driver24Test, SmallOddHardware) {
-  // 4x8 array on a 32-byte bus (meta words of 2 bytes): act 64 words (K up to 32 alternates
-  // halves, larger K is chunked), act 14 (odd halves of 7 words: even halves of 6, chunks of 4),
-  // a small weight scratchpad (chunks of 2 * 3 act words, rounded to 4), a single acc region.
-  const HwParams hws[] = {Hw(4, 8, 32, 64, 48, 40), Hw(4, 8, 32, 14, 6, 12), Hw(4, 8, 32, 64, 7, 9),
-                          Hw(3, 4, 8, 9, 200, 9)};
+  // 4x8 array on a 32-byte bus (2 bytes of positions per weight word): act 64 words (K up to 32
+  // alternates halves, larger K is chunked), act 26 (odd halves of 13 words: even halves of 12,
+  // chunks of 8 act words: whole meta words), a small weight scratchpad (halves of 4 words after
+  // rounding down to whole meta words), a single acc region; a 3x4 array with an odd act half.
+  const HwParams hws[] = {Hw(4, 8, 32, 64, 48, 40), Hw(4, 8, 32, 26, 12, 12),
+                          Hw(4, 8, 32, 64, 9, 9), Hw(3, 4, 8, 22, 200, 9)};
   const Layer layers[] = {
       {1, 30, 70, 0.5, false}, {6, 50, 41, 0.0, false}, {9, 201, 23, 1.0, true},
       {1, 333, 90, 0.5, true}, {13, 77, 9, -1, false},  {4, 64, 8, 0.0, false},

@@ -10,7 +10,7 @@ namespace salsa {
 namespace {
 
 constexpr uint64_t kCmdBase = 0x1000, kAct = 0x2000, kWgt = 0x3000, kMeta = 0x3800;
-constexpr unsigned kRows = 4, kCols = 8;  // meta words of 2 bytes
+constexpr unsigned kRows = 4, kCols = 8;  // 2 bytes of positions per weight word
 constexpr int32_t kZp = 3;
 
 HwParams Hw24(bool structured = true) {
@@ -54,7 +54,8 @@ Image Loaded() {
   }
   img.Add(EncodeLoad(kTargetAct, 0, 16, 1, 64, kAct));
   img.Add(EncodeLoad(kTargetWeight, 0, 8, 1, 64, kWgt));
-  img.Add(EncodeLoad(kTargetMeta, 0, 8, 1, 16, kMeta));
+  // Two meta words of kCols bytes: the positions of weight words 0..3 and 4..7.
+  img.Add(EncodeLoad(kTargetMeta, 0, 2, 1, 2 * kCols, kMeta));
   return img;
 }
 
@@ -78,21 +79,19 @@ uint64_t DirectGated(unsigned a, unsigned K) {
 
 TEST(FuncSim24Test, MetaLoadFillsTheMetaScratchpad) {
   Image img = Loaded();
-  img.Add(EncodeLoad(kTargetMeta, 5, 1, 3, 4, kMeta + 1));  // 3 rows of 2 bytes, stride 4
+  // Meta word 1 (weight words 4..7) again, from other bytes.
+  for (unsigned b = 0; b < kCols; ++b) img.dram[kMeta + 64 + b] = static_cast<uint8_t>(0x35 + b);
+  img.Add(EncodeLoad(kTargetMeta, 1, 1, 1, kCols, kMeta + 64));
   FuncSim sim(Hw24());
   const FuncSimResult r = img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
-  ASSERT_EQ(sim.meta().size(), 8u * 2u);
-  for (unsigned s = 0; s < 5; ++s) {
-    for (unsigned b = 0; b < 2; ++b) EXPECT_EQ(sim.meta()[2 * s + b], img.dram[kMeta + 2 * s + b]);
+  ASSERT_EQ(sim.meta().size(), 8u * 2u);  // 8 weight words x cols / 4 bytes
+  for (unsigned b = 0; b < kCols; ++b) {
+    EXPECT_EQ(sim.meta()[b], img.dram[kMeta + b]);
+    EXPECT_EQ(sim.meta()[kCols + b], img.dram[kMeta + 64 + b]);
   }
-  for (unsigned r3 = 0; r3 < 3; ++r3) {
-    for (unsigned b = 0; b < 2; ++b) {
-      EXPECT_EQ(sim.meta()[2 * (5 + r3) + b], img.dram[kMeta + 1 + 4 * r3 + b]) << r3 << " " << b;
-    }
-  }
-  // Commands (4 x 32 bytes, 16-byte beats), act 64, weight 64, meta 16 bytes, 3 rows of 2 bytes.
-  EXPECT_EQ(r.counters[kCntRdBytes], 4u * 32u + 64u + 64u + 16u + 3u * 16u);
+  // Commands (4 x 32 bytes, 16-byte beats), act 64, weight 64, meta 16 bytes, then one beat.
+  EXPECT_EQ(r.counters[kCntRdBytes], 4u * 32u + 64u + 64u + 16u + 16u);
   EXPECT_TRUE(FuncSim(Hw24(false)).meta().empty());
 }
 
@@ -188,10 +187,12 @@ TEST(FuncSim24Test, ErrorCodes) {
           {"2:4 drain past", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 13),
            kErrScratchpadRange},
           {"2:4 with w0[10]", indexed, kErrBadField},
-          {"meta LOAD past", EncodeLoad(kTargetMeta, 6, 1, 3, 2, kMeta), kErrScratchpadRange},
-          {"meta LOAD to the end", EncodeLoad(kTargetMeta, 6, 2, 1, 4, kMeta), kErrNone},
-          {"meta LOAD rows 0", EncodeLoad(kTargetMeta, 0, 1, 0, 2, kMeta), kErrBadField},
-          {"meta LOAD outside DRAM", EncodeLoad(kTargetMeta, 0, 2, 1, 4, 0x7FFE), kErrAxiRead},
+          // Meta words hold four weight words' positions: 8 weight words, 2 meta words.
+          {"meta LOAD past", EncodeLoad(kTargetMeta, 1, 1, 2, kCols, kMeta), kErrScratchpadRange},
+          {"meta LOAD to the end", EncodeLoad(kTargetMeta, 1, 1, 1, kCols, kMeta), kErrNone},
+          {"meta LOAD rows 0", EncodeLoad(kTargetMeta, 0, 1, 0, kCols, kMeta), kErrBadField},
+          {"meta LOAD outside DRAM", EncodeLoad(kTargetMeta, 0, 2, 1, 2 * kCols, 0x7FFE),
+           kErrAxiRead},
           {"LOAD w0[12] ignored", load_w12, kErrNone},
       });
 }

@@ -44,7 +44,7 @@ module salsa_compute_ctrl (
   output wire [15:0] act_b_raddr_o,
   input  wire [127:0] act_b_rdata_i,
   output wire [511:0] act_bundle_o,
-  input  wire [31:0] meta_rdata_i,
+  input  wire [127:0] meta_rdata_i,
   output wire [31:0] meta_o,
   output wire gate_st_o
 );
@@ -94,6 +94,7 @@ module salsa_compute_ctrl (
   reg d2_st_q;
   reg [15:0] d2_wgt_q;
   reg rst_q;
+  reg [1:0] msel_q;
   reg rd_v_q;
   reg rd_pair_q;
   reg rd_ph_q;
@@ -128,7 +129,7 @@ module salsa_compute_ctrl (
   assign pair_in = {act_b_rdata_i[120 +: 8], act_rdata_i[120 +: 8], p0_q[248 +: 8], p0_q[240 +: 8], act_b_rdata_i[112 +: 8], act_rdata_i[112 +: 8], p0_q[232 +: 8], p0_q[224 +: 8], act_b_rdata_i[104 +: 8], act_rdata_i[104 +: 8], p0_q[216 +: 8], p0_q[208 +: 8], act_b_rdata_i[96 +: 8], act_rdata_i[96 +: 8], p0_q[200 +: 8], p0_q[192 +: 8], act_b_rdata_i[88 +: 8], act_rdata_i[88 +: 8], p0_q[184 +: 8], p0_q[176 +: 8], act_b_rdata_i[80 +: 8], act_rdata_i[80 +: 8], p0_q[168 +: 8], p0_q[160 +: 8], act_b_rdata_i[72 +: 8], act_rdata_i[72 +: 8], p0_q[152 +: 8], p0_q[144 +: 8], act_b_rdata_i[64 +: 8], act_rdata_i[64 +: 8], p0_q[136 +: 8], p0_q[128 +: 8], act_b_rdata_i[56 +: 8], act_rdata_i[56 +: 8], p0_q[120 +: 8], p0_q[112 +: 8], act_b_rdata_i[48 +: 8], act_rdata_i[48 +: 8], p0_q[104 +: 8], p0_q[96 +: 8], act_b_rdata_i[40 +: 8], act_rdata_i[40 +: 8], p0_q[88 +: 8], p0_q[80 +: 8], act_b_rdata_i[32 +: 8], act_rdata_i[32 +: 8], p0_q[72 +: 8], p0_q[64 +: 8], act_b_rdata_i[24 +: 8], act_rdata_i[24 +: 8], p0_q[56 +: 8], p0_q[48 +: 8], act_b_rdata_i[16 +: 8], act_rdata_i[16 +: 8], p0_q[40 +: 8], p0_q[32 +: 8], act_b_rdata_i[8 +: 8], act_rdata_i[8 +: 8], p0_q[24 +: 8], p0_q[16 +: 8], act_b_rdata_i[0 +: 8], act_rdata_i[0 +: 8], p0_q[8 +: 8], p0_q[0 +: 8]};
   assign single = {zp_q, zp_q, zp_q, x2_q[120 +: 8], zp_q, zp_q, zp_q, x2_q[112 +: 8], zp_q, zp_q, zp_q, x2_q[104 +: 8], zp_q, zp_q, zp_q, x2_q[96 +: 8], zp_q, zp_q, zp_q, x2_q[88 +: 8], zp_q, zp_q, zp_q, x2_q[80 +: 8], zp_q, zp_q, zp_q, x2_q[72 +: 8], zp_q, zp_q, zp_q, x2_q[64 +: 8], zp_q, zp_q, zp_q, x2_q[56 +: 8], zp_q, zp_q, zp_q, x2_q[48 +: 8], zp_q, zp_q, zp_q, x2_q[40 +: 8], zp_q, zp_q, zp_q, x2_q[32 +: 8], zp_q, zp_q, zp_q, x2_q[24 +: 8], zp_q, zp_q, zp_q, x2_q[16 +: 8], zp_q, zp_q, zp_q, x2_q[8 +: 8], zp_q, zp_q, zp_q, x2_q[0 +: 8]};
   assign act_bundle_o = rst_q ? b_q : single;
-  assign meta_o = rst_q ? meta_rdata_i : 32'd0;
+  assign meta_o = rst_q ? meta_rdata_i[msel_q * 32 +: 32] : 32'd0;
   assign gate_st_o = rst_q;
 
   // Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.
@@ -200,6 +201,7 @@ module salsa_compute_ctrl (
       b_q <= 512'd0;
       x1_q <= 128'd0;
       x2_q <= 128'd0;
+      msel_q <= 2'd0;
     end else begin
       d1_valid_q <= feeding;
       d1_clear_q <= feeding && first_q;
@@ -215,6 +217,7 @@ module salsa_compute_ctrl (
       rclear_q <= d2_clear_q;
       rlast_q <= d2_handoff_q;
       rst_q <= d2_st_q;
+      msel_q <= d2_wgt_q[1:0];
       rd_v_q <= feeding;
       rd_pair_q <= st_q;
       rd_ph_q <= ph_q;

@@ -202,8 +202,8 @@ module salsa_sequencer (
 
   // LOAD: words x rows words of the target's width; its bytes per row; the end address.
   assign load_words = w1[31:16] * w2[15:0];
-  assign load_limit = (target == 2'd0) ? 17'd4096 : (target == 2'd1) ? 17'd4096 : (target == 2'd3) ? 17'd4096 : 17'd64;
-  assign load_wbytes = (target == 2'd0) ? 9'd16 : (target == 2'd1) ? 9'd16 : (target == 2'd3) ? 9'd4 : 9'd64;
+  assign load_limit = (target == 2'd0) ? 17'd4096 : (target == 2'd1) ? 17'd4096 : (target == 2'd3) ? 17'd1024 : 17'd64;
+  assign load_wbytes = (target == 2'd0) ? 9'd16 : (target == 2'd1) ? 9'd16 : (target == 2'd3) ? 9'd16 : 9'd64;
   assign load_end = {17'd0, w1[15:0]} + {1'b0, load_words};
   assign row_bytes = {8'd0, w1[31:16]} * {15'd0, load_wbytes};
 
@@ -221,8 +221,10 @@ module salsa_sequencer (
   assign st_bias_lo = {1'b0, w2[31:16]};
   assign st_par_lo = (w0[8] && {1'b0, w0[31:16]} < st_bias_lo) ? {1'b0, w0[31:16]} : st_bias_lo;
   assign st_par_hi = (w0[8] && st_q_end > st_bias_lo + 17'd1) ? st_q_end : (st_bias_lo + 17'd1);
-  assign ld_lo = {1'b0, w1[15:0]};
-  assign ld_hi = load_end;
+
+  // A meta LOAD's range in weight words (a meta word holds four weight words' positions).
+  assign ld_lo = (target == 2'd3) ? {w1[14:0], 2'b00} : {1'b0, w1[15:0]};
+  assign ld_hi = (target == 2'd3) ? {load_end[30:0], 2'b00} : load_end;
   assign shift_s = w7[7:0];
   assign min_s = w7[23:16];
   assign max_s = w7[31:24];
@@ -542,25 +544,25 @@ module salsa_sequencer (
           3'd0: begin
             lt_tgt0_q <= target;
             lt_lo0_q <= ld_lo;
-            lt_hi0_q <= load_end[16:0];
+            lt_hi0_q <= ld_hi[16:0];
             lt_idx0_q <= idx_q;
           end
           3'd1: begin
             lt_tgt1_q <= target;
             lt_lo1_q <= ld_lo;
-            lt_hi1_q <= load_end[16:0];
+            lt_hi1_q <= ld_hi[16:0];
             lt_idx1_q <= idx_q;
           end
           3'd2: begin
             lt_tgt2_q <= target;
             lt_lo2_q <= ld_lo;
-            lt_hi2_q <= load_end[16:0];
+            lt_hi2_q <= ld_hi[16:0];
             lt_idx2_q <= idx_q;
           end
           3'd3: begin
             lt_tgt3_q <= target;
             lt_lo3_q <= ld_lo;
-            lt_hi3_q <= load_end[16:0];
+            lt_hi3_q <= ld_hi[16:0];
             lt_idx3_q <= idx_q;
           end
           default: begin

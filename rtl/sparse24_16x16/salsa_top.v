@@ -166,7 +166,7 @@ module salsa_top (
 
   wire gb_meta_in_ready;
   wire gb_meta_out_valid;
-  wire [31:0] gb_meta_out_data;
+  wire [127:0] gb_meta_out_data;
   wire gb_meta_empty;
   wire gb_meta_sel;
 
@@ -174,14 +174,14 @@ module salsa_top (
 
   salsa_gearbox #(
       .InBytes(16),
-      .OutBytes(4)
+      .OutBytes(16)
   ) u_gb_meta (
       .clk_i(clk_i),
       .rst_ni(rst_ni),
       .in_valid_i(rd_valid && gb_meta_sel),
       .in_ready_o(gb_meta_in_ready),
       .in_data_i(rd_data),
-      .in_cnt_i(rd_cnt),
+      .in_cnt_i({1'd0, rd_cnt}),
       .out_valid_o(gb_meta_out_valid),
       .out_ready_i(1'b1),
       .out_data_o(gb_meta_out_data),
@@ -272,11 +272,11 @@ module salsa_top (
   assign acc_re = st_acc_re;
   assign acc_raddr = st_acc_raddr;
 
-  // 2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 step reads a pair; the meta scratchpad holds each weight word's 2-bit positions at the weight word's address and is read with it.
+  // 2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 step reads a pair; meta word w holds the 2-bit positions of weight words 4w .. 4w+3 weight word's address and is read with it.
   wire act_b_re;
   wire [15:0] act_b_raddr;
   wire [127:0] act_b_rdata;
-  wire [31:0] meta_rdata;
+  wire [127:0] meta_rdata;
 
   salsa_scratchpad #(
       .Width(128),
@@ -309,9 +309,9 @@ module salsa_top (
   );
 
   salsa_scratchpad #(
-      .Width(32),
+      .Width(128),
       .Banks(2),
-      .Depth(2048)
+      .Depth(512)
   ) u_meta_spad (
       .clk_i(clk_i),
       .rst_ni(rst_ni),
@@ -319,7 +319,7 @@ module salsa_top (
       .waddr_i(load_waddr),
       .wdata_i(gb_meta_out_data),
       .re_i(wgt_re),
-      .raddr_i(wgt_raddr),
+      .raddr_i({2'b0, wgt_raddr[15:2]}),
       .rdata_o(meta_rdata)
   );
 

@@ -538,25 +538,25 @@ module salsa_sequencer (
           3'd0: begin
             lt_tgt0_q <= target;
             lt_lo0_q <= ld_lo;
-            lt_hi0_q <= load_end[16:0];
+            lt_hi0_q <= ld_hi[16:0];
             lt_idx0_q <= idx_q;
           end
           3'd1: begin
             lt_tgt1_q <= target;
             lt_lo1_q <= ld_lo;
-            lt_hi1_q <= load_end[16:0];
+            lt_hi1_q <= ld_hi[16:0];
             lt_idx1_q <= idx_q;
           end
           3'd2: begin
             lt_tgt2_q <= target;
             lt_lo2_q <= ld_lo;
-            lt_hi2_q <= load_end[16:0];
+            lt_hi2_q <= ld_hi[16:0];
             lt_idx2_q <= idx_q;
           end
           3'd3: begin
             lt_tgt3_q <= target;
             lt_lo3_q <= ld_lo;
-            lt_hi3_q <= load_end[16:0];
+            lt_hi3_q <= ld_hi[16:0];
             lt_idx3_q <= idx_q;
           end
           default: begin

@@ -92,6 +92,12 @@ unsigned ActHalf(const HwParams& hw, bool structured) {
   return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
 }
 
+// Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
+// each), so the 2:4 plan's halves are a multiple of 4 words.
+unsigned WeightHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2;
+}
+
 // [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
                              uint8_t* dst) {
@@ -165,10 +171,10 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   const unsigned wdiv = p.structured ? 2 : 1;                // act words per weight (and meta) word
   const uint64_t act_row = uint64_t{K} * hw.rows;            // bytes per m tile
   const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;  // bytes per n tile
-  const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaWordBytes();  // 2:4: per n tile
+  const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();  // 2:4: per n tile
   const bool per_channel = !l.channel_multiplier.empty();
   const AccLayout acc = ChooseAccLayout(hw, per_channel);
-  const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
+  const unsigned weight_half = p.double_buffer ? WeightHalf(hw, p.structured) : 0;
   const unsigned act_half = p.double_buffer ? ActHalf(hw, p.structured) : 0;
   const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
@@ -186,9 +192,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
     cmds.push_back(EncodeLoad(kTargetWeight, buf, static_cast<uint16_t>(words), 1, words * hw.cols,
                               p.weight_addr + nt * weight_row + uint64_t{w0} * hw.cols));
     if (p.structured) {
-      const unsigned mb = hw.MetaWordBytes();
-      cmds.push_back(EncodeLoad(kTargetMeta, buf, static_cast<uint16_t>(words), 1, words * mb,
-                                p.meta_addr + nt * meta_row + uint64_t{w0} * mb));
+      // Meta words hold four weight words' positions: chunks are whole meta words (K chunks
+      // and Kp are multiples of 8 act words, weight buffers multiples of 4 words).
+      const unsigned mw = words / 4, mb = hw.MetaWordBytes();
+      cmds.push_back(EncodeLoad(kTargetMeta, static_cast<uint16_t>(buf / 4),
+                                static_cast<uint16_t>(mw), 1, mw * mb,
+                                p.meta_addr + nt * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
     }
     return buf;
   };
@@ -502,7 +511,7 @@ Program BuildOsProgram(const HwParams& hw, const FcLayer& l, Program p) {
 
 unsigned ActSteps(const FcLayer& l, const Program& p) {
   const unsigned K = static_cast<unsigned>(l.K);
-  return p.structured ? (K + 3) / 4 * 4 : K;
+  return p.structured ? (K + 7) / 8 * 8 : K;
 }
 
 bool PlanOs(const HwParams& hw, const FcLayer& l, Program* pp) {
@@ -514,7 +523,9 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, Program* pp) {
   // words).
   p.double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
   const unsigned act_cap = p.double_buffer ? ActHalf(hw, p.structured) : hw.act_words;
-  const unsigned weight_cap = p.double_buffer ? hw.weight_words / 2 : hw.weight_words;
+  const unsigned weight_cap = p.double_buffer ? WeightHalf(hw, p.structured)
+                              : p.structured  ? hw.weight_words & ~3u
+                                              : hw.weight_words;
   const uint64_t K = ActSteps(l, p);
   const unsigned wdiv = p.structured ? 2 : 1;  // act words per weight word
   // Activations stay resident when all of K fits: every m tile at once if they all fit in the
@@ -533,7 +544,7 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, Program* pp) {
       static_cast<unsigned>(std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv, kMaxField16}));
   if (!p.act_resident) p.k_chunk = std::min(p.k_chunk, act_cap);
   if (!p.structured) return true;
-  p.k_chunk -= p.k_chunk % 4;  // whole groups of four K steps
+  p.k_chunk -= p.k_chunk % 8;  // whole meta words (four compressed steps, eight act words)
   return p.k_chunk > 0;
 }
 

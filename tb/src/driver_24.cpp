@@ -1,12 +1,13 @@
 // The 2:4 plan's weights (sparsity.structured "2:4"): when it runs, and the compressed layout.
 //
-// Of every group of four K steps (K padded with zeros to Kp, a multiple of 4) an output channel
+// Of every group of four K steps (K padded with zeros to Kp, a multiple of 8) an output channel
 // keeps two weights: its non-zero ones, filled up with zero-valued positions (the lowest free
 // ones), in ascending position order (Compress2of4, the layer files' weights_format: 2of4).
 // Compressed step 2g holds the first kept value of group g and 2g + 1 the second; beside each
 // value its 2-bit position in the group. DRAM: values [n_tile][Kp/2][cols] (one weight word per
-// compressed step), positions [n_tile][Kp/2][cols/4] (one meta word: column c's position at bits
-// 2(c%4)+1 : 2(c%4) of byte c/4). Channels past N are zero weights at positions 0 and 1. The
+// compressed step), positions [n_tile][Kp/2][cols/4] (column c's position at bits 2(c%4)+1 :
+// 2(c%4) of byte c/4; four steps' positions make one meta word, loaded at bus rate, so Kp is a
+// multiple of 8). Channels past N are zero weights at positions 0 and 1. The
 // command list is the dense tiler's (driver.cpp, TileCommands with p.structured).
 #include <algorithm>
 
@@ -25,14 +26,15 @@ uint64_t Weight24Bytes(const HwParams& hw, const FcLayer& l, const Program& p) {
 }
 
 uint64_t Meta24Bytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return uint64_t{p.n_tiles} * (ActSteps(l, p) / 2) * hw.MetaWordBytes();
+  return uint64_t{p.n_tiles} * (ActSteps(l, p) / 2) * hw.MetaStepBytes();
 }
 
 void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* values,
                     uint8_t* meta) {
   const Compressed2of4 c = Compress2of4(l.weights, l.N, l.K);
-  const uint64_t steps = ActSteps(l, p) / 2;  // = Compressed2of4Cols(K)
-  const unsigned mb = hw.MetaWordBytes();
+  const uint64_t steps = ActSteps(l, p) / 2;  // >= Compressed2of4Cols(K): the rest are padding
+  const uint64_t ccols = static_cast<uint64_t>(Compressed2of4Cols(l.K));
+  const unsigned mb = hw.MetaStepBytes();
   for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
     for (uint64_t s = 0; s < steps; ++s) {
       uint8_t* v = values + (uint64_t{nt} * steps + s) * hw.cols;
@@ -40,9 +42,9 @@ void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint
       std::fill(m, m + mb, 0);
       for (unsigned j = 0; j < hw.cols; ++j) {
         const uint64_t n = uint64_t{nt} * hw.cols + j;
-        const bool real = n < static_cast<uint64_t>(l.N);
-        v[j] = real ? static_cast<uint8_t>(c.values[n * steps + s]) : 0;
-        const unsigned pos = real ? c.meta[n * steps + s] : static_cast<unsigned>(s % 2);
+        const bool real = n < static_cast<uint64_t>(l.N) && s < ccols;
+        v[j] = real ? static_cast<uint8_t>(c.values[n * ccols + s]) : 0;
+        const unsigned pos = real ? c.meta[n * ccols + s] : static_cast<unsigned>(s % 2);
         m[j / 4] = static_cast<uint8_t>(m[j / 4] | (pos & 3u) << (2 * (j % 4)));
       }
     }

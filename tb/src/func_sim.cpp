@@ -39,7 +39,7 @@ FuncSim::FuncSim(const HwParams& hw)
     : hw_(hw),
       act_(static_cast<size_t>(hw.act_words) * hw.rows, 0),
       weight_(static_cast<size_t>(hw.weight_words) * hw.cols, 0),
-      meta_(hw.structured24 ? static_cast<size_t>(hw.weight_words) * hw.MetaWordBytes() : 0, 0),
+      meta_(hw.structured24 ? static_cast<size_t>(hw.weight_words) * hw.MetaStepBytes() : 0, 0),
       acc_sp_(static_cast<size_t>(hw.acc_words) * hw.cols, 0),
       array_acc_(static_cast<size_t>(hw.rows) * hw.cols, 0),
       idx_(hw.zero_skip ? hw.act_words : 0, 0) {}
@@ -193,9 +193,10 @@ uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
   if (rows == 0) return Fail(kErrBadField, "LOAD rows = 0");
   if (words_per_row == 0) return Fail(kErrBadField, "LOAD words per row = 0");
 
-  const unsigned sp_words = target == kTargetAct   ? hw_.act_words
-                            : target == kTargetAcc ? hw_.acc_words
-                                                   : hw_.weight_words;  // weight, meta
+  const unsigned sp_words = target == kTargetAct    ? hw_.act_words
+                            : target == kTargetAcc  ? hw_.acc_words
+                            : target == kTargetMeta ? hw_.MetaWords()
+                                                    : hw_.weight_words;
   const unsigned word_bytes = target == kTargetAct      ? hw_.ActWordBytes()
                               : target == kTargetWeight ? hw_.WeightWordBytes()
                               : target == kTargetMeta   ? hw_.MetaWordBytes()
@@ -299,7 +300,7 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
 // word wb + s, with byte c of weight word wb + s. Each step presents the group's four activations
 // of every row to the gate, which counts the ones at the zero point.
 void FuncSim::Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr) {
-  const unsigned mb = hw_.MetaWordBytes();
+  const unsigned mb = hw_.MetaStepBytes();
   std::vector<int32_t> d(static_cast<size_t>(4) * hw_.rows);  // d[l * rows + i]
   for (uint32_t s = 0; s < steps; ++s) {
     const uint32_t a = act_addr + 4 * (s / 2);

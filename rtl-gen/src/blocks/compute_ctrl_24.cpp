@@ -15,7 +15,7 @@ void AddStructuredPorts(Module& m, const Config& cfg) {
   m.Out("act_b_raddr_o", "16");
   m.In("act_b_rdata_i", N(rows * 8));  // odd act words
   m.Out("act_bundle_o", N(rows * 32));
-  m.In("meta_rdata_i", N(cols * 2));
+  m.In("meta_rdata_i", N(cols * 8));  // positions of four weight words
   m.Out("meta_o", N(cols * 2));
   m.Out("gate_st_o");
 }
@@ -36,6 +36,7 @@ void AddStructuredDecls(Scope& s, const Config& cfg) {
     s.Reg(p + "_wgt_q", "16");
   }
   s.Reg("rst_q");
+  s.Reg("msel_q", "2");  // which of the meta word's four weight words was read
   // Act data: a read issued last cycle (pair or single, its phase and half), the first pair of
   // the group, the bundle, and a single word delayed to the weights' timing.
   s.Reg("rd_v_q");
@@ -75,7 +76,9 @@ void AddStructuredDatapath(Scope& s, const Config& cfg) {
   s.Assign("pair_in", "{" + pair + "}");
   s.Assign("single", "{" + single + "}");
   s.Assign("act_bundle_o", "rst_q ? b_q : single");
-  s.Assign("meta_o", "rst_q ? meta_rdata_i : " + N(cfg.cols * 2) + "'d0");
+  s.Assign("meta_o", "rst_q ? " +
+                         IdxPart("meta_rdata_i", "msel_q * " + N(cfg.cols * 2), N(cfg.cols * 2)) +
+                         " : " + N(cfg.cols * 2) + "'d0");
   s.Assign("gate_st_o", "rst_q");
 }
 
@@ -104,7 +107,8 @@ void StructuredFeeder(Block* reset, Block* start, Block* feed, Block* pre, const
                                                         {"p0_q", N(rows * 16) + "'d0"},
                                                         {"b_q", N(rows * 32) + "'d0"},
                                                         {"x1_q", N(rows * 8) + "'d0"},
-                                                        {"x2_q", N(rows * 8) + "'d0"}}) {
+                                                        {"x2_q", N(rows * 8) + "'d0"},
+                                                        {"msel_q", "2'd0"}}) {
     reset->push_back(Set(r, v));
   }
   start->insert(start->end() - 1, {Set("st_q", "structured_i"), Set("ph_q", "1'b0"),
@@ -126,6 +130,7 @@ void StructuredFeeder(Block* reset, Block* start, Block* feed, Block* pre, const
           Set("rclear_q", "d2_clear_q"),
           Set("rlast_q", "d2_handoff_q"),
           Set("rst_q", "d2_st_q"),
+          Set("msel_q", "d2_wgt_q[1:0]"),
           Set("rd_v_q", "feeding"),
           Set("rd_pair_q", "st_q"),
           Set("rd_ph_q", "ph_q"),

@@ -229,12 +229,11 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("load_words", "w1[31:16] * w2[15:0]");
   s.Assign("load_limit", "(target == 2'd0) ? 17'd" + N(cfg.act.Words()) +
                              " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) +
-                             (st ? " : (target == 2'd3) ? 17'd" + N(cfg.weight.Words()) : "") +
+                             (st ? " : (target == 2'd3) ? 17'd" + N(cfg.weight.Words() / 4) : "") +
                              " : 17'd" + N(cfg.acc.Words()));
   s.Assign("load_wbytes", "(target == 2'd0) ? 9'd" + N(cfg.rows) + " : (target == 2'd1) ? 9'd" +
-                              N(cfg.cols) +
-                              (st ? " : (target == 2'd3) ? 9'd" + N(cfg.cols / 4) : "") + " : 9'd" +
-                              N(4 * cfg.cols));
+                              N(cfg.cols) + (st ? " : (target == 2'd3) ? 9'd" + N(cfg.cols) : "") +
+                              " : 9'd" + N(4 * cfg.cols));
   s.Assign("load_end", "{17'd0, w1[15:0]} + {1'b0, load_words}");
   s.Assign("row_bytes", "{8'd0, w1[31:16]} * {15'd0, load_wbytes}");
   // A COMPUTE's ranges. os: K act and weight words, drain to rows acc words (with w0[9]);
@@ -298,8 +297,14 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("st_par_hi",
            "(w0[8] && st_q_end > st_bias_lo + 17'd1) ? st_q_end : "
            "(st_bias_lo + 17'd1)");
-  s.Assign("ld_lo", "{1'b0, w1[15:0]}");
-  s.Assign("ld_hi", "load_end");
+  if (st) {
+    s.Note("A meta LOAD's range in weight words (a meta word holds four weight words' positions).");
+    s.Assign("ld_lo", "(target == 2'd3) ? {w1[14:0], 2'b00} : {1'b0, w1[15:0]}");
+    s.Assign("ld_hi", "(target == 2'd3) ? {load_end[30:0], 2'b00} : load_end");
+  } else {
+    s.Assign("ld_lo", "{1'b0, w1[15:0]}");
+    s.Assign("ld_hi", "load_end");
+  }
   s.Assign("shift_s", "w7[7:0]");
   s.Assign("min_s", "w7[23:16]");
   s.Assign("max_s", "w7[31:24]");
@@ -526,7 +531,7 @@ Module BuildSequencer(const Config& cfg) {
     lt_push_items.push_back(
         {{L + d},
          {Set("lt_tgt" + d + "_q", "target"), Set("lt_lo" + d + "_q", "ld_lo"),
-          Set("lt_hi" + d + "_q", "load_end[16:0]"), Set("lt_idx" + d + "_q", "idx_q")}});
+          Set("lt_hi" + d + "_q", "ld_hi[16:0]"), Set("lt_idx" + d + "_q", "idx_q")}});
   }
   const Stmt lt_push_stmt = If("lt_push", {Case("lt_pos", lt_push_items, {})});
   auto fail = [](const std::string& code) {

@@ -118,7 +118,7 @@ Module BuildTop(const Config& cfg) {
                          {"wgt", cols, k::kTargetWeight},
                          {"acc", 4 * cols, k::kTargetAcc},
                          {"cmd", k::kCmdBytes, st ? 4u : 3u}};
-  if (st) gbs.insert(gbs.begin() + 3, Gb{"meta", cols / 4, k::kTargetMeta});
+  if (st) gbs.insert(gbs.begin() + 3, Gb{"meta", cols, k::kTargetMeta});
   std::string ready_mux, word_any, empty_mux;
   for (const auto& g : gbs) {
     const std::string p = std::string("gb_") + g.name;
@@ -256,12 +256,12 @@ Module BuildTop(const Config& cfg) {
   if (st) {
     s.Note(
         "2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 "
-        "step reads a pair; the meta scratchpad holds each weight word's 2-bit positions at the "
+        "step reads a pair; meta word w holds the 2-bit positions of weight words 4w .. 4w+3 "
         "weight word's address and is read with it.");
     wires({{"act_b_re", 1},
            {"act_b_raddr", 16},
            {"act_b_rdata", rows * 8},
-           {"meta_rdata", cols * 2}});
+           {"meta_rdata", cols * 8}});
     const ScratchpadConfig& a = cfg.act;
     for (const auto& [half, bit, re] :
          std::vector<std::tuple<std::string, std::string, std::string>>{{"even", "1'b0", "act"},
@@ -278,14 +278,16 @@ Module BuildTop(const Config& cfg) {
               {"rdata_o", re + "_rdata"}});
     }
     s.Inst("salsa_scratchpad", "u_meta_spad",
-           {{"Width", N(cols * 2)}, {"Banks", N(cfg.weight.banks)}, {"Depth", N(cfg.weight.depth)}},
+           {{"Width", N(cols * 8)},
+            {"Banks", N(cfg.weight.banks)},
+            {"Depth", N(cfg.weight.depth / 4)}},
            {{"clk_i", clk},
             {"rst_ni", rst},
             {"we_i", "gb_meta_sel && gb_meta_out_valid"},
             {"waddr_i", "load_waddr"},
             {"wdata_i", "gb_meta_out_data"},
             {"re_i", "wgt_re"},
-            {"raddr_i", "wgt_raddr"},
+            {"raddr_i", "{2'b0, wgt_raddr[15:2]}"},
             {"rdata_o", "meta_rdata"}});
   }
   std::vector<Sp> sps = {

@@ -26,8 +26,11 @@ struct HwParams {
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }
   unsigned AccWordBytes() const { return 4 * cols; }
-  // structured24: a meta word holds the 2-bit positions of one weight word (cols / 4 bytes).
-  unsigned MetaWordBytes() const { return cols / 4; }
+  // structured24: a weight word's 2-bit positions take cols / 4 bytes; a meta scratchpad word
+  // holds those of four consecutive weight words (cols bytes), so meta LOADs run at bus rate.
+  unsigned MetaStepBytes() const { return cols / 4; }
+  unsigned MetaWordBytes() const { return cols; }
+  unsigned MetaWords() const { return weight_words / 4; }
 };
 
 // Commands: 32 bytes, eight little-endian 32-bit words; w0[7:0] opcode, w0[15:8] flags.
@@ -46,7 +49,8 @@ enum LoadTarget : uint8_t {
   kTargetAct = contract::kTargetAct,
   kTargetWeight = contract::kTargetWeight,
   kTargetAcc = contract::kTargetAcc,
-  kTargetMeta = contract::kTargetMeta,  // structured24: the meta scratchpad (weight_words words)
+  kTargetMeta =
+      contract::kTargetMeta,  // structured24: the meta scratchpad (weight_words / 4 words)
 };
 
 // COMPUTE flag bits in w0 (bit positions in the 32-bit word).
