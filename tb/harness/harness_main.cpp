@@ -798,10 +798,14 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
   const salsa::DriverOptions dopt = DriverOpts(o);
   for (const salsa::FcLayer& g : ExecutedGemms(o, l)) {
     const uint64_t M = g.M, K = g.K, N = g.N;
-    e.macs += M * K * N;
-    e.compute_cycles += static_cast<double>(M * K * N) / (hw.rows * hw.cols);
-    e.compulsory_bytes += M * K + N * K + M * N + (g.bias.empty() ? 0 : 4 * N);
     const salsa::Program p = salsa::BuildFcProgram(hw, g, dopt);
+    e.macs += M * K * N;
+    // A 2:4 run's roofline is the compressed problem's: half the MACs, and per output channel
+    // K/2 weights plus their 2-bit positions (5/8 of the dense weight bytes).
+    const uint64_t kw = p.structured ? (K + 3) / 4 * 2 : K;
+    e.compute_cycles += static_cast<double>(M * kw * N) / (hw.rows * hw.cols);
+    e.compulsory_bytes +=
+        M * K + (p.structured ? N * kw + N * kw / 4 : N * K) + M * N + (g.bias.empty() ? 0 : 4 * N);
     for (const salsa::Command& c : p.cmds) {
       uint32_t w[8];
       for (unsigned i = 0; i < 8; ++i) w[i] = salsa::CommandWord(c.data(), i);
