@@ -116,6 +116,16 @@ Energy EstimateEnergy(const EnergyEvents& ev, const EnergyTable& t = {});
 // ---- results
 // --------------------------------------------------------------------------------------
 
+// How a run of the sparsity suite (bench_sparsity.h) drew its activations and which tiler ran it.
+// Main-suite runs leave it default (in_suite = false).
+struct SparsityRun {
+  bool in_suite = false;         // a run of the sparsity suite
+  double zero_fraction = 0;      // --sparsity Z: exactly round(Z*M*K) activations at the zero point
+  std::string pattern;           // --sparsity-pattern: "uniform" or "clustered"
+  bool zero_skip = false;        // --zero-skip on (true) or off (the dense tiler)
+  bool dense_reference = false;  // the run the ratios of its preset, latency and shape divide by
+};
+
 // One case on one preset at one DRAM latency.
 struct CaseResult {
   std::string preset;
@@ -137,6 +147,11 @@ struct CaseResult {
   double cycles_per_second = 0;  // cycles / median(seconds)
   Energy energy;
   bool has_bound_fields = false;  // the harness JSON had bound_cycles and efficiency
+  SparsityRun sparsity;           // the sparsity suite's settings (in_suite = false: main suite)
+  // Zero-skip counters and what the harness reports about the data (bench_sparsity.h).
+  uint64_t skipped_steps = 0, skipped_wgt_bytes = 0;
+  bool zero_skip_ran = false;     // the harness's "zero_skip": the zero-skip tiler ran
+  double act_zero_fraction = -1;  // measured share of zero activations (-1: not reported)
 };
 
 // Fills a result from the harness JSON line. bank_bytes = {act, weight, acc} bytes per SRAM bank
@@ -154,10 +169,12 @@ struct TargetCheck {
   std::string metric;  // "efficiency", "compulsory bandwidth"
   double measured = 0, threshold = 0;
   bool met = false;
+  std::string not_run;  // why nothing was measured ("" when it was); then met is false
 };
 // One row per (target, qualifying case): compute-bound GEMMs with M >= 4*rows, N >= 4*cols and
 // K >= 4*max(rows, cols) at latency 100 (efficiency >= 0.90); GEMV decode (M = 1) at latencies
 // 100 (>= 0.90 of the bus's peak) and 200 (>= 0.85); every case bit-exact; the JSON fields.
+// Runs of the sparsity suite count for the last two only (their targets: bench_sparsity.h).
 std::vector<TargetCheck> CheckTargets(const std::vector<CaseResult>& results);
 
 }  // namespace salsa::bench

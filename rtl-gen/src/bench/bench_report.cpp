@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "bench/bench_sparsity.h"
+
 namespace salsa::bench {
 
 // ---- formatting
@@ -102,11 +104,12 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
        "compulsory_bandwidth,mac_active,stall_load,stall_store,gated_operands,commands,runs,"
        "seconds_median,seconds_source,cycles_per_second,energy_pj,pj_per_mac,multiply_pj,"
        "accumulate_pj,zero_point_pj,ppu_pj,sram_pj,dram_pj,multiplies,gated_multiplies,"
-       "ungated_energy_pj,gating_saving,error\n";
+       "ungated_energy_pj,gating_saving,error,"
+    << SparsityCsvHeader() << "\n";
   for (const CaseResult& r : results) {
     const BenchCase& c = r.bench_case;
     const Energy& e = r.energy;
-    const std::vector<std::string> f = {
+    std::vector<std::string> f = {
         r.preset,
         c.name,
         c.kind,
@@ -154,6 +157,7 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
         Fixed(e.gating_saving, 4),
         r.error,
     };
+    for (const std::string& extra : SparsityCsvFields(r, results)) f.push_back(extra);
     for (size_t i = 0; i < f.size(); ++i) o << (i ? "," : "") << CsvField(f[i]);
     o << "\n";
   }
@@ -183,13 +187,14 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
                             {"bus_bytes", p.bus_bytes},
                             {"act_bank_bytes", p.bank_bytes[0]},
                             {"weight_bank_bytes", p.bank_bytes[1]},
-                            {"acc_bank_bytes", p.bank_bytes[2]}});
+                            {"acc_bank_bytes", p.bank_bytes[2]},
+                            {"zero_skip", p.zero_skip}});
   }
   j["results"] = nlohmann::json::array();
   for (const CaseResult& r : results) {
     const BenchCase& c = r.bench_case;
     const Energy& e = r.energy;
-    j["results"].push_back({
+    nlohmann::json obj = {
         {"preset", r.preset},
         {"case", c.name},
         {"kind", c.kind},
@@ -234,18 +239,22 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
           {"gated_multiplies", e.gated_multiplies},
           {"ungated_total_pj", e.ungated_total_pj},
           {"gating_saving", e.gating_saving}}},
-    });
+    };
+    AddSparsityJson(r, results, &obj);
+    j["results"].push_back(std::move(obj));
   }
   j["targets"] = nlohmann::json::array();
   for (const TargetCheck& t2 : targets) {
-    j["targets"].push_back({{"target", t2.target},
-                            {"preset", t2.preset},
-                            {"case", t2.case_name},
-                            {"latency", t2.latency},
-                            {"metric", t2.metric},
-                            {"measured", t2.measured},
-                            {"threshold", t2.threshold},
-                            {"met", t2.met}});
+    j["targets"].push_back(
+        {{"target", t2.target},
+         {"preset", t2.preset},
+         {"case", t2.case_name},
+         {"latency", t2.latency},
+         {"metric", t2.metric},
+         {"measured", t2.not_run.empty() ? nlohmann::json(t2.measured) : nlohmann::json(nullptr)},
+         {"threshold", t2.threshold},
+         {"met", t2.met},
+         {"not_run", t2.not_run.empty() ? nlohmann::json(nullptr) : nlohmann::json(t2.not_run)}});
   }
   return j;
 }
@@ -267,8 +276,9 @@ generator; the numbers come from one run, whose command line, date and source ve
 
 Every case runs on the Verilated RTL of a preset, with the harness `salsa run` uses (the prebuilt
 `build/tests/harness_<preset>`, else the cached build), started as
-`harness --json --quiet --seed 1 --mem-latency L (--shape MxKxN | --layer conv.yaml)`. `salsa bench`
-reads the JSON object on the last line of its output (its fields:
+`harness --json --quiet --seed 1 --mem-latency L (--shape MxKxN | --layer conv.yaml)` (the sparsity
+suite adds `--sparsity Z --sparsity-pattern P --zero-skip on|off`, below). `salsa bench` reads the
+JSON object on the last line of its output (its fields:
 [performance.md](performance.md#the---json-summary)).
 
 - **Layers.** The GEMM cases are the harness's seeded random int8 layers (a share of the
@@ -344,6 +354,39 @@ happen, and the model charges them nothing. The energy table shows the same run 
 operand were multiplied ("without gating") and the saving. Rows beyond M are padded with the zero
 point, so a GEMV (M = 1) gates all but one row of the array.
 
+## Sparsity suite (zero-skip)
+
+On every selected preset whose config has `sparsity.zero_skip: true` (hardware that skips zero
+activations: SCAN lists the non-zero K steps, gather LOADs fetch only their weight rows, indexed
+COMPUTEs run only those steps; [sparsity.md](sparsity.md)), `salsa bench` also runs, at each DRAM
+latency, sparse random layers: `--sparsity Z` makes exactly round(Z·M·K) activations equal to the
+input zero point, placed uniformly (`--sparsity-pattern uniform`) or *clustered* (runs along K
+and whole all-zero K columns); `--zero-skip on` runs the zero-skip tiler, `off` the dense tiler on
+the same hardware.
+
+- **Decode.** GEMV 1×4096×4096 (quick suite: 1×512×512) with Z = 0, 0.25, 0.5, 0.75 and 0.9,
+  uniform, zero-skip on. Its *dense reference* is the same GEMV with Z = 0 and zero-skip off: the
+  best dense run on that hardware.
+- **Prefill.** GEMM 256×512×512 (quick suite: 64×256×64) with Z = 0 and 0.5 (uniform), zero-skip
+  on and off, and Z = 0.5 clustered with zero-skip on; the dense reference is Z = 0, off. With
+  M > 1 a K step can be skipped only when the activations of every row in flight are zero at that
+  step, which uniformly placed zeros almost never give (at 50% zeros and 16 rows, 0.5^16 of the
+  steps): little gain is expected, and reported as measured. Clustered zeros (whole zero K
+  columns) show where skipping does help.
+
+*× dense* is cycles / the dense reference's cycles, and DRAM bytes (read + write beats measured on
+the bus, so including command fetches and padding) / the reference's; the plot
+([bench/sparsity.svg](bench/sparsity.svg)) shows the GEMV's speedup = dense cycles / cycles
+against density = 1 − Z, one line per preset and latency, with the ideal 1 / density dashed.
+`skipped_steps` (K steps not fed to the array) and `skipped_wgt_bytes` (weight bytes not fetched)
+are the hardware counters. The energy columns are the model above on the same counters: pJ per
+MAC of the layer's M·K·N (zero activations included, so skipped work lowers it), and the share
+gating saves (skipped steps are not gated: they never enter the array). The targets (issue 5) are
+checked at latency 100: at 50% zeros the GEMV takes ≤ 0.55× the dense cycles and ≤ 0.55× the
+dense DRAM bytes, at 90% ≤ 0.15× the cycles. The 2:4 targets (2:4 weights: a compute-bound GEMM
+in ≤ 0.55× the dense cycles, a GEMV with ≤ 0.65× the dense DRAM bytes) are listed as not run: the
+2:4 hardware is not built.
+
 ## Simulation speed
 
 Simulated cycles per wall-clock second of the harness (its `sim_seconds` when it reports one, else
@@ -354,8 +397,13 @@ noisy (other builds and tests share it); cycle counts are the numbers to compare
 
 }  // namespace
 
-std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
-                       const std::vector<TargetCheck>& targets, const std::string& svg_path) {
+std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& all,
+                       const std::vector<TargetCheck>& targets, const std::string& svg_path,
+                       const std::string& sparsity_section) {
+  std::vector<CaseResult> results;  // the main suite's runs (the tables below)
+  for (const CaseResult& r : all) {
+    if (!r.sparsity.in_suite) results.push_back(r);
+  }
   std::ostringstream o;
   o << kHeader << "\n## This run\n\n";
   o << "`" << meta.command << "` on " << meta.date << (meta.quick ? " (quick suite)" : "")
@@ -374,9 +422,13 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& res
               "`" + p.config_hash + "`"});
   }
   size_t passed = 0;
-  for (const CaseResult& r : results) passed += r.pass;
-  o << "\nBit-exact comparison: **" << passed << " of " << results.size() << " runs "
-    << (passed == results.size() ? "pass" : "pass; the others FAIL") << "**.\n";
+  for (const CaseResult& r : all) passed += r.pass;
+  o << "\nBit-exact comparison: **" << passed << " of " << all.size() << " runs "
+    << (passed == all.size() ? "pass" : "pass; the others FAIL") << "**"
+    << (all.size() > results.size()
+            ? " (" + std::to_string(all.size() - results.size()) + " of them in the sparsity suite)"
+            : "")
+    << ".\n";
 
   o << "\n## Targets (issue 4)\n\n"
        "Measured by this run, not asserted by a test; *no* means the target is not met yet. The "
@@ -433,6 +485,8 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& res
               Percent(e.gating_saving)});
   }
 
+  if (!sparsity_section.empty()) o << "\n" << sparsity_section;
+
   o << "\n## Simulation speed\n\nNoisy: wall-clock on a shared 2-core machine.\n\n";
   o << Row(
       {"preset", "case", "latency", "cycles", "seconds (median)", "runs", "simulated cycles / s"});
@@ -445,13 +499,14 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& res
   }
 
   bool any_error = false;
-  for (const CaseResult& r : results) any_error |= !r.error.empty();
+  for (const CaseResult& r : all) any_error |= !r.error.empty();
   if (any_error) {
     o << "\n## Failures\n\n";
-    for (const CaseResult& r : results) {
+    for (const CaseResult& r : all) {
       if (r.error.empty()) continue;
-      o << "- " << r.preset << " " << r.bench_case.name << " latency " << r.latency << ": "
-        << MdCell(r.error) << "\n";
+      o << "- " << r.preset << " " << r.bench_case.name
+        << (r.sparsity.in_suite ? " (" + SparsityLabel(r.sparsity) + ")" : "") << " latency "
+        << r.latency << ": " << MdCell(r.error) << "\n";
     }
   }
   return o.str();
@@ -521,7 +576,7 @@ std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& re
     take_y(static_cast<double>(p.rows) * p.cols);
   }
   for (const CaseResult& r : results) {
-    if (r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    if (r.sparsity.in_suite || r.cycles == 0 || r.compulsory_bytes == 0) continue;
     take_x(static_cast<double>(r.macs) / r.compulsory_bytes);
     take_y(static_cast<double>(r.macs) / r.cycles);
   }
@@ -608,7 +663,7 @@ std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& re
 
   // Markers.
   for (const CaseResult& r : results) {
-    if (r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    if (r.sparsity.in_suite || r.cycles == 0 || r.compulsory_bytes == 0) continue;
     size_t pi = 0, li = 0;
     for (size_t i = 0; i < meta.presets.size(); ++i) {
       if (meta.presets[i].name == r.preset) pi = i;

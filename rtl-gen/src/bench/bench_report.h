@@ -1,5 +1,6 @@
 // The files `salsa bench` writes: benchmarks.md, bench/benchmarks.csv, bench/benchmarks.json and
-// bench/roofline.svg. Pure functions of the results (no I/O).
+// bench/roofline.svg (the sparsity section and bench/sparsity.svg: bench_sparsity.h). Pure
+// functions of the results (no I/O).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@ struct PresetInfo {
   std::string name, config_hash;
   unsigned rows = 0, cols = 0, bus_bytes = 0;
   uint64_t bank_bytes[3] = {0, 0, 0};  // act, weight, acc bytes per SRAM bank
+  bool zero_skip = false;              // sparsity.zero_skip: the sparsity suite runs on it
 };
 
 struct BenchMeta {
@@ -37,16 +39,20 @@ std::string XmlEscape(const std::string& s);
 std::string Fixed(double v, int digits);
 std::string Grouped(uint64_t v);
 
+// One record per result, main and sparsity suite; the sparsity columns come last.
 std::string ToCsv(const std::vector<CaseResult>& results);
 nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& results,
                       const std::vector<TargetCheck>& targets);
 // The whole of benchmarks.md: the explanatory header (what is measured and how, the roofline,
 // the energy table and its source), the targets, and the result tables. `svg_path` is the plot's
-// path relative to the markdown file.
+// path relative to the markdown file. The result tables list the main suite's runs; the
+// bit-exact count and the failures cover every run. `sparsity_section` (SparsityMarkdown) goes
+// after the energy estimate.
 std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
-                       const std::vector<TargetCheck>& targets, const std::string& svg_path);
-// Log-log roofline plot: one roof per preset, one marker per case (colour = preset, shape = DRAM
-// latency), axis labels and a legend.
+                       const std::vector<TargetCheck>& targets, const std::string& svg_path,
+                       const std::string& sparsity_section = "");
+// Log-log roofline plot of the main suite: one roof per preset, one marker per case (colour =
+// preset, shape = DRAM latency), axis labels and a legend.
 std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& results);
 
 }  // namespace salsa::bench

@@ -21,6 +21,7 @@
 #include "bench/bench_layers.h"
 #include "bench/bench_model.h"
 #include "bench/bench_report.h"
+#include "bench/bench_sparsity.h"
 #include "cli/run.h"
 #include "salsa/config.h"
 
@@ -188,10 +189,11 @@ struct Preset {
   fs::path harness;
 };
 
-// One run of one case: the parsed result (pass = false and error set when the harness produced
-// no usable JSON).
+// One run of one case (`sp`: a sparsity-suite run, else nullptr): the parsed result (pass = false
+// and error set when the harness produced no usable JSON).
 CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
-                   const std::string& layer_file, const fs::path& tmp) {
+                   const std::string& layer_file, const fs::path& tmp,
+                   const bench::SparsityRun* sp) {
   std::vector<std::string> args = {
       p.harness.string(),     "--json", "--quiet", "--seed", std::to_string(kSeed), "--mem-latency",
       std::to_string(latency)};
@@ -201,7 +203,12 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
     args.insert(args.end(), {"--shape", std::to_string(c.M) + "x" + std::to_string(c.K) + "x" +
                                             std::to_string(c.N)});
   }
+  if (sp != nullptr) {
+    const auto extra = bench::SparsityHarnessArgs(*sp);
+    args.insert(args.end(), extra.begin(), extra.end());
+  }
   CaseResult r;
+  if (sp != nullptr) r.sparsity = *sp;
   r.preset = p.info.name;
   r.bench_case = c;
   r.latency = latency;
@@ -239,6 +246,7 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
   }
   try {
     bench::FillFromHarnessJson(j, p.info.bank_bytes, &r);
+    bench::FillZeroSkipFields(j, p.info.zero_skip, &r);
   } catch (const std::exception& e) {
     r.pass = false;
     r.error = std::string(e.what()) + " (" + p.harness.string() +
@@ -251,6 +259,31 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
     r.pass = false;
     r.error = "harness exit status " + std::to_string(pr.status);
   }
+  return r;
+}
+
+// `repeat` runs of one case, merged: the first run's result with every run's seconds, failed if
+// any run failed or the cycle counts differ; cycles_per_second from the median seconds.
+CaseResult RunRepeated(const Preset& p, const BenchCase& c, unsigned latency,
+                       const std::string& layer_file, const fs::path& tmp, unsigned repeat,
+                       const bench::SparsityRun* sp) {
+  CaseResult r;
+  for (unsigned rep = 0; rep < repeat; ++rep) {
+    CaseResult one = RunCase(p, c, latency, layer_file, tmp, sp);
+    if (rep == 0) {
+      r = one;
+    } else {
+      r.seconds.insert(r.seconds.end(), one.seconds.begin(), one.seconds.end());
+      if (one.cycles != r.cycles && r.error.empty()) {
+        r.pass = false;
+        r.error = "cycles differ between repeats: " + std::to_string(r.cycles) + " and " +
+                  std::to_string(one.cycles);
+      }
+      if (!one.pass && r.pass) r.pass = false, r.error = one.error;
+    }
+  }
+  const double med = bench::Median(r.seconds);
+  r.cycles_per_second = med > 0 ? static_cast<double>(r.cycles) / med : 0;
   return r;
 }
 
@@ -312,7 +345,7 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
       ->capture_default_str();
   app->add_option("--out-dir", opts->out_dir,
                   "writes DIR/benchmarks.md and DIR/bench/{benchmarks.csv,benchmarks.json,"
-                  "roofline.svg}")
+                  "roofline.svg,sparsity.svg}")
       ->capture_default_str();
   app->add_flag("--quick", opts->quick, "a small suite that runs in seconds (CTest smoke test)");
   app->add_option("--repeat", opts->repeat,
@@ -321,7 +354,9 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
       ->capture_default_str();
   app->footer(
       "Suite: GEMV 1x4096x4096 and 1x2048x2048, 8x2048x2048, 256x512x512, 512x512x512 and a 3x3\n"
-      "conv 56x56x64 -> 64, at each DRAM latency on each preset (docs/benchmarks.md).\n"
+      "conv 56x56x64 -> 64, at each DRAM latency on each preset; on presets with\n"
+      "sparsity.zero_skip also GEMV 1x4096x4096 at 0-90% zero activations and GEMM 256x512x512,\n"
+      "zero-skip on and off (docs/benchmarks.md).\n"
       "Exit status: 0 all pass, 1 a case failed or a harness could not run, 2 bad input.");
 }
 
@@ -360,6 +395,7 @@ int Bench(const BenchOptions& opts) {
       p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
       p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
       p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
+      p.info.zero_skip = cfg.zero_skip;
       p.harness = FindHarness(cfg);
       meta.presets.push_back(p.info);
       ps.push_back(p);
@@ -372,54 +408,81 @@ int Bench(const BenchOptions& opts) {
       layer_files.push_back(c.conv ? bench::WriteConvLayer(tmp.path().string(), c, kSeed) : "");
     }
 
+    // The sparsity suite runs on the presets with zero-skip hardware.
+    const std::vector<bench::SparsityCase> sparse_suite = bench::SparsitySuite(opts.quick);
+    size_t total = ps.size() * suite.size() * latencies.size();
+    for (const Preset& p : ps) {
+      if (p.info.zero_skip) total += sparse_suite.size() * latencies.size();
+    }
     std::vector<CaseResult> results;
-    const size_t total = ps.size() * suite.size() * latencies.size();
     size_t done = 0;
+    // One progress line per run: efficiency for the main suite; for the sparsity suite cycles as
+    // a ratio to the dense reference (which runs first), the settings and the skip counters.
+    auto report = [&](const Preset& p, const CaseResult& r) {
+      ++done;
+      char measure[64];
+      if (!r.sparsity.in_suite) {
+        std::snprintf(measure, sizeof measure, "efficiency %.3f", r.efficiency);
+      } else {
+        const bench::SparsityRatios q = bench::RatiosFor(r, results);
+        std::snprintf(measure, sizeof measure, q.valid ? "%.3fx dense cycles" : "no dense ratio",
+                      q.cycles_ratio);
+      }
+      std::printf("[%zu/%zu] %-12s %-22s latency %-4u %10s cycles  %s  %s  %.1f s\n", done, total,
+                  p.info.name.c_str(), r.bench_case.name.c_str(), r.latency,
+                  bench::Grouped(r.cycles).c_str(), measure, r.pass ? "pass" : "FAIL",
+                  bench::Median(r.seconds));
+      if (r.sparsity.in_suite) {
+        // The counters only when the harness gave a result to read them from.
+        const std::string counters =
+            r.cycles == 0 ? ""
+                          : ": skipped_steps " + bench::Grouped(r.skipped_steps) +
+                                ", skipped_wgt_bytes " + bench::Grouped(r.skipped_wgt_bytes);
+        std::printf("    %s%s\n", bench::SparsityLabel(r.sparsity).c_str(), counters.c_str());
+      }
+      if (!r.error.empty()) std::printf("    %s\n", r.error.c_str());
+      std::fflush(stdout);
+    };
     for (const Preset& p : ps) {
       for (size_t ci = 0; ci < suite.size(); ++ci) {
         for (unsigned lat : latencies) {
-          CaseResult r;
-          for (unsigned rep = 0; rep < opts.repeat; ++rep) {
-            CaseResult one = RunCase(p, suite[ci], lat, layer_files[ci], tmp.path());
-            if (rep == 0) {
-              r = one;
-            } else {
-              r.seconds.insert(r.seconds.end(), one.seconds.begin(), one.seconds.end());
-              if (one.cycles != r.cycles && r.error.empty()) {
-                r.pass = false;
-                r.error = "cycles differ between repeats: " + std::to_string(r.cycles) + " and " +
-                          std::to_string(one.cycles);
-              }
-              if (!one.pass && r.pass) r.pass = false, r.error = one.error;
-            }
-          }
-          const double med = bench::Median(r.seconds);
-          r.cycles_per_second = med > 0 ? static_cast<double>(r.cycles) / med : 0;
-          ++done;
-          std::printf(
-              "[%zu/%zu] %-10s %-22s latency %-4u %10s cycles  efficiency %.3f  %s  %.1f s\n", done,
-              total, p.info.name.c_str(), suite[ci].name.c_str(), lat,
-              bench::Grouped(r.cycles).c_str(), r.efficiency, r.pass ? "pass" : "FAIL", med);
-          if (!r.error.empty()) std::printf("    %s\n", r.error.c_str());
-          std::fflush(stdout);
-          results.push_back(std::move(r));
+          results.push_back(
+              RunRepeated(p, suite[ci], lat, layer_files[ci], tmp.path(), opts.repeat, nullptr));
+          report(p, results.back());
+        }
+      }
+    }
+    for (const Preset& p : ps) {
+      if (!p.info.zero_skip) continue;
+      for (const bench::SparsityCase& sc : sparse_suite) {
+        for (unsigned lat : latencies) {
+          results.push_back(RunRepeated(p, sc.shape, lat, "", tmp.path(), opts.repeat, &sc.run));
+          report(p, results.back());
         }
       }
     }
 
     const auto targets = bench::CheckTargets(results);
+    const auto sparse_targets = bench::CheckSparsityTargets(meta, results);
+    std::vector<bench::TargetCheck> all_targets = targets;
+    all_targets.insert(all_targets.end(), sparse_targets.begin(), sparse_targets.end());
     const fs::path out = opts.out_dir;
     WriteAllAtomically({
-        {out / "benchmarks.md", bench::ToMarkdown(meta, results, targets, "bench/roofline.svg")},
+        {out / "benchmarks.md",
+         bench::ToMarkdown(
+             meta, results, targets, "bench/roofline.svg",
+             bench::SparsityMarkdown(meta, results, sparse_targets, "bench/sparsity.svg"))},
         {out / "bench" / "benchmarks.csv", bench::ToCsv(results)},
-        {out / "bench" / "benchmarks.json", bench::ToJson(meta, results, targets).dump(2) + "\n"},
+        {out / "bench" / "benchmarks.json",
+         bench::ToJson(meta, results, all_targets).dump(2) + "\n"},
         {out / "bench" / "roofline.svg", bench::RooflineSvg(meta, results)},
+        {out / "bench" / "sparsity.svg", bench::SparsitySvg(meta, results)},
     });
     size_t passed = 0, met = 0;
     for (const auto& r : results) passed += r.pass;
-    for (const auto& t : targets) met += t.met;
+    for (const auto& t : all_targets) met += t.met;
     std::printf("salsa bench: %zu of %zu runs pass; %zu of %zu target checks met; wrote %s\n",
-                passed, results.size(), met, targets.size(),
+                passed, results.size(), met, all_targets.size(),
                 (out / "benchmarks.md").string().c_str());
     return passed == results.size() ? 0 : 1;
   } catch (const ConfigError& e) {

@@ -1,5 +1,6 @@
-// `salsa bench`: runs the benchmark suite on the presets' Verilated harnesses and writes
-// benchmarks.md, bench/benchmarks.csv, bench/benchmarks.json and bench/roofline.svg.
+// `salsa bench`: runs the benchmark suite (and, on presets with sparsity.zero_skip, the sparsity
+// suite) on the presets' Verilated harnesses and writes benchmarks.md, bench/benchmarks.csv,
+// bench/benchmarks.json, bench/roofline.svg and bench/sparsity.svg.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,7 +9,7 @@
 namespace salsa::cli {
 
 struct BenchOptions {
-  std::string presets = "default,small_8x8,rect_12x8,ws_16x16";
+  std::string presets = "default,small_8x8,rect_12x8,ws_16x16,sparse_16x16";
   std::string latencies = "100,200";
   std::string out_dir = "docs";
   bool quick = false;

@@ -1,0 +1,526 @@
+#include "bench/bench_sparsity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+
+namespace salsa::bench {
+
+// ---- the suite ----------------------------------------------------------------------------------
+
+namespace {
+
+BenchCase Shape(const std::string& kind, int M, int K, int N) {
+  BenchCase c;
+  c.name = std::string(M == 1 ? "gemv_" : "gemm_") + std::to_string(M) + "x" + std::to_string(K) +
+           "x" + std::to_string(N);
+  c.kind = kind;
+  c.M = M;
+  c.K = K;
+  c.N = N;
+  return c;
+}
+
+SparsityCase Case(const BenchCase& shape, double zeros, const std::string& pattern, bool skip,
+                  bool dense_reference = false) {
+  SparsityCase c;
+  c.shape = shape;
+  c.run.in_suite = true;
+  c.run.zero_fraction = zeros;
+  c.run.pattern = pattern;
+  c.run.zero_skip = skip;
+  c.run.dense_reference = dense_reference;
+  return c;
+}
+
+bool IsPattern(const SparsityRun& s, const std::string& p) {
+  return (s.pattern.empty() ? std::string("uniform") : s.pattern) == p;
+}
+
+bool SameFraction(double a, double b) { return std::fabs(a - b) < 1e-9; }
+
+std::string Percent0(double v) { return Fixed(100.0 * v, 0) + "%"; }
+
+}  // namespace
+
+const std::vector<double>& SparsityGemvZeroFractions() {
+  static const std::vector<double> z = {0.0, 0.25, 0.5, 0.75, 0.9};
+  return z;
+}
+
+std::vector<SparsityCase> SparsitySuite(bool quick) {
+  const BenchCase gemv =
+      quick ? Shape("sparse decode", 1, 512, 512) : Shape("sparse decode", 1, 4096, 4096);
+  const BenchCase gemm =
+      quick ? Shape("sparse prefill", 64, 256, 64) : Shape("sparse prefill", 256, 512, 512);
+  std::vector<SparsityCase> out;
+  out.push_back(Case(gemv, 0.0, "uniform", false, true));
+  for (double z : SparsityGemvZeroFractions()) out.push_back(Case(gemv, z, "uniform", true));
+  out.push_back(Case(gemm, 0.0, "uniform", false, true));
+  out.push_back(Case(gemm, 0.0, "uniform", true));
+  out.push_back(Case(gemm, 0.5, "uniform", false));
+  out.push_back(Case(gemm, 0.5, "uniform", true));
+  out.push_back(Case(gemm, 0.5, "clustered", true));
+  return out;
+}
+
+std::vector<std::string> SparsityHarnessArgs(const SparsityRun& s) {
+  char z[32];
+  std::snprintf(z, sizeof z, "%g", s.zero_fraction);
+  return {"--sparsity",         z,
+          "--sparsity-pattern", s.pattern.empty() ? "uniform" : s.pattern,
+          "--zero-skip",        s.zero_skip ? "on" : "off"};
+}
+
+std::string SparsityLabel(const SparsityRun& s) {
+  return Percent0(s.zero_fraction) + " " + (s.pattern.empty() ? "uniform" : s.pattern) +
+         " zeros, zero-skip " + (s.zero_skip ? "on" : "off") +
+         (s.dense_reference ? " (dense reference)" : "");
+}
+
+void FillZeroSkipFields(const nlohmann::json& j, bool hw_zero_skip, CaseResult* r) {
+  auto count = [&](const std::string& key) -> uint64_t {
+    if (!j.is_object() || !j.contains(key)) {
+      if (!hw_zero_skip) return 0;
+      throw std::invalid_argument("harness JSON has no '" + key +
+                                  "' (the preset has sparsity.zero_skip)");
+    }
+    const auto& v = j.at(key);
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
+      throw std::invalid_argument("harness JSON '" + key + "' is not a count");
+    }
+    return v.get<uint64_t>();
+  };
+  r->skipped_steps = count("skipped_steps");
+  r->skipped_wgt_bytes = count("skipped_wgt_bytes");
+  if (j.is_object() && j.contains("zero_skip")) {
+    if (!j.at("zero_skip").is_boolean()) {
+      throw std::invalid_argument("harness JSON 'zero_skip' is not a boolean");
+    }
+    r->zero_skip_ran = j.at("zero_skip").get<bool>();
+  } else {
+    r->zero_skip_ran = hw_zero_skip && (!r->sparsity.in_suite || r->sparsity.zero_skip);
+  }
+  r->act_zero_fraction = -1;
+  if (j.is_object() && j.contains("act_zero_fraction") && j.at("act_zero_fraction").is_number()) {
+    r->act_zero_fraction = j.at("act_zero_fraction").get<double>();
+  }
+}
+
+// ---- ratios -------------------------------------------------------------------------------------
+
+SparsityRatios ComputeSparsityRatios(const CaseResult& run, const CaseResult& dense) {
+  SparsityRatios s;
+  s.dense_cycles = dense.cycles;
+  s.dense_dram_bytes = dense.dram_read_bytes + dense.dram_write_bytes;
+  const uint64_t bytes = run.dram_read_bytes + run.dram_write_bytes;
+  if (s.dense_cycles == 0 || s.dense_dram_bytes == 0 || run.cycles == 0) return s;
+  s.valid = true;
+  s.cycles_ratio = static_cast<double>(run.cycles) / static_cast<double>(s.dense_cycles);
+  s.dram_ratio = static_cast<double>(bytes) / static_cast<double>(s.dense_dram_bytes);
+  s.speedup = static_cast<double>(s.dense_cycles) / static_cast<double>(run.cycles);
+  return s;
+}
+
+const CaseResult* FindDenseReference(const CaseResult& run,
+                                     const std::vector<CaseResult>& results) {
+  if (!run.sparsity.in_suite) return nullptr;
+  for (const CaseResult& d : results) {
+    if (d.sparsity.in_suite && d.sparsity.dense_reference && d.preset == run.preset &&
+        d.latency == run.latency && d.bench_case.name == run.bench_case.name) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+SparsityRatios RatiosFor(const CaseResult& run, const std::vector<CaseResult>& results) {
+  const CaseResult* d = FindDenseReference(run, results);
+  return d ? ComputeSparsityRatios(run, *d) : SparsityRatios{};
+}
+
+// ---- targets ------------------------------------------------------------------------------------
+
+std::vector<TargetCheck> CheckSparsityTargets(const BenchMeta& meta,
+                                              const std::vector<CaseResult>& results) {
+  const std::vector<SparsityCase> suite = SparsitySuite(meta.quick);
+  const std::string gemv_name = suite.front().shape.name;
+  std::string gemm_name;
+  for (const SparsityCase& c : suite) {
+    if (c.shape.M > 1) gemm_name = c.shape.name;
+  }
+  const bool lat100 =
+      std::find(meta.latencies.begin(), meta.latencies.end(), 100u) != meta.latencies.end();
+  const std::string cyc = "cycles / dense cycles", dram = "DRAM bytes / dense DRAM bytes";
+
+  std::vector<TargetCheck> out;
+  for (const PresetInfo& p : meta.presets) {
+    if (!p.zero_skip) continue;
+    auto check = [&](double zeros, bool bytes, double max) {
+      TargetCheck t;
+      t.target = "zero-skip GEMV, " + Percent0(zeros) +
+                 " zero activations: " + (bytes ? "DRAM bytes" : "cycles") + " ≤ " + Fixed(max, 2) +
+                 "× dense at latency 100";
+      t.preset = p.name;
+      t.case_name = gemv_name;
+      t.latency = 100;
+      t.metric = bytes ? dram : cyc;
+      t.threshold = max;
+      const CaseResult* run = nullptr;
+      for (const CaseResult& r : results) {
+        const SparsityRun& s = r.sparsity;
+        if (s.in_suite && !s.dense_reference && s.zero_skip && IsPattern(s, "uniform") &&
+            SameFraction(s.zero_fraction, zeros) && r.preset == p.name && r.latency == 100 &&
+            !r.bench_case.conv && r.bench_case.M == 1) {
+          run = &r;
+        }
+      }
+      const CaseResult* dense = run ? FindDenseReference(*run, results) : nullptr;
+      if (run == nullptr) {
+        t.not_run = lat100 ? "not run" : "not run: latency 100 not selected (--latencies)";
+      } else if (dense == nullptr) {
+        t.case_name = run->bench_case.name;
+        t.not_run = "not measured: no dense reference run";
+      } else {
+        t.case_name = run->bench_case.name;
+        const SparsityRatios s = ComputeSparsityRatios(*run, *dense);
+        t.measured = bytes ? s.dram_ratio : s.cycles_ratio;
+        t.met = s.valid && run->pass && dense->pass && t.measured <= max;
+      }
+      out.push_back(t);
+    };
+    check(0.5, false, kSkip50CyclesMax);
+    check(0.5, true, kSkip50DramMax);
+    check(0.9, false, kSkip90CyclesMax);
+  }
+  const std::string not_built = "not run: 2:4 hardware not built";
+  out.push_back({"2:4 structured weights, compute-bound GEMM: cycles ≤ " +
+                     Fixed(k2of4GemmCyclesMax, 2) + "× dense",
+                 "all", gemm_name, 100, cyc, 0, k2of4GemmCyclesMax, false, not_built});
+  out.push_back(
+      {"2:4 structured weights, GEMV: DRAM bytes ≤ " + Fixed(k2of4GemvDramMax, 2) + "× dense",
+       "all", gemv_name, 100, dram, 0, k2of4GemvDramMax, false, not_built});
+  return out;
+}
+
+// ---- CSV and JSON -------------------------------------------------------------------------------
+
+std::string SparsityCsvHeader() {
+  return "suite,zero_fraction,sparsity_pattern,zero_skip,zero_skip_ran,act_zero_fraction,"
+         "skipped_steps,skipped_wgt_bytes,dense_cycles,dense_dram_bytes,cycles_ratio,"
+         "dram_bytes_ratio,speedup";
+}
+
+std::vector<std::string> SparsityCsvFields(const CaseResult& r,
+                                           const std::vector<CaseResult>& results) {
+  const SparsityRun& s = r.sparsity;
+  const SparsityRatios q = RatiosFor(r, results);
+  auto if_valid = [&](const std::string& v) { return q.valid ? v : std::string(); };
+  return {
+      s.in_suite ? "sparsity" : "main",
+      s.in_suite ? Fixed(s.zero_fraction, 4) : "",
+      s.in_suite ? (s.pattern.empty() ? "uniform" : s.pattern) : "",
+      s.in_suite ? (s.zero_skip ? "on" : "off") : "",
+      r.zero_skip_ran ? "on" : "off",
+      r.act_zero_fraction >= 0 ? Fixed(r.act_zero_fraction, 4) : "",
+      std::to_string(r.skipped_steps),
+      std::to_string(r.skipped_wgt_bytes),
+      if_valid(std::to_string(q.dense_cycles)),
+      if_valid(std::to_string(q.dense_dram_bytes)),
+      if_valid(Fixed(q.cycles_ratio, 4)),
+      if_valid(Fixed(q.dram_ratio, 4)),
+      if_valid(Fixed(q.speedup, 4)),
+  };
+}
+
+void AddSparsityJson(const CaseResult& r, const std::vector<CaseResult>& results,
+                     nlohmann::json* obj) {
+  const SparsityRun& s = r.sparsity;
+  nlohmann::json& o = *obj;
+  o["suite"] = s.in_suite ? "sparsity" : "main";
+  o["skipped_steps"] = r.skipped_steps;
+  o["skipped_wgt_bytes"] = r.skipped_wgt_bytes;
+  o["zero_skip_ran"] = r.zero_skip_ran;
+  o["act_zero_fraction"] =
+      r.act_zero_fraction >= 0 ? nlohmann::json(r.act_zero_fraction) : nlohmann::json(nullptr);
+  if (!s.in_suite) {
+    o["sparsity"] = nullptr;
+    return;
+  }
+  const SparsityRatios q = RatiosFor(r, results);
+  auto num = [&](double v) { return q.valid ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  o["sparsity"] = {
+      {"zero_fraction", s.zero_fraction},
+      {"pattern", s.pattern.empty() ? "uniform" : s.pattern},
+      {"zero_skip", s.zero_skip},
+      {"dense_reference", s.dense_reference},
+      {"dense_cycles", q.valid ? nlohmann::json(q.dense_cycles) : nlohmann::json(nullptr)},
+      {"dense_dram_bytes", q.valid ? nlohmann::json(q.dense_dram_bytes) : nlohmann::json(nullptr)},
+      {"cycles_ratio", num(q.cycles_ratio)},
+      {"dram_bytes_ratio", num(q.dram_ratio)},
+      {"speedup", num(q.speedup)},
+  };
+}
+
+// ---- Markdown -----------------------------------------------------------------------------------
+
+namespace {
+
+std::string Row(const std::vector<std::string>& cells) {
+  std::string s = "|";
+  for (const auto& c : cells) s += " " + c + " |";
+  return s + "\n";
+}
+
+std::string Cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SparsityMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
+                             const std::vector<TargetCheck>& targets, const std::string& svg_path) {
+  std::ostringstream o;
+  o << "## Sparsity results\n\n";
+  std::string presets;
+  for (const PresetInfo& p : meta.presets) {
+    if (p.zero_skip) presets += (presets.empty() ? "" : ", ") + p.name;
+  }
+  size_t runs = 0, passed = 0;
+  for (const CaseResult& r : results) {
+    if (!r.sparsity.in_suite) continue;
+    ++runs;
+    passed += r.pass;
+  }
+  if (presets.empty()) {
+    o << "No selected preset has `sparsity.zero_skip: true`, so the sparsity suite did not run; "
+         "select one with `--presets`.\n\n";
+  } else {
+    o << "Presets with zero-skip: " << presets << "; " << runs << " sparsity runs, " << passed
+      << " pass their bit-exact comparison.\n\n";
+  }
+
+  o << "Targets (issue 5), measured by this run, not asserted by a test:\n\n";
+  o << Row({"target", "preset", "case", "latency", "measured", "required", "met"});
+  o << "|---|---|---|---:|---:|---:|---|\n";
+  for (const TargetCheck& t : targets) {
+    o << Row({Cell(t.target), t.preset, t.case_name, t.latency ? std::to_string(t.latency) : "all",
+              t.not_run.empty() ? t.metric + " " + Fixed(t.measured, 3) : Cell(t.not_run),
+              "≤ " + Fixed(t.threshold, 2), t.met ? "**yes**" : "**no**"});
+  }
+  if (runs == 0) return o.str();
+
+  o << "\n![speedup against density](" << svg_path << ")\n\n";
+  o << Row({"preset", "case", "latency", "zeros", "zero-skip", "cycles", "× dense", "DRAM bytes",
+            "× dense", "skipped_steps", "skipped_wgt_bytes", "pJ / MAC", "gating saves", "result"});
+  o << "|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const CaseResult& r : results) {
+    const SparsityRun& s = r.sparsity;
+    if (!s.in_suite) continue;
+    const SparsityRatios q = RatiosFor(r, results);
+    std::string zeros = Percent0(s.zero_fraction);
+    if (!IsPattern(s, "uniform")) zeros += " " + s.pattern;
+    std::string skip = s.zero_skip ? "on" : "off";
+    if (r.zero_skip_ran != s.zero_skip)
+      skip += " (ran " + std::string(r.zero_skip_ran ? "on)" : "off)");
+    if (s.dense_reference) skip += " (dense reference)";
+    o << Row({r.preset, r.bench_case.Describe(), std::to_string(r.latency), zeros, skip,
+              Grouped(r.cycles), q.valid ? Fixed(q.cycles_ratio, 3) : "—",
+              Grouped(r.dram_read_bytes + r.dram_write_bytes),
+              q.valid ? Fixed(q.dram_ratio, 3) : "—", Grouped(r.skipped_steps),
+              Grouped(r.skipped_wgt_bytes), Fixed(r.energy.pj_per_mac, 2),
+              Fixed(100.0 * r.energy.gating_saving, 1) + "%", r.pass ? "pass" : "FAIL"});
+  }
+  return o.str();
+}
+
+// ---- SVG ----------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr double kW = 960, kH = 600;
+constexpr double kLeft = 80, kRight = 300, kTop = 50, kBottom = 70;
+const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+
+std::string N1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+struct Point {
+  double density = 0, speedup = 0;
+  std::string title;
+};
+struct Line {
+  std::string preset;
+  unsigned latency = 0;
+  std::vector<Point> points;
+};
+
+// The GEMV runs with zero-skip on, grouped by (preset, latency) in order of first appearance.
+std::vector<Line> GemvLines(const std::vector<CaseResult>& results) {
+  std::vector<Line> lines;
+  for (const CaseResult& r : results) {
+    const SparsityRun& s = r.sparsity;
+    if (!s.in_suite || s.dense_reference || !s.zero_skip || !IsPattern(s, "uniform") ||
+        r.bench_case.conv || r.bench_case.M != 1) {
+      continue;
+    }
+    const SparsityRatios q = RatiosFor(r, results);
+    if (!q.valid) continue;
+    auto it = std::find_if(lines.begin(), lines.end(), [&](const Line& l) {
+      return l.preset == r.preset && l.latency == r.latency;
+    });
+    if (it == lines.end()) {
+      lines.push_back({r.preset, r.latency, {}});
+      it = lines.end() - 1;
+    }
+    Point p;
+    p.density = 1.0 - s.zero_fraction;
+    p.speedup = q.speedup;
+    p.title = r.preset + " " + r.bench_case.name + ", latency " + std::to_string(r.latency) + ", " +
+              Percent0(s.zero_fraction) + " zeros: speedup " + Fixed(q.speedup, 2) + " (cycles " +
+              Fixed(q.cycles_ratio, 3) + "× dense, DRAM bytes " + Fixed(q.dram_ratio, 3) +
+              "× dense)" + (r.pass ? "" : " (FAIL)");
+    it->points.push_back(p);
+  }
+  for (Line& l : lines) {
+    std::sort(l.points.begin(), l.points.end(),
+              [](const Point& a, const Point& b) { return a.density < b.density; });
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string SparsitySvg(const BenchMeta& meta, const std::vector<CaseResult>& results) {
+  const std::vector<Line> lines = GemvLines(results);
+  // The ideal curve runs from the smallest positive density plotted (at most 0.1) to 1.
+  double dlo = 0.1, ymax = 1;
+  for (const Line& l : lines) {
+    for (const Point& p : l.points) {
+      if (p.density > 0) dlo = std::min(dlo, p.density);
+      ymax = std::max(ymax, p.speedup);
+    }
+  }
+  dlo = std::max(dlo, 0.02);
+  ymax = std::ceil(std::max(ymax, 1.0 / dlo) * 1.05);
+  const double ystep = ymax <= 12 ? 1 : std::ceil(ymax / 10);
+  ymax = std::ceil(ymax / ystep) * ystep;
+  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
+  auto px = [&](double d) { return kLeft + d * pw; };
+  auto py = [&](double s) { return kTop + ph - s / ymax * ph; };
+
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kW << "\" height=\"" << kH
+    << "\" viewBox=\"0 0 " << kW << " " << kH
+    << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  o << "<title>salsa zero-skip: GEMV speedup against activation density</title>\n";
+  o << "<rect x=\"0\" y=\"0\" width=\"" << kW << "\" height=\"" << kH << "\" fill=\"#fff\"/>\n";
+  o << "<text x=\"" << N1(kLeft + pw / 2) << "\" y=\"28\" text-anchor=\"middle\" "
+    << "font-size=\"16\">salsa zero-skip: GEMV speedup against density (" << XmlEscape(meta.date)
+    << ")</text>\n";
+
+  // Grid, ticks and labels: x every 0.1, y every ystep.
+  o << "<g stroke=\"#ddd\" stroke-width=\"0.6\">\n";
+  for (int i = 0; i <= 10; ++i) {
+    o << "<line x1=\"" << N1(px(i / 10.0)) << "\" y1=\"" << N1(kTop) << "\" x2=\""
+      << N1(px(i / 10.0)) << "\" y2=\"" << N1(kTop + ph) << "\"/>\n";
+  }
+  for (double y = 0; y <= ymax + 1e-9; y += ystep) {
+    o << "<line x1=\"" << N1(kLeft) << "\" y1=\"" << N1(py(y)) << "\" x2=\"" << N1(kLeft + pw)
+      << "\" y2=\"" << N1(py(y)) << "\"/>\n";
+  }
+  o << "</g>\n<g>\n";
+  for (int i = 0; i <= 10; ++i) {
+    o << "<text x=\"" << N1(px(i / 10.0)) << "\" y=\"" << N1(kTop + ph + 18)
+      << "\" text-anchor=\"middle\">" << Fixed(i / 10.0, 1) << "</text>\n";
+  }
+  for (double y = 0; y <= ymax + 1e-9; y += ystep) {
+    o << "<text x=\"" << N1(kLeft - 8) << "\" y=\"" << N1(py(y) + 4) << "\" text-anchor=\"end\">"
+      << Fixed(y, 0) << "</text>\n";
+  }
+  o << "</g>\n";
+  o << "<rect x=\"" << N1(kLeft) << "\" y=\"" << N1(kTop) << "\" width=\"" << N1(pw)
+    << "\" height=\"" << N1(ph) << "\" fill=\"none\" stroke=\"#000\"/>\n";
+  o << "<text x=\"" << N1(kLeft + pw / 2) << "\" y=\"" << N1(kH - 22)
+    << "\" text-anchor=\"middle\" font-size=\"14\">density (1 − zero fraction of the "
+       "activations)</text>\n";
+  o << "<text x=\"22\" y=\"" << N1(kTop + ph / 2) << "\" text-anchor=\"middle\" font-size=\"14\" "
+    << "transform=\"rotate(-90 22 " << N1(kTop + ph / 2)
+    << ")\">speedup (dense cycles / cycles)</text>\n";
+
+  // The ideal 1 / density, dashed.
+  o << "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\" "
+       "points=\"";
+  constexpr int kSteps = 60;
+  for (int i = 0; i <= kSteps; ++i) {
+    const double d = dlo + (1.0 - dlo) * i / kSteps;
+    o << (i ? " " : "") << N1(px(d)) << "," << N1(py(1.0 / d));
+  }
+  o << "\"><title>ideal: speedup = 1 / density</title></polyline>\n";
+
+  // One line per preset and latency, a circle per run.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    const std::string color = kColors[i % 6];
+    o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"";
+    for (size_t k = 0; k < l.points.size(); ++k) {
+      o << (k ? " " : "") << N1(px(l.points[k].density)) << "," << N1(py(l.points[k].speedup));
+    }
+    o << "\"><title>" << XmlEscape(l.preset + ", latency " + std::to_string(l.latency))
+      << "</title></polyline>\n";
+    for (const Point& p : l.points) {
+      o << "<circle cx=\"" << N1(px(p.density)) << "\" cy=\"" << N1(py(p.speedup))
+        << "\" r=\"5\" fill=\"" << color
+        << "\" fill-opacity=\"0.8\" stroke=\"#000\" stroke-width=\"0.8\"><title>"
+        << XmlEscape(p.title) << "</title></circle>\n";
+    }
+  }
+  if (lines.empty()) {
+    o << "<text x=\"" << N1(kLeft + pw / 2) << "\" y=\"" << N1(kTop + ph / 2)
+      << "\" text-anchor=\"middle\" font-size=\"14\">no zero-skip runs (no selected preset has "
+         "sparsity.zero_skip)</text>\n";
+  }
+
+  // Legend.
+  double ly = kTop + 10;
+  const double lx = kLeft + pw + 20;
+  o << "<g>\n<text x=\"" << N1(lx) << "\" y=\"" << N1(ly)
+    << "\" font-weight=\"bold\">preset, DRAM latency</text>\n";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    ly += 20;
+    o << "<line x1=\"" << N1(lx) << "\" y1=\"" << N1(ly - 4) << "\" x2=\"" << N1(lx + 24)
+      << "\" y2=\"" << N1(ly - 4) << "\" stroke=\"" << kColors[i % 6]
+      << "\" stroke-width=\"2\"/>\n";
+    o << "<text x=\"" << N1(lx + 32) << "\" y=\"" << N1(ly) << "\">"
+      << XmlEscape(lines[i].preset + ", latency " + std::to_string(lines[i].latency))
+      << "</text>\n";
+  }
+  ly += 20;
+  o << "<line x1=\"" << N1(lx) << "\" y1=\"" << N1(ly - 4) << "\" x2=\"" << N1(lx + 24)
+    << "\" y2=\"" << N1(ly - 4) << "\" stroke=\"#000\" stroke-width=\"1.5\" "
+    << "stroke-dasharray=\"6 4\"/>\n";
+  o << "<text x=\"" << N1(lx + 32) << "\" y=\"" << N1(ly) << "\">ideal: 1 / density</text>\n";
+  ly += 30;
+  o << "<text x=\"" << N1(lx) << "\" y=\"" << N1(ly)
+    << "\">dense: zero fraction 0, zero-skip off</text>\n";
+  o << "</g>\n</svg>\n";
+  return o.str();
+}
+
+}  // namespace salsa::bench
