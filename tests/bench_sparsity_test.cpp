@@ -239,7 +239,7 @@ TEST(BenchSparsityTargets, MetAndNotMetAtTheThresholds) {
   for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(t[i].not_run.empty());
   for (size_t i = 3; i < 5; ++i) {
     EXPECT_FALSE(t[i].met);
-    EXPECT_EQ(t[i].not_run, "not run: 2:4 hardware not built");
+    EXPECT_EQ(t[i].not_run, "not run: no selected preset has sparsity.structured \"2:4\"");
     EXPECT_NE(t[i].target.find("2:4"), std::string::npos);
   }
   EXPECT_DOUBLE_EQ(t[3].threshold, 0.55);
@@ -370,7 +370,7 @@ TEST(BenchSparsityOutput, JsonHasTheSparsityFieldsAndTheNotRunTargets) {
   EXPECT_TRUE(j["presets"][0]["zero_skip"].get<bool>());
   const auto& last = j["targets"].back();
   EXPECT_TRUE(last["measured"].is_null());
-  EXPECT_EQ(last["not_run"], "not run: 2:4 hardware not built");
+  EXPECT_EQ(last["not_run"], "not run: no selected preset has sparsity.structured \"2:4\"");
   EXPECT_FALSE(last["met"].get<bool>());
   EXPECT_TRUE(j["targets"][0]["not_run"].is_null());
 }
@@ -382,7 +382,8 @@ TEST(BenchSparsityOutput, MarkdownSectionInsideBenchmarksMd) {
   const std::string sec = SparsityMarkdown(meta, rs, st, "bench/sparsity.svg");
   EXPECT_NE(sec.find("## Sparsity results"), std::string::npos);
   EXPECT_NE(sec.find("![speedup against density](bench/sparsity.svg)"), std::string::npos);
-  EXPECT_NE(sec.find("not run: 2:4 hardware not built"), std::string::npos);
+  EXPECT_NE(sec.find("not run: no selected preset has sparsity.structured \"2:4\""),
+            std::string::npos);
   EXPECT_NE(sec.find("| sparse_16x16 | GEMV 1×4096×4096 | 100 | 50% | on | 500,000 | 0.500 |"),
             std::string::npos);
   EXPECT_NE(sec.find("| 50% clustered | on |"), std::string::npos);
@@ -454,6 +455,38 @@ TEST(BenchSparsityOutput, SvgHasAPointPerGemvRunAndTheIdealCurve) {
   ExpectWellFormed(empty);
   EXPECT_EQ(CountOf(empty, "<circle"), 0u);
   EXPECT_NE(empty.find("no zero-skip runs"), std::string::npos);
+}
+
+TEST(BenchSparsityTargets, StructuredPresetGetsTwoChecks) {
+  BenchMeta meta;
+  meta.latencies = {100};
+  PresetInfo p;
+  p.name = "s24";
+  p.structured24 = true;
+  meta.presets = {p};
+  std::vector<CaseResult> results;
+  for (const SparsityCase& c : Structured24Suite(false)) {
+    CaseResult r;
+    r.preset = "s24";
+    r.bench_case = c.shape;
+    r.latency = 100;
+    r.pass = true;
+    r.sparsity = c.run;
+    const bool gemv = c.shape.M == 1;
+    r.cycles = c.run.structured ? (gemv ? 950 : 540) : 1000;
+    r.dram_read_bytes = c.run.structured ? (gemv ? 640 : 700) : 1000;
+    results.push_back(r);
+  }
+  const std::vector<TargetCheck> t = CheckSparsityTargets(meta, results);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_TRUE(t[0].met);  // GEMM cycles 0.54 <= 0.55
+  EXPECT_NEAR(t[0].measured, 0.54, 1e-9);
+  EXPECT_TRUE(t[1].met);  // GEMV bytes 0.64 <= 0.65
+  EXPECT_NEAR(t[1].measured, 0.64, 1e-9);
+  results[1].cycles = 560;  // 0.56: not met
+  EXPECT_FALSE(CheckSparsityTargets(meta, results)[0].met);
+  EXPECT_EQ(SparsityHarnessArgs(results[1].sparsity),
+            (std::vector<std::string>{"--weights-2of4", "--structured", "on"}));
 }
 
 }  // namespace

@@ -124,6 +124,10 @@ struct SparsityRun {
   std::string pattern;           // --sparsity-pattern: "uniform" or "clustered"
   bool zero_skip = false;        // --zero-skip on (true) or off (the dense tiler)
   bool dense_reference = false;  // the run the ratios of its preset, latency and shape divide by
+  // The 2:4 suite (presets with sparsity.structured "2:4"): --weights-2of4, and --structured on
+  // (the 2:4 plan) or off (the dense tiler on the same pruned weights: the dense reference).
+  bool w2of4 = false;
+  bool structured = false;
 };
 
 // One case on one preset at one DRAM latency.

@@ -17,6 +17,7 @@ struct PresetInfo {
   unsigned rows = 0, cols = 0, bus_bytes = 0;
   uint64_t bank_bytes[3] = {0, 0, 0};  // act, weight, acc bytes per SRAM bank
   bool zero_skip = false;              // sparsity.zero_skip: the sparsity suite runs on it
+  bool structured24 = false;           // sparsity.structured "2:4": the 2:4 suite runs on it
 };
 
 struct BenchMeta {

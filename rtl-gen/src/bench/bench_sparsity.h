@@ -26,6 +26,10 @@ struct SparsityCase {
 // 0 on, 0.5 uniform off and on, 0.5 clustered on.
 std::vector<SparsityCase> SparsitySuite(bool quick);
 
+// Per preset with 2:4 hardware and per latency: GEMM 512x512x512 and GEMV 1x4096x4096 (quick:
+// 64x256x64, 1x512x512) with 2:4-pruned weights, --structured off (dense reference) and on.
+std::vector<SparsityCase> Structured24Suite(bool quick);
+
 // The zero fractions of the GEMV curve.
 const std::vector<double>& SparsityGemvZeroFractions();
 
@@ -69,7 +73,8 @@ constexpr double k2of4GemmCyclesMax = 0.55, k2of4GemvDramMax = 0.65;
 // For every preset in meta with zero_skip: the GEMV at 50% uniform zeros, zero-skip on, latency
 // 100 (cycles and DRAM bytes each <= 0.55x dense) and at 90% (cycles <= 0.15x dense); met only if
 // the run and its dense reference pass. Rows whose run is missing (latency 100 not selected) say
-// so in not_run. Then the two 2:4 targets, not run (no 2:4 hardware).
+// so in not_run. Then, for every preset with 2:4 hardware, the 2:4 GEMM (cycles <= 0.55x the
+// dense tiler's on the same pruned weights) and GEMV (DRAM bytes <= 0.65x) at latency 100.
 std::vector<TargetCheck> CheckSparsityTargets(const BenchMeta& meta,
                                               const std::vector<CaseResult>& results);
 

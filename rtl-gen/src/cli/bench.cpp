@@ -396,6 +396,7 @@ int Bench(const BenchOptions& opts) {
       p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
       p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
       p.info.zero_skip = cfg.zero_skip;
+      p.info.structured24 = cfg.structured24;
       p.harness = FindHarness(cfg);
       meta.presets.push_back(p.info);
       ps.push_back(p);
@@ -410,9 +411,11 @@ int Bench(const BenchOptions& opts) {
 
     // The sparsity suite runs on the presets with zero-skip hardware.
     const std::vector<bench::SparsityCase> sparse_suite = bench::SparsitySuite(opts.quick);
+    const std::vector<bench::SparsityCase> suite24 = bench::Structured24Suite(opts.quick);
     size_t total = ps.size() * suite.size() * latencies.size();
     for (const Preset& p : ps) {
       if (p.info.zero_skip) total += sparse_suite.size() * latencies.size();
+      if (p.info.structured24) total += suite24.size() * latencies.size();
     }
     std::vector<CaseResult> results;
     size_t done = 0;
@@ -453,8 +456,8 @@ int Bench(const BenchOptions& opts) {
       }
     }
     for (const Preset& p : ps) {
-      if (!p.info.zero_skip) continue;
-      for (const bench::SparsityCase& sc : sparse_suite) {
+      if (!p.info.zero_skip && !p.info.structured24) continue;
+      for (const bench::SparsityCase& sc : p.info.zero_skip ? sparse_suite : suite24) {
         for (unsigned lat : latencies) {
           results.push_back(RunRepeated(p, sc.shape, lat, "", tmp.path(), opts.repeat, &sc.run));
           report(p, results.back());

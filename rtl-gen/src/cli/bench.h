@@ -9,7 +9,7 @@
 namespace salsa::cli {
 
 struct BenchOptions {
-  std::string presets = "default,small_8x8,rect_12x8,ws_16x16,sparse_16x16";
+  std::string presets = "default,small_8x8,rect_12x8,ws_16x16,sparse_16x16,sparse24_16x16";
   std::string latencies = "100,200";
   std::string out_dir = "docs";
   bool quick = false;
