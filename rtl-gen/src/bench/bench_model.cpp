@@ -29,9 +29,7 @@ std::string BenchCase::Describe() const {
   return std::string(M == 1 ? "GEMV " : "GEMM ") + d(M) + "×" + d(K) + "×" + d(N);
 }
 
-namespace {
-
-BenchCase Gemm(const std::string& kind, int M, int K, int N) {
+BenchCase GemmCase(const std::string& kind, int M, int K, int N) {
   BenchCase c;
   c.name = std::string(M == 1 ? "gemv_" : "gemm_") + std::to_string(M) + "x" + std::to_string(K) +
            "x" + std::to_string(N);
@@ -41,6 +39,8 @@ BenchCase Gemm(const std::string& kind, int M, int K, int N) {
   c.N = N;
   return c;
 }
+
+namespace {
 
 BenchCase Conv(int h, int w, int c_in, int c_out) {
   BenchCase c;
@@ -67,11 +67,11 @@ std::string Trim(const std::string& s) {
 
 std::vector<BenchCase> Suite(bool quick) {
   if (quick) {
-    return {Gemm("decode", 1, 256, 256), Gemm("prefill", 64, 128, 64), Conv(8, 8, 8, 16)};
+    return {GemmCase("decode", 1, 256, 256), GemmCase("prefill", 64, 128, 64), Conv(8, 8, 8, 16)};
   }
-  return {Gemm("decode", 1, 4096, 4096),         Gemm("decode", 1, 2048, 2048),
-          Gemm("batched decode", 8, 2048, 2048), Gemm("prefill", 256, 512, 512),
-          Gemm("prefill", 512, 512, 512),        Conv(56, 56, 64, 64)};
+  return {GemmCase("decode", 1, 4096, 4096),         GemmCase("decode", 1, 2048, 2048),
+          GemmCase("batched decode", 8, 2048, 2048), GemmCase("prefill", 256, 512, 512),
+          GemmCase("prefill", 512, 512, 512),        Conv(56, 56, 64, 64)};
 }
 
 std::vector<std::string> SplitList(const std::string& s) {

@@ -27,6 +27,9 @@ struct BenchCase {
   std::string Describe() const;  // "GEMV 1×4096×4096", "conv2d 3×3 56×56×64 → 64"
 };
 
+// A GEMM case "gemv_MxKxN" (M = 1) or "gemm_MxKxN" of the given kind.
+BenchCase GemmCase(const std::string& kind, int M, int K, int N);
+
 // The suite (quick = false) or a small one that runs in seconds (quick = true).
 std::vector<BenchCase> Suite(bool quick);
 

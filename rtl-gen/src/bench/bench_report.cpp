@@ -69,15 +69,15 @@ std::string Status(const CaseResult& r) { return r.pass ? "pass" : "FAIL"; }
 
 std::string Percent(double v) { return Fixed(100.0 * v, 1) + "%"; }
 
-// "a | b | c" as one Markdown table row.
+}  // namespace
+
 std::string Row(const std::vector<std::string>& cells) {
   std::string s = "|";
   for (const auto& c : cells) s += " " + c + " |";
   return s + "\n";
 }
 
-// A cell for Markdown: pipes escaped, newlines flattened.
-std::string MdCell(std::string s) {
+std::string MdCell(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '|') {
@@ -90,8 +90,6 @@ std::string MdCell(std::string s) {
   }
   return out;
 }
-
-}  // namespace
 
 // ---- CSV and JSON
 // ---------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ std::string XmlEscape(const std::string& s);
 // ("1,234,567").
 std::string Fixed(double v, int digits);
 std::string Grouped(uint64_t v);
+// "a | b | c" as one Markdown table row; a Markdown cell (pipes escaped, newlines flattened).
+std::string Row(const std::vector<std::string>& cells);
+std::string MdCell(const std::string& s);
 
 // One record per result, main and sparsity suite; the sparsity columns come last.
 std::string ToCsv(const std::vector<CaseResult>& results);

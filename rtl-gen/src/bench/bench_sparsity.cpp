@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -11,17 +12,6 @@ namespace salsa::bench {
 // ---- the suite ----------------------------------------------------------------------------------
 
 namespace {
-
-BenchCase Shape(const std::string& kind, int M, int K, int N) {
-  BenchCase c;
-  c.name = std::string(M == 1 ? "gemv_" : "gemm_") + std::to_string(M) + "x" + std::to_string(K) +
-           "x" + std::to_string(N);
-  c.kind = kind;
-  c.M = M;
-  c.K = K;
-  c.N = N;
-  return c;
-}
 
 SparsityCase Case(const BenchCase& shape, double zeros, const std::string& pattern, bool skip,
                   bool dense_reference = false) {
@@ -59,9 +49,9 @@ const std::vector<double>& SparsityGemvZeroFractions() {
 
 std::vector<SparsityCase> SparsitySuite(bool quick) {
   const BenchCase gemv =
-      quick ? Shape("sparse decode", 1, 512, 512) : Shape("sparse decode", 1, 4096, 4096);
+      quick ? GemmCase("sparse decode", 1, 512, 512) : GemmCase("sparse decode", 1, 4096, 4096);
   const BenchCase gemm =
-      quick ? Shape("sparse prefill", 64, 256, 64) : Shape("sparse prefill", 256, 512, 512);
+      quick ? GemmCase("sparse prefill", 64, 256, 64) : GemmCase("sparse prefill", 256, 512, 512);
   std::vector<SparsityCase> out;
   out.push_back(Case(gemv, 0.0, "uniform", false, true));
   for (double z : SparsityGemvZeroFractions()) out.push_back(Case(gemv, z, "uniform", true));
@@ -75,9 +65,9 @@ std::vector<SparsityCase> SparsitySuite(bool quick) {
 
 std::vector<SparsityCase> Structured24Suite(bool quick) {
   const BenchCase gemm =
-      quick ? Shape("2:4 prefill", 64, 256, 64) : Shape("2:4 prefill", 512, 512, 512);
+      quick ? GemmCase("2:4 prefill", 64, 256, 64) : GemmCase("2:4 prefill", 512, 512, 512);
   const BenchCase gemv =
-      quick ? Shape("2:4 decode", 1, 512, 512) : Shape("2:4 decode", 1, 4096, 4096);
+      quick ? GemmCase("2:4 decode", 1, 512, 512) : GemmCase("2:4 decode", 1, 4096, 4096);
   return {Case24(gemm, false), Case24(gemm, true), Case24(gemv, false), Case24(gemv, true)};
 }
 
@@ -163,6 +153,40 @@ SparsityRatios RatiosFor(const CaseResult& run, const std::vector<CaseResult>& r
 
 // ---- targets ------------------------------------------------------------------------------------
 
+namespace {
+
+// A ratio target of run (the last result `matches` accepts) against its dense reference.
+TargetCheck RatioTarget(const std::string& target, const std::string& preset, bool bytes,
+                        double max, bool lat100, const std::vector<CaseResult>& results,
+                        const std::function<bool(const CaseResult&)>& matches) {
+  TargetCheck t;
+  t.target = target;
+  t.preset = preset;
+  t.latency = 100;
+  t.metric = bytes ? "DRAM bytes / dense DRAM bytes" : "cycles / dense cycles";
+  t.threshold = max;
+  const CaseResult* run = nullptr;
+  for (const CaseResult& r : results) {
+    if (r.sparsity.in_suite && r.preset == preset && r.latency == 100 && matches(r)) run = &r;
+  }
+  const CaseResult* dense = run ? FindDenseReference(*run, results) : nullptr;
+  if (run == nullptr) {
+    t.not_run = lat100 ? "not run" : "not run: latency 100 not selected (--latencies)";
+    return t;
+  }
+  t.case_name = run->bench_case.name;
+  if (dense == nullptr) {
+    t.not_run = "not measured: no dense reference run";
+    return t;
+  }
+  const SparsityRatios s = ComputeSparsityRatios(*run, *dense);
+  t.measured = bytes ? s.dram_ratio : s.cycles_ratio;
+  t.met = s.valid && run->pass && dense->pass && t.measured <= max;
+  return t;
+}
+
+}  // namespace
+
 std::vector<TargetCheck> CheckSparsityTargets(const BenchMeta& meta,
                                               const std::vector<CaseResult>& results) {
   const std::vector<SparsityCase> suite = SparsitySuite(meta.quick);
@@ -173,94 +197,52 @@ std::vector<TargetCheck> CheckSparsityTargets(const BenchMeta& meta,
   }
   const bool lat100 =
       std::find(meta.latencies.begin(), meta.latencies.end(), 100u) != meta.latencies.end();
-  const std::string cyc = "cycles / dense cycles", dram = "DRAM bytes / dense DRAM bytes";
-
   std::vector<TargetCheck> out;
-  for (const PresetInfo& p : meta.presets) {
-    if (!p.zero_skip) continue;
-    auto check = [&](double zeros, bool bytes, double max) {
-      TargetCheck t;
-      t.target = "zero-skip GEMV, " + Percent0(zeros) +
-                 " zero activations: " + (bytes ? "DRAM bytes" : "cycles") + " ≤ " + Fixed(max, 2) +
-                 "× dense at latency 100";
-      t.preset = p.name;
-      t.case_name = gemv_name;
-      t.latency = 100;
-      t.metric = bytes ? dram : cyc;
-      t.threshold = max;
-      const CaseResult* run = nullptr;
-      for (const CaseResult& r : results) {
-        const SparsityRun& s = r.sparsity;
-        if (s.in_suite && !s.dense_reference && s.zero_skip && IsPattern(s, "uniform") &&
-            SameFraction(s.zero_fraction, zeros) && r.preset == p.name && r.latency == 100 &&
-            !r.bench_case.conv && r.bench_case.M == 1) {
-          run = &r;
-        }
-      }
-      const CaseResult* dense = run ? FindDenseReference(*run, results) : nullptr;
-      if (run == nullptr) {
-        t.not_run = lat100 ? "not run" : "not run: latency 100 not selected (--latencies)";
-      } else if (dense == nullptr) {
-        t.case_name = run->bench_case.name;
-        t.not_run = "not measured: no dense reference run";
-      } else {
-        t.case_name = run->bench_case.name;
-        const SparsityRatios s = ComputeSparsityRatios(*run, *dense);
-        t.measured = bytes ? s.dram_ratio : s.cycles_ratio;
-        t.met = s.valid && run->pass && dense->pass && t.measured <= max;
-      }
-      out.push_back(t);
-    };
-    check(0.5, false, kSkip50CyclesMax);
-    check(0.5, true, kSkip50DramMax);
-    check(0.9, false, kSkip90CyclesMax);
-  }
   bool any24 = false;
   for (const PresetInfo& p : meta.presets) {
-    if (!p.structured24) continue;
-    any24 = true;
-    auto check = [&](bool gemv, double max) {
-      TargetCheck t;
-      t.target = std::string("2:4 structured weights, ") +
-                 (gemv ? "GEMV: DRAM bytes" : "compute-bound GEMM: cycles") + " ≤ " +
-                 Fixed(max, 2) + "× dense at latency 100";
-      t.preset = p.name;
-      t.latency = 100;
-      t.metric = gemv ? dram : cyc;
-      t.threshold = max;
-      const CaseResult* run = nullptr;
-      for (const CaseResult& r : results) {
-        const SparsityRun& s = r.sparsity;
-        if (s.in_suite && s.w2of4 && s.structured && r.preset == p.name && r.latency == 100 &&
-            (r.bench_case.M == 1) == gemv) {
-          run = &r;
-        }
+    if (p.zero_skip) {
+      auto skip = [&](double zeros, bool bytes, double max) {
+        TargetCheck t = RatioTarget("zero-skip GEMV, " + Percent0(zeros) +
+                                        " zero activations: " + (bytes ? "DRAM bytes" : "cycles") +
+                                        " ≤ " + Fixed(max, 2) + "× dense at latency 100",
+                                    p.name, bytes, max, lat100, results, [&](const CaseResult& r) {
+                                      const SparsityRun& s = r.sparsity;
+                                      return !s.dense_reference && s.zero_skip &&
+                                             IsPattern(s, "uniform") &&
+                                             SameFraction(s.zero_fraction, zeros) &&
+                                             !r.bench_case.conv && r.bench_case.M == 1;
+                                    });
+        if (t.case_name.empty()) t.case_name = gemv_name;
+        out.push_back(t);
+      };
+      skip(0.5, false, kSkip50CyclesMax);
+      skip(0.5, true, kSkip50DramMax);
+      skip(0.9, false, kSkip90CyclesMax);
+    }
+    if (p.structured24) {
+      any24 = true;
+      for (const bool gemv : {false, true}) {
+        const double max = gemv ? k2of4GemvDramMax : k2of4GemmCyclesMax;
+        out.push_back(RatioTarget(std::string("2:4 structured weights, ") +
+                                      (gemv ? "GEMV: DRAM bytes" : "compute-bound GEMM: cycles") +
+                                      " ≤ " + Fixed(max, 2) + "× dense at latency 100",
+                                  p.name, gemv, max, lat100, results, [&](const CaseResult& r) {
+                                    return r.sparsity.w2of4 && r.sparsity.structured &&
+                                           (r.bench_case.M == 1) == gemv;
+                                  }));
       }
-      const CaseResult* dense = run ? FindDenseReference(*run, results) : nullptr;
-      if (run == nullptr) {
-        t.not_run = lat100 ? "not run" : "not run: latency 100 not selected (--latencies)";
-      } else if (dense == nullptr) {
-        t.case_name = run->bench_case.name;
-        t.not_run = "not measured: no dense reference run";
-      } else {
-        t.case_name = run->bench_case.name;
-        const SparsityRatios s = ComputeSparsityRatios(*run, *dense);
-        t.measured = gemv ? s.dram_ratio : s.cycles_ratio;
-        t.met = s.valid && run->pass && dense->pass && t.measured <= max;
-      }
-      out.push_back(t);
-    };
-    check(false, k2of4GemmCyclesMax);
-    check(true, k2of4GemvDramMax);
+    }
   }
   if (!any24) {
     const std::string none = "not run: no selected preset has sparsity.structured \"2:4\"";
     out.push_back({"2:4 structured weights, compute-bound GEMM: cycles ≤ " +
                        Fixed(k2of4GemmCyclesMax, 2) + "× dense",
-                   "none", gemm_name, 100, cyc, 0, k2of4GemmCyclesMax, false, none});
+                   "none", gemm_name, 100, "cycles / dense cycles", 0, k2of4GemmCyclesMax, false,
+                   none});
     out.push_back(
         {"2:4 structured weights, GEMV: DRAM bytes ≤ " + Fixed(k2of4GemvDramMax, 2) + "× dense",
-         "none", gemv_name, 100, dram, 0, k2of4GemvDramMax, false, none});
+         "none", gemv_name, 100, "DRAM bytes / dense DRAM bytes", 0, k2of4GemvDramMax, false,
+         none});
   }
   return out;
 }
@@ -326,30 +308,6 @@ void AddSparsityJson(const CaseResult& r, const std::vector<CaseResult>& results
 
 // ---- Markdown -----------------------------------------------------------------------------------
 
-namespace {
-
-std::string Row(const std::vector<std::string>& cells) {
-  std::string s = "|";
-  for (const auto& c : cells) s += " " + c + " |";
-  return s + "\n";
-}
-
-std::string Cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string SparsityMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& results,
                              const std::vector<TargetCheck>& targets, const std::string& svg_path) {
   std::ostringstream o;
@@ -383,8 +341,9 @@ std::string SparsityMarkdown(const BenchMeta& meta, const std::vector<CaseResult
   o << Row({"target", "preset", "case", "latency", "measured", "required", "met"});
   o << "|---|---|---|---:|---:|---:|---|\n";
   for (const TargetCheck& t : targets) {
-    o << Row({Cell(t.target), t.preset, t.case_name, t.latency ? std::to_string(t.latency) : "all",
-              t.not_run.empty() ? t.metric + " " + Fixed(t.measured, 3) : Cell(t.not_run),
+    o << Row({MdCell(t.target), t.preset, t.case_name,
+              t.latency ? std::to_string(t.latency) : "all",
+              t.not_run.empty() ? t.metric + " " + Fixed(t.measured, 3) : MdCell(t.not_run),
               "≤ " + Fixed(t.threshold, 2), t.met ? "**yes**" : "**no**"});
   }
   if (runs == 0) return o.str();
