@@ -169,6 +169,39 @@ TEST(DriverTest, WeightStationaryManyShapes) {
   }
 }
 
+// A GEMV on ws runs each weight chunk's K blocks as one multi-block COMPUTE (w3[31:16] = blocks),
+// and the result still equals the reference.
+TEST(DriverTest, WeightStationaryGemvMergesKBlocks) {
+  // 4x8 array, 512 weight words: chunks of 64 K blocks; K = 1000 is 250 blocks (4 chunks).
+  const HwParams hw = Ws(Hw(4, 8, 16, 512, 512, 40));
+  const FcLayer layer = MakeRandomFc(1, 1000, 21, 77);
+  const Program prog = BuildFcProgram(hw, layer);
+  unsigned computes = 0, blocks = 0;
+  for (const Command& c : prog.cmds) {
+    const uint32_t w0 = CommandWord(c.data(), 0);
+    if ((w0 & 0xFFu) != kOpCompute) continue;
+    ++computes;
+    blocks += std::max<uint32_t>(CommandWord(c.data(), 3) >> 16, 1);
+  }
+  EXPECT_EQ(blocks, 250u * 3u);  // every K block of the three n tiles, once
+  EXPECT_EQ(computes, 4u * 3u);  // one COMPUTE per chunk
+  std::vector<uint8_t> dram = prog.dram;
+  const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
+}
+
+// A multi-block ws COMPUTE whose last block runs past the act scratchpad is a range error.
+TEST(DriverTest, WeightStationaryBlocksPastScratchpadIsRangeError) {
+  const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
+  std::vector<uint8_t> dram(4096, 0);
+  const Command c = EncodeComputeWs(true, 60, 0, 2, 0, 0, 3);  // act words [60, 66) of 64
+  std::copy(c.begin(), c.end(), dram.begin());
+  const FuncSimResult r = FuncSim(hw).Run(dram, 0, 1);
+  EXPECT_EQ(r.err_code, kErrScratchpadRange) << r.err_detail;
+  EXPECT_NE(r.err_detail.find("[60, 66)"), std::string::npos) << r.err_detail;
+}
+
 TEST(DriverTest, WeightStationaryPerChannel) {
   const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
   for (uint64_t seed = 1; seed <= 6; ++seed) {

@@ -41,6 +41,8 @@ module salsa_sequencer (
   output wire cmp_clear_o,
   output wire cmp_drain_o,
   output wire [15:0] cmp_acc_addr_o,
+  output wire [16:0] cmp_act_end_o,
+  output wire [16:0] cmp_wgt_end_o,
   input  wire cmp_busy_i,
   input  wire cmp_feed_busy_i,
   input  wire cmp_act_busy_i,
@@ -204,8 +206,19 @@ module salsa_sequencer (
   assign load_wbytes = (target == 2'd0) ? 9'd16 : (target == 2'd1) ? 9'd16 : 9'd64;
   assign load_end = {17'd0, w1[15:0]} + {1'b0, load_words};
   assign row_bytes = {8'd0, w1[31:16]} * {15'd0, load_wbytes};
-  assign cmp_act_end = {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
-  assign cmp_wgt_end = {1'b0, w1[31:16]} + 17'd16;
+
+  // ws: a COMPUTE covers B = w3[31:16] K blocks (0 reads as 1): B*M act words and B*rows weight words; an end past 17 bits saturates (a range error).
+  wire [15:0] ws_blocks;
+  wire [32:0] ws_act_end_w;
+  wire [32:0] ws_wgt_end_w;
+
+  assign ws_blocks = (w3[31:16] == 16'd0) ? 16'd1 : w3[31:16];
+  assign ws_act_end_w = {17'd0, w1[15:0]} + {1'b0, {16'd0, w2[15:0]} * {16'd0, ws_blocks}};
+  assign ws_wgt_end_w = {17'd0, w1[31:16]} + {1'b0, {16'd0, ws_blocks} * 32'd16};
+  assign cmp_act_end = (|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0];
+  assign cmp_wgt_end = (|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0];
+  assign cmp_act_end_o = cmp_act_end;
+  assign cmp_wgt_end_o = cmp_wgt_end;
 
   // The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured.
   assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[12] || w0[13]));

@@ -351,6 +351,8 @@ module salsa_top (
   wire wr_err;
   wire st_perch;
   wire [15:0] st_qaddr;
+  wire [16:0] cmp_act_end;
+  wire [16:0] cmp_wgt_end;
 
   salsa_sequencer u_sequencer (
       .clk_i(clk_i),
@@ -421,7 +423,9 @@ module salsa_top (
       .st_qaddr_o(st_qaddr),
       .st_done_i(st_done),
       .st_busy_i(st_busy),
-      .wr_err_i(wr_err)
+      .wr_err_i(wr_err),
+      .cmp_act_end_o(cmp_act_end),
+      .cmp_wgt_end_o(cmp_wgt_end)
   );
 
   wire gate_in_valid;
@@ -436,7 +440,7 @@ module salsa_top (
   wire [127:0] gate_wgt;
 
   // Weight-stationary: the controller preloads weights straight from the weight scratchpad; the gate stages the activations (and the swap flag in its clear lane).
-  wire w_load;
+  wire [15:0] w_load;
   wire [511:0] array_out;
 
   salsa_compute_ctrl_ws u_compute_ctrl (
@@ -471,6 +475,8 @@ module salsa_top (
       .acc1_busy_o(cmp_acc1_busy),
       .acc1_lo_o(cmp_acc1_lo),
       .acc1_hi_o(cmp_acc1_hi),
+      .act_end_i(cmp_act_end),
+      .wgt_end_i(cmp_wgt_end),
       .gate_swap_o(gate_in_clear),
       .w_load_o(w_load),
       .out_i(array_out),

@@ -349,6 +349,13 @@ Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight
   return c;
 }
 
+Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
+                        int8_t input_zp, uint16_t acc_addr, uint16_t blocks) {
+  Command c = EncodeCompute(clear, false, act_addr, weight_addr, m_rows, input_zp, acc_addr);
+  Put32(c, 3, Lo16Hi16(acc_addr, blocks));
+  return c;
+}
+
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {

@@ -1,8 +1,11 @@
 // The tiler for the weight-stationary array (array.dataflow: ws): DRAM layouts and commands.
 //
-// A WS COMPUTE streams M activation words past one K block (rows weight words = rows K values x
-// cols outputs) and writes (first K block) or adds (later ones) M output rows of cols int32 into
-// the acc scratchpad; a STORE then requantises them, as in the output-stationary flow.
+// A WS COMPUTE streams M activation words past each of B K blocks (rows weight words = rows K
+// values x cols outputs per block) and writes (first K block) or adds (later ones) M output rows
+// of cols int32 into the acc scratchpad; a STORE then requantises them, as in the
+// output-stationary flow. Consecutive blocks whose act and weight words are contiguous in the
+// scratchpads go into one COMPUTE, so a GEMV (M = 1) needs one command per weight chunk, not one
+// per 16-row block.
 #include <algorithm>
 #include <deque>
 
@@ -98,8 +101,8 @@ void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint
   }
 }
 
-// Per (m tile, n tile): the n tile's weights (once, or per K block), its parameters, one COMPUTE
-// per K block (the first one clears), then the STORE, deferred past the next tile's first
+// Per (m tile, n tile): the n tile's weights (once, or per chunk), its parameters, COMPUTEs over
+// runs of K blocks (the first one clears), then the STORE, deferred past the next tile's first
 // COMPUTE. An m tile's activations are loaded once for all n tiles when resident, else per K
 // block; act and weight loads alternate between the scratchpad halves. The next tile's
 // loads are queued right after this tile's first COMPUTE (a resident m tile's activations at
@@ -119,7 +122,18 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   unsigned weight_loads = 0, act_loads = 0, param_loads = 0;
   const unsigned chunk_blocks =
       std::max(1u, (p.double_buffer ? hw.weight_words / 2 : hw.weight_words) / R);
+  // Weight chunks (an n tile's weights do not fit half the scratchpad): chunks alternate between
+  // the halves, and each chunk's LOAD is issued right after the first COMPUTE of the chunk
+  // before it, so that it lands while that chunk computes.
   uint16_t chunk_base = 0;
+  unsigned chunks_started = 0;
+  auto load_chunk = [&](unsigned tile, unsigned b) {
+    const unsigned nt = tile % p.n_tiles, n = std::min(chunk_blocks, kb - b);
+    cmds.push_back(EncodeLoad(kTargetWeight,
+                              static_cast<uint16_t>((weight_loads++ % 2) * weight_half),
+                              static_cast<uint16_t>(n * R), 1, n * R * hw.cols,
+                              p.weight_addr + nt * weight_tile + uint64_t{b} * R * hw.cols));
+  };
   std::vector<Command> pending_store;
   auto flush = [&] {
     cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
@@ -199,9 +213,45 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       now(load_tile, i);
     }
     const uint16_t region = acc.Region(i, region_rows);
+    // Short m tiles (a block's stream shorter than what hides the next block's weight load and
+    // the command overheads: decode, batched decode) run consecutive K blocks whose act and
+    // weight words are contiguous as one COMPUTE; long ones keep one COMPUTE per K block, which
+    // spreads the next tile's loads between them.
+    const bool merge = rows < 2 * R + hw.cols + 4;
+    struct Run {
+      uint16_t abuf = 0, wbuf = 0;
+      unsigned b0 = 0, n = 0;
+    };
+    Run run;
+    auto emit_run = [&] {
+      if (run.n == 0) return;
+      if (acc.regions == 1) flush();
+      cmds.push_back(EncodeComputeWs(run.b0 == 0, run.abuf, run.wbuf, static_cast<uint16_t>(rows),
+                                     zp, region, static_cast<uint16_t>(run.n)));
+      if (!p.overlap) cmds.push_back(EncodeSync());
+      flush();
+      if (!p.weights_once && run.b0 % chunk_blocks == 0 && weight_loads == chunks_started) {
+        if (run.b0 + chunk_blocks < kb) {
+          load_chunk(i, run.b0 + chunk_blocks);
+        } else if (i + 1 < tiles) {
+          load_chunk(i + 1, 0);
+        }
+      }
+      if (run.b0 == 0 && ahead) {
+        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(&act_queued, load_act, mt + 1);
+        if (i + 1 < tiles) later(&queued, load_tile, i + 1);
+      }
+      drain_queue(run.n);
+      // One act piece every n_tiles K blocks: all K blocks within this m tile.
+      for (unsigned j = 0; j < run.n; ++j) {
+        if (++computes % p.n_tiles == 0) drain_act(1);
+      }
+      run = Run{};
+    };
     for (unsigned b = 0; b < kb; ++b) {
       uint16_t abuf = static_cast<uint16_t>(act_buf[mt] + b * rows);
       if (!p.act_resident) {
+        emit_run();
         abuf = static_cast<uint16_t>((act_loads++ % 2) * act_half);
         cmds.push_back(EncodeLoad(kTargetAct, abuf, static_cast<uint16_t>(rows), 1, rows * R,
                                   p.act_addr + b * act_block + uint64_t{m0} * R));
@@ -210,27 +260,22 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       if (!p.weights_once) {
         // Chunks of as many K blocks as fit half the weight scratchpad.
         if (b % chunk_blocks == 0) {
-          chunk_base = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
-          const unsigned n = std::min(chunk_blocks, kb - b);
-          cmds.push_back(EncodeLoad(kTargetWeight, chunk_base, static_cast<uint16_t>(n * R), 1,
-                                    n * R * hw.cols,
-                                    p.weight_addr + nt * weight_tile + uint64_t{b} * R * hw.cols));
+          emit_run();
+          if (weight_loads == chunks_started) load_chunk(i, b);  // not loaded ahead
+          chunk_base = static_cast<uint16_t>((chunks_started++ % 2) * weight_half);
         }
         wbuf = static_cast<uint16_t>(chunk_base + (b % chunk_blocks) * R);
       }
-      if (acc.regions == 1) flush();
-      cmds.push_back(
-          EncodeCompute(b == 0, false, abuf, wbuf, static_cast<uint16_t>(rows), zp, region));
-      if (!p.overlap) cmds.push_back(EncodeSync());
-      flush();
-      if (b == 0 && ahead) {
-        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(&act_queued, load_act, mt + 1);
-        if (i + 1 < tiles) later(&queued, load_tile, i + 1);
+      const bool extends = merge && run.n > 0 && run.n < kMaxField16 && p.act_resident &&
+                           abuf == run.abuf + run.n * rows && wbuf == run.wbuf + run.n * R;
+      if (extends) {
+        ++run.n;
+      } else {
+        emit_run();
+        run = Run{abuf, wbuf, b, 1};
       }
-      drain_queue(1);
-      // One act piece every n_tiles COMPUTEs: all K blocks within this m tile.
-      if (++computes % p.n_tiles == 0) drain_act(1);
     }
+    emit_run();
     const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
     pending_store.push_back(TileStore(l, p, region, rows, bytes, bufs[i].slot, m0, n0));
     if (!p.overlap) pending_store.push_back(EncodeSync());

@@ -233,22 +233,26 @@ uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
   return kErrNone;
 }
 
-// Weight-stationary COMPUTE: M act words (one output row's K slice of rows values each) pass the
-// rows weight words at wgt; output row m is written to (clear) or added to acc word acc + m.
+// Weight-stationary COMPUTE: B = w3[31:16] K blocks (0 reads as 1); block b streams M act words
+// from act + b*M past the rows weight words at wgt + b*rows; output row m is written to (clear,
+// first block) or added to acc word acc + m.
 uint32_t FuncSim::ComputeWs(const uint32_t* w) {
   const bool clear = (w[0] & kComputeClear) != 0;
   const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), m_rows = Lo16(w[2]);
   const int32_t zp = Int8Field(w[2], 16);
   const uint32_t acc_addr = Lo16(w[3]);
+  const uint64_t blocks = std::max<uint32_t>(Hi16(w[3]), 1);
   if (m_rows == 0) return Fail(kErrBadField, "COMPUTE M = 0");
-  if (act_addr + m_rows > hw_.act_words) {
+  const uint64_t act_end = act_addr + blocks * m_rows;
+  const uint64_t weight_end = weight_addr + blocks * hw_.rows;
+  if (act_end > hw_.act_words) {
     return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
-                                         std::to_string(act_addr + m_rows) + ") exceed " +
+                                         std::to_string(act_end) + ") exceed " +
                                          std::to_string(hw_.act_words));
   }
-  if (weight_addr + hw_.rows > hw_.weight_words) {
+  if (weight_end > hw_.weight_words) {
     return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
-                                         std::to_string(weight_addr + hw_.rows) + ") exceed " +
+                                         std::to_string(weight_end) + ") exceed " +
                                          std::to_string(hw_.weight_words));
   }
   if (acc_addr + m_rows > hw_.acc_words) {
@@ -256,23 +260,26 @@ uint32_t FuncSim::ComputeWs(const uint32_t* w) {
                                          std::to_string(acc_addr + m_rows) + ") exceed " +
                                          std::to_string(hw_.acc_words));
   }
-  for (uint32_t m = 0; m < m_rows; ++m) {
-    const uint8_t* x = &act_[static_cast<size_t>(act_addr + m) * hw_.rows];
-    int32_t* out = &acc_sp_[static_cast<size_t>(acc_addr + m) * hw_.cols];
-    if (clear) std::fill(out, out + hw_.cols, 0);
-    for (unsigned i = 0; i < hw_.rows; ++i) {
-      const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
-      if (d == 0) {
-        ++counters_[kCntGated];
-        continue;
-      }
-      const uint8_t* wt = &weight_[static_cast<size_t>(weight_addr + i) * hw_.cols];
-      for (unsigned j = 0; j < hw_.cols; ++j) {
-        out[j] = WrapAdd(out[j], d * static_cast<int8_t>(wt[j]));
+  for (uint64_t b = 0; b < blocks; ++b) {
+    for (uint32_t m = 0; m < m_rows; ++m) {
+      const uint8_t* x = &act_[static_cast<size_t>(act_addr + b * m_rows + m) * hw_.rows];
+      int32_t* out = &acc_sp_[static_cast<size_t>(acc_addr + m) * hw_.cols];
+      if (clear && b == 0) std::fill(out, out + hw_.cols, 0);
+      for (unsigned i = 0; i < hw_.rows; ++i) {
+        const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
+        if (d == 0) {
+          ++counters_[kCntGated];
+          continue;
+        }
+        const uint8_t* wt =
+            &weight_[static_cast<size_t>(weight_addr + b * hw_.rows + i) * hw_.cols];
+        for (unsigned j = 0; j < hw_.cols; ++j) {
+          out[j] = WrapAdd(out[j], d * static_cast<int8_t>(wt[j]));
+        }
       }
     }
   }
-  counters_[kCntMacActive] += m_rows;
+  counters_[kCntMacActive] += blocks * m_rows;
   return kErrNone;
 }
 

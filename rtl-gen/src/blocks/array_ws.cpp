@@ -8,10 +8,11 @@ using namespace ir;
 Module BuildPeWs(const Config& /*cfg*/) {
   Module m("salsa_pe_ws",
            "Weight-stationary PE: holds one weight; psum_o <= psum_i + a * w for a valid, "
-           "non-zero operand. A second weight register is preloaded through the w_i/w_o chain "
-           "(w_load_i) while the current weight is in use; the first activation of the next "
-           "stream (a_swap_i) switches to it. A zero operand holds the forwarded operand "
-           "register (no toggles) and adds nothing.");
+           "non-zero operand. A second weight register takes w_i (its column's weight byte, "
+           "broadcast to every row) when w_load_i (its row's load strobe) is set, while the "
+           "current weight is in use; the first activation of the next stream (a_swap_i) "
+           "switches to it. A zero operand holds the forwarded operand register (no toggles) "
+           "and adds nothing.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("a_i", "9");
   m.In("a_zero_i");
@@ -24,7 +25,6 @@ Module BuildPeWs(const Config& /*cfg*/) {
   m.Out("a_zero_o");
   m.Out("a_valid_o");
   m.Out("a_swap_o");
-  m.Out("w_o", "8");
   m.Out("psum_o", "32");
   Scope s = m.Body();
   s.Reg("a_q", "9");
@@ -53,7 +53,6 @@ Module BuildPeWs(const Config& /*cfg*/) {
   s.Assign("a_zero_o", "a_zero_q");
   s.Assign("a_valid_o", "a_valid_q");
   s.Assign("a_swap_o", "a_swap_q");
-  s.Assign("w_o", "wn_q");
   s.Assign("psum_o", "psum_q");
   return m;
 }
@@ -66,9 +65,9 @@ Module BuildMacArrayWs(const Config& cfg) {
            "is delayed r cycles and moves east, partial sums move south, so column c's sum for "
            "row m leaves the bottom PE and, after a delay of cols-1-c cycles, all columns of "
            "row m appear together on out_o, rows + cols - 1 cycles after the word entered. "
-           "Weights are preloaded south through the PEs' second weight registers (w_load_i, "
-           "wgt_i enters the top row, rows cycles per tile); in_swap_i marks the first word of "
-           "the stream that uses them.");
+           "Weights are preloaded into the PEs' second weight registers one row per cycle: "
+           "wgt_i (one weight word, byte c for column c) reaches every row and w_load_i[r] "
+           "strobes row r; in_swap_i marks the first word of the stream that uses them.");
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
@@ -76,7 +75,7 @@ Module BuildMacArrayWs(const Config& cfg) {
   m.In("in_swap_i");
   m.In("act_i", N(rows * 9));
   m.In("act_zero_i", N(rows));
-  m.In("w_load_i");
+  m.In("w_load_i", N(rows));
   m.In("wgt_i", N(cols * 8));
   m.Out("out_o", N(cols * 32));
   Scope s = m.Body();
@@ -84,11 +83,9 @@ Module BuildMacArrayWs(const Config& cfg) {
   s.Wire("h_zero", N(rows * (cols + 1)));
   s.Wire("h_valid", N(rows * (cols + 1)));
   s.Wire("h_swap", N(rows * (cols + 1)));
-  s.Wire("v_w", N((rows + 1) * cols * 8));
   s.Wire("v_psum", N((rows + 1) * cols * 32));
   s.Note("Input skew: row r is delayed by r cycles.");
   AddActSkew(s, clk, rst, rows, cols, {{"in_swap_i", "h_swap"}, {"in_valid_i", "h_valid"}});
-  s.Assign(Slice("v_w", N(cols * 8 - 1), "0"), "wgt_i");
   s.Assign(Slice("v_psum", N(cols * 32 - 1), "0"), "{(NumCols*32){1'b0}}");
   Scope gr = s.GenLoop("r", nr, "gen_row");
   Scope gc = gr.GenLoop("c", nc, "gen_col");
@@ -101,14 +98,13 @@ Module BuildMacArrayWs(const Config& cfg) {
            {"a_zero_i", "h_zero[" + h + "]"},
            {"a_valid_i", "h_valid[" + h + "]"},
            {"a_swap_i", "h_swap[" + h + "]"},
-           {"w_load_i", "w_load_i"},
-           {"w_i", IdxPart("v_w", v + "*8", "8")},
+           {"w_load_i", "w_load_i[r]"},
+           {"w_i", IdxPart("wgt_i", "c*8", "8")},
            {"psum_i", IdxPart("v_psum", v + "*32", "32")},
            {"a_o", IdxPart("h_a", he + "*9", "9")},
            {"a_zero_o", "h_zero[" + he + "]"},
            {"a_valid_o", "h_valid[" + he + "]"},
            {"a_swap_o", "h_swap[" + he + "]"},
-           {"w_o", IdxPart("v_w", vs + "*8", "8")},
            {"psum_o", IdxPart("v_psum", vs + "*32", "32")}});
   s.Note("Output de-skew: column c waits cols-1-c cycles so that a row's columns line up.");
   for (unsigned c = 0; c < cols; ++c) {
@@ -130,9 +126,7 @@ Module BuildMacArrayWs(const Config& cfg) {
   }
   east += "}";
   s.Wire("unused_edges");
-  s.Assign(
-      "unused_edges",
-      "^{" + east + ", " + Slice("v_w", N((rows + 1) * cols * 8 - 1), N(rows * cols * 8)) + "}");
+  s.Assign("unused_edges", "^" + east);
   return m;
 }
 

@@ -86,6 +86,11 @@ Module BuildSequencer(const Config& cfg) {
   m.Out("cmp_acc_addr_o", "16");
   const bool st = cfg.structured24;
   if (st) m.Out("cmp_structured_o");
+  const bool ws_out = cfg.dataflow == Dataflow::kWeightStationary;
+  if (ws_out) {
+    m.Out("cmp_act_end_o", "17");  // ws: where the command's act and weight words end
+    m.Out("cmp_wgt_end_o", "17");
+  }
   for (const ComputeStatus& st : kComputeStatus) {
     m.In(std::string("cmp_") + st.name + "_i", N(st.bits));
   }
@@ -271,9 +276,26 @@ Module BuildSequencer(const Config& cfg) {
     s.Assign("bad_flags", "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) +
                               ") && (w0[13] || (w0[12] && (w2[0] || w1[0]))))");
   } else {
-    s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
-    s.Assign("cmp_wgt_end", ws ? "{1'b0, w1[31:16]} + 17'd" + N(cfg.rows)
-                               : "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+    if (ws) {
+      s.Note(
+          "ws: a COMPUTE covers B = w3[31:16] K blocks (0 reads as 1): B*M act words and B*rows "
+          "weight words; an end past 17 bits saturates (a range error).");
+      s.Wire("ws_blocks", "16");
+      s.Wire("ws_act_end_w", "33");
+      s.Wire("ws_wgt_end_w", "33");
+      s.Assign("ws_blocks", "(w3[31:16] == 16'd0) ? 16'd1 : w3[31:16]");
+      s.Assign("ws_act_end_w",
+               "{17'd0, w1[15:0]} + {1'b0, {16'd0, w2[15:0]} * {16'd0, ws_blocks}}");
+      s.Assign("ws_wgt_end_w",
+               "{17'd0, w1[31:16]} + {1'b0, {16'd0, ws_blocks} * 32'd" + N(cfg.rows) + "}");
+      s.Assign("cmp_act_end", "(|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0]");
+      s.Assign("cmp_wgt_end", "(|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0]");
+      s.Assign("cmp_act_end_o", "cmp_act_end");
+      s.Assign("cmp_wgt_end_o", "cmp_wgt_end");
+    } else {
+      s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
+      s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
+    }
     s.Note(
         "The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field "
         "errors without sparsity.zero_skip or sparsity.structured.");

@@ -375,6 +375,11 @@ Module BuildTop(const Config& cfg) {
     wires({{"cmp_structured", 1}});
     seq.push_back({"cmp_structured_o", "cmp_structured"});
   }
+  if (ws) {
+    wires({{"cmp_act_end", 17}, {"cmp_wgt_end", 17}});
+    seq.push_back({"cmp_act_end_o", "cmp_act_end"});
+    seq.push_back({"cmp_wgt_end_o", "cmp_wgt_end"});
+  }
   if (zs) {
     wires({{"cmp_scan", 1},
            {"cmp_lanes", 8},
@@ -432,9 +437,11 @@ Module BuildTop(const Config& cfg) {
     s.Note(
         "Weight-stationary: the controller preloads weights straight from the weight "
         "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
-    wires({{"w_load", 1}, {"array_out", cols * 32}});
+    wires({{"w_load", rows}, {"array_out", cols * 32}});
     for (const auto& c :
-         std::vector<std::pair<std::string, std::string>>{{"gate_swap_o", "gate_in_clear"},
+         std::vector<std::pair<std::string, std::string>>{{"act_end_i", "cmp_act_end"},
+                                                          {"wgt_end_i", "cmp_wgt_end"},
+                                                          {"gate_swap_o", "gate_in_clear"},
                                                           {"w_load_o", "w_load"},
                                                           {"out_i", "array_out"},
                                                           {"acc_re_o", "cmp_acc_re"},

@@ -72,6 +72,10 @@ Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, 
 Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
                       uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
                       bool accumulate = false);
+// Weight-stationary COMPUTE over `blocks` K blocks (act words act + b*M, weight words
+// weight + b*rows), all adding into acc rows [acc, acc + M); clear applies to the first block.
+Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
+                        int8_t input_zp, uint16_t acc_addr, uint16_t blocks);
 // per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
 // and the shift word after it (multiplier/shift arguments then unused).
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
