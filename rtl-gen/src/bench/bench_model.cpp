@@ -69,9 +69,13 @@ std::vector<BenchCase> Suite(bool quick) {
   if (quick) {
     return {GemmCase("decode", 1, 256, 256), GemmCase("prefill", 64, 128, 64), Conv(8, 8, 8, 16)};
   }
-  return {GemmCase("decode", 1, 4096, 4096),         GemmCase("decode", 1, 2048, 2048),
-          GemmCase("batched decode", 8, 2048, 2048), GemmCase("prefill", 256, 512, 512),
-          GemmCase("prefill", 512, 512, 512),        Conv(56, 56, 64, 64)};
+  return {GemmCase("decode", 1, 4096, 4096),
+          GemmCase("decode", 1, 2048, 2048),
+          GemmCase("batched decode", 8, 2048, 2048),
+          GemmCase("prefill", 256, 512, 512),
+          GemmCase("prefill", 512, 512, 512),
+          GemmCase("long-K prefill", 64, 4096, 256),
+          Conv(56, 56, 64, 64)};
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
