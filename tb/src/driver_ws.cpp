@@ -33,6 +33,10 @@ AccLayout WsAccLayout(const HwParams& hw, bool per_channel, unsigned* region_row
   return {s, 1, 1};
 }
 
+// m tiles shorter than this cannot hide a K block's weight load (2 rows + cols cycles, and the
+// command overheads) behind their own stream.
+unsigned ShortStreamRows(const HwParams& hw) { return 2 * hw.rows + hw.cols + 4; }
+
 }  // namespace
 
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
@@ -47,7 +51,7 @@ void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
   // Keep an m tile's activations for every K block resident (loaded once, reused by every n
   // tile) when that leaves m tiles long enough to hide the weight preload (2 rows + cols).
   const unsigned resident_rows = act_cap / kb;
-  const unsigned enough = std::min(mt, 2 * hw.rows + hw.cols + 4);
+  const unsigned enough = std::min(mt, ShortStreamRows(hw));
   p->act_resident = resident_rows >= 1 && std::min(mt, resident_rows) >= enough;
   if (p->act_resident) mt = std::min(mt, resident_rows);
   p->m_tile_rows = mt;
@@ -217,7 +221,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     // the command overheads: decode, batched decode) run consecutive K blocks whose act and
     // weight words are contiguous as one COMPUTE; long ones keep one COMPUTE per K block, which
     // spreads the next tile's loads between them.
-    const bool merge = rows < 2 * R + hw.cols + 4;
+    const bool merge = rows < ShortStreamRows(hw);
     struct Run {
       uint16_t abuf = 0, wbuf = 0;
       unsigned b0 = 0, n = 0;
