@@ -202,6 +202,31 @@ TEST(DriverTest, WeightStationaryBlocksPastScratchpadIsRangeError) {
   EXPECT_NE(r.err_detail.find("[60, 66)"), std::string::npos) << r.err_detail;
 }
 
+TEST(DriverTest, WeightStationaryKSplitSharesEachActChunk) {
+  const HwParams hw = Ws(Hw(16, 16, 16, 4096, 4096, 512));
+  const Program p = BuildFcProgram(hw, MakeRandomFc(64, 4096, 256, 11));
+  ASSERT_TRUE(p.k_split);
+  EXPECT_GE(p.n_block, 4u);  // each act chunk serves 4+ n tiles
+  EXPECT_EQ(p.m_tile_rows, 64u);
+  RunAndCompare(hw, 64, 4096, 256, 11);
+  // Small scratchpads on a narrow bus: uneven chunks, partial n blocks, per channel.
+  uint64_t seed = 800;
+  unsigned splits = 0;
+  const HwParams small = Ws(Hw(4, 4, 4, 128, 96, 120));
+  for (const Shape& s : {Shape{20, 200, 40}, Shape{13, 301, 17}, Shape{40, 77, 9}}) {
+    splits += BuildFcProgram(small, MakeRandomFc(s.M, s.K, s.N, seed)).k_split;
+    RunAndCompare(small, s.M, s.K, s.N, seed++);
+  }
+  EXPECT_GE(splits, 2u);
+  FcLayer layer = MakeRandomFc(20, 200, 21, seed);
+  MakePerChannel(&layer, seed);
+  const Program prog = BuildFcProgram(small, layer);
+  EXPECT_TRUE(prog.k_split);
+  std::vector<uint8_t> dram = prog.dram;
+  ASSERT_TRUE(FuncSim(small).Run(dram, prog.cmd_base, prog.cmd_count).ok());
+  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
+}
+
 TEST(DriverTest, WeightStationaryPerChannel) {
   const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
   for (uint64_t seed = 1; seed <= 6; ++seed) {
@@ -230,6 +255,58 @@ TEST(DriverTest, PerChannelRequantisation) {
     ASSERT_TRUE(r.ok()) << r.err_detail;
     EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
   }
+}
+
+// K-split plan: K longer than half the act scratchpad, partial sums added in the acc words.
+TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
+  const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
+  const FcLayer l = MakeRandomFc(64, 4096, 256, 7);
+  const Program p = BuildFcProgram(hw, l);
+  ASSERT_TRUE(p.k_split);
+  // 4 x 4 tiles share each 512-step chunk: acts are read once per n block, weights once.
+  EXPECT_EQ(p.m_block, 4u);
+  EXPECT_EQ(p.n_block, 4u);
+  EXPECT_EQ(p.k_chunk, 512u);
+  uint64_t act_bytes = 0, weight_bytes = 0;
+  for (const Command& c : p.cmds) {
+    const uint32_t w0 = CommandWord(c.data(), 0), w1 = CommandWord(c.data(), 1);
+    if ((w0 & 0xFF) != kOpLoad) continue;
+    const uint64_t words = uint64_t{w1 >> 16} * (CommandWord(c.data(), 2) & 0xFFFF);
+    if (((w0 >> 8) & 3) == kTargetAct) act_bytes += words * hw.rows;
+    if (((w0 >> 8) & 3) == kTargetWeight) weight_bytes += words * hw.cols;
+  }
+  EXPECT_EQ(act_bytes, 4u * 64 * 4096);
+  EXPECT_EQ(weight_bytes, 256u * 4096);
+  RunAndCompare(hw, 64, 4096, 256, 7);
+}
+
+TEST(DriverTest, KSplitManyShapes) {
+  // 32-word act halves on a 4-byte bus: K past 32 splits (when blocks save traffic), into blocks
+  // the acc scratchpad bounds.
+  uint64_t seed = 700;
+  unsigned splits = 0, runs = 0;
+  for (unsigned acc : {40u, 100u, 300u}) {
+    const HwParams hw = Hw(4, 4, 4, 64, 96, acc);
+    for (const Shape& s : {Shape{1, 100, 40}, Shape{9, 33, 9}, Shape{17, 250, 13},
+                           Shape{40, 77, 3}, Shape{23, 129, 31}}) {
+      splits += BuildFcProgram(hw, MakeRandomFc(s.M, s.K, s.N, seed)).k_split, ++runs;
+      RunAndCompare(hw, s.M, s.K, s.N, seed++);
+    }
+  }
+  EXPECT_GE(splits, runs - 3);  // 9x33x9 and 40x77x3 on the 40-word acc: no block fits
+  const HwParams rect = Hw(12, 8, 8, 200, 160, 200);
+  for (const Shape& s : {Shape{50, 500, 50}, Shape{13, 301, 17}}) {
+    EXPECT_TRUE(BuildFcProgram(rect, MakeRandomFc(s.M, s.K, s.N, seed)).k_split);
+    RunAndCompare(rect, s.M, s.K, s.N, seed++);
+  }
+  FcLayer layer = MakeRandomFc(30, 200, 21, seed);
+  MakePerChannel(&layer, seed);
+  const HwParams hw = Hw(4, 4, 4, 64, 96, 100);
+  const Program prog = BuildFcProgram(hw, layer);
+  EXPECT_TRUE(prog.k_split);
+  std::vector<uint8_t> dram = prog.dram;
+  ASSERT_TRUE(FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count).ok());
+  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
 }
 
 TEST(DriverTest, ManySeeds) {

@@ -38,10 +38,15 @@ module salsa_compute_ctrl (
   output wire array_drain_o,
   output wire acc_we_o,
   output wire [15:0] acc_waddr_o,
+  input  wire accum_i,
+  input  wire [511:0] drain_data_i,
+  output wire acc_re_o,
+  output wire [15:0] acc_raddr_o,
+  input  wire [511:0] acc_rdata_i,
+  output wire [511:0] acc_wdata_o,
   input  wire scan_i,
   input  wire [7:0] lanes_i,
   input  wire indexed_i,
-  input  wire accum_i,
   input  wire [15:0] j0_i,
   input  wire [7:0] stride_i,
   input  wire [127:0] act_rdata_i,
@@ -53,11 +58,6 @@ module salsa_compute_ctrl (
   output wire idx_re_o,
   output wire [15:0] idx_raddr_o,
   input  wire [15:0] idx_rdata_i,
-  input  wire [511:0] drain_data_i,
-  output wire acc_re_o,
-  output wire [15:0] acc_raddr_o,
-  input  wire [511:0] acc_rdata_i,
-  output wire [511:0] acc_wdata_o,
   input  wire group_i
 );
   localparam [2:0] FIdle = 3'd0;
@@ -83,10 +83,16 @@ module salsa_compute_ctrl (
   reg rvalid_q;
   reg rclear_q;
   reg rlast_q;
+  reg accum_q;
   reg [1:0] dstate_q;
   reg [15:0] dacc_q;
   reg [5:0] wait_q;
   reg [15:0] idx_q;
+  reg daccum_q;
+  reg wb_v_q;
+  reg wb_accum_q;
+  reg [15:0] wb_addr_q;
+  reg [511:0] wb_data_q;
   wire feeding;
   wire last_step;
   wire handoff;
@@ -94,7 +100,6 @@ module salsa_compute_ctrl (
   wire go_start;
   wire go_hold;
   reg indexed_q;
-  reg accum_q;
   reg [7:0] stride_q;
   reg [15:0] j_q;
   reg [7:0] lanes_q;
@@ -119,11 +124,6 @@ module salsa_compute_ctrl (
   reg s1_indexed_q;
   reg [15:0] s1_act_q;
   reg [15:0] s1_wgt_q;
-  reg daccum_q;
-  reg wb_v_q;
-  reg wb_accum_q;
-  reg [15:0] wb_addr_q;
-  reg [511:0] wb_data_q;
   wire [15:0] avail;
   wire [15:0] k_eff;
   wire nz;
@@ -161,19 +161,19 @@ module salsa_compute_ctrl (
   assign wgt_re_o = s1_valid_q;
   assign wgt_raddr_o = s1_wgt_q;
 
-  // Drain: read the acc word while the row is captured, write the sum the cycle after.
-  assign acc_re_o = dstate_q == DDrain;
-  assign acc_raddr_o = dacc_q + idx_q;
-  assign acc_we_o = wb_v_q;
-  assign acc_waddr_o = wb_addr_q;
-  assign acc_wdata_o = {(wb_data_q[480 +: 32] + (wb_accum_q ? acc_rdata_i[480 +: 32] : 32'd0)), (wb_data_q[448 +: 32] + (wb_accum_q ? acc_rdata_i[448 +: 32] : 32'd0)), (wb_data_q[416 +: 32] + (wb_accum_q ? acc_rdata_i[416 +: 32] : 32'd0)), (wb_data_q[384 +: 32] + (wb_accum_q ? acc_rdata_i[384 +: 32] : 32'd0)), (wb_data_q[352 +: 32] + (wb_accum_q ? acc_rdata_i[352 +: 32] : 32'd0)), (wb_data_q[320 +: 32] + (wb_accum_q ? acc_rdata_i[320 +: 32] : 32'd0)), (wb_data_q[288 +: 32] + (wb_accum_q ? acc_rdata_i[288 +: 32] : 32'd0)), (wb_data_q[256 +: 32] + (wb_accum_q ? acc_rdata_i[256 +: 32] : 32'd0)), (wb_data_q[224 +: 32] + (wb_accum_q ? acc_rdata_i[224 +: 32] : 32'd0)), (wb_data_q[192 +: 32] + (wb_accum_q ? acc_rdata_i[192 +: 32] : 32'd0)), (wb_data_q[160 +: 32] + (wb_accum_q ? acc_rdata_i[160 +: 32] : 32'd0)), (wb_data_q[128 +: 32] + (wb_accum_q ? acc_rdata_i[128 +: 32] : 32'd0)), (wb_data_q[96 +: 32] + (wb_accum_q ? acc_rdata_i[96 +: 32] : 32'd0)), (wb_data_q[64 +: 32] + (wb_accum_q ? acc_rdata_i[64 +: 32] : 32'd0)), (wb_data_q[32 +: 32] + (wb_accum_q ? acc_rdata_i[32 +: 32] : 32'd0)), (wb_data_q[0 +: 32] + (wb_accum_q ? acc_rdata_i[0 +: 32] : 32'd0))};
-
   // Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.
   assign gate_valid_o = rvalid_q;
   assign gate_clear_o = rclear_q;
   assign gate_last_o = rlast_q;
   assign zp_o = zp_q;
   assign array_drain_o = dstate_q == DDrain;
+
+  // Drain: read the acc word while the row is captured, write the sum the cycle after.
+  assign acc_re_o = dstate_q == DDrain;
+  assign acc_raddr_o = dacc_q + idx_q;
+  assign acc_we_o = wb_v_q;
+  assign acc_waddr_o = wb_addr_q;
+  assign acc_wdata_o = {(wb_data_q[480 +: 32] + (wb_accum_q ? acc_rdata_i[480 +: 32] : 32'd0)), (wb_data_q[448 +: 32] + (wb_accum_q ? acc_rdata_i[448 +: 32] : 32'd0)), (wb_data_q[416 +: 32] + (wb_accum_q ? acc_rdata_i[416 +: 32] : 32'd0)), (wb_data_q[384 +: 32] + (wb_accum_q ? acc_rdata_i[384 +: 32] : 32'd0)), (wb_data_q[352 +: 32] + (wb_accum_q ? acc_rdata_i[352 +: 32] : 32'd0)), (wb_data_q[320 +: 32] + (wb_accum_q ? acc_rdata_i[320 +: 32] : 32'd0)), (wb_data_q[288 +: 32] + (wb_accum_q ? acc_rdata_i[288 +: 32] : 32'd0)), (wb_data_q[256 +: 32] + (wb_accum_q ? acc_rdata_i[256 +: 32] : 32'd0)), (wb_data_q[224 +: 32] + (wb_accum_q ? acc_rdata_i[224 +: 32] : 32'd0)), (wb_data_q[192 +: 32] + (wb_accum_q ? acc_rdata_i[192 +: 32] : 32'd0)), (wb_data_q[160 +: 32] + (wb_accum_q ? acc_rdata_i[160 +: 32] : 32'd0)), (wb_data_q[128 +: 32] + (wb_accum_q ? acc_rdata_i[128 +: 32] : 32'd0)), (wb_data_q[96 +: 32] + (wb_accum_q ? acc_rdata_i[96 +: 32] : 32'd0)), (wb_data_q[64 +: 32] + (wb_accum_q ? acc_rdata_i[64 +: 32] : 32'd0)), (wb_data_q[32 +: 32] + (wb_accum_q ? acc_rdata_i[32 +: 32] : 32'd0)), (wb_data_q[0 +: 32] + (wb_accum_q ? acc_rdata_i[0 +: 32] : 32'd0))};
 
   // Ranges in use, for the sequencer's hazard checks: the fed command's act and weight words and (with drain) acc rows, and the drainer's acc rows.
   assign feed_busy_o = fstate_q != FIdle;
@@ -191,7 +191,7 @@ module salsa_compute_ctrl (
   assign acc1_busy_o = (dstate_q != DIdle) || wb_v_q;
   assign acc1_lo_o = {1'b0, dacc_q};
   assign acc1_hi_o = {1'b0, dacc_q} + 17'd16;
-  assign busy_o = (fstate_q != FIdle) || (dstate_q != DIdle) || s1_valid_q || wb_v_q;
+  assign busy_o = (fstate_q != FIdle) || (dstate_q != DIdle) || wb_v_q || s1_valid_q;
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -212,8 +212,13 @@ module salsa_compute_ctrl (
       dacc_q <= 16'd0;
       wait_q <= 6'd0;
       idx_q <= 16'd0;
-      indexed_q <= 1'b0;
       accum_q <= 1'b0;
+      daccum_q <= 1'b0;
+      wb_v_q <= 1'b0;
+      wb_accum_q <= 1'b0;
+      wb_addr_q <= 16'd0;
+      wb_data_q <= 512'd0;
+      indexed_q <= 1'b0;
       stride_q <= 8'd0;
       j_q <= 16'd0;
       lanes_q <= 8'd0;
@@ -238,11 +243,6 @@ module salsa_compute_ctrl (
       s1_indexed_q <= 1'b0;
       s1_act_q <= 16'd0;
       s1_wgt_q <= 16'd0;
-      daccum_q <= 1'b0;
-      wb_v_q <= 1'b0;
-      wb_accum_q <= 1'b0;
-      wb_addr_q <= 16'd0;
-      wb_data_q <= 512'd0;
     end else begin
       rvalid_q <= s1_valid_q;
       rclear_q <= s1_clear_q;

@@ -72,10 +72,10 @@ module salsa_sequencer (
   input  wire st_done_i,
   input  wire st_busy_i,
   input  wire wr_err_i,
+  output wire cmp_accum_o,
   output wire cmp_scan_o,
   output wire [7:0] cmp_lanes_o,
   output wire cmp_indexed_o,
-  output wire cmp_accum_o,
   output wire [15:0] cmp_j0_o,
   output wire [7:0] cmp_stride_o,
   output wire cmp_group_o,
@@ -392,10 +392,10 @@ module salsa_sequencer (
   assign dest_o = dest_q;
   assign load_waddr_o = waddr_q;
   assign cmp_start_o = (state_q == StIssue) && !blocked && !abort_q && !c_empty && ((opcode == 8'd2) || (opcode == 8'd5));
+  assign cmp_accum_o = w0[11];
   assign cmp_scan_o = opcode == 8'd5;
   assign cmp_lanes_o = w3[7:0];
   assign cmp_indexed_o = w0[10];
-  assign cmp_accum_o = w0[11];
   assign cmp_j0_o = w3[31:16];
   assign cmp_stride_o = w2[31:24];
   assign cmp_group_o = w0[13];

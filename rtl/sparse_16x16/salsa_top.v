@@ -294,7 +294,7 @@ module salsa_top (
   wire st_acc_re;
   wire [15:0] st_acc_raddr;
 
-  // Zero-skip: the drain adds into the acc words it reads (read-modify-write), so the store unit reads its own copy (same writes, second read port).
+  // The drain may add into the acc words it reads (read-modify-write, COMPUTE w0[11]), so the store unit reads its own copy (same writes, second read port).
   wire [511:0] st_acc_rdata;
   wire cmp_acc_re;
   wire [15:0] cmp_acc_raddr;
@@ -401,10 +401,10 @@ module salsa_top (
   wire wr_err;
   wire st_perch;
   wire [15:0] st_qaddr;
+  wire cmp_accum;
   wire cmp_scan;
   wire [7:0] cmp_lanes;
   wire cmp_indexed;
-  wire cmp_accum;
   wire [15:0] cmp_j0;
   wire [7:0] cmp_stride;
   wire cmp_scanning;
@@ -481,10 +481,10 @@ module salsa_top (
       .st_done_i(st_done),
       .st_busy_i(st_busy),
       .wr_err_i(wr_err),
+      .cmp_accum_o(cmp_accum),
       .cmp_scan_o(cmp_scan),
       .cmp_lanes_o(cmp_lanes),
       .cmp_indexed_o(cmp_indexed),
-      .cmp_accum_o(cmp_accum),
       .cmp_j0_o(cmp_j0),
       .cmp_stride_o(cmp_stride),
       .cmp_group_o(cmp_group),
@@ -545,10 +545,15 @@ module salsa_top (
       .gate_clear_o(gate_in_clear),
       .gate_last_o(gate_in_last),
       .array_drain_o(array_drain),
+      .accum_i(cmp_accum),
+      .drain_data_i(array_row),
+      .acc_re_o(cmp_acc_re),
+      .acc_raddr_o(cmp_acc_raddr),
+      .acc_rdata_i(acc_rdata),
+      .acc_wdata_o(drain_data),
       .scan_i(cmp_scan),
       .lanes_i(cmp_lanes),
       .indexed_i(cmp_indexed),
-      .accum_i(cmp_accum),
       .j0_i(cmp_j0),
       .stride_i(cmp_stride),
       .group_i(cmp_group),
@@ -560,12 +565,7 @@ module salsa_top (
       .idx_wdata_o(idx_wdata),
       .idx_re_o(idx_re),
       .idx_raddr_o(idx_raddr),
-      .idx_rdata_i(idx_rdata),
-      .drain_data_i(array_row),
-      .acc_re_o(cmp_acc_re),
-      .acc_raddr_o(cmp_acc_raddr),
-      .acc_rdata_i(acc_rdata),
-      .acc_wdata_o(drain_data)
+      .idx_rdata_i(idx_rdata)
   );
 
   salsa_mac_array u_mac_array (

@@ -220,7 +220,7 @@ module salsa_sequencer (
   assign cmp_act_end_o = cmp_act_end;
   assign cmp_wgt_end_o = cmp_wgt_end;
 
-  // The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured.
+  // The zero-skip flag w0[10] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured; accumulate (w0[11]) is one too: a ws drain always adds.
   assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[12] || w0[13]));
   assign cmp_acc_end = {1'b0, w3[15:0]} + {1'b0, w2[15:0]};
   assign cmp_writes_acc = 1'b1;

@@ -378,8 +378,10 @@ Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, ui
 }
 
 Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr) {
-  Command c = EncodeCompute(clear, drain, act_addr, weight_addr, k_steps, input_zp, drain_acc_addr);
+                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
+                                bool accumulate) {
+  Command c = EncodeCompute(clear, drain, act_addr, weight_addr, k_steps, input_zp, drain_acc_addr,
+                            accumulate);
   Put32(c, 0, CommandWord(c.data(), 0) | kComputeStructured);
   return c;
 }
@@ -464,7 +466,7 @@ Program BuildWsProgram(const HwParams& hw, const FcLayer& l, Program p) {
                   static_cast<uint64_t>(p.n_tiles) * hw.AccWordBytes(),
                   static_cast<uint64_t>(l.M) * l.N};
   LayOut(hw, l, cmd_count, sz, &p);
-  p.cmds = TileCommandsWs(hw, l, p);
+  p.cmds = p.k_split ? TileCommandsWsSplit(hw, l, p) : TileCommandsWs(hw, l, p);
   WriteImage(hw, l, &p);
   WriteActivationsWs(hw, l, p.dram.data() + p.act_addr);
   WriteWeightsWs(hw, l, p, p.dram.data() + p.weight_addr);
@@ -503,7 +505,7 @@ Program BuildOsProgram(const HwParams& hw, const FcLayer& l, Program p) {
                   static_cast<uint64_t>(l.M) * l.N};
   LayOut(hw, l, cmd_count, sz, &p);
   if (p.structured) p.meta_addr = p.weight_addr + AlignUp(value_bytes, kRegionAlign);
-  p.cmds = TileCommands(hw, l, p);
+  p.cmds = p.k_split ? TileCommandsSplit(hw, l, p) : TileCommands(hw, l, p);
   WriteImage(hw, l, &p);
   WriteBlockedActivations(hw, l, p.m_tiles, static_cast<unsigned>(K), p.dram.data() + p.act_addr);
   if (p.structured) {
@@ -550,8 +552,8 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, Program* pp) {
   p.k_chunk =
       static_cast<unsigned>(std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv, kMaxField16}));
   if (!p.act_resident) p.k_chunk = std::min(p.k_chunk, act_cap);
-  if (!p.structured) return true;
-  p.k_chunk -= p.k_chunk % 8;  // whole meta words (four compressed steps, eight act words)
+  if (p.structured) p.k_chunk -= p.k_chunk % 8;  // whole meta words (eight act words)
+  if (!p.act_resident) PlanSplit(hw, l, act_cap, weight_cap, &p);
   return p.k_chunk > 0;
 }
 

@@ -44,6 +44,14 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, Program* p);
 // Act words per m tile: K, or for the 2:4 plan K padded to a multiple of 4.
 unsigned ActSteps(const FcLayer& l, const Program& p);
 
+// The K-split plan (driver_split.cpp), for K too long to keep an m tile's activations resident:
+// chooses m_block x n_block tiles and the K chunk from the act and weight halves (act_cap and
+// weight_cap words) and the acc scratchpad (the block's regions and parameter slots), by
+// estimated cycles. Returns false when no block larger than one tile fits.
+bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
+               Program* p);
+std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p);
+
 // 2:4 (driver_24.cpp). Whether the 2:4 plan may run: the hardware has it, the options allow it
 // and the weights are 2:4 along K.
 bool Use24(const HwParams& hw, const FcLayer& l, const DriverOptions& opts);
@@ -55,7 +63,14 @@ void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint
                     uint8_t* meta);
 
 // Weight-stationary planning, DRAM layouts and command list (driver_ws.cpp).
+unsigned WsKBlocks(const HwParams& hw, const FcLayer& l);  // ceil(K / rows)
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p);
+// The ws K-split plan (driver_ws_split.cpp), for activations too long to stay resident: chunks
+// of K blocks whose act LOAD serves n_block n tiles (k_chunk = the chunk's K steps), m tiles of
+// m_tile_rows; chosen by estimated cycles, false when no block of two or more n tiles fits.
+bool PlanWsSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
+                 Program* p);
+std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, const Program& p);
 uint64_t WsActBytes(const HwParams& hw, const FcLayer& l);
 uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
 void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst);

@@ -16,10 +16,6 @@ namespace {
 
 constexpr unsigned kMaxField16 = 0xFFFF;
 
-unsigned KBlocks(const HwParams& hw, const FcLayer& l) {
-  return static_cast<unsigned>((static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows);
-}
-
 // Acc layout for WS: three parameter slots (the next tile's parameters load while the STORE of
 // the tile before this one still reads its own) and two regions of as many rows as fit, else
 // one of each.
@@ -39,8 +35,12 @@ unsigned ShortStreamRows(const HwParams& hw) { return 2 * hw.rows + hw.cols + 4;
 
 }  // namespace
 
+unsigned WsKBlocks(const HwParams& hw, const FcLayer& l) {
+  return static_cast<unsigned>((static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows);
+}
+
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
-  const unsigned kb = KBlocks(hw, l);
+  const unsigned kb = WsKBlocks(hw, l);
   p->k_chunk = hw.rows;
   p->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
   const unsigned act_cap = p->double_buffer ? hw.act_words / 2 : hw.act_words;
@@ -60,20 +60,21 @@ void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
   p->m_block = 1;
   // An n tile's weights for all K blocks in one LOAD when they fit half the scratchpad.
   p->weights_once = uint64_t{kb} * hw.rows <= weight_cap;
+  if (!p->act_resident) PlanWsSplit(hw, l, act_cap, weight_cap, p);
 }
 
 uint64_t WsActBytes(const HwParams& hw, const FcLayer& l) {
-  return uint64_t{KBlocks(hw, l)} * static_cast<uint64_t>(l.M) * hw.rows;
+  return uint64_t{WsKBlocks(hw, l)} * static_cast<uint64_t>(l.M) * hw.rows;
 }
 
 uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return uint64_t{p.n_tiles} * KBlocks(hw, l) * hw.rows * hw.cols;
+  return uint64_t{p.n_tiles} * WsKBlocks(hw, l) * hw.rows * hw.cols;
 }
 
 // Activations [k_block][M][rows]: word (kb, m) lane i = in[m][kb*rows + i], the input zero point
 // past K.
 void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst) {
-  const unsigned kb = KBlocks(hw, l);
+  const unsigned kb = WsKBlocks(hw, l);
   for (unsigned b = 0; b < kb; ++b) {
     for (int m = 0; m < l.M; ++m) {
       for (unsigned i = 0; i < hw.rows; ++i) {
@@ -90,7 +91,7 @@ void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst) {
 // Weights [n_tile][k_block][rows][cols]: word (nt, kb, i) byte c = w[n0 + c][kb*rows + i], zero
 // past N or K.
 void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst) {
-  const unsigned kb = KBlocks(hw, l);
+  const unsigned kb = WsKBlocks(hw, l);
   for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
     for (unsigned b = 0; b < kb; ++b) {
       for (unsigned i = 0; i < hw.rows; ++i) {
@@ -113,7 +114,7 @@ void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint
 // the start of the one before) and trickled out, one after each COMPUTE.
 std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p) {
   std::vector<Command> cmds;
-  const unsigned kb = KBlocks(hw, l), R = hw.rows;
+  const unsigned kb = WsKBlocks(hw, l), R = hw.rows;
   const bool per_channel = !l.channel_multiplier.empty();
   unsigned region_rows = 0;
   const AccLayout acc = WsAccLayout(hw, per_channel, &region_rows);

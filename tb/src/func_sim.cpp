@@ -86,12 +86,16 @@ uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
   for (unsigned i = 0; i < 8; ++i) w[i] = Word(cmd, i);
   const unsigned op = w[0] & 0xFFu;
   // The zero-skip flags exist only in zero_skip builds; elsewhere they are field errors (other
-  // unused flag bits are ignored).
-  const uint32_t zs_flags =
-      kComputeIndexed | kComputeAccumulate | (op == kOpCompute ? kComputeGroup : 0u);
+  // unused flag bits are ignored). Accumulate (w0[11]) is a COMPUTE flag of every os build.
+  const uint32_t zs_flags = kComputeIndexed | (op == kOpCompute ? kComputeGroup : 0u);
   if ((op == kOpLoad || op == kOpCompute) && !hw_.zero_skip && (w[0] & zs_flags) != 0) {
     return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
-                                  " flag w0[10], w0[11] or w0[13] set without zero_skip");
+                                  " flag w0[10] or w0[13] set without zero_skip");
+  }
+  const bool accumulate_ok = op == kOpCompute && !hw_.weight_stationary;
+  if ((op == kOpLoad || op == kOpCompute) && !accumulate_ok && (w[0] & kComputeAccumulate) != 0) {
+    return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
+                                  " flag w0[11] (accumulate) is only for os COMPUTEs");
   }
   if (op == kOpCompute && !hw_.structured24 && (w[0] & kComputeStructured) != 0) {
     return Fail(kErrBadField, "COMPUTE flag w0[12] (2:4) set without structured 2:4");
@@ -334,7 +338,7 @@ void FuncSim::Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t wei
 
 // COMPUTE: K steps from act_addr / weight_addr or, indexed (zero_skip), entries [j0, j0 + L) of
 // the index list (act word a + idx[j], weight words wb, wb + S, ...); the drain writes or, with
-// accumulate (zero_skip), adds the accumulators to the acc words.
+// accumulate, adds the accumulators to the acc words.
 uint32_t FuncSim::Compute(const uint32_t* w) {
   if (hw_.weight_stationary) return ComputeWs(w);
   const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;

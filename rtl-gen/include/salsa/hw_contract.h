@@ -68,9 +68,11 @@ constexpr unsigned kNumCounters = sizeof(kCounters) / sizeof(kCounters[0]);
 
 enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4, kOpScan = 5 };
 // Flag bits of w0 (zero_skip builds only; elsewhere they are field errors).
-constexpr unsigned kFlagGather = 1u << 10;      // LOAD: rows come from the index list
-constexpr unsigned kFlagIndexed = 1u << 10;     // COMPUTE: act words come from the index list
-constexpr unsigned kFlagAccumulate = 1u << 11;  // COMPUTE: the drain adds to the acc words
+constexpr unsigned kFlagGather = 1u << 10;   // LOAD: rows come from the index list
+constexpr unsigned kFlagIndexed = 1u << 10;  // COMPUTE: act words come from the index list
+// Every os build: a COMPUTE's drain adds to the acc words (partial sums of K chunks); a field
+// error on a LOAD and in ws builds (whose drain always adds).
+constexpr unsigned kFlagAccumulate = 1u << 11;
 // Indexed COMPUTE over a group of S tiles (S = the weight stride): tile t uses weight words
 // wb + t + e*S and drains to acc rows acc + t*rows.
 constexpr unsigned kFlagGroup = 1u << 13;

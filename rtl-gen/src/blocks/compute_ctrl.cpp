@@ -14,9 +14,8 @@ namespace {
 // Zero-skip additions to the feeder (sparsity.zero_skip): SCAN builds the index list, indexed
 // COMPUTEs read act words through it (one more pipeline stage for every command), and the drain
 // can add into the acc words (read-modify-write, one more stage).
-void AddZeroSkipDecls(Scope& s, const Config& cfg) {
+void AddZeroSkipDecls(Scope& s) {
   s.Reg("indexed_q");
-  s.Reg("accum_q");
   s.Reg("stride_q", "8");
   s.Reg("j_q", "16");
   s.Reg("lanes_q", "8");
@@ -44,12 +43,6 @@ void AddZeroSkipDecls(Scope& s, const Config& cfg) {
   s.Reg("s1_indexed_q");
   s.Reg("s1_act_q", "16");
   s.Reg("s1_wgt_q", "16");
-  // Drain write stage: the array's row and its address, added to the acc word read meanwhile.
-  s.Reg("daccum_q");
-  s.Reg("wb_v_q");
-  s.Reg("wb_accum_q");
-  s.Reg("wb_addr_q", "16");
-  s.Reg("wb_data_q", N(cfg.cols * 32));
   s.Wire("avail", "16");
   s.Wire("k_eff", "16");
   s.Wire("nz");
@@ -57,7 +50,7 @@ void AddZeroSkipDecls(Scope& s, const Config& cfg) {
 }
 
 void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
-  const unsigned rows = cfg.rows, cols = cfg.cols;
+  const unsigned rows = cfg.rows;
   s.Note(
       "Indexed COMPUTE: entries [j0, j0 + K) of the index list, clamped to the list's length "
       "(k_eff = 0: the command does nothing).");
@@ -84,35 +77,39 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
            "(fstate_q == FScan) ? act_q : s1_indexed_q ? sc_base_q + idx_rdata_i : s1_act_q");
   s.Assign("wgt_re_o", "s1_valid_q");
   s.Assign("wgt_raddr_o", "s1_wgt_q");
+}
+
+// The drain's write stage (every os build): the acc word is read while the array's row is
+// captured and, for an accumulating command (w0[11]), the row is added to it the cycle after.
+// This lets a tiler split K into chunks whose partial sums meet in the acc scratchpad.
+void AddAccumulatingDrain(Scope& s, const Config& cfg) {
   s.Note("Drain: read the acc word while the row is captured, write the sum the cycle after.");
   s.Assign("acc_re_o", "dstate_q == DDrain");
   s.Assign("acc_raddr_o", "dacc_q + idx_q");
   s.Assign("acc_we_o", "wb_v_q");
   s.Assign("acc_waddr_o", "wb_addr_q");
   std::string sum;
-  for (unsigned j = cols; j-- > 0;) {
+  for (unsigned j = cfg.cols; j-- > 0;) {
     sum += "(" + IdxPart("wb_data_q", N(32 * j), "32") + " + (wb_accum_q ? " +
            IdxPart("acc_rdata_i", N(32 * j), "32") + " : 32'd0))" + (j ? ", " : "");
   }
   s.Assign("acc_wdata_o", "{" + sum + "}");
 }
 
-void ZeroSkipFeeder(unsigned rows, unsigned cols, Block* reset, Block* start, Block* feed,
-                    Block* pre, Block* handoff, std::vector<CaseItem>* fcases) {
+void ZeroSkipFeeder(unsigned rows, Block* reset, Block* start, Block* feed, Block* pre,
+                    Block* handoff, std::vector<CaseItem>* fcases) {
   for (const auto& [r, v] : std::vector<std::pair<const char*, const char*>>{
-           {"indexed_q", "1'b0"},  {"accum_q", "1'b0"},      {"stride_q", "8'd0"},
-           {"j_q", "16'd0"},       {"lanes_q", "8'd0"},      {"act_len_q", "17'd0"},
-           {"wgt_len_q", "17'd0"}, {"sc_base_q", "16'd0"},   {"tiles_q", "8'd0"},
-           {"wbase_q", "16'd0"},   {"keff_q", "16'd0"},      {"j0_q", "16'd0"},
-           {"clr_q", "1'b0"},      {"s1_acc_q", "16'd0"},    {"sc_len_q", "17'd0"},
-           {"sc_pos_q", "16'd0"},  {"sc_v_q", "1'b0"},       {"sc_i_q", "16'd0"},
-           {"cnt_q", "16'd0"},     {"nnz_q", "16'd0"},       {"s1_valid_q", "1'b0"},
-           {"s1_clear_q", "1'b0"}, {"s1_handoff_q", "1'b0"}, {"s1_indexed_q", "1'b0"},
-           {"s1_act_q", "16'd0"},  {"s1_wgt_q", "16'd0"},    {"daccum_q", "1'b0"},
-           {"wb_v_q", "1'b0"},     {"wb_accum_q", "1'b0"},   {"wb_addr_q", "16'd0"}}) {
+           {"indexed_q", "1'b0"},    {"stride_q", "8'd0"},     {"j_q", "16'd0"},
+           {"lanes_q", "8'd0"},      {"act_len_q", "17'd0"},   {"wgt_len_q", "17'd0"},
+           {"sc_base_q", "16'd0"},   {"tiles_q", "8'd0"},      {"wbase_q", "16'd0"},
+           {"keff_q", "16'd0"},      {"j0_q", "16'd0"},        {"clr_q", "1'b0"},
+           {"s1_acc_q", "16'd0"},    {"sc_len_q", "17'd0"},    {"sc_pos_q", "16'd0"},
+           {"sc_v_q", "1'b0"},       {"sc_i_q", "16'd0"},      {"cnt_q", "16'd0"},
+           {"nnz_q", "16'd0"},       {"s1_valid_q", "1'b0"},   {"s1_clear_q", "1'b0"},
+           {"s1_handoff_q", "1'b0"}, {"s1_indexed_q", "1'b0"}, {"s1_act_q", "16'd0"},
+           {"s1_wgt_q", "16'd0"}}) {
     reset->push_back(Set(r, v));
   }
-  reset->push_back(Set("wb_data_q", N(cols * 32) + "'d0"));
   // The act and weight ranges have their own lengths here; k0_q is not needed.
   reset->erase(
       std::remove_if(reset->begin(), reset->end(), [](const Stmt& st) { return st.lhs == "k0_q"; }),
@@ -175,12 +172,7 @@ void ZeroSkipFeeder(unsigned rows, unsigned cols, Block* reset, Block* start, Bl
           Set("s1_acc_q", "acc_q"),
           Set("sc_v_q", "fstate_q == FScan"),
           Set("sc_i_q", "sc_pos_q"),
-          If("sc_v_q && nz", {Set("cnt_q", "cnt_q + 16'd1")}),
-          Set("wb_v_q", "dstate_q == DDrain"),
-          Set("wb_accum_q", "daccum_q"),
-          Set("wb_addr_q", "dacc_q + idx_q"),
-          Set("wb_data_q", "drain_data_i")};
-  handoff->push_back(Set("daccum_q", "accum_q"));
+          If("sc_v_q && nz", {Set("cnt_q", "cnt_q + 16'd1")})};
   (*handoff)[0] = Set("dacc_q", "s1_acc_q");  // acc_q may already hold a group's next tile
   fcases->push_back(
       {{"FScan"},
@@ -241,11 +233,16 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.Out("array_drain_o");
   m.Out("acc_we_o");
   m.Out("acc_waddr_o", "16");
+  m.In("accum_i");
+  m.In("drain_data_i", N(cols * 32));
+  m.Out("acc_re_o");
+  m.Out("acc_raddr_o", "16");
+  m.In("acc_rdata_i", N(cols * 32));
+  m.Out("acc_wdata_o", N(cols * 32));
   if (zs) {
     m.In("scan_i");
     m.In("lanes_i", "8");
     m.In("indexed_i");
-    m.In("accum_i");
     m.In("j0_i", "16");
     m.In("stride_i", "8");
     m.In("act_rdata_i", N(rows * 8));
@@ -257,11 +254,6 @@ Module BuildComputeCtrl(const Config& cfg) {
     m.Out("idx_re_o");
     m.Out("idx_raddr_o", "16");
     m.In("idx_rdata_i", "16");
-    m.In("drain_data_i", N(cols * 32));
-    m.Out("acc_re_o");
-    m.Out("acc_raddr_o", "16");
-    m.In("acc_rdata_i", N(cols * 32));
-    m.Out("acc_wdata_o", N(cols * 32));
     m.In("group_i");
   }
   if (st) AddStructuredPorts(m, cfg);
@@ -281,18 +273,25 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Reg("rvalid_q");
   s.Reg("rclear_q");
   s.Reg("rlast_q");
-  // Drainer.
+  s.Reg("accum_q");
+  // Drainer, and its write stage: the array's row and its address, added to the acc word read
+  // meanwhile when the job accumulates.
   s.Reg("dstate_q", "2");
   s.Reg("dacc_q", "16");
   s.Reg("wait_q", N(wb));
   s.Reg("idx_q", "16");
+  s.Reg("daccum_q");
+  s.Reg("wb_v_q");
+  s.Reg("wb_accum_q");
+  s.Reg("wb_addr_q", "16");
+  s.Reg("wb_data_q", N(cols * 32));
   s.Wire("feeding");
   s.Wire("last_step");
   s.Wire("handoff");
   s.Wire("drain_left", "17");
   s.Wire("go_start");
   s.Wire("go_hold");
-  if (zs) AddZeroSkipDecls(s, cfg);
+  if (zs) AddZeroSkipDecls(s);
   if (st) AddStructuredDecls(s, cfg);
   s.Assign("feeding", "fstate_q == FFeed");
   s.Assign("last_step", "feeding && (k_q == 16'd1)");
@@ -328,10 +327,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("gate_last_o", "rlast_q");
   s.Assign("zp_o", "zp_q");
   s.Assign("array_drain_o", "dstate_q == DDrain");
-  if (!zs) {
-    s.Assign("acc_we_o", "dstate_q == DDrain");
-    s.Assign("acc_waddr_o", "dacc_q + idx_q");
-  }
+  AddAccumulatingDrain(s, cfg);
   s.Note(
       "Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
       "words and (with drain) acc rows, and the drainer's acc rows.");
@@ -374,20 +370,27 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Assign("acc0_lo_o", "{1'b0, acc_q}");
     s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
   }
-  s.Assign("acc1_busy_o", zs ? "(dstate_q != DIdle) || wb_v_q" : "dstate_q != DIdle");
+  s.Assign("acc1_busy_o", "(dstate_q != DIdle) || wb_v_q");
   s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
   s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
-  s.Assign("busy_o", zs   ? "(fstate_q != FIdle) || (dstate_q != DIdle) || s1_valid_q || wb_v_q"
-                     : st ? "(fstate_q != FIdle) || (dstate_q != DIdle) || d1_valid_q || d2_valid_q"
-                          : "(fstate_q != FIdle) || (dstate_q != DIdle)");
+  s.Assign("busy_o", std::string("(fstate_q != FIdle) || (dstate_q != DIdle) || wb_v_q") +
+                         (zs   ? " || s1_valid_q"
+                          : st ? " || d1_valid_q || d2_valid_q"
+                               : ""));
 
   // Feeder and drainer registers.
-  Block reset = {Set("fstate_q", "FIdle"), Set("act_q", "16'd0"),        Set("wgt_q", "16'd0"),
-                 Set("k_q", "16'd0"),      Set("first_q", "1'b0"),       Set("drain_q", "1'b0"),
-                 Set("acc_q", "16'd0"),    Set("zp_q", "8'd0"),          Set("act_lo_q", "16'd0"),
-                 Set("wgt_lo_q", "16'd0"), Set("k0_q", "16'd0"),         Set("rvalid_q", "1'b0"),
-                 Set("rclear_q", "1'b0"),  Set("rlast_q", "1'b0"),       Set("dstate_q", "DIdle"),
-                 Set("dacc_q", "16'd0"),   Set("wait_q", N(wb) + "'d0"), Set("idx_q", "16'd0")};
+  Block reset = {Set("fstate_q", "FIdle"),     Set("act_q", "16'd0"),
+                 Set("wgt_q", "16'd0"),        Set("k_q", "16'd0"),
+                 Set("first_q", "1'b0"),       Set("drain_q", "1'b0"),
+                 Set("acc_q", "16'd0"),        Set("zp_q", "8'd0"),
+                 Set("act_lo_q", "16'd0"),     Set("wgt_lo_q", "16'd0"),
+                 Set("k0_q", "16'd0"),         Set("rvalid_q", "1'b0"),
+                 Set("rclear_q", "1'b0"),      Set("rlast_q", "1'b0"),
+                 Set("dstate_q", "DIdle"),     Set("dacc_q", "16'd0"),
+                 Set("wait_q", N(wb) + "'d0"), Set("idx_q", "16'd0"),
+                 Set("accum_q", "1'b0"),       Set("daccum_q", "1'b0"),
+                 Set("wb_v_q", "1'b0"),        Set("wb_accum_q", "1'b0"),
+                 Set("wb_addr_q", "16'd0"),    Set("wb_data_q", N(cols * 32) + "'d0")};
   Block start = {Set("act_q", "act_addr_i"),
                  Set("wgt_q", "wgt_addr_i"),
                  Set("k_q", "k_i"),
@@ -398,6 +401,7 @@ Module BuildComputeCtrl(const Config& cfg) {
                  Set("act_lo_q", "act_addr_i"),
                  Set("wgt_lo_q", "wgt_addr_i"),
                  Set("k0_q", "k_i"),
+                 Set("accum_q", "accum_i"),
                  Set("fstate_q", "go_start ? FFeed : FHold")};
   Block feed = {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
                 Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
@@ -407,14 +411,18 @@ Module BuildComputeCtrl(const Config& cfg) {
                Set("rlast_q", "handoff")};
   std::string drain_go = "handoff";
   Block handoff = {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
-                   Set("wait_q", N(wb) + "'d" + N(rows + cols + 1))};
+                   Set("wait_q", N(wb) + "'d" + N(rows + cols + 1)), Set("daccum_q", "accum_q")};
   if (zs) {
-    ZeroSkipFeeder(rows, cols, &reset, &start, &feed, &pre, &handoff, &fcases);
+    ZeroSkipFeeder(rows, &reset, &start, &feed, &pre, &handoff, &fcases);
     drain_go = "s1_handoff_q";
   }
   if (st) {
     StructuredFeeder(&reset, &start, &feed, &pre, cfg);
     drain_go = "d2_handoff_q";
+  }
+  for (Stmt st_wb : {Set("wb_v_q", "dstate_q == DDrain"), Set("wb_accum_q", "daccum_q"),
+                     Set("wb_addr_q", "dacc_q + idx_q"), Set("wb_data_q", "drain_data_i")}) {
+    pre.push_back(st_wb);
   }
   fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", start)}},
                                  {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},

@@ -113,11 +113,12 @@ Module BuildSequencer(const Config& cfg) {
   m.In("wr_err_i");
   const bool zs = cfg.zero_skip;
   const unsigned lb = Clog2(cfg.BusBytes());
+  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
+  if (!ws) m.Out("cmp_accum_o");
   if (zs) {
     m.Out("cmp_scan_o");
     m.Out("cmp_lanes_o", "8");
     m.Out("cmp_indexed_o");
-    m.Out("cmp_accum_o");
     m.Out("cmp_j0_o", "16");
     m.Out("cmp_stride_o", "8");
     m.Out("cmp_group_o");
@@ -243,7 +244,6 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("row_bytes", "{8'd0, w1[31:16]} * {15'd0, load_wbytes}");
   // A COMPUTE's ranges. os: K act and weight words, drain to rows acc words (with w0[9]);
   // ws: M act words, rows weight words, M acc words written (always).
-  const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
   if (zs) {
     s.Note(
         "Zero-skip: an indexed COMPUTE (w0[10]) reads the last SCAN's act words and weight "
@@ -273,8 +273,8 @@ Module BuildSequencer(const Config& cfg) {
              ": {2'b0, w1[15:0]} + {2'b0, w2[15:0]}");
     s.Assign("cmp_act_end", "cmp_act_end_w[16:0]");
     s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
-    s.Assign("bad_flags", "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) +
-                              ") && (w0[13] || (w0[12] && (w2[0] || w1[0]))))");
+    s.Assign("bad_flags", "w0[10] || ((opcode == 8'd" + N(k::kOpCompute) +
+                              ") ? (w0[13] || (w0[12] && (w2[0] || w1[0]))) : w0[11])");
   } else {
     if (ws) {
       s.Note(
@@ -296,11 +296,13 @@ Module BuildSequencer(const Config& cfg) {
       s.Assign("cmp_act_end", "{1'b0, w1[15:0]} + {1'b0, w2[15:0]}");
       s.Assign("cmp_wgt_end", "{1'b0, w1[31:16]} + {1'b0, w2[15:0]}");
     }
-    s.Note(
-        "The zero-skip flags w0[10] and w0[11] and the 2:4 flag w0[12] (COMPUTE) are field "
-        "errors without sparsity.zero_skip or sparsity.structured.");
+    s.Note(std::string("The zero-skip flag w0[10] and the 2:4 flag w0[12] (COMPUTE) are field "
+                       "errors without sparsity.zero_skip or sparsity.structured; accumulate ") +
+           (ws ? "(w0[11]) is one too: a ws drain always adds." : "(w0[11]) is one on a LOAD."));
     s.Assign("bad_flags",
-             "w0[10] || w0[11] || ((opcode == 8'd" + N(k::kOpCompute) + ") && (w0[12] || w0[13]))");
+             std::string("w0[10] || ") +
+                 (ws ? "w0[11] || ((opcode == 8'd" + N(k::kOpCompute) + ") && (w0[12] || w0[13]))"
+                     : "((opcode == 8'd" + N(k::kOpCompute) + ") ? (w0[12] || w0[13]) : w0[11])"));
   }
   s.Assign("cmp_acc_end", ws   ? "{1'b0, w3[15:0]} + {1'b0, w2[15:0]}"
                           : zs ? "{1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd" +
@@ -492,11 +494,11 @@ Module BuildSequencer(const Config& cfg) {
                               (zs ? "((opcode == 8'd" + N(k::kOpCompute) + ") || (opcode == 8'd" +
                                         N(k::kOpScan) + "))"
                                   : "(opcode == 8'd" + N(k::kOpCompute) + ")"));
+  if (!ws) s.Assign("cmp_accum_o", "w0[11]");
   if (zs) {
     s.Assign("cmp_scan_o", "opcode == 8'd" + N(k::kOpScan));
     s.Assign("cmp_lanes_o", "w3[7:0]");
     s.Assign("cmp_indexed_o", "w0[10]");
-    s.Assign("cmp_accum_o", "w0[11]");
     s.Assign("cmp_j0_o", "w3[31:16]");
     s.Assign("cmp_stride_o", "w2[31:24]");
     s.Assign("cmp_group_o", "w0[13]");

@@ -234,20 +234,13 @@ Module BuildTop(const Config& cfg) {
          {"st_acc_re", 1},
          {"st_acc_raddr", 16}});
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
-  if (ws || zs) {
-    s.Note(
-        ws ? "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
-             "(accumulate), so the store unit reads its own copy (same writes, second read port)."
-           : "Zero-skip: the drain adds into the acc words it reads (read-modify-write), so the "
-             "store unit reads its own copy (same writes, second read port).");
-    wires({{"st_acc_rdata", cols * 32}, {"cmp_acc_re", 1}, {"cmp_acc_raddr", 16}});
-    s.Assign("acc_re", "cmp_acc_re");
-    s.Assign("acc_raddr", "cmp_acc_raddr");
-  } else {
-    s.Note("The acc read port belongs to the store unit (the compute unit never reads it).");
-    s.Assign("acc_re", "st_acc_re");
-    s.Assign("acc_raddr", "st_acc_raddr");
-  }
+  s.Note(ws ? "Weight-stationary: the compute unit reads the acc scratchpad on every output row "
+              "(accumulate), so the store unit reads its own copy (same writes, second read port)."
+            : "The drain may add into the acc words it reads (read-modify-write, COMPUTE w0[11]), "
+              "so the store unit reads its own copy (same writes, second read port).");
+  wires({{"st_acc_rdata", cols * 32}, {"cmp_acc_re", 1}, {"cmp_acc_raddr", 16}});
+  s.Assign("acc_re", "cmp_acc_re");
+  s.Assign("acc_raddr", "cmp_acc_raddr");
   struct Sp {
     const char* name;
     const ScratchpadConfig* sc;
@@ -298,7 +291,7 @@ Module BuildTop(const Config& cfg) {
   if (st) sps.erase(sps.begin());  // the act halves above
   for (const auto& sp : sps) {
     const std::string n = sp.name;
-    const bool copy = (ws || zs) && n == "acc";
+    const bool copy = n == "acc";
     for (const std::string& inst :
          copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       const std::string rd = inst.empty() ? n : "st_" + n;
@@ -380,17 +373,20 @@ Module BuildTop(const Config& cfg) {
     seq.push_back({"cmp_act_end_o", "cmp_act_end"});
     seq.push_back({"cmp_wgt_end_o", "cmp_wgt_end"});
   }
+  if (!ws) {
+    wires({{"cmp_accum", 1}});
+    seq.push_back({"cmp_accum_o", "cmp_accum"});
+  }
   if (zs) {
     wires({{"cmp_scan", 1},
            {"cmp_lanes", 8},
            {"cmp_indexed", 1},
-           {"cmp_accum", 1},
            {"cmp_j0", 16},
            {"cmp_stride", 8},
            {"cmp_scanning", 1},
            {"cmp_nnz", 16},
            {"cmp_group", 1}});
-    for (const char* n : {"scan", "lanes", "indexed", "accum", "j0", "stride", "group"}) {
+    for (const char* n : {"scan", "lanes", "indexed", "j0", "stride", "group"}) {
       seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
     }
     seq.push_back({"cmp_scanning_i", "cmp_scanning"});
@@ -465,39 +461,37 @@ Module BuildTop(const Config& cfg) {
     s.Wire("unused_ws");
     s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
   } else {
-    wires({{"array_drain", 1}});
+    wires({{"array_drain", 1}, {"array_row", cols * 32}});
     for (const auto& c :
          std::vector<std::pair<std::string, std::string>>{{"drain_i", "cmp_drain"},
                                                           {"gate_clear_o", "gate_in_clear"},
                                                           {"gate_last_o", "gate_in_last"},
-                                                          {"array_drain_o", "array_drain"}}) {
+                                                          {"array_drain_o", "array_drain"},
+                                                          {"accum_i", "cmp_accum"},
+                                                          {"drain_data_i", "array_row"},
+                                                          {"acc_re_o", "cmp_acc_re"},
+                                                          {"acc_raddr_o", "cmp_acc_raddr"},
+                                                          {"acc_rdata_i", "acc_rdata"},
+                                                          {"acc_wdata_o", "drain_data"}}) {
       cc.push_back(c);
     }
     if (zs) {
-      wires({{"array_row", cols * 32}});
-      for (const auto& c : std::vector<std::pair<std::string, std::string>>{
-               {"scan_i", "cmp_scan"},
-               {"lanes_i", "cmp_lanes"},
-               {"indexed_i", "cmp_indexed"},
-               {"accum_i", "cmp_accum"},
-               {"j0_i", "cmp_j0"},
-               {"stride_i", "cmp_stride"},
-               {"group_i", "cmp_group"},
-               {"act_rdata_i", "act_rdata"},
-               {"scanning_o", "cmp_scanning"},
-               {"nnz_o", "cmp_nnz"},
-               {"idx_we_o", "idx_we"},
-               {"idx_waddr_o", "idx_waddr"},
-               {"idx_wdata_o", "idx_wdata"},
-               {"idx_re_o", "idx_re"},
-               {"idx_raddr_o", "idx_raddr"},
-               {"idx_rdata_i", "idx_rdata"},
-               {"drain_data_i", "array_row"},
-               {"acc_re_o", "cmp_acc_re"},
-               {"acc_raddr_o", "cmp_acc_raddr"},
-               {"acc_rdata_i", "acc_rdata"},
-               {"acc_wdata_o", "drain_data"},
-           }) {
+      for (const auto& c :
+           std::vector<std::pair<std::string, std::string>>{{"scan_i", "cmp_scan"},
+                                                            {"lanes_i", "cmp_lanes"},
+                                                            {"indexed_i", "cmp_indexed"},
+                                                            {"j0_i", "cmp_j0"},
+                                                            {"stride_i", "cmp_stride"},
+                                                            {"group_i", "cmp_group"},
+                                                            {"act_rdata_i", "act_rdata"},
+                                                            {"scanning_o", "cmp_scanning"},
+                                                            {"nnz_o", "cmp_nnz"},
+                                                            {"idx_we_o", "idx_we"},
+                                                            {"idx_waddr_o", "idx_waddr"},
+                                                            {"idx_wdata_o", "idx_wdata"},
+                                                            {"idx_re_o", "idx_re"},
+                                                            {"idx_raddr_o", "idx_raddr"},
+                                                            {"idx_rdata_i", "idx_rdata"}}) {
         cc.push_back(c);
       }
     }
@@ -520,17 +514,16 @@ Module BuildTop(const Config& cfg) {
       }
     }
     s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
-    std::vector<std::pair<std::string, std::string>> arr = {
-        {"clk_i", clk},
-        {"rst_ni", rst},
-        {"in_valid_i", "gate_valid"},
-        {"in_clear_i", "gate_clear"},
-        {"in_last_i", "gate_last"},
-        {"act_i", "gate_act"},
-        {"act_zero_i", "gate_zero"},
-        {"wgt_i", "gate_wgt"},
-        {"drain_i", "array_drain"},
-        {"drain_o", zs ? "array_row" : "drain_data"}};
+    std::vector<std::pair<std::string, std::string>> arr = {{"clk_i", clk},
+                                                            {"rst_ni", rst},
+                                                            {"in_valid_i", "gate_valid"},
+                                                            {"in_clear_i", "gate_clear"},
+                                                            {"in_last_i", "gate_last"},
+                                                            {"act_i", "gate_act"},
+                                                            {"act_zero_i", "gate_zero"},
+                                                            {"wgt_i", "gate_wgt"},
+                                                            {"drain_i", "array_drain"},
+                                                            {"drain_o", "array_row"}};
     if (st) arr.push_back({"meta_i", "gate_meta"});
     s.Inst("salsa_mac_array", "u_mac_array", {}, arr);
   }
@@ -595,7 +588,7 @@ Module BuildTop(const Config& cfg) {
           {"busy_o", "st_busy"},
           {"acc_re_o", "st_acc_re"},
           {"acc_raddr_o", "st_acc_raddr"},
-          {"acc_rdata_i", ws || zs ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_rdata_i", "st_acc_rdata"},
           {"ppu_valid_o", "ppu_valid_in"},
           {"ppu_bias_o", "ppu_bias"},
           {"ppu_mult_o", "ppu_mult"},
@@ -616,7 +609,7 @@ Module BuildTop(const Config& cfg) {
          {{"clk_i", clk},
           {"rst_ni", rst},
           {"valid_i", "ppu_valid_in"},
-          {"acc_i", ws || zs ? "st_acc_rdata" : "acc_rdata"},
+          {"acc_i", "st_acc_rdata"},
           {"bias_i", "ppu_bias"},
           {"mult_i", "ppu_mult"},
           {"shift_i", "ppu_shift"},

@@ -46,6 +46,10 @@ struct Program {
   bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
   bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
   unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
+  // K-split plan (os, driver_split.cpp): K chunks of k_chunk act words, partial sums added in
+  // the acc scratchpad, over blocks of m_block x n_block tiles that share each chunk's loads.
+  bool k_split = false;
+  unsigned n_block = 1;
   unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
   bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
@@ -68,7 +72,7 @@ struct Program {
 // Command encoders (exactly the layout of docs/architecture.md).
 Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
                    uint32_t dram_stride, uint64_t dram_addr);
-// accumulate (zero_skip builds): the drain adds the accumulators to the acc words.
+// accumulate (os builds): the drain adds the accumulators to the acc words.
 Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
                       uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
                       bool accumulate = false);
@@ -86,7 +90,8 @@ Command EncodeSync();
 // words [act_addr, act_addr + 2 * k_steps) (act_addr even) and weight and meta words
 // [weight_addr, weight_addr + k_steps).
 Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr);
+                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
+                                bool accumulate = false);
 // Zero-skip commands (docs/architecture.md, sparsity.zero_skip builds only).
 // SCAN of act words [act_addr, act_addr + k_words), testing lanes 0..lanes-1.
 Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes);

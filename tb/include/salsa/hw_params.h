@@ -62,7 +62,7 @@ enum ComputeFlag : uint32_t {
   kComputeClear = 1u << 8,
   kComputeDrain = 1u << 9,
   kComputeIndexed = contract::kFlagIndexed,        // zero_skip: act words via the index list
-  kComputeAccumulate = contract::kFlagAccumulate,  // zero_skip: the drain adds to the acc words
+  kComputeAccumulate = contract::kFlagAccumulate,  // os: the drain adds to the acc words
   kComputeGroup = contract::kFlagGroup,            // zero_skip: an indexed COMPUTE over S tiles
   kComputeStructured = contract::kFlagStructured,  // structured24: 2:4 COMPUTE (meta positions)
 };

@@ -1,0 +1,175 @@
+// The K-split plan of the output-stationary tiler: when an m tile's activations over all of K do
+// not fit half the act scratchpad, K is cut into chunks whose partial sums meet in the acc
+// scratchpad (COMPUTE accumulate), and the tiles are grouped into blocks of m_block x n_block:
+// a chunk's act words serve the block's n tiles and its weight words the block's m tiles, so
+// DRAM traffic per MAC falls with the block instead of every tile re-reading both operands.
+#include <algorithm>
+#include <tuple>
+
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// One K chunk of one block: tiles [mt0, mt1) x [nt0, nt1), act words [k0, k0 + kt).
+struct SplitStep {
+  unsigned mt0, mt1, nt0, nt1, k0, kt;
+  unsigned block;  // blocks in order, for the parameter slots
+};
+
+std::vector<SplitStep> SplitSteps(const Program& p, unsigned K) {
+  std::vector<SplitStep> steps;
+  unsigned block = 0;
+  for (unsigned mt0 = 0; mt0 < p.m_tiles; mt0 += p.m_block) {
+    for (unsigned nt0 = 0; nt0 < p.n_tiles; nt0 += p.n_block, ++block) {
+      const unsigned mt1 = std::min(p.m_tiles, mt0 + p.m_block);
+      const unsigned nt1 = std::min(p.n_tiles, nt0 + p.n_block);
+      for (unsigned k0 = 0; k0 < K; k0 += p.k_chunk) {
+        steps.push_back({mt0, mt1, nt0, nt1, k0, std::min(p.k_chunk, K - k0), block});
+      }
+    }
+  }
+  return steps;
+}
+
+}  // namespace
+
+bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
+               Program* pp) {
+  Program& p = *pp;
+  if (hw.weight_stationary || !p.double_buffer) return false;
+  const uint64_t K = ActSteps(l, p);
+  const unsigned wdiv = p.structured ? 2 : 1;   // act words per weight word
+  const unsigned align = p.structured ? 8 : 1;  // 2:4: whole meta words
+  const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
+  // Shorter chunks than the drain (skew and rows) would hold the feeder at every COMPUTE.
+  const uint64_t k_min = 2 * hw.rows + hw.cols + 3;
+  const uint64_t act_bytes = uint64_t{p.m_tiles} * hw.rows * K;
+  const uint64_t weight_bytes =
+      uint64_t{p.n_tiles} * (K / wdiv) * (hw.cols + (p.structured ? hw.MetaStepBytes() : 0));
+  const uint64_t compute = uint64_t{p.m_tiles} * p.n_tiles * (K / wdiv);
+  // Best by estimated cycles (compute, or the traffic at 80% of the bus), then the longest chunk
+  // (fewest commands and drains), then the least traffic.
+  std::tuple<uint64_t, uint64_t, uint64_t> best{UINT64_MAX, 0, 0};
+  unsigned best_mb = 1, best_nb = 1, best_kc = 0;
+  for (unsigned mb = 1; mb <= p.m_tiles; ++mb) {
+    for (unsigned nb = 1; nb <= p.n_tiles; ++nb) {
+      if (uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s > hw.acc_words) break;
+      uint64_t kc = std::min<uint64_t>({K, act_cap / mb, uint64_t{weight_cap} * wdiv / nb, 65535});
+      kc -= kc % align;
+      if (kc == 0) continue;
+      kc = (CeilDiv(K, CeilDiv(K, kc)) + align - 1) / align * align;  // even chunks
+      if (kc < k_min) continue;
+      const uint64_t traffic =
+          act_bytes * CeilDiv(p.n_tiles, nb) + weight_bytes * CeilDiv(p.m_tiles, mb);
+      const uint64_t est = std::max(compute, traffic * 5 / 4 / hw.bus_bytes);
+      const std::tuple<uint64_t, uint64_t, uint64_t> key{est, UINT64_MAX - kc, traffic};
+      if (key < best) best = key, best_mb = mb, best_nb = nb, best_kc = static_cast<unsigned>(kc);
+    }
+  }
+  if (best_kc == 0 || best_mb * best_nb == 1) return false;
+  p.k_split = true;
+  p.m_block = best_mb;
+  p.n_block = best_nb;
+  p.k_chunk = best_kc;
+  return true;
+}
+
+// The command list of the K-split plan. Chunks alternate between the act and weight halves; the
+// next chunk's LOADs (the next block's first, after a block's last) follow the current chunk's
+// first COMPUTE, so they stream in while the chunk's other tiles compute. Every COMPUTE drains;
+// all but a tile's first chunk add into its acc region. A tile's STORE follows the next COMPUTE
+// (it waits for the drain while the array works). A block's parameters are loaded after its first
+// COMPUTE into one of two slot sets (one when the acc scratchpad has no room for two: the LOAD
+// then waits for the previous block's STOREs).
+std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p) {
+  const unsigned K = ActSteps(l, p);
+  const unsigned wdiv = p.structured ? 2 : 1;
+  const uint64_t act_row = uint64_t{K} * hw.rows;
+  const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;
+  const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();
+  const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
+  const unsigned slot_set = p.n_block * s;
+  const unsigned tiles = p.m_block * p.n_block;
+  const unsigned sets = uint64_t{tiles} * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
+  const unsigned act_half = hw.act_words / 2 & (p.structured ? ~1u : ~0u);
+  const unsigned weight_half = hw.weight_words / 2 & (p.structured ? ~3u : ~0u);
+  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  const std::vector<SplitStep> steps = SplitSteps(p, K);
+  std::vector<Command> cmds, pending_store;
+  int pending_region = -1;
+  auto flush = [&] {
+    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+    pending_store.clear();
+    pending_region = -1;
+  };
+  auto load_step = [&](size_t i) {
+    const SplitStep& st = steps[i];
+    const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
+    const uint16_t wbuf = static_cast<uint16_t>((i % 2) * weight_half);
+    cmds.push_back(EncodeLoad(
+        kTargetAct, abuf, static_cast<uint16_t>(st.kt), static_cast<uint16_t>(st.mt1 - st.mt0),
+        static_cast<uint32_t>(act_row), p.act_addr + st.mt0 * act_row + uint64_t{st.k0} * hw.rows));
+    const unsigned words = st.kt / wdiv, w0 = st.k0 / wdiv;
+    cmds.push_back(EncodeLoad(kTargetWeight, wbuf, static_cast<uint16_t>(words),
+                              static_cast<uint16_t>(st.nt1 - st.nt0),
+                              static_cast<uint32_t>(weight_row),
+                              p.weight_addr + st.nt0 * weight_row + uint64_t{w0} * hw.cols));
+    if (p.structured) {  // four weight words' positions per meta word, beside the weights
+      cmds.push_back(
+          EncodeLoad(kTargetMeta, static_cast<uint16_t>(wbuf / 4), static_cast<uint16_t>(words / 4),
+                     static_cast<uint16_t>(st.nt1 - st.nt0), static_cast<uint32_t>(meta_row),
+                     p.meta_addr + st.nt0 * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
+    }
+  };
+  auto slot = [&](const SplitStep& st, unsigned nt) {
+    return static_cast<uint16_t>((st.block % sets) * slot_set + (nt - st.nt0) * s);
+  };
+  const unsigned region0 = sets * slot_set;
+  if (!steps.empty()) load_step(0);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const SplitStep& st = steps[i];
+    const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
+    const uint16_t wbuf = static_cast<uint16_t>((i % 2) * weight_half);
+    const bool first = st.k0 == 0, last = st.k0 + st.kt == K;
+    bool first_cmd = true;
+    for (unsigned mt = st.mt0; mt < st.mt1; ++mt) {
+      for (unsigned nt = st.nt0; nt < st.nt1; ++nt) {
+        const unsigned t = (mt - st.mt0) * p.n_block + (nt - st.nt0);
+        const uint16_t region = static_cast<uint16_t>(region0 + t * hw.rows);
+        const uint16_t a = static_cast<uint16_t>(abuf + (mt - st.mt0) * st.kt);
+        const uint16_t w = static_cast<uint16_t>(wbuf + (nt - st.nt0) * (st.kt / wdiv));
+        if (region == pending_region) flush();  // a one-tile block: the STORE reads it first
+        cmds.push_back(p.structured ? EncodeStructuredCompute(true, true, a, w,
+                                                              static_cast<uint16_t>(st.kt / 2), zp,
+                                                              region, !first)
+                                    : EncodeCompute(true, true, a, w, static_cast<uint16_t>(st.kt),
+                                                    zp, region, !first));
+        if (!p.overlap) cmds.push_back(EncodeSync());
+        flush();
+        if (first_cmd) {
+          first_cmd = false;
+          if (first) {
+            for (unsigned n = st.nt0; n < st.nt1; ++n)
+              PushParamLoads(hw, l, p, n, slot(st, n), &cmds);
+          }
+          if (i + 1 < steps.size()) load_step(i + 1);
+        }
+        if (last) {
+          const unsigned m0 = mt * hw.rows, n0 = nt * hw.cols;
+          pending_store.push_back(TileStore(l, p, region, std::min<unsigned>(hw.rows, l.M - m0),
+                                            std::min<unsigned>(hw.cols, l.N - n0), slot(st, nt), m0,
+                                            n0));
+          if (!p.overlap) pending_store.push_back(EncodeSync());
+          pending_region = region;
+        }
+      }
+    }
+  }
+  flush();
+  return cmds;
+}
+
+}  // namespace salsa
