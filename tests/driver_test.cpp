@@ -35,16 +35,18 @@ std::string Describe(const HwParams& hw) {
 }
 
 // Gated operands the hardware must count: every array row (padded rows too) at every K step of
-// every (m_tile, n_tile) whose activation equals the input zero point.
+// every (m_tile, n_tile) whose activation equals the input zero point. Transposed, the array's
+// rows run over N and the act operand is the weights (zero point 0).
 uint64_t ExpectedGated(const HwParams& hw, const FcLayer& l, const Program& p) {
+  const std::vector<int8_t>& act = p.transposed ? l.weights : l.input;
+  const uint64_t rows_used = static_cast<uint64_t>(p.transposed ? l.N : l.M);
+  const int32_t zp = p.transposed ? 0 : l.input_zero_point;
   uint64_t per_n_tile = 0;
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
     for (unsigned i = 0; i < hw.rows; ++i) {
       const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
       for (int k = 0; k < l.K; ++k) {
-        if (m >= static_cast<uint64_t>(l.M) || l.input[m * l.K + k] == l.input_zero_point) {
-          ++per_n_tile;
-        }
+        if (m >= rows_used || act[m * l.K + k] == zp) ++per_n_tile;
       }
     }
   }
@@ -298,6 +300,15 @@ TEST(DriverTest, KSplitManyShapes) {
   for (const Shape& s : {Shape{50, 500, 50}, Shape{13, 301, 17}}) {
     EXPECT_TRUE(BuildFcProgram(rect, MakeRandomFc(s.M, s.K, s.N, seed)).k_split);
     RunAndCompare(rect, s.M, s.K, s.N, seed++);
+  }
+  // 26 rows on 12-row tiles waste 28% of the PE rows, 26 columns on 8-column tiles 19%: the
+  // transposed layer (rows over N = 48, no padding) runs, with the zero point folded into the
+  // per-row bias and the output transposed back.
+  const HwParams tall = Hw(12, 8, 4, 200, 160, 400);
+  for (const Shape& s : {Shape{26, 400, 48}, Shape{14, 333, 60}}) {
+    const Program t = BuildFcProgram(tall, MakeRandomFc(s.M, s.K, s.N, seed));
+    EXPECT_TRUE(t.k_split && t.transposed) << s.M << "x" << s.K << "x" << s.N;
+    RunAndCompare(tall, s.M, s.K, s.N, seed++);
   }
   FcLayer layer = MakeRandomFc(30, 200, 21, seed);
   MakePerChannel(&layer, seed);

@@ -56,7 +56,11 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned 
   unsigned best_mb = 1, best_nb = 1, best_kc = 0;
   for (unsigned mb = 1; mb <= p.m_tiles; ++mb) {
     for (unsigned nb = 1; nb <= p.n_tiles; ++nb) {
-      if (uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s > hw.acc_words) break;
+      // Transposed: two sets of regions (a block's bias rows load while the one before runs)
+      // and one zero bias word.
+      const uint64_t need = p.transposed ? 2 * uint64_t{mb} * nb * hw.rows + 1
+                                         : uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s;
+      if (need > hw.acc_words) break;
       uint64_t kc = std::min<uint64_t>({K, act_cap / mb, uint64_t{weight_cap} * wdiv / nb, 65535});
       kc -= kc % align;
       if (kc == 0) continue;
@@ -74,6 +78,7 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned 
   p.m_block = best_mb;
   p.n_block = best_nb;
   p.k_chunk = best_kc;
+  p.split_cycles = std::get<0>(best);
   return true;
 }
 
@@ -93,7 +98,9 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
   const unsigned slot_set = p.n_block * s;
   const unsigned tiles = p.m_block * p.n_block;
-  const unsigned sets = uint64_t{tiles} * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
+  const unsigned region_sets = p.transposed ? 2 : 1;
+  const unsigned sets =
+      uint64_t{region_sets} * tiles * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
   const unsigned act_half = hw.act_words / 2 & (p.structured ? ~1u : ~0u);
   const unsigned weight_half = hw.weight_words / 2 & (p.structured ? ~3u : ~0u);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
@@ -125,37 +132,63 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
     }
   };
   auto slot = [&](const SplitStep& st, unsigned nt) {
-    return static_cast<uint16_t>((st.block % sets) * slot_set + (nt - st.nt0) * s);
+    return p.transposed ? uint16_t{0}
+                        : static_cast<uint16_t>((st.block % sets) * slot_set + (nt - st.nt0) * s);
   };
-  const unsigned region0 = sets * slot_set;
+  const unsigned region0 = p.transposed ? 1 : sets * slot_set;  // transposed: one zero bias word
+  auto region_of = [&](const SplitStep& st, unsigned t) {
+    return static_cast<uint16_t>(region0 +
+                                 ((st.block % region_sets) * tiles + t) * uint64_t{hw.rows});
+  };
+  // Transposed: the block's regions start from the bias of their rows (every chunk accumulates),
+  // one LOAD per block from the n_block copies per m tile; the lane bias is one zero word.
+  const uint32_t bias_row_bytes = p.n_block * hw.rows * hw.AccWordBytes();
+  auto load_row_bias = [&](const SplitStep& st) {
+    cmds.push_back(EncodeLoad(kTargetAcc, region_of(st, 0),
+                              static_cast<uint16_t>(p.n_block * hw.rows),
+                              static_cast<uint16_t>(st.mt1 - st.mt0), bias_row_bytes,
+                              p.row_bias_addr + uint64_t{st.mt0} * bias_row_bytes));
+  };
+  if (!steps.empty() && p.transposed) {
+    PushParamLoads(hw, l, p, 0, 0, &cmds);
+    load_row_bias(steps[0]);
+  }
   if (!steps.empty()) load_step(0);
   for (size_t i = 0; i < steps.size(); ++i) {
     const SplitStep& st = steps[i];
     const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
     const uint16_t wbuf = static_cast<uint16_t>((i % 2) * weight_half);
     const bool first = st.k0 == 0, last = st.k0 + st.kt == K;
+    const bool accumulate = !first || p.transposed;
     bool first_cmd = true;
     for (unsigned mt = st.mt0; mt < st.mt1; ++mt) {
       for (unsigned nt = st.nt0; nt < st.nt1; ++nt) {
         const unsigned t = (mt - st.mt0) * p.n_block + (nt - st.nt0);
-        const uint16_t region = static_cast<uint16_t>(region0 + t * hw.rows);
+        const uint16_t region = region_of(st, t);
         const uint16_t a = static_cast<uint16_t>(abuf + (mt - st.mt0) * st.kt);
         const uint16_t w = static_cast<uint16_t>(wbuf + (nt - st.nt0) * (st.kt / wdiv));
         if (region == pending_region) flush();  // a one-tile block: the STORE reads it first
         cmds.push_back(p.structured ? EncodeStructuredCompute(true, true, a, w,
                                                               static_cast<uint16_t>(st.kt / 2), zp,
-                                                              region, !first)
+                                                              region, accumulate)
                                     : EncodeCompute(true, true, a, w, static_cast<uint16_t>(st.kt),
-                                                    zp, region, !first));
+                                                    zp, region, accumulate));
         if (!p.overlap) cmds.push_back(EncodeSync());
         flush();
         if (first_cmd) {
           first_cmd = false;
-          if (first) {
+          if (first && !p.transposed) {
             for (unsigned n = st.nt0; n < st.nt1; ++n)
               PushParamLoads(hw, l, p, n, slot(st, n), &cmds);
           }
           if (i + 1 < steps.size()) load_step(i + 1);
+          // The next block's bias rows, into the other region set: during the second chunk,
+          // when the STOREs of the block before this one (same set) are done.
+          if (p.transposed && st.k0 == p.k_chunk) {
+            size_t j = i;
+            while (j < steps.size() && steps[j].block == st.block) ++j;
+            if (j < steps.size()) load_row_bias(steps[j]);
+          }
         }
         if (last) {
           const unsigned m0 = mt * hw.rows, n0 = nt * hw.cols;

@@ -41,7 +41,7 @@ struct Program {
   uint64_t weight_addr = 0;  // weights, blocked [n_tile][K][cols] (zero_skip: see below)
   uint64_t bias_addr = 0;    // bias, int32, [n_tile][cols]
   uint64_t quant_addr = 0;   // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
-  uint64_t out_addr = 0;     // output, int8 row-major [M][N]
+  uint64_t out_addr = 0;     // output, int8 row-major [M][N] ([N][M] when transposed)
   unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
   bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
   bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
@@ -50,6 +50,14 @@ struct Program {
   // the acc scratchpad, over blocks of m_block x n_block tiles that share each chunk's loads.
   bool k_split = false;
   unsigned n_block = 1;
+  uint64_t split_cycles = 0;  // the K-split plan's cycle estimate (what chose it)
+  // Transposed (os K-split, per-tensor only): the array computes out^T = W x^T, rows over N and
+  // cols over M, when that wastes fewer PE rows on padding. The weights are the act operand, the
+  // input the weight operand with its zero point folded into the bias; the bias is per array row,
+  // preloaded into the acc regions (row_bias_addr: int32 [N rounded up to rows][cols], the bias of
+  // n in every lane), and out_addr holds [N][M] (ReadOutput transposes it back).
+  bool transposed = false;
+  uint64_t row_bias_addr = 0;
   unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
   bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
   bool overlap = true;         // DriverOptions::overlap
