@@ -22,6 +22,20 @@ struct AccLayout {
   }
 };
 
+// STOREs held back until after the next COMPUTE, so that they wait for their drain while the
+// array works (K-split plans). `region` is the acc region of the last one held: a COMPUTE that
+// drains there must come after them.
+struct DeferredStores {
+  std::vector<Command> held;
+  int region = -1;
+  void Hold(const Command& c, int acc_region) { held.push_back(c), region = acc_region; }
+  void FlushInto(std::vector<Command>* cmds) {
+    cmds->insert(cmds->end(), held.begin(), held.end());
+    held.clear();
+    region = -1;
+  }
+};
+
 // The LOADs of n tile nt's parameters into the acc slot at `slot`: the bias word and, per
 // channel, the multiplier and shift words after it.
 void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsigned nt,

@@ -105,13 +105,9 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   const unsigned weight_half = hw.weight_words / 2 & (p.structured ? ~3u : ~0u);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const std::vector<SplitStep> steps = SplitSteps(p, K);
-  std::vector<Command> cmds, pending_store;
-  int pending_region = -1;
-  auto flush = [&] {
-    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
-    pending_store.clear();
-    pending_region = -1;
-  };
+  std::vector<Command> cmds;
+  DeferredStores stores;
+  auto flush = [&] { stores.FlushInto(&cmds); };
   auto load_step = [&](size_t i) {
     const SplitStep& st = steps[i];
     const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
@@ -167,7 +163,7 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
         const uint16_t region = region_of(st, t);
         const uint16_t a = static_cast<uint16_t>(abuf + (mt - st.mt0) * st.kt);
         const uint16_t w = static_cast<uint16_t>(wbuf + (nt - st.nt0) * (st.kt / wdiv));
-        if (region == pending_region) flush();  // a one-tile block: the STORE reads it first
+        if (region == stores.region) flush();  // a one-tile block: the STORE reads it first
         cmds.push_back(p.structured ? EncodeStructuredCompute(true, true, a, w,
                                                               static_cast<uint16_t>(st.kt / 2), zp,
                                                               region, accumulate)
@@ -192,11 +188,10 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
         }
         if (last) {
           const unsigned m0 = mt * hw.rows, n0 = nt * hw.cols;
-          pending_store.push_back(TileStore(l, p, region, std::min<unsigned>(hw.rows, l.M - m0),
-                                            std::min<unsigned>(hw.cols, l.N - n0), slot(st, nt), m0,
-                                            n0));
-          if (!p.overlap) pending_store.push_back(EncodeSync());
-          pending_region = region;
+          stores.Hold(TileStore(l, p, region, std::min<unsigned>(hw.rows, l.M - m0),
+                                std::min<unsigned>(hw.cols, l.N - n0), slot(st, nt), m0, n0),
+                      region);
+          if (!p.overlap) stores.Hold(EncodeSync(), region);
         }
       }
     }

@@ -91,13 +91,9 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
   auto m_rows = [&](unsigned mt) {
     return std::min<unsigned>(mt_rows, static_cast<unsigned>(l.M) - mt * mt_rows);
   };
-  std::vector<Command> cmds, pending_store;
-  int pending_region = -1;
-  auto flush = [&] {
-    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
-    pending_store.clear();
-    pending_region = -1;
-  };
+  std::vector<Command> cmds;
+  DeferredStores stores;
+  auto flush = [&] { stores.FlushInto(&cmds); };
   auto load_step = [&](size_t i) {
     const WsStep& st = steps[i];
     const unsigned rows = m_rows(st.mt);
@@ -125,7 +121,7 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
     for (unsigned nt = st.nt0; nt < st.nt1; ++nt) {
       const unsigned j = nt - st.nt0;
       const uint16_t region = static_cast<uint16_t>(region0 + j * mt_rows);
-      if (region == pending_region) flush();  // a one-tile block: the STORE reads it first
+      if (region == stores.region) flush();  // a one-tile block: the STORE reads it first
       cmds.push_back(EncodeComputeWs(st.b0 == 0, abuf, static_cast<uint16_t>(wbuf + j * st.n * R),
                                      static_cast<uint16_t>(rows), zp, region,
                                      static_cast<uint16_t>(st.n)));
@@ -141,10 +137,10 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
       }
       if (last) {
         const unsigned n0 = nt * hw.cols;
-        pending_store.push_back(TileStore(l, p, region, rows, std::min<unsigned>(hw.cols, l.N - n0),
-                                          slot(st, nt), m0, n0));
-        if (!p.overlap) pending_store.push_back(EncodeSync());
-        pending_region = region;
+        stores.Hold(TileStore(l, p, region, rows, std::min<unsigned>(hw.cols, l.N - n0),
+                              slot(st, nt), m0, n0),
+                    region);
+        if (!p.overlap) stores.Hold(EncodeSync(), region);
       }
     }
   }
