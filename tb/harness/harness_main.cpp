@@ -851,6 +851,8 @@ struct RunData {
   bool weights_2of4 = false;        // --weights-2of4, or a layer file with weights_format: 2of4
   bool zero_skip = false;           // the zero-skip tiler ran (every GEMM's program)
   bool structured = false;          // the 2:4 tiler ran (every GEMM's program)
+  bool k_split = false;             // the K-split plan ran (every GEMM's program)
+  bool transposed = false;          // the array computed out^T (every GEMM's program)
   double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
 };
 
@@ -873,6 +875,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["expected_gated_operands"] = r.expected_gated;
   j["zero_skip"] = data.zero_skip;
   j["structured"] = data.structured;
+  j["k_split"] = data.k_split;
+  j["transposed"] = data.transposed;
   j["skipped_steps"] = r.counters[salsa::kCntSkippedSteps];
   j["skipped_wgt_bytes"] = r.counters[salsa::kCntSkippedWgtBytes];
   j["expected_skipped_steps"] = r.expected_skipped_steps;
@@ -1157,11 +1161,12 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   d.act_zero_fraction = acts ? static_cast<double>(act_zeros) / static_cast<double>(acts) : 0.0;
   d.weight_zero_fraction =
       weights ? static_cast<double>(weight_zeros) / static_cast<double>(weights) : 0.0;
-  d.zero_skip = !results.empty();
-  d.structured = !results.empty();
+  d.zero_skip = d.structured = d.k_split = d.transposed = !results.empty();
   for (const JobResult& jr : results) {
     d.zero_skip = d.zero_skip && jr.prog.zero_skip;
     d.structured = d.structured && jr.prog.structured;
+    d.k_split = d.k_split && jr.prog.k_split;
+    d.transposed = d.transposed && jr.prog.transposed;
   }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);
