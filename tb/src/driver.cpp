@@ -86,16 +86,12 @@ struct Layout {
   uint64_t act_bytes, weight_bytes, bias_bytes, out_bytes;
 };
 
-// Words of one act half. 2:4 COMPUTEs start at even act addresses, so the 2:4 plan's halves are
-// an even number of words.
-unsigned ActHalf(const HwParams& hw, bool structured) {
-  return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
-}
-
-// Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
-// each), so the 2:4 plan's halves are a multiple of 4 words.
-unsigned WeightHalf(const HwParams& hw, bool structured) {
-  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2;
+// An int32, little-endian; returns the byte after it.
+uint8_t* PutInt32(uint8_t* dst, int32_t v) {
+  for (unsigned byte = 0; byte < 4; ++byte) {
+    *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(v) >> (8 * byte));
+  }
+  return dst;
 }
 
 // [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
@@ -132,9 +128,7 @@ void WriteQuant(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t*
       for (unsigned j = 0; j < hw.cols; ++j) {
         const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
         const int32_t x = n < static_cast<uint64_t>(l.N) ? (*v)[n] : 0;
-        for (unsigned byte = 0; byte < 4; ++byte) {
-          *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(x) >> (8 * byte));
-        }
+        dst = PutInt32(dst, x);
       }
     }
   }
@@ -143,9 +137,7 @@ void WriteQuant(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t*
 void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   for (uint64_t n = 0; n < words; ++n) {
     const int32_t b = (n < static_cast<uint64_t>(l.N) && !l.bias.empty()) ? l.bias[n] : 0;
-    for (unsigned byte = 0; byte < 4; ++byte) {
-      *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(b) >> (8 * byte));
-    }
+    dst = PutInt32(dst, b);
   }
 }
 
@@ -466,11 +458,7 @@ void WriteImage(const HwParams& hw, const FcLayer& l, Program* pp) {
       for (unsigned c = 0; c < p.n_block; ++c) {
         for (uint64_t r = mt * hw.rows; r < (mt + 1) * hw.rows; ++r) {
           const int32_t b = r < static_cast<uint64_t>(l.M) ? l.bias[r] : 0;
-          for (unsigned j = 0; j < hw.cols; ++j) {
-            for (unsigned byte = 0; byte < 4; ++byte) {
-              *dst++ = static_cast<uint8_t>(static_cast<uint32_t>(b) >> (8 * byte));
-            }
-          }
+          for (unsigned j = 0; j < hw.cols; ++j) dst = PutInt32(dst, b);
         }
       }
     }
@@ -561,6 +549,14 @@ Program BuildOsProgram(const HwParams& hw, const FcLayer& l, Program p) {
 
 }  // namespace
 
+unsigned ActHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
+}
+
+unsigned WeightHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2;
+}
+
 unsigned ActSteps(const FcLayer& l, const Program& p) {
   const unsigned K = static_cast<unsigned>(l.K);
   return p.structured ? (K + 7) / 8 * 8 : K;
@@ -618,8 +614,12 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   }
   const Program base = p;
   PlanOs(hw, l, &p);
-  // A K-split layer runs transposed when that is estimated 2% faster (less padding).
-  if (p.k_split && l.channel_multiplier.empty()) {
+  // A K-split layer runs transposed when that is estimated 2% faster (less padding); only
+  // planned when rows over N need fewer tiles.
+  auto tiles = [&](uint64_t along_rows, uint64_t along_cols) {
+    return (along_rows + hw.rows - 1) / hw.rows * ((along_cols + hw.cols - 1) / hw.cols);
+  };
+  if (p.k_split && l.channel_multiplier.empty() && tiles(l.N, l.M) < tiles(l.M, l.N)) {
     const FcLayer t = TransposedLayer(l);
     Program q = base;
     q.transposed = true;

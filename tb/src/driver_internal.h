@@ -50,6 +50,15 @@ Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned 
 // Output-stationary: regions of `rows` words, two of each when they fit.
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
 
+inline uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// Words of one act half. 2:4 COMPUTEs start at even act addresses, so the 2:4 plan's halves are
+// an even number of words.
+unsigned ActHalf(const HwParams& hw, bool structured);
+// Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
+// each), so the 2:4 plan's halves are a multiple of 4 words.
+unsigned WeightHalf(const HwParams& hw, bool structured);
+
 // Output-stationary planning (driver.cpp), dense or, with p->structured, 2:4: tiles, double
 // buffering, resident act blocks and the K chunk, in act words. 2:4 chunks are multiples of 4 act
 // words (half as many weight and meta words) at even act addresses; returns false when no such

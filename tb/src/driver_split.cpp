@@ -11,8 +11,6 @@
 namespace salsa {
 namespace {
 
-uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
 // One K chunk of one block: tiles [mt0, mt1) x [nt0, nt1), act words [k0, k0 + kt).
 struct SplitStep {
   unsigned mt0, mt1, nt0, nt1, k0, kt;
@@ -101,8 +99,8 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   const unsigned region_sets = p.transposed ? 2 : 1;
   const unsigned sets =
       uint64_t{region_sets} * tiles * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
-  const unsigned act_half = hw.act_words / 2 & (p.structured ? ~1u : ~0u);
-  const unsigned weight_half = hw.weight_words / 2 & (p.structured ? ~3u : ~0u);
+  const unsigned act_half = ActHalf(hw, p.structured);
+  const unsigned weight_half = WeightHalf(hw, p.structured);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const std::vector<SplitStep> steps = SplitSteps(p, K);
   std::vector<Command> cmds;

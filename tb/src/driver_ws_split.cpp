@@ -11,8 +11,6 @@
 namespace salsa {
 namespace {
 
-uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
 // One chunk of K blocks [b0, b0 + n) for m tile mt and n tiles [nt0, nt1).
 struct WsStep {
   unsigned mt, nt0, nt1, b0, n, block;
