@@ -68,7 +68,7 @@ Run24 RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
   EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
                           << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
   if (!run.r.ok()) return run;
-  EXPECT_EQ(run.r.counters[kCntCommands], run.prog.cmd_count);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("commands")], run.prog.cmd_count);
   const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
   const std::vector<int8_t> want = ReferenceOutput(l);
   for (size_t i = 0; i < want.size(); ++i) {
@@ -93,7 +93,7 @@ void Check24(const HwParams& hw, const Layer& c, uint64_t seed) {
   if (!run.r.ok()) return;
   const uint64_t Kp = (static_cast<uint64_t>(l.K) + 7) / 8 * 8;
   const uint64_t tiles = uint64_t{run.prog.m_tiles} * run.prog.n_tiles;
-  EXPECT_EQ(run.r.counters[kCntMacActive], tiles * Kp / 2);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], tiles * Kp / 2);
   uint64_t zeros = 0;  // over every m tile's act words
   for (uint64_t m = 0; m < uint64_t{run.prog.m_tiles} * hw.rows; ++m) {
     for (uint64_t k = 0; k < Kp; ++k) {
@@ -101,7 +101,8 @@ void Check24(const HwParams& hw, const Layer& c, uint64_t seed) {
                l.input[m * l.K + k] == l.input_zero_point;
     }
   }
-  EXPECT_EQ(run.r.counters[kCntGated], 2 * zeros * run.prog.n_tiles);  // each group: two steps
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("gated")],
+            2 * zeros * run.prog.n_tiles);  // each group: two steps
 }
 
 unsigned CountOp(const Program& p, unsigned op, uint32_t flags = 0, unsigned target = 4) {
@@ -122,17 +123,18 @@ TEST(Driver24Test, PlanForSparse24Gemv4096) {
   EXPECT_EQ(p.k_chunk, 4096u);  // 2048 weight words: half the weight scratchpad
   EXPECT_TRUE(p.act_resident);
   EXPECT_EQ(p.n_tiles, 256u);
-  EXPECT_EQ(CountOp(p, kOpLoad, 0, kTargetWeight), 256u);
-  EXPECT_EQ(CountOp(p, kOpLoad, 0, kTargetMeta), 256u);
-  EXPECT_EQ(CountOp(p, kOpCompute, kComputeStructured), 256u);
-  EXPECT_EQ(CountOp(p, kOpCompute), 256u);
+  EXPECT_EQ(CountOp(p, contract::kOpLoad, 0, contract::kTargetWeight), 256u);
+  EXPECT_EQ(CountOp(p, contract::kOpLoad, 0, contract::kTargetMeta), 256u);
+  EXPECT_EQ(CountOp(p, contract::kOpCompute, contract::CmdFlag(contract::kOpCompute, "structured")),
+            256u);
+  EXPECT_EQ(CountOp(p, contract::kOpCompute), 256u);
   for (const Command& c : p.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0);
-    if ((w0 & 0xFF) == kOpCompute) {
+    if ((w0 & 0xFF) == contract::kOpCompute) {
       EXPECT_EQ(CommandWord(c.data(), 2) & 0xFFFF, 2048u);  // compressed steps
       EXPECT_EQ(CommandWord(c.data(), 1) & 1, 0u);          // even act address
     }
-    if ((w0 & 0xFF) == kOpLoad && ((w0 >> 8) & 3) == kTargetMeta) {
+    if ((w0 & 0xFF) == contract::kOpLoad && ((w0 >> 8) & 3) == contract::kTargetMeta) {
       EXPECT_EQ(CommandWord(c.data(), 1) >> 16, 512u);  // meta words: four weight words each
     }
   }
@@ -215,8 +217,8 @@ TEST(Driver24Test, FallsBackToTheDenseTiler) {
   off.structured = false;
   const Run24 dense = RunLayer(hw, l, "structured off", off);
   EXPECT_FALSE(dense.prog.structured);
-  EXPECT_EQ(CountOp(dense.prog, kOpLoad, 0, kTargetMeta), 0u);
-  EXPECT_EQ(dense.r.counters[kCntMacActive], uint64_t{2} * 6 * 130);
+  EXPECT_EQ(CountOp(dense.prog, contract::kOpLoad, 0, contract::kTargetMeta), 0u);
+  EXPECT_EQ(dense.r.counters[contract::CounterIndex("mac_active")], uint64_t{2} * 6 * 130);
   // Strictly sequential (a SYNC after every COMPUTE and STORE).
   DriverOptions serial;
   serial.overlap = false;
@@ -242,12 +244,12 @@ uint64_t WeightBytes(const HwParams& hw, const Program& p) {
   uint64_t bytes = 0;
   for (const Command& c : p.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0);
-    if ((w0 & 0xFF) != kOpLoad) continue;
+    if ((w0 & 0xFF) != contract::kOpLoad) continue;
     const uint64_t words =
         uint64_t{CommandWord(c.data(), 1) >> 16} * (CommandWord(c.data(), 2) & 0xFFFF);
     const unsigned target = (w0 >> 8) & 3;
-    if (target == kTargetWeight) bytes += words * hw.cols;
-    if (target == kTargetMeta) bytes += words * hw.MetaWordBytes();
+    if (target == contract::kTargetWeight) bytes += words * hw.cols;
+    if (target == contract::kTargetMeta) bytes += words * hw.MetaWordBytes();
   }
   return bytes;
 }
@@ -265,10 +267,10 @@ TEST(Driver24Test, WeightBytesOfGemv1024) {
   EXPECT_EQ(ws, 1024u * 512u + 1024u * 128u);  // values + positions: 0.625
   EXPECT_LE(static_cast<double>(ws), 0.65 * static_cast<double>(wd));
   // All DRAM reads (commands, activations, parameters too).
-  EXPECT_LE(static_cast<double>(st.r.counters[kCntRdBytes]),
-            0.65 * static_cast<double>(dense.r.counters[kCntRdBytes]));
-  EXPECT_EQ(st.r.counters[kCntMacActive], 64u * 512u);
-  EXPECT_EQ(dense.r.counters[kCntMacActive], 64u * 1024u);
+  EXPECT_LE(static_cast<double>(st.r.counters[contract::CounterIndex("rd_bytes")]),
+            0.65 * static_cast<double>(dense.r.counters[contract::CounterIndex("rd_bytes")]));
+  EXPECT_EQ(st.r.counters[contract::CounterIndex("mac_active")], 64u * 512u);
+  EXPECT_EQ(dense.r.counters[contract::CounterIndex("mac_active")], 64u * 1024u);
 }
 
 }  // namespace

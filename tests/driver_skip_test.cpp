@@ -101,7 +101,7 @@ SkipRun RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
   EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
                           << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
   if (!run.r.ok()) return run;
-  EXPECT_EQ(run.r.counters[kCntCommands], run.prog.cmd_count);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("commands")], run.prog.cmd_count);
   const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
   const std::vector<int8_t> want = ReferenceOutput(l);
   for (size_t i = 0; i < want.size(); ++i) {
@@ -125,10 +125,10 @@ void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
   ASSERT_TRUE(run.prog.zero_skip);
   if (!run.r.ok()) return;
   const Expect x = Expected(hw, l, run.prog);
-  EXPECT_EQ(run.r.counters[kCntMacActive], x.fed);
-  EXPECT_EQ(run.r.counters[kCntSkippedSteps], x.skipped);
-  EXPECT_EQ(run.r.counters[kCntSkippedWgtBytes], x.skipped * hw.cols);
-  EXPECT_EQ(run.r.counters[kCntGated], x.gated);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], x.fed);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("skipped_steps")], x.skipped);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("skipped_wgt_bytes")], x.skipped * hw.cols);
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("gated")], x.gated);
 }
 
 const SparsityPattern kUni = SparsityPattern::kUniform, kClu = SparsityPattern::kClustered;
@@ -144,10 +144,11 @@ TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
   unsigned scans = 0, gathers = 0, computes = 0, stores = 0;
   for (const Command& c : p.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0);
-    scans += (w0 & 0xFF) == kOpScan;
-    gathers += (w0 & 0xFF) == kOpLoad && (w0 & kLoadGather);
-    computes += (w0 & 0xFF) == kOpCompute;
-    stores += (w0 & 0xFF) == kOpStore;
+    scans += (w0 & 0xFF) == contract::kOpScan;
+    gathers +=
+        (w0 & 0xFF) == contract::kOpLoad && (w0 & contract::CmdFlag(contract::kOpLoad, "gather"));
+    computes += (w0 & 0xFF) == contract::kOpCompute;
+    stores += (w0 & 0xFF) == contract::kOpStore;
   }
   EXPECT_EQ(scans, 1u);
   // 16 groups x ceil(4096 / 85) = 49 chunks, one gather and one group COMPUTE each.
@@ -232,7 +233,7 @@ uint64_t ReadBytes(const HwParams& hw, const FcLayer& l, bool zero_skip) {
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
   EXPECT_TRUE(r.ok()) << r.err_detail;
   EXPECT_EQ(ReadOutput(p, dram, l.M, l.N), ReferenceOutput(l));
-  return r.counters[kCntRdBytes];
+  return r.counters[contract::CounterIndex("rd_bytes")];
 }
 
 TEST(DriverSkipTest, DramReadsDropWithDensity) {

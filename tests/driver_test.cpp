@@ -78,15 +78,16 @@ void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed) {
   const FuncSimResult r = sim.Run(dram, prog.cmd_base, prog.cmd_count);
   ASSERT_TRUE(r.ok()) << "error " << r.err_code << ": " << r.err_detail << " ("
                       << DescribeCommand(prog.cmds[r.err_cmd].data()) << ")";
-  EXPECT_EQ(r.status, kStatusDone);
-  EXPECT_EQ(r.counters[kCntCommands], prog.cmd_count);
+  EXPECT_EQ(r.status, contract::CsrBitMask("STATUS", "done"));
+  EXPECT_EQ(r.counters[contract::CounterIndex("commands")], prog.cmd_count);
   if (hw.weight_stationary) {
     const uint64_t kb = (K + hw.rows - 1) / hw.rows;
-    EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.n_tiles} * kb * M);
-    EXPECT_EQ(r.counters[kCntGated], ExpectedGatedWs(hw, layer, prog));
+    EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], uint64_t{prog.n_tiles} * kb * M);
+    EXPECT_EQ(r.counters[contract::CounterIndex("gated")], ExpectedGatedWs(hw, layer, prog));
   } else {
-    EXPECT_EQ(r.counters[kCntMacActive], uint64_t{prog.m_tiles} * prog.n_tiles * K);
-    EXPECT_EQ(r.counters[kCntGated], ExpectedGated(hw, layer, prog));
+    EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")],
+              uint64_t{prog.m_tiles} * prog.n_tiles * K);
+    EXPECT_EQ(r.counters[contract::CounterIndex("gated")], ExpectedGated(hw, layer, prog));
   }
 
   const std::vector<int8_t> got = ReadOutput(prog, dram, M, N);
@@ -181,7 +182,7 @@ TEST(DriverTest, WeightStationaryGemvMergesKBlocks) {
   unsigned computes = 0, blocks = 0;
   for (const Command& c : prog.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0);
-    if ((w0 & 0xFFu) != kOpCompute) continue;
+    if ((w0 & 0xFFu) != contract::kOpCompute) continue;
     ++computes;
     blocks += std::max<uint32_t>(CommandWord(c.data(), 3) >> 16, 1);
   }
@@ -200,7 +201,7 @@ TEST(DriverTest, WeightStationaryBlocksPastScratchpadIsRangeError) {
   const Command c = EncodeComputeWs(true, 60, 0, 2, 0, 0, 3);  // act words [60, 66) of 64
   std::copy(c.begin(), c.end(), dram.begin());
   const FuncSimResult r = FuncSim(hw).Run(dram, 0, 1);
-  EXPECT_EQ(r.err_code, kErrScratchpadRange) << r.err_detail;
+  EXPECT_EQ(r.err_code, contract::ErrCodeOf("scratchpad_range")) << r.err_detail;
   EXPECT_NE(r.err_detail.find("[60, 66)"), std::string::npos) << r.err_detail;
 }
 
@@ -272,10 +273,10 @@ TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
   uint64_t act_bytes = 0, weight_bytes = 0;
   for (const Command& c : p.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0), w1 = CommandWord(c.data(), 1);
-    if ((w0 & 0xFF) != kOpLoad) continue;
+    if ((w0 & 0xFF) != contract::kOpLoad) continue;
     const uint64_t words = uint64_t{w1 >> 16} * (CommandWord(c.data(), 2) & 0xFFFF);
-    if (((w0 >> 8) & 3) == kTargetAct) act_bytes += words * hw.rows;
-    if (((w0 >> 8) & 3) == kTargetWeight) weight_bytes += words * hw.cols;
+    if (((w0 >> 8) & 3) == contract::kTargetAct) act_bytes += words * hw.rows;
+    if (((w0 >> 8) & 3) == contract::kTargetWeight) weight_bytes += words * hw.cols;
   }
   EXPECT_EQ(act_bytes, 4u * 64 * 4096);
   EXPECT_EQ(weight_bytes, 256u * 4096);
@@ -289,8 +290,8 @@ TEST(DriverTest, KSplitManyShapes) {
   unsigned splits = 0, runs = 0;
   for (unsigned acc : {40u, 100u, 300u}) {
     const HwParams hw = Hw(4, 4, 4, 64, 96, acc);
-    for (const Shape& s : {Shape{1, 100, 40}, Shape{9, 33, 9}, Shape{17, 250, 13},
-                           Shape{40, 77, 3}, Shape{23, 129, 31}}) {
+    for (const Shape& s : {Shape{1, 100, 40}, Shape{9, 33, 9}, Shape{17, 250, 13}, Shape{40, 77, 3},
+                           Shape{23, 129, 31}}) {
       splits += BuildFcProgram(hw, MakeRandomFc(s.M, s.K, s.N, seed)).k_split, ++runs;
       RunAndCompare(hw, s.M, s.K, s.N, seed++);
     }
@@ -404,19 +405,21 @@ TEST(DriverTest, TilingShape) {
   EXPECT_EQ(p.dram.size() % 4096, 0u);
   auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
   // acc: bias slots 0, 1 and 2, then two 16-row regions at 3 and 19.
-  EXPECT_EQ(cmd(0).rfind("LOAD acc sp=0 words=1 rows=1", 0), 0u) << cmd(0);
-  EXPECT_EQ(cmd(1).rfind("LOAD act sp=0", 0), 0u) << cmd(1);
-  EXPECT_EQ(cmd(3).rfind("COMPUTE clear act=0 weight=0 k=50", 0), 0u) << cmd(3);
+  EXPECT_EQ(cmd(0).rfind("LOAD target=acc sp_addr=0 words_per_row=1 rows=1", 0), 0u) << cmd(0);
+  EXPECT_EQ(cmd(1).rfind("LOAD target=act sp_addr=0", 0), 0u) << cmd(1);
+  EXPECT_EQ(cmd(3).rfind("COMPUTE clear act_addr=0 weight_addr=0 k=50", 0), 0u) << cmd(3);
   // The second chunk uses the other halves.
   // The next n tile's bias goes into the other slot right after the first COMPUTE.
-  EXPECT_EQ(cmd(4).rfind("LOAD acc sp=1 words=1 rows=1", 0), 0u) << cmd(4);
-  EXPECT_EQ(cmd(7).rfind("COMPUTE act=50 weight=150 k=50", 0), 0u) << cmd(7);
-  EXPECT_NE(cmd(16).find("drain_acc=3"), std::string::npos) << cmd(16);
+  EXPECT_EQ(cmd(4).rfind("LOAD target=acc sp_addr=1 words_per_row=1 rows=1", 0), 0u) << cmd(4);
+  EXPECT_EQ(cmd(7).rfind("COMPUTE act_addr=50 weight_addr=150 k=50", 0), 0u) << cmd(7);
+  EXPECT_NE(cmd(16).find("acc_addr=3"), std::string::npos) << cmd(16);
   // Tile 1 uses the second region; tile 0's STORE follows tile 1's first COMPUTE, so it runs
   // while tile 1 computes.
-  EXPECT_EQ(cmd(19).rfind("COMPUTE clear act=50 weight=150 k=50 zp=", 0), 0u) << cmd(19);
-  EXPECT_EQ(cmd(20).rfind("STORE acc=3 rows=16 bytes=16 bias_acc=0 stride=40", 0), 0u) << cmd(20);
-  EXPECT_NE(cmd(33).find("drain_acc=19"), std::string::npos) << cmd(33);
+  EXPECT_EQ(cmd(19).rfind("COMPUTE clear act_addr=50 weight_addr=150 k=50 in_zp=", 0), 0u)
+      << cmd(19);
+  EXPECT_EQ(cmd(20).rfind("STORE acc_addr=3 rows=16 row_bytes=16 bias_addr=0 stride=40", 0), 0u)
+      << cmd(20);
+  EXPECT_NE(cmd(33).find("acc_addr=19"), std::string::npos) << cmd(33);
   // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
   const uint8_t* last = p.cmds.back().data();
   EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);
@@ -433,18 +436,18 @@ TEST(DriverTest, ResidentActivationsAndWeightsLoadOnce) {
   unsigned act_loads = 0, weight_loads = 0;
   for (const Command& c : p.cmds) {
     const std::string d = DescribeCommand(c.data());
-    act_loads += d.rfind("LOAD act", 0) == 0;
-    weight_loads += d.rfind("LOAD weight", 0) == 0;
+    act_loads += d.rfind("LOAD target=act", 0) == 0;
+    weight_loads += d.rfind("LOAD target=weight", 0) == 0;
   }
   EXPECT_EQ(act_loads, p.m_tiles);
   EXPECT_EQ(weight_loads, p.n_tiles);
   // The next n tile's weights and bias are loaded right after the first COMPUTE of this one.
   auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
-  EXPECT_EQ(cmd(0).rfind("LOAD weight sp=0 words=100", 0), 0u) << cmd(0);
-  EXPECT_EQ(cmd(3).rfind("COMPUTE clear drain act=0 weight=0 k=100", 0), 0u) << cmd(3);
-  EXPECT_EQ(cmd(4).rfind("LOAD weight sp=512 words=100", 0), 0u) << cmd(4);
-  EXPECT_EQ(cmd(5).rfind("LOAD acc sp=1", 0), 0u) << cmd(5);
-  EXPECT_EQ(cmd(6).rfind("LOAD act sp=100 words=100", 0), 0u) << cmd(6);
+  EXPECT_EQ(cmd(0).rfind("LOAD target=weight sp_addr=0 words_per_row=100", 0), 0u) << cmd(0);
+  EXPECT_EQ(cmd(3).rfind("COMPUTE clear drain act_addr=0 weight_addr=0 k=100", 0), 0u) << cmd(3);
+  EXPECT_EQ(cmd(4).rfind("LOAD target=weight sp_addr=512 words_per_row=100", 0), 0u) << cmd(4);
+  EXPECT_EQ(cmd(5).rfind("LOAD target=acc sp_addr=1", 0), 0u) << cmd(5);
+  EXPECT_EQ(cmd(6).rfind("LOAD target=act sp_addr=100 words_per_row=100", 0), 0u) << cmd(6);
   // Blocks: 20 m tiles of K = 100 do not fit 1024 words; blocks of 5 alternate between halves.
   const Program q = BuildFcProgram(hw, MakeRandomFc(320, 100, 20, 11));
   EXPECT_TRUE(q.act_resident);
@@ -462,7 +465,7 @@ TEST(DriverTest, CommandEncoding) {
   EXPECT_EQ(CommandWord(c.data(), 1), 0x00040003u);
   EXPECT_EQ(CommandWord(c.data(), 2), 0x00FE0005u);
   EXPECT_EQ(CommandWord(c.data(), 3), 6u);
-  const Command l = EncodeLoad(kTargetWeight, 10, 20, 30, 40, 0xABCDEF012ull);
+  const Command l = EncodeLoad(contract::kTargetWeight, 10, 20, 30, 40, 0xABCDEF012ull);
   EXPECT_EQ(CommandWord(l.data(), 0), 0x101u);
   EXPECT_EQ(CommandWord(l.data(), 1), (20u << 16) | 10u);
   EXPECT_EQ(CommandWord(l.data(), 2), 30u);
@@ -515,33 +518,41 @@ struct ErrorCase {
 
 TEST(DriverTest, FuncSimErrorCodes) {
   const HwParams hw = Hw(4, 4, 16, 16, 16, 8);
-  const Command ok_load = EncodeLoad(kTargetAct, 0, 4, 1, 16, 0x2000);
+  const Command ok_load = EncodeLoad(contract::kTargetAct, 0, 4, 1, 16, 0x2000);
   Command bad_op = EncodeSync();
   bad_op[0] = 9;
   Command zero_op = EncodeSync();
   zero_op[0] = 0;
   const ErrorCase cases[] = {
-      {"bad opcode", bad_op, kErrBadOpcode},
-      {"opcode 0", zero_op, kErrBadOpcode},
-      {"LOAD past the act scratchpad", EncodeLoad(kTargetAct, 14, 4, 1, 16, 0x2000),
-       kErrScratchpadRange},
-      {"LOAD rows x words past weight", EncodeLoad(kTargetWeight, 0, 9, 2, 64, 0x2000),
-       kErrScratchpadRange},
-      {"LOAD acc past", EncodeLoad(kTargetAcc, 8, 1, 1, 64, 0x2000), kErrScratchpadRange},
-      {"LOAD target 3", EncodeLoad(static_cast<LoadTarget>(3), 0, 1, 1, 16, 0x2000), kErrBadField},
-      {"LOAD rows 0", EncodeLoad(kTargetAct, 0, 1, 0, 16, 0x2000), kErrBadField},
-      {"LOAD outside DRAM", EncodeLoad(kTargetAct, 0, 4, 1, 16, 0x10000), kErrAxiRead},
-      {"COMPUTE K 0", EncodeCompute(true, false, 0, 0, 0, 0, 1), kErrBadField},
-      {"COMPUTE act past", EncodeCompute(true, false, 10, 0, 7, 0, 1), kErrScratchpadRange},
-      {"COMPUTE drain past", EncodeCompute(true, true, 0, 0, 1, 0, 5), kErrScratchpadRange},
-      {"STORE bytes 0", EncodeStore(1, 1, 0, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127), kErrBadField},
+      {"bad opcode", bad_op, contract::ErrCodeOf("bad_opcode")},
+      {"opcode 0", zero_op, contract::ErrCodeOf("bad_opcode")},
+      {"LOAD past the act scratchpad", EncodeLoad(contract::kTargetAct, 14, 4, 1, 16, 0x2000),
+       contract::ErrCodeOf("scratchpad_range")},
+      {"LOAD rows x words past weight", EncodeLoad(contract::kTargetWeight, 0, 9, 2, 64, 0x2000),
+       contract::ErrCodeOf("scratchpad_range")},
+      {"LOAD acc past", EncodeLoad(contract::kTargetAcc, 8, 1, 1, 64, 0x2000),
+       contract::ErrCodeOf("scratchpad_range")},
+      {"LOAD target 3", EncodeLoad(static_cast<contract::Target>(3), 0, 1, 1, 16, 0x2000),
+       contract::ErrCodeOf("bad_field")},
+      {"LOAD rows 0", EncodeLoad(contract::kTargetAct, 0, 1, 0, 16, 0x2000),
+       contract::ErrCodeOf("bad_field")},
+      {"LOAD outside DRAM", EncodeLoad(contract::kTargetAct, 0, 4, 1, 16, 0x10000),
+       contract::ErrCodeOf("axi_read")},
+      {"COMPUTE K 0", EncodeCompute(true, false, 0, 0, 0, 0, 1), contract::ErrCodeOf("bad_field")},
+      {"COMPUTE act past", EncodeCompute(true, false, 10, 0, 7, 0, 1),
+       contract::ErrCodeOf("scratchpad_range")},
+      {"COMPUTE drain past", EncodeCompute(true, true, 0, 0, 1, 0, 5),
+       contract::ErrCodeOf("scratchpad_range")},
+      {"STORE bytes 0", EncodeStore(1, 1, 0, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
+       contract::ErrCodeOf("bad_field")},
       {"STORE bytes > cols", EncodeStore(1, 1, 5, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
-       kErrBadField},
-      {"STORE rows 0", EncodeStore(1, 0, 4, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127), kErrBadField},
+       contract::ErrCodeOf("bad_field")},
+      {"STORE rows 0", EncodeStore(1, 0, 4, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
+       contract::ErrCodeOf("bad_field")},
       {"STORE acc past", EncodeStore(5, 4, 4, 0, 4, 0x3000, 1 << 30, 0, 0, -128, 127),
-       kErrScratchpadRange},
+       contract::ErrCodeOf("scratchpad_range")},
       {"STORE outside DRAM", EncodeStore(1, 2, 4, 0, 0x10000, 0x3000, 1 << 30, 0, 0, -128, 127),
-       kErrAxiWrite},
+       contract::ErrCodeOf("axi_write")},
   };
   for (const ErrorCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -552,8 +563,9 @@ TEST(DriverTest, FuncSimErrorCodes) {
     const FuncSimResult r = FuncSim(hw).Run(dram, 0x1000, 4);
     EXPECT_EQ(r.err_code, c.err) << r.err_detail;
     EXPECT_EQ(r.err_cmd, 2u);
-    EXPECT_EQ(r.status, kStatusDone | kStatusError);
-    EXPECT_EQ(r.counters[kCntCommands], 2u);
+    EXPECT_EQ(r.status,
+              contract::CsrBitMask("STATUS", "done") | contract::CsrBitMask("STATUS", "error"));
+    EXPECT_EQ(r.counters[contract::CounterIndex("commands")], 2u);
     EXPECT_FALSE(r.err_detail.empty());
   }
 }
@@ -562,7 +574,7 @@ TEST(DriverTest, FuncSimCommandFetchOutsideDram) {
   const HwParams hw = Hw(4, 4, 16, 16, 16, 8);
   std::vector<uint8_t> dram(0x1000, 0);
   const FuncSimResult r = FuncSim(hw).Run(dram, 0x1000, 1);
-  EXPECT_EQ(r.err_code, kErrAxiRead);
+  EXPECT_EQ(r.err_code, contract::ErrCodeOf("axi_read"));
   EXPECT_EQ(r.err_cmd, 0u);
 }
 

@@ -52,10 +52,10 @@ Image Loaded() {
       img.dram[kMeta + 2 * s + c / 4] |= static_cast<uint8_t>(Pos(s, c) << (2 * (c % 4)));
     }
   }
-  img.Add(EncodeLoad(kTargetAct, 0, 16, 1, 64, kAct));
-  img.Add(EncodeLoad(kTargetWeight, 0, 8, 1, 64, kWgt));
+  img.Add(EncodeLoad(contract::kTargetAct, 0, 16, 1, 64, kAct));
+  img.Add(EncodeLoad(contract::kTargetWeight, 0, 8, 1, 64, kWgt));
   // Two meta words of kCols bytes: the positions of weight words 0..3 and 4..7.
-  img.Add(EncodeLoad(kTargetMeta, 0, 2, 1, 2 * kCols, kMeta));
+  img.Add(EncodeLoad(contract::kTargetMeta, 0, 2, 1, 2 * kCols, kMeta));
   return img;
 }
 
@@ -81,7 +81,7 @@ TEST(FuncSim24Test, MetaLoadFillsTheMetaScratchpad) {
   Image img = Loaded();
   // Meta word 1 (weight words 4..7) again, from other bytes.
   for (unsigned b = 0; b < kCols; ++b) img.dram[kMeta + 64 + b] = static_cast<uint8_t>(0x35 + b);
-  img.Add(EncodeLoad(kTargetMeta, 1, 1, 1, kCols, kMeta + 64));
+  img.Add(EncodeLoad(contract::kTargetMeta, 1, 1, 1, kCols, kMeta + 64));
   FuncSim sim(Hw24());
   const FuncSimResult r = img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
@@ -91,7 +91,7 @@ TEST(FuncSim24Test, MetaLoadFillsTheMetaScratchpad) {
     EXPECT_EQ(sim.meta()[kCols + b], img.dram[kMeta + 64 + b]);
   }
   // Commands (4 x 32 bytes, 16-byte beats), act 64, weight 64, meta 16 bytes, then one beat.
-  EXPECT_EQ(r.counters[kCntRdBytes], 4u * 32u + 64u + 64u + 16u + 16u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("rd_bytes")], 4u * 32u + 64u + 64u + 16u + 16u);
   EXPECT_TRUE(FuncSim(Hw24(false)).meta().empty());
 }
 
@@ -111,8 +111,8 @@ TEST(FuncSim24Test, StructuredComputeMatchesTheDirectComputation) {
   AddDirect(10, 5, 2, want);
   for (unsigned i = 0; i < kRows; ++i)
     for (unsigned c = 0; c < kCols; ++c) EXPECT_EQ(sim.acc_sp()[(8 + i) * kCols + c], want[i][c]);
-  EXPECT_EQ(r.counters[kCntMacActive], 6u);
-  EXPECT_EQ(r.counters[kCntGated], DirectGated(2, 4) + DirectGated(10, 2));
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 6u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("gated")], DirectGated(2, 4) + DirectGated(10, 2));
   EXPECT_GT(DirectGated(2, 4), 0u);
   // Every column of a step sees a different act word than its neighbour: the sum differs from
   // one with all positions 0 (a check that the positions are used at all).
@@ -136,8 +136,8 @@ TEST(FuncSim24Test, DenseComputeOnStructuredHardwareIsUnchanged) {
     }
     for (unsigned k = 0; k < 5; ++k) gated += X(3 + k, i) == kZp;
   }
-  EXPECT_EQ(r.counters[kCntMacActive], 5u);
-  EXPECT_EQ(r.counters[kCntGated], gated);
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 5u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("gated")], gated);
 }
 
 struct ErrCase {
@@ -156,63 +156,74 @@ void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
     FuncSim sim(hw);
     const FuncSimResult r = img.Run(sim);
     EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err == kErrNone) continue;
+    if (c.err == contract::ErrCodeOf("none")) continue;
     EXPECT_EQ(r.err_cmd, at);
     EXPECT_FALSE(r.err_detail.empty());
   }
 }
 
 TEST(FuncSim24Test, ErrorCodes) {
-  Command load_w12 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kWgt);
+  Command load_w12 = EncodeLoad(contract::kTargetWeight, 0, 1, 1, 16, kWgt);
   load_w12[1] |= 0x10;  // w0[12] on a LOAD: not defined, ignored
   Command indexed = EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0);
   indexed[1] |= 0x04;  // w0[10]: a zero-skip flag
   ExpectErrors(
       Hw24(),
       {
-          {"2:4 K 0", EncodeStructuredCompute(true, true, 0, 0, 0, kZp, 0), kErrBadField},
-          {"2:4 odd K", EncodeStructuredCompute(true, true, 0, 0, 3, kZp, 0), kErrBadField},
-          {"2:4 odd act", EncodeStructuredCompute(true, true, 1, 0, 2, kZp, 0), kErrBadField},
+          {"2:4 K 0", EncodeStructuredCompute(true, true, 0, 0, 0, kZp, 0),
+           contract::ErrCodeOf("bad_field")},
+          {"2:4 odd K", EncodeStructuredCompute(true, true, 0, 0, 3, kZp, 0),
+           contract::ErrCodeOf("bad_field")},
+          {"2:4 odd act", EncodeStructuredCompute(true, true, 1, 0, 2, kZp, 0),
+           contract::ErrCodeOf("bad_field")},
           // Odd fields win over ranges: [1, 1 + 2 * 9) is out of range too.
           {"2:4 odd K out of range", EncodeStructuredCompute(true, true, 0, 0, 9, kZp, 0),
-           kErrBadField},
+           contract::ErrCodeOf("bad_field")},
           // act [a, a + 2K): 12 + 2 * 4 = 20 fits, 14 + 8 = 22 does not.
-          {"2:4 act to the end", EncodeStructuredCompute(true, true, 12, 0, 4, kZp, 0), kErrNone},
+          {"2:4 act to the end", EncodeStructuredCompute(true, true, 12, 0, 4, kZp, 0),
+           contract::ErrCodeOf("none")},
           {"2:4 act past", EncodeStructuredCompute(true, true, 14, 0, 4, kZp, 0),
-           kErrScratchpadRange},
+           contract::ErrCodeOf("scratchpad_range")},
           // weight and meta [wb, wb + K): 4 + 4 = 8 fits, 5 + 4 does not.
-          {"2:4 weight to the end", EncodeStructuredCompute(true, true, 0, 4, 4, kZp, 0), kErrNone},
+          {"2:4 weight to the end", EncodeStructuredCompute(true, true, 0, 4, 4, kZp, 0),
+           contract::ErrCodeOf("none")},
           {"2:4 weight past", EncodeStructuredCompute(true, true, 0, 5, 4, kZp, 0),
-           kErrScratchpadRange},
+           contract::ErrCodeOf("scratchpad_range")},
           {"2:4 drain past", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 13),
-           kErrScratchpadRange},
-          {"2:4 with w0[10]", indexed, kErrBadField},
+           contract::ErrCodeOf("scratchpad_range")},
+          {"2:4 with w0[10]", indexed, contract::ErrCodeOf("bad_field")},
           // Meta words hold four weight words' positions: 8 weight words, 2 meta words.
-          {"meta LOAD past", EncodeLoad(kTargetMeta, 1, 1, 2, kCols, kMeta), kErrScratchpadRange},
-          {"meta LOAD to the end", EncodeLoad(kTargetMeta, 1, 1, 1, kCols, kMeta), kErrNone},
-          {"meta LOAD rows 0", EncodeLoad(kTargetMeta, 0, 1, 0, kCols, kMeta), kErrBadField},
-          {"meta LOAD outside DRAM", EncodeLoad(kTargetMeta, 0, 2, 1, 2 * kCols, 0x7FFE),
-           kErrAxiRead},
-          {"LOAD w0[12] ignored", load_w12, kErrNone},
+          {"meta LOAD past", EncodeLoad(contract::kTargetMeta, 1, 1, 2, kCols, kMeta),
+           contract::ErrCodeOf("scratchpad_range")},
+          {"meta LOAD to the end", EncodeLoad(contract::kTargetMeta, 1, 1, 1, kCols, kMeta),
+           contract::ErrCodeOf("none")},
+          {"meta LOAD rows 0", EncodeLoad(contract::kTargetMeta, 0, 1, 0, kCols, kMeta),
+           contract::ErrCodeOf("bad_field")},
+          {"meta LOAD outside DRAM", EncodeLoad(contract::kTargetMeta, 0, 2, 1, 2 * kCols, 0x7FFE),
+           contract::ErrCodeOf("axi_read")},
+          {"LOAD w0[12] ignored", load_w12, contract::ErrCodeOf("none")},
       });
 }
 
 TEST(FuncSim24Test, StructuredEncodingsAreErrorsWithoutStructured) {
-  Command load_w12 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kWgt);
+  Command load_w12 = EncodeLoad(contract::kTargetWeight, 0, 1, 1, 16, kWgt);
   load_w12[1] |= 0x10;
-  ExpectErrors(
-      Hw24(false),
-      {
-          {"meta LOAD", EncodeLoad(kTargetMeta, 0, 1, 1, 2, kMeta), kErrBadField},
-          {"2:4 COMPUTE", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0), kErrBadField},
-          {"dense COMPUTE", EncodeCompute(true, true, 0, 0, 2, kZp, 0), kErrNone},
-          {"LOAD w0[12] ignored", load_w12, kErrNone},
-      });
+  ExpectErrors(Hw24(false),
+               {
+                   {"meta LOAD", EncodeLoad(contract::kTargetMeta, 0, 1, 1, 2, kMeta),
+                    contract::ErrCodeOf("bad_field")},
+                   {"2:4 COMPUTE", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0),
+                    contract::ErrCodeOf("bad_field")},
+                   {"dense COMPUTE", EncodeCompute(true, true, 0, 0, 2, kZp, 0),
+                    contract::ErrCodeOf("none")},
+                   {"LOAD w0[12] ignored", load_w12, contract::ErrCodeOf("none")},
+               });
   // The zero-skip hardware has no 2:4 either.
   HwParams zs = Hw24(false);
   zs.zero_skip = true;
-  ExpectErrors(zs, {{"2:4 COMPUTE on zero_skip",
-                     EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0), kErrBadField}});
+  ExpectErrors(zs,
+               {{"2:4 COMPUTE on zero_skip", EncodeStructuredCompute(true, true, 0, 0, 2, kZp, 0),
+                 contract::ErrCodeOf("bad_field")}});
 }
 
 TEST(FuncSim24Test, Encodings) {
@@ -222,12 +233,13 @@ TEST(FuncSim24Test, Encodings) {
   EXPECT_EQ(CommandWord(c.data(), 2), 0x00FE0ABCu);
   EXPECT_EQ(CommandWord(c.data(), 3), 0x55u);
   EXPECT_EQ(CommandWord(EncodeStructuredCompute(false, false, 2, 3, 4, 0, 0).data(), 0), 0x1002u);
-  EXPECT_EQ(CommandWord(EncodeLoad(kTargetMeta, 1, 2, 3, 4, 5).data(), 0), 0x301u);
-  EXPECT_EQ(DescribeCommand(c.data()),
-            "COMPUTE 2:4 clear drain act=4660 weight=1383 k=2748 zp=-2 drain_acc=85");
+  EXPECT_EQ(CommandWord(EncodeLoad(contract::kTargetMeta, 1, 2, 3, 4, 5).data(), 0), 0x301u);
   EXPECT_EQ(
-      DescribeCommand(EncodeLoad(kTargetMeta, 1, 2, 3, 4, 5).data()).rfind("LOAD meta sp=1", 0),
-      0u);
+      DescribeCommand(c.data()),
+      "COMPUTE clear drain structured act_addr=4660 weight_addr=1383 k=2748 in_zp=-2 acc_addr=85");
+  EXPECT_EQ(DescribeCommand(EncodeLoad(contract::kTargetMeta, 1, 2, 3, 4, 5).data())
+                .rfind("LOAD target=meta sp_addr=1", 0),
+            0u);
 }
 
 }  // namespace

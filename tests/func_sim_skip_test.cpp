@@ -51,15 +51,15 @@ TEST(FuncSimSkipTest, ScanListsWordsWithANonZeroTestedLane) {
       kData,
       ActBytes(
           {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3}, {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}}));
-  img.Add(EncodeLoad(kTargetAct, 2, 6, 1, 64, kData));
+  img.Add(EncodeLoad(contract::kTargetAct, 2, 6, 1, 64, kData));
   img.Add(EncodeScan(2, 6, 3, 2));  // lanes 0 and 1
   FuncSim sim(hw);
   FuncSimResult r = img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
   EXPECT_EQ(sim.index_list(), (std::vector<uint16_t>{2, 4}));
   EXPECT_EQ(sim.nnz(), 2u);
-  EXPECT_EQ(r.counters[kCntCommands], 2u);
-  EXPECT_EQ(r.counters[kCntMacActive], 0u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("commands")], 2u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 0u);
   // All four lanes.
   img.count = 1;
   img.Add(EncodeScan(2, 6, 3, 4));
@@ -90,7 +90,7 @@ struct GatherSetup {
     for (unsigned k = 0; k < 6; ++k)
       for (unsigned b = 0; b < 8; ++b) w[16 * k + b] = static_cast<uint8_t>(10 * k + b);
     img.Data(kData + 0x1000, w);
-    img.Add(EncodeLoad(kTargetAct, 0, 6, 1, 64, kData));
+    img.Add(EncodeLoad(contract::kTargetAct, 0, 6, 1, 64, kData));
     img.Add(EncodeScan(0, 6, 3, 4));
   }
 };
@@ -113,9 +113,10 @@ TEST(FuncSimSkipTest, GatherLoadClampsToTheListAndCountsSkippedBytes) {
   for (unsigned b = 8; b < 24; ++b) EXPECT_EQ(wt[20 * 4 + b], 0) << "beyond n moved";
   for (unsigned b = 0; b < 16; ++b) EXPECT_EQ(wt[28 * 4 + b], 0);
   // Fetched: 4 rows of 8 bytes (one 16-byte beat each); skipped: 2 + 2 entries of 8 bytes.
-  EXPECT_EQ(r.counters[kCntSkippedWgtBytes], 4u * 8u);
-  EXPECT_EQ(r.counters[kCntRdBytes], 5u * 32u + 32u + 4u * 16u);  // commands, act, weights
-  EXPECT_EQ(r.counters[kCntSkippedSteps], 0u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("skipped_wgt_bytes")], 4u * 8u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("rd_bytes")],
+            5u * 32u + 32u + 4u * 16u);  // commands, act, weights
+  EXPECT_EQ(r.counters[contract::CounterIndex("skipped_steps")], 0u);
 }
 
 TEST(FuncSimSkipTest, IndexedComputeWithStrideFeedsOnlyListedSteps) {
@@ -136,9 +137,10 @@ TEST(FuncSimSkipTest, IndexedComputeWithStrideFeedsOnlyListedSteps) {
       for (unsigned j = 0; j < 4; ++j) want[i][j] += (x[k][i] - 3) * int{int8_t(10 * k + 4 + j)};
   for (unsigned i = 0; i < 4; ++i)
     for (unsigned j = 0; j < 4; ++j) EXPECT_EQ(sim.acc_sp()[(4 + i) * 4 + j], want[i][j]);
-  EXPECT_EQ(r.counters[kCntMacActive], 3u);
-  EXPECT_EQ(r.counters[kCntSkippedSteps], 0u);
-  EXPECT_EQ(r.counters[kCntGated], 3u * 3u);  // three zero lanes in each of words 2, 4, 5
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 3u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("skipped_steps")], 0u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("gated")],
+            3u * 3u);  // three zero lanes in each of words 2, 4, 5
 }
 
 TEST(FuncSimSkipTest, IndexedComputeClampsAndDoesNothingPastTheList) {
@@ -169,8 +171,8 @@ TEST(FuncSimSkipTest, IndexedComputeClampsAndDoesNothingPastTheList) {
   int32_t second = 0;
   for (unsigned e = 2; e < 4; ++e) second += (x[idx[e]][0] - 3) * int{int8_t(10 * idx[e])};
   EXPECT_EQ(sim.accumulators()[0], second);
-  EXPECT_EQ(r.counters[kCntMacActive], 6u);
-  EXPECT_EQ(r.counters[kCntSkippedSteps], 3u + 6u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 6u);
+  EXPECT_EQ(r.counters[contract::CounterIndex("skipped_steps")], 3u + 6u);
 }
 
 TEST(FuncSimSkipTest, AccumulatingDrainOfADenseComputeWraps) {
@@ -182,9 +184,9 @@ TEST(FuncSimSkipTest, AccumulatingDrainOfADenseComputeWraps) {
   std::vector<uint8_t> acc(64, 0);
   acc[0] = 0xFF, acc[1] = 0xFF, acc[2] = 0xFF, acc[3] = 0x7F;  // INT32_MAX in acc word 2 lane 0
   img.Data(kData + 0x100, acc);
-  img.Add(EncodeLoad(kTargetAct, 0, 1, 1, 4, kData));
-  img.Add(EncodeLoad(kTargetWeight, 0, 1, 1, 4, kData + 16));
-  img.Add(EncodeLoad(kTargetAcc, 2, 1, 1, 64, kData + 0x100));
+  img.Add(EncodeLoad(contract::kTargetAct, 0, 1, 1, 4, kData));
+  img.Add(EncodeLoad(contract::kTargetWeight, 0, 1, 1, 4, kData + 16));
+  img.Add(EncodeLoad(contract::kTargetAcc, 2, 1, 1, 64, kData + 0x100));
   img.Add(EncodeCompute(true, true, 0, 0, 1, 0, 2, true));
   FuncSim sim(SkipHw());
   ASSERT_TRUE(img.Run(sim).ok());
@@ -206,7 +208,7 @@ void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
     FuncSim sim(hw);
     const FuncSimResult r = s.img.Run(sim);
     EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err == kErrNone) continue;
+    if (c.err == contract::ErrCodeOf("none")) continue;
     EXPECT_EQ(r.err_cmd, 2u);
     EXPECT_FALSE(r.err_detail.empty());
   }
@@ -215,65 +217,73 @@ void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
 TEST(FuncSimSkipTest, ErrorCodes) {
   Command gather_act = EncodeGatherLoad(0, 1, 1, 0, 16, kData);
   gather_act[1] = 0x04;  // gather flag, target act
-  Command load_w11 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kData);
+  Command load_w11 = EncodeLoad(contract::kTargetWeight, 0, 1, 1, 16, kData);
   load_w11[1] |= 0x08;  // w0[11] (accumulate) on a LOAD: a field error, as in the RTL
   ExpectErrors(
       SkipHw(),
       {
-          {"SCAN K 0", EncodeScan(0, 0, 3, 4), kErrBadField},
-          {"SCAN lanes 0", EncodeScan(0, 4, 3, 0), kErrBadField},
-          {"SCAN lanes > rows", EncodeScan(0, 4, 3, 5), kErrBadField},
-          {"SCAN past act", EncodeScan(10, 7, 3, 4), kErrScratchpadRange},
-          {"SCAN to the end", EncodeScan(10, 6, 3, 4), kErrNone},
-          {"gather target act", gather_act, kErrBadField},
-          {"gather entries 0", EncodeGatherLoad(0, 1, 0, 0, 16, kData), kErrBadField},
-          {"gather words 0", EncodeGatherLoad(0, 0, 1, 0, 16, kData), kErrBadField},
+          {"SCAN K 0", EncodeScan(0, 0, 3, 4), contract::ErrCodeOf("bad_field")},
+          {"SCAN lanes 0", EncodeScan(0, 4, 3, 0), contract::ErrCodeOf("bad_field")},
+          {"SCAN lanes > rows", EncodeScan(0, 4, 3, 5), contract::ErrCodeOf("bad_field")},
+          {"SCAN past act", EncodeScan(10, 7, 3, 4), contract::ErrCodeOf("scratchpad_range")},
+          {"SCAN to the end", EncodeScan(10, 6, 3, 4), contract::ErrCodeOf("none")},
+          {"gather target act", gather_act, contract::ErrCodeOf("bad_field")},
+          {"gather entries 0", EncodeGatherLoad(0, 1, 0, 0, 16, kData),
+           contract::ErrCodeOf("bad_field")},
+          {"gather words 0", EncodeGatherLoad(0, 0, 1, 0, 16, kData),
+           contract::ErrCodeOf("bad_field")},
           // Unclamped range: 10 entries of 2 words from 14 pass 32 although nnz = 4.
-          {"gather range", EncodeGatherLoad(14, 2, 10, 0, 16, kData), kErrScratchpadRange},
-          {"gather outside DRAM", EncodeGatherLoad(0, 1, 4, 0, 0x4000, kData), kErrAxiRead},
-          {"gather n 0 outside DRAM", EncodeGatherLoad(0, 1, 4, 4, 0x4000, kData), kErrNone},
-          {"indexed K 0", EncodeIndexedCompute(true, true, false, 0, 0, 0, 1, 3, 0), kErrBadField},
+          {"gather range", EncodeGatherLoad(14, 2, 10, 0, 16, kData),
+           contract::ErrCodeOf("scratchpad_range")},
+          {"gather outside DRAM", EncodeGatherLoad(0, 1, 4, 0, 0x4000, kData),
+           contract::ErrCodeOf("axi_read")},
+          {"gather n 0 outside DRAM", EncodeGatherLoad(0, 1, 4, 4, 0x4000, kData),
+           contract::ErrCodeOf("none")},
+          {"indexed K 0", EncodeIndexedCompute(true, true, false, 0, 0, 0, 1, 3, 0),
+           contract::ErrCodeOf("bad_field")},
           {"indexed stride 0", EncodeIndexedCompute(true, true, false, 0, 2, 0, 0, 3, 0),
-           kErrBadField},
+           contract::ErrCodeOf("bad_field")},
           // [wb, wb + (L-1)*S + 1): 2 + 10*3 + 1 = 33 > 32, even though n = 4.
           {"indexed weight range", EncodeIndexedCompute(true, true, false, 2, 11, 0, 3, 3, 0),
-           kErrScratchpadRange},
+           contract::ErrCodeOf("scratchpad_range")},
           {"indexed weight range ok", EncodeIndexedCompute(true, true, false, 1, 11, 0, 3, 3, 0),
-           kErrNone},
+           contract::ErrCodeOf("none")},
           {"indexed drain past", EncodeIndexedCompute(true, true, false, 0, 2, 9, 1, 3, 13),
-           kErrScratchpadRange},
-          {"LOAD w0[11]", load_w11, kErrBadField},
+           contract::ErrCodeOf("scratchpad_range")},
+          {"LOAD w0[11]", load_w11, contract::ErrCodeOf("bad_field")},
       });
 }
 
 TEST(FuncSimSkipTest, ZeroSkipEncodingsAreErrorsWithoutZeroSkip) {
   HwParams hw = SkipHw(false);
-  Command load_w11 = EncodeLoad(kTargetWeight, 0, 1, 1, 16, kData);
+  Command load_w11 = EncodeLoad(contract::kTargetWeight, 0, 1, 1, 16, kData);
   load_w11[1] |= 0x08;
   Command store_w10 = EncodeStore(0, 1, 4, 8, 4, 0x6000, 1 << 30, 0, 0, -128, 127);
   store_w10[1] |= 0x04;  // w0[10] on a STORE: not a zero-skip flag, ignored as before
   Command sync_flags = EncodeSync();
   sync_flags[1] = 0x0C;
   const std::vector<ErrCase> cases = {
-      {"SCAN", EncodeScan(0, 4, 3, 4), kErrBadOpcode},
-      {"gather LOAD", EncodeGatherLoad(0, 1, 1, 0, 16, kData), kErrBadField},
-      {"LOAD w0[11]", load_w11, kErrBadField},
-      {"indexed COMPUTE", EncodeIndexedCompute(true, true, false, 0, 2, 0, 1, 3, 0), kErrBadField},
+      {"SCAN", EncodeScan(0, 4, 3, 4), contract::ErrCodeOf("bad_opcode")},
+      {"gather LOAD", EncodeGatherLoad(0, 1, 1, 0, 16, kData), contract::ErrCodeOf("bad_field")},
+      {"LOAD w0[11]", load_w11, contract::ErrCodeOf("bad_field")},
+      {"indexed COMPUTE", EncodeIndexedCompute(true, true, false, 0, 2, 0, 1, 3, 0),
+       contract::ErrCodeOf("bad_field")},
       // Accumulate is an os COMPUTE flag of every build (K-split partial sums).
-      {"accumulating COMPUTE", EncodeCompute(true, true, 0, 0, 1, 3, 0, true), kErrNone},
-      {"STORE w0[10]", store_w10, kErrNone},
-      {"SYNC flags", sync_flags, kErrNone},
+      {"accumulating COMPUTE", EncodeCompute(true, true, 0, 0, 1, 3, 0, true),
+       contract::ErrCodeOf("none")},
+      {"STORE w0[10]", store_w10, contract::ErrCodeOf("none")},
+      {"SYNC flags", sync_flags, contract::ErrCodeOf("none")},
   };
   // GatherSetup's SCAN is itself an error here: run each case after the act LOAD only.
   for (const ErrCase& c : cases) {
     SCOPED_TRACE(c.name);
     Image img;
-    img.Add(EncodeLoad(kTargetAct, 0, 6, 1, 64, kData));
+    img.Add(EncodeLoad(contract::kTargetAct, 0, 6, 1, 64, kData));
     img.Add(c.cmd);
     FuncSim sim(hw);
     const FuncSimResult r = img.Run(sim);
     EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err != kErrNone) {
+    if (c.err != contract::ErrCodeOf("none")) {
       EXPECT_EQ(r.err_cmd, 1u);
     }
   }
@@ -281,7 +291,7 @@ TEST(FuncSimSkipTest, ZeroSkipEncodingsAreErrorsWithoutZeroSkip) {
   Image img;
   img.Add(EncodeCompute(true, true, 0, 0, 1, 3, 0, true));
   FuncSim ws(hw);
-  EXPECT_EQ(img.Run(ws).err_code, kErrBadField);
+  EXPECT_EQ(img.Run(ws).err_code, contract::ErrCodeOf("bad_field"));
 }
 
 TEST(FuncSimSkipTest, Encodings) {
@@ -303,11 +313,13 @@ TEST(FuncSimSkipTest, Encodings) {
   EXPECT_EQ(CommandWord(c.data(), 2), 0x10FD0088u);
   EXPECT_EQ(CommandWord(c.data(), 3), 0x00990055u);
   EXPECT_EQ(CommandWord(EncodeCompute(false, true, 1, 2, 3, 0, 4, true).data(), 0), 0xA02u);
-  EXPECT_EQ(DescribeCommand(s.data()), "SCAN act=4660 k=1383 zp=-2 lanes=9");
-  EXPECT_EQ(DescribeCommand(c.data()).rfind("COMPUTE indexed clear drain accumulate weight=119", 0),
+  EXPECT_EQ(DescribeCommand(s.data()), "SCAN act_addr=4660 k=1383 in_zp=-2 lanes=9");
+  EXPECT_EQ(DescribeCommand(c.data()).rfind(
+                "COMPUTE clear drain indexed accumulate act_addr=0 weight_addr=119", 0),
             0u);
-  EXPECT_EQ(
-      DescribeCommand(g.data()).rfind("LOAD gather weight sp=16 words=32 entries=48 j0=64", 0), 0u);
+  EXPECT_EQ(DescribeCommand(g.data()).rfind(
+                "LOAD gather target=weight sp_addr=16 words_per_row=32 rows=48 j0=64", 0),
+            0u);
 }
 
 }  // namespace

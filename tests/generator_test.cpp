@@ -70,32 +70,6 @@ TEST(GeneratorTest, ParamsHeaderCarriesTheConfig) {
   EXPECT_NE(header.find("kHwId = 0x20;"), std::string::npos);
 }
 
-// The driver's constants come from the same contract the RTL is generated from.
-TEST(GeneratorTest, DriverAgreesWithHardwareContract) {
-  namespace k = salsa::contract;
-  EXPECT_EQ(salsa::kCommandBytes, k::kCmdBytes);
-  EXPECT_EQ(unsigned{salsa::kOpLoad}, unsigned{k::kOpLoad});
-  EXPECT_EQ(unsigned{salsa::kOpCompute}, unsigned{k::kOpCompute});
-  EXPECT_EQ(unsigned{salsa::kOpStore}, unsigned{k::kOpStore});
-  EXPECT_EQ(unsigned{salsa::kOpSync}, unsigned{k::kOpSync});
-  EXPECT_EQ(salsa::kCsrCtrl, k::CsrAddr("CTRL"));
-  EXPECT_EQ(salsa::kCsrStatus, k::CsrAddr("STATUS"));
-  EXPECT_EQ(salsa::kCsrErrCode, k::CsrAddr("ERR_CODE"));
-  EXPECT_EQ(salsa::kCsrErrCmd, k::CsrAddr("ERR_CMD"));
-  EXPECT_EQ(salsa::kCsrIrqEn, k::CsrAddr("IRQ_EN"));
-  EXPECT_EQ(salsa::kCsrCmdBaseLo, k::CsrAddr("CMD_BASE_LO"));
-  EXPECT_EQ(salsa::kCsrCmdBaseHi, k::CsrAddr("CMD_BASE_HI"));
-  EXPECT_EQ(salsa::kCsrCmdCount, k::CsrAddr("CMD_COUNT"));
-  EXPECT_EQ(salsa::kCsrHwId, k::CsrAddr("HW_ID"));
-  EXPECT_EQ(salsa::kCsrCounters, k::kCounterBase);
-  EXPECT_EQ(unsigned{salsa::kNumCounters}, k::kNumCounters);
-  EXPECT_EQ(unsigned{salsa::kErrBadOpcode}, unsigned{k::kErrOpcode});
-  EXPECT_EQ(unsigned{salsa::kErrAxiRead}, unsigned{k::kErrAxiRead});
-  EXPECT_EQ(unsigned{salsa::kErrAxiWrite}, unsigned{k::kErrAxiWrite});
-  EXPECT_EQ(unsigned{salsa::kErrScratchpadRange}, unsigned{k::kErrRange});
-  EXPECT_EQ(unsigned{salsa::kErrBadField}, unsigned{k::kErrField});
-}
-
 class WriteGeneratedTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "blocks/blocks.h"
+#include "salsa/contract_out.h"
 #include "salsa/hw_contract.h"
 #include "salsa/verilog_printer.h"
 
@@ -66,23 +67,14 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
                     {"doc", std::string("64-bit, low word first: ") + k::kCounters[i].doc}});
   }
   j["csr"] = csrs;
-  j["commands"] = {
-      {"bytes", k::kCmdBytes},
-      {"opcodes",
-       {{"LOAD", k::kOpLoad},
-        {"COMPUTE", k::kOpCompute},
-        {"STORE", k::kOpStore},
-        {"SYNC", k::kOpSync}}},
-      {"load_targets",
-       {{"act", k::kTargetAct}, {"weight", k::kTargetWeight}, {"acc", k::kTargetAcc}}}};
-  if (cfg.zero_skip) j["commands"]["opcodes"]["SCAN"] = k::kOpScan;
-  if (cfg.structured24) j["commands"]["load_targets"]["meta"] = k::kTargetMeta;
-  j["error_codes"] = {{"none", k::kErrNone},
-                      {"bad_opcode", k::kErrOpcode},
-                      {"axi_read", k::kErrAxiRead},
-                      {"axi_write", k::kErrAxiWrite},
-                      {"scratchpad_range", k::kErrRange},
-                      {"bad_field", k::kErrField}};
+  j["command_bytes"] = k::kCmdBytes;
+  j["commands"] = CommandsJson(cfg);
+  j["load_targets"] = {
+      {"act", k::kTargetAct}, {"weight", k::kTargetWeight}, {"acc", k::kTargetAcc}};
+  if (cfg.structured24) j["load_targets"]["meta"] = k::kTargetMeta;
+  nlohmann::ordered_json errs;
+  for (const auto& e : k::kErrCodes) errs[e.name] = e.code;
+  j["error_codes"] = errs;
   j["verilog"] = verilog;
   return j;
 }
@@ -112,6 +104,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"
+     << CommandsHeader(cfg) << "\n"
      << "namespace csr {\n";
   for (const auto& r : k::kCsrRegs) {
     std::string n = r.name, camel;
@@ -133,7 +126,21 @@ std::string ParamsHeader(const Config& cfg) {
   for (unsigned i = 0; i < k::kNumCounters; ++i) {
     os << (i ? ", " : "") << '"' << k::kCounters[i].name << '"';
   }
-  os << "};\n\n}  // namespace salsa_params\n";
+  os << "};\n\nnamespace err {  // ERR_CODE values\n";
+  for (const auto& e : k::kErrCodes) {
+    std::string camel;
+    bool up = true;
+    for (char c : std::string(e.name)) {
+      if (c == '_') {
+        up = true;
+        continue;
+      }
+      camel += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      up = false;
+    }
+    os << "constexpr unsigned k" << camel << " = " << e.code << ";  // " << e.doc << "\n";
+  }
+  os << "}  // namespace err\n\n}  // namespace salsa_params\n";
   return os.str();
 }
 

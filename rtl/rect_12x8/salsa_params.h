@@ -27,6 +27,90 @@ constexpr unsigned kCmdBytes = 32;
 
 enum Opcode : uint8_t { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4, kOpScan = 5 };
 
+// Commands: kCmdBytes bytes, eight little-endian 32-bit words w[0..7]; w[0] bits 7:0
+// are the opcode. A field's bits are w[word] bits lsb + width - 1 .. lsb (a 64-bit field
+// continues into w[word + 1]).
+struct CmdField {
+  uint8_t op;
+  const char* name;
+  unsigned word, lsb, width;
+  bool is_signed;
+};
+constexpr CmdField kCmdOpcode = {0, "opcode", 0, 0, 8, false};
+constexpr CmdField kLoadTarget = {1, "target", 0, 8, 2, false};  // LOAD: 0 act, 1 weight, 2 acc, 3 meta (2:4)
+constexpr CmdField kLoadSpAddr = {1, "sp_addr", 1, 0, 16, false};  // LOAD: scratchpad word address
+constexpr CmdField kLoadWordsPerRow = {1, "words_per_row", 1, 16, 16, false};  // LOAD: scratchpad words per row
+constexpr CmdField kLoadRows = {1, "rows", 2, 0, 16, false};  // LOAD: rows (gather: index-list entries L)
+constexpr CmdField kLoadStride = {1, "stride", 3, 0, 32, false};  // LOAD: DRAM row stride in bytes (gather: bytes per index step, a multiple of the bus width)
+constexpr CmdField kLoadDramAddr = {1, "dram_addr", 4, 0, 64, false};  // LOAD: DRAM byte address (w5:w4)
+constexpr CmdField kComputeClear = {2, "clear", 0, 8, 1, false};  // COMPUTE: accumulators start from this chunk
+constexpr CmdField kComputeDrain = {2, "drain", 0, 9, 1, false};  // COMPUTE: after this chunk, write the accumulators to the acc words (ignored in ws builds)
+constexpr CmdField kComputeAccumulate = {2, "accumulate", 0, 11, 1, false};  // COMPUTE: the drain adds to the acc words (int32, wrapping) instead of overwriting them
+constexpr CmdField kComputeActAddr = {2, "act_addr", 1, 0, 16, false};  // COMPUTE: act word address (ignored when indexed; even for 2:4)
+constexpr CmdField kComputeWeightAddr = {2, "weight_addr", 1, 16, 16, false};  // COMPUTE: weight word address (ws: K block's)
+constexpr CmdField kComputeK = {2, "k", 2, 0, 16, false};  // COMPUTE: K steps (indexed: entries L; 2:4: compressed steps, even; ws: M act words streamed)
+constexpr CmdField kComputeInZp = {2, "in_zp", 2, 16, 8, true};  // COMPUTE: input zero point
+constexpr CmdField kComputeAccAddr = {2, "acc_addr", 3, 0, 16, false};  // COMPUTE: acc word address of the drain
+constexpr CmdField kStorePerChannel = {3, "per_channel", 0, 8, 1, false};  // STORE: multipliers in acc word mult_addr, shifts in the next one
+constexpr CmdField kStoreMultAddr = {3, "mult_addr", 0, 16, 16, false};  // STORE: acc address of the multiplier word
+constexpr CmdField kStoreAccAddr = {3, "acc_addr", 1, 0, 16, false};  // STORE: acc address of the first row
+constexpr CmdField kStoreRows = {3, "rows", 1, 16, 16, false};  // STORE: rows
+constexpr CmdField kStoreRowBytes = {3, "row_bytes", 2, 0, 16, false};  // STORE: bytes per row (1..cols)
+constexpr CmdField kStoreBiasAddr = {3, "bias_addr", 2, 16, 16, false};  // STORE: acc address of the bias word
+constexpr CmdField kStoreStride = {3, "stride", 3, 0, 32, false};  // STORE: DRAM row stride in bytes
+constexpr CmdField kStoreDramAddr = {3, "dram_addr", 4, 0, 64, false};  // STORE: DRAM byte address (w5:w4)
+constexpr CmdField kStoreMultiplier = {3, "multiplier", 6, 0, 32, true};  // STORE: output multiplier (per tensor)
+constexpr CmdField kStoreShift = {3, "shift", 7, 0, 8, true};  // STORE: output shift, > 0 shifts left (per tensor)
+constexpr CmdField kStoreOutZp = {3, "out_zp", 7, 8, 8, true};  // STORE: output zero point
+constexpr CmdField kStoreActMin = {3, "act_min", 7, 16, 8, true};  // STORE: clamp low
+constexpr CmdField kStoreActMax = {3, "act_max", 7, 24, 8, true};  // STORE: clamp high
+constexpr CmdField kCmdFields[] = {
+    kLoadTarget,
+    kLoadSpAddr,
+    kLoadWordsPerRow,
+    kLoadRows,
+    kLoadStride,
+    kLoadDramAddr,
+    kComputeClear,
+    kComputeDrain,
+    kComputeAccumulate,
+    kComputeActAddr,
+    kComputeWeightAddr,
+    kComputeK,
+    kComputeInZp,
+    kComputeAccAddr,
+    kStorePerChannel,
+    kStoreMultAddr,
+    kStoreAccAddr,
+    kStoreRows,
+    kStoreRowBytes,
+    kStoreBiasAddr,
+    kStoreStride,
+    kStoreDramAddr,
+    kStoreMultiplier,
+    kStoreShift,
+    kStoreOutZp,
+    kStoreActMin,
+    kStoreActMax,
+};
+// Writes v (two's complement for signed fields) into field f of the command words w.
+constexpr void SetField(uint32_t (&w)[8], const CmdField& f, uint64_t v) {
+  for (unsigned i = 0; i < f.width; ++i) {
+    const unsigned bit = 32 * f.word + f.lsb + i;
+    const uint32_t mask = uint32_t{1} << (bit % 32);
+    w[bit / 32] = ((v >> i) & 1u) ? (w[bit / 32] | mask) : (w[bit / 32] & ~mask);
+  }
+}
+// The bits of field f of the command words w (sign-extend signed fields yourself).
+constexpr uint64_t GetField(const uint32_t (&w)[8], const CmdField& f) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < f.width; ++i) {
+    const unsigned bit = 32 * f.word + f.lsb + i;
+    v |= static_cast<uint64_t>((w[bit / 32] >> (bit % 32)) & 1u) << i;
+  }
+  return v;
+}
+
 namespace csr {
 constexpr uint32_t kCtrl = 0x0;
 constexpr uint32_t kStatus = 0x4;
@@ -42,5 +126,14 @@ constexpr uint32_t kCounters = 0x40;
 
 constexpr unsigned kNumCounters = 10;
 constexpr const char* kCounterNames[] = {"cycles", "mac_active", "gated", "rd_bytes", "wr_bytes", "stall_load", "stall_store", "commands", "skipped_steps", "skipped_wgt_bytes"};
+
+namespace err {  // ERR_CODE values
+constexpr unsigned kNone = 0;  // no error
+constexpr unsigned kBadOpcode = 1;  // an opcode this build does not have
+constexpr unsigned kAxiRead = 2;  // an AXI read error response (command fetch or LOAD)
+constexpr unsigned kAxiWrite = 3;  // an AXI write error response (STORE)
+constexpr unsigned kScratchpadRange = 4;  // a scratchpad range that does not fit
+constexpr unsigned kBadField = 5;  // a field value or flag this build does not accept
+}  // namespace err
 
 }  // namespace salsa_params

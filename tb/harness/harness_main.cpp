@@ -531,7 +531,7 @@ struct Outcome {
   std::vector<std::string> errors;  // every failure, in the order found
   uint64_t cycles = 0;
   uint32_t status = 0, err_code = 0, err_cmd = 0;
-  std::array<uint64_t, salsa::kNumCounters> counters{};
+  std::array<uint64_t, salsa::contract::kNumCounters> counters{};
   uint64_t mismatches = 0;
   uint64_t expected_gated = 0, expected_mac_active = 0;
   // The functional model's zero-skip counters (0 without sparsity.zero_skip).
@@ -546,17 +546,17 @@ struct Outcome {
 
 const char* ErrName(uint32_t code) {
   switch (code) {
-    case salsa::kErrNone:
+    case salsa::contract::ErrCodeOf("none"):
       return "none";
-    case salsa::kErrBadOpcode:
+    case salsa::contract::ErrCodeOf("bad_opcode"):
       return "bad opcode";
-    case salsa::kErrAxiRead:
+    case salsa::contract::ErrCodeOf("axi_read"):
       return "AXI read error";
-    case salsa::kErrAxiWrite:
+    case salsa::contract::ErrCodeOf("axi_write"):
       return "AXI write error";
-    case salsa::kErrScratchpadRange:
+    case salsa::contract::ErrCodeOf("scratchpad_range"):
       return "scratchpad range";
-    case salsa::kErrBadField:
+    case salsa::contract::ErrCodeOf("bad_field"):
       return "bad field";
     default:
       return "unknown";
@@ -567,14 +567,15 @@ const char* ErrName(uint32_t code) {
 // DRAM throttling.
 uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs,
                          const Options& o) {
-  const double beats =
-      static_cast<double>(fs.counters[salsa::kCntRdBytes] + fs.counters[salsa::kCntWrBytes]) /
-      salsa_params::kBusBytes;
+  const double beats = static_cast<double>(fs.counters[salsa::contract::CounterIndex("rd_bytes")] +
+                                           fs.counters[salsa::contract::CounterIndex("wr_bytes")]) /
+                       salsa_params::kBusBytes;
   const double per_cmd =
       4.0 * (o.mem_latency + 2.0 * (salsa_params::kRows + salsa_params::kCols) + 64);
   const double slow = 1.0 / (o.bw_cap * (1.0 - o.backpressure) * (1.0 - o.backpressure));
-  const double est = (4.0 * beats + p.cmd_count * per_cmd) * slow +
-                     4.0 * static_cast<double>(fs.counters[salsa::kCntMacActive]);
+  const double est =
+      (4.0 * beats + p.cmd_count * per_cmd) * slow +
+      4.0 * static_cast<double>(fs.counters[salsa::contract::CounterIndex("mac_active")]);
   return 100000 + static_cast<uint64_t>(10.0 * est);
 }
 
@@ -626,41 +627,41 @@ void RunOnModel(SimCtrl& sim, AxiDram& dram, const salsa::Program& prog, uint64_
   Vsalsa_top& top = sim.top();
   CsrPort csr(sim);
   sim.Reset(8);
-  const uint32_t hw_id = csr.Read(salsa::kCsrHwId);
+  const uint32_t hw_id = csr.Read(salsa::contract::CsrAddr("HW_ID"));
   const uint32_t want_id =
-      salsa::HwIdValue(salsa_params::kRows, salsa_params::kCols, salsa_params::kBusBytes);
+      salsa::contract::HwIdValue(salsa_params::kRows, salsa_params::kCols, salsa_params::kBusBytes);
   if (hw_id != want_id) {
     r->Fail("HW_ID " + Hex32(hw_id) + " does not match salsa_params.h (" + Hex32(want_id) + ")");
     return;
   }
-  csr.Write(salsa::kCsrCmdBaseLo, static_cast<uint32_t>(prog.cmd_base));
-  csr.Write(salsa::kCsrCmdBaseHi, static_cast<uint32_t>(prog.cmd_base >> 32));
-  csr.Write(salsa::kCsrCmdCount, prog.cmd_count);
-  csr.Write(salsa::kCsrIrqEn, salsa::kIrqEnDone);
-  csr.Write(salsa::kCsrCtrl, salsa::kCtrlStart);
+  csr.Write(salsa::contract::CsrAddr("CMD_BASE_LO"), static_cast<uint32_t>(prog.cmd_base));
+  csr.Write(salsa::contract::CsrAddr("CMD_BASE_HI"), static_cast<uint32_t>(prog.cmd_base >> 32));
+  csr.Write(salsa::contract::CsrAddr("CMD_COUNT"), prog.cmd_count);
+  csr.Write(salsa::contract::CsrAddr("IRQ_EN"), salsa::contract::CsrBitMask("IRQ_EN", "done"));
+  csr.Write(salsa::contract::CsrAddr("CTRL"), salsa::contract::CsrBitMask("CTRL", "start"));
   const uint64_t start = sim.cycles();
   while (!top.irq_o && sim.cycles() - start < timeout) sim.Tick();
   r->irq = top.irq_o;
   r->cycles = sim.cycles() - start;
 
-  r->status = csr.Read(salsa::kCsrStatus);
-  r->err_code = csr.Read(salsa::kCsrErrCode);
-  r->err_cmd = csr.Read(salsa::kCsrErrCmd);
-  for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
-    r->counters[i] = csr.Read64(salsa::CounterOffset(i));
+  r->status = csr.Read(salsa::contract::CsrAddr("STATUS"));
+  r->err_code = csr.Read(salsa::contract::CsrAddr("ERR_CODE"));
+  r->err_cmd = csr.Read(salsa::contract::CsrAddr("ERR_CMD"));
+  for (unsigned i = 0; i < salsa::contract::kNumCounters; ++i) {
+    r->counters[i] = csr.Read64(salsa::contract::CounterAddr(i));
   }
   if (!r->irq) {
     r->Fail("timeout: no interrupt after " + std::to_string(timeout) + " cycles (STATUS " +
             Hex32(r->status) + ")");
   }
-  if (r->status & salsa::kStatusError) {
+  if (r->status & salsa::contract::CsrBitMask("STATUS", "error")) {
     std::string what = "hardware error " + std::to_string(r->err_code) + " (" +
                        ErrName(r->err_code) + ") at command " + std::to_string(r->err_cmd);
     if (r->err_cmd < prog.cmds.size()) {
       what += ": " + salsa::DescribeCommand(prog.cmds[r->err_cmd].data());
     }
     r->Fail(what);
-  } else if (r->irq && !(r->status & salsa::kStatusDone)) {
+  } else if (r->irq && !(r->status & salsa::contract::CsrBitMask("STATUS", "done"))) {
     r->Fail("irq_o high but STATUS " + Hex32(r->status) + " has no done bit");
   }
   // Let outstanding DRAM traffic (which there should not be) show up before checking.
@@ -671,33 +672,38 @@ void RunOnModel(SimCtrl& sim, AxiDram& dram, const salsa::Program& prog, uint64_
 void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) {
   const uint64_t bus = salsa_params::kBusBytes;
   const auto& c = r->counters;
-  if (salsa_params::kGating && c[salsa::kCntGated] != r->expected_gated) {
-    r->Fail("gated counter " + std::to_string(c[salsa::kCntGated]) + ", functional model " +
-            std::to_string(r->expected_gated));
+  if (salsa_params::kGating && c[salsa::contract::CounterIndex("gated")] != r->expected_gated) {
+    r->Fail("gated counter " + std::to_string(c[salsa::contract::CounterIndex("gated")]) +
+            ", functional model " + std::to_string(r->expected_gated));
   }
-  if (c[salsa::kCntMacActive] != r->expected_mac_active) {
-    r->Fail("mac_active counter " + std::to_string(c[salsa::kCntMacActive]) +
+  if (c[salsa::contract::CounterIndex("mac_active")] != r->expected_mac_active) {
+    r->Fail("mac_active counter " + std::to_string(c[salsa::contract::CounterIndex("mac_active")]) +
             ", functional model " + std::to_string(r->expected_mac_active));
   }
-  if (c[salsa::kCntSkippedSteps] != r->expected_skipped_steps) {
-    r->Fail("skipped_steps counter " + std::to_string(c[salsa::kCntSkippedSteps]) +
+  if (c[salsa::contract::CounterIndex("skipped_steps")] != r->expected_skipped_steps) {
+    r->Fail("skipped_steps counter " +
+            std::to_string(c[salsa::contract::CounterIndex("skipped_steps")]) +
             ", functional model " + std::to_string(r->expected_skipped_steps));
   }
-  if (c[salsa::kCntSkippedWgtBytes] != r->expected_skipped_wgt_bytes) {
-    r->Fail("skipped_wgt_bytes counter " + std::to_string(c[salsa::kCntSkippedWgtBytes]) +
+  if (c[salsa::contract::CounterIndex("skipped_wgt_bytes")] != r->expected_skipped_wgt_bytes) {
+    r->Fail("skipped_wgt_bytes counter " +
+            std::to_string(c[salsa::contract::CounterIndex("skipped_wgt_bytes")]) +
             ", functional model " + std::to_string(r->expected_skipped_wgt_bytes));
   }
-  if (c[salsa::kCntRdBytes] != dram.stats().read_beats * bus) {
-    r->Fail("rd_bytes counter " + std::to_string(c[salsa::kCntRdBytes]) + ", DRAM model saw " +
-            std::to_string(dram.stats().read_beats) + " R beats x " + std::to_string(bus));
+  if (c[salsa::contract::CounterIndex("rd_bytes")] != dram.stats().read_beats * bus) {
+    r->Fail("rd_bytes counter " + std::to_string(c[salsa::contract::CounterIndex("rd_bytes")]) +
+            ", DRAM model saw " + std::to_string(dram.stats().read_beats) + " R beats x " +
+            std::to_string(bus));
   }
-  if (c[salsa::kCntWrBytes] != dram.stats().write_beats * bus) {
-    r->Fail("wr_bytes counter " + std::to_string(c[salsa::kCntWrBytes]) + ", DRAM model saw " +
-            std::to_string(dram.stats().write_beats) + " W beats x " + std::to_string(bus));
+  if (c[salsa::contract::CounterIndex("wr_bytes")] != dram.stats().write_beats * bus) {
+    r->Fail("wr_bytes counter " + std::to_string(c[salsa::contract::CounterIndex("wr_bytes")]) +
+            ", DRAM model saw " + std::to_string(dram.stats().write_beats) + " W beats x " +
+            std::to_string(bus));
   }
-  if (!(r->status & salsa::kStatusError) && c[salsa::kCntCommands] != prog.cmd_count) {
-    r->Fail("commands counter " + std::to_string(c[salsa::kCntCommands]) + ", expected " +
-            std::to_string(prog.cmd_count));
+  if (!(r->status & salsa::contract::CsrBitMask("STATUS", "error")) &&
+      c[salsa::contract::CounterIndex("commands")] != prog.cmd_count) {
+    r->Fail("commands counter " + std::to_string(c[salsa::contract::CounterIndex("commands")]) +
+            ", expected " + std::to_string(prog.cmd_count));
   }
   if (!dram.violations().empty()) {
     r->Fail(std::to_string(dram.stats().violations) +
@@ -741,7 +747,7 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
                 o.weights_2of4 ? " (2:4, pruned by magnitude)" : "");
   }
   std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
-  for (unsigned i = 0; i < salsa::kNumCounters; ++i) {
+  for (unsigned i = 0; i < salsa::contract::kNumCounters; ++i) {
     std::printf("  counter %-17s %" PRIu64 "\n", salsa::contract::kCounters[i].name, r.counters[i]);
   }
   std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
@@ -807,32 +813,33 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
     e.compulsory_bytes +=
         M * K + (p.structured ? N * kw + N * kw / 4 : N * K) + M * N + (g.bias.empty() ? 0 : 4 * N);
     for (const salsa::Command& c : p.cmds) {
-      uint32_t w[8];
-      for (unsigned i = 0; i < 8; ++i) w[i] = salsa::CommandWord(c.data(), i);
+      auto f = [&](const char* name) {
+        return static_cast<uint64_t>(salsa::cmd::Get(c.data(), name));
+      };
       ++e.commands;
-      switch (w[0] & 0xFF) {
-        case salsa::kOpLoad: {
+      switch (salsa::cmd::Opcode(c.data())) {
+        case salsa::contract::kOpLoad: {
           ++e.loads;
-          const uint64_t words = static_cast<uint64_t>(w[1] >> 16) * (w[2] & 0xFFFF);
-          const unsigned target = (w[0] >> 8) & 3u;
-          uint64_t* sink = target == salsa::kTargetAct      ? &e.act_writes
-                           : target == salsa::kTargetWeight ? &e.weight_writes
-                           : target == salsa::kTargetMeta   ? &e.meta_writes
-                                                            : &e.acc_writes;
+          const uint64_t words = f("words_per_row") * f("rows");
+          const uint64_t target = f("target");
+          uint64_t* sink = target == salsa::contract::kTargetAct      ? &e.act_writes
+                           : target == salsa::contract::kTargetWeight ? &e.weight_writes
+                           : target == salsa::contract::kTargetMeta   ? &e.meta_writes
+                                                                      : &e.acc_writes;
           *sink += words;
           break;
         }
-        case salsa::kOpCompute:
+        case salsa::contract::kOpCompute:
           ++e.computes;
-          e.k_steps += w[2] & 0xFFFF;
-          if (w[0] & salsa::kComputeDrain) e.acc_writes += hw.rows;
+          e.k_steps += f("k");
+          if (f("drain") != 0) e.acc_writes += hw.rows;
           break;
-        case salsa::kOpStore:
+        case salsa::contract::kOpStore:
           ++e.stores;
-          e.ppu_rows += w[1] >> 16;
-          e.acc_reads += (w[1] >> 16) + 1 + ((w[0] & salsa::kStorePerChannel) ? 2 : 0);
+          e.ppu_rows += f("rows");
+          e.acc_reads += f("rows") + 1 + (f("per_channel") != 0 ? 2 : 0);
           break;
-        case salsa::kOpScan:
+        case salsa::contract::kOpScan:
           ++e.scans;
           break;
         default:
@@ -871,17 +878,17 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
                : 0.0;
   j["dram_read_bytes"] = stats.read_beats * salsa_params::kBusBytes;
   j["dram_write_bytes"] = stats.write_beats * salsa_params::kBusBytes;
-  j["gated_operands"] = r.counters[salsa::kCntGated];
+  j["gated_operands"] = r.counters[salsa::contract::CounterIndex("gated")];
   j["expected_gated_operands"] = r.expected_gated;
   j["zero_skip"] = data.zero_skip;
   j["structured"] = data.structured;
   j["k_split"] = data.k_split;
   j["transposed"] = data.transposed;
-  j["skipped_steps"] = r.counters[salsa::kCntSkippedSteps];
-  j["skipped_wgt_bytes"] = r.counters[salsa::kCntSkippedWgtBytes];
+  j["skipped_steps"] = r.counters[salsa::contract::CounterIndex("skipped_steps")];
+  j["skipped_wgt_bytes"] = r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
   j["expected_skipped_steps"] = r.expected_skipped_steps;
   j["expected_skipped_wgt_bytes"] = r.expected_skipped_wgt_bytes;
-  j["busy_cycles"] = r.counters[salsa::kCntCycles];
+  j["busy_cycles"] = r.counters[salsa::contract::CounterIndex("cycles")];
   j["mismatches"] = r.mismatches;
   j["rows"] = salsa_params::kRows;
   j["cols"] = salsa_params::kCols;
@@ -904,12 +911,13 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   // Every hardware counter by name (summed over the GEMMs), and the ones of the stall breakdown
   // at the top level.
   nlohmann::json counters;
-  for (unsigned i = 0; i < salsa::kNumCounters; ++i) counters[sp::kCounterNames[i]] = r.counters[i];
+  for (unsigned i = 0; i < salsa::contract::kNumCounters; ++i)
+    counters[sp::kCounterNames[i]] = r.counters[i];
   j["counters"] = counters;
-  j["mac_active"] = r.counters[salsa::kCntMacActive];
-  j["stall_load"] = r.counters[salsa::kCntStallLoad];
-  j["stall_store"] = r.counters[salsa::kCntStallStore];
-  j["commands"] = r.counters[salsa::kCntCommands];
+  j["mac_active"] = r.counters[salsa::contract::CounterIndex("mac_active")];
+  j["stall_load"] = r.counters[salsa::contract::CounterIndex("stall_load")];
+  j["stall_store"] = r.counters[salsa::contract::CounterIndex("stall_store")];
+  j["commands"] = r.counters[salsa::contract::CounterIndex("commands")];
 
   // Roofline of the GEMMs that ran: max(sum M*K*N / (rows*cols), compulsory bytes / bus bytes).
   const ProgramEvents e = CountProgramEvents(o, l);
@@ -938,12 +946,14 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   // mac_active counter, measured); the rest is derived from the command programs.
   nlohmann::json ev;
   // A 2:4 step reads a pair of act words (even and odd bank) and one meta word.
-  ev["act_reads"] = r.counters[salsa::kCntMacActive] * (data.structured ? 2 : 1);
-  ev["weight_reads"] = r.counters[salsa::kCntMacActive];
-  ev["meta_reads"] = data.structured ? r.counters[salsa::kCntMacActive] : 0;
+  ev["act_reads"] =
+      r.counters[salsa::contract::CounterIndex("mac_active")] * (data.structured ? 2 : 1);
+  ev["weight_reads"] = r.counters[salsa::contract::CounterIndex("mac_active")];
+  ev["meta_reads"] = data.structured ? r.counters[salsa::contract::CounterIndex("mac_active")] : 0;
   ev["act_writes"] = e.act_writes;
   // Gather LOADs write only the rows they fetch (the program has their unclamped lengths).
-  ev["weight_writes"] = e.weight_writes - r.counters[salsa::kCntSkippedWgtBytes] / sp::kCols;
+  ev["weight_writes"] =
+      e.weight_writes - r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")] / sp::kCols;
   ev["meta_writes"] = e.meta_writes;
   ev["acc_reads"] = e.acc_reads;
   ev["acc_writes"] = e.acc_writes;
@@ -997,7 +1007,7 @@ salsa::FcLayer BuildLayer(const Options& o) {
 
 // A fault to inject: the error code and failing command the hardware must then report.
 struct Fault {
-  uint32_t code = salsa::kErrNone;
+  uint32_t code = salsa::contract::ErrCodeOf("none");
   int64_t cmd = -1;  // -1: any command
 };
 
@@ -1013,27 +1023,27 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vect
   };
   uint8_t* cmds = mem->data() + prog.cmd_base;
   if (kind == "read") {
-    f.code = salsa::kErrAxiRead;
+    f.code = salsa::contract::ErrCodeOf("axi_read");
     dopts->error_lo = prog.weight_addr;
     dopts->error_hi = prog.bias_addr;
   } else if (kind == "write") {
-    f.code = salsa::kErrAxiWrite;
+    f.code = salsa::contract::ErrCodeOf("axi_write");
     dopts->error_lo = prog.out_addr;
     dopts->error_hi = mem->size();
   } else if (kind == "opcode") {
-    f.code = salsa::kErrBadOpcode;
+    f.code = salsa::contract::ErrCodeOf("bad_opcode");
     f.cmd = prog.cmd_count / 2;
-    cmds[salsa::kCommandBytes * f.cmd] = 0x7F;
+    cmds[salsa::contract::kCmdBytes * f.cmd] = 0x7F;
   } else if (kind == "range") {  // the first LOAD: scratchpad address 0xFFFF
-    f.code = salsa::kErrScratchpadRange;
-    f.cmd = first(salsa::kOpLoad);
-    cmds[salsa::kCommandBytes * f.cmd + 4] = 0xFF;
-    cmds[salsa::kCommandBytes * f.cmd + 5] = 0xFF;
+    f.code = salsa::contract::ErrCodeOf("scratchpad_range");
+    f.cmd = first(salsa::contract::kOpLoad);
+    cmds[salsa::contract::kCmdBytes * f.cmd + 4] = 0xFF;
+    cmds[salsa::contract::kCmdBytes * f.cmd + 5] = 0xFF;
   } else if (kind == "field") {  // the first STORE: 0 bytes per row
-    f.code = salsa::kErrBadField;
-    f.cmd = first(salsa::kOpStore);
-    cmds[salsa::kCommandBytes * f.cmd + 8] = 0;
-    cmds[salsa::kCommandBytes * f.cmd + 9] = 0;
+    f.code = salsa::contract::ErrCodeOf("bad_field");
+    f.cmd = first(salsa::contract::kOpStore);
+    cmds[salsa::contract::kCmdBytes * f.cmd + 8] = 0;
+    cmds[salsa::contract::kCmdBytes * f.cmd + 9] = 0;
   }
   return f;
 }
@@ -1050,7 +1060,7 @@ void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
   r->counters = seen.counters;
   if (!seen.irq)
     r->Fail("fault not reported: no interrupt (hang?) with STATUS " + Hex32(seen.status));
-  if (!(seen.status & salsa::kStatusError) || seen.err_code != f.code) {
+  if (!(seen.status & salsa::contract::CsrBitMask("STATUS", "error")) || seen.err_code != f.code) {
     r->Fail(std::string("expected hardware error ") + std::to_string(f.code) + " (" +
             ErrName(f.code) + "), got STATUS " + Hex32(seen.status) + " ERR_CODE " +
             std::to_string(seen.err_code) + " (" + ErrName(seen.err_code) + ")");
@@ -1091,10 +1101,10 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   {
     std::vector<uint8_t> model_dram = prog.dram;
     fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
-    r.expected_gated = fs.counters[salsa::kCntGated];
-    r.expected_mac_active = fs.counters[salsa::kCntMacActive];
-    r.expected_skipped_steps = fs.counters[salsa::kCntSkippedSteps];
-    r.expected_skipped_wgt_bytes = fs.counters[salsa::kCntSkippedWgtBytes];
+    r.expected_gated = fs.counters[salsa::contract::CounterIndex("gated")];
+    r.expected_mac_active = fs.counters[salsa::contract::CounterIndex("mac_active")];
+    r.expected_skipped_steps = fs.counters[salsa::contract::CounterIndex("skipped_steps")];
+    r.expected_skipped_wgt_bytes = fs.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
     if (!fs.ok()) {
       r.Fail("functional model error: " + fs.err_detail);
     } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != job.golden) {
@@ -1247,7 +1257,8 @@ int main(int argc, char** argv) {
     total.status = jr.r.status;
     total.err_code = jr.r.err_code;
     total.err_cmd = jr.r.err_cmd;
-    for (unsigned c = 0; c < salsa::kNumCounters; ++c) total.counters[c] += jr.r.counters[c];
+    for (unsigned c = 0; c < salsa::contract::kNumCounters; ++c)
+      total.counters[c] += jr.r.counters[c];
     stats.read_beats += jr.dram.read_beats;
     stats.write_beats += jr.dram.write_beats;
     stats.violations += jr.dram.violations;

@@ -17,17 +17,6 @@ constexpr unsigned kMaxField16 = 0xFFFF;
 
 uint64_t AlignUp(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
-void Put32(Command& c, unsigned word, uint32_t v) {
-  for (unsigned b = 0; b < 4; ++b) c[4 * word + b] = static_cast<uint8_t>(v >> (8 * b));
-}
-
-uint32_t Lo16Hi16(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | ((hi & 0xFFFFu) << 16); }
-
-void PutAddr(Command& c, uint64_t addr) {
-  Put32(c, 4, static_cast<uint32_t>(addr));
-  Put32(c, 5, static_cast<uint32_t>(addr >> 32));
-}
-
 void Require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("salsa driver: " + what);
 }
@@ -181,13 +170,14 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   auto load_weights = [&](unsigned nt, unsigned k0, unsigned kt) {
     const uint16_t buf = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
     const unsigned words = kt / wdiv, w0 = k0 / wdiv;
-    cmds.push_back(EncodeLoad(kTargetWeight, buf, static_cast<uint16_t>(words), 1, words * hw.cols,
+    cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, static_cast<uint16_t>(words), 1,
+                              words * hw.cols,
                               p.weight_addr + nt * weight_row + uint64_t{w0} * hw.cols));
     if (p.structured) {
       // Meta words hold four weight words' positions: chunks are whole meta words (K chunks
       // and Kp are multiples of 8 act words, weight buffers multiples of 4 words).
       const unsigned mw = words / 4, mb = hw.MetaWordBytes();
-      cmds.push_back(EncodeLoad(kTargetMeta, static_cast<uint16_t>(buf / 4),
+      cmds.push_back(EncodeLoad(contract::kTargetMeta, static_cast<uint16_t>(buf / 4),
                                 static_cast<uint16_t>(mw), 1, mw * mb,
                                 p.meta_addr + nt * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
     }
@@ -225,12 +215,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           if (p.act_resident) {
             abuf = static_cast<uint16_t>(act_base + (mt - mt0) * K + k0);
             if (nt == 0 && k0 == 0 && !act_ahead) {
-              cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(abuf), K, 1, act_row,
-                                        p.act_addr + mt * act_row));
+              cmds.push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(abuf), K, 1,
+                                        act_row, p.act_addr + mt * act_row));
             }
           } else {
             abuf = static_cast<uint16_t>((act_chunks++ % 2) * act_half);
-            cmds.push_back(EncodeLoad(kTargetAct, abuf, kt, 1, kt * hw.rows,
+            cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, kt, 1, kt * hw.rows,
                                       p.act_addr + mt * act_row + uint64_t{k0} * hw.rows));
           }
           const uint16_t w = weights_once ? wbuf : load_weights(nt, k0, kt);
@@ -263,8 +253,9 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           if (p.act_resident && p.double_buffer && nt + 1 == p.n_tiles && first && b + 1 < blocks &&
               next_mt < std::min(p.m_tiles, mt1 + p.m_block)) {
             const uint16_t next_base = static_cast<uint16_t>(((b + 1) % 2) * act_half);
-            cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(next_base + (mt - mt0) * K),
-                                      K, 1, act_row, p.act_addr + next_mt * act_row));
+            cmds.push_back(EncodeLoad(contract::kTargetAct,
+                                      static_cast<uint16_t>(next_base + (mt - mt0) * K), K, 1,
+                                      act_row, p.act_addr + next_mt * act_row));
             next_act_ahead = true;
           }
         }
@@ -283,10 +274,10 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
 
 void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsigned nt,
                     uint16_t slot, std::vector<Command>* out) {
-  out->push_back(EncodeLoad(kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
+  out->push_back(EncodeLoad(contract::kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
                             p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
   if (!l.channel_multiplier.empty()) {
-    out->push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(slot + 1), 2, 1,
+    out->push_back(EncodeLoad(contract::kTargetAcc, static_cast<uint16_t>(slot + 1), 2, 1,
                               2 * hw.AccWordBytes(),
                               p.quant_addr + uint64_t{nt} * 2 * hw.AccWordBytes()));
   }
@@ -312,106 +303,6 @@ AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
   return {s, 1, 1};
 }
 
-uint32_t CommandWord(const uint8_t* cmd, unsigned i) {
-  return static_cast<uint32_t>(cmd[4 * i]) | (static_cast<uint32_t>(cmd[4 * i + 1]) << 8) |
-         (static_cast<uint32_t>(cmd[4 * i + 2]) << 16) |
-         (static_cast<uint32_t>(cmd[4 * i + 3]) << 24);
-}
-
-Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
-                   uint32_t dram_stride, uint64_t dram_addr) {
-  Command c{};
-  Put32(c, 0, kOpLoad | (static_cast<uint32_t>(target & 3u) << 8));
-  Put32(c, 1, Lo16Hi16(sp_addr, words_per_row));
-  Put32(c, 2, rows);
-  Put32(c, 3, dram_stride);
-  PutAddr(c, dram_addr);
-  return c;
-}
-
-Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr, bool accumulate) {
-  Command c{};
-  Put32(c, 0,
-        kOpCompute | (clear ? kComputeClear : 0u) | (drain ? kComputeDrain : 0u) |
-            (accumulate ? kComputeAccumulate : 0u));
-  Put32(c, 1, Lo16Hi16(act_addr, weight_addr));
-  Put32(c, 2, k_steps | (static_cast<uint32_t>(static_cast<uint8_t>(input_zp)) << 16));
-  Put32(c, 3, drain_acc_addr);
-  return c;
-}
-
-Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
-                        int8_t input_zp, uint16_t acc_addr, uint16_t blocks) {
-  Command c = EncodeCompute(clear, false, act_addr, weight_addr, m_rows, input_zp, acc_addr);
-  Put32(c, 3, Lo16Hi16(acc_addr, blocks));
-  return c;
-}
-
-Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
-                    uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
-                    int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {
-  Command c{};
-  Put32(c, 0,
-        per_channel_acc < 0
-            ? uint32_t{kOpStore}
-            : kOpStore | kStorePerChannel | (static_cast<uint32_t>(per_channel_acc) << 16));
-  Put32(c, 1, Lo16Hi16(acc_addr, rows));
-  Put32(c, 2, Lo16Hi16(bytes_per_row, bias_addr));
-  Put32(c, 3, dram_stride);
-  PutAddr(c, dram_addr);
-  Put32(c, 6, static_cast<uint32_t>(multiplier));
-  Put32(c, 7,
-        static_cast<uint32_t>(static_cast<uint8_t>(shift)) |
-            (static_cast<uint32_t>(static_cast<uint8_t>(out_zp)) << 8) |
-            (static_cast<uint32_t>(static_cast<uint8_t>(act_min)) << 16) |
-            (static_cast<uint32_t>(static_cast<uint8_t>(act_max)) << 24));
-  return c;
-}
-
-Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
-                                bool accumulate) {
-  Command c = EncodeCompute(clear, drain, act_addr, weight_addr, k_steps, input_zp, drain_acc_addr,
-                            accumulate);
-  Put32(c, 0, CommandWord(c.data(), 0) | kComputeStructured);
-  return c;
-}
-
-Command EncodeSync() {
-  Command c{};
-  Put32(c, 0, kOpSync);
-  return c;
-}
-
-Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes) {
-  Command c{};
-  Put32(c, 0, kOpScan);
-  Put32(c, 1, act_addr);
-  Put32(c, 2, k_words | (static_cast<uint32_t>(static_cast<uint8_t>(input_zp)) << 16));
-  Put32(c, 3, lanes);
-  return c;
-}
-
-Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
-                         uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base) {
-  Command c = EncodeLoad(kTargetWeight, sp_addr, words_per_row, entries, step_bytes, dram_base);
-  Put32(c, 0, CommandWord(c.data(), 0) | kLoadGather);
-  Put32(c, 2, Lo16Hi16(entries, first_entry));
-  return c;
-}
-
-Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
-                             uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
-                             int8_t input_zp, uint16_t drain_acc_addr, bool group) {
-  Command c =
-      EncodeCompute(clear, drain, 0, weight_base, entries, input_zp, drain_acc_addr, accumulate);
-  Put32(c, 0, CommandWord(c.data(), 0) | kComputeIndexed | (group ? kComputeGroup : 0u));
-  Put32(c, 2, CommandWord(c.data(), 2) | (static_cast<uint32_t>(weight_stride) << 24));
-  Put32(c, 3, Lo16Hi16(drain_acc_addr, first_entry));
-  return c;
-}
-
 namespace {
 
 // The DRAM regions, in order: commands (room for cmd_count), activations, weights, bias,
@@ -426,7 +317,7 @@ void LayOut(const HwParams& hw, const FcLayer& l, uint64_t cmd_count, const Layo
       : l.channel_multiplier.empty() ? 0
                                      : uint64_t{p.n_tiles} * 2 * hw.AccWordBytes();
   p.cmd_base = kCmdBase;
-  p.act_addr = AlignUp(p.cmd_base + cmd_count * kCommandBytes, kRegionAlign);
+  p.act_addr = AlignUp(p.cmd_base + cmd_count * contract::kCmdBytes, kRegionAlign);
   p.weight_addr = AlignUp(p.act_addr + sz.act_bytes, kRegionAlign);
   p.bias_addr = AlignUp(p.weight_addr + sz.weight_bytes, kRegionAlign);
   p.quant_addr = AlignUp(p.bias_addr + sz.bias_bytes, kRegionAlign);
@@ -448,7 +339,8 @@ void WriteImage(const HwParams& hw, const FcLayer& l, Program* pp) {
   Program& p = *pp;
   p.cmd_count = static_cast<uint32_t>(p.cmds.size());
   for (size_t i = 0; i < p.cmds.size(); ++i) {
-    std::copy(p.cmds[i].begin(), p.cmds[i].end(), p.dram.begin() + p.cmd_base + i * kCommandBytes);
+    std::copy(p.cmds[i].begin(), p.cmds[i].end(),
+              p.dram.begin() + p.cmd_base + i * contract::kCmdBytes);
   }
   if (p.transposed) {
     // l.bias is per row, in [m_tile][n_block copies][rows][cols lanes] (one LOAD fills a block's
@@ -642,68 +534,6 @@ std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& 
     out[i] = static_cast<int8_t>(dram[prog.out_addr + (prog.transposed ? n * M + m : i)]);
   }
   return out;
-}
-
-std::string DescribeCommand(const uint8_t* cmd) {
-  uint32_t w[8];
-  for (unsigned i = 0; i < 8; ++i) w[i] = CommandWord(cmd, i);
-  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
-  char buf[256];
-  switch (w[0] & 0xFF) {
-    case kOpLoad: {
-      static const char* kTargets[] = {"act", "weight", "acc", "meta"};
-      if (w[0] & kLoadGather) {
-        std::snprintf(buf, sizeof buf,
-                      "LOAD gather %s sp=%u words=%u entries=%u j0=%u step=%u dram=0x%" PRIx64,
-                      kTargets[(w[0] >> 8) & 3], w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF,
-                      w[2] >> 16, w[3], addr);
-        break;
-      }
-      std::snprintf(buf, sizeof buf, "LOAD %s sp=%u words=%u rows=%u stride=%u dram=0x%" PRIx64,
-                    kTargets[(w[0] >> 8) & 3], w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, w[3],
-                    addr);
-      break;
-    }
-    case kOpCompute: {
-      const char* clear = (w[0] & kComputeClear) ? " clear" : "";
-      const char* drain = (w[0] & kComputeDrain) ? " drain" : "";
-      const char* accum = (w[0] & kComputeAccumulate) ? " accumulate" : "";
-      const char* st = (w[0] & kComputeStructured) ? " 2:4" : "";
-      const int zp = static_cast<int8_t>((w[2] >> 16) & 0xFF);
-      if (w[0] & kComputeIndexed) {
-        std::snprintf(buf, sizeof buf,
-                      "COMPUTE indexed%s%s%s weight=%u entries=%u j0=%u stride=%u zp=%d "
-                      "drain_acc=%u",
-                      clear, drain, accum, w[1] >> 16, w[2] & 0xFFFF, w[3] >> 16, w[2] >> 24, zp,
-                      w[3] & 0xFFFF);
-        break;
-      }
-      std::snprintf(buf, sizeof buf, "COMPUTE%s%s%s%s act=%u weight=%u k=%u zp=%d drain_acc=%u", st,
-                    clear, drain, accum, w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, zp,
-                    w[3] & 0xFFFF);
-      break;
-    }
-    case kOpScan:
-      std::snprintf(buf, sizeof buf, "SCAN act=%u k=%u zp=%d lanes=%u", w[1] & 0xFFFF,
-                    w[2] & 0xFFFF, static_cast<int8_t>((w[2] >> 16) & 0xFF), w[3] & 0xFF);
-      break;
-    case kOpStore:
-      std::snprintf(buf, sizeof buf,
-                    "STORE acc=%u rows=%u bytes=%u bias_acc=%u stride=%u dram=0x%" PRIx64
-                    " mult=%d shift=%d zp=%d min=%d max=%d",
-                    w[1] & 0xFFFF, w[1] >> 16, w[2] & 0xFFFF, w[2] >> 16, w[3], addr,
-                    static_cast<int32_t>(w[6]), static_cast<int8_t>(w[7] & 0xFF),
-                    static_cast<int8_t>((w[7] >> 8) & 0xFF),
-                    static_cast<int8_t>((w[7] >> 16) & 0xFF), static_cast<int8_t>(w[7] >> 24));
-      break;
-    case kOpSync:
-      std::snprintf(buf, sizeof buf, "SYNC");
-      break;
-    default:
-      std::snprintf(buf, sizeof buf, "UNKNOWN opcode=%u w0=0x%08x", w[0] & 0xFF, w[0]);
-      break;
-  }
-  return buf;
 }
 
 }  // namespace salsa

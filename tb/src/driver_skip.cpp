@@ -177,7 +177,8 @@ class SkipCommands {
 
   void LoadAct(const Epoch& ep, uint16_t base) {
     const uint64_t tile_bytes = static_cast<uint64_t>(l_.K) * hw_.rows;
-    out_.push_back(EncodeLoad(kTargetAct, base, static_cast<uint16_t>(ep.len), 1, ep.len * hw_.rows,
+    out_.push_back(EncodeLoad(contract::kTargetAct, base, static_cast<uint16_t>(ep.len), 1,
+                              ep.len * hw_.rows,
                               p_.act_addr + ep.mt * tile_bytes + uint64_t{ep.k0} * hw_.rows));
   }
 
@@ -201,10 +202,10 @@ class SkipCommands {
     FlushReading(base, base + grp.tiles * s_);
     const uint64_t acc_bytes = hw_.AccWordBytes();
     out_.push_back(EncodeLoad(
-        kTargetAcc, static_cast<uint16_t>(base), static_cast<uint16_t>(grp.tiles), 1,
+        contract::kTargetAcc, static_cast<uint16_t>(base), static_cast<uint16_t>(grp.tiles), 1,
         static_cast<uint32_t>(grp.tiles * acc_bytes), p_.bias_addr + grp.first_tile * acc_bytes));
     if (s_ == 3) {
-      out_.push_back(EncodeLoad(kTargetAcc, static_cast<uint16_t>(base + grp.tiles),
+      out_.push_back(EncodeLoad(contract::kTargetAcc, static_cast<uint16_t>(base + grp.tiles),
                                 static_cast<uint16_t>(2 * grp.tiles), 1,
                                 static_cast<uint32_t>(2 * grp.tiles * acc_bytes),
                                 p_.quant_addr + grp.first_tile * 2 * acc_bytes));

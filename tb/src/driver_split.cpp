@@ -110,19 +110,20 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
     const SplitStep& st = steps[i];
     const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
     const uint16_t wbuf = static_cast<uint16_t>((i % 2) * weight_half);
-    cmds.push_back(EncodeLoad(
-        kTargetAct, abuf, static_cast<uint16_t>(st.kt), static_cast<uint16_t>(st.mt1 - st.mt0),
-        static_cast<uint32_t>(act_row), p.act_addr + st.mt0 * act_row + uint64_t{st.k0} * hw.rows));
+    cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, static_cast<uint16_t>(st.kt),
+                              static_cast<uint16_t>(st.mt1 - st.mt0),
+                              static_cast<uint32_t>(act_row),
+                              p.act_addr + st.mt0 * act_row + uint64_t{st.k0} * hw.rows));
     const unsigned words = st.kt / wdiv, w0 = st.k0 / wdiv;
-    cmds.push_back(EncodeLoad(kTargetWeight, wbuf, static_cast<uint16_t>(words),
+    cmds.push_back(EncodeLoad(contract::kTargetWeight, wbuf, static_cast<uint16_t>(words),
                               static_cast<uint16_t>(st.nt1 - st.nt0),
                               static_cast<uint32_t>(weight_row),
                               p.weight_addr + st.nt0 * weight_row + uint64_t{w0} * hw.cols));
     if (p.structured) {  // four weight words' positions per meta word, beside the weights
-      cmds.push_back(
-          EncodeLoad(kTargetMeta, static_cast<uint16_t>(wbuf / 4), static_cast<uint16_t>(words / 4),
-                     static_cast<uint16_t>(st.nt1 - st.nt0), static_cast<uint32_t>(meta_row),
-                     p.meta_addr + st.nt0 * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
+      cmds.push_back(EncodeLoad(
+          contract::kTargetMeta, static_cast<uint16_t>(wbuf / 4), static_cast<uint16_t>(words / 4),
+          static_cast<uint16_t>(st.nt1 - st.nt0), static_cast<uint32_t>(meta_row),
+          p.meta_addr + st.nt0 * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
     }
   };
   auto slot = [&](const SplitStep& st, unsigned nt) {
@@ -138,7 +139,7 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   // one LOAD per block from the n_block copies per m tile; the lane bias is one zero word.
   const uint32_t bias_row_bytes = p.n_block * hw.rows * hw.AccWordBytes();
   auto load_row_bias = [&](const SplitStep& st) {
-    cmds.push_back(EncodeLoad(kTargetAcc, region_of(st, 0),
+    cmds.push_back(EncodeLoad(contract::kTargetAcc, region_of(st, 0),
                               static_cast<uint16_t>(p.n_block * hw.rows),
                               static_cast<uint16_t>(st.mt1 - st.mt0), bias_row_bytes,
                               p.row_bias_addr + uint64_t{st.mt0} * bias_row_bytes));

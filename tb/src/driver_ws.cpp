@@ -134,7 +134,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   unsigned chunks_started = 0;
   auto load_chunk = [&](unsigned tile, unsigned b) {
     const unsigned nt = tile % p.n_tiles, n = std::min(chunk_blocks, kb - b);
-    cmds.push_back(EncodeLoad(kTargetWeight,
+    cmds.push_back(EncodeLoad(contract::kTargetWeight,
                               static_cast<uint16_t>((weight_loads++ % 2) * weight_half),
                               static_cast<uint16_t>(n * R), 1, n * R * hw.cols,
                               p.weight_addr + nt * weight_tile + uint64_t{b} * R * hw.cols));
@@ -174,7 +174,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     act_buf[mt] = static_cast<uint16_t>((act_loads++ % 2) * act_half);
     const unsigned rows = m_rows(mt);
     for (unsigned b = 0; b < kb; ++b) {
-      out->push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>(act_buf[mt] + b * rows),
+      out->push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(act_buf[mt] + b * rows),
                                 static_cast<uint16_t>(rows), 1, rows * R,
                                 p.act_addr + b * act_block + uint64_t{mt * p.m_tile_rows} * R));
     }
@@ -184,8 +184,8 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     const unsigned nt = i % p.n_tiles;
     if (p.weights_once) {
       bufs[i].wgt = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
-      out->push_back(EncodeLoad(kTargetWeight, bufs[i].wgt, static_cast<uint16_t>(kb * R), 1,
-                                static_cast<uint32_t>(weight_tile),
+      out->push_back(EncodeLoad(contract::kTargetWeight, bufs[i].wgt, static_cast<uint16_t>(kb * R),
+                                1, static_cast<uint32_t>(weight_tile),
                                 p.weight_addr + nt * weight_tile));
     }
     bufs[i].slot = acc.Slot(param_loads++);
@@ -258,8 +258,8 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
       if (!p.act_resident) {
         emit_run();
         abuf = static_cast<uint16_t>((act_loads++ % 2) * act_half);
-        cmds.push_back(EncodeLoad(kTargetAct, abuf, static_cast<uint16_t>(rows), 1, rows * R,
-                                  p.act_addr + b * act_block + uint64_t{m0} * R));
+        cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, static_cast<uint16_t>(rows), 1,
+                                  rows * R, p.act_addr + b * act_block + uint64_t{m0} * R));
       }
       uint16_t wbuf = static_cast<uint16_t>(bufs[i].wgt + b * R);
       if (!p.weights_once) {

@@ -95,12 +95,12 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
   auto load_step = [&](size_t i) {
     const WsStep& st = steps[i];
     const unsigned rows = m_rows(st.mt);
-    cmds.push_back(EncodeLoad(kTargetAct, static_cast<uint16_t>((i % 2) * act_half),
+    cmds.push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>((i % 2) * act_half),
                               static_cast<uint16_t>(rows), static_cast<uint16_t>(st.n),
                               static_cast<uint32_t>(act_block),
                               p.act_addr + st.b0 * act_block + uint64_t{st.mt} * mt_rows * R));
     cmds.push_back(
-        EncodeLoad(kTargetWeight, static_cast<uint16_t>((i % 2) * weight_half),
+        EncodeLoad(contract::kTargetWeight, static_cast<uint16_t>((i % 2) * weight_half),
                    static_cast<uint16_t>(st.n * R), static_cast<uint16_t>(st.nt1 - st.nt0),
                    static_cast<uint32_t>(weight_tile),
                    p.weight_addr + st.nt0 * weight_tile + uint64_t{st.b0} * R * hw.cols));

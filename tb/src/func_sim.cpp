@@ -4,19 +4,34 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "salsa/command.h"
 #include "salsa/quant.h"
 
 namespace salsa {
 namespace {
+
+using contract::CounterIndex;
 
 uint32_t Word(const uint8_t* p, unsigned i) {
   return static_cast<uint32_t>(p[4 * i]) | (static_cast<uint32_t>(p[4 * i + 1]) << 8) |
          (static_cast<uint32_t>(p[4 * i + 2]) << 16) | (static_cast<uint32_t>(p[4 * i + 3]) << 24);
 }
 
-uint32_t Lo16(uint32_t w) { return w & 0xFFFFu; }
-uint32_t Hi16(uint32_t w) { return w >> 16; }
-int32_t Int8Field(uint32_t w, unsigned lsb) { return static_cast<int8_t>((w >> lsb) & 0xFFu); }
+// Field `name` of the command at `c` (of its own opcode), through the contract's table.
+int64_t F(const uint8_t* c, const char* name) { return cmd::Get(c, name); }
+uint32_t U(const uint8_t* c, const char* name) { return static_cast<uint32_t>(F(c, name)); }
+bool Flag(const uint8_t* c, const char* name) {
+  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
+  return f != nullptr && cmd::Bits(c, *f) != 0;
+}
+
+// The error codes and counters the model reports, looked up by name in the contract.
+constexpr unsigned kNone = contract::ErrCodeOf("none");
+constexpr unsigned kBadOpcode = contract::ErrCodeOf("bad_opcode");
+constexpr unsigned kAxiRead = contract::ErrCodeOf("axi_read");
+constexpr unsigned kAxiWrite = contract::ErrCodeOf("axi_write");
+constexpr unsigned kRange = contract::ErrCodeOf("scratchpad_range");
+constexpr unsigned kBadField = contract::ErrCodeOf("bad_field");
 
 // Wrapping int32 arithmetic, as the hardware does.
 int32_t WrapAdd(int32_t a, int32_t b) {
@@ -48,24 +63,25 @@ FuncSimResult FuncSim::Run(std::vector<uint8_t>& dram, uint64_t cmd_base, uint32
   counters_.fill(0);
   FuncSimResult r;
   for (uint32_t i = 0; i < cmd_count; ++i) {
-    const uint64_t addr = cmd_base + static_cast<uint64_t>(i) * kCommandBytes;
+    const uint64_t addr = cmd_base + static_cast<uint64_t>(i) * contract::kCmdBytes;
     detail_.clear();
-    uint32_t err = kErrNone;
-    if (!InDram(dram, addr, kCommandBytes)) {
-      err = Fail(kErrAxiRead, "command fetch at " + Hex(addr) + " is outside the DRAM image");
+    uint32_t err = kNone;
+    if (!InDram(dram, addr, contract::kCmdBytes)) {
+      err = Fail(kAxiRead, "command fetch at " + Hex(addr) + " is outside the DRAM image");
     } else {
-      CountBeats(addr, kCommandBytes, kCntRdBytes);
+      CountBeats(addr, contract::kCmdBytes, CounterIndex("rd_bytes"));
       err = Execute(dram.data() + addr, dram);
     }
-    if (err != kErrNone) {
+    if (err != kNone) {
       r.err_code = err;
       r.err_cmd = i;
       r.err_detail = "command " + std::to_string(i) + ": " + detail_;
       break;
     }
-    ++counters_[kCntCommands];
+    ++counters_[CounterIndex("commands")];
   }
-  r.status = kStatusDone | (r.err_code != kErrNone ? kStatusError : 0u);
+  r.status = contract::CsrBitMask("STATUS", "done") |
+             (r.err_code != kNone ? contract::CsrBitMask("STATUS", "error") : 0u);
   r.counters = counters_;
   return r;
 }
@@ -81,39 +97,42 @@ void FuncSim::CountBeats(uint64_t addr, uint64_t bytes, unsigned counter) {
   counters_[counter] += (last - first + 1) * hw_.bus_bytes;
 }
 
-uint32_t FuncSim::Execute(const uint8_t* cmd, std::vector<uint8_t>& dram) {
-  uint32_t w[8];
-  for (unsigned i = 0; i < 8; ++i) w[i] = Word(cmd, i);
-  const unsigned op = w[0] & 0xFFu;
-  // The zero-skip flags exist only in zero_skip builds; elsewhere they are field errors (other
-  // unused flag bits are ignored). Accumulate (w0[11]) is a COMPUTE flag of every os build.
-  const uint32_t zs_flags = kComputeIndexed | (op == kOpCompute ? kComputeGroup : 0u);
-  if ((op == kOpLoad || op == kOpCompute) && !hw_.zero_skip && (w[0] & zs_flags) != 0) {
-    return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
-                                  " flag w0[10] or w0[13] set without zero_skip");
+uint32_t FuncSim::Execute(const uint8_t* c, std::vector<uint8_t>& dram) {
+  const unsigned op = cmd::Opcode(c);
+  const bool load = op == contract::kOpLoad, compute = op == contract::kOpCompute;
+  // Flags of a feature this build lacks are field errors (other unused flag bits are ignored):
+  // gather and indexed without zero_skip, group on a COMPUTE without zero_skip, accumulate except
+  // on os COMPUTEs (its bit, w0[11], is checked on LOADs too), 2:4 without structured.
+  const uint32_t w0 = CommandWord(c, 0);
+  const uint32_t zs_flags = contract::CmdFlag(contract::kOpCompute, "indexed") |
+                            (compute ? contract::CmdFlag(contract::kOpCompute, "group") : 0u);
+  if ((load || compute) && !hw_.zero_skip && (w0 & zs_flags) != 0) {
+    return Fail(kBadField, std::string(load ? "LOAD" : "COMPUTE") +
+                               " flag w0[10] or w0[13] set without zero_skip");
   }
-  const bool accumulate_ok = op == kOpCompute && !hw_.weight_stationary;
-  if ((op == kOpLoad || op == kOpCompute) && !accumulate_ok && (w[0] & kComputeAccumulate) != 0) {
-    return Fail(kErrBadField, std::string(op == kOpLoad ? "LOAD" : "COMPUTE") +
-                                  " flag w0[11] (accumulate) is only for os COMPUTEs");
+  const bool accumulate_ok = compute && !hw_.weight_stationary;
+  if ((load || compute) && !accumulate_ok &&
+      (w0 & contract::CmdFlag(contract::kOpCompute, "accumulate")) != 0) {
+    return Fail(kBadField, std::string(load ? "LOAD" : "COMPUTE") +
+                               " flag w0[11] (accumulate) is only for os COMPUTEs");
   }
-  if (op == kOpCompute && !hw_.structured24 && (w[0] & kComputeStructured) != 0) {
-    return Fail(kErrBadField, "COMPUTE flag w0[12] (2:4) set without structured 2:4");
+  if (compute && !hw_.structured24 && Flag(c, "structured")) {
+    return Fail(kBadField, "COMPUTE flag w0[12] (2:4) set without structured 2:4");
   }
   switch (op) {
-    case kOpLoad:
-      return (w[0] & kLoadGather) ? LoadGather(w, dram) : Load(w, dram);
-    case kOpCompute:
-      return Compute(w);
-    case kOpStore:
-      return Store(w, dram);
-    case kOpSync:
-      return kErrNone;  // in-order execution: every earlier command has finished
-    case kOpScan:
-      if (hw_.zero_skip) return Scan(w);
+    case contract::kOpLoad:
+      return Flag(c, "gather") ? LoadGather(c, dram) : Load(c, dram);
+    case contract::kOpCompute:
+      return Compute(c);
+    case contract::kOpStore:
+      return Store(c, dram);
+    case contract::kOpSync:
+      return kNone;  // in-order execution: every earlier command has finished
+    case contract::kOpScan:
+      if (hw_.zero_skip) return Scan(c);
       [[fallthrough]];
     default:
-      return Fail(kErrBadOpcode, "bad opcode " + std::to_string(op));
+      return Fail(kBadOpcode, "bad opcode " + std::to_string(op));
   }
 }
 
@@ -123,18 +142,17 @@ uint32_t FuncSim::Clamp(uint32_t entries, uint32_t j0) const {
 
 // SCAN: lists every act word of [a, a + K) with a lane l < lanes that differs from the zero
 // point; {0} when there is none.
-uint32_t FuncSim::Scan(const uint32_t* w) {
-  const uint32_t a = Lo16(w[1]), k = Lo16(w[2]), lanes = w[3] & 0xFFu;
-  const int32_t zp = Int8Field(w[2], 16);
-  if (k == 0) return Fail(kErrBadField, "SCAN K = 0");
+uint32_t FuncSim::Scan(const uint8_t* c) {
+  const uint32_t a = U(c, "act_addr"), k = U(c, "k"), lanes = U(c, "lanes");
+  const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
+  if (k == 0) return Fail(kBadField, "SCAN K = 0");
   if (lanes == 0 || lanes > hw_.rows) {
-    return Fail(kErrBadField,
+    return Fail(kBadField,
                 "SCAN lanes " + std::to_string(lanes) + " outside 1.." + std::to_string(hw_.rows));
   }
   if (a + k > hw_.act_words) {
-    return Fail(kErrScratchpadRange, "SCAN act words [" + std::to_string(a) + ", " +
-                                         std::to_string(a + k) + ") exceed " +
-                                         std::to_string(hw_.act_words));
+    return Fail(kRange, "SCAN act words [" + std::to_string(a) + ", " + std::to_string(a + k) +
+                            ") exceed " + std::to_string(hw_.act_words));
   }
   nnz_ = 0;
   for (uint32_t i = 0; i < k; ++i) {
@@ -146,123 +164,122 @@ uint32_t FuncSim::Scan(const uint32_t* w) {
   if (nnz_ == 0) idx_[nnz_++] = 0;
   scan_addr_ = a;
   scan_k_ = k;
-  return kErrNone;
+  return kNone;
 }
 
 // Gather LOAD: entry e < n of [j0, j0 + L) reads words_per_row weight words at
 // base + idx[j0 + e] * step into weight words sp + e * words_per_row.
-uint32_t FuncSim::LoadGather(const uint32_t* w, const std::vector<uint8_t>& dram) {
-  const unsigned target = (w[0] >> 8) & 3u;
-  const uint32_t sp = Lo16(w[1]), wpr = Hi16(w[1]), entries = Lo16(w[2]), j0 = Hi16(w[2]);
-  const uint64_t step = w[3], base = (static_cast<uint64_t>(w[5]) << 32) | w[4];
-  if (target != kTargetWeight) {
-    return Fail(kErrBadField, "gather LOAD target " + std::to_string(target) + " (weight only)");
+uint32_t FuncSim::LoadGather(const uint8_t* c, const std::vector<uint8_t>& dram) {
+  const unsigned target = U(c, "target");
+  const uint32_t sp = U(c, "sp_addr"), wpr = U(c, "words_per_row"), entries = U(c, "rows");
+  const uint32_t j0 = U(c, "j0");
+  const uint64_t step = U(c, "stride"), base = static_cast<uint64_t>(F(c, "dram_addr"));
+  if (target != contract::kTargetWeight) {
+    return Fail(kBadField, "gather LOAD target " + std::to_string(target) + " (weight only)");
   }
-  if (entries == 0) return Fail(kErrBadField, "gather LOAD entries = 0");
-  if (wpr == 0) return Fail(kErrBadField, "gather LOAD words per row = 0");
+  if (entries == 0) return Fail(kBadField, "gather LOAD entries = 0");
+  if (wpr == 0) return Fail(kBadField, "gather LOAD words per row = 0");
   const uint64_t words = static_cast<uint64_t>(entries) * wpr;
   if (sp + words > hw_.weight_words) {
-    return Fail(kErrScratchpadRange, "gather LOAD words [" + std::to_string(sp) + ", " +
-                                         std::to_string(sp + words) + ") exceed " +
-                                         std::to_string(hw_.weight_words) + " scratchpad words");
+    return Fail(kRange, "gather LOAD words [" + std::to_string(sp) + ", " +
+                            std::to_string(sp + words) + ") exceed " +
+                            std::to_string(hw_.weight_words) + " scratchpad words");
   }
   const uint32_t n = Clamp(entries, j0);
   const uint64_t row_bytes = static_cast<uint64_t>(wpr) * hw_.cols;
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t a = base + idx_[j0 + e] * step;
     if (!InDram(dram, a, row_bytes)) {
-      return Fail(kErrAxiRead, "gather LOAD entry " + std::to_string(j0 + e) + " at " + Hex(a) +
-                                   " (" + std::to_string(row_bytes) +
-                                   " bytes) is outside the DRAM image");
+      return Fail(kAxiRead, "gather LOAD entry " + std::to_string(j0 + e) + " at " + Hex(a) + " (" +
+                                std::to_string(row_bytes) + " bytes) is outside the DRAM image");
     }
   }
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t a = base + idx_[j0 + e] * step;
-    CountBeats(a, row_bytes, kCntRdBytes);
+    CountBeats(a, row_bytes, CounterIndex("rd_bytes"));
     std::copy(dram.begin() + a, dram.begin() + a + row_bytes,
               weight_.begin() + (sp + static_cast<uint64_t>(e) * wpr) * hw_.cols);
   }
-  counters_[kCntSkippedWgtBytes] += (entries - n) * row_bytes;
-  return kErrNone;
+  counters_[CounterIndex("skipped_wgt_bytes")] += (entries - n) * row_bytes;
+  return kNone;
 }
 
-uint32_t FuncSim::Load(const uint32_t* w, const std::vector<uint8_t>& dram) {
-  const unsigned target = (w[0] >> 8) & 3u;
-  const uint32_t sp_addr = Lo16(w[1]), words_per_row = Hi16(w[1]), rows = Lo16(w[2]);
-  const uint32_t stride = w[3];
-  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
-  if (target == kTargetMeta && !hw_.structured24) {
-    return Fail(kErrBadField, "LOAD target 3 (meta) without structured 2:4");
+uint32_t FuncSim::Load(const uint8_t* c, const std::vector<uint8_t>& dram) {
+  const unsigned target = U(c, "target");
+  const uint32_t sp_addr = U(c, "sp_addr"), words_per_row = U(c, "words_per_row");
+  const uint32_t rows = U(c, "rows"), stride = U(c, "stride");
+  const uint64_t addr = static_cast<uint64_t>(F(c, "dram_addr"));
+  if (target == contract::kTargetMeta && !hw_.structured24) {
+    return Fail(kBadField, "LOAD target 3 (meta) without structured 2:4");
   }
-  if (rows == 0) return Fail(kErrBadField, "LOAD rows = 0");
-  if (words_per_row == 0) return Fail(kErrBadField, "LOAD words per row = 0");
+  if (rows == 0) return Fail(kBadField, "LOAD rows = 0");
+  if (words_per_row == 0) return Fail(kBadField, "LOAD words per row = 0");
 
-  const unsigned sp_words = target == kTargetAct    ? hw_.act_words
-                            : target == kTargetAcc  ? hw_.acc_words
-                            : target == kTargetMeta ? hw_.MetaWords()
-                                                    : hw_.weight_words;
-  const unsigned word_bytes = target == kTargetAct      ? hw_.ActWordBytes()
-                              : target == kTargetWeight ? hw_.WeightWordBytes()
-                              : target == kTargetMeta   ? hw_.MetaWordBytes()
-                                                        : hw_.AccWordBytes();
+  const unsigned sp_words = target == contract::kTargetAct    ? hw_.act_words
+                            : target == contract::kTargetAcc  ? hw_.acc_words
+                            : target == contract::kTargetMeta ? hw_.MetaWords()
+                                                              : hw_.weight_words;
+  const unsigned word_bytes = target == contract::kTargetAct      ? hw_.ActWordBytes()
+                              : target == contract::kTargetWeight ? hw_.WeightWordBytes()
+                              : target == contract::kTargetMeta   ? hw_.MetaWordBytes()
+                                                                  : hw_.AccWordBytes();
   const uint64_t words = static_cast<uint64_t>(rows) * words_per_row;
   if (sp_addr + words > sp_words) {
-    return Fail(kErrScratchpadRange, "LOAD words [" + std::to_string(sp_addr) + ", " +
-                                         std::to_string(sp_addr + words) + ") exceed " +
-                                         std::to_string(sp_words) + " scratchpad words");
+    return Fail(kRange, "LOAD words [" + std::to_string(sp_addr) + ", " +
+                            std::to_string(sp_addr + words) + ") exceed " +
+                            std::to_string(sp_words) + " scratchpad words");
   }
   const uint64_t row_bytes = static_cast<uint64_t>(words_per_row) * word_bytes;
   for (uint32_t r = 0; r < rows; ++r) {
     const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
     if (!InDram(dram, a, row_bytes)) {
-      return Fail(kErrAxiRead, "LOAD row " + std::to_string(r) + " at " + Hex(a) + " (" +
-                                   std::to_string(row_bytes) + " bytes) is outside the DRAM image");
+      return Fail(kAxiRead, "LOAD row " + std::to_string(r) + " at " + Hex(a) + " (" +
+                                std::to_string(row_bytes) + " bytes) is outside the DRAM image");
     }
   }
   for (uint32_t r = 0; r < rows; ++r) {
     const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
     const uint64_t dst = (sp_addr + static_cast<uint64_t>(r) * words_per_row) * word_bytes;
-    CountBeats(a, row_bytes, kCntRdBytes);
+    CountBeats(a, row_bytes, CounterIndex("rd_bytes"));
     const uint8_t* src = dram.data() + a;
-    if (target == kTargetAct) {
+    if (target == contract::kTargetAct) {
       std::copy(src, src + row_bytes, act_.begin() + dst);
-    } else if (target == kTargetWeight) {
+    } else if (target == contract::kTargetWeight) {
       std::copy(src, src + row_bytes, weight_.begin() + dst);
-    } else if (target == kTargetMeta) {
+    } else if (target == contract::kTargetMeta) {
       std::copy(src, src + row_bytes, meta_.begin() + dst);
     } else {
       for (uint64_t i = 0; i < row_bytes / 4; ++i) acc_sp_[dst / 4 + i] = Word(src, i);
     }
   }
-  return kErrNone;
+  return kNone;
 }
 
 // Weight-stationary COMPUTE: B = w3[31:16] K blocks (0 reads as 1); block b streams M act words
 // from act + b*M past the rows weight words at wgt + b*rows; output row m is written to (clear,
 // first block) or added to acc word acc + m.
-uint32_t FuncSim::ComputeWs(const uint32_t* w) {
-  const bool clear = (w[0] & kComputeClear) != 0;
-  const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), m_rows = Lo16(w[2]);
-  const int32_t zp = Int8Field(w[2], 16);
-  const uint32_t acc_addr = Lo16(w[3]);
-  const uint64_t blocks = std::max<uint32_t>(Hi16(w[3]), 1);
-  if (m_rows == 0) return Fail(kErrBadField, "COMPUTE M = 0");
+uint32_t FuncSim::ComputeWs(const uint8_t* c) {
+  const bool clear = Flag(c, "clear");
+  const uint32_t act_addr = U(c, "act_addr"), weight_addr = U(c, "weight_addr");
+  const uint32_t m_rows = U(c, "k"), acc_addr = U(c, "acc_addr");
+  const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
+  const uint64_t blocks = std::max<uint32_t>(U(c, "blocks"), 1);
+  if (m_rows == 0) return Fail(kBadField, "COMPUTE M = 0");
   const uint64_t act_end = act_addr + blocks * m_rows;
   const uint64_t weight_end = weight_addr + blocks * hw_.rows;
   if (act_end > hw_.act_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
-                                         std::to_string(act_end) + ") exceed " +
-                                         std::to_string(hw_.act_words));
+    return Fail(kRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
+                            std::to_string(act_end) + ") exceed " + std::to_string(hw_.act_words));
   }
   if (weight_end > hw_.weight_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
-                                         std::to_string(weight_end) + ") exceed " +
-                                         std::to_string(hw_.weight_words));
+    return Fail(kRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
+                            std::to_string(weight_end) + ") exceed " +
+                            std::to_string(hw_.weight_words));
   }
   if (acc_addr + m_rows > hw_.acc_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE acc words [" + std::to_string(acc_addr) + ", " +
-                                         std::to_string(acc_addr + m_rows) + ") exceed " +
-                                         std::to_string(hw_.acc_words));
+    return Fail(kRange, "COMPUTE acc words [" + std::to_string(acc_addr) + ", " +
+                            std::to_string(acc_addr + m_rows) + ") exceed " +
+                            std::to_string(hw_.acc_words));
   }
   for (uint64_t b = 0; b < blocks; ++b) {
     for (uint32_t m = 0; m < m_rows; ++m) {
@@ -272,7 +289,7 @@ uint32_t FuncSim::ComputeWs(const uint32_t* w) {
       for (unsigned i = 0; i < hw_.rows; ++i) {
         const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
         if (d == 0) {
-          ++counters_[kCntGated];
+          ++counters_[CounterIndex("gated")];
           continue;
         }
         const uint8_t* wt =
@@ -283,8 +300,8 @@ uint32_t FuncSim::ComputeWs(const uint32_t* w) {
       }
     }
   }
-  counters_[kCntMacActive] += blocks * m_rows;
-  return kErrNone;
+  counters_[CounterIndex("mac_active")] += blocks * m_rows;
+  return kNone;
 }
 
 void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr,
@@ -296,7 +313,7 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
     for (unsigned i = 0; i < hw_.rows; ++i) {
       const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
       if (d == 0) {
-        ++counters_[kCntGated];
+        ++counters_[CounterIndex("gated")];
         continue;
       }
       int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
@@ -304,7 +321,7 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
         acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
     }
   }
-  counters_[kCntMacActive] += steps;
+  counters_[CounterIndex("mac_active")] += steps;
 }
 
 // 2:4 step s (group g = s / 2): column c multiplies act word a + 4g + m, m its position in meta
@@ -319,7 +336,7 @@ void FuncSim::Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t wei
       const uint8_t* x = &act_[static_cast<size_t>(a + l) * hw_.rows];
       for (unsigned i = 0; i < hw_.rows; ++i) {
         d[l * hw_.rows + i] = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
-        counters_[kCntGated] += d[l * hw_.rows + i] == 0;
+        counters_[CounterIndex("gated")] += d[l * hw_.rows + i] == 0;
       }
     }
     const uint8_t* wt = &weight_[static_cast<size_t>(weight_addr + s) * hw_.cols];
@@ -333,54 +350,53 @@ void FuncSim::Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t wei
       }
     }
   }
-  counters_[kCntMacActive] += steps;
+  counters_[CounterIndex("mac_active")] += steps;
 }
 
 // COMPUTE: K steps from act_addr / weight_addr or, indexed (zero_skip), entries [j0, j0 + L) of
 // the index list (act word a + idx[j], weight words wb, wb + S, ...); the drain writes or, with
 // accumulate, adds the accumulators to the acc words.
-uint32_t FuncSim::Compute(const uint32_t* w) {
-  if (hw_.weight_stationary) return ComputeWs(w);
-  const bool clear = (w[0] & kComputeClear) != 0, drain = (w[0] & kComputeDrain) != 0;
-  const bool indexed = (w[0] & kComputeIndexed) != 0;
-  const bool accumulate = (w[0] & kComputeAccumulate) != 0;
-  const bool structured = (w[0] & kComputeStructured) != 0;  // checked against hw_ in Execute
-  const bool group = (w[0] & kComputeGroup) != 0;            // zero_skip only (Execute)
-  const uint32_t act_addr = Lo16(w[1]), weight_addr = Hi16(w[1]), k_steps = Lo16(w[2]);
-  const int32_t zp = Int8Field(w[2], 16);
-  const uint32_t drain_addr = Lo16(w[3]);
-  const uint32_t stride = indexed ? (w[2] >> 24) : 1u, j0 = indexed ? Hi16(w[3]) : 0u;
-  if (k_steps == 0) return Fail(kErrBadField, "COMPUTE K = 0");
-  if (indexed && stride == 0) return Fail(kErrBadField, "indexed COMPUTE weight stride = 0");
+uint32_t FuncSim::Compute(const uint8_t* c) {
+  if (hw_.weight_stationary) return ComputeWs(c);
+  const bool clear = Flag(c, "clear"), drain = Flag(c, "drain"), indexed = Flag(c, "indexed");
+  const bool accumulate = Flag(c, "accumulate");
+  const bool structured = Flag(c, "structured");  // checked against hw_ in Execute
+  const bool group = Flag(c, "group");            // zero_skip only (Execute)
+  const uint32_t act_addr = U(c, "act_addr"), weight_addr = U(c, "weight_addr");
+  const uint32_t k_steps = U(c, "k"), drain_addr = U(c, "acc_addr");
+  const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
+  const uint32_t stride = indexed ? U(c, "stride") : 1u, j0 = indexed ? U(c, "j0") : 0u;
+  if (k_steps == 0) return Fail(kBadField, "COMPUTE K = 0");
+  if (indexed && stride == 0) return Fail(kBadField, "indexed COMPUTE weight stride = 0");
   if (group && !(indexed && drain)) {
-    return Fail(kErrBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
+    return Fail(kBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
   }
   const uint32_t tiles = group ? stride : 1u;  // a group COMPUTE runs S tiles
   if (structured && (k_steps % 2 != 0 || act_addr % 2 != 0)) {
-    return Fail(kErrBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
-                                  " or odd act address " + std::to_string(act_addr));
+    return Fail(kBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
+                               " or odd act address " + std::to_string(act_addr));
   }
   // A 2:4 step reads two act words (four per group of two steps).
   const uint32_t act_words = structured ? 2 * k_steps : k_steps;
   if (!indexed && act_addr + act_words > hw_.act_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
-                                         std::to_string(act_addr + act_words) + ") exceed " +
-                                         std::to_string(hw_.act_words));
+    return Fail(kRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
+                            std::to_string(act_addr + act_words) + ") exceed " +
+                            std::to_string(hw_.act_words));
   }
   const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + tiles;
   if (weight_end > hw_.weight_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
-                                         std::to_string(weight_end) + ") exceed " +
-                                         std::to_string(hw_.weight_words));
+    return Fail(kRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
+                            std::to_string(weight_end) + ") exceed " +
+                            std::to_string(hw_.weight_words));
   }
   if (drain && drain_addr + tiles * hw_.rows > hw_.acc_words) {
-    return Fail(kErrScratchpadRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) +
-                                         ", " + std::to_string(drain_addr + tiles * hw_.rows) +
-                                         ") exceeds " + std::to_string(hw_.acc_words));
+    return Fail(kRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) + ", " +
+                            std::to_string(drain_addr + tiles * hw_.rows) + ") exceeds " +
+                            std::to_string(hw_.acc_words));
   }
   const uint32_t n = indexed ? Clamp(k_steps, j0) : k_steps;
-  counters_[kCntSkippedSteps] += static_cast<uint64_t>(tiles) * (k_steps - n);
-  if (n == 0) return kErrNone;  // an indexed COMPUTE past the list does nothing at all
+  counters_[CounterIndex("skipped_steps")] += static_cast<uint64_t>(tiles) * (k_steps - n);
+  if (n == 0) return kNone;  // an indexed COMPUTE past the list does nothing at all
   for (uint32_t t = 0; t < tiles; ++t) {
     if (clear) std::fill(array_acc_.begin(), array_acc_.end(), 0);
     if (structured) {
@@ -395,43 +411,43 @@ uint32_t FuncSim::Compute(const uint32_t* w) {
       }
     }
   }
-  return kErrNone;
+  return kNone;
 }
 
-uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
-  const uint32_t acc_addr = Lo16(w[1]), rows = Hi16(w[1]);
-  const uint32_t bytes = Lo16(w[2]), bias_addr = Hi16(w[2]), stride = w[3];
-  const uint64_t addr = (static_cast<uint64_t>(w[5]) << 32) | w[4];
-  const int32_t multiplier = static_cast<int32_t>(w[6]);
-  const int shift = Int8Field(w[7], 0);
-  const int32_t out_zp = Int8Field(w[7], 8), act_min = Int8Field(w[7], 16);
-  const int32_t act_max = Int8Field(w[7], 24);
-  if (rows == 0) return Fail(kErrBadField, "STORE rows = 0");
+uint32_t FuncSim::Store(const uint8_t* c, std::vector<uint8_t>& dram) {
+  const uint32_t acc_addr = U(c, "acc_addr"), rows = U(c, "rows");
+  const uint32_t bytes = U(c, "row_bytes"), bias_addr = U(c, "bias_addr"), stride = U(c, "stride");
+  const uint64_t addr = static_cast<uint64_t>(F(c, "dram_addr"));
+  const int32_t multiplier = static_cast<int32_t>(F(c, "multiplier"));
+  const int shift = static_cast<int>(F(c, "shift"));
+  const int32_t out_zp = static_cast<int32_t>(F(c, "out_zp"));
+  const int32_t act_min = static_cast<int32_t>(F(c, "act_min"));
+  const int32_t act_max = static_cast<int32_t>(F(c, "act_max"));
+  if (rows == 0) return Fail(kBadField, "STORE rows = 0");
   if (bytes == 0 || bytes > hw_.cols) {
-    return Fail(kErrBadField, "STORE bytes per row " + std::to_string(bytes) + " outside 1.." +
-                                  std::to_string(hw_.cols));
+    return Fail(kBadField, "STORE bytes per row " + std::to_string(bytes) + " outside 1.." +
+                               std::to_string(hw_.cols));
   }
   if (shift < -31 || shift > 30) {
-    return Fail(kErrBadField, "STORE shift " + std::to_string(shift) + " outside -31..30");
+    return Fail(kBadField, "STORE shift " + std::to_string(shift) + " outside -31..30");
   }
   if (act_min > act_max) {
-    return Fail(kErrBadField, "STORE act_min " + std::to_string(act_min) + " > act_max " +
-                                  std::to_string(act_max));
+    return Fail(kBadField, "STORE act_min " + std::to_string(act_min) + " > act_max " +
+                               std::to_string(act_max));
   }
-  const bool per_channel = (w[0] >> 8) & 1u;
-  const uint32_t qaddr = Hi16(w[0]);
+  const bool per_channel = Flag(c, "per_channel");
+  const uint32_t qaddr = U(c, "mult_addr");
   if (acc_addr + rows > hw_.acc_words || bias_addr >= hw_.acc_words ||
       (per_channel && qaddr + 2 > hw_.acc_words)) {
-    return Fail(kErrScratchpadRange, "STORE acc words [" + std::to_string(acc_addr) + ", " +
-                                         std::to_string(acc_addr + rows) + ") or bias word " +
-                                         std::to_string(bias_addr) + " exceed " +
-                                         std::to_string(hw_.acc_words));
+    return Fail(kRange, "STORE acc words [" + std::to_string(acc_addr) + ", " +
+                            std::to_string(acc_addr + rows) + ") or bias word " +
+                            std::to_string(bias_addr) + " exceed " + std::to_string(hw_.acc_words));
   }
   for (uint32_t r = 0; r < rows; ++r) {
     const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
     if (!InDram(dram, a, bytes)) {
-      return Fail(kErrAxiWrite, "STORE row " + std::to_string(r) + " at " + Hex(a) +
-                                    " is outside the DRAM image");
+      return Fail(kAxiWrite, "STORE row " + std::to_string(r) + " at " + Hex(a) +
+                                 " is outside the DRAM image");
     }
   }
   const int32_t* bias = &acc_sp_[static_cast<size_t>(bias_addr) * hw_.cols];
@@ -441,7 +457,7 @@ uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
   for (uint32_t r = 0; r < rows; ++r) {
     const int32_t* acc = &acc_sp_[static_cast<size_t>(acc_addr + r) * hw_.cols];
     const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
-    CountBeats(a, bytes, kCntWrBytes);
+    CountBeats(a, bytes, CounterIndex("wr_bytes"));
     for (uint32_t j = 0; j < bytes; ++j) {
       const int32_t mult_j = per_channel ? mults[j] : multiplier;
       const int shift_j = per_channel ? static_cast<int8_t>(shifts[j] & 0xFF) : shift;
@@ -452,7 +468,7 @@ uint32_t FuncSim::Store(const uint32_t* w, std::vector<uint8_t>& dram) {
       dram[a + j] = static_cast<uint8_t>(v);
     }
   }
-  return kErrNone;
+  return kNone;
 }
 
 }  // namespace salsa

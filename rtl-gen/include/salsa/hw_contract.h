@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace salsa::contract {
 
@@ -47,6 +48,28 @@ constexpr uint32_t CsrAddr(const char* name) {
   return 0xFFFFFFFF;
 }
 
+// The named bits of the CSRs above.
+struct CsrBit {
+  const char* reg;
+  const char* name;
+  unsigned bit;
+};
+constexpr CsrBit kCsrBits[] = {
+    {"CTRL", "start", 0},   {"STATUS", "busy", 0}, {"STATUS", "done", 1},
+    {"STATUS", "error", 2}, {"IRQ_EN", "done", 0},
+};
+// Mask of bit `name` of CSR `reg`.
+constexpr uint32_t CsrBitMask(const char* reg, const char* name) {
+  for (const auto& b : kCsrBits) {
+    if (NameEq(b.reg, reg) && NameEq(b.name, name)) return 1u << b.bit;
+  }
+  throw "salsa::contract::CsrBitMask: no such CSR bit";
+}
+// HW_ID's value.
+constexpr uint32_t HwIdValue(unsigned rows, unsigned cols, unsigned bus_bytes) {
+  return ((rows & 0xFFu) << 24) | ((cols & 0xFFu) << 16) | ((bus_bytes & 0xFFu) << 8) | kHwIdMagic;
+}
+
 constexpr uint32_t kCounterBase = 0x040;  // 64-bit counters, low word first
 struct Counter {
   const char* name;
@@ -65,30 +88,184 @@ constexpr Counter kCounters[] = {
     {"skipped_wgt_bytes", "weight bytes a gather LOAD did not fetch (zero_skip)"},
 };
 constexpr unsigned kNumCounters = sizeof(kCounters) / sizeof(kCounters[0]);
+// Index of the counter called `name` (a compile error where constant and unknown).
+constexpr unsigned CounterIndex(const char* name) {
+  for (unsigned i = 0; i < kNumCounters; ++i) {
+    if (NameEq(kCounters[i].name, name)) return i;
+  }
+  throw "salsa::contract::CounterIndex: no such counter";
+}
+// Byte address of counter `index`'s low word (the high word follows at +4).
+constexpr uint32_t CounterAddr(unsigned index) { return kCounterBase + 8 * index; }
 
 enum Opcode : unsigned { kOpLoad = 1, kOpCompute = 2, kOpStore = 3, kOpSync = 4, kOpScan = 5 };
-// Flag bits of w0 (zero_skip builds only; elsewhere they are field errors).
-constexpr unsigned kFlagGather = 1u << 10;   // LOAD: rows come from the index list
-constexpr unsigned kFlagIndexed = 1u << 10;  // COMPUTE: act words come from the index list
-// Every os build: a COMPUTE's drain adds to the acc words (partial sums of K chunks); a field
-// error on a LOAD and in ws builds (whose drain always adds).
-constexpr unsigned kFlagAccumulate = 1u << 11;
-// Indexed COMPUTE over a group of S tiles (S = the weight stride): tile t uses weight words
-// wb + t + e*S and drains to acc rows acc + t*rows.
-constexpr unsigned kFlagGroup = 1u << 13;
-// sparsity.structured "2:4" builds only: a COMPUTE over compressed weights (meta in target 3).
-constexpr unsigned kFlagStructured = 1u << 12;
+
+// ---- the command format -------------------------------------------------------------------------
+// A command is eight little-endian 32-bit words w0..w7; w0[7:0] is the opcode. Every other field
+// of every opcode is one row of kCmdFields: its bits are w<word>[lsb + width - 1 : lsb] (a field
+// wider than 32 bits continues into the next words, low word first). The sequencer's builder takes
+// every slice from this table, the driver packs and the functional model unpacks through it
+// (tb/include/salsa/command.h), manifest.json and salsa_params.h carry it for firmware, and
+// docs/architecture.md's command table is printed from it. Rows with a `feature` exist only in
+// builds with that feature (elsewhere a set flag is a bad field); rows with `when` mean this only
+// while that flag of the same command is set (a field may alias another one's bits that way).
+// What the commands do (hazards, errors) is not here: the RTL and the functional model implement
+// it separately, so that the model checks the RTL.
+struct CmdOp {
+  const char* name;
+  unsigned code;
+  const char* feature;  // "" in every build, else the build feature that adds the opcode
+  const char* doc;
+};
+constexpr CmdOp kCmdOps[] = {
+    {"LOAD", kOpLoad, "", "DRAM rows to a scratchpad"},
+    {"COMPUTE", kOpCompute, "", "K steps through the MAC array, then (drain) to the acc words"},
+    {"STORE", kOpStore, "", "acc rows + bias, requantised, to int8 DRAM rows"},
+    {"SYNC", kOpSync, "", "waits until every earlier command has finished"},
+    {"SCAN", kOpScan, "zero_skip", "lists the act words with a non-zero lane (the index list)"},
+};
+
+struct CmdField {
+  unsigned op;          // opcode
+  const char* name;     // unique within the opcode
+  unsigned word;        // 0..7
+  unsigned lsb;         // 0..31
+  unsigned width;       // bits; 1 for a flag
+  bool is_signed;       // two's complement
+  const char* feature;  // "" every build; "zero_skip", "structured", "os" or "ws" builds only
+  const char* when;     // "" always; else the flag field of the same opcode that gives this meaning
+  const char* doc;
+};
+
+// The opcode: w0[7:0] of every command.
+constexpr CmdField kCmdOpcode = {0, "opcode", 0, 0, 8, false, "", "", "the opcode"};
+
+constexpr CmdField kCmdFields[] = {
+    // LOAD: rows x words_per_row scratchpad words from DRAM rows `stride` bytes apart.
+    {kOpLoad, "target", 0, 8, 2, false, "", "", "0 act, 1 weight, 2 acc, 3 meta (2:4)"},
+    {kOpLoad, "gather", 0, 10, 1, false, "zero_skip", "",
+     "rows come from the index list (target weight)"},
+    {kOpLoad, "sp_addr", 1, 0, 16, false, "", "", "scratchpad word address"},
+    {kOpLoad, "words_per_row", 1, 16, 16, false, "", "", "scratchpad words per row"},
+    {kOpLoad, "rows", 2, 0, 16, false, "", "", "rows (gather: index-list entries L)"},
+    {kOpLoad, "j0", 2, 16, 16, false, "zero_skip", "gather", "first index-list entry"},
+    {kOpLoad, "stride", 3, 0, 32, false, "", "",
+     "DRAM row stride in bytes (gather: bytes per index step, a multiple of the bus width)"},
+    {kOpLoad, "dram_addr", 4, 0, 64, false, "", "", "DRAM byte address (w5:w4)"},
+    // COMPUTE
+    {kOpCompute, "clear", 0, 8, 1, false, "", "", "accumulators start from this chunk"},
+    {kOpCompute, "drain", 0, 9, 1, false, "", "",
+     "after this chunk, write the accumulators to the acc words (ignored in ws builds)"},
+    {kOpCompute, "indexed", 0, 10, 1, false, "zero_skip", "",
+     "act words via the last SCAN's index list"},
+    {kOpCompute, "accumulate", 0, 11, 1, false, "os", "",
+     "the drain adds to the acc words (int32, wrapping) instead of overwriting them"},
+    {kOpCompute, "structured", 0, 12, 1, false, "structured", "",
+     "2:4 COMPUTE over compressed weights and their meta words"},
+    {kOpCompute, "group", 0, 13, 1, false, "zero_skip", "indexed",
+     "indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows"},
+    {kOpCompute, "act_addr", 1, 0, 16, false, "", "",
+     "act word address (ignored when indexed; even for 2:4)"},
+    {kOpCompute, "weight_addr", 1, 16, 16, false, "", "", "weight word address (ws: K block's)"},
+    {kOpCompute, "k", 2, 0, 16, false, "", "",
+     "K steps (indexed: entries L; 2:4: compressed steps, even; ws: M act words streamed)"},
+    {kOpCompute, "in_zp", 2, 16, 8, true, "", "", "input zero point"},
+    {kOpCompute, "stride", 2, 24, 8, false, "zero_skip", "indexed", "weight stride S (>= 1)"},
+    {kOpCompute, "acc_addr", 3, 0, 16, false, "", "", "acc word address of the drain"},
+    {kOpCompute, "j0", 3, 16, 16, false, "zero_skip", "indexed", "first index-list entry"},
+    {kOpCompute, "blocks", 3, 16, 16, false, "ws", "", "K blocks B (0 reads as 1)"},
+    // STORE
+    {kOpStore, "per_channel", 0, 8, 1, false, "", "",
+     "multipliers in acc word mult_addr, shifts in the next one"},
+    {kOpStore, "mult_addr", 0, 16, 16, false, "", "per_channel",
+     "acc address of the multiplier word"},
+    {kOpStore, "acc_addr", 1, 0, 16, false, "", "", "acc address of the first row"},
+    {kOpStore, "rows", 1, 16, 16, false, "", "", "rows"},
+    {kOpStore, "row_bytes", 2, 0, 16, false, "", "", "bytes per row (1..cols)"},
+    {kOpStore, "bias_addr", 2, 16, 16, false, "", "", "acc address of the bias word"},
+    {kOpStore, "stride", 3, 0, 32, false, "", "", "DRAM row stride in bytes"},
+    {kOpStore, "dram_addr", 4, 0, 64, false, "", "", "DRAM byte address (w5:w4)"},
+    {kOpStore, "multiplier", 6, 0, 32, true, "", "", "output multiplier (per tensor)"},
+    {kOpStore, "shift", 7, 0, 8, true, "", "", "output shift, > 0 shifts left (per tensor)"},
+    {kOpStore, "out_zp", 7, 8, 8, true, "", "", "output zero point"},
+    {kOpStore, "act_min", 7, 16, 8, true, "", "", "clamp low"},
+    {kOpStore, "act_max", 7, 24, 8, true, "", "", "clamp high"},
+    // SCAN (zero_skip builds)
+    {kOpScan, "act_addr", 1, 0, 16, false, "zero_skip", "", "first act word a"},
+    {kOpScan, "k", 2, 0, 16, false, "zero_skip", "", "act words K"},
+    {kOpScan, "in_zp", 2, 16, 8, true, "zero_skip", "", "input zero point"},
+    {kOpScan, "lanes", 3, 0, 8, false, "zero_skip", "", "lanes tested (1..rows)"},
+};
+
+constexpr const CmdOp* FindCmdOp(unsigned code) {
+  for (const auto& o : kCmdOps) {
+    if (o.code == code) return &o;
+  }
+  return nullptr;
+}
+constexpr const CmdField* FindCmdField(unsigned op, const char* name) {
+  for (const auto& f : kCmdFields) {
+    if (f.op == op && NameEq(f.name, name)) return &f;
+  }
+  return nullptr;
+}
+// The field `name` of opcode `op`; a name that is not in the table is a compile error where the
+// result is a constant, and throws otherwise (a programming error, never bad input).
+constexpr const CmdField& CmdFieldOf(unsigned op, const char* name) {
+  const CmdField* f = FindCmdField(op, name);
+  return f != nullptr ? *f : throw "salsa::contract::CmdFieldOf: no such command field";
+}
+// The field's Verilog slice of the sequencer's command words w0..w7: "w2[23:16]", "w0[9]",
+// "w6" (a whole word), "{w5, w4}" (two words).
+inline std::string CmdSlice(const CmdField& f) {
+  const std::string w = "w" + std::to_string(f.word);
+  if (f.lsb == 0 && f.width == 64) return "{w" + std::to_string(f.word + 1) + ", " + w + "}";
+  if (f.lsb == 0 && f.width == 32) return w;
+  if (f.width == 1) return w + "[" + std::to_string(f.lsb) + "]";
+  return w + "[" + std::to_string(f.lsb + f.width - 1) + ":" + std::to_string(f.lsb) + "]";
+}
+inline std::string CmdSlice(unsigned op, const char* name) {
+  return CmdSlice(CmdFieldOf(op, name));
+}
+// A flag's bit mask in w0.
+constexpr uint32_t CmdFlag(unsigned op, const char* name) {
+  return CmdFieldOf(op, name).word == 0 && CmdFieldOf(op, name).width == 1
+             ? 1u << CmdFieldOf(op, name).lsb
+             : throw "salsa::contract::CmdFlag: not a flag of w0";
+}
+
 // The read DMA's tag: destination (2 bits; 3 with 2:4, where target 3 is the meta scratchpad and
 // command fetches move to destination 4) above the 16-bit word address.
 constexpr unsigned DestBits(bool structured24) { return structured24 ? 3 : 2; }
 enum Target : unsigned { kTargetAct = 0, kTargetWeight = 1, kTargetAcc = 2, kTargetMeta = 3 };
-enum ErrCode : unsigned {
-  kErrNone = 0,
-  kErrOpcode = 1,
-  kErrAxiRead = 2,
-  kErrAxiWrite = 3,
-  kErrRange = 4,
-  kErrField = 5,
+constexpr const char* kTargetNames[] = {"act", "weight", "acc", "meta"};
+// ERR_CODE values.
+struct ErrCode {
+  const char* name;
+  unsigned code;
+  const char* doc;
 };
+constexpr ErrCode kErrCodes[] = {
+    {"none", 0, "no error"},
+    {"bad_opcode", 1, "an opcode this build does not have"},
+    {"axi_read", 2, "an AXI read error response (command fetch or LOAD)"},
+    {"axi_write", 3, "an AXI write error response (STORE)"},
+    {"scratchpad_range", 4, "a scratchpad range that does not fit"},
+    {"bad_field", 5, "a field value or flag this build does not accept"},
+};
+// ERR_CODE value of the error called `name`.
+constexpr unsigned ErrCodeOf(const char* name) {
+  for (const auto& e : kErrCodes) {
+    if (NameEq(e.name, name)) return e.code;
+  }
+  throw "salsa::contract::ErrCodeOf: no such error code";
+}
+// The name of ERR_CODE value `code` ("unknown" for none of them).
+constexpr const char* ErrCodeName(unsigned code) {
+  for (const auto& e : kErrCodes) {
+    if (e.code == code) return e.name;
+  }
+  return "unknown";
+}
 
 }  // namespace salsa::contract

@@ -332,8 +332,9 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("shift_s", "w7[7:0]");
   s.Assign("min_s", "w7[23:16]");
   s.Assign("max_s", "w7[31:24]");
-  const std::string e_op = "4'd" + N(k::kErrOpcode), e_rng = "4'd" + N(k::kErrRange),
-                    e_fld = "4'd" + N(k::kErrField), e_ok = "4'd0";
+  const std::string e_op = "4'd" + N(k::ErrCodeOf("bad_opcode")),
+                    e_rng = "4'd" + N(k::ErrCodeOf("scratchpad_range")),
+                    e_fld = "4'd" + N(k::ErrCodeOf("bad_field")), e_ok = "4'd0";
   std::vector<CaseItem> decode = {
       {{"8'd" + N(k::kOpLoad)},
        {If(std::string(st ? "" : "target == 2'd3 || ") +
@@ -591,7 +592,7 @@ Module BuildSequencer(const Config& cfg) {
                  {If("!fifo_empty", {Set("cmd_q", "fifo_head"), Set("state_q", "StDecode")})})}},
             {{"StDecode"},
              {If("abort_q", {Set("state_q", "StQuiesce")},
-                 {If("fetch_err_q", fail("4'd" + N(k::kErrAxiRead)),
+                 {If("fetch_err_q", fail("4'd" + N(k::ErrCodeOf("axi_read"))),
                      {If("dec_err != 4'd0", fail("dec_err"), {Set("state_q", "StIssue")})})})}},
             {{"StIssue"},
              {If("abort_q", {Set("state_q", "StQuiesce")},
@@ -628,7 +629,7 @@ Module BuildSequencer(const Config& cfg) {
       If("rd_retire_i && (dest_q == DestCmd) && rd_retire_err_i", {Set("fetch_err_q", "1'b1")}),
       Comment("A LOAD reports a read error when its data have all arrived."),
       If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
-         {Set("err_code_q", "4'd" + N(k::kErrAxiRead)), Set("err_cmd_q", "lt_idx0_q"),
+         {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_read"))), Set("err_cmd_q", "lt_idx0_q"),
           Set("abort_q", "1'b1")}),
       Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
       If("lt_retire", lt_shift),
@@ -637,7 +638,7 @@ Module BuildSequencer(const Config& cfg) {
           "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L + "1 : " + L + "0)"),
       Comment("A STORE reports a write error when it finishes, possibly commands later."),
       If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
-         {Set("err_code_q", "4'd" + N(k::kErrAxiWrite)), Set("err_cmd_q", "is_idx_q"),
+         {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_write"))), Set("err_cmd_q", "is_idx_q"),
           Set("abort_q", "1'b1")})};
   if (zs) {
     seq_reset.push_back(Set("sc_lo_q", "17'd0"));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "salsa/command.h"
 #include "salsa/hw_params.h"
 
 namespace salsa {
@@ -30,8 +31,6 @@ struct FcLayer {
   int32_t act_max = 127;
   std::vector<int8_t> expected;  // [M][N] golden from an external source; empty if none
 };
-
-using Command = std::array<uint8_t, kCommandBytes>;
 
 struct Program {
   std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]
@@ -58,9 +57,9 @@ struct Program {
   // n in every lane), and out_addr holds [N][M] (ReadOutput transposes it back).
   bool transposed = false;
   uint64_t row_bias_addr = 0;
-  unsigned m_tile_rows = 0;    // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
-  bool weights_once = false;   // ws: an n tile's weights for all K blocks in one LOAD
-  bool overlap = true;         // DriverOptions::overlap
+  unsigned m_tile_rows = 0;   // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
+  bool weights_once = false;  // ws: an n tile's weights for all K blocks in one LOAD
+  bool overlap = true;        // DriverOptions::overlap
   // Zero-skip tiler (driver_skip.cpp): weights are [n_group][K][step], groups of skip_group n
   // tiles (step = their cols bytes rounded up to the bus width); K is split into pieces of
   // skip_piece act words (one SCAN each), a piece's index list into chunks of at most
@@ -76,47 +75,6 @@ struct Program {
   uint64_t meta_addr = 0;
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
-
-// Command encoders (exactly the layout of docs/architecture.md).
-Command EncodeLoad(LoadTarget target, uint16_t sp_addr, uint16_t words_per_row, uint16_t rows,
-                   uint32_t dram_stride, uint64_t dram_addr);
-// accumulate (os builds): the drain adds the accumulators to the acc words.
-Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                      uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
-                      bool accumulate = false);
-// Weight-stationary COMPUTE over `blocks` K blocks (act words act + b*M, weight words
-// weight + b*rows), all adding into acc rows [acc, acc + M); clear applies to the first block.
-Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
-                        int8_t input_zp, uint16_t acc_addr, uint16_t blocks);
-// per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
-// and the shift word after it (multiplier/shift arguments then unused).
-Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
-                    uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
-                    int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc = -1);
-Command EncodeSync();
-// 2:4 COMPUTE (sparsity.structured "2:4" builds only): k_steps compressed steps (even) over act
-// words [act_addr, act_addr + 2 * k_steps) (act_addr even) and weight and meta words
-// [weight_addr, weight_addr + k_steps).
-Command EncodeStructuredCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
-                                uint16_t k_steps, int8_t input_zp, uint16_t drain_acc_addr,
-                                bool accumulate = false);
-// Zero-skip commands (docs/architecture.md, sparsity.zero_skip builds only).
-// SCAN of act words [act_addr, act_addr + k_words), testing lanes 0..lanes-1.
-Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t lanes);
-// Gather LOAD of index-list entries [first_entry, first_entry + entries) into weight words
-// sp_addr + e * words_per_row: entry e reads words_per_row * cols bytes at
-// dram_base + idx[first_entry + e] * step_bytes (step_bytes a multiple of the bus width).
-Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
-                         uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base);
-// Indexed COMPUTE of entries [first_entry, first_entry + entries): act word a + idx[j] of the last
-// SCAN times weight word weight_base + e * weight_stride. group: weight_stride tiles, tile t with
-// weight words weight_base + t + e * weight_stride, drained to acc words drain_acc_addr + t * rows.
-Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
-                             uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
-                             int8_t input_zp, uint16_t drain_acc_addr, bool group = false);
-
-// Little-endian 32-bit word i (0..7) of a command.
-uint32_t CommandWord(const uint8_t* cmd, unsigned i);
 
 // Checks the layer and the parameters and builds the program. Throws std::invalid_argument with a
 // one-line message for a layer the hardware cannot run (or inconsistent sizes).
@@ -141,8 +99,5 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOpt
 
 // The int8 [M][N] output region of `dram` (an image laid out by `prog`).
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M, int N);
-
-// One line such as "LOAD act sp=0 words=64 rows=1 stride=1024 dram=0x2000".
-std::string DescribeCommand(const uint8_t* cmd);
 
 }  // namespace salsa

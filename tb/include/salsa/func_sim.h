@@ -25,9 +25,9 @@ struct FuncSimResult {
   // entries they did not, and skipped_wgt_bytes the weight bytes gather LOADs did not fetch.
   // With structured24, a 2:4 COMPUTE of K compressed steps adds K to mac_active and, per step,
   // the zero-point activations among the four of each row's group to gated.
-  std::array<uint64_t, kNumCounters> counters{};
+  std::array<uint64_t, contract::kNumCounters> counters{};
 
-  bool ok() const { return err_code == kErrNone; }
+  bool ok() const { return err_code == contract::ErrCodeOf("none"); }
 };
 
 class FuncSim {
@@ -51,21 +51,21 @@ class FuncSim {
   uint32_t nnz() const { return nnz_; }
 
  private:
-  // Each returns kErrNone or the error code, and fills detail_ on an error.
+  // Each returns contract::ErrCodeOf("none") or the error code, and fills detail_ on an error.
   uint32_t Execute(const uint8_t* cmd, std::vector<uint8_t>& dram);
-  uint32_t Load(const uint32_t* w, const std::vector<uint8_t>& dram);
-  uint32_t LoadGather(const uint32_t* w, const std::vector<uint8_t>& dram);
-  uint32_t Compute(const uint32_t* w);
-  uint32_t ComputeWs(const uint32_t* w);
+  uint32_t Load(const uint8_t* c, const std::vector<uint8_t>& dram);
+  uint32_t LoadGather(const uint8_t* c, const std::vector<uint8_t>& dram);
+  uint32_t Compute(const uint8_t* c);
+  uint32_t ComputeWs(const uint8_t* c);
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
-  uint32_t Scan(const uint32_t* w);
+  uint32_t Scan(const uint8_t* c);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e).
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
             uint32_t j0, uint32_t stride);
   // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
   uint32_t Clamp(uint32_t entries, uint32_t j0) const;
-  uint32_t Store(const uint32_t* w, std::vector<uint8_t>& dram);
+  uint32_t Store(const uint8_t* c, std::vector<uint8_t>& dram);
   uint32_t Fail(uint32_t code, const std::string& detail);
   void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);
 
@@ -75,7 +75,7 @@ class FuncSim {
   std::vector<uint8_t> meta_;       // structured24: weight_words x cols / 4 bytes
   std::vector<int32_t> acc_sp_;     // acc_words x cols int32
   std::vector<int32_t> array_acc_;  // rows x cols int32 (the PE accumulators)
-  std::array<uint64_t, kNumCounters> counters_{};
+  std::array<uint64_t, contract::kNumCounters> counters_{};
   std::string detail_;
   // zero_skip: the index list (act_words entries of which the first nnz_ are valid) and the act
   // words the last SCAN read.
