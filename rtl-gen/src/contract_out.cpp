@@ -1,14 +1,12 @@
 #include "salsa/contract_out.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace salsa {
 namespace k = contract;
 
-namespace {
-
-// "sp_addr" -> "SpAddr".
-std::string Camel(const std::string& s) {
+std::string CamelCase(const std::string& s) {
   std::string out;
   bool up = true;
   for (char c : s) {
@@ -22,6 +20,8 @@ std::string Camel(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 std::string Bits(const k::CmdField& f) {
   return k::CmdSlice(f).front() == '{'
@@ -75,7 +75,7 @@ std::string CommandsHeader(const Config& cfg) {
     if (!InBuild(cfg, o.feature)) continue;
     for (const auto& f : k::kCmdFields) {
       if (f.op != o.code || !InBuild(cfg, f.feature)) continue;
-      const std::string id = "k" + Camel(o.name) + Camel(f.name);
+      const std::string id = "k" + CamelCase(o.name) + CamelCase(f.name);
       os << "constexpr CmdField " << id << " = {" << o.code << ", \"" << f.name << "\", " << f.word
          << ", " << f.lsb << ", " << f.width << ", " << (f.is_signed ? "true" : "false")
          << "};  // " << o.name << ": " << f.doc << "\n";

@@ -107,16 +107,7 @@ std::string ParamsHeader(const Config& cfg) {
      << CommandsHeader(cfg) << "\n"
      << "namespace csr {\n";
   for (const auto& r : k::kCsrRegs) {
-    std::string n = r.name, camel;
-    bool up = true;
-    for (char c : n) {
-      if (c == '_') {
-        up = true;
-        continue;
-      }
-      camel += up ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      up = false;
-    }
+    const std::string camel = CamelCase(r.name);
     os << "constexpr uint32_t k" << camel << " = " << Hex(r.addr) << ";\n";
   }
   os << "constexpr uint32_t kCounters = " << Hex(k::kCounterBase) << ";\n"
@@ -128,16 +119,7 @@ std::string ParamsHeader(const Config& cfg) {
   }
   os << "};\n\nnamespace err {  // ERR_CODE values\n";
   for (const auto& e : k::kErrCodes) {
-    std::string camel;
-    bool up = true;
-    for (char c : std::string(e.name)) {
-      if (c == '_') {
-        up = true;
-        continue;
-      }
-      camel += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-      up = false;
-    }
+    const std::string camel = CamelCase(e.name);
     os << "constexpr unsigned k" << camel << " = " << e.code << ";  // " << e.doc << "\n";
   }
   os << "}  // namespace err\n\n}  // namespace salsa_params\n";

@@ -10,6 +10,9 @@
 
 namespace salsa {
 
+// "sp_addr" and "CMD_BASE_LO" -> "SpAddr" and "CmdBaseLo" (names in salsa_params.h).
+std::string CamelCase(const std::string& s);
+
 // Whether a build of `cfg` has the opcode / the field (its `feature` is "" or one `cfg` has).
 bool InBuild(const Config& cfg, const char* feature);
 
