@@ -1,6 +1,8 @@
 // salsa_sequencer: fetches 32-byte commands from DRAM, checks them and runs them in order.
 // The builder's parts are in sequencer_fetch.cpp, sequencer_decode.cpp, sequencer_hazards.cpp and
 // sequencer_units.cpp (sequencer_parts.h).
+#include <initializer_list>
+
 #include "blocks/blocks.h"
 #include "blocks/sequencer_parts.h"
 #include "salsa/hw_contract.h"
@@ -34,6 +36,13 @@ std::string FldBits(unsigned op, const char* name, unsigned hi, unsigned lo) {
 std::string OpLabel(unsigned op) { return N(contract::kCmdOpcode.width) + "'d" + N(op); }
 
 namespace {
+
+// The blocks one after the other.
+Block Cat(std::initializer_list<Block> parts) {
+  Block b;
+  for (const Block& p : parts) b.insert(b.end(), p.begin(), p.end());
+  return b;
+}
 
 // The ports after clk_i and rst_ni.
 void AddPorts(Module& m, const SeqConfig& c) {
@@ -174,22 +183,17 @@ Module BuildSequencer(const Config& cfg) {
   auto fail = [](const std::string& code) {
     return Block{Set("err_code_q", code), Set("err_cmd_q", "idx_q"), Set("state_q", "StQuiesce")};
   };
-  auto cat = [](Block a, const Block& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-  };
-  const Block seq_reset =
-      cat(cat(cat({Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"),
-                   Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"),
-                   Set("dest_q", "DestCmd"), Set("waddr_q", "16'd0"), Set("done_q", "1'b0"),
-                   Set("abort_q", "1'b0")},
-                  IssueReset()),
-              FetchReset(c)),
-          HazardReset(c));
-  const Block start = cat(cat({Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
-                               Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0")},
-                              FetchReset(c)),
-                          {Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")});
+  const Block seq_reset = Cat(
+      {{Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"), Set("idx_q", "32'd0"),
+        Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"), Set("dest_q", "DestCmd"),
+        Set("waddr_q", "16'd0"), Set("done_q", "1'b0"), Set("abort_q", "1'b0")},
+       IssueReset(),
+       FetchReset(c),
+       HazardReset(c)});
+  const Block start = Cat({{Set("idx_q", "32'd0"), Set("err_code_q", "4'd0"),
+                            Set("err_cmd_q", "32'd0"), Set("abort_q", "1'b0")},
+                           FetchReset(c),
+                           {Set("state_q", "(cmd_count_i == 32'd0) ? StFinish : StFetch")}});
   const Stmt fsm = Case(
       "state_q",
       {{{"StIdle"}, {If("start_i", start)}},
@@ -208,7 +212,7 @@ Module BuildSequencer(const Config& cfg) {
                         {Set("state_q",
                              c.zs ? "(gather && g_rows == 16'd0) ? StNext : StLoad" : "StLoad")}},
                        {{OpLabel(k::kOpCompute)}, {Set("state_q", "StNext")}},
-                       {{OpLabel(k::kOpStore)}, cat(IssueStore(), {Set("state_q", "StNext")})}},
+                       {{OpLabel(k::kOpStore)}, Cat({IssueStore(), {Set("state_q", "StNext")}})}},
                       {Set("state_q", "StNext")})})})}},
        {{"StLoad"}, {If("rd_req_ready_i", {Set("state_q", "StNext")})}},
        {{"StNext"},
@@ -220,14 +224,16 @@ Module BuildSequencer(const Config& cfg) {
             {Set("state_q", "StFinish")})}},
        {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
       {Set("state_q", "StIdle")});
-  const Block seq_body = cat(cat({Set("done_q", "1'b0"),
-                                  If("rd_pop_i",
-                                     {Set("dest_q", Slice("rd_pop_tag_i", N(c.tw - 1), "16")),
-                                      Set("waddr_q", "rd_pop_tag_i[15:0]")},
-                                     {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
-                                  fsm},
-                                 FetchSeq(c)),
-                             HazardSeq(c));
+  // Every cycle: the LOAD's write address (from the read DMA's tag, then one up per word), the
+  // state machine, the prefetch bookkeeping, the load table and the late errors.
+  const Block seq_body = Cat({{Set("done_q", "1'b0"),
+                               If("rd_pop_i",
+                                  {Set("dest_q", Slice("rd_pop_tag_i", N(c.tw - 1), "16")),
+                                   Set("waddr_q", "rd_pop_tag_i[15:0]")},
+                                  {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
+                               fsm},
+                              FetchSeq(c),
+                              HazardSeq(c)});
   s.Seq(clk, rst, seq_reset, seq_body);
   AddUnusedCmd(s, c);
   return m;

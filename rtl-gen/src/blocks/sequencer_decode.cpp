@@ -10,72 +10,69 @@ using namespace ir;
 namespace {
 
 namespace k = contract;
-std::string Ld(const char* n) { return Fld(k::kOpLoad, n); }
-std::string Cmp(const char* n) { return Fld(k::kOpCompute, n); }
-std::string Sto(const char* n) { return Fld(k::kOpStore, n); }
-std::string Scn(const char* n) { return Fld(k::kOpScan, n); }
-std::string IsOp(unsigned op) { return "(opcode == " + OpLabel(op) + ")"; }
 
 // A COMPUTE's act and weight ranges and its flag checks (bad_flags), per build.
 void AddComputeRanges(Scope& s, const SeqConfig& c) {
   const Config& cfg = c.cfg;
-  const std::string act = Fld17(k::kOpCompute, "act_addr"), k16 = Cmp("k"),
+  const std::string act = Fld17(k::kOpCompute, "act_addr"), k16 = ComputeF("k"),
                     k17 = Fld17(k::kOpCompute, "k"), wgt17 = Fld17(k::kOpCompute, "weight_addr");
-  const std::string indexed = Cmp("indexed"), group = Cmp("group"), stride = Cmp("stride"),
-                    structured = Cmp("structured"), accumulate = Cmp("accumulate");
+  const std::string indexed = ComputeF("indexed"), group = ComputeF("group"),
+                    stride = ComputeF("stride"), structured = ComputeF("structured"),
+                    accumulate = ComputeF("accumulate");
   // os: K act and weight words, drain to rows acc words (when it drains); ws: M act words, rows
   // weight words, M acc words written (always).
   if (c.zs) {
     s.Note(
         "Zero-skip: an indexed COMPUTE (" + indexed +
         ") reads the last SCAN's act words and weight words wb + e*S for e < K; a gather LOAD (" +
-        Ld("gather") + ") moves min(rows, nnz - j0) rows.");
+        LoadF("gather") + ") moves min(rows, nnz - j0) rows.");
     s.Assign("cmp_act_lo", indexed + " ? sc_lo_q : " + act);
     s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + act + " + " + k17);
     s.Assign("cmp_wgt_span", "!" + indexed + " ? {9'd0, " + k16 + "} : " + group + " ? {9'd0, " +
                                  k16 + "} * {17'd0, " + stride + "} : ({9'd0, " + k16 +
                                  "} - 25'd1) * {17'd0, " + stride + "} + 25'd1");
-    s.Assign("cmp_wgt_end_w", "{10'd0, " + Cmp("weight_addr") + "} + {1'b0, cmp_wgt_span}");
+    s.Assign("cmp_wgt_end_w", "{10'd0, " + ComputeF("weight_addr") + "} + {1'b0, cmp_wgt_span}");
     s.Assign("cmp_wgt_end", "cmp_wgt_end_w[16:0]");
-    s.Assign("gather", Ld("gather"));
-    s.Assign("g_avail", "cmp_nnz_i - " + Ld("j0"));
-    s.Assign("g_rows", "(" + Ld("j0") + " >= cmp_nnz_i) ? 16'd0 : (" + Ld("rows") +
-                           " < g_avail) ? " + Ld("rows") + " : g_avail");
+    s.Assign("gather", LoadF("gather"));
+    s.Assign("g_avail", "cmp_nnz_i - " + LoadF("j0"));
+    s.Assign("g_rows", "(" + LoadF("j0") + " >= cmp_nnz_i) ? 16'd0 : (" + LoadF("rows") +
+                           " < g_avail) ? " + LoadF("rows") + " : g_avail");
     // A LOAD with the accumulate flag, or a gather LOAD of another target or with a stride that
     // is not a whole number of beats; a COMPUTE with the 2:4 flag, indexed with stride 0, or a
     // group that is not an indexed drain.
     const unsigned lb = c.lb;
-    s.Assign("bad_flags", IsOp(k::kOpLoad) + " ? (" + accumulate + " || (" + Ld("gather") +
+    s.Assign("bad_flags", OpIs(k::kOpLoad) + " ? (" + accumulate + " || (" + LoadF("gather") +
                               " && (target != 2'd" + N(k::kTargetWeight) + " || " +
                               FldBits(k::kOpLoad, "stride", lb ? lb - 1 : 0, 0) +
                               " != " + N(lb ? lb : 1) + "'d0))) : (" + structured + " || (" +
                               indexed + " && " + stride + " == 8'd0) || (" + group + " && !(" +
-                              indexed + " && " + Cmp("drain") + ")))");
+                              indexed + " && " + ComputeF("drain") + ")))");
   } else if (c.st) {
     s.Note("2:4: a 2:4 COMPUTE (" + structured +
            ") reads K weight and meta words and 2K act words from an even act address, K even; "
            "LOAD target 3 fills the meta scratchpad.");
-    s.Assign("cmp_act_end_w", structured + " ? {2'b0, " + Cmp("act_addr") + "} + {1'b0, " + k16 +
-                                  ", 1'b0} : {2'b0, " + Cmp("act_addr") + "} + {2'b0, " + k16 +
-                                  "}");
+    s.Assign("cmp_act_end_w", structured + " ? {2'b0, " + ComputeF("act_addr") + "} + {1'b0, " +
+                                  k16 + ", 1'b0} : {2'b0, " + ComputeF("act_addr") + "} + {2'b0, " +
+                                  k16 + "}");
     s.Assign("cmp_act_end", "cmp_act_end_w[16:0]");
     s.Assign("cmp_wgt_end", wgt17 + " + " + k17);
-    s.Assign("bad_flags", indexed + " || (" + IsOp(k::kOpCompute) + " ? (" + group + " || (" +
+    s.Assign("bad_flags", indexed + " || (" + OpIs(k::kOpCompute) + " ? (" + group + " || (" +
                               structured + " && (" + FldBits(k::kOpCompute, "k", 0, 0) + " || " +
                               FldBits(k::kOpCompute, "act_addr", 0, 0) + "))) : " + accumulate +
                               ")");
   } else {
     if (c.ws) {
-      s.Note("ws: a COMPUTE covers B = " + Cmp("blocks") +
+      s.Note("ws: a COMPUTE covers B = " + ComputeF("blocks") +
              " K blocks (0 reads as 1): B*M act words and B*rows weight words; an end past 17 "
              "bits saturates (a range error).");
       s.Wire("ws_blocks", "16");
       s.Wire("ws_act_end_w", "33");
       s.Wire("ws_wgt_end_w", "33");
-      s.Assign("ws_blocks", "(" + Cmp("blocks") + " == 16'd0) ? 16'd1 : " + Cmp("blocks"));
-      s.Assign("ws_act_end_w", "{17'd0, " + Cmp("act_addr") + "} + {1'b0, {16'd0, " + k16 +
+      s.Assign("ws_blocks",
+               "(" + ComputeF("blocks") + " == 16'd0) ? 16'd1 : " + ComputeF("blocks"));
+      s.Assign("ws_act_end_w", "{17'd0, " + ComputeF("act_addr") + "} + {1'b0, {16'd0, " + k16 +
                                    "} * {16'd0, ws_blocks}}");
-      s.Assign("ws_wgt_end_w", "{17'd0, " + Cmp("weight_addr") +
+      s.Assign("ws_wgt_end_w", "{17'd0, " + ComputeF("weight_addr") +
                                    "} + {1'b0, {16'd0, ws_blocks} * 32'd" + N(cfg.rows) + "}");
       s.Assign("cmp_act_end", "(|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0]");
       s.Assign("cmp_wgt_end", "(|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0]");
@@ -92,15 +89,15 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     const std::string cmp_flags = "(" + structured + " || " + group + ")";
     s.Assign("bad_flags",
              indexed + " || " +
-                 (c.ws ? accumulate + " || (" + IsOp(k::kOpCompute) + " && " + cmp_flags + ")"
-                       : "(" + IsOp(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")"));
+                 (c.ws ? accumulate + " || (" + OpIs(k::kOpCompute) + " && " + cmp_flags + ")"
+                       : "(" + OpIs(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")"));
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
   s.Assign("cmp_acc_end", c.ws   ? acc + " + " + k17
                           : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" +
                                        N(cfg.rows) + " : 17'd" + N(cfg.rows) + ")"
                                  : acc + " + 17'd" + N(cfg.rows));
-  s.Assign("cmp_writes_acc", c.ws ? "1'b1" : Cmp("drain"));
+  s.Assign("cmp_writes_acc", c.ws ? "1'b1" : ComputeF("drain"));
 }
 
 }  // namespace
@@ -158,11 +155,11 @@ void AddDecode(Scope& s, const SeqConfig& c) {
   const bool st = c.st;
   const unsigned aw = c.aw;
   s.Assign("opcode", k::CmdSlice(k::kCmdOpcode));
-  s.Assign("target", Ld("target"));
-  s.Assign("dram_addr", Ld("dram_addr"));  // the STORE's dram_addr has the same bits
+  s.Assign("target", LoadF("target"));
+  s.Assign("dram_addr", LoadF("dram_addr"));  // the STORE's dram_addr has the same bits
   s.Assign("addr_ok", aw == 64 ? "1'b1" : "dram_addr[63:" + N(aw) + "] == " + N(64 - aw) + "'d0");
   s.Note("LOAD: words x rows words of the target's width; its bytes per row; the end address.");
-  s.Assign("load_words", Ld("words_per_row") + " * " + Ld("rows"));
+  s.Assign("load_words", LoadF("words_per_row") + " * " + LoadF("rows"));
   s.Assign("load_limit", "(target == 2'd0) ? 17'd" + N(cfg.act.Words()) +
                              " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) +
                              (st ? " : (target == 2'd3) ? 17'd" + N(cfg.weight.Words() / 4) : "") +
@@ -170,13 +167,13 @@ void AddDecode(Scope& s, const SeqConfig& c) {
   s.Assign("load_wbytes", "(target == 2'd0) ? 9'd" + N(cfg.rows) + " : (target == 2'd1) ? 9'd" +
                               N(cfg.cols) + (st ? " : (target == 2'd3) ? 9'd" + N(cfg.cols) : "") +
                               " : 9'd" + N(4 * cfg.cols));
-  s.Assign("load_end", "{17'd0, " + Ld("sp_addr") + "} + {1'b0, load_words}");
-  s.Assign("row_bytes", "{8'd0, " + Ld("words_per_row") + "} * {15'd0, load_wbytes}");
+  s.Assign("load_end", "{17'd0, " + LoadF("sp_addr") + "} + {1'b0, load_words}");
+  s.Assign("row_bytes", "{8'd0, " + LoadF("words_per_row") + "} * {15'd0, load_wbytes}");
   AddComputeRanges(s, c);
-  const std::string mult17 = Fld17(k::kOpStore, "mult_addr"), perch = Sto("per_channel");
+  const std::string mult17 = Fld17(k::kOpStore, "mult_addr"), perch = StoreF("per_channel");
   s.Assign("st_acc_end", Fld17(k::kOpStore, "acc_addr") + " + " + Fld17(k::kOpStore, "rows"));
   s.Assign("st_q_end", mult17 + " + 17'd2");
-  s.Note("A STORE's acc footprint: its rows [" + Sto("acc_addr") +
+  s.Note("A STORE's acc footprint: its rows [" + StoreF("acc_addr") +
          ", st_acc_end) and its parameter words [st_par_lo, st_par_hi) (the bias word and, per "
          "channel, the two quant words).");
   s.Assign("st_bias_lo", Fld17(k::kOpStore, "bias_addr"));
@@ -193,9 +190,9 @@ void AddDecode(Scope& s, const SeqConfig& c) {
     s.Assign("ld_lo", Fld17(k::kOpLoad, "sp_addr"));
     s.Assign("ld_hi", "load_end");
   }
-  s.Assign("shift_s", Sto("shift"));
-  s.Assign("min_s", Sto("act_min"));
-  s.Assign("max_s", Sto("act_max"));
+  s.Assign("shift_s", StoreF("shift"));
+  s.Assign("min_s", StoreF("act_min"));
+  s.Assign("max_s", StoreF("act_max"));
 
   const std::string e_op = "4'd" + N(k::ErrCodeOf("bad_opcode")),
                     e_rng = "4'd" + N(k::ErrCodeOf("scratchpad_range")),
@@ -203,29 +200,29 @@ void AddDecode(Scope& s, const SeqConfig& c) {
   const std::string q = N(cfg.acc.Words());
   std::vector<CaseItem> decode = {
       {{OpLabel(k::kOpLoad)},
-       {If(std::string(st ? "" : "target == 2'd3 || ") + Ld("words_per_row") + " == 16'd0 || " +
-               Ld("rows") + " == 16'd0 || !addr_ok || bad_flags",
+       {If(std::string(st ? "" : "target == 2'd3 || ") + LoadF("words_per_row") + " == 16'd0 || " +
+               LoadF("rows") + " == 16'd0 || !addr_ok || bad_flags",
            {Set("dec_err", e_fld)},
            {If("load_end > {16'd0, load_limit}", {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpCompute)},
-       {If(Cmp("k") + " == 16'd0 || bad_flags", {Set("dec_err", e_fld)},
+       {If(ComputeF("k") + " == 16'd0 || bad_flags", {Set("dec_err", e_fld)},
            {If((st ? "cmp_act_end_w > 18'd" : "cmp_act_end > 17'd") + N(cfg.act.Words()) + " || " +
                    (c.zs ? "cmp_wgt_end_w > 26'd" : "cmp_wgt_end > 17'd") + N(cfg.weight.Words()) +
                    " || (cmp_writes_acc && cmp_acc_end > 17'd" + q + ")",
                {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpStore)},
-       {If(Sto("rows") + " == 16'd0 || " + Sto("row_bytes") + " == 16'd0 || " + Sto("row_bytes") +
-               " > 16'd" + N(cfg.cols) +
+       {If(StoreF("rows") + " == 16'd0 || " + StoreF("row_bytes") + " == 16'd0 || " +
+               StoreF("row_bytes") + " > 16'd" + N(cfg.cols) +
                " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
            {Set("dec_err", e_fld)},
-           {If("st_acc_end > 17'd" + q + " || " + Sto("bias_addr") + " >= 16'd" + q + " || (" +
+           {If("st_acc_end > 17'd" + q + " || " + StoreF("bias_addr") + " >= 16'd" + q + " || (" +
                    perch + " && st_q_end > 17'd" + q + ")",
                {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpSync)}, {}}};
   if (c.zs) {
     decode.push_back({{OpLabel(k::kOpScan)},
-                      {If(Scn("k") + " == 16'd0 || " + Scn("lanes") + " == 8'd0 || " +
-                              Scn("lanes") + " > 8'd" + N(cfg.rows),
+                      {If(ScanF("k") + " == 16'd0 || " + ScanF("lanes") + " == 8'd0 || " +
+                              ScanF("lanes") + " > 8'd" + N(cfg.rows),
                           {Set("dec_err", e_fld)},
                           {If(Fld17(k::kOpScan, "act_addr") + " + " + Fld17(k::kOpScan, "k") +
                                   " > 17'd" + N(cfg.act.Words()),
@@ -244,7 +241,8 @@ void AddUnusedCmd(Scope& s, const SeqConfig& c) {
   s.Wire("unused_cmd");
   s.Assign("unused_cmd",
            "^{" + flags + ", " +
-               (c.zs ? std::string() : Cmp("stride") + ", " + Cmp(c.ws ? "blocks" : "j0") + ", ") +
+               (c.zs ? std::string()
+                     : ComputeF("stride") + ", " + ComputeF(c.ws ? "blocks" : "j0") + ", ") +
                (c.cb < 16 ? FldBits(k::kOpStore, "row_bytes", 15, c.cb) + ", " : std::string()) +
                (c.aw < 64 ? "cmd_base_i[63:" + N(c.aw) + "]" : std::string("1'b0")) + "}");
 }

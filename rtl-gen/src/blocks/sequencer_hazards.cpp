@@ -127,8 +127,7 @@ void AddHazards(Scope& s, const SeqConfig& c) {
     s.Assign("c_avail", "cmp_nnz_i - " + j0);
     s.Assign("c_keff",
              "(" + j0 + " >= cmp_nnz_i) ? 16'd0 : (" + kk + " < c_avail) ? " + kk + " : c_avail");
-    s.Assign("c_empty", "(opcode == " + OpLabel(k::kOpCompute) + ") && " +
-                            Fld(k::kOpCompute, "indexed") +
+    s.Assign("c_empty", OpIs(k::kOpCompute) + " && " + Fld(k::kOpCompute, "indexed") +
                             " && !cmp_scanning_i && (c_keff == 16'd0)");
     s.Assign("blocked", "!c_empty && (hazard || load_hz)");
   } else {
@@ -197,7 +196,7 @@ Block HazardSeq(const SeqConfig& c) {
   if (c.zs) {
     const std::string lo = Fld17(k::kOpScan, "act_addr");
     b.push_back(Comment("A SCAN's act range: what the indexed COMPUTEs after it read."));
-    b.push_back(If(c.issue + " && (opcode == " + OpLabel(k::kOpScan) + ")",
+    b.push_back(If(c.issue + " && " + OpIs(k::kOpScan),
                    {Set("sc_lo_q", lo), Set("sc_hi_q", lo + " + " + Fld17(k::kOpScan, "k"))}));
   }
   return b;

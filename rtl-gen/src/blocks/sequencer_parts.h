@@ -36,8 +36,14 @@ inline std::string Fld(unsigned op, const char* name) { return contract::CmdSlic
 std::string FldBits(unsigned op, const char* name, unsigned hi, unsigned lo);
 // The field zero-extended to 17 bits (a scratchpad word address or end).
 inline std::string Fld17(unsigned op, const char* name) { return "{1'b0, " + Fld(op, name) + "}"; }
-// The opcode's case label ("8'd<op>").
+// Per opcode: LoadF("rows") is the LOAD's rows field, and so on.
+inline std::string LoadF(const char* name) { return Fld(contract::kOpLoad, name); }
+inline std::string ComputeF(const char* name) { return Fld(contract::kOpCompute, name); }
+inline std::string StoreF(const char* name) { return Fld(contract::kOpStore, name); }
+inline std::string ScanF(const char* name) { return Fld(contract::kOpScan, name); }
+// The opcode's case label ("8'd<op>"), and "(opcode == 8'd<op>)".
 std::string OpLabel(unsigned op);
+inline std::string OpIs(unsigned op) { return "(opcode == " + OpLabel(op) + ")"; }
 
 // Command fetch (sequencer_fetch.cpp): the prefetch FIFO and its batches of command reads.
 void AddFetchDecls(ir::Scope& s, const SeqConfig& c);
