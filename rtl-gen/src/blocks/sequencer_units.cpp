@@ -6,12 +6,7 @@
 namespace salsa::blocks {
 
 using namespace ir;
-
-namespace {
-
 namespace k = contract;
-
-}  // namespace
 
 // In StLoad the LOAD owns the request; otherwise it is a batch of commands (fetch_go).
 void AddReadRequest(Scope& s, const SeqConfig& c) {
