@@ -1,103 +1,25 @@
-// Layer files: the keys of every op, the two quantisation forms (with pinned multipliers), and the
-// bad inputs, each asserting the position, the key, the .npy file named and the reason.
+// Layer files: the keys of every op, the two quantisation forms (with pinned multipliers), the
+// 2of4 weights format and expected-output files (bad inputs: layer_spec_errors_test.cpp).
 #include "salsa/layer_spec.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "layer_spec_fixture.h"
 #include "salsa/layer_gen.h"
 #include "salsa/npy.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using salsa::LayerOp;
-using salsa::LayerSpec;
-using salsa::LayerSpecError;
-using salsa::NpyArray;
-
-class LayerSpecTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("salsa_layer_spec_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    // Defaults: a 2x3 input, 4x3 weights, bias [4]; a 1x5x5x2 NHWC input, 3x3x3x2 OHWI and
-    // 1x3x3x4 depthwise filters; matmul 2x3x4 by 2x4x5.
-    Int8("x.npy", {2, 3});
-    Int8("w.npy", {4, 3});
-    Int32("b.npy", {4});
-    Int8("img.npy", {1, 5, 5, 2});
-    Int8("filt.npy", {3, 3, 3, 2});
-    Int32("cb.npy", {3});
-    Int8("dw.npy", {1, 3, 3, 4});
-    Int8("qa.npy", {2, 3, 4});
-    Int8("kb.npy", {2, 4, 5});
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  static int64_t Count(const std::vector<int64_t>& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return n;
-  }
-  void Int8(const std::string& name, const std::vector<int64_t>& shape) {
-    std::vector<int8_t> v(static_cast<size_t>(Count(shape)));
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int8_t>(i % 7 - 3);
-    salsa::WriteNpy(Path(name), NpyArray::FromInt8(shape, v));
-  }
-  void Int32(const std::string& name, const std::vector<int64_t>& shape) {
-    std::vector<int32_t> v(static_cast<size_t>(Count(shape)));
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int32_t>(100 * i) - 50;
-    salsa::WriteNpy(Path(name), NpyArray::FromInt32(shape, v));
-  }
-  void Raw(const std::string& name, const std::vector<uint8_t>& bytes) {
-    std::ofstream(Path(name), std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()),
-               static_cast<std::streamsize>(bytes.size()));
-  }
-
-  LayerSpec Load(const std::string& yaml) {
-    std::ofstream(Path("layer.yaml")) << yaml;
-    return salsa::LoadLayerSpec(Path("layer.yaml"));
-  }
-
-  // Loading `yaml` fails with one line starting "<layer>:<pos>: <key>: " and containing every
-  // one of `parts` (a leading "/" in a part is replaced by the temporary directory).
-  void ExpectError(const std::string& yaml, const std::string& pos_key,
-                   const std::vector<std::string>& parts) {
-    try {
-      Load(yaml);
-      ADD_FAILURE() << "accepted:\n" << yaml;
-    } catch (const LayerSpecError& e) {
-      const std::string msg = e.what();
-      EXPECT_EQ(msg.rfind(Path("layer.yaml") + ":" + pos_key + ": ", 0), 0u) << msg;
-      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-      EXPECT_NE(msg.find("; accepted: "), std::string::npos) << msg;
-      for (std::string p : parts) {
-        if (!p.empty() && p[0] == '/') p = dir_.string() + p;
-        EXPECT_NE(msg.find(p), std::string::npos) << "missing '" << p << "' in: " << msg;
-      }
-    }
-  }
-
-  static std::string Fc(const std::string& extra = "", const std::string& quant =
-                                                           "output_multiplier: 1073741824\n"
-                                                           "output_shift: -3\n") {
-    return "op: fully_connected\ninput: x.npy\nweights: w.npy\n" + quant + extra;
-  }
-
-  fs::path dir_;
-};
+using salsa_test::LayerOp;
+using salsa_test::LayerSpec;
+using salsa_test::LayerSpecError;
+using salsa_test::LayerSpecTest;
+using salsa_test::NpyArray;
 
 // ---------------------------------------------------------------------------------------------
 // Accepted files.
@@ -211,205 +133,6 @@ TEST_F(LayerSpecTest, TensorPathsRelativeToTheLayerFile) {
   EXPECT_EQ(s.input.data, (std::vector<int8_t>{1, 2, 3}));
   EXPECT_EQ(s.input_file, (dir_ / "sub" / "t" / "x.npy").string());
   EXPECT_EQ(s.weights_file, Path("w.npy"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bad input: every case names the position, the key and (for tensors) the file.
-
-TEST_F(LayerSpecTest, BadWrongDtype) {
-  Int32("w32.npy", {4, 3});
-  ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: w32.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/w32.npy: dtype int32 (<i4), expected int8 (|i1)"});
-}
-
-TEST_F(LayerSpecTest, BadBiasDtypeAndUint8Input) {
-  ExpectError(Fc("bias: w.npy\n"), "6:7: bias", {"/w.npy: dtype int8 (|i1), expected int32 (<i4)"});
-  salsa::WriteNpy(Path("u.npy"), NpyArray::FromUint8({2, 3}, {1, 2, 3, 4, 5, 6}));
-  ExpectError(
-      "op: fully_connected\ninput: u.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/u.npy: dtype uint8 (|u1), expected int8 (|i1)"});
-}
-
-TEST_F(LayerSpecTest, BadFortranOrder) {
-  std::string h = "{'descr': '|i1', 'fortran_order': True, 'shape': (2, 3), }";
-  h += std::string(117 - h.size(), ' ') + "\n";
-  std::vector<uint8_t> f = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0x76, 0};
-  f.insert(f.end(), h.begin(), h.end());
-  f.insert(f.end(), 6, 0);
-  Raw("xf.npy", f);
-  ExpectError(
-      "op: fully_connected\ninput: xf.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/xf.npy: Fortran order (fortran_order: True) for shape (2, 3)"});
-}
-
-TEST_F(LayerSpecTest, BadTruncatedData) {
-  std::vector<uint8_t> f = salsa::SerializeNpy(NpyArray::FromInt8({4, 3}, std::vector<int8_t>(12)));
-  f.resize(f.size() - 5);
-  Raw("wt.npy", f);
-  ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: wt.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights",
-      {"/wt.npy: truncated data: shape (4, 3) of int8 needs 12 data bytes, the file has 7"});
-}
-
-TEST_F(LayerSpecTest, BadMissingFiles) {
-  ExpectError(Fc("bias: nothere.npy\n"), "6:7: bias", {"/nothere.npy: cannot open: no such file"});
-  try {
-    salsa::LoadLayerSpec(Path("absent.yaml"));
-    ADD_FAILURE();
-  } catch (const LayerSpecError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind(Path("absent.yaml") + ":1:1: (file): cannot read: ", 0),
-              0u)
-        << e.what();
-  }
-}
-
-TEST_F(LayerSpecTest, BadRank) {
-  Int8("x3.npy", {1, 2, 3});
-  ExpectError(
-      "op: fully_connected\ninput: x3.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/x3.npy: rank 3 (shape (1, 2, 3)), expected rank 2", "[batch, K]"});
-  ExpectError(
-      "op: conv2d\ninput: x.npy\nweights: filt.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/x.npy: rank 2 (shape (2, 3)), expected rank 4", "NHWC"});
-}
-
-TEST_F(LayerSpecTest, BadMismatchedK) {
-  Int8("w5.npy", {4, 5});
-  ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: w5.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights",
-      {"/w5.npy: K = 5 (shape (4, 5)) does not match the input's K = 3 (", "/x.npy shape (2, 3))"});
-  Int8("kb3.npy", {2, 3, 5});
-  ExpectError("op: matmul\na: qa.npy\nb: kb3.npy\noutput_multiplier: 1\noutput_shift: 0\n",
-              "3:4: b", {"/kb3.npy: K = 3 (shape (2, 3, 5)) does not match a's K = 4"});
-}
-
-TEST_F(LayerSpecTest, BadShapesForTheOp) {
-  Int32("b5.npy", {5});
-  ExpectError(Fc("bias: b5.npy\n"), "6:7: bias",
-              {"/b5.npy: shape (5,), but the weights have N = 4 output channels"});
-  Int8("filt3.npy", {3, 3, 3, 3});
-  ExpectError(
-      "op: conv2d\ninput: img.npy\nweights: filt3.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/filt3.npy: C = 3 (shape (3, 3, 3, 3)) does not match the input's C = 2"});
-  Int8("dw2.npy", {2, 3, 3, 4});
-  ExpectError(
-      "op: depthwise_conv2d\ninput: img.npy\nweights: dw2.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/dw2.npy: shape (2, 3, 3, 4): the first dimension must be 1"});
-  Int8("dw5.npy", {1, 3, 3, 5});
-  ExpectError(
-      "op: depthwise_conv2d\ninput: img.npy\nweights: dw5.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/dw5.npy: channels = 5", "is not a multiple of the input's C = 2"});
-  ExpectError(
-      "op: depthwise_conv2d\ninput: img.npy\nweights: dw.npy\npadding: same\n"
-      "depth_multiplier: 3\noutput_multiplier: 1\noutput_shift: 0\n",
-      "5:19: depth_multiplier", {"depth_multiplier 3 does not match", "/dw.npy has 4 channels"});
-  Int8("kb4.npy", {3, 4, 5});
-  ExpectError("op: matmul\na: qa.npy\nb: kb4.npy\noutput_multiplier: 1\noutput_shift: 0\n",
-              "3:4: b", {"/kb4.npy: batch dimensions of shape (3, 4, 5) differ from a's"});
-  Int8("empty.npy", {0, 3});
-  ExpectError(
-      "op: fully_connected\ninput: empty.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/empty.npy: empty tensor: shape (0, 3)"});
-}
-
-TEST_F(LayerSpecTest, BadValidKernelLargerThanInput) {
-  ExpectError(
-      "op: conv2d\ninput: img.npy\nweights: filt.npy\npadding: valid\ndilation: 3\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "4:10: padding", {"(dilated) 7x7 kernel of", "/filt.npy", "the output would be empty"});
-}
-
-TEST_F(LayerSpecTest, BadScales) {
-  const std::string base = "op: fully_connected\ninput: x.npy\nweights: w.npy\n";
-  ExpectError(base + "input_scale: 0\nweight_scale: 0.1\noutput_scale: 0.1\n", "4:14: input_scale",
-              {"scale '0' is not > 0"});
-  ExpectError(base + "input_scale: 0.1\nweight_scale: [0.1, -0.2, 0.1, 0.1]\noutput_scale: 0.1\n",
-              "5:21: weight_scale", {"scale '-0.2' is not > 0"});
-  ExpectError(base + "input_scale: 0.1\nweight_scale: 0.1\noutput_scale: .nan\n",
-              "6:15: output_scale", {"is not finite"});
-  ExpectError(base + "input_scale: 0.1\nweight_scale: 0.1\noutput_scale: 1e-50\n",
-              "6:15: output_scale", {"not representable as a positive float32"});
-  ExpectError(base + "input_scale: 0.1\nweight_scale: [0.1, 0.2]\noutput_scale: 0.1\n",
-              "5:15: weight_scale", {"list of 2 values for 4 output channels"});
-  ExpectError(base + "input_scale: 0.1\nweight_scale: 0.1\n", "1:1: output_scale",
-              {"missing required key"});
-  ExpectError(base + "input_scale: big\nweight_scale: 0.1\noutput_scale: 0.1\n",
-              "4:14: input_scale", {"wrong type: expected a number, got 'big'"});
-}
-
-TEST_F(LayerSpecTest, BadWeightsZeroPoint) {
-  ExpectError(Fc("weights_zero_point: -1\n"), "6:21: weights_zero_point",
-              {"weights zero point -1 is not 0: salsa requires symmetric int8 weights"});
-  ExpectError(Fc("weights_zero_point: [0, 0, 3, 0]\n"), "6:21: weights_zero_point",
-              {"weights zero point 3 is not 0"});
-}
-
-TEST_F(LayerSpecTest, BadKeysAndTypes) {
-  ExpectError(Fc("stride: 2\n"), "6:1: stride", {"unknown key 'stride' for op fully_connected"});
-  ExpectError(Fc("input_zero_pint: 3\n"), "6:1: input_zero_pint",
-              {"did you mean 'input_zero_point'?"});
-  ExpectError(
-      "op: matmul\na: qa.npy\nb: kb.npy\nbias: b.npy\noutput_multiplier: 1\n"
-      "output_shift: 0\n",
-      "4:1: bias", {"unknown key 'bias' for op matmul"});
-  ExpectError(Fc("input_zero_point: '3'\n"), "6:19: input_zero_point",
-              {"wrong type: expected an integer, got the string '3'"});
-  ExpectError(Fc("input_zero_point: 1.5\n"), "6:19: input_zero_point", {"not an integer: '1.5'"});
-  ExpectError(Fc("input_zero_point: [1]\n"), "6:19: input_zero_point",
-              {"wrong type: expected an integer, got a sequence"});
-  ExpectError(Fc("output_zero_point: 128\n"), "6:20: output_zero_point",
-              {"value '128' is out of range", "-128..127"});
-  ExpectError(Fc("input: x.npy\n"), "6:1: input", {"duplicate key (first given at 2:1)"});
-  ExpectError("input: x.npy\n", "1:1: op", {"missing required key"});
-  ExpectError("op: conv3d\n", "1:5: op", {"unknown op 'conv3d'"});
-  ExpectError("- op\n", "1:1: (document)", {"top level is a sequence, not a map"});
-  ExpectError("op: [fully_connected\n", "2:1: (document)", {"YAML syntax error"});
-  ExpectError("op: fully_connected\ninput:\nweights: w.npy\n", "2:1: input", {"missing value"});
-}
-
-TEST_F(LayerSpecTest, BadConvParams) {
-  const std::string base =
-      "op: conv2d\ninput: img.npy\nweights: filt.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n";
-  ExpectError(base + "padding: full\n", "6:10: padding", {"unknown padding 'full'", "same, valid"});
-  ExpectError(base, "1:1: padding", {"missing required key"});
-  ExpectError(base + "padding: same\nstride: 0\n", "7:9: stride", {"value '0' is out of range"});
-  ExpectError(base + "padding: same\nstride: [1, 2, 3]\n", "7:9: stride", {"list of 3 values"});
-  ExpectError(base + "padding: same\ndilation: [1, two]\n", "7:15: dilation",
-              {"wrong type: expected an integer, got 'two'"});
-}
-
-TEST_F(LayerSpecTest, BadQuantisationCombinations) {
-  const std::string base = "op: fully_connected\ninput: x.npy\nweights: w.npy\n";
-  ExpectError(base, "1:1: (document)", {"missing quantisation"});
-  ExpectError(base + "output_multiplier: 1\noutput_shift: 0\ninput_scale: 0.1\n",
-              "6:1: input_scale",
-              {"quantisation given both as output_multiplier/output_shift and as scales"});
-  ExpectError(base + "output_multiplier: 1\n", "1:1: output_shift", {"missing required key"});
-  ExpectError(base + "output_multiplier: [1, 2, 3]\noutput_shift: [0, 0, 0]\n",
-              "4:20: output_multiplier", {"list of 3 values for 4 output channels"});
-  ExpectError(base + "output_multiplier: [1, 2, 3, 4]\noutput_shift: 0\n", "5:15: output_shift",
-              {"output_shift has 1 entries, output_multiplier 4"});
-  ExpectError(base + "output_multiplier: -1\noutput_shift: 0\n", "4:20: output_multiplier",
-              {"value '-1' is out of range"});
-  ExpectError(base + "output_multiplier: 1\noutput_shift: 32\n", "5:15: output_shift",
-              {"value '32' is out of range", "-31..31"});
-  ExpectError(base + "output_multiplier: 1\noutput_shift: 0\nact_min: 10\nact_max: 5\n",
-              "7:10: act_max", {"act_min 10 > act_max 5"});
 }
 
 // ---------------------------------------------------------------------------------------------

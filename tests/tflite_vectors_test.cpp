@@ -1,5 +1,5 @@
 // External acceptance suite: int8 fully-connected cases from the TensorFlow Lite (Micro) kernel
-// tests (/work/shared/vectors/README.md). salsa::ref::FullyConnected must reproduce every
+// tests (tests/data/tflite-micro-fc/README.md). salsa::ref::FullyConnected must reproduce every
 // `expected` (or `expected_exact`) bit for bit; legacy cases with a nonzero weights zero point
 // must be rejected. Every *.json under the directory is picked up, so new vectors need no code.
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@
 #include "salsa/reference.h"
 
 #ifndef SALSA_VECTORS_DIR
-#error "SALSA_VECTORS_DIR must be defined (the shared vectors directory)"
+#error "SALSA_VECTORS_DIR must be defined (tests/data, which holds tflite-micro-fc/)"
 #endif
 
 namespace {

@@ -1,11 +1,10 @@
-// Random and TFLite-vector fully connected layers.
+// Random fully connected layers: data, quantisation, per-channel scales and activation sparsity
+// (TFLite vectors: tflite_vector.cpp; 2:4 weights: weights_2of4.cpp).
 #include "salsa/layer_gen.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -64,37 +63,6 @@ void ChooseOutputQuant(std::mt19937_64& rng, std::vector<int32_t> acc, FcLayer& 
     l.act_min = l.output_zero_point;
     l.act_max = std::min(127, l.output_zero_point + 100);
   }
-}
-
-[[noreturn]] void BadVector(const std::string& path, const std::string& what) {
-  throw std::invalid_argument(path + ": " + what);
-}
-
-template <typename T>
-std::vector<T> IntList(const nlohmann::json& j, const char* key, int64_t lo, int64_t hi,
-                       size_t size, const std::string& path) {
-  if (!j.contains(key) || !j[key].is_array()) BadVector(path, std::string(key) + " is not a list");
-  if (j[key].size() != size) {
-    BadVector(path, std::string(key) + " has " + std::to_string(j[key].size()) +
-                        " values; expected " + std::to_string(size));
-  }
-  std::vector<T> out;
-  for (const auto& v : j[key]) {
-    const int64_t x = v.get<int64_t>();
-    if (x < lo || x > hi) {
-      BadVector(path, std::string(key) + " value " + std::to_string(x) + " outside [" +
-                          std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    out.push_back(static_cast<T>(x));
-  }
-  return out;
-}
-
-int32_t IntField(const nlohmann::json& j, const char* key, const std::string& path) {
-  if (!j.contains(key) || !j[key].is_number_integer()) {
-    BadVector(path, std::string(key) + " is missing or not an integer");
-  }
-  return j[key].get<int32_t>();
 }
 
 int8_t Extreme(std::mt19937_64& rng) { return Uniform(rng, 0, 1) == 0 ? -128 : 127; }
@@ -177,10 +145,6 @@ std::vector<bool> ClusteredZeros(std::mt19937_64& rng, int64_t M, int64_t K, int
   return zero;
 }
 
-void FailProblem(const char* fn, const std::string& what) {
-  throw std::invalid_argument(std::string(fn) + ": " + what);
-}
-
 }  // namespace
 
 FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
@@ -239,55 +203,6 @@ FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data) {
   }
   ChooseOutputQuant(rng, std::move(acc_bias), l);
   return l;
-}
-
-FcLayer LoadTfliteVector(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) BadVector(path, "cannot open the file");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    BadVector(path, std::string("not valid JSON: ") + e.what());
-  }
-  try {
-    FcLayer l;
-    l.name = j.value("name", path);
-    l.M = IntField(j, "batches", path);
-    l.K = IntField(j, "in_features", path);
-    l.N = IntField(j, "out_features", path);
-    if (l.M < 1 || l.K < 1 || l.N < 1) BadVector(path, "batches, in_features, out_features < 1");
-    if (IntField(j, "weights_zero_point", path) != 0) {
-      BadVector(path, "weights_zero_point " + std::to_string(j["weights_zero_point"].get<int>()) +
-                          " is not supported: salsa requires symmetric weights (zero point 0)");
-    }
-    const size_t mk = static_cast<size_t>(l.M) * l.K, nk = static_cast<size_t>(l.N) * l.K;
-    l.input = IntList<int8_t>(j, "input", -128, 127, mk, path);
-    l.weights = IntList<int8_t>(j, "weights", -128, 127, nk, path);
-    if (j.contains("bias") && !j["bias"].is_null()) {
-      l.bias = IntList<int32_t>(j, "bias", INT32_MIN, INT32_MAX, l.N, path);
-    }
-    l.input_zero_point = IntField(j, "input_zero_point", path);
-    // Per-channel vectors carry a list of N multipliers and shifts; per-tensor ones a number.
-    if (j["output_multiplier"].is_array() || j["output_shift"].is_array()) {
-      l.channel_multiplier =
-          IntList<int32_t>(j, "output_multiplier", INT32_MIN, INT32_MAX, l.N, path);
-      l.channel_shift = IntList<int32_t>(j, "output_shift", -31, 30, l.N, path);
-    } else {
-      l.output_multiplier = IntField(j, "output_multiplier", path);
-      l.output_shift = IntField(j, "output_shift", path);
-    }
-    l.output_zero_point = IntField(j, "output_zero_point", path);
-    l.act_min = IntField(j, "act_min", path);
-    l.act_max = IntField(j, "act_max", path);
-    const char* golden = j.contains("expected_exact") ? "expected_exact" : "expected";
-    if (j.contains(golden)) {
-      l.expected = IntList<int8_t>(j, golden, -128, 127, static_cast<size_t>(l.M) * l.N, path);
-    }
-    return l;
-  } catch (const nlohmann::json::exception& e) {
-    BadVector(path, std::string("malformed vector: ") + e.what());
-  }
 }
 
 void MakePerChannel(FcLayer* l, uint64_t seed) {
@@ -426,133 +341,6 @@ void ChooseRandomOutputQuant(FcLayer* l, uint64_t seed) {
   l->act_min = -128;
   l->act_max = 127;
   ChooseOutputQuant(rng, std::move(acc_bias), *l);
-}
-
-void Prune2of4(std::vector<int8_t>* w, int64_t N, int64_t K) {
-  if (N < 1 || K < 1 || static_cast<int64_t>(w->size()) != N * K) {
-    throw std::invalid_argument("Prune2of4: weights are not [N][K] with N, K >= 1");
-  }
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t g = 0; g < K; g += 4) {
-      int8_t* grp = w->data() + n * K + g;
-      const int64_t size = std::min<int64_t>(4, K - g);
-      int64_t idx[4] = {0, 1, 2, 3};
-      // Stable by magnitude, descending: ties keep the lower index first.
-      std::stable_sort(idx, idx + size, [grp](int64_t a, int64_t b) {
-        return std::abs(int{grp[a]}) > std::abs(int{grp[b]});
-      });
-      for (int64_t i = 2; i < size; ++i) grp[idx[i]] = 0;
-    }
-  }
-}
-
-void Prune2of4(FcLayer* l) { Prune2of4(&l->weights, l->N, l->K); }
-
-bool Is2of4(const std::vector<int8_t>& w, int64_t N, int64_t K) {
-  if (N < 1 || K < 1 || static_cast<int64_t>(w.size()) != N * K) return false;
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t g = 0; g < K; g += 4) {
-      int nonzero = 0;
-      for (int64_t k = g; k < std::min<int64_t>(K, g + 4); ++k) nonzero += w[n * K + k] != 0;
-      if (nonzero > 2) return false;
-    }
-  }
-  return true;
-}
-
-int64_t Compressed2of4Cols(int64_t K) { return (K + 3) / 4 * 2; }
-
-Compressed2of4 Compress2of4(const std::vector<int8_t>& dense, int64_t N, int64_t K) {
-  if (N < 1 || K < 1 || static_cast<int64_t>(dense.size()) != N * K) {
-    throw std::invalid_argument("Compress2of4: weights are not [N][K] with N, K >= 1");
-  }
-  const int64_t cols = Compressed2of4Cols(K);
-  Compressed2of4 c;
-  c.values.resize(static_cast<size_t>(N * cols));
-  c.meta.resize(static_cast<size_t>(N * cols));
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t g = 0; g < cols / 2; ++g) {
-      const int64_t k0 = 4 * g, size = std::min<int64_t>(4, K - k0);
-      auto at = [&](int64_t p) { return p < size ? dense[n * K + k0 + p] : int8_t{0}; };
-      std::vector<int64_t> pos;
-      for (int64_t p = 0; p < 4; ++p) {
-        if (at(p) != 0) pos.push_back(p);
-      }
-      if (pos.size() > 2) {
-        FailProblem("Compress2of4", "row " + std::to_string(n) + ", K " + std::to_string(k0) +
-                                        ".." + std::to_string(k0 + size - 1) + " has " +
-                                        std::to_string(pos.size()) + " non-zero values: not 2:4");
-      }
-      for (int64_t p = 0; pos.size() < 2; ++p) {
-        if (std::find(pos.begin(), pos.end(), p) == pos.end()) pos.push_back(p);
-      }
-      std::sort(pos.begin(), pos.end());
-      for (int i = 0; i < 2; ++i) {
-        c.values[n * cols + 2 * g + i] = at(pos[i]);
-        c.meta[n * cols + 2 * g + i] = static_cast<uint8_t>(pos[i]);
-      }
-    }
-  }
-  return c;
-}
-
-Problem2of4 Check2of4(const Compressed2of4& c, int64_t N, int64_t K) {
-  Problem2of4 p;
-  const int64_t cols = Compressed2of4Cols(K);
-  if (static_cast<int64_t>(c.values.size()) != N * cols ||
-      static_cast<int64_t>(c.meta.size()) != N * cols) {
-    p.what = std::to_string(c.values.size()) + " values and " + std::to_string(c.meta.size()) +
-             " positions for N * ceil(K/4)*2 = " + std::to_string(N * cols);
-    p.in_values = static_cast<int64_t>(c.values.size()) != N * cols;
-    return p;
-  }
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t g = 0; g < cols / 2; ++g) {
-      const int64_t i = n * cols + 2 * g;
-      for (int64_t j = i; j < i + 2; ++j) {
-        if (c.meta[j] > 3) {
-          p.what = "position " + std::to_string(c.meta[j]) + " is out of range";
-          p.index = j;
-          return p;
-        }
-      }
-      if (c.meta[i] >= c.meta[i + 1]) {
-        p.what = "position " + std::to_string(c.meta[i + 1]) + " does not follow position " +
-                 std::to_string(c.meta[i]) + " of the same group of 4 (not strictly increasing)";
-        p.index = i + 1;
-        return p;
-      }
-      for (int64_t j = i; j < i + 2; ++j) {
-        if (4 * g + c.meta[j] >= K && c.values[j] != 0) {
-          p.what = "value " + std::to_string(c.values[j]) + " at position " +
-                   std::to_string(c.meta[j]) + " is k = " + std::to_string(4 * g + c.meta[j]) +
-                   ", beyond K = " + std::to_string(K) + " (padding of the last group)";
-          p.index = j;
-          p.in_values = true;
-          return p;
-        }
-      }
-    }
-  }
-  return p;
-}
-
-std::vector<int8_t> Decompress2of4(const Compressed2of4& c, int64_t N, int64_t K) {
-  if (N < 1 || K < 1) throw std::invalid_argument("Decompress2of4: N and K must be >= 1");
-  const Problem2of4 p = Check2of4(c, N, K);
-  if (!p.what.empty()) {
-    FailProblem("Decompress2of4",
-                (p.index >= 0 ? "element " + std::to_string(p.index) + ": " : "") + p.what);
-  }
-  const int64_t cols = Compressed2of4Cols(K);
-  std::vector<int8_t> dense(static_cast<size_t>(N * K), 0);
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t j = 0; j < cols; ++j) {
-      const int64_t k = 4 * (j / 2) + c.meta[n * cols + j];
-      if (k < K) dense[n * K + k] = c.values[n * cols + j];
-    }
-  }
-  return dense;
 }
 
 }  // namespace salsa

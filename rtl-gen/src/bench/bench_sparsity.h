@@ -38,6 +38,10 @@ std::vector<std::string> SparsityHarnessArgs(const SparsityRun& s);
 
 // "50% uniform, zero-skip on" (progress lines, failure lists).
 std::string SparsityLabel(const SparsityRun& s);
+// Whether the run's activation pattern is `p` (no pattern is "uniform").
+bool IsPattern(const SparsityRun& s, const std::string& p);
+// 100·v as a whole percentage ("50%").
+std::string Percent0(double v);
 
 // Reads the zero-skip fields of the harness JSON into r: skipped_steps and skipped_wgt_bytes
 // (counts), zero_skip (bool, the tiler that ran; if absent, r->sparsity.zero_skip for suite runs),

@@ -1,8 +1,5 @@
 #include "cli/bench.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,10 +19,9 @@
 #include "bench/bench_model.h"
 #include "bench/bench_report.h"
 #include "bench/bench_sparsity.h"
+#include "cli/bench_io.h"
 #include "cli/run.h"
 #include "salsa/config.h"
-
-extern char** environ;
 
 namespace salsa::cli {
 namespace fs = std::filesystem;
@@ -75,90 +71,6 @@ void CheckOutDir(const std::string& dir) {
       throw BadInput("--out-dir '" + dir + "': " + anc.string() + " is not writable" + accepted);
     }
   }
-}
-
-// A temporary directory, removed with everything in it when this goes out of scope.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "salsa-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a temp dir");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct ProcResult {
-  int status = -1;  // exit status, or -1 when killed / not started
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs argv[0] with argv; stdout through a pipe, stderr through a file in `tmp`.
-ProcResult RunProcess(const std::vector<std::string>& args, const fs::path& tmp) {
-  ProcResult r;
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const std::string err_path = (tmp / "harness.stderr").string();
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addclose(&fa, fds[0]);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&fa, fds[1]);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> argv;
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    r.err = args[0] + ": cannot execute";
-    return r;
-  }
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.err = ReadAll(err_path);
-  return r;
-}
-
-std::string LastLine(const std::string& s) {
-  size_t end = s.find_last_not_of("\r\n");
-  if (end == std::string::npos) return "";
-  const size_t start = s.rfind('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1,
-                  end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
-std::string FirstLine(const std::string& s) {
-  const std::string t = s.substr(0, s.find('\n'));
-  return t.empty() ? "(no message)" : t;
 }
 
 std::string Today() {
@@ -285,44 +197,6 @@ CaseResult RunRepeated(const Preset& p, const BenchCase& c, unsigned latency,
   const double med = bench::Median(r.seconds);
   r.cycles_per_second = med > 0 ? static_cast<double>(r.cycles) / med : 0;
   return r;
-}
-
-// Writes every (path, text) through a temporary file in the same directory, then renames them all
-// into place. On any failure nothing new is left behind: temporaries and directories this call
-// created are removed.
-void WriteAllAtomically(const std::vector<std::pair<fs::path, std::string>>& files) {
-  std::vector<fs::path> created_dirs;
-  std::vector<fs::path> temps;
-  auto cleanup = [&] {
-    std::error_code ec;
-    for (const auto& t : temps) fs::remove(t, ec);
-    for (auto it = created_dirs.rbegin(); it != created_dirs.rend(); ++it) fs::remove(*it, ec);
-  };
-  try {
-    for (const auto& [path, text] : files) {
-      // Directories, outermost first.
-      std::vector<fs::path> missing;
-      for (fs::path d = path.parent_path(); !d.empty() && !fs::exists(d); d = d.parent_path()) {
-        missing.push_back(d);
-        if (d.parent_path() == d) break;
-      }
-      for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-        fs::create_directory(*it);
-        created_dirs.push_back(*it);
-      }
-      const fs::path tmp =
-          path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(getpid()));
-      temps.push_back(tmp);
-      std::ofstream out(tmp, std::ios::binary);
-      out << text;
-      out.close();
-      if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    for (size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
-  } catch (const std::exception& e) {
-    cleanup();
-    throw std::runtime_error(std::string("writing the results failed: ") + e.what());
-  }
 }
 
 std::string CommandLine(const BenchOptions& o, const std::vector<std::string>& presets,

@@ -23,7 +23,7 @@ enum class FcData {
 };
 FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data = FcData::kRandom);
 
-// Reads one tflite-micro-fc JSON vector (see shared/vectors/README.md). Throws
+// Reads one tflite-micro-fc JSON vector (see tests/data/tflite-micro-fc/README.md). Throws
 // std::invalid_argument (one line naming the file) for an unreadable or malformed file, a nonzero
 // weights zero point, which this hardware does not run. Per-channel vectors fill
 // channel_multiplier/channel_shift.

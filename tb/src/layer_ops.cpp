@@ -1,0 +1,301 @@
+// The op-specific parts of a layer file: the tensors and keys of fully_connected (dense or
+// 2of4 weights), conv2d, depthwise_conv2d and matmul, checked into a LayerSpec (docs/layers.md).
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "layer_file.h"
+#include "salsa/layer_gen.h"
+
+namespace salsa {
+namespace layer_file {
+namespace {
+
+Int8Tensor ToInt8(const TensorRef& t) { return Int8Tensor{t.shape(), t.array.Int8()}; }
+
+std::string Dim(const char* what, int64_t v) {
+  return std::string(what) + " = " + std::to_string(v);
+}
+
+// stride / dilation: an integer or [h, w].
+void ParsePair(const Doc& doc, const std::string& key, int* h, int* w) {
+  const std::string accepted = "an integer 1..65535 or a list [h, w] of two";
+  std::vector<int64_t> v;
+  YAML::Mark mark;
+  if (!doc.GetIntList(key, 1, 65535, accepted, &v, &mark)) return;
+  if (v.size() > 2) {
+    doc.reporter().Fail(mark, key, "list of " + std::to_string(v.size()) + " values", accepted);
+  }
+  *h = static_cast<int>(v[0]);
+  *w = static_cast<int>(v.size() == 2 ? v[1] : v[0]);
+}
+
+void ParseConvParams(const Doc& doc, LayerSpec* spec) {
+  ParsePair(doc, "stride", &spec->conv.stride_h, &spec->conv.stride_w);
+  ParsePair(doc, "dilation", &spec->conv.dilation_h, &spec->conv.dilation_w);
+  const std::string accepted = "same, valid";
+  std::string padding;
+  YAML::Mark mark;
+  if (!doc.GetString("padding", accepted, &padding, &mark)) {
+    doc.reporter().Fail(doc.mark(), "padding", "missing required key", accepted);
+  }
+  std::string lower = padding;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "same") {
+    spec->conv.padding = Padding::kSame;
+  } else if (lower == "valid") {
+    spec->conv.padding = Padding::kValid;
+  } else {
+    doc.reporter().Fail(mark, "padding", "unknown padding " + Quote(padding), accepted);
+  }
+}
+
+void CheckGemmSize(const Doc& doc, const TensorRef& input, int64_t M, int64_t K, int64_t N) {
+  if (M > kInt32Max || K > kInt32Max || N > kInt32Max || M * K > kInt32Max) {
+    doc.reporter().Fail(input.mark, input.key,
+                        input.file + ": the GEMM this layer lowers to (M = " + std::to_string(M) +
+                            ", K = " + std::to_string(K) + ", N = " + std::to_string(N) +
+                            ") is too large",
+                        "M*K, M, K and N below 2^31");
+  }
+}
+
+// The optional bias ([out_channels] int32) and the input and weight tensors into the spec, shared
+// by fully_connected, conv2d and depthwise_conv2d. `count_prefix` names the count in the message.
+void LoadBiasAndTensors(const TensorLoader& tl, const std::string& b_layout,
+                        const std::string& count_prefix, int64_t out_channels, const TensorRef& in,
+                        const TensorRef& w, LayerSpec* spec) {
+  TensorRef b;
+  if (tl.Load("bias", "i4", b_layout, false, &b)) {
+    if (b.shape() != std::vector<int64_t>{out_channels}) {
+      tl.Fail(b,
+              "shape " + b.array.ShapeString() + ", but the weights have " + count_prefix +
+                  std::to_string(out_channels) + " output channels (" + w.file + " shape " +
+                  w.array.ShapeString() + ")",
+              b_layout);
+    }
+    spec->bias = b.array.Int32();
+    spec->bias_file = b.file;
+  }
+  spec->input = ToInt8(in);
+  spec->weights = ToInt8(w);
+  spec->input_file = in.file;
+  spec->weights_file = w.file;
+}
+
+// weights_format (fully_connected): dense (the default) or 2of4; weights_meta only with 2of4.
+WeightsFormat ParseWeightsFormat(const Doc& doc) {
+  const std::string accepted = "dense, 2of4";
+  std::string format = "dense";
+  YAML::Mark mark;
+  doc.GetString("weights_format", accepted, &format, &mark);
+  if (format != "dense" && format != "2of4") {
+    doc.reporter().Fail(mark, "weights_format", "unknown weights_format " + Quote(format),
+                        accepted);
+  }
+  const Entry* meta = doc.Find("weights_meta");
+  if (format == "dense" && meta) {
+    doc.reporter().Fail(meta->key.Mark(), "weights_meta",
+                        "weights_meta given, but weights_format is dense" +
+                            std::string(doc.Find("weights_format") ? "" : " (the default)"),
+                        "weights_meta only with weights_format: 2of4");
+  }
+  if (format == "2of4" && !meta) {
+    doc.reporter().Fail(doc.mark(), "weights_meta", "missing required key (weights_format is 2of4)",
+                        "a little-endian C-order uint8 (|u1) .npy file of the positions, the "
+                        "shape of the compressed weights (path relative to the layer file)");
+  }
+  return format == "2of4" ? WeightsFormat::k2of4 : WeightsFormat::kDense;
+}
+
+// The 2:4 compressed weights `w` ([N, ceil(K/4)*2] values) and their weights_meta positions,
+// checked and decompressed into dense [N, K].
+std::vector<int8_t> Load2of4Weights(const TensorLoader& tl, const TensorRef& in, const TensorRef& w,
+                                    int64_t K, LayerSpec* spec) {
+  const int64_t cols = Compressed2of4Cols(K), N = w.shape()[0];
+  const std::string shape_text = "[N, ceil(K/4)*2] = [N, " + std::to_string(cols) + "]";
+  const std::string w_layout = shape_text + " (weights_format 2of4: the 2 kept values of every " +
+                               "group of 4 along K) for the input's K = " + std::to_string(K);
+  if (w.shape()[1] != cols) {
+    tl.Fail(w,
+            "shape " + w.array.ShapeString() + " is not " + shape_text + " for the input's K = " +
+                std::to_string(K) + " (" + in.file + " shape " + in.array.ShapeString() + ")",
+            w_layout);
+  }
+  const std::string m_layout = "shape " + w.array.ShapeString() + " (that of " + w.file +
+                               "): the position 0..3 inside its group of 4 of each kept value";
+  TensorRef m;
+  tl.Load("weights_meta", "u1", m_layout, true, &m);
+  if (m.shape() != w.shape()) {
+    tl.Fail(m,
+            "shape " + m.array.ShapeString() + " differs from the compressed weights' shape " +
+                w.array.ShapeString() + " (" + w.file + ")",
+            m_layout);
+  }
+  Compressed2of4 c{w.array.Int8(), m.array.Uint8()};
+  const Problem2of4 p = Check2of4(c, N, K);
+  if (!p.what.empty()) {
+    const std::string where = "element " + std::to_string(p.index) + " (row " +
+                              std::to_string(p.index / cols) + ", column " +
+                              std::to_string(p.index % cols) + "): ";
+    if (p.in_values) {
+      tl.Fail(w, where + p.what,
+              "0 in the slots of a partial last group that lie beyond K = " + std::to_string(K));
+    }
+    tl.Fail(m, where + p.what,
+            "positions 0..3, the two of each group of 4 strictly increasing (uint8 [N, " +
+                std::to_string(cols) + "])");
+  }
+  spec->weights_meta_file = m.file;
+  return Decompress2of4(c, N, K);
+}
+
+}  // namespace
+
+void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
+  spec->weights_format = ParseWeightsFormat(doc);
+  const bool compressed = spec->weights_format == WeightsFormat::k2of4;
+  TensorRef in, w;
+  tl.Load("input", "i1", "[batch, K]", true, &in);
+  tl.Rank(in, 2, "[batch, K]");
+  const int64_t batch = in.shape()[0], K = in.shape()[1];
+  const std::string w_layout =
+      compressed ? "[N, ceil(K/4)*2] = [N, " + std::to_string(Compressed2of4Cols(K)) +
+                       "] (weights_format 2of4) for the input's K = " + std::to_string(K)
+                 : "[N, K] (TFLite filter layout) with K = " + std::to_string(K);
+  tl.Load("weights", "i1", w_layout, true, &w);
+  tl.Rank(w, 2, w_layout);
+  std::vector<int8_t> dense;
+  if (compressed) {
+    dense = Load2of4Weights(tl, in, w, K, spec);
+  } else if (w.shape()[1] != K) {
+    tl.Fail(w,
+            "K = " + std::to_string(w.shape()[1]) + " (shape " + w.array.ShapeString() +
+                ") does not match the input's K = " + std::to_string(K) + " (" + in.file +
+                " shape " + in.array.ShapeString() + ")",
+            w_layout);
+  }
+  const int64_t N = w.shape()[0];
+  CheckGemmSize(doc, in, batch, K, N);
+  LoadBiasAndTensors(tl, "[N] with N = " + std::to_string(N), "N = ", N, in, w, spec);
+  if (compressed) spec->weights = Int8Tensor{{N, K}, std::move(dense)};
+  spec->output_shape = {batch, N};
+}
+
+void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec* spec) {
+  ParseConvParams(doc, spec);
+  TensorRef in, w;
+  tl.Load("input", "i1", "[batch, H, W, C] (NHWC)", true, &in);
+  tl.Rank(in, 4, "[batch, H, W, C] (NHWC)");
+  const int64_t C = in.shape()[3];
+  const std::string w_layout =
+      depthwise ? "[1, KH, KW, C*depth_multiplier] (TFLite depthwise layout) with C = " +
+                      std::to_string(C)
+                : "[O, KH, KW, C] (OHWI) with C = " + std::to_string(C);
+  tl.Load("weights", "i1", w_layout, true, &w);
+  tl.Rank(w, 4, w_layout);
+  int64_t out_c = 0;
+  if (depthwise) {
+    if (w.shape()[0] != 1) {
+      tl.Fail(w, "shape " + w.array.ShapeString() + ": the first dimension must be 1", w_layout);
+    }
+    out_c = w.shape()[3];
+    if (out_c % C != 0) {
+      tl.Fail(w,
+              Dim("channels", out_c) + " (shape " + w.array.ShapeString() +
+                  ") is not a multiple of the input's C = " + std::to_string(C) + " (" + in.file +
+                  " shape " + in.array.ShapeString() + ")",
+              w_layout);
+    }
+    spec->depth_multiplier = static_cast<int>(std::min<int64_t>(out_c / C, kInt32Max));
+    int64_t dm = 0;
+    YAML::Mark dm_mark;
+    if (doc.GetInt("depth_multiplier", 1, kInt32Max, "1.." + std::to_string(kInt32Max), &dm,
+                   &dm_mark) &&
+        dm != out_c / C) {
+      doc.reporter().Fail(dm_mark, "depth_multiplier",
+                          "depth_multiplier " + std::to_string(dm) + " does not match the " +
+                              "weights: " + w.file + " has " + std::to_string(out_c) +
+                              " channels for C = " + std::to_string(C) + " input channels",
+                          std::to_string(out_c / C) + " (or omit the key)");
+    }
+  } else {
+    if (w.shape()[3] != C) {
+      tl.Fail(w,
+              "C = " + std::to_string(w.shape()[3]) + " (shape " + w.array.ShapeString() +
+                  ") does not match the input's C = " + std::to_string(C) + " (" + in.file +
+                  " shape " + in.array.ShapeString() + ")",
+              w_layout);
+    }
+    out_c = w.shape()[0];
+  }
+  const ConvParams& p = spec->conv;
+  const int64_t out_h = OutSize(p.padding, in.shape()[1], w.shape()[1], p.stride_h, p.dilation_h);
+  const int64_t out_w = OutSize(p.padding, in.shape()[2], w.shape()[2], p.stride_w, p.dilation_w);
+  if (out_h <= 0 || out_w <= 0) {
+    const Entry* e = doc.Find("padding");
+    const int64_t eff_h = (w.shape()[1] - 1) * p.dilation_h + 1;
+    const int64_t eff_w = (w.shape()[2] - 1) * p.dilation_w + 1;
+    doc.reporter().Fail(e->ValueMark(), "padding",
+                        "with padding valid the (dilated) " + std::to_string(eff_h) + "x" +
+                            std::to_string(eff_w) + " kernel of " + w.file + " does not fit the " +
+                            std::to_string(in.shape()[1]) + "x" + std::to_string(in.shape()[2]) +
+                            " input of " + in.file + ": the output would be empty",
+                        "same, or valid with a kernel no larger than the input");
+  }
+  const int64_t batch = in.shape()[0];
+  const int64_t M = batch * out_h * out_w;
+  CheckGemmSize(doc, in, M,
+                depthwise ? w.shape()[1] * w.shape()[2] : w.shape()[1] * w.shape()[2] * C, out_c);
+  LoadBiasAndTensors(tl,
+                     "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
+                         std::to_string(out_c) + " entries",
+                     "", out_c, in, w, spec);
+  spec->output_shape = {batch, out_h, out_w, out_c};
+}
+
+void ParseMatmul(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
+  TensorRef a, b;
+  tl.Load("a", "i1", "[.., M, K]", true, &a);
+  if (a.shape().size() < 2) {
+    tl.Fail(a,
+            "rank " + std::to_string(a.shape().size()) + " (shape " + a.array.ShapeString() +
+                "), expected rank >= 2",
+            "[.., M, K]: rank >= 2");
+  }
+  const size_t rank = a.shape().size();
+  const int64_t M = a.shape()[rank - 2], K = a.shape()[rank - 1];
+  const std::string b_layout = "[.., K, N] with the same batch dimensions as a " +
+                               a.array.ShapeString() + " and K = " + std::to_string(K);
+  tl.Load("b", "i1", b_layout, true, &b);
+  tl.Rank(b, rank, b_layout);
+  for (size_t i = 0; i + 2 < rank; ++i) {
+    if (b.shape()[i] != a.shape()[i]) {
+      tl.Fail(b,
+              "batch dimensions of shape " + b.array.ShapeString() + " differ from a's (" + a.file +
+                  " shape " + a.array.ShapeString() + "; broadcasting is not supported)",
+              b_layout);
+    }
+  }
+  if (b.shape()[rank - 2] != K) {
+    tl.Fail(b,
+            "K = " + std::to_string(b.shape()[rank - 2]) + " (shape " + b.array.ShapeString() +
+                ") does not match a's K = " + std::to_string(K) + " (" + a.file + " shape " +
+                a.array.ShapeString() + ")",
+            b_layout);
+  }
+  const int64_t N = b.shape()[rank - 1];
+  CheckGemmSize(doc, a, M, K, N);
+  spec->input = ToInt8(a);
+  spec->weights = ToInt8(b);
+  spec->input_file = a.file;
+  spec->weights_file = b.file;
+  spec->output_shape = a.shape();
+  spec->output_shape.back() = N;
+}
+
+}  // namespace layer_file
+}  // namespace salsa
