@@ -209,8 +209,10 @@ TEST(DriverTest, WeightStationaryKSplitSharesEachActChunk) {
   const HwParams hw = Ws(Hw(16, 16, 16, 4096, 4096, 512));
   const Program p = BuildFcProgram(hw, MakeRandomFc(64, 4096, 256, 11));
   ASSERT_TRUE(p.k_split);
-  EXPECT_GE(p.n_block, 4u);  // each act chunk serves 4+ n tiles
-  EXPECT_EQ(p.m_tile_rows, 64u);
+  EXPECT_EQ(p.plan, "ws K-split");
+  const WsSplitParams& sp = std::get<WsSplitParams>(p.params);
+  EXPECT_GE(sp.n_block, 4u);  // each act chunk serves 4+ n tiles
+  EXPECT_EQ(sp.m_tile_rows, 64u);
   RunAndCompare(hw, 64, 4096, 256, 11);
   // Small scratchpads on a narrow bus: uneven chunks, partial n blocks, per channel.
   uint64_t seed = 800;
@@ -266,9 +268,10 @@ TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
   const FcLayer l = MakeRandomFc(64, 4096, 256, 7);
   const Program p = BuildFcProgram(hw, l);
   ASSERT_TRUE(p.k_split);
+  EXPECT_EQ(p.plan, "os K-split");
   // 4 x 4 tiles share each 512-step chunk: acts are read once per n block, weights once.
-  EXPECT_EQ(p.m_block, 4u);
-  EXPECT_EQ(p.n_block, 4u);
+  EXPECT_EQ(std::get<SplitParams>(p.params).m_block, 4u);
+  EXPECT_EQ(std::get<SplitParams>(p.params).n_block, 4u);
   EXPECT_EQ(p.k_chunk, 512u);
   uint64_t act_bytes = 0, weight_bytes = 0;
   for (const Command& c : p.cmds) {
@@ -309,6 +312,9 @@ TEST(DriverTest, KSplitManyShapes) {
   for (const Shape& s : {Shape{26, 400, 48}, Shape{14, 333, 60}}) {
     const Program t = BuildFcProgram(tall, MakeRandomFc(s.M, s.K, s.N, seed));
     EXPECT_TRUE(t.k_split && t.transposed) << s.M << "x" << s.K << "x" << s.N;
+    EXPECT_EQ(t.plan, "os K-split");
+    EXPECT_TRUE(std::get<SplitParams>(t.params).transposed);
+    EXPECT_EQ(std::get<SplitParams>(t.params).row_bias_addr, t.quant_addr);
     RunAndCompare(tall, s.M, s.K, s.N, seed++);
   }
   FcLayer layer = MakeRandomFc(30, 200, 21, seed);
@@ -393,9 +399,11 @@ TEST(DriverTest, TilingShape) {
   EXPECT_EQ(p.m_tiles, 2u);
   EXPECT_EQ(p.n_tiles, 3u);
   // Double buffering: a K chunk fills half the act scratchpad (100 words / 2).
-  EXPECT_TRUE(p.double_buffer);
+  EXPECT_EQ(p.plan, "os");
+  const OsParams& os = std::get<OsParams>(p.params);
+  EXPECT_TRUE(os.double_buffer);
   EXPECT_EQ(p.k_chunk, 50u);
-  EXPECT_FALSE(p.act_resident);  // K = 250 does not fit 100 act words
+  EXPECT_FALSE(os.act_resident);  // K = 250 does not fit 100 act words
   // Per tile: the bias LOAD, 5 chunks of (LOAD act, LOAD weight, COMPUTE), the STORE.
   EXPECT_EQ(p.cmd_count, 2u * 3u * (1u + 3u * 5u + 1u));
   EXPECT_NE(p.cmd_base, 0u);
@@ -431,8 +439,9 @@ TEST(DriverTest, ResidentActivationsAndWeightsLoadOnce) {
   const HwParams hw = Hw(16, 16, 16, 1024, 1024, 64);
   const FcLayer l = MakeRandomFc(64, 100, 48, 10);
   const Program p = BuildFcProgram(hw, l);
-  EXPECT_TRUE(p.act_resident);
-  EXPECT_EQ(p.m_block, 4u);  // 4 m tiles x 100 words fit the 1024-word act scratchpad
+  EXPECT_TRUE(std::get<OsParams>(p.params).act_resident);
+  // 4 m tiles x 100 words fit the 1024-word act scratchpad
+  EXPECT_EQ(std::get<OsParams>(p.params).m_block, 4u);
   unsigned act_loads = 0, weight_loads = 0;
   for (const Command& c : p.cmds) {
     const std::string d = DescribeCommand(c.data());
@@ -450,8 +459,8 @@ TEST(DriverTest, ResidentActivationsAndWeightsLoadOnce) {
   EXPECT_EQ(cmd(6).rfind("LOAD target=act sp_addr=100 words_per_row=100", 0), 0u) << cmd(6);
   // Blocks: 20 m tiles of K = 100 do not fit 1024 words; blocks of 5 alternate between halves.
   const Program q = BuildFcProgram(hw, MakeRandomFc(320, 100, 20, 11));
-  EXPECT_TRUE(q.act_resident);
-  EXPECT_EQ(q.m_block, 5u);
+  EXPECT_TRUE(std::get<OsParams>(q.params).act_resident);
+  EXPECT_EQ(std::get<OsParams>(q.params).m_block, 5u);
 }
 
 TEST(DriverTest, CommandEncoding) {
