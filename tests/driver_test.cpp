@@ -262,6 +262,40 @@ TEST(DriverTest, PerChannelRequantisation) {
   }
 }
 
+// BuildFcProgram runs one plan per layer (ChoosePlan): its name, its parameters and the flags
+// readers use agree.
+TEST(DriverTest, EachPlanIsChosenWithItsParameters) {
+  const HwParams os = Hw(16, 16, 16, 4096, 4096, 512);
+  HwParams skip = os, s24 = os;
+  skip.zero_skip = true;
+  s24.structured24 = true;
+  FcLayer pruned = MakeRandomFc(16, 256, 64, 3);
+  Prune2of4(&pruned);
+  struct Case {
+    HwParams hw;
+    FcLayer l;
+    const char* plan;
+    bool k_split;
+  };
+  const Case cases[] = {
+      {os, MakeRandomFc(16, 256, 64, 1), "os", false},
+      {os, MakeRandomFc(64, 4096, 256, 7), "os K-split", true},
+      {Ws(os), MakeRandomFc(16, 256, 64, 1), "ws", false},
+      {Ws(os), MakeRandomFc(64, 4096, 256, 11), "ws K-split", true},
+      {skip, MakeRandomFc(1, 256, 64, 1), "zero-skip", false},
+      {s24, pruned, "2:4", false},
+  };
+  for (const Case& c : cases) {
+    const Program p = BuildFcProgram(c.hw, c.l);
+    EXPECT_EQ(p.plan, c.plan);
+    EXPECT_EQ(p.k_split, c.k_split) << c.plan;
+    EXPECT_EQ(p.zero_skip, std::holds_alternative<SkipParams>(p.params)) << c.plan;
+    EXPECT_EQ(p.structured, std::holds_alternative<Params24>(p.params)) << c.plan;
+    EXPECT_FALSE(p.transposed) << c.plan;
+  }
+  EXPECT_TRUE(std::holds_alternative<WsParams>(BuildFcProgram(Ws(os), cases[2].l).params));
+}
+
 // K-split plan: K longer than half the act scratchpad, partial sums added in the acc words.
 TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
   const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
