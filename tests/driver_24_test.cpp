@@ -120,8 +120,10 @@ TEST(Driver24Test, PlanForSparse24Gemv4096) {
   Prune2of4(&l);
   const Program p = BuildFcProgram(hw, l);
   EXPECT_TRUE(p.structured);
+  EXPECT_EQ(p.plan, "2:4");
   EXPECT_EQ(p.k_chunk, 4096u);  // 2048 weight words: half the weight scratchpad
-  EXPECT_TRUE(p.act_resident);
+  const Params24& p24 = std::get<Params24>(p.params);
+  EXPECT_TRUE(std::get<OsParams>(p24.tiling).act_resident);
   EXPECT_EQ(p.n_tiles, 256u);
   EXPECT_EQ(CountOp(p, contract::kOpLoad, 0, contract::kTargetWeight), 256u);
   EXPECT_EQ(CountOp(p, contract::kOpLoad, 0, contract::kTargetMeta), 256u);
@@ -139,8 +141,8 @@ TEST(Driver24Test, PlanForSparse24Gemv4096) {
     }
   }
   // The layout: values [n_tile][Kp/2][cols], then (4 KB aligned) the positions.
-  EXPECT_EQ(p.meta_addr, p.weight_addr + 256u * 2048u * 16u);
-  EXPECT_GE(p.bias_addr, p.meta_addr + 256u * 2048u * 4u);
+  EXPECT_EQ(p24.meta_addr, p.weight_addr + 256u * 2048u * 16u);
+  EXPECT_GE(p.bias_addr, p24.meta_addr + 256u * 2048u * 4u);
 }
 
 TEST(Driver24Test, CompressedLayoutInDram) {
@@ -152,12 +154,13 @@ TEST(Driver24Test, CompressedLayoutInDram) {
   l.weights = {0, 0, 0, 7, 5, 0, 1, 0, 2, 0, 0, -3};
   const Program p = BuildFcProgram(hw, l);
   ASSERT_TRUE(p.structured);
+  const uint64_t meta_addr = std::get<Params24>(p.params).meta_addr;
   const int8_t values[4][2] = {{0, 1}, {7, 2}, {5, 0}, {0, -3}};
   const unsigned pos[4][2] = {{0, 0}, {3, 2}, {0, 0}, {1, 1}};
   for (unsigned s = 0; s < 4; ++s) {
     for (unsigned j = 0; j < 8; ++j) {
       const int8_t v = static_cast<int8_t>(p.dram[p.weight_addr + 8 * s + j]);
-      const unsigned m = (p.dram[p.meta_addr + 2 * s + j / 4] >> (2 * (j % 4))) & 3u;
+      const unsigned m = (p.dram[meta_addr + 2 * s + j / 4] >> (2 * (j % 4))) & 3u;
       EXPECT_EQ(v, j < 2 ? values[s][j] : 0) << s << " " << j;
       EXPECT_EQ(m, j < 2 ? pos[s][j] : s % 2) << s << " " << j;
     }

@@ -65,9 +65,10 @@ Expect Expected(const HwParams& hw, const FcLayer& l, const Program& p) {
   auto zero = [&](uint64_t m, uint64_t k) {
     return m >= static_cast<uint64_t>(l.M) || l.input[m * l.K + k] == l.input_zero_point;
   };
+  const unsigned piece = std::get<SkipParams>(p.params).piece;
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
-    for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += p.skip_piece) {
-      const unsigned k1 = std::min<unsigned>(l.K, k0 + p.skip_piece);
+    for (unsigned k0 = 0; k0 < static_cast<unsigned>(l.K); k0 += piece) {
+      const unsigned k1 = std::min<unsigned>(l.K, k0 + piece);
       std::vector<unsigned> list;
       for (unsigned k = k0; k < k1; ++k) {
         bool nz = false;
@@ -137,10 +138,12 @@ TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
   const HwParams hw = Sparse16();
   const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
   EXPECT_TRUE(p.zero_skip);
-  EXPECT_EQ(p.skip_group, 16u);      // 16 beats of 16 bytes per K step
-  EXPECT_EQ(p.skip_entries, 85u);    // a third of 4096 words / 16
-  EXPECT_EQ(p.skip_piece, 4096u);    // all of K in the act scratchpad: one SCAN
-  EXPECT_EQ(p.skip_acc_groups, 3u);  // 1024 / (16 * 17)
+  EXPECT_EQ(p.plan, "zero-skip");
+  const SkipParams& sp = std::get<SkipParams>(p.params);
+  EXPECT_EQ(sp.group, 16u);      // 16 beats of 16 bytes per K step
+  EXPECT_EQ(sp.entries, 85u);    // a third of 4096 words / 16
+  EXPECT_EQ(sp.piece, 4096u);    // all of K in the act scratchpad: one SCAN
+  EXPECT_EQ(sp.acc_groups, 3u);  // 1024 / (16 * 17)
   unsigned scans = 0, gathers = 0, computes = 0, stores = 0;
   for (const Command& c : p.cmds) {
     const uint32_t w0 = CommandWord(c.data(), 0);

@@ -4,121 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <set>
-#include <sstream>
 
+#include "driver_test_util.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
 
 namespace salsa {
 namespace {
 
-HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
-            unsigned weight_words, unsigned acc_words) {
-  HwParams hw;
-  hw.rows = rows;
-  hw.cols = cols;
-  hw.bus_bytes = bus_bytes;
-  hw.addr_bits = 32;
-  hw.max_burst = 16;
-  hw.max_outstanding = 4;
-  hw.act_words = act_words;
-  hw.weight_words = weight_words;
-  hw.acc_words = acc_words;
-  return hw;
-}
-
-std::string Describe(const HwParams& hw) {
-  std::ostringstream s;
-  s << hw.rows << "x" << hw.cols << " bus" << hw.bus_bytes << " sp" << hw.act_words << "/"
-    << hw.weight_words << "/" << hw.acc_words;
-  return s.str();
-}
-
-// Gated operands the hardware must count: every array row (padded rows too) at every K step of
-// every (m_tile, n_tile) whose activation equals the input zero point. Transposed, the array's
-// rows run over N and the act operand is the weights (zero point 0).
-uint64_t ExpectedGated(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const std::vector<int8_t>& act = p.transposed ? l.weights : l.input;
-  const uint64_t rows_used = static_cast<uint64_t>(p.transposed ? l.N : l.M);
-  const int32_t zp = p.transposed ? 0 : l.input_zero_point;
-  uint64_t per_n_tile = 0;
-  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
-    for (unsigned i = 0; i < hw.rows; ++i) {
-      const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
-      for (int k = 0; k < l.K; ++k) {
-        if (m >= rows_used || act[m * l.K + k] == zp) ++per_n_tile;
-      }
-    }
-  }
-  return per_n_tile * p.n_tiles;
-}
-
-// Weight-stationary: every (n tile, K block, row m) streams one act word whose rows lanes hold
-// in[m][kb*rows + i] (the zero point past K); a zero lane is gated.
-uint64_t ExpectedGatedWs(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const unsigned kb = (l.K + hw.rows - 1) / hw.rows;
-  uint64_t per_n_tile = 0;
-  for (int m = 0; m < l.M; ++m) {
-    for (uint64_t k = 0; k < uint64_t{kb} * hw.rows; ++k) {
-      if (k >= static_cast<uint64_t>(l.K) || l.input[m * l.K + k] == l.input_zero_point) {
-        ++per_n_tile;
-      }
-    }
-  }
-  return per_n_tile * p.n_tiles;
-}
-
-void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed) {
-  SCOPED_TRACE("hw " + Describe(hw) + " shape " + std::to_string(M) + "x" + std::to_string(K) +
-               "x" + std::to_string(N) + " seed " + std::to_string(seed));
-  const FcLayer layer = MakeRandomFc(M, K, N, seed);
-  const Program prog = BuildFcProgram(hw, layer);
-  std::vector<uint8_t> dram = prog.dram;
-  FuncSim sim(hw);
-  const FuncSimResult r = sim.Run(dram, prog.cmd_base, prog.cmd_count);
-  ASSERT_TRUE(r.ok()) << "error " << r.err_code << ": " << r.err_detail << " ("
-                      << DescribeCommand(prog.cmds[r.err_cmd].data()) << ")";
-  EXPECT_EQ(r.status, contract::CsrBitMask("STATUS", "done"));
-  EXPECT_EQ(r.counters[contract::CounterIndex("commands")], prog.cmd_count);
-  if (hw.weight_stationary) {
-    const uint64_t kb = (K + hw.rows - 1) / hw.rows;
-    EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], uint64_t{prog.n_tiles} * kb * M);
-    EXPECT_EQ(r.counters[contract::CounterIndex("gated")], ExpectedGatedWs(hw, layer, prog));
-  } else {
-    EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")],
-              uint64_t{prog.m_tiles} * prog.n_tiles * K);
-    EXPECT_EQ(r.counters[contract::CounterIndex("gated")], ExpectedGated(hw, layer, prog));
-  }
-
-  const std::vector<int8_t> got = ReadOutput(prog, dram, M, N);
-  const std::vector<int8_t> want = ReferenceOutput(layer);
-  ASSERT_EQ(got.size(), want.size());
-  int mismatches = 0;
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (got[i] != want[i] && ++mismatches <= 5) {
-      ADD_FAILURE() << "mismatch at (m=" << i / N << ", n=" << i % N << "): expected "
-                    << int{want[i]} << ", got " << int{got[i]} << ", seed " << seed;
-    }
-  }
-  EXPECT_EQ(mismatches, 0);
-  // Nothing outside the output region changed.
-  for (size_t a = 0; a < dram.size(); ++a) {
-    if (a >= prog.out_addr && a < prog.out_addr + static_cast<uint64_t>(M) * N) continue;
-    if (dram[a] != prog.dram[a]) {
-      ADD_FAILURE() << "byte at 0x" << std::hex << a << " outside the output changed";
-      break;
-    }
-  }
-}
-
-struct Shape {
-  int M, K, N;
-};
-
-const Shape kShapes[] = {
-    {1, 1, 1},     {1, 64, 16},  {2, 10, 3},    {3, 17, 5},  {17, 33, 19}, {16, 300, 16},
-    {33, 129, 40}, {5, 1000, 3}, {64, 256, 64}, {1, 7, 100}, {100, 3, 1},  {13, 77, 9},
-};
+using namespace driver_test;
 
 TEST(DriverTest, ManyShapesSquareArrayBus16) {
   const HwParams hw = Hw(16, 16, 16, 256, 256, 64);
@@ -155,11 +49,6 @@ TEST(DriverTest, ResidentActivationBlocksAndEveryAccLayout) {
   for (unsigned acc : {11u, 10u, 9u, 6u, 5u}) {
     for (const Shape& s : shapes) RunAndCompare(Hw(4, 4, 16, 64, 64, acc), s.M, s.K, s.N, seed++);
   }
-}
-
-HwParams Ws(HwParams hw) {
-  hw.weight_stationary = true;
-  return hw;
 }
 
 TEST(DriverTest, WeightStationaryManyShapes) {
@@ -205,31 +94,6 @@ TEST(DriverTest, WeightStationaryBlocksPastScratchpadIsRangeError) {
   EXPECT_NE(r.err_detail.find("[60, 66)"), std::string::npos) << r.err_detail;
 }
 
-TEST(DriverTest, WeightStationaryKSplitSharesEachActChunk) {
-  const HwParams hw = Ws(Hw(16, 16, 16, 4096, 4096, 512));
-  const Program p = BuildFcProgram(hw, MakeRandomFc(64, 4096, 256, 11));
-  ASSERT_TRUE(p.k_split);
-  EXPECT_GE(p.n_block, 4u);  // each act chunk serves 4+ n tiles
-  EXPECT_EQ(p.m_tile_rows, 64u);
-  RunAndCompare(hw, 64, 4096, 256, 11);
-  // Small scratchpads on a narrow bus: uneven chunks, partial n blocks, per channel.
-  uint64_t seed = 800;
-  unsigned splits = 0;
-  const HwParams small = Ws(Hw(4, 4, 4, 128, 96, 120));
-  for (const Shape& s : {Shape{20, 200, 40}, Shape{13, 301, 17}, Shape{40, 77, 9}}) {
-    splits += BuildFcProgram(small, MakeRandomFc(s.M, s.K, s.N, seed)).k_split;
-    RunAndCompare(small, s.M, s.K, s.N, seed++);
-  }
-  EXPECT_GE(splits, 2u);
-  FcLayer layer = MakeRandomFc(20, 200, 21, seed);
-  MakePerChannel(&layer, seed);
-  const Program prog = BuildFcProgram(small, layer);
-  EXPECT_TRUE(prog.k_split);
-  std::vector<uint8_t> dram = prog.dram;
-  ASSERT_TRUE(FuncSim(small).Run(dram, prog.cmd_base, prog.cmd_count).ok());
-  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
-}
-
 TEST(DriverTest, WeightStationaryPerChannel) {
   const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
   for (uint64_t seed = 1; seed <= 6; ++seed) {
@@ -258,67 +122,6 @@ TEST(DriverTest, PerChannelRequantisation) {
     ASSERT_TRUE(r.ok()) << r.err_detail;
     EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
   }
-}
-
-// K-split plan: K longer than half the act scratchpad, partial sums added in the acc words.
-TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
-  const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
-  const FcLayer l = MakeRandomFc(64, 4096, 256, 7);
-  const Program p = BuildFcProgram(hw, l);
-  ASSERT_TRUE(p.k_split);
-  // 4 x 4 tiles share each 512-step chunk: acts are read once per n block, weights once.
-  EXPECT_EQ(p.m_block, 4u);
-  EXPECT_EQ(p.n_block, 4u);
-  EXPECT_EQ(p.k_chunk, 512u);
-  uint64_t act_bytes = 0, weight_bytes = 0;
-  for (const Command& c : p.cmds) {
-    const uint32_t w0 = CommandWord(c.data(), 0), w1 = CommandWord(c.data(), 1);
-    if ((w0 & 0xFF) != contract::kOpLoad) continue;
-    const uint64_t words = uint64_t{w1 >> 16} * (CommandWord(c.data(), 2) & 0xFFFF);
-    if (((w0 >> 8) & 3) == contract::kTargetAct) act_bytes += words * hw.rows;
-    if (((w0 >> 8) & 3) == contract::kTargetWeight) weight_bytes += words * hw.cols;
-  }
-  EXPECT_EQ(act_bytes, 4u * 64 * 4096);
-  EXPECT_EQ(weight_bytes, 256u * 4096);
-  RunAndCompare(hw, 64, 4096, 256, 7);
-}
-
-TEST(DriverTest, KSplitManyShapes) {
-  // 32-word act halves on a 4-byte bus: K past 32 splits (when blocks save traffic), into blocks
-  // the acc scratchpad bounds.
-  uint64_t seed = 700;
-  unsigned splits = 0, runs = 0;
-  for (unsigned acc : {40u, 100u, 300u}) {
-    const HwParams hw = Hw(4, 4, 4, 64, 96, acc);
-    for (const Shape& s : {Shape{1, 100, 40}, Shape{9, 33, 9}, Shape{17, 250, 13}, Shape{40, 77, 3},
-                           Shape{23, 129, 31}}) {
-      splits += BuildFcProgram(hw, MakeRandomFc(s.M, s.K, s.N, seed)).k_split, ++runs;
-      RunAndCompare(hw, s.M, s.K, s.N, seed++);
-    }
-  }
-  EXPECT_GE(splits, runs - 3);  // 9x33x9 and 40x77x3 on the 40-word acc: no block fits
-  const HwParams rect = Hw(12, 8, 8, 200, 160, 200);
-  for (const Shape& s : {Shape{50, 500, 50}, Shape{13, 301, 17}}) {
-    EXPECT_TRUE(BuildFcProgram(rect, MakeRandomFc(s.M, s.K, s.N, seed)).k_split);
-    RunAndCompare(rect, s.M, s.K, s.N, seed++);
-  }
-  // 26 rows on 12-row tiles waste 28% of the PE rows, 26 columns on 8-column tiles 19%: the
-  // transposed layer (rows over N = 48, no padding) runs, with the zero point folded into the
-  // per-row bias and the output transposed back.
-  const HwParams tall = Hw(12, 8, 4, 200, 160, 400);
-  for (const Shape& s : {Shape{26, 400, 48}, Shape{14, 333, 60}}) {
-    const Program t = BuildFcProgram(tall, MakeRandomFc(s.M, s.K, s.N, seed));
-    EXPECT_TRUE(t.k_split && t.transposed) << s.M << "x" << s.K << "x" << s.N;
-    RunAndCompare(tall, s.M, s.K, s.N, seed++);
-  }
-  FcLayer layer = MakeRandomFc(30, 200, 21, seed);
-  MakePerChannel(&layer, seed);
-  const HwParams hw = Hw(4, 4, 4, 64, 96, 100);
-  const Program prog = BuildFcProgram(hw, layer);
-  EXPECT_TRUE(prog.k_split);
-  std::vector<uint8_t> dram = prog.dram;
-  ASSERT_TRUE(FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count).ok());
-  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
 }
 
 TEST(DriverTest, ManySeeds) {
@@ -384,74 +187,6 @@ TEST(DriverTest, RandomLayersUseTheInt8Range) {
   EXPECT_EQ(again.input, l.input);
   EXPECT_EQ(again.bias, l.bias);
   EXPECT_EQ(again.output_multiplier, l.output_multiplier);
-}
-
-TEST(DriverTest, TilingShape) {
-  const HwParams hw = Hw(16, 16, 16, 100, 300, 64);
-  const FcLayer l = MakeRandomFc(20, 250, 40, 9);
-  const Program p = BuildFcProgram(hw, l);
-  EXPECT_EQ(p.m_tiles, 2u);
-  EXPECT_EQ(p.n_tiles, 3u);
-  // Double buffering: a K chunk fills half the act scratchpad (100 words / 2).
-  EXPECT_TRUE(p.double_buffer);
-  EXPECT_EQ(p.k_chunk, 50u);
-  EXPECT_FALSE(p.act_resident);  // K = 250 does not fit 100 act words
-  // Per tile: the bias LOAD, 5 chunks of (LOAD act, LOAD weight, COMPUTE), the STORE.
-  EXPECT_EQ(p.cmd_count, 2u * 3u * (1u + 3u * 5u + 1u));
-  EXPECT_NE(p.cmd_base, 0u);
-  for (uint64_t a : {p.cmd_base, p.act_addr, p.weight_addr, p.bias_addr, p.out_addr}) {
-    EXPECT_EQ(a % 4096, 0u);
-  }
-  EXPECT_EQ(p.dram.size() % 4096, 0u);
-  auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
-  // acc: bias slots 0, 1 and 2, then two 16-row regions at 3 and 19.
-  EXPECT_EQ(cmd(0).rfind("LOAD target=acc sp_addr=0 words_per_row=1 rows=1", 0), 0u) << cmd(0);
-  EXPECT_EQ(cmd(1).rfind("LOAD target=act sp_addr=0", 0), 0u) << cmd(1);
-  EXPECT_EQ(cmd(3).rfind("COMPUTE clear act_addr=0 weight_addr=0 k=50", 0), 0u) << cmd(3);
-  // The second chunk uses the other halves.
-  // The next n tile's bias goes into the other slot right after the first COMPUTE.
-  EXPECT_EQ(cmd(4).rfind("LOAD target=acc sp_addr=1 words_per_row=1 rows=1", 0), 0u) << cmd(4);
-  EXPECT_EQ(cmd(7).rfind("COMPUTE act_addr=50 weight_addr=150 k=50", 0), 0u) << cmd(7);
-  EXPECT_NE(cmd(16).find("acc_addr=3"), std::string::npos) << cmd(16);
-  // Tile 1 uses the second region; tile 0's STORE follows tile 1's first COMPUTE, so it runs
-  // while tile 1 computes.
-  EXPECT_EQ(cmd(19).rfind("COMPUTE clear act_addr=50 weight_addr=150 k=50 in_zp=", 0), 0u)
-      << cmd(19);
-  EXPECT_EQ(cmd(20).rfind("STORE acc_addr=3 rows=16 row_bytes=16 bias_addr=0 stride=40", 0), 0u)
-      << cmd(20);
-  EXPECT_NE(cmd(33).find("acc_addr=19"), std::string::npos) << cmd(33);
-  // Last tile: 4 rows, 8 bytes per row, at out + 16*40 + 32.
-  const uint8_t* last = p.cmds.back().data();
-  EXPECT_EQ(CommandWord(last, 1) >> 16, 4u);
-  EXPECT_EQ(CommandWord(last, 2) & 0xFFFF, 8u);
-  EXPECT_EQ(CommandWord(last, 4), p.out_addr + 16 * 40 + 32);
-}
-
-TEST(DriverTest, ResidentActivationsAndWeightsLoadOnce) {
-  const HwParams hw = Hw(16, 16, 16, 1024, 1024, 64);
-  const FcLayer l = MakeRandomFc(64, 100, 48, 10);
-  const Program p = BuildFcProgram(hw, l);
-  EXPECT_TRUE(p.act_resident);
-  EXPECT_EQ(p.m_block, 4u);  // 4 m tiles x 100 words fit the 1024-word act scratchpad
-  unsigned act_loads = 0, weight_loads = 0;
-  for (const Command& c : p.cmds) {
-    const std::string d = DescribeCommand(c.data());
-    act_loads += d.rfind("LOAD target=act", 0) == 0;
-    weight_loads += d.rfind("LOAD target=weight", 0) == 0;
-  }
-  EXPECT_EQ(act_loads, p.m_tiles);
-  EXPECT_EQ(weight_loads, p.n_tiles);
-  // The next n tile's weights and bias are loaded right after the first COMPUTE of this one.
-  auto cmd = [&](size_t i) { return DescribeCommand(p.cmds[i].data()); };
-  EXPECT_EQ(cmd(0).rfind("LOAD target=weight sp_addr=0 words_per_row=100", 0), 0u) << cmd(0);
-  EXPECT_EQ(cmd(3).rfind("COMPUTE clear drain act_addr=0 weight_addr=0 k=100", 0), 0u) << cmd(3);
-  EXPECT_EQ(cmd(4).rfind("LOAD target=weight sp_addr=512 words_per_row=100", 0), 0u) << cmd(4);
-  EXPECT_EQ(cmd(5).rfind("LOAD target=acc sp_addr=1", 0), 0u) << cmd(5);
-  EXPECT_EQ(cmd(6).rfind("LOAD target=act sp_addr=100 words_per_row=100", 0), 0u) << cmd(6);
-  // Blocks: 20 m tiles of K = 100 do not fit 1024 words; blocks of 5 alternate between halves.
-  const Program q = BuildFcProgram(hw, MakeRandomFc(320, 100, 20, 11));
-  EXPECT_TRUE(q.act_resident);
-  EXPECT_EQ(q.m_block, 5u);
 }
 
 TEST(DriverTest, CommandEncoding) {

@@ -1,4 +1,4 @@
-// The 2:4 plan's weights (sparsity.structured "2:4"): when it runs, and the compressed layout.
+// The 2:4 plan ("2:4", sparsity.structured "2:4"): when it runs, and the compressed weights.
 //
 // Of every group of four K steps (K padded with zeros to Kp, a multiple of 8) an output channel
 // keeps two weights: its non-zero ones, filled up with zero-valued positions (the lowest free
@@ -8,7 +8,8 @@
 // compressed step), positions [n_tile][Kp/2][cols/4] (column c's position at bits 2(c%4)+1 :
 // 2(c%4) of byte c/4; four steps' positions make one meta word, loaded at bus rate, so Kp is a
 // multiple of 8). Channels past N are zero weights at positions 0 and 1. The
-// command list is the dense tiler's (driver.cpp, TileCommands with p.structured).
+// tiling and command list are the os plan's (driver_os.cpp) or the K-split plan's
+// (driver_split.cpp), with the 2:4 format (OsFormat::structured).
 #include <algorithm>
 
 #include "driver_internal.h"
@@ -16,23 +17,72 @@
 
 namespace salsa {
 
-bool Use24(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
-  return hw.structured24 && opts.structured && !hw.weight_stationary && hw.cols % 4 == 0 &&
-         Is2of4(l.weights, l.N, l.K);
-}
+namespace {
+
+// Runs when the hardware has it, the options allow it and the weights are 2:4 along K; fits when
+// a K chunk of whole meta words does.
+class Plan24 : public Plan {
+ public:
+  const char* Name() const override { return "2:4"; }
+
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
+    if (!hw.structured24 || !opts.structured || hw.weight_stationary || hw.cols % 4 != 0 ||
+        !Is2of4(l.weights, l.N, l.K)) {
+      return false;
+    }
+    OsParams os;
+    SplitParams sp;
+    Params24 params;
+    PlanOs(hw, l, /*structured=*/true, p, &os);
+    if (!os.act_resident && PlanSplit(hw, l, true, /*transposed=*/false, p, &sp)) {
+      params.tiling = sp;
+    } else {
+      params.tiling = os;
+    }
+    p->params = params;
+    return p->k_chunk > 0;
+  }
+
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    LayOut(hw, OsRegions(hw, l, true, *p), p);
+    // The positions follow the values in the weight region.
+    std::get<Params24>(p->params).meta_addr =
+        p->weight_addr + AlignUp(Weight24Bytes(hw, l, *p), kRegionAlign);
+    WriteParams(hw, l, p);
+    WriteOsOperands(hw, l, Format(*p), p);
+  }
+
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    const auto& tiling = std::get<Params24>(p.params).tiling;
+    if (const SplitParams* sp = std::get_if<SplitParams>(&tiling)) {
+      return TileCommandsSplit(hw, l, p, *sp, Format(p));
+    }
+    return TileCommands(hw, l, p, std::get<OsParams>(tiling), Format(p));
+  }
+
+ private:
+  static OsFormat Format(const Program& p) {
+    return OsFormat{true, std::get<Params24>(p.params).meta_addr};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> Make24Plan() { return std::make_unique<Plan24>(); }
 
 uint64_t Weight24Bytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return uint64_t{p.n_tiles} * (ActSteps(l, p) / 2) * hw.cols;
+  return uint64_t{p.n_tiles} * (ActSteps(l, true) / 2) * hw.cols;
 }
 
 uint64_t Meta24Bytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return uint64_t{p.n_tiles} * (ActSteps(l, p) / 2) * hw.MetaStepBytes();
+  return uint64_t{p.n_tiles} * (ActSteps(l, true) / 2) * hw.MetaStepBytes();
 }
 
 void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* values,
                     uint8_t* meta) {
   const Compressed2of4 c = Compress2of4(l.weights, l.N, l.K);
-  const uint64_t steps = ActSteps(l, p) / 2;  // >= Compressed2of4Cols(K): the rest are padding
+  const uint64_t steps = ActSteps(l, true) / 2;  // >= Compressed2of4Cols(K): the rest are padding
   const uint64_t ccols = static_cast<uint64_t>(Compressed2of4Cols(l.K));
   const unsigned mb = hw.MetaStepBytes();
   for (unsigned nt = 0; nt < p.n_tiles; ++nt) {

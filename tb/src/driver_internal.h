@@ -1,14 +1,64 @@
-// Internals shared by the tiler's dataflows and plans (driver.cpp: output-stationary, dense and
-// 2:4; driver_ws.cpp: weight-stationary; driver_skip.cpp: zero-skip; driver_24.cpp: the 2:4
-// weight layout).
+// Internals shared by the tiler's plans: the Plan interface (one implementation per plan:
+// driver_os.cpp, driver_split.cpp, driver_ws.cpp, driver_ws_split.cpp, driver_skip.cpp,
+// driver_24.cpp), the DRAM layout helpers (driver.cpp) and what several plans' command lists
+// share.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "salsa/driver.h"
 
 namespace salsa {
+
+// One way of running a layer. BuildFcProgram (driver.cpp) asks the plans in order of preference
+// (ChoosePlan) and the first whose Fit accepts the layer lays out the image and the commands.
+class Plan {
+ public:
+  virtual ~Plan() = default;
+  virtual const char* Name() const = 0;
+  // Whether the plan runs this layer on this hardware with these options and its buffers fit
+  // the scratchpads; if so, fills `p`'s tiling (m_tiles, n_tiles, k_chunk) and p->params.
+  virtual bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) = 0;
+  // The DRAM regions (LayOut) and the image: activations, weights, parameters (the commands are
+  // written by BuildFcProgram).
+  virtual void Layout(const HwParams& hw, const FcLayer& l, Program* p) const = 0;
+  // The command list of the laid-out program.
+  virtual std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                        const Program& p) const = 0;
+};
+
+std::unique_ptr<Plan> MakeOsPlan();       // driver_os.cpp
+std::unique_ptr<Plan> MakeSplitPlan();    // driver_split.cpp
+std::unique_ptr<Plan> MakeWsPlan();       // driver_ws.cpp
+std::unique_ptr<Plan> MakeWsSplitPlan();  // driver_ws_split.cpp
+std::unique_ptr<Plan> MakeSkipPlan();     // driver_skip.cpp
+std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
+
+// DRAM layout (driver.cpp). The regions, in order: commands (room for cmd_count), activations,
+// weights, bias, quant (per-channel words, or the transposed plan's row bias), output; each 4 KB
+// aligned.
+constexpr uint64_t kRegionAlign = 4096;
+inline uint64_t AlignUp(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+inline uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+struct Regions {
+  uint64_t cmd_count = 0;        // commands (an upper bound)
+  uint64_t act = 0, weight = 0;  // bytes
+  uint64_t bias = 0, quant = 0, out = 0;
+};
+// A plan's regions with the parameters per n tile (bias word; per channel the multiplier and
+// shift words) and the [M][N] output; the plan adds its commands, activations and weights.
+Regions ParamRegions(const HwParams& hw, const FcLayer& l, const Program& p);
+// Sets the region addresses and a zero-filled image; throws when the image does not fit.
+void LayOut(const HwParams& hw, const Regions& r, Program* p);
+// The bias and per-channel words, per n tile, into the image.
+void WriteParams(const HwParams& hw, const FcLayer& l, Program* p);
+// An int32, little-endian; returns the byte after it.
+uint8_t* PutInt32(uint8_t* dst, int32_t v);
+// [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
+void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
+                             uint8_t* dst);
 
 // Where a tile's words live in the acc scratchpad: `slots` parameter slots (bias, then the
 // per-channel multiplier and shift words) at the bottom, then `regions` tile regions of
@@ -47,65 +97,58 @@ void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsi
 Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
                   unsigned bytes, uint16_t slot, unsigned m0, unsigned n0, int quant = -1);
 
+// Output-stationary (driver_os.cpp), shared by the os, K-split and 2:4 plans.
+//
+// The weight format: dense, or 2:4 (compressed values at weight_addr, positions at meta_addr).
+struct OsFormat {
+  bool structured = false;
+  uint64_t meta_addr = 0;
+};
 // Output-stationary: regions of `rows` words, two of each when they fit.
 AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
-
-inline uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
 // Words of one act half. 2:4 COMPUTEs start at even act addresses, so the 2:4 plan's halves are
 // an even number of words.
 unsigned ActHalf(const HwParams& hw, bool structured);
 // Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
 // each), so the 2:4 plan's halves are a multiple of 4 words.
 unsigned WeightHalf(const HwParams& hw, bool structured);
+// Act words per m tile: K, or for the 2:4 plan K padded to a multiple of 8.
+unsigned ActSteps(const FcLayer& l, bool structured);
+// Tiles, double buffering, resident act blocks and the K chunk, in act words, into `p` and
+// `os`. 2:4 chunks are multiples of 8 act words (half as many weight and meta words) at even act
+// addresses; returns false when no such chunk fits the scratchpads (the dense plan always fits).
+bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os);
+// The regions of the os layout: activations [m_tile][ActSteps][rows], then the weights: dense
+// [n_tile][K][cols], or 2:4 values and (4 KB aligned) their positions in one region.
+Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p);
+// The activations and weights into the laid-out image.
+void WriteOsOperands(const HwParams& hw, const FcLayer& l, const OsFormat& f, Program* p);
+std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p,
+                                  const OsParams& os, const OsFormat& f);
 
-// Output-stationary planning (driver.cpp), dense or, with p->structured, 2:4: tiles, double
-// buffering, resident act blocks and the K chunk, in act words. 2:4 chunks are multiples of 4 act
-// words (half as many weight and meta words) at even act addresses; returns false when no such
-// chunk fits the scratchpads (the dense plan always fits).
-bool PlanOs(const HwParams& hw, const FcLayer& l, Program* p);
-// Act words per m tile: K, or for the 2:4 plan K padded to a multiple of 4.
-unsigned ActSteps(const FcLayer& l, const Program& p);
+// The K-split tiling (driver_split.cpp), for K too long to keep an m tile's activations resident
+// (after PlanOs: p's tiles): chooses m_block x n_block tiles and the K chunk from the act and
+// weight halves and the acc scratchpad (the block's regions and parameter slots; transposed:
+// two sets of regions), by estimated cycles. Returns false when no block larger than one tile
+// fits.
+bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool transposed, Program* p,
+               SplitParams* sp);
+std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p,
+                                       const SplitParams& sp, const OsFormat& f);
 
-// The K-split plan (driver_split.cpp), for K too long to keep an m tile's activations resident:
-// chooses m_block x n_block tiles and the K chunk from the act and weight halves (act_cap and
-// weight_cap words) and the acc scratchpad (the block's regions and parameter slots), by
-// estimated cycles. Returns false when no block larger than one tile fits.
-bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
-               Program* p);
-std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p);
-
-// 2:4 (driver_24.cpp). Whether the 2:4 plan may run: the hardware has it, the options allow it
-// and the weights are 2:4 along K.
-bool Use24(const HwParams& hw, const FcLayer& l, const DriverOptions& opts);
-// DRAM bytes of the compressed weight values and of their positions.
+// The 2:4 weights (driver_24.cpp): DRAM bytes of the compressed values and of their positions,
+// and the writer of the values ([n_tile][Kp/2][cols]) and positions ([n_tile][Kp/2][cols/4]).
 uint64_t Weight24Bytes(const HwParams& hw, const FcLayer& l, const Program& p);
 uint64_t Meta24Bytes(const HwParams& hw, const FcLayer& l, const Program& p);
-// Writes the values ([n_tile][Kp/2][cols]) and the positions ([n_tile][Kp/2][cols/4]).
 void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* values,
                     uint8_t* meta);
 
-// Weight-stationary planning, DRAM layouts and command list (driver_ws.cpp).
+// Weight-stationary (driver_ws.cpp), shared by the ws and ws K-split plans.
 unsigned WsKBlocks(const HwParams& hw, const FcLayer& l);  // ceil(K / rows)
-void PlanWs(const HwParams& hw, const FcLayer& l, Program* p);
-// The ws K-split plan (driver_ws_split.cpp), for activations too long to stay resident: chunks
-// of K blocks whose act LOAD serves n_block n tiles (k_chunk = the chunk's K steps), m tiles of
-// m_tile_rows; chosen by estimated cycles, false when no block of two or more n tiles fits.
-bool PlanWsSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
-                 Program* p);
-std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, const Program& p);
-uint64_t WsActBytes(const HwParams& hw, const FcLayer& l);
-uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
-void WriteActivationsWs(const HwParams& hw, const FcLayer& l, uint8_t* dst);
-void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst);
-std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p);
-
-// Zero-skip planning, weight layout and command list (driver_skip.cpp). PlanSkip fills the
-// skip_* fields (and the tiling fields) of `p` and returns false when the zero-skip buffers do not
-// fit the scratchpads (the dense tiler then runs).
-bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p);
-uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p);
-void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst);
-std::vector<Command> TileCommandsSkip(const HwParams& hw, const FcLayer& l, const Program& p);
+// Tiles and the resident choice; always fits.
+void PlanWs(const HwParams& hw, const FcLayer& l, Program* p, WsParams* ws);
+// The ws layout (activations [k_block][M][rows], weights [n_tile][k_block][rows][cols]) into
+// the laid-out image, with the parameters.
+void LayOutWs(const HwParams& hw, const FcLayer& l, Program* p);
 
 }  // namespace salsa

@@ -1,4 +1,4 @@
-// The zero-skip tiler (sparsity.zero_skip): SCAN, gather LOADs and indexed COMPUTEs.
+// The zero-skip plan ("zero-skip", sparsity.zero_skip): SCAN, gather LOADs and indexed COMPUTEs.
 //
 // Weights are stored in n groups of G n tiles, [n_group][K][step] with step = G'*cols bytes
 // rounded up to the bus width, so one K step's weights for a whole group are one burst. Per m
@@ -34,8 +34,6 @@ constexpr unsigned kStoresPerChunk = 4;
 // latency 100: 20208 cycles in one chunk, 18210 in four; 1x1024x64 at 50% zeros: 8167, 7234).
 constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
 
-uint64_t AlignUp(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
-
 unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
 
 // n group g: its tiles, DRAM rows and chunk length.
@@ -46,15 +44,16 @@ struct Group {
   unsigned entries;    // Lc: index-list entries per chunk (rows of `tiles` words in a buffer)
 };
 
-Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, unsigned g) {
-  const unsigned G = p.skip_group;
+Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, const SkipParams& sp,
+              unsigned g) {
+  const unsigned G = sp.group;
   Group r;
   r.first_tile = g * G;
   r.tiles = std::min(G, p.n_tiles - r.first_tile);
   r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
   const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
   r.dram_base = p.weight_addr + uint64_t{g} * static_cast<uint64_t>(l.K) * full_step;
-  r.entries = std::min({hw.weight_words / kBuffers / r.tiles, p.skip_piece, kMaxField16});
+  r.entries = std::min({hw.weight_words / kBuffers / r.tiles, sp.piece, kMaxField16});
   return r;
 }
 
@@ -78,8 +77,9 @@ class SkipCommands {
       : hw_(hw),
         l_(l),
         p_(p),
+        sp_(std::get<SkipParams>(p.params)),
         s_(ParamWords(l)),
-        groups_((p.n_tiles + p.skip_group - 1) / p.skip_group) {}
+        groups_((p.n_tiles + sp_.group - 1) / sp_.group) {}
 
   std::vector<Command> Build() {
     const std::vector<Epoch> epochs = Epochs();
@@ -99,20 +99,20 @@ class SkipCommands {
   };
 
   unsigned Half(unsigned words) const { return words / 2; }
-  unsigned Set(unsigned pass) const { return pass % p_.skip_acc_groups; }
-  unsigned ParamBase(unsigned set) const { return set * p_.skip_group * s_; }
+  unsigned Set(unsigned pass) const { return pass % sp_.acc_groups; }
+  unsigned ParamBase(unsigned set) const { return set * sp_.group * s_; }
   unsigned RegionBase(unsigned set) const {
-    return p_.skip_acc_groups * p_.skip_group * s_ + set * p_.skip_group * hw_.rows;
+    return sp_.acc_groups * sp_.group * s_ + set * sp_.group * hw_.rows;
   }
   uint16_t ActBase(size_t epoch) const {
-    return static_cast<uint16_t>(p_.double_buffer ? (epoch % 2) * Half(hw_.act_words) : 0);
+    return static_cast<uint16_t>(sp_.double_buffer ? (epoch % 2) * Half(hw_.act_words) : 0);
   }
 
   std::vector<Epoch> Epochs() const {
-    const unsigned K = static_cast<unsigned>(l_.K), piece = p_.skip_piece;
+    const unsigned K = static_cast<unsigned>(l_.K), piece = sp_.piece;
     const unsigned pieces = (K + piece - 1) / piece;
     // With several pieces, the groups whose acc sets fit at once share each piece's SCAN.
-    const unsigned block = pieces == 1 ? groups_ : p_.skip_acc_groups;
+    const unsigned block = pieces == 1 ? groups_ : sp_.acc_groups;
     std::vector<Epoch> epochs;
     for (unsigned mt = 0; mt < p_.m_tiles; ++mt) {
       for (unsigned g0 = 0; g0 < groups_; g0 += block) {
@@ -122,7 +122,7 @@ class SkipCommands {
           const unsigned per_group = (kMinChunks + (g1 - g0) - 1) / (g1 - g0);
           const unsigned cap = std::max(kMinChunkEntries, (e.len + per_group - 1) / per_group);
           for (unsigned g = g0; g < g1; ++g) {
-            const unsigned lc = std::min(cap, GroupOf(hw_, l_, p_, g).entries);
+            const unsigned lc = std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
             for (unsigned j0 = 0; j0 < e.len; j0 += lc) {
               const unsigned len = std::min(lc, e.len - j0);
               e.chunks.push_back({g, mt * groups_ + g, e.k0, j0, len, pc == 0 && j0 == 0,
@@ -146,7 +146,7 @@ class SkipCommands {
     out_.push_back(
         EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes)));
     // The next epoch's activations go into the other act half during this epoch's last group.
-    const bool ahead = p_.double_buffer && e + 1 < epochs.size();
+    const bool ahead = sp_.double_buffer && e + 1 < epochs.size();
     const unsigned last_g = ep.chunks.back().g;
     // Gathers run kBuffers - 1 chunks ahead of the COMPUTEs, round the weight buffers.
     std::vector<uint16_t> bufs(ep.chunks.size());
@@ -155,7 +155,7 @@ class SkipCommands {
     for (size_t i = 0; i < std::min(lead, ep.chunks.size()); ++i) Gather(ep.chunks[i], bufs[i]);
     for (size_t i = 0; i < ep.chunks.size(); ++i) {
       const Chunk& ch = ep.chunks[i];
-      const Group grp = GroupOf(hw_, l_, p_, ch.g);
+      const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
       const unsigned set = Set(ch.pass), region = RegionBase(set);
       FlushReading(region, region + grp.tiles * hw_.rows);
       // One group COMPUTE: every tile of the group over the chunk's entries.
@@ -189,7 +189,7 @@ class SkipCommands {
 
   // The gather LOAD of a chunk's entries into the weight buffer at `buf`.
   void Gather(const Chunk& ch, uint16_t buf) {
-    const Group grp = GroupOf(hw_, l_, p_, ch.g);
+    const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
     out_.push_back(EncodeGatherLoad(buf, static_cast<uint16_t>(grp.tiles),
                                     static_cast<uint16_t>(ch.len), static_cast<uint16_t>(ch.j0),
                                     grp.step, grp.dram_base + uint64_t{ch.k0} * grp.step));
@@ -243,37 +243,34 @@ class SkipCommands {
   const HwParams& hw_;
   const FcLayer& l_;
   const Program& p_;
+  const SkipParams& sp_;
   const unsigned s_, groups_;
   unsigned chunks_ = 0;
   std::deque<Pending> pending_;
   std::vector<Command> out_;
 };
 
-}  // namespace
-
-bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p) {
+// Tiles, act pieces and n groups; false when the zero-skip buffers do not fit the scratchpads.
+bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) {
   if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers) return false;
   const unsigned K = static_cast<unsigned>(l.K);
   p->m_tiles = (static_cast<unsigned>(l.M) + hw.rows - 1) / hw.rows;
-  p->m_tile_rows = hw.rows;
-  p->m_block = 1;
   p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
   // Act pieces: all of K in one half (the next m tile loads into the other), else all of K in
   // the whole scratchpad (one SCAN per m tile), else pieces of at most half of it.
   const unsigned half = std::min(hw.act_words / 2, kMaxField16);
   if (K <= half) {
-    p->skip_piece = K;
-    p->double_buffer = true;
+    sp->piece = K;
+    sp->double_buffer = true;
   } else if (K <= std::min(hw.act_words, kMaxField16)) {
-    p->skip_piece = K;
-    p->double_buffer = false;
+    sp->piece = K;
+    sp->double_buffer = false;
   } else {
     if (half == 0) return false;
     const unsigned pieces = (K + half - 1) / half;
-    p->skip_piece = (K + pieces - 1) / pieces;
-    p->double_buffer = true;
+    sp->piece = (K + pieces - 1) / pieces;
+    sp->double_buffer = true;
   }
-  p->act_resident = p->skip_piece == K;
   // Groups: a burst of weights per K step, as many as the acc scratchpad holds regions and
   // parameters for (two groups' worth when they fit) and a weight buffer holds rows for.
   const unsigned s = ParamWords(l);
@@ -287,29 +284,30 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p) {
     const uint64_t sets = std::min<uint64_t>(
         {hw.acc_words / per_group, (uint64_t{kMaxField16} + 1) / per_group, uint64_t{groups} + 1});
     if (sets >= 1) {
-      p->skip_group = g;
-      p->skip_acc_groups = static_cast<unsigned>(sets);
-      p->skip_entries = GroupOf(hw, l, *p, 0).entries;
-      p->k_chunk = p->skip_entries;
-      p->zero_skip = true;
+      sp->group = g;
+      sp->acc_groups = static_cast<unsigned>(sets);
+      sp->entries = GroupOf(hw, l, *p, *sp, 0).entries;
+      p->k_chunk = sp->entries;
       return true;
     }
   }
   return false;
 }
 
-uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const unsigned groups = (p.n_tiles + p.skip_group - 1) / p.skip_group;
-  const Group last = GroupOf(hw, l, p, groups - 1);
+uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p,
+                         const SkipParams& sp) {
+  const unsigned groups = (p.n_tiles + sp.group - 1) / sp.group;
+  const Group last = GroupOf(hw, l, p, sp, groups - 1);
   return (last.dram_base - p.weight_addr) + static_cast<uint64_t>(l.K) * last.step;
 }
 
 // Group g, row k: w[n][k] for n = (first tile)*cols .. + tiles*cols - 1 (0 past N), then zeros up
 // to the step.
-void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, uint8_t* dst) {
-  const unsigned groups = (p.n_tiles + p.skip_group - 1) / p.skip_group;
+void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, const SkipParams& sp,
+                      uint8_t* dst) {
+  const unsigned groups = (p.n_tiles + sp.group - 1) / sp.group;
   for (unsigned g = 0; g < groups; ++g) {
-    const Group grp = GroupOf(hw, l, p, g);
+    const Group grp = GroupOf(hw, l, p, sp, g);
     uint8_t* base = dst + (grp.dram_base - p.weight_addr);
     for (int k = 0; k < l.K; ++k) {
       uint8_t* row = base + static_cast<uint64_t>(k) * grp.step;
@@ -321,8 +319,45 @@ void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, ui
   }
 }
 
-std::vector<Command> TileCommandsSkip(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return SkipCommands(hw, l, p).Build();
-}
+// Runs when the hardware has it, the options allow it and the layer is a single m tile (or
+// zero_skip_batched); fits when the zero-skip buffers do.
+class SkipPlan : public Plan {
+ public:
+  const char* Name() const override { return "zero-skip"; }
+
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
+    if (!hw.zero_skip || !opts.zero_skip ||
+        (!opts.zero_skip_batched && l.M > static_cast<int>(hw.rows))) {
+      return false;
+    }
+    SkipParams sp;
+    if (!PlanSkip(hw, l, p, &sp)) return false;
+    p->params = sp;
+    return true;
+  }
+
+  // The command count comes from a first pass (the commands do not depend on addresses).
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    const SkipParams& sp = std::get<SkipParams>(p->params);
+    Regions r = ParamRegions(hw, l, *p);
+    r.cmd_count = Commands(hw, l, *p).size();
+    r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * l.K;
+    r.weight = SkipWeightBytes(hw, l, *p, sp);
+    LayOut(hw, r, p);
+    WriteParams(hw, l, p);
+    WriteBlockedActivations(hw, l, p->m_tiles, static_cast<unsigned>(l.K),
+                            p->dram.data() + p->act_addr);
+    WriteWeightsSkip(hw, l, *p, sp, p->dram.data() + p->weight_addr);
+  }
+
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return SkipCommands(hw, l, p).Build();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeSkipPlan() { return std::make_unique<SkipPlan>(); }
 
 }  // namespace salsa

@@ -1,10 +1,13 @@
-// The K-split plan of the output-stationary tiler: when an m tile's activations over all of K do
+// The K-split plan of the output-stationary tiler ("os K-split", also the 2:4 plan's split
+// tiling): when an m tile's activations over all of K do
 // not fit half the act scratchpad, K is cut into chunks whose partial sums meet in the acc
 // scratchpad (COMPUTE accumulate), and the tiles are grouped into blocks of m_block x n_block:
 // a chunk's act words serve the block's n tiles and its weight words the block's m tiles, so
 // DRAM traffic per MAC falls with the block instead of every tile re-reading both operands.
 #include <algorithm>
+#include <optional>
 #include <tuple>
+#include <utility>
 
 #include "driver_internal.h"
 
@@ -17,13 +20,13 @@ struct SplitStep {
   unsigned block;  // blocks in order, for the parameter slots
 };
 
-std::vector<SplitStep> SplitSteps(const Program& p, unsigned K) {
+std::vector<SplitStep> SplitSteps(const Program& p, const SplitParams& sp, unsigned K) {
   std::vector<SplitStep> steps;
   unsigned block = 0;
-  for (unsigned mt0 = 0; mt0 < p.m_tiles; mt0 += p.m_block) {
-    for (unsigned nt0 = 0; nt0 < p.n_tiles; nt0 += p.n_block, ++block) {
-      const unsigned mt1 = std::min(p.m_tiles, mt0 + p.m_block);
-      const unsigned nt1 = std::min(p.n_tiles, nt0 + p.n_block);
+  for (unsigned mt0 = 0; mt0 < p.m_tiles; mt0 += sp.m_block) {
+    for (unsigned nt0 = 0; nt0 < p.n_tiles; nt0 += sp.n_block, ++block) {
+      const unsigned mt1 = std::min(p.m_tiles, mt0 + sp.m_block);
+      const unsigned nt1 = std::min(p.n_tiles, nt0 + sp.n_block);
       for (unsigned k0 = 0; k0 < K; k0 += p.k_chunk) {
         steps.push_back({mt0, mt1, nt0, nt1, k0, std::min(p.k_chunk, K - k0), block});
       }
@@ -34,19 +37,21 @@ std::vector<SplitStep> SplitSteps(const Program& p, unsigned K) {
 
 }  // namespace
 
-bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
-               Program* pp) {
+bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool transposed, Program* pp,
+               SplitParams* sp) {
   Program& p = *pp;
-  if (hw.weight_stationary || !p.double_buffer) return false;
-  const uint64_t K = ActSteps(l, p);
-  const unsigned wdiv = p.structured ? 2 : 1;   // act words per weight word
-  const unsigned align = p.structured ? 8 : 1;  // 2:4: whole meta words
+  // Needs double buffering (scratchpads of 2+ words); the chunks fill the halves.
+  if (hw.weight_stationary || hw.act_words < 2 || hw.weight_words < 2) return false;
+  const unsigned act_cap = ActHalf(hw, structured), weight_cap = WeightHalf(hw, structured);
+  const uint64_t K = ActSteps(l, structured);
+  const unsigned wdiv = structured ? 2 : 1;   // act words per weight word
+  const unsigned align = structured ? 8 : 1;  // 2:4: whole meta words
   const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
   // Shorter chunks than the drain (skew and rows) would hold the feeder at every COMPUTE.
   const uint64_t k_min = 2 * hw.rows + hw.cols + 3;
   const uint64_t act_bytes = uint64_t{p.m_tiles} * hw.rows * K;
   const uint64_t weight_bytes =
-      uint64_t{p.n_tiles} * (K / wdiv) * (hw.cols + (p.structured ? hw.MetaStepBytes() : 0));
+      uint64_t{p.n_tiles} * (K / wdiv) * (hw.cols + (structured ? hw.MetaStepBytes() : 0));
   const uint64_t compute = uint64_t{p.m_tiles} * p.n_tiles * (K / wdiv);
   // Best by estimated cycles (compute, or the traffic at 80% of the bus), then the longest chunk
   // (fewest commands and drains), then the least traffic.
@@ -56,8 +61,8 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned 
     for (unsigned nb = 1; nb <= p.n_tiles; ++nb) {
       // Transposed: two sets of regions (a block's bias rows load while the one before runs)
       // and one zero bias word.
-      const uint64_t need = p.transposed ? 2 * uint64_t{mb} * nb * hw.rows + 1
-                                         : uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s;
+      const uint64_t need = transposed ? 2 * uint64_t{mb} * nb * hw.rows + 1
+                                       : uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s;
       if (need > hw.acc_words) break;
       uint64_t kc = std::min<uint64_t>({K, act_cap / mb, uint64_t{weight_cap} * wdiv / nb, 65535});
       kc -= kc % align;
@@ -72,11 +77,11 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned 
     }
   }
   if (best_kc == 0 || best_mb * best_nb == 1) return false;
-  p.k_split = true;
-  p.m_block = best_mb;
-  p.n_block = best_nb;
+  sp->m_block = best_mb;
+  sp->n_block = best_nb;
+  sp->cycles = std::get<0>(best);
+  sp->transposed = transposed;
   p.k_chunk = best_kc;
-  p.split_cycles = std::get<0>(best);
   return true;
 }
 
@@ -87,22 +92,23 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned 
 // (it waits for the drain while the array works). A block's parameters are loaded after its first
 // COMPUTE into one of two slot sets (one when the acc scratchpad has no room for two: the LOAD
 // then waits for the previous block's STOREs).
-std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const unsigned K = ActSteps(l, p);
-  const unsigned wdiv = p.structured ? 2 : 1;
+std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p,
+                                       const SplitParams& sp, const OsFormat& f) {
+  const unsigned K = ActSteps(l, f.structured);
+  const unsigned wdiv = f.structured ? 2 : 1;
   const uint64_t act_row = uint64_t{K} * hw.rows;
   const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;
   const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();
   const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
-  const unsigned slot_set = p.n_block * s;
-  const unsigned tiles = p.m_block * p.n_block;
-  const unsigned region_sets = p.transposed ? 2 : 1;
+  const unsigned slot_set = sp.n_block * s;
+  const unsigned tiles = sp.m_block * sp.n_block;
+  const unsigned region_sets = sp.transposed ? 2 : 1;
   const unsigned sets =
       uint64_t{region_sets} * tiles * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
-  const unsigned act_half = ActHalf(hw, p.structured);
-  const unsigned weight_half = WeightHalf(hw, p.structured);
+  const unsigned act_half = ActHalf(hw, f.structured);
+  const unsigned weight_half = WeightHalf(hw, f.structured);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
-  const std::vector<SplitStep> steps = SplitSteps(p, K);
+  const std::vector<SplitStep> steps = SplitSteps(p, sp, K);
   std::vector<Command> cmds;
   DeferredStores stores;
   auto flush = [&] { stores.FlushInto(&cmds); };
@@ -119,32 +125,32 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
                               static_cast<uint16_t>(st.nt1 - st.nt0),
                               static_cast<uint32_t>(weight_row),
                               p.weight_addr + st.nt0 * weight_row + uint64_t{w0} * hw.cols));
-    if (p.structured) {  // four weight words' positions per meta word, beside the weights
+    if (f.structured) {  // four weight words' positions per meta word, beside the weights
       cmds.push_back(EncodeLoad(
           contract::kTargetMeta, static_cast<uint16_t>(wbuf / 4), static_cast<uint16_t>(words / 4),
           static_cast<uint16_t>(st.nt1 - st.nt0), static_cast<uint32_t>(meta_row),
-          p.meta_addr + st.nt0 * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
+          f.meta_addr + st.nt0 * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
     }
   };
   auto slot = [&](const SplitStep& st, unsigned nt) {
-    return p.transposed ? uint16_t{0}
-                        : static_cast<uint16_t>((st.block % sets) * slot_set + (nt - st.nt0) * s);
+    return sp.transposed ? uint16_t{0}
+                         : static_cast<uint16_t>((st.block % sets) * slot_set + (nt - st.nt0) * s);
   };
-  const unsigned region0 = p.transposed ? 1 : sets * slot_set;  // transposed: one zero bias word
+  const unsigned region0 = sp.transposed ? 1 : sets * slot_set;  // transposed: one zero bias word
   auto region_of = [&](const SplitStep& st, unsigned t) {
     return static_cast<uint16_t>(region0 +
                                  ((st.block % region_sets) * tiles + t) * uint64_t{hw.rows});
   };
   // Transposed: the block's regions start from the bias of their rows (every chunk accumulates),
   // one LOAD per block from the n_block copies per m tile; the lane bias is one zero word.
-  const uint32_t bias_row_bytes = p.n_block * hw.rows * hw.AccWordBytes();
+  const uint32_t bias_row_bytes = sp.n_block * hw.rows * hw.AccWordBytes();
   auto load_row_bias = [&](const SplitStep& st) {
     cmds.push_back(EncodeLoad(contract::kTargetAcc, region_of(st, 0),
-                              static_cast<uint16_t>(p.n_block * hw.rows),
+                              static_cast<uint16_t>(sp.n_block * hw.rows),
                               static_cast<uint16_t>(st.mt1 - st.mt0), bias_row_bytes,
-                              p.row_bias_addr + uint64_t{st.mt0} * bias_row_bytes));
+                              sp.row_bias_addr + uint64_t{st.mt0} * bias_row_bytes));
   };
-  if (!steps.empty() && p.transposed) {
+  if (!steps.empty() && sp.transposed) {
     PushParamLoads(hw, l, p, 0, 0, &cmds);
     load_row_bias(steps[0]);
   }
@@ -154,16 +160,16 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
     const uint16_t abuf = static_cast<uint16_t>((i % 2) * act_half);
     const uint16_t wbuf = static_cast<uint16_t>((i % 2) * weight_half);
     const bool first = st.k0 == 0, last = st.k0 + st.kt == K;
-    const bool accumulate = !first || p.transposed;
+    const bool accumulate = !first || sp.transposed;
     bool first_cmd = true;
     for (unsigned mt = st.mt0; mt < st.mt1; ++mt) {
       for (unsigned nt = st.nt0; nt < st.nt1; ++nt) {
-        const unsigned t = (mt - st.mt0) * p.n_block + (nt - st.nt0);
+        const unsigned t = (mt - st.mt0) * sp.n_block + (nt - st.nt0);
         const uint16_t region = region_of(st, t);
         const uint16_t a = static_cast<uint16_t>(abuf + (mt - st.mt0) * st.kt);
         const uint16_t w = static_cast<uint16_t>(wbuf + (nt - st.nt0) * (st.kt / wdiv));
         if (region == stores.region) flush();  // a one-tile block: the STORE reads it first
-        cmds.push_back(p.structured ? EncodeStructuredCompute(true, true, a, w,
+        cmds.push_back(f.structured ? EncodeStructuredCompute(true, true, a, w,
                                                               static_cast<uint16_t>(st.kt / 2), zp,
                                                               region, accumulate)
                                     : EncodeCompute(true, true, a, w, static_cast<uint16_t>(st.kt),
@@ -172,14 +178,14 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
         flush();
         if (first_cmd) {
           first_cmd = false;
-          if (first && !p.transposed) {
+          if (first && !sp.transposed) {
             for (unsigned n = st.nt0; n < st.nt1; ++n)
               PushParamLoads(hw, l, p, n, slot(st, n), &cmds);
           }
           if (i + 1 < steps.size()) load_step(i + 1);
           // The next block's bias rows, into the other region set: during the second chunk,
           // when the STOREs of the block before this one (same set) are done.
-          if (p.transposed && st.k0 == p.k_chunk) {
+          if (sp.transposed && st.k0 == p.k_chunk) {
             size_t j = i;
             while (j < steps.size() && steps[j].block == st.block) ++j;
             if (j < steps.size()) load_row_bias(steps[j]);
@@ -198,5 +204,108 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   flush();
   return cmds;
 }
+
+namespace {
+
+// The transposed layer: out^T = W x^T with the weights as the act operand and the input as the
+// weight operand. Its zero point is folded into the bias, which becomes per row (n):
+// sum_k (x - zp) w = sum_k x w - zp sum_k w, wrapping like the int32 accumulators.
+FcLayer TransposedLayer(const FcLayer& l) {
+  FcLayer t = l;
+  t.M = l.N;
+  t.N = l.M;
+  t.input = l.weights;
+  t.weights = l.input;
+  t.input_zero_point = 0;
+  t.expected.clear();
+  t.bias.assign(static_cast<size_t>(l.N), 0);
+  for (int n = 0; n < l.N; ++n) {
+    uint32_t sum = 0;
+    for (int k = 0; k < l.K; ++k) sum += static_cast<uint32_t>(l.weights[size_t(n) * l.K + k]);
+    const uint32_t b = l.bias.empty() ? 0u : static_cast<uint32_t>(l.bias[n]);
+    t.bias[n] = static_cast<int32_t>(b - static_cast<uint32_t>(l.input_zero_point) * sum);
+  }
+  return t;
+}
+
+// The transposed layer's bias is per row, in [m_tile][n_block copies][rows][cols lanes] (one
+// LOAD fills a block's regions); the lane bias words stay zero.
+void WriteRowBias(const HwParams& hw, const FcLayer& t, const SplitParams& sp, Program* p) {
+  uint8_t* dst = p->dram.data() + sp.row_bias_addr;
+  for (uint64_t mt = 0; mt < p->m_tiles; ++mt) {
+    for (unsigned c = 0; c < sp.n_block; ++c) {
+      for (uint64_t r = mt * hw.rows; r < (mt + 1) * hw.rows; ++r) {
+        const int32_t b = r < static_cast<uint64_t>(t.M) ? t.bias[r] : 0;
+        for (unsigned j = 0; j < hw.cols; ++j) dst = PutInt32(dst, b);
+      }
+    }
+  }
+}
+
+// Fits when the os tiling does not keep the activations resident and a block of two or more
+// tiles fits; runs transposed when that is estimated 2% faster.
+class SplitPlan : public Plan {
+ public:
+  const char* Name() const override { return "os K-split"; }
+
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+    if (hw.weight_stationary) return false;
+    const Program base = *p;
+    OsParams os;
+    SplitParams sp;
+    PlanOs(hw, l, /*structured=*/false, p, &os);
+    if (os.act_resident || !PlanSplit(hw, l, false, /*transposed=*/false, p, &sp)) return false;
+    p->params = sp;
+    // Transposing (less padding) is only planned when rows over N need fewer tiles.
+    auto tiles = [&](uint64_t along_rows, uint64_t along_cols) {
+      return CeilDiv(along_rows, hw.rows) * CeilDiv(along_cols, hw.cols);
+    };
+    if (l.channel_multiplier.empty() && tiles(l.N, l.M) < tiles(l.M, l.N)) {
+      FcLayer t = TransposedLayer(l);
+      Program q = base;
+      OsParams tos;
+      SplitParams tsp;
+      PlanOs(hw, t, false, &q, &tos);
+      if (!tos.act_resident && PlanSplit(hw, t, false, /*transposed=*/true, &q, &tsp) &&
+          tsp.cycles * 50 < sp.cycles * 49) {
+        q.params = tsp;
+        *p = std::move(q);
+        transposed_ = std::move(t);
+      }
+    }
+    return true;
+  }
+
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    const FcLayer& ops = Operands(l);
+    const SplitParams& sp = std::get<SplitParams>(p->params);
+    Regions r = OsRegions(hw, ops, false, *p);
+    // Transposed: the row bias, where the per-channel words would be.
+    if (sp.transposed) r.quant = uint64_t{p->m_tiles} * sp.n_block * hw.rows * hw.AccWordBytes();
+    LayOut(hw, r, p);
+    if (sp.transposed) {
+      std::get<SplitParams>(p->params).row_bias_addr = p->quant_addr;
+      WriteRowBias(hw, ops, std::get<SplitParams>(p->params), p);
+    } else {
+      WriteParams(hw, ops, p);
+    }
+    WriteOsOperands(hw, ops, OsFormat{}, p);
+  }
+
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return TileCommandsSplit(hw, Operands(l), p, std::get<SplitParams>(p.params), OsFormat{});
+  }
+
+ private:
+  // The layer whose operands the program holds: the transposed one, or the layer itself.
+  const FcLayer& Operands(const FcLayer& l) const { return transposed_ ? *transposed_ : l; }
+
+  std::optional<FcLayer> transposed_;
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeSplitPlan() { return std::make_unique<SplitPlan>(); }
 
 }  // namespace salsa

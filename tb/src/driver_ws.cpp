@@ -1,4 +1,5 @@
-// The tiler for the weight-stationary array (array.dataflow: ws): DRAM layouts and commands.
+// The weight-stationary plan ("ws", array.dataflow: ws): DRAM layout (shared with the ws K-split
+// plan) and commands.
 //
 // A WS COMPUTE streams M activation words past each of B K blocks (rows weight words = rows K
 // values x cols outputs per block) and writes (first K block) or adds (later ones) M output rows
@@ -39,12 +40,12 @@ unsigned WsKBlocks(const HwParams& hw, const FcLayer& l) {
   return static_cast<unsigned>((static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows);
 }
 
-void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
+void PlanWs(const HwParams& hw, const FcLayer& l, Program* p, WsParams* ws) {
   const unsigned kb = WsKBlocks(hw, l);
   p->k_chunk = hw.rows;
-  p->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
-  const unsigned act_cap = p->double_buffer ? hw.act_words / 2 : hw.act_words;
-  const unsigned weight_cap = p->double_buffer ? hw.weight_words / 2 : hw.weight_words;
+  ws->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
+  const unsigned act_cap = ws->double_buffer ? hw.act_words / 2 : hw.act_words;
+  const unsigned weight_cap = ws->double_buffer ? hw.weight_words / 2 : hw.weight_words;
   unsigned region_rows = 0;
   WsAccLayout(hw, !l.channel_multiplier.empty(), &region_rows);
   unsigned mt = std::min<unsigned>({static_cast<unsigned>(l.M), region_rows, act_cap, kMaxField16});
@@ -52,24 +53,16 @@ void PlanWs(const HwParams& hw, const FcLayer& l, Program* p) {
   // tile) when that leaves m tiles long enough to hide the weight preload (2 rows + cols).
   const unsigned resident_rows = act_cap / kb;
   const unsigned enough = std::min(mt, ShortStreamRows(hw));
-  p->act_resident = resident_rows >= 1 && std::min(mt, resident_rows) >= enough;
-  if (p->act_resident) mt = std::min(mt, resident_rows);
-  p->m_tile_rows = mt;
+  ws->act_resident = resident_rows >= 1 && std::min(mt, resident_rows) >= enough;
+  if (ws->act_resident) mt = std::min(mt, resident_rows);
+  ws->m_tile_rows = mt;
   p->m_tiles = (static_cast<unsigned>(l.M) + mt - 1) / mt;
   p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
-  p->m_block = 1;
   // An n tile's weights for all K blocks in one LOAD when they fit half the scratchpad.
-  p->weights_once = uint64_t{kb} * hw.rows <= weight_cap;
-  if (!p->act_resident) PlanWsSplit(hw, l, act_cap, weight_cap, p);
+  ws->weights_once = uint64_t{kb} * hw.rows <= weight_cap;
 }
 
-uint64_t WsActBytes(const HwParams& hw, const FcLayer& l) {
-  return uint64_t{WsKBlocks(hw, l)} * static_cast<uint64_t>(l.M) * hw.rows;
-}
-
-uint64_t WsWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p) {
-  return uint64_t{p.n_tiles} * WsKBlocks(hw, l) * hw.rows * hw.cols;
-}
+namespace {
 
 // Activations [k_block][M][rows]: word (kb, m) lane i = in[m][kb*rows + i], the input zero point
 // past K.
@@ -112,21 +105,22 @@ void WriteWeightsWs(const HwParams& hw, const FcLayer& l, const Program& p, uint
 // block; act and weight loads alternate between the scratchpad halves. The next tile's
 // loads are queued right after this tile's first COMPUTE (a resident m tile's activations at
 // the start of the one before) and trickled out, one after each COMPUTE.
-std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p) {
+std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const Program& p,
+                                    const WsParams& ws) {
   std::vector<Command> cmds;
   const unsigned kb = WsKBlocks(hw, l), R = hw.rows;
   const bool per_channel = !l.channel_multiplier.empty();
   unsigned region_rows = 0;
   const AccLayout acc = WsAccLayout(hw, per_channel, &region_rows);
-  const unsigned act_half = p.double_buffer ? hw.act_words / 2 : 0;
-  const unsigned weight_half = p.double_buffer ? hw.weight_words / 2 : 0;
+  const unsigned act_half = ws.double_buffer ? hw.act_words / 2 : 0;
+  const unsigned weight_half = ws.double_buffer ? hw.weight_words / 2 : 0;
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const uint64_t act_block = static_cast<uint64_t>(l.M) * R;  // bytes per K block
   const uint64_t weight_tile = uint64_t{kb} * R * hw.cols;    // bytes per n tile
   const unsigned tiles = p.m_tiles * p.n_tiles;
   unsigned weight_loads = 0, act_loads = 0, param_loads = 0;
   const unsigned chunk_blocks =
-      std::max(1u, (p.double_buffer ? hw.weight_words / 2 : hw.weight_words) / R);
+      std::max(1u, (ws.double_buffer ? hw.weight_words / 2 : hw.weight_words) / R);
   // Weight chunks (an n tile's weights do not fit half the scratchpad): chunks alternate between
   // the halves, and each chunk's LOAD is issued right after the first COMPUTE of the chunk
   // before it, so that it lands while that chunk computes.
@@ -145,7 +139,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     pending_store.clear();
   };
   auto m_rows = [&](unsigned mt) {
-    return std::min<unsigned>(p.m_tile_rows, static_cast<unsigned>(l.M) - mt * p.m_tile_rows);
+    return std::min<unsigned>(ws.m_tile_rows, static_cast<unsigned>(l.M) - mt * ws.m_tile_rows);
   };
   // Where tile i's resident activations, weights and parameters went.
   struct TileBufs {
@@ -176,13 +170,13 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     for (unsigned b = 0; b < kb; ++b) {
       out->push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(act_buf[mt] + b * rows),
                                 static_cast<uint16_t>(rows), 1, rows * R,
-                                p.act_addr + b * act_block + uint64_t{mt * p.m_tile_rows} * R));
+                                p.act_addr + b * act_block + uint64_t{mt * ws.m_tile_rows} * R));
     }
   };
   // Tile i's weights (all K blocks in one LOAD) and parameters.
   auto load_tile = [&](unsigned i, std::vector<Command>* out) {
     const unsigned nt = i % p.n_tiles;
-    if (p.weights_once) {
+    if (ws.weights_once) {
       bufs[i].wgt = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
       out->push_back(EncodeLoad(contract::kTargetWeight, bufs[i].wgt, static_cast<uint16_t>(kb * R),
                                 1, static_cast<uint32_t>(weight_tile),
@@ -203,18 +197,18 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   };
   unsigned computes = 0;
   // Loading ahead needs free halves and a third parameter slot.
-  const bool ahead = p.double_buffer && acc.slots == 3;
-  if (p.act_resident) now(load_act, 0u);
+  const bool ahead = ws.double_buffer && acc.slots == 3;
+  if (ws.act_resident) now(load_act, 0u);
   now(load_tile, 0u);
   for (unsigned i = 0; i < tiles; ++i) {
     const unsigned mt = i / p.n_tiles, nt = i % p.n_tiles;
-    const unsigned m0 = mt * p.m_tile_rows, n0 = nt * hw.cols, rows = m_rows(mt);
+    const unsigned m0 = mt * ws.m_tile_rows, n0 = nt * hw.cols, rows = m_rows(mt);
     // Everything this tile needs is issued before its COMPUTEs.
     if (nt == 0) drain_act(act_queued.size());
     drain_queue(queued.size());
     if (i > 0 && !ahead) {
       if (acc.slots == 1) flush();  // the pending STORE still reads the only slot
-      if (p.act_resident && nt == 0) now(load_act, mt);
+      if (ws.act_resident && nt == 0) now(load_act, mt);
       now(load_tile, i);
     }
     const uint16_t region = acc.Region(i, region_rows);
@@ -235,7 +229,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
                                      zp, region, static_cast<uint16_t>(run.n)));
       if (!p.overlap) cmds.push_back(EncodeSync());
       flush();
-      if (!p.weights_once && run.b0 % chunk_blocks == 0 && weight_loads == chunks_started) {
+      if (!ws.weights_once && run.b0 % chunk_blocks == 0 && weight_loads == chunks_started) {
         if (run.b0 + chunk_blocks < kb) {
           load_chunk(i, run.b0 + chunk_blocks);
         } else if (i + 1 < tiles) {
@@ -243,7 +237,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
         }
       }
       if (run.b0 == 0 && ahead) {
-        if (p.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(&act_queued, load_act, mt + 1);
+        if (ws.act_resident && nt == 0 && mt + 1 < p.m_tiles) later(&act_queued, load_act, mt + 1);
         if (i + 1 < tiles) later(&queued, load_tile, i + 1);
       }
       drain_queue(run.n);
@@ -255,14 +249,14 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
     };
     for (unsigned b = 0; b < kb; ++b) {
       uint16_t abuf = static_cast<uint16_t>(act_buf[mt] + b * rows);
-      if (!p.act_resident) {
+      if (!ws.act_resident) {
         emit_run();
         abuf = static_cast<uint16_t>((act_loads++ % 2) * act_half);
         cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, static_cast<uint16_t>(rows), 1,
                                   rows * R, p.act_addr + b * act_block + uint64_t{m0} * R));
       }
       uint16_t wbuf = static_cast<uint16_t>(bufs[i].wgt + b * R);
-      if (!p.weights_once) {
+      if (!ws.weights_once) {
         // Chunks of as many K blocks as fit half the weight scratchpad.
         if (b % chunk_blocks == 0) {
           emit_run();
@@ -271,7 +265,7 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
         }
         wbuf = static_cast<uint16_t>(chunk_base + (b % chunk_blocks) * R);
       }
-      const bool extends = merge && run.n > 0 && run.n < kMaxField16 && p.act_resident &&
+      const bool extends = merge && run.n > 0 && run.n < kMaxField16 && ws.act_resident &&
                            abuf == run.abuf + run.n * rows && wbuf == run.wbuf + run.n * R;
       if (extends) {
         ++run.n;
@@ -287,6 +281,42 @@ std::vector<Command> TileCommandsWs(const HwParams& hw, const FcLayer& l, const 
   }
   flush();
   return cmds;
+}
+
+// Always fits (on weight-stationary hardware).
+class WsPlan : public Plan {
+ public:
+  const char* Name() const override { return "ws"; }
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+    if (!hw.weight_stationary) return false;
+    WsParams ws;
+    PlanWs(hw, l, p, &ws);
+    p->params = ws;
+    return true;
+  }
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    LayOutWs(hw, l, p);
+  }
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return TileCommandsWs(hw, l, p, std::get<WsParams>(p.params));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeWsPlan() { return std::make_unique<WsPlan>(); }
+
+void LayOutWs(const HwParams& hw, const FcLayer& l, Program* p) {
+  const uint64_t kb = WsKBlocks(hw, l);
+  Regions r = ParamRegions(hw, l, *p);
+  r.cmd_count = uint64_t{p->m_tiles} * p->n_tiles * (5 + 4 * kb) + p->m_tiles + 4;
+  r.act = kb * static_cast<uint64_t>(l.M) * hw.rows;
+  r.weight = uint64_t{p->n_tiles} * kb * hw.rows * hw.cols;
+  LayOut(hw, r, p);
+  WriteParams(hw, l, p);
+  WriteActivationsWs(hw, l, p->dram.data() + p->act_addr);
+  WriteWeightsWs(hw, l, *p, p->dram.data() + p->weight_addr);
 }
 
 }  // namespace salsa

@@ -1,4 +1,4 @@
-// The K-split plan of the weight-stationary tiler: when an m tile's activations over all K
+// The weight-stationary K-split plan ("ws K-split"): when an m tile's activations over all K
 // blocks do not fit half the act scratchpad, each n tile would otherwise re-read them block by
 // block. Here K is cut into chunks of K blocks, and a chunk's activations (one strided LOAD)
 // serve a block of n_block n tiles, whose weights for the chunk come in one LOAD and whose
@@ -16,12 +16,12 @@ struct WsStep {
   unsigned mt, nt0, nt1, b0, n, block;
 };
 
-}  // namespace
-
-bool PlanWsSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigned weight_cap,
-                 Program* pp) {
-  Program& p = *pp;
-  if (!p.double_buffer) return false;
+// Chunks of K blocks, m tiles and n blocks by estimated cycles (after PlanWs: p's n tiles); false
+// when no block of two or more n tiles fits.
+bool PlanWsSplit(const HwParams& hw, const FcLayer& l, Program* p, WsSplitParams* sp) {
+  // Needs double buffering (scratchpads of 2+ words); the chunks fill the halves.
+  if (hw.act_words < 2 || hw.weight_words < 2) return false;
+  const unsigned act_cap = hw.act_words / 2, weight_cap = hw.weight_words / 2;
   const uint64_t kb = WsKBlocks(hw, l), M = static_cast<uint64_t>(l.M);
   const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
   const uint64_t n_tiles = (static_cast<uint64_t>(l.N) + hw.cols - 1) / hw.cols;
@@ -53,12 +53,10 @@ bool PlanWsSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigne
     }
   }
   if (best_nb < 2) return false;
-  p.k_split = true;
-  p.act_resident = false;
-  p.m_tile_rows = best_mt;
-  p.m_tiles = static_cast<unsigned>(CeilDiv(M, best_mt));
-  p.n_block = best_nb;
-  p.k_chunk = best_kc * hw.rows;  // act K steps per chunk
+  sp->m_tile_rows = best_mt;
+  sp->n_block = best_nb;
+  p->m_tiles = static_cast<unsigned>(CeilDiv(M, best_mt));
+  p->k_chunk = best_kc * hw.rows;  // act K steps per chunk
   return true;
 }
 
@@ -66,12 +64,13 @@ bool PlanWsSplit(const HwParams& hw, const FcLayer& l, unsigned act_cap, unsigne
 // chunk's first COMPUTE. Per chunk and n tile one COMPUTE over the chunk's K blocks (the first
 // chunk's clears the region). A block's parameters load after its first COMPUTE, into one of two
 // slot sets when the acc scratchpad has room; a tile's STORE follows the next COMPUTE.
-std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const unsigned kb = WsKBlocks(hw, l), R = hw.rows, mt_rows = p.m_tile_rows;
+std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, const Program& p,
+                                         const WsSplitParams& sp) {
+  const unsigned kb = WsKBlocks(hw, l), R = hw.rows, mt_rows = sp.m_tile_rows;
   const unsigned kc = p.k_chunk / R;
   const unsigned s = l.channel_multiplier.empty() ? 1 : 3;
-  const unsigned slot_set = p.n_block * s;
-  const unsigned sets = p.n_block * mt_rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
+  const unsigned slot_set = sp.n_block * s;
+  const unsigned sets = sp.n_block * mt_rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
   const unsigned act_half = hw.act_words / 2, weight_half = hw.weight_words / 2;
   const uint64_t act_block = static_cast<uint64_t>(l.M) * R;  // bytes per K block
   const uint64_t weight_tile = uint64_t{kb} * R * hw.cols;    // bytes per n tile
@@ -79,10 +78,10 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
   std::vector<WsStep> steps;
   unsigned block = 0;
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
-    for (unsigned nt0 = 0; nt0 < p.n_tiles; nt0 += p.n_block, ++block) {
+    for (unsigned nt0 = 0; nt0 < p.n_tiles; nt0 += sp.n_block, ++block) {
       for (unsigned b0 = 0; b0 < kb; b0 += kc) {
         steps.push_back(
-            {mt, nt0, std::min(p.n_tiles, nt0 + p.n_block), b0, std::min(kc, kb - b0), block});
+            {mt, nt0, std::min(p.n_tiles, nt0 + sp.n_block), b0, std::min(kc, kb - b0), block});
       }
     }
   }
@@ -145,5 +144,32 @@ std::vector<Command> TileCommandsWsSplit(const HwParams& hw, const FcLayer& l, c
   flush();
   return cmds;
 }
+
+// Fits when the ws tiling does not keep the activations resident and a block of two or more n
+// tiles does.
+class WsSplitPlan : public Plan {
+ public:
+  const char* Name() const override { return "ws K-split"; }
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+    if (!hw.weight_stationary) return false;
+    WsParams ws;
+    WsSplitParams sp;
+    PlanWs(hw, l, p, &ws);
+    if (ws.act_resident || !PlanWsSplit(hw, l, p, &sp)) return false;
+    p->params = sp;
+    return true;
+  }
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    LayOutWs(hw, l, p);
+  }
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return TileCommandsWsSplit(hw, l, p, std::get<WsSplitParams>(p.params));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeWsSplitPlan() { return std::make_unique<WsSplitPlan>(); }
 
 }  // namespace salsa

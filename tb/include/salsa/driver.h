@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "salsa/command.h"
@@ -32,47 +33,80 @@ struct FcLayer {
   std::vector<int8_t> expected;  // [M][N] golden from an external source; empty if none
 };
 
+// The parameters of each plan (the tiler runs one plan per layer, chosen in driver.cpp; a
+// Program holds the chosen plan's).
+//
+// Output-stationary, resident or streamed (plan "os", driver_os.cpp; also the unsplit tiling of
+// the 2:4 plan).
+struct OsParams {
+  bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
+  bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
+  unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
+};
+// Output-stationary K-split (plan "os K-split", driver_split.cpp; also the 2:4 plan's split
+// tiling): K chunks of k_chunk act words, partial sums added in the acc scratchpad, over blocks
+// of m_block x n_block tiles that share each chunk's loads.
+// Transposed (per-tensor only): the array computes out^T = W x^T, rows over N and cols over M,
+// when that wastes fewer PE rows on padding. The weights are the act operand, the input the
+// weight operand with its zero point folded into the bias; the bias is per array row, preloaded
+// into the acc regions (row_bias_addr: int32 [N rounded up to rows][cols], the bias of n in
+// every lane), and out_addr holds [N][M] (ReadOutput transposes it back).
+struct SplitParams {
+  unsigned m_block = 1, n_block = 1;
+  uint64_t cycles = 0;  // the plan's cycle estimate (what chose it)
+  bool transposed = false;
+  uint64_t row_bias_addr = 0;
+};
+// Weight-stationary (plan "ws", driver_ws.cpp).
+struct WsParams {
+  unsigned m_tile_rows = 0;    // output rows per m tile (streamed per COMPUTE)
+  bool double_buffer = false;  // loads alternate between scratchpad halves
+  bool act_resident = false;   // an m tile's activations (all K blocks) are loaded once
+  bool weights_once = false;   // an n tile's weights for all K blocks in one LOAD
+};
+// Weight-stationary K-split (plan "ws K-split", driver_ws_split.cpp): chunks of K blocks
+// (k_chunk K steps) whose act LOAD serves n_block n tiles, m tiles of m_tile_rows.
+struct WsSplitParams {
+  unsigned m_tile_rows = 0, n_block = 1;
+};
+// Zero-skip (plan "zero-skip", driver_skip.cpp): weights are [n_group][K][step], groups of
+// `group` n tiles (step = their cols bytes rounded up to the bus width); K is split into pieces
+// of `piece` act words (one SCAN each), a piece's index list into chunks of at most `entries`
+// entries (a third of the weight scratchpad each); acc_groups groups' acc regions and parameters
+// fit the acc scratchpad at once.
+struct SkipParams {
+  unsigned group = 0, entries = 0, piece = 0, acc_groups = 0;
+  bool double_buffer = false;  // act pieces alternate between the act halves
+};
+// 2:4 (plan "2:4", driver_24.cpp, sparsity.structured "2:4"): K is padded to Kp, a multiple of
+// 8; activations are [m_tile][Kp][rows], weights compressed to [n_tile][Kp/2][cols] (two values
+// per group of four K steps) with their positions at meta_addr, [n_tile][Kp/2][cols/4]. k_chunk
+// counts act words (a multiple of 8); a chunk's weights and meta are k_chunk/2 words each. The
+// tiling is the os plan's or the K-split plan's.
+struct Params24 {
+  uint64_t meta_addr = 0;
+  std::variant<OsParams, SplitParams> tiling;
+};
+using PlanParams =
+    std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams, Params24>;
+
 struct Program {
   std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]
   uint64_t cmd_base = 0;      // command list
   uint32_t cmd_count = 0;
-  uint64_t act_addr = 0;     // activations, blocked [m_tile][K][rows]
-  uint64_t weight_addr = 0;  // weights, blocked [n_tile][K][cols] (zero_skip: see below)
+  uint64_t act_addr = 0;     // activations (the plan's layout)
+  uint64_t weight_addr = 0;  // weights (the plan's layout)
   uint64_t bias_addr = 0;    // bias, int32, [n_tile][cols]
   uint64_t quant_addr = 0;   // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;     // output, int8 row-major [M][N] ([N][M] when transposed)
-  unsigned m_tiles = 0, n_tiles = 0, k_chunk = 0;  // tiling that was chosen
-  bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
-  bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
-  unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
-  // K-split plan (os, driver_split.cpp): K chunks of k_chunk act words, partial sums added in
-  // the acc scratchpad, over blocks of m_block x n_block tiles that share each chunk's loads.
-  bool k_split = false;
-  unsigned n_block = 1;
-  uint64_t split_cycles = 0;  // the K-split plan's cycle estimate (what chose it)
-  // Transposed (os K-split, per-tensor only): the array computes out^T = W x^T, rows over N and
-  // cols over M, when that wastes fewer PE rows on padding. The weights are the act operand, the
-  // input the weight operand with its zero point folded into the bias; the bias is per array row,
-  // preloaded into the acc regions (row_bias_addr: int32 [N rounded up to rows][cols], the bias of
-  // n in every lane), and out_addr holds [N][M] (ReadOutput transposes it back).
-  bool transposed = false;
-  uint64_t row_bias_addr = 0;
-  unsigned m_tile_rows = 0;   // output rows per m tile (os: rows; ws: rows streamed per COMPUTE)
-  bool weights_once = false;  // ws: an n tile's weights for all K blocks in one LOAD
-  bool overlap = true;        // DriverOptions::overlap
-  // Zero-skip tiler (driver_skip.cpp): weights are [n_group][K][step], groups of skip_group n
-  // tiles (step = their cols bytes rounded up to the bus width); K is split into pieces of
-  // skip_piece act words (one SCAN each), a piece's index list into chunks of at most
-  // skip_entries entries (half the weight scratchpad each); skip_acc_groups groups' acc regions
-  // and parameters fit the acc scratchpad at once.
-  bool zero_skip = false;
-  unsigned skip_group = 0, skip_entries = 0, skip_piece = 0, skip_acc_groups = 0;
-  // 2:4 tiler (driver_24.cpp, sparsity.structured "2:4"): K is padded to Kp, a multiple of 4;
-  // activations are [m_tile][Kp][rows], weights compressed to [n_tile][Kp/2][cols] (two values
-  // per group of four K steps) with their positions at meta_addr, [n_tile][Kp/2][cols/4]. k_chunk
-  // counts act words (a multiple of 4); a chunk's weights and meta are k_chunk/2 words each.
-  bool structured = false;
-  uint64_t meta_addr = 0;
+  unsigned m_tiles = 0, n_tiles = 0;  // output tiles
+  unsigned k_chunk = 0;               // K steps per chunk (zero-skip: index-list entries per chunk)
+  bool overlap = true;                // DriverOptions::overlap
+  std::string plan;                   // the chosen plan's name
+  PlanParams params;                  // the chosen plan's parameters
+  // Which plan ran, for readers (derived from `params` where the plan is chosen): zero-skip,
+  // 2:4, K-split (os, 2:4 or ws) and transposed (os K-split).
+  bool zero_skip = false, structured = false, k_split = false, transposed = false;
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
 

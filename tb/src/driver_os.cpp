@@ -1,0 +1,266 @@
+// The output-stationary plan ("os"): activations resident (per block of m tiles) or streamed in
+// K chunks, and the DRAM layout and command list it shares with the K-split and 2:4 plans.
+#include <algorithm>
+
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+constexpr unsigned kMaxField16 = 0xFFFF;
+
+void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+  for (unsigned nt = 0; nt < n_tiles; ++nt) {
+    for (int k = 0; k < l.K; ++k) {
+      for (unsigned j = 0; j < hw.cols; ++j) {
+        const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
+        *dst++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+      }
+    }
+  }
+}
+
+// The os plan: always fits (on output-stationary hardware).
+class OsPlan : public Plan {
+ public:
+  const char* Name() const override { return "os"; }
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+    if (hw.weight_stationary) return false;
+    OsParams os;
+    PlanOs(hw, l, /*structured=*/false, p, &os);
+    p->params = os;
+    return true;
+  }
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    LayOut(hw, OsRegions(hw, l, false, *p), p);
+    WriteParams(hw, l, p);
+    WriteOsOperands(hw, l, OsFormat{}, p);
+  }
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return TileCommands(hw, l, p, std::get<OsParams>(p.params), OsFormat{});
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeOsPlan() { return std::make_unique<OsPlan>(); }
+
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
+  const unsigned s = per_channel ? 3 : 1, r = hw.rows;
+  for (const auto& [regions, slots] : {std::pair{2u, 3u}, {2u, 2u}, {2u, 1u}, {1u, 2u}}) {
+    if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
+  }
+  return {s, 1, 1};
+}
+
+unsigned ActHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
+}
+
+unsigned WeightHalf(const HwParams& hw, bool structured) {
+  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2;
+}
+
+unsigned ActSteps(const FcLayer& l, bool structured) {
+  const unsigned K = static_cast<unsigned>(l.K);
+  return structured ? (K + 7) / 8 * 8 : K;
+}
+
+bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os) {
+  p->m_tiles = (l.M + hw.rows - 1) / hw.rows;
+  p->n_tiles = (l.N + hw.cols - 1) / hw.cols;
+  // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
+  // words).
+  os->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
+  const unsigned act_cap = os->double_buffer ? ActHalf(hw, structured) : hw.act_words;
+  const unsigned weight_cap = os->double_buffer ? WeightHalf(hw, structured)
+                              : structured      ? hw.weight_words & ~3u
+                                                : hw.weight_words;
+  const uint64_t K = ActSteps(l, structured);
+  const unsigned wdiv = structured ? 2 : 1;  // act words per weight word
+  // Activations stay resident when all of K fits: every m tile at once if they all fit in the
+  // whole scratchpad (one block), else blocks of as many m tiles as fit in one half.
+  if (K <= kMaxField16 && uint64_t{p->m_tiles} * K <= hw.act_words) {
+    os->act_resident = true;
+    os->m_block = p->m_tiles;
+  } else if (os->double_buffer && K <= act_cap) {
+    os->act_resident = true;
+    os->m_block = static_cast<unsigned>(act_cap / K);
+  } else {
+    os->act_resident = false;
+    os->m_block = 1;
+  }
+  p->k_chunk =
+      static_cast<unsigned>(std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv, kMaxField16}));
+  if (!os->act_resident) p->k_chunk = std::min(p->k_chunk, act_cap);
+  if (structured) p->k_chunk -= p->k_chunk % 8;  // whole meta words (eight act words)
+  return p->k_chunk > 0;
+}
+
+Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p) {
+  const uint64_t K = ActSteps(l, structured);
+  // Per tile at most: 2 parameter LOADs, 2 LOADs (2:4: 3 with the meta), a COMPUTE and a SYNC per
+  // K chunk, a STORE and a SYNC, plus the loads issued ahead (2:4: the meta too).
+  const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
+  const uint64_t per_tile = structured ? 8 + 5 * k_chunks : 6 + 4 * k_chunks;
+  Regions r = ParamRegions(hw, l, p);
+  r.cmd_count = uint64_t{p.m_tiles} * p.n_tiles * per_tile + 4;
+  r.act = static_cast<uint64_t>(p.m_tiles) * hw.rows * K;
+  r.weight = structured ? AlignUp(Weight24Bytes(hw, l, p), kRegionAlign) + Meta24Bytes(hw, l, p)
+                        : static_cast<uint64_t>(p.n_tiles) * hw.cols * K;
+  return r;
+}
+
+void WriteOsOperands(const HwParams& hw, const FcLayer& l, const OsFormat& f, Program* p) {
+  WriteBlockedActivations(hw, l, p->m_tiles, ActSteps(l, f.structured),
+                          p->dram.data() + p->act_addr);
+  if (f.structured) {
+    WriteWeights24(hw, l, *p, p->dram.data() + p->weight_addr, p->dram.data() + f.meta_addr);
+  } else {
+    WriteBlockedWeights(hw, l, p->n_tiles, p->dram.data() + p->weight_addr);
+  }
+}
+
+// The command list. The hardware runs COMPUTE and STORE while later commands are fetched and
+// issued, holding back any command that touches a scratchpad range a running unit still uses,
+// so the order below only has to be correct sequentially; it is chosen so that loads overlap
+// compute:
+// - when a block of m tiles fits in the act scratchpad with all of K (`act_resident`), their
+//   activations are loaded once (interleaved with the first n tile's computes) and reused for
+//   every n tile; blocks alternate between the two act halves;
+// - when an n tile's weights fit in half the weight scratchpad they are loaded once per block
+//   and reused by all its m tiles; otherwise K chunks alternate between the halves;
+// - the next n tile's weights and parameters are loaded right after the current n tile's first
+//   COMPUTE, so they stream in while its remaining tiles compute;
+// - each tile's STORE is deferred until just after the next tile's first COMPUTE, so the
+//   sequencer waits for the drain while the array is busy (before it, with a single acc region).
+// The 2:4 plan (f.structured) is the same list over K padded to a multiple of 8 act words, with
+// half as many weight words per chunk, a meta LOAD of the same words beside each weight LOAD
+// and 2:4 COMPUTEs of half the chunk's act words.
+std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p,
+                                  const OsParams& os, const OsFormat& f) {
+  std::vector<Command> cmds;
+  const unsigned K = ActSteps(l, f.structured);              // act words per m tile
+  const unsigned wdiv = f.structured ? 2 : 1;                // act words per weight (and meta) word
+  const uint64_t act_row = uint64_t{K} * hw.rows;            // bytes per m tile
+  const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;  // bytes per n tile
+  const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();  // 2:4: per n tile
+  const bool per_channel = !l.channel_multiplier.empty();
+  const AccLayout acc = ChooseAccLayout(hw, per_channel);
+  const unsigned weight_half = os.double_buffer ? WeightHalf(hw, f.structured) : 0;
+  const unsigned act_half = os.double_buffer ? ActHalf(hw, f.structured) : 0;
+  const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
+  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  unsigned weight_loads = 0, param_loads = 0, tile = 0, act_chunks = 0;
+  std::vector<Command> pending_store;
+  auto flush = [&] {
+    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+    pending_store.clear();
+  };
+  // The weights of act words [k0, k0 + kt) of n tile nt (2:4: and their positions, at the same
+  // meta words).
+  auto load_weights = [&](unsigned nt, unsigned k0, unsigned kt) {
+    const uint16_t buf = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
+    const unsigned words = kt / wdiv, w0 = k0 / wdiv;
+    cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, static_cast<uint16_t>(words), 1,
+                              words * hw.cols,
+                              p.weight_addr + nt * weight_row + uint64_t{w0} * hw.cols));
+    if (f.structured) {
+      // Meta words hold four weight words' positions: chunks are whole meta words (K chunks
+      // and Kp are multiples of 8 act words, weight buffers multiples of 4 words).
+      const unsigned mw = words / 4, mb = hw.MetaWordBytes();
+      cmds.push_back(EncodeLoad(contract::kTargetMeta, static_cast<uint16_t>(buf / 4),
+                                static_cast<uint16_t>(mw), 1, mw * mb,
+                                f.meta_addr + nt * meta_row + uint64_t{w0} * hw.MetaStepBytes()));
+    }
+    return buf;
+  };
+  // The parameter slot of n tile nt: with a single slot, a pending STORE still reads it.
+  auto load_params = [&](unsigned nt) {
+    if (acc.slots == 1) flush();
+    const uint16_t slot = acc.Slot(param_loads++);
+    PushParamLoads(hw, l, p, nt, slot, &cmds);
+    return slot;
+  };
+  const unsigned blocks = (p.m_tiles + os.m_block - 1) / os.m_block;
+  // Loads for (block, nt) that were issued ahead, during the previous n tile.
+  bool weights_ahead = false, params_ahead = false;
+  uint16_t ahead_wbuf = 0, ahead_slot = 0;
+  bool next_act_ahead = false;  // the next block's activations were loaded during this one
+  for (unsigned b = 0; b < blocks; ++b) {
+    const unsigned mt0 = b * os.m_block, mt1 = std::min(p.m_tiles, mt0 + os.m_block);
+    const uint16_t act_base = static_cast<uint16_t>((b % 2) * act_half);
+    const bool act_ahead = next_act_ahead;
+    next_act_ahead = false;
+    for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
+      const unsigned n0 = nt * hw.cols;
+      uint16_t wbuf = ahead_wbuf, slot = ahead_slot;
+      if (weights_once && !weights_ahead) wbuf = load_weights(nt, 0, K);
+      if (!params_ahead) slot = load_params(nt);
+      weights_ahead = params_ahead = false;
+      for (unsigned mt = mt0; mt < mt1; ++mt, ++tile) {
+        const unsigned m0 = mt * hw.rows;
+        const uint16_t region = acc.Region(tile, hw.rows);
+        for (unsigned k0 = 0; k0 < K; k0 += p.k_chunk) {
+          const unsigned kt = std::min(p.k_chunk, K - k0);
+          uint16_t abuf;
+          if (os.act_resident) {
+            abuf = static_cast<uint16_t>(act_base + (mt - mt0) * K + k0);
+            if (nt == 0 && k0 == 0 && !act_ahead) {
+              cmds.push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(abuf), K, 1,
+                                        act_row, p.act_addr + mt * act_row));
+            }
+          } else {
+            abuf = static_cast<uint16_t>((act_chunks++ % 2) * act_half);
+            cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, kt, 1, kt * hw.rows,
+                                      p.act_addr + mt * act_row + uint64_t{k0} * hw.rows));
+          }
+          const uint16_t w = weights_once ? wbuf : load_weights(nt, k0, kt);
+          // The previous tile's STORE follows this COMPUTE (it waits for the previous drain,
+          // which this COMPUTE no longer has to), unless they share the one acc region.
+          if (acc.regions == 1) flush();
+          const bool first = k0 == 0, last = k0 + kt == K;
+          cmds.push_back(f.structured
+                             ? EncodeStructuredCompute(first, last, abuf, w,
+                                                       static_cast<uint16_t>(kt / 2), zp, region)
+                             : EncodeCompute(first, last, abuf, w, kt, zp, region));
+          if (!p.overlap) cmds.push_back(EncodeSync());
+          flush();
+          // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
+          // compute: its weights when they are one chunk and have a free half, its parameters
+          // when they have a free slot.
+          const bool next_exists = nt + 1 < p.n_tiles || b + 1 < blocks;
+          const unsigned next_nt = nt + 1 < p.n_tiles ? nt + 1 : 0;
+          if (mt == mt0 && last && next_exists && weights_once && os.double_buffer) {
+            ahead_wbuf = load_weights(next_nt, 0, K);
+            weights_ahead = true;
+          }
+          if (mt == mt0 && first && next_exists && acc.slots >= 2) {
+            ahead_slot = load_params(next_nt);
+            params_ahead = true;
+          }
+          // During a block's last n tile, the next block's activations go into the other half,
+          // one m tile after each of this block's COMPUTEs.
+          const unsigned next_mt = mt1 + (mt - mt0);
+          if (os.act_resident && os.double_buffer && nt + 1 == p.n_tiles && first &&
+              b + 1 < blocks && next_mt < std::min(p.m_tiles, mt1 + os.m_block)) {
+            const uint16_t next_base = static_cast<uint16_t>(((b + 1) % 2) * act_half);
+            cmds.push_back(EncodeLoad(contract::kTargetAct,
+                                      static_cast<uint16_t>(next_base + (mt - mt0) * K), K, 1,
+                                      act_row, p.act_addr + next_mt * act_row));
+            next_act_ahead = true;
+          }
+        }
+        const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
+        const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
+        pending_store.push_back(TileStore(l, p, region, rows, bytes, slot, m0, n0));
+        if (!p.overlap) pending_store.push_back(EncodeSync());
+      }
+    }
+  }
+  flush();
+  return cmds;
+}
+
+}  // namespace salsa
