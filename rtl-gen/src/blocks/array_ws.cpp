@@ -57,7 +57,7 @@ Module BuildPeWs(const Config& /*cfg*/) {
   return m;
 }
 
-Module BuildMacArrayWs(const Config& cfg) {
+Module BuildMacArrayWs(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
   Module m("salsa_mac_array_ws",
            "Systolic MAC array, weight-stationary. PE(r, c) holds weight w[k0 + r][n0 + c]. "
@@ -85,27 +85,28 @@ Module BuildMacArrayWs(const Config& cfg) {
   s.Wire("h_swap", N(rows * (cols + 1)));
   s.Wire("v_psum", N((rows + 1) * cols * 32));
   s.Note("Input skew: row r is delayed by r cycles.");
-  AddActSkew(s, clk, rst, rows, cols, {{"in_swap_i", "h_swap"}, {"in_valid_i", "h_valid"}});
+  const Module& delay = Child(built, "salsa_delay");
+  AddActSkew(s, delay, clk, rst, rows, cols, {{"in_swap_i", "h_swap"}, {"in_valid_i", "h_valid"}});
   s.Assign(Slice("v_psum", N(cols * 32 - 1), "0"), "{(NumCols*32){1'b0}}");
   Scope gr = s.GenLoop("r", nr, "gen_row");
   Scope gc = gr.GenLoop("c", nc, "gen_col");
   const std::string h = "(r*(NumCols+1)+c)", he = "(r*(NumCols+1)+c+1)";
   const std::string v = "(r*NumCols+c)", vs = "((r+1)*NumCols+c)";
-  gc.Inst("salsa_pe_ws", "u_pe", {},
-          {{"clk_i", clk},
-           {"rst_ni", rst},
-           {"a_i", IdxPart("h_a", h + "*9", "9")},
-           {"a_zero_i", "h_zero[" + h + "]"},
-           {"a_valid_i", "h_valid[" + h + "]"},
-           {"a_swap_i", "h_swap[" + h + "]"},
-           {"w_load_i", "w_load_i[r]"},
-           {"w_i", IdxPart("wgt_i", "c*8", "8")},
-           {"psum_i", IdxPart("v_psum", v + "*32", "32")},
-           {"a_o", IdxPart("h_a", he + "*9", "9")},
-           {"a_zero_o", "h_zero[" + he + "]"},
-           {"a_valid_o", "h_valid[" + he + "]"},
-           {"a_swap_o", "h_swap[" + he + "]"},
-           {"psum_o", IdxPart("v_psum", vs + "*32", "32")}});
+  Instantiate(gc, Child(built, "salsa_pe_ws"), "u_pe", {},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"a_i", IdxPart("h_a", h + "*9", "9")},
+               {"a_zero_i", "h_zero[" + h + "]"},
+               {"a_valid_i", "h_valid[" + h + "]"},
+               {"a_swap_i", "h_swap[" + h + "]"},
+               {"w_load_i", "w_load_i[r]"},
+               {"w_i", IdxPart("wgt_i", "c*8", "8")},
+               {"psum_i", IdxPart("v_psum", v + "*32", "32")},
+               {"a_o", IdxPart("h_a", he + "*9", "9")},
+               {"a_zero_o", "h_zero[" + he + "]"},
+               {"a_valid_o", "h_valid[" + he + "]"},
+               {"a_swap_o", "h_swap[" + he + "]"},
+               {"psum_o", IdxPart("v_psum", vs + "*32", "32")}});
   s.Note("Output de-skew: column c waits cols-1-c cycles so that a row's columns line up.");
   for (unsigned c = 0; c < cols; ++c) {
     const unsigned bit = rows * cols * 32 + c * 32;
@@ -114,8 +115,8 @@ Module BuildMacArrayWs(const Config& cfg) {
     if (c + 1 == cols) {
       s.Assign(dst, src);
     } else {
-      s.Inst("salsa_delay", "u_deskew_c" + N(c), {{"Width", "32"}, {"Depth", N(cols - 1 - c)}},
-             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", src}, {"q_o", dst}});
+      Instantiate(s, delay, "u_deskew_c" + N(c), {{"Width", "32"}, {"Depth", N(cols - 1 - c)}},
+                  {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", src}, {"q_o", dst}});
     }
   }
   std::string east = "{";

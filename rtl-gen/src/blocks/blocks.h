@@ -5,40 +5,48 @@
 #include <utility>
 #include <vector>
 
+#include "salsa/bundle.h"
 #include "salsa/config.h"
 #include "salsa/ir.h"
 
 namespace salsa::blocks {
 
+// The modules built so far: BuildAll builds children before their parents, and a parent checks
+// its instances' connections against the child modules (ir::Instantiate).
+using Built = std::vector<ir::Module>;
+// The module called `name` in `built`; throws std::logic_error if it has not been built.
+const ir::Module& Child(const Built& built, const std::string& name);
+
 ir::Module BuildPe(const Config& cfg);
 ir::Module BuildDelay();
-ir::Module BuildMacArray(const Config& cfg);
+ir::Module BuildMacArray(const Config& cfg, const Built& built);
 ir::Module BuildSparsityGate(const Config& cfg);
 ir::Module BuildSram();
-ir::Module BuildScratchpad();
+ir::Module BuildScratchpad(const Built& built);
 ir::Module BuildGearbox();
 ir::Module BuildDmaRd(const Config& cfg);
 ir::Module BuildDmaWr(const Config& cfg);
 ir::Module BuildRequant();
-ir::Module BuildPpu(const Config& cfg);
+ir::Module BuildPpu(const Config& cfg, const Built& built);
 ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg);
 ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
 // Weight-stationary variants (array.dataflow: ws).
 ir::Module BuildPeWs(const Config& cfg);
-ir::Module BuildMacArrayWs(const Config& cfg);
-ir::Module BuildComputeCtrlWs(const Config& cfg);
+ir::Module BuildMacArrayWs(const Config& cfg, const Built& built);
+ir::Module BuildComputeCtrlWs(const Config& cfg, const Built& built);
 ir::Module BuildStoreCtrl(const Config& cfg);
-ir::Module BuildTop(const Config& cfg);
+ir::Module BuildTop(const Config& cfg, const Built& built);
 
 // The activation skew of either array: lane r of act_i with its zero flag and `flags` (input
 // port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the
-// west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row).
-// With `lanes` > 1 (2:4) each row carries that many activations and zero flags.
-void AddActSkew(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
-                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags,
-                unsigned lanes = 1);
+// west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row), through
+// instances of `delay` (salsa_delay). With `lanes` > 1 (2:4) each row carries that many
+// activations and zero flags.
+void AddActSkew(ir::Scope& s, const ir::Module& delay, const std::string& clk,
+                const std::string& rst, unsigned rows, unsigned cols,
+                const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes = 1);
 
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the

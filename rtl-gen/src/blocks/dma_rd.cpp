@@ -124,28 +124,31 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("q_in", std::string(zs ? "{req_gather_i, req_j0_i, " : "{") +
                        "req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
   s.Assign("q_pop", "!r_open_q && !q_empty");
-  s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"clear_i", "1'b0"},
-          {"push_i", "req_fire"},
-          {"data_i", "q_in"},
-          {"pop_i", "ar_go"},
-          {"data_o", "i_out"},
-          {"count_o", "unused_i_count"},
-          {"empty_o", "i_empty"},
-          {"full_o", "i_full"}});
-  s.Inst("salsa_fifo", "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"clear_i", "1'b0"},
-          {"push_i", "ar_go"},
-          {"data_i", "i_out"},
-          {"pop_i", "q_pop"},
-          {"data_o", "q_out"},
-          {"count_o", "unused_q_count"},
-          {"empty_o", "q_empty"},
-          {"full_o", "q_full"}});
+  // salsa_fifo is built after this module (BuildAll's order is the file list's): build its
+  // interface here to check the connections.
+  const Module fifo = BuildFifo();
+  Instantiate(s, fifo, "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"clear_i", "1'b0"},
+               {"push_i", "req_fire"},
+               {"data_i", "q_in"},
+               {"pop_i", "ar_go"},
+               {"data_o", "i_out"},
+               {"count_o", "unused_i_count"},
+               {"empty_o", "i_empty"},
+               {"full_o", "i_full"}});
+  Instantiate(s, fifo, "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"clear_i", "1'b0"},
+               {"push_i", "ar_go"},
+               {"data_i", "i_out"},
+               {"pop_i", "q_pop"},
+               {"data_o", "q_out"},
+               {"count_o", "unused_q_count"},
+               {"empty_o", "q_empty"},
+               {"full_o", "q_full"}});
   s.Assign("pop_o", "q_pop");
   s.Assign("pop_tag_o", Slice("q_out", N(tw - 1), "0"));
   s.Assign("retire_o", "r_open_q && !r_active_q && sink_idle_i");

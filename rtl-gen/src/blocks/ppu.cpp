@@ -82,7 +82,7 @@ Module BuildRequant() {
   return m;
 }
 
-Module BuildPpu(const Config& cfg) {
+Module BuildPpu(const Config& cfg, const Built& built) {
   const unsigned cols = cfg.cols;
   Module m("salsa_ppu",
            "Post-processing unit: one salsa_requant per array column, each with its own "
@@ -105,17 +105,17 @@ Module BuildPpu(const Config& cfg) {
   s.Seq(clk, rst, {Set("valid_q", "2'd0")}, {Set("valid_q", "{valid_q[0], valid_i}")});
   s.Assign("valid_o", "valid_q[1]");
   Scope g = s.GenLoop("c", "NumCols", "gen_col");
-  g.Inst("salsa_requant", "u_requant", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"acc_i", IdxPart("acc_i", "c*32", "32")},
-          {"bias_i", IdxPart("bias_i", "c*32", "32")},
-          {"mult_i", IdxPart("mult_i", "c*32", "32")},
-          {"shift_i", IdxPart("shift_i", "c*8", "8")},
-          {"zp_i", "zp_i"},
-          {"min_i", "min_i"},
-          {"max_i", "max_i"},
-          {"out_o", IdxPart("out_o", "c*8", "8")}});
+  Instantiate(g, Child(built, "salsa_requant"), "u_requant", {},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"acc_i", IdxPart("acc_i", "c*32", "32")},
+               {"bias_i", IdxPart("bias_i", "c*32", "32")},
+               {"mult_i", IdxPart("mult_i", "c*32", "32")},
+               {"shift_i", IdxPart("shift_i", "c*8", "8")},
+               {"zp_i", "zp_i"},
+               {"min_i", "min_i"},
+               {"max_i", "max_i"},
+               {"out_o", IdxPart("out_o", "c*8", "8")}});
   return m;
 }
 

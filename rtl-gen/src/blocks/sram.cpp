@@ -29,7 +29,7 @@ Module BuildSram() {
   return m;
 }
 
-Module BuildScratchpad() {
+Module BuildScratchpad(const Built& built) {
   Module m("salsa_scratchpad",
            "Banks x Depth words of Width bits. Word address a lives in bank a / Depth, row "
            "a % Depth. One write and one read per cycle; read data one cycle after re_i.");
@@ -52,14 +52,14 @@ Module BuildScratchpad() {
   s.Assign("wbank", "waddr_i >> RowBits");
   s.Assign("rbank", "raddr_i >> RowBits");
   Scope g = s.GenLoop("b", banks, "gen_bank");
-  g.Inst("salsa_sram", "u_bank", {{"Width", width}, {"Depth", depth}},
-         {{"clk_i", clk},
-          {"we_i", "we_i && (wbank == b)"},
-          {"waddr_i", "waddr_i[RowBits-1:0]"},
-          {"wdata_i", "wdata_i"},
-          {"re_i", "re_i && (rbank == b)"},
-          {"raddr_i", "raddr_i[RowBits-1:0]"},
-          {"rdata_o", IdxPart("bank_rdata", "b*Width", "Width")}});
+  Instantiate(g, Child(built, "salsa_sram"), "u_bank", {{"Width", width}, {"Depth", depth}},
+              {{"clk_i", clk},
+               {"we_i", "we_i && (wbank == b)"},
+               {"waddr_i", "waddr_i[RowBits-1:0]"},
+               {"wdata_i", "wdata_i"},
+               {"re_i", "re_i && (rbank == b)"},
+               {"raddr_i", "raddr_i[RowBits-1:0]"},
+               {"rdata_o", IdxPart("bank_rdata", "b*Width", "Width")}});
   s.Seq(clk, rst, {Set("rbank_q", "16'd0")}, {If("re_i", {Set("rbank_q", "rbank")})});
   s.Integer("i");
   s.Comb({Set("rdata_o", "{Width{1'b0}}"),

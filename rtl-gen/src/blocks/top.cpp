@@ -1,4 +1,5 @@
 // salsa_top: the accelerator, wiring every block together.
+#include <stdexcept>
 #include <tuple>
 
 #include "blocks/blocks.h"
@@ -17,7 +18,7 @@ std::string Zext(const std::string& e, unsigned from, unsigned to) {
 
 }  // namespace
 
-Module BuildTop(const Config& cfg) {
+Module BuildTop(const Config& cfg, const Built& built) {
   namespace k = contract;
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits, id = cfg.axi_id_bits;
   const bool st = cfg.structured24;
@@ -134,17 +135,18 @@ Module BuildTop(const Config& cfg) {
     const std::string ready = is_cmd                    ? "cmd_ready"
                               : g.dest == k::kTargetAcc ? "!cmp_acc_we"
                                                         : "1'b1";
-    s.Inst("salsa_gearbox", "u_" + p, {{"InBytes", N(B)}, {"OutBytes", N(g.out_bytes)}},
-           {{"clk_i", clk},
-            {"rst_ni", rst},
-            {"in_valid_i", "rd_valid && " + p + "_sel"},
-            {"in_ready_o", p + "_in_ready"},
-            {"in_data_i", "rd_data"},
-            {"in_cnt_i", Zext("rd_cnt", lb + 1, cnt_bits)},
-            {"out_valid_o", p + "_out_valid"},
-            {"out_ready_i", ready},
-            {"out_data_o", p + "_out_data"},
-            {"empty_o", p + "_empty"}});
+    Instantiate(s, Child(built, "salsa_gearbox"), "u_" + p,
+                {{"InBytes", N(B)}, {"OutBytes", N(g.out_bytes)}},
+                {{"clk_i", clk},
+                 {"rst_ni", rst},
+                 {"in_valid_i", "rd_valid && " + p + "_sel"},
+                 {"in_ready_o", p + "_in_ready"},
+                 {"in_data_i", "rd_data"},
+                 {"in_cnt_i", Zext("rd_cnt", lb + 1, cnt_bits)},
+                 {"out_valid_o", p + "_out_valid"},
+                 {"out_ready_i", ready},
+                 {"out_data_o", p + "_out_data"},
+                 {"empty_o", p + "_empty"}});
     ready_mux += "(" + p + "_sel && " + p + "_in_ready) || ";
     if (!is_cmd) word_any += "(" + p + "_sel && " + p + "_out_valid && " + ready + ") || ";
     empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
@@ -205,19 +207,19 @@ Module BuildTop(const Config& cfg) {
       rd.push_back(c);
     }
     for (const std::string& copy : {std::string(""), std::string("dma_")}) {
-      s.Inst("salsa_scratchpad", "u_" + copy + "idx_spad",
-             {{"Width", "16"}, {"Banks", "1"}, {"Depth", N(cfg.act.Words())}},
-             {{"clk_i", clk},
-              {"rst_ni", rst},
-              {"we_i", "idx_we"},
-              {"waddr_i", "idx_waddr"},
-              {"wdata_i", "idx_wdata"},
-              {"re_i", copy + "idx_re"},
-              {"raddr_i", copy + "idx_raddr"},
-              {"rdata_o", copy + "idx_rdata"}});
+      Instantiate(s, Child(built, "salsa_scratchpad"), "u_" + copy + "idx_spad",
+                  {{"Width", "16"}, {"Banks", "1"}, {"Depth", N(cfg.act.Words())}},
+                  {{"clk_i", clk},
+                   {"rst_ni", rst},
+                   {"we_i", "idx_we"},
+                   {"waddr_i", "idx_waddr"},
+                   {"wdata_i", "idx_wdata"},
+                   {"re_i", copy + "idx_re"},
+                   {"raddr_i", copy + "idx_raddr"},
+                   {"rdata_o", copy + "idx_rdata"}});
     }
   }
-  s.Inst("salsa_dma_rd", "u_dma_rd", {}, rd);
+  Instantiate(s, Child(built, "salsa_dma_rd"), "u_dma_rd", {}, rd);
 
   // Scratchpads. The acc scratchpad is written by LOAD (bias words) and by the array's drain.
   wires({{"act_re", 1},
@@ -259,29 +261,29 @@ Module BuildTop(const Config& cfg) {
     for (const auto& [half, bit, re] :
          std::vector<std::tuple<std::string, std::string, std::string>>{{"even", "1'b0", "act"},
                                                                         {"odd", "1'b1", "act_b"}}) {
-      s.Inst("salsa_scratchpad", "u_act_spad_" + half,
-             {{"Width", N(a.width_bits)}, {"Banks", N(a.banks)}, {"Depth", N(a.depth / 2)}},
-             {{"clk_i", clk},
-              {"rst_ni", rst},
-              {"we_i", "gb_act_sel && gb_act_out_valid && (load_waddr[0] == " + bit + ")"},
-              {"waddr_i", "{1'b0, load_waddr[15:1]}"},
-              {"wdata_i", "gb_act_out_data"},
-              {"re_i", re + "_re"},
-              {"raddr_i", re + "_raddr"},
-              {"rdata_o", re + "_rdata"}});
+      Instantiate(s, Child(built, "salsa_scratchpad"), "u_act_spad_" + half,
+                  {{"Width", N(a.width_bits)}, {"Banks", N(a.banks)}, {"Depth", N(a.depth / 2)}},
+                  {{"clk_i", clk},
+                   {"rst_ni", rst},
+                   {"we_i", "gb_act_sel && gb_act_out_valid && (load_waddr[0] == " + bit + ")"},
+                   {"waddr_i", "{1'b0, load_waddr[15:1]}"},
+                   {"wdata_i", "gb_act_out_data"},
+                   {"re_i", re + "_re"},
+                   {"raddr_i", re + "_raddr"},
+                   {"rdata_o", re + "_rdata"}});
     }
-    s.Inst("salsa_scratchpad", "u_meta_spad",
-           {{"Width", N(cols * 8)},
-            {"Banks", N(cfg.weight.banks)},
-            {"Depth", N(cfg.weight.depth / 4)}},
-           {{"clk_i", clk},
-            {"rst_ni", rst},
-            {"we_i", "gb_meta_sel && gb_meta_out_valid"},
-            {"waddr_i", "load_waddr"},
-            {"wdata_i", "gb_meta_out_data"},
-            {"re_i", "wgt_re"},
-            {"raddr_i", "{2'b0, wgt_raddr[15:2]}"},
-            {"rdata_o", "meta_rdata"}});
+    Instantiate(s, Child(built, "salsa_scratchpad"), "u_meta_spad",
+                {{"Width", N(cols * 8)},
+                 {"Banks", N(cfg.weight.banks)},
+                 {"Depth", N(cfg.weight.depth / 4)}},
+                {{"clk_i", clk},
+                 {"rst_ni", rst},
+                 {"we_i", "gb_meta_sel && gb_meta_out_valid"},
+                 {"waddr_i", "load_waddr"},
+                 {"wdata_i", "gb_meta_out_data"},
+                 {"re_i", "wgt_re"},
+                 {"raddr_i", "{2'b0, wgt_raddr[15:2]}"},
+                 {"rdata_o", "meta_rdata"}});
   }
   std::vector<Sp> sps = {
       {"act", &cfg.act, "gb_act_sel && gb_act_out_valid", "load_waddr", "gb_act_out_data"},
@@ -295,8 +297,8 @@ Module BuildTop(const Config& cfg) {
     for (const std::string& inst :
          copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       const std::string rd = inst.empty() ? n : "st_" + n;
-      s.Inst(
-          "salsa_scratchpad", "u_" + n + "_spad" + inst,
+      Instantiate(
+          s, Child(built, "salsa_scratchpad"), "u_" + n + "_spad" + inst,
           {{"Width", N(sp.sc->width_bits)}, {"Banks", N(sp.sc->banks)}, {"Depth", N(sp.sc->depth)}},
           {{"clk_i", clk},
            {"rst_ni", rst},
@@ -396,7 +398,7 @@ Module BuildTop(const Config& cfg) {
     seq.push_back({"ev_skip_bytes_o", "ev_skip_bytes"});
     seq.push_back({"ev_skip_steps_o", "ev_skip_steps"});
   }
-  s.Inst("salsa_sequencer", "u_sequencer", {}, seq);
+  Instantiate(s, Child(built, "salsa_sequencer"), "u_sequencer", {}, seq);
 
   // ---- compute: controller, sparsity gate, array -----------------------------------------------
   wires({{"gate_in_valid", 1},
@@ -446,18 +448,18 @@ Module BuildTop(const Config& cfg) {
                                                           {"acc_wdata_o", "drain_data"}}) {
       cc.push_back(c);
     }
-    s.Inst("salsa_compute_ctrl_ws", "u_compute_ctrl", {}, cc);
+    Instantiate(s, Child(built, "salsa_compute_ctrl_ws"), "u_compute_ctrl", {}, cc);
     s.Assign("gate_in_last", "1'b0");
-    s.Inst("salsa_mac_array_ws", "u_mac_array", {},
-           {{"clk_i", clk},
-            {"rst_ni", rst},
-            {"in_valid_i", "gate_valid"},
-            {"in_swap_i", "gate_clear"},
-            {"act_i", "gate_act"},
-            {"act_zero_i", "gate_zero"},
-            {"w_load_i", "w_load"},
-            {"wgt_i", "wgt_rdata"},
-            {"out_o", "array_out"}});
+    Instantiate(s, Child(built, "salsa_mac_array_ws"), "u_mac_array", {},
+                {{"clk_i", clk},
+                 {"rst_ni", rst},
+                 {"in_valid_i", "gate_valid"},
+                 {"in_swap_i", "gate_clear"},
+                 {"act_i", "gate_act"},
+                 {"act_zero_i", "gate_zero"},
+                 {"w_load_i", "w_load"},
+                 {"wgt_i", "wgt_rdata"},
+                 {"out_o", "array_out"}});
     s.Wire("unused_ws");
     s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
   } else {
@@ -513,7 +515,7 @@ Module BuildTop(const Config& cfg) {
         cc.push_back(c);
       }
     }
-    s.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
+    Instantiate(s, Child(built, "salsa_compute_ctrl"), "u_compute_ctrl", {}, cc);
     std::vector<std::pair<std::string, std::string>> arr = {{"clk_i", clk},
                                                             {"rst_ni", rst},
                                                             {"in_valid_i", "gate_valid"},
@@ -525,7 +527,7 @@ Module BuildTop(const Config& cfg) {
                                                             {"drain_i", "array_drain"},
                                                             {"drain_o", "array_row"}};
     if (st) arr.push_back({"meta_i", "gate_meta"});
-    s.Inst("salsa_mac_array", "u_mac_array", {}, arr);
+    Instantiate(s, Child(built, "salsa_mac_array"), "u_mac_array", {}, arr);
   }
   std::vector<std::pair<std::string, std::string>> gate = {
       {"clk_i", clk},
@@ -548,7 +550,7 @@ Module BuildTop(const Config& cfg) {
     gate.push_back({"meta_i", "cmp_meta"});
     gate.push_back({"meta_o", "gate_meta"});
   }
-  s.Inst("salsa_sparsity_gate", "u_sparsity_gate", {}, gate);
+  Instantiate(s, Child(built, "salsa_sparsity_gate"), "u_sparsity_gate", {}, gate);
 
   // ---- store: controller, PPU, write DMA --------------------------------------------------------
   wires({{"ppu_valid_in", 1},
@@ -567,57 +569,57 @@ Module BuildTop(const Config& cfg) {
          {"wr_req_bytes", cb},
          {"wr_req_data", cols * 8},
          {"wr_busy", 1}});
-  s.Inst("salsa_store_ctrl", "u_store_ctrl", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"start_i", "st_start"},
-          {"acc_addr_i", "st_acc_addr"},
-          {"rows_i", "st_rows"},
-          {"bytes_i", "st_bytes"},
-          {"bias_addr_i", "st_bias_addr"},
-          {"dram_addr_i", "st_dram_addr"},
-          {"stride_i", "st_stride"},
-          {"perch_i", "st_perch"},
-          {"qaddr_i", "st_qaddr"},
-          {"mult_i", "st_mult"},
-          {"shift_i", "st_shift"},
-          {"zp_i", "st_zp"},
-          {"min_i", "st_min"},
-          {"max_i", "st_max"},
-          {"done_o", "st_done"},
-          {"busy_o", "st_busy"},
-          {"acc_re_o", "st_acc_re"},
-          {"acc_raddr_o", "st_acc_raddr"},
-          {"acc_rdata_i", "st_acc_rdata"},
-          {"ppu_valid_o", "ppu_valid_in"},
-          {"ppu_bias_o", "ppu_bias"},
-          {"ppu_mult_o", "ppu_mult"},
-          {"ppu_shift_o", "ppu_shift"},
-          {"ppu_zp_o", "ppu_zp"},
-          {"ppu_min_o", "ppu_min"},
-          {"ppu_max_o", "ppu_max"},
-          {"ppu_valid_i", "ppu_valid_out"},
-          {"ppu_out_i", "ppu_out"},
-          {"wr_clear_o", "wr_clear"},
-          {"wr_req_valid_o", "wr_req_valid"},
-          {"wr_req_ready_i", "wr_req_ready"},
-          {"wr_req_addr_o", "wr_req_addr"},
-          {"wr_req_bytes_o", "wr_req_bytes"},
-          {"wr_req_data_o", "wr_req_data"},
-          {"wr_busy_i", "wr_busy"}});
-  s.Inst("salsa_ppu", "u_ppu", {},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"valid_i", "ppu_valid_in"},
-          {"acc_i", "st_acc_rdata"},
-          {"bias_i", "ppu_bias"},
-          {"mult_i", "ppu_mult"},
-          {"shift_i", "ppu_shift"},
-          {"zp_i", "ppu_zp"},
-          {"min_i", "ppu_min"},
-          {"max_i", "ppu_max"},
-          {"valid_o", "ppu_valid_out"},
-          {"out_o", "ppu_out"}});
+  Instantiate(s, Child(built, "salsa_store_ctrl"), "u_store_ctrl", {},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"start_i", "st_start"},
+               {"acc_addr_i", "st_acc_addr"},
+               {"rows_i", "st_rows"},
+               {"bytes_i", "st_bytes"},
+               {"bias_addr_i", "st_bias_addr"},
+               {"dram_addr_i", "st_dram_addr"},
+               {"stride_i", "st_stride"},
+               {"perch_i", "st_perch"},
+               {"qaddr_i", "st_qaddr"},
+               {"mult_i", "st_mult"},
+               {"shift_i", "st_shift"},
+               {"zp_i", "st_zp"},
+               {"min_i", "st_min"},
+               {"max_i", "st_max"},
+               {"done_o", "st_done"},
+               {"busy_o", "st_busy"},
+               {"acc_re_o", "st_acc_re"},
+               {"acc_raddr_o", "st_acc_raddr"},
+               {"acc_rdata_i", "st_acc_rdata"},
+               {"ppu_valid_o", "ppu_valid_in"},
+               {"ppu_bias_o", "ppu_bias"},
+               {"ppu_mult_o", "ppu_mult"},
+               {"ppu_shift_o", "ppu_shift"},
+               {"ppu_zp_o", "ppu_zp"},
+               {"ppu_min_o", "ppu_min"},
+               {"ppu_max_o", "ppu_max"},
+               {"ppu_valid_i", "ppu_valid_out"},
+               {"ppu_out_i", "ppu_out"},
+               {"wr_clear_o", "wr_clear"},
+               {"wr_req_valid_o", "wr_req_valid"},
+               {"wr_req_ready_i", "wr_req_ready"},
+               {"wr_req_addr_o", "wr_req_addr"},
+               {"wr_req_bytes_o", "wr_req_bytes"},
+               {"wr_req_data_o", "wr_req_data"},
+               {"wr_busy_i", "wr_busy"}});
+  Instantiate(s, Child(built, "salsa_ppu"), "u_ppu", {},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"valid_i", "ppu_valid_in"},
+               {"acc_i", "st_acc_rdata"},
+               {"bias_i", "ppu_bias"},
+               {"mult_i", "ppu_mult"},
+               {"shift_i", "ppu_shift"},
+               {"zp_i", "ppu_zp"},
+               {"min_i", "ppu_min"},
+               {"max_i", "ppu_max"},
+               {"valid_o", "ppu_valid_out"},
+               {"out_o", "ppu_out"}});
   std::vector<std::pair<std::string, std::string>> wr = {{"clk_i", clk},
                                                          {"rst_ni", rst},
                                                          {"clear_i", "wr_clear"},
@@ -634,30 +636,41 @@ Module BuildTop(const Config& cfg) {
         "wlast", "wvalid", "wready", "bid", "bresp", "bvalid", "bready"}) {
     wr.push_back({std::string("m_axi_") + n, std::string("m_axi_") + n});
   }
-  s.Inst("salsa_dma_wr", "u_dma_wr", {}, wr);
-  s.Inst("salsa_csr", "u_csr", {}, csr);
+  Instantiate(s, Child(built, "salsa_dma_wr"), "u_dma_wr", {}, wr);
+  Instantiate(s, Child(built, "salsa_csr"), "u_csr", {}, csr);
   return m;
+}
+
+const Module& Child(const Built& built, const std::string& name) {
+  for (const Module& m : built) {
+    if (m.name == name) return m;
+  }
+  throw std::logic_error("salsa: module " + name + " is instantiated before it is built");
 }
 
 std::vector<Module> BuildAll(const Config& cfg) {
   const bool ws = cfg.dataflow == Dataflow::kWeightStationary;
-  return {ws ? BuildPeWs(cfg) : BuildPe(cfg),
-          BuildDelay(),
-          ws ? BuildMacArrayWs(cfg) : BuildMacArray(cfg),
-          BuildSparsityGate(cfg),
-          BuildSram(),
-          BuildScratchpad(),
-          BuildGearbox(),
-          BuildDmaRd(cfg),
-          BuildDmaWr(cfg),
-          BuildRequant(),
-          BuildPpu(cfg),
-          BuildCsr(cfg),
-          ws ? BuildComputeCtrlWs(cfg) : BuildComputeCtrl(cfg),
-          BuildStoreCtrl(cfg),
-          BuildFifo(),
-          BuildSequencer(cfg),
-          BuildTop(cfg)};
+  Built b;
+  // Each builder sees the modules built before it (the order is the file list's).
+  auto add = [&b](Module m) { b.push_back(std::move(m)); };
+  add(ws ? BuildPeWs(cfg) : BuildPe(cfg));
+  add(BuildDelay());
+  add(ws ? BuildMacArrayWs(cfg, b) : BuildMacArray(cfg, b));
+  add(BuildSparsityGate(cfg));
+  add(BuildSram());
+  add(BuildScratchpad(b));
+  add(BuildGearbox());
+  add(BuildDmaRd(cfg));
+  add(BuildDmaWr(cfg));
+  add(BuildRequant());
+  add(BuildPpu(cfg, b));
+  add(BuildCsr(cfg));
+  add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg));
+  add(BuildStoreCtrl(cfg));
+  add(BuildFifo());
+  add(BuildSequencer(cfg));
+  add(BuildTop(cfg, b));
+  return b;
 }
 
 unsigned Clog2(unsigned long long v) {
