@@ -276,7 +276,7 @@ module salsa_top (
   assign acc_re = cmp_acc_re;
   assign acc_raddr = cmp_acc_raddr;
 
-  // 2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 step reads a pair; meta word w holds the 2-bit positions of weight words 4w .. 4w+3 weight word's address and is read with it.
+  // 2:4: the act scratchpad is split into even and odd words (same total size), so a 2:4 step reads a pair; meta word w holds the 2-bit positions of weight words 4w .. 4w+3 and is read with each of them (weight address / 4).
   wire act_b_re;
   wire [15:0] act_b_raddr;
   wire [127:0] act_b_rdata;

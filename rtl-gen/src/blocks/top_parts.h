@@ -17,7 +17,7 @@ struct Top {
   const Built& built;
   ir::Scope& s;
   std::string clk, rst;
-  unsigned B = 0, lb = 0, aw = 0, id = 0;  // AXI bus bytes, log2, address and id bits
+  unsigned B = 0, lb = 0, aw = 0, id = 0;   // AXI bus bytes, log2, address and id bits
   bool st = false, zs = false, ws = false;  // 2:4, zero-skip, weight-stationary
   unsigned L = 1;                           // activations per array row per step (2:4: four)
   unsigned rows = 0, cols = 0, cb = 0, gb = 0;
