@@ -18,6 +18,8 @@ using Built = std::vector<ir::Module>;
 const ir::Module& Child(const Built& built, const std::string& name);
 
 ir::Module BuildPe(const Config& cfg);
+// 2:4 (sparsity.structured "2:4"): the PE of the output-stationary array.
+ir::Module BuildPe24(const Config& cfg);
 ir::Module BuildDelay();
 ir::Module BuildMacArray(const Config& cfg, const Built& built);
 ir::Module BuildSparsityGate(const Config& cfg);
@@ -33,8 +35,8 @@ ir::Module BuildSequencer(const Config& cfg);
 ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
 // Weight-stationary variants (array.dataflow: ws).
-ir::Module BuildPeWs(const Config& cfg);
-ir::Module BuildMacArrayWs(const Config& cfg, const Built& built);
+ir::Module BuildWsPe(const Config& cfg);
+ir::Module BuildWsArray(const Config& cfg, const Built& built);
 ir::Module BuildComputeCtrlWs(const Config& cfg, const Built& built);
 ir::Module BuildStoreCtrl(const Config& cfg);
 ir::Module BuildTop(const Config& cfg, const Built& built);
@@ -51,6 +53,7 @@ void AddActSkew(ir::Scope& s, const ir::Module& delay, const std::string& clk,
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the
 // controller, <name>_i (prefixed cmp_) on the sequencer, wires cmp_<name> in the top level.
+// ComputeStatusBundle() is this table as a port bundle (the sequencer still reads the table).
 struct ComputeStatus {
   const char* name;
   unsigned bits;
@@ -59,6 +62,20 @@ inline constexpr ComputeStatus kComputeStatus[] = {
     {"busy", 1},     {"feed_busy", 1}, {"act_busy", 1}, {"act_lo", 17},   {"act_hi", 17},
     {"wgt_busy", 1}, {"wgt_lo", 17},   {"wgt_hi", 17},  {"acc0_busy", 1}, {"acc0_lo", 17},
     {"acc0_hi", 17}, {"acc1_busy", 1}, {"acc1_lo", 17}, {"acc1_hi", 17}};
+
+// The interfaces between blocks (bundles.cpp). Directions are the source end's: the CSR's for
+// AXI4-Lite, the master's for AXI4, the sequencer's for the commands it issues, the read/write
+// DMA's for their request interfaces, the store controller's for the PPU's operands, the compute
+// controller's for its status (kComputeStatus).
+ir::Bundle AxiLite();
+ir::Bundle AxiRead(const Config& cfg);
+ir::Bundle AxiWrite(const Config& cfg);
+ir::Bundle ComputeStatusBundle();
+ir::Bundle ComputeCmd();
+ir::Bundle StoreCmd(const Config& cfg);
+ir::Bundle ReadReq(const Config& cfg);
+ir::Bundle WriteReq(const Config& cfg);
+ir::Bundle PpuOperands(const Config& cfg);
 
 // Every module of the accelerator, leaves first.
 std::vector<ir::Module> BuildAll(const Config& cfg);

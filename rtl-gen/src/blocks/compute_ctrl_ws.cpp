@@ -64,7 +64,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   m.In("zp_i", "8");
   m.In("clear_i");
   m.In("acc_addr_i", "16");
-  for (const ComputeStatus& st : kComputeStatus) m.Out(std::string(st.name) + "_o", N(st.bits));
+  ComputeStatusBundle().DeclarePorts(m);
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");

@@ -49,7 +49,10 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
       "Activations and their flags (valid, clear on a tile's first step, last on its final "
       "step) flow east, weights flow south. The last step copies each PE's sum into its "
       "output register; drain_i shifts those south, the bottom row appearing on drain_o "
-      "(row rows-1 first), while the next tile already accumulates.");
+      "(row rows-1 first), while the next tile already accumulates." +
+          std::string(st ? " 2:4 build: each row step carries a group of four activations, each "
+                           "weight its 2-bit position in the group (salsa_pe24)."
+                         : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
@@ -121,7 +124,7 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     pe.push_back({"m_i", IdxPart("v_m", v + "*2", "2")});
     pe.push_back({"m_o", IdxPart("v_m", vs + "*2", "2")});
   }
-  Instantiate(gc, Child(built, "salsa_pe"), "u_pe", {}, pe);
+  Instantiate(gc, Child(built, st ? "salsa_pe24" : "salsa_pe"), "u_pe", {}, pe);
 
   s.Assign("drain_o", Slice("v_acc", N((rows + 1) * cols * 32 - 1), N(rows * cols * 32)));
   // The east and south edges leave the array unused: fold them so lint sees them read.

@@ -29,7 +29,7 @@ void AddWs(const Top& t, Conns cc) {
               {"acc_wdata_o", "drain_data"}});
   t.Inst("salsa_compute_ctrl_ws", "u_compute_ctrl", {}, cc);
   s.Assign("gate_in_last", "1'b0");
-  t.Inst("salsa_mac_array_ws", "u_mac_array", {},
+  t.Inst("salsa_ws_array", "u_mac_array", {},
          {{"clk_i", t.clk},
           {"rst_ni", t.rst},
           {"in_valid_i", "gate_valid"},
@@ -130,7 +130,7 @@ void AddComputePath(const Top& t) {
               {"zp_o", "gate_zp"},
               {"acc_we_o", "cmp_acc_we"},
               {"acc_waddr_o", "cmp_acc_waddr"}});
-  Append(cc, ComputeStatus().Connect("", "cmp_"));
+  Append(cc, ComputeStatusBundle().Connect("", "cmp_"));
   if (t.ws) {
     AddWs(t, cc);
   } else {

@@ -20,7 +20,10 @@ Conns AddControl(const Top& t) {
            {"rd_beat", 1},
            {"wr_beat", 1}});
   Conns csr = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
-  for (const auto& c : AxiLite().Connect("s_axil_", "s_axil_")) csr.push_back(c);
+  const Bundle axil = AxiLite();
+  for (const Dir d : {Dir::kIn, Dir::kOut}) {
+    for (const auto& c : axil.Only(d).Connect("s_axil_", "s_axil_")) csr.push_back(c);
+  }
   if (t.zs) {
     t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
     csr.push_back({"ev_skip_steps_i", "ev_skip_steps"});
@@ -51,7 +54,7 @@ void AddCsr(const Top& t, const Conns& csr) { t.Inst("salsa_csr", "u_csr", {}, c
 void AddSequencer(const Top& t) {
   const Bundle cmd = ComputeCmd(), st = StoreCmd(t.cfg);
   cmd.DeclareWires(t.s, "cmp_");
-  ComputeStatus().DeclareWires(t.s, "cmp_");
+  ComputeStatusBundle().DeclareWires(t.s, "cmp_");
   st.Select({"busy", "start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
              "mult", "shift", "zp", "min", "max", "done"})
       .DeclareWires(t.s, "st_");
@@ -80,7 +83,7 @@ void AddSequencer(const Top& t) {
        {"load_word_i", "load_word"},
        {"load_waddr_o", "load_waddr"}});
   add(cmd.Connect("cmp_", "cmp_"));
-  add(ComputeStatus().Connect("cmp_", "cmp_", /*flip=*/true));
+  add(ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
   add(st.Connect("st_", "st_"));
   seq.push_back({"wr_err_i", "wr_err"});
   if (t.st) {

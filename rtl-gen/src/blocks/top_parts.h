@@ -31,20 +31,6 @@ struct Top {
             ir::Conns conns) const;
 };
 
-// Bundles of the top level. Directions are the source end's: the CSR's for AXI4-Lite, the
-// master's for AXI4, the sequencer's for the commands it issues, the read/write DMA's for their
-// request interfaces, the store controller's for the PPU's operands, the compute controller's for
-// its status (kComputeStatus).
-ir::Bundle AxiLite();
-ir::Bundle AxiRead(const Config& cfg);
-ir::Bundle AxiWrite(const Config& cfg);
-ir::Bundle ComputeStatus();
-ir::Bundle ComputeCmd();
-ir::Bundle StoreCmd(const Config& cfg);
-ir::Bundle ReadReq(const Config& cfg);
-ir::Bundle WriteReq(const Config& cfg);
-ir::Bundle PpuOperands(const Config& cfg);
-
 // Control wires (CSR <-> sequencer, event counters); returns the CSR's connections, instantiated
 // last by AddCsr.
 ir::Conns AddControl(const Top& t);
