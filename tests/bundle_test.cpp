@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "salsa/config.h"
+#include "salsa/generator.h"
 #include "salsa/verilog_printer.h"
 
 namespace {
@@ -117,6 +121,34 @@ TEST(BundleTest, OpenPortsArePrintedUnconnected) {
   const std::string v = salsa::PrintModule(top);
   EXPECT_NE(v.find(".q_o()"), std::string::npos) << v;
   EXPECT_NE(v.find(".d_i(a)"), std::string::npos) << v;
+}
+
+// Every preset and test config generates (every instance checked against its module, every
+// module's names checked), and every generated block has one name: salsa_<x>.v is built by
+// rtl-gen/src/blocks/<x>.cpp and documented in docs/blocks/<x>.md.
+TEST(GeneratedBlocksTest, EveryBlockHasOneNameAcrossBuilderRtlAndDocs) {
+  namespace fs = std::filesystem;
+  const fs::path root = SALSA_SOURCE_DIR;
+  unsigned configs = 0;
+  for (const fs::path& dir : {root / "configs", root / "tests" / "configs"}) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() != ".yaml") continue;
+      ++configs;
+      std::vector<salsa::GeneratedFile> files;
+      ASSERT_NO_THROW(files = salsa::Generate(salsa::LoadConfig(entry.path().string()), "t"))
+          << entry.path();
+      for (const auto& f : files) {
+        if (fs::path(f.name).extension() != ".v") continue;
+        const std::string block = fs::path(f.name).stem().string().substr(6);  // "salsa_"
+        EXPECT_NE(f.text.find("module salsa_" + block + " "), std::string::npos) << f.name;
+        EXPECT_TRUE(fs::exists(root / "rtl-gen" / "src" / "blocks" / (block + ".cpp")))
+            << entry.path() << ": " << f.name << " has no builder " << block << ".cpp";
+        EXPECT_TRUE(fs::exists(root / "docs" / "blocks" / (block + ".md")))
+            << entry.path() << ": " << f.name << " has no page docs/blocks/" << block << ".md";
+      }
+    }
+  }
+  EXPECT_GE(configs, 6u);
 }
 
 }  // namespace
