@@ -1,5 +1,5 @@
-// Internal to salsa_top's builder: the shared context, the top level's bundles and one helper
-// per path (control, read, compute, store), each adding its wires and instances in print order.
+// Internal to salsa_top's builder: the shared context and one helper per path (control, read,
+// compute, store), each adding its wires and instances in print order (bundles: blocks.h).
 #pragma once
 
 #include <string>
