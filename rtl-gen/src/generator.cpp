@@ -147,6 +147,7 @@ std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& comman
   std::vector<GeneratedFile> files;
   std::vector<std::string> verilog;
   for (const auto& m : blocks::BuildAll(cfg)) {
+    ir::CheckNames(m);  // no expression may use a name that legalisation changed
     std::string name = m.name + ".v";
     files.push_back({name, Banner("//", cfg, command) + "\n" + PrintModule(m)});
     verilog.push_back(name);

@@ -101,7 +101,11 @@ std::string IdxPart(const std::string& base, const std::string& lsb, const std::
 
 // ---- Scope
 // ---------------------------------------------------------------------------------------
-std::string Scope::Declare(const std::string& name) { return LegalizeName(name, names_); }
+std::string Scope::Declare(const std::string& name) {
+  std::string legal = LegalizeName(name, names_);
+  if (renamed_ != nullptr && legal != name) renamed_->emplace(name, legal);
+  return legal;
+}
 
 static Item NetItem(Net net) {
   Item it;
@@ -187,7 +191,7 @@ Scope Scope::GenLoop(const std::string& genvar, const std::string& bound,
   it.gen.push_back(std::move(g));
   items_->push_back(std::move(it));
   // Names inside a generate scope share the module's name set: simpler, and never ambiguous.
-  return Scope(&items_->back().gen.front().items, names_);
+  return Scope(&items_->back().gen.front().items, names_, renamed_, module_);
 }
 
 void Scope::Note(const std::string& text) {
@@ -202,25 +206,31 @@ void Scope::Note(const std::string& text) {
 Module::Module(std::string module_name, std::string module_doc)
     : name(std::move(module_name)), doc(std::move(module_doc)) {}
 
+std::string Module::Declare(const std::string& requested) {
+  std::string legal = LegalizeName(requested, &names);
+  if (legal != requested) renamed.emplace(requested, legal);
+  return legal;
+}
+
 std::string Module::Parameter(const std::string& pname, const std::string& value) {
-  params.push_back({LegalizeName(pname, &names), value, false, ""});
+  params.push_back({Declare(pname), value, false, ""});
   return params.back().name;
 }
 
 std::string Module::LocalParam(const std::string& pname, const std::string& value,
                                const std::string& width) {
-  params.push_back({LegalizeName(pname, &names), value, true, width});
+  params.push_back({Declare(pname), value, true, width});
   return params.back().name;
 }
 
 std::string Module::In(const std::string& pname, const std::string& width, bool is_signed) {
-  ports.push_back({LegalizeName(pname, &names), Dir::kIn, width, is_signed, false});
+  ports.push_back({Declare(pname), Dir::kIn, width, is_signed, false});
   return ports.back().name;
 }
 
 std::string Module::Out(const std::string& pname, const std::string& width, bool is_reg,
                         bool is_signed) {
-  ports.push_back({LegalizeName(pname, &names), Dir::kOut, width, is_signed, is_reg});
+  ports.push_back({Declare(pname), Dir::kOut, width, is_signed, is_reg});
   return ports.back().name;
 }
 

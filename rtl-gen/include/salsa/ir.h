@@ -4,6 +4,7 @@
 // by the one printer in verilog_printer.cpp. Names are legalised when declared, never when printed.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -99,11 +100,17 @@ struct Item {
   std::string text;         // comment, or integer variable name
 };
 
+// Requested name -> legal name, for every declaration whose name legalisation changed.
+using Renames = std::map<std::string, std::string>;
+
 // A scope that items can be added to: a module body or a generate loop body.
 class Scope {
  public:
-  explicit Scope(std::vector<Item>* items, std::set<std::string>* names)
-      : items_(items), names_(names) {}
+  // `renamed` (optional) records names that legalisation changed; `module` (optional) names the
+  // module in error messages.
+  explicit Scope(std::vector<Item>* items, std::set<std::string>* names, Renames* renamed = nullptr,
+                 const std::string* module = nullptr)
+      : items_(items), names_(names), renamed_(renamed), module_(module) {}
 
   // Each declaration returns the legal name actually used (keywords and clashes get a _N suffix).
   std::string Wire(const std::string& name, const std::string& width = "1", bool is_signed = false);
@@ -118,11 +125,15 @@ class Scope {
                    std::vector<std::pair<std::string, std::string>> conns);
   Scope GenLoop(const std::string& genvar, const std::string& bound, const std::string& label);
   void Note(const std::string& text);
+  // The name of the module this scope belongs to ("" when built without one).
+  std::string ModuleName() const { return module_ ? *module_ : std::string(); }
 
  private:
   std::string Declare(const std::string& name);
   std::vector<Item>* items_;
   std::set<std::string>* names_;
+  Renames* renamed_;
+  const std::string* module_;
 };
 
 struct Module {
@@ -132,6 +143,7 @@ struct Module {
   std::vector<Port> ports;
   std::vector<Item> items;
   std::set<std::string> names;
+  Renames renamed;  // requested -> legal, for names that legalisation changed
 
   explicit Module(std::string module_name, std::string module_doc = "");
 
@@ -141,8 +153,19 @@ struct Module {
   std::string In(const std::string& pname, const std::string& width = "1", bool is_signed = false);
   std::string Out(const std::string& pname, const std::string& width = "1", bool is_reg = false,
                   bool is_signed = false);
-  Scope Body() { return Scope(&items, &names); }
+  Scope Body() { return Scope(&items, &names, &renamed, &name); }
+
+ private:
+  std::string Declare(const std::string& requested);
 };
+
+// Throws std::logic_error naming the module and the name if an expression of `m` (assignments,
+// statements, instance connections and parameters, widths, parameter values) uses a name that
+// legalisation changed (the requested one: a dangling net) and that is not declared itself.
+void CheckNames(const Module& m);
+// Identifiers of a Verilog expression, in order; sized and based literals (8'hFF, 'd0), plain
+// numbers and system functions ($clog2) are skipped.
+std::vector<std::string> ExprIdentifiers(const std::string& expr);
 
 // Verilog-2005 and SystemVerilog keywords (a name equal to one is legalised).
 bool IsKeyword(const std::string& name);

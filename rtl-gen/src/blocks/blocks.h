@@ -5,44 +5,55 @@
 #include <utility>
 #include <vector>
 
+#include "salsa/bundle.h"
 #include "salsa/config.h"
 #include "salsa/ir.h"
 
 namespace salsa::blocks {
 
+// The modules built so far: BuildAll builds children before their parents, and a parent checks
+// its instances' connections against the child modules (ir::Instantiate).
+using Built = std::vector<ir::Module>;
+// The module called `name` in `built`; throws std::logic_error if it has not been built.
+const ir::Module& Child(const Built& built, const std::string& name);
+
 ir::Module BuildPe(const Config& cfg);
+// 2:4 (sparsity.structured "2:4"): the PE of the output-stationary array.
+ir::Module BuildPe24(const Config& cfg);
 ir::Module BuildDelay();
-ir::Module BuildMacArray(const Config& cfg);
+ir::Module BuildMacArray(const Config& cfg, const Built& built);
 ir::Module BuildSparsityGate(const Config& cfg);
 ir::Module BuildSram();
-ir::Module BuildScratchpad();
+ir::Module BuildScratchpad(const Built& built);
 ir::Module BuildGearbox();
 ir::Module BuildDmaRd(const Config& cfg);
 ir::Module BuildDmaWr(const Config& cfg);
 ir::Module BuildRequant();
-ir::Module BuildPpu(const Config& cfg);
+ir::Module BuildPpu(const Config& cfg, const Built& built);
 ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg);
 ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
 // Weight-stationary variants (array.dataflow: ws).
-ir::Module BuildPeWs(const Config& cfg);
-ir::Module BuildMacArrayWs(const Config& cfg);
-ir::Module BuildComputeCtrlWs(const Config& cfg);
+ir::Module BuildWsPe(const Config& cfg);
+ir::Module BuildWsArray(const Config& cfg, const Built& built);
+ir::Module BuildComputeCtrlWs(const Config& cfg, const Built& built);
 ir::Module BuildStoreCtrl(const Config& cfg);
-ir::Module BuildTop(const Config& cfg);
+ir::Module BuildTop(const Config& cfg, const Built& built);
 
 // The activation skew of either array: lane r of act_i with its zero flag and `flags` (input
 // port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the
-// west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row).
-// With `lanes` > 1 (2:4) each row carries that many activations and zero flags.
-void AddActSkew(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
-                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags,
-                unsigned lanes = 1);
+// west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row), through
+// instances of `delay` (salsa_delay). With `lanes` > 1 (2:4) each row carries that many
+// activations and zero flags.
+void AddActSkew(ir::Scope& s, const ir::Module& delay, const std::string& clk,
+                const std::string& rst, unsigned rows, unsigned cols,
+                const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes = 1);
 
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the
 // controller, <name>_i (prefixed cmp_) on the sequencer, wires cmp_<name> in the top level.
+// ComputeStatusBundle() is this table as a port bundle (the sequencer still reads the table).
 struct ComputeStatus {
   const char* name;
   unsigned bits;
@@ -51,6 +62,20 @@ inline constexpr ComputeStatus kComputeStatus[] = {
     {"busy", 1},     {"feed_busy", 1}, {"act_busy", 1}, {"act_lo", 17},   {"act_hi", 17},
     {"wgt_busy", 1}, {"wgt_lo", 17},   {"wgt_hi", 17},  {"acc0_busy", 1}, {"acc0_lo", 17},
     {"acc0_hi", 17}, {"acc1_busy", 1}, {"acc1_lo", 17}, {"acc1_hi", 17}};
+
+// The interfaces between blocks (bundles.cpp). Directions are the source end's: the CSR's for
+// AXI4-Lite, the master's for AXI4, the sequencer's for the commands it issues, the read/write
+// DMA's for their request interfaces, the store controller's for the PPU's operands, the compute
+// controller's for its status (kComputeStatus).
+ir::Bundle AxiLite();
+ir::Bundle AxiRead(const Config& cfg);
+ir::Bundle AxiWrite(const Config& cfg);
+ir::Bundle ComputeStatusBundle();
+ir::Bundle ComputeCmd();
+ir::Bundle StoreCmd(const Config& cfg);
+ir::Bundle ReadReq(const Config& cfg);
+ir::Bundle WriteReq(const Config& cfg);
+ir::Bundle PpuOperands(const Config& cfg);
 
 // Every module of the accelerator, leaves first.
 std::vector<ir::Module> BuildAll(const Config& cfg);

@@ -213,15 +213,8 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.LocalParam("DWait", "2'd1", "2");
   m.LocalParam("DDrain", "2'd2", "2");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  m.In("start_i");
-  m.In("act_addr_i", "16");
-  m.In("wgt_addr_i", "16");
-  m.In("k_i", "16");
-  m.In("zp_i", "8");
-  m.In("clear_i");
-  m.In("drain_i");
-  m.In("acc_addr_i", "16");
-  for (const ComputeStatus& st : kComputeStatus) m.Out(std::string(st.name) + "_o", N(st.bits));
+  ComputeCmd().DeclarePorts(m, "", /*flip=*/true);
+  ComputeStatusBundle().DeclarePorts(m);
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");

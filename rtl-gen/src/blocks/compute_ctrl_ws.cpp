@@ -26,7 +26,7 @@ Range Union(const Range& a, const Range& b) {
 
 }  // namespace
 
-Module BuildComputeCtrlWs(const Config& cfg) {
+Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
   // From a row's act read to its output word: scratchpad (1) + gate (1) + array (rows+cols-1).
   const unsigned out_lat = rows + cols + 1;
@@ -64,7 +64,7 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   m.In("zp_i", "8");
   m.In("clear_i");
   m.In("acc_addr_i", "16");
-  for (const ComputeStatus& st : kComputeStatus) m.Out(std::string(st.name) + "_o", N(st.bits));
+  ComputeStatusBundle().DeclarePorts(m);
   m.Out("act_re_o");
   m.Out("act_raddr_o", "16");
   m.Out("wgt_re_o");
@@ -163,8 +163,8 @@ Module BuildComputeCtrlWs(const Config& cfg) {
   s.Assign("zp_o", "zp_q");
   s.Note("Each row's acc address and clear flag travel alongside it to the output.");
   s.Assign("tag_in", "{streaming_q, s_clear_q, s_acc_q + s_idx_q}");
-  s.Inst("salsa_delay", "u_out_tag", {{"Width", "18"}, {"Depth", N(out_lat)}},
-         {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", "tag_in"}, {"q_o", "tag_out"}});
+  Instantiate(s, Child(built, "salsa_delay"), "u_out_tag", {{"Width", "18"}, {"Depth", N(out_lat)}},
+              {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", "tag_in"}, {"q_o", "tag_out"}});
   s.Assign("o_valid", "tag_out[17]");
   s.Assign("o_clear", "tag_out[16]");
   s.Assign("o_addr", "tag_out[15:0]");

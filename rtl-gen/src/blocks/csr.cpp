@@ -14,25 +14,7 @@ Module BuildCsr(const Config& cfg) {
            "interrupt registers and the 64-bit event counters (cleared on start). One write "
            "and one read in flight; the map is docs/architecture.md's CSR table.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  m.In("s_axil_awaddr", "12");
-  m.In("s_axil_awprot", "3");
-  m.In("s_axil_awvalid");
-  m.Out("s_axil_awready");
-  m.In("s_axil_wdata", "32");
-  m.In("s_axil_wstrb", "4");
-  m.In("s_axil_wvalid");
-  m.Out("s_axil_wready");
-  m.Out("s_axil_bresp", "2");
-  m.Out("s_axil_bvalid");
-  m.In("s_axil_bready");
-  m.In("s_axil_araddr", "12");
-  m.In("s_axil_arprot", "3");
-  m.In("s_axil_arvalid");
-  m.Out("s_axil_arready");
-  m.Out("s_axil_rdata", "32");
-  m.Out("s_axil_rresp", "2");
-  m.Out("s_axil_rvalid");
-  m.In("s_axil_rready");
+  AxiLite().DeclarePorts(m, "s_axil_");
   m.Out("start_o");
   m.Out("cmd_base_o", "64");
   m.Out("cmd_count_o", "32");

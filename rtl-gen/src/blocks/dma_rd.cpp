@@ -21,38 +21,19 @@ Module BuildDmaRd(const Config& cfg) {
            "its last beat has left and the sink reports idle it retires (retire_o), with "
            "retire_err_o set if any of its beats had an error response.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  m.In("req_valid_i");
-  m.Out("req_ready_o");
-  m.In("req_addr_i", N(aw));
-  m.In("req_row_bytes_i", "24");
-  m.In("req_rows_i", "16");
-  m.In("req_stride_i", "32");
   const unsigned tw = 16 + contract::DestBits(cfg.structured24);  // tag bits
-  m.In("req_tag_i", N(tw));
-  m.Out("busy_o");
-  m.Out("pop_o");
-  m.Out("pop_tag_o", N(tw));
+  const Bundle req = ReadReq(cfg);
+  req.Select({"req_valid", "req_ready", "req_addr", "req_row_bytes", "req_rows", "req_stride",
+              "req_tag", "busy", "pop", "pop_tag"})
+      .DeclarePorts(m);
   m.In("sink_idle_i");
-  m.Out("retire_o");
-  m.Out("retire_err_o");
+  req.Select({"retire", "retire_err"}).DeclarePorts(m);
   m.Out("beat_o");
   m.Out("out_valid_o");
   m.In("out_ready_i");
   m.Out("out_data_o", N(B * 8));
   m.Out("out_cnt_o", N(lb + 1));
-  m.Out("m_axi_arid", N(cfg.axi_id_bits));
-  m.Out("m_axi_araddr", N(aw));
-  m.Out("m_axi_arlen", "8");
-  m.Out("m_axi_arsize", "3");
-  m.Out("m_axi_arburst", "2");
-  m.Out("m_axi_arvalid");
-  m.In("m_axi_arready");
-  m.In("m_axi_rid", N(cfg.axi_id_bits));
-  m.In("m_axi_rdata", N(B * 8));
-  m.In("m_axi_rresp", "2");
-  m.In("m_axi_rlast");
-  m.In("m_axi_rvalid");
-  m.Out("m_axi_rready");
+  AxiRead(cfg).DeclarePorts(m, "m_axi_");
   const bool zs = cfg.zero_skip;
   if (zs) {
     m.In("req_gather_i");
@@ -124,28 +105,31 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("q_in", std::string(zs ? "{req_gather_i, req_j0_i, " : "{") +
                        "req_addr_i, req_row_bytes_i, req_rows_i, req_stride_i, req_tag_i}");
   s.Assign("q_pop", "!r_open_q && !q_empty");
-  s.Inst("salsa_fifo", "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"clear_i", "1'b0"},
-          {"push_i", "req_fire"},
-          {"data_i", "q_in"},
-          {"pop_i", "ar_go"},
-          {"data_o", "i_out"},
-          {"count_o", "unused_i_count"},
-          {"empty_o", "i_empty"},
-          {"full_o", "i_full"}});
-  s.Inst("salsa_fifo", "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"clear_i", "1'b0"},
-          {"push_i", "ar_go"},
-          {"data_i", "i_out"},
-          {"pop_i", "q_pop"},
-          {"data_o", "q_out"},
-          {"count_o", "unused_q_count"},
-          {"empty_o", "q_empty"},
-          {"full_o", "q_full"}});
+  // salsa_fifo is built after this module (BuildAll's order is the file list's): build its
+  // interface here to check the connections.
+  const Module fifo = BuildFifo();
+  Instantiate(s, fifo, "u_in_queue", {{"Width", N(qw)}, {"Depth", "4"}},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"clear_i", "1'b0"},
+               {"push_i", "req_fire"},
+               {"data_i", "q_in"},
+               {"pop_i", "ar_go"},
+               {"data_o", "i_out"},
+               {"count_o", "unused_i_count"},
+               {"empty_o", "i_empty"},
+               {"full_o", "i_full"}});
+  Instantiate(s, fifo, "u_req_queue", {{"Width", N(qw)}, {"Depth", "2"}},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"clear_i", "1'b0"},
+               {"push_i", "ar_go"},
+               {"data_i", "i_out"},
+               {"pop_i", "q_pop"},
+               {"data_o", "q_out"},
+               {"count_o", "unused_q_count"},
+               {"empty_o", "q_empty"},
+               {"full_o", "q_full"}});
   s.Assign("pop_o", "q_pop");
   s.Assign("pop_tag_o", Slice("q_out", N(tw - 1), "0"));
   s.Assign("retire_o", "r_open_q && !r_active_q && sink_idle_i");

@@ -5,9 +5,9 @@ namespace salsa::blocks {
 
 using namespace ir;
 
-void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsigned rows,
-                unsigned cols, const std::vector<std::pair<std::string, std::string>>& flags,
-                unsigned lanes) {
+void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std::string& rst,
+                unsigned rows, unsigned cols,
+                const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes) {
   const unsigned L = lanes, width = 10 * L + static_cast<unsigned>(flags.size());
   for (unsigned r = 0; r < rows; ++r) {
     std::string lane = "{";
@@ -20,8 +20,8 @@ void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsign
     if (r == 0) {
       s.Assign(tap, lane);
     } else {
-      s.Inst("salsa_delay", "u_skew_a_r" + N(r), {{"Width", N(width)}, {"Depth", N(r)}},
-             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
+      Instantiate(s, delay, "u_skew_a_r" + N(r), {{"Width", N(width)}, {"Depth", N(r)}},
+                  {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
     }
     unsigned base = r * (cols + 1);
     s.Assign(Slice("h_a", N(base * 9 * L + 9 * L - 1), N(base * 9 * L)),
@@ -38,7 +38,7 @@ void AddActSkew(Scope& s, const std::string& clk, const std::string& rst, unsign
   }
 }
 
-Module BuildMacArray(const Config& cfg) {
+Module BuildMacArray(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
   const bool st = cfg.structured24;
   const unsigned L = st ? 4 : 1;  // activations per row per step
@@ -49,7 +49,10 @@ Module BuildMacArray(const Config& cfg) {
       "Activations and their flags (valid, clear on a tile's first step, last on its final "
       "step) flow east, weights flow south. The last step copies each PE's sum into its "
       "output register; drain_i shifts those south, the bottom row appearing on drain_o "
-      "(row rows-1 first), while the next tile already accumulates.");
+      "(row rows-1 first), while the next tile already accumulates." +
+          std::string(st ? " 2:4 build: each row step carries a group of four activations, each "
+                           "weight its 2-bit position in the group (salsa_pe24)."
+                         : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
@@ -75,7 +78,8 @@ Module BuildMacArray(const Config& cfg) {
   if (st) s.Wire("v_m", N((rows + 1) * cols * 2));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
-  AddActSkew(s, clk, rst, rows, cols,
+  const Module& delay = Child(built, "salsa_delay");
+  AddActSkew(s, delay, clk, rst, rows, cols,
              {{"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}}, L);
   for (unsigned c = 0; c < cols; ++c) {
     std::string lane = Slice("wgt_i", N(c * 8 + 7), N(c * 8));
@@ -88,8 +92,8 @@ Module BuildMacArray(const Config& cfg) {
     if (c == 0) {
       s.Assign(dst, lane);
     } else {
-      s.Inst("salsa_delay", "u_skew_w_c" + N(c), {{"Width", st ? "10" : "8"}, {"Depth", N(c)}},
-             {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", dst}});
+      Instantiate(s, delay, "u_skew_w_c" + N(c), {{"Width", st ? "10" : "8"}, {"Depth", N(c)}},
+                  {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", dst}});
     }
   }
   s.Assign(Slice("v_acc", N(cols * 32 - 1), "0"), "{(NumCols*32){1'b0}}");
@@ -120,7 +124,7 @@ Module BuildMacArray(const Config& cfg) {
     pe.push_back({"m_i", IdxPart("v_m", v + "*2", "2")});
     pe.push_back({"m_o", IdxPart("v_m", vs + "*2", "2")});
   }
-  gc.Inst("salsa_pe", "u_pe", {}, pe);
+  Instantiate(gc, Child(built, st ? "salsa_pe24" : "salsa_pe"), "u_pe", {}, pe);
 
   s.Assign("drain_o", Slice("v_acc", N((rows + 1) * cols * 32 - 1), N(rows * cols * 32)));
   // The east and south edges leave the array unused: fold them so lint sees them read.

@@ -20,41 +20,18 @@ Module BuildStoreCtrl(const Config& cfg) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  m.In("start_i");
-  m.In("acc_addr_i", "16");
-  m.In("rows_i", "16");
-  m.In("bytes_i", N(cb));
-  m.In("bias_addr_i", "16");
-  m.In("dram_addr_i", N(aw));
-  m.In("stride_i", "32");
-  m.In("perch_i");
-  m.In("qaddr_i", "16");
-  m.In("mult_i", "32");
-  m.In("shift_i", "8");
-  m.In("zp_i", "8");
-  m.In("min_i", "8");
-  m.In("max_i", "8");
-  m.Out("done_o");
-  m.Out("busy_o");
+  StoreCmd(cfg)
+      .Select({"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride", "perch",
+               "qaddr", "mult", "shift", "zp", "min", "max", "done", "busy"})
+      .DeclarePorts(m, "", /*flip=*/true);
   m.Out("acc_re_o");
   m.Out("acc_raddr_o", "16");
   m.In("acc_rdata_i", N(cols * 32));
   m.Out("ppu_valid_o");
-  m.Out("ppu_bias_o", N(cols * 32));
-  m.Out("ppu_mult_o", N(cols * 32));
-  m.Out("ppu_shift_o", N(cols * 8));
-  m.Out("ppu_zp_o", "8");
-  m.Out("ppu_min_o", "8");
-  m.Out("ppu_max_o", "8");
+  PpuOperands(cfg).DeclarePorts(m, "ppu_");
   m.In("ppu_valid_i");
   m.In("ppu_out_i", N(cols * 8));
-  m.Out("wr_clear_o");
-  m.Out("wr_req_valid_o");
-  m.In("wr_req_ready_i");
-  m.Out("wr_req_addr_o", N(aw));
-  m.Out("wr_req_bytes_o", N(cb));
-  m.Out("wr_req_data_o", N(cols * 8));
-  m.In("wr_busy_i");
+  WriteReq(cfg).DeclarePorts(m, "wr_", /*flip=*/true);
   Scope s = m.Body();
   s.Reg("state_q", "4");
   s.Reg("perch_q");

@@ -2,7 +2,7 @@
 // Regenerate with: salsa gen configs/sparse24_16x16.yaml -o rtl/sparse24_16x16
 
 // Output-stationary PE for 2:4 weights: acc <= (clear ? 0 : acc) + a[m] * w, where a holds the four activations of a group of K steps and m (2 bits, travelling south with w) the position of w's K step in that group; a zero a[m] adds nothing. Each lane's forwarded register holds while that lane is zero (no toggles). The step flagged last copies the sum into out_q, which drain_i shifts down the column.
-module salsa_pe (
+module salsa_pe24 (
   input  wire clk_i,
   input  wire rst_ni,
   input  wire [35:0] a_i,

@@ -2,7 +2,7 @@
 // Regenerate with: salsa gen configs/ws_16x16.yaml -o rtl/ws_16x16
 
 // Weight-stationary PE: holds one weight; psum_o <= psum_i + a * w for a valid, non-zero operand. A second weight register takes w_i (its column's weight byte, broadcast to every row) when w_load_i (its row's load strobe) is set, while the current weight is in use; the first activation of the next stream (a_swap_i) switches to it. A zero operand holds the forwarded operand register (no toggles) and adds nothing.
-module salsa_pe_ws (
+module salsa_ws_pe (
   input  wire clk_i,
   input  wire rst_ni,
   input  wire [8:0] a_i,

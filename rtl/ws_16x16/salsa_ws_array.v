@@ -2,7 +2,7 @@
 // Regenerate with: salsa gen configs/ws_16x16.yaml -o rtl/ws_16x16
 
 // Systolic MAC array, weight-stationary. PE(r, c) holds weight w[k0 + r][n0 + c]. An activation word carries one output row's K slice (lane r = a[m][k0 + r]); lane r is delayed r cycles and moves east, partial sums move south, so column c's sum for row m leaves the bottom PE and, after a delay of cols-1-c cycles, all columns of row m appear together on out_o, rows + cols - 1 cycles after the word entered. Weights are preloaded into the PEs' second weight registers one row per cycle: wgt_i (one weight word, byte c for column c) reaches every row and w_load_i[r] strobes row r; in_swap_i marks the first word of the stream that uses them.
-module salsa_mac_array_ws (
+module salsa_ws_array (
   input  wire clk_i,
   input  wire rst_ni,
   input  wire in_valid_i,
@@ -292,7 +292,7 @@ module salsa_mac_array_ws (
     for (r = 0; r < NumRows; r = r + 1) begin : gen_row
       genvar c;
       for (c = 0; c < NumCols; c = c + 1) begin : gen_col
-        salsa_pe_ws u_pe (
+        salsa_ws_pe u_pe (
             .clk_i(clk_i),
             .rst_ni(rst_ni),
             .a_i(h_a[(r*(NumCols+1)+c)*9 +: 9]),

@@ -1,0 +1,87 @@
+// The interfaces between blocks as port bundles (declared in blocks.h): the builders declare
+// their ports from them and salsa_top declares its wires and connects its instances with them.
+#include "blocks/blocks.h"
+#include "salsa/hw_contract.h"
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+namespace {
+
+Signal In(const std::string& n, unsigned w = 1) { return {n, Dir::kIn, N(w)}; }
+Signal Out(const std::string& n, unsigned w = 1) { return {n, Dir::kOut, N(w)}; }
+
+}  // namespace
+
+Bundle AxiLite() {
+  return Bundle("axi_lite",
+                {In("awaddr", 12), In("awprot", 3), In("awvalid"), Out("awready"), In("wdata", 32),
+                 In("wstrb", 4), In("wvalid"), Out("wready"), Out("bresp", 2), Out("bvalid"),
+                 In("bready"), In("araddr", 12), In("arprot", 3), In("arvalid"), Out("arready"),
+                 Out("rdata", 32), Out("rresp", 2), Out("rvalid"), In("rready")},
+                Bundle::Suffix::kNone);
+}
+
+Bundle AxiRead(const Config& cfg) {
+  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, dw = cfg.BusBytes() * 8;
+  return Bundle("axi_read",
+                {Out("arid", id), Out("araddr", aw), Out("arlen", 8), Out("arsize", 3),
+                 Out("arburst", 2), Out("arvalid"), In("arready"), In("rid", id), In("rdata", dw),
+                 In("rresp", 2), In("rlast"), In("rvalid"), Out("rready")},
+                Bundle::Suffix::kNone);
+}
+
+Bundle AxiWrite(const Config& cfg) {
+  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, B = cfg.BusBytes();
+  return Bundle(
+      "axi_write",
+      {Out("awid", id), Out("awaddr", aw), Out("awlen", 8), Out("awsize", 3), Out("awburst", 2),
+       Out("awvalid"), In("awready"), Out("wdata", B * 8), Out("wstrb", B), Out("wlast"),
+       Out("wvalid"), In("wready"), In("bid", id), In("bresp", 2), In("bvalid"), Out("bready")},
+      Bundle::Suffix::kNone);
+}
+
+Bundle ComputeStatusBundle() {
+  std::vector<Signal> sigs;
+  for (const ComputeStatus& st : kComputeStatus) sigs.push_back(Out(st.name, st.bits));
+  return Bundle("compute_status", sigs);
+}
+
+Bundle ComputeCmd() {
+  return Bundle("compute_cmd",
+                {Out("start"), Out("act_addr", 16), Out("wgt_addr", 16), Out("k", 16), Out("zp", 8),
+                 Out("clear"), Out("drain"), Out("acc_addr", 16)});
+}
+
+Bundle StoreCmd(const Config& cfg) {
+  return Bundle(
+      "store_cmd",
+      {Out("start"), Out("acc_addr", 16), Out("rows", 16), Out("bytes", CountBits(cfg.cols)),
+       Out("bias_addr", 16), Out("dram_addr", cfg.axi_addr_bits), Out("stride", 32),
+       Out("mult", 32), Out("shift", 8), Out("zp", 8), Out("min", 8), Out("max", 8), Out("perch"),
+       Out("qaddr", 16), In("done"), In("busy")});
+}
+
+Bundle ReadReq(const Config& cfg) {
+  const unsigned tw = 16 + contract::DestBits(cfg.structured24);
+  return Bundle("read_req", {In("req_valid"), Out("req_ready"), In("req_addr", cfg.axi_addr_bits),
+                             In("req_row_bytes", 24), In("req_rows", 16), In("req_stride", 32),
+                             Out("busy"), In("req_tag", tw), Out("pop"), Out("pop_tag", tw),
+                             Out("retire"), Out("retire_err")});
+}
+
+Bundle WriteReq(const Config& cfg) {
+  return Bundle("write_req",
+                {In("clear"), In("req_valid"), Out("req_ready"), In("req_addr", cfg.axi_addr_bits),
+                 In("req_bytes", CountBits(cfg.cols)), In("req_data", cfg.cols * 8), Out("busy")});
+}
+
+Bundle PpuOperands(const Config& cfg) {
+  const unsigned cols = cfg.cols;
+  return Bundle("ppu_operands",
+                {Out("bias", cols * 32), Out("mult", cols * 32), Out("shift", cols * 8),
+                 Out("zp", 8), Out("min", 8), Out("max", 8)});
+}
+
+}  // namespace salsa::blocks

@@ -1,0 +1,160 @@
+// salsa_top's compute path: the compute controller, the sparsity gate and the MAC array.
+#include "blocks/top_parts.h"
+
+namespace salsa::blocks::top {
+
+using namespace ir;
+
+namespace {
+
+void Append(Conns& to, const Conns& from) {
+  for (const auto& c : from) to.push_back(c);
+}
+
+// Weight-stationary: controller and array.
+void AddWs(const Top& t, Conns cc) {
+  Scope& s = t.s;
+  s.Note(
+      "Weight-stationary: the controller preloads weights straight from the weight "
+      "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
+  t.Wires({{"w_load", t.rows}, {"array_out", t.cols * 32}});
+  Append(cc, {{"act_end_i", "cmp_act_end"},
+              {"wgt_end_i", "cmp_wgt_end"},
+              {"gate_swap_o", "gate_in_clear"},
+              {"w_load_o", "w_load"},
+              {"out_i", "array_out"},
+              {"acc_re_o", "cmp_acc_re"},
+              {"acc_raddr_o", "cmp_acc_raddr"},
+              {"acc_rdata_i", "acc_rdata"},
+              {"acc_wdata_o", "drain_data"}});
+  t.Inst("salsa_compute_ctrl_ws", "u_compute_ctrl", {}, cc);
+  s.Assign("gate_in_last", "1'b0");
+  t.Inst("salsa_ws_array", "u_mac_array", {},
+         {{"clk_i", t.clk},
+          {"rst_ni", t.rst},
+          {"in_valid_i", "gate_valid"},
+          {"in_swap_i", "gate_clear"},
+          {"act_i", "gate_act"},
+          {"act_zero_i", "gate_zero"},
+          {"w_load_i", "w_load"},
+          {"wgt_i", "wgt_rdata"},
+          {"out_o", "array_out"}});
+  s.Wire("unused_ws");
+  s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
+}
+
+// Output-stationary: controller (with zero-skip or 2:4 extensions) and array.
+void AddOs(const Top& t, Conns cc) {
+  const unsigned rows = t.rows, cols = t.cols;
+  t.Wires({{"array_drain", 1}, {"array_row", cols * 32}});
+  Append(cc, {{"drain_i", "cmp_drain"},
+              {"gate_clear_o", "gate_in_clear"},
+              {"gate_last_o", "gate_in_last"},
+              {"array_drain_o", "array_drain"},
+              {"accum_i", "cmp_accum"},
+              {"drain_data_i", "array_row"},
+              {"acc_re_o", "cmp_acc_re"},
+              {"acc_raddr_o", "cmp_acc_raddr"},
+              {"acc_rdata_i", "acc_rdata"},
+              {"acc_wdata_o", "drain_data"}});
+  if (t.zs) {
+    Append(cc, {{"scan_i", "cmp_scan"},
+                {"lanes_i", "cmp_lanes"},
+                {"indexed_i", "cmp_indexed"},
+                {"j0_i", "cmp_j0"},
+                {"stride_i", "cmp_stride"},
+                {"group_i", "cmp_group"},
+                {"act_rdata_i", "act_rdata"},
+                {"scanning_o", "cmp_scanning"},
+                {"nnz_o", "cmp_nnz"},
+                {"idx_we_o", "idx_we"},
+                {"idx_waddr_o", "idx_waddr"},
+                {"idx_wdata_o", "idx_wdata"},
+                {"idx_re_o", "idx_re"},
+                {"idx_raddr_o", "idx_raddr"},
+                {"idx_rdata_i", "idx_rdata"}});
+  }
+  if (t.st) {
+    t.Wires({{"act_bundle", rows * 32},
+             {"cmp_meta", cols * 2},
+             {"gate_st", 1},
+             {"gate_meta", cols * 2}});
+    Append(cc, {{"structured_i", "cmp_structured"},
+                {"act_rdata_i", "act_rdata"},
+                {"act_b_re_o", "act_b_re"},
+                {"act_b_raddr_o", "act_b_raddr"},
+                {"act_b_rdata_i", "act_b_rdata"},
+                {"act_bundle_o", "act_bundle"},
+                {"meta_rdata_i", "meta_rdata"},
+                {"meta_o", "cmp_meta"},
+                {"gate_st_o", "gate_st"}});
+  }
+  t.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
+  Conns arr = {{"clk_i", t.clk},
+               {"rst_ni", t.rst},
+               {"in_valid_i", "gate_valid"},
+               {"in_clear_i", "gate_clear"},
+               {"in_last_i", "gate_last"},
+               {"act_i", "gate_act"},
+               {"act_zero_i", "gate_zero"},
+               {"wgt_i", "gate_wgt"},
+               {"drain_i", "array_drain"},
+               {"drain_o", "array_row"}};
+  if (t.st) arr.push_back({"meta_i", "gate_meta"});
+  t.Inst("salsa_mac_array", "u_mac_array", {}, arr);
+}
+
+}  // namespace
+
+void AddComputePath(const Top& t) {
+  const unsigned rows = t.rows, cols = t.cols, L = t.L;
+  t.Wires({{"gate_in_valid", 1},
+           {"gate_in_clear", 1},
+           {"gate_in_last", 1},
+           {"gate_zp", 8},
+           {"gate_valid", 1},
+           {"gate_clear", 1},
+           {"gate_last", 1},
+           {"gate_act", rows * 9 * L},
+           {"gate_zero", rows * L},
+           {"gate_wgt", cols * 8}});
+  Conns cc = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
+  Append(cc, ComputeCmd()
+                 .Select({"start", "act_addr", "wgt_addr", "k", "zp", "clear", "acc_addr"})
+                 .Connect("", "cmp_", /*flip=*/true));
+  Append(cc, {{"act_re_o", "act_re"},
+              {"act_raddr_o", "act_raddr"},
+              {"wgt_re_o", "wgt_re"},
+              {"wgt_raddr_o", "wgt_raddr"},
+              {"gate_valid_o", "gate_in_valid"},
+              {"zp_o", "gate_zp"},
+              {"acc_we_o", "cmp_acc_we"},
+              {"acc_waddr_o", "cmp_acc_waddr"}});
+  Append(cc, ComputeStatusBundle().Connect("", "cmp_"));
+  if (t.ws) {
+    AddWs(t, cc);
+  } else {
+    AddOs(t, cc);
+  }
+  Conns gate = {{"clk_i", t.clk},
+                {"rst_ni", t.rst},
+                {"valid_i", "gate_in_valid"},
+                {"clear_i", "gate_in_clear"},
+                {"last_i", "gate_in_last"},
+                {"zero_point_i", "gate_zp"},
+                {"act_i", t.st ? "act_bundle" : "act_rdata"},
+                {"wgt_i", "wgt_rdata"},
+                {"valid_o", "gate_valid"},
+                {"clear_o", "gate_clear"},
+                {"last_o", "gate_last"},
+                {"act_o", "gate_act"},
+                {"act_zero_o", "gate_zero"},
+                {"wgt_o", "gate_wgt"},
+                {"gated_count_o", "gated_count"}};
+  if (t.st) {
+    Append(gate, {{"st_i", "gate_st"}, {"meta_i", "cmp_meta"}, {"meta_o", "gate_meta"}});
+  }
+  t.Inst("salsa_sparsity_gate", "u_sparsity_gate", {}, gate);
+}
+
+}  // namespace salsa::blocks::top

@@ -1,0 +1,124 @@
+// salsa_top's control: the CSR block's wires and connections, and the sequencer.
+#include "blocks/top_parts.h"
+
+namespace salsa::blocks::top {
+
+using namespace ir;
+
+Conns AddControl(const Top& t) {
+  t.Wires({{"start", 1},
+           {"cmd_base", 64},
+           {"cmd_count", 32},
+           {"seq_busy", 1},
+           {"seq_done", 1},
+           {"err_code", 4},
+           {"err_cmd", 32},
+           {"ev_load", 1},
+           {"ev_store", 1},
+           {"ev_cmd", 1},
+           {"gated_count", t.gb},
+           {"rd_beat", 1},
+           {"wr_beat", 1}});
+  Conns csr = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
+  const Bundle axil = AxiLite();
+  for (const Dir d : {Dir::kIn, Dir::kOut}) {
+    for (const auto& c : axil.Only(d).Connect("s_axil_", "s_axil_")) csr.push_back(c);
+  }
+  if (t.zs) {
+    t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
+    csr.push_back({"ev_skip_steps_i", "ev_skip_steps"});
+    csr.push_back({"ev_skip_bytes_i", "ev_skip_bytes"});
+  }
+  for (const auto& c : Conns{{"start_o", "start"},
+                             {"cmd_base_o", "cmd_base"},
+                             {"cmd_count_o", "cmd_count"},
+                             {"irq_o", "irq_o"},
+                             {"busy_i", "seq_busy"},
+                             {"done_i", "seq_done"},
+                             {"err_code_i", "err_code"},
+                             {"err_cmd_i", "err_cmd"},
+                             {"ev_mac_active_i", "gate_valid"},
+                             {"ev_gated_i", "gated_count"},
+                             {"ev_rd_beat_i", "rd_beat"},
+                             {"ev_wr_beat_i", "wr_beat"},
+                             {"ev_load_i", "ev_load"},
+                             {"ev_store_i", "ev_store"},
+                             {"ev_cmd_i", "ev_cmd"}}) {
+    csr.push_back(c);
+  }
+  return csr;
+}
+
+void AddCsr(const Top& t, const Conns& csr) { t.Inst("salsa_csr", "u_csr", {}, csr); }
+
+void AddSequencer(const Top& t) {
+  const Bundle cmd = ComputeCmd(), st = StoreCmd(t.cfg);
+  cmd.DeclareWires(t.s, "cmp_");
+  ComputeStatusBundle().DeclareWires(t.s, "cmp_");
+  st.Select({"busy", "start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
+             "mult", "shift", "zp", "min", "max", "done"})
+      .DeclareWires(t.s, "st_");
+  t.Wires({{"wr_err", 1}});
+  st.Select({"perch", "qaddr"}).DeclareWires(t.s, "st_");
+  Conns seq = {{"clk_i", t.clk},
+               {"rst_ni", t.rst},
+               {"start_i", "start"},
+               {"cmd_base_i", "cmd_base"},
+               {"cmd_count_i", "cmd_count"},
+               {"busy_o", "seq_busy"},
+               {"done_o", "seq_done"},
+               {"err_code_o", "err_code"},
+               {"err_cmd_o", "err_cmd"},
+               {"ev_load_o", "ev_load"},
+               {"ev_store_o", "ev_store"},
+               {"ev_cmd_o", "ev_cmd"}};
+  auto add = [&seq](const Conns& cs) {
+    for (const auto& c : cs) seq.push_back(c);
+  };
+  add(ReadReq(t.cfg).Connect("rd_", "rd_", /*flip=*/true));
+  add({{"dest_o", "dest"},
+       {"cmd_valid_i", "cmd_valid"},
+       {"cmd_data_i", "cmd_data"},
+       {"cmd_ready_o", "cmd_ready"},
+       {"load_word_i", "load_word"},
+       {"load_waddr_o", "load_waddr"}});
+  add(cmd.Connect("cmp_", "cmp_"));
+  add(ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
+  add(st.Connect("st_", "st_"));
+  seq.push_back({"wr_err_i", "wr_err"});
+  if (t.st) {
+    t.Wires({{"cmp_structured", 1}});
+    seq.push_back({"cmp_structured_o", "cmp_structured"});
+  }
+  if (t.ws) {
+    t.Wires({{"cmp_act_end", 17}, {"cmp_wgt_end", 17}});
+    seq.push_back({"cmp_act_end_o", "cmp_act_end"});
+    seq.push_back({"cmp_wgt_end_o", "cmp_wgt_end"});
+  }
+  if (!t.ws) {
+    t.Wires({{"cmp_accum", 1}});
+    seq.push_back({"cmp_accum_o", "cmp_accum"});
+  }
+  if (t.zs) {
+    t.Wires({{"cmp_scan", 1},
+             {"cmp_lanes", 8},
+             {"cmp_indexed", 1},
+             {"cmp_j0", 16},
+             {"cmp_stride", 8},
+             {"cmp_scanning", 1},
+             {"cmp_nnz", 16},
+             {"cmp_group", 1}});
+    for (const char* n : {"scan", "lanes", "indexed", "j0", "stride", "group"}) {
+      seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
+    }
+    add({{"cmp_scanning_i", "cmp_scanning"},
+         {"cmp_nnz_i", "cmp_nnz"},
+         {"rd_req_gather_o", "rd_req_gather"},
+         {"rd_req_j0_o", "rd_req_j0"},
+         {"ev_skip_bytes_o", "ev_skip_bytes"},
+         {"ev_skip_steps_o", "ev_skip_steps"}});
+  }
+  t.Inst("salsa_sequencer", "u_sequencer", {}, seq);
+}
+
+}  // namespace salsa::blocks::top

@@ -1,0 +1,48 @@
+// Internal to salsa_top's builder: the shared context and one helper per path (control, read,
+// compute, store), each adding its wires and instances in print order (bundles: blocks.h).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "blocks/blocks.h"
+
+namespace salsa::blocks::top {
+
+// What every path helper needs: the configuration, the child modules, the top's body and the
+// derived widths.
+struct Top {
+  const Config& cfg;
+  const Built& built;
+  ir::Scope& s;
+  std::string clk, rst;
+  unsigned B = 0, lb = 0, aw = 0, id = 0;   // AXI bus bytes, log2, address and id bits
+  bool st = false, zs = false, ws = false;  // 2:4, zero-skip, weight-stationary
+  unsigned L = 1;                           // activations per array row per step (2:4: four)
+  unsigned rows = 0, cols = 0, cb = 0, gb = 0;
+  unsigned db = 0, tw = 0;  // read DMA destination and tag bits
+
+  Top(const Config& c, const Built& b, ir::Scope& scope, std::string clk_i, std::string rst_ni);
+  // One wire per (name, width).
+  void Wires(const std::vector<std::pair<std::string, unsigned>>& list) const;
+  // An instance of the already built `module`, connections checked (ir::Instantiate).
+  void Inst(const std::string& module, const std::string& name, ir::Conns params,
+            ir::Conns conns) const;
+};
+
+// Control wires (CSR <-> sequencer, event counters); returns the CSR's connections, instantiated
+// last by AddCsr.
+ir::Conns AddControl(const Top& t);
+void AddSequencer(const Top& t);
+void AddCsr(const Top& t, const ir::Conns& csr);
+// Read path: the read DMA, the gearboxes that split its beats per destination, the scratchpads
+// they write (and the zero-skip index copies).
+void AddReadPath(const Top& t);
+void AddScratchpads(const Top& t);
+// Compute path: the compute controller, the sparsity gate and the array.
+void AddComputePath(const Top& t);
+// Store path: the store controller, the PPU and the write DMA.
+void AddStorePath(const Top& t);
+
+}  // namespace salsa::blocks::top
