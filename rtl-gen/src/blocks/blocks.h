@@ -31,7 +31,7 @@ ir::Module BuildDmaWr(const Config& cfg);
 ir::Module BuildRequant();
 ir::Module BuildPpu(const Config& cfg, const Built& built);
 ir::Module BuildCsr(const Config& cfg);
-ir::Module BuildSequencer(const Config& cfg);
+ir::Module BuildSequencer(const Config& cfg, const Built& built);
 ir::Module BuildFifo();
 ir::Module BuildComputeCtrl(const Config& cfg);
 // Weight-stationary variants (array.dataflow: ws).
@@ -53,7 +53,7 @@ void AddActSkew(ir::Scope& s, const ir::Module& delay, const std::string& clk,
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the
 // controller, <name>_i (prefixed cmp_) on the sequencer, wires cmp_<name> in the top level.
-// ComputeStatusBundle() is this table as a port bundle (the sequencer still reads the table).
+// ComputeStatusBundle() is this table as a port bundle.
 struct ComputeStatus {
   const char* name;
   unsigned bits;

@@ -87,9 +87,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
     m.Out("cmp_act_end_o", "17");  // ws: where the command's act and weight words end
     m.Out("cmp_wgt_end_o", "17");
   }
-  for (const ComputeStatus& cs : kComputeStatus) {
-    m.In(std::string("cmp_") + cs.name + "_i", N(cs.bits));
-  }
+  ComputeStatusBundle().DeclarePorts(m, "cmp_", /*flip=*/true);
   m.Out("st_start_o");
   m.Out("st_acc_addr_o", "16");
   m.Out("st_rows_o", "16");
@@ -126,7 +124,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
 
 }  // namespace
 
-Module BuildSequencer(const Config& cfg) {
+Module BuildSequencer(const Config& cfg, const Built& built) {
   namespace k = contract;
   const SeqConfig c(cfg);
   Module m(
@@ -175,7 +173,7 @@ Module BuildSequencer(const Config& cfg) {
   s.Assign("ev_load_o", "(state_q == StLoad) || ((state_q == StIssue) && load_hz)");
   s.Assign("ev_store_o", "st_busy_i");
   s.Assign("ev_cmd_o", "state_q == StNext");
-  AddFetch(s, c, clk, rst);
+  AddFetch(s, c, Child(built, "salsa_fifo"), clk, rst);
   AddReadRequest(s, c);
   AddUnitOutputs(s, c);
 

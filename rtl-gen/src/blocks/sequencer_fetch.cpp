@@ -27,20 +27,21 @@ void AddFetchDecls(Scope& s, const SeqConfig& c) {
   s.Wire("fetch_go");
 }
 
-void AddFetch(Scope& s, const SeqConfig& c, const std::string& clk, const std::string& rst) {
+void AddFetch(Scope& s, const SeqConfig& c, const Module& fifo, const std::string& clk,
+              const std::string& rst) {
   const unsigned pb = c.pb;
   const std::string& P = c.P;
-  s.Inst("salsa_fifo", "u_cmd_fifo", {{"Width", N(contract::kCmdBytes * 8)}, {"Depth", "Prefetch"}},
-         {{"clk_i", clk},
-          {"rst_ni", rst},
-          {"clear_i", "start_i && (state_q == StIdle)"},
-          {"push_i", "fifo_push"},
-          {"data_i", "cmd_data_i"},
-          {"pop_i", "fifo_pop"},
-          {"data_o", "fifo_head"},
-          {"count_o", "fifo_count"},
-          {"empty_o", "fifo_empty"},
-          {"full_o", "fifo_full"}});
+  Instantiate(s, fifo, "u_cmd_fifo", {{"Width", N(contract::kCmdBytes * 8)}, {"Depth", "Prefetch"}},
+              {{"clk_i", clk},
+               {"rst_ni", rst},
+               {"clear_i", "start_i && (state_q == StIdle)"},
+               {"push_i", "fifo_push"},
+               {"data_i", "cmd_data_i"},
+               {"pop_i", "fifo_pop"},
+               {"data_o", "fifo_head"},
+               {"count_o", "fifo_count"},
+               {"empty_o", "fifo_empty"},
+               {"full_o", "fifo_full"}});
   s.Assign("cmd_ready_o", "!fifo_full");
   s.Assign("fifo_push", "cmd_valid_i && !fifo_full");
   s.Assign("fifo_pop", "(state_q == StFetch) && !abort_q && !fifo_empty");

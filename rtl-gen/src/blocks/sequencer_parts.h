@@ -47,7 +47,8 @@ inline std::string OpIs(unsigned op) { return "(opcode == " + OpLabel(op) + ")";
 
 // Command fetch (sequencer_fetch.cpp): the prefetch FIFO and its batches of command reads.
 void AddFetchDecls(ir::Scope& s, const SeqConfig& c);
-void AddFetch(ir::Scope& s, const SeqConfig& c, const std::string& clk, const std::string& rst);
+void AddFetch(ir::Scope& s, const SeqConfig& c, const ir::Module& fifo, const std::string& clk,
+              const std::string& rst);
 ir::Block FetchReset(const SeqConfig& c);  // at reset and on start_i
 ir::Block FetchSeq(const SeqConfig& c);    // every cycle
 

@@ -96,7 +96,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg));
   add(BuildStoreCtrl(cfg));
   add(BuildFifo());
-  add(BuildSequencer(cfg));
+  add(BuildSequencer(cfg, b));
   add(BuildTop(cfg, b));
   return b;
 }
