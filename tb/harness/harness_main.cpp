@@ -3,20 +3,8 @@
 // configuration's Vsalsa_top and salsa_params.h.
 //
 // Exit codes: 0 pass; 1 mismatch, hardware error, timeout or AXI protocol violation; 2 bad input.
-// Verilator's headers are not -Wextra clean; keep their warnings out of this file's build.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <verilated.h>
-
-#include "Vsalsa_top.h"
-#if defined(VM_TRACE_FST) && VM_TRACE_FST
-#include <verilated_fst_c.h>
-#define SALSA_HAVE_FST 1
-#else
-#define SALSA_HAVE_FST 0
-#endif
-#pragma GCC diagnostic pop
-
+//
+// The simulation controller and the AXI/CSR port glue are in bench.h and axi_port.h.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -32,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench.h"
 #include "salsa/axi_dram.h"
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
@@ -46,274 +35,11 @@
 namespace {
 
 using salsa::AxiDram;
-using salsa::AxiMasterOut;
-using salsa::AxiSlaveOut;
+using salsa::harness::Bench;
 
 constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitBadInput = 2;
-
-// ---------------------------------------------------------------------------------------------
-// Byte copies between AXI data ports and byte vectors. A 64-bit bus is a QData, a wider one a
-// VlWide<N> of 32-bit words; byte i is bits 8i+7:8i.
-
-inline void PortToBytes(QData v, unsigned n, uint8_t* out) {
-  for (unsigned i = 0; i < n && i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-inline void PortToBytes(IData v, unsigned n, uint8_t* out) {
-  PortToBytes(static_cast<QData>(v), n, out);
-}
-template <std::size_t N>
-void PortToBytes(const VlWide<N>& v, unsigned n, uint8_t* out) {
-  for (unsigned i = 0; i < n && i < 4 * N; ++i)
-    out[i] = static_cast<uint8_t>(v[i / 4] >> (8 * (i % 4)));
-}
-
-inline void BytesToPort(const uint8_t* in, unsigned n, QData& p) {
-  p = 0;
-  for (unsigned i = 0; i < n && i < 8; ++i) p |= static_cast<QData>(in[i]) << (8 * i);
-}
-inline void BytesToPort(const uint8_t* in, unsigned n, IData& p) {
-  QData q = 0;
-  BytesToPort(in, n, q);
-  p = static_cast<IData>(q);
-}
-template <std::size_t N>
-void BytesToPort(const uint8_t* in, unsigned n, VlWide<N>& p) {
-  for (std::size_t w = 0; w < N; ++w) p[w] = 0;
-  for (unsigned i = 0; i < n && i < 4 * N; ++i)
-    p[i / 4] |= static_cast<EData>(in[i]) << (8 * (i % 4));
-}
-
-AxiMasterOut SampleMaster(Vsalsa_top& t) {
-  AxiMasterOut m;
-  m.arvalid = t.m_axi_arvalid;
-  m.araddr = t.m_axi_araddr;
-  m.arlen = t.m_axi_arlen;
-  m.arsize = t.m_axi_arsize;
-  m.arburst = t.m_axi_arburst;
-  m.arid = t.m_axi_arid;
-  m.rready = t.m_axi_rready;
-  m.awvalid = t.m_axi_awvalid;
-  m.awaddr = t.m_axi_awaddr;
-  m.awlen = t.m_axi_awlen;
-  m.awsize = t.m_axi_awsize;
-  m.awburst = t.m_axi_awburst;
-  m.awid = t.m_axi_awid;
-  m.wvalid = t.m_axi_wvalid;
-  m.wdata.assign(salsa_params::kBusBytes, 0);
-  PortToBytes(t.m_axi_wdata, salsa_params::kBusBytes, m.wdata.data());
-  m.wstrb = t.m_axi_wstrb;
-  m.wlast = t.m_axi_wlast;
-  m.bready = t.m_axi_bready;
-  return m;
-}
-
-void DriveSlave(Vsalsa_top& t, const AxiSlaveOut& s) {
-  t.m_axi_arready = s.arready;
-  t.m_axi_rvalid = s.rvalid;
-  BytesToPort(s.rdata.data(), salsa_params::kBusBytes, t.m_axi_rdata);
-  t.m_axi_rresp = s.rresp;
-  t.m_axi_rlast = s.rlast;
-  t.m_axi_rid = s.rid;
-  t.m_axi_awready = s.awready;
-  t.m_axi_wready = s.wready;
-  t.m_axi_bvalid = s.bvalid;
-  t.m_axi_bresp = s.bresp;
-  t.m_axi_bid = s.bid;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Simulation control (after OpenTitan's verilator_sim_ctrl): clock, reset, optional FST trace.
-
-class SimCtrl {
- public:
-  SimCtrl(VerilatedContext* ctx, Vsalsa_top* top, AxiDram* dram)
-      : ctx_(ctx), top_(top), dram_(dram) {}
-  SimCtrl(const SimCtrl&) = delete;
-  void set_dram(AxiDram* dram) { dram_ = dram; }
-  SimCtrl& operator=(const SimCtrl&) = delete;
-  ~SimCtrl() { CloseTrace(); }
-
-  // Returns false when this build has no FST support.
-  bool OpenTrace(const std::string& path) {
-#if SALSA_HAVE_FST
-    trace_ = std::make_unique<VerilatedFstC>();
-    top_->trace(trace_.get(), 99);
-    trace_->open(path.c_str());
-    return trace_->isOpen();
-#else
-    (void)path;
-    return false;
-#endif
-  }
-
-  void CloseTrace() {
-#if SALSA_HAVE_FST
-    if (trace_) trace_->close();
-    trace_.reset();
-#endif
-  }
-
-  // Asynchronous active-low reset, held for `cycles` clock cycles.
-  void Reset(unsigned cycles) {
-    top_->clk_i = 0;
-    top_->rst_ni = 1;
-    ClearCsrInputs();
-    DriveSlave(*top_, dram_->outputs());
-    top_->eval();
-    top_->rst_ni = 0;  // falling edge: asynchronous reset
-    top_->eval();
-    in_reset_ = true;
-    for (unsigned i = 0; i < cycles; ++i) Tick();
-    top_->rst_ni = 1;
-    in_reset_ = false;
-    for (unsigned i = 0; i < 2; ++i) Tick();
-  }
-
-  // One clock cycle: settle with clk low, sample the AXI master, rising edge, let the DRAM model
-  // perform the handshakes, drive its outputs for the next cycle, settle with clk low again.
-  void Tick() {
-    top_->clk_i = 0;
-    top_->eval();
-    Dump();
-    const AxiMasterOut m = SampleMaster(*top_);
-    ctx_->timeInc(1);
-    top_->clk_i = 1;
-    top_->eval();
-    Dump();
-    if (!in_reset_) dram_->Tick(m);
-    DriveSlave(*top_, dram_->outputs());
-    ctx_->timeInc(1);
-    top_->clk_i = 0;
-    top_->eval();
-    ++cycles_;
-  }
-
-  void ClearCsrInputs() {
-    top_->s_axil_awaddr = 0;
-    top_->s_axil_awprot = 0;
-    top_->s_axil_awvalid = 0;
-    top_->s_axil_wdata = 0;
-    top_->s_axil_wstrb = 0;
-    top_->s_axil_wvalid = 0;
-    top_->s_axil_bready = 0;
-    top_->s_axil_araddr = 0;
-    top_->s_axil_arprot = 0;
-    top_->s_axil_arvalid = 0;
-    top_->s_axil_rready = 0;
-  }
-
-  uint64_t cycles() const { return cycles_; }
-  Vsalsa_top& top() { return *top_; }
-
- private:
-  void Dump() {
-#if SALSA_HAVE_FST
-    if (trace_) trace_->dump(ctx_->time());
-#endif
-  }
-
-  VerilatedContext* ctx_;
-  Vsalsa_top* top_;
-  AxiDram* dram_;
-  bool in_reset_ = false;
-  uint64_t cycles_ = 0;
-#if SALSA_HAVE_FST
-  std::unique_ptr<VerilatedFstC> trace_;
-#endif
-};
-
-// Blocking AXI4-Lite accesses to the CSRs; each toggles the clock until it completes.
-class CsrPort {
- public:
-  explicit CsrPort(SimCtrl& sim) : sim_(sim), t_(sim.top()) {}
-
-  void Write(uint32_t addr, uint32_t data) {
-    t_.s_axil_awaddr = addr;
-    t_.s_axil_awprot = 0;
-    t_.s_axil_awvalid = 1;
-    t_.s_axil_wdata = data;
-    t_.s_axil_wstrb = 0xF;
-    t_.s_axil_wvalid = 1;
-    t_.s_axil_bready = 0;
-    bool aw_done = false, w_done = false;
-    for (unsigned n = 0; !(aw_done && w_done); ++n) {
-      CheckTimeout(n, "write", addr);
-      t_.eval();
-      const bool aw_hs = t_.s_axil_awvalid && t_.s_axil_awready;
-      const bool w_hs = t_.s_axil_wvalid && t_.s_axil_wready;
-      sim_.Tick();
-      if (aw_hs) aw_done = true, t_.s_axil_awvalid = 0;
-      if (w_hs) w_done = true, t_.s_axil_wvalid = 0;
-    }
-    t_.s_axil_bready = 1;
-    for (unsigned n = 0;; ++n) {
-      CheckTimeout(n, "write response", addr);
-      t_.eval();
-      const bool b_hs = t_.s_axil_bvalid;
-      const unsigned resp = t_.s_axil_bresp;
-      sim_.Tick();
-      if (b_hs) {
-        t_.s_axil_bready = 0;
-        if (resp != 0) throw std::runtime_error(Where("write", addr) + " answered " + Resp(resp));
-        return;
-      }
-    }
-  }
-
-  uint32_t Read(uint32_t addr) {
-    t_.s_axil_araddr = addr;
-    t_.s_axil_arprot = 0;
-    t_.s_axil_arvalid = 1;
-    t_.s_axil_rready = 0;
-    for (unsigned n = 0;; ++n) {
-      CheckTimeout(n, "read", addr);
-      t_.eval();
-      const bool ar_hs = t_.s_axil_arready;
-      sim_.Tick();
-      if (ar_hs) break;
-    }
-    t_.s_axil_arvalid = 0;
-    t_.s_axil_rready = 1;
-    for (unsigned n = 0;; ++n) {
-      CheckTimeout(n, "read data", addr);
-      t_.eval();
-      const bool r_hs = t_.s_axil_rvalid;
-      const uint32_t data = t_.s_axil_rdata;
-      const unsigned resp = t_.s_axil_rresp;
-      sim_.Tick();
-      if (r_hs) {
-        t_.s_axil_rready = 0;
-        if (resp != 0) throw std::runtime_error(Where("read", addr) + " answered " + Resp(resp));
-        return data;
-      }
-    }
-  }
-
-  uint64_t Read64(uint32_t addr) {
-    const uint64_t lo = Read(addr);
-    return lo | (static_cast<uint64_t>(Read(addr + 4)) << 32);
-  }
-
- private:
-  static constexpr unsigned kTimeout = 1000;
-  static std::string Where(const char* what, uint32_t addr) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "CSR %s at 0x%03x", what, addr);
-    return buf;
-  }
-  static std::string Resp(unsigned r) { return r == 2 ? "SLVERR" : r == 3 ? "DECERR" : "EXOKAY"; }
-  static void CheckTimeout(unsigned n, const char* what, uint32_t addr) {
-    if (n >= kTimeout) {
-      throw std::runtime_error(Where(what, addr) + " timed out after " + std::to_string(kTimeout) +
-                               " cycles");
-    }
-  }
-
-  SimCtrl& sim_;
-  Vsalsa_top& t_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Command line.
@@ -622,10 +348,11 @@ void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
 }
 
 // Runs the program on the model; everything observed goes into the outcome.
-void RunOnModel(SimCtrl& sim, AxiDram& dram, const salsa::Program& prog, uint64_t timeout,
+void RunOnModel(Bench& bench, AxiDram& dram, const salsa::Program& prog, uint64_t timeout,
                 Outcome* r) {
+  auto& sim = bench.sim;
+  auto& csr = bench.csr;
   Vsalsa_top& top = sim.top();
-  CsrPort csr(sim);
   sim.Reset(8);
   const uint32_t hw_id = csr.Read(salsa::contract::CsrAddr("HW_ID"));
   const uint32_t want_id =
@@ -1091,7 +818,7 @@ struct JobResult {
   std::vector<int8_t> out;
 };
 
-JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, SimCtrl* sim) {
+JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench) {
   JobResult jr;
   Outcome& r = jr.r;
   jr.prog = salsa::BuildFcProgram(hw, job.fc, DriverOpts(opts));
@@ -1125,10 +852,10 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   dopts.seed = opts.seed;
   const Fault fault = InjectFault(opts.fault, prog, &mem, &dopts);
   AxiDram dram(mem, salsa_params::kBusBytes, dopts);
-  sim->set_dram(&dram);
+  bench->mem.set_dram(&dram);
   const auto sim_start = std::chrono::steady_clock::now();
   try {
-    RunOnModel(*sim, dram, prog, timeout, &r);
+    RunOnModel(*bench, dram, prog, timeout, &r);
   } catch (const std::runtime_error& e) {
     r.Fail(e.what());
   }
@@ -1143,7 +870,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   }
   jr.dram = dram.stats();
   jr.violations = dram.violations();
-  sim->set_dram(nullptr);
+  bench->mem.set_dram(nullptr);
   return jr;
 }
 
@@ -1225,13 +952,13 @@ int main(int argc, char** argv) {
   auto top = std::make_unique<Vsalsa_top>(contextp.get(), "TOP");
   std::vector<JobResult> results;
   {
-    SimCtrl sim(contextp.get(), top.get(), nullptr);
-    if (!opts.trace.empty() && !sim.OpenTrace(opts.trace)) {
+    Bench bench(contextp.get(), top.get());
+    if (!opts.trace.empty() && !bench.sim.OpenTrace(opts.trace)) {
       std::cerr << "salsa_harness: --trace " << opts.trace << ": cannot open for writing\n";
       return kExitBadInput;
     }
     for (const Job& j : jobs) {
-      results.push_back(RunJob(opts, hw, j, &sim));
+      results.push_back(RunJob(opts, hw, j, &bench));
       if (!results.back().r.error.empty()) break;  // the first failing GEMM is the one to debug
     }
     top->final();
