@@ -4,7 +4,8 @@
 //
 // Exit codes: 0 pass; 1 mismatch, hardware error, timeout or AXI protocol violation; 2 bad input.
 //
-// The simulation controller and the AXI/CSR port glue are in bench.h and axi_port.h.
+// The simulation controller and the AXI/CSR port glue are in bench.h and axi_port.h, the command
+// line in options.h, the comparisons, counter and fault checks in checks.h.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,8 @@
 #include <vector>
 
 #include "bench.h"
+#include "checks.h"
+#include "options.h"
 #include "salsa/axi_dram.h"
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
@@ -35,192 +38,7 @@
 namespace {
 
 using salsa::AxiDram;
-using salsa::harness::Bench;
-
-constexpr int kExitPass = 0;
-constexpr int kExitFail = 1;
-constexpr int kExitBadInput = 2;
-
-// ---------------------------------------------------------------------------------------------
-// Command line.
-
-struct Options {
-  std::string shape = "64x256x64";
-  uint64_t seed = 1;
-  unsigned mem_latency = 20;
-  double bw_cap = 1.0;
-  double backpressure = 0.0;
-  bool json = false;
-  std::string trace;
-  uint64_t timeout = 0;  // 0: estimate from the layer
-  std::string vector;
-  bool quiet = false;
-  bool extremes = false;
-  bool unit_scale = false;
-  bool per_channel = false;
-  bool no_overlap = false;
-  std::string layer;     // a layer spec (.yaml with .npy tensors) instead of a random layer
-  std::string out;       // write the output tensor as int8 .npy
-  std::string expected;  // also compare with this int8 .npy
-  std::string fault;     // "", read, write, opcode, range, field
-  // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not
-  // asked), its pattern, and 2:4 pruning of the weights.
-  double sparsity = -1.0;
-  std::string sparsity_pattern;  // "": uniform
-  bool weights_2of4 = false;
-  // --zero-skip on|off: the zero-skip tiler on sparsity.zero_skip hardware ("": on when the
-  // hardware has it).
-  std::string zero_skip;
-  // --structured on|off: the 2:4 tiler on sparsity.structured "2:4" hardware when the weights are
-  // 2:4 ("": on when the hardware has it).
-  std::string structured;
-};
-
-class BadInput : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Parses "MxKxN" (positive integers).
-void ParseShape(const std::string& s, int* M, int* K, int* N) {
-  static const std::regex kShape(R"(^\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*$)");
-  std::smatch m;
-  if (!std::regex_match(s, m, kShape)) {
-    throw BadInput("--shape '" + s + "': expected MxKxN with positive integers, e.g. 64x256x64");
-  }
-  *M = std::stoi(m[1]);
-  *K = std::stoi(m[2]);
-  *N = std::stoi(m[3]);
-  if (*M < 1 || *K < 1 || *N < 1) {
-    throw BadInput("--shape '" + s + "': M, K and N must all be at least 1");
-  }
-}
-
-// Returns an exit code when the program should stop (help, or a parse error).
-std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
-  CLI::App app{"salsa Verilator harness: one fully connected layer on salsa_top (" +
-               std::string(salsa_params::kName) + ")"};
-  app.add_option("--shape", o->shape, "layer shape MxKxN")->capture_default_str();
-  app.add_option("--seed", o->seed, "seed of the random layer and the DRAM model")
-      ->capture_default_str();
-  app.add_option("--mem-latency", o->mem_latency, "DRAM read/write latency in cycles")
-      ->capture_default_str();
-  app.add_option("--bw-cap", o->bw_cap, "DRAM beats per cycle per channel, in (0, 1]")
-      ->capture_default_str();
-  app.add_option("--backpressure", o->backpressure,
-                 "probability of random ready/valid deassertion, in [0, 1)")
-      ->capture_default_str();
-  app.add_flag("--json", o->json, "print a one-line JSON summary as the last line of stdout");
-  app.add_option("--trace", o->trace, "write an FST waveform to FILE");
-  app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
-  app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
-  app.add_option(
-      "--layer", o->layer,
-      "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
-  app.add_option("--out", o->out, "write the output tensor to this int8 .npy file");
-  app.add_option("--expected", o->expected,
-                 "an int8 .npy the output must also equal (with --layer)");
-  app.add_flag("--quiet", o->quiet, "no human-readable report");
-  app.add_option("--fault", o->fault,
-                 "inject a fault and pass only if the hardware reports it (and does not hang): "
-                 "read|write (SLVERR on the weights / output region), opcode|range|field "
-                 "(a corrupted command)")
-      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
-  app.add_flag(
-      "--no-overlap", o->no_overlap,
-      "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
-  app.add_flag("--per-channel", o->per_channel,
-               "per-channel requantisation (a multiplier and shift per output channel)");
-  app.add_flag("--unit-scale", o->unit_scale,
-               "random layer with |x-zp|, |w| <= 1 and output multiplier 1 (every accumulator "
-               "unit visible)");
-  app.add_flag("--extremes", o->extremes,
-               "random layer with only -128/127 data and zero point, and +-2^24 bias");
-  app.add_option("--sparsity", o->sparsity,
-                 "random layer with exactly round(Z*M*K) zero activations (= the input zero "
-                 "point), Z in [0, 1]");
-  app.add_option("--sparsity-pattern", o->sparsity_pattern,
-                 "where the --sparsity zeros go: uniform (seeded shuffle, the default), clustered "
-                 "(runs along K and whole zero K columns), relu (zero point -128, ReLU-like data)")
-      ->check(CLI::IsMember({"uniform", "clustered", "relu"}));
-  app.add_flag("--weights-2of4", o->weights_2of4,
-               "random layer with 2:4 structured weights (pruned by magnitude along K)");
-  app.add_option("--zero-skip", o->zero_skip,
-                 "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs) for every layer; "
-                 "off: the dense tiler; default on sparsity.zero_skip hardware: the zero-skip "
-                 "tiler for layers of one m tile (M <= rows), the dense one for batched layers")
-      ->check(CLI::IsMember({"on", "off"}));
-  app.add_option("--structured", o->structured,
-                 "on: the 2:4 tiler when the weights are 2:4 (compressed weights, meta LOADs, 2:4 "
-                 "COMPUTEs; needs sparsity.structured \"2:4\", the default there), off: the "
-                 "dense tiler")
-      ->check(CLI::IsMember({"on", "off"}));
-  app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "salsa_harness: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  for (const std::string& extra : app.remaining()) {
-    if (extra.rfind("+", 0) != 0) {
-      std::cerr << "salsa_harness: unknown argument '" << extra
-                << "'; accepted: the options of --help and +verilator+ arguments\n";
-      return kExitBadInput;
-    }
-  }
-  if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
-    std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
-    return kExitBadInput;
-  }
-  if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {
-    std::cerr << "salsa_harness: --backpressure " << o->backpressure << ": accepted: [0, 1)\n";
-    return kExitBadInput;
-  }
-  if (app.count("--sparsity") && !(o->sparsity >= 0.0 && o->sparsity <= 1.0)) {
-    std::cerr << "salsa_harness: --sparsity " << o->sparsity << ": accepted: [0, 1]\n";
-    return kExitBadInput;
-  }
-  if (!o->sparsity_pattern.empty() && !app.count("--sparsity")) {
-    std::cerr << "salsa_harness: --sparsity-pattern " << o->sparsity_pattern
-              << ": no --sparsity given; accepted: --sparsity Z with --sparsity-pattern\n";
-    return kExitBadInput;
-  }
-  const bool sparse = app.count("--sparsity") || o->weights_2of4;
-  if (sparse && (!o->vector.empty() || !o->layer.empty())) {
-    std::cerr << "salsa_harness: " << (app.count("--sparsity") ? "--sparsity" : "--weights-2of4")
-              << " shapes a random layer, not a --vector or --layer (a layer file takes "
-                 "weights_format: 2of4); accepted: --sparsity and --weights-2of4 with --shape\n";
-    return kExitBadInput;
-  }
-  if (o->sparsity_pattern == "relu" && (o->extremes || o->unit_scale)) {
-    std::cerr << "salsa_harness: --sparsity-pattern relu draws its own activations and zero point "
-                 "(-128); accepted: relu without --extremes and --unit-scale\n";
-    return kExitBadInput;
-  }
-  if (o->zero_skip == "on" && !salsa_params::kZeroSkip) {
-    std::cerr << "salsa_harness: --zero-skip on: config " << salsa_params::kName
-              << " has no sparsity.zero_skip; accepted: --zero-skip off (on needs a zero_skip "
-                 "config)\n";
-    return kExitBadInput;
-  }
-  if (o->structured == "on" && !salsa_params::kStructured24) {
-    std::cerr << "salsa_harness: --structured on: config " << salsa_params::kName
-              << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
-                 "2:4 config)\n";
-    return kExitBadInput;
-  }
-#if !SALSA_HAVE_FST
-  if (!o->trace.empty()) {
-    std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
-                 "--trace-fst)\n";
-    return kExitBadInput;
-  }
-#endif
-  return std::nullopt;
-}
+using namespace salsa::harness;  // NOLINT: Bench, Options, checks
 
 // ---------------------------------------------------------------------------------------------
 // The run.
@@ -242,53 +60,6 @@ salsa::HwParams ParamsFromConfig() {
   return hw;
 }
 
-// The driver options of a run (the same for the run and for the event counts).
-salsa::DriverOptions DriverOpts(const Options& o) {
-  salsa::DriverOptions d;
-  d.overlap = !o.no_overlap;
-  d.zero_skip = o.zero_skip != "off";
-  d.zero_skip_batched = o.zero_skip == "on";  // default: only layers of one m tile
-  d.structured = o.structured != "off";
-  return d;
-}
-
-struct Outcome {
-  std::string error;                // first failure, empty on a pass
-  std::vector<std::string> errors;  // every failure, in the order found
-  uint64_t cycles = 0;
-  uint32_t status = 0, err_code = 0, err_cmd = 0;
-  std::array<uint64_t, salsa::contract::kNumCounters> counters{};
-  uint64_t mismatches = 0;
-  uint64_t expected_gated = 0, expected_mac_active = 0;
-  // The functional model's zero-skip counters (0 without sparsity.zero_skip).
-  uint64_t expected_skipped_steps = 0, expected_skipped_wgt_bytes = 0;
-  bool irq = false;
-
-  void Fail(const std::string& e) {
-    if (error.empty()) error = e;
-    errors.push_back(e);
-  }
-};
-
-const char* ErrName(uint32_t code) {
-  switch (code) {
-    case salsa::contract::ErrCodeOf("none"):
-      return "none";
-    case salsa::contract::ErrCodeOf("bad_opcode"):
-      return "bad opcode";
-    case salsa::contract::ErrCodeOf("axi_read"):
-      return "AXI read error";
-    case salsa::contract::ErrCodeOf("axi_write"):
-      return "AXI write error";
-    case salsa::contract::ErrCodeOf("scratchpad_range"):
-      return "scratchpad range";
-    case salsa::contract::ErrCodeOf("bad_field"):
-      return "bad field";
-    default:
-      return "unknown";
-  }
-}
-
 // A generous cycle budget: every beat, command and K step several times over, scaled by the
 // DRAM throttling.
 uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs,
@@ -303,48 +74,6 @@ uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs
       (4.0 * beats + p.cmd_count * per_cmd) * slow +
       4.0 * static_cast<double>(fs.counters[salsa::contract::CounterIndex("mac_active")]);
   return 100000 + static_cast<uint64_t>(10.0 * est);
-}
-
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-
-void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
-                   const std::vector<int8_t>& got, uint64_t seed, Outcome* r) {
-  std::ostringstream first;
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (got[i] == want[i]) continue;
-    if (r->mismatches++ == 0) {
-      first << "output mismatch at (m=" << i / layer.N << ", n=" << i % layer.N << "): expected "
-            << int{want[i]} << ", got " << int{got[i]} << " (seed " << seed << ")";
-    }
-  }
-  if (r->mismatches > 0) {
-    r->Fail(first.str() + "; " + std::to_string(r->mismatches) + " of " +
-            std::to_string(want.size()) + " outputs differ");
-  }
-}
-
-// Full comparison of a layer's assembled output tensor with a golden one.
-void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
-                   const std::vector<int8_t>& got, Outcome* r) {
-  uint64_t bad = 0;
-  std::ostringstream first;
-  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
-    if (got[i] == want[i]) continue;
-    if (bad++ == 0) {
-      first << "layer output differs from " << what << " at flat index " << i << ": expected "
-            << int{want[i]} << ", got " << int{got[i]};
-    }
-  }
-  if (want.size() != got.size()) r->Fail("layer output size differs from " + what);
-  if (bad) {
-    r->mismatches += bad;
-    r->Fail(first.str() + "; " + std::to_string(bad) + " of " + std::to_string(want.size()) +
-            " differ");
-  }
 }
 
 // Runs the program on the model; everything observed goes into the outcome.
@@ -394,48 +123,6 @@ void RunOnModel(Bench& bench, AxiDram& dram, const salsa::Program& prog, uint64_
   // Let outstanding DRAM traffic (which there should not be) show up before checking.
   for (unsigned i = 0; i < 4 && dram.busy(); ++i) sim.Tick();
   if (dram.busy()) r->Fail("AXI transactions still outstanding after done");
-}
-
-void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) {
-  const uint64_t bus = salsa_params::kBusBytes;
-  const auto& c = r->counters;
-  if (salsa_params::kGating && c[salsa::contract::CounterIndex("gated")] != r->expected_gated) {
-    r->Fail("gated counter " + std::to_string(c[salsa::contract::CounterIndex("gated")]) +
-            ", functional model " + std::to_string(r->expected_gated));
-  }
-  if (c[salsa::contract::CounterIndex("mac_active")] != r->expected_mac_active) {
-    r->Fail("mac_active counter " + std::to_string(c[salsa::contract::CounterIndex("mac_active")]) +
-            ", functional model " + std::to_string(r->expected_mac_active));
-  }
-  if (c[salsa::contract::CounterIndex("skipped_steps")] != r->expected_skipped_steps) {
-    r->Fail("skipped_steps counter " +
-            std::to_string(c[salsa::contract::CounterIndex("skipped_steps")]) +
-            ", functional model " + std::to_string(r->expected_skipped_steps));
-  }
-  if (c[salsa::contract::CounterIndex("skipped_wgt_bytes")] != r->expected_skipped_wgt_bytes) {
-    r->Fail("skipped_wgt_bytes counter " +
-            std::to_string(c[salsa::contract::CounterIndex("skipped_wgt_bytes")]) +
-            ", functional model " + std::to_string(r->expected_skipped_wgt_bytes));
-  }
-  if (c[salsa::contract::CounterIndex("rd_bytes")] != dram.stats().read_beats * bus) {
-    r->Fail("rd_bytes counter " + std::to_string(c[salsa::contract::CounterIndex("rd_bytes")]) +
-            ", DRAM model saw " + std::to_string(dram.stats().read_beats) + " R beats x " +
-            std::to_string(bus));
-  }
-  if (c[salsa::contract::CounterIndex("wr_bytes")] != dram.stats().write_beats * bus) {
-    r->Fail("wr_bytes counter " + std::to_string(c[salsa::contract::CounterIndex("wr_bytes")]) +
-            ", DRAM model saw " + std::to_string(dram.stats().write_beats) + " W beats x " +
-            std::to_string(bus));
-  }
-  if (!(r->status & salsa::contract::CsrBitMask("STATUS", "error")) &&
-      c[salsa::contract::CounterIndex("commands")] != prog.cmd_count) {
-    r->Fail("commands counter " + std::to_string(c[salsa::contract::CounterIndex("commands")]) +
-            ", expected " + std::to_string(prog.cmd_count));
-  }
-  if (!dram.violations().empty()) {
-    r->Fail(std::to_string(dram.stats().violations) +
-            " AXI protocol violation(s), first: " + dram.violations().front());
-  }
 }
 
 void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program& prog,
@@ -732,75 +419,6 @@ salsa::FcLayer BuildLayer(const Options& o) {
   return layer;
 }
 
-// A fault to inject: the error code and failing command the hardware must then report.
-struct Fault {
-  uint32_t code = salsa::contract::ErrCodeOf("none");
-  int64_t cmd = -1;  // -1: any command
-};
-
-// Corrupts one command in `mem` or arms the DRAM model's error range, per --fault.
-Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vector<uint8_t>* mem,
-                  AxiDram::Options* dopts) {
-  Fault f;
-  auto first = [&prog](uint8_t opcode) {
-    for (size_t i = 0; i < prog.cmds.size(); ++i) {
-      if (prog.cmds[i][0] == opcode) return static_cast<int64_t>(i);
-    }
-    return int64_t{-1};
-  };
-  uint8_t* cmds = mem->data() + prog.cmd_base;
-  if (kind == "read") {
-    f.code = salsa::contract::ErrCodeOf("axi_read");
-    dopts->error_lo = prog.weight_addr;
-    dopts->error_hi = prog.bias_addr;
-  } else if (kind == "write") {
-    f.code = salsa::contract::ErrCodeOf("axi_write");
-    dopts->error_lo = prog.out_addr;
-    dopts->error_hi = mem->size();
-  } else if (kind == "opcode") {
-    f.code = salsa::contract::ErrCodeOf("bad_opcode");
-    f.cmd = prog.cmd_count / 2;
-    cmds[salsa::contract::kCmdBytes * f.cmd] = 0x7F;
-  } else if (kind == "range") {  // the first LOAD: scratchpad address 0xFFFF
-    f.code = salsa::contract::ErrCodeOf("scratchpad_range");
-    f.cmd = first(salsa::contract::kOpLoad);
-    cmds[salsa::contract::kCmdBytes * f.cmd + 4] = 0xFF;
-    cmds[salsa::contract::kCmdBytes * f.cmd + 5] = 0xFF;
-  } else if (kind == "field") {  // the first STORE: 0 bytes per row
-    f.code = salsa::contract::ErrCodeOf("bad_field");
-    f.cmd = first(salsa::contract::kOpStore);
-    cmds[salsa::contract::kCmdBytes * f.cmd + 8] = 0;
-    cmds[salsa::contract::kCmdBytes * f.cmd + 9] = 0;
-  }
-  return f;
-}
-
-// With a fault injected, the run passes when the hardware stopped with exactly that error,
-// raised its interrupt, and left the AXI ports clean.
-void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
-  Outcome seen = *r;
-  *r = Outcome{};
-  r->cycles = seen.cycles;
-  r->status = seen.status;
-  r->err_code = seen.err_code;
-  r->err_cmd = seen.err_cmd;
-  r->counters = seen.counters;
-  if (!seen.irq)
-    r->Fail("fault not reported: no interrupt (hang?) with STATUS " + Hex32(seen.status));
-  if (!(seen.status & salsa::contract::CsrBitMask("STATUS", "error")) || seen.err_code != f.code) {
-    r->Fail(std::string("expected hardware error ") + std::to_string(f.code) + " (" +
-            ErrName(f.code) + "), got STATUS " + Hex32(seen.status) + " ERR_CODE " +
-            std::to_string(seen.err_code) + " (" + ErrName(seen.err_code) + ")");
-  } else if (f.cmd >= 0 && seen.err_cmd != f.cmd) {
-    r->Fail("error reported at command " + std::to_string(seen.err_cmd) + ", injected at " +
-            std::to_string(f.cmd));
-  }
-  if (dram.busy()) r->Fail("AXI transactions still outstanding after the error");
-  if (!dram.violations().empty()) {
-    r->Fail("AXI protocol violation: " + dram.violations().front());
-  }
-}
-
 // One GEMM to run on the model: the layer, its bit-exact golden output and, for user layers, where
 // its outputs go in the op's output tensor.
 struct Job {
@@ -824,23 +442,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   jr.prog = salsa::BuildFcProgram(hw, job.fc, DriverOpts(opts));
   const salsa::Program& prog = jr.prog;
   const salsa::FcLayer& layer = job.fc;
-  salsa::FuncSimResult fs;
-  {
-    std::vector<uint8_t> model_dram = prog.dram;
-    fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
-    r.expected_gated = fs.counters[salsa::contract::CounterIndex("gated")];
-    r.expected_mac_active = fs.counters[salsa::contract::CounterIndex("mac_active")];
-    r.expected_skipped_steps = fs.counters[salsa::contract::CounterIndex("skipped_steps")];
-    r.expected_skipped_wgt_bytes = fs.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
-    if (!fs.ok()) {
-      r.Fail("functional model error: " + fs.err_detail);
-    } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != job.golden) {
-      r.Fail("functional model output differs from the golden output (driver or model bug)");
-    }
-  }
-  if (!layer.expected.empty() && salsa::ReferenceOutput(layer) != layer.expected) {
-    r.Fail("salsa::ref::FullyConnected differs from the vector's expected output");
-  }
+  const salsa::FuncSimResult fs = CheckFunctionalModel(hw, prog, layer, job.golden, &r);
   const uint64_t timeout = opts.timeout ? opts.timeout : EstimateTimeout(prog, fs, opts);
 
   std::vector<uint8_t> mem = prog.dram;
