@@ -1,7 +1,7 @@
 # salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE])
 #
 # Builds <target>: the Verilator harness (tb/harness/*.cpp: harness_main.cpp with the AXI/CSR glue,
-# options and checks) linked with the Verilated model of one generated accelerator.
+# options, checks, runs and reports) linked with the Verilated model of one generated accelerator.
 # With RTL_DIR, the RTL is taken from a directory written by `salsa gen` (e.g. the committed
 # rtl/<preset>); with CONFIG, `salsa gen` is run at configure time (SALSA_EXECUTABLE must name the
 # generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl.
@@ -53,7 +53,10 @@ function(salsa_add_harness target)
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
     ${harness_dir}/options.cpp
-    ${harness_dir}/checks.cpp)
+    ${harness_dir}/checks.cpp
+    ${harness_dir}/run_job.cpp
+    ${harness_dir}/report.cpp
+    ${harness_dir}/json_report.cpp)
   target_include_directories(${target} PRIVATE ${rtl_dir})
   target_link_libraries(${target} PRIVATE salsa_model CLI11::CLI11)
   set(trace_args)
