@@ -1,9 +1,10 @@
 # salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE])
 #
-# Builds <target>: the Verilator harness (tb/harness/harness_main.cpp) linked with the Verilated
-# model of one generated accelerator. With RTL_DIR, the RTL is taken from a directory written by
-# `salsa gen` (e.g. the committed rtl/<preset>); with CONFIG, `salsa gen` is run at configure time
-# (SALSA_EXECUTABLE must name the generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl.
+# Builds <target>: the Verilator harness (tb/harness/*.cpp: harness_main.cpp with the AXI/CSR glue,
+# options, checks, runs and reports) linked with the Verilated model of one generated accelerator.
+# With RTL_DIR, the RTL is taken from a directory written by `salsa gen` (e.g. the committed
+# rtl/<preset>); with CONFIG, `salsa gen` is run at configure time (SALSA_EXECUTABLE must name the
+# generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl.
 #
 #   include(${SALSA_SOURCE_DIR}/cmake/SalsaHarness.cmake)
 #   salsa_add_harness(my_variant CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/my_variant.yaml)
@@ -45,7 +46,17 @@ function(salsa_add_harness target)
     message(FATAL_ERROR "salsa_add_harness(${target}): give RTL_DIR or CONFIG")
   endif()
 
-  add_executable(${target} ${SALSA_SOURCE_DIR}/tb/harness/harness_main.cpp)
+  # The harness sources, compiled per target: they include that target's Vsalsa_top.h and
+  # salsa_params.h. axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
+  set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
+  add_executable(${target}
+    ${harness_dir}/harness_main.cpp
+    ${harness_dir}/axi_port.cpp
+    ${harness_dir}/options.cpp
+    ${harness_dir}/checks.cpp
+    ${harness_dir}/run_job.cpp
+    ${harness_dir}/report.cpp
+    ${harness_dir}/json_report.cpp)
   target_include_directories(${target} PRIVATE ${rtl_dir})
   target_link_libraries(${target} PRIVATE salsa_model CLI11::CLI11)
   set(trace_args)

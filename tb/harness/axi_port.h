@@ -1,0 +1,340 @@
+// AXI glue for a Verilated salsa_top (templated on the model): clock/reset controller with hooks,
+// AXI4 master port against the C++ DRAM model, and blocking AXI4-Lite CSR accesses.
+//
+// Nothing here depends on a configuration, the harness options or its report: the bus width is a
+// constructor argument and the model type a template parameter, so block tests and other harnesses
+// can reuse it with their own Vsalsa_top. A model needs clk_i, rst_ni, eval() (and trace() when
+// verilated with --trace-fst), the m_axi_* ports for AxiMemPort and the s_axil_* ports for CsrPort.
+#pragma once
+
+// Verilator's headers are not -Wextra clean; keep their warnings out of the harness build.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <verilated.h>
+#if defined(VM_TRACE_FST) && VM_TRACE_FST
+#include <verilated_fst_c.h>
+#define SALSA_HAVE_FST 1
+#else
+#define SALSA_HAVE_FST 0
+#endif
+#pragma GCC diagnostic pop
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "salsa/axi_dram.h"
+
+namespace salsa::harness {
+
+// ---------------------------------------------------------------------------------------------
+// Byte copies between AXI data ports and byte vectors. A 64-bit bus is a QData, a wider one a
+// VlWide<N> of 32-bit words; byte i is bits 8i+7:8i.
+
+inline void PortToBytes(QData v, unsigned n, uint8_t* out) {
+  for (unsigned i = 0; i < n && i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline void PortToBytes(IData v, unsigned n, uint8_t* out) {
+  PortToBytes(static_cast<QData>(v), n, out);
+}
+template <std::size_t N>
+void PortToBytes(const VlWide<N>& v, unsigned n, uint8_t* out) {
+  for (unsigned i = 0; i < n && i < 4 * N; ++i)
+    out[i] = static_cast<uint8_t>(v[i / 4] >> (8 * (i % 4)));
+}
+
+inline void BytesToPort(const uint8_t* in, unsigned n, QData& p) {
+  p = 0;
+  for (unsigned i = 0; i < n && i < 8; ++i) p |= static_cast<QData>(in[i]) << (8 * i);
+}
+inline void BytesToPort(const uint8_t* in, unsigned n, IData& p) {
+  QData q = 0;
+  BytesToPort(in, n, q);
+  p = static_cast<IData>(q);
+}
+template <std::size_t N>
+void BytesToPort(const uint8_t* in, unsigned n, VlWide<N>& p) {
+  for (std::size_t w = 0; w < N; ++w) p[w] = 0;
+  for (unsigned i = 0; i < n && i < 4 * N; ++i)
+    p[i / 4] |= static_cast<EData>(in[i]) << (8 * (i % 4));
+}
+
+// The AXI4 master outputs of the model (m_axi_*), as the DRAM model takes them.
+template <class Top>
+AxiMasterOut SampleMaster(Top& t, unsigned bus_bytes) {
+  AxiMasterOut m;
+  m.arvalid = t.m_axi_arvalid;
+  m.araddr = t.m_axi_araddr;
+  m.arlen = t.m_axi_arlen;
+  m.arsize = t.m_axi_arsize;
+  m.arburst = t.m_axi_arburst;
+  m.arid = t.m_axi_arid;
+  m.rready = t.m_axi_rready;
+  m.awvalid = t.m_axi_awvalid;
+  m.awaddr = t.m_axi_awaddr;
+  m.awlen = t.m_axi_awlen;
+  m.awsize = t.m_axi_awsize;
+  m.awburst = t.m_axi_awburst;
+  m.awid = t.m_axi_awid;
+  m.wvalid = t.m_axi_wvalid;
+  m.wdata.assign(bus_bytes, 0);
+  PortToBytes(t.m_axi_wdata, bus_bytes, m.wdata.data());
+  m.wstrb = t.m_axi_wstrb;
+  m.wlast = t.m_axi_wlast;
+  m.bready = t.m_axi_bready;
+  return m;
+}
+
+// Drives the DRAM model's slave outputs onto the model's AXI4 master inputs.
+template <class Top>
+void DriveSlave(Top& t, const AxiSlaveOut& s, unsigned bus_bytes) {
+  t.m_axi_arready = s.arready;
+  t.m_axi_rvalid = s.rvalid;
+  BytesToPort(s.rdata.data(), bus_bytes, t.m_axi_rdata);
+  t.m_axi_rresp = s.rresp;
+  t.m_axi_rlast = s.rlast;
+  t.m_axi_rid = s.rid;
+  t.m_axi_awready = s.awready;
+  t.m_axi_wready = s.wready;
+  t.m_axi_bvalid = s.bvalid;
+  t.m_axi_bresp = s.bresp;
+  t.m_axi_bid = s.bid;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulation control (after OpenTitan's verilator_sim_ctrl): clock, reset, optional FST trace,
+// and hooks that drive and sample the ports around each rising edge.
+
+class SimHook {
+ public:
+  virtual ~SimHook() = default;
+  // Before reset is asserted: drive the idle values of the inputs.
+  virtual void OnReset() {}
+  // Clock low and settled, just before the rising edge: sample the outputs.
+  virtual void BeforeRise() {}
+  // Clock high and settled, just after the rising edge: act and drive the next inputs.
+  virtual void AfterRise(bool /*in_reset*/) {}
+};
+
+template <class Top>
+class SimCtrl {
+ public:
+  static constexpr bool kHaveTrace = SALSA_HAVE_FST;
+
+  SimCtrl(VerilatedContext* ctx, Top* top) : ctx_(ctx), top_(top) {}
+  SimCtrl(const SimCtrl&) = delete;
+  SimCtrl& operator=(const SimCtrl&) = delete;
+  ~SimCtrl() { CloseTrace(); }
+
+  // Hooks run in the order added; they must outlive the controller's use.
+  void AddHook(SimHook* hook) { hooks_.push_back(hook); }
+
+  // Returns false when this build has no FST support.
+  bool OpenTrace(const std::string& path) {
+#if SALSA_HAVE_FST
+    trace_ = std::make_unique<VerilatedFstC>();
+    top_->trace(trace_.get(), 99);
+    trace_->open(path.c_str());
+    return trace_->isOpen();
+#else
+    (void)path;
+    return false;
+#endif
+  }
+
+  void CloseTrace() {
+#if SALSA_HAVE_FST
+    if (trace_) trace_->close();
+    trace_.reset();
+#endif
+  }
+
+  // Asynchronous active-low reset, held for `cycles` clock cycles.
+  void Reset(unsigned cycles) {
+    top_->clk_i = 0;
+    top_->rst_ni = 1;
+    for (SimHook* h : hooks_) h->OnReset();
+    top_->eval();
+    top_->rst_ni = 0;  // falling edge: asynchronous reset
+    top_->eval();
+    in_reset_ = true;
+    for (unsigned i = 0; i < cycles; ++i) Tick();
+    top_->rst_ni = 1;
+    in_reset_ = false;
+    for (unsigned i = 0; i < 2; ++i) Tick();
+  }
+
+  // One clock cycle: settle with clk low, let the hooks sample, rising edge, let the hooks act
+  // and drive the next inputs, settle with clk low again.
+  void Tick() {
+    top_->clk_i = 0;
+    top_->eval();
+    Dump();
+    for (SimHook* h : hooks_) h->BeforeRise();
+    ctx_->timeInc(1);
+    top_->clk_i = 1;
+    top_->eval();
+    Dump();
+    for (SimHook* h : hooks_) h->AfterRise(in_reset_);
+    ctx_->timeInc(1);
+    top_->clk_i = 0;
+    top_->eval();
+    ++cycles_;
+  }
+
+  uint64_t cycles() const { return cycles_; }
+  Top& top() { return *top_; }
+
+ private:
+  void Dump() {
+#if SALSA_HAVE_FST
+    if (trace_) trace_->dump(ctx_->time());
+#endif
+  }
+
+  VerilatedContext* ctx_;
+  Top* top_;
+  std::vector<SimHook*> hooks_;
+  bool in_reset_ = false;
+  uint64_t cycles_ = 0;
+#if SALSA_HAVE_FST
+  std::unique_ptr<VerilatedFstC> trace_;
+#endif
+};
+
+// The model's AXI4 master port against a DRAM model: samples the master before each rising edge,
+// lets the DRAM perform the handshakes after it (not while reset is held) and drives its outputs.
+// Without a DRAM attached the port does nothing.
+template <class Top>
+class AxiMemPort : public SimHook {
+ public:
+  AxiMemPort(Top* top, unsigned bus_bytes) : top_(top), bus_bytes_(bus_bytes) {}
+  void set_dram(AxiDram* dram) { dram_ = dram; }
+
+  void OnReset() override {
+    if (dram_) DriveSlave(*top_, dram_->outputs(), bus_bytes_);
+  }
+  void BeforeRise() override {
+    if (dram_) m_ = SampleMaster(*top_, bus_bytes_);
+  }
+  void AfterRise(bool in_reset) override {
+    if (!dram_) return;
+    if (!in_reset) dram_->Tick(m_);
+    DriveSlave(*top_, dram_->outputs(), bus_bytes_);
+  }
+
+ private:
+  Top* top_;
+  unsigned bus_bytes_;
+  AxiDram* dram_ = nullptr;
+  AxiMasterOut m_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Blocking AXI4-Lite accesses to the CSRs; each toggles the clock until it completes and throws
+// std::runtime_error on an error response or after kTimeout cycles without a handshake. Add it to
+// the controller as a hook so that reset idles the s_axil_* inputs.
+
+namespace detail {
+// Throws "CSR <what> at 0x<addr> timed out after <limit> cycles" once n reaches limit.
+void CheckCsrTimeout(unsigned n, unsigned limit, const char* what, uint32_t addr);
+// Throws "CSR <what> at 0x<addr> answered SLVERR|DECERR|EXOKAY".
+[[noreturn]] void ThrowCsrResp(const char* what, uint32_t addr, unsigned resp);
+}  // namespace detail
+
+template <class Top>
+class CsrPort : public SimHook {
+ public:
+  static constexpr unsigned kTimeout = 1000;
+
+  explicit CsrPort(SimCtrl<Top>& sim) : sim_(sim), t_(sim.top()) {}
+
+  void OnReset() override {
+    t_.s_axil_awaddr = 0;
+    t_.s_axil_awprot = 0;
+    t_.s_axil_awvalid = 0;
+    t_.s_axil_wdata = 0;
+    t_.s_axil_wstrb = 0;
+    t_.s_axil_wvalid = 0;
+    t_.s_axil_bready = 0;
+    t_.s_axil_araddr = 0;
+    t_.s_axil_arprot = 0;
+    t_.s_axil_arvalid = 0;
+    t_.s_axil_rready = 0;
+  }
+
+  void Write(uint32_t addr, uint32_t data) {
+    t_.s_axil_awaddr = addr;
+    t_.s_axil_awprot = 0;
+    t_.s_axil_awvalid = 1;
+    t_.s_axil_wdata = data;
+    t_.s_axil_wstrb = 0xF;
+    t_.s_axil_wvalid = 1;
+    t_.s_axil_bready = 0;
+    bool aw_done = false, w_done = false;
+    for (unsigned n = 0; !(aw_done && w_done); ++n) {
+      detail::CheckCsrTimeout(n, kTimeout, "write", addr);
+      t_.eval();
+      const bool aw_hs = t_.s_axil_awvalid && t_.s_axil_awready;
+      const bool w_hs = t_.s_axil_wvalid && t_.s_axil_wready;
+      sim_.Tick();
+      if (aw_hs) aw_done = true, t_.s_axil_awvalid = 0;
+      if (w_hs) w_done = true, t_.s_axil_wvalid = 0;
+    }
+    t_.s_axil_bready = 1;
+    for (unsigned n = 0;; ++n) {
+      detail::CheckCsrTimeout(n, kTimeout, "write response", addr);
+      t_.eval();
+      const bool b_hs = t_.s_axil_bvalid;
+      const unsigned resp = t_.s_axil_bresp;
+      sim_.Tick();
+      if (b_hs) {
+        t_.s_axil_bready = 0;
+        if (resp != 0) detail::ThrowCsrResp("write", addr, resp);
+        return;
+      }
+    }
+  }
+
+  uint32_t Read(uint32_t addr) {
+    t_.s_axil_araddr = addr;
+    t_.s_axil_arprot = 0;
+    t_.s_axil_arvalid = 1;
+    t_.s_axil_rready = 0;
+    for (unsigned n = 0;; ++n) {
+      detail::CheckCsrTimeout(n, kTimeout, "read", addr);
+      t_.eval();
+      const bool ar_hs = t_.s_axil_arready;
+      sim_.Tick();
+      if (ar_hs) break;
+    }
+    t_.s_axil_arvalid = 0;
+    t_.s_axil_rready = 1;
+    for (unsigned n = 0;; ++n) {
+      detail::CheckCsrTimeout(n, kTimeout, "read data", addr);
+      t_.eval();
+      const bool r_hs = t_.s_axil_rvalid;
+      const uint32_t data = t_.s_axil_rdata;
+      const unsigned resp = t_.s_axil_rresp;
+      sim_.Tick();
+      if (r_hs) {
+        t_.s_axil_rready = 0;
+        if (resp != 0) detail::ThrowCsrResp("read", addr, resp);
+        return data;
+      }
+    }
+  }
+
+  uint64_t Read64(uint32_t addr) {
+    const uint64_t lo = Read(addr);
+    return lo | (static_cast<uint64_t>(Read(addr + 4)) << 32);
+  }
+
+ private:
+  SimCtrl<Top>& sim_;
+  Top& t_;
+};
+
+}  // namespace salsa::harness

@@ -1,0 +1,74 @@
+// Harness checks: the run's outcome, comparisons with the golden output and the functional
+// model, the hardware counters, and fault injection with its expected error.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "salsa/axi_dram.h"
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+#include "salsa/hw_params.h"
+
+namespace salsa::harness {
+
+// What a run observed, and every failure found.
+struct Outcome {
+  std::string error;                // first failure, empty on a pass
+  std::vector<std::string> errors;  // every failure, in the order found
+  uint64_t cycles = 0;
+  uint32_t status = 0, err_code = 0, err_cmd = 0;
+  std::array<uint64_t, salsa::contract::kNumCounters> counters{};
+  uint64_t mismatches = 0;
+  uint64_t expected_gated = 0, expected_mac_active = 0;
+  // The functional model's zero-skip counters (0 without sparsity.zero_skip).
+  uint64_t expected_skipped_steps = 0, expected_skipped_wgt_bytes = 0;
+  bool irq = false;
+
+  void Fail(const std::string& e) {
+    if (error.empty()) error = e;
+    errors.push_back(e);
+  }
+};
+
+// The name of an ERR_CODE value ("unknown" for codes the contract does not have).
+const char* ErrName(uint32_t code);
+
+// "0x%08x".
+std::string Hex32(uint32_t v);
+
+// Runs the program on the functional model: its event counters become the outcome's expected
+// counts; its output must equal the golden one, and a vector's expected output the reference's.
+salsa::FuncSimResult CheckFunctionalModel(const salsa::HwParams& hw, const salsa::Program& prog,
+                                          const salsa::FcLayer& layer,
+                                          const std::vector<int8_t>& golden, Outcome* r);
+
+// Full comparison of one GEMM's output with its golden output: the first mismatch (m, n,
+// expected, got, seed) and how many differ.
+void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
+                   const std::vector<int8_t>& got, uint64_t seed, Outcome* r);
+
+// Full comparison of a layer's assembled output tensor with a golden one.
+void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
+                   const std::vector<int8_t>& got, Outcome* r);
+
+// The hardware counters against the functional model and the DRAM model; AXI violations.
+void CheckCounters(const salsa::Program& prog, const salsa::AxiDram& dram, Outcome* r);
+
+// A fault to inject: the error code and failing command the hardware must then report.
+struct Fault {
+  uint32_t code = salsa::contract::ErrCodeOf("none");
+  int64_t cmd = -1;  // -1: any command
+};
+
+// Corrupts one command in `mem` or arms the DRAM model's error range, per --fault (kind "": none).
+Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vector<uint8_t>* mem,
+                  salsa::AxiDram::Options* dopts);
+
+// With a fault injected, the run passes when the hardware stopped with exactly that error,
+// raised its interrupt, and left the AXI ports clean. Replaces the outcome's failures.
+void CheckFault(const Fault& f, const salsa::AxiDram& dram, Outcome* r);
+
+}  // namespace salsa::harness

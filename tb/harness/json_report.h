@@ -1,0 +1,37 @@
+// Harness JSON report: the one-line --json summary (counters, roofline, energy-model events).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "checks.h"
+#include "options.h"
+#include "run_job.h"
+#include "salsa/axi_dram.h"
+#include "salsa/driver.h"
+#include "salsa/layer_spec.h"
+
+namespace salsa::harness {
+
+// What the GEMMs that ran held, and the time spent simulating them.
+struct RunData {
+  double act_zero_fraction = 0;     // activations equal to their GEMM's input zero point
+  double weight_zero_fraction = 0;  // weights equal to 0
+  bool weights_2of4 = false;        // --weights-2of4, or a layer file with weights_format: 2of4
+  bool zero_skip = false;           // the zero-skip tiler ran (every GEMM's program)
+  bool structured = false;          // the 2:4 tiler ran (every GEMM's program)
+  bool k_split = false;             // the K-split plan ran (every GEMM's program)
+  bool transposed = false;          // the array computed out^T (every GEMM's program)
+  double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
+};
+
+// The data and the programs of the GEMMs that ran (results[i] ran jobs[i]).
+RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
+                   const std::vector<JobResult>& results, const salsa::LayerSpec& spec);
+
+// Prints the JSON object as one line (the last line of stdout). l: the first GEMM.
+void PrintJson(const Options& o, const salsa::FcLayer& l, const salsa::AxiDram::Stats& stats,
+               const Outcome& r, size_t gemms, uint64_t macs, const RunData& data);
+
+}  // namespace salsa::harness

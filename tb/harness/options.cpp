@@ -1,0 +1,163 @@
+// Harness options: the CLI11 command line of the Verilator harness and the checks on its values.
+#include "options.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <regex>
+
+#include "salsa_params.h"
+
+namespace salsa::harness {
+
+// Parses "MxKxN" (positive integers).
+void ParseShape(const std::string& s, int* M, int* K, int* N) {
+  static const std::regex kShape(R"(^\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*[xX]\s*(\d{1,9})\s*$)");
+  std::smatch m;
+  if (!std::regex_match(s, m, kShape)) {
+    throw BadInput("--shape '" + s + "': expected MxKxN with positive integers, e.g. 64x256x64");
+  }
+  *M = std::stoi(m[1]);
+  *K = std::stoi(m[2]);
+  *N = std::stoi(m[3]);
+  if (*M < 1 || *K < 1 || *N < 1) {
+    throw BadInput("--shape '" + s + "': M, K and N must all be at least 1");
+  }
+}
+
+// Returns an exit code when the program should stop (help, or a parse error).
+std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
+  CLI::App app{"salsa Verilator harness: one fully connected layer on salsa_top (" +
+               std::string(salsa_params::kName) + ")"};
+  app.add_option("--shape", o->shape, "layer shape MxKxN")->capture_default_str();
+  app.add_option("--seed", o->seed, "seed of the random layer and the DRAM model")
+      ->capture_default_str();
+  app.add_option("--mem-latency", o->mem_latency, "DRAM read/write latency in cycles")
+      ->capture_default_str();
+  app.add_option("--bw-cap", o->bw_cap, "DRAM beats per cycle per channel, in (0, 1]")
+      ->capture_default_str();
+  app.add_option("--backpressure", o->backpressure,
+                 "probability of random ready/valid deassertion, in [0, 1)")
+      ->capture_default_str();
+  app.add_flag("--json", o->json, "print a one-line JSON summary as the last line of stdout");
+  app.add_option("--trace", o->trace, "write an FST waveform to FILE");
+  app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");
+  app.add_option("--vector", o->vector, "a tflite-micro-fc JSON vector instead of random data");
+  app.add_option(
+      "--layer", o->layer,
+      "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
+  app.add_option("--out", o->out, "write the output tensor to this int8 .npy file");
+  app.add_option("--expected", o->expected,
+                 "an int8 .npy the output must also equal (with --layer)");
+  app.add_flag("--quiet", o->quiet, "no human-readable report");
+  app.add_option("--fault", o->fault,
+                 "inject a fault and pass only if the hardware reports it (and does not hang): "
+                 "read|write (SLVERR on the weights / output region), opcode|range|field "
+                 "(a corrupted command)")
+      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
+  app.add_flag(
+      "--no-overlap", o->no_overlap,
+      "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
+  app.add_flag("--per-channel", o->per_channel,
+               "per-channel requantisation (a multiplier and shift per output channel)");
+  app.add_flag("--unit-scale", o->unit_scale,
+               "random layer with |x-zp|, |w| <= 1 and output multiplier 1 (every accumulator "
+               "unit visible)");
+  app.add_flag("--extremes", o->extremes,
+               "random layer with only -128/127 data and zero point, and +-2^24 bias");
+  app.add_option("--sparsity", o->sparsity,
+                 "random layer with exactly round(Z*M*K) zero activations (= the input zero "
+                 "point), Z in [0, 1]");
+  app.add_option("--sparsity-pattern", o->sparsity_pattern,
+                 "where the --sparsity zeros go: uniform (seeded shuffle, the default), clustered "
+                 "(runs along K and whole zero K columns), relu (zero point -128, ReLU-like data)")
+      ->check(CLI::IsMember({"uniform", "clustered", "relu"}));
+  app.add_flag("--weights-2of4", o->weights_2of4,
+               "random layer with 2:4 structured weights (pruned by magnitude along K)");
+  app.add_option("--zero-skip", o->zero_skip,
+                 "on: the zero-skip tiler (SCAN, gather LOADs, indexed COMPUTEs) for every layer; "
+                 "off: the dense tiler; default on sparsity.zero_skip hardware: the zero-skip "
+                 "tiler for layers of one m tile (M <= rows), the dense one for batched layers")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--structured", o->structured,
+                 "on: the 2:4 tiler when the weights are 2:4 (compressed weights, meta LOADs, 2:4 "
+                 "COMPUTEs; needs sparsity.structured \"2:4\", the default there), off: the "
+                 "dense tiler")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "salsa_harness: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra.rfind("+", 0) != 0) {
+      std::cerr << "salsa_harness: unknown argument '" << extra
+                << "'; accepted: the options of --help and +verilator+ arguments\n";
+      return kExitBadInput;
+    }
+  }
+  if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
+    std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
+    return kExitBadInput;
+  }
+  if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {
+    std::cerr << "salsa_harness: --backpressure " << o->backpressure << ": accepted: [0, 1)\n";
+    return kExitBadInput;
+  }
+  if (app.count("--sparsity") && !(o->sparsity >= 0.0 && o->sparsity <= 1.0)) {
+    std::cerr << "salsa_harness: --sparsity " << o->sparsity << ": accepted: [0, 1]\n";
+    return kExitBadInput;
+  }
+  if (!o->sparsity_pattern.empty() && !app.count("--sparsity")) {
+    std::cerr << "salsa_harness: --sparsity-pattern " << o->sparsity_pattern
+              << ": no --sparsity given; accepted: --sparsity Z with --sparsity-pattern\n";
+    return kExitBadInput;
+  }
+  const bool sparse = app.count("--sparsity") || o->weights_2of4;
+  if (sparse && (!o->vector.empty() || !o->layer.empty())) {
+    std::cerr << "salsa_harness: " << (app.count("--sparsity") ? "--sparsity" : "--weights-2of4")
+              << " shapes a random layer, not a --vector or --layer (a layer file takes "
+                 "weights_format: 2of4); accepted: --sparsity and --weights-2of4 with --shape\n";
+    return kExitBadInput;
+  }
+  if (o->sparsity_pattern == "relu" && (o->extremes || o->unit_scale)) {
+    std::cerr << "salsa_harness: --sparsity-pattern relu draws its own activations and zero point "
+                 "(-128); accepted: relu without --extremes and --unit-scale\n";
+    return kExitBadInput;
+  }
+  if (o->zero_skip == "on" && !salsa_params::kZeroSkip) {
+    std::cerr << "salsa_harness: --zero-skip on: config " << salsa_params::kName
+              << " has no sparsity.zero_skip; accepted: --zero-skip off (on needs a zero_skip "
+                 "config)\n";
+    return kExitBadInput;
+  }
+  if (o->structured == "on" && !salsa_params::kStructured24) {
+    std::cerr << "salsa_harness: --structured on: config " << salsa_params::kName
+              << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
+                 "2:4 config)\n";
+    return kExitBadInput;
+  }
+// verilate(TRACE_FST) defines VM_TRACE_FST for every source of the harness.
+#if !(defined(VM_TRACE_FST) && VM_TRACE_FST)
+  if (!o->trace.empty()) {
+    std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
+                 "--trace-fst)\n";
+    return kExitBadInput;
+  }
+#endif
+  return std::nullopt;
+}
+
+salsa::DriverOptions DriverOpts(const Options& o) {
+  salsa::DriverOptions d;
+  d.overlap = !o.no_overlap;
+  d.zero_skip = o.zero_skip != "off";
+  d.zero_skip_batched = o.zero_skip == "on";  // default: only layers of one m tile
+  d.structured = o.structured != "off";
+  return d;
+}
+
+}  // namespace salsa::harness

@@ -1,0 +1,64 @@
+// Harness options: the Options struct, the CLI11 command line and the checks on its values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "salsa/driver.h"
+
+namespace salsa::harness {
+
+constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitBadInput = 2;
+
+struct Options {
+  std::string shape = "64x256x64";
+  uint64_t seed = 1;
+  unsigned mem_latency = 20;
+  double bw_cap = 1.0;
+  double backpressure = 0.0;
+  bool json = false;
+  std::string trace;
+  uint64_t timeout = 0;  // 0: estimate from the layer
+  std::string vector;
+  bool quiet = false;
+  bool extremes = false;
+  bool unit_scale = false;
+  bool per_channel = false;
+  bool no_overlap = false;
+  std::string layer;     // a layer spec (.yaml with .npy tensors) instead of a random layer
+  std::string out;       // write the output tensor as int8 .npy
+  std::string expected;  // also compare with this int8 .npy
+  std::string fault;     // "", read, write, opcode, range, field
+  // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not
+  // asked), its pattern, and 2:4 pruning of the weights.
+  double sparsity = -1.0;
+  std::string sparsity_pattern;  // "": uniform
+  bool weights_2of4 = false;
+  // --zero-skip on|off: the zero-skip tiler on sparsity.zero_skip hardware ("": on when the
+  // hardware has it).
+  std::string zero_skip;
+  // --structured on|off: the 2:4 tiler on sparsity.structured "2:4" hardware when the weights are
+  // 2:4 ("": on when the hardware has it).
+  std::string structured;
+};
+
+class BadInput : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses "MxKxN" (positive integers); throws BadInput.
+void ParseShape(const std::string& s, int* M, int* K, int* N);
+
+// Returns an exit code when the program should stop: 0 after --help, kExitBadInput after one
+// line on stderr for bad input (nothing else written).
+std::optional<int> ParseArgs(int argc, char** argv, Options* o);
+
+// The driver options of a run (the same for the run and for the event counts).
+salsa::DriverOptions DriverOpts(const Options& o);
+
+}  // namespace salsa::harness

@@ -1,0 +1,71 @@
+// Harness text report: the human-readable summary of a run.
+#include "report.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "salsa/hw_params.h"
+#include "salsa_params.h"
+
+namespace salsa::harness {
+
+using salsa::AxiDram;
+
+void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program& prog,
+                 const AxiDram::Stats& stats, const std::vector<std::string>& violations,
+                 const Outcome& r, size_t gemms, uint64_t macs) {
+  const double util =
+      r.cycles ? static_cast<double>(macs) /
+                     (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
+               : 0.0;
+  std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", salsa_params::kName,
+              salsa_params::kConfigHash, salsa_params::kRows, salsa_params::kCols,
+              salsa_params::kBusBytes * 8);
+  if (!o.layer.empty()) {
+    std::printf("layer %s: %zu GEMM(s) on the array, the first %dx%dx%d\n", o.layer.c_str(), gemms,
+                l.M, l.K, l.N);
+  } else {
+    std::printf("layer %s: %dx%dx%d, %u commands (%u m tiles, %u n tiles, K chunk %u)\n",
+                l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
+                prog.k_chunk);
+  }
+  std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "\n",
+              o.mem_latency, o.bw_cap, o.backpressure, o.seed);
+  if (o.sparsity >= 0.0 || o.weights_2of4) {
+    const auto zeros =
+        std::count(l.input.begin(), l.input.end(), static_cast<int8_t>(l.input_zero_point));
+    const auto wzeros = std::count(l.weights.begin(), l.weights.end(), int8_t{0});
+    std::printf("data: %.4f of the activations at the zero point %d",
+                static_cast<double>(zeros) / static_cast<double>(l.input.size()),
+                l.input_zero_point);
+    if (o.sparsity >= 0.0) {
+      std::printf(" (--sparsity %g, %s)", o.sparsity,
+                  o.sparsity_pattern.empty() ? "uniform" : o.sparsity_pattern.c_str());
+    }
+    std::printf(", %.4f of the weights zero%s\n",
+                static_cast<double>(wzeros) / static_cast<double>(l.weights.size()),
+                o.weights_2of4 ? " (2:4, pruned by magnitude)" : "");
+  }
+  std::printf("cycles %" PRIu64 ", MACs %" PRIu64 ", MAC utilisation %.4f\n", r.cycles, macs, util);
+  for (unsigned i = 0; i < salsa::contract::kNumCounters; ++i) {
+    std::printf("  counter %-17s %" PRIu64 "\n", salsa::contract::kCounters[i].name, r.counters[i]);
+  }
+  std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
+              ", max reads in flight %u\n",
+              r.expected_gated, stats.read_beats, stats.write_beats, stats.max_reads_in_flight);
+  if (salsa_params::kZeroSkip) {
+    std::printf(
+        "  zero-skip tiler %s, expected skipped_steps %" PRIu64 ", skipped_wgt_bytes %" PRIu64 "\n",
+        prog.zero_skip ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
+  }
+  if (salsa_params::kStructured24) {
+    std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n", prog.structured ? "on" : "off",
+                r.expected_mac_active);
+  }
+  for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
+  for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
+  std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());
+}
+
+}  // namespace salsa::harness

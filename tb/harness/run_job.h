@@ -1,0 +1,66 @@
+// Harness runs: the GEMMs to run with their golden outputs, one GEMM's run on the Verilated model
+// (with its checks), and the totals over the GEMMs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checks.h"
+#include "options.h"
+#include "salsa/axi_dram.h"
+#include "salsa/driver.h"
+#include "salsa/hw_params.h"
+#include "salsa/layer_lower.h"
+#include "salsa/layer_spec.h"
+
+namespace salsa::harness {
+
+struct Bench;  // bench.h
+
+// The hardware parameters of this build's configuration (salsa_params.h).
+salsa::HwParams ParamsFromConfig();
+
+// One GEMM to run on the model: the layer and its bit-exact golden output.
+struct Job {
+  salsa::FcLayer fc;
+  std::vector<int8_t> golden;
+};
+
+// The software side of a run: the GEMMs to run and, for --layer, the spec, its lowered GEMMs and
+// the layer's golden (and --expected) output tensor.
+struct Setup {
+  std::vector<Job> jobs;
+  salsa::LayerSpec spec;
+  std::vector<salsa::LoweredGemm> gemms;
+  std::vector<int8_t> layer_golden, layer_expected;
+};
+
+// Throws BadInput for a bad --shape or --vector, another std::exception when the layer cannot be
+// read or does not fit the configuration.
+Setup SetUpRun(const Options& o, const salsa::HwParams& hw);
+
+// What one run of a program on the model produced.
+struct JobResult {
+  Outcome r;
+  double sim_seconds = 0;  // wall clock in RunOnModel
+  salsa::Program prog;
+  salsa::AxiDram::Stats dram;
+  std::vector<std::string> violations;
+  std::vector<int8_t> out;
+};
+
+// Runs one GEMM on the bench's model (reset first) with a fresh DRAM model, and checks it.
+JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench);
+
+// Totals over the GEMMs that ran (results[i] ran jobs[i]); failures get a "GEMM i: " prefix when
+// the layer has several GEMMs.
+struct Totals {
+  Outcome r;
+  salsa::AxiDram::Stats stats{};
+  std::vector<std::string> violations;
+  uint64_t macs = 0;
+};
+Totals SumResults(const std::vector<Job>& jobs, const std::vector<JobResult>& results);
+
+}  // namespace salsa::harness
