@@ -88,7 +88,7 @@ void Check24(const HwParams& hw, const Layer& c, uint64_t seed) {
   SCOPED_TRACE(what);
   const FcLayer l = Make(c, seed);
   const Run24 run = RunLayer(hw, l, what);
-  ASSERT_TRUE(run.prog.structured);
+  ASSERT_TRUE(run.prog.structured());
   EXPECT_EQ(run.prog.k_chunk % 8, 0u);  // whole meta words
   if (!run.r.ok()) return;
   const uint64_t Kp = (static_cast<uint64_t>(l.K) + 7) / 8 * 8;
@@ -119,7 +119,7 @@ TEST(Driver24Test, PlanForSparse24Gemv4096) {
   FcLayer l = MakeRandomFc(1, 4096, 4096, 1);
   Prune2of4(&l);
   const Program p = BuildFcProgram(hw, l);
-  EXPECT_TRUE(p.structured);
+  EXPECT_TRUE(p.structured());
   EXPECT_EQ(p.plan, "2:4");
   EXPECT_EQ(p.k_chunk, 4096u);  // 2048 weight words: half the weight scratchpad
   const Params24& p24 = std::get<Params24>(p.params);
@@ -153,7 +153,7 @@ TEST(Driver24Test, CompressedLayoutInDram) {
   FcLayer l = MakeRandomFc(1, 6, 2, 3);
   l.weights = {0, 0, 0, 7, 5, 0, 1, 0, 2, 0, 0, -3};
   const Program p = BuildFcProgram(hw, l);
-  ASSERT_TRUE(p.structured);
+  ASSERT_TRUE(p.structured());
   const uint64_t meta_addr = std::get<Params24>(p.params).meta_addr;
   const int8_t values[4][2] = {{0, 1}, {7, 2}, {5, 0}, {0, -3}};
   const unsigned pos[4][2] = {{0, 0}, {3, 2}, {0, 0}, {1, 1}};
@@ -219,27 +219,27 @@ TEST(Driver24Test, FallsBackToTheDenseTiler) {
   DriverOptions off;
   off.structured = false;
   const Run24 dense = RunLayer(hw, l, "structured off", off);
-  EXPECT_FALSE(dense.prog.structured);
+  EXPECT_FALSE(dense.prog.structured());
   EXPECT_EQ(CountOp(dense.prog, contract::kOpLoad, 0, contract::kTargetMeta), 0u);
   EXPECT_EQ(dense.r.counters[contract::CounterIndex("mac_active")], uint64_t{2} * 6 * 130);
   // Strictly sequential (a SYNC after every COMPUTE and STORE).
   DriverOptions serial;
   serial.overlap = false;
-  EXPECT_TRUE(RunLayer(hw, l, "no overlap", serial).prog.structured);
+  EXPECT_TRUE(RunLayer(hw, l, "no overlap", serial).prog.structured());
   // Weights that are not 2:4 (three non-zeros in one group): the dense tiler.
   FcLayer not24 = l;
   not24.weights[0] = not24.weights[1] = not24.weights[2] = 5;
-  EXPECT_FALSE(RunLayer(hw, not24, "not 2:4").prog.structured);
+  EXPECT_FALSE(RunLayer(hw, not24, "not 2:4").prog.structured());
   // Hardware without 2:4: the dense tiler.
   HwParams plain = hw;
   plain.structured24 = false;
-  EXPECT_FALSE(RunLayer(plain, l, "no 2:4 hardware").prog.structured);
+  EXPECT_FALSE(RunLayer(plain, l, "no 2:4 hardware").prog.structured());
   // Scratchpads too small for a group of four act words (act halves of 1 word; a one-word weight
   // scratchpad holds 2 act words): the dense tiler.
   EXPECT_FALSE(
-      RunLayer(Hw(4, 8, 32, 3, 16, 16), Make({3, 9, 5, 0.5, false}, 9), "act 3").prog.structured);
+      RunLayer(Hw(4, 8, 32, 3, 16, 16), Make({3, 9, 5, 0.5, false}, 9), "act 3").prog.structured());
   EXPECT_FALSE(RunLayer(Hw(4, 8, 32, 16, 1, 16), Make({3, 9, 5, 0.5, false}, 9), "weight 1")
-                   .prog.structured);
+                   .prog.structured());
 }
 
 // DRAM bytes of the weight and meta LOADs of a program.
@@ -264,7 +264,7 @@ TEST(Driver24Test, WeightBytesOfGemv1024) {
   off.structured = false;
   const Run24 dense = RunLayer(hw, l, "dense", off);
   const Run24 st = RunLayer(hw, l, "2:4");
-  ASSERT_TRUE(st.prog.structured);
+  ASSERT_TRUE(st.prog.structured());
   const uint64_t wd = WeightBytes(hw, dense.prog), ws = WeightBytes(hw, st.prog);
   EXPECT_EQ(wd, 1024u * 1024u);
   EXPECT_EQ(ws, 1024u * 512u + 1024u * 128u);  // values + positions: 0.625

@@ -39,10 +39,10 @@ TEST(DriverTest, EachPlanIsChosenWithItsParameters) {
   for (const Case& c : cases) {
     const Program p = BuildFcProgram(c.hw, c.l);
     EXPECT_EQ(p.plan, c.plan);
-    EXPECT_EQ(p.k_split, c.k_split) << c.plan;
-    EXPECT_EQ(p.zero_skip, std::holds_alternative<SkipParams>(p.params)) << c.plan;
-    EXPECT_EQ(p.structured, std::holds_alternative<Params24>(p.params)) << c.plan;
-    EXPECT_FALSE(p.transposed) << c.plan;
+    EXPECT_EQ(p.k_split(), c.k_split) << c.plan;
+    EXPECT_EQ(p.zero_skip(), std::holds_alternative<SkipParams>(p.params)) << c.plan;
+    EXPECT_EQ(p.structured(), std::holds_alternative<Params24>(p.params)) << c.plan;
+    EXPECT_FALSE(p.transposed()) << c.plan;
   }
   EXPECT_TRUE(std::holds_alternative<WsParams>(BuildFcProgram(Ws(os), cases[2].l).params));
 }
@@ -123,7 +123,7 @@ TEST(DriverTest, KSplitBlocksShareEachChunkLoad) {
   const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
   const FcLayer l = MakeRandomFc(64, 4096, 256, 7);
   const Program p = BuildFcProgram(hw, l);
-  ASSERT_TRUE(p.k_split);
+  ASSERT_TRUE(p.k_split());
   EXPECT_EQ(p.plan, "os K-split");
   // 4 x 4 tiles share each 512-step chunk: acts are read once per n block, weights once.
   EXPECT_EQ(std::get<SplitParams>(p.params).m_block, 4u);
@@ -151,14 +151,14 @@ TEST(DriverTest, KSplitManyShapes) {
     const HwParams hw = Hw(4, 4, 4, 64, 96, acc);
     for (const Shape& s : {Shape{1, 100, 40}, Shape{9, 33, 9}, Shape{17, 250, 13}, Shape{40, 77, 3},
                            Shape{23, 129, 31}}) {
-      splits += BuildFcProgram(hw, MakeRandomFc(s.M, s.K, s.N, seed)).k_split, ++runs;
+      splits += BuildFcProgram(hw, MakeRandomFc(s.M, s.K, s.N, seed)).k_split(), ++runs;
       RunAndCompare(hw, s.M, s.K, s.N, seed++);
     }
   }
   EXPECT_GE(splits, runs - 3);  // 9x33x9 and 40x77x3 on the 40-word acc: no block fits
   const HwParams rect = Hw(12, 8, 8, 200, 160, 200);
   for (const Shape& s : {Shape{50, 500, 50}, Shape{13, 301, 17}}) {
-    EXPECT_TRUE(BuildFcProgram(rect, MakeRandomFc(s.M, s.K, s.N, seed)).k_split);
+    EXPECT_TRUE(BuildFcProgram(rect, MakeRandomFc(s.M, s.K, s.N, seed)).k_split());
     RunAndCompare(rect, s.M, s.K, s.N, seed++);
   }
   // 26 rows on 12-row tiles waste 28% of the PE rows, 26 columns on 8-column tiles 19%: the
@@ -167,7 +167,7 @@ TEST(DriverTest, KSplitManyShapes) {
   const HwParams tall = Hw(12, 8, 4, 200, 160, 400);
   for (const Shape& s : {Shape{26, 400, 48}, Shape{14, 333, 60}}) {
     const Program t = BuildFcProgram(tall, MakeRandomFc(s.M, s.K, s.N, seed));
-    EXPECT_TRUE(t.k_split && t.transposed) << s.M << "x" << s.K << "x" << s.N;
+    EXPECT_TRUE(t.k_split() && t.transposed()) << s.M << "x" << s.K << "x" << s.N;
     EXPECT_EQ(t.plan, "os K-split");
     EXPECT_TRUE(std::get<SplitParams>(t.params).transposed);
     EXPECT_EQ(std::get<SplitParams>(t.params).row_bias_addr, t.quant_addr);
@@ -177,7 +177,7 @@ TEST(DriverTest, KSplitManyShapes) {
   MakePerChannel(&layer, seed);
   const HwParams hw = Hw(4, 4, 4, 64, 96, 100);
   const Program prog = BuildFcProgram(hw, layer);
-  EXPECT_TRUE(prog.k_split);
+  EXPECT_TRUE(prog.k_split());
   std::vector<uint8_t> dram = prog.dram;
   ASSERT_TRUE(FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count).ok());
   EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));
@@ -186,7 +186,7 @@ TEST(DriverTest, KSplitManyShapes) {
 TEST(DriverTest, WeightStationaryKSplitSharesEachActChunk) {
   const HwParams hw = Ws(Hw(16, 16, 16, 4096, 4096, 512));
   const Program p = BuildFcProgram(hw, MakeRandomFc(64, 4096, 256, 11));
-  ASSERT_TRUE(p.k_split);
+  ASSERT_TRUE(p.k_split());
   EXPECT_EQ(p.plan, "ws K-split");
   const WsSplitParams& sp = std::get<WsSplitParams>(p.params);
   EXPECT_GE(sp.n_block, 4u);  // each act chunk serves 4+ n tiles
@@ -197,14 +197,14 @@ TEST(DriverTest, WeightStationaryKSplitSharesEachActChunk) {
   unsigned splits = 0;
   const HwParams small = Ws(Hw(4, 4, 4, 128, 96, 120));
   for (const Shape& s : {Shape{20, 200, 40}, Shape{13, 301, 17}, Shape{40, 77, 9}}) {
-    splits += BuildFcProgram(small, MakeRandomFc(s.M, s.K, s.N, seed)).k_split;
+    splits += BuildFcProgram(small, MakeRandomFc(s.M, s.K, s.N, seed)).k_split();
     RunAndCompare(small, s.M, s.K, s.N, seed++);
   }
   EXPECT_GE(splits, 2u);
   FcLayer layer = MakeRandomFc(20, 200, 21, seed);
   MakePerChannel(&layer, seed);
   const Program prog = BuildFcProgram(small, layer);
-  EXPECT_TRUE(prog.k_split);
+  EXPECT_TRUE(prog.k_split());
   std::vector<uint8_t> dram = prog.dram;
   ASSERT_TRUE(FuncSim(small).Run(dram, prog.cmd_base, prog.cmd_count).ok());
   EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer));

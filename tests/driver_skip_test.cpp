@@ -123,7 +123,7 @@ void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
   DriverOptions opts;
   opts.zero_skip_batched = true;  // the zero-skip tiler for batched layers too
   const SkipRun run = RunLayer(hw, l, what, opts);
-  ASSERT_TRUE(run.prog.zero_skip);
+  ASSERT_TRUE(run.prog.zero_skip());
   if (!run.r.ok()) return;
   const Expect x = Expected(hw, l, run.prog);
   EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], x.fed);
@@ -137,7 +137,7 @@ const SparsityPattern kUni = SparsityPattern::kUniform, kClu = SparsityPattern::
 TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
   const HwParams hw = Sparse16();
   const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
-  EXPECT_TRUE(p.zero_skip);
+  EXPECT_TRUE(p.zero_skip());
   EXPECT_EQ(p.plan, "zero-skip");
   const SkipParams& sp = std::get<SkipParams>(p.params);
   EXPECT_EQ(sp.group, 16u);      // 16 beats of 16 bytes per K step
@@ -161,12 +161,12 @@ TEST(DriverSkipTest, PlanForSparse16Gemv4096) {
   // DriverOptions::zero_skip = false: the dense tiler on the same hardware.
   DriverOptions dense;
   dense.zero_skip = false;
-  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(1, 64, 64, 1), dense).zero_skip);
+  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(1, 64, 64, 1), dense).zero_skip());
   // By default batched layers (more than one m tile) run densely; zero_skip_batched forces it.
-  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1)).zero_skip);
+  EXPECT_FALSE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1)).zero_skip());
   DriverOptions batched;
   batched.zero_skip_batched = true;
-  EXPECT_TRUE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1), batched).zero_skip);
+  EXPECT_TRUE(BuildFcProgram(hw, MakeRandomFc(17, 64, 64, 1), batched).zero_skip());
 }
 
 TEST(DriverSkipTest, Sparse16Shapes) {
@@ -217,21 +217,21 @@ TEST(DriverSkipTest, NoOverlapAndFallbacks) {
   serial.zero_skip_batched = true;
   const FcLayer l = Make({7, 130, 45, 0.5, kClu, true}, 7);
   const SkipRun run = RunLayer(Hw(4, 8, 32, 64, 48, 40), l, "no overlap", serial);
-  EXPECT_TRUE(run.prog.zero_skip);
+  EXPECT_TRUE(run.prog.zero_skip());
   // One-word weight scratchpad: no double buffer, the dense tiler runs.
   const HwParams tiny = Hw(24, 3, 16, 1, 1, 25);
   const FcLayer t = Make({30, 37, 7, 0.5, kUni, false}, 8);
-  EXPECT_FALSE(RunLayer(tiny, t, "tiny").prog.zero_skip);
+  EXPECT_FALSE(RunLayer(tiny, t, "tiny").prog.zero_skip());
   // K past a one-word act scratchpad cannot be split in halves.
   EXPECT_FALSE(RunLayer(Hw(4, 4, 16, 1, 16, 16), Make({3, 9, 5, 0.5, kUni, false}, 9), "act 1")
-                   .prog.zero_skip);
+                   .prog.zero_skip());
 }
 
 uint64_t ReadBytes(const HwParams& hw, const FcLayer& l, bool zero_skip) {
   DriverOptions o;
   o.zero_skip = zero_skip;
   const Program p = BuildFcProgram(hw, l, o);
-  EXPECT_EQ(p.zero_skip, zero_skip);
+  EXPECT_EQ(p.zero_skip(), zero_skip);
   std::vector<uint8_t> dram = p.dram;
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
   EXPECT_TRUE(r.ok()) << r.err_detail;

@@ -40,9 +40,9 @@ inline std::string Describe(const HwParams& hw) {
 // every (m_tile, n_tile) whose activation equals the input zero point. Transposed, the array's
 // rows run over N and the act operand is the weights (zero point 0).
 inline uint64_t ExpectedGated(const HwParams& hw, const FcLayer& l, const Program& p) {
-  const std::vector<int8_t>& act = p.transposed ? l.weights : l.input;
-  const uint64_t rows_used = static_cast<uint64_t>(p.transposed ? l.N : l.M);
-  const int32_t zp = p.transposed ? 0 : l.input_zero_point;
+  const std::vector<int8_t>& act = p.transposed() ? l.weights : l.input;
+  const uint64_t rows_used = static_cast<uint64_t>(p.transposed() ? l.N : l.M);
+  const int32_t zp = p.transposed() ? 0 : l.input_zero_point;
   uint64_t per_n_tile = 0;
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
     for (unsigned i = 0; i < hw.rows; ++i) {

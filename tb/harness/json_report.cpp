@@ -58,10 +58,10 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
     e.macs += M * K * N;
     // A 2:4 run's roofline is the compressed problem's: half the MACs, and per output channel
     // K/2 weights plus their 2-bit positions (5/8 of the dense weight bytes).
-    const uint64_t kw = p.structured ? (K + 3) / 4 * 2 : K;
+    const uint64_t kw = p.structured() ? (K + 3) / 4 * 2 : K;
     e.compute_cycles += static_cast<double>(M * kw * N) / (hw.rows * hw.cols);
-    e.compulsory_bytes +=
-        M * K + (p.structured ? N * kw + N * kw / 4 : N * K) + M * N + (g.bias.empty() ? 0 : 4 * N);
+    e.compulsory_bytes += M * K + (p.structured() ? N * kw + N * kw / 4 : N * K) + M * N +
+                          (g.bias.empty() ? 0 : 4 * N);
     for (const salsa::Command& c : p.cmds) {
       auto f = [&](const char* name) {
         return static_cast<uint64_t>(salsa::cmd::Get(c.data(), name));
@@ -234,10 +234,10 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
       weights ? static_cast<double>(weight_zeros) / static_cast<double>(weights) : 0.0;
   d.zero_skip = d.structured = d.k_split = d.transposed = !results.empty();
   for (const JobResult& jr : results) {
-    d.zero_skip = d.zero_skip && jr.prog.zero_skip;
-    d.structured = d.structured && jr.prog.structured;
-    d.k_split = d.k_split && jr.prog.k_split;
-    d.transposed = d.transposed && jr.prog.transposed;
+    d.zero_skip = d.zero_skip && jr.prog.zero_skip();
+    d.structured = d.structured && jr.prog.structured();
+    d.k_split = d.k_split && jr.prog.k_split();
+    d.transposed = d.transposed && jr.prog.transposed();
   }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);

@@ -57,11 +57,11 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   if (salsa_params::kZeroSkip) {
     std::printf(
         "  zero-skip tiler %s, expected skipped_steps %" PRIu64 ", skipped_wgt_bytes %" PRIu64 "\n",
-        prog.zero_skip ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
+        prog.zero_skip() ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
   }
   if (salsa_params::kStructured24) {
-    std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n", prog.structured ? "on" : "off",
-                r.expected_mac_active);
+    std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n",
+                prog.structured() ? "on" : "off", r.expected_mac_active);
   }
   for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());

@@ -87,17 +87,6 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   }
 }
 
-// The flags readers of a Program use, from the chosen plan's parameters.
-void SetPlanFlags(Program* p) {
-  const Params24* p24 = std::get_if<Params24>(&p->params);
-  const SplitParams* split = std::get_if<SplitParams>(&p->params);
-  p->zero_skip = std::holds_alternative<SkipParams>(p->params);
-  p->structured = p24 != nullptr;
-  p->k_split = split || std::holds_alternative<WsSplitParams>(p->params) ||
-               (p24 && std::holds_alternative<SplitParams>(p24->tiling));
-  p->transposed = split && split->transposed;
-}
-
 // The plans in order of preference; the first whose Fit accepts the layer runs it. Weight-
 // stationary hardware: the K-split plan when the activations do not stay resident and a block
 // of n tiles fits, else the ws plan. Output-stationary: zero-skip (when enabled and its buffers
@@ -111,7 +100,6 @@ std::unique_ptr<Plan> ChoosePlan(const HwParams& hw, const FcLayer& l, const Dri
     if (plan->Fit(hw, l, opts, &q)) {
       *p = std::move(q);
       p->plan = plan->Name();
-      SetPlanFlags(p);
       return std::move(plan);
     }
   }
@@ -223,7 +211,7 @@ std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& 
   std::vector<int8_t> out(bytes);
   for (uint64_t i = 0; i < bytes; ++i) {
     const uint64_t m = i / static_cast<uint64_t>(N), n = i % static_cast<uint64_t>(N);
-    out[i] = static_cast<int8_t>(dram[prog.out_addr + (prog.transposed ? n * M + m : i)]);
+    out[i] = static_cast<int8_t>(dram[prog.out_addr + (prog.transposed() ? n * M + m : i)]);
   }
   return out;
 }

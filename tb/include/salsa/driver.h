@@ -104,9 +104,20 @@ struct Program {
   bool overlap = true;                // DriverOptions::overlap
   std::string plan;                   // the chosen plan's name
   PlanParams params;                  // the chosen plan's parameters
-  // Which plan ran, for readers (derived from `params` where the plan is chosen): zero-skip,
-  // 2:4, K-split (os, 2:4 or ws) and transposed (os K-split).
-  bool zero_skip = false, structured = false, k_split = false, transposed = false;
+  // Which plan ran, read from `params`: zero-skip, 2:4, K-split (os, 2:4 or ws) and transposed
+  // (os K-split).
+  bool zero_skip() const { return std::holds_alternative<SkipParams>(params); }
+  bool structured() const { return std::holds_alternative<Params24>(params); }
+  bool k_split() const {
+    const Params24* p24 = std::get_if<Params24>(&params);
+    return std::holds_alternative<SplitParams>(params) ||
+           std::holds_alternative<WsSplitParams>(params) ||
+           (p24 != nullptr && std::holds_alternative<SplitParams>(p24->tiling));
+  }
+  bool transposed() const {
+    const SplitParams* split = std::get_if<SplitParams>(&params);
+    return split != nullptr && split->transposed;
+  }
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
 
