@@ -1,0 +1,94 @@
+// Pieces shared by the PE builders (see pe_parts.h).
+#include "blocks/pe_parts.h"
+
+#include <utility>
+
+namespace salsa::blocks {
+
+using namespace ir;
+
+Bundle PeLanes(std::vector<Signal> lanes) { return Bundle("pe_lanes", std::move(lanes)); }
+
+Signal Lane(const std::string& name, const std::string& width) { return {name, Dir::kIn, width}; }
+
+Block Concat(std::vector<Block> parts) {
+  Block b;
+  for (Block& p : parts) {
+    for (Stmt& st : p) b.push_back(std::move(st));
+  }
+  return b;
+}
+
+void AddLaneRegs(Scope& s, const Bundle& lanes) {
+  for (const Signal& l : lanes.Signals()) s.Reg(l.name + "_q", l.width);
+}
+
+Block LaneResets(const Bundle& lanes) {
+  Block b;
+  for (const Signal& l : lanes.Signals()) {
+    b.push_back(Set(l.name + "_q", l.width == "1" ? "1'b0" : l.width + "'d0"));
+  }
+  return b;
+}
+
+Block LaneCopies(const std::vector<std::string>& names) {
+  Block b;
+  for (const std::string& n : names) b.push_back(Set(n + "_q", n + "_i"));
+  return b;
+}
+
+void AssignLaneOutputs(Scope& s, const Bundle& lanes) {
+  for (const Signal& l : lanes.Signals()) s.Assign(l.name + "_o", l.name + "_q");
+}
+
+void AssignProduct(Scope& s, const std::string& a, const std::string& w) {
+  s.Assign("prod", "{{8{" + a + "[8]}}, " + a + "} * {{9{" + w + "[7]}}, " + w + "}");
+  s.Assign("prod_ext", "{{15{prod[16]}}, prod}");
+}
+
+void AddOsPorts(Module& m, const Bundle& lanes) {
+  lanes.DeclarePorts(m);
+  m.In("drain_i");
+  m.In("acc_i", "32");
+  lanes.DeclarePorts(m, "", /*flip=*/true);
+  m.Out("acc_o", "32");
+}
+
+void AddOsRegs(Scope& s, const Bundle& lanes) {
+  AddLaneRegs(s, lanes);
+  s.Reg("acc_q", "32");
+  s.Reg("out_q", "32");
+}
+
+void DeclareOsWires(Scope& s) {
+  s.Wire("acc_d", "32");
+  s.Wire("prod", "17");
+  s.Wire("prod_ext", "32");
+  s.Wire("acc_base", "32");
+}
+
+void AssignOsAcc(Scope& s, const std::string& a, const std::string& zero) {
+  AssignProduct(s, a, "w_i");
+  s.Assign("acc_base", "a_clear_i ? 32'd0 : acc_q");
+  s.Assign("acc_d", zero + " ? acc_base : acc_base + prod_ext");
+}
+
+Block OsResets(const Bundle& lanes) {
+  Block b = LaneResets(lanes);
+  b.push_back(Set("acc_q", "32'd0"));
+  b.push_back(Set("out_q", "32'd0"));
+  return b;
+}
+
+Block OsAccUpdate() {
+  return {If("a_valid_i", {Set("acc_q", "acc_d")}),
+          If("drain_i", {Set("out_q", "acc_i")},
+             {If("a_valid_i && a_last_i", {Set("out_q", "acc_d")})})};
+}
+
+void AssignOsOutputs(Scope& s, const Bundle& lanes) {
+  AssignLaneOutputs(s, lanes);
+  s.Assign("acc_o", "out_q");
+}
+
+}  // namespace salsa::blocks
