@@ -3,6 +3,7 @@
 // tables, so the RTL and the software that drives it cannot drift apart.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -39,13 +40,24 @@ constexpr bool NameEq(const char* a, const char* b) {
   }
   return *a == *b;
 }
+// The first row of `table` for which `pred` holds; nullptr for none.
+template <typename T, std::size_t N, typename Pred>
+constexpr const T* FindIf(const T (&table)[N], Pred pred) {
+  for (const T& row : table) {
+    if (pred(row)) return &row;
+  }
+  return nullptr;
+}
+// The first row of `table` whose `name` is `name`; nullptr for none.
+template <typename T, std::size_t N>
+constexpr const T* FindByName(const T (&table)[N], const char* name) {
+  return FindIf(table, [name](const T& row) { return NameEq(row.name, name); });
+}
 // Address of the CSR called `name`; 0xFFFFFFFF if there is none (a compile error in constexpr use
 // sites that check it).
 constexpr uint32_t CsrAddr(const char* name) {
-  for (const auto& r : kCsrRegs) {
-    if (NameEq(r.name, name)) return r.addr;
-  }
-  return 0xFFFFFFFF;
+  const CsrReg* r = FindByName(kCsrRegs, name);
+  return r != nullptr ? r->addr : 0xFFFFFFFF;
 }
 
 // The named bits of the CSRs above.
@@ -60,10 +72,10 @@ constexpr CsrBit kCsrBits[] = {
 };
 // Mask of bit `name` of CSR `reg`.
 constexpr uint32_t CsrBitMask(const char* reg, const char* name) {
-  for (const auto& b : kCsrBits) {
-    if (NameEq(b.reg, reg) && NameEq(b.name, name)) return 1u << b.bit;
-  }
-  throw "salsa::contract::CsrBitMask: no such CSR bit";
+  const CsrBit* b = FindIf(kCsrBits, [reg, name](const CsrBit& x) {
+    return NameEq(x.reg, reg) && NameEq(x.name, name);
+  });
+  return b != nullptr ? 1u << b->bit : throw "salsa::contract::CsrBitMask: no such CSR bit";
 }
 // HW_ID's value.
 constexpr uint32_t HwIdValue(unsigned rows, unsigned cols, unsigned bus_bytes) {
@@ -90,10 +102,9 @@ constexpr Counter kCounters[] = {
 constexpr unsigned kNumCounters = sizeof(kCounters) / sizeof(kCounters[0]);
 // Index of the counter called `name` (a compile error where constant and unknown).
 constexpr unsigned CounterIndex(const char* name) {
-  for (unsigned i = 0; i < kNumCounters; ++i) {
-    if (NameEq(kCounters[i].name, name)) return i;
-  }
-  throw "salsa::contract::CounterIndex: no such counter";
+  const Counter* c = FindByName(kCounters, name);
+  return c != nullptr ? static_cast<unsigned>(c - kCounters)
+                      : throw "salsa::contract::CounterIndex: no such counter";
 }
 // Byte address of counter `index`'s low word (the high word follows at +4).
 constexpr uint32_t CounterAddr(unsigned index) { return kCounterBase + 8 * index; }
@@ -198,16 +209,11 @@ constexpr CmdField kCmdFields[] = {
 };
 
 constexpr const CmdOp* FindCmdOp(unsigned code) {
-  for (const auto& o : kCmdOps) {
-    if (o.code == code) return &o;
-  }
-  return nullptr;
+  return FindIf(kCmdOps, [code](const CmdOp& o) { return o.code == code; });
 }
 constexpr const CmdField* FindCmdField(unsigned op, const char* name) {
-  for (const auto& f : kCmdFields) {
-    if (f.op == op && NameEq(f.name, name)) return &f;
-  }
-  return nullptr;
+  return FindIf(kCmdFields,
+                [op, name](const CmdField& f) { return f.op == op && NameEq(f.name, name); });
 }
 // The field `name` of opcode `op`; a name that is not in the table is a compile error where the
 // result is a constant, and throws otherwise (a programming error, never bad input).
@@ -255,17 +261,13 @@ constexpr ErrCode kErrCodes[] = {
 };
 // ERR_CODE value of the error called `name`.
 constexpr unsigned ErrCodeOf(const char* name) {
-  for (const auto& e : kErrCodes) {
-    if (NameEq(e.name, name)) return e.code;
-  }
-  throw "salsa::contract::ErrCodeOf: no such error code";
+  const ErrCode* e = FindByName(kErrCodes, name);
+  return e != nullptr ? e->code : throw "salsa::contract::ErrCodeOf: no such error code";
 }
 // The name of ERR_CODE value `code` ("unknown" for none of them).
 constexpr const char* ErrCodeName(unsigned code) {
-  for (const auto& e : kErrCodes) {
-    if (e.code == code) return e.name;
-  }
-  return "unknown";
+  const ErrCode* e = FindIf(kErrCodes, [code](const ErrCode& x) { return x.code == code; });
+  return e != nullptr ? e->name : "unknown";
 }
 
 }  // namespace salsa::contract
