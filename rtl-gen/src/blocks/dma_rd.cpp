@@ -6,6 +6,22 @@ namespace salsa::blocks {
 
 using namespace ir;
 
+namespace {
+
+// The request fields of a queue entry `q` whose top field starts at bit `top`: from the top
+// addr (aw bits), row bytes (24), rows (16), stride (32, zero-extended to aw bits here).
+struct ReqFields {
+  std::string addr, row_bytes, rows, stride;
+};
+ReqFields Unpack(const std::string& q, unsigned top, unsigned aw) {
+  const std::string stride = Slice(q, N(top - aw - 40), N(top - aw - 71));
+  return {Slice(q, N(top), N(top - aw + 1)), Slice(q, N(top - aw), N(top - aw - 23)),
+          Slice(q, N(top - aw - 24), N(top - aw - 39)),
+          aw > 32 ? "{" + N(aw - 32) + "'d0, " + stride + "}" : stride};
+}
+
+}  // namespace
+
 Module BuildDmaRd(const Config& cfg) {
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
   const unsigned ob = CountBits(cfg.axi_max_outstanding);
@@ -160,23 +176,14 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("m_axi_arburst", "2'b01");
   s.Assign("m_axi_arid", N(cfg.axi_id_bits) + "'d0");
 
-  const unsigned ia =
-      qw - 1 - gw;  // i_out fields, from the top: addr, row bytes, rows, stride, tag
-  const std::string i_addr = Slice("i_out", N(ia), N(ia - aw + 1));
-  const std::string i_row_bytes = Slice("i_out", N(ia - aw), N(ia - aw - 23));
-  const std::string i_rows = Slice("i_out", N(ia - aw - 24), N(ia - aw - 39));
-  const std::string i_stride = Slice("i_out", N(ia - aw - 40), N(ia - aw - 71));
+  const ReqFields in = Unpack("i_out", qw - 1 - gw, aw);  // the tag is below them
   Block ar_reset = {Set("row_bytes_q", "24'd0"),         Set("stride_q", N(aw) + "'d0"),
                     Set("ar_active_q", "1'b0"),          Set("ar_setup_q", "1'b0"),
                     Set("ar_row_addr_q", N(aw) + "'d0"), Set("ar_addr_q", N(aw) + "'d0"),
                     Set("ar_beats_q", "25'd0"),          Set("ar_rows_q", "16'd0")};
-  Block ar_start = {
-      Set("row_bytes_q", i_row_bytes),
-      Set("stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + i_stride + "}" : i_stride),
-      Set("ar_active_q", "1'b1"),
-      Set("ar_setup_q", "1'b1"),
-      Set("ar_row_addr_q", i_addr),
-      Set("ar_rows_q", i_rows)};
+  Block ar_start = {Set("row_bytes_q", in.row_bytes), Set("stride_q", in.stride),
+                    Set("ar_active_q", "1'b1"),       Set("ar_setup_q", "1'b1"),
+                    Set("ar_row_addr_q", in.addr),    Set("ar_rows_q", in.rows)};
   Block ar_setup = {
       Set("ar_setup_q", "1'b0"),
       Set("ar_addr_q", "{" + Slice("ar_row_addr_q", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
@@ -223,30 +230,25 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("r_fire", "m_axi_rvalid && m_axi_rready");
   s.Assign("r_last_fire", "r_fire && m_axi_rlast");
   s.Assign("beat_o", "r_fire");
-  const unsigned qa =
-      qw - 1 - gw;  // q_out fields, from the top: addr, row bytes, rows, stride, tag
-  const std::string q_addr = Slice("q_out", N(qa), N(qa - aw + 1));
-  const std::string q_row_bytes = Slice("q_out", N(qa - aw), N(qa - aw - 23));
-  const std::string q_rows = Slice("q_out", N(qa - aw - 24), N(qa - aw - 39));
-  const std::string q_stride = Slice("q_out", N(qa - aw - 40), N(qa - aw - 71));
-  s.Seq(clk, rst,
-        {Set("r_open_q", "1'b0"), Set("r_row_bytes_q", "24'd0"), Set("r_stride_q", N(aw) + "'d0"),
-         Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"), Set("r_row_addr_q", N(aw) + "'d0"),
-         Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"), Set("err_q", "1'b0")},
-        {If("retire_o", {Set("r_open_q", "1'b0")}),
-         If("q_pop",
-            {Set("r_open_q", "1'b1"), Set("r_row_bytes_q", q_row_bytes),
-             Set("r_stride_q", aw > 32 ? "{" + N(aw - 32) + "'d0, " + q_stride + "}" : q_stride),
-             Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", q_addr),
-             Set("r_left_q", q_row_bytes), Set("r_rows_q", q_rows), Set("err_q", "1'b0")},
-            {If("r_fire", {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
-                           If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
-                              {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
-                                  {Set("r_rows_q", "r_rows_q - 16'd1"),
-                                   Set("r_row_addr_q", "r_row_addr_q + r_stride_q"),
-                                   Set("r_left_q", "r_row_bytes_q"), Set("r_first_q", "1'b1")})},
-                              {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
-                               Set("r_first_q", "1'b0")})})})});
+  const ReqFields q = Unpack("q_out", qw - 1 - gw, aw);
+  s.Seq(
+      clk, rst,
+      {Set("r_open_q", "1'b0"), Set("r_row_bytes_q", "24'd0"), Set("r_stride_q", N(aw) + "'d0"),
+       Set("r_active_q", "1'b0"), Set("r_first_q", "1'b0"), Set("r_row_addr_q", N(aw) + "'d0"),
+       Set("r_left_q", "24'd0"), Set("r_rows_q", "16'd0"), Set("err_q", "1'b0")},
+      {If("retire_o", {Set("r_open_q", "1'b0")}),
+       If("q_pop",
+          {Set("r_open_q", "1'b1"), Set("r_row_bytes_q", q.row_bytes), Set("r_stride_q", q.stride),
+           Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", q.addr),
+           Set("r_left_q", q.row_bytes), Set("r_rows_q", q.rows), Set("err_q", "1'b0")},
+          {If("r_fire", {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
+                         If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
+                            {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
+                                {Set("r_rows_q", "r_rows_q - 16'd1"),
+                                 Set("r_row_addr_q", "r_row_addr_q + r_stride_q"),
+                                 Set("r_left_q", "r_row_bytes_q"), Set("r_first_q", "1'b1")})},
+                            {Set("r_left_q", "r_left_q - {" + N(24 - lb - 1) + "'d0, out_cnt_o}"),
+                             Set("r_first_q", "1'b0")})})})});
   s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0")},
         {If("ar_fire && !r_last_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!ar_fire && r_last_fire",

@@ -102,24 +102,21 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   Scope gc = gr.GenLoop("c", nc, "gen_col");
   const std::string h = "(r*(NumCols+1)+c)", he = "(r*(NumCols+1)+c+1)";
   const std::string v = "(r*NumCols+c)", vs = "((r+1)*NumCols+c)";
-  std::vector<std::pair<std::string, std::string>> pe = {
-      {"clk_i", clk},
-      {"rst_ni", rst},
-      {"a_i", IdxPart("h_a", h + "*" + N(9 * L), N(9 * L))},
-      {"a_zero_i", st ? IdxPart("h_zero", h + "*4", "4") : "h_zero[" + h + "]"},
-      {"a_valid_i", "h_valid[" + h + "]"},
-      {"a_clear_i", "h_clear[" + h + "]"},
-      {"a_last_i", "h_last[" + h + "]"},
-      {"w_i", IdxPart("v_w", v + "*8", "8")},
-      {"drain_i", "drain_i"},
-      {"acc_i", IdxPart("v_acc", v + "*32", "32")},
-      {"a_o", IdxPart("h_a", he + "*" + N(9 * L), N(9 * L))},
-      {"a_zero_o", st ? IdxPart("h_zero", he + "*4", "4") : "h_zero[" + he + "]"},
-      {"a_valid_o", "h_valid[" + he + "]"},
-      {"a_clear_o", "h_clear[" + he + "]"},
-      {"a_last_o", "h_last[" + he + "]"},
-      {"w_o", IdxPart("v_w", vs + "*8", "8")},
-      {"acc_o", IdxPart("v_acc", vs + "*32", "32")}};
+  Conns pe = {{"clk_i", clk}, {"rst_ni", rst}};
+  // A PE's lane ports (suffix _i or _o) on the horizontal net hx and the vertical net vx, then
+  // (after drain_i for the inputs) its acc port.
+  const auto lanes = [&](const std::string& sfx, const std::string& hx, const std::string& vx) {
+    pe.push_back({"a" + sfx, IdxPart("h_a", hx + "*" + N(9 * L), N(9 * L))});
+    pe.push_back({"a_zero" + sfx, st ? IdxPart("h_zero", hx + "*4", "4") : "h_zero[" + hx + "]"});
+    for (const std::string f : {"valid", "clear", "last"}) {
+      pe.push_back({"a_" + f + sfx, "h_" + f + "[" + hx + "]"});
+    }
+    pe.push_back({"w" + sfx, IdxPart("v_w", vx + "*8", "8")});
+    if (sfx == "_i") pe.push_back({"drain_i", "drain_i"});
+    pe.push_back({"acc" + sfx, IdxPart("v_acc", vx + "*32", "32")});
+  };
+  lanes("_i", h, v);
+  lanes("_o", he, vs);
   if (st) {
     pe.push_back({"m_i", IdxPart("v_m", v + "*2", "2")});
     pe.push_back({"m_o", IdxPart("v_m", vs + "*2", "2")});

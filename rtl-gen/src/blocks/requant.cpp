@@ -46,33 +46,29 @@ Module BuildRequant() {
       {Set("prod_q", "prod"), Set("zp_q", "zp_i"), Set("min_q", "min_i"), Set("max_q", "max_i"),
        Set("sat_q", "(a == 32'h80000000) && (mult_i == 32'h80000000)"), Set("rshift_q", "rshift")});
   s.Note("Stage 2: nudge, divide by 2^31 toward zero, rounding shift right, zero point, clamp.");
-  s.Wire("nudge", "64");
-  s.Wire("sum", "64");
-  s.Wire("adj", "64");
-  s.Wire("high", "32");
-  s.Wire("high_s", "32", true);
-  s.Wire("mask", "32");
-  s.Wire("rem", "32");
-  s.Wire("thr", "32");
-  s.Wire("shr", "32");
-  s.Wire("res", "32");
-  s.Wire("y", "32", true);
-  s.Wire("lo", "32", true);
-  s.Wire("hi", "32", true);
+  struct Def {
+    const char* name;
+    const char* width;
+    bool is_signed;
+    std::string value;
+  };
+  const std::vector<Def> stage2 = {
+      {"nudge", "64", false, "prod_q[63] ? 64'hFFFFFFFFC0000001 : 64'h0000000040000000"},
+      {"sum", "64", false, "prod_q + nudge"},
+      {"adj", "64", false, "sum[63] ? (sum + 64'h000000007FFFFFFF) : sum"},
+      {"high", "32", false, "sat_q ? 32'h7FFFFFFF : adj[62:31]"},
+      {"high_s", "32", true, "high"},
+      {"mask", "32", false, "(32'd1 << rshift_q) - 32'd1"},
+      {"rem", "32", false, "high & mask"},
+      {"thr", "32", false, "(mask >> 1) + {31'd0, high[31]}"},
+      {"shr", "32", false, "high_s >>> rshift_q"},
+      {"res", "32", false, "shr + {31'd0, (rem > thr)}"},
+      {"y", "32", true, "res + {{24{zp_q[7]}}, zp_q}"},
+      {"lo", "32", true, "{{24{min_q[7]}}, min_q}"},
+      {"hi", "32", true, "{{24{max_q[7]}}, max_q}"}};
+  for (const Def& d : stage2) s.Wire(d.name, d.width, d.is_signed);
   s.Reg("out_q", "8");
-  s.Assign("nudge", "prod_q[63] ? 64'hFFFFFFFFC0000001 : 64'h0000000040000000");
-  s.Assign("sum", "prod_q + nudge");
-  s.Assign("adj", "sum[63] ? (sum + 64'h000000007FFFFFFF) : sum");
-  s.Assign("high", "sat_q ? 32'h7FFFFFFF : adj[62:31]");
-  s.Assign("high_s", "high");
-  s.Assign("mask", "(32'd1 << rshift_q) - 32'd1");
-  s.Assign("rem", "high & mask");
-  s.Assign("thr", "(mask >> 1) + {31'd0, high[31]}");
-  s.Assign("shr", "high_s >>> rshift_q");
-  s.Assign("res", "shr + {31'd0, (rem > thr)}");
-  s.Assign("y", "res + {{24{zp_q[7]}}, zp_q}");
-  s.Assign("lo", "{{24{min_q[7]}}, min_q}");
-  s.Assign("hi", "{{24{max_q[7]}}, max_q}");
+  for (const Def& d : stage2) s.Assign(d.name, d.value);
   s.Seq(clk, rst, {Set("out_q", "8'd0")},
         {If("y < lo", {Set("out_q", "min_q")},
             {If("y > hi", {Set("out_q", "max_q")}, {Set("out_q", "y[7:0]")})})});

@@ -27,6 +27,20 @@ void AddReadRequest(Scope& s, const SeqConfig& c) {
   s.Assign("load_waddr_o", "waddr_q");
 }
 
+namespace {
+
+// Outputs straight from command fields: prefix + port + "_o" = field `field` of opcode `op`.
+struct FieldOut {
+  const char* port;
+  const char* field;
+};
+void AssignFields(Scope& s, const std::string& prefix, unsigned op,
+                  const std::vector<FieldOut>& outs) {
+  for (const FieldOut& o : outs) s.Assign(prefix + o.port + "_o", Fld(op, o.field));
+}
+
+}  // namespace
+
 void AddUnitOutputs(Scope& s, const SeqConfig& c) {
   const bool zs = c.zs;
   const std::string& issue = c.issue;
@@ -37,10 +51,8 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
   if (zs) {
     s.Assign("cmp_scan_o", "opcode == " + OpLabel(k::kOpScan));
     s.Assign("cmp_lanes_o", Fld(k::kOpScan, "lanes"));
-    s.Assign("cmp_indexed_o", ComputeF("indexed"));
-    s.Assign("cmp_j0_o", ComputeF("j0"));
-    s.Assign("cmp_stride_o", ComputeF("stride"));
-    s.Assign("cmp_group_o", ComputeF("group"));
+    AssignFields(s, "cmp_", k::kOpCompute,
+                 {{"indexed", "indexed"}, {"j0", "j0"}, {"stride", "stride"}, {"group", "group"}});
     s.Assign("rd_req_gather_o", "(state_q == StLoad) && gather");
     s.Assign("rd_req_j0_o", LoadF("j0"));
     s.Note("Weight bytes a gather LOAD leaves out, counted when it issues.");
@@ -53,28 +65,29 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
                                     "} : 24'd1) : 24'd0");
   }
   // A SCAN's act_addr, k and in_zp have the COMPUTE's bits.
-  s.Assign("cmp_act_addr_o", ComputeF("act_addr"));
-  s.Assign("cmp_wgt_addr_o", ComputeF("weight_addr"));
-  s.Assign("cmp_k_o", ComputeF("k"));
-  s.Assign("cmp_zp_o", ComputeF("in_zp"));
-  s.Assign("cmp_clear_o", ComputeF("clear"));
-  s.Assign("cmp_drain_o", ComputeF("drain"));
-  s.Assign("cmp_acc_addr_o", ComputeF("acc_addr"));
+  AssignFields(s, "cmp_", k::kOpCompute,
+               {{"act_addr", "act_addr"},
+                {"wgt_addr", "weight_addr"},
+                {"k", "k"},
+                {"zp", "in_zp"},
+                {"clear", "clear"},
+                {"drain", "drain"},
+                {"acc_addr", "acc_addr"}});
   if (c.st) s.Assign("cmp_structured_o", ComputeF("structured"));
   s.Assign("st_start_o", issue + " && " + OpIs(k::kOpStore));
-  s.Assign("st_acc_addr_o", StoreF("acc_addr"));
-  s.Assign("st_rows_o", StoreF("rows"));
+  AssignFields(s, "st_", k::kOpStore, {{"acc_addr", "acc_addr"}, {"rows", "rows"}});
   s.Assign("st_bytes_o", FldBits(k::kOpStore, "row_bytes", c.cb - 1, 0));
-  s.Assign("st_bias_addr_o", StoreF("bias_addr"));
+  AssignFields(s, "st_", k::kOpStore, {{"bias_addr", "bias_addr"}});
   s.Assign("st_dram_addr_o", Slice("dram_addr", N(c.aw - 1), "0"));
-  s.Assign("st_stride_o", StoreF("stride"));
-  s.Assign("st_mult_o", StoreF("multiplier"));
-  s.Assign("st_shift_o", StoreF("shift"));
-  s.Assign("st_zp_o", StoreF("out_zp"));
-  s.Assign("st_min_o", StoreF("act_min"));
-  s.Assign("st_max_o", StoreF("act_max"));
-  s.Assign("st_perch_o", StoreF("per_channel"));
-  s.Assign("st_qaddr_o", StoreF("mult_addr"));
+  AssignFields(s, "st_", k::kOpStore,
+               {{"stride", "stride"},
+                {"mult", "multiplier"},
+                {"shift", "shift"},
+                {"zp", "out_zp"},
+                {"min", "act_min"},
+                {"max", "act_max"},
+                {"perch", "per_channel"},
+                {"qaddr", "mult_addr"}});
 }
 
 }  // namespace salsa::blocks
