@@ -38,6 +38,16 @@ void Top::Inst(const std::string& module, const std::string& name, Conns params,
   Instantiate(s, Child(built, module), name, std::move(params), std::move(conns));
 }
 
+void Append(Conns& to, const Conns& from) {
+  for (const auto& c : from) to.push_back(c);
+}
+
+Conns ToWires(const std::vector<std::string>& ports, const std::string& prefix) {
+  Conns c;
+  for (const std::string& p : ports) c.push_back({p, prefix + p.substr(0, p.size() - 2)});
+  return c;
+}
+
 }  // namespace top
 
 Module BuildTop(const Config& cfg, const Built& built) {

@@ -7,10 +7,6 @@ using namespace ir;
 
 namespace {
 
-void Append(Conns& to, const Conns& from) {
-  for (const auto& c : from) to.push_back(c);
-}
-
 // Weight-stationary: controller and array.
 void AddWs(const Top& t, Conns cc) {
   Scope& s = t.s;
@@ -58,36 +54,22 @@ void AddOs(const Top& t, Conns cc) {
               {"acc_rdata_i", "acc_rdata"},
               {"acc_wdata_o", "drain_data"}});
   if (t.zs) {
-    Append(cc, {{"scan_i", "cmp_scan"},
-                {"lanes_i", "cmp_lanes"},
-                {"indexed_i", "cmp_indexed"},
-                {"j0_i", "cmp_j0"},
-                {"stride_i", "cmp_stride"},
-                {"group_i", "cmp_group"},
-                {"act_rdata_i", "act_rdata"},
-                {"scanning_o", "cmp_scanning"},
-                {"nnz_o", "cmp_nnz"},
-                {"idx_we_o", "idx_we"},
-                {"idx_waddr_o", "idx_waddr"},
-                {"idx_wdata_o", "idx_wdata"},
-                {"idx_re_o", "idx_re"},
-                {"idx_raddr_o", "idx_raddr"},
-                {"idx_rdata_i", "idx_rdata"}});
+    Append(cc, ToWires({"scan_i", "lanes_i", "indexed_i", "j0_i", "stride_i", "group_i"}, "cmp_"));
+    Append(cc, ToWires({"act_rdata_i"}));
+    Append(cc, ToWires({"scanning_o", "nnz_o"}, "cmp_"));
+    Append(cc, ToWires({"idx_we_o", "idx_waddr_o", "idx_wdata_o", "idx_re_o", "idx_raddr_o",
+                        "idx_rdata_i"}));
   }
   if (t.st) {
     t.Wires({{"act_bundle", rows * 32},
              {"cmp_meta", cols * 2},
              {"gate_st", 1},
              {"gate_meta", cols * 2}});
-    Append(cc, {{"structured_i", "cmp_structured"},
-                {"act_rdata_i", "act_rdata"},
-                {"act_b_re_o", "act_b_re"},
-                {"act_b_raddr_o", "act_b_raddr"},
-                {"act_b_rdata_i", "act_b_rdata"},
-                {"act_bundle_o", "act_bundle"},
-                {"meta_rdata_i", "meta_rdata"},
-                {"meta_o", "cmp_meta"},
-                {"gate_st_o", "gate_st"}});
+    Append(cc, ToWires({"structured_i"}, "cmp_"));
+    Append(cc, ToWires({"act_rdata_i", "act_b_re_o", "act_b_raddr_o", "act_b_rdata_i",
+                        "act_bundle_o", "meta_rdata_i"}));
+    Append(cc, ToWires({"meta_o"}, "cmp_"));
+    Append(cc, ToWires({"gate_st_o"}));
   }
   t.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
   Conns arr = {{"clk_i", t.clk},
@@ -122,14 +104,9 @@ void AddComputePath(const Top& t) {
   Append(cc, ComputeCmd()
                  .Select({"start", "act_addr", "wgt_addr", "k", "zp", "clear", "acc_addr"})
                  .Connect("", "cmp_", /*flip=*/true));
-  Append(cc, {{"act_re_o", "act_re"},
-              {"act_raddr_o", "act_raddr"},
-              {"wgt_re_o", "wgt_re"},
-              {"wgt_raddr_o", "wgt_raddr"},
-              {"gate_valid_o", "gate_in_valid"},
-              {"zp_o", "gate_zp"},
-              {"acc_we_o", "cmp_acc_we"},
-              {"acc_waddr_o", "cmp_acc_waddr"}});
+  Append(cc, ToWires({"act_re_o", "act_raddr_o", "wgt_re_o", "wgt_raddr_o"}));
+  Append(cc, {{"gate_valid_o", "gate_in_valid"}, {"zp_o", "gate_zp"}});
+  Append(cc, ToWires({"acc_we_o", "acc_waddr_o"}, "cmp_"));
   Append(cc, ComputeStatusBundle().Connect("", "cmp_"));
   if (t.ws) {
     AddWs(t, cc);

@@ -26,26 +26,19 @@ Conns AddControl(const Top& t) {
   }
   if (t.zs) {
     t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
-    csr.push_back({"ev_skip_steps_i", "ev_skip_steps"});
-    csr.push_back({"ev_skip_bytes_i", "ev_skip_bytes"});
+    Append(csr, ToWires({"ev_skip_steps_i", "ev_skip_bytes_i"}));
   }
-  for (const auto& c : Conns{{"start_o", "start"},
-                             {"cmd_base_o", "cmd_base"},
-                             {"cmd_count_o", "cmd_count"},
-                             {"irq_o", "irq_o"},
-                             {"busy_i", "seq_busy"},
-                             {"done_i", "seq_done"},
-                             {"err_code_i", "err_code"},
-                             {"err_cmd_i", "err_cmd"},
-                             {"ev_mac_active_i", "gate_valid"},
-                             {"ev_gated_i", "gated_count"},
-                             {"ev_rd_beat_i", "rd_beat"},
-                             {"ev_wr_beat_i", "wr_beat"},
-                             {"ev_load_i", "ev_load"},
-                             {"ev_store_i", "ev_store"},
-                             {"ev_cmd_i", "ev_cmd"}}) {
-    csr.push_back(c);
-  }
+  Append(csr, ToWires({"start_o", "cmd_base_o", "cmd_count_o"}));
+  Append(csr, {{"irq_o", "irq_o"},
+               {"busy_i", "seq_busy"},
+               {"done_i", "seq_done"},
+               {"err_code_i", "err_code"},
+               {"err_cmd_i", "err_cmd"},
+               {"ev_mac_active_i", "gate_valid"},
+               {"ev_gated_i", "gated_count"},
+               {"ev_rd_beat_i", "rd_beat"},
+               {"ev_wr_beat_i", "wr_beat"}});
+  Append(csr, ToWires({"ev_load_i", "ev_store_i", "ev_cmd_i"}));
   return csr;
 }
 
@@ -60,44 +53,28 @@ void AddSequencer(const Top& t) {
       .DeclareWires(t.s, "st_");
   t.Wires({{"wr_err", 1}});
   st.Select({"perch", "qaddr"}).DeclareWires(t.s, "st_");
-  Conns seq = {{"clk_i", t.clk},
-               {"rst_ni", t.rst},
-               {"start_i", "start"},
-               {"cmd_base_i", "cmd_base"},
-               {"cmd_count_i", "cmd_count"},
-               {"busy_o", "seq_busy"},
-               {"done_o", "seq_done"},
-               {"err_code_o", "err_code"},
-               {"err_cmd_o", "err_cmd"},
-               {"ev_load_o", "ev_load"},
-               {"ev_store_o", "ev_store"},
-               {"ev_cmd_o", "ev_cmd"}};
-  auto add = [&seq](const Conns& cs) {
-    for (const auto& c : cs) seq.push_back(c);
-  };
-  add(ReadReq(t.cfg).Connect("rd_", "rd_", /*flip=*/true));
-  add({{"dest_o", "dest"},
-       {"cmd_valid_i", "cmd_valid"},
-       {"cmd_data_i", "cmd_data"},
-       {"cmd_ready_o", "cmd_ready"},
-       {"load_word_i", "load_word"},
-       {"load_waddr_o", "load_waddr"}});
-  add(cmd.Connect("cmp_", "cmp_"));
-  add(ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
-  add(st.Connect("st_", "st_"));
-  seq.push_back({"wr_err_i", "wr_err"});
+  Conns seq = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
+  Append(seq, ToWires({"start_i", "cmd_base_i", "cmd_count_i"}));
+  Append(seq, {{"busy_o", "seq_busy"}, {"done_o", "seq_done"}});
+  Append(seq, ToWires({"err_code_o", "err_cmd_o", "ev_load_o", "ev_store_o", "ev_cmd_o"}));
+  Append(seq, ReadReq(t.cfg).Connect("rd_", "rd_", /*flip=*/true));
+  Append(seq, ToWires({"dest_o", "cmd_valid_i", "cmd_data_i", "cmd_ready_o", "load_word_i",
+                       "load_waddr_o"}));
+  Append(seq, cmd.Connect("cmp_", "cmp_"));
+  Append(seq, ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
+  Append(seq, st.Connect("st_", "st_"));
+  Append(seq, ToWires({"wr_err_i"}));
   if (t.st) {
     t.Wires({{"cmp_structured", 1}});
-    seq.push_back({"cmp_structured_o", "cmp_structured"});
+    Append(seq, ToWires({"cmp_structured_o"}));
   }
   if (t.ws) {
     t.Wires({{"cmp_act_end", 17}, {"cmp_wgt_end", 17}});
-    seq.push_back({"cmp_act_end_o", "cmp_act_end"});
-    seq.push_back({"cmp_wgt_end_o", "cmp_wgt_end"});
+    Append(seq, ToWires({"cmp_act_end_o", "cmp_wgt_end_o"}));
   }
   if (!t.ws) {
     t.Wires({{"cmp_accum", 1}});
-    seq.push_back({"cmp_accum_o", "cmp_accum"});
+    Append(seq, ToWires({"cmp_accum_o"}));
   }
   if (t.zs) {
     t.Wires({{"cmp_scan", 1},
@@ -108,15 +85,9 @@ void AddSequencer(const Top& t) {
              {"cmp_scanning", 1},
              {"cmp_nnz", 16},
              {"cmp_group", 1}});
-    for (const char* n : {"scan", "lanes", "indexed", "j0", "stride", "group"}) {
-      seq.push_back({std::string("cmp_") + n + "_o", std::string("cmp_") + n});
-    }
-    add({{"cmp_scanning_i", "cmp_scanning"},
-         {"cmp_nnz_i", "cmp_nnz"},
-         {"rd_req_gather_o", "rd_req_gather"},
-         {"rd_req_j0_o", "rd_req_j0"},
-         {"ev_skip_bytes_o", "ev_skip_bytes"},
-         {"ev_skip_steps_o", "ev_skip_steps"}});
+    Append(seq, ToWires({"cmp_scan_o", "cmp_lanes_o", "cmp_indexed_o", "cmp_j0_o", "cmp_stride_o",
+                         "cmp_group_o", "cmp_scanning_i", "cmp_nnz_i", "rd_req_gather_o",
+                         "rd_req_j0_o", "ev_skip_bytes_o", "ev_skip_steps_o"}));
   }
   t.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 }

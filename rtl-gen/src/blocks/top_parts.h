@@ -31,6 +31,11 @@ struct Top {
             ir::Conns conns) const;
 };
 
+// Appends `from` to `to`.
+void Append(ir::Conns& to, const ir::Conns& from);
+// Each port (name_i or name_o) connected to the wire prefix + name.
+ir::Conns ToWires(const std::vector<std::string>& ports, const std::string& prefix = "");
+
 // Control wires (CSR <-> sequencer, event counters); returns the CSR's connections, instantiated
 // last by AddCsr.
 ir::Conns AddControl(const Top& t);
