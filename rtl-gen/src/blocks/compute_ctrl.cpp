@@ -214,12 +214,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.LocalParam("DDrain", "2'd2", "2");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   ComputeCmd().DeclarePorts(m, "", /*flip=*/true);
-  ComputeStatusBundle().DeclarePorts(m);
-  m.Out("act_re_o");
-  m.Out("act_raddr_o", "16");
-  m.Out("wgt_re_o");
-  m.Out("wgt_raddr_o", "16");
-  m.Out("gate_valid_o");
+  AddFeedPorts(m);
   m.Out("gate_clear_o");
   m.Out("gate_last_o");
   m.Out("zp_o", "8");
@@ -228,9 +223,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.Out("acc_waddr_o", "16");
   m.In("accum_i");
   m.In("drain_data_i", N(cols * 32));
-  m.Out("acc_re_o");
-  m.Out("acc_raddr_o", "16");
-  m.In("acc_rdata_i", N(cols * 32));
+  AddAccReadPorts(m, cfg);
   m.Out("acc_wdata_o", N(cols * 32));
   if (zs) {
     m.In("scan_i");
@@ -324,37 +317,29 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Note(
       "Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
       "words and (with drain) acc rows, and the drainer's acc rows.");
+  // Feeder busy; act and weight busy and length; acc0 busy.
+  std::string feed_busy = "fstate_q != FIdle", act_busy = feed_busy, wgt_busy = feed_busy;
+  std::string act_len = "{1'b0, k0_q}", wgt_len = act_len;
+  std::string acc0_busy = "(fstate_q != FIdle) && drain_q";
   if (zs) {
-    s.Assign("feed_busy_o", "fstate_q != FIdle");
-    s.Assign("act_busy_o", "(fstate_q != FIdle) || s1_valid_q");
-    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
-    s.Assign("act_hi_o", "{1'b0, act_lo_q} + act_len_q");
-    s.Assign("wgt_busy_o", "(fstate_q == FHold) || feeding || s1_valid_q");
-    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
-    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + wgt_len_q");
-    s.Assign("acc0_busy_o", "(((fstate_q == FHold) || feeding) && drain_q) || s1_handoff_q");
+    act_busy = "(fstate_q != FIdle) || s1_valid_q";
+    act_len = "act_len_q";
+    wgt_busy = "(fstate_q == FHold) || feeding || s1_valid_q";
+    wgt_len = "wgt_len_q";
+    acc0_busy = "(((fstate_q == FHold) || feeding) && drain_q) || s1_handoff_q";
   } else if (st) {
     s.Note(
         "A tile-ending command's hand-off is still in the delay stages for two cycles: no new "
         "command starts meanwhile, so acc_q (the drain address) stays until the drainer takes it.");
-    s.Assign("feed_busy_o", "(fstate_q != FIdle) || d1_handoff_q || d2_handoff_q");
-    s.Assign("act_busy_o", "fstate_q != FIdle");
-    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
-    s.Assign("act_hi_o", "{1'b0, act_lo_q} + act_len_q");
-    s.Assign("wgt_busy_o", "(fstate_q != FIdle) || d1_valid_q || d2_valid_q");
-    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
-    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
-    s.Assign("acc0_busy_o", "((fstate_q != FIdle) && drain_q) || d1_handoff_q || d2_handoff_q");
-  } else {
-    s.Assign("feed_busy_o", "fstate_q != FIdle");
-    s.Assign("act_busy_o", "fstate_q != FIdle");
-    s.Assign("act_lo_o", "{1'b0, act_lo_q}");
-    s.Assign("act_hi_o", "{1'b0, act_lo_q} + {1'b0, k0_q}");
-    s.Assign("wgt_busy_o", "fstate_q != FIdle");
-    s.Assign("wgt_lo_o", "{1'b0, wgt_lo_q}");
-    s.Assign("wgt_hi_o", "{1'b0, wgt_lo_q} + {1'b0, k0_q}");
-    s.Assign("acc0_busy_o", "(fstate_q != FIdle) && drain_q");
+    feed_busy = "(fstate_q != FIdle) || d1_handoff_q || d2_handoff_q";
+    act_len = "act_len_q";
+    wgt_busy = "(fstate_q != FIdle) || d1_valid_q || d2_valid_q";
+    acc0_busy = "((fstate_q != FIdle) && drain_q) || d1_handoff_q || d2_handoff_q";
   }
+  s.Assign("feed_busy_o", feed_busy);
+  AssignRange(s, "act", act_busy, "{1'b0, act_lo_q}", "{1'b0, act_lo_q} + " + act_len);
+  AssignRange(s, "wgt", wgt_busy, "{1'b0, wgt_lo_q}", "{1'b0, wgt_lo_q} + " + wgt_len);
+  s.Assign("acc0_busy_o", acc0_busy);
   if (zs) {
     s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
@@ -363,9 +348,8 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Assign("acc0_lo_o", "{1'b0, acc_q}");
     s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
   }
-  s.Assign("acc1_busy_o", "(dstate_q != DIdle) || wb_v_q");
-  s.Assign("acc1_lo_o", "{1'b0, dacc_q}");
-  s.Assign("acc1_hi_o", "{1'b0, dacc_q} + 17'd" + N(rows));
+  AssignRange(s, "acc1", "(dstate_q != DIdle) || wb_v_q", "{1'b0, dacc_q}",
+              "{1'b0, dacc_q} + 17'd" + N(rows));
   s.Assign("busy_o", std::string("(fstate_q != FIdle) || (dstate_q != DIdle) || wb_v_q") +
                          (zs   ? " || s1_valid_q"
                           : st ? " || d1_valid_q || d2_valid_q"

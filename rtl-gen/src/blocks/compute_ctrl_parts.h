@@ -1,12 +1,22 @@
 // Pieces of salsa_compute_ctrl that only some configurations generate.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "salsa/config.h"
 #include "salsa/ir.h"
 
 namespace salsa::blocks {
+
+// Both compute controllers (compute_ctrl.cpp, compute_ctrl_ws.cpp, compute_ctrl_parts.cpp):
+// the status outputs, then the act and weight scratchpad reads and the gate's valid.
+void AddFeedPorts(ir::Module& m);
+// The acc scratchpad's read port (acc_re_o, acc_raddr_o, acc_rdata_i).
+void AddAccReadPorts(ir::Module& m, const Config& cfg);
+// A range in use for the sequencer's hazard checks: <name>_busy_o, <name>_lo_o, <name>_hi_o.
+void AssignRange(ir::Scope& s, const std::string& name, const std::string& busy,
+                 const std::string& lo, const std::string& hi);
 
 // sparsity.structured "2:4" (compute_ctrl_24.cpp): the act scratchpad is split into even and odd
 // words so a step reads two of them; a 2:4 COMPUTE (w0[12]) feeds each group of four K steps as

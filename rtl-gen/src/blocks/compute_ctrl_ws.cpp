@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "blocks/blocks.h"
+#include "blocks/compute_ctrl_parts.h"
 
 namespace salsa::blocks {
 
@@ -64,19 +65,12 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   m.In("zp_i", "8");
   m.In("clear_i");
   m.In("acc_addr_i", "16");
-  ComputeStatusBundle().DeclarePorts(m);
-  m.Out("act_re_o");
-  m.Out("act_raddr_o", "16");
-  m.Out("wgt_re_o");
-  m.Out("wgt_raddr_o", "16");
-  m.Out("gate_valid_o");
+  AddFeedPorts(m);
   m.Out("gate_swap_o");
   m.Out("zp_o", "8");
   m.Out("w_load_o", N(rows));
   m.In("out_i", N(cols * 32));
-  m.Out("acc_re_o");
-  m.Out("acc_raddr_o", "16");
-  m.In("acc_rdata_i", N(cols * 32));
+  AddAccReadPorts(m, cfg);
   m.Out("acc_we_o");
   m.Out("acc_waddr_o", "16");
   m.Out("acc_wdata_o", N(cols * 32));
@@ -180,18 +174,12 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   s.Assign("p_acc_hi", "{1'b0, p_acc_q} + {1'b0, p_m_q}");
   const Range act = Union({"p_valid_q", "{1'b0, p_act_q}", "p_act_end_q"},
                           {"streaming_q", "{1'b0, s_act_q}", "({1'b0, s_act_q} + {1'b0, s_m_q})"});
-  s.Assign("act_busy_o", act.busy);
-  s.Assign("act_lo_o", act.lo);
-  s.Assign("act_hi_o", act.hi);
+  AssignRange(s, "act", act.busy, act.lo, act.hi);
   const Range wgt =
       Union({"p_valid_q", "{1'b0, p_wgt_q}", "p_wgt_end_q"},
             {"l_busy_q", "{1'b0, l_wgt_q}", "({1'b0, l_wgt_q} + 17'd" + N(rows) + ")"});
-  s.Assign("wgt_busy_o", wgt.busy);
-  s.Assign("wgt_lo_o", wgt.lo);
-  s.Assign("wgt_hi_o", wgt.hi);
-  s.Assign("acc0_busy_o", "p_valid_q");
-  s.Assign("acc0_lo_o", "{1'b0, p_acc_q}");
-  s.Assign("acc0_hi_o", "p_acc_hi");
+  AssignRange(s, "wgt", wgt.busy, wgt.lo, wgt.hi);
+  AssignRange(s, "acc0", "p_valid_q", "{1'b0, p_acc_q}", "p_acc_hi");
   Range acc1{"1'b0", "17'd0", "17'd0"};
   for (unsigned e = 0; e < entries; ++e) {
     acc1 = Union(acc1, {"(q_cnt_q > " + N(eb) + "'d" + N(e) + ")", "q_lo" + N(e) + "_q",
@@ -208,9 +196,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
       acc1 = {w + "_busy", w + "_lo", w + "_hi"};
     }
   }
-  s.Assign("acc1_busy_o", "q_cnt_q != " + N(eb) + "'d0");
-  s.Assign("acc1_lo_o", acc1.lo);
-  s.Assign("acc1_hi_o", acc1.hi);
+  AssignRange(s, "acc1", "q_cnt_q != " + N(eb) + "'d0", acc1.lo, acc1.hi);
   s.Assign("feed_busy_o", "p_valid_q");
   s.Assign("busy_o", "p_valid_q || l_busy_q || streaming_q || acc1_busy_o");
 
