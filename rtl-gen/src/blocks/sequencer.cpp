@@ -56,54 +56,21 @@ void AddPorts(Module& m, const SeqConfig& c) {
   m.Out("ev_load_o");
   m.Out("ev_store_o");
   m.Out("ev_cmd_o");
-  m.Out("rd_req_valid_o");
-  m.In("rd_req_ready_i");
-  m.Out("rd_req_addr_o", N(c.aw));
-  m.Out("rd_req_row_bytes_o", "24");
-  m.Out("rd_req_rows_o", "16");
-  m.Out("rd_req_stride_o", "32");
-  m.In("rd_busy_i");
-  m.Out("rd_req_tag_o", N(c.tw));
-  m.In("rd_pop_i");
-  m.In("rd_pop_tag_i", N(c.tw));
-  m.In("rd_retire_i");
-  m.In("rd_retire_err_i");
+  ReadReq(c.cfg).DeclarePorts(m, "rd_", /*flip=*/true);
   m.Out("dest_o", N(c.db));
   m.In("cmd_valid_i");
   m.In("cmd_data_i", N(contract::kCmdBytes * 8));
   m.Out("cmd_ready_o");
   m.In("load_word_i");
   m.Out("load_waddr_o", "16");
-  m.Out("cmp_start_o");
-  m.Out("cmp_act_addr_o", "16");
-  m.Out("cmp_wgt_addr_o", "16");
-  m.Out("cmp_k_o", "16");
-  m.Out("cmp_zp_o", "8");
-  m.Out("cmp_clear_o");
-  m.Out("cmp_drain_o");
-  m.Out("cmp_acc_addr_o", "16");
+  ComputeCmd().DeclarePorts(m, "cmp_");
   if (c.st) m.Out("cmp_structured_o");
   if (c.ws) {
     m.Out("cmp_act_end_o", "17");  // ws: where the command's act and weight words end
     m.Out("cmp_wgt_end_o", "17");
   }
   ComputeStatusBundle().DeclarePorts(m, "cmp_", /*flip=*/true);
-  m.Out("st_start_o");
-  m.Out("st_acc_addr_o", "16");
-  m.Out("st_rows_o", "16");
-  m.Out("st_bytes_o", N(c.cb));
-  m.Out("st_bias_addr_o", "16");
-  m.Out("st_dram_addr_o", N(c.aw));
-  m.Out("st_stride_o", "32");
-  m.Out("st_mult_o", "32");
-  m.Out("st_shift_o", "8");
-  m.Out("st_zp_o", "8");
-  m.Out("st_min_o", "8");
-  m.Out("st_max_o", "8");
-  m.Out("st_perch_o");
-  m.Out("st_qaddr_o", "16");
-  m.In("st_done_i");
-  m.In("st_busy_i");
+  StoreCmd(c.cfg).DeclarePorts(m, "st_");
   m.In("wr_err_i");
   if (!c.ws) m.Out("cmp_accum_o");
   if (c.zs) {
