@@ -66,7 +66,7 @@ inline constexpr ComputeStatus kComputeStatus[] = {
 // The interfaces between blocks (bundles.cpp). Directions are the source end's: the CSR's for
 // AXI4-Lite, the master's for AXI4, the sequencer's for the commands it issues, the read/write
 // DMA's for their request interfaces, the store controller's for the PPU's operands, the compute
-// controller's for its status (kComputeStatus).
+// controller's for its status (kComputeStatus), the reader's for an acc scratchpad read port.
 ir::Bundle AxiLite();
 ir::Bundle AxiRead(const Config& cfg);
 ir::Bundle AxiWrite(const Config& cfg);
@@ -76,6 +76,7 @@ ir::Bundle StoreCmd(const Config& cfg);
 ir::Bundle ReadReq(const Config& cfg);
 ir::Bundle WriteReq(const Config& cfg);
 ir::Bundle PpuOperands(const Config& cfg);
+ir::Bundle AccRead(const Config& cfg);
 
 // Every module of the accelerator, leaves first.
 std::vector<ir::Module> BuildAll(const Config& cfg);

@@ -84,4 +84,9 @@ Bundle PpuOperands(const Config& cfg) {
                  Out("zp", 8), Out("min", 8), Out("max", 8)});
 }
 
+// A read port of the acc scratchpad, at the reader (declared with the prefix acc_).
+Bundle AccRead(const Config& cfg) {
+  return Bundle("acc_read", {Out("re"), Out("raddr", 16), In("rdata", cfg.cols * 32)});
+}
+
 }  // namespace salsa::blocks

@@ -223,7 +223,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.Out("acc_waddr_o", "16");
   m.In("accum_i");
   m.In("drain_data_i", N(cols * 32));
-  AddAccReadPorts(m, cfg);
+  AccRead(cfg).DeclarePorts(m, "acc_");
   m.Out("acc_wdata_o", N(cols * 32));
   if (zs) {
     m.In("scan_i");

@@ -16,12 +16,6 @@ void AddFeedPorts(Module& m) {
   m.Out("gate_valid_o");
 }
 
-void AddAccReadPorts(Module& m, const Config& cfg) {
-  m.Out("acc_re_o");
-  m.Out("acc_raddr_o", "16");
-  m.In("acc_rdata_i", N(cfg.cols * 32));
-}
-
 void AssignRange(Scope& s, const std::string& name, const std::string& busy, const std::string& lo,
                  const std::string& hi) {
   s.Assign(name + "_busy_o", busy);

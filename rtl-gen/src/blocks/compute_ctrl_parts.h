@@ -12,8 +12,6 @@ namespace salsa::blocks {
 // Both compute controllers (compute_ctrl.cpp, compute_ctrl_ws.cpp, compute_ctrl_parts.cpp):
 // the status outputs, then the act and weight scratchpad reads and the gate's valid.
 void AddFeedPorts(ir::Module& m);
-// The acc scratchpad's read port (acc_re_o, acc_raddr_o, acc_rdata_i).
-void AddAccReadPorts(ir::Module& m, const Config& cfg);
 // A range in use for the sequencer's hazard checks: <name>_busy_o, <name>_lo_o, <name>_hi_o.
 void AssignRange(ir::Scope& s, const std::string& name, const std::string& busy,
                  const std::string& lo, const std::string& hi);

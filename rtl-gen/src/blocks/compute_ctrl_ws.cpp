@@ -70,7 +70,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   m.Out("zp_o", "8");
   m.Out("w_load_o", N(rows));
   m.In("out_i", N(cols * 32));
-  AddAccReadPorts(m, cfg);
+  AccRead(cfg).DeclarePorts(m, "acc_");
   m.Out("acc_we_o");
   m.Out("acc_waddr_o", "16");
   m.Out("acc_wdata_o", N(cols * 32));

@@ -24,9 +24,7 @@ Module BuildStoreCtrl(const Config& cfg) {
       .Select({"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride", "perch",
                "qaddr", "mult", "shift", "zp", "min", "max", "done", "busy"})
       .DeclarePorts(m, "", /*flip=*/true);
-  m.Out("acc_re_o");
-  m.Out("acc_raddr_o", "16");
-  m.In("acc_rdata_i", N(cols * 32));
+  AccRead(cfg).DeclarePorts(m, "acc_");
   m.Out("ppu_valid_o");
   PpuOperands(cfg).DeclarePorts(m, "ppu_");
   m.In("ppu_valid_i");
