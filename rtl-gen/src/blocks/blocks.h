@@ -1,6 +1,7 @@
 // One builder per generated block; each returns the IR of one Verilog module.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,6 +88,12 @@ inline std::string N(unsigned long long v) { return std::to_string(v); }
 // Width of a counter that must hold values 0..max.
 inline unsigned CountBits(unsigned long long max) {
   return Clog2(max + 1) == 0 ? 1 : Clog2(max + 1);
+}
+// The statements of the blocks, one block after the other.
+inline ir::Block Cat(std::initializer_list<ir::Block> parts) {
+  ir::Block b;
+  for (const ir::Block& p : parts) b.insert(b.end(), p.begin(), p.end());
+  return b;
 }
 
 }  // namespace salsa::blocks

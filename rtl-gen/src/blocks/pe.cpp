@@ -23,10 +23,10 @@ Module BuildPe(const Config& /*cfg*/) {
   AssignOsAcc(s, "a_i", "a_zero_i");
   s.Note("The controller never flags a last step while a drain is shifting (see compute_ctrl).");
   s.Seq(clk, rst, OsResets(lanes),
-        Concat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}),
-                {If("!a_zero_i", {Set("a_q", "a_i")})},
-                LaneCopies({"w"}),
-                OsAccUpdate()}));
+        Cat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}),
+             {If("!a_zero_i", {Set("a_q", "a_i")})},
+             LaneCopies({"w"}),
+             OsAccUpdate()}));
   AssignOsOutputs(s, lanes);
   return m;
 }

@@ -34,8 +34,8 @@ Module BuildPe24(const Config& /*cfg*/) {
                        {Set(IdxPart("a_q", N(9 * l), "9"), IdxPart("a_i", N(9 * l), "9"))}));
   }
   s.Seq(clk, rst, OsResets(lanes),
-        Concat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}), gated,
-                LaneCopies({"w", "m"}), OsAccUpdate()}));
+        Cat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}), gated, LaneCopies({"w", "m"}),
+             OsAccUpdate()}));
   AssignOsOutputs(s, lanes);
   return m;
 }

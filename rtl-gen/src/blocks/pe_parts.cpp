@@ -11,14 +11,6 @@ Bundle PeLanes(std::vector<Signal> lanes) { return Bundle("pe_lanes", std::move(
 
 Signal Lane(const std::string& name, const std::string& width) { return {name, Dir::kIn, width}; }
 
-Block Concat(std::vector<Block> parts) {
-  Block b;
-  for (Block& p : parts) {
-    for (Stmt& st : p) b.push_back(std::move(st));
-  }
-  return b;
-}
-
 void AddLaneRegs(Scope& s, const Bundle& lanes) {
   for (const Signal& l : lanes.Signals()) s.Reg(l.name + "_q", l.width);
 }

@@ -13,8 +13,6 @@ namespace salsa::blocks {
 // register x_q (updated by the PE) and port x_o = x_q.
 ir::Bundle PeLanes(std::vector<ir::Signal> lanes);
 ir::Signal Lane(const std::string& name, const std::string& width = "1");
-// The statements of `parts`, in order.
-ir::Block Concat(std::vector<ir::Block> parts);
 
 // The lane registers x_q, in bundle order.
 void AddLaneRegs(ir::Scope& s, const ir::Bundle& lanes);

@@ -37,13 +37,6 @@ std::string OpLabel(unsigned op) { return N(contract::kCmdOpcode.width) + "'d" +
 
 namespace {
 
-// The blocks one after the other.
-Block Cat(std::initializer_list<Block> parts) {
-  Block b;
-  for (const Block& p : parts) b.insert(b.end(), p.begin(), p.end());
-  return b;
-}
-
 // The ports after clk_i and rst_ni.
 void AddPorts(Module& m, const SeqConfig& c) {
   m.In("start_i");
