@@ -73,6 +73,7 @@ ir::Bundle AxiRead(const Config& cfg);
 ir::Bundle AxiWrite(const Config& cfg);
 ir::Bundle ComputeStatusBundle();
 ir::Bundle ComputeCmd();
+ir::Bundle ZeroSkipCmd();  // sparsity.zero_skip: SCAN and indexed COMPUTE fields, list status
 ir::Bundle StoreCmd(const Config& cfg);
 ir::Bundle ReadReq(const Config& cfg);
 ir::Bundle WriteReq(const Config& cfg);

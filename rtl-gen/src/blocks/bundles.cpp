@@ -54,6 +54,11 @@ Bundle ComputeCmd() {
                  Out("clear"), Out("drain"), Out("acc_addr", 16)});
 }
 
+Bundle ZeroSkipCmd() {
+  return Bundle("zero_skip_cmd", {Out("scan"), Out("lanes", 8), Out("indexed"), Out("j0", 16),
+                                  Out("stride", 8), Out("group"), In("scanning"), In("nnz", 16)});
+}
+
 Bundle StoreCmd(const Config& cfg) {
   return Bundle(
       "store_cmd",

@@ -226,21 +226,17 @@ Module BuildComputeCtrl(const Config& cfg) {
   AccRead(cfg).DeclarePorts(m, "acc_");
   m.Out("acc_wdata_o", N(cols * 32));
   if (zs) {
-    m.In("scan_i");
-    m.In("lanes_i", "8");
-    m.In("indexed_i");
-    m.In("j0_i", "16");
-    m.In("stride_i", "8");
+    const Bundle zsc = ZeroSkipCmd();
+    zsc.Select({"scan", "lanes", "indexed", "j0", "stride"}).DeclarePorts(m, "", /*flip=*/true);
     m.In("act_rdata_i", N(rows * 8));
-    m.Out("scanning_o");
-    m.Out("nnz_o", "16");
+    zsc.Select({"scanning", "nnz"}).DeclarePorts(m, "", /*flip=*/true);
     m.Out("idx_we_o");
     m.Out("idx_waddr_o", "16");
     m.Out("idx_wdata_o", "16");
     m.Out("idx_re_o");
     m.Out("idx_raddr_o", "16");
     m.In("idx_rdata_i", "16");
-    m.In("group_i");
+    zsc.Select({"group"}).DeclarePorts(m, "", /*flip=*/true);
   }
   if (st) AddStructuredPorts(m, cfg);
   Scope s = m.Body();

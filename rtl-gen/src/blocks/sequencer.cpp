@@ -67,14 +67,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
   m.In("wr_err_i");
   if (!c.ws) m.Out("cmp_accum_o");
   if (c.zs) {
-    m.Out("cmp_scan_o");
-    m.Out("cmp_lanes_o", "8");
-    m.Out("cmp_indexed_o");
-    m.Out("cmp_j0_o", "16");
-    m.Out("cmp_stride_o", "8");
-    m.Out("cmp_group_o");
-    m.In("cmp_scanning_i");
-    m.In("cmp_nnz_i", "16");
+    ZeroSkipCmd().DeclarePorts(m, "cmp_");
     m.Out("rd_req_gather_o");
     m.Out("rd_req_j0_o", "16");
     m.Out("ev_skip_bytes_o", "40");

@@ -77,17 +77,11 @@ void AddSequencer(const Top& t) {
     Append(seq, ToWires({"cmp_accum_o"}));
   }
   if (t.zs) {
-    t.Wires({{"cmp_scan", 1},
-             {"cmp_lanes", 8},
-             {"cmp_indexed", 1},
-             {"cmp_j0", 16},
-             {"cmp_stride", 8},
-             {"cmp_scanning", 1},
-             {"cmp_nnz", 16},
-             {"cmp_group", 1}});
-    Append(seq, ToWires({"cmp_scan_o", "cmp_lanes_o", "cmp_indexed_o", "cmp_j0_o", "cmp_stride_o",
-                         "cmp_group_o", "cmp_scanning_i", "cmp_nnz_i", "rd_req_gather_o",
-                         "rd_req_j0_o", "ev_skip_bytes_o", "ev_skip_steps_o"}));
+    const Bundle zsc = ZeroSkipCmd();
+    zsc.Select({"scan", "lanes", "indexed", "j0", "stride", "scanning", "nnz", "group"})
+        .DeclareWires(t.s, "cmp_");
+    Append(seq, zsc.Connect("cmp_", "cmp_"));
+    Append(seq, ToWires({"rd_req_gather_o", "rd_req_j0_o", "ev_skip_bytes_o", "ev_skip_steps_o"}));
   }
   t.Inst("salsa_sequencer", "u_sequencer", {}, seq);
 }
