@@ -11,24 +11,12 @@
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
+#include "test_hw.h"
 
 namespace salsa {
 namespace driver_test {
 
-inline HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
-                   unsigned weight_words, unsigned acc_words) {
-  HwParams hw;
-  hw.rows = rows;
-  hw.cols = cols;
-  hw.bus_bytes = bus_bytes;
-  hw.addr_bits = 32;
-  hw.max_burst = 16;
-  hw.max_outstanding = 4;
-  hw.act_words = act_words;
-  hw.weight_words = weight_words;
-  hw.acc_words = acc_words;
-  return hw;
-}
+using test::Hw;
 
 // The sparse tilers' hardware: zero_skip or structured24 on, 16 AXI transactions in flight.
 inline HwParams ZeroSkip(HwParams hw) {

@@ -5,34 +5,20 @@
 
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
+#include "test_hw.h"
 
 namespace salsa {
 namespace {
 
-constexpr uint64_t kCmdBase = 0x1000, kData = 0x2000;
+using test::Image;
+
+constexpr uint64_t kData = 0x2000;
 
 HwParams SkipHw(bool zero_skip = true) {
-  HwParams hw;
-  hw.rows = 4;
-  hw.cols = 4;
-  hw.bus_bytes = 16;
-  hw.act_words = 16;
-  hw.weight_words = 32;
-  hw.acc_words = 16;
+  HwParams hw = test::Hw(4, 4, 16, 16, 32, 16);
   hw.zero_skip = zero_skip;
   return hw;
 }
-
-// A DRAM image: commands at kCmdBase, `data` at kData.
-struct Image {
-  std::vector<uint8_t> dram = std::vector<uint8_t>(0x8000, 0);
-  unsigned count = 0;
-  void Add(const Command& c) { std::copy(c.begin(), c.end(), &dram[kCmdBase + 32 * count++]); }
-  void Data(uint64_t addr, const std::vector<uint8_t>& bytes) {
-    std::copy(bytes.begin(), bytes.end(), dram.begin() + addr);
-  }
-  FuncSimResult Run(FuncSim& sim) { return sim.Run(dram, kCmdBase, count); }
-};
 
 // Act words (rows = 4 lanes each) at kData: word i lane l = act[i][l].
 std::vector<uint8_t> ActBytes(const std::vector<std::array<int8_t, 4>>& act) {
