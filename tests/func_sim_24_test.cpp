@@ -10,6 +10,7 @@
 namespace salsa {
 namespace {
 
+using test::ErrCase;
 using test::Image;
 
 constexpr uint64_t kAct = 0x2000, kWgt = 0x3000, kMeta = 0x3800;
@@ -129,26 +130,11 @@ TEST(FuncSim24Test, DenseComputeOnStructuredHardwareIsUnchanged) {
   EXPECT_EQ(r.counters[contract::CounterIndex("gated")], gated);
 }
 
-struct ErrCase {
-  const char* name;
-  Command cmd;
-  uint32_t err;
-};
-
+// The cases after the LOADs of Loaded() (without 2:4 hardware, no meta LOAD).
 void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
-  for (const ErrCase& c : cases) {
-    SCOPED_TRACE(c.name);
-    Image img = Loaded();
-    if (!hw.structured24) img.count = 2;  // no meta LOAD
-    const unsigned at = img.count;
-    img.Add(c.cmd);
-    FuncSim sim(hw);
-    const FuncSimResult r = img.Run(sim);
-    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err == contract::ErrCodeOf("none")) continue;
-    EXPECT_EQ(r.err_cmd, at);
-    EXPECT_FALSE(r.err_detail.empty());
-  }
+  Image img = Loaded();
+  if (!hw.structured24) img.count = 2;
+  test::ExpectErrors(hw, img, cases);
 }
 
 TEST(FuncSim24Test, ErrorCodes) {

@@ -2,6 +2,8 @@
 // model.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +46,31 @@ struct Image {
   }
   FuncSimResult Run(FuncSim& sim) { return sim.Run(dram, kCmdBase, count); }
 };
+
+// A command and the error code it must stop with ("none": it runs).
+struct ErrCase {
+  const char* name;
+  Command cmd;
+  uint32_t err;
+};
+
+// Each case's command appended to a copy of `setup` and run on hw: the error code, and on an
+// error the failing command (the appended one) and a detail.
+inline void ExpectErrors(const HwParams& hw, const Image& setup,
+                         const std::vector<ErrCase>& cases) {
+  for (const ErrCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    Image img = setup;
+    const unsigned at = img.count;
+    img.Add(c.cmd);
+    FuncSim sim(hw);
+    const FuncSimResult r = img.Run(sim);
+    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
+    if (c.err == contract::ErrCodeOf("none")) continue;
+    EXPECT_EQ(r.err_cmd, at);
+    EXPECT_FALSE(r.err_detail.empty());
+  }
+}
 
 }  // namespace test
 }  // namespace salsa
