@@ -179,14 +179,8 @@ TEST(BenchSparsityRatios, CyclesBytesAndSpeedup) {
 // ---- targets ------------------------------------------------------------------------------------
 
 BenchMeta SparseMeta(bool with_default = false) {
-  BenchMeta m;
-  m.command = "salsa bench";
-  m.date = "2026-01-01";
-  m.latencies = {100, 200};
-  PresetInfo p;
-  p.name = "sparse_16x16";
-  p.config_hash = "0123456789abcdef";
-  p.rows = p.cols = p.bus_bytes = 16;
+  BenchMeta m = test::MetaOf("salsa bench");
+  PresetInfo p = test::Preset16("sparse_16x16");
   p.zero_skip = true;
   if (with_default) {
     PresetInfo d = p;

@@ -318,14 +318,8 @@ TEST(BenchWriters, Numbers) {
 }
 
 BenchMeta Meta() {
-  BenchMeta m;
-  m.command = "salsa bench --quick";
-  m.date = "2026-01-01";
-  m.latencies = {100, 200};
-  PresetInfo p;
-  p.name = "default";
-  p.config_hash = "0123456789abcdef";
-  p.rows = p.cols = p.bus_bytes = 16;
+  BenchMeta m = test::MetaOf("salsa bench --quick");
+  PresetInfo p = test::Preset16("default");
   p.bank_bytes[0] = p.bank_bytes[1] = 16384;
   p.bank_bytes[2] = 4096;
   m.presets.push_back(p);

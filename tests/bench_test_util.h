@@ -1,5 +1,5 @@
-// Helpers of the salsa bench tests (bench_test.cpp, bench_sparsity_test.cpp): a CSV reader and an
-// SVG well-formedness check for the writers' outputs.
+// Helpers of the salsa bench tests (bench_test.cpp, bench_sparsity_test.cpp): run metadata, a CSV
+// reader and an SVG well-formedness check for the writers' outputs.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,7 +7,27 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_report.h"
+
 namespace salsa::bench::test {
+
+// The metadata of a run of `command` at latencies 100 and 200; no presets.
+inline BenchMeta MetaOf(const std::string& command) {
+  BenchMeta m;
+  m.command = command;
+  m.date = "2026-01-01";
+  m.latencies = {100, 200};
+  return m;
+}
+
+// A 16x16 preset with a 16-byte bus.
+inline PresetInfo Preset16(const std::string& name) {
+  PresetInfo p;
+  p.name = name;
+  p.config_hash = "0123456789abcdef";
+  p.rows = p.cols = p.bus_bytes = 16;
+  return p;
+}
 
 // Splits a CSV text into records of fields (RFC 4180 quoting).
 inline std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
