@@ -10,7 +10,8 @@ harness_json() {
 
 # check_json ARGS... <<'PY' ... PY: runs the Python check on stdin (sys.argv[1:] = ARGS) after a
 # prelude giving it `problems` (the list of failures), need_pass(d, name), expect(d, key, want),
-# ratios(on, off, max_cycles, max_bytes) and finish() (prints every failure, exits 1 if any).
+# on_off(), ratios(on, off, max_cycles, max_bytes) and finish() (prints every failure, exits 1 if
+# any).
 check_json() {
   python3 -c "$CHECK_PRELUDE$(cat)" "$@"
 }
@@ -24,6 +25,13 @@ def need_pass(d, name=""):
 def expect(d, key, want):
     if d[key] != want:
         problems.append(f"{key} {d[key]}, expected {want}")
+# The summaries `on` and `off` (sys.argv[1], [2]), each needing to pass, and the maximum cycle and
+# byte ratios (sys.argv[3], [4]).
+def on_off():
+    on, off = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+    need_pass(on, "on")
+    need_pass(off, "off")
+    return on, off, float(sys.argv[3]), float(sys.argv[4])
 # The cycle and DRAM read byte ratios of run `on` to run `off`, each failing above its maximum.
 def ratios(on, off, max_cycles, max_bytes):
     cr = on["cycles"] / off["cycles"]

@@ -33,10 +33,7 @@ run() {
 on=$(run --structured on)
 off=$(run --structured off)
 check_json "$on" "$off" "$max_cycles" "$max_bytes" <<'PY'
-on, off = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-max_cycles, max_bytes = float(sys.argv[3]), float(sys.argv[4])
-need_pass(on, "on")
-need_pass(off, "off")
+on, off, max_cycles, max_bytes = on_off()
 if not on["structured"] or off["structured"]:
     problems.append(f"structured on {on['structured']}, off {off['structured']}")
 if 2 * on["mac_active"] != off["mac_active"]:

@@ -14,10 +14,7 @@ run() {
 on=$(run --zero-skip on)
 off=$(run --zero-skip off)
 check_json "$on" "$off" "$max_cycles" "$max_bytes" <<'PY'
-on, off = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-max_cycles, max_bytes = float(sys.argv[3]), float(sys.argv[4])
-need_pass(on, "on")
-need_pass(off, "off")
+on, off, max_cycles, max_bytes = on_off()
 if not on["zero_skip"] or off["zero_skip"]:
     problems.append(f"zero_skip on {on['zero_skip']}, off {off['zero_skip']}")
 if on["skipped_steps"] == 0 or off["skipped_steps"] != 0:
