@@ -10,9 +10,13 @@
 
 #include "bench/bench_model.h"
 #include "bench/bench_report.h"
+#include "bench_test_util.h"
 
 namespace salsa::bench {
 namespace {
+
+using test::ExpectWellFormed;
+using test::ParseCsv;
 
 // ---- suite --------------------------------------------------------------------------------------
 
@@ -175,14 +179,8 @@ TEST(BenchSparsityRatios, CyclesBytesAndSpeedup) {
 // ---- targets ------------------------------------------------------------------------------------
 
 BenchMeta SparseMeta(bool with_default = false) {
-  BenchMeta m;
-  m.command = "salsa bench";
-  m.date = "2026-01-01";
-  m.latencies = {100, 200};
-  PresetInfo p;
-  p.name = "sparse_16x16";
-  p.config_hash = "0123456789abcdef";
-  p.rows = p.cols = p.bus_bytes = 16;
+  BenchMeta m = test::MetaOf("salsa bench");
+  PresetInfo p = test::Preset16("sparse_16x16");
   p.zero_skip = true;
   if (with_default) {
     PresetInfo d = p;
@@ -293,35 +291,6 @@ TEST(BenchSparsityTargets, OnlyZeroSkipPresetsAndMissingRunsSaySo) {
 
 // ---- outputs ------------------------------------------------------------------------------------
 
-// Splits CSV text into records (RFC 4180 quoting).
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        rows.back().back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        rows.back().back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().emplace_back();
-    } else if (c == '\n') {
-      rows.emplace_back(1);
-    } else {
-      rows.back().back() += c;
-    }
-  }
-  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
-  return rows;
-}
-
 size_t CountOf(const std::string& s, const std::string& what) {
   size_t n = 0;
   for (size_t i = s.find(what); i != std::string::npos; i = s.find(what, i + 1)) ++n;
@@ -405,34 +374,6 @@ TEST(BenchSparsityOutput, MarkdownSectionInsideBenchmarksMd) {
   EXPECT_NE(none.find("No selected preset has `sparsity.zero_skip: true`"), std::string::npos);
   EXPECT_NE(none.find("2:4"), std::string::npos);
   EXPECT_EQ(none.find("x.svg"), std::string::npos);
-}
-
-// Every tag closed in order, no raw '&' outside an entity.
-void ExpectWellFormed(const std::string& svg) {
-  std::vector<std::string> stack;
-  size_t i = 0;
-  while ((i = svg.find('<', i)) != std::string::npos) {
-    const size_t end = svg.find('>', i);
-    ASSERT_NE(end, std::string::npos);
-    std::string tag = svg.substr(i + 1, end - i - 1);
-    i = end + 1;
-    if (tag[0] == '?' || tag[0] == '!') continue;
-    if (tag[0] == '/') {
-      ASSERT_FALSE(stack.empty()) << "stray </" << tag << ">";
-      EXPECT_EQ(stack.back(), tag.substr(1));
-      stack.pop_back();
-      continue;
-    }
-    if (tag.back() == '/') continue;
-    stack.push_back(tag.substr(0, tag.find_first_of(" \n")));
-  }
-  EXPECT_TRUE(stack.empty()) << "unclosed <" << (stack.empty() ? "" : stack.back()) << ">";
-  for (size_t a = svg.find('&'); a != std::string::npos; a = svg.find('&', a + 1)) {
-    const std::string ent = svg.substr(a, svg.find(';', a) - a + 1);
-    EXPECT_TRUE(ent == "&amp;" || ent == "&lt;" || ent == "&gt;" || ent == "&quot;" ||
-                ent == "&apos;")
-        << ent;
-  }
 }
 
 TEST(BenchSparsityOutput, SvgHasAPointPerGemvRunAndTheIdealCurve) {

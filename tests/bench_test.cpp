@@ -10,11 +10,15 @@
 #include "bench/bench_layers.h"
 #include "bench/bench_model.h"
 #include "bench/bench_report.h"
+#include "bench_test_util.h"
 #include "salsa/layer_lower.h"
 #include "salsa/layer_spec.h"
 
 namespace salsa::bench {
 namespace {
+
+using test::ExpectWellFormed;
+using test::ParseCsv;
 
 // ---- suite and options
 // ----------------------------------------------------------------------------
@@ -313,44 +317,9 @@ TEST(BenchWriters, Numbers) {
   EXPECT_EQ(XmlEscape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
 }
 
-// Splits a CSV text into records of fields (RFC 4180 quoting).
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        rows.back().back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        rows.back().back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().emplace_back();
-    } else if (c == '\n') {
-      rows.emplace_back(1);
-    } else {
-      rows.back().back() += c;
-    }
-  }
-  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
-  return rows;
-}
-
 BenchMeta Meta() {
-  BenchMeta m;
-  m.command = "salsa bench --quick";
-  m.date = "2026-01-01";
-  m.latencies = {100, 200};
-  PresetInfo p;
-  p.name = "default";
-  p.config_hash = "0123456789abcdef";
-  p.rows = p.cols = p.bus_bytes = 16;
+  BenchMeta m = test::MetaOf("salsa bench --quick");
+  PresetInfo p = test::Preset16("default");
   p.bank_bytes[0] = p.bank_bytes[1] = 16384;
   p.bank_bytes[2] = 4096;
   m.presets.push_back(p);
@@ -396,35 +365,6 @@ TEST(BenchWriters, MarkdownListsTargetsAndResults) {
   EXPECT_NE(md.find("| **no** |"), std::string::npos);
   EXPECT_NE(md.find("73,586"), std::string::npos);
   EXPECT_NE(md.find("\\| piped"), std::string::npos);  // a pipe in a cell is escaped
-}
-
-// Checks that every tag is closed in order (a minimal well-formedness test) and that no raw '&'
-// appears outside an entity.
-void ExpectWellFormed(const std::string& svg) {
-  std::vector<std::string> stack;
-  size_t i = 0;
-  while ((i = svg.find('<', i)) != std::string::npos) {
-    const size_t end = svg.find('>', i);
-    ASSERT_NE(end, std::string::npos);
-    std::string tag = svg.substr(i + 1, end - i - 1);
-    i = end + 1;
-    if (tag[0] == '?' || tag[0] == '!') continue;
-    if (tag[0] == '/') {
-      ASSERT_FALSE(stack.empty()) << "stray </" << tag << ">";
-      EXPECT_EQ(stack.back(), tag.substr(1));
-      stack.pop_back();
-      continue;
-    }
-    if (tag.back() == '/') continue;
-    stack.push_back(tag.substr(0, tag.find_first_of(" \n")));
-  }
-  EXPECT_TRUE(stack.empty()) << "unclosed <" << (stack.empty() ? "" : stack.back()) << ">";
-  for (size_t a = svg.find('&'); a != std::string::npos; a = svg.find('&', a + 1)) {
-    const std::string ent = svg.substr(a, svg.find(';', a) - a + 1);
-    EXPECT_TRUE(ent == "&amp;" || ent == "&lt;" || ent == "&gt;" || ent == "&quot;" ||
-                ent == "&apos;")
-        << ent;
-  }
 }
 
 TEST(BenchWriters, SvgIsWellFormedWithRoofsMarkersAndLabels) {

@@ -18,6 +18,7 @@
 #include "salsa/func_sim.h"
 #include "salsa/generator.h"
 #include "salsa_params.h"  // the committed header of preset default (rtl/default)
+#include "test_hw.h"
 
 namespace salsa {
 namespace {
@@ -251,28 +252,18 @@ TEST(CommandTest, ArchitectureDocHasTheTable) {
 // The functional model decodes fields at their extremes: a LOAD to the last act words from a
 // high DRAM address, then a STORE with signed parameters at their limits.
 TEST(CommandTest, ModelDecodesFieldExtremes) {
-  HwParams hw;
-  hw.rows = 4;
-  hw.cols = 4;
-  hw.bus_bytes = 16;
-  hw.act_words = 8;
-  hw.weight_words = 8;
-  hw.acc_words = 4;
-  std::vector<uint8_t> dram(0x20000, 0);
+  const HwParams hw = test::Hw(4, 4, 16, 8, 8, 4);
+  test::Image img(0x20000);
+  std::vector<uint8_t>& dram = img.dram;
   const uint64_t src = 0x1FFF0, out = 0x100;
   for (unsigned i = 0; i < 16; ++i) dram[src + i] = static_cast<uint8_t>(0x80 + i);
   // acc word 2 := row of 16 bytes from src (int32 lanes), bias word 3 := 0.
-  std::vector<Command> cmds = {
-      EncodeLoad(contract::kTargetAct, 4, 2, 2, 8, src),  // act words 4..7: two rows of 2 words
-      EncodeLoad(contract::kTargetAcc, 2, 1, 1, 16, src),
-      EncodeStore(2, 1, 4, 3, 0, out, INT32_MAX, 0, -128, -128, 127),
-  };
-  const uint64_t base = 0x1000;
-  for (size_t i = 0; i < cmds.size(); ++i) {
-    std::copy(cmds[i].begin(), cmds[i].end(), dram.begin() + base + 32 * i);
-  }
+  // act words 4..7: two rows of 2 words
+  img.Add(EncodeLoad(contract::kTargetAct, 4, 2, 2, 8, src));
+  img.Add(EncodeLoad(contract::kTargetAcc, 2, 1, 1, 16, src));
+  img.Add(EncodeStore(2, 1, 4, 3, 0, out, INT32_MAX, 0, -128, -128, 127));
   FuncSim sim(hw);
-  const FuncSimResult r = sim.Run(dram, base, static_cast<uint32_t>(cmds.size()));
+  const FuncSimResult r = img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
   for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(sim.act()[16 + i], 0x80 + i) << i;
   for (unsigned i = 0; i < 8; ++i) EXPECT_EQ(sim.act()[24 + i], 0x88 + i) << i;

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "driver_test_util.h"
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
@@ -12,23 +13,10 @@
 namespace salsa {
 namespace {
 
-HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
-            unsigned weight_words, unsigned acc_words) {
-  HwParams hw;
-  hw.rows = rows;
-  hw.cols = cols;
-  hw.bus_bytes = bus_bytes;
-  hw.max_burst = 16;
-  hw.max_outstanding = 16;
-  hw.act_words = act_words;
-  hw.weight_words = weight_words;
-  hw.acc_words = acc_words;
-  hw.structured24 = true;
-  return hw;
-}
+using namespace driver_test;
 
 // The preset sparse24_16x16: 16x16 os, 128-bit bus, act 2x2048, weight (and meta) 2x2048, acc 64.
-HwParams Sparse24() { return Hw(16, 16, 16, 4096, 4096, 64); }
+HwParams Sparse24() { return Structured24(Hw(16, 16, 16, 4096, 4096, 64)); }
 
 struct Layer {
   int M, K, N;
@@ -53,41 +41,13 @@ FcLayer Make(const Layer& c, uint64_t seed) {
   return l;
 }
 
-struct Run24 {
-  Program prog;
-  FuncSimResult r;
-};
-
-// Builds and runs the layer on the model; the output must equal the reference in full.
-Run24 RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
-               const DriverOptions& opts = {}) {
-  SCOPED_TRACE(what);
-  Run24 run{BuildFcProgram(hw, l, opts), {}};
-  std::vector<uint8_t> dram = run.prog.dram;
-  run.r = FuncSim(hw).Run(dram, run.prog.cmd_base, run.prog.cmd_count);
-  EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
-                          << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
-  if (!run.r.ok()) return run;
-  EXPECT_EQ(run.r.counters[contract::CounterIndex("commands")], run.prog.cmd_count);
-  const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
-  const std::vector<int8_t> want = ReferenceOutput(l);
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (got[i] != want[i]) {
-      ADD_FAILURE() << "first mismatch at index " << i << " (m=" << i / l.N << ", n=" << i % l.N
-                    << "): expected " << int{want[i]} << ", got " << int{got[i]};
-      break;
-    }
-  }
-  return run;
-}
-
 // 2:4 plan on hw: correct outputs; Kp/2 steps per tile; per step, every row's four group
 // activations at the zero point (K padding and rows past M included) are gated.
 void Check24(const HwParams& hw, const Layer& c, uint64_t seed) {
   const std::string what = Name(c, seed);
   SCOPED_TRACE(what);
   const FcLayer l = Make(c, seed);
-  const Run24 run = RunLayer(hw, l, what);
+  const LayerRun run = RunLayer(hw, l, what);
   ASSERT_TRUE(run.prog.structured());
   EXPECT_EQ(run.prog.k_chunk % 8, 0u);  // whole meta words
   if (!run.r.ok()) return;
@@ -149,7 +109,7 @@ TEST(Driver24Test, CompressedLayoutInDram) {
   // K = 6 (Kp = 8). Channel 0: [0, 0, 0, 7 | 5, 0, pad, pad] -> steps (0 @0, 7 @3), (5 @0, 0 @1)
   // (groups with one non-zero filled at the lowest free position); channel 1: [1, 0, 2, 0 |
   // 0, -3, pad, pad] -> (1 @0, 2 @2), (0 @0, -3 @1); channels 2..7 (past N) zeros @0, @1.
-  const HwParams hw = Hw(4, 8, 16, 64, 64, 16);
+  const HwParams hw = Structured24(Hw(4, 8, 16, 64, 64, 16));
   FcLayer l = MakeRandomFc(1, 6, 2, 3);
   l.weights = {0, 0, 0, 7, 5, 0, 1, 0, 2, 0, 0, -3};
   const Program p = BuildFcProgram(hw, l);
@@ -189,8 +149,9 @@ TEST(Driver24Test, SmallOddHardware) {
   // alternates halves, larger K is chunked), act 26 (odd halves of 13 words: even halves of 12,
   // chunks of 8 act words: whole meta words), a small weight scratchpad (halves of 4 words after
   // rounding down to whole meta words), a single acc region; a 3x4 array with an odd act half.
-  const HwParams hws[] = {Hw(4, 8, 32, 64, 48, 40), Hw(4, 8, 32, 26, 12, 12),
-                          Hw(4, 8, 32, 64, 9, 9), Hw(3, 4, 8, 22, 200, 9)};
+  const HwParams hws[] = {
+      Structured24(Hw(4, 8, 32, 64, 48, 40)), Structured24(Hw(4, 8, 32, 26, 12, 12)),
+      Structured24(Hw(4, 8, 32, 64, 9, 9)), Structured24(Hw(3, 4, 8, 22, 200, 9))};
   const Layer layers[] = {
       {1, 30, 70, 0.5, false}, {6, 50, 41, 0.0, false}, {9, 201, 23, 1.0, true},
       {1, 333, 90, 0.5, true}, {13, 77, 9, -1, false},  {4, 64, 8, 0.0, false},
@@ -203,7 +164,7 @@ TEST(Driver24Test, SmallOddHardware) {
 }
 
 TEST(Driver24Test, ManySeeds) {
-  const HwParams hw = Hw(8, 8, 16, 48, 20, 40);
+  const HwParams hw = Structured24(Hw(8, 8, 16, 48, 20, 40));
   const double zeros[] = {0.0, 0.5, 1.0, -1};
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const int M = 1 + static_cast<int>(seed * 7 % 23), K = 1 + static_cast<int>(seed * 13 % 97);
@@ -213,12 +174,12 @@ TEST(Driver24Test, ManySeeds) {
 }
 
 TEST(Driver24Test, FallsBackToTheDenseTiler) {
-  const HwParams hw = Hw(4, 8, 32, 64, 48, 40);
+  const HwParams hw = Structured24(Hw(4, 8, 32, 64, 48, 40));
   const FcLayer l = Make({7, 130, 45, 0.5, true}, 7);
   // DriverOptions::structured = false (harness --structured off): the dense tiler, same output.
   DriverOptions off;
   off.structured = false;
-  const Run24 dense = RunLayer(hw, l, "structured off", off);
+  const LayerRun dense = RunLayer(hw, l, "structured off", off);
   EXPECT_FALSE(dense.prog.structured());
   EXPECT_EQ(CountOp(dense.prog, contract::kOpLoad, 0, contract::kTargetMeta), 0u);
   EXPECT_EQ(dense.r.counters[contract::CounterIndex("mac_active")], uint64_t{2} * 6 * 130);
@@ -237,9 +198,11 @@ TEST(Driver24Test, FallsBackToTheDenseTiler) {
   // Scratchpads too small for a group of four act words (act halves of 1 word; a one-word weight
   // scratchpad holds 2 act words): the dense tiler.
   EXPECT_FALSE(
-      RunLayer(Hw(4, 8, 32, 3, 16, 16), Make({3, 9, 5, 0.5, false}, 9), "act 3").prog.structured());
-  EXPECT_FALSE(RunLayer(Hw(4, 8, 32, 16, 1, 16), Make({3, 9, 5, 0.5, false}, 9), "weight 1")
-                   .prog.structured());
+      RunLayer(Structured24(Hw(4, 8, 32, 3, 16, 16)), Make({3, 9, 5, 0.5, false}, 9), "act 3")
+          .prog.structured());
+  EXPECT_FALSE(
+      RunLayer(Structured24(Hw(4, 8, 32, 16, 1, 16)), Make({3, 9, 5, 0.5, false}, 9), "weight 1")
+          .prog.structured());
 }
 
 // DRAM bytes of the weight and meta LOADs of a program.
@@ -262,8 +225,8 @@ TEST(Driver24Test, WeightBytesOfGemv1024) {
   const FcLayer l = Make({1, 1024, 1024, -1, false}, 5);
   DriverOptions off;
   off.structured = false;
-  const Run24 dense = RunLayer(hw, l, "dense", off);
-  const Run24 st = RunLayer(hw, l, "2:4");
+  const LayerRun dense = RunLayer(hw, l, "dense", off);
+  const LayerRun st = RunLayer(hw, l, "2:4");
   ASSERT_TRUE(st.prog.structured());
   const uint64_t wd = WeightBytes(hw, dense.prog), ws = WeightBytes(hw, st.prog);
   EXPECT_EQ(wd, 1024u * 1024u);

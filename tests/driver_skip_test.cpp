@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "driver_test_util.h"
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
@@ -11,23 +12,10 @@
 namespace salsa {
 namespace {
 
-HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
-            unsigned weight_words, unsigned acc_words) {
-  HwParams hw;
-  hw.rows = rows;
-  hw.cols = cols;
-  hw.bus_bytes = bus_bytes;
-  hw.max_burst = 16;
-  hw.max_outstanding = 16;
-  hw.act_words = act_words;
-  hw.weight_words = weight_words;
-  hw.acc_words = acc_words;
-  hw.zero_skip = true;
-  return hw;
-}
+using namespace driver_test;
 
 // The preset sparse_16x16: 16x16 os, 128-bit bus, act 2x2048, weight 2x2048, acc 1024 words.
-HwParams Sparse16() { return Hw(16, 16, 16, 4096, 4096, 1024); }
+HwParams Sparse16() { return ZeroSkip(Hw(16, 16, 16, 4096, 4096, 1024)); }
 
 struct Layer {
   int M, K, N;
@@ -86,35 +74,6 @@ Expect Expected(const HwParams& hw, const FcLayer& l, const Program& p) {
   return x;
 }
 
-struct SkipRun {
-  Program prog;
-  FuncSimResult r;
-};
-
-// Builds and runs the layer on the model; the output must equal the reference in full.
-SkipRun RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
-                 const DriverOptions& opts = {}) {
-  SCOPED_TRACE(what);
-  SkipRun run{BuildFcProgram(hw, l, opts), {}};
-  std::vector<uint8_t> dram = run.prog.dram;
-  FuncSim sim(hw);
-  run.r = sim.Run(dram, run.prog.cmd_base, run.prog.cmd_count);
-  EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
-                          << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
-  if (!run.r.ok()) return run;
-  EXPECT_EQ(run.r.counters[contract::CounterIndex("commands")], run.prog.cmd_count);
-  const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
-  const std::vector<int8_t> want = ReferenceOutput(l);
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (got[i] != want[i]) {
-      ADD_FAILURE() << "first mismatch at index " << i << " (m=" << i / l.N << ", n=" << i % l.N
-                    << "): expected " << int{want[i]} << ", got " << int{got[i]};
-      break;
-    }
-  }
-  return run;
-}
-
 // Zero-skip tiler on hw: correct outputs and counters that match the data.
 void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
   const std::string what = Name(c, seed);
@@ -122,7 +81,7 @@ void CheckSkip(const HwParams& hw, const Layer& c, uint64_t seed) {
   const FcLayer l = Make(c, seed);
   DriverOptions opts;
   opts.zero_skip_batched = true;  // the zero-skip tiler for batched layers too
-  const SkipRun run = RunLayer(hw, l, what, opts);
+  const LayerRun run = RunLayer(hw, l, what, opts);
   ASSERT_TRUE(run.prog.zero_skip());
   if (!run.r.ok()) return;
   const Expect x = Expected(hw, l, run.prog);
@@ -187,8 +146,8 @@ TEST(DriverSkipTest, SmallOddHardware) {
   // 4x8 array on a 32-byte bus: group rows of G*8 bytes padded to the bus (per-channel G = 5: 40
   // bytes in a 64-byte step); act 64 words: K <= 32 alternates halves, K <= 64 fills it, larger K
   // is split into pieces; small weight and acc scratchpads give short chunks and one acc set.
-  const HwParams hws[] = {Hw(4, 8, 32, 64, 48, 40), Hw(4, 8, 32, 64, 48, 12),
-                          Hw(4, 8, 32, 10, 6, 100), Hw(3, 5, 8, 7, 200, 9)};
+  const HwParams hws[] = {ZeroSkip(Hw(4, 8, 32, 64, 48, 40)), ZeroSkip(Hw(4, 8, 32, 64, 48, 12)),
+                          ZeroSkip(Hw(4, 8, 32, 10, 6, 100)), ZeroSkip(Hw(3, 5, 8, 7, 200, 9))};
   const Layer layers[] = {
       {1, 30, 70, 0.5, kUni, false}, {6, 50, 41, 0.5, kClu, false}, {9, 200, 23, 0.9, kClu, true},
       {1, 333, 90, 0.9, kUni, true}, {13, 77, 9, 1.0, kUni, false}, {4, 64, 8, 0.0, kUni, false},
@@ -201,7 +160,7 @@ TEST(DriverSkipTest, SmallOddHardware) {
 }
 
 TEST(DriverSkipTest, ManySeeds) {
-  const HwParams hw = Hw(8, 8, 16, 48, 64, 40);
+  const HwParams hw = ZeroSkip(Hw(8, 8, 16, 48, 64, 40));
   const double zeros[] = {0.0, 0.5, 0.9, 1.0};
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const int M = 1 + static_cast<int>(seed * 7 % 23), K = 1 + static_cast<int>(seed * 13 % 97);
@@ -216,15 +175,16 @@ TEST(DriverSkipTest, NoOverlapAndFallbacks) {
   serial.overlap = false;
   serial.zero_skip_batched = true;
   const FcLayer l = Make({7, 130, 45, 0.5, kClu, true}, 7);
-  const SkipRun run = RunLayer(Hw(4, 8, 32, 64, 48, 40), l, "no overlap", serial);
+  const LayerRun run = RunLayer(ZeroSkip(Hw(4, 8, 32, 64, 48, 40)), l, "no overlap", serial);
   EXPECT_TRUE(run.prog.zero_skip());
   // One-word weight scratchpad: no double buffer, the dense tiler runs.
-  const HwParams tiny = Hw(24, 3, 16, 1, 1, 25);
+  const HwParams tiny = ZeroSkip(Hw(24, 3, 16, 1, 1, 25));
   const FcLayer t = Make({30, 37, 7, 0.5, kUni, false}, 8);
   EXPECT_FALSE(RunLayer(tiny, t, "tiny").prog.zero_skip());
   // K past a one-word act scratchpad cannot be split in halves.
-  EXPECT_FALSE(RunLayer(Hw(4, 4, 16, 1, 16, 16), Make({3, 9, 5, 0.5, kUni, false}, 9), "act 1")
-                   .prog.zero_skip());
+  EXPECT_FALSE(
+      RunLayer(ZeroSkip(Hw(4, 4, 16, 1, 16, 16)), Make({3, 9, 5, 0.5, kUni, false}, 9), "act 1")
+          .prog.zero_skip());
 }
 
 uint64_t ReadBytes(const HwParams& hw, const FcLayer& l, bool zero_skip) {

@@ -94,16 +94,21 @@ TEST(DriverTest, WeightStationaryBlocksPastScratchpadIsRangeError) {
   EXPECT_NE(r.err_detail.find("[60, 66)"), std::string::npos) << r.err_detail;
 }
 
+// The layer built for hw and run on the model gives the reference output.
+void ExpectReferenceOutput(const HwParams& hw, const FcLayer& layer, uint64_t seed) {
+  const Program prog = BuildFcProgram(hw, layer);
+  std::vector<uint8_t> dram = prog.dram;
+  const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
+}
+
 TEST(DriverTest, WeightStationaryPerChannel) {
   const HwParams hw = Ws(Hw(4, 8, 16, 64, 64, 40));
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     FcLayer layer = MakeRandomFc(5 + 9 * static_cast<int>(seed), 37, 11, seed);
     MakePerChannel(&layer, seed);
-    const Program prog = BuildFcProgram(hw, layer);
-    std::vector<uint8_t> dram = prog.dram;
-    const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
-    ASSERT_TRUE(r.ok()) << r.err_detail;
-    EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
+    ASSERT_NO_FATAL_FAILURE(ExpectReferenceOutput(hw, layer, seed));
   }
 }
 
@@ -116,11 +121,7 @@ TEST(DriverTest, PerChannelRequantisation) {
         MakeRandomFc(5 + static_cast<int>(seed), 37, 3 + 2 * static_cast<int>(seed), seed);
     MakePerChannel(&layer, seed);
     ASSERT_EQ(layer.channel_multiplier.size(), static_cast<size_t>(layer.N));
-    const Program prog = BuildFcProgram(hw, layer);
-    std::vector<uint8_t> dram = prog.dram;
-    const FuncSimResult r = FuncSim(hw).Run(dram, prog.cmd_base, prog.cmd_count);
-    ASSERT_TRUE(r.ok()) << r.err_detail;
-    EXPECT_EQ(ReadOutput(prog, dram, layer.M, layer.N), ReferenceOutput(layer)) << "seed " << seed;
+    ASSERT_NO_FATAL_FAILURE(ExpectReferenceOutput(hw, layer, seed));
   }
 }
 

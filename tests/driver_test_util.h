@@ -1,5 +1,6 @@
-// Helpers of the driver tests (driver_test.cpp, driver_plan_test.cpp): hardware parameters, and a
-// layer run through the tiler and the functional model against the software reference.
+// Helpers of the driver tests (driver_test.cpp, driver_plan_test.cpp, driver_skip_test.cpp,
+// driver_24_test.cpp): hardware parameters, and a layer run through the tiler and the functional
+// model against the software reference.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,22 +11,22 @@
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
+#include "test_hw.h"
 
 namespace salsa {
 namespace driver_test {
 
-inline HwParams Hw(unsigned rows, unsigned cols, unsigned bus_bytes, unsigned act_words,
-                   unsigned weight_words, unsigned acc_words) {
-  HwParams hw;
-  hw.rows = rows;
-  hw.cols = cols;
-  hw.bus_bytes = bus_bytes;
-  hw.addr_bits = 32;
-  hw.max_burst = 16;
-  hw.max_outstanding = 4;
-  hw.act_words = act_words;
-  hw.weight_words = weight_words;
-  hw.acc_words = acc_words;
+using test::Hw;
+
+// The sparse tilers' hardware: zero_skip or structured24 on, 16 AXI transactions in flight.
+inline HwParams ZeroSkip(HwParams hw) {
+  hw.max_outstanding = 16;
+  hw.zero_skip = true;
+  return hw;
+}
+inline HwParams Structured24(HwParams hw) {
+  hw.max_outstanding = 16;
+  hw.structured24 = true;
   return hw;
 }
 
@@ -111,6 +112,34 @@ inline void RunAndCompare(const HwParams& hw, int M, int K, int N, uint64_t seed
       break;
     }
   }
+}
+
+struct LayerRun {
+  Program prog;
+  FuncSimResult r;
+};
+
+// Builds and runs the layer on the model; the output must equal the reference in full.
+inline LayerRun RunLayer(const HwParams& hw, const FcLayer& l, const std::string& what,
+                         const DriverOptions& opts = {}) {
+  SCOPED_TRACE(what);
+  LayerRun run{BuildFcProgram(hw, l, opts), {}};
+  std::vector<uint8_t> dram = run.prog.dram;
+  run.r = FuncSim(hw).Run(dram, run.prog.cmd_base, run.prog.cmd_count);
+  EXPECT_TRUE(run.r.ok()) << run.r.err_detail << " ("
+                          << DescribeCommand(run.prog.cmds[run.r.err_cmd].data()) << ")";
+  if (!run.r.ok()) return run;
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("commands")], run.prog.cmd_count);
+  const std::vector<int8_t> got = ReadOutput(run.prog, dram, l.M, l.N);
+  const std::vector<int8_t> want = ReferenceOutput(l);
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] != want[i]) {
+      ADD_FAILURE() << "first mismatch at index " << i << " (m=" << i / l.N << ", n=" << i % l.N
+                    << "): expected " << int{want[i]} << ", got " << int{got[i]};
+      break;
+    }
+  }
+  return run;
 }
 
 struct Shape {

@@ -5,33 +5,23 @@
 
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
+#include "test_hw.h"
 
 namespace salsa {
 namespace {
 
-constexpr uint64_t kCmdBase = 0x1000, kAct = 0x2000, kWgt = 0x3000, kMeta = 0x3800;
+using test::ErrCase;
+using test::Image;
+
+constexpr uint64_t kAct = 0x2000, kWgt = 0x3000, kMeta = 0x3800;
 constexpr unsigned kRows = 4, kCols = 8;  // 2 bytes of positions per weight word
 constexpr int32_t kZp = 3;
 
 HwParams Hw24(bool structured = true) {
-  HwParams hw;
-  hw.rows = kRows;
-  hw.cols = kCols;
-  hw.bus_bytes = 16;
-  hw.act_words = 20;
-  hw.weight_words = 8;
-  hw.acc_words = 16;
+  HwParams hw = test::Hw(kRows, kCols, 16, 20, 8, 16);
   hw.structured24 = structured;
   return hw;
 }
-
-// A DRAM image: commands at kCmdBase, data anywhere.
-struct Image {
-  std::vector<uint8_t> dram = std::vector<uint8_t>(0x8000, 0);
-  unsigned count = 0;
-  void Add(const Command& c) { std::copy(c.begin(), c.end(), &dram[kCmdBase + 32 * count++]); }
-  FuncSimResult Run(FuncSim& sim) { return sim.Run(dram, kCmdBase, count); }
-};
 
 // Act word i lane l; about one in six at the zero point.
 int8_t X(unsigned i, unsigned l) { return static_cast<int8_t>((7 * i + 3 * l) % 13 - 6); }
@@ -140,26 +130,11 @@ TEST(FuncSim24Test, DenseComputeOnStructuredHardwareIsUnchanged) {
   EXPECT_EQ(r.counters[contract::CounterIndex("gated")], gated);
 }
 
-struct ErrCase {
-  const char* name;
-  Command cmd;
-  uint32_t err;
-};
-
+// The cases after the LOADs of Loaded() (without 2:4 hardware, no meta LOAD).
 void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
-  for (const ErrCase& c : cases) {
-    SCOPED_TRACE(c.name);
-    Image img = Loaded();
-    if (!hw.structured24) img.count = 2;  // no meta LOAD
-    const unsigned at = img.count;
-    img.Add(c.cmd);
-    FuncSim sim(hw);
-    const FuncSimResult r = img.Run(sim);
-    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err == contract::ErrCodeOf("none")) continue;
-    EXPECT_EQ(r.err_cmd, at);
-    EXPECT_FALSE(r.err_detail.empty());
-  }
+  Image img = Loaded();
+  if (!hw.structured24) img.count = 2;
+  test::ExpectErrors(hw, img, cases);
 }
 
 TEST(FuncSim24Test, ErrorCodes) {

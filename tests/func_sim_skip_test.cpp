@@ -5,34 +5,21 @@
 
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
+#include "test_hw.h"
 
 namespace salsa {
 namespace {
 
-constexpr uint64_t kCmdBase = 0x1000, kData = 0x2000;
+using test::ErrCase;
+using test::Image;
+
+constexpr uint64_t kData = 0x2000;
 
 HwParams SkipHw(bool zero_skip = true) {
-  HwParams hw;
-  hw.rows = 4;
-  hw.cols = 4;
-  hw.bus_bytes = 16;
-  hw.act_words = 16;
-  hw.weight_words = 32;
-  hw.acc_words = 16;
+  HwParams hw = test::Hw(4, 4, 16, 16, 32, 16);
   hw.zero_skip = zero_skip;
   return hw;
 }
-
-// A DRAM image: commands at kCmdBase, `data` at kData.
-struct Image {
-  std::vector<uint8_t> dram = std::vector<uint8_t>(0x8000, 0);
-  unsigned count = 0;
-  void Add(const Command& c) { std::copy(c.begin(), c.end(), &dram[kCmdBase + 32 * count++]); }
-  void Data(uint64_t addr, const std::vector<uint8_t>& bytes) {
-    std::copy(bytes.begin(), bytes.end(), dram.begin() + addr);
-  }
-  FuncSimResult Run(FuncSim& sim) { return sim.Run(dram, kCmdBase, count); }
-};
 
 // Act words (rows = 4 lanes each) at kData: word i lane l = act[i][l].
 std::vector<uint8_t> ActBytes(const std::vector<std::array<int8_t, 4>>& act) {
@@ -42,15 +29,15 @@ std::vector<uint8_t> ActBytes(const std::vector<std::array<int8_t, 4>>& act) {
   return b;
 }
 
+// Six act words; zp 3: word 0 all zero, word 1 non-zero only in lane 3, word 2 lane 1, word 3 all
+// zero, word 4 lane 0, word 5 lane 2.
+const std::vector<std::array<int8_t, 4>> kSixWords = {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3},
+                                                      {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}};
+
 TEST(FuncSimSkipTest, ScanListsWordsWithANonZeroTestedLane) {
   const HwParams hw = SkipHw();
-  // zp 3: word 0 all zero, word 1 non-zero only in lane 3, word 2 lane 1, word 3 all zero,
-  // word 4 lane 0, word 5 lane 2.
   Image img;
-  img.Data(
-      kData,
-      ActBytes(
-          {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3}, {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}}));
+  img.Data(kData, ActBytes(kSixWords));
   img.Add(EncodeLoad(contract::kTargetAct, 2, 6, 1, 64, kData));
   img.Add(EncodeScan(2, 6, 3, 2));  // lanes 0 and 1
   FuncSim sim(hw);
@@ -82,10 +69,7 @@ TEST(FuncSimSkipTest, ScanListsWordsWithANonZeroTestedLane) {
 struct GatherSetup {
   Image img;
   GatherSetup() {
-    img.Data(
-        kData,
-        ActBytes(
-            {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3}, {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}}));
+    img.Data(kData, ActBytes(kSixWords));
     std::vector<uint8_t> w(6 * 16, 0xEE);
     for (unsigned k = 0; k < 6; ++k)
       for (unsigned b = 0; b < 8; ++b) w[16 * k + b] = static_cast<uint8_t>(10 * k + b);
@@ -129,8 +113,7 @@ TEST(FuncSimSkipTest, IndexedComputeWithStrideFeedsOnlyListedSteps) {
   const FuncSimResult r = s.img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
   // Expected: sum over idx in {2, 4, 5}, lane i, column j: (x[idx][i] - 3) * w(idx, 4 + j).
-  const int8_t x[6][4] = {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3},
-                          {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}};
+  const auto& x = kSixWords;
   int32_t want[4][4] = {};
   for (unsigned k : {2u, 4u, 5u})
     for (unsigned i = 0; i < 4; ++i)
@@ -154,8 +137,7 @@ TEST(FuncSimSkipTest, IndexedComputeClampsAndDoesNothingPastTheList) {
   FuncSim sim(SkipHw());
   const FuncSimResult r = s.img.Run(sim);
   ASSERT_TRUE(r.ok()) << r.err_detail;
-  const int8_t x[6][4] = {{3, 3, 3, 3}, {3, 3, 3, 9}, {3, -1, 3, 3},
-                          {3, 3, 3, 3}, {0, 3, 3, 3}, {3, 3, 7, 3}};
+  const auto& x = kSixWords;
   // First: entries 0..3 (idx 1, 2, 4, 5) with weight words 0, 2, 4, 6 (row e's first word);
   // second adds idx 4, 5 with weight words 4, 6 (rows 2, 3).
   int32_t want[4][4] = {};
@@ -194,24 +176,9 @@ TEST(FuncSimSkipTest, AccumulatingDrainOfADenseComputeWraps) {
   EXPECT_EQ(sim.acc_sp()[3 * 4], 0);  // other rows: 0 + 0
 }
 
-struct ErrCase {
-  const char* name;
-  Command cmd;
-  uint32_t err;
-};
-
+// The cases after GatherSetup's LOAD and SCAN.
 void ExpectErrors(const HwParams& hw, const std::vector<ErrCase>& cases) {
-  for (const ErrCase& c : cases) {
-    SCOPED_TRACE(c.name);
-    GatherSetup s;
-    s.img.Add(c.cmd);
-    FuncSim sim(hw);
-    const FuncSimResult r = s.img.Run(sim);
-    EXPECT_EQ(r.err_code, c.err) << r.err_detail;
-    if (c.err == contract::ErrCodeOf("none")) continue;
-    EXPECT_EQ(r.err_cmd, 2u);
-    EXPECT_FALSE(r.err_detail.empty());
-  }
+  test::ExpectErrors(hw, GatherSetup().img, cases);
 }
 
 TEST(FuncSimSkipTest, ErrorCodes) {

@@ -17,24 +17,27 @@ using salsa_test::LayerSpecError;
 using salsa_test::LayerSpecTest;
 using salsa_test::NpyArray;
 
+// A layer file: `op` on `input` and `weights`, the lines `extra`, and requantisation by 1.
+std::string Layer(const std::string& op, const std::string& input, const std::string& weights,
+                  const std::string& extra = "") {
+  return "op: " + op + "\ninput: " + input + "\nweights: " + weights + "\n" + extra +
+         "output_multiplier: 1\noutput_shift: 0\n";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad input: every case names the position, the key and (for tensors) the file.
 
 TEST_F(LayerSpecTest, BadWrongDtype) {
   Int32("w32.npy", {4, 3});
-  ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: w32.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/w32.npy: dtype int32 (<i4), expected int8 (|i1)"});
+  ExpectError(Layer("fully_connected", "x.npy", "w32.npy"), "3:10: weights",
+              {"/w32.npy: dtype int32 (<i4), expected int8 (|i1)"});
 }
 
 TEST_F(LayerSpecTest, BadBiasDtypeAndUint8Input) {
   ExpectError(Fc("bias: w.npy\n"), "6:7: bias", {"/w.npy: dtype int8 (|i1), expected int32 (<i4)"});
   salsa::WriteNpy(Path("u.npy"), NpyArray::FromUint8({2, 3}, {1, 2, 3, 4, 5, 6}));
-  ExpectError(
-      "op: fully_connected\ninput: u.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/u.npy: dtype uint8 (|u1), expected int8 (|i1)"});
+  ExpectError(Layer("fully_connected", "u.npy", "w.npy"), "2:8: input",
+              {"/u.npy: dtype uint8 (|u1), expected int8 (|i1)"});
 }
 
 TEST_F(LayerSpecTest, BadFortranOrder) {
@@ -44,10 +47,8 @@ TEST_F(LayerSpecTest, BadFortranOrder) {
   f.insert(f.end(), h.begin(), h.end());
   f.insert(f.end(), 6, 0);
   Raw("xf.npy", f);
-  ExpectError(
-      "op: fully_connected\ninput: xf.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/xf.npy: Fortran order (fortran_order: True) for shape (2, 3)"});
+  ExpectError(Layer("fully_connected", "xf.npy", "w.npy"), "2:8: input",
+              {"/xf.npy: Fortran order (fortran_order: True) for shape (2, 3)"});
 }
 
 TEST_F(LayerSpecTest, BadTruncatedData) {
@@ -55,9 +56,7 @@ TEST_F(LayerSpecTest, BadTruncatedData) {
   f.resize(f.size() - 5);
   Raw("wt.npy", f);
   ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: wt.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights",
+      Layer("fully_connected", "x.npy", "wt.npy"), "3:10: weights",
       {"/wt.npy: truncated data: shape (4, 3) of int8 needs 12 data bytes, the file has 7"});
 }
 
@@ -75,22 +74,16 @@ TEST_F(LayerSpecTest, BadMissingFiles) {
 
 TEST_F(LayerSpecTest, BadRank) {
   Int8("x3.npy", {1, 2, 3});
-  ExpectError(
-      "op: fully_connected\ninput: x3.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/x3.npy: rank 3 (shape (1, 2, 3)), expected rank 2", "[batch, K]"});
-  ExpectError(
-      "op: conv2d\ninput: x.npy\nweights: filt.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/x.npy: rank 2 (shape (2, 3)), expected rank 4", "NHWC"});
+  ExpectError(Layer("fully_connected", "x3.npy", "w.npy"), "2:8: input",
+              {"/x3.npy: rank 3 (shape (1, 2, 3)), expected rank 2", "[batch, K]"});
+  ExpectError(Layer("conv2d", "x.npy", "filt.npy", "padding: same\n"), "2:8: input",
+              {"/x.npy: rank 2 (shape (2, 3)), expected rank 4", "NHWC"});
 }
 
 TEST_F(LayerSpecTest, BadMismatchedK) {
   Int8("w5.npy", {4, 5});
   ExpectError(
-      "op: fully_connected\ninput: x.npy\nweights: w5.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights",
+      Layer("fully_connected", "x.npy", "w5.npy"), "3:10: weights",
       {"/w5.npy: K = 5 (shape (4, 5)) does not match the input's K = 3 (", "/x.npy shape (2, 3))"});
   Int8("kb3.npy", {2, 3, 5});
   ExpectError("op: matmul\na: qa.npy\nb: kb3.npy\noutput_multiplier: 1\noutput_shift: 0\n",
@@ -102,20 +95,14 @@ TEST_F(LayerSpecTest, BadShapesForTheOp) {
   ExpectError(Fc("bias: b5.npy\n"), "6:7: bias",
               {"/b5.npy: shape (5,), but the weights have N = 4 output channels"});
   Int8("filt3.npy", {3, 3, 3, 3});
-  ExpectError(
-      "op: conv2d\ninput: img.npy\nweights: filt3.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/filt3.npy: C = 3 (shape (3, 3, 3, 3)) does not match the input's C = 2"});
+  ExpectError(Layer("conv2d", "img.npy", "filt3.npy", "padding: same\n"), "3:10: weights",
+              {"/filt3.npy: C = 3 (shape (3, 3, 3, 3)) does not match the input's C = 2"});
   Int8("dw2.npy", {2, 3, 3, 4});
-  ExpectError(
-      "op: depthwise_conv2d\ninput: img.npy\nweights: dw2.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/dw2.npy: shape (2, 3, 3, 4): the first dimension must be 1"});
+  ExpectError(Layer("depthwise_conv2d", "img.npy", "dw2.npy", "padding: same\n"), "3:10: weights",
+              {"/dw2.npy: shape (2, 3, 3, 4): the first dimension must be 1"});
   Int8("dw5.npy", {1, 3, 3, 5});
-  ExpectError(
-      "op: depthwise_conv2d\ninput: img.npy\nweights: dw5.npy\npadding: same\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "3:10: weights", {"/dw5.npy: channels = 5", "is not a multiple of the input's C = 2"});
+  ExpectError(Layer("depthwise_conv2d", "img.npy", "dw5.npy", "padding: same\n"), "3:10: weights",
+              {"/dw5.npy: channels = 5", "is not a multiple of the input's C = 2"});
   ExpectError(
       "op: depthwise_conv2d\ninput: img.npy\nweights: dw.npy\npadding: same\n"
       "depth_multiplier: 3\noutput_multiplier: 1\noutput_shift: 0\n",
@@ -124,17 +111,14 @@ TEST_F(LayerSpecTest, BadShapesForTheOp) {
   ExpectError("op: matmul\na: qa.npy\nb: kb4.npy\noutput_multiplier: 1\noutput_shift: 0\n",
               "3:4: b", {"/kb4.npy: batch dimensions of shape (3, 4, 5) differ from a's"});
   Int8("empty.npy", {0, 3});
-  ExpectError(
-      "op: fully_connected\ninput: empty.npy\nweights: w.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "2:8: input", {"/empty.npy: empty tensor: shape (0, 3)"});
+  ExpectError(Layer("fully_connected", "empty.npy", "w.npy"), "2:8: input",
+              {"/empty.npy: empty tensor: shape (0, 3)"});
 }
 
 TEST_F(LayerSpecTest, BadValidKernelLargerThanInput) {
-  ExpectError(
-      "op: conv2d\ninput: img.npy\nweights: filt.npy\npadding: valid\ndilation: 3\n"
-      "output_multiplier: 1\noutput_shift: 0\n",
-      "4:10: padding", {"(dilated) 7x7 kernel of", "/filt.npy", "the output would be empty"});
+  ExpectError(Layer("conv2d", "img.npy", "filt.npy", "padding: valid\ndilation: 3\n"),
+              "4:10: padding",
+              {"(dilated) 7x7 kernel of", "/filt.npy", "the output would be empty"});
 }
 
 TEST_F(LayerSpecTest, BadScales) {
@@ -186,9 +170,7 @@ TEST_F(LayerSpecTest, BadKeysAndTypes) {
 }
 
 TEST_F(LayerSpecTest, BadConvParams) {
-  const std::string base =
-      "op: conv2d\ninput: img.npy\nweights: filt.npy\n"
-      "output_multiplier: 1\noutput_shift: 0\n";
+  const std::string base = Layer("conv2d", "img.npy", "filt.npy");
   ExpectError(base + "padding: full\n", "6:10: padding", {"unknown padding 'full'", "same, valid"});
   ExpectError(base, "1:1: padding", {"missing required key"});
   ExpectError(base + "padding: same\nstride: 0\n", "7:9: stride", {"value '0' is out of range"});

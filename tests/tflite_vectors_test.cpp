@@ -154,18 +154,29 @@ TEST(TfliteVectors, DirectoryHasVectors) {
   EXPECT_FALSE(AllVectorFiles().empty());
 }
 
+// Parses p into *c; a case that does not parse is a test failure (false).
+bool ParseOrFail(const fs::path& p, Case* c) {
+  try {
+    *c = Parse(p);
+    return true;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "cannot parse: " << e.what();
+    return false;
+  }
+}
+
+// The bias the reference gets: nullptr where the source had none (or there is no bias array).
+const int32_t* BiasArgument(const Case& c) {
+  return c.bias_null_in_source || c.bias.empty() ? nullptr : c.bias.data();
+}
+
 TEST(TfliteVectors, AllCasesBitExact) {
   int ran = 0;
   for (const fs::path& p : AllVectorFiles()) {
     if (InLegacyDir(p)) continue;
     SCOPED_TRACE(p.string());
     Case c;
-    try {
-      c = Parse(p);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "cannot parse: " << e.what();
-      continue;
-    }
+    if (!ParseOrFail(p, &c)) continue;
     if (c.q.weights_zero_point != 0) {
       ADD_FAILURE() << "nonzero weights zero point outside " << kLegacyDir << "/";
       continue;
@@ -175,7 +186,7 @@ TEST(TfliteVectors, AllCasesBitExact) {
       for (int8_t w : c.weights) ASSERT_TRUE(w >= -8 && w <= 7) << "int4 weight " << int{w};
     }
     // A bias tensor absent in the source goes in as nullptr; its zeros array must agree.
-    const int32_t* bias = c.bias_null_in_source || c.bias.empty() ? nullptr : c.bias.data();
+    const int32_t* bias = BiasArgument(c);
     if (c.bias_null_in_source && !c.bias.empty()) {
       EXPECT_TRUE(std::all_of(c.bias.begin(), c.bias.end(), [](int32_t b) { return b == 0; }))
           << "bias_is_null_in_source but the bias array is not all zeros";
@@ -212,14 +223,9 @@ TEST(TfliteVectors, LegacyNonzeroWeightZeroPointRejected) {
     if (!InLegacyDir(p)) continue;
     SCOPED_TRACE(p.string());
     Case c;
-    try {
-      c = Parse(p);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "cannot parse: " << e.what();
-      continue;
-    }
+    if (!ParseOrFail(p, &c)) continue;
     EXPECT_NE(c.q.weights_zero_point, 0) << "a case in " << kLegacyDir << "/ with zero point 0";
-    const int32_t* bias = c.bias_null_in_source || c.bias.empty() ? nullptr : c.bias.data();
+    const int32_t* bias = BiasArgument(c);
     try {
       salsa::ref::FullyConnected(c.input.data(), c.weights.data(), bias, c.M, c.K, c.N, c.q);
       ADD_FAILURE() << c.name << ": accepted a nonzero weights zero point";

@@ -284,18 +284,13 @@ class CsrPort : public SimHook {
       if (w_hs) w_done = true, t_.s_axil_wvalid = 0;
     }
     t_.s_axil_bready = 1;
-    for (unsigned n = 0;; ++n) {
-      detail::CheckCsrTimeout(n, kTimeout, "write response", addr);
-      t_.eval();
-      const bool b_hs = t_.s_axil_bvalid;
-      const unsigned resp = t_.s_axil_bresp;
-      sim_.Tick();
-      if (b_hs) {
-        t_.s_axil_bready = 0;
-        if (resp != 0) detail::ThrowCsrResp("write", addr, resp);
-        return;
-      }
-    }
+    unsigned resp = 0;
+    Await("write response", addr, [&] {
+      resp = t_.s_axil_bresp;
+      return t_.s_axil_bvalid != 0;
+    });
+    t_.s_axil_bready = 0;
+    if (resp != 0) detail::ThrowCsrResp("write", addr, resp);
   }
 
   uint32_t Read(uint32_t addr) {
@@ -303,28 +298,19 @@ class CsrPort : public SimHook {
     t_.s_axil_arprot = 0;
     t_.s_axil_arvalid = 1;
     t_.s_axil_rready = 0;
-    for (unsigned n = 0;; ++n) {
-      detail::CheckCsrTimeout(n, kTimeout, "read", addr);
-      t_.eval();
-      const bool ar_hs = t_.s_axil_arready;
-      sim_.Tick();
-      if (ar_hs) break;
-    }
+    Await("read", addr, [&] { return t_.s_axil_arready != 0; });
     t_.s_axil_arvalid = 0;
     t_.s_axil_rready = 1;
-    for (unsigned n = 0;; ++n) {
-      detail::CheckCsrTimeout(n, kTimeout, "read data", addr);
-      t_.eval();
-      const bool r_hs = t_.s_axil_rvalid;
-      const uint32_t data = t_.s_axil_rdata;
-      const unsigned resp = t_.s_axil_rresp;
-      sim_.Tick();
-      if (r_hs) {
-        t_.s_axil_rready = 0;
-        if (resp != 0) detail::ThrowCsrResp("read", addr, resp);
-        return data;
-      }
-    }
+    uint32_t data = 0;
+    unsigned resp = 0;
+    Await("read data", addr, [&] {
+      data = t_.s_axil_rdata;
+      resp = t_.s_axil_rresp;
+      return t_.s_axil_rvalid != 0;
+    });
+    t_.s_axil_rready = 0;
+    if (resp != 0) detail::ThrowCsrResp("read", addr, resp);
+    return data;
   }
 
   uint64_t Read64(uint32_t addr) {
@@ -333,6 +319,19 @@ class CsrPort : public SimHook {
   }
 
  private:
+  // Toggles the clock until `handshake()`, called after eval() before each edge (it may sample
+  // the outputs too), returns true; `what` names the wait in the timeout error.
+  template <class Handshake>
+  void Await(const char* what, uint32_t addr, Handshake handshake) {
+    for (unsigned n = 0;; ++n) {
+      detail::CheckCsrTimeout(n, kTimeout, what, addr);
+      t_.eval();
+      const bool done = handshake();
+      sim_.Tick();
+      if (done) return;
+    }
+  }
+
   SimCtrl<Top>& sim_;
   Top& t_;
 };

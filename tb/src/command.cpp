@@ -182,14 +182,11 @@ Command EncodeScan(uint16_t act_addr, uint16_t k_words, int8_t input_zp, uint8_t
 
 Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entries,
                          uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base) {
-  return cmd::Pack(contract::kOpLoad, {{"target", contract::kTargetWeight},
-                                       {"gather", 1},
-                                       {"sp_addr", sp_addr},
-                                       {"words_per_row", words_per_row},
-                                       {"rows", entries},
-                                       {"j0", first_entry},
-                                       {"stride", step_bytes},
-                                       {"dram_addr", static_cast<int64_t>(dram_base)}});
+  Command c =
+      EncodeLoad(contract::kTargetWeight, sp_addr, words_per_row, entries, step_bytes, dram_base);
+  cmd::Set(c, cmd::FieldOf(contract::kOpLoad, "gather"), 1);
+  cmd::Set(c, cmd::FieldOf(contract::kOpLoad, "j0"), first_entry);
+  return c;
 }
 
 Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,

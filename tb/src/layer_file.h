@@ -136,19 +136,9 @@ class Doc {
   // An integer or a non-empty list of integers, each in [lo, hi].
   bool GetIntList(const std::string& name, int64_t lo, int64_t hi, const std::string& accepted,
                   std::vector<int64_t>* values, YAML::Mark* mark = nullptr) const {
-    const Entry* e = Find(name);
-    if (!e) return false;
-    if (mark) *mark = e->ValueMark();
-    values->clear();
-    if (e->value.IsSequence()) {
-      if (e->value.size() == 0) r_.Fail(e->ValueMark(), name, "empty list", accepted);
-      for (const auto& item : e->value) {
-        values->push_back(Int(item, item.Mark(), name, lo, hi, accepted));
-      }
-    } else {
-      values->push_back(Int(e->value, e->ValueMark(), name, lo, hi, accepted));
-    }
-    return true;
+    return GetList(name, accepted, values, mark, [&](const YAML::Node& n, const YAML::Mark& m) {
+      return Int(n, m, name, lo, hi, accepted);
+    });
   }
 
   // A positive, finite real that is representable as a positive float32.
@@ -181,22 +171,29 @@ class Doc {
 
   bool GetScaleList(const std::string& name, const std::string& accepted,
                     std::vector<float>* values, YAML::Mark* mark = nullptr) const {
+    return GetList(name, accepted, values, mark, [&](const YAML::Node& n, const YAML::Mark& m) {
+      return Scale(n, m, name, accepted);
+    });
+  }
+
+ private:
+  // `name`'s value: one item or a non-empty list of items, each read by item(node, mark).
+  template <class T, class Item>
+  bool GetList(const std::string& name, const std::string& accepted, std::vector<T>* values,
+               YAML::Mark* mark, Item item) const {
     const Entry* e = Find(name);
     if (!e) return false;
     if (mark) *mark = e->ValueMark();
     values->clear();
     if (e->value.IsSequence()) {
       if (e->value.size() == 0) r_.Fail(e->ValueMark(), name, "empty list", accepted);
-      for (const auto& item : e->value) {
-        values->push_back(Scale(item, item.Mark(), name, accepted));
-      }
+      for (const auto& node : e->value) values->push_back(item(node, node.Mark()));
     } else {
-      values->push_back(Scale(e->value, e->ValueMark(), name, accepted));
+      values->push_back(item(e->value, e->ValueMark()));
     }
     return true;
   }
 
- private:
   const Reporter& r_;
   YAML::Mark mark_;
   yaml_diag::Entries entries_;

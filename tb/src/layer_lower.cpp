@@ -65,16 +65,21 @@ void SetChannels(const LayerSpec& spec, int64_t first, int64_t n, FcLayer* fc) {
   }
 }
 
-std::vector<LoweredGemm> LowerFc(const LayerSpec& spec) {
-  const int64_t M = spec.input.shape[0], K = spec.input.shape[1], N = spec.weights.shape[0];
-  LoweredGemm g = NewGemm(spec, 0, M, K, N);
-  g.fc.input = spec.input.data;
-  g.fc.weights = spec.weights.data;
+// A layer that is one GEMM g with all N channels, whose output index m*N + n is the layer's.
+std::vector<LoweredGemm> OneGemm(const LayerSpec& spec, int64_t N, LoweredGemm g) {
   SetChannels(spec, 0, N, &g.fc);
   for (size_t i = 0; i < g.out_index.size(); ++i) g.out_index[i] = static_cast<int64_t>(i);
   std::vector<LoweredGemm> out;
   out.push_back(std::move(g));
   return out;
+}
+
+std::vector<LoweredGemm> LowerFc(const LayerSpec& spec) {
+  const int64_t M = spec.input.shape[0], K = spec.input.shape[1], N = spec.weights.shape[0];
+  LoweredGemm g = NewGemm(spec, 0, M, K, N);
+  g.fc.input = spec.input.data;
+  g.fc.weights = spec.weights.data;
+  return OneGemm(spec, N, std::move(g));
 }
 
 // The im2col value of output pixel row (b, oy, ox), tap (ky, kx), input channel ic.
@@ -111,12 +116,8 @@ std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
   }
   // OHWI is already [O][KH*KW*C] in the same (ky, kx, ic) order as the im2col rows.
   gemm.fc.weights = spec.weights.data;
-  SetChannels(spec, 0, N, &gemm.fc);
   // Row m = (b*out_h + oy)*out_w + ox, column n = oc: NHWC output index m*O + oc.
-  for (size_t j = 0; j < gemm.out_index.size(); ++j) gemm.out_index[j] = static_cast<int64_t>(j);
-  std::vector<LoweredGemm> out;
-  out.push_back(std::move(gemm));
-  return out;
+  return OneGemm(spec, N, std::move(gemm));
 }
 
 std::vector<LoweredGemm> LowerDepthwise(const LayerSpec& spec) {

@@ -9,55 +9,38 @@
 # steps (mac_active; K a multiple of 4) and taken at most MAX_CYCLE_RATIO of the dense run's
 # cycles and MAX_BYTE_RATIO of its DRAM read bytes. Simulation is exact: a regression test.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 harness=$1 mode=$2
 shift 2
 if [[ $mode == expect ]]; then
   want=$1
   shift
-  json=$("$harness" "$@" --json --quiet | tail -n 1)
-  python3 - "$want" "$json" <<'PY'
-import json, sys
+  json=$(harness_json "$harness" "$@")
+  check_json "$want" "$json" <<'PY'
 want, d = sys.argv[1] == "1", json.loads(sys.argv[2])
-problems = []
-if d["status"] != "pass":
-    problems.append(f"status {d['status']}: {d['error']}")
-if d["structured"] != want:
-    problems.append(f"structured {d['structured']}, expected {want}")
+need_pass(d)
+expect(d, "structured", want)
 print(f"{d['shape']}: {d['status']}, structured {d['structured']}, {d['cycles']} cycles, "
       f"mac_active {d['mac_active']}, gated {d['gated_operands']}")
-for p in problems:
-    print("FAIL:", p)
-sys.exit(1 if problems else 0)
+finish()
 PY
   exit
 fi
 shape=$1 max_cycles=$2 max_bytes=$3
 run() {
-  "$harness" --shape "$shape" --seed 7 --weights-2of4 --mem-latency 100 --json --quiet "$@" |
-    tail -n 1
+  harness_json "$harness" --shape "$shape" --seed 7 --weights-2of4 --mem-latency 100 "$@"
 }
 on=$(run --structured on)
 off=$(run --structured off)
-python3 - "$on" "$off" "$max_cycles" "$max_bytes" <<'PY'
-import json, sys
-on, off = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-max_cycles, max_bytes = float(sys.argv[3]), float(sys.argv[4])
-problems = [f"{name}: status {d['status']}: {d['error']}" for name, d in (("on", on), ("off", off))
-            if d["status"] != "pass"]
+check_json "$on" "$off" "$max_cycles" "$max_bytes" <<'PY'
+on, off, max_cycles, max_bytes = on_off()
 if not on["structured"] or off["structured"]:
     problems.append(f"structured on {on['structured']}, off {off['structured']}")
 if 2 * on["mac_active"] != off["mac_active"]:
     problems.append(f"mac_active on {on['mac_active']}, off {off['mac_active']} (expected half)")
-cr = on["cycles"] / off["cycles"]
-br = on["dram_read_bytes"] / off["dram_read_bytes"]
+cr, br = ratios(on, off, max_cycles, max_bytes)
 print(f"{on['shape']} 2:4 weights: 2:4 tiler {on['cycles']} cycles {on['dram_read_bytes']} bytes, "
       f"dense {off['cycles']} cycles {off['dram_read_bytes']} bytes: ratios {cr:.3f} "
       f"(<= {max_cycles}) and {br:.3f} (<= {max_bytes})")
-if cr > max_cycles:
-    problems.append(f"cycle ratio {cr:.3f} > {max_cycles}")
-if br > max_bytes:
-    problems.append(f"DRAM read byte ratio {br:.3f} > {max_bytes}")
-for p in problems:
-    print("FAIL:", p)
-sys.exit(1 if problems else 0)
+finish()
 PY
