@@ -55,7 +55,15 @@ int Shell(const std::string& cmd) {
 fs::path CachedHarness(const Config& cfg) {
   fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg));
   fs::path exe = dir / "build" / "harness";
-  if (fs::exists(exe)) return exe;
+  const std::string log = (dir / "build.log").string();
+  // A harness built before: bring it up to date with the harness sources of this salsa (an
+  // incremental build, a no-op when nothing changed), so an upgrade never runs stale code.
+  if (fs::exists(exe)) {
+    const std::string update =
+        "cmake --build '" + (dir / "build").string() + "' -j2 > '" + log + "' 2>&1";
+    if (Shell(update) != 0) throw std::runtime_error("updating the harness failed; see " + log);
+    return exe;
+  }
   std::cerr << "salsa run: building the Verilated model of '" << cfg.name << "' in " << dir.string()
             << " (once per config)\n";
   fs::create_directories(dir);
@@ -65,7 +73,6 @@ fs::path CachedHarness(const Config& cfg) {
       << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
       << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
       << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE)\n";
-  const std::string log = (dir / "build.log").string();
   const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
                           "' -DCMAKE_BUILD_TYPE=Release > '" + log + "' 2>&1 && cmake --build '" +
                           (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
