@@ -103,16 +103,15 @@ uint32_t FuncSim::Execute(const uint8_t* c, std::vector<uint8_t>& dram) {
   // Flags of a feature this build lacks are field errors (other unused flag bits are ignored):
   // gather and indexed without zero_skip, group on a COMPUTE without zero_skip, accumulate except
   // on os COMPUTEs (its bit, w0[11], is checked on LOADs too), 2:4 without structured.
-  const uint32_t w0 = CommandWord(c, 0);
-  const uint32_t zs_flags = contract::CmdFlag(contract::kOpCompute, "indexed") |
-                            (compute ? contract::CmdFlag(contract::kOpCompute, "group") : 0u);
-  if ((load || compute) && !hw_.zero_skip && (w0 & zs_flags) != 0) {
+  const bool zs_flag =
+      load ? Flag(c, "gather") : compute && (Flag(c, "indexed") || Flag(c, "group"));
+  if (!hw_.zero_skip && zs_flag) {
     return Fail(kBadField, std::string(load ? "LOAD" : "COMPUTE") +
                                " flag w0[10] or w0[13] set without zero_skip");
   }
   const bool accumulate_ok = compute && !hw_.weight_stationary;
   if ((load || compute) && !accumulate_ok &&
-      (w0 & contract::CmdFlag(contract::kOpCompute, "accumulate")) != 0) {
+      (CommandWord(c, 0) & contract::CmdFlag(contract::kOpCompute, "accumulate")) != 0) {
     return Fail(kBadField, std::string(load ? "LOAD" : "COMPUTE") +
                                " flag w0[11] (accumulate) is only for os COMPUTEs");
   }
