@@ -131,8 +131,8 @@ std::string ParamsHeader(const Config& cfg) {
 std::string Constraints(const Config& cfg, const std::string& command) {
   std::ostringstream os;
   os << Banner("#", cfg, command) << "\n"
-     << "# One clock, clk_i; rst_ni is asynchronous (assert asynchronously, release synchronised\n"
-     << "# by the system), so no timing path starts at it.\n"
+     << "# One clock, clk_i. rst_ni reaches only the asynchronous clears of the reset synchroniser\n"
+     << "# u_rst_sync; the release from there to every other flop is timed (recovery/removal).\n"
      << "create_clock -name clk -period 5.000 [get_ports clk_i]\n"
      << "set_false_path -from [get_ports rst_ni]\n"
      << "# AXI4-Lite and AXI4 ports: registered on the other side; budget 40% of the period.\n"

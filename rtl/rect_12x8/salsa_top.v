@@ -55,6 +55,14 @@ module salsa_top (
   input  wire m_axi_rlast,
   input  wire m_axi_rvalid
 );
+  wire rst_n;
+
+  salsa_rst_sync u_rst_sync (
+      .clk_i(clk_i),
+      .rst_ni(rst_ni),
+      .rst_no(rst_n)
+  );
+
   wire start;
   wire [63:0] cmd_base;
   wire [31:0] cmd_count;
@@ -105,7 +113,7 @@ module salsa_top (
       .OutBytes(12)
   ) u_gb_act (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .in_valid_i(rd_valid && gb_act_sel),
       .in_ready_o(gb_act_in_ready),
       .in_data_i(rd_data),
@@ -129,7 +137,7 @@ module salsa_top (
       .OutBytes(8)
   ) u_gb_wgt (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .in_valid_i(rd_valid && gb_wgt_sel),
       .in_ready_o(gb_wgt_in_ready),
       .in_data_i(rd_data),
@@ -153,7 +161,7 @@ module salsa_top (
       .OutBytes(32)
   ) u_gb_acc (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .in_valid_i(rd_valid && gb_acc_sel),
       .in_ready_o(gb_acc_in_ready),
       .in_data_i(rd_data),
@@ -177,7 +185,7 @@ module salsa_top (
       .OutBytes(32)
   ) u_gb_cmd (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .in_valid_i(rd_valid && gb_cmd_sel),
       .in_ready_o(gb_cmd_in_ready),
       .in_data_i(rd_data),
@@ -196,7 +204,7 @@ module salsa_top (
 
   salsa_dma_rd u_dma_rd (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .req_valid_i(rd_req_valid),
       .req_ready_o(rd_req_ready),
       .req_addr_i(rd_req_addr),
@@ -258,7 +266,7 @@ module salsa_top (
       .Depth(4096)
   ) u_act_spad (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .we_i(gb_act_sel && gb_act_out_valid),
       .waddr_i(load_waddr),
       .wdata_i(gb_act_out_data),
@@ -273,7 +281,7 @@ module salsa_top (
       .Depth(2048)
   ) u_wgt_spad (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .we_i(gb_wgt_sel && gb_wgt_out_valid),
       .waddr_i(load_waddr),
       .wdata_i(gb_wgt_out_data),
@@ -288,7 +296,7 @@ module salsa_top (
       .Depth(512)
   ) u_acc_spad (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .we_i((gb_acc_sel && gb_acc_out_valid) || cmp_acc_we),
       .waddr_i(cmp_acc_we ? cmp_acc_waddr : load_waddr),
       .wdata_i(cmp_acc_we ? drain_data : gb_acc_out_data),
@@ -303,7 +311,7 @@ module salsa_top (
       .Depth(512)
   ) u_acc_spad_st (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .we_i((gb_acc_sel && gb_acc_out_valid) || cmp_acc_we),
       .waddr_i(cmp_acc_we ? cmp_acc_waddr : load_waddr),
       .wdata_i(cmp_acc_we ? drain_data : gb_acc_out_data),
@@ -355,7 +363,7 @@ module salsa_top (
 
   salsa_sequencer u_sequencer (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .start_i(start),
       .cmd_base_i(cmd_base),
       .cmd_count_i(cmd_count),
@@ -441,7 +449,7 @@ module salsa_top (
 
   salsa_compute_ctrl u_compute_ctrl (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .start_i(cmp_start),
       .act_addr_i(cmp_act_addr),
       .wgt_addr_i(cmp_wgt_addr),
@@ -485,7 +493,7 @@ module salsa_top (
 
   salsa_mac_array u_mac_array (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .in_valid_i(gate_valid),
       .in_clear_i(gate_clear),
       .in_last_i(gate_last),
@@ -498,7 +506,7 @@ module salsa_top (
 
   salsa_sparsity_gate u_sparsity_gate (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .valid_i(gate_in_valid),
       .clear_i(gate_in_clear),
       .last_i(gate_in_last),
@@ -533,7 +541,7 @@ module salsa_top (
 
   salsa_store_ctrl u_store_ctrl (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .start_i(st_start),
       .acc_addr_i(st_acc_addr),
       .rows_i(st_rows),
@@ -573,7 +581,7 @@ module salsa_top (
 
   salsa_ppu u_ppu (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .valid_i(ppu_valid_in),
       .acc_i(st_acc_rdata),
       .bias_i(ppu_bias),
@@ -588,7 +596,7 @@ module salsa_top (
 
   salsa_dma_wr u_dma_wr (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .clear_i(wr_clear),
       .req_valid_i(wr_req_valid),
       .req_ready_o(wr_req_ready),
@@ -618,7 +626,7 @@ module salsa_top (
 
   salsa_csr u_csr (
       .clk_i(clk_i),
-      .rst_ni(rst_ni),
+      .rst_ni(rst_n),
       .s_axil_awaddr(s_axil_awaddr),
       .s_axil_awprot(s_axil_awprot),
       .s_axil_awvalid(s_axil_awvalid),

@@ -16,4 +16,5 @@ salsa_compute_ctrl.v
 salsa_store_ctrl.v
 salsa_fifo.v
 salsa_sequencer.v
+salsa_rst_sync.v
 salsa_top.v

@@ -163,7 +163,8 @@ class SimCtrl {
     for (unsigned i = 0; i < cycles; ++i) Tick();
     top_->rst_ni = 1;
     in_reset_ = false;
-    for (unsigned i = 0; i < 2; ++i) Tick();
+    // salsa_top's reset synchroniser releases its internal reset two edges later.
+    for (unsigned i = 0; i < 4; ++i) Tick();
   }
 
   // One clock cycle: settle with clk low, let the hooks sample, rising edge, let the hooks act

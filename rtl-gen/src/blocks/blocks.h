@@ -40,6 +40,7 @@ ir::Module BuildWsPe(const Config& cfg);
 ir::Module BuildWsArray(const Config& cfg, const Built& built);
 ir::Module BuildComputeCtrlWs(const Config& cfg, const Built& built);
 ir::Module BuildStoreCtrl(const Config& cfg);
+ir::Module BuildRstSync();
 ir::Module BuildTop(const Config& cfg, const Built& built);
 
 // The activation skew of either array: lane r of act_i with its zero flag and `flags` (input

@@ -69,7 +69,12 @@ Module BuildTop(const Config& cfg, const Built& built) {
   wr.Only(Dir::kIn).DeclarePorts(m, "m_axi_");
   rd.Only(Dir::kIn).DeclarePorts(m, "m_axi_");
   Scope s = m.Body();
-  const top::Top t(cfg, built, s, clk, rst);
+  // Every flop below resets from the synchronised rst_n: asserted with rst_ni, released on a
+  // clock edge (see salsa_rst_sync).
+  s.Wire("rst_n");
+  Instantiate(s, Child(built, "salsa_rst_sync"), "u_rst_sync", {},
+              {{"clk_i", clk}, {"rst_ni", rst}, {"rst_no", "rst_n"}});
+  const top::Top t(cfg, built, s, clk, "rst_n");
   const Conns csr = top::AddControl(t);
   top::AddReadPath(t);
   top::AddScratchpads(t);
@@ -107,6 +112,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildStoreCtrl(cfg));
   add(BuildFifo());
   add(BuildSequencer(cfg, b));
+  add(BuildRstSync());
   add(BuildTop(cfg, b));
   return b;
 }
