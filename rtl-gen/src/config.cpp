@@ -318,8 +318,43 @@ ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
   return out;
 }
 
+void ParseSramMacro(const Section& sram, Config* cfg) {
+  std::string macro;
+  YAML::Mark mark;
+  if (sram.GetString("macro", "inferred, blackbox", &macro, &mark)) {
+    if (macro == "inferred") {
+      cfg->sram_macro = SramMacro::kInferred;
+    } else if (macro == "blackbox") {
+      cfg->sram_macro = SramMacro::kBlackbox;
+    } else {
+      sram.reporter().Fail(mark, "sram.macro", "unknown SRAM organisation " + Quote(macro),
+                           "inferred, blackbox");
+    }
+  }
+  const std::string accepted =
+      "a Verilog identifier [A-Za-z_][A-Za-z0-9_]*, 1..64 characters, not starting with salsa_ "
+      "(reserved for generated modules) unless it is " +
+      std::string(kDefaultSramMacroName);
+  if (!sram.GetString("macro_name", accepted, &cfg->sram_macro_name, &mark)) return;
+  const std::string& n = cfg->sram_macro_name;
+  const bool ident = !n.empty() && n.size() <= 64 && !(n[0] >= '0' && n[0] <= '9') &&
+                     std::all_of(n.begin(), n.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '_';
+                     });
+  if (!ident) {
+    sram.reporter().Fail(mark, "sram.macro_name", "invalid macro name " + Quote(n), accepted);
+  }
+  if (n.rfind("salsa_", 0) == 0 && n != kDefaultSramMacroName) {
+    sram.reporter().Fail(mark, "sram.macro_name",
+                         "macro name " + Quote(n) + " uses the generated modules' prefix",
+                         accepted);
+  }
+}
+
 void ParseSram(const Section& top, Config* cfg) {
-  const Section sram = top.Child("sram", {"act", "weight", "acc"});
+  const Section sram = top.Child("sram", {"act", "weight", "acc", "macro", "macro_name"});
+  ParseSramMacro(sram, cfg);
   const ScratchpadConfig act_default{2, 1024, cfg->rows * 8};
   const ScratchpadConfig weight_default{2, 1024, cfg->cols * 8};
   const ScratchpadConfig acc_default{1, std::max(kMinDepth, NextPowerOfTwo(2 * (cfg->rows + 1))),
@@ -376,12 +411,70 @@ void ParseSparsity(const Section& top, Config* cfg) {
   }
 }
 
+void ParseClock(const Section& top, Config* cfg) {
+  top.GetUnsigned("clock_mhz", 10, 1000, Range(10, 1000) + " (MHz)", &cfg->clock_mhz);
+}
+
+void ParseFpga(const Section& top, Config* cfg) {
+  const Section fpga = top.Child("fpga", {"board", "part"});
+  const Reporter& r = fpga.reporter();
+  std::string board;
+  YAML::Mark mark;
+  const std::string board_accepted = "none, zcu104 (needs axi.data_bits 128, axi.addr_bits <= 49)";
+  if (fpga.GetString("board", board_accepted, &board, &mark)) {
+    if (board == "none") {
+      cfg->fpga_board = FpgaBoard::kNone;
+    } else if (board == "zcu104") {
+      cfg->fpga_board = FpgaBoard::kZcu104;
+      // The PS's S_AXI_HP0_FPD port: 128-bit data, 49-bit addresses.
+      if (cfg->axi_data_bits != 128) {
+        r.Fail(mark, "fpga.board",
+               "zcu104 connects the AXI master to the 128-bit S_AXI_HP0_FPD port, but "
+               "axi.data_bits is " +
+                   std::to_string(cfg->axi_data_bits),
+               board_accepted);
+      }
+      if (cfg->axi_addr_bits > 49) {
+        r.Fail(mark, "fpga.board",
+               "zcu104's S_AXI_HP0_FPD port has 49 address bits, but axi.addr_bits is " +
+                   std::to_string(cfg->axi_addr_bits),
+               board_accepted);
+      }
+    } else {
+      r.Fail(mark, "fpga.board", "unknown board " + Quote(board), board_accepted);
+    }
+  }
+  const std::string accepted = "a Xilinx part name, [a-z0-9-]+ (e.g. " +
+                               std::string(kDefaultFpgaPart) + ", the ZCU104's), 1..64 characters";
+  if (!fpga.GetString("part", accepted, &cfg->fpga_part, &mark)) return;
+  const std::string& p = cfg->fpga_part;
+  const bool ok = !p.empty() && p.size() <= 64 && std::all_of(p.begin(), p.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!ok) r.Fail(mark, "fpga.part", "invalid part name " + Quote(p), accepted);
+  if (cfg->fpga_board == FpgaBoard::kZcu104 && p != kDefaultFpgaPart) {
+    r.Fail(mark, "fpga.part", "the ZCU104 carries " + std::string(kDefaultFpgaPart) + ", not " + p,
+           std::string(kDefaultFpgaPart) + " with fpga.board zcu104 (or omit the key)");
+  }
+}
+
 const std::vector<std::string>& TopKeys() {
-  static const std::vector<std::string> keys = {"name", "array", "axi", "sram", "sparsity"};
+  static const std::vector<std::string> keys = {"name", "clock_mhz", "array", "axi",
+                                                "sram", "sparsity",  "fpga"};
   return keys;
 }
 
 }  // namespace
+
+const char* FpgaBoardName(FpgaBoard board) {
+  switch (board) {
+    case FpgaBoard::kNone:
+      return "none";
+    case FpgaBoard::kZcu104:
+      return "zcu104";
+  }
+  return "?";
+}
 
 const char* DataflowName(Dataflow dataflow) {
   switch (dataflow) {
@@ -402,10 +495,12 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   Config cfg;
   const Section top(reporter, root, root.Mark(), "", TopKeys());
   ParseName(top, &cfg);
+  ParseClock(top, &cfg);
   ParseArray(top, &cfg);
   ParseAxi(top, &cfg);
   ParseSram(top, &cfg);
   ParseSparsity(top, &cfg);
+  ParseFpga(top, &cfg);
   cfg.source_text = text;
   cfg.source_path = path;
   return cfg;
@@ -440,8 +535,9 @@ std::string CanonicalConfig(const Config& cfg) {
        << "    depth: " << p.depth << "\n"
        << "    width_bits: " << p.width_bits << "\n";
   };
-  os << "name: " << cfg.name << "\n"
-     << "array:\n"
+  os << "name: " << cfg.name << "\n";
+  if (cfg.clock_mhz != kDefaultClockMhz) os << "clock_mhz: " << cfg.clock_mhz << "\n";
+  os << "array:\n"
      << "  rows: " << cfg.rows << "\n"
      << "  cols: " << cfg.cols << "\n"
      << "  dataflow: " << DataflowName(cfg.dataflow) << "\n"
@@ -455,10 +551,19 @@ std::string CanonicalConfig(const Config& cfg) {
   pad("act", cfg.act);
   pad("weight", cfg.weight);
   pad("acc", cfg.acc);
+  if (cfg.sram_macro == SramMacro::kBlackbox) {
+    os << "  macro: blackbox\n"
+       << "  macro_name: " << cfg.sram_macro_name << "\n";
+  }
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
      << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
+  if (cfg.fpga_board != FpgaBoard::kNone || cfg.fpga_part != kDefaultFpgaPart) {
+    os << "fpga:\n"
+       << "  board: " << FpgaBoardName(cfg.fpga_board) << "\n"
+       << "  part: " << cfg.fpga_part << "\n";
+  }
   return os.str();
 }
 

@@ -19,6 +19,19 @@ class ConfigError : public std::runtime_error {
 // columns and accumulate in the acc scratchpad.
 enum class Dataflow { kOutputStationary, kWeightStationary };
 
+// sram.macro: how salsa_sram stores its words. inferred: a Verilog array that FPGA tools map to
+// block RAM; blackbox: salsa_sram wraps a named two-port SRAM macro (the port list is in
+// docs/blocks/sram.md) and `salsa gen` also writes a behavioural model of it for simulation.
+enum class SramMacro { kInferred, kBlackbox };
+
+// fpga.board: none, or a board salsa gen writes a wrapper (salsa_board_top) for, to sit in the
+// board's Vivado block design (constraints/<board>/).
+enum class FpgaBoard { kNone, kZcu104 };
+
+inline constexpr unsigned kDefaultClockMhz = 100;
+inline constexpr const char* kDefaultSramMacroName = "salsa_sram_macro";
+inline constexpr const char* kDefaultFpgaPart = "xczu7ev-ffvc1156-2-e";  // ZCU104
+
 struct ScratchpadConfig {
   unsigned banks = 0;       // number of banks
   unsigned depth = 0;       // words per bank (power of two)
@@ -27,7 +40,8 @@ struct ScratchpadConfig {
 };
 
 struct Config {
-  std::string name;  // [a-z][a-z0-9_]*, at most 32 characters
+  std::string name;                       // [a-z][a-z0-9_]*, at most 32 characters
+  unsigned clock_mhz = kDefaultClockMhz;  // 10..1000: the target clock of the generated constraints
   // array
   unsigned rows = 16;  // 1..64
   unsigned cols = 16;  // 1..64
@@ -42,9 +56,14 @@ struct Config {
   ScratchpadConfig act;     // width rows*8
   ScratchpadConfig weight;  // width cols*8
   ScratchpadConfig acc;     // width cols*32
+  SramMacro sram_macro = SramMacro::kInferred;
+  std::string sram_macro_name = kDefaultSramMacroName;  // the macro module (blackbox only)
+  // fpga
+  FpgaBoard fpga_board = FpgaBoard::kNone;
+  std::string fpga_part = kDefaultFpgaPart;  // the part vivado.tcl synthesises for
   // sparsity
   bool gating = true;
-  bool zero_skip = false;  // SCAN + index list: skip zero K steps and their weight fetches
+  bool zero_skip = false;     // SCAN + index list: skip zero K steps and their weight fetches
   bool structured24 = false;  // sparsity.structured "2:4": compressed weights, 4 acts per row
 
   // The source text, for hashing and banners.
@@ -60,11 +79,17 @@ Config ParseConfig(const std::string& text, const std::string& path);
 Config LoadConfig(const std::string& path);
 
 // Canonical YAML text of the validated values: every key, fixed order, no comments. Two files
-// that differ only in comments, key order or omitted defaults give the same text.
+// that differ only in comments, key order or omitted defaults give the same text. The flow keys
+// (clock_mhz, sram.macro and sram.macro_name, fpga.board, fpga.part) appear only when they differ
+// from their defaults, so configs that do not use them kept the hash they had before those keys
+// existed.
 std::string CanonicalConfig(const Config& cfg);
 
 // FNV-1a 64-bit hash of the canonical form of the config (16 hex digits).
 std::string ConfigHash(const Config& cfg);
+
+// The YAML spelling of a board ("none" or "zcu104").
+const char* FpgaBoardName(FpgaBoard board);
 
 // The YAML spelling of a dataflow ("os" or "ws").
 const char* DataflowName(Dataflow dataflow);
