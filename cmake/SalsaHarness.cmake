@@ -63,10 +63,15 @@ function(salsa_add_harness target)
   if(ARG_TRACE)
     set(trace_args TRACE_FST)
   endif()
-  # Every file of the generated filelist, so that a change to any module re-verilates.
-  file(STRINGS ${rtl_dir}/salsa.f rtl_files REGEX "^[^/].*\\.v$")
+  # Every file of the generated filelist, so that a change to any module re-verilates. With
+  # sram.macro: blackbox, salsa_sim.f adds the SRAM macro's behavioural model to salsa.f.
+  set(filelist ${rtl_dir}/salsa.f)
+  if(EXISTS ${rtl_dir}/salsa_sim.f)
+    set(filelist ${rtl_dir}/salsa_sim.f)
+  endif()
+  file(STRINGS ${filelist} rtl_files REGEX "^[^/].*\\.v$")
   list(TRANSFORM rtl_files PREPEND ${rtl_dir}/)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${rtl_dir}/salsa.f)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${filelist})
   verilate(${target}
     SOURCES ${rtl_files}
     TOP_MODULE salsa_top

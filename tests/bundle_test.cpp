@@ -137,8 +137,15 @@ TEST(GeneratedBlocksTest, EveryBlockHasOneNameAcrossBuilderRtlAndDocs) {
       std::vector<salsa::GeneratedFile> files;
       ASSERT_NO_THROW(files = salsa::Generate(salsa::LoadConfig(entry.path().string()), "t"))
           << entry.path();
+      // The blocks are the files of salsa.f (salsa_sim.f adds a simulation model of an SRAM
+      // macro, built and documented with salsa_sram).
+      std::string filelist;
+      for (const auto& f : files) {
+        if (f.name == "salsa.f") filelist = f.text;
+      }
       for (const auto& f : files) {
         if (fs::path(f.name).extension() != ".v") continue;
+        if (filelist.find("\n" + f.name + "\n") == std::string::npos) continue;
         const std::string block = fs::path(f.name).stem().string().substr(6);  // "salsa_"
         EXPECT_NE(f.text.find("module salsa_" + block + " "), std::string::npos) << f.name;
         EXPECT_TRUE(fs::exists(root / "rtl-gen" / "src" / "blocks" / (block + ".cpp")))

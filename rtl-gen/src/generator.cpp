@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "blocks/blocks.h"
+#include "flow_files.h"
 #include "salsa/contract_out.h"
 #include "salsa/hw_contract.h"
 #include "salsa/verilog_printer.h"
@@ -31,12 +32,14 @@ std::string Hex(unsigned v) {
   return os.str();
 }
 
-nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string>& verilog) {
+nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string>& verilog,
+                                const std::vector<std::string>& sim_verilog) {
   namespace k = contract;
   nlohmann::ordered_json j;
   j["name"] = cfg.name;
   j["config_hash"] = ConfigHash(cfg);
   j["top"] = "salsa_top";
+  j["clock_mhz"] = cfg.clock_mhz;
   j["parameters"] = {{"rows", cfg.rows},
                      {"cols", cfg.cols},
                      {"dataflow", DataflowName(cfg.dataflow)},
@@ -76,6 +79,15 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
   for (const auto& e : k::kErrCodes) errs[e.name] = e.code;
   j["error_codes"] = errs;
   j["verilog"] = verilog;
+  if (cfg.sram_macro == SramMacro::kBlackbox) {
+    j["sram_macro"] = {{"name", cfg.sram_macro_name}, {"sim_verilog", sim_verilog}};
+  }
+  j["flow"] = {{"xdc", "salsa_top.xdc"},
+               {"sdc", "salsa_top.sdc"},
+               {"vivado", "vivado.tcl"},
+               {"fusesoc", "salsa.core"},
+               {"fpga_board", FpgaBoardName(cfg.fpga_board)},
+               {"fpga_part", cfg.fpga_part}};
   return j;
 }
 
@@ -126,27 +138,13 @@ std::string ParamsHeader(const Config& cfg) {
   return os.str();
 }
 
-// Timing constraints for the one clock domain, in SDC (read by Vivado, Quartus, OpenSTA, Yosys's
-// sta). The period is a starting target; the FPGA flow refines it per device.
-std::string Constraints(const Config& cfg, const std::string& command) {
-  std::ostringstream os;
-  os << Banner("#", cfg, command) << "\n"
-     << "# One clock, clk_i. rst_ni reaches only the asynchronous clears of the reset synchroniser\n"
-     << "# u_rst_sync; the release from there to every other flop is timed (recovery/removal).\n"
-     << "create_clock -name clk -period 5.000 [get_ports clk_i]\n"
-     << "set_false_path -from [get_ports rst_ni]\n"
-     << "# AXI4-Lite and AXI4 ports: registered on the other side; budget 40% of the period.\n"
-     << "set_input_delay -clock clk 2.000 [get_ports {s_axil_* m_axi_*}]\n"
-     << "set_output_delay -clock clk 2.000 [get_ports {s_axil_* m_axi_* irq_o}]\n";
-  return os.str();
-}
-
 }  // namespace
 
 std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& command) {
   std::vector<GeneratedFile> files;
   std::vector<std::string> verilog;
-  for (const auto& m : blocks::BuildAll(cfg)) {
+  const std::vector<ir::Module> modules = blocks::BuildAll(cfg);
+  for (const auto& m : modules) {
     ir::CheckNames(m);  // no expression may use a name that legalisation changed
     std::string name = m.name + ".v";
     files.push_back({name, Banner("//", cfg, command) + "\n" + PrintModule(m)});
@@ -155,11 +153,28 @@ std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& comman
   std::string filelist = Banner("//", cfg, command);
   for (const auto& v : verilog) filelist += v + "\n";
   files.push_back({"salsa.f", filelist});
-  nlohmann::ordered_json manifest = Manifest(cfg, verilog);
+  // sram.macro: blackbox: the macro's behavioural model, for simulation only (salsa_sim.f).
+  std::vector<std::string> sim_verilog;
+  std::string sim_filelist = "salsa.f";
+  if (cfg.sram_macro == SramMacro::kBlackbox) {
+    const ir::Module model = blocks::BuildSramMacroModel(cfg);
+    ir::CheckNames(model);
+    const std::string name = "sim/" + model.name + ".v";
+    files.push_back({name, Banner("//", cfg, command) + "\n" + PrintModule(model)});
+    sim_verilog.push_back(name);
+    sim_filelist = "salsa_sim.f";
+    files.push_back({sim_filelist, filelist + name + "\n"});
+  }
+  nlohmann::ordered_json manifest = Manifest(cfg, verilog, sim_verilog);
   manifest["generated_by"] = command;
   files.push_back({"manifest.json", manifest.dump(2) + "\n"});
   files.push_back({"salsa_params.h", Banner("//", cfg, command) + "\n" + ParamsHeader(cfg)});
-  files.push_back({"salsa_top.sdc", Constraints(cfg, command)});
+  const ir::Module& top = blocks::Child(modules, "salsa_top");
+  const std::string hash_banner = Banner("#", cfg, command);
+  files.push_back({"salsa_top.sdc", flow::Sdc(cfg, top, hash_banner)});
+  files.push_back({"salsa_top.xdc", flow::Xdc(cfg, top, hash_banner)});
+  files.push_back({"vivado.tcl", flow::VivadoTcl(cfg, sim_filelist, hash_banner)});
+  files.push_back({"salsa.core", flow::Core(cfg, verilog, sim_verilog, hash_banner)});
   return files;
 }
 
@@ -175,6 +190,7 @@ void WriteGenerated(const std::vector<GeneratedFile>& files, const std::string& 
   try {
     fs::create_directory(tmp);
     for (const auto& f : files) {
+      fs::create_directories((tmp / f.name).parent_path());
       std::ofstream out(tmp / f.name, std::ios::binary);
       out << f.text;
       if (!out) throw std::runtime_error((tmp / f.name).string() + ": cannot write file");

@@ -14,8 +14,10 @@ struct GeneratedFile {
   std::string text;
 };
 
-// Builds every file: one Verilog file per module, the filelist salsa.f, manifest.json and
-// salsa_params.h. `command` is the command line that regenerates them (printed in banners).
+// Builds every file: one Verilog file per module, the filelist salsa.f, manifest.json,
+// salsa_params.h and the flow files (salsa_top.xdc, salsa_top.sdc, vivado.tcl, salsa.core); with
+// sram.macro: blackbox also the macro's model sim/<macro>.v and salsa_sim.f. `command` is the
+// command line that regenerates them (printed in banners). Names may contain one '/'.
 std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& command);
 
 // Writes the files into `dir` atomically: into a temporary sibling directory first, then renamed

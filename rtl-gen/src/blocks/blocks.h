@@ -24,7 +24,9 @@ ir::Module BuildPe24(const Config& cfg);
 ir::Module BuildDelay();
 ir::Module BuildMacArray(const Config& cfg, const Built& built);
 ir::Module BuildSparsityGate(const Config& cfg);
-ir::Module BuildSram();
+ir::Module BuildSram(const Config& cfg);
+// sram.macro: blackbox: the simulation model of the macro salsa_sram wraps (not in BuildAll).
+ir::Module BuildSramMacroModel(const Config& cfg);
 ir::Module BuildScratchpad(const Built& built);
 ir::Module BuildGearbox();
 ir::Module BuildDmaRd(const Config& cfg);
@@ -42,6 +44,8 @@ ir::Module BuildComputeCtrlWs(const Config& cfg, const Built& built);
 ir::Module BuildStoreCtrl(const Config& cfg);
 ir::Module BuildRstSync();
 ir::Module BuildTop(const Config& cfg, const Built& built);
+// fpga.board other than none: salsa_top with the board's reset synchroniser (built last).
+ir::Module BuildBoardTop(const Config& cfg, const Built& built);
 
 // The activation skew of either array: lane r of act_i with its zero flag and `flags` (input
 // port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the

@@ -100,7 +100,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildDelay());
   add(ws ? BuildWsArray(cfg, b) : BuildMacArray(cfg, b));
   add(BuildSparsityGate(cfg));
-  add(BuildSram());
+  add(BuildSram(cfg));
   add(BuildScratchpad(b));
   add(BuildGearbox());
   add(BuildDmaRd(cfg));
@@ -114,6 +114,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildSequencer(cfg, b));
   add(BuildRstSync());
   add(BuildTop(cfg, b));
+  if (cfg.fpga_board != FpgaBoard::kNone) add(BuildBoardTop(cfg, b));
   return b;
 }
 
