@@ -376,8 +376,14 @@ void ParseSparsity(const Section& top, Config* cfg) {
   }
 }
 
+void ParsePipeline(const Section& top, Config* cfg) {
+  const Section pipeline = top.Child("pipeline", {"requant"});
+  pipeline.GetBool("requant", &cfg->pipeline_requant);
+}
+
 const std::vector<std::string>& TopKeys() {
-  static const std::vector<std::string> keys = {"name", "array", "axi", "sram", "sparsity"};
+  static const std::vector<std::string> keys = {"name", "array",    "axi",
+                                                "sram", "sparsity", "pipeline"};
   return keys;
 }
 
@@ -406,6 +412,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseAxi(top, &cfg);
   ParseSram(top, &cfg);
   ParseSparsity(top, &cfg);
+  ParsePipeline(top, &cfg);
   cfg.source_text = text;
   cfg.source_path = path;
   return cfg;
@@ -458,7 +465,9 @@ std::string CanonicalConfig(const Config& cfg) {
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
-     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
+     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n"
+     << "pipeline:\n"
+     << "  requant: " << (cfg.pipeline_requant ? "true" : "false") << "\n";
   return os.str();
 }
 
