@@ -174,7 +174,7 @@ TEST(DatapathCodingTest, RequantMultipliesSigned32By32WithoutResets) {
              "salsa_requant.v");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(rq, m, std::regex("assign prod = (\\w+) \\* (\\w+);"))) << rq;
-    for (const std::string op : {m[1].str(), m[2].str()}) {
+    for (const std::string& op : {m[1].str(), m[2].str()}) {
       EXPECT_TRUE(std::regex_search(rq, std::regex("(wire|reg) signed \\[31:0\\] " + op + ";")))
           << op << " is not a signed 32-bit operand:\n"
           << rq;
