@@ -44,6 +44,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(cfg.acc.width_bits, 512u);
   EXPECT_EQ(cfg.acc.Words(), 64u);
   EXPECT_TRUE(cfg.gating);
+  EXPECT_FALSE(cfg.pipeline_requant);
   EXPECT_EQ(cfg.source_text, "name: default\n");
   EXPECT_EQ(cfg.source_path, "default.yaml");
   EXPECT_STREQ(DataflowName(cfg.dataflow), "os");
@@ -164,7 +165,9 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "sparsity:\n"
       "  gating: true\n"
       "  zero_skip: false\n"
-      "  structured: none\n";
+      "  structured: none\n"
+      "pipeline:\n"
+      "  requant: false\n";
   const Config cfg = ParseConfig("name: default\n", "d.yaml");
   EXPECT_EQ(CanonicalConfig(cfg), expected);
   // The canonical text is itself a valid config with the same canonical form.
@@ -218,6 +221,7 @@ TEST(ConfigTest, HashChangesWithAnyValue) {
       "name: default\nsram: {weight: {depth: 2048}}\n",
       "name: default\nsram: {acc: {depth: 128}}\n",
       "name: default\nsparsity: {gating: false}\n",
+      "name: default\npipeline: {requant: true}\n",
   };
   for (const char* yaml : kVariants) {
     EXPECT_NE(ConfigHash(ParseConfig(yaml, "v.yaml")), base) << yaml;
@@ -262,7 +266,11 @@ const BadCase kBadCases[] = {
     {"TwoDocuments", "name: a\n---\nname: b\n", "3:1", "(document)", "more than one YAML document"},
     // Keys.
     {"UnknownTopKey", "name: x\nsparse: {}\n", "2:1", "sparse",
-     "unknown key 'sparse'; accepted: name, clock_mhz, array, axi, sram, sparsity, fpga"},
+     "unknown key 'sparse'; accepted: name, clock_mhz, array, axi, sram, sparsity, pipeline, fpga"},
+    {"UnknownPipelineKey", "name: x\npipeline: {requant: true, pe_slice: 2}\n", "2:27",
+     "pipeline.pe_slice", "unknown key 'pe_slice'; accepted: requant"},
+    {"PipelineRequantNotBool", "name: x\npipeline:\n  requant: 3\n", "3:12", "pipeline.requant",
+     "accepted: true, false"},
     {"UnknownArrayKey", "name: x\narray:\n  rowz: 4\n", "3:3", "array.rowz",
      "(did you mean 'rows'?); accepted: rows, cols, dataflow"},
     {"StructuredUnknown", "name: x\nsparsity:\n  structured: \"1:4\"\n", "3:15",

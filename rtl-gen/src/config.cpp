@@ -458,9 +458,14 @@ void ParseFpga(const Section& top, Config* cfg) {
   }
 }
 
+void ParsePipeline(const Section& top, Config* cfg) {
+  const Section pipeline = top.Child("pipeline", {"requant"});
+  pipeline.GetBool("requant", &cfg->pipeline_requant);
+}
+
 const std::vector<std::string>& TopKeys() {
-  static const std::vector<std::string> keys = {"name", "clock_mhz", "array", "axi",
-                                                "sram", "sparsity",  "fpga"};
+  static const std::vector<std::string> keys = {"name", "clock_mhz", "array",    "axi",
+                                                "sram", "sparsity",  "pipeline", "fpga"};
   return keys;
 }
 
@@ -500,6 +505,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseAxi(top, &cfg);
   ParseSram(top, &cfg);
   ParseSparsity(top, &cfg);
+  ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);
   cfg.source_text = text;
   cfg.source_path = path;
@@ -559,6 +565,10 @@ std::string CanonicalConfig(const Config& cfg) {
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
      << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
+  if (cfg.pipeline_requant) {
+    os << "pipeline:\n"
+       << "  requant: " << (cfg.pipeline_requant ? "true" : "false") << "\n";
+  }
   if (cfg.fpga_board != FpgaBoard::kNone || cfg.fpga_part != kDefaultFpgaPart) {
     os << "fpga:\n"
        << "  board: " << FpgaBoardName(cfg.fpga_board) << "\n"

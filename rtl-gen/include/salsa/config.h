@@ -65,6 +65,8 @@ struct Config {
   bool gating = true;
   bool zero_skip = false;     // SCAN + index list: skip zero K steps and their weight fetches
   bool structured24 = false;  // sparsity.structured "2:4": compressed weights, 4 acts per row
+  // pipeline
+  bool pipeline_requant = false;  // a register between the requant's left shift and multiply
 
   // The source text, for hashing and banners.
   std::string source_text;

@@ -31,7 +31,7 @@ ir::Module BuildScratchpad(const Built& built);
 ir::Module BuildGearbox();
 ir::Module BuildDmaRd(const Config& cfg);
 ir::Module BuildDmaWr(const Config& cfg);
-ir::Module BuildRequant();
+ir::Module BuildRequant(const Config& cfg);
 ir::Module BuildPpu(const Config& cfg, const Built& built);
 ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg, const Built& built);

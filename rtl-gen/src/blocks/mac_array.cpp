@@ -10,18 +10,27 @@ void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std
                 const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes) {
   const unsigned L = lanes, width = 10 * L + static_cast<unsigned>(flags.size());
   for (unsigned r = 0; r < rows; ++r) {
-    std::string lane = "{";
-    for (auto f = flags.rbegin(); f != flags.rend(); ++f) lane += f->first + ", ";
-    lane +=
+    // The flags and zero bits (reset) above the activations (datapath, no reset).
+    std::string ctrl = "{";
+    for (auto f = flags.rbegin(); f != flags.rend(); ++f) ctrl += f->first + ", ";
+    ctrl +=
         (L == 1 ? "act_zero_i[" + N(r) + "]" : Slice("act_zero_i", N(r * L + L - 1), N(r * L))) +
-        ", " + Slice("act_i", N(r * 9 * L + 9 * L - 1), N(r * 9 * L)) + "}";
+        "}";
+    const std::string data = Slice("act_i", N(r * 9 * L + 9 * L - 1), N(r * 9 * L));
+    const std::string lane = "{" + ctrl + ", " + data + "}";
     std::string tap = "skew_a_r" + N(r);
     s.Wire(tap, N(width));
     if (r == 0) {
       s.Assign(tap, lane);
     } else {
-      Instantiate(s, delay, "u_skew_a_r" + N(r), {{"Width", N(width)}, {"Depth", N(r)}},
-                  {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", tap}});
+      Instantiate(
+          s, delay, "u_skew_a_r" + N(r), {{"Width", N(9 * L)}, {"Depth", N(r)}, {"Reset", "0"}},
+          {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", data}, {"q_o", Slice(tap, N(9 * L - 1), "0")}});
+      Instantiate(s, delay, "u_skew_f_r" + N(r), {{"Width", N(width - 9 * L)}, {"Depth", N(r)}},
+                  {{"clk_i", clk},
+                   {"rst_ni", rst},
+                   {"d_i", ctrl},
+                   {"q_o", Slice(tap, N(width - 1), N(9 * L))}});
     }
     unsigned base = r * (cols + 1);
     s.Assign(Slice("h_a", N(base * 9 * L + 9 * L - 1), N(base * 9 * L)),
@@ -92,7 +101,8 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     if (c == 0) {
       s.Assign(dst, lane);
     } else {
-      Instantiate(s, delay, "u_skew_w_c" + N(c), {{"Width", st ? "10" : "8"}, {"Depth", N(c)}},
+      Instantiate(s, delay, "u_skew_w_c" + N(c),
+                  {{"Width", st ? "10" : "8"}, {"Depth", N(c)}, {"Reset", "0"}},
                   {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", lane}, {"q_o", dst}});
     }
   }

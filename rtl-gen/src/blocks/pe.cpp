@@ -22,11 +22,12 @@ Module BuildPe(const Config& /*cfg*/) {
   s.Note("Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).");
   AssignOsAcc(s, "a_i", "a_zero_i");
   s.Note("The controller never flags a last step while a drain is shifting (see compute_ctrl).");
-  s.Seq(clk, rst, OsResets(lanes),
-        Cat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}),
-             {If("!a_zero_i", {Set("a_q", "a_i")})},
-             LaneCopies({"w"}),
-             OsAccUpdate()}));
+  s.Seq(clk, rst, OsResets(lanes), LaneCopies(OsFlags()));
+  s.Note(
+      "Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by "
+      "its last before it is drained).");
+  s.Seq(clk, "", {},
+        Cat({{If("!a_zero_i", {Set("a_q", "a_i")})}, LaneCopies({"w"}), OsAccUpdate()}));
   AssignOsOutputs(s, lanes);
   return m;
 }

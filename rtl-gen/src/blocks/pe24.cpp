@@ -33,9 +33,11 @@ Module BuildPe24(const Config& /*cfg*/) {
     gated.push_back(If("!a_zero_i[" + N(l) + "]",
                        {Set(IdxPart("a_q", N(9 * l), "9"), IdxPart("a_i", N(9 * l), "9"))}));
   }
-  s.Seq(clk, rst, OsResets(lanes),
-        Cat({LaneCopies({"a_valid", "a_clear", "a_last", "a_zero"}), gated, LaneCopies({"w", "m"}),
-             OsAccUpdate()}));
+  s.Seq(clk, rst, OsResets(lanes), LaneCopies(OsFlags()));
+  s.Note(
+      "Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by "
+      "its last before it is drained).");
+  s.Seq(clk, "", {}, Cat({gated, LaneCopies({"w", "m"}), OsAccUpdate()}));
   AssignOsOutputs(s, lanes);
   return m;
 }

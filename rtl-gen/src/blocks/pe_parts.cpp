@@ -1,6 +1,7 @@
 // Pieces shared by the PE builders (see pe_parts.h).
 #include "blocks/pe_parts.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace salsa::blocks {
@@ -15,9 +16,10 @@ void AddLaneRegs(Scope& s, const Bundle& lanes) {
   for (const Signal& l : lanes.Signals()) s.Reg(l.name + "_q", l.width);
 }
 
-Block LaneResets(const Bundle& lanes) {
+Block LaneResets(const Bundle& lanes, const std::vector<std::string>& names) {
   Block b;
   for (const Signal& l : lanes.Signals()) {
+    if (std::find(names.begin(), names.end(), l.name) == names.end()) continue;
     b.push_back(Set(l.name + "_q", l.width == "1" ? "1'b0" : l.width + "'d0"));
   }
   return b;
@@ -65,12 +67,12 @@ void AssignOsAcc(Scope& s, const std::string& a, const std::string& zero) {
   s.Assign("acc_d", zero + " ? acc_base : acc_base + prod_ext");
 }
 
-Block OsResets(const Bundle& lanes) {
-  Block b = LaneResets(lanes);
-  b.push_back(Set("acc_q", "32'd0"));
-  b.push_back(Set("out_q", "32'd0"));
-  return b;
+const std::vector<std::string>& OsFlags() {
+  static const std::vector<std::string> flags = {"a_valid", "a_clear", "a_last", "a_zero"};
+  return flags;
 }
+
+Block OsResets(const Bundle& lanes) { return LaneResets(lanes, OsFlags()); }
 
 Block OsAccUpdate() {
   return {If("a_valid_i", {Set("acc_q", "acc_d")}),

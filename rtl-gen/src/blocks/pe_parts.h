@@ -16,8 +16,10 @@ ir::Signal Lane(const std::string& name, const std::string& width = "1");
 
 // The lane registers x_q, in bundle order.
 void AddLaneRegs(ir::Scope& s, const ir::Bundle& lanes);
-// x_q <= 0 for each lane (1'b0 for one bit, <w>'d0 otherwise).
-ir::Block LaneResets(const ir::Bundle& lanes);
+// x_q <= 0 for each lane named in `names` (1'b0 for one bit, <w>'d0 otherwise). Only control
+// lanes (valid and the flags) are reset; operand and sum registers have none (so FPGA tools can
+// use DSP input/output registers and shift registers), and are never used before being written.
+ir::Block LaneResets(const ir::Bundle& lanes, const std::vector<std::string>& names);
 // x_q <= x_i for each named lane, in the order given.
 ir::Block LaneCopies(const std::vector<std::string>& names);
 // x_o = x_q for each lane.
@@ -33,6 +35,9 @@ void AddOsPorts(ir::Module& m, const ir::Bundle& lanes);
 void AddOsRegs(ir::Scope& s, const ir::Bundle& lanes);
 void DeclareOsWires(ir::Scope& s);
 void AssignOsAcc(ir::Scope& s, const std::string& a, const std::string& zero);
+// The flag lanes of the output-stationary PE, in copy order, and their resets (the only reset
+// registers of the PE: acc_q, out_q and the operand registers have none).
+const std::vector<std::string>& OsFlags();
 ir::Block OsResets(const ir::Bundle& lanes);
 // acc_q takes acc_d on a valid step; out_q takes acc_i while draining, else acc_d on the last step.
 ir::Block OsAccUpdate();

@@ -7,10 +7,12 @@ using namespace ir;
 
 Module BuildPpu(const Config& cfg, const Built& built) {
   const unsigned cols = cfg.cols;
+  // salsa_requant's latency: two stages, three with pipeline.requant.
+  const unsigned lat = cfg.pipeline_requant ? 3 : 2;
   Module m("salsa_ppu",
            "Post-processing unit: one salsa_requant per array column, each with its own "
-           "multiplier and shift (per-channel requantisation; per-tensor repeats one value), "
-           "two-cycle latency; valid_o follows valid_i by two cycles.");
+           "multiplier and shift (per-channel requantisation; per-tensor repeats one value), " +
+               N(lat) + "-cycle latency; valid_o follows valid_i by " + N(lat) + " cycles.");
   m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
@@ -19,9 +21,10 @@ Module BuildPpu(const Config& cfg, const Built& built) {
   m.Out("valid_o");
   m.Out("out_o", N(cols * 8));
   Scope s = m.Body();
-  s.Reg("valid_q", "2");
-  s.Seq(clk, rst, {Set("valid_q", "2'd0")}, {Set("valid_q", "{valid_q[0], valid_i}")});
-  s.Assign("valid_o", "valid_q[1]");
+  s.Reg("valid_q", N(lat));
+  s.Seq(clk, rst, {Set("valid_q", N(lat) + "'d0")},
+        {Set("valid_q", "{valid_q[" + N(lat - 2) + ":0], valid_i}")});
+  s.Assign("valid_o", "valid_q[" + N(lat - 1) + "]");
   Scope g = s.GenLoop("c", "NumCols", "gen_col");
   Instantiate(g, Child(built, "salsa_requant"), "u_requant", {},
               {{"clk_i", clk},

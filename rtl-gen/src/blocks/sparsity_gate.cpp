@@ -49,14 +49,16 @@ Module BuildSparsityGate(const Config& cfg) {
                                             "} - {zero_point_i[7], zero_point_i}");
   g.Assign("is_zero[r]", cfg.gating ? "(" + IdxPart("diff", "r*9", "9") + " == 9'd0)" : "1'b0");
   Scope h = s.GenLoop("q", N(rows), "gen_hold");
-  h.Seq(clk, rst, {Set(IdxPart("act_q", "q*9", "9"), "9'd0")},
+  h.Note("Operands are datapath registers: no reset (only used with the reset flags).");
+  h.Seq(clk, "", {},
         {If("valid_i && !is_zero[q]",
             {Set(IdxPart("act_q", "q*9", "9"), IdxPart("diff", "q*9", "9"))})});
   s.Seq(clk, rst,
         {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"),
-         Set("zero_q", N(rows) + "'d0"), Set("wgt_q", N(cols * 8) + "'d0")},
+         Set("zero_q", N(rows) + "'d0")},
         {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
-         Set("zero_q", "valid_i ? is_zero : zero_q"), If("valid_i", {Set("wgt_q", "wgt_i")})});
+         Set("zero_q", "valid_i ? is_zero : zero_q")});
+  s.Seq(clk, "", {}, {If("valid_i", {Set("wgt_q", "wgt_i")})});
   s.Integer("i");
   if (st) {
     s.Note(

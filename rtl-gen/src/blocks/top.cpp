@@ -105,7 +105,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildGearbox());
   add(BuildDmaRd(cfg));
   add(BuildDmaWr(cfg));
-  add(BuildRequant());
+  add(BuildRequant(cfg));
   add(BuildPpu(cfg, b));
   add(BuildCsr(cfg));
   add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg));

@@ -63,7 +63,8 @@ Module BuildWsArray(const Config& cfg, const Built& built) {
     if (c + 1 == cols) {
       s.Assign(dst, src);
     } else {
-      Instantiate(s, delay, "u_deskew_c" + N(c), {{"Width", "32"}, {"Depth", N(cols - 1 - c)}},
+      Instantiate(s, delay, "u_deskew_c" + N(c),
+                  {{"Width", "32"}, {"Depth", N(cols - 1 - c)}, {"Reset", "0"}},
                   {{"clk_i", clk}, {"rst_ni", rst}, {"d_i", src}, {"q_o", dst}});
     }
   }

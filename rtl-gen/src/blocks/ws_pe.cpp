@@ -32,13 +32,16 @@ Module BuildWsPe(const Config& /*cfg*/) {
   s.Note("The first step of a stream already uses the preloaded weight.");
   s.Assign("w_eff", "a_swap_i ? wn_q : w_q");
   AssignProduct(s, "a_i", "w_eff");
-  s.Seq(
-      clk, rst, Cat({LaneResets(lanes), LaneResets(weights)}),
-      Cat({LaneCopies({"a_valid", "a_swap", "a_zero"}),
-           {If("!a_zero_i", {Set("a_q", "a_i")}), If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
-            If("w_load_i", {Set("wn_q", "w_i")}),
-            If("a_valid_i", {Set("psum_q", "a_zero_i ? psum_i : psum_i + prod_ext")},
-               {Set("psum_q", "32'd0")})}}));
+  const std::vector<std::string> flags = {"a_valid", "a_swap", "a_zero"};
+  s.Seq(clk, rst, LaneResets(lanes, flags), LaneCopies(flags));
+  s.Note(
+      "Datapath registers: no reset (a stream's first step swaps in the preloaded weight; "
+      "psum_q is zero one cycle after any invalid step).");
+  s.Seq(clk, "", {},
+        {If("!a_zero_i", {Set("a_q", "a_i")}), If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
+         If("w_load_i", {Set("wn_q", "w_i")}),
+         If("a_valid_i", {Set("psum_q", "a_zero_i ? psum_i : psum_i + prod_ext")},
+            {Set("psum_q", "32'd0")})});
   AssignLaneOutputs(s, lanes);
   s.Assign("psum_o", "psum_q");
   return m;
