@@ -83,7 +83,7 @@ TEST(GeneratorTest, AxiSidebandPortsCarryTheConfig) {
   auto files = salsa::Generate(Cfg("axi: {cache: 5, prot: 2, qos: 9}\n"), "x");
   const std::string top = FileText(files, "salsa_top.v");
   for (const char* ch : {"ar", "aw"}) {
-    for (const std::string& sig : {"cache", "prot", "lock", "qos"}) {
+    for (const char* sig : {"cache", "prot", "lock", "qos"}) {
       const std::string port = "m_axi_" + std::string(ch) + sig;
       const size_t at = top.find(" " + port + ",");
       ASSERT_NE(at, std::string::npos) << port << " is not a port of salsa_top";
