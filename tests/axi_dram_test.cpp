@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <numeric>
 
@@ -26,6 +27,9 @@ class TestMaster {
   TestMaster(AxiDram& dram, unsigned bus_bytes) : dram_(dram), bus_bytes_(bus_bytes) {}
 
   void Read(uint64_t addr, unsigned len) { ars_.push_back({addr, len}); }
+  // A master that (illegally, AXI A3.3.1) raises WVALID only after its AW handshake.
+  void set_w_after_aw(bool v) { w_after_aw_ = v; }
+
   void Write(uint64_t addr, std::vector<W> beats) {
     aws_.push_back({addr, static_cast<unsigned>(beats.size() - 1)});
     for (auto& b : beats) ws_.push_back(std::move(b));
@@ -46,7 +50,7 @@ class TestMaster {
       m.awlen = aws_.front().len;
     }
     m.wdata.assign(bus_bytes_, 0);
-    if (!ws_.empty()) {
+    if (!ws_.empty() && (!w_after_aw_ || aw_hs_ > w_bursts_)) {
       m.wvalid = true;
       m.wdata = ws_.front().data;
       m.wstrb = ws_.front().strb;
@@ -57,8 +61,14 @@ class TestMaster {
       ar_edges.push_back(edge);
       ars_.pop_front();
     }
-    if (m.awvalid && s.awready) aws_.pop_front();
-    if (m.wvalid && s.wready) ws_.pop_front();
+    if (m.awvalid && s.awready) {
+      aws_.pop_front();
+      ++aw_hs_;
+    }
+    if (m.wvalid && s.wready) {
+      if (ws_.front().last) ++w_bursts_;
+      ws_.pop_front();
+    }
     if (s.rvalid) {
       r_edges.push_back(edge);
       rdata.push_back(s.rdata);
@@ -92,6 +102,8 @@ class TestMaster {
   }
   AxiDram& dram_;
   unsigned bus_bytes_;
+  bool w_after_aw_ = false;
+  unsigned aw_hs_ = 0, w_bursts_ = 0;
   std::deque<Ar> ars_, aws_;
   std::deque<W> ws_;
 };
@@ -287,6 +299,53 @@ TEST(AxiDramTest, DeterministicForSeed) {
   EXPECT_EQ(d1, d2);
   EXPECT_NE(t1, t3);
   EXPECT_EQ(d1, d3);  // timing differs, data does not
+}
+
+// --axi-strict: AWREADY only while AWVALID and WVALID are both pending, so a master that waits
+// for AWREADY before WVALID never gets it (the write DMA's old deadlock)...
+TEST(AxiDramTest, StrictAwReadyWaitsForWvalid) {
+  auto mem = Pattern(8192);
+  AxiDram::Options o;
+  o.strict = true;
+  AxiDram dram(mem, 16, o);
+  TestMaster m(dram, 16);
+  m.set_w_after_aw(true);
+  m.Write(0x200, {{std::vector<uint8_t>(16, 1), 0xFFFF, true}});
+  m.Run(2000);
+  EXPECT_EQ(dram.stats().write_bursts, 0u);
+  EXPECT_TRUE(m.bresp.empty());
+}
+
+// ...while a master that drives AW and W independently completes every write, through long stalls
+// on every channel, with W beats sometimes accepted ahead of their AW.
+TEST(AxiDramTest, StrictSlaveServesAnIndependentMaster) {
+  auto mem = Pattern(65536);
+  AxiDram::Options o;
+  o.strict = true;
+  o.seed = 5;
+  AxiDram dram(mem, 16, o);
+  TestMaster m(dram, 16);
+  constexpr unsigned kBursts = 40;
+  for (unsigned i = 0; i < kBursts; ++i) {
+    std::vector<W> beats;
+    for (unsigned b = 0; b < 1 + i % 4; ++b) {
+      beats.push_back({std::vector<uint8_t>(16, static_cast<uint8_t>(i)), 0xFFFF, b == i % 4});
+    }
+    m.Write(0x1000 + 0x100 * i, beats);
+    m.Read(0x1000 + 0x100 * i, i % 4);
+  }
+  m.Run(20000);
+  EXPECT_EQ(m.bresp.size(), kBursts);
+  EXPECT_EQ(dram.stats().read_bursts, kBursts);
+  for (unsigned i = 0; i < kBursts; ++i) EXPECT_EQ(mem[0x1000 + 0x100 * i], i) << i;
+  EXPECT_TRUE(dram.violations().empty());
+  // Long stalls: some ready was low for more than 16 cycles in a row.
+  unsigned run = 0, longest = 0;
+  for (unsigned t : m.trace) {
+    run = (t & 1u) ? 0 : run + 1;  // arready
+    longest = std::max(longest, run);
+  }
+  EXPECT_GT(longest, 16u);
 }
 
 }  // namespace

@@ -149,6 +149,9 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "  id_bits: 4\n"
       "  max_outstanding: 4\n"
       "  max_burst: 16\n"
+      "  cache: 3\n"
+      "  prot: 0\n"
+      "  qos: 0\n"
       "sram:\n"
       "  act:\n"
       "    banks: 2\n"
@@ -167,6 +170,7 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "  zero_skip: false\n"
       "  structured: none\n"
       "pipeline:\n"
+      "  axi_read_reg: true\n"
       "  requant: false\n";
   const Config cfg = ParseConfig("name: default\n", "d.yaml");
   EXPECT_EQ(CanonicalConfig(cfg), expected);
@@ -222,6 +226,10 @@ TEST(ConfigTest, HashChangesWithAnyValue) {
       "name: default\nsram: {acc: {depth: 128}}\n",
       "name: default\nsparsity: {gating: false}\n",
       "name: default\npipeline: {requant: true}\n",
+      "name: default\naxi: {cache: 15}\n",
+      "name: default\naxi: {prot: 2}\n",
+      "name: default\naxi: {qos: 1}\n",
+      "name: default\npipeline: {axi_read_reg: false}\n",
   };
   for (const char* yaml : kVariants) {
     EXPECT_NE(ConfigHash(ParseConfig(yaml, "v.yaml")), base) << yaml;
@@ -345,6 +353,11 @@ const BadCase kBadCases[] = {
      "accepted: 2..16"},
     {"BurstTooLong", "name: x\naxi: {max_burst: 257}\n", "2:18", "axi.max_burst",
      "accepted: 1..256"},
+    {"CacheTooBig", "name: x\naxi: {cache: 16}\n", "2:14", "axi.cache", "accepted: 0..15"},
+    {"ProtTooBig", "name: x\naxi: {prot: 8}\n", "2:13", "axi.prot", "accepted: 0..7"},
+    {"QosTooBig", "name: x\naxi: {qos: 16}\n", "2:12", "axi.qos", "accepted: 0..15"},
+    {"AxiReadRegNotBool", "name: x\npipeline: {axi_read_reg: maybe}\n", "2:26",
+     "pipeline.axi_read_reg", "expected a bool"},
     {"BurstExceeds4KB", "name: x\naxi:\n  data_bits: 512\n  max_burst: 128\n", "4:14",
      "axi.max_burst",
      "128 beats x 64 bytes = 8192 bytes exceeds 4 KB; accepted: 1..64 for data_bits 512"},

@@ -70,6 +70,52 @@ TEST(GeneratorTest, ParamsHeaderCarriesTheConfig) {
   EXPECT_NE(header.find("kHwId = 0x20;"), std::string::npos);
 }
 
+std::string FileText(const std::vector<salsa::GeneratedFile>& files, const std::string& name) {
+  for (const auto& f : files) {
+    if (f.name == name) return f.text;
+  }
+  ADD_FAILURE() << "no generated file " << name;
+  return {};
+}
+
+// The AXI4 sideband outputs are top-level ports driven with the configured constants.
+TEST(GeneratorTest, AxiSidebandPortsCarryTheConfig) {
+  auto files = salsa::Generate(Cfg("axi: {cache: 5, prot: 2, qos: 9}\n"), "x");
+  const std::string top = FileText(files, "salsa_top.v");
+  for (const char* ch : {"ar", "aw"}) {
+    for (const char* sig : {"cache", "prot", "lock", "qos"}) {
+      const std::string port = "m_axi_" + std::string(ch) + sig;
+      const size_t at = top.find(" " + port + ",");
+      ASSERT_NE(at, std::string::npos) << port << " is not a port of salsa_top";
+      const size_t line = top.rfind('\n', at) + 1;
+      EXPECT_EQ(top.compare(line, 9, "  output "), 0) << port << " is not an output";
+    }
+  }
+  const std::string rd = FileText(files, "salsa_dma_rd.v");
+  const std::string wr = FileText(files, "salsa_dma_wr.v");
+  for (const auto& [text, ch] : {std::pair{rd, "ar"}, std::pair{wr, "aw"}}) {
+    const std::string p = std::string("assign m_axi_") + ch;
+    EXPECT_NE(text.find(p + "cache = 4'd5;"), std::string::npos) << ch;
+    EXPECT_NE(text.find(p + "prot = 3'd2;"), std::string::npos) << ch;
+    EXPECT_NE(text.find(p + "lock = 1'b0;"), std::string::npos) << ch;
+    EXPECT_NE(text.find(p + "qos = 4'd9;"), std::string::npos) << ch;
+  }
+  const std::string manifest = FileText(files, "manifest.json");
+  EXPECT_NE(manifest.find("\"axi_cache\": 5"), std::string::npos);
+  EXPECT_NE(manifest.find("\"axi_qos\": 9"), std::string::npos);
+}
+
+// pipeline.axi_read_reg puts the R channel into a skid FIFO; false keeps the combinational path.
+TEST(GeneratorTest, AxiReadRegisterKnob) {
+  const std::string on = FileText(salsa::Generate(Cfg(), "x"), "salsa_dma_rd.v");
+  const std::string off =
+      FileText(salsa::Generate(Cfg("pipeline: {axi_read_reg: false}\n"), "x"), "salsa_dma_rd.v");
+  EXPECT_NE(on.find("u_r_skid"), std::string::npos);
+  EXPECT_NE(on.find("assign m_axi_rready = !rq_full;"), std::string::npos);
+  EXPECT_EQ(off.find("u_r_skid"), std::string::npos);
+  EXPECT_NE(off.find("assign m_axi_rready = r_active_q && out_ready_i;"), std::string::npos);
+}
+
 class WriteGeneratedTest : public ::testing::Test {
  protected:
   void SetUp() override {

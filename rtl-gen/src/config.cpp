@@ -251,8 +251,8 @@ void ParseArray(const Section& top, Config* cfg) {
 }
 
 void ParseAxi(const Section& top, Config* cfg) {
-  const Section axi =
-      top.Child("axi", {"data_bits", "addr_bits", "id_bits", "max_outstanding", "max_burst"});
+  const Section axi = top.Child("axi", {"data_bits", "addr_bits", "id_bits", "max_outstanding",
+                                        "max_burst", "cache", "prot", "qos"});
   const Reporter& r = axi.reporter();
   YAML::Mark data_mark;
   if (axi.GetUnsigned("data_bits", 0, std::numeric_limits<unsigned>::max(), "64, 128, 256, 512",
@@ -266,6 +266,9 @@ void ParseAxi(const Section& top, Config* cfg) {
   axi.GetUnsigned("addr_bits", 32, 64, Range(32, 64), &cfg->axi_addr_bits);
   axi.GetUnsigned("id_bits", 1, 8, Range(1, 8), &cfg->axi_id_bits);
   axi.GetUnsigned("max_outstanding", 2, 16, Range(2, 16), &cfg->axi_max_outstanding);
+  axi.GetUnsigned("cache", 0, 15, Range(0, 15), &cfg->axi_cache);
+  axi.GetUnsigned("prot", 0, 7, Range(0, 7), &cfg->axi_prot);
+  axi.GetUnsigned("qos", 0, 15, Range(0, 15), &cfg->axi_qos);
   YAML::Mark burst_mark = axi.mark();
   axi.GetUnsigned("max_burst", 1, 256, Range(1, 256), &cfg->axi_max_burst, &burst_mark);
   const unsigned bus_bytes = cfg->BusBytes();
@@ -459,7 +462,8 @@ void ParseFpga(const Section& top, Config* cfg) {
 }
 
 void ParsePipeline(const Section& top, Config* cfg) {
-  const Section pipeline = top.Child("pipeline", {"requant"});
+  const Section pipeline = top.Child("pipeline", {"axi_read_reg", "requant"});
+  pipeline.GetBool("axi_read_reg", &cfg->axi_read_reg);
   pipeline.GetBool("requant", &cfg->pipeline_requant);
 }
 
@@ -553,6 +557,9 @@ std::string CanonicalConfig(const Config& cfg) {
      << "  id_bits: " << cfg.axi_id_bits << "\n"
      << "  max_outstanding: " << cfg.axi_max_outstanding << "\n"
      << "  max_burst: " << cfg.axi_max_burst << "\n"
+     << "  cache: " << cfg.axi_cache << "\n"
+     << "  prot: " << cfg.axi_prot << "\n"
+     << "  qos: " << cfg.axi_qos << "\n"
      << "sram:\n";
   pad("act", cfg.act);
   pad("weight", cfg.weight);
@@ -564,11 +571,10 @@ std::string CanonicalConfig(const Config& cfg) {
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
-     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
-  if (cfg.pipeline_requant) {
-    os << "pipeline:\n"
-       << "  requant: " << (cfg.pipeline_requant ? "true" : "false") << "\n";
-  }
+     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n"
+     << "pipeline:\n"
+     << "  axi_read_reg: " << (cfg.axi_read_reg ? "true" : "false") << "\n"
+     << "  requant: " << (cfg.pipeline_requant ? "true" : "false") << "\n";
   if (cfg.fpga_board != FpgaBoard::kNone || cfg.fpga_part != kDefaultFpgaPart) {
     os << "fpga:\n"
        << "  board: " << FpgaBoardName(cfg.fpga_board) << "\n"

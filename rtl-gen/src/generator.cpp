@@ -48,9 +48,13 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
                      {"axi_id_bits", cfg.axi_id_bits},
                      {"axi_max_outstanding", cfg.axi_max_outstanding},
                      {"axi_max_burst", cfg.axi_max_burst},
+                     {"axi_cache", cfg.axi_cache},
+                     {"axi_prot", cfg.axi_prot},
+                     {"axi_qos", cfg.axi_qos},
                      {"sparsity_gating", cfg.gating},
                      {"sparsity_zero_skip", cfg.zero_skip},
-                     {"sparsity_structured", cfg.structured24 ? "2:4" : "none"}};
+                     {"sparsity_structured", cfg.structured24 ? "2:4" : "none"},
+                     {"pipeline_axi_read_reg", cfg.axi_read_reg}};
   auto pad = [](const ScratchpadConfig& s, unsigned word_bytes) {
     return nlohmann::ordered_json{{"banks", s.banks},           {"depth", s.depth},
                                   {"width_bits", s.width_bits}, {"words", s.Words()},

@@ -144,6 +144,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["mem_latency"] = o.mem_latency;
   j["bw_cap"] = o.bw_cap;
   j["backpressure"] = o.backpressure;
+  j["axi_strict"] = o.axi_strict;
   j["err_code"] = r.err_code;
   j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);

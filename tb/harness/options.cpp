@@ -38,6 +38,10 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--backpressure", o->backpressure,
                  "probability of random ready/valid deassertion, in [0, 1)")
       ->capture_default_str();
+  app.add_flag("--axi-strict", o->axi_strict,
+               "legal but unkind DRAM slave: AWREADY only once AWVALID and WVALID are both high, "
+               "W beats accepted ahead of their AW on some bursts, long random stalls on every "
+               "channel");
   app.add_flag("--json", o->json, "print a one-line JSON summary as the last line of stdout");
   app.add_option("--trace", o->trace, "write an FST waveform to FILE");
   app.add_option("--timeout", o->timeout, "cycles before giving up (default: from the layer)");

@@ -20,6 +20,7 @@ struct Options {
   unsigned mem_latency = 20;
   double bw_cap = 1.0;
   double backpressure = 0.0;
+  bool axi_strict = false;  // the DRAM model's legal-but-unkind slave behaviours
   bool json = false;
   std::string trace;
   uint64_t timeout = 0;  // 0: estimate from the layer

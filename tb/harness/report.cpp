@@ -30,8 +30,8 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
                 l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
                 prog.k_chunk);
   }
-  std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "\n",
-              o.mem_latency, o.bw_cap, o.backpressure, o.seed);
+  std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "%s\n",
+              o.mem_latency, o.bw_cap, o.backpressure, o.seed, o.axi_strict ? ", axi-strict" : "");
   if (o.sparsity >= 0.0 || o.weights_2of4) {
     const auto zeros =
         std::count(l.input.begin(), l.input.end(), static_cast<int8_t>(l.input_zero_point));

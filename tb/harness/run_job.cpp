@@ -27,7 +27,8 @@ uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs
                        salsa_params::kBusBytes;
   const double per_cmd =
       4.0 * (o.mem_latency + 2.0 * (salsa_params::kRows + salsa_params::kCols) + 64);
-  const double slow = 1.0 / (o.bw_cap * (1.0 - o.backpressure) * (1.0 - o.backpressure));
+  const double slow =
+      (o.axi_strict ? 8.0 : 1.0) / (o.bw_cap * (1.0 - o.backpressure) * (1.0 - o.backpressure));
   const double est =
       (4.0 * beats + p.cmd_count * per_cmd) * slow +
       4.0 * static_cast<double>(fs.counters[salsa::contract::CounterIndex("mac_active")]);
@@ -155,6 +156,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   dopts.bandwidth = opts.bw_cap;
   dopts.backpressure = opts.backpressure;
   dopts.seed = opts.seed;
+  dopts.strict = opts.axi_strict;
   const Fault fault = InjectFault(opts.fault, prog, &mem, &dopts);
   AxiDram dram(mem, salsa_params::kBusBytes, dopts);
   bench->mem.set_dram(&dram);

@@ -46,13 +46,27 @@ AxiDram::AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes, Options opts)
   opts_.write_latency = std::max(1u, opts_.write_latency);
   while ((1u << size_log2_) < bus_bytes_) ++size_log2_;
   out_.rdata.assign(bus_bytes_, 0);
-  ComputeOutputs(false, false);
+  ComputeOutputs(AxiMasterOut{}, false, false, false, false);
 }
 
 bool AxiDram::Coin() {
   if (opts_.backpressure <= 0.0) return true;
   const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
   return u >= opts_.backpressure;
+}
+
+bool AxiDram::Stalled(unsigned ch) {
+  constexpr unsigned kStartOneIn = 24;  // a stall starts in about one cycle of 24 ...
+  constexpr unsigned kMaxStall = 48;    // ... and lasts 1..48 cycles
+  if (stall_left_[ch] > 0) {
+    --stall_left_[ch];
+    return true;
+  }
+  if (rng_() % kStartOneIn == 0) {
+    stall_left_[ch] = static_cast<unsigned>(rng_() % kMaxStall);
+    return true;
+  }
+  return false;
 }
 
 void AxiDram::Violation(const std::string& what) {
@@ -183,6 +197,7 @@ void AxiDram::Tick(const AxiMasterOut& m) {
     wbuf_.push_back(WBeat{m.wdata, m.wstrb, m.wlast});
     ++stats_.write_beats;
     w_credit_ -= 1.0;
+    if (opts_.strict && m.wlast) w_ahead_ = (rng_() & 1u) != 0;
   }
   DrainWrites();
 
@@ -194,18 +209,30 @@ void AxiDram::Tick(const AxiMasterOut& m) {
   ++cycle_;
   r_credit_ = std::min(1.0, r_credit_ + opts_.bandwidth);
   w_credit_ = std::min(1.0, w_credit_ + opts_.bandwidth);
-  ComputeOutputs(r_hs, b_hs);
+  ComputeOutputs(m, aw_hs, w_hs, r_hs, b_hs);
 }
 
-void AxiDram::ComputeOutputs(bool r_hs, bool b_hs) {
+void AxiDram::ComputeOutputs(const AxiMasterOut& m, bool aw_hs, bool w_hs, bool r_hs, bool b_hs) {
   out_.arready = reads_.size() < opts_.max_queued_reads && Coin();
   out_.awready = writes_.size() < opts_.max_queued_writes && Coin();
   out_.wready = wbuf_.size() < opts_.w_buffer_beats && w_credit_ >= 1.0 - kEps && Coin();
+  const bool r_gap = opts_.strict && Stalled(3);
+  const bool b_gap = opts_.strict && Stalled(4);
+  if (opts_.strict) {
+    // The ready outputs are registered: a master output pending now (valid without its
+    // handshake) is still offered next cycle, so "both pending" is "both high" then.
+    const bool aw_pending = m.awvalid && !aw_hs, w_pending = m.wvalid && !w_hs;
+    const bool w_buffered = writes_.empty() && !wbuf_.empty();  // W beats ahead of any AW
+    out_.arready = out_.arready && !Stalled(0);
+    out_.awready = out_.awready && !Stalled(1) && aw_pending && (w_pending || w_buffered);
+    // A W beat with no accepted AW goes ahead only on the bursts w_ahead_ picks.
+    out_.wready = out_.wready && !Stalled(2) && (!writes_.empty() || w_ahead_);
+  }
 
   if (!(out_.rvalid && !r_hs)) {  // otherwise hold the beat until its handshake
     out_.rvalid = false;
     if (!reads_.empty() && cycle_ >= reads_.front().ready_cycle && r_credit_ >= 1.0 - kEps &&
-        Coin()) {
+        Coin() && !r_gap) {
       const Burst& b = reads_.front();
       const uint64_t base = BeatAddr(b, b.beat);
       for (unsigned i = 0; i < bus_bytes_; ++i) {
@@ -219,7 +246,7 @@ void AxiDram::ComputeOutputs(bool r_hs, bool b_hs) {
   }
   if (!(out_.bvalid && !b_hs)) {
     out_.bvalid = false;
-    if (!bresps_.empty() && cycle_ >= bresps_.front().ready_cycle && Coin()) {
+    if (!bresps_.empty() && cycle_ >= bresps_.front().ready_cycle && Coin() && !b_gap) {
       out_.bvalid = true;
       out_.bresp = bresps_.front().resp;
       out_.bid = bresps_.front().id;

@@ -52,6 +52,9 @@ struct Config {
   unsigned axi_id_bits = 4;          // 1..8
   unsigned axi_max_outstanding = 4;  // 2..16
   unsigned axi_max_burst = 16;       // 1..256 beats
+  unsigned axi_cache = 3;  // AxCACHE of every burst, 0..15 (Normal Non-cacheable Bufferable)
+  unsigned axi_prot = 0;   // AxPROT, 0..7
+  unsigned axi_qos = 0;    // AxQOS, 0..15 (AxLOCK is always 0: no exclusive access)
   // sram
   ScratchpadConfig act;     // width rows*8
   ScratchpadConfig weight;  // width cols*8
@@ -67,6 +70,7 @@ struct Config {
   bool structured24 = false;  // sparsity.structured "2:4": compressed weights, 4 acts per row
   // pipeline
   bool pipeline_requant = false;  // a register between the requant's left shift and multiply
+  bool axi_read_reg = true;  // a register stage (2-entry skid FIFO) on the AXI R channel
 
   // The source text, for hashing and banners.
   std::string source_text;

@@ -27,7 +27,9 @@ constexpr CsrReg kCsrRegs[] = {
     {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
     {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
     {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},
-    {"CMD_BASE_HI", 0x018, "R/W", "command list address, high 32 bits"},
+    {"CMD_BASE_HI", 0x018, "R/W",
+     "command list address, high 32 bits (only bits below axi.addr_bits - 32 exist: the others "
+     "read 0, and a write setting one answers SLVERR)"},
     {"CMD_COUNT", 0x01C, "R/W", "number of commands"},
     {"HW_ID", 0x020, "R", "{rows[7:0], cols[7:0], bus_bytes[7:0], 8'h5A}"},
 };

@@ -76,6 +76,9 @@ inline constexpr ComputeStatus kComputeStatus[] = {
 ir::Bundle AxiLite();
 ir::Bundle AxiRead(const Config& cfg);
 ir::Bundle AxiWrite(const Config& cfg);
+// Drives the constant AXI4 sideband outputs <prefix>cache/prot/lock/qos from axi.cache/prot/qos
+// (lock 0: no exclusive accesses).
+void AxiSideband(const Config& cfg, ir::Scope* s, const std::string& prefix);
 ir::Bundle ComputeStatusBundle();
 ir::Bundle ComputeCmd();
 ir::Bundle ZeroSkipCmd();  // sparsity.zero_skip: SCAN and indexed COMPUTE fields, list status

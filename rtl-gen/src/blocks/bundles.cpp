@@ -27,7 +27,8 @@ Bundle AxiRead(const Config& cfg) {
   const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, dw = cfg.BusBytes() * 8;
   return Bundle("axi_read",
                 {Out("arid", id), Out("araddr", aw), Out("arlen", 8), Out("arsize", 3),
-                 Out("arburst", 2), Out("arvalid"), In("arready"), In("rid", id), In("rdata", dw),
+                 Out("arburst", 2), Out("arcache", 4), Out("arprot", 3), Out("arlock"),
+                 Out("arqos", 4), Out("arvalid"), In("arready"), In("rid", id), In("rdata", dw),
                  In("rresp", 2), In("rlast"), In("rvalid"), Out("rready")},
                 Bundle::Suffix::kNone);
 }
@@ -36,10 +37,18 @@ Bundle AxiWrite(const Config& cfg) {
   const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, B = cfg.BusBytes();
   return Bundle(
       "axi_write",
-      {Out("awid", id), Out("awaddr", aw), Out("awlen", 8), Out("awsize", 3), Out("awburst", 2),
-       Out("awvalid"), In("awready"), Out("wdata", B * 8), Out("wstrb", B), Out("wlast"),
-       Out("wvalid"), In("wready"), In("bid", id), In("bresp", 2), In("bvalid"), Out("bready")},
+      {Out("awid", id),   Out("awaddr", aw),   Out("awlen", 8), Out("awsize", 3), Out("awburst", 2),
+       Out("awcache", 4), Out("awprot", 3),    Out("awlock"),   Out("awqos", 4),  Out("awvalid"),
+       In("awready"),     Out("wdata", B * 8), Out("wstrb", B), Out("wlast"),     Out("wvalid"),
+       In("wready"),      In("bid", id),       In("bresp", 2),  In("bvalid"),     Out("bready")},
       Bundle::Suffix::kNone);
+}
+
+void AxiSideband(const Config& cfg, Scope* s, const std::string& prefix) {
+  s->Assign(prefix + "cache", "4'd" + N(cfg.axi_cache));
+  s->Assign(prefix + "prot", "3'd" + N(cfg.axi_prot));
+  s->Assign(prefix + "lock", "1'b0");
+  s->Assign(prefix + "qos", "4'd" + N(cfg.axi_qos));
 }
 
 Bundle ComputeStatusBundle() {

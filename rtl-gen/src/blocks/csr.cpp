@@ -12,7 +12,10 @@ Module BuildCsr(const Config& cfg) {
   Module m("salsa_csr",
            "AXI4-Lite slave (32-bit, 12-bit address) holding control, status, error and "
            "interrupt registers and the 64-bit event counters (cleared on start). One write "
-           "and one read in flight; the map is docs/architecture.md's CSR table.");
+           "and one read in flight; the map is docs/architecture.md's CSR table. Unmapped "
+           "addresses, writes to read-only registers and writes of CMD_BASE_HI bits beyond the "
+           "AXI address width answer SLVERR. Reading a counter's low word snapshots its high "
+           "word, which the next read of any counter's high word returns (no tearing).");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   AxiLite().DeclarePorts(m, "s_axil_");
   m.Out("start_o");
@@ -42,10 +45,17 @@ Module BuildCsr(const Config& cfg) {
   s.Reg("irq_en_q");
   s.Reg("base_lo_q", "32");
   s.Reg("base_hi_q", "32");
+  s.Reg("bresp_q", "2");
+  s.Reg("rresp_q", "2");
+  s.Reg("shadow_q", "32");
   s.Reg("count_q", "32");
   s.Reg("start_q");
   s.Reg("cnt_q", N(k::kNumCounters * 64));
   s.Reg("rd_word", "32");
+  s.Reg("rd_err");
+  s.Reg("rd_hi", "32");
+  s.Wire("wr_err");
+  s.Wire("hi_mask", "32");
   s.Wire("wr_fire");
   s.Wire("rd_fire");
   s.Wire("widx", "10");
@@ -56,12 +66,12 @@ Module BuildCsr(const Config& cfg) {
   s.Assign("s_axil_awready", "wr_fire");
   s.Assign("s_axil_wready", "wr_fire");
   s.Assign("s_axil_bvalid", "bvalid_q");
-  s.Assign("s_axil_bresp", "2'b00");
+  s.Assign("s_axil_bresp", "bresp_q");
   s.Assign("rd_fire", "s_axil_arvalid && !rvalid_q");
   s.Assign("s_axil_arready", "rd_fire");
   s.Assign("s_axil_rvalid", "rvalid_q");
   s.Assign("s_axil_rdata", "rdata_q");
-  s.Assign("s_axil_rresp", "2'b00");
+  s.Assign("s_axil_rresp", "rresp_q");
   s.Assign("widx", "s_axil_awaddr[11:2]");
   s.Assign("ridx", "s_axil_araddr[11:2]");
   s.Assign("start_o", "start_q");
@@ -75,13 +85,29 @@ Module BuildCsr(const Config& cfg) {
     }
     return std::string("0");
   };
+  // CMD_BASE_HI holds only the address bits above 32 that axi.addr_bits has (the fetch address is
+  // {CMD_BASE_HI, CMD_BASE_LO} truncated to them); the other bits read as zero.
+  const unsigned aw = cfg.axi_addr_bits;
+  s.Assign("hi_mask", aw == 64  ? std::string("32'hFFFFFFFF")
+                      : aw > 32 ? "{" + N(64 - aw) + "'d0, {" + N(aw - 32) + "{1'b1}}}"
+                                : std::string("32'd0"));
+  std::vector<std::string> writable;
+  for (const auto& r : k::kCsrRegs) {
+    if (std::string(r.access).find('W') != std::string::npos) {
+      writable.push_back("(widx == 10'd" + N(r.addr / 4) + ")");
+    }
+  }
+  std::string any_writable;
+  for (const auto& w : writable) any_writable += (any_writable.empty() ? "" : " || ") + w;
+  s.Assign("wr_err", "!(" + any_writable + ") || ((widx == 10'd" + word("CMD_BASE_HI") +
+                         ") && ((s_axil_wdata & ~hi_mask) != 32'd0))");
   s.Seq(clk, rst,
-        {Set("bvalid_q", "1'b0"), Set("done_q", "1'b0"), Set("irq_en_q", "1'b0"),
-         Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"), Set("count_q", "32'd0"),
-         Set("start_q", "1'b0")},
+        {Set("bvalid_q", "1'b0"), Set("bresp_q", "2'b00"), Set("done_q", "1'b0"),
+         Set("irq_en_q", "1'b0"), Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"),
+         Set("count_q", "32'd0"), Set("start_q", "1'b0")},
         {Set("start_q", "1'b0"), If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
          If("wr_fire",
-            {Set("bvalid_q", "1'b1"),
+            {Set("bvalid_q", "1'b1"), Set("bresp_q", "wr_err ? 2'b10 : 2'b00"),
              Case("widx",
                   {{{"10'd" + word("CTRL")},
                     {If("s_axil_wdata[0] && !busy_i",
@@ -89,7 +115,8 @@ Module BuildCsr(const Config& cfg) {
                    {{"10'd" + word("STATUS")}, {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
                    {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
                    {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
-                   {{"10'd" + word("CMD_BASE_HI")}, {Set("base_hi_q", "s_axil_wdata")}},
+                   {{"10'd" + word("CMD_BASE_HI")},
+                    {If("!wr_err", {Set("base_hi_q", "s_axil_wdata")})}},
                    {{"10'd" + word("CMD_COUNT")}, {Set("count_q", "s_axil_wdata")}}},
                   {})}),
          Comment("A done in the same cycle as a write-1-to-clear wins: it is never lost."),
@@ -116,13 +143,24 @@ Module BuildCsr(const Config& cfg) {
                             return std::string(buf);
                           }())}},
   };
-  for (unsigned i = 0; i < 2 * k::kNumCounters; ++i) {
-    reads.push_back({{"10'd" + N(k::kCounterBase / 4 + i)},
-                     {Set("rd_word", IdxPart("cnt_q", N(32 * i), "32"))}});
+  reads.push_back({{"10'd" + word("CTRL")}, {Set("rd_word", "32'd0")}});  // write-only: reads 0
+  s.Note(
+      "Counters: a low word read also snapshots the high word (rd_hi into shadow_q); every high "
+      "word read returns the snapshot, so low-then-high reads never tear.");
+  for (unsigned i = 0; i < k::kNumCounters; ++i) {
+    reads.push_back({{"10'd" + N(k::kCounterBase / 4 + 2 * i)},
+                     {Set("rd_word", IdxPart("cnt_q", N(64 * i), "32")),
+                      Set("rd_hi", IdxPart("cnt_q", N(64 * i + 32), "32"))}});
+    reads.push_back({{"10'd" + N(k::kCounterBase / 4 + 2 * i + 1)}, {Set("rd_word", "shadow_q")}});
   }
-  s.Comb({Case("ridx", reads, {Set("rd_word", "32'd0")})});
-  s.Seq(clk, rst, {Set("rvalid_q", "1'b0"), Set("rdata_q", "32'd0")},
-        {If("rd_fire", {Set("rvalid_q", "1'b1"), Set("rdata_q", "rd_word")},
+  s.Comb({Set("rd_err", "1'b0"), Set("rd_hi", "shadow_q"),
+          Case("ridx", reads, {Set("rd_word", "32'd0"), Set("rd_err", "1'b1")})});
+  s.Seq(clk, rst,
+        {Set("rvalid_q", "1'b0"), Set("rdata_q", "32'd0"), Set("rresp_q", "2'b00"),
+         Set("shadow_q", "32'd0")},
+        {If("rd_fire",
+            {Set("rvalid_q", "1'b1"), Set("rdata_q", "rd_word"),
+             Set("rresp_q", "rd_err ? 2'b10 : 2'b00"), Set("shadow_q", "rd_hi")},
             {If("s_axil_rready", {Set("rvalid_q", "1'b0")})})});
 
   // Counter increments, in kCounters order.

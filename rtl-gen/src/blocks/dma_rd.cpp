@@ -35,7 +35,10 @@ Module BuildDmaRd(const Config& cfg) {
            "still receives older data, so back-to-back requests keep the bus busy. Each request "
            "carries a tag that the R half presents (pop_o, pop_tag_o) when its data start; once "
            "its last beat has left and the sink reports idle it retires (retire_o), with "
-           "retire_err_o set if any of its beats had an error response.");
+           "retire_err_o set if any of its beats had an error response. With "
+           "pipeline.axi_read_reg the R channel lands in a two-entry skid FIFO first, so neither "
+           "the realigning shifter nor RREADY sees the bus combinationally (one cycle of latency, "
+           "full throughput).");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   const unsigned tw = 16 + contract::DestBits(cfg.structured24);  // tag bits
   const Bundle req = ReadReq(cfg);
@@ -112,6 +115,10 @@ Module BuildDmaRd(const Config& cfg) {
   s.Wire("avail", N(lb + 1));
   s.Wire("r_fire");
   s.Wire("r_last_fire");
+  s.Wire("r_valid");  // the R beat the R half sees: the bus, or the skid FIFO's head
+  s.Wire("r_data", N(B * 8));
+  s.Wire("r_resp", "2");
+  s.Wire("r_last");
   s.Wire("req_fire");
 
   s.Assign("req_ready_o", "!i_full");
@@ -175,6 +182,7 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("m_axi_arsize", "3'd" + N(lb));
   s.Assign("m_axi_arburst", "2'b01");
   s.Assign("m_axi_arid", N(cfg.axi_id_bits) + "'d0");
+  AxiSideband(cfg, &s, "m_axi_ar");
 
   const ReqFields in = Unpack("i_out", qw - 1 - gw, aw);  // the tag is below them
   Block ar_reset = {Set("row_bytes_q", "24'd0"),         Set("stride_q", N(aw) + "'d0"),
@@ -224,11 +232,39 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("avail", N(lb + 1) + "'d" + N(B) + " - {1'b0, off}");
   s.Assign("out_cnt_o", "(r_left_q < {" + N(24 - lb - 1) + "'d0, avail}) ? " +
                             Slice("r_left_q", N(lb), "0") + " : avail");
-  s.Assign("out_data_o", "m_axi_rdata >> {off, 3'b000}");
-  s.Assign("out_valid_o", "r_active_q && m_axi_rvalid");
-  s.Assign("m_axi_rready", "r_active_q && out_ready_i");
-  s.Assign("r_fire", "m_axi_rvalid && m_axi_rready");
-  s.Assign("r_last_fire", "r_fire && m_axi_rlast");
+  if (cfg.axi_read_reg) {
+    s.Note("pipeline.axi_read_reg: R beats (data, resp, last) enter a two-entry skid FIFO.");
+    s.Wire("rq_out", N(B * 8 + 3));
+    s.Wire("rq_empty");
+    s.Wire("rq_full");
+    s.Wire("unused_rq_count", "2");
+    Instantiate(s, fifo, "u_r_skid", {{"Width", N(B * 8 + 3)}, {"Depth", "2"}},
+                {{"clk_i", clk},
+                 {"rst_ni", rst},
+                 {"clear_i", "1'b0"},
+                 {"push_i", "m_axi_rvalid"},
+                 {"data_i", "{m_axi_rresp, m_axi_rlast, m_axi_rdata}"},
+                 {"pop_i", "r_fire"},
+                 {"data_o", "rq_out"},
+                 {"count_o", "unused_rq_count"},
+                 {"empty_o", "rq_empty"},
+                 {"full_o", "rq_full"}});
+    s.Assign("m_axi_rready", "!rq_full");
+    s.Assign("r_valid", "!rq_empty");
+    s.Assign("r_data", Slice("rq_out", N(B * 8 - 1), "0"));
+    s.Assign("r_last", Slice("rq_out", N(B * 8), N(B * 8)));
+    s.Assign("r_resp", Slice("rq_out", N(B * 8 + 2), N(B * 8 + 1)));
+  } else {
+    s.Assign("m_axi_rready", "r_active_q && out_ready_i");
+    s.Assign("r_valid", "m_axi_rvalid");
+    s.Assign("r_data", "m_axi_rdata");
+    s.Assign("r_last", "m_axi_rlast");
+    s.Assign("r_resp", "m_axi_rresp");
+  }
+  s.Assign("out_data_o", "r_data >> {off, 3'b000}");
+  s.Assign("out_valid_o", "r_active_q && r_valid");
+  s.Assign("r_fire", "out_valid_o && out_ready_i");
+  s.Assign("r_last_fire", "r_fire && r_last");
   s.Assign("beat_o", "r_fire");
   const ReqFields q = Unpack("q_out", qw - 1 - gw, aw);
   s.Seq(
@@ -241,7 +277,7 @@ Module BuildDmaRd(const Config& cfg) {
           {Set("r_open_q", "1'b1"), Set("r_row_bytes_q", q.row_bytes), Set("r_stride_q", q.stride),
            Set("r_active_q", "1'b1"), Set("r_first_q", "1'b1"), Set("r_row_addr_q", q.addr),
            Set("r_left_q", q.row_bytes), Set("r_rows_q", q.rows), Set("err_q", "1'b0")},
-          {If("r_fire", {If("m_axi_rresp[1]", {Set("err_q", "1'b1")}),
+          {If("r_fire", {If("r_resp[1]", {Set("err_q", "1'b1")}),
                          If("r_left_q == {" + N(24 - lb - 1) + "'d0, out_cnt_o}",
                             {If("r_rows_q == 16'd1", {Set("r_active_q", "1'b0")},
                                 {Set("r_rows_q", "r_rows_q - 16'd1"),
@@ -254,7 +290,8 @@ Module BuildDmaRd(const Config& cfg) {
             {If("!ar_fire && r_last_fire",
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
   s.Wire("unused_r");
-  s.Assign("unused_r", "^{m_axi_rid, m_axi_rresp[0], unused_q_count, unused_i_count, " +
+  s.Assign("unused_r", std::string("^{m_axi_rid, r_resp[0], unused_q_count, unused_i_count, ") +
+                           (cfg.axi_read_reg ? "unused_rq_count, " : "") +
                            Slice("i_out", N(tw - 1), "0") +
                            (zs ? ", " + Slice("q_out", N(qw - 1), N(qw - gw)) + ", " +
                                      Slice("ar_row", N(lb - 1), "0")

@@ -21,16 +21,19 @@ Module BuildDmaWr(const Config& cfg) {
   m.Out("err_o");
   m.Out("beat_o");
   AxiWrite(cfg).DeclarePorts(m, "m_axi_");
-  m.LocalParam("StIdle", "2'd0", "2");
-  m.LocalParam("StAw", "2'd1", "2");
-  m.LocalParam("StW", "2'd2", "2");
   Scope s = m.Body();
-  s.Reg("state_q", "2");
+  s.Note(
+      "A burst is open while busy_q: its AW and its W beats go out independently (W beats may "
+      "lead or follow the AW handshake, as AXI A3.3.1 requires), and the next burst opens once "
+      "both are done. addr_q and beats_q hold the open burst's start until then.");
+  s.Reg("busy_q");
+  s.Reg("aw_done_q");
+  s.Reg("w_done_q");
   s.Reg("line_q", N(line * 8));
   s.Reg("strb_q", N(line));
   s.Reg("addr_q", N(aw));
   s.Reg("beats_q", "16");
-  s.Reg("burst_q", "9");
+  s.Reg("wcnt_q", "9");
   s.Reg("outstanding_q", N(ob));
   s.Reg("err_q");
   s.Wire("off", N(lb));
@@ -42,9 +45,10 @@ Module BuildDmaWr(const Config& cfg) {
   s.Wire("aw_fire");
   s.Wire("w_fire");
   s.Wire("b_fire");
-  s.Assign("req_ready_o", "state_q == StIdle");
+  s.Wire("burst_end");
+  s.Assign("req_ready_o", "!busy_q");
   s.Assign("req_fire", "req_valid_i && req_ready_o");
-  s.Assign("busy_o", "(state_q != StIdle) || (outstanding_q != " + N(ob) + "'d0)");
+  s.Assign("busy_o", "busy_q || (outstanding_q != " + N(ob) + "'d0)");
   s.Assign("err_o", "err_q");
   s.Assign("off", Slice("req_addr_i", N(lb - 1), "0"));
   s.Assign("row_strb", "({{" + N(line - 1) + "{1'b0}}, 1'b1} << req_bytes_i) - {{" + N(line - 1) +
@@ -53,7 +57,7 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("len_burst", "(beats_q > 16'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : beats_q[8:0]");
   s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
-  s.Assign("m_axi_awvalid", "(state_q == StAw) && (outstanding_q < " + N(ob) + "'d" +
+  s.Assign("m_axi_awvalid", "busy_q && !aw_done_q && (outstanding_q < " + N(ob) + "'d" +
                                 N(cfg.axi_max_outstanding) + ")");
   s.Assign("aw_fire", "m_axi_awvalid && m_axi_awready");
   s.Assign("m_axi_awaddr", "addr_q");
@@ -61,39 +65,38 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("m_axi_awsize", "3'd" + N(lb));
   s.Assign("m_axi_awburst", "2'b01");
   s.Assign("m_axi_awid", N(cfg.axi_id_bits) + "'d0");
-  s.Assign("m_axi_wvalid", "state_q == StW");
+  AxiSideband(cfg, &s, "m_axi_aw");
+  s.Assign("m_axi_wvalid", "busy_q && !w_done_q");
   s.Assign("m_axi_wdata", Slice("line_q", N(B * 8 - 1), "0"));
   s.Assign("m_axi_wstrb", Slice("strb_q", N(B - 1), "0"));
-  s.Assign("m_axi_wlast", "burst_q == 9'd1");
+  s.Assign("m_axi_wlast", "wcnt_q == len - 9'd1");
   s.Assign("w_fire", "m_axi_wvalid && m_axi_wready");
   s.Assign("m_axi_bready", "1'b1");
   s.Assign("b_fire", "m_axi_bvalid");
   s.Assign("beat_o", "w_fire");
-  s.Seq(
-      clk, rst,
-      {Set("state_q", "StIdle"), Set("line_q", N(line * 8) + "'d0"), Set("strb_q", N(line) + "'d0"),
-       Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"), Set("burst_q", "9'd0")},
-      {Case(
-          "state_q",
-          {{{"StIdle"},
-            {If("req_fire",
-                {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
-                 Set("strb_q", "row_strb << off"),
-                 Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
-                 Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
-                                    "'d0, req_bytes_i} + 16'd" + N(B - 1) + ") >> " + N(lb)),
-                 Set("state_q", "StAw")})}},
-           {{"StAw"},
-            {If("aw_fire",
-                {Set("burst_q", "len"), Set("beats_q", "beats_q - {7'd0, len}"),
-                 Set("addr_q", "addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
-                 Set("state_q", "StW")})}},
-           {{"StW"},
+  s.Assign("burst_end",
+           "busy_q && (aw_done_q || aw_fire) && (w_done_q || (w_fire && m_axi_wlast))");
+  s.Seq(clk, rst,
+        {Set("busy_q", "1'b0"), Set("aw_done_q", "1'b0"), Set("w_done_q", "1'b0"),
+         Set("line_q", N(line * 8) + "'d0"), Set("strb_q", N(line) + "'d0"),
+         Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"), Set("wcnt_q", "9'd0")},
+        {If("req_fire",
+            {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
+             Set("strb_q", "row_strb << off"),
+             Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
+             Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
+                                "'d0, req_bytes_i} + 16'd" + N(B - 1) + ") >> " + N(lb)),
+             Set("busy_q", "1'b1")},
             {If("w_fire",
-                {Set("line_q", "line_q >> " + N(B * 8)), Set("strb_q", "strb_q >> " + N(B)),
-                 Set("burst_q", "burst_q - 9'd1"),
-                 If("m_axi_wlast", {Set("state_q", "(beats_q == 16'd0) ? StIdle : StAw")})})}}},
-          {Set("state_q", "StIdle")})});
+                {Set("line_q", "line_q >> " + N(B * 8)), Set("strb_q", "strb_q >> " + N(B))}),
+             If("burst_end",
+                {Set("aw_done_q", "1'b0"), Set("w_done_q", "1'b0"), Set("wcnt_q", "9'd0"),
+                 Set("beats_q", "beats_q - {7'd0, len}"),
+                 Set("addr_q", "addr_q + {" + N(aw - 9 - lb) + "'d0, len, " + N(lb) + "'d0}"),
+                 If("beats_q == {7'd0, len}", {Set("busy_q", "1'b0")})},
+                {If("aw_fire", {Set("aw_done_q", "1'b1")}),
+                 If("w_fire", {Set("wcnt_q", "wcnt_q + 9'd1"),
+                               If("m_axi_wlast", {Set("w_done_q", "1'b1")})})})})});
   s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0"), Set("err_q", "1'b0")},
         {If("aw_fire && !b_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!aw_fire && b_fire", {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})}),

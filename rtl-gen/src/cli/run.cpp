@@ -95,7 +95,8 @@ void AddRunOptions(CLI::App* app, RunOptions* opts) {
   app->allow_extras();
   app->footer(
       "Other options go to the harness: --shape MxKxN, --seed S, --mem-latency N, --bw-cap F,\n"
-      "--backpressure P, --json, --trace FILE.fst, --timeout CYCLES, --vector FILE.json, --quiet.\n"
+      "--backpressure P, --axi-strict, --json, --trace FILE.fst, --timeout CYCLES, --vector "
+      "FILE.json, --quiet.\n"
       "Exit status: 0 pass, 1 mismatch or hardware error, 2 bad input.");
 }
 

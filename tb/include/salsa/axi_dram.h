@@ -68,6 +68,11 @@ class AxiDram {
     unsigned max_queued_writes = 64;      // AW requests likewise
     unsigned w_buffer_beats = 512;        // W beats accepted ahead of their AW
     size_t max_violations = 100;          // further violations are only counted
+    // Legal but unkind slave behaviour (salsa run --axi-strict): AWREADY only while AWVALID and
+    // WVALID are both pending (or W beats for the burst are already buffered); W beats accepted
+    // ahead of their AW on a random half of the bursts only; long random stalls of ARREADY,
+    // AWREADY and WREADY and long gaps in RVALID and BVALID.
+    bool strict = false;
   };
 
   struct Stats {
@@ -114,8 +119,10 @@ class AxiDram {
                       unsigned id);
   void AcceptReadBeat();
   void DrainWrites();
-  void ComputeOutputs(bool r_hs, bool b_hs);
+  void ComputeOutputs(const AxiMasterOut& m, bool aw_hs, bool w_hs, bool r_hs, bool b_hs);
   bool Coin();  // true: go ahead (no backpressure this cycle)
+  // Strict mode: true while channel `ch` (an index of stall_left_) is in a long stall.
+  bool Stalled(unsigned ch);
   uint64_t BeatAddr(const Burst& b, unsigned beat) const;
   void Violation(const std::string& what);
 
@@ -133,6 +140,8 @@ class AxiDram {
   std::deque<WBeat> wbuf_;
   std::deque<BResp> bresps_;
   double r_credit_ = 1.0, w_credit_ = 1.0;
+  unsigned stall_left_[5] = {0, 0, 0, 0, 0};  // strict: AR, AW, W, R, B
+  bool w_ahead_ = false;                      // strict: this burst's W may precede its AW
   std::vector<std::string> violations_;
   Stats stats_;
 };
