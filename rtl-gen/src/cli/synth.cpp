@@ -95,7 +95,7 @@ int Synth(const SynthOptions& o) {
   if (target == synth::Target::kIce40 && !o.no_pnr)
     nextpnr = Tool(o.nextpnr, "nextpnr-ice40", "nextpnr-ice40");
 
-  TempDir tmp;
+  TempDir tmp("salsa-synth");
   fs::path rtl_dir;
   std::vector<GeneratedFile> generated;
   if (!o.config.empty()) {
