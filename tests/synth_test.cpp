@@ -80,7 +80,7 @@ TEST(SynthTest, StatHierarchicalTotals) {
   EXPECT_EQ(d.Find("pair")->instances, 2);
   EXPECT_EQ(d.Find("pair")->total.dsps, 2);
 
-  const nlohmann::json j = ToJson(d, Depth{3, "a", "b"}, nlohmann::json::array(), "t");
+  const nlohmann::json j = ToJson(d, Depth{3, 2, "a", "b"}, nlohmann::json::array(), "t");
   EXPECT_EQ(j["luts"], 8);
   EXPECT_EQ(j["dsps"], 5);
   EXPECT_EQ(j["brams"], 1);
@@ -142,10 +142,26 @@ nlohmann::json Netlist() {
 TEST(SynthTest, LogicDepthStopsAtFlipFlops) {
   const Depth d = LogicDepth(Target::kXilinx, Netlist(), "top");
   EXPECT_EQ(d.levels, 3);  // l1 l2 l3; the FF cuts l3 from l4, and l4 + CARRY4 is 2
+  EXPECT_EQ(d.lut_levels, 3);
   EXPECT_EQ(d.start, "a[0]");
   EXPECT_EQ(d.end, "sum_d");
   EXPECT_EQ(PortBits(Netlist(), "top"), 3);
   EXPECT_THROW(LogicDepth(Target::kXilinx, Netlist(), "other"), std::runtime_error);
+}
+
+TEST(SynthTest, LutLevelsDoNotCountCarryCells) {
+  nlohmann::json n = Netlist();
+  auto carry = [](long in, long out) {
+    return nlohmann::json{{"type", "CARRY4"},
+                          {"port_directions", {{"CI", "input"}, {"CO", "output"}}},
+                          {"connections", {{"CI", {in}}, {"CO", {out}}}}};
+  };
+  n["modules"]["top"]["cells"]["c2"] = carry(14, 21);
+  n["modules"]["top"]["cells"]["c3"] = carry(21, 22);
+  const Depth d = LogicDepth(Target::kXilinx, n, "top");
+  EXPECT_EQ(d.levels, 4);      // l4 c c2 c3
+  EXPECT_EQ(d.lut_levels, 3);  // l1 l2 l3
+  EXPECT_EQ(d.start, "q");
 }
 
 TEST(SynthTest, Ice40FitAndFmax) {

@@ -74,7 +74,8 @@ void ApplyParams(Design* d, const nlohmann::json& params_json);
 // cells of class kLut, kMux or kCarry (generic: every cell that is not a flip-flop) in series
 // between flip-flops, RAMs, DSPs and ports. `start`/`end`: the nets at its two ends.
 struct Depth {
-  long levels = 0;
+  long levels = 0;      // LUT, mux and carry cells (generic: gates) on the worst path
+  long lut_levels = 0;  // LUTs only on the path with the most LUTs
   std::string start, end;
 };
 Depth LogicDepth(Target t, const nlohmann::json& netlist, const std::string& top);

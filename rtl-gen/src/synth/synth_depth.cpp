@@ -1,5 +1,6 @@
 // salsa synth: the logic depth of a flattened, mapped netlist (Yosys write_json). Yosys' own `ltp`
 // does not see the port directions of vendor primitives, so the longest path is found here.
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@ bool Combinational(Target t, const std::string& type) {
 
 struct Cell {
   std::vector<long> in, out;  // net bit ids (constants dropped)
+  bool lut = false;           // a LUT (generic: a gate), not a mux or carry cell
 };
 
 }  // namespace
@@ -30,6 +32,7 @@ Depth LogicDepth(Target t, const nlohmann::json& netlist, const std::string& top
     if (!Combinational(t, c["type"].get<std::string>())) continue;
     if (!c.contains("port_directions")) continue;
     Cell cell;
+    cell.lut = Classify(t, c["type"].get<std::string>()) == CellClass::kLut;
     for (const auto& [port, bits] : c["connections"].items()) {
       const std::string dir = c["port_directions"].value(port, "");
       for (const auto& b : bits) {
@@ -43,6 +46,7 @@ Depth LogicDepth(Target t, const nlohmann::json& netlist, const std::string& top
   // Longest path in cells, iteratively (depth-first with an explicit stack).
   std::vector<long> depth(cells.size(), 0);  // 0: not done; -1: on the stack
   std::vector<long> from(cells.size(), -1);  // predecessor cell on the longest path
+  std::vector<size_t> order;                 // cells, each after the cells driving it
   for (size_t root = 0; root < cells.size(); ++root) {
     if (depth[root] != 0) continue;
     std::vector<std::pair<size_t, size_t>> stack{{root, 0}};
@@ -70,10 +74,22 @@ Depth LogicDepth(Target t, const nlohmann::json& netlist, const std::string& top
       }
       depth[c] = best + 1;
       from[c] = arg;
+      order.push_back(c);
       stack.pop_back();
     }
   }
   Depth d;
+  // LUT levels: the same longest path search counting LUTs only (carry and mux cells are free).
+  std::vector<long> luts(cells.size(), 0);
+  for (size_t c : order) {
+    long best = 0;
+    for (long b : cells[c].in) {
+      auto it = driver.find(b);
+      if (it != driver.end()) best = std::max(best, luts[it->second]);
+    }
+    luts[c] = best + (cells[c].lut ? 1 : 0);
+    d.lut_levels = std::max(d.lut_levels, luts[c]);
+  }
   long worst = -1;
   for (size_t c = 0; c < cells.size(); ++c)
     if (depth[c] > d.levels) {

@@ -203,6 +203,7 @@ nlohmann::json ToJson(const Design& d, const std::optional<Depth>& depth, const 
   j["tool"] = "Yosys 0.23 " + TargetPass(d.target);
   j["top"] = d.top;
   j["logic_levels"] = depth ? nlohmann::json(depth->levels) : nlohmann::json(nullptr);
+  j["lut_levels"] = depth ? nlohmann::json(depth->lut_levels) : nlohmann::json(nullptr);
   if (depth) j["worst_path"] = {{"start", depth->start}, {"end", depth->end}};
   // blocks: per generated module, summed over all its instances (and parametrisations),
   // including what it instantiates.
@@ -238,11 +239,11 @@ std::string ToMarkdown(const nlohmann::json& r) {
   auto num = [](const nlohmann::json& v) { return v.is_null() ? std::string("-") : v.dump(); };
   std::string s = "# salsa synth: " + r["config"].get<std::string>() + " on " +
                   r["target"].get<std::string>() + " (" + r["tool"].get<std::string>() + ")\n\n";
-  s += "| | LUTs | FFs | DSPs | BRAMs | carry | LUT RAM | logic levels |\n";
-  s += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  s += "| | LUTs | FFs | DSPs | BRAMs | carry | LUT RAM | logic levels | LUT levels |\n";
+  s += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   s += "| **" + r["top"].get<std::string>() + "** | " + num(r["luts"]) + " | " + num(r["ffs"]) +
        " | " + num(r["dsps"]) + " | " + num(r["brams"]) + " | " + num(r["carry"]) + " | " +
-       num(r["lutram"]) + " | " + num(r["logic_levels"]) + " |\n\n";
+       num(r["lutram"]) + " | " + num(r["logic_levels"]) + " | " + num(r["lut_levels"]) + " |\n\n";
   if (r.contains("worst_path"))
     s += "Worst path: `" + r["worst_path"]["start"].get<std::string>() + "` to `" +
          r["worst_path"]["end"].get<std::string>() + "`.\n\n";
@@ -254,7 +255,7 @@ std::string ToMarkdown(const nlohmann::json& r) {
          num(b["ffs"]) + " | " + num(b["dsps"]) + " | " + num(b["brams"]) + " | " +
          num(b["carry"]) + " | " + num(b["lutram"]) + " |\n";
   if (r.contains("ice40")) {
-    s += "\niCE40 parts (nextpnr-ice40):\n\n| part | fits | Fmax (MHz) | why not |\n"
+    s += "\niCE40 parts (nextpnr-ice40):\n\n| part | fits | Fmax (MHz) | note |\n"
          "|---|---|---:|---|\n";
     for (const auto& p : r["ice40"])
       s += "| " + p["part"].get<std::string>() + " | " + (p["fits"].get<bool>() ? "yes" : "no") +
