@@ -45,7 +45,8 @@ def main():
         with open(a.report, "w") as f:
             f.write(p.stdout)
     print(f"{r['config']}: luts {r['luts']} ffs {r['ffs']} dsps {r['dsps']} brams {r['brams']} "
-          f"carry {r['carry']} lutram {r['lutram']} logic_levels {r['logic_levels']}")
+          f"carry {r['carry']} lutram {r['lutram']} logic_levels {r['logic_levels']} "
+          f"lut_levels {r.get('lut_levels')}")
     failures = []
 
     if a.checks:
