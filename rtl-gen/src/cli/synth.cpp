@@ -174,12 +174,12 @@ int Synth(const SynthOptions& o) {
       pnr.push_back(p);
     }
     if (!fit.empty() && !nextpnr.empty()) {
-      pnr_files.push_back({"pnr_wrap.v", synth::PnrWrapper(flat, top)});
-      std::ofstream(work / "pnr_wrap.v") << pnr_files.back().second;
+      pnr_files.push_back({"salsa_pnr_wrap.v", synth::PnrWrapper(flat, top)});
+      std::ofstream(work / "salsa_pnr_wrap.v") << pnr_files.back().second;
       std::vector<std::string> files;
       for (const auto& n : names) files.push_back((rtl_dir / n).string());
       const std::string pnr_script =
-          synth::PnrScript(files, (work / "pnr_wrap.v").string(), (work / "pnr.json").string());
+          synth::PnrScript(files, (work / "salsa_pnr_wrap.v").string(), (work / "pnr.json").string());
       std::ofstream(work / "pnr.ys") << pnr_script;
       ProcResult y =
           RunProcess({timeout, secs, yosys, "-q", "-l", (work / "pnr_yosys.log").string(), "-s",
