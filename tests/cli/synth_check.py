@@ -2,13 +2,14 @@
 """Resource checks on `salsa synth --target xilinx --json` (docs/synth.md, "Checks").
 
 usage: synth_check.py SALSA (--config FILE | --rtl DIR) [--checks] [--baseline FILE]
-                      [--tolerance 0.03] [--report FILE]
+                      [--tolerance 0.03] [--max-luts N] [--report FILE]
 
 --checks: every scratchpad bank (salsa_sram) is block RAM (RAMB18E1/RAMB36E1, no LUT RAM, at
 most Width flip-flops); DSPs per MAC <= 1; requant DSPs <= 4 per column; each salsa_fifo's LUTs
 <= Width*Depth/2 + 64.
 --baseline: LUTs, FFs, DSPs and BRAMs at most (1 + tolerance) times the committed baseline
 (written by scripts/synth-table).
+--max-luts: LUTs below a budget.
 Prints every number it checks; exits 1 naming the first failed check, 2 on bad input.
 """
 import argparse
@@ -31,6 +32,7 @@ def main():
     ap.add_argument("--checks", action="store_true")
     ap.add_argument("--baseline")
     ap.add_argument("--tolerance", type=float, default=0.03)
+    ap.add_argument("--max-luts", type=int, help="a LUT budget (small_8x8: 25000)")
     ap.add_argument("--report", help="write the JSON report here too")
     a = ap.parse_args()
 
@@ -92,6 +94,11 @@ def main():
                   f"lutram {m['total']['lutram']} ffs {m['total']['ffs']}")
             if luts > bound:
                 failures.append(f"salsa_fifo Width {w} Depth {d}: {luts} LUTs > bound {bound}")
+
+    if a.max_luts is not None:
+        print(f"  luts: {r['luts']} (budget {a.max_luts})")
+        if r["luts"] >= a.max_luts:
+            failures.append(f"luts {r['luts']} >= budget {a.max_luts}")
 
     if a.baseline:
         with open(a.baseline) as f:
