@@ -178,8 +178,8 @@ int Synth(const SynthOptions& o) {
       std::ofstream(work / "salsa_pnr_wrap.v") << pnr_files.back().second;
       std::vector<std::string> files;
       for (const auto& n : names) files.push_back((rtl_dir / n).string());
-      const std::string pnr_script =
-          synth::PnrScript(files, (work / "salsa_pnr_wrap.v").string(), (work / "pnr.json").string());
+      const std::string pnr_script = synth::PnrScript(files, (work / "salsa_pnr_wrap.v").string(),
+                                                      (work / "pnr.json").string());
       std::ofstream(work / "pnr.ys") << pnr_script;
       ProcResult y =
           RunProcess({timeout, secs, yosys, "-q", "-l", (work / "pnr_yosys.log").string(), "-s",
