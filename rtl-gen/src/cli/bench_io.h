@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 // A temporary directory, removed with everything in it when this goes out of scope.
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "salsa-bench-XXXXXX").string();
+  explicit TempDir(const std::string& prefix = "salsa-bench") {
+    std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a temp dir");
     path_ = tmpl;
   }

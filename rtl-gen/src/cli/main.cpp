@@ -1,10 +1,11 @@
-// salsa: the command-line front end (gen, run, ref, bench).
+// salsa: the command-line front end (gen, run, ref, bench, synth).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/bench.h"
 #include "cli/ref.h"
 #include "cli/run.h"
+#include "cli/synth.h"
 #include "salsa/config.h"
 #include "salsa/generator.h"
 
@@ -42,6 +43,11 @@ int main(int argc, char** argv) {
       "bench", "run the benchmark suite on the presets; write benchmarks.md, CSV, JSON, SVG");
   salsa::cli::AddBenchOptions(bench, &bench_opts);
 
+  salsa::cli::SynthOptions synth_opts;
+  auto* synth = app.add_subcommand(
+      "synth", "Yosys resources per block, logic depth, and iCE40 place and route (docs/synth.md)");
+  salsa::cli::AddSynthOptions(synth, &synth_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -66,6 +72,7 @@ int main(int argc, char** argv) {
     if (*run) return salsa::cli::Run(run_opts, run);
     if (*ref) return salsa::cli::Ref(ref_opts);
     if (*bench) return salsa::cli::Bench(bench_opts);
+    if (*synth) return salsa::cli::Synth(synth_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;
