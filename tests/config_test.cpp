@@ -276,7 +276,7 @@ const BadCase kBadCases[] = {
     {"UnknownTopKey", "name: x\nsparse: {}\n", "2:1", "sparse",
      "unknown key 'sparse'; accepted: name, clock_mhz, array, axi, sram, sparsity, pipeline, fpga"},
     {"UnknownPipelineKey", "name: x\npipeline: {requant: true, pe_slice: 2}\n", "2:27",
-     "pipeline.pe_slice", "unknown key 'pe_slice'; accepted: requant"},
+     "pipeline.pe_slice", "unknown key 'pe_slice'; accepted: axi_read_reg, requant"},
     {"PipelineRequantNotBool", "name: x\npipeline:\n  requant: 3\n", "3:12", "pipeline.requant",
      "accepted: true, false"},
     {"UnknownArrayKey", "name: x\narray:\n  rowz: 4\n", "3:3", "array.rowz",
