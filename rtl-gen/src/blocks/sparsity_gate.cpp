@@ -1,20 +1,69 @@
 // salsa_sparsity_gate: zero detection and operand gating between the act scratchpad and the array.
+#include <algorithm>
+
 #include "blocks/blocks.h"
 
 namespace salsa::blocks {
 
 using namespace ir;
 
+namespace {
+
+// gated_count_o: how many operands of the previous cycle's step were gated, registered. The
+// lanes' flags are summed by a balanced tree of adders (depth log2(lanes), each level at most
+// CountBits(lanes) wide: a partial sum never exceeds the lanes below it), not by a chain of
+// increments, and the sum is registered, so the CSR's 64-bit counter add starts a new cycle.
+void AddGatedCount(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned lanes,
+                   bool st) {
+  using namespace ir;
+  const unsigned cnt_bits = CountBits(lanes);
+  s.Wire("gated_bit", N(lanes));
+  if (st) {
+    s.Note("A dense 2:4 step (st_q low) counts lane 0 of each group only.");
+    Scope g = s.GenLoop("b", N(lanes), "gen_gated_bit");
+    g.Assign("gated_bit[b]", "valid_q && zero_q[b] && (st_q || (b % 4 == 0))");
+  } else {
+    s.Assign("gated_bit", "{" + N(lanes) + "{valid_q}} & zero_q");
+  }
+  std::string prev = "gated_bit";
+  unsigned n = lanes, w = 1;
+  for (unsigned level = 0; n > 1; ++level) {
+    const unsigned n2 = (n + 1) / 2, w2 = std::min(w + 1, cnt_bits);
+    const std::string cur = "gated_sum" + N(level);
+    s.Wire(cur, N(n2 * w2));
+    const std::string j = "j" + N(level);  // one genvar per level
+    const std::string a = IdxPart(prev, "2*" + j + "*" + N(w), N(w));
+    const std::string b = IdxPart(prev, "(2*" + j + " + 1)*" + N(w), N(w));
+    Scope g = s.GenLoop(j, N(n / 2), "gen_gated_sum" + N(level));
+    g.Assign(IdxPart(cur, j + "*" + N(w2), N(w2)),
+             w2 > w ? "{1'b0, " + a + "} + {1'b0, " + b + "}" : a + " + " + b);
+    if (n % 2) {
+      const std::string last = IdxPart(prev, N((n - 1) * w), N(w));
+      s.Assign(IdxPart(cur, N((n2 - 1) * w2), N(w2)), w2 > w ? "{1'b0, " + last + "}" : last);
+    }
+    prev = cur;
+    n = n2;
+    w = w2;
+  }
+  s.Reg("gated_count_q", N(cnt_bits));
+  s.Seq(clk, rst, {Set("gated_count_q", N(cnt_bits) + "'d0")}, {Set("gated_count_q", prev)});
+  s.Assign("gated_count_o", "gated_count_q");
+}
+
+}  // namespace
+
 Module BuildSparsityGate(const Config& cfg) {
   const bool st = cfg.structured24;
   const unsigned L = st ? 4 : 1;  // activation lanes per row (2:4: a group of four K steps)
   const unsigned rows = cfg.rows * L, cols = cfg.cols;  // rows: lanes in all
   const unsigned cnt_bits = CountBits(rows);
-  Module m("salsa_sparsity_gate",
-           "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
-           "difference), flags zero operands (x == zero point) and, with gating on, holds the "
-           "operand register of a zero lane so the multiplier inputs do not toggle. Reports how "
-           "many operands were gated this cycle. The weight word is staged alongside.");
+  Module m(
+      "salsa_sparsity_gate",
+      "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
+      "difference), flags zero operands (x == zero point) and, with gating on, holds the "
+      "operand register of a zero lane so the multiplier inputs do not toggle. Reports, one "
+      "cycle after a step leaves on valid_o, how many of its operands were gated (a registered "
+      "adder tree). The weight word is staged alongside.");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
   m.In("clear_i");
@@ -28,7 +77,7 @@ Module BuildSparsityGate(const Config& cfg) {
   m.Out("act_o", N(rows * 9));
   m.Out("act_zero_o", N(rows));
   m.Out("wgt_o", N(cols * 8));
-  m.Out("gated_count_o", N(cnt_bits), true);
+  m.Out("gated_count_o", N(cnt_bits));
   if (st) {
     m.In("st_i");  // a 2:4 step: every lane is an operand (else lane 0 of each row only)
     m.In("meta_i", N(cols * 2));
@@ -59,7 +108,6 @@ Module BuildSparsityGate(const Config& cfg) {
         {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
          Set("zero_q", "valid_i ? is_zero : zero_q")});
   s.Seq(clk, "", {}, {If("valid_i", {Set("wgt_q", "wgt_i")})});
-  s.Integer("i");
   if (st) {
     s.Note(
         "2:4: lane 4r + l is activation l of row r's group. A dense step (st_i low) has its "
@@ -70,10 +118,7 @@ Module BuildSparsityGate(const Config& cfg) {
           {If("valid_i", {Set("st_q", "st_i"), Set("meta_q", "meta_i")})});
     s.Assign("meta_o", "meta_q");
   }
-  s.Comb({Set("gated_count_o", N(cnt_bits) + "'d0"),
-          For("i", N(rows),
-              {If(st ? "valid_q && zero_q[i] && (st_q || (i % 4 == 0))" : "valid_q && zero_q[i]",
-                  {Set("gated_count_o", "gated_count_o + " + N(cnt_bits) + "'d1")})})});
+  AddGatedCount(s, clk, rst, rows, st);
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");
   s.Assign("last_o", "last_q");
