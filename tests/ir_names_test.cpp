@@ -87,3 +87,22 @@ TEST(IrNamesTest, RenamedNamesAreFoundInStatementsInstancesAndGenerateLoops) {
 }
 
 }  // namespace
+
+namespace {
+
+// Two generate loops asking for the same genvar: the second would be renamed while its body still
+// names the first, which CheckNames cannot see (the name is declared). GenLoop refuses it.
+TEST(IrNamesTest, ReusedGenvarIsAGeneratorError) {
+  salsa::ir::Module m("salsa_demo");
+  salsa::ir::Scope s = m.Body();
+  s.GenLoop("j", "4", "gen_a");
+  try {
+    s.GenLoop("j", "4", "gen_b");
+    FAIL() << "expected a logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("salsa_demo: generate loop genvar 'j'"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace

@@ -1,6 +1,7 @@
 #include "salsa/ir.h"
 
 #include <cctype>
+#include <stdexcept>
 
 namespace salsa::ir {
 
@@ -186,6 +187,13 @@ Scope Scope::GenLoop(const std::string& genvar, const std::string& bound,
   it.kind = Item::Kind::kGenFor;
   GenFor g;
   g.genvar = Declare(genvar);
+  if (g.genvar != genvar) {
+    // The loop body's expressions would name the earlier declaration, not this genvar: CheckNames
+    // cannot tell, since the requested name is declared too.
+    throw std::logic_error(
+        ModuleName() + ": generate loop genvar '" + genvar +
+        "' is already declared in this module (or reserved); give each loop its own genvar");
+  }
   g.bound = bound;
   g.label = Declare(label);
   it.gen.push_back(std::move(g));
