@@ -414,6 +414,52 @@ void ParseSparsity(const Section& top, Config* cfg) {
   }
 }
 
+// precision: a non-empty list of distinct datapath names that includes int8. Checked after the
+// array and sparsity sections, whose options limit which datapaths can be built.
+void ParsePrecision(const Section& top, Config* cfg) {
+  const yaml_diag::Entry* e = top.Find("precision");
+  if (e == nullptr) return;
+  const Reporter& r = top.reporter();
+  const std::string accepted =
+      "a list of int8, int4w, fp8_e4m3, fp8_e5m2 that includes int8, e.g. [int8, fp8_e4m3] "
+      "(int4w and fp8 need array.dataflow: os and no 2:4; int4w needs an even array.rows)";
+  const YAML::Node& node = e->value;
+  if (!node.IsSequence() || node.size() == 0) {
+    r.Fail(e->ValueMark(), "precision",
+           node.IsSequence() ? "empty list" : "wrong type: expected a list, got " + Describe(node),
+           accepted);
+  }
+  unsigned mask = 0;
+  for (const YAML::Node& item : node) {
+    if (!item.IsScalar()) {
+      r.Fail(item.Mark(), "precision", "wrong type: expected a name, got " + Describe(item),
+             accepted);
+    }
+    const std::string name = item.Scalar();
+    unsigned p = kNumPrecisions;
+    for (unsigned i = 0; i < kNumPrecisions; ++i) {
+      if (name == PrecisionName(static_cast<Precision>(i))) p = i;
+    }
+    if (p == kNumPrecisions) {
+      r.Fail(item.Mark(), "precision", "unknown precision " + Quote(name), accepted);
+    }
+    if (mask & (1u << p)) r.Fail(item.Mark(), "precision", "duplicate " + Quote(name), accepted);
+    mask |= 1u << p;
+  }
+  if (!(mask & 1u)) r.Fail(e->ValueMark(), "precision", "the list must include int8", accepted);
+  cfg->precision_mask = mask;
+  std::string why;
+  if (cfg->LowPrecision() && cfg->dataflow != Dataflow::kOutputStationary) {
+    why = "int4w and fp8 need array.dataflow: os (the ws array has int8 PEs only)";
+  } else if (cfg->LowPrecision() && cfg->structured24) {
+    why = "int4w and fp8 are not supported with sparsity.structured \"2:4\"";
+  } else if (cfg->Has(Precision::kInt4w) && cfg->rows % 2 != 0) {
+    why = "int4w needs an even array.rows (rows = " + std::to_string(cfg->rows) +
+          "; rows 2j and 2j+1 take the even and odd K steps of output row j)";
+  }
+  if (!why.empty()) r.Fail(e->ValueMark(), "precision", why, accepted);
+}
+
 void ParseClock(const Section& top, Config* cfg) {
   top.GetUnsigned("clock_mhz", 10, 1000, Range(10, 1000) + " (MHz)", &cfg->clock_mhz);
 }
@@ -468,8 +514,9 @@ void ParsePipeline(const Section& top, Config* cfg) {
 }
 
 const std::vector<std::string>& TopKeys() {
-  static const std::vector<std::string> keys = {"name", "clock_mhz", "array",    "axi",
-                                                "sram", "sparsity",  "pipeline", "fpga"};
+  static const std::vector<std::string> keys = {"name",     "clock_mhz", "array",
+                                                "axi",      "sram",      "sparsity",
+                                                "precision", "pipeline", "fpga"};
   return keys;
 }
 
@@ -481,6 +528,20 @@ const char* FpgaBoardName(FpgaBoard board) {
       return "none";
     case FpgaBoard::kZcu104:
       return "zcu104";
+  }
+  return "?";
+}
+
+const char* PrecisionName(Precision p) {
+  switch (p) {
+    case Precision::kInt8:
+      return "int8";
+    case Precision::kInt4w:
+      return "int4w";
+    case Precision::kFp8E4M3:
+      return "fp8_e4m3";
+    case Precision::kFp8E5M2:
+      return "fp8_e5m2";
   }
   return "?";
 }
@@ -509,6 +570,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseAxi(top, &cfg);
   ParseSram(top, &cfg);
   ParseSparsity(top, &cfg);
+  ParsePrecision(top, &cfg);
   ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);
   cfg.source_text = text;
@@ -571,8 +633,18 @@ std::string CanonicalConfig(const Config& cfg) {
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"
-     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n"
-     << "pipeline:\n"
+     << "  structured: " << (cfg.structured24 ? "\"2:4\"" : "none") << "\n";
+  if (cfg.LowPrecision()) {
+    os << "precision: [";
+    const char* sep = "";
+    for (unsigned i = 0; i < kNumPrecisions; ++i) {
+      if (!cfg.Has(static_cast<Precision>(i))) continue;
+      os << sep << PrecisionName(static_cast<Precision>(i));
+      sep = ", ";
+    }
+    os << "]\n";
+  }
+  os << "pipeline:\n"
      << "  axi_read_reg: " << (cfg.axi_read_reg ? "true" : "false") << "\n"
      << "  requant: " << (cfg.pipeline_requant ? "true" : "false") << "\n";
   if (cfg.fpga_board != FpgaBoard::kNone || cfg.fpga_part != kDefaultFpgaPart) {

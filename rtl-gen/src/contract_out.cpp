@@ -38,6 +38,9 @@ bool InBuild(const Config& cfg, const char* feature) {
   if (f == "structured") return cfg.structured24;
   if (f == "ws") return cfg.dataflow == Dataflow::kWeightStationary;
   if (f == "os") return cfg.dataflow != Dataflow::kWeightStationary;
+  if (f == "lowp") return cfg.LowPrecision();
+  if (f == "int4w") return cfg.Has(Precision::kInt4w);
+  if (f == "fp8") return cfg.HasFp8();
   return false;
 }
 

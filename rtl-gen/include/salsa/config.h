@@ -32,6 +32,11 @@ inline constexpr unsigned kDefaultClockMhz = 100;
 inline constexpr const char* kDefaultSramMacroName = "salsa_sram_macro";
 inline constexpr const char* kDefaultFpgaPart = "xczu7ev-ffvc1156-2-e";  // ZCU104
 
+// precision: the datapaths the generator builds. Each COMPUTE selects one of them at run time
+// (contract field `prec`); the values are contract::Prec (hw_contract.h).
+enum class Precision : unsigned { kInt8 = 0, kInt4w = 1, kFp8E4M3 = 2, kFp8E5M2 = 3 };
+inline constexpr unsigned kNumPrecisions = 4;
+
 struct ScratchpadConfig {
   unsigned banks = 0;       // number of banks
   unsigned depth = 0;       // words per bank (power of two)
@@ -68,6 +73,8 @@ struct Config {
   bool gating = true;
   bool zero_skip = false;     // SCAN + index list: skip zero K steps and their weight fetches
   bool structured24 = false;  // sparsity.structured "2:4": compressed weights, 4 acts per row
+  // precision: bit p set when Precision p is built (int8 always is)
+  unsigned precision_mask = 1u << static_cast<unsigned>(Precision::kInt8);
   // pipeline
   bool pipeline_requant = false;  // a register between the requant's left shift and multiply
   bool axi_read_reg = true;  // a register stage (2-entry skid FIFO) on the AXI R channel
@@ -77,6 +84,10 @@ struct Config {
   std::string source_path;
 
   unsigned BusBytes() const { return axi_data_bits / 8; }
+  bool Has(Precision p) const { return (precision_mask >> static_cast<unsigned>(p)) & 1u; }
+  bool HasFp8() const { return Has(Precision::kFp8E4M3) || Has(Precision::kFp8E5M2); }
+  // Any precision besides int8: COMPUTE carries a `prec` field.
+  bool LowPrecision() const { return precision_mask != 1u; }
 };
 
 // Parses and validates YAML text. `path` is used in messages only.
@@ -96,6 +107,9 @@ std::string ConfigHash(const Config& cfg);
 
 // The YAML spelling of a board ("none" or "zcu104").
 const char* FpgaBoardName(FpgaBoard board);
+
+// The YAML spelling of a precision ("int8", "int4w", "fp8_e4m3", "fp8_e5m2").
+const char* PrecisionName(Precision p);
 
 // The YAML spelling of a dataflow ("os" or "ws").
 const char* DataflowName(Dataflow dataflow);

@@ -35,6 +35,17 @@ constexpr CsrReg kCsrRegs[] = {
 };
 constexpr uint32_t kHwIdMagic = 0x5A;
 
+// COMPUTE's `prec` field and the datapaths of config key `precision` (same order).
+enum Prec : unsigned { kPrecInt8 = 0, kPrecInt4w = 1, kPrecFp8E4M3 = 2, kPrecFp8E5M2 = 3 };
+// STORE's `out_fmt` field.
+enum OutFmt : unsigned {
+  kOutInt8 = 0,
+  kOutFp32 = 1,
+  kOutBf16 = 2,
+  kOutFp8E4M3 = 3,
+  kOutFp8E5M2 = 4
+};
+
 constexpr bool NameEq(const char* a, const char* b) {
   while (*a != 0 && *a == *b) {
     ++a;
@@ -145,7 +156,8 @@ struct CmdField {
   unsigned lsb;         // 0..31
   unsigned width;       // bits; 1 for a flag
   bool is_signed;       // two's complement
-  const char* feature;  // "" every build; "zero_skip", "structured", "os" or "ws" builds only
+  const char* feature;  // "" every build; "zero_skip", "structured", "os", "ws", "lowp" (a
+                        // precision besides int8), "int4w" or "fp8" builds only
   const char* when;     // "" always; else the flag field of the same opcode that gives this meaning
   const char* doc;
 };
@@ -177,6 +189,10 @@ constexpr CmdField kCmdFields[] = {
      "2:4 COMPUTE over compressed weights and their meta words"},
     {kOpCompute, "group", 0, 13, 1, false, "zero_skip", "indexed",
      "indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows"},
+    {kOpCompute, "prec", 0, 14, 2, false, "lowp", "",
+     "datapath: 0 int8, 1 int4w (W4A8), 2 fp8_e4m3, 3 fp8_e5m2 (only those built)"},
+    {kOpCompute, "bias_load", 0, 16, 1, false, "fp8", "",
+     "the k = 4 steps shift weight bytes into the accumulators (FP32 bias), no MACs"},
     {kOpCompute, "act_addr", 1, 0, 16, false, "", "",
      "act word address (ignored when indexed; even for 2:4)"},
     {kOpCompute, "weight_addr", 1, 16, 16, false, "", "", "weight word address (ws: K block's)"},
@@ -192,6 +208,10 @@ constexpr CmdField kCmdFields[] = {
      "multipliers in acc word mult_addr, shifts in the next one"},
     {kOpStore, "mult_addr", 0, 16, 16, false, "", "per_channel",
      "acc address of the multiplier word"},
+    {kOpStore, "out_fmt", 0, 9, 3, false, "fp8", "",
+     "0 int8 requantised, 1 fp32, 2 bf16, 3 fp8_e4m3, 4 fp8_e5m2 (FP32 acc rows, no bias)"},
+    {kOpStore, "saturate", 0, 12, 1, false, "fp8", "out_fmt",
+     "overflow (and inf) gives the largest finite value instead of inf (E5M2) or NaN (E4M3)"},
     {kOpStore, "acc_addr", 1, 0, 16, false, "", "", "acc address of the first row"},
     {kOpStore, "rows", 1, 16, 16, false, "", "", "rows"},
     {kOpStore, "row_bytes", 2, 0, 16, false, "", "", "bytes per row (1..cols)"},
@@ -199,11 +219,15 @@ constexpr CmdField kCmdFields[] = {
     {kOpStore, "stride", 3, 0, 32, false, "", "", "DRAM row stride in bytes"},
     {kOpStore, "dram_addr", 4, 0, 64, false, "", "", "DRAM byte address (w5:w4)"},
     {kOpStore, "multiplier", 6, 0, 32, true, "", "", "output multiplier (per tensor)"},
+    {kOpStore, "scale", 6, 0, 32, false, "fp8", "out_fmt",
+     "FP32 output scale (bits), multiplied with RNE before the conversion"},
     {kOpStore, "shift", 7, 0, 8, true, "", "", "output shift, > 0 shifts left (per tensor)"},
     {kOpStore, "out_zp", 7, 8, 8, true, "", "", "output zero point"},
     {kOpStore, "act_min", 7, 16, 8, true, "", "", "clamp low"},
     {kOpStore, "act_max", 7, 24, 8, true, "", "", "clamp high"},
     // SCAN (zero_skip builds)
+    {kOpScan, "fp8", 0, 8, 1, false, "fp8", "",
+     "a lane is zero when its code is +0 or -0 (0x00, 0x80) instead of the zero point"},
     {kOpScan, "act_addr", 1, 0, 16, false, "zero_skip", "", "first act word a"},
     {kOpScan, "k", 2, 0, 16, false, "zero_skip", "", "act words K"},
     {kOpScan, "in_zp", 2, 16, 8, true, "zero_skip", "", "input zero point"},
