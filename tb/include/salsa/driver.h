@@ -14,12 +14,26 @@ namespace salsa {
 
 // One fully connected layer, out[m][n] = requant(sum_k (in[m][k] - input_zp) * w[n][k] + bias[n]),
 // with per-tensor or per-channel requantisation and symmetric weights (weights zero point 0).
+//
+// Precision (`prec`, the COMPUTE datapath; docs/numerics.md):
+// - kPrecInt8: as above.
+// - kPrecInt4w (W4A8): the same int8 semantics; `weights` holds the unpacked values, each in
+//   -8..7 (the driver packs two per byte along K, TFLite's int4 order).
+// - kPrecFp8E4M3 / kPrecFp8E5M2: `input` and `weights` hold raw FP8 codes (bytes reinterpreted as
+//   int8); `bias_fp32` (N FP32 bit patterns, or empty) is each output's starting value (else
+//   +0.0); out = convert(out_scale * acc) to `out_fmt` (kOutFp32 .. kOutFp8E5M2, never kOutInt8)
+//   with `saturate`; the int8 fields (bias, zero points, multipliers, clamp) are unused.
 struct FcLayer {
   std::string name;
   int M = 0, K = 0, N = 0;
-  std::vector<int8_t> input;    // [M][K] row-major
-  std::vector<int8_t> weights;  // [N][K] row-major (TFLite filter layout)
-  std::vector<int32_t> bias;    // [N], or empty for zeros
+  contract::Prec prec = contract::kPrecInt8;
+  std::vector<uint32_t> bias_fp32;                // FP8: [N] FP32 bits, or empty for +0.0
+  contract::OutFmt out_fmt = contract::kOutInt8;  // FP8: kOutFp32, kOutBf16, kOutFp8E4M3/E5M2
+  uint32_t out_scale = 0x3F800000;                // FP8: FP32 bits of the output scale (1.0f)
+  bool saturate = false;                          // FP8 outputs: overflow to the largest finite
+  std::vector<int8_t> input;                      // [M][K] row-major
+  std::vector<int8_t> weights;                    // [N][K] row-major (TFLite filter layout)
+  std::vector<int32_t> bias;                      // [N], or empty for zeros
   int32_t input_zero_point = 0;
   int32_t output_multiplier = 0;
   int output_shift = 0;  // TFLite convention: > 0 shifts left
@@ -31,6 +45,9 @@ struct FcLayer {
   int32_t act_min = -128;
   int32_t act_max = 127;
   std::vector<int8_t> expected;  // [M][N] golden from an external source; empty if none
+  // FP8 layers: the expected output elements, each an FP32 / bf16 / FP8 bit pattern widened to
+  // 32 bits; empty if none.
+  std::vector<uint32_t> expected_fp;
 };
 
 // The parameters of each plan (the tiler runs one plan per layer, chosen in driver.cpp; a

@@ -24,6 +24,9 @@ struct HwParams {
   bool weight_stationary = false;  // array.dataflow: ws (COMPUTE streams rows through weights)
   bool zero_skip = false;          // sparsity.zero_skip: SCAN, gather LOAD, indexed COMPUTE
   bool structured24 = false;       // sparsity.structured "2:4": meta scratchpad, 2:4 COMPUTE
+  unsigned precision_mask = 1;     // bit contract::Prec p set when that datapath is built
+
+  bool Has(contract::Prec p) const { return (precision_mask >> p) & 1u; }
 
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }
