@@ -216,4 +216,31 @@ std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& 
   return out;
 }
 
+unsigned OutFmtBytes(contract::OutFmt fmt) {
+  switch (fmt) {
+    case contract::kOutFp32:
+      return 4;
+    case contract::kOutBf16:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+std::vector<uint32_t> ReadOutputFp(const Program& prog, const std::vector<uint8_t>& dram, int M,
+                                   int N) {
+  const unsigned e = OutFmtBytes(prog.out_fmt);
+  const uint64_t count = static_cast<uint64_t>(M) * N;
+  if (prog.out_addr + count * e > dram.size()) {
+    throw std::invalid_argument("ReadOutputFp: output region lies outside the DRAM image");
+  }
+  std::vector<uint32_t> out(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint32_t v = 0;
+    for (unsigned b = 0; b < e; ++b) v |= uint32_t{dram[prog.out_addr + i * e + b]} << (8 * b);
+    out[i] = v;
+  }
+  return out;
+}
+
 }  // namespace salsa

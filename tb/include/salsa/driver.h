@@ -116,11 +116,12 @@ struct Program {
   uint64_t bias_addr = 0;    // bias, int32, [n_tile][cols]
   uint64_t quant_addr = 0;   // per-channel only: int32 [n_tile][multipliers cols, shifts cols]
   uint64_t out_addr = 0;     // output, int8 row-major [M][N] ([N][M] when transposed)
-  unsigned m_tiles = 0, n_tiles = 0;  // output tiles
-  unsigned k_chunk = 0;               // K steps per chunk (zero-skip: index-list entries per chunk)
-  bool overlap = true;                // DriverOptions::overlap
-  std::string plan;                   // the chosen plan's name
-  PlanParams params;                  // the chosen plan's parameters
+  contract::OutFmt out_fmt = contract::kOutInt8;  // FP8 layers: elements of OutFmtBytes bytes
+  unsigned m_tiles = 0, n_tiles = 0;              // output tiles
+  unsigned k_chunk = 0;  // K steps per chunk (zero-skip: index-list entries per chunk)
+  bool overlap = true;   // DriverOptions::overlap
+  std::string plan;      // the chosen plan's name
+  PlanParams params;     // the chosen plan's parameters
   // Which plan ran, read from `params`: zero-skip, 2:4, K-split (os, 2:4 or ws) and transposed
   // (os K-split).
   bool zero_skip() const { return std::holds_alternative<SkipParams>(params); }
@@ -161,5 +162,12 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOpt
 
 // The int8 [M][N] output region of `dram` (an image laid out by `prog`).
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M, int N);
+
+// Bytes per output element of `fmt`: 1 (int8, fp8), 2 (bf16), 4 (fp32).
+unsigned OutFmtBytes(contract::OutFmt fmt);
+// An FP8 layer's [M][N] output elements (row-major, little-endian, OutFmtBytes(prog.out_fmt)
+// bytes each at out_addr), each widened to 32 bits.
+std::vector<uint32_t> ReadOutputFp(const Program& prog, const std::vector<uint8_t>& dram, int M,
+                                   int N);
 
 }  // namespace salsa
