@@ -305,16 +305,20 @@ TEST(BenchSparsityOutput, CsvKeepsTheMainColumnsAndAddsTheSparsityOnes) {
   rs.insert(rs.begin(), main_run);
   const auto rows = ParseCsv(ToCsv(rs));
   ASSERT_EQ(rows.size(), rs.size() + 1);
-  const size_t main_columns = 46, sparsity_columns = 13;
-  for (const auto& r : rows) EXPECT_EQ(r.size(), main_columns + sparsity_columns);
+  const size_t main_columns = 46, sparsity_columns = 13, precision_columns = 5;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.size(), main_columns + sparsity_columns + precision_columns);
+  }
+  const size_t last_sparsity = main_columns + sparsity_columns - 1;
   EXPECT_EQ(rows[0][0], "preset");
   EXPECT_EQ(rows[0][main_columns - 1], "error");  // the main columns are unchanged
   EXPECT_EQ(rows[0][main_columns], "suite");
-  EXPECT_EQ(rows[0].back(), "speedup");
+  EXPECT_EQ(rows[0][last_sparsity], "speedup");
+  EXPECT_EQ(rows[0].back(), "precision_dram_ratio");
   EXPECT_EQ(ParseCsv(SparsityCsvHeader() + "\n")[0].size(), sparsity_columns);
   EXPECT_EQ(rows[1][main_columns - 1], main_run.error);
   EXPECT_EQ(rows[1][main_columns], "main");
-  EXPECT_EQ(rows[1].back(), "");  // no ratio for a main-suite run
+  EXPECT_EQ(rows[1][last_sparsity], "");  // no ratio for a main-suite run
   // rs[4] (row 5): the GEMV at 50%, zero-skip on, latency 100.
   const auto& half = rows[5];
   EXPECT_EQ(half[main_columns], "sparsity");
@@ -322,7 +326,8 @@ TEST(BenchSparsityOutput, CsvKeepsTheMainColumnsAndAddsTheSparsityOnes) {
   EXPECT_EQ(half[main_columns + 2], "uniform");
   EXPECT_EQ(half[main_columns + 3], "on");
   EXPECT_EQ(half[main_columns + 10], "0.5000");  // cycles_ratio
-  EXPECT_EQ(half.back(), "2.0000");              // speedup
+  EXPECT_EQ(half[last_sparsity], "2.0000");      // speedup
+  EXPECT_EQ(half.back(), "");                    // not a precision-suite run
 }
 
 TEST(BenchSparsityOutput, JsonHasTheSparsityFieldsAndTheNotRunTargets) {

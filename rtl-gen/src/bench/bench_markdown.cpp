@@ -153,7 +153,7 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& all
                        const std::string& sparsity_section) {
   std::vector<CaseResult> results;  // the main suite's runs (the tables below)
   for (const CaseResult& r : all) {
-    if (!r.sparsity.in_suite) results.push_back(r);
+    if (InMainSuite(r)) results.push_back(r);
   }
   std::ostringstream o;
   o << kHeader << "\n## This run\n\n";

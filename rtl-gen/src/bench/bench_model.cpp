@@ -292,7 +292,7 @@ std::vector<TargetCheck> CheckTargets(const std::vector<CaseResult>& results) {
   const std::string gemm_target =
       "compute-bound GEMM, M, K, N ≥ 4× the array: efficiency ≥ 0.90 at latency 100";
   for (const CaseResult& r : results) {
-    if (r.sparsity.in_suite) continue;
+    if (!InMainSuite(r)) continue;
     const BenchCase& c = r.bench_case;
     const uint64_t big = 4ull * std::max(r.rows, r.cols);
     if (r.latency == 100 && !r.roof.memory_bound && c.GemmM() >= 4ull * r.rows &&
@@ -303,7 +303,7 @@ std::vector<TargetCheck> CheckTargets(const std::vector<CaseResult>& results) {
   }
   for (const CaseResult& r : results) {
     const BenchCase& c = r.bench_case;
-    if (r.sparsity.in_suite || c.conv || c.M != 1 || (r.latency != 100 && r.latency != 200)) {
+    if (!InMainSuite(r) || c.conv || c.M != 1 || (r.latency != 100 && r.latency != 200)) {
       continue;
     }
     const double want = r.latency == 100 ? 0.90 : 0.85;

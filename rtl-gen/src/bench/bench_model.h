@@ -133,6 +133,14 @@ struct SparsityRun {
   bool structured = false;
 };
 
+// A run of the precision suite (bench_precision.h): the datapath (`salsa run --precision`) and
+// whether it is the int8 run its shape's ratios divide by. Other runs leave it default.
+struct PrecisionRun {
+  bool in_suite = false;
+  std::string precision;   // "int8", "w4a8", "fp8_e4m3", "fp8_e5m2"
+  bool reference = false;  // the int8 run of the suite
+};
+
 // One case on one preset at one DRAM latency.
 struct CaseResult {
   std::string preset;
@@ -155,6 +163,7 @@ struct CaseResult {
   Energy energy;
   bool has_bound_fields = false;  // the harness JSON had bound_cycles and efficiency
   SparsityRun sparsity;           // the sparsity suite's settings (in_suite = false: main suite)
+  PrecisionRun prec;              // the precision suite's settings (in_suite = false: other)
   // Zero-skip counters and what the harness reports about the data (bench_sparsity.h).
   uint64_t skipped_steps = 0, skipped_wgt_bytes = 0;
   bool zero_skip_ran = false;     // the harness's "zero_skip": the zero-skip tiler ran
@@ -166,6 +175,9 @@ struct CaseResult {
 void FillFromHarnessJson(const nlohmann::json& j, const uint64_t bank_bytes[3], CaseResult* r);
 
 double Median(std::vector<double> v);  // 0 for an empty vector
+
+// A run of the main suite (neither the sparsity nor the precision suite).
+inline bool InMainSuite(const CaseResult& r) { return !r.sparsity.in_suite && !r.prec.in_suite; }
 
 // ---- targets (issue 4) ------------------------------------------------------------------------
 

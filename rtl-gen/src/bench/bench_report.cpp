@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "bench/bench_precision.h"
 #include "bench/bench_sparsity.h"
 
 namespace salsa::bench {
@@ -98,7 +99,7 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
        "seconds_median,seconds_source,cycles_per_second,energy_pj,pj_per_mac,multiply_pj,"
        "accumulate_pj,zero_point_pj,ppu_pj,sram_pj,dram_pj,multiplies,gated_multiplies,"
        "ungated_energy_pj,gating_saving,error,"
-    << SparsityCsvHeader() << "\n";
+    << SparsityCsvHeader() << "," << PrecisionCsvHeader() << "\n";
   for (const CaseResult& r : results) {
     const BenchCase& c = r.bench_case;
     const Energy& e = r.energy;
@@ -151,6 +152,7 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
         r.error,
     };
     for (const std::string& extra : SparsityCsvFields(r, results)) f.push_back(extra);
+    for (const std::string& extra : PrecisionCsvFields(r, results)) f.push_back(extra);
     for (size_t i = 0; i < f.size(); ++i) o << (i ? "," : "") << CsvField(f[i]);
     o << "\n";
   }
@@ -181,7 +183,8 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
                             {"act_bank_bytes", p.bank_bytes[0]},
                             {"weight_bank_bytes", p.bank_bytes[1]},
                             {"acc_bank_bytes", p.bank_bytes[2]},
-                            {"zero_skip", p.zero_skip}});
+                            {"zero_skip", p.zero_skip},
+                            {"precisions", p.precisions}});
   }
   j["results"] = nlohmann::json::array();
   for (const CaseResult& r : results) {
@@ -234,6 +237,7 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
           {"gating_saving", e.gating_saving}}},
     };
     AddSparsityJson(r, results, &obj);
+    AddPrecisionJson(r, results, &obj);
     j["results"].push_back(std::move(obj));
   }
   j["targets"] = nlohmann::json::array();

@@ -18,6 +18,9 @@ struct PresetInfo {
   uint64_t bank_bytes[3] = {0, 0, 0};  // act, weight, acc bytes per SRAM bank
   bool zero_skip = false;              // sparsity.zero_skip: the sparsity suite runs on it
   bool structured24 = false;           // sparsity.structured "2:4": the 2:4 suite runs on it
+  // The `salsa run --precision` names of the datapaths it builds ("int8" first): with more than
+  // int8 the precision suite runs on it.
+  std::vector<std::string> precisions = {"int8"};
 };
 
 struct BenchMeta {

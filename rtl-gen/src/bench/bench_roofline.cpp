@@ -69,7 +69,7 @@ std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& re
     take_y(static_cast<double>(p.rows) * p.cols);
   }
   for (const CaseResult& r : results) {
-    if (r.sparsity.in_suite || r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    if (!InMainSuite(r) || r.cycles == 0 || r.compulsory_bytes == 0) continue;
     take_x(static_cast<double>(r.macs) / r.compulsory_bytes);
     take_y(static_cast<double>(r.macs) / r.cycles);
   }
@@ -156,7 +156,7 @@ std::string RooflineSvg(const BenchMeta& meta, const std::vector<CaseResult>& re
 
   // Markers.
   for (const CaseResult& r : results) {
-    if (r.sparsity.in_suite || r.cycles == 0 || r.compulsory_bytes == 0) continue;
+    if (!InMainSuite(r) || r.cycles == 0 || r.compulsory_bytes == 0) continue;
     size_t pi = 0, li = 0;
     for (size_t i = 0; i < meta.presets.size(); ++i) {
       if (meta.presets[i].name == r.preset) pi = i;

@@ -17,6 +17,7 @@
 
 #include "bench/bench_layers.h"
 #include "bench/bench_model.h"
+#include "bench/bench_precision.h"
 #include "bench/bench_report.h"
 #include "bench/bench_sparsity.h"
 #include "cli/bench_io.h"
@@ -101,11 +102,11 @@ struct Preset {
   fs::path harness;
 };
 
-// One run of one case (`sp`: a sparsity-suite run, else nullptr): the parsed result (pass = false
-// and error set when the harness produced no usable JSON).
+// One run of one case (`sp`: a sparsity-suite run, `prec`: a precision-suite run, else nullptr):
+// the parsed result (pass = false and error set when the harness produced no usable JSON).
 CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
-                   const std::string& layer_file, const fs::path& tmp,
-                   const bench::SparsityRun* sp) {
+                   const std::string& layer_file, const fs::path& tmp, const bench::SparsityRun* sp,
+                   const bench::PrecisionRun* prec) {
   std::vector<std::string> args = {
       p.harness.string(),     "--json", "--quiet", "--seed", std::to_string(kSeed), "--mem-latency",
       std::to_string(latency)};
@@ -119,8 +120,13 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
     const auto extra = bench::SparsityHarnessArgs(*sp);
     args.insert(args.end(), extra.begin(), extra.end());
   }
+  if (prec != nullptr) {
+    const auto extra = bench::PrecisionHarnessArgs(*prec);
+    args.insert(args.end(), extra.begin(), extra.end());
+  }
   CaseResult r;
   if (sp != nullptr) r.sparsity = *sp;
+  if (prec != nullptr) r.prec = *prec;
   r.preset = p.info.name;
   r.bench_case = c;
   r.latency = latency;
@@ -178,10 +184,10 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
 // any run failed or the cycle counts differ; cycles_per_second from the median seconds.
 CaseResult RunRepeated(const Preset& p, const BenchCase& c, unsigned latency,
                        const std::string& layer_file, const fs::path& tmp, unsigned repeat,
-                       const bench::SparsityRun* sp) {
+                       const bench::SparsityRun* sp, const bench::PrecisionRun* pr = nullptr) {
   CaseResult r;
   for (unsigned rep = 0; rep < repeat; ++rep) {
-    CaseResult one = RunCase(p, c, latency, layer_file, tmp, sp);
+    CaseResult one = RunCase(p, c, latency, layer_file, tmp, sp, pr);
     if (rep == 0) {
       r = one;
     } else {
@@ -231,7 +237,9 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
       "64x4096x256 (K = 4096, beyond an os tile's act scratchpad half) and a 3x3 conv\n"
       "56x56x64 -> 64, at each DRAM latency on each preset; on presets with\n"
       "sparsity.zero_skip also GEMV 1x4096x4096 at 0-90% zero activations and GEMM 256x512x512,\n"
-      "zero-skip on and off (docs/benchmarks.md).\n"
+      "zero-skip on and off; on presets that build more than int8 (precision) also\n"
+      "GEMV 1x4096x4096 and GEMM 256x512x512 at int8 and at each built precision (salsa run\n"
+      "--precision; docs/benchmarks.md).\n"
       "Exit status: 0 all pass, 1 a case failed or a harness could not run, 2 bad input.");
 }
 
@@ -272,6 +280,9 @@ int Bench(const BenchOptions& opts) {
       p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
       p.info.zero_skip = cfg.zero_skip;
       p.info.structured24 = cfg.structured24;
+      if (cfg.Has(Precision::kInt4w)) p.info.precisions.push_back("w4a8");
+      if (cfg.Has(Precision::kFp8E4M3)) p.info.precisions.push_back("fp8_e4m3");
+      if (cfg.Has(Precision::kFp8E5M2)) p.info.precisions.push_back("fp8_e5m2");
       p.harness = FindHarness(cfg);
       meta.presets.push_back(p.info);
       ps.push_back(p);
@@ -291,6 +302,9 @@ int Bench(const BenchOptions& opts) {
     for (const Preset& p : ps) {
       if (p.info.zero_skip) total += sparse_suite.size() * latencies.size();
       if (p.info.structured24) total += suite24.size() * latencies.size();
+      if (p.info.precisions.size() > 1) {
+        total += bench::PrecisionSuite(opts.quick, p.info.precisions).size() * latencies.size();
+      }
     }
     std::vector<CaseResult> results;
     size_t done = 0;
@@ -299,8 +313,14 @@ int Bench(const BenchOptions& opts) {
     auto report = [&](const Preset& p, const CaseResult& r) {
       ++done;
       char measure[64];
-      if (!r.sparsity.in_suite) {
-        std::snprintf(measure, sizeof measure, "efficiency %.3f", r.efficiency);
+      if (r.prec.in_suite && !r.prec.reference) {
+        const bench::PrecisionRatios q = bench::PrecisionRatiosFor(r, results);
+        std::snprintf(measure, sizeof measure,
+                      q.valid ? "%s %.3fx int8 cycles" : "%s no int8 ratio",
+                      r.prec.precision.c_str(), q.cycles_ratio);
+      } else if (!r.sparsity.in_suite) {
+        std::snprintf(measure, sizeof measure,
+                      r.prec.in_suite ? "int8 efficiency %.3f" : "efficiency %.3f", r.efficiency);
       } else {
         const bench::SparsityRatios q = bench::RatiosFor(r, results);
         std::snprintf(measure, sizeof measure, q.valid ? "%.3fx dense cycles" : "no dense ratio",
@@ -340,16 +360,30 @@ int Bench(const BenchOptions& opts) {
       }
     }
 
+    for (const Preset& p : ps) {
+      if (p.info.precisions.size() <= 1) continue;
+      for (const bench::PrecisionCase& pc : bench::PrecisionSuite(opts.quick, p.info.precisions)) {
+        for (unsigned lat : latencies) {
+          results.push_back(
+              RunRepeated(p, pc.shape, lat, "", tmp.path(), opts.repeat, nullptr, &pc.run));
+          report(p, results.back());
+        }
+      }
+    }
+
     const auto targets = bench::CheckTargets(results);
     const auto sparse_targets = bench::CheckSparsityTargets(meta, results);
+    const auto prec_targets = bench::CheckPrecisionTargets(meta, results);
     std::vector<bench::TargetCheck> all_targets = targets;
     all_targets.insert(all_targets.end(), sparse_targets.begin(), sparse_targets.end());
+    all_targets.insert(all_targets.end(), prec_targets.begin(), prec_targets.end());
     const fs::path out = opts.out_dir;
     WriteAllAtomically({
         {out / "benchmarks.md",
          bench::ToMarkdown(
              meta, results, targets, "bench/roofline.svg",
-             bench::SparsityMarkdown(meta, results, sparse_targets, "bench/sparsity.svg"))},
+             bench::SparsityMarkdown(meta, results, sparse_targets, "bench/sparsity.svg") +
+                 bench::PrecisionMarkdown(meta, results, prec_targets))},
         {out / "bench" / "benchmarks.csv", bench::ToCsv(results)},
         {out / "bench" / "benchmarks.json",
          bench::ToJson(meta, results, all_targets).dump(2) + "\n"},
