@@ -185,6 +185,19 @@ TEST(BenchEnergy, GatingOnlySavesMultiplierAndAccumulatorEnergy) {
   EXPECT_EQ(EstimateEnergy(ev).multiplies, 0u);
 }
 
+TEST(BenchEnergy, Fp8ComputesPriceTheFp8MultiplyAndTheFp32Add) {
+  EnergyEvents ev = SmallEvents();
+  ev.fp8 = true;
+  const Energy e = EstimateEnergy(ev);
+  const EnergyTable t;
+  EXPECT_DOUBLE_EQ(t.fp8_mul, 0.2);
+  EXPECT_DOUBLE_EQ(t.fp32_add, 0.9);
+  EXPECT_NEAR(e.multiply_pj, 21 * 0.2, 1e-9);
+  EXPECT_NEAR(e.accumulate_pj, 21 * 0.9, 1e-9);
+  EXPECT_DOUBLE_EQ(e.zero_point_pj, 0);  // FP8 has no zero point
+  EXPECT_NEAR(e.ungated_total_pj - e.total_pj, 3 * 1.1, 1e-9);
+}
+
 // ---- harness JSON and targets
 // ---------------------------------------------------------------------
 

@@ -171,9 +171,10 @@ Energy EstimateEnergy(const EnergyEvents& ev, const EnergyTable& t) {
   const uint64_t gated = std::min(ev.gated_operands, lanes);
   e.multiplies = (lanes - gated) * ev.cols;
   e.gated_multiplies = gated * ev.cols;
-  e.multiply_pj = static_cast<double>(e.multiplies) * t.mul8;
-  e.accumulate_pj = static_cast<double>(e.multiplies) * t.add32;
-  e.zero_point_pj = static_cast<double>(lanes) * t.add8;
+  const double mul = ev.fp8 ? t.fp8_mul : t.mul8, acc = ev.fp8 ? t.fp32_add : t.add32;
+  e.multiply_pj = static_cast<double>(e.multiplies) * mul;
+  e.accumulate_pj = static_cast<double>(e.multiplies) * acc;
+  e.zero_point_pj = ev.fp8 ? 0.0 : static_cast<double>(lanes) * t.add8;
   e.ppu_pj = static_cast<double>(ev.ppu_rows) * ev.cols * (2 * t.add32 + t.mul32);
   auto sram = [&t](uint64_t accesses, unsigned word_bytes, uint64_t bank_bytes) {
     return static_cast<double>(accesses) * (word_bytes * 8.0 / 64.0) * SramPjPer64(bank_bytes, t);
@@ -184,7 +185,7 @@ Energy EstimateEnergy(const EnergyEvents& ev, const EnergyTable& t) {
   e.dram_pj = static_cast<double>(ev.dram_bytes) / 8.0 * t.dram;
   e.total_pj = e.multiply_pj + e.accumulate_pj + e.zero_point_pj + e.ppu_pj + e.sram_pj + e.dram_pj;
   e.pj_per_mac = ev.macs ? e.total_pj / static_cast<double>(ev.macs) : 0.0;
-  e.ungated_total_pj = e.total_pj + static_cast<double>(e.gated_multiplies) * (t.mul8 + t.add32);
+  e.ungated_total_pj = e.total_pj + static_cast<double>(e.gated_multiplies) * (mul + acc);
   e.gating_saving = e.ungated_total_pj > 0 ? 1.0 - e.total_pj / e.ungated_total_pj : 0.0;
   return e;
 }

@@ -80,6 +80,12 @@ struct EnergyTable {
   double sram_32k = 20;  // ... 32 KB
   double sram_1m = 100;  // ... 1 MB
   double dram = 1300;    // 64-bit DRAM access: the low end of the paper's 1.3-2.6 nJ
+  // FP8 COMPUTEs (precision fp8_e4m3/fp8_e5m2). fp32_add is the paper's 32-bit FP add. The
+  // paper has no FP8 multiply: 0.2 is its 8-bit integer multiply, which bounds a 4x4-bit
+  // significand product plus a 5-bit exponent add and a 3-bit normalisation (scaling its 16-bit
+  // FP multiply, 1.1 pJ with 11x11-bit significands, by the array area (4/11)^2 gives 0.15).
+  double fp8_mul = 0.2;   // FP8 multiply (E4M3 or E5M2, exact FP32 product)
+  double fp32_add = 0.9;  // 32-bit floating-point add (the PE's FP32 accumulation)
 };
 
 // pJ per 64-bit access of one SRAM bank of `bank_bytes`: the smallest tabulated size that holds
@@ -98,14 +104,15 @@ struct EnergyEvents {
   unsigned act_word_bytes = 0, weight_word_bytes = 0, acc_word_bytes = 0;
   uint64_t act_bank_bytes = 0, weight_bank_bytes = 0, acc_bank_bytes = 0;
   uint64_t dram_bytes = 0;  // bytes actually moved on the bus, read + write
+  bool fp8 = false;  // the COMPUTEs are FP8: fp8_mul and fp32_add per multiply, no zero point
 };
 
 struct Energy {
   uint64_t multiplies = 0;        // int8 multiplies performed: (mac_active*rows - gated) * cols
   uint64_t gated_multiplies = 0;  // multiplies not performed because the activation was gated
-  double multiply_pj = 0;         // multiplies * mul8
-  double accumulate_pj = 0;       // one 32-bit add per performed multiply
-  double zero_point_pj = 0;       // one 8-bit subtract per activation lane per K step
+  double multiply_pj = 0;         // multiplies * mul8 (fp8_mul for FP8)
+  double accumulate_pj = 0;       // one 32-bit add per performed multiply (fp32_add for FP8)
+  double zero_point_pj = 0;       // one 8-bit subtract per activation lane per K step (not FP8)
   double ppu_pj = 0;              // per output lane: bias add, zero-point add (32-bit), multiply
   double sram_pj = 0;             // every scratchpad word access, scaled per 64 bits
   double dram_pj = 0;             // bytes moved / 8 * dram
