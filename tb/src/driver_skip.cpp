@@ -326,7 +326,7 @@ class SkipPlan : public Plan {
   const char* Name() const override { return "zero-skip"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
-    if (!hw.zero_skip || !opts.zero_skip ||
+    if (!hw.zero_skip || !opts.zero_skip || l.prec != contract::kPrecInt8 ||
         (!opts.zero_skip_batched && l.M > static_cast<int>(hw.rows))) {
       return false;
     }

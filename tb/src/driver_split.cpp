@@ -249,7 +249,7 @@ class SplitPlan : public Plan {
   const char* Name() const override { return "os K-split"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
-    if (hw.weight_stationary) return false;
+    if (hw.weight_stationary || l.prec != contract::kPrecInt8) return false;
     const Program base = *p;
     OsParams os;
     SplitParams sp;

@@ -60,12 +60,15 @@ class FuncSim {
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint8_t* c);
-  // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e).
+  // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
+  // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits).
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
-            uint32_t j0, uint32_t stride);
+            uint32_t j0, uint32_t stride, unsigned prec);
   // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
   uint32_t Clamp(uint32_t entries, uint32_t j0) const;
   uint32_t Store(const uint8_t* c, std::vector<uint8_t>& dram);
+  // STORE with an FP out_fmt (1..4; 5..7 are field errors).
+  uint32_t StoreFp(const uint8_t* c, std::vector<uint8_t>& dram, unsigned out_fmt);
   uint32_t Fail(uint32_t code, const std::string& detail);
   void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);
 
