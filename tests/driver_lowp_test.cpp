@@ -64,8 +64,9 @@ FcLayer RandomInt4wLayer(int M, int K, int N, uint64_t seed) {
 }
 
 // Runs l on the model and returns the program; the output must equal `want` in full.
-Program RunInt(const HwParams& hw, const FcLayer& l, const std::vector<int8_t>& want) {
-  const Program p = BuildFcProgram(hw, l);
+Program RunInt(const HwParams& hw, const FcLayer& l, const std::vector<int8_t>& want,
+               const DriverOptions& opts = {}) {
+  const Program p = BuildFcProgram(hw, l, opts);
   std::vector<uint8_t> dram = p.dram;
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
   EXPECT_TRUE(r.ok()) << r.err_detail << " (" << DescribeCommand(p.cmds[r.err_cmd].data()) << ")";
@@ -93,13 +94,51 @@ TEST(DriverLowpTest, Int4wMatchesTheInt8ReferenceOfTheUnpackedWeights) {
       FcLayer as_int8 = l;
       as_int8.prec = contract::kPrecInt8;
       const Program p = RunInt(hw, l, ReferenceOutput(as_int8));
-      EXPECT_EQ(p.plan, "os int4w");
+      EXPECT_EQ(p.plan.substr(p.plan.size() - 6), " int4w");
       EXPECT_EQ(p.m_tiles, (s.M + hw.rows / 2 - 1) / (hw.rows / 2));
       for (const Command& c : p.cmds) {
         if (cmd::Opcode(c.data()) == contract::kOpCompute) {
           EXPECT_EQ(cmd::Get(c.data(), "prec"), contract::kPrecInt4w);
         }
       }
+    }
+  }
+}
+
+// int4w on the K-split plan (partial sums added in the acc scratchpad) and on the zero-skip plan
+// (SCAN over 2 lanes per output row, gathered packed weight bytes, group COMPUTEs draining rows / 2
+// words per tile), single and batched.
+TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
+  const struct {
+    HwParams hw;
+    int M, K, N;
+    bool batched;
+    const char* plan;
+  } cases[] = {
+      {WithMask(Hw(8, 8, 8, 256, 256, 100), kInt4wMask), 20, 2001, 30, false, "os K-split int4w"},
+      {WithMask(Hw(12, 8, 8, 200, 160, 200), kInt4wMask), 13, 999, 17, false, "os K-split int4w"},
+      {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 3, 301, 40, false,
+       "zero-skip int4w"},
+      {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 4, 1001, 9, false,
+       "zero-skip int4w"},
+      {WithMask(ZeroSkip(Hw(16, 16, 16, 64, 96, 80)), kInt4wMask), 19, 157, 33, true,
+       "zero-skip int4w"},
+  };
+  uint64_t seed = 8000;
+  for (const auto& c : cases) {
+    for (double zeros : {0.0, 0.6, 0.97}) {
+      SCOPED_TRACE(std::string(c.plan) + " " + Describe(c.hw) + " shape " + std::to_string(c.M) +
+                   "x" + std::to_string(c.K) + "x" + std::to_string(c.N) + " zeros " +
+                   std::to_string(zeros));
+      FcLayer l = RandomInt4wLayer(c.M, c.K, c.N, seed++);
+      ApplyActivationSparsity(&l, zeros, SparsityPattern::kClustered, seed);
+      ChooseRandomOutputQuant(&l, seed);
+      FcLayer as_int8 = l;
+      as_int8.prec = contract::kPrecInt8;
+      DriverOptions opts;
+      opts.zero_skip_batched = c.batched;
+      const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts);
+      EXPECT_EQ(p.plan, c.plan);
     }
   }
 }

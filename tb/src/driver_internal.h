@@ -50,6 +50,16 @@ inline unsigned TileRows(const HwParams& hw, const FcLayer& l) {
   return IsInt4w(l) ? hw.rows / 2 : hw.rows;
 }
 
+// The weight byte of output n at K step s (act word s): w[n][s], int4w the TFLite packed byte of
+// w[n][2s] (low nibble) and w[n][2s + 1] (high nibble, 0 past K).
+inline uint8_t WeightStepByte(const FcLayer& l, uint64_t n, uint64_t s) {
+  const uint64_t K = static_cast<uint64_t>(l.K);
+  if (!IsInt4w(l)) return static_cast<uint8_t>(l.weights[n * K + s]);
+  const int8_t* w = &l.weights[n * K];
+  const unsigned hi = 2 * s + 1 < K ? w[2 * s + 1] & 0xF : 0;
+  return static_cast<uint8_t>((w[2 * s] & 0xF) | hi << 4);
+}
+
 // DRAM layout (driver.cpp). The regions, in order: commands (room for cmd_count), activations,
 // weights, bias, quant (per-channel words, or the transposed plan's row bias), output; each 4 KB
 // aligned.

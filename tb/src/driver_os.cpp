@@ -9,32 +9,14 @@ namespace {
 
 constexpr unsigned kMaxField16 = 0xFFFF;
 
-// [n_tile][K][cols]; int4w: [n_tile][ceil(K / 2)][cols], byte c of word s the TFLite packed byte
-// of w[n0 + c][2s] (low nibble) and w[n0 + c][2s + 1] (high nibble, 0 past K).
+// [n_tile][K][cols]; int4w: [n_tile][ceil(K / 2)][cols] of packed bytes (WeightStepByte).
 void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
-  if (IsInt4w(l)) {
-    const uint64_t K = static_cast<uint64_t>(l.K);
-    for (unsigned nt = 0; nt < n_tiles; ++nt) {
-      for (uint64_t s = 0; s < (K + 1) / 2; ++s) {
-        for (unsigned j = 0; j < hw.cols; ++j) {
-          const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
-          uint8_t b = 0;
-          if (n < static_cast<uint64_t>(l.N)) {
-            const int8_t* w = &l.weights[n * K];
-            b = static_cast<uint8_t>(w[2 * s] & 0xF);
-            if (2 * s + 1 < K) b = static_cast<uint8_t>(b | (w[2 * s + 1] & 0xF) << 4);
-          }
-          *dst++ = b;
-        }
-      }
-    }
-    return;
-  }
+  const unsigned steps = ActSteps(l, /*structured=*/false);
   for (unsigned nt = 0; nt < n_tiles; ++nt) {
-    for (int k = 0; k < l.K; ++k) {
+    for (unsigned k = 0; k < steps; ++k) {
       for (unsigned j = 0; j < hw.cols; ++j) {
         const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
-        *dst++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        *dst++ = n < static_cast<uint64_t>(l.N) ? WeightStepByte(l, n, k) : 0;
       }
     }
   }

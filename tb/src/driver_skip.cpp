@@ -36,6 +36,9 @@ constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
 
 unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
 
+// K steps (act words) of an m tile: K, int4w ceil(K / 2) (two K steps per word and weight byte).
+unsigned Steps(const FcLayer& l) { return ActSteps(l, /*structured=*/false); }
+
 // n group g: its tiles, DRAM rows and chunk length.
 struct Group {
   unsigned first_tile, tiles;
@@ -52,7 +55,7 @@ Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, const Skip
   r.tiles = std::min(G, p.n_tiles - r.first_tile);
   r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
   const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
-  r.dram_base = p.weight_addr + uint64_t{g} * static_cast<uint64_t>(l.K) * full_step;
+  r.dram_base = p.weight_addr + uint64_t{g} * Steps(l) * full_step;
   r.entries = std::min({hw.weight_words / kBuffers / r.tiles, sp.piece, kMaxField16});
   return r;
 }
@@ -109,7 +112,7 @@ class SkipCommands {
   }
 
   std::vector<Epoch> Epochs() const {
-    const unsigned K = static_cast<unsigned>(l_.K), piece = sp_.piece;
+    const unsigned K = Steps(l_), piece = sp_.piece;
     const unsigned pieces = (K + piece - 1) / piece;
     // With several pieces, the groups whose acc sets fit at once share each piece's SCAN.
     const unsigned block = pieces == 1 ? groups_ : sp_.acc_groups;
@@ -140,8 +143,10 @@ class SkipCommands {
   bool EmitEpoch(const std::vector<Epoch>& epochs, size_t e, bool act_loaded) {
     const Epoch& ep = epochs[e];
     const int8_t zp = static_cast<int8_t>(l_.input_zero_point);
-    const unsigned m0 = ep.mt * hw_.rows;
-    const unsigned lanes = std::min<unsigned>(hw_.rows, static_cast<unsigned>(l_.M) - m0);
+    // int4w: m tiles of rows / 2 output rows, each in two lanes (its even and odd K).
+    const unsigned tile_rows = TileRows(hw_, l_), m0 = ep.mt * tile_rows;
+    const unsigned rows = std::min<unsigned>(tile_rows, static_cast<unsigned>(l_.M) - m0);
+    const unsigned lanes = IsInt4w(l_) ? 2 * rows : rows;
     if (!act_loaded) LoadAct(ep, ActBase(e));
     out_.push_back(
         EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes)));
@@ -169,14 +174,14 @@ class SkipCommands {
       if (ch.first) LoadParams(grp, set);
       if (ahead && ch.g == last_g && ch.j0 == 0) LoadAct(epochs[e + 1], ActBase(e + 1));
       if (ch.last) {
-        for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, lanes);
+        for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, rows);
       }
     }
     return ahead;
   }
 
   void LoadAct(const Epoch& ep, uint16_t base) {
-    const uint64_t tile_bytes = static_cast<uint64_t>(l_.K) * hw_.rows;
+    const uint64_t tile_bytes = uint64_t{Steps(l_)} * hw_.rows;
     out_.push_back(EncodeLoad(contract::kTargetAct, base, static_cast<uint16_t>(ep.len), 1,
                               ep.len * hw_.rows,
                               p_.act_addr + ep.mt * tile_bytes + uint64_t{ep.k0} * hw_.rows));
@@ -253,8 +258,8 @@ class SkipCommands {
 // Tiles, act pieces and n groups; false when the zero-skip buffers do not fit the scratchpads.
 bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) {
   if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers) return false;
-  const unsigned K = static_cast<unsigned>(l.K);
-  p->m_tiles = (static_cast<unsigned>(l.M) + hw.rows - 1) / hw.rows;
+  const unsigned K = Steps(l);
+  p->m_tiles = (static_cast<unsigned>(l.M) + TileRows(hw, l) - 1) / TileRows(hw, l);
   p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
   // Act pieces: all of K in one half (the next m tile loads into the other), else all of K in
   // the whole scratchpad (one SCAN per m tile), else pieces of at most half of it.
@@ -298,7 +303,7 @@ uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p,
                          const SkipParams& sp) {
   const unsigned groups = (p.n_tiles + sp.group - 1) / sp.group;
   const Group last = GroupOf(hw, l, p, sp, groups - 1);
-  return (last.dram_base - p.weight_addr) + static_cast<uint64_t>(l.K) * last.step;
+  return (last.dram_base - p.weight_addr) + uint64_t{Steps(l)} * last.step;
 }
 
 // Group g, row k: w[n][k] for n = (first tile)*cols .. + tiles*cols - 1 (0 past N), then zeros up
@@ -309,11 +314,11 @@ void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, co
   for (unsigned g = 0; g < groups; ++g) {
     const Group grp = GroupOf(hw, l, p, sp, g);
     uint8_t* base = dst + (grp.dram_base - p.weight_addr);
-    for (int k = 0; k < l.K; ++k) {
+    for (unsigned k = 0; k < Steps(l); ++k) {
       uint8_t* row = base + static_cast<uint64_t>(k) * grp.step;
       for (unsigned j = 0; j < grp.tiles * hw.cols; ++j) {
         const uint64_t n = uint64_t{grp.first_tile} * hw.cols + j;
-        row[j] = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        row[j] = n < static_cast<uint64_t>(l.N) ? WeightStepByte(l, n, k) : 0;
       }
     }
   }
@@ -326,8 +331,9 @@ class SkipPlan : public Plan {
   const char* Name() const override { return "zero-skip"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
-    if (!hw.zero_skip || !opts.zero_skip || l.prec != contract::kPrecInt8 ||
-        (!opts.zero_skip_batched && l.M > static_cast<int>(hw.rows))) {
+    // int8 and int4w; FP8 runs the dense os plan (the gate still skips its zero products).
+    if (!hw.zero_skip || !opts.zero_skip || IsFp8(l) ||
+        (!opts.zero_skip_batched && l.M > static_cast<int>(TileRows(hw, l)))) {
       return false;
     }
     SkipParams sp;
@@ -341,12 +347,11 @@ class SkipPlan : public Plan {
     const SkipParams& sp = std::get<SkipParams>(p->params);
     Regions r = ParamRegions(hw, l, *p);
     r.cmd_count = Commands(hw, l, *p).size();
-    r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * l.K;
+    r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * Steps(l);
     r.weight = SkipWeightBytes(hw, l, *p, sp);
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
-    WriteBlockedActivations(hw, l, p->m_tiles, static_cast<unsigned>(l.K),
-                            p->dram.data() + p->act_addr);
+    WriteBlockedActivations(hw, l, p->m_tiles, Steps(l), p->dram.data() + p->act_addr);
     WriteWeightsSkip(hw, l, *p, sp, p->dram.data() + p->weight_addr);
   }
 
