@@ -24,7 +24,9 @@ struct FuncSimResult {
   // indexed COMPUTEs count only the steps they feed (mac_active, gated), skipped_steps the
   // entries they did not, and skipped_wgt_bytes the weight bytes gather LOADs did not fetch.
   // With structured24, a 2:4 COMPUTE of K compressed steps adds K to mac_active and, per step,
-  // the zero-point activations among the four of each row's group to gated.
+  // the zero-point activations among the four of each row's group to gated. FP8 COMPUTEs count
+  // +-0 activation codes as gated (the zero point is ignored); a bias_load COMPUTE adds its 4
+  // steps to mac_active and nothing to gated.
   std::array<uint64_t, contract::kNumCounters> counters{};
 
   bool ok() const { return err_code == contract::ErrCodeOf("none"); }
