@@ -306,6 +306,9 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
     }
   }
   p.cmd_count = static_cast<uint32_t>(p.cmds.size());
+  if (p.cmd_base + uint64_t{p.cmd_count} * contract::kCmdBytes > p.act_addr) {
+    throw std::logic_error("salsa driver: plan " + p.plan + " has more commands than it laid out");
+  }
   for (size_t i = 0; i < p.cmds.size(); ++i) {
     std::copy(p.cmds[i].begin(), p.cmds[i].end(),
               p.dram.begin() + p.cmd_base + i * contract::kCmdBytes);
