@@ -8,6 +8,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "driver_pin_cases.h"
@@ -65,10 +66,11 @@ FcLayer RandomInt4wLayer(int M, int K, int N, uint64_t seed) {
 
 // Runs l on the model and returns the program; the output must equal `want` in full.
 Program RunInt(const HwParams& hw, const FcLayer& l, const std::vector<int8_t>& want,
-               const DriverOptions& opts = {}) {
+               const DriverOptions& opts = {}, FuncSimResult* result = nullptr) {
   const Program p = BuildFcProgram(hw, l, opts);
   std::vector<uint8_t> dram = p.dram;
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
+  if (result != nullptr) *result = r;
   EXPECT_TRUE(r.ok()) << r.err_detail << " (" << DescribeCommand(p.cmds[r.err_cmd].data()) << ")";
   if (!r.ok()) return p;
   const std::vector<int8_t> got = ReadOutput(p, dram, l.M, l.N);
@@ -137,8 +139,13 @@ TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
       as_int8.prec = contract::kPrecInt8;
       DriverOptions opts;
       opts.zero_skip_batched = c.batched;
-      const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts);
+      FuncSimResult r;
+      const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts, &r);
       EXPECT_EQ(p.plan, c.plan);
+      // Mostly zero activations: the zero-skip plan skips K steps.
+      if (p.zero_skip() && zeros > 0.9) {
+        EXPECT_GT(r.counters[contract::CounterIndex("skipped_steps")], 0u);
+      }
     }
   }
 }
@@ -439,6 +446,28 @@ TEST(FuncSimLowpTest, BiasLoadZeroCodesAndInt4wDrain) {
   EXPECT_EQ(sim4.acc_sp()[9 * 4 + 0], 3 * 1 + 4 * 2);
   EXPECT_EQ(sim4.acc_sp()[9 * 4 + 1], 3 * -8 + 4 * -1);
   EXPECT_EQ(sim4.acc_sp()[10 * 4 + 0], 0);  // rows / 2 words drained, word 10 untouched
+}
+
+// SCAN fp8 (zero_skip + FP8 builds): a lane is zero when its code is +0 or -0, whatever in_zp.
+TEST(FuncSimLowpTest, ScanFp8ListsNonZeroCodes) {
+  const HwParams hw = WithMask(ZeroSkip(Hw(4, 4, 16, 16, 16, 16)), kFp8Mask);
+  test::Image img;
+  img.Data(0x3000, {0x80, 0x00, 0x80, 0x00, 0x00, 0x80, 0x01, 0x00, 0x80, 0x00, 0x00, 0x40});
+  img.Add(EncodeLoad(contract::kTargetAct, 0, 3, 1, 12, 0x3000));
+  const unsigned at = img.count;
+  for (const auto& [fp8, lanes, zp, want] :
+       {std::tuple{true, 4, 0, std::vector<uint16_t>{1, 2}},
+        std::tuple{true, 3, 5, std::vector<uint16_t>{1}},
+        std::tuple{false, 4, 0, std::vector<uint16_t>{0, 1, 2}}}) {
+    test::Image run = img;
+    run.count = at;
+    Command c = EncodeScan(0, 3, static_cast<int8_t>(zp), static_cast<uint8_t>(lanes));
+    cmd::Set(c, cmd::FieldOf(contract::kOpScan, "fp8"), fp8);
+    run.Add(c);
+    FuncSim sim(hw);
+    ASSERT_TRUE(run.Run(sim).ok());
+    EXPECT_EQ(sim.index_list(), want) << "fp8 " << fp8 << " lanes " << lanes;
+  }
 }
 
 // ---- int8 programs unchanged -------------------------------------------------------------------
