@@ -247,8 +247,8 @@ std::vector<uint32_t> Fp8Reference(const FcLayer& l) {
   return out;
 }
 
-Program RunFp8(const HwParams& hw, const FcLayer& l) {
-  const Program p = BuildFcProgram(hw, l);
+Program RunFp8(const HwParams& hw, const FcLayer& l, const DriverOptions& opts = {}) {
+  const Program p = BuildFcProgram(hw, l, opts);
   std::vector<uint8_t> dram = p.dram;
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
   EXPECT_TRUE(r.ok()) << r.err_detail << " (" << DescribeCommand(p.cmds[r.err_cmd].data()) << ")";
@@ -326,6 +326,23 @@ TEST(DriverLowpTest, Fp8LongKChunksStayInThePes) {
   EXPECT_EQ(bias_loads, p.m_tiles * p.n_tiles);
   EXPECT_EQ(drains, p.m_tiles * p.n_tiles);
   EXPECT_EQ(clears, 0u);
+}
+
+// Without overlap (a SYNC after every COMPUTE, bias_load included, and STORE) the results are
+// the same.
+TEST(DriverLowpTest, NoOverlapSameResults) {
+  DriverOptions opts;
+  opts.overlap = false;
+  uint64_t seed = 600;
+  for (const HwParams& hw : LowpHws()) {
+    SCOPED_TRACE(Describe(hw));
+    FcLayer l = RandomInt4wLayer(9, 77, 20, seed++);
+    FcLayer as_int8 = l;
+    as_int8.prec = contract::kPrecInt8;
+    RunInt(hw, l, ReferenceOutput(as_int8), opts);
+    const FpCase c{contract::kPrecFp8E5M2, contract::kOutBf16, true, true, false, 0x3F800000};
+    RunFp8(hw, RandomFp8Layer(9, 77, 20, seed++, c), opts);
+  }
 }
 
 TEST(DriverLowpTest, RejectsWhatNoPlanRuns) {
