@@ -247,10 +247,12 @@ std::vector<uint32_t> Fp8Reference(const FcLayer& l) {
   return out;
 }
 
-Program RunFp8(const HwParams& hw, const FcLayer& l, const DriverOptions& opts = {}) {
+Program RunFp8(const HwParams& hw, const FcLayer& l, const DriverOptions& opts = {},
+               FuncSimResult* result = nullptr) {
   const Program p = BuildFcProgram(hw, l, opts);
   std::vector<uint8_t> dram = p.dram;
   const FuncSimResult r = FuncSim(hw).Run(dram, p.cmd_base, p.cmd_count);
+  if (result != nullptr) *result = r;
   EXPECT_TRUE(r.ok()) << r.err_detail << " (" << DescribeCommand(p.cmds[r.err_cmd].data()) << ")";
   if (!r.ok()) return p;
   const std::vector<uint32_t> got = ReadOutputFp(p, dram, l.M, l.N);
@@ -296,7 +298,8 @@ TEST(DriverLowpTest, Fp8EveryFormatAndOutputMatchesFp8Dot) {
                        std::to_string(seed) + (c.bias ? " bias" : "") +
                        (c.saturate ? " saturate" : ""));
           const Program p = RunFp8(hw, RandomFp8Layer(s.M, s.K, s.N, seed++, c));
-          EXPECT_EQ(p.plan, prec == contract::kPrecFp8E4M3 ? "os fp8_e4m3" : "os fp8_e5m2");
+          const std::string suffix = prec == contract::kPrecFp8E4M3 ? " fp8_e4m3" : " fp8_e5m2";
+          EXPECT_EQ(p.plan, (p.zero_skip() ? "zero-skip" : "os") + suffix);
           for (const Command& cm : p.cmds) {
             if (cmd::Opcode(cm.data()) != contract::kOpCompute) continue;
             EXPECT_EQ(cmd::Get(cm.data(), "prec"), prec);
@@ -342,6 +345,41 @@ TEST(DriverLowpTest, NoOverlapSameResults) {
     RunInt(hw, l, ReferenceOutput(as_int8), opts);
     const FpCase c{contract::kPrecFp8E5M2, contract::kOutBf16, true, true, false, 0x3F800000};
     RunFp8(hw, RandomFp8Layer(9, 77, 20, seed++, c), opts);
+  }
+}
+
+// FP8 on zero_skip hardware: one SCAN (fp8: +-0 codes are zero) per m tile and one indexed
+// COMPUTE per tile over the whole list (after its bias_load), when K fits one act piece and one
+// weight buffer; else the dense os plan.
+TEST(DriverLowpTest, Fp8OnTheZeroSkipPlan) {
+  const HwParams hw = WithMask(ZeroSkip(Hw(8, 8, 8, 512, 768, 64)), kFp8Mask);
+  uint64_t seed = 4000;
+  for (const auto& [M, K, N, batched, plan] :
+       {std::tuple{1, 200, 40, false, "zero-skip fp8_e5m2"},
+        std::tuple{5, 31, 9, false, "zero-skip fp8_e5m2"},
+        std::tuple{20, 100, 17, true, "zero-skip fp8_e5m2"},
+        std::tuple{3, 300, 9, false, "os fp8_e5m2"}}) {  // K > a weight buffer (250 words)
+    for (bool bias : {false, true}) {
+      SCOPED_TRACE(std::string(plan) + " " + std::to_string(M) + "x" + std::to_string(K) + "x" +
+                   std::to_string(N) + (bias ? " bias" : ""));
+      const FpCase c{contract::kPrecFp8E5M2, contract::kOutFp8E4M3, bias, true, false, 0x3F000000};
+      FcLayer l = RandomFp8Layer(M, K, N, seed++, c);
+      // Whole K columns of +-0 (in every row) and scattered zeros: steps to skip.
+      for (int m = 0; m < M; ++m) {
+        for (int k = 0; k < K; ++k) {
+          int8_t& x = l.input[static_cast<size_t>(m) * K + k];
+          if (k % 3 != 0 || (m + k) % 5 == 0) x = static_cast<int8_t>(x & 0x80);
+        }
+      }
+      DriverOptions opts;
+      opts.zero_skip_batched = batched;
+      FuncSimResult r;
+      const Program p = RunFp8(hw, l, opts, &r);
+      EXPECT_EQ(p.plan, plan);
+      if (p.zero_skip()) {
+        EXPECT_GT(r.counters[contract::CounterIndex("skipped_steps")], 0u);
+      }
+    }
   }
 }
 

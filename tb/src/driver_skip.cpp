@@ -76,11 +76,12 @@ struct Epoch {
 
 class SkipCommands {
  public:
-  SkipCommands(const HwParams& hw, const FcLayer& l, const Program& p)
+  SkipCommands(const HwParams& hw, const FcLayer& l, const Program& p, const OsFormat& f)
       : hw_(hw),
         l_(l),
         p_(p),
         sp_(std::get<SkipParams>(p.params)),
+        f_(f),
         s_(ParamWords(l)),
         groups_((p.n_tiles + sp_.group - 1) / sp_.group) {}
 
@@ -125,7 +126,9 @@ class SkipCommands {
           const unsigned per_group = (kMinChunks + (g1 - g0) - 1) / (g1 - g0);
           const unsigned cap = std::max(kMinChunkEntries, (e.len + per_group - 1) / per_group);
           for (unsigned g = g0; g < g1; ++g) {
-            const unsigned lc = std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
+            // FP8: one chunk per tile (a chunk past the list's end would not drain).
+            const unsigned lc =
+                IsFp8(l_) ? e.len : std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
             for (unsigned j0 = 0; j0 < e.len; j0 += lc) {
               const unsigned len = std::min(lc, e.len - j0);
               e.chunks.push_back({g, mt * groups_ + g, e.k0, j0, len, pc == 0 && j0 == 0,
@@ -142,14 +145,16 @@ class SkipCommands {
   // Emits epoch e; returns true when it also loaded epoch e + 1's activations.
   bool EmitEpoch(const std::vector<Epoch>& epochs, size_t e, bool act_loaded) {
     const Epoch& ep = epochs[e];
-    const int8_t zp = static_cast<int8_t>(l_.input_zero_point);
+    const int8_t zp = IsFp8(l_) ? 0 : static_cast<int8_t>(l_.input_zero_point);
     // int4w: m tiles of rows / 2 output rows, each in two lanes (its even and odd K).
     const unsigned tile_rows = TileRows(hw_, l_), m0 = ep.mt * tile_rows;
     const unsigned rows = std::min<unsigned>(tile_rows, static_cast<unsigned>(l_.M) - m0);
     const unsigned lanes = IsInt4w(l_) ? 2 * rows : rows;
     if (!act_loaded) LoadAct(ep, ActBase(e));
-    out_.push_back(
-        EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes)));
+    Command scan =
+        EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes));
+    if (IsFp8(l_)) cmd::Set(scan, cmd::FieldOf(contract::kOpScan, "fp8"), 1);  // +-0 lanes
+    out_.push_back(scan);
     // The next epoch's activations go into the other act half during this epoch's last group.
     const bool ahead = sp_.double_buffer && e + 1 < epochs.size();
     const unsigned last_g = ep.chunks.back().g;
@@ -163,15 +168,24 @@ class SkipCommands {
       const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
       const unsigned set = Set(ch.pass), region = RegionBase(set);
       FlushReading(region, region + grp.tiles * hw_.rows);
-      // One group COMPUTE: every tile of the group over the chunk's entries.
-      out_.push_back(
-          EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
-                               static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
-                               static_cast<uint16_t>(region), /*group=*/true));
+      if (IsFp8(l_)) {
+        // FP8: a group of one tile, one chunk: (the bias, loaded into the PEs, then) one indexed
+        // COMPUTE over the whole list that drains, never accumulating.
+        if (f_.bias_slots > 0) BiasLoad(grp, ActBase(e), static_cast<uint16_t>(region));
+        out_.push_back(EncodeIndexedCompute(
+            f_.bias_slots == 0, true, false, bufs[i], static_cast<uint16_t>(ch.len),
+            static_cast<uint16_t>(ch.j0), 1, zp, static_cast<uint16_t>(region)));
+      } else {
+        // One group COMPUTE: every tile of the group over the chunk's entries.
+        out_.push_back(
+            EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
+                                 static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
+                                 static_cast<uint16_t>(region), /*group=*/true));
+      }
       if (!p_.overlap) out_.push_back(EncodeSync());
       for (unsigned k = 0; k < kStoresPerChunk; ++k) PopStore();
       if (i + lead < ep.chunks.size()) Gather(ep.chunks[i + lead], bufs[i + lead]);
-      if (ch.first) LoadParams(grp, set);
+      if (ch.first && !IsFp8(l_)) LoadParams(grp, set);
       if (ahead && ch.g == last_g && ch.j0 == 0) LoadAct(epochs[e + 1], ActBase(e + 1));
       if (ch.last) {
         for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, rows);
@@ -198,6 +212,19 @@ class SkipCommands {
     out_.push_back(EncodeGatherLoad(buf, static_cast<uint16_t>(grp.tiles),
                                     static_cast<uint16_t>(ch.len), static_cast<uint16_t>(ch.j0),
                                     grp.step, grp.dram_base + uint64_t{ch.k0} * grp.step));
+  }
+
+  // FP8 with a bias: the tile's 4 bias words into the next bias slot (weight words above the
+  // buffers), then a bias_load COMPUTE of them (its act words, read and ignored, at `act`).
+  void BiasLoad(const Group& grp, uint16_t act, uint16_t region) {
+    const uint16_t slot = static_cast<uint16_t>(f_.bias_word + (bias_loads_++ % f_.bias_slots) * 4);
+    out_.push_back(EncodeLoad(contract::kTargetWeight, slot, 4, 1, 4 * hw_.cols,
+                              p_.bias_addr + uint64_t{grp.first_tile} * 4 * hw_.cols));
+    Command c =
+        EncodeCompute(false, false, std::min<uint16_t>(act, hw_.act_words - 4), slot, 4, 0, region);
+    cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "bias_load"), 1);
+    out_.push_back(c);
+    if (!p_.overlap) out_.push_back(EncodeSync());
   }
 
   // A group's parameters: its bias words in one LOAD, per channel its multiplier and shift words
@@ -249,8 +276,9 @@ class SkipCommands {
   const FcLayer& l_;
   const Program& p_;
   const SkipParams& sp_;
+  const OsFormat f_;  // FP8: the bias slots
   const unsigned s_, groups_;
-  unsigned chunks_ = 0;
+  unsigned chunks_ = 0, bias_loads_ = 0;
   std::deque<Pending> pending_;
   std::vector<Command> out_;
 };
@@ -280,8 +308,10 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
   // parameters for (two groups' worth when they fit) and a weight buffer holds rows for.
   const unsigned s = ParamWords(l);
   const unsigned burst_tiles = (hw.max_burst * hw.bus_bytes + hw.cols - 1) / hw.cols;
-  const unsigned gmax =
-      std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride, hw.weight_words / kBuffers});
+  // FP8: groups of one tile (each tile's sum continues in the PEs, not in a group COMPUTE).
+  const unsigned gmax = IsFp8(l) ? 1u
+                                 : std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride,
+                                             hw.weight_words / kBuffers});
   for (unsigned g = gmax; g >= 1; --g) {
     const uint64_t per_group = uint64_t{g} * (hw.rows + s);
     // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.
@@ -293,7 +323,8 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
       sp->acc_groups = static_cast<unsigned>(sets);
       sp->entries = GroupOf(hw, l, *p, *sp, 0).entries;
       p->k_chunk = sp->entries;
-      return true;
+      // FP8: all of K in one piece and one chunk (one SCAN and one COMPUTE per tile).
+      return !IsFp8(l) || (sp->piece == K && sp->entries >= K);
     }
   }
   return false;
@@ -331,22 +362,28 @@ class SkipPlan : public Plan {
   const char* Name() const override { return "zero-skip"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
-    // int8 and int4w; FP8 runs the dense os plan (the gate still skips its zero products).
-    if (!hw.zero_skip || !opts.zero_skip || IsFp8(l) ||
+    // int8, int4w and FP8 (when all of K fits one act piece and one weight buffer; else the
+    // dense os plan, whose gate still skips the zero products).
+    if (!hw.zero_skip || !opts.zero_skip ||
         (!opts.zero_skip_batched && l.M > static_cast<int>(TileRows(hw, l)))) {
       return false;
     }
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
     SkipParams sp;
-    if (!PlanSkip(hw, l, p, &sp)) return false;
+    if (!PlanSkip(h, l, p, &sp)) return false;
     p->params = sp;
     return true;
   }
 
   // The command count comes from a first pass (the commands do not depend on addresses).
-  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+  // FP8 with a bias plans over the weight words below the bias slots (OsPlanHw).
+  void Layout(const HwParams& hw0, const FcLayer& l, Program* p) const override {
+    OsFormat f;
+    const HwParams hw = OsPlanHw(hw0, l, &f);
     const SkipParams& sp = std::get<SkipParams>(p->params);
     Regions r = ParamRegions(hw, l, *p);
-    r.cmd_count = Commands(hw, l, *p).size();
+    r.cmd_count = Commands(hw0, l, *p).size();
     r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * Steps(l);
     r.weight = SkipWeightBytes(hw, l, *p, sp);
     LayOut(hw, r, p);
@@ -357,7 +394,9 @@ class SkipPlan : public Plan {
 
   std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
                                 const Program& p) const override {
-    return SkipCommands(hw, l, p).Build();
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
+    return SkipCommands(h, l, p, f).Build();
   }
 };
 
