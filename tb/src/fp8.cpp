@@ -101,8 +101,8 @@ Rounded RoundPack(const Finite& v, const Format& fmt) {
   const uint32_t sign_bit = v.sign ? 1u << (fmt.mant_bits + fmt.exp_bits) : 0u;
   if (v.sig == 0) return {false, sign_bit};
   const int min_exp = 1 - fmt.bias;
-  const int top = MsbIndex(v.sig) + v.exp;  // the value is in [2^top, 2^(top + 1))
-  int e = top < min_exp ? min_exp : top;    // exponent of the result's leading position
+  const int top = MsbIndex(v.sig) + v.exp;        // the value is in [2^top, 2^(top + 1))
+  int e = top < min_exp ? min_exp : top;          // exponent of the result's leading position
   const int shift = (e - fmt.mant_bits) - v.exp;  // quantum 2^(e - mant_bits)
   uint64_t q = shift > 0 ? ShiftRightRne(v.sig, shift) : v.sig << -shift;
   if (q >> (fmt.mant_bits + 1) != 0) {  // rounded up to 2^(mant_bits + 1): exact halving
@@ -115,8 +115,8 @@ Rounded RoundPack(const Finite& v, const Format& fmt) {
   const uint64_t mant = q - hidden;
   if (bexp > fmt.max_biased_exp) return {true, 0};
   if (fmt.top_code_nan && bexp == fmt.max_biased_exp && mant == hidden - 1) return {true, 0};
-  return {false, sign_bit | (static_cast<uint32_t>(bexp) << fmt.mant_bits) |
-                     static_cast<uint32_t>(mant)};
+  return {false,
+          sign_bit | (static_cast<uint32_t>(bexp) << fmt.mant_bits) | static_cast<uint32_t>(mant)};
 }
 
 uint32_t PackFp32(const Finite& v) {
@@ -183,9 +183,8 @@ uint32_t Fp32Add(uint32_t a, uint32_t b) {
   if (db.kind == Kind::kInf) return Inf32(db.v.sign);
   // Order by magnitude: x is the larger (exponent first, then significand; both decode with
   // 24-bit significands at exponents >= -149, so this is the order of the values).
-  const bool b_larger =
-      db.v.sig != 0 &&
-      (da.v.sig == 0 || db.v.exp > da.v.exp || (db.v.exp == da.v.exp && db.v.sig > da.v.sig));
+  const bool b_larger = db.v.sig != 0 && (da.v.sig == 0 || db.v.exp > da.v.exp ||
+                                          (db.v.exp == da.v.exp && db.v.sig > da.v.sig));
   const Finite& x = b_larger ? db.v : da.v;
   const Finite& y = b_larger ? da.v : db.v;
   if (x.sig == 0) {  // both zero: -0 + -0 = -0, otherwise +0
