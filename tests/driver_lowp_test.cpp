@@ -46,7 +46,9 @@ std::vector<HwParams> LowpHws() {
           WithMask(Hw(12, 8, 8, 64, 96, 30), kAllMask),
           WithMask(Hw(4, 8, 16, 12, 14, 9), kAllMask),
           WithMask(Hw(8, 4, 8, 9, 7, 12), kAllMask),
-          WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kAllMask)};
+          WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kAllMask),
+          // tests/configs/lowp_8x8.yaml
+          WithMask(ZeroSkip(Hw(8, 8, 8, 4096, 4096, 256)), kAllMask)};
 }
 
 const driver_test::Shape kLowpShapes[] = {{1, 1, 1},    {1, 64, 16}, {2, 9, 3},    {3, 17, 5},
