@@ -43,8 +43,7 @@ HwParams WithMask(HwParams hw, unsigned mask) {
 std::vector<HwParams> LowpHws() {
   return {WithMask(Hw(8, 8, 8, 256, 256, 40), kAllMask),
           WithMask(Hw(16, 16, 16, 1024, 1024, 128), kAllMask),
-          WithMask(Hw(12, 8, 8, 64, 96, 30), kAllMask),
-          WithMask(Hw(4, 8, 16, 12, 14, 9), kAllMask),
+          WithMask(Hw(12, 8, 8, 64, 96, 30), kAllMask), WithMask(Hw(4, 8, 16, 12, 14, 9), kAllMask),
           WithMask(Hw(8, 4, 8, 9, 7, 12), kAllMask),
           WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kAllMask),
           // tests/configs/lowp_8x8.yaml
@@ -450,7 +449,12 @@ TEST(FuncSimLowpTest, PrecisionFieldErrors) {
   const HwParams w4 = WithMask(Hw(4, 4, 16, 16, 16, 16), kInt4wMask);
   test::ExpectErrors(w4, test::Image(),
                      {{"int4w", compute(1, true, true, 4, true, false), none},
-                      {"fp8 not built", compute(2, true, true, 4, false, false), bad}});
+                      {"fp8 not built", compute(2, true, true, 4, false, false), bad},
+                      {"bias_load bit ignored", compute(1, true, true, 4, false, true), none},
+                      {"out_fmt bits ignored", store(7, 4, false), none}});
+  // int8-only builds (today's RTL) ignore the prec bits.
+  test::ExpectErrors(Hw(4, 4, 16, 16, 16, 16), test::Image(),
+                     {{"prec bits ignored", compute(3, true, true, 4, false, false), none}});
 }
 
 // bias_load puts {w3[c], w2[c], w1[c], w0[c]} in every PE of column c; zero activations add
