@@ -136,6 +136,7 @@ TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
       FcLayer l = RandomInt4wLayer(c.M, c.K, c.N, seed++);
       ApplyActivationSparsity(&l, zeros, SparsityPattern::kClustered, seed);
       ChooseRandomOutputQuant(&l, seed);
+      if (zeros > 0.5 && zeros < 0.9) MakePerChannel(&l, seed);
       FcLayer as_int8 = l;
       as_int8.prec = contract::kPrecInt8;
       DriverOptions opts;
