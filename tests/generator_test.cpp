@@ -78,6 +78,29 @@ std::string FileText(const std::vector<salsa::GeneratedFile>& files, const std::
   return {};
 }
 
+// Builds beyond int8 list their datapaths in salsa_params.h (kPrecisionMask, contract::Prec bits,
+// which the harness copies into HwParams::precision_mask) and manifest.json; int8-only builds'
+// files carry neither, so they stay as they were.
+TEST(GeneratorTest, PrecisionListInParamsAndManifest) {
+  const auto lowp = salsa::Generate(Cfg("precision: [int8, int4w, fp8_e5m2]\n"), "x");
+  salsa::HwParams hw;
+  hw.precision_mask = 1u << salsa::contract::kPrecInt8 | 1u << salsa::contract::kPrecInt4w |
+                      1u << salsa::contract::kPrecFp8E5M2;
+  EXPECT_NE(
+      FileText(lowp, "salsa_params.h")
+          .find("constexpr unsigned kPrecisionMask = " + std::to_string(hw.precision_mask) + ";"),
+      std::string::npos);
+  const std::string manifest = FileText(lowp, "manifest.json");
+  EXPECT_NE(manifest.find("\"precision\": [\n    \"int8\",\n    \"int4w\",\n    \"fp8_e5m2\"\n  ]"),
+            std::string::npos)
+      << manifest;
+  EXPECT_NE(manifest.find("\"precision_mask\": " + std::to_string(hw.precision_mask)),
+            std::string::npos);
+  const auto int8 = salsa::Generate(Cfg(), "x");
+  EXPECT_EQ(FileText(int8, "salsa_params.h").find("kPrecisionMask"), std::string::npos);
+  EXPECT_EQ(FileText(int8, "manifest.json").find("precision"), std::string::npos);
+}
+
 // The AXI4 sideband outputs are top-level ports driven with the configured constants.
 TEST(GeneratorTest, AxiSidebandPortsCarryTheConfig) {
   auto files = salsa::Generate(Cfg("axi: {cache: 5, prot: 2, qos: 9}\n"), "x");

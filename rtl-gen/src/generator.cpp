@@ -79,6 +79,16 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
   j["load_targets"] = {
       {"act", k::kTargetAct}, {"weight", k::kTargetWeight}, {"acc", k::kTargetAcc}};
   if (cfg.structured24) j["load_targets"]["meta"] = k::kTargetMeta;
+  // Builds beyond int8 list their datapaths (int8-only manifests stay as they were).
+  if (cfg.LowPrecision()) {
+    nlohmann::ordered_json precs = nlohmann::ordered_json::array();
+    for (unsigned i = 0; i < kNumPrecisions; ++i) {
+      if (cfg.Has(static_cast<Precision>(i)))
+        precs.push_back(PrecisionName(static_cast<Precision>(i)));
+    }
+    j["precision"] = precs;
+    j["precision_mask"] = cfg.precision_mask;
+  }
   nlohmann::ordered_json errs;
   for (const auto& e : k::kErrCodes) errs[e.name] = e.code;
   j["error_codes"] = errs;
@@ -97,6 +107,12 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
 
 std::string ParamsHeader(const Config& cfg) {
   namespace k = contract;
+  // Builds beyond int8: bit contract::Prec p set when that datapath is built (int8-only headers
+  // have no such line, so they stay as they were; readers default it to int8).
+  const std::string precision =
+      cfg.LowPrecision()
+          ? "constexpr unsigned kPrecisionMask = " + std::to_string(cfg.precision_mask) + ";\n"
+          : "";
   std::ostringstream os;
   os << "#pragma once\n\n#include <cstdint>\n\nnamespace salsa_params {\n\n"
      << "constexpr const char* kName = \"" << cfg.name << "\";\n"
@@ -116,7 +132,8 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr bool kStructured24 = " << (cfg.structured24 ? "true" : "false") << ";\n"
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
-     << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n\n"
+     << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n"
+     << precision << "\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"

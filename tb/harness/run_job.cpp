@@ -12,6 +12,15 @@
 #include "salsa/layer_ref.h"
 #include "salsa_params.h"
 
+// salsa_params.h of a build beyond int8 defines kPrecisionMask; an int8-only header has none,
+// and qualified lookup then falls back to this default through the using-directive.
+namespace salsa_params_default {
+constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
+}  // namespace salsa_params_default
+namespace salsa_params {
+using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
+}  // namespace salsa_params
+
 namespace salsa::harness {
 
 using salsa::AxiDram;
@@ -137,6 +146,7 @@ salsa::HwParams ParamsFromConfig() {
   hw.weight_stationary = salsa_params::kWeightStationary;
   hw.zero_skip = salsa_params::kZeroSkip;
   hw.structured24 = salsa_params::kStructured24;
+  hw.precision_mask = salsa_params::kPrecisionMask;
   return hw;
 }
 

@@ -19,7 +19,59 @@ void Require(bool ok, const std::string& what) {
 
 bool IsInt8(int64_t v) { return v >= -128 && v <= 127; }
 
+const char* PrecName(contract::Prec p) {
+  switch (p) {
+    case contract::kPrecInt8:
+      return "int8";
+    case contract::kPrecInt4w:
+      return "int4w";
+    case contract::kPrecFp8E4M3:
+      return "fp8_e4m3";
+    case contract::kPrecFp8E5M2:
+      return "fp8_e5m2";
+  }
+  return "?";
+}
+
+// The precision fields: a datapath the hardware has, on output-stationary hardware; int4w
+// weights in -8..7; FP8 outputs in an FP format, FP32 biases.
+void CheckPrecision(const HwParams& hw, const FcLayer& l) {
+  Require(l.prec <= contract::kPrecFp8E5M2, "precision " + std::to_string(l.prec) +
+                                                "; accepted: 0..3 (int8, int4w, fp8_e4m3, "
+                                                "fp8_e5m2)");
+  std::string built;
+  for (unsigned p = 0; p <= contract::kPrecFp8E5M2; ++p) {
+    if (hw.Has(static_cast<contract::Prec>(p))) {
+      built += std::string(built.empty() ? "" : ", ") + PrecName(static_cast<contract::Prec>(p));
+    }
+  }
+  Require(hw.Has(l.prec), std::string("precision ") + PrecName(l.prec) +
+                              " is not built by this hardware (config precision: " + built + ")");
+  Require(l.prec == contract::kPrecInt8 || !hw.weight_stationary,
+          std::string("precision ") + PrecName(l.prec) + " needs array.dataflow: os");
+  if (IsInt4w(l)) {
+    Require(hw.rows >= 2 && hw.rows % 2 == 0, "int4w needs an even number of array rows");
+    for (int8_t w : l.weights) {
+      Require(w >= -8 && w <= 7, "int4w weight " + std::to_string(w) + " is not in [-8, 7]");
+    }
+  }
+  if (IsFp8(l)) {
+    Require(l.out_fmt >= contract::kOutFp32 && l.out_fmt <= contract::kOutFp8E5M2,
+            "FP8 output format " + std::to_string(l.out_fmt) +
+                "; accepted: 1 (fp32), 2 (bf16), 3 (fp8_e4m3), 4 (fp8_e5m2)");
+    Require(l.bias_fp32.empty() || l.bias_fp32.size() == static_cast<size_t>(l.N),
+            "FP32 bias has " + std::to_string(l.bias_fp32.size()) + " values, accepted: 0 or N");
+    Require(l.bias_fp32.empty() || (hw.act_words >= 4 && hw.weight_words >= 5),
+            "an FP8 bias needs at least 4 act words and 5 weight words (the bias_load COMPUTE)");
+  } else {
+    Require(l.out_fmt == contract::kOutInt8, std::string("output format ") +
+                                                 std::to_string(l.out_fmt) + " with precision " +
+                                                 PrecName(l.prec) + "; accepted: 0 (int8)");
+  }
+}
+
 void CheckLayer(const HwParams& hw, const FcLayer& l) {
+  CheckPrecision(hw, l);
   const std::string shape =
       std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
   Require(l.M > 0 && l.K > 0 && l.N > 0, "shape " + shape + ": M, K and N must all be >= 1");
@@ -80,6 +132,20 @@ void WriteQuant(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t*
   }
 }
 
+// FP8: per n tile, 4 weight words; byte c of word i is byte i (little-endian) of column c's FP32
+// bias (+0.0 past N).
+void WriteBiasFp32(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+  for (unsigned nt = 0; nt < n_tiles; ++nt) {
+    for (unsigned i = 0; i < 4; ++i) {
+      for (unsigned c = 0; c < hw.cols; ++c) {
+        const uint64_t n = uint64_t{nt} * hw.cols + c;
+        const uint32_t b = n < static_cast<uint64_t>(l.N) ? l.bias_fp32[n] : 0;
+        *dst++ = static_cast<uint8_t>(b >> (8 * i));
+      }
+    }
+  }
+}
+
 void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
   for (uint64_t n = 0; n < words; ++n) {
     const int32_t b = (n < static_cast<uint64_t>(l.N) && !l.bias.empty()) ? l.bias[n] : 0;
@@ -117,13 +183,31 @@ uint8_t* PutInt32(uint8_t* dst, int32_t v) {
 
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
                              uint8_t* dst) {
+  if (IsInt4w(l)) {
+    const unsigned tr = TileRows(hw, l);
+    for (unsigned mt = 0; mt < m_tiles; ++mt) {
+      for (unsigned s = 0; s < steps; ++s) {
+        for (unsigned i = 0; i < hw.rows; ++i) {
+          const uint64_t m = static_cast<uint64_t>(mt) * tr + i / 2;
+          const uint64_t k = 2 * uint64_t{s} + i % 2;
+          const int32_t v =
+              i / 2 < tr && m < static_cast<uint64_t>(l.M) && k < static_cast<uint64_t>(l.K)
+                  ? l.input[m * l.K + k]
+                  : l.input_zero_point;
+          *dst++ = static_cast<uint8_t>(v);
+        }
+      }
+    }
+    return;
+  }
+  const int32_t pad = IsFp8(l) ? 0 : l.input_zero_point;  // FP8: +0.0, which adds nothing
   for (unsigned mt = 0; mt < m_tiles; ++mt) {
     for (unsigned k = 0; k < steps; ++k) {
       for (unsigned i = 0; i < hw.rows; ++i) {
         const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
         const int32_t v = m < static_cast<uint64_t>(l.M) && k < static_cast<unsigned>(l.K)
                               ? l.input[m * l.K + k]
-                              : l.input_zero_point;
+                              : pad;
         *dst++ = static_cast<uint8_t>(v);
       }
     }
@@ -132,6 +216,7 @@ void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_ti
 
 void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsigned nt,
                     uint16_t slot, std::vector<Command>* out) {
+  if (IsFp8(l)) return;  // the STORE ignores the acc bias; an FP8 bias is 4 weight words
   out->push_back(EncodeLoad(contract::kTargetAcc, slot, 1, 1, hw.AccWordBytes(),
                             p.bias_addr + uint64_t{nt} * hw.AccWordBytes()));
   if (!l.channel_multiplier.empty()) {
@@ -143,6 +228,18 @@ void PushParamLoads(const HwParams& hw, const FcLayer& l, const Program& p, unsi
 
 Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned rows,
                   unsigned bytes, uint16_t slot, unsigned m0, unsigned n0, int quant) {
+  if (IsFp8(l)) {
+    // FP32 lanes converted to out_fmt elements of e bytes: scale (w6, the multiplier's word),
+    // saturate; bias, zero point and clamp are ignored.
+    const unsigned e = OutFmtBytes(l.out_fmt);
+    Command c = EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes * e),
+                            slot, static_cast<uint32_t>(uint64_t{e} * l.N),
+                            p.out_addr + (static_cast<uint64_t>(m0) * l.N + n0) * e,
+                            static_cast<int32_t>(l.out_scale), 0, 0, -128, 127);
+    cmd::Set(c, cmd::FieldOf(contract::kOpStore, "out_fmt"), l.out_fmt);
+    cmd::Set(c, cmd::FieldOf(contract::kOpStore, "saturate"), l.saturate ? 1 : 0);
+    return c;
+  }
   return EncodeStore(region, static_cast<uint16_t>(rows), static_cast<uint16_t>(bytes), slot,
                      static_cast<uint32_t>(l.N), p.out_addr + static_cast<uint64_t>(m0) * l.N + n0,
                      l.output_multiplier, static_cast<int8_t>(l.output_shift),
@@ -157,7 +254,7 @@ Regions ParamRegions(const HwParams& hw, const FcLayer& l, const Program& p) {
   Regions r;
   r.bias = uint64_t{p.n_tiles} * hw.AccWordBytes();
   r.quant = l.channel_multiplier.empty() ? 0 : uint64_t{p.n_tiles} * 2 * hw.AccWordBytes();
-  r.out = static_cast<uint64_t>(l.M) * l.N;
+  r.out = static_cast<uint64_t>(l.M) * l.N * (IsFp8(l) ? OutFmtBytes(l.out_fmt) : 1);
   return r;
 }
 
@@ -180,6 +277,10 @@ void LayOut(const HwParams& hw, const Regions& r, Program* pp) {
 }
 
 void WriteParams(const HwParams& hw, const FcLayer& l, Program* p) {
+  if (IsFp8(l)) {
+    if (!l.bias_fp32.empty()) WriteBiasFp32(hw, l, p->n_tiles, p->dram.data() + p->bias_addr);
+    return;
+  }
   WriteBias(l, static_cast<uint64_t>(p->n_tiles) * hw.cols, p->dram.data() + p->bias_addr);
   if (!l.channel_multiplier.empty()) WriteQuant(hw, l, p->n_tiles, p->dram.data() + p->quant_addr);
 }
@@ -191,10 +292,23 @@ Program BuildFcProgram(const HwParams& hw, const FcLayer& l, const DriverOptions
   }
   Program p;
   p.overlap = opts.overlap;
+  p.out_fmt = IsFp8(l) ? l.out_fmt : contract::kOutInt8;
   const std::unique_ptr<Plan> plan = ChoosePlan(hw, l, opts, &p);
+  if (l.prec != contract::kPrecInt8) p.plan += std::string(" ") + PrecName(l.prec);
   plan->Layout(hw, l, &p);
   p.cmds = plan->Commands(hw, l, p);
+  // Every COMPUTE of the layer runs its precision's datapath.
+  if (l.prec != contract::kPrecInt8) {
+    for (Command& c : p.cmds) {
+      if (cmd::Opcode(c.data()) == contract::kOpCompute) {
+        cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "prec"), l.prec);
+      }
+    }
+  }
   p.cmd_count = static_cast<uint32_t>(p.cmds.size());
+  if (p.cmd_base + uint64_t{p.cmd_count} * contract::kCmdBytes > p.act_addr) {
+    throw std::logic_error("salsa driver: plan " + p.plan + " has more commands than it laid out");
+  }
   for (size_t i = 0; i < p.cmds.size(); ++i) {
     std::copy(p.cmds[i].begin(), p.cmds[i].end(),
               p.dram.begin() + p.cmd_base + i * contract::kCmdBytes);

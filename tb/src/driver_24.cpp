@@ -26,8 +26,8 @@ class Plan24 : public Plan {
   const char* Name() const override { return "2:4"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
-    if (!hw.structured24 || !opts.structured || hw.weight_stationary || hw.cols % 4 != 0 ||
-        !Is2of4(l.weights, l.N, l.K)) {
+    if (!hw.structured24 || !opts.structured || l.prec != contract::kPrecInt8 ||
+        hw.weight_stationary || hw.cols % 4 != 0 || !Is2of4(l.weights, l.N, l.K)) {
       return false;
     }
     OsParams os;

@@ -36,6 +36,30 @@ std::unique_ptr<Plan> MakeWsSplitPlan();  // driver_ws_split.cpp
 std::unique_ptr<Plan> MakeSkipPlan();     // driver_skip.cpp
 std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
 
+// Precisions (docs/architecture.md, "Precisions"). int4w (W4A8): an m tile holds rows / 2 output
+// rows (rows 2j and 2j + 1 of the array take the even and odd K of output row j), an act word
+// holds two K steps of each of them and a weight word two K steps (one byte) of each column, and
+// a tile drains rows / 2 acc words. FP8: FP32 accumulators; a K chunk never uses the acc
+// scratchpad's int32 add, so a tile's chunks run back to back, the sum continuing in the PEs.
+inline bool IsInt4w(const FcLayer& l) { return l.prec == contract::kPrecInt4w; }
+inline bool IsFp8(const FcLayer& l) {
+  return l.prec == contract::kPrecFp8E4M3 || l.prec == contract::kPrecFp8E5M2;
+}
+// Output rows per m tile (and acc words a tile drains).
+inline unsigned TileRows(const HwParams& hw, const FcLayer& l) {
+  return IsInt4w(l) ? hw.rows / 2 : hw.rows;
+}
+
+// The weight byte of output n at K step s (act word s): w[n][s], int4w the TFLite packed byte of
+// w[n][2s] (low nibble) and w[n][2s + 1] (high nibble, 0 past K).
+inline uint8_t WeightStepByte(const FcLayer& l, uint64_t n, uint64_t s) {
+  const uint64_t K = static_cast<uint64_t>(l.K);
+  if (!IsInt4w(l)) return static_cast<uint8_t>(l.weights[n * K + s]);
+  const int8_t* w = &l.weights[n * K];
+  const unsigned hi = 2 * s + 1 < K ? w[2 * s + 1] & 0xF : 0;
+  return static_cast<uint8_t>((w[2 * s] & 0xF) | hi << 4);
+}
+
 // DRAM layout (driver.cpp). The regions, in order: commands (room for cmd_count), activations,
 // weights, bias, quant (per-channel words, or the transposed plan's row bias), output; each 4 KB
 // aligned.
@@ -57,6 +81,7 @@ void WriteParams(const HwParams& hw, const FcLayer& l, Program* p);
 // An int32, little-endian; returns the byte after it.
 uint8_t* PutInt32(uint8_t* dst, int32_t v);
 // [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
+// int4w: m tiles of rows / 2 output rows, byte 2j + h of step s = x[m0 + j][2s + h].
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
                              uint8_t* dst);
 
@@ -100,19 +125,26 @@ Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned 
 // Output-stationary (driver_os.cpp), shared by the os, K-split and 2:4 plans.
 //
 // The weight format: dense, or 2:4 (compressed values at weight_addr, positions at meta_addr).
+// FP8 with a bias: each n tile's 4 bias words are loaded into one of `bias_slots` slots of 4
+// weight words from `bias_word` (above the K chunks' words), and each tile starts with a
+// bias_load COMPUTE of them.
 struct OsFormat {
   bool structured = false;
   uint64_t meta_addr = 0;
+  unsigned bias_word = 0, bias_slots = 0;
 };
-// Output-stationary: regions of `rows` words, two of each when they fit.
-AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel);
+// The os plan's hardware view and format for layer l: FP8 with a bias keeps the top 4 (two
+// slots: 8) weight words for the bias words, so the K chunks plan over the rest.
+HwParams OsPlanHw(const HwParams& hw, const FcLayer& l, OsFormat* f);
+// Output-stationary: regions of `region_words` words (0: rows), two of each when they fit.
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel, unsigned region_words = 0);
 // Words of one act half. 2:4 COMPUTEs start at even act addresses, so the 2:4 plan's halves are
 // an even number of words.
 unsigned ActHalf(const HwParams& hw, bool structured);
 // Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
 // each), so the 2:4 plan's halves are a multiple of 4 words.
 unsigned WeightHalf(const HwParams& hw, bool structured);
-// Act words per m tile: K, or for the 2:4 plan K padded to a multiple of 8.
+// Act words per m tile: K, for the 2:4 plan K padded to a multiple of 8, for int4w ceil(K / 2).
 unsigned ActSteps(const FcLayer& l, bool structured);
 // Tiles, double buffering, resident act blocks and the K chunk, in act words, into `p` and
 // `os`. 2:4 chunks are multiples of 8 act words (half as many weight and meta words) at even act

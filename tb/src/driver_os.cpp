@@ -9,12 +9,14 @@ namespace {
 
 constexpr unsigned kMaxField16 = 0xFFFF;
 
+// [n_tile][K][cols]; int4w: [n_tile][ceil(K / 2)][cols] of packed bytes (WeightStepByte).
 void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+  const unsigned steps = ActSteps(l, /*structured=*/false);
   for (unsigned nt = 0; nt < n_tiles; ++nt) {
-    for (int k = 0; k < l.K; ++k) {
+    for (unsigned k = 0; k < steps; ++k) {
       for (unsigned j = 0; j < hw.cols; ++j) {
         const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
-        *dst++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        *dst++ = n < static_cast<uint64_t>(l.N) ? WeightStepByte(l, n, k) : 0;
       }
     }
   }
@@ -26,19 +28,25 @@ class OsPlan : public Plan {
   const char* Name() const override { return "os"; }
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
     if (hw.weight_stationary) return false;
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
     OsParams os;
-    PlanOs(hw, l, /*structured=*/false, p, &os);
+    PlanOs(h, l, /*structured=*/false, p, &os);
     p->params = os;
     return true;
   }
   void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
-    LayOut(hw, OsRegions(hw, l, false, *p), p);
-    WriteParams(hw, l, p);
-    WriteOsOperands(hw, l, OsFormat{}, p);
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
+    LayOut(h, OsRegions(h, l, false, *p), p);
+    WriteParams(h, l, p);
+    WriteOsOperands(h, l, f, p);
   }
   std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
                                 const Program& p) const override {
-    return TileCommands(hw, l, p, std::get<OsParams>(p.params), OsFormat{});
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
+    return TileCommands(h, l, p, std::get<OsParams>(p.params), f);
   }
 };
 
@@ -46,8 +54,18 @@ class OsPlan : public Plan {
 
 std::unique_ptr<Plan> MakeOsPlan() { return std::make_unique<OsPlan>(); }
 
-AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel) {
-  const unsigned s = per_channel ? 3 : 1, r = hw.rows;
+HwParams OsPlanHw(const HwParams& hw, const FcLayer& l, OsFormat* f) {
+  HwParams h = hw;
+  if (IsFp8(l) && !l.bias_fp32.empty()) {  // CheckLayer: weight_words >= 5
+    f->bias_slots = hw.weight_words >= 16 ? 2 : 1;
+    h.weight_words -= 4 * f->bias_slots;
+    f->bias_word = h.weight_words;
+  }
+  return h;
+}
+
+AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel, unsigned region_words) {
+  const unsigned s = per_channel ? 3 : 1, r = region_words != 0 ? region_words : hw.rows;
   for (const auto& [regions, slots] : {std::pair{2u, 3u}, {2u, 2u}, {2u, 1u}, {1u, 2u}}) {
     if (regions * r + slots * s <= hw.acc_words) return {s, slots, regions};
   }
@@ -64,11 +82,11 @@ unsigned WeightHalf(const HwParams& hw, bool structured) {
 
 unsigned ActSteps(const FcLayer& l, bool structured) {
   const unsigned K = static_cast<unsigned>(l.K);
-  return structured ? (K + 7) / 8 * 8 : K;
+  return structured ? (K + 7) / 8 * 8 : IsInt4w(l) ? (K + 1) / 2 : K;
 }
 
 bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os) {
-  p->m_tiles = (l.M + hw.rows - 1) / hw.rows;
+  p->m_tiles = (l.M + TileRows(hw, l) - 1) / TileRows(hw, l);
   p->n_tiles = (l.N + hw.cols - 1) / hw.cols;
   // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
   // words).
@@ -103,7 +121,8 @@ Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const P
   // Per tile at most: 2 parameter LOADs, 2 LOADs (2:4: 3 with the meta), a COMPUTE and a SYNC per
   // K chunk, a STORE and a SYNC, plus the loads issued ahead (2:4: the meta too).
   const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
-  const uint64_t per_tile = structured ? 8 + 5 * k_chunks : 6 + 4 * k_chunks;
+  // FP8: a bias_load COMPUTE and its SYNC.
+  const uint64_t per_tile = (structured ? 8 + 5 * k_chunks : 6 + 4 * k_chunks) + (IsFp8(l) ? 2 : 0);
   Regions r = ParamRegions(hw, l, p);
   r.cmd_count = uint64_t{p.m_tiles} * p.n_tiles * per_tile + 4;
   r.act = static_cast<uint64_t>(p.m_tiles) * hw.rows * K;
@@ -147,11 +166,13 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;  // bytes per n tile
   const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();  // 2:4: per n tile
   const bool per_channel = !l.channel_multiplier.empty();
-  const AccLayout acc = ChooseAccLayout(hw, per_channel);
+  const unsigned tile_rows = TileRows(hw, l);  // output rows per m tile
+  const AccLayout acc = ChooseAccLayout(hw, per_channel, tile_rows);
   const unsigned weight_half = os.double_buffer ? WeightHalf(hw, f.structured) : 0;
   const unsigned act_half = os.double_buffer ? ActHalf(hw, f.structured) : 0;
   const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
-  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  const int8_t zp = IsFp8(l) ? 0 : static_cast<int8_t>(l.input_zero_point);
+  const bool fp8_bias = f.bias_slots > 0;
   unsigned weight_loads = 0, param_loads = 0, tile = 0, act_chunks = 0;
   std::vector<Command> pending_store;
   auto flush = [&] {
@@ -177,7 +198,15 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
     return buf;
   };
   // The parameter slot of n tile nt: with a single slot, a pending STORE still reads it.
+  // FP8 with a bias: n tile nt's 4 bias words into the next bias slot, whose weight word it
+  // returns.
   auto load_params = [&](unsigned nt) {
+    if (fp8_bias) {
+      const uint16_t buf = static_cast<uint16_t>(f.bias_word + (param_loads++ % f.bias_slots) * 4);
+      cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, 4, 1, 4 * hw.cols,
+                                p.bias_addr + uint64_t{nt} * 4 * hw.cols));
+      return buf;
+    }
     if (acc.slots == 1) flush();
     const uint16_t slot = acc.Slot(param_loads++);
     PushParamLoads(hw, l, p, nt, slot, &cmds);
@@ -200,8 +229,8 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
       if (!params_ahead) slot = load_params(nt);
       weights_ahead = params_ahead = false;
       for (unsigned mt = mt0; mt < mt1; ++mt, ++tile) {
-        const unsigned m0 = mt * hw.rows;
-        const uint16_t region = acc.Region(tile, hw.rows);
+        const unsigned m0 = mt * tile_rows;
+        const uint16_t region = acc.Region(tile, tile_rows);
         for (unsigned k0 = 0; k0 < K; k0 += p.k_chunk) {
           const unsigned kt = std::min(p.k_chunk, K - k0);
           uint16_t abuf;
@@ -221,10 +250,20 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           // which this COMPUTE no longer has to), unless they share the one acc region.
           if (acc.regions == 1) flush();
           const bool first = k0 == 0, last = k0 + kt == K;
+          if (first && fp8_bias) {
+            // The PEs start from the bias (4 steps over the bias words; the act words are read
+            // and ignored), and the chunks continue from it.
+            Command c = EncodeCompute(
+                false, false, static_cast<uint16_t>(std::min<unsigned>(abuf, hw.act_words - 4)),
+                slot, 4, 0, region);
+            cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "bias_load"), 1);
+            cmds.push_back(c);
+            if (!p.overlap) cmds.push_back(EncodeSync());
+          }
           cmds.push_back(f.structured
                              ? EncodeStructuredCompute(first, last, abuf, w,
                                                        static_cast<uint16_t>(kt / 2), zp, region)
-                             : EncodeCompute(first, last, abuf, w, kt, zp, region));
+                             : EncodeCompute(first && !fp8_bias, last, abuf, w, kt, zp, region));
           if (!p.overlap) cmds.push_back(EncodeSync());
           flush();
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
@@ -236,7 +275,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             ahead_wbuf = load_weights(next_nt, 0, K);
             weights_ahead = true;
           }
-          if (mt == mt0 && first && next_exists && acc.slots >= 2) {
+          if (mt == mt0 && first && next_exists && acc.slots >= 2 && f.bias_slots != 1) {
             ahead_slot = load_params(next_nt);
             params_ahead = true;
           }
@@ -252,9 +291,11 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             next_act_ahead = true;
           }
         }
-        const unsigned rows = std::min<unsigned>(hw.rows, l.M - m0);
+        const unsigned rows = std::min<unsigned>(tile_rows, l.M - m0);
         const unsigned bytes = std::min<unsigned>(hw.cols, l.N - n0);
-        pending_store.push_back(TileStore(l, p, region, rows, bytes, slot, m0, n0));
+        // FP8: `slot` is the bias words' weight address; the STORE's bias word is ignored.
+        pending_store.push_back(
+            TileStore(l, p, region, rows, bytes, fp8_bias ? uint16_t{0} : slot, m0, n0));
         if (!p.overlap) pending_store.push_back(EncodeSync());
       }
     }

@@ -36,6 +36,9 @@ constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
 
 unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
 
+// K steps (act words) of an m tile: K, int4w ceil(K / 2) (two K steps per word and weight byte).
+unsigned Steps(const FcLayer& l) { return ActSteps(l, /*structured=*/false); }
+
 // n group g: its tiles, DRAM rows and chunk length.
 struct Group {
   unsigned first_tile, tiles;
@@ -52,7 +55,7 @@ Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, const Skip
   r.tiles = std::min(G, p.n_tiles - r.first_tile);
   r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
   const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
-  r.dram_base = p.weight_addr + uint64_t{g} * static_cast<uint64_t>(l.K) * full_step;
+  r.dram_base = p.weight_addr + uint64_t{g} * Steps(l) * full_step;
   r.entries = std::min({hw.weight_words / kBuffers / r.tiles, sp.piece, kMaxField16});
   return r;
 }
@@ -73,11 +76,12 @@ struct Epoch {
 
 class SkipCommands {
  public:
-  SkipCommands(const HwParams& hw, const FcLayer& l, const Program& p)
+  SkipCommands(const HwParams& hw, const FcLayer& l, const Program& p, const OsFormat& f)
       : hw_(hw),
         l_(l),
         p_(p),
         sp_(std::get<SkipParams>(p.params)),
+        f_(f),
         s_(ParamWords(l)),
         groups_((p.n_tiles + sp_.group - 1) / sp_.group) {}
 
@@ -109,7 +113,7 @@ class SkipCommands {
   }
 
   std::vector<Epoch> Epochs() const {
-    const unsigned K = static_cast<unsigned>(l_.K), piece = sp_.piece;
+    const unsigned K = Steps(l_), piece = sp_.piece;
     const unsigned pieces = (K + piece - 1) / piece;
     // With several pieces, the groups whose acc sets fit at once share each piece's SCAN.
     const unsigned block = pieces == 1 ? groups_ : sp_.acc_groups;
@@ -122,7 +126,9 @@ class SkipCommands {
           const unsigned per_group = (kMinChunks + (g1 - g0) - 1) / (g1 - g0);
           const unsigned cap = std::max(kMinChunkEntries, (e.len + per_group - 1) / per_group);
           for (unsigned g = g0; g < g1; ++g) {
-            const unsigned lc = std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
+            // FP8: one chunk per tile (a chunk past the list's end would not drain).
+            const unsigned lc =
+                IsFp8(l_) ? e.len : std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
             for (unsigned j0 = 0; j0 < e.len; j0 += lc) {
               const unsigned len = std::min(lc, e.len - j0);
               e.chunks.push_back({g, mt * groups_ + g, e.k0, j0, len, pc == 0 && j0 == 0,
@@ -139,12 +145,16 @@ class SkipCommands {
   // Emits epoch e; returns true when it also loaded epoch e + 1's activations.
   bool EmitEpoch(const std::vector<Epoch>& epochs, size_t e, bool act_loaded) {
     const Epoch& ep = epochs[e];
-    const int8_t zp = static_cast<int8_t>(l_.input_zero_point);
-    const unsigned m0 = ep.mt * hw_.rows;
-    const unsigned lanes = std::min<unsigned>(hw_.rows, static_cast<unsigned>(l_.M) - m0);
+    const int8_t zp = IsFp8(l_) ? 0 : static_cast<int8_t>(l_.input_zero_point);
+    // int4w: m tiles of rows / 2 output rows, each in two lanes (its even and odd K).
+    const unsigned tile_rows = TileRows(hw_, l_), m0 = ep.mt * tile_rows;
+    const unsigned rows = std::min<unsigned>(tile_rows, static_cast<unsigned>(l_.M) - m0);
+    const unsigned lanes = IsInt4w(l_) ? 2 * rows : rows;
     if (!act_loaded) LoadAct(ep, ActBase(e));
-    out_.push_back(
-        EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes)));
+    Command scan =
+        EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes));
+    if (IsFp8(l_)) cmd::Set(scan, cmd::FieldOf(contract::kOpScan, "fp8"), 1);  // +-0 lanes
+    out_.push_back(scan);
     // The next epoch's activations go into the other act half during this epoch's last group.
     const bool ahead = sp_.double_buffer && e + 1 < epochs.size();
     const unsigned last_g = ep.chunks.back().g;
@@ -158,25 +168,34 @@ class SkipCommands {
       const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
       const unsigned set = Set(ch.pass), region = RegionBase(set);
       FlushReading(region, region + grp.tiles * hw_.rows);
-      // One group COMPUTE: every tile of the group over the chunk's entries.
-      out_.push_back(
-          EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
-                               static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
-                               static_cast<uint16_t>(region), /*group=*/true));
+      if (IsFp8(l_)) {
+        // FP8: a group of one tile, one chunk: (the bias, loaded into the PEs, then) one indexed
+        // COMPUTE over the whole list that drains, never accumulating.
+        if (f_.bias_slots > 0) BiasLoad(grp, ActBase(e), static_cast<uint16_t>(region));
+        out_.push_back(EncodeIndexedCompute(
+            f_.bias_slots == 0, true, false, bufs[i], static_cast<uint16_t>(ch.len),
+            static_cast<uint16_t>(ch.j0), 1, zp, static_cast<uint16_t>(region)));
+      } else {
+        // One group COMPUTE: every tile of the group over the chunk's entries.
+        out_.push_back(
+            EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
+                                 static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
+                                 static_cast<uint16_t>(region), /*group=*/true));
+      }
       if (!p_.overlap) out_.push_back(EncodeSync());
       for (unsigned k = 0; k < kStoresPerChunk; ++k) PopStore();
       if (i + lead < ep.chunks.size()) Gather(ep.chunks[i + lead], bufs[i + lead]);
-      if (ch.first) LoadParams(grp, set);
+      if (ch.first && !IsFp8(l_)) LoadParams(grp, set);
       if (ahead && ch.g == last_g && ch.j0 == 0) LoadAct(epochs[e + 1], ActBase(e + 1));
       if (ch.last) {
-        for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, lanes);
+        for (unsigned t = 0; t < grp.tiles; ++t) PushStore(grp, set, t, m0, rows);
       }
     }
     return ahead;
   }
 
   void LoadAct(const Epoch& ep, uint16_t base) {
-    const uint64_t tile_bytes = static_cast<uint64_t>(l_.K) * hw_.rows;
+    const uint64_t tile_bytes = uint64_t{Steps(l_)} * hw_.rows;
     out_.push_back(EncodeLoad(contract::kTargetAct, base, static_cast<uint16_t>(ep.len), 1,
                               ep.len * hw_.rows,
                               p_.act_addr + ep.mt * tile_bytes + uint64_t{ep.k0} * hw_.rows));
@@ -193,6 +212,19 @@ class SkipCommands {
     out_.push_back(EncodeGatherLoad(buf, static_cast<uint16_t>(grp.tiles),
                                     static_cast<uint16_t>(ch.len), static_cast<uint16_t>(ch.j0),
                                     grp.step, grp.dram_base + uint64_t{ch.k0} * grp.step));
+  }
+
+  // FP8 with a bias: the tile's 4 bias words into the next bias slot (weight words above the
+  // buffers), then a bias_load COMPUTE of them (its act words, read and ignored, at `act`).
+  void BiasLoad(const Group& grp, uint16_t act, uint16_t region) {
+    const uint16_t slot = static_cast<uint16_t>(f_.bias_word + (bias_loads_++ % f_.bias_slots) * 4);
+    out_.push_back(EncodeLoad(contract::kTargetWeight, slot, 4, 1, 4 * hw_.cols,
+                              p_.bias_addr + uint64_t{grp.first_tile} * 4 * hw_.cols));
+    Command c =
+        EncodeCompute(false, false, std::min<uint16_t>(act, hw_.act_words - 4), slot, 4, 0, region);
+    cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "bias_load"), 1);
+    out_.push_back(c);
+    if (!p_.overlap) out_.push_back(EncodeSync());
   }
 
   // A group's parameters: its bias words in one LOAD, per channel its multiplier and shift words
@@ -244,8 +276,9 @@ class SkipCommands {
   const FcLayer& l_;
   const Program& p_;
   const SkipParams& sp_;
+  const OsFormat f_;  // FP8: the bias slots
   const unsigned s_, groups_;
-  unsigned chunks_ = 0;
+  unsigned chunks_ = 0, bias_loads_ = 0;
   std::deque<Pending> pending_;
   std::vector<Command> out_;
 };
@@ -253,8 +286,8 @@ class SkipCommands {
 // Tiles, act pieces and n groups; false when the zero-skip buffers do not fit the scratchpads.
 bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) {
   if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers) return false;
-  const unsigned K = static_cast<unsigned>(l.K);
-  p->m_tiles = (static_cast<unsigned>(l.M) + hw.rows - 1) / hw.rows;
+  const unsigned K = Steps(l);
+  p->m_tiles = (static_cast<unsigned>(l.M) + TileRows(hw, l) - 1) / TileRows(hw, l);
   p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
   // Act pieces: all of K in one half (the next m tile loads into the other), else all of K in
   // the whole scratchpad (one SCAN per m tile), else pieces of at most half of it.
@@ -275,8 +308,10 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
   // parameters for (two groups' worth when they fit) and a weight buffer holds rows for.
   const unsigned s = ParamWords(l);
   const unsigned burst_tiles = (hw.max_burst * hw.bus_bytes + hw.cols - 1) / hw.cols;
-  const unsigned gmax =
-      std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride, hw.weight_words / kBuffers});
+  // FP8: groups of one tile (each tile's sum continues in the PEs, not in a group COMPUTE).
+  const unsigned gmax = IsFp8(l) ? 1u
+                                 : std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride,
+                                             hw.weight_words / kBuffers});
   for (unsigned g = gmax; g >= 1; --g) {
     const uint64_t per_group = uint64_t{g} * (hw.rows + s);
     // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.
@@ -288,7 +323,8 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
       sp->acc_groups = static_cast<unsigned>(sets);
       sp->entries = GroupOf(hw, l, *p, *sp, 0).entries;
       p->k_chunk = sp->entries;
-      return true;
+      // FP8: all of K in one piece and one chunk (one SCAN and one COMPUTE per tile).
+      return !IsFp8(l) || (sp->piece == K && sp->entries >= K);
     }
   }
   return false;
@@ -298,7 +334,7 @@ uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p,
                          const SkipParams& sp) {
   const unsigned groups = (p.n_tiles + sp.group - 1) / sp.group;
   const Group last = GroupOf(hw, l, p, sp, groups - 1);
-  return (last.dram_base - p.weight_addr) + static_cast<uint64_t>(l.K) * last.step;
+  return (last.dram_base - p.weight_addr) + uint64_t{Steps(l)} * last.step;
 }
 
 // Group g, row k: w[n][k] for n = (first tile)*cols .. + tiles*cols - 1 (0 past N), then zeros up
@@ -309,11 +345,11 @@ void WriteWeightsSkip(const HwParams& hw, const FcLayer& l, const Program& p, co
   for (unsigned g = 0; g < groups; ++g) {
     const Group grp = GroupOf(hw, l, p, sp, g);
     uint8_t* base = dst + (grp.dram_base - p.weight_addr);
-    for (int k = 0; k < l.K; ++k) {
+    for (unsigned k = 0; k < Steps(l); ++k) {
       uint8_t* row = base + static_cast<uint64_t>(k) * grp.step;
       for (unsigned j = 0; j < grp.tiles * hw.cols; ++j) {
         const uint64_t n = uint64_t{grp.first_tile} * hw.cols + j;
-        row[j] = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        row[j] = n < static_cast<uint64_t>(l.N) ? WeightStepByte(l, n, k) : 0;
       }
     }
   }
@@ -326,33 +362,41 @@ class SkipPlan : public Plan {
   const char* Name() const override { return "zero-skip"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
+    // int8, int4w and FP8 (when all of K fits one act piece and one weight buffer; else the
+    // dense os plan, whose gate still skips the zero products).
     if (!hw.zero_skip || !opts.zero_skip ||
-        (!opts.zero_skip_batched && l.M > static_cast<int>(hw.rows))) {
+        (!opts.zero_skip_batched && l.M > static_cast<int>(TileRows(hw, l)))) {
       return false;
     }
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
     SkipParams sp;
-    if (!PlanSkip(hw, l, p, &sp)) return false;
+    if (!PlanSkip(h, l, p, &sp)) return false;
     p->params = sp;
     return true;
   }
 
   // The command count comes from a first pass (the commands do not depend on addresses).
-  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+  // FP8 with a bias plans over the weight words below the bias slots (OsPlanHw).
+  void Layout(const HwParams& hw0, const FcLayer& l, Program* p) const override {
+    OsFormat f;
+    const HwParams hw = OsPlanHw(hw0, l, &f);
     const SkipParams& sp = std::get<SkipParams>(p->params);
     Regions r = ParamRegions(hw, l, *p);
-    r.cmd_count = Commands(hw, l, *p).size();
-    r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * l.K;
+    r.cmd_count = Commands(hw0, l, *p).size();
+    r.act = static_cast<uint64_t>(p->m_tiles) * hw.rows * Steps(l);
     r.weight = SkipWeightBytes(hw, l, *p, sp);
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
-    WriteBlockedActivations(hw, l, p->m_tiles, static_cast<unsigned>(l.K),
-                            p->dram.data() + p->act_addr);
+    WriteBlockedActivations(hw, l, p->m_tiles, Steps(l), p->dram.data() + p->act_addr);
     WriteWeightsSkip(hw, l, *p, sp, p->dram.data() + p->weight_addr);
   }
 
   std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
                                 const Program& p) const override {
-    return SkipCommands(hw, l, p).Build();
+    OsFormat f;
+    const HwParams h = OsPlanHw(hw, l, &f);
+    return SkipCommands(h, l, p, f).Build();
   }
 };
 

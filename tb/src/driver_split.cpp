@@ -62,7 +62,7 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
       // Transposed: two sets of regions (a block's bias rows load while the one before runs)
       // and one zero bias word.
       const uint64_t need = transposed ? 2 * uint64_t{mb} * nb * hw.rows + 1
-                                       : uint64_t{mb} * nb * hw.rows + uint64_t{nb} * s;
+                                       : uint64_t{mb} * nb * TileRows(hw, l) + uint64_t{nb} * s;
       if (need > hw.acc_words) break;
       uint64_t kc = std::min<uint64_t>({K, act_cap / mb, uint64_t{weight_cap} * wdiv / nb, 65535});
       kc -= kc % align;
@@ -103,8 +103,9 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   const unsigned slot_set = sp.n_block * s;
   const unsigned tiles = sp.m_block * sp.n_block;
   const unsigned region_sets = sp.transposed ? 2 : 1;
+  const unsigned tile_rows = TileRows(hw, l);  // int4w: rows / 2 output rows (and acc words)
   const unsigned sets =
-      uint64_t{region_sets} * tiles * hw.rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
+      uint64_t{region_sets} * tiles * tile_rows + 2 * slot_set <= hw.acc_words ? 2 : 1;
   const unsigned act_half = ActHalf(hw, f.structured);
   const unsigned weight_half = WeightHalf(hw, f.structured);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
@@ -139,7 +140,7 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
   const unsigned region0 = sp.transposed ? 1 : sets * slot_set;  // transposed: one zero bias word
   auto region_of = [&](const SplitStep& st, unsigned t) {
     return static_cast<uint16_t>(region0 +
-                                 ((st.block % region_sets) * tiles + t) * uint64_t{hw.rows});
+                                 ((st.block % region_sets) * tiles + t) * uint64_t{tile_rows});
   };
   // Transposed: the block's regions start from the bias of their rows (every chunk accumulates),
   // one LOAD per block from the n_block copies per m tile; the lane bias is one zero word.
@@ -192,8 +193,8 @@ std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, con
           }
         }
         if (last) {
-          const unsigned m0 = mt * hw.rows, n0 = nt * hw.cols;
-          stores.Hold(TileStore(l, p, region, std::min<unsigned>(hw.rows, l.M - m0),
+          const unsigned m0 = mt * tile_rows, n0 = nt * hw.cols;
+          stores.Hold(TileStore(l, p, region, std::min<unsigned>(tile_rows, l.M - m0),
                                 std::min<unsigned>(hw.cols, l.N - n0), slot(st, nt), m0, n0),
                       region);
           if (!p.overlap) stores.Hold(EncodeSync(), region);
@@ -249,7 +250,9 @@ class SplitPlan : public Plan {
   const char* Name() const override { return "os K-split"; }
 
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
-    if (hw.weight_stationary) return false;
+    // int4w runs split too (its int32 partial sums add exactly), never transposed (the nibbles
+    // are the weight operand's); FP8 never uses the acc add.
+    if (hw.weight_stationary || IsFp8(l)) return false;
     const Program base = *p;
     OsParams os;
     SplitParams sp;
@@ -260,7 +263,7 @@ class SplitPlan : public Plan {
     auto tiles = [&](uint64_t along_rows, uint64_t along_cols) {
       return CeilDiv(along_rows, hw.rows) * CeilDiv(along_cols, hw.cols);
     };
-    if (l.channel_multiplier.empty() && tiles(l.N, l.M) < tiles(l.M, l.N)) {
+    if (l.channel_multiplier.empty() && !IsInt4w(l) && tiles(l.N, l.M) < tiles(l.M, l.N)) {
       FcLayer t = TransposedLayer(l);
       Program q = base;
       OsParams tos;

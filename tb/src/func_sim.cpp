@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "salsa/command.h"
+#include "salsa/fp8.h"
 #include "salsa/quant.h"
 
 namespace salsa {
@@ -40,6 +41,14 @@ int32_t WrapAdd(int32_t a, int32_t b) {
 
 bool InDram(const std::vector<uint8_t>& dram, uint64_t addr, uint64_t bytes) {
   return addr <= dram.size() && bytes <= dram.size() - addr;
+}
+
+bool HasFp8(const HwParams& hw) {
+  return hw.Has(contract::kPrecFp8E4M3) || hw.Has(contract::kPrecFp8E5M2);
+}
+
+bool IsFp8(unsigned prec) {
+  return prec == contract::kPrecFp8E4M3 || prec == contract::kPrecFp8E5M2;
 }
 
 std::string Hex(uint64_t v) {
@@ -140,7 +149,7 @@ uint32_t FuncSim::Clamp(uint32_t entries, uint32_t j0) const {
 }
 
 // SCAN: lists every act word of [a, a + K) with a lane l < lanes that differs from the zero
-// point; {0} when there is none.
+// point (fp8: that is not +-0); {0} when there is none.
 uint32_t FuncSim::Scan(const uint8_t* c) {
   const uint32_t a = U(c, "act_addr"), k = U(c, "k"), lanes = U(c, "lanes");
   const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
@@ -153,11 +162,15 @@ uint32_t FuncSim::Scan(const uint8_t* c) {
     return Fail(kRange, "SCAN act words [" + std::to_string(a) + ", " + std::to_string(a + k) +
                             ") exceed " + std::to_string(hw_.act_words));
   }
+  // fp8 (FP8 builds): a lane is zero when its code is +0 or -0.
+  const bool fp8 = HasFp8(hw_) && Flag(c, "fp8");
   nnz_ = 0;
   for (uint32_t i = 0; i < k; ++i) {
     const uint8_t* x = &act_[static_cast<size_t>(a + i) * hw_.rows];
     bool nz = false;
-    for (uint32_t l = 0; l < lanes && !nz; ++l) nz = static_cast<int8_t>(x[l]) != zp;
+    for (uint32_t l = 0; l < lanes && !nz; ++l) {
+      nz = fp8 ? (x[l] & 0x7F) != 0 : static_cast<int8_t>(x[l]) != zp;
+    }
     if (nz) idx_[nnz_++] = static_cast<uint16_t>(i);
   }
   if (nnz_ == 0) idx_[nnz_++] = 0;
@@ -304,18 +317,46 @@ uint32_t FuncSim::ComputeWs(const uint8_t* c) {
 }
 
 void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr,
-                   bool indexed, uint32_t j0, uint32_t stride) {
+                   bool indexed, uint32_t j0, uint32_t stride, unsigned prec) {
+  const fp::Fp8Format fmt =
+      prec == contract::kPrecFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
   for (uint32_t e = 0; e < steps; ++e) {
     const uint32_t a = indexed ? scan_addr_ + idx_[j0 + e] : act_addr + e;
     const uint8_t* x = &act_[static_cast<size_t>(a) * hw_.rows];
     const uint8_t* wt = &weight_[(weight_addr + static_cast<size_t>(e) * stride) * hw_.cols];
     for (unsigned i = 0; i < hw_.rows; ++i) {
+      int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
+      if (IsFp8(prec)) {
+        // FP32 accumulators: +-0 activations add nothing; else acc + a * w, RNE, in k order.
+        if ((x[i] & 0x7F) == 0) {
+          ++counters_[CounterIndex("gated")];
+          continue;
+        }
+        for (unsigned j = 0; j < hw_.cols; ++j) {
+          const uint32_t sum =
+              fp::Fp32Add(static_cast<uint32_t>(acc[j]), fp::Fp8Mul(x[i], wt[j], fmt));
+          acc[j] = static_cast<int32_t>(sum);
+        }
+        continue;
+      }
+      if (prec == contract::kPrecInt4w) {
+        // Row i multiplies with nibble i % 2 of each weight byte (sign-extended).
+        const int32_t d = static_cast<int8_t>(x[i]) - zp;
+        if (d == 0) {
+          ++counters_[CounterIndex("gated")];
+          continue;
+        }
+        for (unsigned j = 0; j < hw_.cols; ++j) {
+          const int32_t nib = (wt[j] >> (4 * (i % 2))) & 0xF;
+          acc[j] = WrapAdd(acc[j], d * ((nib ^ 8) - 8));
+        }
+        continue;
+      }
       const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
       if (d == 0) {
         ++counters_[CounterIndex("gated")];
         continue;
       }
-      int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
       for (unsigned j = 0; j < hw_.cols; ++j)
         acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
     }
@@ -370,6 +411,19 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   if (group && !(indexed && drain)) {
     return Fail(kBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
   }
+  // prec (builds beyond int8): a datapath the build has; FP8 never accumulates in the acc
+  // scratchpad. bias_load (FP8 builds): an FP8 prec, K = 4, no drain, not indexed.
+  const unsigned prec = hw_.precision_mask != 1u ? U(c, "prec") : 0u;
+  if (!hw_.Has(static_cast<contract::Prec>(prec))) {
+    return Fail(kBadField, "COMPUTE prec " + std::to_string(prec) + " is not built");
+  }
+  if (IsFp8(prec) && accumulate) {
+    return Fail(kBadField, "COMPUTE accumulate with an FP8 prec (the acc add is int32)");
+  }
+  const bool bias_load = HasFp8(hw_) && Flag(c, "bias_load");
+  if (bias_load && (!IsFp8(prec) || k_steps != 4 || drain || indexed)) {
+    return Fail(kBadField, "bias_load COMPUTE needs an FP8 prec, K = 4, no drain, not indexed");
+  }
   const uint32_t tiles = group ? stride : 1u;  // a group COMPUTE runs S tiles
   if (structured && (k_steps % 2 != 0 || act_addr % 2 != 0)) {
     return Fail(kBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
@@ -388,10 +442,27 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(weight_end) + ") exceed " +
                             std::to_string(hw_.weight_words));
   }
-  if (drain && drain_addr + tiles * hw_.rows > hw_.acc_words) {
+  // int4w: a tile drains rows / 2 words (tile t of a group at drain + t * rows).
+  const uint32_t drain_words = prec == contract::kPrecInt4w ? hw_.rows / 2 : hw_.rows;
+  const uint64_t drain_end = drain_addr + uint64_t{tiles - 1} * hw_.rows + drain_words;
+  if (drain && drain_end > hw_.acc_words) {
     return Fail(kRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) + ", " +
-                            std::to_string(drain_addr + tiles * hw_.rows) + ") exceeds " +
+                            std::to_string(drain_end) + ") exceeds " +
                             std::to_string(hw_.acc_words));
+  }
+  if (bias_load) {
+    // Each PE's accumulator = {w3[c], w2[c], w1[c], w0[c]} (column c's FP32 bias); no MACs.
+    for (unsigned j = 0; j < hw_.cols; ++j) {
+      uint32_t b = 0;
+      for (unsigned i = 0; i < 4; ++i) {
+        b |= uint32_t{weight_[(static_cast<size_t>(weight_addr) + i) * hw_.cols + j]} << (8 * i);
+      }
+      for (unsigned r = 0; r < hw_.rows; ++r) {
+        array_acc_[static_cast<size_t>(r) * hw_.cols + j] = static_cast<int32_t>(b);
+      }
+    }
+    counters_[CounterIndex("mac_active")] += k_steps;
+    return kNone;
   }
   const uint32_t n = indexed ? Clamp(k_steps, j0) : k_steps;
   counters_[CounterIndex("skipped_steps")] += static_cast<uint64_t>(tiles) * (k_steps - n);
@@ -401,9 +472,20 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
     if (structured) {
       Feed24(n, zp, act_addr, weight_addr);
     } else {
-      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride);
+      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride, prec);
     }
-    if (drain) {
+    if (drain && prec == contract::kPrecInt4w) {
+      // Acc word j = rows 2j + 2j+1 (the even and odd K of output row j).
+      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
+      for (size_t j = 0; j < hw_.rows / 2; ++j) {
+        for (size_t col = 0; col < hw_.cols; ++col) {
+          const int32_t sum = WrapAdd(array_acc_[(2 * j) * hw_.cols + col],
+                                      array_acc_[(2 * j + 1) * hw_.cols + col]);
+          int32_t& o = out[j * hw_.cols + col];
+          o = accumulate ? WrapAdd(o, sum) : sum;
+        }
+      }
+    } else if (drain) {
       int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
       for (size_t i = 0; i < array_acc_.size(); ++i) {
         out[i] = accumulate ? WrapAdd(out[i], array_acc_[i]) : array_acc_[i];
@@ -423,6 +505,8 @@ uint32_t FuncSim::Store(const uint8_t* c, std::vector<uint8_t>& dram) {
   const int32_t act_min = static_cast<int32_t>(F(c, "act_min"));
   const int32_t act_max = static_cast<int32_t>(F(c, "act_max"));
   if (rows == 0) return Fail(kBadField, "STORE rows = 0");
+  const unsigned out_fmt = HasFp8(hw_) ? U(c, "out_fmt") : 0u;
+  if (out_fmt != contract::kOutInt8) return StoreFp(c, dram, out_fmt);
   if (bytes == 0 || bytes > hw_.cols) {
     return Fail(kBadField, "STORE bytes per row " + std::to_string(bytes) + " outside 1.." +
                                std::to_string(hw_.cols));
@@ -465,6 +549,57 @@ uint32_t FuncSim::Store(const uint8_t* c, std::vector<uint8_t>& dram) {
       v = std::max(v, act_min);
       v = std::min(v, act_max);
       dram[a + j] = static_cast<uint8_t>(v);
+    }
+  }
+  return kNone;
+}
+
+}  // namespace salsa
+
+namespace salsa {
+
+// STORE with out_fmt != 0 (FP8 builds): each acc row's lanes are FP32; element j of the row is
+// convert(scale * lane j) in out_fmt (e bytes, little-endian); bias, zero point and clamp are
+// ignored.
+uint32_t FuncSim::StoreFp(const uint8_t* c, std::vector<uint8_t>& dram, unsigned out_fmt) {
+  const uint32_t acc_addr = U(c, "acc_addr"), rows = U(c, "rows");
+  const uint32_t bytes = U(c, "row_bytes"), stride = U(c, "stride");
+  const uint64_t addr = static_cast<uint64_t>(F(c, "dram_addr"));
+  const uint32_t scale =
+      static_cast<uint32_t>(cmd::Bits(c, cmd::FieldOf(contract::kOpStore, "scale")));
+  const bool saturate = Flag(c, "saturate");
+  if (out_fmt > contract::kOutFp8E5M2) {
+    return Fail(kBadField, "STORE out_fmt " + std::to_string(out_fmt) + " outside 0..4");
+  }
+  if (Flag(c, "per_channel")) return Fail(kBadField, "STORE per_channel with an FP out_fmt");
+  const unsigned e = out_fmt == contract::kOutFp32 ? 4 : out_fmt == contract::kOutBf16 ? 2 : 1;
+  if (bytes == 0 || bytes > hw_.cols * e || bytes % e != 0) {
+    return Fail(kBadField, "STORE bytes per row " + std::to_string(bytes) + " not a multiple of " +
+                               std::to_string(e) + " in 1.." + std::to_string(hw_.cols * e));
+  }
+  if (acc_addr + rows > hw_.acc_words) {
+    return Fail(kRange, "STORE acc words [" + std::to_string(acc_addr) + ", " +
+                            std::to_string(acc_addr + rows) + ") exceed " +
+                            std::to_string(hw_.acc_words));
+  }
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    if (!InDram(dram, a, bytes)) {
+      return Fail(kAxiWrite, "STORE row " + std::to_string(r) + " at " + Hex(a) +
+                                 " is outside the DRAM image");
+    }
+  }
+  for (uint32_t r = 0; r < rows; ++r) {
+    const int32_t* acc = &acc_sp_[static_cast<size_t>(acc_addr + r) * hw_.cols];
+    const uint64_t a = addr + static_cast<uint64_t>(r) * stride;
+    CountBeats(a, bytes, CounterIndex("wr_bytes"));
+    for (uint32_t j = 0; j < bytes / e; ++j) {
+      const uint32_t y = fp::Fp32Mul(static_cast<uint32_t>(acc[j]), scale);
+      uint32_t v = y;
+      if (out_fmt == contract::kOutBf16) v = fp::Fp32ToBf16(y, saturate);
+      if (out_fmt == contract::kOutFp8E4M3) v = fp::Fp32ToFp8(y, fp::Fp8Format::kE4M3, saturate);
+      if (out_fmt == contract::kOutFp8E5M2) v = fp::Fp32ToFp8(y, fp::Fp8Format::kE5M2, saturate);
+      for (unsigned b = 0; b < e; ++b) dram[a + j * e + b] = static_cast<uint8_t>(v >> (8 * b));
     }
   }
   return kNone;

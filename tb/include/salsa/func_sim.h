@@ -24,7 +24,9 @@ struct FuncSimResult {
   // indexed COMPUTEs count only the steps they feed (mac_active, gated), skipped_steps the
   // entries they did not, and skipped_wgt_bytes the weight bytes gather LOADs did not fetch.
   // With structured24, a 2:4 COMPUTE of K compressed steps adds K to mac_active and, per step,
-  // the zero-point activations among the four of each row's group to gated.
+  // the zero-point activations among the four of each row's group to gated. FP8 COMPUTEs count
+  // +-0 activation codes as gated (the zero point is ignored); a bias_load COMPUTE adds its 4
+  // steps to mac_active and nothing to gated.
   std::array<uint64_t, contract::kNumCounters> counters{};
 
   bool ok() const { return err_code == contract::ErrCodeOf("none"); }
@@ -60,12 +62,15 @@ class FuncSim {
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint8_t* c);
-  // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e).
+  // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
+  // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits).
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
-            uint32_t j0, uint32_t stride);
+            uint32_t j0, uint32_t stride, unsigned prec);
   // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
   uint32_t Clamp(uint32_t entries, uint32_t j0) const;
   uint32_t Store(const uint8_t* c, std::vector<uint8_t>& dram);
+  // STORE with an FP out_fmt (1..4; 5..7 are field errors).
+  uint32_t StoreFp(const uint8_t* c, std::vector<uint8_t>& dram, unsigned out_fmt);
   uint32_t Fail(uint32_t code, const std::string& detail);
   void CountBeats(uint64_t addr, uint64_t bytes, unsigned counter);
 
