@@ -211,6 +211,9 @@ Int8Tensor FullyConnectedTensor(const Int8Tensor& input, const Int8Tensor& weigh
 }
 
 Int8Tensor LayerReference(const LayerSpec& spec) {
+  if (IsFp8(spec.dtype)) {
+    throw std::invalid_argument("LayerReference: an FP8 layer (use LayerReferenceFp)");
+  }
   switch (spec.op) {
     case LayerOp::kFullyConnected:
       return FullyConnectedTensor(spec.input, spec.weights, spec.bias, spec.quant);
@@ -223,6 +226,37 @@ Int8Tensor LayerReference(const LayerSpec& spec) {
       return BatchMatmul(spec.input, spec.weights, spec.quant);
   }
   throw std::invalid_argument("LayerReference: unknown op");
+}
+
+FpTensor LayerReferenceFp(const LayerSpec& spec) {
+  const char* fn = "LayerReferenceFp";
+  if (!IsFp8(spec.dtype)) Invalid(fn, "an int8 layer (use LayerReference)");
+  FpTensor out;
+  try {
+    out.shape = LayerOutputShape(spec);
+  } catch (const std::invalid_argument& e) {
+    Invalid(fn, e.what());
+  }
+  const std::vector<int64_t>& a = spec.input.shape;
+  const size_t r = a.size();
+  const int64_t M = a[r - 2], K = a[r - 1];
+  const int64_t N = spec.op == LayerOp::kMatmul ? spec.weights.shape[r - 1] : spec.weights.shape[0];
+  if (M > 0x7FFFFFFF || K > 0x7FFFFFFF || N > 0x7FFFFFFF) Invalid(fn, "too large");
+  const int64_t batches = Count(a) / (M * K);
+  const bool matmul = spec.op == LayerOp::kMatmul;
+  const fp::Fp8Format f =
+      spec.dtype == LayerDtype::kFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
+  const auto* in = reinterpret_cast<const uint8_t*>(spec.input.data.data());
+  const auto* w = reinterpret_cast<const uint8_t*>(spec.weights.data.data());
+  for (int64_t bt = 0; bt < batches; ++bt) {
+    const std::vector<uint32_t> y = Fp8Gemm(
+        in + bt * M * K, w + bt * K * N, spec.bias_fp32.empty() ? nullptr : spec.bias_fp32.data(),
+        static_cast<int>(M), static_cast<int>(K), static_cast<int>(N),
+        matmul ? 1 : static_cast<size_t>(K), matmul ? static_cast<size_t>(N) : 1, f, spec.out_fmt,
+        spec.out_scale, spec.saturate);
+    out.data.insert(out.data.end(), y.begin(), y.end());
+  }
+  return out;
 }
 
 }  // namespace salsa::ref
