@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 #include <regex>
+#include <utility>
 
 #include "salsa_params.h"
 
@@ -174,10 +175,10 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "dtype); accepted: --precision with --shape\n";
     return kExitBadInput;
   }
-  for (const auto& [flag, given] :
-       {std::pair<const char*, bool>{"--output-dtype", !o->output_dtype.empty()},
-        {"--output-scale", !o->output_scale.empty()},
-        {"--saturate", !o->saturate.empty()}}) {
+  const std::pair<const char*, bool> fp_flags[] = {{"--output-dtype", !o->output_dtype.empty()},
+                                                   {"--output-scale", !o->output_scale.empty()},
+                                                   {"--saturate", !o->saturate.empty()}};
+  for (const auto& [flag, given] : fp_flags) {
     if (given && !fp8) {
       std::cerr << "salsa_harness: " << flag << " is for FP8 layers, but --precision is "
                 << o->precision << "; accepted: " << flag
