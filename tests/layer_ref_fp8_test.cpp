@@ -261,3 +261,57 @@ TEST(RandomLowpLayers, Int4WeightsInRangeWithExtremes) {
 }
 
 }  // namespace
+
+namespace {
+
+// An independent oracle for float32 outputs: the host's IEEE binary32 arithmetic (SSE, round to
+// nearest even, subnormals kept: no -ffast-math, no FTZ/DAZ, volatile against contraction) on
+// the decoded values, with the same k order and the same skipped +-0 activations. NaNs compare
+// as "both NaN" (the host keeps payloads, salsa canonicalises to 0x7FC00000).
+uint32_t HostDot(const FcLayer& l, int m, int n) {
+  const salsa::fp::Fp8Format f = salsa::ref::Fp8FormatOf(l.prec);
+  volatile float acc = l.bias_fp32.empty() ? 0.0f : salsa::fp::BitsToFloat(l.bias_fp32[n]);
+  for (int k = 0; k < l.K; ++k) {
+    const uint8_t a = static_cast<uint8_t>(l.input[static_cast<size_t>(m * l.K + k)]);
+    if ((a & 0x7F) == 0) continue;
+    const uint8_t w = static_cast<uint8_t>(l.weights[static_cast<size_t>(n * l.K + k)]);
+    volatile float p = salsa::fp::BitsToFloat(salsa::fp::Fp8ToFp32(a, f)) *
+                       salsa::fp::BitsToFloat(salsa::fp::Fp8ToFp32(w, f));
+    acc = acc + p;
+  }
+  volatile float y = acc * salsa::fp::BitsToFloat(l.out_scale);
+  return salsa::fp::FloatToBits(y);
+}
+
+bool IsNan32(uint32_t b) { return (b & 0x7F800000u) == 0x7F800000u && (b & 0x7FFFFFu) != 0; }
+
+TEST(RandomLowpLayers, Fp8Float32OutputsEqualHostIeeeArithmetic) {
+  int checked = 0, nans = 0, subnormal_or_zero = 0;
+  for (uint64_t seed = 1; seed <= 24; ++seed) {
+    for (contract::Prec p : {contract::kPrecFp8E4M3, contract::kPrecFp8E5M2}) {
+      for (salsa::Fp8Data d : {salsa::Fp8Data::kRandom, salsa::Fp8Data::kExtremes}) {
+        FcLayer l = salsa::MakeRandomFp8Fc(3, 1 + static_cast<int>(seed * 7 % 90), 5, seed, p, d);
+        l.out_fmt = contract::kOutFp32;
+        const std::vector<uint32_t> y = salsa::GemmReferenceFp(l);
+        for (int m = 0; m < l.M; ++m) {
+          for (int n = 0; n < l.N; ++n) {
+            const uint32_t got = y[static_cast<size_t>(m * l.N + n)], want = HostDot(l, m, n);
+            if (IsNan32(want)) {
+              EXPECT_EQ(got, 0x7FC00000u) << "seed " << seed << " m " << m << " n " << n;
+              ++nans;
+            } else {
+              EXPECT_EQ(got, want) << "seed " << seed << " m " << m << " n " << n;
+            }
+            subnormal_or_zero += (got & 0x7F800000u) == 0;
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 24 * 4 * 15);
+  EXPECT_GT(nans, 0);
+  EXPECT_GT(subnormal_or_zero, 0);
+}
+
+}  // namespace
