@@ -137,6 +137,78 @@ TEST_F(LayerFp8Test, LoweringCarriesTheOutputFields) {
   EXPECT_EQ(salsa::AssembleOutputFp(mg, outs, 2 * 3 * 5), salsa::ref::LayerReferenceFp(m).data);
 }
 
+TEST_F(LayerFp8Test, HandConv2dSamePadding) {
+  // E4M3 input 2x2 = [[1, 2], [3, 4]], one 2x2 filter of 1.0, SAME: the padding row and column
+  // are at the bottom/right (TFLite), so the outputs are 1+2+3+4 = 10, 2+4 = 6, 3+4 = 7, 4.
+  salsa::WriteNpy(Path("ci.npy"), NpyArray::FromUint8({1, 2, 2, 1}, {0x38, 0x40, 0x44, 0x48}));
+  salsa::WriteNpy(Path("cf.npy"), NpyArray::FromUint8({1, 2, 2, 1}, {0x38, 0x38, 0x38, 0x38}));
+  const LayerSpec s =
+      Load("op: conv2d\ndtype: fp8_e4m3\ninput: ci.npy\nweights: cf.npy\npadding: same\n");
+  const salsa::FpTensor y = salsa::ref::LayerReferenceFp(s);
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{1, 2, 2, 1}));
+  EXPECT_EQ(y.data, (std::vector<uint32_t>{0x41200000, 0x40C00000, 0x40E00000, 0x40800000}));
+  // Lowered by im2col, the padding taps hold the code +0.
+  const auto gemms = salsa::LowerLayer(s);
+  ASSERT_EQ(gemms.size(), 1u);
+  EXPECT_EQ(gemms[0].fc.input[7], 0);  // output (0, 1), tap (0, 1): x = 2 is padding
+  EXPECT_EQ(salsa::GemmReferenceFp(gemms[0].fc), y.data);
+}
+
+// Random FP8 conv2d and depthwise layers: the direct reference equals the lowered GEMMs'
+// (same k order: ky, kx, input channel), with bias, SAME/VALID, strides, dilation, batch.
+TEST_F(LayerFp8Test, RandomConvolutionsEqualTheirGemms) {
+  int layers = 0;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    const bool depthwise = seed % 2 == 0;
+    const contract::Prec p = seed % 3 == 0 ? contract::kPrecFp8E5M2 : contract::kPrecFp8E4M3;
+    const int64_t C = 1 + seed % 3, H = 4 + seed % 4, W = 5 + seed % 3, KH = 1 + seed % 3,
+                  KW = 1 + (seed + 1) % 3, B = 1 + seed % 2, mult = depthwise ? 1 + seed % 2 : 1;
+    const int64_t O = depthwise ? C * mult : 2 + seed % 4;
+    // Codes drawn by the random FP8 generator (its input holds M x K = count codes).
+    auto codes = [&](int64_t count, uint64_t s) {
+      const FcLayer l = salsa::MakeRandomFp8Fc(1, static_cast<int>(count), 1, s, p);
+      return std::vector<uint8_t>(l.input.begin(), l.input.end());
+    };
+    salsa::WriteNpy(Path("ri.npy"), NpyArray::FromUint8({B, H, W, C}, codes(B * H * W * C, seed)));
+    const std::vector<int64_t> fshape =
+        depthwise ? std::vector<int64_t>{1, KH, KW, O} : std::vector<int64_t>{O, KH, KW, C};
+    salsa::WriteNpy(
+        Path("rf.npy"),
+        NpyArray::FromUint8(fshape, codes(KH * KW * O * (depthwise ? 1 : C), seed + 100)));
+    const FcLayer bias_src = salsa::MakeRandomFp8Fc(1, 1, static_cast<int>(O), seed + 200, p);
+    std::vector<uint32_t> bias(static_cast<size_t>(O));
+    for (size_t i = 0; i < bias.size(); ++i) {
+      bias[i] = salsa::fp::Fp8ToFp32(static_cast<uint8_t>(bias_src.weights[i]),
+                                     salsa::ref::Fp8FormatOf(p));
+    }
+    salsa::WriteNpy(Path("rb.npy"), NpyArray::FromFloat32Bits({O}, bias));
+    const std::string yaml = std::string("op: ") + (depthwise ? "depthwise_conv2d" : "conv2d") +
+                             "\ndtype: " + (p == contract::kPrecFp8E5M2 ? "fp8_e5m2" : "fp8_e4m3") +
+                             "\ninput: ri.npy\nweights: rf.npy\nbias: rb.npy\npadding: " +
+                             (seed % 4 < 2 ? "same" : "valid") +
+                             "\nstride: " + std::to_string(1 + seed % 2) +
+                             "\ndilation: " + std::to_string(1 + seed / 7) +
+                             "\noutput_dtype: " + (seed % 5 == 0 ? "bfloat16" : "float32") + "\n";
+    LayerSpec s;
+    try {
+      s = Load(yaml);
+    } catch (const salsa::LayerSpecError&) {
+      continue;  // a VALID kernel larger than the input
+    }
+    const salsa::FpTensor y = salsa::ref::LayerReferenceFp(s);
+    const auto gemms = salsa::LowerLayer(s);
+    std::vector<std::vector<uint32_t>> outs;
+    for (const auto& g : gemms) {
+      EXPECT_EQ(g.fc.prec, p);
+      outs.push_back(salsa::GemmReferenceFp(g.fc));
+    }
+    EXPECT_EQ(salsa::AssembleOutputFp(gemms, outs, static_cast<int64_t>(y.data.size())), y.data)
+        << yaml;
+    ++layers;
+  }
+  EXPECT_GE(layers, 9);
+}
+
 TEST_F(LayerFp8Test, Int4LayerEqualsInt8ReferenceOfUnpackedWeights) {
   const int N = 5, K = 7;
   std::vector<int8_t> w(N * K);

@@ -225,13 +225,26 @@ class LayerSpecLowpErrorsTest : public LayerSpecTest {
 TEST_F(LayerSpecLowpErrorsTest, BadDtype) {
   ExpectError("op: fully_connected\ndtype: fp16\ninput: fx.npy\nweights: fw.npy\n", "2:8: dtype",
               {"unknown dtype 'fp16'", "accepted: int8, fp8_e4m3, fp8_e5m2"});
+  // FP8 convolutions take uint8 codes, a float32 bias and no int8 quantisation keys.
   ExpectError("op: conv2d\ndtype: fp8_e4m3\ninput: img.npy\nweights: filt.npy\npadding: same\n",
-              "2:8: dtype",
-              {"dtype fp8_e4m3 is not supported for op conv2d",
-               "accepted: int8 for conv2d and depthwise_conv2d; int8, fp8_e4m3, fp8_e5m2 for "
-               "fully_connected and matmul"});
-  ExpectError("op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: img.npy\nweights: dw.npy\n",
-              "2:8: dtype", {"not supported for op depthwise_conv2d"});
+              "3:8: input", {"/img.npy: dtype int8 (|i1), expected uint8 (|u1)"});
+  salsa::WriteNpy(Path("fimg.npy"), NpyArray::FromUint8({1, 5, 5, 2}, std::vector<uint8_t>(50)));
+  salsa::WriteNpy(Path("fdw.npy"), NpyArray::FromUint8({1, 3, 3, 4}, std::vector<uint8_t>(36)));
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nbias: cb.npy\n",
+      "6:7: bias", {"/cb.npy: dtype int32 (<i4), expected float32 (<f4)"});
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nbias: fb3.npy\n",
+      "6:7: bias", {"/fb3.npy: shape (3,), but the weights have 4 output channels"});
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nact_min: 0\n",
+      "6:1: act_min",
+      {"act_min is for int8 layers, but dtype is fp8_e5m2",
+       "accepted: op, name, dtype, input, weights, bias, stride, padding, dilation, "
+       "depth_multiplier, output_dtype, output_scale, saturate"});
 }
 
 TEST_F(LayerSpecLowpErrorsTest, BadFp8KeysOnInt8Layers) {
@@ -258,7 +271,7 @@ TEST_F(LayerSpecLowpErrorsTest, BadFp8Tensors) {
   ExpectError(Fp8("bias: b.npy\n"), "5:7: bias",
               {"/b.npy: dtype int32 (<i4), expected float32 (<f4)"});
   ExpectError(Fp8("bias: fb3.npy\n"), "5:7: bias",
-              {"/fb3.npy: shape (3,), but the weights have N = 4 outputs"});
+              {"/fb3.npy: shape (3,), but the weights have 4 output channels"});
   ExpectError("op: matmul\ndtype: fp8_e5m2\na: qa.npy\nb: kb.npy\n", "3:4: a",
               {"/qa.npy: dtype int8 (|i1), expected uint8 (|u1)"});
 }

@@ -330,6 +330,25 @@ TEST_F(LayerSpecLowpTest, Fp8MatmulWithBias) {
   EXPECT_EQ(s.out_fmt, salsa::contract::kOutFp8E4M3);
 }
 
+TEST_F(LayerSpecLowpTest, Fp8Convolutions) {
+  salsa::WriteNpy(Path("fimg.npy"), NpyArray::FromUint8({1, 5, 5, 2}, std::vector<uint8_t>(50, 1)));
+  salsa::WriteNpy(Path("ffilt.npy"),
+                  NpyArray::FromUint8({3, 3, 3, 2}, std::vector<uint8_t>(54, 2)));
+  salsa::WriteNpy(Path("fcb.npy"), NpyArray::FromFloat32Bits({3}, {1, 2, 3}));
+  const LayerSpec c = Load(
+      "op: conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: ffilt.npy\nbias: fcb.npy\n"
+      "padding: same\nstride: 2\noutput_dtype: fp8_e4m3\n");
+  EXPECT_EQ(c.op, LayerOp::kConv2d);
+  EXPECT_EQ(c.output_shape, (std::vector<int64_t>{1, 3, 3, 3}));
+  EXPECT_EQ(c.bias_fp32, (std::vector<uint32_t>{1, 2, 3}));
+  salsa::WriteNpy(Path("fdw.npy"), NpyArray::FromUint8({1, 3, 3, 4}, std::vector<uint8_t>(36, 3)));
+  const LayerSpec d = Load(
+      "op: depthwise_conv2d\ndtype: fp8_e4m3\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\ndepth_multiplier: 2\n");
+  EXPECT_EQ(d.output_shape, (std::vector<int64_t>{1, 3, 3, 4}));
+  EXPECT_EQ(d.out_fmt, salsa::contract::kOutFp32);
+}
+
 TEST_F(LayerSpecLowpTest, Int4WeightsUnpacked) {
   // K = 3: two bytes per row; row 0 = {-8, 7, 1} packed 0x78, 0x01; row 1 = {-1, 0, -2}: 0x0F,
   // 0x0E.

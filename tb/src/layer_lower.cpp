@@ -117,16 +117,23 @@ struct Im2col {
   int8_t At(int64_t b, int64_t oy, int64_t ox, int64_t ky, int64_t kx, int64_t ic) const {
     const int64_t y = oy * p.stride_h - g.pad_top + ky * p.dilation_h;
     const int64_t x = ox * p.stride_w - g.pad_left + kx * p.dilation_w;
-    if (y < 0 || y >= g.in_h || x < 0 || x >= g.in_w) return zp;  // padding: d = 0
+    if (y < 0 || y >= g.in_h || x < 0 || x >= g.in_w)
+      return zp;  // padding: d = 0 (FP8: +0, adds nothing)
     return in[static_cast<size_t>(((b * g.in_h + y) * g.in_w + x) * g.in_c + ic)];
   }
 };
+
+// The im2col padding: the input zero point (d = 0), or for FP8 the code +0 (0x00), which adds
+// nothing (the gate's zero).
+int8_t PadValue(const LayerSpec& spec) {
+  return IsFp8(spec.dtype) ? 0 : static_cast<int8_t>(spec.quant.input_zero_point);
+}
 
 std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
   const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, false);
   const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w * g.in_c, N = g.out_c;
   LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
-  const Im2col src{g, spec.conv, spec.input.data, static_cast<int8_t>(spec.quant.input_zero_point)};
+  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
   size_t i = 0;
   for (int64_t b = 0; b < g.batch; ++b) {
     for (int64_t oy = 0; oy < g.out_h; ++oy) {
@@ -149,7 +156,7 @@ std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
 std::vector<LoweredGemm> LowerDepthwise(const LayerSpec& spec) {
   const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, true);
   const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w, mult = g.depth_multiplier;
-  const Im2col src{g, spec.conv, spec.input.data, static_cast<int8_t>(spec.quant.input_zero_point)};
+  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
   std::vector<LoweredGemm> out;
   for (int64_t c = 0; c < g.in_c; ++c) {
     LoweredGemm gemm = NewGemm(spec, static_cast<size_t>(c), M, K, mult);

@@ -26,15 +26,16 @@ Int8Tensor ToInt8(const TensorRef& t) {
 // The .npy dtype of the input and weights: int8, or uint8 FP8 codes.
 const char* DataDtype(const LayerSpec& spec) { return IsFp8(spec.dtype) ? "u1" : "i1"; }
 
-// An FP8 layer's optional float32 bias [N] into spec->bias_fp32.
+// An FP8 layer's optional float32 bias (one per output channel, N of them) into spec->bias_fp32.
 void LoadFp8Bias(const TensorLoader& tl, int64_t N, const TensorRef& w, LayerSpec* spec) {
-  const std::string layout = "[N] with N = " + std::to_string(N) + " (each output's start value)";
+  const std::string layout =
+      "[" + std::to_string(N) + "] (one per output channel: each output's start value)";
   TensorRef b;
   if (!tl.Load("bias", "f4", layout, false, &b)) return;
   if (b.shape() != std::vector<int64_t>{N}) {
     tl.Fail(b,
-            "shape " + b.array.ShapeString() + ", but the weights have N = " + std::to_string(N) +
-                " outputs (" + w.file + " shape " + w.array.ShapeString() + ")",
+            "shape " + b.array.ShapeString() + ", but the weights have " + std::to_string(N) +
+                " output channels (" + w.file + " shape " + w.array.ShapeString() + ")",
             layout);
   }
   spec->bias_fp32 = b.array.Float32Bits();
@@ -284,14 +285,14 @@ void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec
 void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec* spec) {
   ParseConvParams(doc, spec);
   TensorRef in, w;
-  tl.Load("input", "i1", "[batch, H, W, C] (NHWC)", true, &in);
+  tl.Load("input", DataDtype(*spec), "[batch, H, W, C] (NHWC)", true, &in);
   tl.Rank(in, 4, "[batch, H, W, C] (NHWC)");
   const int64_t C = in.shape()[3];
   const std::string w_layout =
       depthwise ? "[1, KH, KW, C*depth_multiplier] (TFLite depthwise layout) with C = " +
                       std::to_string(C)
                 : "[O, KH, KW, C] (OHWI) with C = " + std::to_string(C);
-  tl.Load("weights", "i1", w_layout, true, &w);
+  tl.Load("weights", DataDtype(*spec), w_layout, true, &w);
   tl.Rank(w, 4, w_layout);
   int64_t out_c = 0;
   if (depthwise) {
@@ -346,10 +347,18 @@ void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec
   const int64_t M = batch * out_h * out_w;
   CheckGemmSize(doc, in, M,
                 depthwise ? w.shape()[1] * w.shape()[2] : w.shape()[1] * w.shape()[2] * C, out_c);
-  LoadBiasAndTensors(tl,
-                     "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
-                         std::to_string(out_c) + " entries",
-                     "", out_c, in, w, spec);
+  if (IsFp8(spec->dtype)) {
+    LoadFp8Bias(tl, out_c, w, spec);
+    spec->input = ToInt8(in);
+    spec->weights = ToInt8(w);
+    spec->input_file = in.file;
+    spec->weights_file = w.file;
+  } else {
+    LoadBiasAndTensors(tl,
+                       "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
+                           std::to_string(out_c) + " entries",
+                       "", out_c, in, w, spec);
+  }
   spec->output_shape = {batch, out_h, out_w, out_c};
 }
 

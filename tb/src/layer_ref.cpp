@@ -228,6 +228,53 @@ Int8Tensor LayerReference(const LayerSpec& spec) {
   throw std::invalid_argument("LayerReference: unknown op");
 }
 
+namespace {
+
+// FP8 conv2d / depthwise_conv2d: per output, the taps in im2col order (ky, kx, then input channel
+// for conv2d) from the bias; taps in the padding are skipped, like the code +0 the lowering pads
+// with (it adds nothing).
+FpTensor ConvFp(const LayerSpec& spec, bool depthwise) {
+  const ConvGeometry g =
+      GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, depthwise);
+  const ConvParams& p = spec.conv;
+  const fp::Fp8Format f =
+      spec.dtype == LayerDtype::kFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
+  const auto* in = reinterpret_cast<const uint8_t*>(spec.input.data.data());
+  const auto* w = reinterpret_cast<const uint8_t*>(spec.weights.data.data());
+  FpTensor out;
+  out.shape = {g.batch, g.out_h, g.out_w, g.out_c};
+  out.data.reserve(static_cast<size_t>(Count(out.shape)));
+  for (int64_t b = 0; b < g.batch; ++b) {
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox) {
+        for (int64_t oc = 0; oc < g.out_c; ++oc) {
+          uint32_t acc = spec.bias_fp32.empty() ? 0u : spec.bias_fp32[static_cast<size_t>(oc)];
+          for (int64_t ky = 0; ky < g.k_h; ++ky) {
+            const int64_t y = oy * p.stride_h - g.pad_top + ky * p.dilation_h;
+            if (y < 0 || y >= g.in_h) continue;
+            for (int64_t kx = 0; kx < g.k_w; ++kx) {
+              const int64_t x = ox * p.stride_w - g.pad_left + kx * p.dilation_w;
+              if (x < 0 || x >= g.in_w) continue;
+              const uint8_t* row = in + ((b * g.in_h + y) * g.in_w + x) * g.in_c;
+              if (depthwise) {
+                acc = fp::Fp8Dot(acc, row + oc / g.depth_multiplier,
+                                 w + (ky * g.k_w + kx) * g.out_c + oc, 1, 1, f);
+              } else {
+                acc = fp::Fp8Dot(acc, row, w + ((oc * g.k_h + ky) * g.k_w + kx) * g.in_c,
+                                 static_cast<size_t>(g.in_c), 1, f);
+              }
+            }
+          }
+          out.data.push_back(Fp8Output(acc, spec.out_fmt, spec.out_scale, spec.saturate));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 FpTensor LayerReferenceFp(const LayerSpec& spec) {
   const char* fn = "LayerReferenceFp";
   if (!IsFp8(spec.dtype)) Invalid(fn, "an int8 layer (use LayerReference)");
@@ -236,6 +283,9 @@ FpTensor LayerReferenceFp(const LayerSpec& spec) {
     out.shape = LayerOutputShape(spec);
   } catch (const std::invalid_argument& e) {
     Invalid(fn, e.what());
+  }
+  if (spec.op == LayerOp::kConv2d || spec.op == LayerOp::kDepthwiseConv2d) {
+    return ConvFp(spec, spec.op == LayerOp::kDepthwiseConv2d);
   }
   const std::vector<int64_t>& a = spec.input.shape;
   const size_t r = a.size();

@@ -175,10 +175,6 @@ std::vector<int64_t> LayerOutputShape(const LayerSpec& spec) {
     }
   }
   if (IsFp8(spec.dtype)) {
-    if (spec.op != LayerOp::kFullyConnected && spec.op != LayerOp::kMatmul) {
-      Invalid(std::string("dtype ") + LayerDtypeName(spec.dtype) + " with op " +
-              LayerOpName(spec.op) + " (FP8 layers are fully_connected or matmul)");
-    }
     if (!spec.bias.empty()) Invalid("an FP8 layer takes a float32 bias (bias_fp32), not int32");
     if (!spec.bias_fp32.empty() && static_cast<int64_t>(spec.bias_fp32.size()) != channels) {
       Invalid("bias has " + std::to_string(spec.bias_fp32.size()) + " entries for " +

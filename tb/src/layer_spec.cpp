@@ -155,7 +155,7 @@ const char* const kInt8OnlyKeys[] = {"input_zero_point", "output_zero_point",  "
                                      "output_shift",     "input_scale",        "weight_scale",
                                      "weights_format",   "weights_meta",       "weights_dtype"};
 
-// The keys of an FP8 layer of `op` (fully_connected or matmul).
+// The keys of an FP8 layer of `op`.
 std::vector<std::string> Fp8Keys(LayerOp op) {
   std::vector<std::string> keys = {"op", "name", "dtype"};
   if (op == LayerOp::kMatmul) {
@@ -163,6 +163,10 @@ std::vector<std::string> Fp8Keys(LayerOp op) {
   } else {
     keys.insert(keys.end(), {"input", "weights", "bias"});
   }
+  if (op == LayerOp::kConv2d || op == LayerOp::kDepthwiseConv2d) {
+    keys.insert(keys.end(), {"stride", "padding", "dilation"});
+  }
+  if (op == LayerOp::kDepthwiseConv2d) keys.push_back("depth_multiplier");
   keys.insert(keys.end(), {"output_dtype", "output_scale", "saturate"});
   return keys;
 }
@@ -182,14 +186,6 @@ void ParseDtype(const Doc& doc, LayerSpec* spec) {
     spec->dtype = LayerDtype::kFp8E5M2;
   } else {
     r.Fail(mark, "dtype", "unknown dtype " + Quote(dtype), accepted);
-  }
-  const bool gemm = spec->op == LayerOp::kFullyConnected || spec->op == LayerOp::kMatmul;
-  if (IsFp8(spec->dtype) && !gemm) {
-    r.Fail(mark, "dtype",
-           "dtype " + dtype + " is not supported for op " + LayerOpName(spec->op) +
-               " (FP8 layers are fully_connected or matmul)",
-           "int8 for conv2d and depthwise_conv2d; int8, fp8_e4m3, fp8_e5m2 for fully_connected "
-           "and matmul");
   }
   if (!IsFp8(spec->dtype)) {
     for (const char* k : {"output_dtype", "saturate"}) {

@@ -7,7 +7,8 @@
 //             written by Compress2of4), with an expected .npy computed from the dense weights
 //   fp8_hand  FP8 E4M3 fully connected with a float32 bias and bf16 output, worked out by hand
 //             (tests/layer_ref_fp8_test.cpp), with an expected uint16 .npy
-//   fp8_fc_e4m3, fp8_mm_e5m2  seeded random FP8 layers (float32 / fp8_e5m2 outputs, bias, scale)
+//   fp8_fc_e4m3, fp8_mm_e5m2, fp8_conv_e4m3  seeded random FP8 layers (float32 / fp8_e5m2 /
+//             bf16 outputs, bias, scale)
 //   w4_fc     fully connected with weights_dtype: int4 (odd K), expected .npy from the int8
 //             reference on the unpacked weights
 // Each case is <name>.yaml beside its .npy tensors; the list of names is printed, one a line.
@@ -242,6 +243,16 @@ void LowPrecisionCases(Writer& w) {
   w.Yaml("fp8_mm_e5m2",
          "op: matmul\ndtype: fp8_e5m2\na: fp8mm_a.npy\nb: fp8mm_b.npy\noutput_dtype: fp8_e5m2\n"
          "output_scale: 0.0625\nsaturate: true\n");
+  // FP8 conv2d 3x3, SAME, stride 2 (im2col padding taps are the code +0), bf16 output.
+  const salsa::FcLayer c =
+      salsa::MakeRandomFp8Fc(1, 2 * 9 * 7 * 3, 1, 18, salsa::contract::kPrecFp8E4M3);
+  const salsa::FcLayer k =
+      salsa::MakeRandomFp8Fc(1, 5 * 3 * 3 * 3, 1, 19, salsa::contract::kPrecFp8E4M3);
+  w.U8("fp8cv_x.npy", {2, 9, 7, 3}, Codes(c.input));
+  w.U8("fp8cv_w.npy", {5, 3, 3, 3}, Codes(k.input));
+  w.Yaml("fp8_conv_e4m3",
+         "op: conv2d\ndtype: fp8_e4m3\ninput: fp8cv_x.npy\nweights: fp8cv_w.npy\npadding: same\n"
+         "stride: 2\noutput_dtype: bfloat16\n");
   // int4 weights, K = 53 (odd: the last high nibble of each row is 0), batch 6.
   const salsa::FcLayer l = salsa::MakeRandomInt4Fc(6, 53, 23, 17);
   std::vector<int8_t> packed;

@@ -4,11 +4,11 @@
 //   depthwise_conv2d  one GEMM per input channel c: M = batch*out_h*out_w, K = KH*KW,
 //                     N = depth_multiplier (the filters of output channels c*m .. c*m+m-1)
 //   matmul            one GEMM per batch: weights = b[batch] transposed ([N][K])
-// FP8 layers (fully_connected, matmul) lower the same way with prec, bias_fp32, out_fmt,
-// out_scale and saturate set; int4 weights (fully_connected) give prec kPrecInt4w and the
-// unpacked values in FcLayer::weights.
-// Padded im2col taps hold the input zero point, so they contribute 0 exactly as TFLite's skipped
-// taps do; accumulation is modulo 2^32 either way, so the GEMM sums equal the direct ones.
+// FP8 layers lower the same way (im2col padding: the code +0, which adds nothing) with prec,
+// bias_fp32, out_fmt, out_scale and saturate set; int4 weights (fully_connected) give prec
+// kPrecInt4w and the unpacked values in FcLayer::weights. Padded im2col taps hold the input zero
+// point, so they contribute 0 exactly as TFLite's skipped taps do; accumulation is modulo 2^32
+// either way, so the GEMM sums equal the direct ones.
 #pragma once
 
 #include <cstdint>

@@ -38,8 +38,10 @@ Int8Tensor FullyConnectedTensor(const Int8Tensor& input, const Int8Tensor& weigh
 // layer.
 Int8Tensor LayerReference(const LayerSpec& spec);
 
-// The reference output of an FP8 layer (fully_connected or matmul; ref::Fp8Gemm per GEMM, the
-// matmul's b read in place): elements of spec.out_fmt widened to 32 bits. Throws
+// The reference output of an FP8 layer: elements of spec.out_fmt widened to 32 bits.
+// fully_connected and matmul: ref::Fp8Gemm per GEMM (the matmul's b read in place); conv2d and
+// depthwise_conv2d: per output, fp::Fp8Dot over the taps in im2col order (ky, kx, input channel),
+// taps in the padding skipped (the lowering pads with the code +0, which adds nothing). Throws
 // std::invalid_argument for an int8 layer or an inconsistent spec.
 FpTensor LayerReferenceFp(const LayerSpec& spec);
 

@@ -25,8 +25,8 @@ const char* LayerOpName(LayerOp op);  // "fully_connected", "conv2d", ...
 
 enum class Padding { kValid, kSame };
 
-// The element type of a layer's input and weights (the `dtype` key). FP8 layers
-// (fully_connected and matmul only) hold raw OCP FP8 codes.
+// The element type of a layer's input and weights (the `dtype` key). FP8 layers hold raw OCP
+// FP8 codes.
 enum class LayerDtype { kInt8, kFp8E4M3, kFp8E5M2 };
 const char* LayerDtypeName(LayerDtype d);  // "int8", "fp8_e4m3", "fp8_e5m2"
 inline bool IsFp8(LayerDtype d) { return d != LayerDtype::kInt8; }
@@ -79,8 +79,9 @@ struct FpTensor {
 //   matmul            input = a [.., M, K]        weights = b [.., K, N]     (no bias; FP8: [N])
 //
 // FP8 layers (dtype fp8_e4m3 / fp8_e5m2): `input` and `weights` hold the raw codes (uint8 bytes
-// stored as int8), `bias_fp32` the optional float32 bias (bit patterns, [N]), and out_fmt,
-// out_scale and saturate the output conversion (docs/layers.md); `bias` and `quant` are unused.
+// stored as int8), `bias_fp32` the optional float32 bias (bit patterns, one per output channel),
+// and out_fmt, out_scale and saturate the output conversion (docs/layers.md); `bias` and `quant`
+// are unused.
 struct LayerSpec {
   std::string path;  // the layer file ("" for a spec built in memory)
   std::string name;  // the `name` key, or the file's stem
