@@ -199,3 +199,116 @@ TEST_F(LayerSpecTest, BadQuantisationCombinations) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Low precision (issue 14): dtype, output_dtype, output_scale, saturate, weights_dtype.
+
+namespace {
+
+class LayerSpecLowpErrorsTest : public LayerSpecTest {
+ protected:
+  void SetUp() override {
+    LayerSpecTest::SetUp();
+    salsa::WriteNpy(Path("fx.npy"), NpyArray::FromUint8({2, 3}, std::vector<uint8_t>(6, 0x38)));
+    salsa::WriteNpy(Path("fw.npy"), NpyArray::FromUint8({4, 3}, std::vector<uint8_t>(12, 0x40)));
+    salsa::WriteNpy(Path("fb3.npy"), NpyArray::FromFloat32Bits({3}, {0, 0, 0}));
+  }
+  static std::string Fp8(const std::string& extra = "") {
+    return "op: fully_connected\ndtype: fp8_e4m3\ninput: fx.npy\nweights: fw.npy\n" + extra;
+  }
+  static std::string Int4(const std::string& weights, const std::string& extra = "") {
+    return "op: fully_connected\ninput: x.npy\nweights: " + weights + "\nweights_dtype: int4\n" +
+           extra + "output_multiplier: 1\noutput_shift: 0\n";
+  }
+};
+
+TEST_F(LayerSpecLowpErrorsTest, BadDtype) {
+  ExpectError("op: fully_connected\ndtype: fp16\ninput: fx.npy\nweights: fw.npy\n", "2:8: dtype",
+              {"unknown dtype 'fp16'", "accepted: int8, fp8_e4m3, fp8_e5m2"});
+  // FP8 convolutions take uint8 codes, a float32 bias and no int8 quantisation keys.
+  ExpectError("op: conv2d\ndtype: fp8_e4m3\ninput: img.npy\nweights: filt.npy\npadding: same\n",
+              "3:8: input", {"/img.npy: dtype int8 (|i1), expected uint8 (|u1)"});
+  salsa::WriteNpy(Path("fimg.npy"), NpyArray::FromUint8({1, 5, 5, 2}, std::vector<uint8_t>(50)));
+  salsa::WriteNpy(Path("fdw.npy"), NpyArray::FromUint8({1, 3, 3, 4}, std::vector<uint8_t>(36)));
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nbias: cb.npy\n",
+      "6:7: bias", {"/cb.npy: dtype int32 (<i4), expected float32 (<f4)"});
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nbias: fb3.npy\n",
+      "6:7: bias", {"/fb3.npy: shape (3,), but the weights have 4 output channels"});
+  ExpectError(
+      "op: depthwise_conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\nact_min: 0\n",
+      "6:1: act_min",
+      {"act_min is for int8 layers, but dtype is fp8_e5m2",
+       "accepted: op, name, dtype, input, weights, bias, stride, padding, dilation, "
+       "depth_multiplier, output_dtype, output_scale, saturate"});
+}
+
+TEST_F(LayerSpecLowpErrorsTest, BadFp8KeysOnInt8Layers) {
+  ExpectError(Fc("output_dtype: float32\n"), "6:1: output_dtype",
+              {"output_dtype is for FP8 layers, but dtype is int8 (the default)",
+               "accepted: output_dtype and saturate with dtype: fp8_e4m3 or fp8_e5m2"});
+  ExpectError("dtype: int8\n" + Fc("saturate: true\n"), "7:1: saturate",
+              {"saturate is for FP8 layers, but dtype is int8;"});
+}
+
+TEST_F(LayerSpecLowpErrorsTest, BadInt8KeysOnFp8Layers) {
+  ExpectError(Fp8("input_zero_point: 3\n"), "5:1: input_zero_point",
+              {"input_zero_point is for int8 layers, but dtype is fp8_e4m3",
+               "accepted: op, name, dtype, input, weights, bias, output_dtype, output_scale, "
+               "saturate"});
+  ExpectError(Fp8("output_multiplier: 1\n"), "5:1: output_multiplier", {"is for int8 layers"});
+  ExpectError(Fp8("weights_dtype: int4\n"), "5:1: weights_dtype", {"is for int8 layers"});
+  ExpectError(Fp8("stride: 1\n"), "5:1: stride", {"unknown key 'stride'"});
+}
+
+TEST_F(LayerSpecLowpErrorsTest, BadFp8Tensors) {
+  ExpectError("op: fully_connected\ndtype: fp8_e4m3\ninput: x.npy\nweights: fw.npy\n", "3:8: input",
+              {"/x.npy: dtype int8 (|i1), expected uint8 (|u1)"});
+  ExpectError(Fp8("bias: b.npy\n"), "5:7: bias",
+              {"/b.npy: dtype int32 (<i4), expected float32 (<f4)"});
+  ExpectError(Fp8("bias: fb3.npy\n"), "5:7: bias",
+              {"/fb3.npy: shape (3,), but the weights have 4 output channels"});
+  ExpectError("op: matmul\ndtype: fp8_e5m2\na: qa.npy\nb: kb.npy\n", "3:4: a",
+              {"/qa.npy: dtype int8 (|i1), expected uint8 (|u1)"});
+}
+
+TEST_F(LayerSpecLowpErrorsTest, BadFp8OutputKeys) {
+  ExpectError(Fp8("output_dtype: int8\n"), "5:15: output_dtype",
+              {"unknown output_dtype 'int8'", "accepted: float32, bfloat16, fp8_e4m3, fp8_e5m2"});
+  ExpectError(Fp8("output_scale: .inf\n"), "5:15: output_scale", {"'.inf' is not finite"});
+  ExpectError(Fp8("output_scale: 1e39\n"), "5:15: output_scale",
+              {"'1e39' is not a finite float32"});
+  ExpectError(Fp8("output_scale: big\n"), "5:15: output_scale",
+              {"wrong type: expected a number, got 'big'"});
+  ExpectError(Fp8("saturate: maybe\n"), "5:11: saturate",
+              {"wrong type: expected a bool", "accepted: true, false"});
+}
+
+TEST_F(LayerSpecLowpErrorsTest, BadInt4Weights) {
+  ExpectError(Fc("weights_dtype: int2\n"), "6:16: weights_dtype",
+              {"unknown weights_dtype 'int2'", "accepted: int8, int4"});
+  // K = 3 packs into 2 bytes per row, w.npy has 3.
+  ExpectError(Int4("w.npy"), "3:10: weights",
+              {"/w.npy: shape (4, 3) is not [N, ceil(K/2)] = [N, 2] for the input's K = 3"});
+  // Odd K: the last high nibble is padding and must be 0.
+  salsa::WriteNpy(Path("w4bad.npy"), NpyArray::FromInt8({2, 2}, {0x12, 0x01, 0x34, 0x21}));
+  ExpectError(Int4("w4bad.npy"), "3:10: weights",
+              {"/w4bad.npy: element (1, 1) = 33 has a nonzero high nibble beyond K = 3",
+               "accepted: for odd K, the last byte of every row with high nibble 0"});
+  salsa::WriteNpy(Path("w4u.npy"), NpyArray::FromUint8({2, 2}, {0, 0, 0, 0}));
+  ExpectError(Int4("w4u.npy"), "3:10: weights",
+              {"/w4u.npy: dtype uint8 (|u1), expected int8 (|i1)"});
+  salsa::WriteNpy(Path("w4.npy"), NpyArray::FromInt8({2, 2}, {0, 0, 0, 0}));
+  ExpectError(Int4("w4.npy", "weights_format: 2of4\n"), "4:16: weights_dtype",
+              {"weights_dtype int4 with weights_format '2of4'"});
+  ExpectError(
+      "op: matmul\na: qa.npy\nb: kb.npy\nweights_dtype: int4\n"
+      "output_multiplier: 1\noutput_shift: 0\n",
+      "4:1: weights_dtype", {"unknown key 'weights_dtype' for op matmul"});
+}
+
+}  // namespace

@@ -264,3 +264,104 @@ TEST_F(LayerSpecTest, ExpectedOutputFile) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Low precision (issue 14): FP8 dtypes, their output keys, and packed int4 weights.
+
+namespace {
+
+class LayerSpecLowpTest : public LayerSpecTest {
+ protected:
+  void SetUp() override {
+    LayerSpecTest::SetUp();
+    std::vector<uint8_t> x(6), w(12);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>(0x30 + i);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<uint8_t>(0xB0 + i);
+    salsa::WriteNpy(Path("fx.npy"), NpyArray::FromUint8({2, 3}, x));
+    salsa::WriteNpy(Path("fw.npy"), NpyArray::FromUint8({4, 3}, w));
+    salsa::WriteNpy(Path("fb.npy"), NpyArray::FromFloat32Bits(
+                                        {4}, {0x3F800000, 0x80000000, 0x00000001, 0xC2280000}));
+    salsa::WriteNpy(Path("fa.npy"), NpyArray::FromUint8({2, 1, 3}, x));
+    salsa::WriteNpy(Path("fbm.npy"),
+                    NpyArray::FromUint8({2, 3, 4}, std::vector<uint8_t>(24, 0x38)));
+  }
+};
+
+TEST_F(LayerSpecLowpTest, Fp8FullyConnectedDefaults) {
+  const LayerSpec s =
+      Load("op: fully_connected\ndtype: fp8_e4m3\ninput: fx.npy\nweights: fw.npy\n");
+  EXPECT_EQ(s.dtype, salsa::LayerDtype::kFp8E4M3);
+  EXPECT_EQ(s.out_fmt, salsa::contract::kOutFp32);
+  EXPECT_EQ(s.out_scale, 0x3F800000u);
+  EXPECT_FALSE(s.saturate);
+  EXPECT_TRUE(s.bias_fp32.empty());
+  EXPECT_TRUE(s.bias.empty());
+  EXPECT_EQ(s.output_shape, (std::vector<int64_t>{2, 4}));
+  EXPECT_EQ(static_cast<uint8_t>(s.input.data[5]), 0x35);
+  EXPECT_EQ(static_cast<uint8_t>(s.weights.data[11]), 0xBB);
+}
+
+TEST_F(LayerSpecLowpTest, Fp8OutputKeysAndBias) {
+  const LayerSpec s = Load(
+      "op: fully_connected\ndtype: fp8_e5m2\ninput: fx.npy\nweights: fw.npy\nbias: fb.npy\n"
+      "output_dtype: bfloat16\noutput_scale: -0.125\nsaturate: true\n");
+  EXPECT_EQ(s.dtype, salsa::LayerDtype::kFp8E5M2);
+  EXPECT_EQ(s.out_fmt, salsa::contract::kOutBf16);
+  EXPECT_EQ(s.out_scale, 0xBE000000u);
+  EXPECT_TRUE(s.saturate);
+  EXPECT_EQ(s.bias_fp32, (std::vector<uint32_t>{0x3F800000, 0x80000000, 0x00000001, 0xC2280000}));
+  for (const char* out : {"float32", "fp8_e4m3", "fp8_e5m2"}) {
+    const LayerSpec t = Load(
+        "op: fully_connected\ndtype: fp8_e4m3\ninput: fx.npy\nweights: "
+        "fw.npy\noutput_dtype: " +
+        std::string(out) + "\n");
+    EXPECT_STREQ(salsa::OutputDtypeName(t.out_fmt), out);
+  }
+}
+
+TEST_F(LayerSpecLowpTest, Fp8MatmulWithBias) {
+  salsa::WriteNpy(Path("mb.npy"), NpyArray::FromFloat32Bits({4}, {0, 0, 0, 0x40000000}));
+  const LayerSpec s = Load(
+      "op: matmul\ndtype: fp8_e4m3\na: fa.npy\nb: fbm.npy\nbias: mb.npy\n"
+      "output_dtype: fp8_e4m3\n");
+  EXPECT_EQ(s.op, LayerOp::kMatmul);
+  EXPECT_EQ(s.output_shape, (std::vector<int64_t>{2, 1, 4}));
+  EXPECT_EQ(s.bias_fp32.size(), 4u);
+  EXPECT_EQ(s.out_fmt, salsa::contract::kOutFp8E4M3);
+}
+
+TEST_F(LayerSpecLowpTest, Fp8Convolutions) {
+  salsa::WriteNpy(Path("fimg.npy"), NpyArray::FromUint8({1, 5, 5, 2}, std::vector<uint8_t>(50, 1)));
+  salsa::WriteNpy(Path("ffilt.npy"),
+                  NpyArray::FromUint8({3, 3, 3, 2}, std::vector<uint8_t>(54, 2)));
+  salsa::WriteNpy(Path("fcb.npy"), NpyArray::FromFloat32Bits({3}, {1, 2, 3}));
+  const LayerSpec c = Load(
+      "op: conv2d\ndtype: fp8_e5m2\ninput: fimg.npy\nweights: ffilt.npy\nbias: fcb.npy\n"
+      "padding: same\nstride: 2\noutput_dtype: fp8_e4m3\n");
+  EXPECT_EQ(c.op, LayerOp::kConv2d);
+  EXPECT_EQ(c.output_shape, (std::vector<int64_t>{1, 3, 3, 3}));
+  EXPECT_EQ(c.bias_fp32, (std::vector<uint32_t>{1, 2, 3}));
+  salsa::WriteNpy(Path("fdw.npy"), NpyArray::FromUint8({1, 3, 3, 4}, std::vector<uint8_t>(36, 3)));
+  const LayerSpec d = Load(
+      "op: depthwise_conv2d\ndtype: fp8_e4m3\ninput: fimg.npy\nweights: fdw.npy\n"
+      "padding: valid\ndepth_multiplier: 2\n");
+  EXPECT_EQ(d.output_shape, (std::vector<int64_t>{1, 3, 3, 4}));
+  EXPECT_EQ(d.out_fmt, salsa::contract::kOutFp32);
+}
+
+TEST_F(LayerSpecLowpTest, Int4WeightsUnpacked) {
+  // K = 3: two bytes per row; row 0 = {-8, 7, 1} packed 0x78, 0x01; row 1 = {-1, 0, -2}: 0x0F,
+  // 0x0E.
+  salsa::WriteNpy(Path("w4.npy"), NpyArray::FromInt8({2, 2}, {0x78, 0x01, 0x0F, 0x0E}));
+  std::string yaml = Fc("weights_dtype: int4\n");
+  yaml.replace(yaml.find("weights: w.npy"), 14, "weights: w4.npy");
+  const LayerSpec s = Load(yaml);
+  EXPECT_TRUE(s.weights_int4);
+  EXPECT_EQ(s.weights.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(s.weights.data, (std::vector<int8_t>{-8, 7, 1, -1, 0, -2}));
+  EXPECT_EQ(s.output_shape, (std::vector<int64_t>{2, 2}));
+  // weights_dtype: int8 is the default.
+  EXPECT_FALSE(Load(Fc("weights_dtype: int8\n")).weights_int4);
+}
+
+}  // namespace

@@ -74,9 +74,9 @@ class NpyTest : public ::testing::Test {
       const std::string msg = e.what();
       EXPECT_EQ(msg.rfind(p + ": ", 0), 0u) << msg;
       EXPECT_NE(msg.find(reason), std::string::npos) << msg;
-      EXPECT_NE(
-          msg.find("; accepted: little-endian C-order int8 (|i1), int32 (<i4) or uint8 (|u1)"),
-          std::string::npos)
+      EXPECT_NE(msg.find("; accepted: little-endian C-order int8 (|i1), int32 (<i4), uint8 (|u1), "
+                         "uint16 (<u2) or float32 (<f4)"),
+                std::string::npos)
           << msg;
       EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
       EXPECT_EQ(e.path(), p);
@@ -174,9 +174,57 @@ TEST_F(NpyTest, RejectsBigEndian) {
                  "big-endian int32 ('>i4')");
 }
 
+TEST_F(NpyTest, RejectsBigEndianUint16AndFloat32) {
+  ExpectRejected(File("{'descr': '>u2', 'fortran_order': False, 'shape': (1,), }", {0, 1}),
+                 "big-endian uint16 ('>u2')");
+  ExpectRejected(File("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", {0, 0, 0, 1}),
+                 "big-endian float32 ('>f4')");
+}
+
+TEST_F(NpyTest, Uint16AndFloat32RoundTrip) {
+  // bf16 codes as uint16: 0x3F80 (1.0) is stored 80 3F.
+  const std::vector<uint16_t> h = {0x0000, 0x3F80, 0xFF80, 0x7FC0, 0x8001, 0xFFFF};
+  const NpyArray a = NpyArray::FromUint16({2, 3}, h);
+  EXPECT_EQ(a.ItemSize(), 2u);
+  EXPECT_EQ(a.bytes[2], 0x80);
+  EXPECT_EQ(a.bytes[3], 0x3F);
+  const std::string pa = (dir_ / "u2.npy").string();
+  salsa::WriteNpy(pa, a);
+  const NpyArray ra = salsa::ReadNpy(pa);
+  EXPECT_EQ(ra.dtype, "u2");
+  EXPECT_EQ(ra.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(ra.Uint16(), h);
+  const std::vector<uint8_t> fa = salsa::SerializeNpy(a);
+  EXPECT_NE(std::string(fa.begin(), fa.end() - 12).find("'descr': '<u2'"), std::string::npos);
+  // float32 as bit patterns (NaN payloads and -0 kept): 1.0f = 0x3F800000 stored 00 00 80 3F.
+  const std::vector<uint32_t> f = {0x3F800000, 0x80000000, 0x7FC00000, 0x00000001, 0xFF800000};
+  const NpyArray b = NpyArray::FromFloat32Bits({5}, f);
+  EXPECT_EQ(b.bytes[2], 0x80);
+  EXPECT_EQ(b.bytes[3], 0x3F);
+  const std::string pb = (dir_ / "f4.npy").string();
+  salsa::WriteNpy(pb, b);
+  const NpyArray rb = salsa::ReadNpy(pb);
+  EXPECT_EQ(rb.dtype, "f4");
+  EXPECT_EQ(rb.Float32Bits(), f);
+  const std::vector<uint8_t> fb = salsa::SerializeNpy(b);
+  EXPECT_NE(std::string(fb.begin(), fb.end() - 20).find("'descr': '<f4'"), std::string::npos);
+  EXPECT_THROW(rb.Uint16(), std::invalid_argument);
+  EXPECT_THROW(ra.Float32Bits(), std::invalid_argument);
+  // A file as NumPy writes it, and a truncated one.
+  const NpyArray c =
+      salsa::ReadNpy(Put("c.npy", File("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",
+                                       {0x00, 0x00, 0xC0, 0xBF})));
+  EXPECT_EQ(c.Float32Bits(), (std::vector<uint32_t>{0xBFC00000}));  // -1.5f
+  ExpectRejected(File("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", {0, 1, 2}),
+                 "truncated data: shape (2,) of uint16 needs 4 data bytes, the file has 3");
+}
+
 TEST_F(NpyTest, RejectsOtherDtypes) {
-  ExpectRejected(File("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", {0, 0, 0, 0}),
-                 "dtype '<f4' (float32) is not accepted");
+  ExpectRejected(
+      File("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", std::vector<uint8_t>(8, 0)),
+      "dtype '<f8' (float64) is not accepted");
+  ExpectRejected(File("{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", {0, 0}),
+                 "dtype '<f2' (float16) is not accepted");
   ExpectRejected(
       File("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", std::vector<uint8_t>(8, 0)),
       "dtype '<i8' (int64) is not accepted");

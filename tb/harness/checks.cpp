@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "salsa/command.h"
+#include "salsa/fp8.h"
 #include "salsa/layer_gen.h"
+#include "salsa/layer_lower.h"
 #include "salsa_params.h"
 
 namespace salsa::harness {
@@ -51,6 +53,71 @@ void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
   if (r->mismatches > 0) {
     r->Fail(first.str() + "; " + std::to_string(r->mismatches) + " of " +
             std::to_string(want.size()) + " outputs differ");
+  }
+}
+
+bool IsFp8Layer(const salsa::FcLayer& layer) {
+  return layer.prec == salsa::contract::kPrecFp8E4M3 || layer.prec == salsa::contract::kPrecFp8E5M2;
+}
+
+std::string FpElementText(uint32_t bits, salsa::contract::OutFmt fmt) {
+  uint32_t fp32 = bits;
+  int digits = 8;
+  if (fmt == salsa::contract::kOutBf16) {
+    fp32 = bits << 16;
+    digits = 4;
+  } else if (fmt == salsa::contract::kOutFp8E4M3 || fmt == salsa::contract::kOutFp8E5M2) {
+    fp32 = salsa::fp::Fp8ToFp32(static_cast<uint8_t>(bits), fmt == salsa::contract::kOutFp8E4M3
+                                                                ? salsa::fp::Fp8Format::kE4M3
+                                                                : salsa::fp::Fp8Format::kE5M2);
+    digits = 2;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "0x%0*x (%.9g)", digits, bits,
+                static_cast<double>(salsa::fp::BitsToFloat(fp32)));
+  return buf;
+}
+
+void CompareOutputFp(const salsa::FcLayer& layer, const std::vector<uint32_t>& want,
+                     const std::vector<uint32_t>& got, uint64_t seed, Outcome* r) {
+  std::ostringstream first;
+  if (got.size() != want.size()) {
+    r->Fail("output has " + std::to_string(got.size()) + " elements, expected " +
+            std::to_string(want.size()));
+    return;
+  }
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (r->mismatches++ == 0) {
+      first << "output mismatch at index " << i << " (m=" << i / layer.N << ", n=" << i % layer.N
+            << ", " << salsa::OutputDtypeName(layer.out_fmt) << "): expected "
+            << FpElementText(want[i], layer.out_fmt) << ", got "
+            << FpElementText(got[i], layer.out_fmt) << " (seed " << seed << ")";
+    }
+  }
+  if (r->mismatches > 0) {
+    r->Fail(first.str() + "; " + std::to_string(r->mismatches) + " of " +
+            std::to_string(want.size()) + " outputs differ");
+  }
+}
+
+void CompareTensorFp(const std::string& what, salsa::contract::OutFmt fmt,
+                     const std::vector<uint32_t>& want, const std::vector<uint32_t>& got,
+                     Outcome* r) {
+  uint64_t bad = 0;
+  std::ostringstream first;
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (bad++ == 0) {
+      first << "layer output differs from " << what << " at flat index " << i << ": expected "
+            << FpElementText(want[i], fmt) << ", got " << FpElementText(got[i], fmt);
+    }
+  }
+  if (want.size() != got.size()) r->Fail("layer output size differs from " + what);
+  if (bad) {
+    r->mismatches += bad;
+    r->Fail(first.str() + "; " + std::to_string(bad) + " of " + std::to_string(want.size()) +
+            " differ");
   }
 }
 
@@ -118,19 +185,25 @@ void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) 
 
 salsa::FuncSimResult CheckFunctionalModel(const salsa::HwParams& hw, const salsa::Program& prog,
                                           const salsa::FcLayer& layer,
-                                          const std::vector<int8_t>& golden, Outcome* r) {
+                                          const std::vector<int8_t>& golden,
+                                          const std::vector<uint32_t>& golden_fp, Outcome* r) {
   std::vector<uint8_t> model_dram = prog.dram;
   const salsa::FuncSimResult fs = salsa::FuncSim(hw).Run(model_dram, prog.cmd_base, prog.cmd_count);
   r->expected_gated = fs.counters[salsa::contract::CounterIndex("gated")];
   r->expected_mac_active = fs.counters[salsa::contract::CounterIndex("mac_active")];
   r->expected_skipped_steps = fs.counters[salsa::contract::CounterIndex("skipped_steps")];
   r->expected_skipped_wgt_bytes = fs.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
+  const bool fp8 = IsFp8Layer(layer);
   if (!fs.ok()) {
     r->Fail("functional model error: " + fs.err_detail);
-  } else if (salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != golden) {
+  } else if (fp8 ? salsa::ReadOutputFp(prog, model_dram, layer.M, layer.N) != golden_fp
+                 : salsa::ReadOutput(prog, model_dram, layer.M, layer.N) != golden) {
     r->Fail("functional model output differs from the golden output (driver or model bug)");
   }
-  if (!layer.expected.empty() && salsa::ReferenceOutput(layer) != layer.expected) {
+  if (fp8 && !layer.expected_fp.empty() && salsa::GemmReferenceFp(layer) != layer.expected_fp) {
+    r->Fail("salsa::ref::Fp8Gemm differs from the layer's expected output");
+  }
+  if (!fp8 && !layer.expected.empty() && salsa::ReferenceOutput(layer) != layer.expected) {
     r->Fail("salsa::ref::FullyConnected differs from the vector's expected output");
   }
   return fs;

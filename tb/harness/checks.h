@@ -39,16 +39,34 @@ const char* ErrName(uint32_t code);
 // "0x%08x".
 std::string Hex32(uint32_t v);
 
+// True for a layer of an FP8 precision (its output is ReadOutputFp's elements).
+bool IsFp8Layer(const salsa::FcLayer& layer);
+
 // Runs the program on the functional model: its event counters become the outcome's expected
-// counts; its output must equal the golden one, and a vector's expected output the reference's.
+// counts; its output must equal the golden one (FP8 layers: golden_fp, the elements widened to 32
+// bits), and a vector's expected output the reference's.
 salsa::FuncSimResult CheckFunctionalModel(const salsa::HwParams& hw, const salsa::Program& prog,
                                           const salsa::FcLayer& layer,
-                                          const std::vector<int8_t>& golden, Outcome* r);
+                                          const std::vector<int8_t>& golden,
+                                          const std::vector<uint32_t>& golden_fp, Outcome* r);
 
 // Full comparison of one GEMM's output with its golden output: the first mismatch (m, n,
 // expected, got, seed) and how many differ.
 void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,
                    const std::vector<int8_t>& got, uint64_t seed, Outcome* r);
+
+// The same for an FP8 layer's elements (layer.out_fmt): the first mismatch with its index, the
+// expected and the got bits and values, and the seed.
+void CompareOutputFp(const salsa::FcLayer& layer, const std::vector<uint32_t>& want,
+                     const std::vector<uint32_t>& got, uint64_t seed, Outcome* r);
+
+// "0x3f80 (1)": an output element of `fmt` as bits and value.
+std::string FpElementText(uint32_t bits, salsa::contract::OutFmt fmt);
+
+// Full comparison of an FP8 layer's assembled output tensor with a golden one.
+void CompareTensorFp(const std::string& what, salsa::contract::OutFmt fmt,
+                     const std::vector<uint32_t>& want, const std::vector<uint32_t>& got,
+                     Outcome* r);
 
 // Full comparison of a layer's assembled output tensor with a golden one.
 void CompareTensor(const std::string& what, const std::vector<int8_t>& want,

@@ -67,23 +67,41 @@ int main(int argc, char** argv) {
   sh::Totals t = sh::SumResults(jobs, results);
   sh::Outcome& total = t.r;
   const salsa::FcLayer& shown = jobs.front().fc;
+  const bool fp8 = sh::IsFp8Layer(shown);
   std::vector<int8_t> layer_out;
+  std::vector<uint32_t> layer_out_fp;  // FP8 layers
   if (!opts.layer.empty() && results.size() == jobs.size() && total.error.empty()) {
-    std::vector<std::vector<int8_t>> outs;
-    for (const auto& jr : results) outs.push_back(jr.out);
-    layer_out =
-        salsa::AssembleOutput(setup.gemms, outs, static_cast<int64_t>(setup.layer_golden.size()));
-    sh::CompareTensor("reference", setup.layer_golden, layer_out, &total);
-    if (!setup.layer_expected.empty())
-      sh::CompareTensor(opts.expected, setup.layer_expected, layer_out, &total);
+    if (fp8) {
+      std::vector<std::vector<uint32_t>> outs;
+      for (const auto& jr : results) outs.push_back(jr.out_fp);
+      layer_out_fp = salsa::AssembleOutputFp(setup.gemms, outs,
+                                             static_cast<int64_t>(setup.layer_golden_fp.size()));
+      sh::CompareTensorFp("reference", shown.out_fmt, setup.layer_golden_fp, layer_out_fp, &total);
+      if (!setup.layer_expected_fp.empty()) {
+        sh::CompareTensorFp(opts.expected, shown.out_fmt, setup.layer_expected_fp, layer_out_fp,
+                            &total);
+      }
+    } else {
+      std::vector<std::vector<int8_t>> outs;
+      for (const auto& jr : results) outs.push_back(jr.out);
+      layer_out =
+          salsa::AssembleOutput(setup.gemms, outs, static_cast<int64_t>(setup.layer_golden.size()));
+      sh::CompareTensor("reference", setup.layer_golden, layer_out, &total);
+      if (!setup.layer_expected.empty())
+        sh::CompareTensor(opts.expected, setup.layer_expected, layer_out, &total);
+    }
   }
   if (!opts.out.empty()) {
-    if (layer_out.empty() && opts.layer.empty() && !results.empty()) layer_out = results[0].out;
-    if (!layer_out.empty()) {
+    if (opts.layer.empty() && !results.empty()) {
+      if (layer_out.empty()) layer_out = results[0].out;
+      if (layer_out_fp.empty()) layer_out_fp = results[0].out_fp;
+    }
+    if (!layer_out.empty() || !layer_out_fp.empty()) {
       const std::vector<int64_t> shape =
           opts.layer.empty() ? std::vector<int64_t>{shown.M, shown.N} : setup.spec.output_shape;
       try {
-        salsa::WriteNpy(opts.out, salsa::NpyArray::FromInt8(shape, layer_out));
+        salsa::WriteNpy(opts.out, fp8 ? salsa::FpOutputToNpy({shape, layer_out_fp}, shown.out_fmt)
+                                      : salsa::NpyArray::FromInt8(shape, layer_out));
       } catch (const std::exception& e) {
         total.Fail(std::string("--out ") + e.what());
       }

@@ -60,8 +60,14 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
     // K/2 weights plus their 2-bit positions (5/8 of the dense weight bytes).
     const uint64_t kw = p.structured() ? (K + 3) / 4 * 2 : K;
     e.compute_cycles += static_cast<double>(M * kw * N) / (hw.rows * hw.cols);
-    e.compulsory_bytes += M * K + (p.structured() ? N * kw + N * kw / 4 : N * K) + M * N +
-                          (g.bias.empty() ? 0 : 4 * N);
+    // int4 weights: ceil(K/2) bytes per output channel; FP8 outputs: OutFmtBytes each.
+    const uint64_t w_bytes = p.structured()                          ? N * kw + N * kw / 4
+                             : g.prec == salsa::contract::kPrecInt4w ? N * ((K + 1) / 2)
+                                                                     : N * K;
+    const uint64_t out_bytes =
+        M * N * (g.out_fmt == salsa::contract::kOutInt8 ? 1 : salsa::OutFmtBytes(g.out_fmt));
+    const bool bias = !g.bias.empty() || !g.bias_fp32.empty();
+    e.compulsory_bytes += M * K + w_bytes + out_bytes + (bias ? 4 * N : 0);
     for (const salsa::Command& c : p.cmds) {
       auto f = [&](const char* name) {
         return static_cast<uint64_t>(salsa::cmd::Get(c.data(), name));
@@ -139,6 +145,9 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["seed"] = o.seed;
   j["shape"] = std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
   j["layer"] = o.layer.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.layer);
+  // The first GEMM's precision (--precision names) and output element type.
+  j["precision"] = PrecisionName(l.prec);
+  j["output_dtype"] = salsa::OutputDtypeName(l.out_fmt);
   j["gemms"] = gemms;
   j["vector"] = o.vector.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.vector);
   j["mem_latency"] = o.mem_latency;
@@ -224,10 +233,15 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   for (size_t i = 0; i < results.size() && i < jobs.size(); ++i) {
     const salsa::FcLayer& g = jobs[i].fc;
     acts += g.input.size();
+    // FP8: a zero is +-0 (code & 0x7F == 0), what the gate skips; int8: the input zero point.
+    const bool fp8 = IsFp8Layer(g);
+    auto fp8_zero = [](int8_t c) { return (static_cast<uint8_t>(c) & 0x7F) == 0; };
     act_zeros +=
-        std::count(g.input.begin(), g.input.end(), static_cast<int8_t>(g.input_zero_point));
+        fp8 ? std::count_if(g.input.begin(), g.input.end(), fp8_zero)
+            : std::count(g.input.begin(), g.input.end(), static_cast<int8_t>(g.input_zero_point));
     weights += g.weights.size();
-    weight_zeros += std::count(g.weights.begin(), g.weights.end(), int8_t{0});
+    weight_zeros += fp8 ? std::count_if(g.weights.begin(), g.weights.end(), fp8_zero)
+                        : std::count(g.weights.begin(), g.weights.end(), int8_t{0});
     d.sim_seconds += results[i].sim_seconds;
   }
   d.act_zero_fraction = acts ? static_cast<double>(act_zeros) / static_cast<double>(acts) : 0.0;

@@ -2,8 +2,12 @@
 #include "options.h"
 
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <regex>
+#include <utility>
 
 #include "salsa_params.h"
 
@@ -49,9 +53,12 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option(
       "--layer", o->layer,
       "a layer file (fully_connected, conv2d, depthwise_conv2d, matmul; docs/layers.md)");
-  app.add_option("--out", o->out, "write the output tensor to this int8 .npy file");
+  app.add_option(
+      "--out", o->out,
+      "write the output tensor to this .npy file (int8; FP8 layers: float32, uint16 bf16 or uint8 "
+      "fp8 codes, per the output dtype)");
   app.add_option("--expected", o->expected,
-                 "an int8 .npy the output must also equal (with --layer)");
+                 "an .npy the output must also equal (with --layer; the output's dtype)");
   app.add_flag("--quiet", o->quiet, "no human-readable report");
   app.add_option("--fault", o->fault,
                  "inject a fault and pass only if the hardware reports it (and does not hang): "
@@ -86,6 +93,23 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "on: the 2:4 tiler when the weights are 2:4 (compressed weights, meta LOADs, 2:4 "
                  "COMPUTEs; needs sparsity.structured \"2:4\", the default there), off: the "
                  "dense tiler")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--precision", o->precision,
+                 "random layer precision: int8; w4a8 (int4 weights, int8 activations; needs "
+                 "int4w in the config's precision list); fp8_e4m3, fp8_e5m2 (random finite FP8 "
+                 "codes with zeros and subnormals, --extremes: the format's corners with NaN/inf "
+                 "codes; a float32 bias in half the seeds; needs that format in the config)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"int8", "w4a8", "fp8_e4m3", "fp8_e5m2"}));
+  app.add_option("--output-dtype", o->output_dtype,
+                 "FP8 layers: the output format (default: chosen by the seed)")
+      ->check(CLI::IsMember({"float32", "bfloat16", "fp8_e4m3", "fp8_e5m2"}));
+  app.add_option("--output-scale", o->output_scale,
+                 "FP8 layers: multiply the FP32 results by this finite float32 before the "
+                 "conversion (default: chosen by the seed: 1.0 in half the seeds)");
+  app.add_option("--saturate", o->saturate,
+                 "FP8 layers with a bfloat16/fp8 output: on: overflow gives the largest finite "
+                 "value; off: inf (bf16, E5M2) or NaN (E4M3) (default: chosen by the seed)")
       ->check(CLI::IsMember({"on", "off"}));
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
@@ -144,6 +168,49 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "2:4 config)\n";
     return kExitBadInput;
   }
+  const bool fp8 = o->precision == "fp8_e4m3" || o->precision == "fp8_e5m2";
+  if (o->precision != "int8" && (!o->vector.empty() || !o->layer.empty())) {
+    std::cerr << "salsa_harness: --precision " << o->precision
+              << " draws a random layer, not a --vector or --layer (a layer file has its own "
+                 "dtype); accepted: --precision with --shape\n";
+    return kExitBadInput;
+  }
+  const std::pair<const char*, bool> fp_flags[] = {{"--output-dtype", !o->output_dtype.empty()},
+                                                   {"--output-scale", !o->output_scale.empty()},
+                                                   {"--saturate", !o->saturate.empty()}};
+  for (const auto& [flag, given] : fp_flags) {
+    if (given && !fp8) {
+      std::cerr << "salsa_harness: " << flag << " is for FP8 layers, but --precision is "
+                << o->precision << "; accepted: " << flag
+                << " with --precision fp8_e4m3 or fp8_e5m2\n";
+      return kExitBadInput;
+    }
+  }
+  if (!o->output_scale.empty()) {
+    char* end = nullptr;
+    const double d = std::strtod(o->output_scale.c_str(), &end);
+    if (end != o->output_scale.c_str() + o->output_scale.size() || !std::isfinite(d) ||
+        !std::isfinite(static_cast<float>(d))) {
+      std::cerr << "salsa_harness: --output-scale " << o->output_scale
+                << ": not a finite float32; accepted: a finite number such as 0.125\n";
+      return kExitBadInput;
+    }
+  }
+  if (fp8 && (o->unit_scale || o->per_channel || app.count("--sparsity") || o->weights_2of4)) {
+    std::cerr << "salsa_harness: --precision " << o->precision << " with "
+              << (o->unit_scale     ? "--unit-scale"
+                  : o->per_channel  ? "--per-channel"
+                  : o->weights_2of4 ? "--weights-2of4"
+                                    : "--sparsity")
+              << ": those shape int8 layers; accepted: --precision fp8_* with --extremes, "
+                 "--output-dtype, --output-scale, --saturate\n";
+    return kExitBadInput;
+  }
+  if (o->precision == "w4a8" && o->weights_2of4) {
+    std::cerr << "salsa_harness: --precision w4a8 with --weights-2of4: 2:4 weights are int8 "
+                 "only; accepted: --weights-2of4 with --precision int8\n";
+    return kExitBadInput;
+  }
 // verilate(TRACE_FST) defines VM_TRACE_FST for every source of the harness.
 #if !(defined(VM_TRACE_FST) && VM_TRACE_FST)
   if (!o->trace.empty()) {
@@ -162,6 +229,60 @@ salsa::DriverOptions DriverOpts(const Options& o) {
   d.zero_skip_batched = o.zero_skip == "on";  // default: only layers of one m tile
   d.structured = o.structured != "off";
   return d;
+}
+
+salsa::contract::Prec PrecisionOf(const std::string& name) {
+  if (name == "int8") return salsa::contract::kPrecInt8;
+  if (name == "w4a8") return salsa::contract::kPrecInt4w;
+  if (name == "fp8_e4m3") return salsa::contract::kPrecFp8E4M3;
+  if (name == "fp8_e5m2") return salsa::contract::kPrecFp8E5M2;
+  throw BadInput("--precision '" + name + "': accepted: int8, w4a8, fp8_e4m3, fp8_e5m2");
+}
+
+const char* PrecisionName(salsa::contract::Prec p) {
+  switch (p) {
+    case salsa::contract::kPrecInt8:
+      return "int8";
+    case salsa::contract::kPrecInt4w:
+      return "w4a8";
+    case salsa::contract::kPrecFp8E4M3:
+      return "fp8_e4m3";
+    case salsa::contract::kPrecFp8E5M2:
+      return "fp8_e5m2";
+  }
+  return "?";
+}
+
+std::string PrecisionList(const salsa::HwParams& hw) {
+  static const char* const kConfigNames[] = {"int8", "int4w", "fp8_e4m3", "fp8_e5m2"};
+  std::string cli, cfg;
+  for (unsigned p = 0; p < 4; ++p) {
+    if (!hw.Has(static_cast<salsa::contract::Prec>(p))) continue;
+    cli +=
+        std::string(cli.empty() ? "" : ", ") + PrecisionName(static_cast<salsa::contract::Prec>(p));
+    cfg += std::string(cfg.empty() ? "" : ", ") + kConfigNames[p];
+  }
+  return cli + " (precision: [" + cfg + "])";
+}
+
+void CheckPrecision(const Options& o, const salsa::HwParams& hw) {
+  const salsa::contract::Prec p = PrecisionOf(o.precision);
+  if (!hw.Has(p)) {
+    throw BadInput("--precision " + o.precision + ": config " + salsa_params::kName +
+                   " does not build it; accepted: " + PrecisionList(hw));
+  }
+}
+
+void ApplyFpOutputOptions(const Options& o, salsa::FcLayer* layer) {
+  if (o.output_dtype == "float32") layer->out_fmt = salsa::contract::kOutFp32;
+  if (o.output_dtype == "bfloat16") layer->out_fmt = salsa::contract::kOutBf16;
+  if (o.output_dtype == "fp8_e4m3") layer->out_fmt = salsa::contract::kOutFp8E4M3;
+  if (o.output_dtype == "fp8_e5m2") layer->out_fmt = salsa::contract::kOutFp8E5M2;
+  if (!o.output_scale.empty()) {
+    const float f = static_cast<float>(std::strtod(o.output_scale.c_str(), nullptr));
+    std::memcpy(&layer->out_scale, &f, sizeof f);
+  }
+  if (!o.saturate.empty()) layer->saturate = o.saturate == "on";
 }
 
 }  // namespace salsa::harness

@@ -45,6 +45,12 @@ struct Options {
   // --structured on|off: the 2:4 tiler on sparsity.structured "2:4" hardware when the weights are
   // 2:4 ("": on when the hardware has it).
   std::string structured;
+  // Low precision (issue 14): the random layer's precision (int8, w4a8, fp8_e4m3, fp8_e5m2) and,
+  // for FP8, its output format, scale and saturation ("": the seed's choice).
+  std::string precision = "int8";
+  std::string output_dtype;  // float32, bfloat16, fp8_e4m3, fp8_e5m2
+  std::string output_scale;  // a finite float32
+  std::string saturate;      // on, off
 };
 
 class BadInput : public std::runtime_error {
@@ -61,5 +67,18 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o);
 
 // The driver options of a run (the same for the run and for the event counts).
 salsa::DriverOptions DriverOpts(const Options& o);
+
+// The COMPUTE precision of a --precision name (int8, w4a8, fp8_e4m3, fp8_e5m2); throws BadInput.
+salsa::contract::Prec PrecisionOf(const std::string& name);
+// The --precision name of a precision ("w4a8" for kPrecInt4w).
+const char* PrecisionName(salsa::contract::Prec p);
+// The precisions `hw` builds, as --precision names with the config's in parentheses:
+// "int8, w4a8 (precision: [int8, int4w])".
+std::string PrecisionList(const salsa::HwParams& hw);
+// Throws BadInput (naming --precision and the config's precisions) when the configuration does
+// not build the datapath of --precision.
+void CheckPrecision(const Options& o, const salsa::HwParams& hw);
+// --output-dtype, --output-scale and --saturate over an FP8 layer's seeded choices.
+void ApplyFpOutputOptions(const Options& o, salsa::FcLayer* layer);
 
 }  // namespace salsa::harness

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 #include "salsa/hw_params.h"
+#include "salsa/layer_spec.h"
 #include "salsa_params.h"
 
 namespace salsa::harness {
@@ -29,6 +31,17 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
     std::printf("layer %s: %dx%dx%d, %u commands (%u m tiles, %u n tiles, K chunk %u)\n",
                 l.name.c_str(), l.M, l.K, l.N, prog.cmd_count, prog.m_tiles, prog.n_tiles,
                 prog.k_chunk);
+  }
+  if (l.prec != salsa::contract::kPrecInt8) {
+    float scale = 0;
+    std::memcpy(&scale, &l.out_scale, sizeof scale);
+    if (l.out_fmt == salsa::contract::kOutInt8) {
+      std::printf("precision %s\n", PrecisionName(l.prec));
+    } else {
+      std::printf("precision %s, output %s, scale %.9g, saturate %s, %s\n", PrecisionName(l.prec),
+                  salsa::OutputDtypeName(l.out_fmt), static_cast<double>(scale),
+                  l.saturate ? "on" : "off", l.bias_fp32.empty() ? "no bias" : "float32 bias");
+    }
   }
   std::printf("dram: latency %u, bandwidth cap %.3f, backpressure %.3f, seed %" PRIu64 "%s\n",
               o.mem_latency, o.bw_cap, o.backpressure, o.seed, o.axi_strict ? ", axi-strict" : "");

@@ -103,10 +103,19 @@ salsa::FcLayer BuildLayer(const Options& o) {
   }
   int M = 0, K = 0, N = 0;
   ParseShape(o.shape, &M, &K, &N);
+  const salsa::contract::Prec prec = PrecisionOf(o.precision);
+  if (prec == salsa::contract::kPrecFp8E4M3 || prec == salsa::contract::kPrecFp8E5M2) {
+    salsa::FcLayer layer = salsa::MakeRandomFp8Fc(
+        M, K, N, o.seed, prec, o.extremes ? salsa::Fp8Data::kExtremes : salsa::Fp8Data::kRandom);
+    ApplyFpOutputOptions(o, &layer);
+    return layer;
+  }
   const salsa::FcData data = o.extremes     ? salsa::FcData::kExtremes
                              : o.unit_scale ? salsa::FcData::kUnitScale
                                             : salsa::FcData::kRandom;
-  salsa::FcLayer layer = salsa::MakeRandomFc(M, K, N, o.seed, data);
+  const bool w4 = prec == salsa::contract::kPrecInt4w;
+  salsa::FcLayer layer = w4 ? salsa::MakeRandomInt4Fc(M, K, N, o.seed, data)
+                            : salsa::MakeRandomFc(M, K, N, o.seed, data);
   if (o.sparsity >= 0.0) {
     salsa::SparsityPattern pattern = salsa::SparsityPattern::kUniform;
     if (!o.sparsity_pattern.empty()) salsa::ParseSparsityPattern(o.sparsity_pattern, &pattern);
@@ -126,7 +135,13 @@ salsa::FcLayer BuildLayer(const Options& o) {
 std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, std::vector<salsa::LoweredGemm>* gemms) {
   *gemms = salsa::LowerLayer(spec);
   std::vector<Job> jobs;
-  for (const auto& g : *gemms) jobs.push_back({g.fc, salsa::GemmReference(g.fc)});
+  for (const auto& g : *gemms) {
+    if (IsFp8Layer(g.fc)) {
+      jobs.push_back({g.fc, {}, salsa::GemmReferenceFp(g.fc)});
+    } else {
+      jobs.push_back({g.fc, salsa::GemmReference(g.fc), {}});
+    }
+  }
   return jobs;
 }
 
@@ -156,7 +171,8 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   jr.prog = salsa::BuildFcProgram(hw, job.fc, DriverOpts(opts));
   const salsa::Program& prog = jr.prog;
   const salsa::FcLayer& layer = job.fc;
-  const salsa::FuncSimResult fs = CheckFunctionalModel(hw, prog, layer, job.golden, &r);
+  const salsa::FuncSimResult fs =
+      CheckFunctionalModel(hw, prog, layer, job.golden, job.golden_fp, &r);
   const uint64_t timeout = opts.timeout ? opts.timeout : EstimateTimeout(prog, fs, opts);
 
   std::vector<uint8_t> mem = prog.dram;
@@ -178,9 +194,18 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   }
   jr.sim_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
-  jr.out = salsa::ReadOutput(prog, mem, layer.M, layer.N);
+  const bool fp8 = IsFp8Layer(layer);
+  if (fp8) {
+    jr.out_fp = salsa::ReadOutputFp(prog, mem, layer.M, layer.N);
+  } else {
+    jr.out = salsa::ReadOutput(prog, mem, layer.M, layer.N);
+  }
   if (opts.fault.empty()) {
-    CompareOutput(layer, job.golden, jr.out, opts.seed, &r);
+    if (fp8) {
+      CompareOutputFp(layer, job.golden_fp, jr.out_fp, opts.seed, &r);
+    } else {
+      CompareOutput(layer, job.golden, jr.out, opts.seed, &r);
+    }
     CheckCounters(prog, dram, &r);
   } else {
     CheckFault(fault, dram, &r);
@@ -195,15 +220,36 @@ Setup SetUpRun(const Options& o, const salsa::HwParams& hw) {
   Setup s;
   if (!o.layer.empty()) {
     s.spec = salsa::LoadLayerSpec(o.layer);
-    s.layer_golden = salsa::ref::LayerReference(s.spec).data;
-    if (!o.expected.empty())
-      s.layer_expected = salsa::LoadExpectedOutput(o.expected, s.spec.output_shape).data;
+    if (salsa::IsFp8(s.spec.dtype)) {
+      s.layer_golden_fp = salsa::ref::LayerReferenceFp(s.spec).data;
+      if (!o.expected.empty()) {
+        s.layer_expected_fp =
+            salsa::LoadExpectedOutputFp(o.expected, s.spec.output_shape, s.spec.out_fmt).data;
+      }
+    } else {
+      s.layer_golden = salsa::ref::LayerReference(s.spec).data;
+      if (!o.expected.empty())
+        s.layer_expected = salsa::LoadExpectedOutput(o.expected, s.spec.output_shape).data;
+    }
     s.jobs = LayerJobs(s.spec, &s.gemms);
   } else {
+    CheckPrecision(o, hw);
     salsa::FcLayer layer = BuildLayer(o);
-    std::vector<int8_t> golden =
-        layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
-    s.jobs.push_back({std::move(layer), std::move(golden)});
+    if (IsFp8Layer(layer)) {
+      std::vector<uint32_t> golden = salsa::GemmReferenceFp(layer);
+      s.jobs.push_back({std::move(layer), {}, std::move(golden)});
+    } else {
+      std::vector<int8_t> golden =
+          layer.expected.empty() ? salsa::ReferenceOutput(layer) : layer.expected;
+      s.jobs.push_back({std::move(layer), std::move(golden), {}});
+    }
+  }
+  for (const Job& j : s.jobs) {
+    if (!hw.Has(j.fc.prec)) {
+      throw BadInput(std::string("layer precision ") + PrecisionName(j.fc.prec) + ": config " +
+                     salsa_params::kName + " builds " + PrecisionList(hw) +
+                     "; accepted: layers of those precisions");
+    }
   }
   for (const Job& j : s.jobs) salsa::BuildFcProgram(hw, j.fc, DriverOpts(o));  // all fit
   return s;

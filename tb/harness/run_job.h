@@ -21,10 +21,12 @@ struct Bench;  // bench.h
 // The hardware parameters of this build's configuration (salsa_params.h).
 salsa::HwParams ParamsFromConfig();
 
-// One GEMM to run on the model: the layer and its bit-exact golden output.
+// One GEMM to run on the model: the layer and its bit-exact golden output (FP8 layers:
+// golden_fp, the output elements widened to 32 bits; golden stays empty).
 struct Job {
   salsa::FcLayer fc;
   std::vector<int8_t> golden;
+  std::vector<uint32_t> golden_fp;
 };
 
 // The software side of a run: the GEMMs to run and, for --layer, the spec, its lowered GEMMs and
@@ -34,10 +36,11 @@ struct Setup {
   salsa::LayerSpec spec;
   std::vector<salsa::LoweredGemm> gemms;
   std::vector<int8_t> layer_golden, layer_expected;
+  std::vector<uint32_t> layer_golden_fp, layer_expected_fp;  // FP8 layer files
 };
 
-// Throws BadInput for a bad --shape or --vector, another std::exception when the layer cannot be
-// read or does not fit the configuration.
+// Throws BadInput for a bad --shape or --vector or a --precision the configuration does not build,
+// another std::exception when the layer cannot be read or does not fit the configuration.
 Setup SetUpRun(const Options& o, const salsa::HwParams& hw);
 
 // What one run of a program on the model produced.
@@ -48,6 +51,7 @@ struct JobResult {
   salsa::AxiDram::Stats dram;
   std::vector<std::string> violations;
   std::vector<int8_t> out;
+  std::vector<uint32_t> out_fp;  // FP8 layers: ReadOutputFp's elements
 };
 
 // Runs one GEMM on the bench's model (reset first) with a fresh DRAM model, and checks it.

@@ -5,9 +5,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -39,6 +41,8 @@ inline std::string DtypeText(const std::string& dtype) {
   if (dtype == "i1") return "int8 (|i1)";
   if (dtype == "i4") return "int32 (<i4)";
   if (dtype == "u1") return "uint8 (|u1)";
+  if (dtype == "u2") return "uint16 (<u2)";
+  if (dtype == "f4") return "float32 (<f4)";
   return dtype;
 }
 
@@ -167,6 +171,52 @@ class Doc {
               accepted);
     }
     return f;
+  }
+
+  // A bool (true/false, yes/no, on/off as YAML reads them).
+  bool GetBool(const std::string& name, bool* value) const {
+    const Entry* e = Find(name);
+    if (!e) return false;
+    const std::string accepted = "true, false";
+    if (e->value.IsNull()) r_.Fail(e->ValueMark(), name, "missing value", accepted);
+    bool b = false;
+    if (!e->value.IsScalar() || e->value.Tag() == "!" ||
+        !YAML::convert<bool>::decode(e->value, b)) {
+      r_.Fail(e->ValueMark(), name, "wrong type: expected a bool, got " + Describe(e->value),
+              accepted);
+    }
+    *value = b;
+    return true;
+  }
+
+  // A finite real representable as a finite float32 (rounded to nearest); its bit pattern.
+  bool GetFloat32Bits(const std::string& name, const std::string& accepted, uint32_t* bits) const {
+    const Entry* e = Find(name);
+    if (!e) return false;
+    const YAML::Node& node = e->value;
+    const YAML::Mark mark = e->ValueMark();
+    if (node.IsNull()) r_.Fail(mark, name, "missing value", accepted);
+    if (!node.IsScalar() || node.Tag() == "!") {
+      r_.Fail(mark, name, "wrong type: expected a number, got " + Describe(node), accepted);
+    }
+    const std::string& s = node.Scalar();
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size()) {
+      std::string lower = s;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") {
+        r_.Fail(mark, name, "value " + Quote(s) + " is not finite", accepted);
+      }
+      r_.Fail(mark, name, "wrong type: expected a number, got " + Quote(s), accepted);
+    }
+    const float f = static_cast<float>(d);
+    if (!std::isfinite(d) || !std::isfinite(f)) {
+      r_.Fail(mark, name, "value " + Quote(s) + " is not a finite float32", accepted);
+    }
+    std::memcpy(bits, &f, sizeof f);
+    return true;
   }
 
   bool GetScaleList(const std::string& name, const std::string& accepted,

@@ -37,6 +37,26 @@ LoweredGemm NewGemm(const LayerSpec& spec, size_t index, int64_t M, int64_t K, i
   g.fc.output_zero_point = spec.quant.output_zero_point;
   g.fc.act_min = spec.quant.act_min;
   g.fc.act_max = spec.quant.act_max;
+  switch (spec.dtype) {
+    case LayerDtype::kInt8:
+      g.fc.prec = spec.weights_int4 ? contract::kPrecInt4w : contract::kPrecInt8;
+      break;
+    case LayerDtype::kFp8E4M3:
+      g.fc.prec = contract::kPrecFp8E4M3;
+      break;
+    case LayerDtype::kFp8E5M2:
+      g.fc.prec = contract::kPrecFp8E5M2;
+      break;
+  }
+  if (IsFp8(spec.dtype)) {
+    g.fc.input_zero_point = 0;
+    g.fc.output_zero_point = 0;
+    g.fc.act_min = -128;
+    g.fc.act_max = 127;
+    g.fc.out_fmt = spec.out_fmt;
+    g.fc.out_scale = spec.out_scale;
+    g.fc.saturate = spec.saturate;
+  }
   g.out_index.resize(static_cast<size_t>(M * N));
   return g;
 }
@@ -44,6 +64,12 @@ LoweredGemm NewGemm(const LayerSpec& spec, size_t index, int64_t M, int64_t K, i
 // Bias and requantisation of output channels [first, first + n) of the layer. Per-channel values
 // that are all equal within the GEMM collapse to per-tensor.
 void SetChannels(const LayerSpec& spec, int64_t first, int64_t n, FcLayer* fc) {
+  if (IsFp8(spec.dtype)) {  // the float32 bias; no int8 quantisation
+    if (!spec.bias_fp32.empty()) {
+      fc->bias_fp32.assign(spec.bias_fp32.begin() + first, spec.bias_fp32.begin() + first + n);
+    }
+    return;
+  }
   const ref::FcQuant& q = spec.quant;
   if (!spec.bias.empty()) {
     fc->bias.assign(spec.bias.begin() + first, spec.bias.begin() + first + n);
@@ -91,16 +117,23 @@ struct Im2col {
   int8_t At(int64_t b, int64_t oy, int64_t ox, int64_t ky, int64_t kx, int64_t ic) const {
     const int64_t y = oy * p.stride_h - g.pad_top + ky * p.dilation_h;
     const int64_t x = ox * p.stride_w - g.pad_left + kx * p.dilation_w;
-    if (y < 0 || y >= g.in_h || x < 0 || x >= g.in_w) return zp;  // padding: d = 0
+    if (y < 0 || y >= g.in_h || x < 0 || x >= g.in_w)
+      return zp;  // padding: d = 0 (FP8: +0, adds nothing)
     return in[static_cast<size_t>(((b * g.in_h + y) * g.in_w + x) * g.in_c + ic)];
   }
 };
+
+// The im2col padding: the input zero point (d = 0), or for FP8 the code +0 (0x00), which adds
+// nothing (the gate's zero).
+int8_t PadValue(const LayerSpec& spec) {
+  return IsFp8(spec.dtype) ? 0 : static_cast<int8_t>(spec.quant.input_zero_point);
+}
 
 std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
   const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, false);
   const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w * g.in_c, N = g.out_c;
   LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
-  const Im2col src{g, spec.conv, spec.input.data, static_cast<int8_t>(spec.quant.input_zero_point)};
+  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
   size_t i = 0;
   for (int64_t b = 0; b < g.batch; ++b) {
     for (int64_t oy = 0; oy < g.out_h; ++oy) {
@@ -123,7 +156,7 @@ std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
 std::vector<LoweredGemm> LowerDepthwise(const LayerSpec& spec) {
   const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, true);
   const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w, mult = g.depth_multiplier;
-  const Im2col src{g, spec.conv, spec.input.data, static_cast<int8_t>(spec.quant.input_zero_point)};
+  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
   std::vector<LoweredGemm> out;
   for (int64_t c = 0; c < g.in_c; ++c) {
     LoweredGemm gemm = NewGemm(spec, static_cast<size_t>(c), M, K, mult);
@@ -196,15 +229,17 @@ std::vector<LoweredGemm> LowerLayer(const LayerSpec& spec) {
   throw std::invalid_argument("LowerLayer: unknown op");
 }
 
-std::vector<int8_t> AssembleOutput(const std::vector<LoweredGemm>& gemms,
-                                   const std::vector<std::vector<int8_t>>& outputs,
-                                   int64_t output_size) {
+namespace {
+
+template <class T>
+std::vector<T> Assemble(const std::vector<LoweredGemm>& gemms,
+                        const std::vector<std::vector<T>>& outputs, int64_t output_size) {
   if (outputs.size() != gemms.size()) {
     throw std::invalid_argument("AssembleOutput: " + std::to_string(outputs.size()) +
                                 " outputs for " + std::to_string(gemms.size()) + " GEMMs");
   }
   if (output_size < 0) throw std::invalid_argument("AssembleOutput: negative output size");
-  std::vector<int8_t> out(static_cast<size_t>(output_size), 0);
+  std::vector<T> out(static_cast<size_t>(output_size), 0);
   std::vector<uint8_t> written(out.size(), 0);
   for (size_t g = 0; g < gemms.size(); ++g) {
     const std::vector<int64_t>& idx = gemms[g].out_index;
@@ -235,6 +270,20 @@ std::vector<int8_t> AssembleOutput(const std::vector<LoweredGemm>& gemms,
   return out;
 }
 
+}  // namespace
+
+std::vector<int8_t> AssembleOutput(const std::vector<LoweredGemm>& gemms,
+                                   const std::vector<std::vector<int8_t>>& outputs,
+                                   int64_t output_size) {
+  return Assemble(gemms, outputs, output_size);
+}
+
+std::vector<uint32_t> AssembleOutputFp(const std::vector<LoweredGemm>& gemms,
+                                       const std::vector<std::vector<uint32_t>>& outputs,
+                                       int64_t output_size) {
+  return Assemble(gemms, outputs, output_size);
+}
+
 ref::FcQuant GemmQuant(const FcLayer& fc) {
   ref::FcQuant q;
   q.input_zero_point = fc.input_zero_point;
@@ -258,9 +307,37 @@ std::vector<int8_t> GemmReference(const FcLayer& fc) {
       (!fc.bias.empty() && fc.bias.size() != N)) {
     throw std::invalid_argument("GemmReference: tensor sizes do not match M, K, N of " + fc.name);
   }
+  if (fc.prec == contract::kPrecFp8E4M3 || fc.prec == contract::kPrecFp8E5M2) {
+    throw std::invalid_argument("GemmReference: " + fc.name + " is FP8 (use GemmReferenceFp)");
+  }
+  if (fc.prec == contract::kPrecInt4w) {
+    for (int8_t v : fc.weights) {
+      if (v < -8 || v > 7) {
+        throw std::invalid_argument("GemmReference: int4 weight " + std::to_string(int{v}) +
+                                    " of " + fc.name + " outside -8..7");
+      }
+    }
+  }
   return ref::FullyConnected(fc.input.data(), fc.weights.data(),
                              fc.bias.empty() ? nullptr : fc.bias.data(), fc.M, fc.K, fc.N,
                              GemmQuant(fc));
+}
+
+}  // namespace salsa
+
+namespace salsa {
+
+std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc) {
+  const size_t M = static_cast<size_t>(fc.M), K = static_cast<size_t>(fc.K),
+               N = static_cast<size_t>(fc.N);
+  if (fc.input.size() != M * K || fc.weights.size() != N * K ||
+      (!fc.bias_fp32.empty() && fc.bias_fp32.size() != N)) {
+    throw std::invalid_argument("GemmReferenceFp: tensor sizes do not match M, K, N of " + fc.name);
+  }
+  return ref::Fp8Gemm(reinterpret_cast<const uint8_t*>(fc.input.data()),
+                      reinterpret_cast<const uint8_t*>(fc.weights.data()),
+                      fc.bias_fp32.empty() ? nullptr : fc.bias_fp32.data(), fc.M, fc.K, fc.N, K, 1,
+                      ref::Fp8FormatOf(fc.prec), fc.out_fmt, fc.out_scale, fc.saturate);
 }
 
 }  // namespace salsa

@@ -7,13 +7,91 @@
 #include <vector>
 
 #include "layer_file.h"
+#include "salsa/int4.h"
 #include "salsa/layer_gen.h"
 
 namespace salsa {
 namespace layer_file {
 namespace {
 
-Int8Tensor ToInt8(const TensorRef& t) { return Int8Tensor{t.shape(), t.array.Int8()}; }
+// int8 data, or FP8 codes (uint8) kept as the same bytes.
+Int8Tensor ToInt8(const TensorRef& t) {
+  if (t.array.dtype == "u1") {
+    const std::vector<uint8_t> u = t.array.Uint8();
+    return Int8Tensor{t.shape(), std::vector<int8_t>(u.begin(), u.end())};
+  }
+  return Int8Tensor{t.shape(), t.array.Int8()};
+}
+
+// The .npy dtype of the input and weights: int8, or uint8 FP8 codes.
+const char* DataDtype(const LayerSpec& spec) { return IsFp8(spec.dtype) ? "u1" : "i1"; }
+
+// An FP8 layer's optional float32 bias (one per output channel, N of them) into spec->bias_fp32.
+void LoadFp8Bias(const TensorLoader& tl, int64_t N, const TensorRef& w, LayerSpec* spec) {
+  const std::string layout =
+      "[" + std::to_string(N) + "] (one per output channel: each output's start value)";
+  TensorRef b;
+  if (!tl.Load("bias", "f4", layout, false, &b)) return;
+  if (b.shape() != std::vector<int64_t>{N}) {
+    tl.Fail(b,
+            "shape " + b.array.ShapeString() + ", but the weights have " + std::to_string(N) +
+                " output channels (" + w.file + " shape " + w.array.ShapeString() + ")",
+            layout);
+  }
+  spec->bias_fp32 = b.array.Float32Bits();
+  spec->bias_file = b.file;
+}
+
+// weights_dtype (fully_connected, int8 layers): int8 (the default) or int4 (packed).
+bool ParseWeightsInt4(const Doc& doc) {
+  const std::string accepted = "int8, int4";
+  std::string wd = "int8";
+  YAML::Mark mark;
+  doc.GetString("weights_dtype", accepted, &wd, &mark);
+  if (wd != "int8" && wd != "int4") {
+    doc.reporter().Fail(mark, "weights_dtype", "unknown weights_dtype " + Quote(wd), accepted);
+  }
+  if (wd == "int4" && doc.Find("weights_format")) {
+    std::string format;
+    doc.GetString("weights_format", "dense, 2of4", &format);
+    if (format == "2of4") {
+      doc.reporter().Fail(mark, "weights_dtype",
+                          "weights_dtype int4 with weights_format " + Quote(format),
+                          "weights_dtype int4 with weights_format dense (the default)");
+    }
+  }
+  return wd == "int4";
+}
+
+// TFLite-packed int4 weights `w` ([N, ceil(K/2)] int8) unpacked to [N, K] values in -8..7; for
+// odd K the last high nibble of every row must be 0.
+std::vector<int8_t> UnpackInt4Weights(const TensorLoader& tl, const TensorRef& in,
+                                      const TensorRef& w, int64_t K, const std::string& layout) {
+  const int64_t packed = (K + 1) / 2, N = w.shape()[0];
+  if (w.shape()[1] != packed) {
+    tl.Fail(w,
+            "shape " + w.array.ShapeString() + " is not [N, ceil(K/2)] = [N, " +
+                std::to_string(packed) + "] for the input's K = " + std::to_string(K) + " (" +
+                in.file + " shape " + in.array.ShapeString() + ")",
+            layout);
+  }
+  const std::vector<int8_t> bytes = w.array.Int8();
+  std::vector<int8_t> out;
+  out.reserve(static_cast<size_t>(N * K));
+  for (int64_t n = 0; n < N; ++n) {
+    const uint8_t* row = reinterpret_cast<const uint8_t*>(bytes.data()) + n * packed;
+    if (K % 2 == 1 && (row[packed - 1] & 0xF0) != 0) {
+      tl.Fail(w,
+              "element (" + std::to_string(n) + ", " + std::to_string(packed - 1) + ") = " +
+                  std::to_string(int{bytes[static_cast<size_t>(n * packed + packed - 1)]}) +
+                  " has a nonzero high nibble beyond K = " + std::to_string(K),
+              "for odd K, the last byte of every row with high nibble 0 (TFLite int4 packing)");
+    }
+    const std::vector<int8_t> v = int4::Unpack(row, static_cast<size_t>(K));
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
 
 std::string Dim(const char* what, int64_t v) {
   return std::string(what) + " = " + std::to_string(v);
@@ -156,21 +234,32 @@ std::vector<int8_t> Load2of4Weights(const TensorLoader& tl, const TensorRef& in,
 }  // namespace
 
 void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
-  spec->weights_format = ParseWeightsFormat(doc);
+  const bool fp8 = IsFp8(spec->dtype);
+  if (!fp8) {
+    spec->weights_int4 = ParseWeightsInt4(doc);
+    spec->weights_format = ParseWeightsFormat(doc);
+  }
   const bool compressed = spec->weights_format == WeightsFormat::k2of4;
   TensorRef in, w;
-  tl.Load("input", "i1", "[batch, K]", true, &in);
+  tl.Load("input", DataDtype(*spec), "[batch, K]", true, &in);
   tl.Rank(in, 2, "[batch, K]");
   const int64_t batch = in.shape()[0], K = in.shape()[1];
   const std::string w_layout =
       compressed ? "[N, ceil(K/4)*2] = [N, " + std::to_string(Compressed2of4Cols(K)) +
                        "] (weights_format 2of4) for the input's K = " + std::to_string(K)
-                 : "[N, K] (TFLite filter layout) with K = " + std::to_string(K);
-  tl.Load("weights", "i1", w_layout, true, &w);
+      : spec->weights_int4
+          ? "[N, ceil(K/2)] = [N, " + std::to_string((K + 1) / 2) +
+                "] (weights_dtype int4: two per byte along K, low nibble first) for the input's "
+                "K = " +
+                std::to_string(K)
+          : "[N, K] (TFLite filter layout) with K = " + std::to_string(K);
+  tl.Load("weights", DataDtype(*spec), w_layout, true, &w);
   tl.Rank(w, 2, w_layout);
   std::vector<int8_t> dense;
   if (compressed) {
     dense = Load2of4Weights(tl, in, w, K, spec);
+  } else if (spec->weights_int4) {
+    dense = UnpackInt4Weights(tl, in, w, K, w_layout);
   } else if (w.shape()[1] != K) {
     tl.Fail(w,
             "K = " + std::to_string(w.shape()[1]) + " (shape " + w.array.ShapeString() +
@@ -180,22 +269,30 @@ void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec
   }
   const int64_t N = w.shape()[0];
   CheckGemmSize(doc, in, batch, K, N);
-  LoadBiasAndTensors(tl, "[N] with N = " + std::to_string(N), "N = ", N, in, w, spec);
-  if (compressed) spec->weights = Int8Tensor{{N, K}, std::move(dense)};
+  if (fp8) {
+    LoadFp8Bias(tl, N, w, spec);
+    spec->input = ToInt8(in);
+    spec->weights = ToInt8(w);
+    spec->input_file = in.file;
+    spec->weights_file = w.file;
+  } else {
+    LoadBiasAndTensors(tl, "[N] with N = " + std::to_string(N), "N = ", N, in, w, spec);
+  }
+  if (compressed || spec->weights_int4) spec->weights = Int8Tensor{{N, K}, std::move(dense)};
   spec->output_shape = {batch, N};
 }
 
 void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec* spec) {
   ParseConvParams(doc, spec);
   TensorRef in, w;
-  tl.Load("input", "i1", "[batch, H, W, C] (NHWC)", true, &in);
+  tl.Load("input", DataDtype(*spec), "[batch, H, W, C] (NHWC)", true, &in);
   tl.Rank(in, 4, "[batch, H, W, C] (NHWC)");
   const int64_t C = in.shape()[3];
   const std::string w_layout =
       depthwise ? "[1, KH, KW, C*depth_multiplier] (TFLite depthwise layout) with C = " +
                       std::to_string(C)
                 : "[O, KH, KW, C] (OHWI) with C = " + std::to_string(C);
-  tl.Load("weights", "i1", w_layout, true, &w);
+  tl.Load("weights", DataDtype(*spec), w_layout, true, &w);
   tl.Rank(w, 4, w_layout);
   int64_t out_c = 0;
   if (depthwise) {
@@ -250,16 +347,24 @@ void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec
   const int64_t M = batch * out_h * out_w;
   CheckGemmSize(doc, in, M,
                 depthwise ? w.shape()[1] * w.shape()[2] : w.shape()[1] * w.shape()[2] * C, out_c);
-  LoadBiasAndTensors(tl,
-                     "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
-                         std::to_string(out_c) + " entries",
-                     "", out_c, in, w, spec);
+  if (IsFp8(spec->dtype)) {
+    LoadFp8Bias(tl, out_c, w, spec);
+    spec->input = ToInt8(in);
+    spec->weights = ToInt8(w);
+    spec->input_file = in.file;
+    spec->weights_file = w.file;
+  } else {
+    LoadBiasAndTensors(tl,
+                       "[" + std::string(depthwise ? "C*depth_multiplier" : "O") + "] with " +
+                           std::to_string(out_c) + " entries",
+                       "", out_c, in, w, spec);
+  }
   spec->output_shape = {batch, out_h, out_w, out_c};
 }
 
 void ParseMatmul(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
   TensorRef a, b;
-  tl.Load("a", "i1", "[.., M, K]", true, &a);
+  tl.Load("a", DataDtype(*spec), "[.., M, K]", true, &a);
   if (a.shape().size() < 2) {
     tl.Fail(a,
             "rank " + std::to_string(a.shape().size()) + " (shape " + a.array.ShapeString() +
@@ -270,7 +375,7 @@ void ParseMatmul(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
   const int64_t M = a.shape()[rank - 2], K = a.shape()[rank - 1];
   const std::string b_layout = "[.., K, N] with the same batch dimensions as a " +
                                a.array.ShapeString() + " and K = " + std::to_string(K);
-  tl.Load("b", "i1", b_layout, true, &b);
+  tl.Load("b", DataDtype(*spec), b_layout, true, &b);
   tl.Rank(b, rank, b_layout);
   for (size_t i = 0; i + 2 < rank; ++i) {
     if (b.shape()[i] != a.shape()[i]) {
@@ -289,6 +394,7 @@ void ParseMatmul(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
   }
   const int64_t N = b.shape()[rank - 1];
   CheckGemmSize(doc, a, M, K, N);
+  if (IsFp8(spec->dtype)) LoadFp8Bias(tl, N, b, spec);
   spec->input = ToInt8(a);
   spec->weights = ToInt8(b);
   spec->input_file = a.file;

@@ -211,6 +211,9 @@ Int8Tensor FullyConnectedTensor(const Int8Tensor& input, const Int8Tensor& weigh
 }
 
 Int8Tensor LayerReference(const LayerSpec& spec) {
+  if (IsFp8(spec.dtype)) {
+    throw std::invalid_argument("LayerReference: an FP8 layer (use LayerReferenceFp)");
+  }
   switch (spec.op) {
     case LayerOp::kFullyConnected:
       return FullyConnectedTensor(spec.input, spec.weights, spec.bias, spec.quant);
@@ -223,6 +226,87 @@ Int8Tensor LayerReference(const LayerSpec& spec) {
       return BatchMatmul(spec.input, spec.weights, spec.quant);
   }
   throw std::invalid_argument("LayerReference: unknown op");
+}
+
+namespace {
+
+// FP8 conv2d / depthwise_conv2d: per output, the taps in im2col order (ky, kx, then input channel
+// for conv2d) from the bias; taps in the padding are skipped, like the code +0 the lowering pads
+// with (it adds nothing).
+FpTensor ConvFp(const LayerSpec& spec, bool depthwise) {
+  const ConvGeometry g =
+      GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, depthwise);
+  const ConvParams& p = spec.conv;
+  const fp::Fp8Format f =
+      spec.dtype == LayerDtype::kFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
+  const auto* in = reinterpret_cast<const uint8_t*>(spec.input.data.data());
+  const auto* w = reinterpret_cast<const uint8_t*>(spec.weights.data.data());
+  FpTensor out;
+  out.shape = {g.batch, g.out_h, g.out_w, g.out_c};
+  out.data.reserve(static_cast<size_t>(Count(out.shape)));
+  for (int64_t b = 0; b < g.batch; ++b) {
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox) {
+        for (int64_t oc = 0; oc < g.out_c; ++oc) {
+          uint32_t acc = spec.bias_fp32.empty() ? 0u : spec.bias_fp32[static_cast<size_t>(oc)];
+          for (int64_t ky = 0; ky < g.k_h; ++ky) {
+            const int64_t y = oy * p.stride_h - g.pad_top + ky * p.dilation_h;
+            if (y < 0 || y >= g.in_h) continue;
+            for (int64_t kx = 0; kx < g.k_w; ++kx) {
+              const int64_t x = ox * p.stride_w - g.pad_left + kx * p.dilation_w;
+              if (x < 0 || x >= g.in_w) continue;
+              const uint8_t* row = in + ((b * g.in_h + y) * g.in_w + x) * g.in_c;
+              if (depthwise) {
+                acc = fp::Fp8Dot(acc, row + oc / g.depth_multiplier,
+                                 w + (ky * g.k_w + kx) * g.out_c + oc, 1, 1, f);
+              } else {
+                acc = fp::Fp8Dot(acc, row, w + ((oc * g.k_h + ky) * g.k_w + kx) * g.in_c,
+                                 static_cast<size_t>(g.in_c), 1, f);
+              }
+            }
+          }
+          out.data.push_back(Fp8Output(acc, spec.out_fmt, spec.out_scale, spec.saturate));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+FpTensor LayerReferenceFp(const LayerSpec& spec) {
+  const char* fn = "LayerReferenceFp";
+  if (!IsFp8(spec.dtype)) Invalid(fn, "an int8 layer (use LayerReference)");
+  FpTensor out;
+  try {
+    out.shape = LayerOutputShape(spec);
+  } catch (const std::invalid_argument& e) {
+    Invalid(fn, e.what());
+  }
+  if (spec.op == LayerOp::kConv2d || spec.op == LayerOp::kDepthwiseConv2d) {
+    return ConvFp(spec, spec.op == LayerOp::kDepthwiseConv2d);
+  }
+  const std::vector<int64_t>& a = spec.input.shape;
+  const size_t r = a.size();
+  const int64_t M = a[r - 2], K = a[r - 1];
+  const int64_t N = spec.op == LayerOp::kMatmul ? spec.weights.shape[r - 1] : spec.weights.shape[0];
+  if (M > 0x7FFFFFFF || K > 0x7FFFFFFF || N > 0x7FFFFFFF) Invalid(fn, "too large");
+  const int64_t batches = Count(a) / (M * K);
+  const bool matmul = spec.op == LayerOp::kMatmul;
+  const fp::Fp8Format f =
+      spec.dtype == LayerDtype::kFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
+  const auto* in = reinterpret_cast<const uint8_t*>(spec.input.data.data());
+  const auto* w = reinterpret_cast<const uint8_t*>(spec.weights.data.data());
+  for (int64_t bt = 0; bt < batches; ++bt) {
+    const std::vector<uint32_t> y = Fp8Gemm(
+        in + bt * M * K, w + bt * K * N, spec.bias_fp32.empty() ? nullptr : spec.bias_fp32.data(),
+        static_cast<int>(M), static_cast<int>(K), static_cast<int>(N),
+        matmul ? 1 : static_cast<size_t>(K), matmul ? static_cast<size_t>(N) : 1, f, spec.out_fmt,
+        spec.out_scale, spec.saturate);
+    out.data.insert(out.data.end(), y.begin(), y.end());
+  }
+  return out;
 }
 
 }  // namespace salsa::ref

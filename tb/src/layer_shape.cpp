@@ -168,10 +168,31 @@ std::vector<int64_t> LayerOutputShape(const LayerSpec& spec) {
   }
   const int64_t channels = OutputChannels(spec);
   if (!spec.bias.empty()) {
-    if (spec.op == LayerOp::kMatmul) Invalid("matmul takes no bias");
+    if (spec.op == LayerOp::kMatmul) Invalid("an int8 matmul takes no bias");
     if (static_cast<int64_t>(spec.bias.size()) != channels) {
       Invalid("bias has " + std::to_string(spec.bias.size()) + " entries for " +
               std::to_string(channels) + " output channels");
+    }
+  }
+  if (IsFp8(spec.dtype)) {
+    if (!spec.bias.empty()) Invalid("an FP8 layer takes a float32 bias (bias_fp32), not int32");
+    if (!spec.bias_fp32.empty() && static_cast<int64_t>(spec.bias_fp32.size()) != channels) {
+      Invalid("bias has " + std::to_string(spec.bias_fp32.size()) + " entries for " +
+              std::to_string(channels) + " output channels");
+    }
+    if (spec.out_fmt == contract::kOutInt8 || spec.out_fmt > contract::kOutFp8E5M2) {
+      Invalid("an FP8 layer's output format must be float32, bfloat16, fp8_e4m3 or fp8_e5m2");
+    }
+    if (spec.weights_int4) Invalid("weights_dtype int4 needs dtype int8");
+    return out;
+  }
+  if (!spec.bias_fp32.empty() || spec.out_fmt != contract::kOutInt8) {
+    Invalid("an int8 layer has no float32 bias or FP output format");
+  }
+  if (spec.weights_int4) {
+    if (spec.op != LayerOp::kFullyConnected) Invalid("weights_dtype int4 needs fully_connected");
+    for (int8_t v : spec.weights.data) {
+      if (v < -8 || v > 7) Invalid("int4 weight " + std::to_string(int{v}) + " outside -8..7");
     }
   }
   const size_t m = spec.quant.output_multiplier.size();

@@ -30,6 +30,7 @@ using layer_file::ParseMatmul;
 using layer_file::Quote;
 using layer_file::Reporter;
 using layer_file::TensorLoader;
+using yaml_diag::Join;
 
 void ParseQuant(const Doc& doc, LayerSpec* spec) {
   const Reporter& r = doc.reporter();
@@ -149,11 +150,91 @@ void ParseQuant(const Doc& doc, LayerSpec* spec) {
   q.output_shift = shift;
 }
 
-std::vector<std::string> AcceptedKeys(LayerOp op) {
-  std::vector<std::string> keys = {"op", "name"};
+const char* const kInt8OnlyKeys[] = {"input_zero_point", "output_zero_point",  "act_min",
+                                     "act_max",          "weights_zero_point", "output_multiplier",
+                                     "output_shift",     "input_scale",        "weight_scale",
+                                     "weights_format",   "weights_meta",       "weights_dtype"};
+
+// The keys of an FP8 layer of `op`.
+std::vector<std::string> Fp8Keys(LayerOp op) {
+  std::vector<std::string> keys = {"op", "name", "dtype"};
+  if (op == LayerOp::kMatmul) {
+    keys.insert(keys.end(), {"a", "b", "bias"});
+  } else {
+    keys.insert(keys.end(), {"input", "weights", "bias"});
+  }
+  if (op == LayerOp::kConv2d || op == LayerOp::kDepthwiseConv2d) {
+    keys.insert(keys.end(), {"stride", "padding", "dilation"});
+  }
+  if (op == LayerOp::kDepthwiseConv2d) keys.push_back("depth_multiplier");
+  keys.insert(keys.end(), {"output_dtype", "output_scale", "saturate"});
+  return keys;
+}
+
+// The `dtype` key (default int8), and the keys that belong to the other kind of layer.
+void ParseDtype(const Doc& doc, LayerSpec* spec) {
+  const Reporter& r = doc.reporter();
+  const std::string accepted = "int8, fp8_e4m3, fp8_e5m2";
+  std::string dtype = "int8";
+  YAML::Mark mark;
+  doc.GetString("dtype", accepted, &dtype, &mark);
+  if (dtype == "int8") {
+    spec->dtype = LayerDtype::kInt8;
+  } else if (dtype == "fp8_e4m3") {
+    spec->dtype = LayerDtype::kFp8E4M3;
+  } else if (dtype == "fp8_e5m2") {
+    spec->dtype = LayerDtype::kFp8E5M2;
+  } else {
+    r.Fail(mark, "dtype", "unknown dtype " + Quote(dtype), accepted);
+  }
+  if (!IsFp8(spec->dtype)) {
+    for (const char* k : {"output_dtype", "saturate"}) {
+      if (const Entry* e = doc.Find(k)) {
+        r.Fail(e->key.Mark(), k,
+               std::string(k) + " is for FP8 layers, but dtype is int8" +
+                   (doc.Find("dtype") ? "" : " (the default)"),
+               "output_dtype and saturate with dtype: fp8_e4m3 or fp8_e5m2");
+      }
+    }
+    return;
+  }
+  for (const char* k : kInt8OnlyKeys) {
+    if (const Entry* e = doc.Find(k)) {
+      r.Fail(e->key.Mark(), k, std::string(k) + " is for int8 layers, but dtype is " + dtype,
+             Join(Fp8Keys(spec->op)));
+    }
+  }
+}
+
+// An FP8 layer's output keys: output_dtype, output_scale, saturate.
+void ParseFpOutput(const Doc& doc, LayerSpec* spec) {
+  const std::string accepted = "float32, bfloat16, fp8_e4m3, fp8_e5m2";
+  std::string out = "float32";
+  YAML::Mark mark;
+  doc.GetString("output_dtype", accepted, &out, &mark);
+  if (out == "float32") {
+    spec->out_fmt = contract::kOutFp32;
+  } else if (out == "bfloat16") {
+    spec->out_fmt = contract::kOutBf16;
+  } else if (out == "fp8_e4m3") {
+    spec->out_fmt = contract::kOutFp8E4M3;
+  } else if (out == "fp8_e5m2") {
+    spec->out_fmt = contract::kOutFp8E5M2;
+  } else {
+    doc.reporter().Fail(mark, "output_dtype", "unknown output_dtype " + Quote(out), accepted);
+  }
+  doc.GetFloat32Bits("output_scale", "a finite number (float32; the outputs are multiplied by it)",
+                     &spec->out_scale);
+  doc.GetBool("saturate", &spec->saturate);
+}
+
+std::vector<std::string> AcceptedKeys(LayerOp op, LayerDtype dtype) {
+  if (IsFp8(dtype)) return Fp8Keys(op);
+  std::vector<std::string> keys = {"op", "name", "dtype"};
   switch (op) {
     case LayerOp::kFullyConnected:
-      keys.insert(keys.end(), {"input", "weights", "bias", "weights_format", "weights_meta"});
+      keys.insert(keys.end(),
+                  {"input", "weights", "bias", "weights_format", "weights_meta", "weights_dtype"});
       break;
     case LayerOp::kConv2d:
       keys.insert(keys.end(), {"input", "weights", "bias", "stride", "padding", "dilation"});
@@ -213,7 +294,8 @@ LayerSpec LoadLayerSpec(const std::string& path) {
   } else {
     reporter.Fail(op_mark, "op", "unknown op " + Quote(op), op_acc);
   }
-  doc.CheckKnown(AcceptedKeys(spec.op), op);
+  ParseDtype(doc, &spec);
+  doc.CheckKnown(AcceptedKeys(spec.op, spec.dtype), op);
   if (!doc.GetString("name", "a string", &spec.name)) spec.name = fs::path(path).stem().string();
 
   const TensorLoader tl(doc, fs::path(path).parent_path());
@@ -229,7 +311,11 @@ LayerSpec LoadLayerSpec(const std::string& path) {
       ParseMatmul(doc, tl, &spec);
       break;
   }
-  ParseQuant(doc, &spec);
+  if (IsFp8(spec.dtype)) {
+    ParseFpOutput(doc, &spec);
+  } else {
+    ParseQuant(doc, &spec);
+  }
   try {
     if (LayerOutputShape(spec) != spec.output_shape) {
       reporter.Fail(doc.mark(), kDocumentKey, "internal: output shape mismatch", "");
@@ -253,6 +339,96 @@ Int8Tensor LoadExpectedOutput(const std::string& npy_path, const std::vector<int
                                  "; accepted: " + accepted));
   }
   return Int8Tensor{a.shape, a.Int8()};
+}
+
+}  // namespace salsa
+
+namespace salsa {
+
+const char* LayerDtypeName(LayerDtype d) {
+  switch (d) {
+    case LayerDtype::kInt8:
+      return "int8";
+    case LayerDtype::kFp8E4M3:
+      return "fp8_e4m3";
+    case LayerDtype::kFp8E5M2:
+      return "fp8_e5m2";
+  }
+  return "?";
+}
+
+const char* OutputDtypeName(contract::OutFmt f) {
+  switch (f) {
+    case contract::kOutInt8:
+      return "int8";
+    case contract::kOutFp32:
+      return "float32";
+    case contract::kOutBf16:
+      return "bfloat16";
+    case contract::kOutFp8E4M3:
+      return "fp8_e4m3";
+    case contract::kOutFp8E5M2:
+      return "fp8_e5m2";
+  }
+  return "?";
+}
+
+const char* OutputNpyDtype(contract::OutFmt f) {
+  switch (f) {
+    case contract::kOutInt8:
+      return "i1";
+    case contract::kOutFp32:
+      return "f4";
+    case contract::kOutBf16:
+      return "u2";
+    case contract::kOutFp8E4M3:
+    case contract::kOutFp8E5M2:
+      return "u1";
+  }
+  return "?";
+}
+
+FpTensor LoadExpectedOutputFp(const std::string& npy_path, const std::vector<int64_t>& shape,
+                              contract::OutFmt fmt) {
+  const NpyArray a = ReadNpy(npy_path);
+  const std::string want = OutputNpyDtype(fmt);
+  const std::string accepted = "a " + layer_file::DtypeText(want) +
+                               " .npy file of the output shape " + ShapeString(shape) +
+                               " (output_dtype " + OutputDtypeName(fmt) + ")";
+  if (a.dtype != want) {
+    throw LayerSpecError(layer_file::OneLine(
+        npy_path + ": expected output: dtype " + layer_file::DtypeText(a.dtype) +
+        ", the output is " + layer_file::DtypeText(want) + "; accepted: " + accepted));
+  }
+  if (a.shape != shape) {
+    throw LayerSpecError(layer_file::OneLine(npy_path + ": expected output: shape " +
+                                             a.ShapeString() + " differs from the output shape " +
+                                             ShapeString(shape) + "; accepted: " + accepted));
+  }
+  FpTensor t{a.shape, {}};
+  if (want == "f4") {
+    t.data = a.Float32Bits();
+  } else if (want == "u2") {
+    for (uint16_t v : a.Uint16()) t.data.push_back(v);
+  } else {
+    for (uint8_t v : a.Uint8()) t.data.push_back(v);
+  }
+  return t;
+}
+
+NpyArray FpOutputToNpy(const FpTensor& y, contract::OutFmt fmt) {
+  switch (fmt) {
+    case contract::kOutFp32:
+      return NpyArray::FromFloat32Bits(y.shape, y.data);
+    case contract::kOutBf16:
+      return NpyArray::FromUint16(y.shape, std::vector<uint16_t>(y.data.begin(), y.data.end()));
+    case contract::kOutFp8E4M3:
+    case contract::kOutFp8E5M2:
+      return NpyArray::FromUint8(y.shape, std::vector<uint8_t>(y.data.begin(), y.data.end()));
+    case contract::kOutInt8:
+      break;
+  }
+  throw std::invalid_argument("FpOutputToNpy: not an FP8 layer's output format");
 }
 
 }  // namespace salsa

@@ -17,7 +17,8 @@
 
 namespace salsa {
 
-const char* const kNpyAccepted = "little-endian C-order int8 (|i1), int32 (<i4) or uint8 (|u1)";
+const char* const kNpyAccepted =
+    "little-endian C-order int8 (|i1), int32 (<i4), uint8 (|u1), uint16 (<u2) or float32 (<f4)";
 
 NpyError::NpyError(const std::string& path, const std::string& reason)
     : std::runtime_error(path + ": " + reason + "; accepted: " + kNpyAccepted),
@@ -44,8 +45,8 @@ std::string Shown(const std::string& s) {
   return "'" + out + "'";
 }
 
-std::string DtypeName(const std::string& descr) {
-  // The kind and size of a NumPy type string such as '<f4', for the message.
+// The name of a NumPy type string such as '<f4' ("float32"), or "".
+std::string TypeName(const std::string& descr) {
   if (descr.size() < 2) return "";
   std::string body = descr;
   if (body[0] == '<' || body[0] == '>' || body[0] == '|' || body[0] == '=') body = body.substr(1);
@@ -54,12 +55,18 @@ std::string DtypeName(const std::string& descr) {
       {"u2", "uint16"},  {"u4", "uint32"}, {"u8", "uint64"},   {"f2", "float16"}, {"f4", "float32"},
       {"f8", "float64"}, {"b1", "bool"},   {"c8", "complex64"}};
   for (const auto& [code, name] : kNames) {
-    if (body == code) return std::string(" (") + name + ")";
+    if (body == code) return name;
   }
   return "";
 }
 
-// Canonical dtype ("i1", "i4", "u1") of an accepted descr, or a rejection reason.
+// " (float32)" for a known type string, for messages.
+std::string DtypeName(const std::string& descr) {
+  const std::string name = TypeName(descr);
+  return name.empty() ? "" : " (" + name + ")";
+}
+
+// Canonical dtype ("i1", "i4", "u1", "u2", "f4") of an accepted descr, or a rejection reason.
 bool CanonicalDtype(const std::string& descr, std::string* dtype, std::string* reason) {
   if (descr == "|i1" || descr == "<i1" || descr == ">i1" || descr == "i1") {
     *dtype = "i1";
@@ -69,15 +76,17 @@ bool CanonicalDtype(const std::string& descr, std::string* dtype, std::string* r
     *dtype = "u1";
     return true;
   }
-  if (descr == "<i4") {
-    *dtype = "i4";
-    return true;
+  for (const char* multi : {"i4", "u2", "f4"}) {
+    if (descr == std::string("<") + multi) {
+      *dtype = multi;
+      return true;
+    }
+    if (descr == std::string(">") + multi) {
+      *reason = "big-endian " + TypeName(descr) + " (" + Shown(descr) + ")";
+      return false;
+    }
   }
-  if (descr == ">i4") {
-    *reason = "big-endian int32 ('>i4')";
-  } else {
-    *reason = "dtype " + Shown(descr) + DtypeName(descr) + " is not accepted";
-  }
+  { *reason = "dtype " + Shown(descr) + DtypeName(descr) + " is not accepted"; }
   return false;
 }
 
@@ -243,7 +252,8 @@ int64_t NpyArray::NumElements() const {
 
 size_t NpyArray::ItemSize() const {
   if (dtype == "i1" || dtype == "u1") return 1;
-  if (dtype == "i4") return 4;
+  if (dtype == "u2") return 2;
+  if (dtype == "i4" || dtype == "f4") return 4;
   throw std::invalid_argument("NpyArray: unknown dtype '" + dtype + "'");
 }
 
@@ -280,6 +290,21 @@ std::vector<uint8_t> NpyArray::Uint8() const {
   return bytes;
 }
 
+std::vector<uint16_t> NpyArray::Uint16() const {
+  Check(*this, "u2", "Uint16");
+  std::vector<uint16_t> out(bytes.size() / 2);
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<uint16_t>(LittleEndian(&bytes[2 * i], 2));
+  return out;
+}
+
+std::vector<uint32_t> NpyArray::Float32Bits() const {
+  Check(*this, "f4", "Float32Bits");
+  std::vector<uint32_t> out(bytes.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = LittleEndian(&bytes[4 * i], 4);
+  return out;
+}
+
 NpyArray NpyArray::FromInt8(std::vector<int64_t> shape, const std::vector<int8_t>& data) {
   NpyArray a;
   a.dtype = "i1";
@@ -306,6 +331,29 @@ NpyArray NpyArray::FromUint8(std::vector<int64_t> shape, const std::vector<uint8
   a.dtype = "u1";
   a.shape = std::move(shape);
   a.bytes = data;
+  return a;
+}
+
+NpyArray NpyArray::FromUint16(std::vector<int64_t> shape, const std::vector<uint16_t>& data) {
+  NpyArray a;
+  a.dtype = "u2";
+  a.shape = std::move(shape);
+  a.bytes.resize(2 * data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    a.bytes[2 * i] = static_cast<uint8_t>(data[i]);
+    a.bytes[2 * i + 1] = static_cast<uint8_t>(data[i] >> 8);
+  }
+  return a;
+}
+
+NpyArray NpyArray::FromFloat32Bits(std::vector<int64_t> shape, const std::vector<uint32_t>& bits) {
+  NpyArray a;
+  a.dtype = "f4";
+  a.shape = std::move(shape);
+  a.bytes.resize(4 * bits.size());
+  for (size_t i = 0; i < bits.size(); ++i) {
+    for (size_t b = 0; b < 4; ++b) a.bytes[4 * i + b] = static_cast<uint8_t>(bits[i] >> (8 * b));
+  }
   return a;
 }
 
@@ -350,10 +398,7 @@ NpyArray ParseNpy(const std::vector<uint8_t>& file, const std::string& path) {
   const int64_t want = ByteCount(shape, a.ItemSize());
   if (want < 0) throw NpyError(path, "shape " + a.ShapeString() + " is too large");
   const size_t have = file.size() - prefix - header_len;
-  const std::string what = "shape " + a.ShapeString() + " of " +
-                           (a.dtype == "i4"   ? "int32"
-                            : a.dtype == "i1" ? "int8"
-                                              : "uint8") +
+  const std::string what = "shape " + a.ShapeString() + " of " + TypeName("<" + a.dtype) +
                            " needs " + std::to_string(want) + " data bytes";
   if (static_cast<uint64_t>(have) < static_cast<uint64_t>(want)) {
     throw NpyError(path, "truncated data: " + what + ", the file has " + std::to_string(have));
@@ -384,8 +429,8 @@ std::vector<uint8_t> SerializeNpy(const NpyArray& array, const std::string& path
     descr = "|i1";
   } else if (array.dtype == "u1") {
     descr = "|u1";
-  } else if (array.dtype == "i4") {
-    descr = "<i4";
+  } else if (array.dtype == "i4" || array.dtype == "u2" || array.dtype == "f4") {
+    descr = "<" + array.dtype;
   } else {
     throw NpyError(path, "cannot write dtype " + Shown(array.dtype));
   }

@@ -5,6 +5,12 @@
 //             padding modes, strides and dilation; their golden output is the reference's
 //   fc_2of4   a fully connected layer with weights_format: 2of4 (compressed values and positions
 //             written by Compress2of4), with an expected .npy computed from the dense weights
+//   fp8_hand  FP8 E4M3 fully connected with a float32 bias and bf16 output, worked out by hand
+//             (tests/layer_ref_fp8_test.cpp), with an expected uint16 .npy
+//   fp8_fc_e4m3, fp8_mm_e5m2, fp8_conv_e4m3  seeded random FP8 layers (float32 / fp8_e5m2 /
+//             bf16 outputs, bias, scale)
+//   w4_fc     fully connected with weights_dtype: int4 (odd K), expected .npy from the int8
+//             reference on the unpacked weights
 // Each case is <name>.yaml beside its .npy tensors; the list of names is printed, one a line.
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "salsa/int4.h"
 #include "salsa/layer_gen.h"
 #include "salsa/layer_ref.h"
 #include "salsa/npy.h"
@@ -32,6 +39,13 @@ class Writer {
   }
   void U8(const std::string& name, std::vector<int64_t> shape, const std::vector<uint8_t>& v) {
     salsa::WriteNpy((dir_ / name).string(), NpyArray::FromUint8(std::move(shape), v));
+  }
+  void F32(const std::string& name, const std::vector<uint32_t>& bits) {
+    salsa::WriteNpy((dir_ / name).string(),
+                    NpyArray::FromFloat32Bits({static_cast<int64_t>(bits.size())}, bits));
+  }
+  void U16(const std::string& name, std::vector<int64_t> shape, const std::vector<uint16_t>& v) {
+    salsa::WriteNpy((dir_ / name).string(), NpyArray::FromUint16(std::move(shape), v));
   }
   void I32(const std::string& name, const std::vector<int32_t>& v) {
     salsa::WriteNpy((dir_ / name).string(),
@@ -196,6 +210,80 @@ void Sparse2of4Cases(Writer& w) {
          "output_zero_point: 4\noutput_multiplier: 1374389535\noutput_shift: -8\n");
 }
 
+std::vector<uint8_t> Codes(const std::vector<int8_t>& v) {
+  return std::vector<uint8_t>(v.begin(), v.end());
+}
+
+// Low precision (issue 14): FP8 layer files and int4 weights.
+void LowPrecisionCases(Writer& w) {
+  // x = [1, 2, +0], w0 = [1.5, 0.5, 448], w1 = [-1, 2, NaN] (E4M3), bias [0.25, -3]:
+  // 0.25 + 1.5 + 1 = 2.75 (bf16 0x4030); -3 - 1 + 4 = +0; the +0 activation hides 448 and NaN.
+  w.U8("fp8h_x.npy", {1, 3}, {0x38, 0x40, 0x00});
+  w.U8("fp8h_w.npy", {2, 3}, {0x3C, 0x30, 0x7E, 0xB8, 0x40, 0x7F});
+  w.F32("fp8h_b.npy", {0x3E800000, 0xC0400000});
+  w.U16("fp8_hand_expected.npy", {1, 2}, {0x4030, 0x0000});
+  w.Yaml("fp8_hand",
+         "op: fully_connected\ndtype: fp8_e4m3\ninput: fp8h_x.npy\nweights: fp8h_w.npy\n"
+         "bias: fp8h_b.npy\noutput_dtype: bfloat16\n");
+  // Random FP8 fully connected: 5x70x19, bias, float32 output scaled by 0.375.
+  const salsa::FcLayer f = salsa::MakeRandomFp8Fc(5, 70, 19, 14, salsa::contract::kPrecFp8E4M3);
+  w.U8("fp8fc_x.npy", {5, 70}, Codes(f.input));
+  w.U8("fp8fc_w.npy", {19, 70}, Codes(f.weights));
+  std::vector<uint32_t> bias = f.bias_fp32;
+  if (bias.empty()) bias.assign(19, 0xBF000000);  // -0.5
+  w.F32("fp8fc_b.npy", bias);
+  w.Yaml("fp8_fc_e4m3",
+         "op: fully_connected\ndtype: fp8_e4m3\ninput: fp8fc_x.npy\nweights: fp8fc_w.npy\n"
+         "bias: fp8fc_b.npy\noutput_dtype: float32\noutput_scale: 0.375\n");
+  // Random FP8 matmul: 2 batches of 9x40 by 40x11, E5M2 output with saturation.
+  const salsa::FcLayer a = salsa::MakeRandomFp8Fc(2 * 9, 40, 1, 15, salsa::contract::kPrecFp8E5M2);
+  const salsa::FcLayer b = salsa::MakeRandomFp8Fc(2 * 40, 11, 1, 16, salsa::contract::kPrecFp8E5M2);
+  w.U8("fp8mm_a.npy", {2, 9, 40}, Codes(a.input));
+  w.U8("fp8mm_b.npy", {2, 40, 11}, Codes(b.input));
+  w.Yaml("fp8_mm_e5m2",
+         "op: matmul\ndtype: fp8_e5m2\na: fp8mm_a.npy\nb: fp8mm_b.npy\noutput_dtype: fp8_e5m2\n"
+         "output_scale: 0.0625\nsaturate: true\n");
+  // FP8 conv2d 3x3, SAME, stride 2 (im2col padding taps are the code +0), bf16 output.
+  const salsa::FcLayer c =
+      salsa::MakeRandomFp8Fc(1, 2 * 9 * 7 * 3, 1, 18, salsa::contract::kPrecFp8E4M3);
+  const salsa::FcLayer k =
+      salsa::MakeRandomFp8Fc(1, 5 * 3 * 3 * 3, 1, 19, salsa::contract::kPrecFp8E4M3);
+  w.U8("fp8cv_x.npy", {2, 9, 7, 3}, Codes(c.input));
+  w.U8("fp8cv_w.npy", {5, 3, 3, 3}, Codes(k.input));
+  w.Yaml("fp8_conv_e4m3",
+         "op: conv2d\ndtype: fp8_e4m3\ninput: fp8cv_x.npy\nweights: fp8cv_w.npy\npadding: same\n"
+         "stride: 2\noutput_dtype: bfloat16\n");
+  // int4 weights, K = 53 (odd: the last high nibble of each row is 0), batch 6.
+  const salsa::FcLayer l = salsa::MakeRandomInt4Fc(6, 53, 23, 17);
+  std::vector<int8_t> packed;
+  for (int n = 0; n < l.N; ++n) {
+    const std::vector<uint8_t> row =
+        salsa::int4::Pack(&l.weights[static_cast<size_t>(n * l.K)], 53);
+    packed.insert(packed.end(), row.begin(), row.end());
+  }
+  w.I8("w4fc_x.npy", {6, 53}, l.input);
+  w.I8("w4fc_w.npy", {23, 27}, packed);
+  w.I32("w4fc_b.npy", l.bias);
+  salsa::ref::FcQuant q;
+  q.input_zero_point = l.input_zero_point;
+  q.output_zero_point = l.output_zero_point;
+  q.act_min = l.act_min;
+  q.act_max = l.act_max;
+  q.output_multiplier = {l.output_multiplier};
+  q.output_shift = {l.output_shift};
+  const salsa::Int8Tensor y =
+      salsa::ref::FullyConnectedTensor({{6, 53}, l.input}, {{23, 53}, l.weights}, l.bias, q);
+  w.I8("w4_fc_expected.npy", y.shape, y.data);
+  w.Yaml("w4_fc",
+         "op: fully_connected\ninput: w4fc_x.npy\nweights: w4fc_w.npy\n"
+         "weights_dtype: int4\nbias: w4fc_b.npy\ninput_zero_point: " +
+             std::to_string(l.input_zero_point) +
+             "\noutput_zero_point: " + std::to_string(l.output_zero_point) +
+             "\nact_min: " + std::to_string(l.act_min) + "\nact_max: " + std::to_string(l.act_max) +
+             "\noutput_multiplier: " + std::to_string(l.output_multiplier) +
+             "\noutput_shift: " + std::to_string(l.output_shift) + "\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,6 +296,7 @@ int main(int argc, char** argv) {
     HandCases(w);
     RandomCases(w);
     Sparse2of4Cases(w);
+    LowPrecisionCases(w);
   } catch (const std::exception& e) {
     std::cerr << "salsa_make_layers: " << e.what() << "\n";
     return 2;

@@ -96,7 +96,11 @@ void AddRunOptions(CLI::App* app, RunOptions* opts) {
   app->footer(
       "Other options go to the harness: --shape MxKxN, --seed S, --mem-latency N, --bw-cap F,\n"
       "--backpressure P, --axi-strict, --json, --trace FILE.fst, --timeout CYCLES, --vector "
-      "FILE.json, --quiet.\n"
+      "FILE.json, --quiet,\n"
+      "--precision int8|w4a8|fp8_e4m3|fp8_e5m2 (random layers of that precision; the config's\n"
+      "precision list must build it, else exit 2), with FP8: --output-dtype\n"
+      "float32|bfloat16|fp8_e4m3|fp8_e5m2, --output-scale F, --saturate on|off (default: chosen\n"
+      "by the seed), --extremes (the format's corners, NaN/inf codes included).\n"
       "Exit status: 0 pass, 1 mismatch or hardware error, 2 bad input.");
 }
 

@@ -23,6 +23,35 @@ enum class FcData {
 };
 FcLayer MakeRandomFc(int M, int K, int N, uint64_t seed, FcData data = FcData::kRandom);
 
+// ---------------------------------------------------------------------------------------------
+// Low precision (issue 14; layer_gen_lowp.cpp). All draws are raw std::mt19937_64(seed) output,
+// so a seed gives the same layer on every platform.
+
+// A W4A8 layer: MakeRandomFc(M, K, N, seed, data) with prec kPrecInt4w and weights in -8..7
+// (kRandom: -8 and 7 each about 5% of them, the rest uniform; kExtremes: only -8 and 7;
+// kUnitScale: unchanged, |w| <= 1); a kRandom layer's bias and output scale are then chosen again
+// from the new accumulators (ChooseRandomOutputQuant).
+FcLayer MakeRandomInt4Fc(int M, int K, int N, uint64_t seed, FcData data = FcData::kRandom);
+
+// What an FP8 layer's codes look like.
+enum class Fp8Data {
+  // Finite codes only: about 25% +-0 (0x00 / 0x80, the gate's zero), 10% subnormals, 60% values
+  // of magnitude 2^-4 .. 2^4 (rounding and cancellation in the sums), 5% any finite code (up to
+  // the largest finite value).
+  kRandom,
+  // The format's corners: +-largest finite, +-smallest subnormal and normal, +-0, and about 2%
+  // NaN codes (E5M2 also +-inf), which the FP datapath must propagate as the reference does.
+  kExtremes,
+};
+// An FP8 layer (prec kPrecFp8E4M3 or kPrecFp8E5M2) with input and weights of `data`, a float32
+// bias (each the value of a finite code of the format, some -0.0) in half the seeds, and a seeded
+// output: out_fmt uniform over float32, bfloat16, fp8_e4m3, fp8_e5m2; out_scale 1.0 in half the
+// seeds, else +-2^e (e in -8..8) or a random float32 of that range; saturate on in half. Callers
+// may overwrite out_fmt, out_scale and saturate. Throws std::invalid_argument for sizes < 1 or a
+// prec that is not FP8.
+FcLayer MakeRandomFp8Fc(int M, int K, int N, uint64_t seed, contract::Prec prec,
+                        Fp8Data data = Fp8Data::kRandom);
+
 // Reads one tflite-micro-fc JSON vector (see tests/data/tflite-micro-fc/README.md). Throws
 // std::invalid_argument (one line naming the file) for an unreadable or malformed file, a nonzero
 // weights zero point, which this hardware does not run. Per-channel vectors fill
@@ -36,7 +65,8 @@ void MakePerChannel(FcLayer* layer, uint64_t seed);
 // The quantisation of `layer` (per-tensor or per-channel) in the reference's terms.
 ref::FcQuant RefQuant(const FcLayer& layer);
 
-// salsa::ref::FullyConnected of `layer`: the bit-exact expected output, [M][N].
+// salsa::ref::FullyConnected of `layer`: the bit-exact expected output, [M][N] (int8 and
+// int4w layers).
 std::vector<int8_t> ReferenceOutput(const FcLayer& layer);
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,11 @@
 //   depthwise_conv2d  one GEMM per input channel c: M = batch*out_h*out_w, K = KH*KW,
 //                     N = depth_multiplier (the filters of output channels c*m .. c*m+m-1)
 //   matmul            one GEMM per batch: weights = b[batch] transposed ([N][K])
-// Padded im2col taps hold the input zero point, so they contribute 0 exactly as TFLite's skipped
-// taps do; accumulation is modulo 2^32 either way, so the GEMM sums equal the direct ones.
+// FP8 layers lower the same way (im2col padding: the code +0, which adds nothing) with prec,
+// bias_fp32, out_fmt, out_scale and saturate set; int4 weights (fully_connected) give prec
+// kPrecInt4w and the unpacked values in FcLayer::weights. Padded im2col taps hold the input zero
+// point, so they contribute 0 exactly as TFLite's skipped taps do; accumulation is modulo 2^32
+// either way, so the GEMM sums equal the direct ones.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +41,17 @@ std::vector<int8_t> AssembleOutput(const std::vector<LoweredGemm>& gemms,
 // else output_multiplier/output_shift.
 ref::FcQuant GemmQuant(const FcLayer& fc);
 
-// ref::FullyConnected of one GEMM, per-channel aware: the [M][N] output the hardware must produce.
+// ref::FullyConnected of one GEMM, per-channel aware: the [M][N] output the hardware must produce
+// (int8 and int4w GEMMs; throws std::invalid_argument for an FP8 one).
 std::vector<int8_t> GemmReference(const FcLayer& fc);
+
+// An FP8 GEMM's [M][N] output elements (ref::Fp8Gemm of fc's codes, bias_fp32, out_fmt,
+// out_scale, saturate), each widened to 32 bits. Throws std::invalid_argument for an int8 GEMM.
+std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc);
+
+// AssembleOutput for FP8 layers' elements.
+std::vector<uint32_t> AssembleOutputFp(const std::vector<LoweredGemm>& gemms,
+                                       const std::vector<std::vector<uint32_t>>& outputs,
+                                       int64_t output_size);
 
 }  // namespace salsa

@@ -33,7 +33,16 @@ Int8Tensor BatchMatmul(const Int8Tensor& a, const Int8Tensor& b, const FcQuant& 
 Int8Tensor FullyConnectedTensor(const Int8Tensor& input, const Int8Tensor& weights,
                                 const std::vector<int32_t>& bias, const FcQuant& q);
 
-// The reference output of a layer (dispatch on spec.op).
+// The reference output of an int8 layer (dispatch on spec.op; int4 weights are the unpacked
+// values, so an int4 layer's reference is the int8 one). Throws std::invalid_argument for an FP8
+// layer.
 Int8Tensor LayerReference(const LayerSpec& spec);
+
+// The reference output of an FP8 layer: elements of spec.out_fmt widened to 32 bits.
+// fully_connected and matmul: ref::Fp8Gemm per GEMM (the matmul's b read in place); conv2d and
+// depthwise_conv2d: per output, fp::Fp8Dot over the taps in im2col order (ky, kx, input channel),
+// taps in the padding skipped (the lowering pads with the code +0, which adds nothing). Throws
+// std::invalid_argument for an int8 layer or an inconsistent spec.
+FpTensor LayerReferenceFp(const LayerSpec& spec);
 
 }  // namespace salsa::ref

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "salsa/hw_contract.h"
 #include "salsa/npy.h"
 #include "salsa/reference.h"
 
@@ -23,6 +24,17 @@ enum class LayerOp { kFullyConnected, kConv2d, kDepthwiseConv2d, kMatmul };
 const char* LayerOpName(LayerOp op);  // "fully_connected", "conv2d", ...
 
 enum class Padding { kValid, kSame };
+
+// The element type of a layer's input and weights (the `dtype` key). FP8 layers hold raw OCP
+// FP8 codes.
+enum class LayerDtype { kInt8, kFp8E4M3, kFp8E5M2 };
+const char* LayerDtypeName(LayerDtype d);  // "int8", "fp8_e4m3", "fp8_e5m2"
+inline bool IsFp8(LayerDtype d) { return d != LayerDtype::kInt8; }
+// The output element type of a layer: contract::kOutInt8 for int8 layers, else the
+// `output_dtype` key's: "float32" (kOutFp32), "bfloat16", "fp8_e4m3", "fp8_e5m2".
+const char* OutputDtypeName(contract::OutFmt f);  // "int8", "float32", "bfloat16", ...
+// The .npy dtype of an output of `f`: "i1" (int8), "f4" (float32), "u2" (bf16 codes), "u1" (FP8).
+const char* OutputNpyDtype(contract::OutFmt f);
 
 // How a fully_connected layer file stores its weights: dense [N, K], or 2:4 compressed
 // ([N, ceil(K/4)*2] values plus a weights_meta file of positions; docs/layers.md).
@@ -54,11 +66,22 @@ ConvGeometry GetConvGeometry(const std::vector<int64_t>& input_shape,
                              const std::vector<int64_t>& filter_shape, const ConvParams& params,
                              bool depthwise);
 
+// Output elements that are FP32 / bf16 / FP8 bit patterns, each widened to 32 bits.
+struct FpTensor {
+  std::vector<int64_t> shape;  // C order
+  std::vector<uint32_t> data;
+};
+
 // A validated layer. Tensors are in TFLite layouts:
 //   fully_connected   input [batch, K]            weights [N, K]             bias [N]
 //   conv2d            input [batch, H, W, C]      weights [O, KH, KW, C]     bias [O]
 //   depthwise_conv2d  input [batch, H, W, C]      weights [1, KH, KW, C*m]   bias [C*m]
-//   matmul            input = a [.., M, K]        weights = b [.., K, N]     (no bias)
+//   matmul            input = a [.., M, K]        weights = b [.., K, N]     (no bias; FP8: [N])
+//
+// FP8 layers (dtype fp8_e4m3 / fp8_e5m2): `input` and `weights` hold the raw codes (uint8 bytes
+// stored as int8), `bias_fp32` the optional float32 bias (bit patterns, one per output channel),
+// and out_fmt, out_scale and saturate the output conversion (docs/layers.md); `bias` and `quant`
+// are unused.
 struct LayerSpec {
   std::string path;  // the layer file ("" for a spec built in memory)
   std::string name;  // the `name` key, or the file's stem
@@ -71,8 +94,16 @@ struct LayerSpec {
   // (2of4 files are decompressed at load time, zeros elsewhere).
   WeightsFormat weights_format = WeightsFormat::kDense;
   std::string weights_meta_file;  // 2of4: the resolved weights_meta .npy
-  ConvParams conv;                // conv2d / depthwise_conv2d only
-  int depth_multiplier = 1;       // depthwise_conv2d only
+  LayerDtype dtype = LayerDtype::kInt8;
+  // fully_connected with `weights_dtype: int4` (int8 layers only): the file holds TFLite-packed
+  // int4 weights [N, ceil(K/2)]; `weights` holds the unpacked [N, K] values, each in -8..7.
+  bool weights_int4 = false;
+  std::vector<uint32_t> bias_fp32;                // FP8: [N] float32 bits, or empty (+0.0)
+  contract::OutFmt out_fmt = contract::kOutInt8;  // FP8: kOutFp32 (default) .. kOutFp8E5M2
+  uint32_t out_scale = 0x3F800000;                // FP8: float32 bits of output_scale (1.0)
+  bool saturate = false;                          // FP8 outputs other than float32
+  ConvParams conv;                                // conv2d / depthwise_conv2d only
+  int depth_multiplier = 1;                       // depthwise_conv2d only
   // Resolved requantisation: output_multiplier/output_shift have 1 entry (per-tensor) or one per
   // output channel (N, O or C*m); weights_zero_point is always 0.
   ref::FcQuant quant;
@@ -105,6 +136,12 @@ void ScalesToMultipliers(LayerOp op, float input_scale, const std::vector<float>
 // An expected output for `spec` from an .npy file (--expected): int8 with exactly the output shape.
 // Throws NpyError (the file) or LayerSpecError (dtype or shape: names the file).
 Int8Tensor LoadExpectedOutput(const std::string& npy_path, const std::vector<int64_t>& shape);
+// The same for an FP8 layer's output of `fmt` (float32, uint16 bf16 codes or uint8 FP8 codes),
+// elements widened to 32 bits.
+FpTensor LoadExpectedOutputFp(const std::string& npy_path, const std::vector<int64_t>& shape,
+                              contract::OutFmt fmt);
+// An FP8 layer's output as the .npy array of its dtype (OutputNpyDtype(fmt)).
+NpyArray FpOutputToNpy(const FpTensor& y, contract::OutFmt fmt);
 
 // "(2, 3)" as NumPy prints a shape.
 std::string ShapeString(const std::vector<int64_t>& shape);

@@ -1,6 +1,7 @@
 // NumPy .npy files (format versions 1.0 and 2.0), hand-written: the tensors of user layers
-// (docs/layers.md). Accepted element types are little-endian, C-order int8 (|i1), int32 (<i4) and
-// uint8 (|u1, reserved for fp8 bytes); everything else is rejected with the file name and why.
+// (docs/layers.md). Accepted element types are little-endian, C-order int8 (|i1), int32 (<i4),
+// uint8 (|u1: FP8 codes, 2:4 positions), uint16 (<u2: bf16 codes) and float32 (<f4, kept as bit
+// patterns); everything else is rejected with the file name and why.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,8 @@
 
 namespace salsa {
 
-// what() is one line: "<path>: <reason>; accepted: little-endian C-order int8 (|i1), int32 (<i4)
-// or uint8 (|u1)". path() and reason() give the two parts alone.
+// what() is one line: "<path>: <reason>; accepted: little-endian C-order int8 (|i1), int32 (<i4),
+// uint8 (|u1), uint16 (<u2) or float32 (<f4)". path() and reason() give the two parts alone.
 class NpyError : public std::runtime_error {
  public:
   NpyError(const std::string& path, const std::string& reason);
@@ -27,22 +28,26 @@ class NpyError : public std::runtime_error {
 extern const char* const kNpyAccepted;
 
 struct NpyArray {
-  std::string dtype;           // "i1" (int8), "i4" (int32, little-endian) or "u1" (uint8)
+  std::string dtype;  // "i1" (int8), "i4" (int32), "u1" (uint8), "u2" (uint16), "f4" (float32)
   std::vector<int64_t> shape;  // C order; empty = a 0-d array of one element
   std::vector<uint8_t> bytes;  // the raw little-endian data, NumElements() * ItemSize() bytes
 
   int64_t NumElements() const;      // product of the shape (1 for a 0-d array)
-  size_t ItemSize() const;          // 1 or 4; throws std::invalid_argument for an unknown dtype
+  size_t ItemSize() const;          // 1, 2 or 4; throws std::invalid_argument for an unknown dtype
   std::string ShapeString() const;  // "(2, 3)", "(5,)", "()" as NumPy prints it
 
   // The elements; std::invalid_argument if the dtype is not the one asked for.
   std::vector<int8_t> Int8() const;
   std::vector<int32_t> Int32() const;
   std::vector<uint8_t> Uint8() const;
+  std::vector<uint16_t> Uint16() const;
+  std::vector<uint32_t> Float32Bits() const;  // float32 elements as their bit patterns
 
   static NpyArray FromInt8(std::vector<int64_t> shape, const std::vector<int8_t>& data);
   static NpyArray FromInt32(std::vector<int64_t> shape, const std::vector<int32_t>& data);
   static NpyArray FromUint8(std::vector<int64_t> shape, const std::vector<uint8_t>& data);
+  static NpyArray FromUint16(std::vector<int64_t> shape, const std::vector<uint16_t>& data);
+  static NpyArray FromFloat32Bits(std::vector<int64_t> shape, const std::vector<uint32_t>& bits);
 };
 
 // Parses the bytes of a .npy file; `path` is used in messages only. Throws NpyError.

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "salsa/fp8.h"
+#include "salsa/hw_contract.h"
+
 namespace salsa::ref {
 
 struct FcQuant {
@@ -26,5 +29,22 @@ std::vector<int8_t> FullyConnected(const int8_t* in, const int8_t* weights, cons
 // weights[n][k] + bias[n] (int32, wrapping), [M][N] row-major.
 std::vector<int32_t> FullyConnectedAcc(const int8_t* in, const int8_t* weights, const int32_t* bias,
                                        int M, int K, int N, int32_t input_zero_point);
+
+// FP8 layers (reference_fp8.cpp, docs/numerics.md). The output conversion of one FP32
+// accumulator: y = fp::Fp32Mul(acc, scale) (RNE; also for scale 1.0), then as is (kOutFp32),
+// fp::Fp32ToBf16 (kOutBf16) or fp::Fp32ToFp8 (kOutFp8E4M3/E5M2) with `saturate`; the element's
+// bits widened to 32. Throws std::invalid_argument for kOutInt8 or an unknown format.
+uint32_t Fp8Output(uint32_t acc, contract::OutFmt fmt, uint32_t scale, bool saturate);
+
+// The FP8 format of a COMPUTE precision (kPrecFp8E4M3 / kPrecFp8E5M2; throws otherwise).
+fp::Fp8Format Fp8FormatOf(contract::Prec prec);
+
+// An FP8 GEMM: out[m][n] = Fp8Output(fp::Fp8Dot(bias[n] or +0, in[m][.], w column n, K)).
+// in: [M][K] codes; weights: element (n, k) at w[n * n_stride + k * k_stride] ([N][K]: n_stride K,
+// k_stride 1; a matmul's [K][N]: n_stride 1, k_stride N); bias: N FP32 bits or nullptr. Returns
+// [M][N] elements (Fp8Output's bits), row-major.
+std::vector<uint32_t> Fp8Gemm(const uint8_t* in, const uint8_t* w, const uint32_t* bias, int M,
+                              int K, int N, size_t n_stride, size_t k_stride, fp::Fp8Format f,
+                              contract::OutFmt fmt, uint32_t scale, bool saturate);
 
 }  // namespace salsa::ref
