@@ -181,19 +181,20 @@ void AddDecode(Scope& s, const SeqConfig& c) {
          ", st_acc_end) and its parameter words [st_par_lo, st_par_hi) (the bias word and, per "
          "channel, the two quant words).");
   s.Assign("st_bias_lo", Fld17(k::kOpStore, "bias_addr"));
-  s.Assign("st_par_lo",
-           "(" + perch + " && " + mult17 + " < st_bias_lo) ? " + mult17 + " : st_bias_lo");
+  const std::string par_lo =
+      "(" + perch + " && " + mult17 + " < st_bias_lo) ? " + mult17 + " : st_bias_lo";
   const std::string par_hi =
       "(" + perch + " && st_q_end > st_bias_lo + 17'd1) ? st_q_end : (st_bias_lo + 17'd1)";
   const bool fp8 = cfg.HasFp8();
   if (fp8) {
     const std::string fmt = StoreF("out_fmt"), rb = StoreF("row_bytes");
     s.Note("An FP STORE (" + fmt +
-           " != 0) reads no parameter words (empty footprint); its format must be 1..4, not per "
-           "channel, and its row bytes a multiple of the element size e (4 fp32, 2 bf16, 1 fp8) "
-           "up to cols * e.");
+           " != 0) reads no parameter words: its footprint is [0, 0), which meets no range; its "
+           "format must be 1..4, not per channel, and its row bytes a multiple of the element "
+           "size e (4 fp32, 2 bf16, 1 fp8) up to cols * e.");
     s.Assign("st_fp", fmt + " != 3'd0");
-    s.Assign("st_par_hi", "st_fp ? st_par_lo : " + par_hi);
+    s.Assign("st_par_lo", "st_fp ? 17'd0 : " + par_lo);
+    s.Assign("st_par_hi", "st_fp ? 17'd0 : " + par_hi);
     s.Assign("st_fmt_bad", fmt + " > 3'd" + N(k::kOutFp8E5M2) + " || (st_fp && " + perch +
                                ") || ((" + fmt + " == 3'd" + N(k::kOutFp32) + ") ? (" + rb +
                                " > 16'd" + N(4 * cfg.cols) + " || " +
@@ -202,6 +203,7 @@ void AddDecode(Scope& s, const SeqConfig& c) {
                                N(2 * cfg.cols) + " || " + FldBits(k::kOpStore, "row_bytes", 0, 0) +
                                ") : " + rb + " > 16'd" + N(cfg.cols) + ")");
   } else {
+    s.Assign("st_par_lo", par_lo);
     s.Assign("st_par_hi", par_hi);
   }
   if (st) {
