@@ -103,6 +103,10 @@ inline std::string N(unsigned long long v) { return std::to_string(v); }
 inline unsigned CountBits(unsigned long long max) {
   return Clog2(max + 1) == 0 ? 1 : Clog2(max + 1);
 }
+// Bits of a STORE's row bytes: up to cols, in fp8 builds up to 4 * cols (FP32 rows).
+inline unsigned StoreBytesBits(const Config& cfg) {
+  return CountBits(cfg.HasFp8() ? 4ull * cfg.cols : cfg.cols);
+}
 // The statements of the blocks, one block after the other.
 inline ir::Block Cat(std::initializer_list<ir::Block> parts) {
   ir::Block b;

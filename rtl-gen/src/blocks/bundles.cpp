@@ -68,13 +68,22 @@ Bundle ZeroSkipCmd() {
                                   Out("stride", 8), Out("group"), In("scanning"), In("nnz", 16)});
 }
 
+// fp8 builds: row bytes up to 4 * cols (FP32 rows), the output format and saturate; the FP scale
+// is `mult` (the same command bits).
 Bundle StoreCmd(const Config& cfg) {
-  return Bundle(
-      "store_cmd",
-      {Out("start"), Out("acc_addr", 16), Out("rows", 16), Out("bytes", CountBits(cfg.cols)),
-       Out("bias_addr", 16), Out("dram_addr", cfg.axi_addr_bits), Out("stride", 32),
-       Out("mult", 32), Out("shift", 8), Out("zp", 8), Out("min", 8), Out("max", 8), Out("perch"),
-       Out("qaddr", 16), In("done"), In("busy")});
+  std::vector<Signal> sigs = {Out("start"),         Out("acc_addr", 16),
+                              Out("rows", 16),      Out("bytes", StoreBytesBits(cfg)),
+                              Out("bias_addr", 16), Out("dram_addr", cfg.axi_addr_bits),
+                              Out("stride", 32),    Out("mult", 32),
+                              Out("shift", 8),      Out("zp", 8),
+                              Out("min", 8),        Out("max", 8),
+                              Out("perch"),         Out("qaddr", 16),
+                              In("done"),           In("busy")};
+  if (cfg.HasFp8()) {
+    sigs.push_back(Out("fmt", 3));
+    sigs.push_back(Out("sat"));
+  }
+  return Bundle("store_cmd", sigs);
 }
 
 Bundle ReadReq(const Config& cfg) {
@@ -91,11 +100,17 @@ Bundle WriteReq(const Config& cfg) {
                  In("req_bytes", CountBits(cfg.cols)), In("req_data", cfg.cols * 8), Out("busy")});
 }
 
+// fp8 builds: the STORE's output format and saturate flag (the FP scale is `mult`).
 Bundle PpuOperands(const Config& cfg) {
   const unsigned cols = cfg.cols;
-  return Bundle("ppu_operands",
-                {Out("bias", cols * 32), Out("mult", cols * 32), Out("shift", cols * 8),
-                 Out("zp", 8), Out("min", 8), Out("max", 8)});
+  std::vector<Signal> sigs = {Out("bias", cols * 32), Out("mult", cols * 32),
+                              Out("shift", cols * 8), Out("zp", 8),
+                              Out("min", 8),          Out("max", 8)};
+  if (cfg.HasFp8()) {
+    sigs.push_back(Out("fmt", 3));
+    sigs.push_back(Out("sat"));
+  }
+  return Bundle("ppu_operands", sigs);
 }
 
 // A read port of the acc scratchpad, at the reader (declared with the prefix acc_).

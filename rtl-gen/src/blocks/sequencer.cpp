@@ -14,7 +14,7 @@ using namespace ir;
 SeqConfig::SeqConfig(const Config& c)
     : cfg(c),
       aw(c.axi_addr_bits),
-      cb(CountBits(c.cols)),
+      cb(StoreBytesBits(c)),
       db(contract::DestBits(c.structured24)),
       tw(16 + db),
       pb(CountBits(kSeqPrefetch)),

@@ -146,6 +146,10 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
   s.Wire("st_par_lo", "17");
   s.Wire("st_par_hi", "17");
   s.Wire("st_bias_lo", "17");
+  if (c.cfg.HasFp8()) {
+    s.Wire("st_fp");  // an FP STORE (out_fmt != 0)
+    s.Wire("st_fmt_bad");
+  }
   s.Wire("ld_lo", "17");
   s.Wire("ld_hi", "33");
 }
@@ -177,10 +181,31 @@ void AddDecode(Scope& s, const SeqConfig& c) {
          ", st_acc_end) and its parameter words [st_par_lo, st_par_hi) (the bias word and, per "
          "channel, the two quant words).");
   s.Assign("st_bias_lo", Fld17(k::kOpStore, "bias_addr"));
-  s.Assign("st_par_lo",
-           "(" + perch + " && " + mult17 + " < st_bias_lo) ? " + mult17 + " : st_bias_lo");
-  s.Assign("st_par_hi",
-           "(" + perch + " && st_q_end > st_bias_lo + 17'd1) ? st_q_end : (st_bias_lo + 17'd1)");
+  const std::string par_lo =
+      "(" + perch + " && " + mult17 + " < st_bias_lo) ? " + mult17 + " : st_bias_lo";
+  const std::string par_hi =
+      "(" + perch + " && st_q_end > st_bias_lo + 17'd1) ? st_q_end : (st_bias_lo + 17'd1)";
+  const bool fp8 = cfg.HasFp8();
+  if (fp8) {
+    const std::string fmt = StoreF("out_fmt"), rb = StoreF("row_bytes");
+    s.Note("An FP STORE (" + fmt +
+           " != 0) reads no parameter words: its footprint is [0, 0), which meets no range; its "
+           "format must be 1..4, not per channel, and its row bytes a multiple of the element "
+           "size e (4 fp32, 2 bf16, 1 fp8) up to cols * e.");
+    s.Assign("st_fp", fmt + " != 3'd0");
+    s.Assign("st_par_lo", "st_fp ? 17'd0 : " + par_lo);
+    s.Assign("st_par_hi", "st_fp ? 17'd0 : " + par_hi);
+    s.Assign("st_fmt_bad", fmt + " > 3'd" + N(k::kOutFp8E5M2) + " || (st_fp && " + perch +
+                               ") || ((" + fmt + " == 3'd" + N(k::kOutFp32) + ") ? (" + rb +
+                               " > 16'd" + N(4 * cfg.cols) + " || " +
+                               FldBits(k::kOpStore, "row_bytes", 1, 0) + " != 2'd0) : (" + fmt +
+                               " == 3'd" + N(k::kOutBf16) + ") ? (" + rb + " > 16'd" +
+                               N(2 * cfg.cols) + " || " + FldBits(k::kOpStore, "row_bytes", 0, 0) +
+                               ") : " + rb + " > 16'd" + N(cfg.cols) + ")");
+  } else {
+    s.Assign("st_par_lo", par_lo);
+    s.Assign("st_par_hi", par_hi);
+  }
   if (st) {
     s.Note("A meta LOAD's range in weight words (a meta word holds four weight words' positions).");
     s.Assign("ld_lo", "(target == 2'd3) ? {" + FldBits(k::kOpLoad, "sp_addr", 14, 0) +
@@ -211,12 +236,16 @@ void AddDecode(Scope& s, const SeqConfig& c) {
                    " || (cmp_writes_acc && cmp_acc_end > 17'd" + q + ")",
                {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpStore)},
-       {If(StoreF("rows") + " == 16'd0 || " + StoreF("row_bytes") + " == 16'd0 || " +
-               StoreF("row_bytes") + " > 16'd" + N(cfg.cols) +
-               " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
+       {If(fp8 ? StoreF("rows") + " == 16'd0 || " + StoreF("row_bytes") +
+                     " == 16'd0 || st_fmt_bad || (!st_fp && (shift_s < -8'sd31 || shift_s > "
+                     "8'sd30 || min_s > max_s)) || !addr_ok"
+               : StoreF("rows") + " == 16'd0 || " + StoreF("row_bytes") + " == 16'd0 || " +
+                     StoreF("row_bytes") + " > 16'd" + N(cfg.cols) +
+                     " || shift_s < -8'sd31 || shift_s > 8'sd30 || min_s > max_s || !addr_ok",
            {Set("dec_err", e_fld)},
-           {If("st_acc_end > 17'd" + q + " || " + StoreF("bias_addr") + " >= 16'd" + q + " || (" +
-                   perch + " && st_q_end > 17'd" + q + ")",
+           {If("st_acc_end > 17'd" + q + " || " + (fp8 ? "(!st_fp && " : "") + StoreF("bias_addr") +
+                   " >= 16'd" + q + (fp8 ? ")" : "") + " || (" + perch + " && st_q_end > 17'd" + q +
+                   ")",
                {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpSync)}, {}}};
   if (c.zs) {

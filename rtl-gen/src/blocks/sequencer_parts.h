@@ -17,7 +17,7 @@ struct SeqConfig {
   explicit SeqConfig(const Config& c);
   const Config& cfg;
   unsigned aw;        // AXI address bits
-  unsigned cb;        // bits of a STORE's row bytes (up to cols)
+  unsigned cb;        // bits of a STORE's row bytes (up to cols; fp8 builds 4 * cols)
   unsigned db, tw;    // the read DMA's destination and tag bits
   unsigned pb;        // bits of a command count up to kSeqPrefetch
   std::string P;      // a pb-bit literal's prefix, "<pb>'d"

@@ -88,6 +88,9 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
                 {"max", "act_max"},
                 {"perch", "per_channel"},
                 {"qaddr", "mult_addr"}});
+  if (c.cfg.HasFp8()) {
+    AssignFields(s, "st_", k::kOpStore, {{"fmt", "out_fmt"}, {"sat", "saturate"}});
+  }
 }
 
 }  // namespace salsa::blocks

@@ -53,6 +53,7 @@ void AddSequencer(const Top& t) {
       .DeclareWires(t.s, "st_");
   t.Wires({{"wr_err", 1}});
   st.Select({"perch", "qaddr"}).DeclareWires(t.s, "st_");
+  if (t.cfg.HasFp8()) st.Select({"fmt", "sat"}).DeclareWires(t.s, "st_");  // FP STOREs
   Conns seq = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
   Append(seq, ToWires({"start_i", "cmd_base_i", "cmd_count_i"}));
   Append(seq, {{"busy_o", "seq_busy"}, {"done_o", "seq_done"}});

@@ -9,18 +9,19 @@ void AddStorePath(const Top& t) {
   const Bundle ppu = PpuOperands(t.cfg), req = WriteReq(t.cfg);
   t.Wires({{"ppu_valid_in", 1}});
   ppu.DeclareWires(t.s, "ppu_");
-  t.Wires({{"ppu_valid_out", 1}, {"ppu_out", t.cols * 8}});
+  const bool fp8 = t.cfg.HasFp8();  // the PPU's row is 4 bytes per column (packed FP bytes)
+  t.Wires({{"ppu_valid_out", 1}, {"ppu_out", t.cols * (fp8 ? 32 : 8)}});
   req.DeclareWires(t.s, "wr_");
   auto cat = [](Conns a, const Conns& b) {
     for (const auto& c : b) a.push_back(c);
     return a;
   };
   Conns sc = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
-  sc =
-      cat(sc, StoreCmd(t.cfg)
-                  .Select({"start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
-                           "perch", "qaddr", "mult", "shift", "zp", "min", "max", "done", "busy"})
-                  .Connect("", "st_", /*flip=*/true));
+  std::vector<std::string> cmd = {"start",  "acc_addr", "rows",  "bytes", "bias_addr", "dram_addr",
+                                  "stride", "perch",    "qaddr", "mult",  "shift",     "zp",
+                                  "min",    "max",      "done",  "busy"};
+  if (fp8) cmd.insert(cmd.end(), {"fmt", "sat"});
+  sc = cat(sc, StoreCmd(t.cfg).Select(cmd).Connect("", "st_", /*flip=*/true));
   sc = cat(sc, {{"acc_re_o", "st_acc_re"},
                 {"acc_raddr_o", "st_acc_raddr"},
                 {"acc_rdata_i", "st_acc_rdata"},

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -83,6 +84,9 @@ void AddSynthOptions(CLI::App* app, SynthOptions* o) {
   app->add_option("--nextpnr", o->nextpnr,
                   "the nextpnr-ice40 executable (default: nextpnr-ice40 in PATH)");
   app->add_flag("--no-pnr", o->no_pnr, "ice40: check the fit only, do not place and route");
+  app->add_option("--module", o->module,
+                  "synthesise one generated module (e.g. salsa_pe) and its submodules alone "
+                  "(default: the whole core, salsa_top)");
 }
 
 int Synth(const SynthOptions& o) {
@@ -120,7 +124,17 @@ int Synth(const SynthOptions& o) {
                                "a directory written by 'salsa gen'");
     }
   }();
-  const std::string top = manifest.value("top", "salsa_top");
+  // --module: that module (a file <module>.v of salsa.f) and what it instantiates, as the top.
+  if (!o.module.empty() && std::find(names.begin(), names.end(), o.module + ".v") == names.end()) {
+    std::string accepted;
+    for (const auto& n : names) {
+      if (n.size() > 2 && n.compare(n.size() - 2, 2, ".v") == 0)
+        accepted += (accepted.empty() ? "" : ", ") + n.substr(0, n.size() - 2);
+    }
+    throw std::runtime_error("--module: " + o.module +
+                             ": not a module of the design; accepted: " + accepted);
+  }
+  const std::string top = o.module.empty() ? manifest.value("top", "salsa_top") : o.module;
   const std::string name = manifest.value("name", "?");
 
   // The script that runs, and the same script with the paths of --out (kept there).

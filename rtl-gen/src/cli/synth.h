@@ -17,6 +17,7 @@ struct SynthOptions {
   std::string yosys;    // default: yosys in PATH
   std::string nextpnr;  // default: nextpnr-ice40 in PATH (ice40 only)
   bool no_pnr = false;  // ice40: fit check only, no nextpnr
+  std::string module;   // synthesise this generated module alone (default: the manifest's top)
 };
 
 void AddSynthOptions(CLI::App* app, SynthOptions* opts);
