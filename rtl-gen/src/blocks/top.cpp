@@ -96,7 +96,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   Built b;
   // Each builder sees the modules built before it (the order is the file list's).
   auto add = [&b](Module m) { b.push_back(std::move(m)); };
-  add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg));
+  add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg, b));
   add(BuildDelay());
   add(ws ? BuildWsArray(cfg, b) : BuildMacArray(cfg, b));
   add(BuildSparsityGate(cfg));
