@@ -23,6 +23,11 @@ ir::Module BuildPe(const Config& cfg, const Built& built);
 // 2:4 (sparsity.structured "2:4"): the PE of the output-stationary array.
 ir::Module BuildPe24(const Config& cfg);
 ir::Module BuildDelay();
+// FP8 builds (cfg.HasFp8()): the combinational FP8 multiplier and FP32 adder of the PE, and the
+// STORE's FP32 output conversion (fp8_mul.cpp, fp32_add.cpp, fp_out.cpp).
+ir::Module BuildFp8Mul();
+ir::Module BuildFp32Add();
+ir::Module BuildFpOut();
 ir::Module BuildMacArray(const Config& cfg, const Built& built);
 ir::Module BuildSparsityGate(const Config& cfg);
 ir::Module BuildSram(const Config& cfg);

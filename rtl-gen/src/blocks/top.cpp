@@ -96,6 +96,11 @@ std::vector<Module> BuildAll(const Config& cfg) {
   Built b;
   // Each builder sees the modules built before it (the order is the file list's).
   auto add = [&b](Module m) { b.push_back(std::move(m)); };
+  if (cfg.HasFp8()) {  // leaves of the PE and the PPU; int8-only builds list none of them
+    add(BuildFp8Mul());
+    add(BuildFp32Add());
+    add(BuildFpOut());
+  }
   add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg, b));
   add(BuildDelay());
   add(ws ? BuildWsArray(cfg, b) : BuildMacArray(cfg, b));
