@@ -37,6 +37,13 @@ int main(int argc, char** argv) {
     if (c == 3) bias[c] = 0x80000000u;
     if (c == 5) bias[c] = 0x00000001u;
   }
+  // SCAN words (compute_path_tb.v): 56 and 58 only +0/-0 codes, 57 one lane 0x01, 59 one 0x10.
+  for (int r = 0; r < R; ++r) {
+    act[56][r] = act[58][r] = (r % 2) ? 0x80 : 0x00;
+    act[57][r] = r == 5 ? 0x01 : 0x80;
+    act[59][r] = r == 2 ? 0x10 : 0x00;
+  }
+  act[58][3] = 0x00;
   for (int i = 0; i < 4; ++i)
     for (int c = 0; c < C; ++c) wgt[40 + i][c] = (bias[c] >> (8 * i)) & 0xFF;
   if (std::string(argv[1]) == "gen") {

@@ -1,7 +1,7 @@
 // Compute path of tests/configs/lowp_8x8.yaml (salsa_compute_ctrl, salsa_sparsity_gate,
 // salsa_mac_array) with behavioural act/weight/acc/index scratchpads (read latency 1), driven with
 // back-to-back COMPUTEs as the sequencer issues them: an E4M3 tile with a bias load and two K
-// chunks, an E5M2 tile from clear, an int4w tile and an int8 tile. Reads act.hex and wgt.hex,
+// chunks, an E5M2 tile from clear, an int4w tile and an int8 tile; then an fp8 and an int8 SCAN. Reads act.hex and wgt.hex,
 // writes the acc words to acc_out.hex; compute_path_ref checks them (compute_path_test.sh).
 // The int4w and int8 commands share the zero point: the compute controller's zero point is a
 // command register, not pipelined with the steps (see docs/blocks/compute_ctrl.md).
@@ -10,7 +10,7 @@ module tb;
   localparam R = 8, C = 8;
   reg clk = 0, rst_n = 0;
   always #5 clk = ~clk;
-  reg start = 0; reg [15:0] act_addr, wgt_addr, k, acc_addr; reg [7:0] zp; reg clr, drn, accum, ld; reg [1:0] prec;
+  reg start = 0; reg [15:0] act_addr, wgt_addr, k, acc_addr; reg [7:0] zp; reg clr, drn, accum, ld; reg scan = 0, sfp8 = 0; reg [1:0] prec;
   wire busy, feed_busy, act_re, wgt_re, gv, gc, gl, gld, adrain, acc_we, acc_re;
   wire [15:0] act_ra, wgt_ra, acc_wa, acc_ra; wire [1:0] gp, ap; wire [7:0] gzp;
   wire [32*C-1:0] drain_data, acc_wdata; reg [32*C-1:0] acc_rdata;
@@ -27,13 +27,13 @@ module tb;
   end
   wire av, ac, al, ald; wire [9*R-1:0] aact; wire [R-1:0] az; wire [8*C-1:0] aw; wire [3:0] gcnt;
   salsa_compute_ctrl u_cc(.clk_i(clk), .rst_ni(rst_n), .start_i(start), .act_addr_i(act_addr), .wgt_addr_i(wgt_addr),
-    .k_i(k), .zp_i(zp), .clear_i(clr), .drain_i(drn), .acc_addr_i(acc_addr), .prec_i(prec), .ld_i(ld), .scan_fp8_i(1'b0),
+    .k_i(k), .zp_i(zp), .clear_i(clr), .drain_i(drn), .acc_addr_i(acc_addr), .prec_i(prec), .ld_i(ld), .scan_fp8_i(sfp8),
     .busy_o(busy), .feed_busy_o(feed_busy), .act_busy_o(), .act_lo_o(), .act_hi_o(), .wgt_busy_o(), .wgt_lo_o(), .wgt_hi_o(),
     .acc0_busy_o(), .acc0_lo_o(), .acc0_hi_o(), .acc1_busy_o(), .acc1_lo_o(), .acc1_hi_o(),
     .act_re_o(act_re), .act_raddr_o(act_ra), .wgt_re_o(wgt_re), .wgt_raddr_o(wgt_ra), .gate_valid_o(gv), .gate_clear_o(gc),
     .gate_last_o(gl), .gate_prec_o(gp), .gate_ld_o(gld), .zp_o(gzp), .array_drain_o(adrain), .acc_we_o(acc_we), .acc_waddr_o(acc_wa),
     .accum_i(accum), .drain_data_i(drain_data), .acc_re_o(acc_re), .acc_raddr_o(acc_ra), .acc_rdata_i(acc_rdata), .acc_wdata_o(acc_wdata),
-    .scan_i(1'b0), .lanes_i(8'd0), .indexed_i(1'b0), .j0_i(16'd0), .stride_i(8'd1), .act_rdata_i(act_rd), .scanning_o(scanning), .nnz_o(nnz),
+    .scan_i(scan), .lanes_i(8'd8), .indexed_i(1'b0), .j0_i(16'd0), .stride_i(8'd1), .act_rdata_i(act_rd), .scanning_o(scanning), .nnz_o(nnz),
     .idx_we_o(idx_we), .idx_waddr_o(idx_wa), .idx_wdata_o(idx_wd), .idx_re_o(idx_re), .idx_raddr_o(idx_ra), .idx_rdata_i(idx_rd), .group_i(1'b0));
   salsa_sparsity_gate u_g(.clk_i(clk), .rst_ni(rst_n), .valid_i(gv), .clear_i(gc), .last_i(gl), .prec_i(gp), .ld_i(gld), .zero_point_i(gzp),
     .act_i(act_rd), .wgt_i(wgt_rd), .valid_o(av), .clear_o(ac), .last_o(al), .prec_o(ap), .ld_o(ald), .act_o(aact), .act_zero_o(az), .wgt_o(aw), .gated_count_o(gcnt));
@@ -60,6 +60,23 @@ module tb;
     run(2'd1, 0, 50, 50, 5, 8'd2, 1, 1, 20); // int4w to 20..23
     run(2'd0, 0, 44, 44, 6, 8'h02, 1, 1, 30); // int8 to 30..37
     @(negedge clk); while (busy) @(negedge clk); repeat (3) @(negedge clk);
+    // SCAN act words 56..59 (56: +0/-0 codes only, 57: one lane 0x01, 58: +0/-0 only, 59: 0x00
+    // and 0x80 with one lane 0x10): fp8 lists words 1 and 3 (the zero point 0x10 is ignored); the
+    // same words as int8 with zero point 0 are all listed (0x80 is -128, not zero).
+    @(negedge clk); start = 1; scan = 1; sfp8 = 1; act_addr = 56; k = 4; zp = 8'h10;
+    @(negedge clk); start = 0; scan = 0;
+    @(negedge clk); while (busy || scanning) @(negedge clk);
+    if (nnz !== 16'd2 || idx_mem[0] !== 16'd1 || idx_mem[1] !== 16'd3) begin
+      $display("compute_path_tb: fp8 SCAN listed %0d words (%0d, %0d), expected 2 (1, 3)", nnz, idx_mem[0], idx_mem[1]);
+      $fatal(1);
+    end
+    @(negedge clk); start = 1; scan = 1; sfp8 = 0; act_addr = 56; k = 4; zp = 8'h00;
+    @(negedge clk); start = 0; scan = 0;
+    @(negedge clk); while (busy || scanning) @(negedge clk);
+    if (nnz !== 16'd4) begin
+      $display("compute_path_tb: int8 SCAN listed %0d words, expected 4", nnz);
+      $fatal(1);
+    end
     fo = $fopen("acc_out.hex", "w");
     for (i = 0; i < 64; i = i + 1) $fdisplay(fo, "%h", acc_mem[i]);
     $fclose(fo);
