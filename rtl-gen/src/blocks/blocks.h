@@ -18,7 +18,8 @@ using Built = std::vector<ir::Module>;
 // The module called `name` in `built`; throws std::logic_error if it has not been built.
 const ir::Module& Child(const Built& built, const std::string& name);
 
-ir::Module BuildPe(const Config& cfg);
+// fp8 builds: instantiates salsa_fp8_mul and salsa_fp32_add (built before it).
+ir::Module BuildPe(const Config& cfg, const Built& built);
 // 2:4 (sparsity.structured "2:4"): the PE of the output-stationary array.
 ir::Module BuildPe24(const Config& cfg);
 ir::Module BuildDelay();
@@ -56,10 +57,14 @@ ir::Module BuildBoardTop(const Config& cfg, const Built& built);
 // port, east-going wire; bit 10 upwards) is delayed r cycles into skew_a_r<r> and drives the
 // west edge of row r (h_a, h_zero and the flag wires, NumCols+1 taps per row), through
 // instances of `delay` (salsa_delay). With `lanes` > 1 (2:4) each row carries that many
-// activations and zero flags.
+// activations and zero flags. A flag of `width` bits w drives bits [base*w +: w] of its wire.
+struct SkewFlag {
+  std::string src, dst;
+  unsigned width = 1;
+};
 void AddActSkew(ir::Scope& s, const ir::Module& delay, const std::string& clk,
                 const std::string& rst, unsigned rows, unsigned cols,
-                const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes = 1);
+                const std::vector<SkewFlag>& flags, unsigned lanes = 1);
 
 // What a compute controller (either dataflow) reports to the sequencer: busy flags and the word
 // ranges [lo, hi) of the scratchpads its commands still read or write. Ports <name>_o on the
@@ -85,7 +90,10 @@ ir::Bundle AxiWrite(const Config& cfg);
 // (lock 0: no exclusive accesses).
 void AxiSideband(const Config& cfg, ir::Scope* s, const std::string& prefix);
 ir::Bundle ComputeStatusBundle();
-ir::Bundle ComputeCmd();
+// The COMPUTE (and SCAN) fields the sequencer hands the compute controller; with precision beyond
+// int8 also the datapath (prec), in fp8 builds the bias-load flag (ld) and, with zero-skip, the
+// SCAN's fp8 zero test (scan_fp8).
+ir::Bundle ComputeCmd(const Config& cfg);
 ir::Bundle ZeroSkipCmd();  // sparsity.zero_skip: SCAN and indexed COMPUTE fields, list status
 ir::Bundle StoreCmd(const Config& cfg);
 ir::Bundle ReadReq(const Config& cfg);

@@ -57,10 +57,14 @@ Bundle ComputeStatusBundle() {
   return Bundle("compute_status", sigs);
 }
 
-Bundle ComputeCmd() {
-  return Bundle("compute_cmd",
-                {Out("start"), Out("act_addr", 16), Out("wgt_addr", 16), Out("k", 16), Out("zp", 8),
-                 Out("clear"), Out("drain"), Out("acc_addr", 16)});
+Bundle ComputeCmd(const Config& cfg) {
+  std::vector<Signal> sigs = {Out("start"), Out("act_addr", 16), Out("wgt_addr", 16),
+                              Out("k", 16), Out("zp", 8),        Out("clear"),
+                              Out("drain"), Out("acc_addr", 16)};
+  if (cfg.LowPrecision()) sigs.push_back(Out("prec", 2));
+  if (cfg.HasFp8()) sigs.push_back(Out("ld"));
+  if (cfg.HasFp8() && cfg.zero_skip) sigs.push_back(Out("scan_fp8"));
+  return Bundle("compute_cmd", sigs);
 }
 
 Bundle ZeroSkipCmd() {

@@ -57,11 +57,17 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
   s.Assign("avail", "nnz_q - j0_i");
   s.Assign("k_eff", "!indexed_i ? k_i : (j0_i >= nnz_q) ? 16'd0 : (k_i < avail) ? k_i : avail");
   std::string nz;
+  const bool fp8 = cfg.HasFp8();
   for (unsigned l = 0; l < rows; ++l) {
-    nz += std::string(l ? " || " : "") + "((lanes_q > 8'd" + N(l) + ") && (" +
-          IdxPart("act_rdata_i", N(8 * l), "8") + " != zp_q))";
+    const std::string lane = IdxPart("act_rdata_i", N(8 * l), "8");
+    nz += std::string(l ? " || " : "") + "((lanes_q > 8'd" + N(l) + ") && " +
+          (fp8 ? "(scan_fp8_q ? (" + IdxPart("act_rdata_i", N(8 * l), "7") + " != 7'd0) : (" +
+                     lane + " != zp_q))"
+               : "(" + lane + " != zp_q)") +
+          ")";
   }
-  s.Note("SCAN: a word is listed when a tested lane differs from the zero point.");
+  s.Note(std::string("SCAN: a word is listed when a tested lane differs from the zero point") +
+         (fp8 ? " (an fp8 SCAN: when a tested lane's code is neither +0 nor -0)." : "."));
   s.Assign("nz", nz);
   s.Assign("scan_fix", "(fstate_q == FScanFix) && (cnt_q == 16'd0)");
   s.Assign("idx_we_o", "(sc_v_q && nz) || scan_fix");
@@ -85,7 +91,22 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
 void AddAccumulatingDrain(Scope& s, const Config& cfg) {
   s.Note("Drain: read the acc word while the row is captured, write the sum the cycle after.");
   s.Assign("acc_re_o", "dstate_q == DDrain");
-  s.Assign("acc_raddr_o", "dacc_q + idx_q");
+  if (cfg.Has(Precision::kInt4w)) {
+    s.Note(
+        "int4w job (dint4_q): rows 2j and 2j+1 hold the even and odd K sums of output row j. "
+        "The drain shifts row 2j+1 out first (held in hold_q), then row 2j: their sum goes to "
+        "acc word dacc + j.");
+    s.Assign("drow", "dint4_q ? {1'b0, idx_q[15:1]} : idx_q");
+    std::string pair;
+    for (unsigned j = cfg.cols; j-- > 0;) {
+      pair += IdxPart("hold_q", N(32 * j), "32") + " + " +
+              IdxPart("drain_data_i", N(32 * j), "32") + (j ? ", " : "");
+    }
+    s.Assign("pair_sum", "{" + pair + "}");
+    s.Assign("acc_raddr_o", "dacc_q + drow");
+  } else {
+    s.Assign("acc_raddr_o", "dacc_q + idx_q");
+  }
   s.Assign("acc_we_o", "wb_v_q");
   s.Assign("acc_waddr_o", "wb_addr_q");
   std::string sum;
@@ -199,7 +220,8 @@ Module BuildComputeCtrl(const Config& cfg) {
            "scratchpad) and is free for the next command at once. A tile-ending command is held "
            "until its own last step falls after the drainer's work (K greater than the "
            "drainer's remaining cycles), so output registers are never overwritten early.");
-  const bool zs = cfg.zero_skip, st = cfg.structured24;
+  const bool zs = cfg.zero_skip, st = cfg.structured24, lowp = cfg.LowPrecision(),
+             fp8 = cfg.HasFp8(), i4 = cfg.Has(Precision::kInt4w);
   const std::string fw = zs ? "3" : "2", F = fw + "'d";  // feeder state bits
   m.LocalParam("FIdle", F + "0", fw);
   m.LocalParam("FHold", F + "1", fw);
@@ -213,10 +235,12 @@ Module BuildComputeCtrl(const Config& cfg) {
   m.LocalParam("DWait", "2'd1", "2");
   m.LocalParam("DDrain", "2'd2", "2");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  ComputeCmd().DeclarePorts(m, "", /*flip=*/true);
+  ComputeCmd(cfg).DeclarePorts(m, "", /*flip=*/true);
   AddFeedPorts(m);
   m.Out("gate_clear_o");
   m.Out("gate_last_o");
+  if (lowp) m.Out("gate_prec_o", "2");
+  if (fp8) m.Out("gate_ld_o");
   m.Out("zp_o", "8");
   m.Out("array_drain_o");
   m.Out("acc_we_o");
@@ -267,6 +291,26 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Reg("wb_accum_q");
   s.Reg("wb_addr_q", "16");
   s.Reg("wb_data_q", N(cols * 32));
+  if (lowp) {
+    // The command's datapath and bias-load flag, and the read stage's copies.
+    s.Reg("prec_q", "2");
+    s.Reg("rprec_q", "2");
+    if (zs) s.Reg("s1_prec_q", "2");
+  }
+  if (fp8) {
+    s.Reg("ld_q");
+    s.Reg("rld_q");
+    if (zs) {
+      s.Reg("s1_ld_q");
+      s.Reg("scan_fp8_q");
+    }
+  }
+  if (i4) {
+    s.Reg("dint4_q");
+    s.Reg("hold_q", N(cols * 32));
+    s.Wire("drow", "16");
+    s.Wire("pair_sum", N(cols * 32));
+  }
   s.Wire("feeding");
   s.Wire("last_step");
   s.Wire("handoff");
@@ -307,6 +351,8 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("gate_valid_o", "rvalid_q");
   s.Assign("gate_clear_o", "rclear_q");
   s.Assign("gate_last_o", "rlast_q");
+  if (lowp) s.Assign("gate_prec_o", "rprec_q");
+  if (fp8) s.Assign("gate_ld_o", "rld_q");
   s.Assign("zp_o", "zp_q");
   s.Assign("array_drain_o", "dstate_q == DDrain");
   AddAccumulatingDrain(s, cfg);
@@ -336,16 +382,21 @@ Module BuildComputeCtrl(const Config& cfg) {
   AssignRange(s, "act", act_busy, "{1'b0, act_lo_q}", "{1'b0, act_lo_q} + " + act_len);
   AssignRange(s, "wgt", wgt_busy, "{1'b0, wgt_lo_q}", "{1'b0, wgt_lo_q} + " + wgt_len);
   s.Assign("acc0_busy_o", acc0_busy);
+  // Acc words a tile drains: rows, or rows/2 for an int4w command (job).
+  const std::string tile_words =
+      i4 ? "((prec_q == 2'd1) ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")" : "17'd" + N(rows);
+  const std::string job_words =
+      i4 ? "(dint4_q ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")" : "17'd" + N(rows);
   if (zs) {
     s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
-    s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * 17'd" + N(rows) + " + 17'd" + N(rows));
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * 17'd" + N(rows) + " + " + tile_words);
   } else {
     s.Assign("acc0_lo_o", "{1'b0, acc_q}");
-    s.Assign("acc0_hi_o", "{1'b0, acc_q} + 17'd" + N(rows));
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + " + tile_words);
   }
   AssignRange(s, "acc1", "(dstate_q != DIdle) || wb_v_q", "{1'b0, dacc_q}",
-              "{1'b0, dacc_q} + 17'd" + N(rows));
+              "{1'b0, dacc_q} + " + job_words);
   s.Assign("busy_o", std::string("(fstate_q != FIdle) || (dstate_q != DIdle) || wb_v_q") +
                          (zs   ? " || s1_valid_q"
                           : st ? " || d1_valid_q || d2_valid_q"
@@ -393,11 +444,42 @@ Module BuildComputeCtrl(const Config& cfg) {
     StructuredFeeder(&reset, &start, &feed, &pre, cfg);
     drain_go = "d2_handoff_q";
   }
-  for (Stmt st_wb : {Set("wb_v_q", "dstate_q == DDrain"), Set("wb_accum_q", "daccum_q"),
-                     Set("wb_addr_q", "dacc_q + idx_q"), Set("wb_data_q", "drain_data_i")}) {
-    pre.push_back(st_wb);
+  Block wstage = {Set("wb_v_q", "dstate_q == DDrain"), Set("wb_accum_q", "daccum_q"),
+                  Set("wb_addr_q", "dacc_q + idx_q"), Set("wb_data_q", "drain_data_i")};
+  if (i4) {
+    wstage = {Set("wb_v_q", "(dstate_q == DDrain) && !(dint4_q && idx_q[0])"),
+              Set("wb_accum_q", "daccum_q"), Set("wb_addr_q", "dacc_q + drow"),
+              Set("wb_data_q", "dint4_q ? pair_sum : drain_data_i"), Set("hold_q", "drain_data_i")};
+    reset.push_back(Set("dint4_q", "1'b0"));
+    reset.push_back(Set("hold_q", N(cols * 32) + "'d0"));
+    handoff.push_back(Set("dint4_q", "prec_q == 2'd1"));
   }
-  fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", start)}},
+  for (const Stmt& st_wb : wstage) pre.push_back(st_wb);
+  if (lowp) {
+    reset.push_back(Set("prec_q", "2'd0"));
+    reset.push_back(Set("rprec_q", "2'd0"));
+    pre.push_back(Set("rprec_q", zs ? "s1_prec_q" : "prec_q"));
+    if (zs) {
+      reset.push_back(Set("s1_prec_q", "2'd0"));
+      pre.push_back(Set("s1_prec_q", "prec_q"));
+    }
+  }
+  if (fp8) {
+    reset.push_back(Set("ld_q", "1'b0"));
+    reset.push_back(Set("rld_q", "1'b0"));
+    pre.push_back(Set("rld_q", zs ? "s1_ld_q" : "ld_q"));
+    if (zs) {
+      reset.push_back(Set("s1_ld_q", "1'b0"));
+      reset.push_back(Set("scan_fp8_q", "1'b0"));
+      pre.push_back(Set("s1_ld_q", "ld_q"));
+    }
+  }
+  // A COMPUTE's (or SCAN's) datapath fields, taken when it starts.
+  Block lowp_start;
+  if (lowp) lowp_start.push_back(Set("prec_q", "prec_i"));
+  if (fp8) lowp_start.push_back(Set("ld_q", "ld_i"));
+  if (fp8 && zs) lowp_start.push_back(Set("scan_fp8_q", "scan_fp8_i"));
+  fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", Cat({start, lowp_start}))}},
                                  {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
                                  {{"FFeed"}, feed}});
   Block body = pre;

@@ -6,13 +6,14 @@ namespace salsa::blocks {
 using namespace ir;
 
 void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std::string& rst,
-                unsigned rows, unsigned cols,
-                const std::vector<std::pair<std::string, std::string>>& flags, unsigned lanes) {
-  const unsigned L = lanes, width = 10 * L + static_cast<unsigned>(flags.size());
+                unsigned rows, unsigned cols, const std::vector<SkewFlag>& flags, unsigned lanes) {
+  unsigned flag_bits = 0;
+  for (const SkewFlag& f : flags) flag_bits += f.width;
+  const unsigned L = lanes, width = 10 * L + flag_bits;
   for (unsigned r = 0; r < rows; ++r) {
     // The flags and zero bits (reset) above the activations (datapath, no reset).
     std::string ctrl = "{";
-    for (auto f = flags.rbegin(); f != flags.rend(); ++f) ctrl += f->first + ", ";
+    for (auto f = flags.rbegin(); f != flags.rend(); ++f) ctrl += f->src + ", ";
     ctrl +=
         (L == 1 ? "act_zero_i[" + N(r) + "]" : Slice("act_zero_i", N(r * L + L - 1), N(r * L))) +
         "}";
@@ -41,15 +42,23 @@ void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std
       s.Assign(Slice("h_zero", N(base * L + L - 1), N(base * L)),
                Slice(tap, N(10 * L - 1), N(9 * L)));
     }
-    for (unsigned i = 0; i < flags.size(); ++i) {
-      s.Assign(flags[i].second + "[" + N(base) + "]", tap + "[" + N(10 * L + i) + "]");
+    unsigned bit = 10 * L;
+    for (const SkewFlag& f : flags) {
+      if (f.width == 1) {
+        s.Assign(f.dst + "[" + N(base) + "]", tap + "[" + N(bit) + "]");
+      } else {
+        s.Assign(Slice(f.dst, N(base * f.width + f.width - 1), N(base * f.width)),
+                 Slice(tap, N(bit + f.width - 1), N(bit)));
+      }
+      bit += f.width;
     }
   }
 }
 
 Module BuildMacArray(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
-  const bool st = cfg.structured24;
+  const bool st = cfg.structured24, lowp = cfg.LowPrecision(), fp8 = cfg.HasFp8(),
+             i4 = cfg.Has(Precision::kInt4w);
   const unsigned L = st ? 4 : 1;  // activations per row per step
   Module m(
       "salsa_mac_array",
@@ -61,13 +70,22 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
       "(row rows-1 first), while the next tile already accumulates." +
           std::string(st ? " 2:4 build: each row step carries a group of four activations, each "
                            "weight its 2-bit position in the group (salsa_pe24)."
-                         : ""));
+                         : "") +
+          std::string(lowp ? " Every step also carries its datapath (prec, contract Prec)" +
+                                 std::string(fp8 ? " and bias-load flag (ld)" : "") +
+                                 " east with its flags." +
+                                 (i4 ? " PEs of odd rows take the high weight nibble in "
+                                       "int4w steps (RowOdd)."
+                                     : "")
+                           : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("in_valid_i");
   m.In("in_clear_i");
   m.In("in_last_i");
+  if (lowp) m.In("in_prec_i", "2");
+  if (fp8) m.In("in_ld_i");
   m.In("act_i", N(rows * 9 * L));
   m.In("act_zero_i", N(rows * L));
   m.In("wgt_i", N(cols * 8));
@@ -82,14 +100,19 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   s.Wire("h_valid", N(rows * (cols + 1)));
   s.Wire("h_clear", N(rows * (cols + 1)));
   s.Wire("h_last", N(rows * (cols + 1)));
+  if (lowp) s.Wire("h_prec", N(rows * (cols + 1) * 2));
+  if (fp8) s.Wire("h_ld", N(rows * (cols + 1)));
   s.Wire("v_w", N((rows + 1) * cols * 8));
   s.Wire("v_acc", N((rows + 1) * cols * 32));
   if (st) s.Wire("v_m", N((rows + 1) * cols * 2));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
   const Module& delay = Child(built, "salsa_delay");
-  AddActSkew(s, delay, clk, rst, rows, cols,
-             {{"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}}, L);
+  std::vector<SkewFlag> flags = {
+      {"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}};
+  if (lowp) flags.push_back({"in_prec_i", "h_prec", 2});
+  if (fp8) flags.push_back({"in_ld_i", "h_ld"});
+  AddActSkew(s, delay, clk, rst, rows, cols, flags, L);
   for (unsigned c = 0; c < cols; ++c) {
     std::string lane = Slice("wgt_i", N(c * 8 + 7), N(c * 8));
     std::string dst = Slice("v_w", N(c * 8 + 7), N(c * 8));
@@ -121,6 +144,8 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     for (const std::string f : {"valid", "clear", "last"}) {
       pe.push_back({"a_" + f + sfx, "h_" + f + "[" + hx + "]"});
     }
+    if (lowp) pe.push_back({"a_prec" + sfx, IdxPart("h_prec", hx + "*2", "2")});
+    if (fp8) pe.push_back({"a_ld" + sfx, "h_ld[" + hx + "]"});
     pe.push_back({"w" + sfx, IdxPart("v_w", vx + "*8", "8")});
     if (sfx == "_i") pe.push_back({"drain_i", "drain_i"});
     pe.push_back({"acc" + sfx, IdxPart("v_acc", vx + "*32", "32")});
@@ -131,7 +156,8 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     pe.push_back({"m_i", IdxPart("v_m", v + "*2", "2")});
     pe.push_back({"m_o", IdxPart("v_m", vs + "*2", "2")});
   }
-  Instantiate(gc, Child(built, st ? "salsa_pe24" : "salsa_pe"), "u_pe", {}, pe);
+  Instantiate(gc, Child(built, st ? "salsa_pe24" : "salsa_pe"), "u_pe",
+              i4 ? Conns{{"RowOdd", "r % 2"}} : Conns{}, pe);
 
   s.Assign("drain_o", Slice("v_acc", N((rows + 1) * cols * 32 - 1), N(rows * cols * 32)));
   // The east and south edges leave the array unused: fold them so lint sees them read.
@@ -140,7 +166,9 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     unsigned e = r * (cols + 1) + cols;
     east += (r ? ", " : "") + Slice("h_a", N(e * 9 * L + 9 * L - 1), N(e * 9 * L)) + ", " +
             (L == 1 ? "h_zero[" + N(e) + "]" : Slice("h_zero", N(e * L + L - 1), N(e * L))) +
-            ", h_valid[" + N(e) + "], h_clear[" + N(e) + "], h_last[" + N(e) + "]";
+            ", h_valid[" + N(e) + "], h_clear[" + N(e) + "], h_last[" + N(e) + "]" +
+            (lowp ? ", " + Slice("h_prec", N(2 * e + 1), N(2 * e)) : "") +
+            (fp8 ? ", h_ld[" + N(e) + "]" : "");
   }
   east += "}";
   s.Wire("unused_edges");

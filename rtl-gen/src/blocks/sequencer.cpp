@@ -56,7 +56,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
   m.Out("cmd_ready_o");
   m.In("load_word_i");
   m.Out("load_waddr_o", "16");
-  ComputeCmd().DeclarePorts(m, "cmp_");
+  ComputeCmd(c.cfg).DeclarePorts(m, "cmp_");
   if (c.st) m.Out("cmp_structured_o");
   if (c.ws) {
     m.Out("cmp_act_end_o", "17");  // ws: where the command's act and weight words end

@@ -11,6 +11,27 @@ namespace {
 
 namespace k = contract;
 
+// precision beyond int8: the COMPUTE field checks of prec and bias_load (" || ..." terms, empty in
+// int8-only builds): a datapath that is not built, accumulate in an fp8 COMPUTE (the acc add is
+// int32), a bias load that is not an fp8 COMPUTE of k = 4 without drain (and not indexed).
+std::string LowpBadFields(const SeqConfig& c) {
+  const Config& cfg = c.cfg;
+  if (!cfg.LowPrecision()) return "";
+  const std::string prec = ComputeF("prec");
+  std::string bad;
+  const auto add = [&bad](const std::string& term) { bad += (bad.empty() ? "" : " || ") + term; };
+  if (!cfg.Has(Precision::kInt4w)) add("(" + prec + " == 2'd" + N(k::kPrecInt4w) + ")");
+  if (!cfg.Has(Precision::kFp8E4M3)) add("(" + prec + " == 2'd" + N(k::kPrecFp8E4M3) + ")");
+  if (!cfg.Has(Precision::kFp8E5M2)) add("(" + prec + " == 2'd" + N(k::kPrecFp8E5M2) + ")");
+  if (cfg.HasFp8()) {
+    const std::string fp = FldBits(k::kOpCompute, "prec", 1, 1);
+    add("(" + fp + " && " + ComputeF("accumulate") + ")");
+    add("(" + ComputeF("bias_load") + " && (!" + fp + " || " + ComputeF("k") + " != 16'd4 || " +
+        ComputeF("drain") + (c.zs ? " || " + ComputeF("indexed") : std::string()) + "))");
+  }
+  return " || (" + OpIs(k::kOpCompute) + " && (" + bad + "))";
+}
+
 // A COMPUTE's act and weight ranges and its flag checks (bad_flags), per build.
 void AddComputeRanges(Scope& s, const SeqConfig& c) {
   const Config& cfg = c.cfg;
@@ -46,7 +67,7 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
                               FldBits(k::kOpLoad, "stride", lb ? lb - 1 : 0, 0) +
                               " != " + N(lb ? lb : 1) + "'d0))) : (" + structured + " || (" +
                               indexed + " && " + stride + " == 8'd0) || (" + group + " && !(" +
-                              indexed + " && " + ComputeF("drain") + ")))");
+                              indexed + " && " + ComputeF("drain") + ")))" + LowpBadFields(c));
   } else if (c.st) {
     s.Note("2:4: a 2:4 COMPUTE (" + structured +
            ") reads K weight and meta words and 2K act words from an even act address, K even; "
@@ -59,7 +80,7 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     s.Assign("bad_flags", indexed + " || (" + OpIs(k::kOpCompute) + " ? (" + group + " || (" +
                               structured + " && (" + FldBits(k::kOpCompute, "k", 0, 0) + " || " +
                               FldBits(k::kOpCompute, "act_addr", 0, 0) + "))) : " + accumulate +
-                              ")");
+                              ")" + LowpBadFields(c));
   } else {
     if (c.ws) {
       s.Note("ws: a COMPUTE covers B = " + ComputeF("blocks") +
@@ -90,13 +111,24 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     s.Assign("bad_flags",
              indexed + " || " +
                  (c.ws ? accumulate + " || (" + OpIs(k::kOpCompute) + " && " + cmp_flags + ")"
-                       : "(" + OpIs(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")"));
+                       : "(" + OpIs(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")") +
+                 LowpBadFields(c));
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
-  s.Assign("cmp_acc_end", c.ws   ? acc + " + " + k17
-                          : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" +
-                                       N(cfg.rows) + " : 17'd" + N(cfg.rows) + ")"
-                                 : acc + " + 17'd" + N(cfg.rows));
+  if (cfg.Has(Precision::kInt4w)) {
+    s.Note("int4w (" + ComputeF("prec") + " == 1): a tile drains rows/2 acc words.");
+    const std::string i4 = "(" + ComputeF("prec") + " == 2'd" + N(k::kPrecInt4w) + ")",
+                      half = N(cfg.rows / 2);
+    s.Assign("cmp_acc_end",
+             c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
+                        " : 17'd" + N(cfg.rows) + ") - (" + i4 + " ? 17'd" + half + " : 17'd0)"
+                  : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
+  } else {
+    s.Assign("cmp_acc_end", c.ws   ? acc + " + " + k17
+                            : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" +
+                                         N(cfg.rows) + " : 17'd" + N(cfg.rows) + ")"
+                                   : acc + " + 17'd" + N(cfg.rows));
+  }
   s.Assign("cmp_writes_acc", c.ws ? "1'b1" : ComputeF("drain"));
 }
 

@@ -14,11 +14,14 @@ namespace {
 // CountBits(lanes) wide: a partial sum never exceeds the lanes below it), not by a chain of
 // increments, and the sum is registered, so the CSR's 64-bit counter add starts a new cycle.
 void AddGatedCount(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned lanes,
-                   bool st) {
+                   bool st, bool fp8_ungated) {
   using namespace ir;
   const unsigned cnt_bits = CountBits(lanes);
   s.Wire("gated_bit", N(lanes));
-  if (st) {
+  if (fp8_ungated) {
+    s.Note("Without gating only fp8 steps flag zero lanes (skipped adds), and none is held.");
+    s.Assign("gated_bit", "{" + N(lanes) + "{valid_q && !prec_q[1]}} & zero_q");
+  } else if (st) {
     s.Note("A dense 2:4 step (st_q low) counts lane 0 of each group only.");
     Scope g = s.GenLoop("b", N(lanes), "gen_gated_bit");
     g.Assign("gated_bit[b]", "valid_q && zero_q[b] && (st_q || (b % 4 == 0))");
@@ -57,23 +60,38 @@ Module BuildSparsityGate(const Config& cfg) {
   const unsigned L = st ? 4 : 1;  // activation lanes per row (2:4: a group of four K steps)
   const unsigned rows = cfg.rows * L, cols = cfg.cols;  // rows: lanes in all
   const unsigned cnt_bits = CountBits(rows);
+  const bool lowp = cfg.LowPrecision(), fp8 = cfg.HasFp8();
   Module m(
       "salsa_sparsity_gate",
       "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
       "difference), flags zero operands (x == zero point) and, with gating on, holds the "
       "operand register of a zero lane so the multiplier inputs do not toggle. Reports, one "
       "cycle after a step leaves on valid_o, how many of its operands were gated (a registered "
-      "adder tree). The weight word is staged alongside.");
+      "adder tree). The weight word is staged alongside." +
+          std::string(lowp ? " The step's datapath (prec)" +
+                                 std::string(fp8 ? " and bias-load "
+                                                   "flag (ld)"
+                                                 : "") +
+                                 " are staged with its flags."
+                           : "") +
+          std::string(fp8 ? " fp8 steps pass the code (lane = {0, code}) and flag it zero when "
+                            "it is +0 or -0, whatever the gating (gating only holds the operand); "
+                            "a bias-load step is never zero."
+                          : ""));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
   m.In("clear_i");
   m.In("last_i");
+  if (lowp) m.In("prec_i", "2");
+  if (fp8) m.In("ld_i");
   m.In("zero_point_i", "8");
   m.In("act_i", N(rows * 8));
   m.In("wgt_i", N(cols * 8));
   m.Out("valid_o");
   m.Out("clear_o");
   m.Out("last_o");
+  if (lowp) m.Out("prec_o", "2");
+  if (fp8) m.Out("ld_o");
   m.Out("act_o", N(rows * 9));
   m.Out("act_zero_o", N(rows));
   m.Out("wgt_o", N(cols * 8));
@@ -87,6 +105,8 @@ Module BuildSparsityGate(const Config& cfg) {
   s.Reg("valid_q");
   s.Reg("clear_q");
   s.Reg("last_q");
+  if (lowp) s.Reg("prec_q", "2");
+  if (fp8) s.Reg("ld_q");
   s.Reg("act_q", N(rows * 9));
   s.Reg("zero_q", N(rows));
   s.Reg("wgt_q", N(cols * 8));
@@ -94,19 +114,37 @@ Module BuildSparsityGate(const Config& cfg) {
   s.Wire("is_zero", N(rows));
   s.Note("Lane r: d = x - zero_point in 9 bits (both sign-extended), exact for int8 operands.");
   Scope g = s.GenLoop("r", N(rows), "gen_lane");
-  g.Assign(IdxPart("diff", "r*9", "9"), "{act_i[r*8+7], " + IdxPart("act_i", "r*8", "8") +
-                                            "} - {zero_point_i[7], zero_point_i}");
-  g.Assign("is_zero[r]", cfg.gating ? "(" + IdxPart("diff", "r*9", "9") + " == 9'd0)" : "1'b0");
+  const std::string int_diff =
+      "{act_i[r*8+7], " + IdxPart("act_i", "r*8", "8") + "} - {zero_point_i[7], zero_point_i}";
+  const std::string int_zero =
+      cfg.gating ? "(" + IdxPart("diff", "r*9", "9") + " == 9'd0)" : "1'b0";
+  if (fp8) {
+    g.Assign(IdxPart("diff", "r*9", "9"),
+             "prec_i[1] ? {1'b0, " + IdxPart("act_i", "r*8", "8") + "} : " + int_diff);
+    g.Assign("is_zero[r]",
+             "prec_i[1] ? (!ld_i && (" + IdxPart("act_i", "r*8", "7") + " == 7'd0)) : " + int_zero);
+  } else {
+    g.Assign(IdxPart("diff", "r*9", "9"), int_diff);
+    g.Assign("is_zero[r]", int_zero);
+  }
   Scope h = s.GenLoop("q", N(rows), "gen_hold");
   h.Note("Operands are datapath registers: no reset (only used with the reset flags).");
   h.Seq(clk, "", {},
-        {If("valid_i && !is_zero[q]",
+        {If(fp8 && !cfg.gating ? "valid_i" : "valid_i && !is_zero[q]",
             {Set(IdxPart("act_q", "q*9", "9"), IdxPart("diff", "q*9", "9"))})});
-  s.Seq(clk, rst,
-        {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"),
-         Set("zero_q", N(rows) + "'d0")},
-        {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
-         Set("zero_q", "valid_i ? is_zero : zero_q")});
+  Block rst_flags = {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"),
+                     Set("zero_q", N(rows) + "'d0")};
+  Block flags = {Set("valid_q", "valid_i"), Set("clear_q", "clear_i"), Set("last_q", "last_i"),
+                 Set("zero_q", "valid_i ? is_zero : zero_q")};
+  if (lowp) {
+    rst_flags.push_back(Set("prec_q", "2'd0"));
+    flags.push_back(Set("prec_q", "prec_i"));
+  }
+  if (fp8) {
+    rst_flags.push_back(Set("ld_q", "1'b0"));
+    flags.push_back(Set("ld_q", "ld_i"));
+  }
+  s.Seq(clk, rst, rst_flags, flags);
   s.Seq(clk, "", {}, {If("valid_i", {Set("wgt_q", "wgt_i")})});
   if (st) {
     s.Note(
@@ -118,10 +156,12 @@ Module BuildSparsityGate(const Config& cfg) {
           {If("valid_i", {Set("st_q", "st_i"), Set("meta_q", "meta_i")})});
     s.Assign("meta_o", "meta_q");
   }
-  AddGatedCount(s, clk, rst, rows, st);
+  AddGatedCount(s, clk, rst, rows, st, fp8 && !cfg.gating);
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");
   s.Assign("last_o", "last_q");
+  if (lowp) s.Assign("prec_o", "prec_q");
+  if (fp8) s.Assign("ld_o", "ld_q");
   s.Assign("act_o", "act_q");
   s.Assign("act_zero_o", "zero_q");
   s.Assign("wgt_o", "wgt_q");

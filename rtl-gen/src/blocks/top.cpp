@@ -101,7 +101,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
     add(BuildFp32Add());
     add(BuildFpOut());
   }
-  add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg));
+  add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg, b));
   add(BuildDelay());
   add(ws ? BuildWsArray(cfg, b) : BuildMacArray(cfg, b));
   add(BuildSparsityGate(cfg));

@@ -83,6 +83,8 @@ void AddOs(const Top& t, Conns cc) {
                {"drain_i", "array_drain"},
                {"drain_o", "array_row"}};
   if (t.st) arr.push_back({"meta_i", "gate_meta"});
+  if (t.cfg.LowPrecision()) arr.push_back({"in_prec_i", "gate_prec"});
+  if (t.cfg.HasFp8()) arr.push_back({"in_ld_i", "gate_ld"});
   t.Inst("salsa_mac_array", "u_mac_array", {}, arr);
 }
 
@@ -101,9 +103,22 @@ void AddComputePath(const Top& t) {
            {"gate_zero", rows * L},
            {"gate_wgt", cols * 8}});
   Conns cc = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
-  Append(cc, ComputeCmd()
+  Append(cc, ComputeCmd(t.cfg)
                  .Select({"start", "act_addr", "wgt_addr", "k", "zp", "clear", "acc_addr"})
                  .Connect("", "cmp_", /*flip=*/true));
+  const bool lowp = t.cfg.LowPrecision(), fp8 = t.cfg.HasFp8();
+  if (lowp) {
+    // The step's datapath (and fp8: bias-load flag) from the controller through the gate.
+    t.Wires({{"gate_in_prec", 2}, {"gate_prec", 2}});
+    Append(cc, ComputeCmd(t.cfg).Select({"prec"}).Connect("", "cmp_", /*flip=*/true));
+    Append(cc, {{"gate_prec_o", "gate_in_prec"}});
+  }
+  if (fp8) {
+    t.Wires({{"gate_in_ld", 1}, {"gate_ld", 1}});
+    Append(cc, ComputeCmd(t.cfg).Select({"ld"}).Connect("", "cmp_", /*flip=*/true));
+    if (t.zs) Append(cc, ComputeCmd(t.cfg).Select({"scan_fp8"}).Connect("", "cmp_", true));
+    Append(cc, {{"gate_ld_o", "gate_in_ld"}});
+  }
   Append(cc, ToWires({"act_re_o", "act_raddr_o", "wgt_re_o", "wgt_raddr_o"}));
   Append(cc, {{"gate_valid_o", "gate_in_valid"}, {"zp_o", "gate_zp"}});
   Append(cc, ToWires({"acc_we_o", "acc_waddr_o"}, "cmp_"));
@@ -128,6 +143,8 @@ void AddComputePath(const Top& t) {
                 {"act_zero_o", "gate_zero"},
                 {"wgt_o", "gate_wgt"},
                 {"gated_count_o", "gated_count"}};
+  if (lowp) Append(gate, {{"prec_i", "gate_in_prec"}, {"prec_o", "gate_prec"}});
+  if (fp8) Append(gate, {{"ld_i", "gate_in_ld"}, {"ld_o", "gate_ld"}});
   if (t.st) {
     Append(gate, {{"st_i", "gate_st"}, {"meta_i", "cmp_meta"}, {"meta_o", "gate_meta"}});
   }

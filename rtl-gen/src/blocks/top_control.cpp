@@ -45,7 +45,7 @@ Conns AddControl(const Top& t) {
 void AddCsr(const Top& t, const Conns& csr) { t.Inst("salsa_csr", "u_csr", {}, csr); }
 
 void AddSequencer(const Top& t) {
-  const Bundle cmd = ComputeCmd(), st = StoreCmd(t.cfg);
+  const Bundle cmd = ComputeCmd(t.cfg), st = StoreCmd(t.cfg);
   cmd.DeclareWires(t.s, "cmp_");
   ComputeStatusBundle().DeclareWires(t.s, "cmp_");
   st.Select({"busy", "start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
