@@ -282,6 +282,10 @@ void FillFromHarnessJson(const nlohmann::json& j, const uint64_t bank_bytes[3], 
   e.weight_bank_bytes = bank_bytes[1];
   e.acc_bank_bytes = bank_bytes[2];
   e.dram_bytes = r->dram_read_bytes + r->dram_write_bytes;
+  // FP8 runs (salsa run --precision fp8_*): FP8 multiplies and FP32 adds. Older harnesses have no
+  // "precision" field: int8.
+  const auto prec = j.find("precision");
+  e.fp8 = prec != j.end() && prec->is_string() && prec->get<std::string>().rfind("fp8_", 0) == 0;
   r->energy = EstimateEnergy(e);
 }
 

@@ -173,7 +173,8 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
   j["energy_table_pj"] = {{"mul8", t.mul8},           {"add8", t.add8},
                           {"add32", t.add32},         {"mul32", t.mul32},
                           {"sram_8k_64b", t.sram_8k}, {"sram_32k_64b", t.sram_32k},
-                          {"sram_1m_64b", t.sram_1m}, {"dram_64b", t.dram}};
+                          {"sram_1m_64b", t.sram_1m}, {"dram_64b", t.dram},
+                          {"fp8_mul", t.fp8_mul},     {"fp32_add", t.fp32_add}};
   for (const PresetInfo& p : meta.presets) {
     j["presets"].push_back({{"name", p.name},
                             {"config_hash", p.config_hash},
