@@ -159,9 +159,10 @@ uint32_t Fp8ToFp32(uint8_t code, Fp8Format f) {
   return PackFp32(d.v);
 }
 
-uint32_t Fp8Mul(uint8_t a, uint8_t b, Fp8Format f) {
-  const Decoded da = Decode(a, Fp8Fmt(f));
-  const Decoded db = Decode(b, Fp8Fmt(f));
+namespace {
+
+// The product of two decoded values, rounded to FP32 (exact for FP8 operands).
+uint32_t MulDecoded(const Decoded& da, const Decoded& db) {
   const bool sign = da.v.sign != db.v.sign;
   if (da.kind == Kind::kNaN || db.kind == Kind::kNaN) return kFp32NaN;
   if (da.kind == Kind::kInf || db.kind == Kind::kInf) {
@@ -170,6 +171,12 @@ uint32_t Fp8Mul(uint8_t a, uint8_t b, Fp8Format f) {
     return Inf32(sign);
   }
   return PackFp32({sign, da.v.sig * db.v.sig, da.v.exp + db.v.exp});
+}
+
+}  // namespace
+
+uint32_t Fp8Mul(uint8_t a, uint8_t b, Fp8Format f) {
+  return MulDecoded(Decode(a, Fp8Fmt(f)), Decode(b, Fp8Fmt(f)));
 }
 
 uint32_t Fp32Add(uint32_t a, uint32_t b) {
@@ -211,18 +218,7 @@ uint32_t Fp32Add(uint32_t a, uint32_t b) {
   return PackFp32({x.sign, mag, x.exp - kHeadroom});
 }
 
-uint32_t Fp32Mul(uint32_t a, uint32_t b) {
-  const Decoded da = Decode(a, kFp32);
-  const Decoded db = Decode(b, kFp32);
-  const bool sign = da.v.sign != db.v.sign;
-  if (da.kind == Kind::kNaN || db.kind == Kind::kNaN) return kFp32NaN;
-  if (da.kind == Kind::kInf || db.kind == Kind::kInf) {
-    const Decoded& other = da.kind == Kind::kInf ? db : da;
-    if (other.kind == Kind::kFinite && other.v.sig == 0) return kFp32NaN;  // 0 * inf
-    return Inf32(sign);
-  }
-  return PackFp32({sign, da.v.sig * db.v.sig, da.v.exp + db.v.exp});
-}
+uint32_t Fp32Mul(uint32_t a, uint32_t b) { return MulDecoded(Decode(a, kFp32), Decode(b, kFp32)); }
 
 uint16_t Fp32ToBf16(uint32_t x, bool saturate) {
   return static_cast<uint16_t>(Narrow(x, kBf16, saturate, 0x7FC0u));
