@@ -49,6 +49,16 @@ TEST(BenchPrecisionSuite, Int8ReferenceFirstThenEachBuiltPrecision) {
   for (const auto& c : s) EXPECT_TRUE(c.run.in_suite);
   EXPECT_EQ(PrecisionSuite(true, {"int8"}).size(), 2u);
   EXPECT_EQ(PrecisionHarnessArgs(s[1].run), (std::vector<std::string>{"--precision", "w4a8"}));
+  // A zero-skip preset: the dense runs, then the GEMV again with the zero-skip tiler.
+  const auto z = PrecisionSuite(false, {"int8", "w4a8"}, true);
+  ASSERT_EQ(z.size(), 6u);
+  EXPECT_FALSE(z[0].run.zero_skip);
+  EXPECT_TRUE(z[4].run.zero_skip && z[4].run.reference);
+  EXPECT_EQ(z[4].shape.name, "gemv_1x4096x4096");
+  EXPECT_EQ(PrecisionHarnessArgs(z[5].run, true),
+            (std::vector<std::string>{"--precision", "w4a8", "--zero-skip", "on"}));
+  EXPECT_EQ(PrecisionHarnessArgs(z[1].run, true),
+            (std::vector<std::string>{"--precision", "w4a8", "--zero-skip", "off"}));
 }
 
 TEST(BenchPrecisionTargets, RatiosAgainstInt8AndFp8Thresholds) {
@@ -73,6 +83,13 @@ TEST(BenchPrecisionTargets, RatiosAgainstInt8AndFp8Thresholds) {
   EXPECT_TRUE(t[3].met) << t[3].target;  // e4m3 GEMV
   EXPECT_FALSE(t[4].met) << t[4].target;
   EXPECT_FALSE(t[5].met) << t[5].target;
+  // A zero-skip run does not count for the targets, nor serve as a dense run's reference.
+  CaseResult skip_ref = rs[0];
+  skip_ref.prec.zero_skip = true;
+  skip_ref.cycles = 10;
+  rs.insert(rs.begin(), skip_ref);
+  EXPECT_DOUBLE_EQ(CheckPrecisionTargets(meta, rs)[0].measured, 0.53);
+  rs.erase(rs.begin());
   rs[1].cycles = 531;
   EXPECT_FALSE(CheckPrecisionTargets(meta, rs)[0].met);
   rs[0].pass = false;  // a failing reference fails the ratio target
@@ -104,7 +121,7 @@ TEST(BenchPrecisionOutput, CsvJsonAndMarkdown) {
   EXPECT_TRUE(obj["precision"].is_null());
   const std::string md = PrecisionMarkdown(meta, rs, CheckPrecisionTargets(meta, rs));
   EXPECT_NE(md.find("## Precision suite"), std::string::npos);
-  EXPECT_NE(md.find("| llm | gemv_1x512x512 | w4a8 | 100 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| llm | gemv_1x512x512 | w4a8 | dense | 100 |"), std::string::npos) << md;
   BenchMeta int8_only = meta;
   int8_only.presets[0].precisions = {"int8"};
   EXPECT_EQ(PrecisionMarkdown(int8_only, {}, {}), "");

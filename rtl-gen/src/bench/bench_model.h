@@ -146,6 +146,9 @@ struct PrecisionRun {
   bool in_suite = false;
   std::string precision;   // "int8", "w4a8", "fp8_e4m3", "fp8_e5m2"
   bool reference = false;  // the int8 run of the suite
+  // On zero-skip presets: false runs the dense tiler (--zero-skip off: the targets' runs), true
+  // the zero-skip tiler (--zero-skip on, GEMV only). Unused elsewhere.
+  bool zero_skip = false;
 };
 
 // One case on one preset at one DRAM latency.

@@ -23,12 +23,17 @@ const std::vector<std::string>& PrecisionNames();
 
 // Per shape (GEMV 1x4096x4096 and GEMM 256x512x512; quick: 1x512x512 and 64x256x64) the int8
 // reference, then each of `precisions` (harness spellings, int8 excluded) in PrecisionNames order.
-std::vector<PrecisionCase> PrecisionSuite(bool quick, const std::vector<std::string>& precisions);
+// On a zero-skip preset (`zero_skip_hw`) these run the dense tiler, and the GEMV runs once more
+// with the zero-skip tiler (int8 reference first): a W4A8 act word holds two K steps, so it is
+// skipped only when both are zero, and the ratio to int8 differs from the dense one.
+std::vector<PrecisionCase> PrecisionSuite(bool quick, const std::vector<std::string>& precisions,
+                                          bool zero_skip_hw = false);
 
-// The harness arguments of a run: --precision P.
-std::vector<std::string> PrecisionHarnessArgs(const PrecisionRun& p);
+// The harness arguments of a run: --precision P (and --zero-skip on|off on zero-skip presets).
+std::vector<std::string> PrecisionHarnessArgs(const PrecisionRun& p, bool zero_skip_hw = false);
 
-// The int8 reference of a precision-suite run: same preset, latency and case, run.reference.
+// The int8 reference of a precision-suite run: same preset, latency, case and zero_skip,
+// run.reference.
 const CaseResult* FindPrecisionReference(const CaseResult& run,
                                          const std::vector<CaseResult>& results);
 

@@ -121,7 +121,7 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
     args.insert(args.end(), extra.begin(), extra.end());
   }
   if (prec != nullptr) {
-    const auto extra = bench::PrecisionHarnessArgs(*prec);
+    const auto extra = bench::PrecisionHarnessArgs(*prec, p.info.zero_skip);
     args.insert(args.end(), extra.begin(), extra.end());
   }
   CaseResult r;
@@ -303,7 +303,8 @@ int Bench(const BenchOptions& opts) {
       if (p.info.zero_skip) total += sparse_suite.size() * latencies.size();
       if (p.info.structured24) total += suite24.size() * latencies.size();
       if (p.info.precisions.size() > 1) {
-        total += bench::PrecisionSuite(opts.quick, p.info.precisions).size() * latencies.size();
+        total += bench::PrecisionSuite(opts.quick, p.info.precisions, p.info.zero_skip).size() *
+                 latencies.size();
       }
     }
     std::vector<CaseResult> results;
@@ -362,7 +363,8 @@ int Bench(const BenchOptions& opts) {
 
     for (const Preset& p : ps) {
       if (p.info.precisions.size() <= 1) continue;
-      for (const bench::PrecisionCase& pc : bench::PrecisionSuite(opts.quick, p.info.precisions)) {
+      for (const bench::PrecisionCase& pc :
+           bench::PrecisionSuite(opts.quick, p.info.precisions, p.info.zero_skip)) {
         for (unsigned lat : latencies) {
           results.push_back(
               RunRepeated(p, pc.shape, lat, "", tmp.path(), opts.repeat, nullptr, &pc.run));
