@@ -1,4 +1,4 @@
-// Block test of salsa_fp32_add (tests/blocks/fp_rtl, generated from tests/configs/lowp_8x8.yaml)
+// Block test of salsa_fp32_add (verilated from rtl/llm_16x16)
 // under Verilator against fp::Fp32Add: every pair of edge-class values, and 2,000,000 random
 // pairs (raw bit patterns, operands with close exponents for cancellation and rounding ties,
 // subnormals and large values).

@@ -1,4 +1,4 @@
-// Block test of salsa_fp8_mul (tests/blocks/fp_rtl, generated from tests/configs/lowp_8x8.yaml)
+// Block test of salsa_fp8_mul (verilated from rtl/llm_16x16)
 // under Verilator: every pair of FP8 codes of both formats (2 x 65,536) against fp::Fp8Mul.
 #include <gtest/gtest.h>
 #include <verilated.h>

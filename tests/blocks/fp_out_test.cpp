@@ -1,4 +1,4 @@
-// Block test of salsa_fp_out (tests/blocks/fp_rtl, generated from tests/configs/lowp_8x8.yaml)
+// Block test of salsa_fp_out (verilated from rtl/llm_16x16)
 // under Verilator against fp::Fp32Mul followed by the reference conversion, for every fmt_i
 // (0..7) and both saturate settings: edge-class accumulators x edge-class and common scales, and
 // random ones. The block has two register stages: the vector applied before clock edge t is
