@@ -16,10 +16,15 @@ struct RunOptions {
   std::string config;  // empty: the embedded default preset
 };
 
-// The Verilated harness of `cfg`: the prebuilt build/tests/harness_<name> when `cfg` is exactly
-// that preset (same config hash as rtl/<name>), else the cached build, built on first use.
-// Throws std::runtime_error when the build fails.
-std::filesystem::path FindHarness(const Config& cfg);
+// Which harness build: the plain one (FST tracing compiled in), or one verilated with line and
+// toggle coverage (issue 15), whose `--coverage-out FILE.dat` writes Verilator coverage data.
+enum class HarnessKind { kPlain, kCoverage };
+
+// The Verilated harness of `cfg`: for kPlain, the prebuilt build/tests/harness_<name> when `cfg`
+// is exactly that preset (same config hash as rtl/<name>), else the cached build, built on first
+// use; kCoverage harnesses are always cached builds (their own cache directory). Throws
+// std::runtime_error when the build fails.
+std::filesystem::path FindHarness(const Config& cfg, HarnessKind kind = HarnessKind::kPlain);
 
 void AddRunOptions(CLI::App* app, RunOptions* opts);
 // Resolves the config, finds or builds its harness and replaces this process with it, passing
