@@ -84,7 +84,10 @@ fs::path CachedHarness(const Config& cfg) {
 
 }  // namespace
 
-fs::path FindHarness(const Config& cfg) {
+fs::path FindHarness(const Config& cfg, HarnessKind kind) {
+  if (kind == HarnessKind::kCoverage) {
+    throw std::runtime_error("coverage harness builds are not implemented yet");
+  }
   fs::path exe = PrebuiltHarness(cfg);
   return exe.empty() ? CachedHarness(cfg) : exe;
 }
