@@ -31,8 +31,21 @@ bool SameAddress(const AxiMasterOut& a, const AxiMasterOut& b, bool read) {
 
 }  // namespace
 
+AxiDram::AxiDram(AxiDramBytes& bytes, uint64_t size, unsigned bus_bytes, Options opts)
+    : AxiDram(nullptr, &bytes, size, bus_bytes, opts) {}
+
 AxiDram::AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes, Options opts)
-    : mem_(mem), bus_bytes_(bus_bytes), size_log2_(0), opts_(opts), rng_(opts.seed) {
+    : AxiDram(&mem, nullptr, mem.size(), bus_bytes, opts) {}
+
+AxiDram::AxiDram(std::vector<uint8_t>* mem, AxiDramBytes* bytes, uint64_t size, unsigned bus_bytes,
+                 Options opts)
+    : mem_(mem),
+      bytes_(bytes),
+      mem_size_(size),
+      bus_bytes_(bus_bytes),
+      size_log2_(0),
+      opts_(opts),
+      rng_(opts.seed) {
   if (bus_bytes == 0 || bus_bytes > 64 || (bus_bytes & (bus_bytes - 1)) != 0) {
     throw std::invalid_argument("AxiDram: bus_bytes must be a power of two in 1..64");
   }
@@ -121,8 +134,8 @@ AxiDram::Burst AxiDram::AcceptAddress(const char* ch, uint64_t addr, unsigned le
   if (burst != 1) Violation(where + "burst type " + std::to_string(burst) + " is not INCR");
   const uint64_t hi = BeatAddr(b, b.len + 1);  // the burst touches bytes [addr, hi)
   if ((addr >> 12) != ((hi - 1) >> 12)) Violation(where + "crosses a 4 KB boundary");
-  if (hi > mem_.size()) {
-    Violation(where + "outside memory (" + std::to_string(mem_.size()) + " bytes)");
+  if (hi > mem_size_) {
+    Violation(where + "outside memory (" + std::to_string(mem_size_) + " bytes)");
     b.resp = kAxiDecErr;
   } else if (opts_.error_lo < opts_.error_hi &&
              Overlaps(addr, hi, opts_.error_lo, opts_.error_hi)) {
@@ -148,11 +161,20 @@ void AxiDram::DrainWrites() {
       Violation("W beat " + std::to_string(b.beat) + " of the burst at " + Hex(b.addr) + " len " +
                 std::to_string(b.len) + ": wlast " + (w.last ? "set early" : "missing"));
     }
+    uint64_t enable = 0;  // bytes_: the bytes to write
     for (unsigned i = 0; i < bus_bytes_ && i < w.data.size(); ++i) {
       const uint64_t a = base + i;
-      if (!((w.strb >> i) & 1u) || a >= mem_.size()) continue;
+      if (!((w.strb >> i) & 1u) || a >= mem_size_) continue;
       if (opts_.error_lo < opts_.error_hi && a >= opts_.error_lo && a < opts_.error_hi) continue;
-      mem_[a] = w.data[i];
+      if (bytes_) {
+        enable |= uint64_t{1} << i;
+      } else {
+        (*mem_)[a] = w.data[i];
+      }
+    }
+    if (enable != 0) {
+      const uint64_t n = std::min<uint64_t>({bus_bytes_, w.data.size(), mem_size_ - base});
+      bytes_->WriteBeat(base, w.data.data(), enable, static_cast<unsigned>(n));
     }
     wbuf_.pop_front();
     if (last) {
@@ -235,8 +257,16 @@ void AxiDram::ComputeOutputs(const AxiMasterOut& m, bool aw_hs, bool w_hs, bool 
         Coin() && !r_gap) {
       const Burst& b = reads_.front();
       const uint64_t base = BeatAddr(b, b.beat);
-      for (unsigned i = 0; i < bus_bytes_; ++i) {
-        out_.rdata[i] = base + i < mem_.size() ? mem_[base + i] : 0;
+      if (bytes_) {
+        std::fill(out_.rdata.begin(), out_.rdata.end(), uint8_t{0});
+        if (base < mem_size_) {
+          const uint64_t n = std::min<uint64_t>(bus_bytes_, mem_size_ - base);
+          bytes_->ReadBeat(base, out_.rdata.data(), static_cast<unsigned>(n));
+        }
+      } else {
+        for (unsigned i = 0; i < bus_bytes_; ++i) {
+          out_.rdata[i] = base + i < mem_size_ ? (*mem_)[base + i] : 0;
+        }
       }
       out_.rvalid = true;
       out_.rresp = b.resp;

@@ -55,6 +55,17 @@ struct AxiSlaveOut {
 
 enum AxiResp : unsigned { kAxiOkay = 0, kAxiSlvErr = 2, kAxiDecErr = 3 };
 
+// Where an AxiDram's bytes live when they are not a vector of the caller's: the SystemC harness
+// keeps them in a TLM-2.0 target (tb/systemc/axi_pin_adapter.h). Addresses are inside the memory.
+class AxiDramBytes {
+ public:
+  virtual ~AxiDramBytes() = default;
+  // Reads the n bytes at addr into out; called when a read beat is first presented.
+  virtual void ReadBeat(uint64_t addr, uint8_t* out, unsigned n) = 0;
+  // Writes data[i] to addr + i for each set bit i of enable (i < n); called as a W beat drains.
+  virtual void WriteBeat(uint64_t addr, const uint8_t* data, uint64_t enable, unsigned n) = 0;
+};
+
 class AxiDram {
  public:
   struct Options {
@@ -84,6 +95,8 @@ class AxiDram {
 
   AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes, Options opts);
   AxiDram(std::vector<uint8_t>& mem, unsigned bus_bytes) : AxiDram(mem, bus_bytes, Options{}) {}
+  // The same timing and protocol over `size` bytes kept by `bytes` (which must outlive the model).
+  AxiDram(AxiDramBytes& bytes, uint64_t size, unsigned bus_bytes, Options opts);
 
   const AxiSlaveOut& outputs() const { return out_; }
   void Tick(const AxiMasterOut& m);
@@ -114,6 +127,8 @@ class AxiDram {
     uint64_t ready_cycle = 0;
   };
 
+  AxiDram(std::vector<uint8_t>* mem, AxiDramBytes* bytes, uint64_t size, unsigned bus_bytes,
+          Options opts);
   void CheckStable(const AxiMasterOut& m);
   Burst AcceptAddress(const char* ch, uint64_t addr, unsigned len, unsigned size, unsigned burst,
                       unsigned id);
@@ -126,7 +141,9 @@ class AxiDram {
   uint64_t BeatAddr(const Burst& b, unsigned beat) const;
   void Violation(const std::string& what);
 
-  std::vector<uint8_t>& mem_;
+  std::vector<uint8_t>* mem_;  // null when bytes_ keeps the bytes
+  AxiDramBytes* bytes_ = nullptr;
+  uint64_t mem_size_;
   unsigned bus_bytes_;
   unsigned size_log2_;
   Options opts_;
