@@ -55,6 +55,8 @@ function(salsa_add_harness target)
     ${harness_dir}/options.cpp
     ${harness_dir}/checks.cpp
     ${harness_dir}/run_job.cpp
+    ${harness_dir}/run_setup.cpp
+    ${harness_dir}/finish_run.cpp
     ${harness_dir}/report.cpp
     ${harness_dir}/json_report.cpp)
   target_include_directories(${target} PRIVATE ${rtl_dir})

@@ -6,7 +6,7 @@
 //
 // The pieces: options.h (command line), run_job.h (the GEMMs to run and one GEMM's run),
 // bench.h and axi_port.h (the simulation controller and the AXI/CSR port glue), checks.h
-// (comparisons, counters, faults), report.h and json_report.h (the text report and --json).
+// (comparisons, counters, faults), finish_run.h (the layer's output, the text report and --json).
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -15,12 +15,9 @@
 
 #include "bench.h"
 #include "checks.h"
-#include "json_report.h"
+#include "finish_run.h"
 #include "options.h"
-#include "report.h"
 #include "run_job.h"
-#include "salsa/layer_lower.h"
-#include "salsa/npy.h"
 #include "salsa_params.h"
 
 namespace sh = salsa::harness;
@@ -63,58 +60,5 @@ int main(int argc, char** argv) {
     top->final();
   }
 
-  // Totals over the GEMMs; the layer's own output is assembled and compared in full.
-  sh::Totals t = sh::SumResults(jobs, results);
-  sh::Outcome& total = t.r;
-  const salsa::FcLayer& shown = jobs.front().fc;
-  const bool fp8 = sh::IsFp8Layer(shown);
-  std::vector<int8_t> layer_out;
-  std::vector<uint32_t> layer_out_fp;  // FP8 layers
-  if (!opts.layer.empty() && results.size() == jobs.size() && total.error.empty()) {
-    if (fp8) {
-      std::vector<std::vector<uint32_t>> outs;
-      for (const auto& jr : results) outs.push_back(jr.out_fp);
-      layer_out_fp = salsa::AssembleOutputFp(setup.gemms, outs,
-                                             static_cast<int64_t>(setup.layer_golden_fp.size()));
-      sh::CompareTensorFp("reference", shown.out_fmt, setup.layer_golden_fp, layer_out_fp, &total);
-      if (!setup.layer_expected_fp.empty()) {
-        sh::CompareTensorFp(opts.expected, shown.out_fmt, setup.layer_expected_fp, layer_out_fp,
-                            &total);
-      }
-    } else {
-      std::vector<std::vector<int8_t>> outs;
-      for (const auto& jr : results) outs.push_back(jr.out);
-      layer_out =
-          salsa::AssembleOutput(setup.gemms, outs, static_cast<int64_t>(setup.layer_golden.size()));
-      sh::CompareTensor("reference", setup.layer_golden, layer_out, &total);
-      if (!setup.layer_expected.empty())
-        sh::CompareTensor(opts.expected, setup.layer_expected, layer_out, &total);
-    }
-  }
-  if (!opts.out.empty()) {
-    if (opts.layer.empty() && !results.empty()) {
-      if (layer_out.empty()) layer_out = results[0].out;
-      if (layer_out_fp.empty()) layer_out_fp = results[0].out_fp;
-    }
-    if (!layer_out.empty() || !layer_out_fp.empty()) {
-      const std::vector<int64_t> shape =
-          opts.layer.empty() ? std::vector<int64_t>{shown.M, shown.N} : setup.spec.output_shape;
-      try {
-        salsa::WriteNpy(opts.out, fp8 ? salsa::FpOutputToNpy({shape, layer_out_fp}, shown.out_fmt)
-                                      : salsa::NpyArray::FromInt8(shape, layer_out));
-      } catch (const std::exception& e) {
-        total.Fail(std::string("--out ") + e.what());
-      }
-    }
-  }
-
-  if (!opts.quiet) {
-    sh::PrintReport(opts, shown, results.front().prog, t.stats, t.violations, total, jobs.size(),
-                    t.macs);
-  }
-  if (opts.json) {
-    sh::PrintJson(opts, shown, t.stats, total, jobs.size(), t.macs,
-                  sh::MeasureRun(opts, jobs, results, setup.spec));
-  }
-  return total.error.empty() ? sh::kExitPass : sh::kExitFail;
+  return sh::FinishRun(opts, setup, results);
 }

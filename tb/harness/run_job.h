@@ -1,5 +1,6 @@
 // Harness runs: the GEMMs to run with their golden outputs, one GEMM's run on the Verilated model
-// (with its checks), and the totals over the GEMMs.
+// (with its checks), and the totals over the GEMMs. Everything but RunJob (run_job.cpp) is
+// Verilator-independent (run_setup.cpp) and shared with the SystemC harness (tb/systemc).
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,22 @@ struct JobResult {
   std::vector<int8_t> out;
   std::vector<uint32_t> out_fp;  // FP8 layers: ReadOutputFp's elements
 };
+
+// A GEMM's run, before it runs: its program (checked on the functional model first, into r), the
+// cycle budget, the DRAM image and the DRAM model's options (with --fault injected).
+struct JobPlan {
+  salsa::Program prog;
+  uint64_t timeout = 0;
+  std::vector<uint8_t> mem;
+  salsa::AxiDram::Options dram;
+  Fault fault;
+};
+JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Outcome* r);
+
+// After the plan ran with `dram` over `mem` (the DRAM's bytes): reads the output, compares it (or
+// checks the injected fault) and the counters, and keeps the program and the DRAM's statistics.
+void FinishJob(const Options& opts, const Job& job, JobPlan&& plan, const std::vector<uint8_t>& mem,
+               const salsa::AxiDram& dram, JobResult* jr);
 
 // Runs one GEMM on the bench's model (reset first) with a fresh DRAM model, and checks it.
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench);
