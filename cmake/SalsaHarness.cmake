@@ -82,3 +82,83 @@ function(salsa_add_harness target)
     VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
                    --output-split 20000)
 endfunction()
+
+# salsa_add_sc_harness(<target> RTL_DIR <dir> [EXAMPLE <example_target>])
+#
+# Builds <target>: the SystemC harness (tb/systemc: sc_main.cpp, the AXI pin adapter, the TLM-2.0
+# DRAM target and the CSR master, with tb/harness's options, setup, checks and reports) linked with
+# the model of the RTL in <dir> verilated with --sc, in library <target>_model. With EXAMPLE, also
+# <example_target>: tb/systemc/example_platform.cpp (docs/systemc.md's example) on the same model.
+# SystemC is Debian's libsystemc-dev (2.3.4, built for C++17), which has no CMake package:
+# Verilator's lookup is pointed at its header and library (override SYSTEMC_INCLUDE/SYSTEMC_LIBDIR).
+function(salsa_add_sc_harness target)
+  cmake_parse_arguments(ARG "" "RTL_DIR;EXAMPLE" "" ${ARGN})
+  if(NOT ARG_RTL_DIR)
+    message(FATAL_ERROR "salsa_add_sc_harness(${target}): give RTL_DIR")
+  endif()
+  if(NOT TARGET salsa_model)
+    if(NOT DEFINED SALSA_WARNINGS)
+      set(SALSA_WARNINGS -Wall -Wextra)
+    endif()
+    find_package(nlohmann_json REQUIRED)
+    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+  endif()
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 REQUIRED)
+  endif()
+  if(NOT COMMAND verilate)
+    find_package(verilator REQUIRED HINTS /usr/share/verilator)
+  endif()
+  if(NOT SYSTEMC_INCLUDE)
+    set(SYSTEMC_INCLUDE /usr/include)
+  endif()
+  if(NOT SYSTEMC_LIBDIR)
+    set(SYSTEMC_LIBDIR /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
+  endif()
+
+  set(rtl_dir ${ARG_RTL_DIR})
+  set(filelist ${rtl_dir}/salsa.f)
+  if(EXISTS ${rtl_dir}/salsa_sim.f)
+    set(filelist ${rtl_dir}/salsa_sim.f)
+  endif()
+  file(STRINGS ${filelist} rtl_files REGEX "^[^/].*\\.v$")
+  list(TRANSFORM rtl_files PREPEND ${rtl_dir}/)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${filelist})
+
+  # The model, once for the harness and the example.
+  add_library(${target}_model STATIC ${SALSA_SOURCE_DIR}/tb/systemc/dram_target.cpp
+              ${SALSA_SOURCE_DIR}/tb/systemc/axi_pin_adapter.cpp
+              ${SALSA_SOURCE_DIR}/tb/systemc/csr_master.cpp)
+  verilate(${target}_model SYSTEMC
+    SOURCES ${rtl_files}
+    TOP_MODULE salsa_top
+    PREFIX Vsalsa_top
+    VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
+                   --output-split 20000)
+  verilator_link_systemc(${target}_model)
+  target_include_directories(${target}_model PUBLIC ${rtl_dir} ${SALSA_SOURCE_DIR}/tb/systemc)
+  target_compile_definitions(${target}_model INTERFACE VM_SC=1 VM_TRACE=0 VM_TRACE_FST=0
+                             VM_TRACE_VCD=0 VM_COVERAGE=0)
+  target_link_libraries(${target}_model PUBLIC salsa_model)
+
+  set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
+  set(sc_dir ${SALSA_SOURCE_DIR}/tb/systemc)
+  set_property(SOURCE ${sc_dir}/dram_target.cpp ${sc_dir}/axi_pin_adapter.cpp
+               ${sc_dir}/csr_master.cpp ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
+               ${sc_dir}/example_platform.cpp APPEND PROPERTY COMPILE_OPTIONS ${SALSA_WARNINGS})
+  add_executable(${target}
+    ${sc_dir}/sc_main.cpp
+    ${sc_dir}/sc_run_job.cpp
+    ${harness_dir}/options.cpp
+    ${harness_dir}/checks.cpp
+    ${harness_dir}/run_setup.cpp
+    ${harness_dir}/finish_run.cpp
+    ${harness_dir}/report.cpp
+    ${harness_dir}/json_report.cpp)
+  target_include_directories(${target} PRIVATE ${harness_dir})
+  target_link_libraries(${target} PRIVATE ${target}_model salsa_model CLI11::CLI11)
+  if(ARG_EXAMPLE)
+    add_executable(${ARG_EXAMPLE} ${sc_dir}/example_platform.cpp)
+    target_link_libraries(${ARG_EXAMPLE} PRIVATE ${target}_model salsa_model)
+  endif()
+endfunction()
