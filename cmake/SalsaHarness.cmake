@@ -143,9 +143,10 @@ function(salsa_add_sc_harness target)
 
   set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
   set(sc_dir ${SALSA_SOURCE_DIR}/tb/systemc)
-  set_property(SOURCE ${sc_dir}/dram_target.cpp ${sc_dir}/axi_pin_adapter.cpp
-               ${sc_dir}/csr_master.cpp ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
-               ${sc_dir}/example_platform.cpp APPEND PROPERTY COMPILE_OPTIONS ${SALSA_WARNINGS})
+  set_source_files_properties(${sc_dir}/dram_target.cpp ${sc_dir}/axi_pin_adapter.cpp
+                              ${sc_dir}/csr_master.cpp ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
+                              ${sc_dir}/example_platform.cpp
+                              PROPERTIES COMPILE_OPTIONS "${SALSA_WARNINGS}")
   add_executable(${target}
     ${sc_dir}/sc_main.cpp
     ${sc_dir}/sc_run_job.cpp
