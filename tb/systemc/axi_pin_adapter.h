@@ -87,16 +87,18 @@ class AxiTlmBridge : public sc_core::sc_module, public salsa::AxiDramBytes {
   std::string error_;
 };
 
+// clang-format off
 // The m_axi_* pins of salsa_top: AXI4 master outputs ...
-#define SALSA_AXI_MASTER_PINS(X)                                                             \
-  X(awid)                                                                                    \
-  X(awaddr) X(awlen) X(awsize) X(awburst) X(awcache) X(awprot) X(awlock) X(awqos) X(awvalid) \
-      X(wdata) X(wstrb) X(wlast) X(wvalid) X(bready) X(arid) X(araddr) X(arlen) X(arsize)    \
-          X(arburst) X(arcache) X(arprot) X(arlock) X(arqos) X(arvalid) X(rready)
+#define SALSA_AXI_MASTER_PINS(X)                                                     \
+  X(awid) X(awaddr) X(awlen) X(awsize) X(awburst) X(awcache) X(awprot) X(awlock)     \
+  X(awqos) X(awvalid) X(wdata) X(wstrb) X(wlast) X(wvalid) X(bready) X(arid)         \
+  X(araddr) X(arlen) X(arsize) X(arburst) X(arcache) X(arprot) X(arlock) X(arqos)    \
+  X(arvalid) X(rready)
 // ... and its inputs, driven by the adapter.
-#define SALSA_AXI_SLAVE_PINS(X) \
-  X(awready)                    \
-  X(wready) X(bid) X(bresp) X(bvalid) X(arready) X(rid) X(rdata) X(rresp) X(rlast) X(rvalid)
+#define SALSA_AXI_SLAVE_PINS(X)                                                      \
+  X(awready) X(wready) X(bid) X(bresp) X(bvalid) X(arready) X(rid) X(rdata) X(rresp) \
+  X(rlast) X(rvalid)
+// clang-format on
 
 template <class Top>
 class AxiPinAdapter : public AxiTlmBridge {
@@ -112,14 +114,13 @@ class AxiPinAdapter : public AxiTlmBridge {
 
   SC_HAS_PROCESS(AxiPinAdapter);
   AxiPinAdapter(sc_core::sc_module_name name, unsigned bus_bytes)
-      : AxiTlmBridge(name),
-        clk("clk"),
-        rst_n("rst_n")
+      // clang-format off
+      : AxiTlmBridge(name), clk("clk"), rst_n("rst_n")
 #define SALSA_PIN_NAME(p) , p("m_axi_" #p)
-            SALSA_AXI_MASTER_PINS(SALSA_PIN_NAME) SALSA_AXI_SLAVE_PINS(SALSA_PIN_NAME)
+      SALSA_AXI_MASTER_PINS(SALSA_PIN_NAME) SALSA_AXI_SLAVE_PINS(SALSA_PIN_NAME)
 #undef SALSA_PIN_NAME
-        ,
-        bus_bytes_(bus_bytes) {
+      , bus_bytes_(bus_bytes) {
+    // clang-format on
     SC_METHOD(Step);
     sensitive << clk.pos() << attach_;
     dont_initialize();

@@ -32,14 +32,14 @@ void CheckResp(unsigned resp, const char* what, uint32_t addr) {
 
 }  // namespace
 
+// clang-format off
 CsrMaster::CsrMaster(sc_core::sc_module_name name)
-    : sc_core::sc_module(name),
-      clk("clk")
+    : sc_core::sc_module(name), clk("clk")
 #define SALSA_AXIL_NAME(p) , p("s_axil_" #p)
-          SALSA_AXIL_MASTER_PINS(SALSA_AXIL_NAME) SALSA_AXIL_SLAVE_PINS(SALSA_AXIL_NAME)
+      SALSA_AXIL_MASTER_PINS(SALSA_AXIL_NAME) SALSA_AXIL_SLAVE_PINS(SALSA_AXIL_NAME)
 #undef SALSA_AXIL_NAME
-{
-}
+{}
+// clang-format on
 
 void CsrMaster::Idle() {
   awaddr.write(0);

@@ -12,12 +12,15 @@
 
 namespace salsa::sc {
 
-#define SALSA_AXIL_MASTER_PINS(X)                                                           \
-  X(awaddr)                                                                                 \
-  X(awprot) X(awvalid) X(wdata) X(wstrb) X(wvalid) X(bready) X(araddr) X(arprot) X(arvalid) \
-      X(rready)
-#define SALSA_AXIL_SLAVE_PINS(X) \
+// clang-format off
+// The s_axil_* pins of salsa_top: its inputs, driven by the master ...
+#define SALSA_AXIL_MASTER_PINS(X)                                                    \
+  X(awaddr) X(awprot) X(awvalid) X(wdata) X(wstrb) X(wvalid) X(bready) X(araddr)    \
+  X(arprot) X(arvalid) X(rready)
+// ... and its outputs.
+#define SALSA_AXIL_SLAVE_PINS(X)                                                     \
   X(awready) X(wready) X(bresp) X(bvalid) X(arready) X(rdata) X(rresp) X(rvalid)
+// clang-format on
 
 class CsrMaster : public sc_core::sc_module {
  public:
