@@ -11,7 +11,9 @@
 // - a burst reaching beyond `mem_bytes` answers DECERR (its bytes read 0, its writes are dropped).
 // Everything happens on the rising edge: the master's outputs are sampled just before it (as the
 // C++ harness samples them), the slave's outputs change just after it. While `run` is low (the
-// testbench holds reset) nothing moves; `clear` empties the queues (a fresh model).
+// testbench holds reset) nothing moves; `clear` empties the queues (a fresh model). X or Z on
+// a valid or ready of the master, and a burst that is not INCR at the bus width, count as
+// protocol violations.
 // `mem` holds one bus word per entry, byte i of a word in bits 8i+7:8i; the testbench loads it
 // with $readmemh.
 module salsa_tb_axi_mem #(
@@ -174,6 +176,12 @@ module salsa_tb_axi_mem #(
     reg [63:0] base;
     integer slot;
     if (run) begin
+      // Icarus is 4-state: a valid or ready the accelerator leaves X after reset is an error.
+      if (^{arvalid, awvalid, wvalid, rready, bready} === 1'bx) begin
+        violations = violations + 1;
+        $display("salsa_tb_axi_mem: cycle %0d: X on arvalid %b awvalid %b wvalid %b rready %b bready %b",
+                 cycle, arvalid, awvalid, wvalid, rready, bready);
+      end
       ar_hs = arvalid && arready;
       r_hs = rvalid && rready;
       aw_hs = awvalid && awready;

@@ -50,8 +50,12 @@ FcLayer RandomLayer(const TbExportOptions& o, const HwParams& hw, const Config& 
   ParseShape(o.shape, &M, &K, &N);
   const contract::Prec prec = PrecisionOf(o.precision.empty() ? "int8" : o.precision);
   if (!hw.Has(prec)) {
+    std::string built;
+    for (const char* name : {"int8", "w4a8", "fp8_e4m3", "fp8_e5m2"}) {
+      if (hw.Has(PrecisionOf(name))) built += std::string(built.empty() ? "" : ", ") + name;
+    }
     throw BadInput("tb-export: --precision " + o.precision + ": config " + cfg.name +
-                   " does not build it");
+                   " does not build it; accepted: " + built);
   }
   if (IsFp8(prec)) return MakeRandomFp8Fc(M, K, N, o.seed, prec);
   return prec == contract::kPrecInt4w ? MakeRandomInt4Fc(M, K, N, o.seed)
