@@ -12,7 +12,6 @@
 // salsa tb-export) and the files it names: gemms.hex (per GEMM: DRAM bytes, command list address
 // and count, output address and bytes, cycle budget), dram[_<g>].hex (bus words) and
 // expected[_<g>].hex (bytes).
-`timescale 1ns / 1ps
 `include "salsa_tb_params.vh"
 
 module salsa_tb;
@@ -181,13 +180,6 @@ module salsa_tb;
     end
   endtask
 
-  task automatic fail(input [8*160-1:0] what);
-    begin
-      $display("FAIL: %0s", what);
-      failures = failures + 1;
-    end
-  endtask
-
   // CsrPort's time-outs: 1000 cycles per handshake.
   task automatic csr_timeout(input integer n, input [11:0] addr);
     begin
@@ -280,16 +272,16 @@ module salsa_tb;
   endtask
 
   // SimCtrl::Reset(8): asynchronous reset held for 8 cycles, then 4 cycles for the reset
-  // synchroniser. The memory does not move while reset is held.
+  // synchroniser. The memory does not move while reset is held, and starts empty.
   task automatic reset_dut;
     begin
       @(negedge clk);
       mem_run = 1'b0;
       mem_clear = 1'b1;
-      #1 mem_clear = 1'b0;
       rst_n = 1'b0;
       repeat (8) tick;
       rst_n = 1'b1;
+      mem_clear = 1'b0;
       mem_run = 1'b1;
       repeat (4) tick;
     end

@@ -11,7 +11,8 @@
 // - a burst reaching beyond `mem_bytes` answers DECERR (its bytes read 0, its writes are dropped).
 // Everything happens on the rising edge: the master's outputs are sampled just before it (as the
 // C++ harness samples them), the slave's outputs change just after it. While `run` is low (the
-// testbench holds reset) nothing moves; `clear` empties the queues (a fresh model). X or Z on
+// testbench holds reset) nothing moves; a rising edge with `clear` high empties the queues (a
+// fresh model). X or Z on
 // a valid or ready of the master, and a burst that is not INCR at the bus width, count as
 // protocol violations.
 // `mem` holds one bus word per entry, byte i of a word in bits 8i+7:8i; the testbench loads it
@@ -133,8 +134,6 @@ module salsa_tb_axi_mem #(
     end
   endtask
 
-  initial reset_model;
-  always @(posedge clear) reset_model;
 
   // Writes the W beats that have their AW into memory; a burst's last beat queues its B.
   task automatic drain_writes;
@@ -175,7 +174,9 @@ module salsa_tb_axi_mem #(
     reg ar_hs, r_hs, aw_hs, w_hs, b_hs;
     reg [63:0] base;
     integer slot;
-    if (run) begin
+    if (clear) begin
+      reset_model;
+    end else if (run) begin
       // Icarus is 4-state: a valid or ready the accelerator leaves X after reset is an error.
       if (^{arvalid, awvalid, wvalid, rready, bready} === 1'bx) begin
         violations = violations + 1;
