@@ -57,9 +57,67 @@ FcLayer RandomLayer(const TbExportOptions& o, const HwParams& hw, const Config& 
     throw BadInput("tb-export: --precision " + o.precision + ": config " + cfg.name +
                    " does not build it; accepted: " + built);
   }
-  if (IsFp8(prec)) return MakeRandomFp8Fc(M, K, N, o.seed, prec);
-  return prec == contract::kPrecInt4w ? MakeRandomInt4Fc(M, K, N, o.seed)
-                                      : MakeRandomFc(M, K, N, o.seed);
+  const bool sparse = o.sparsity >= 0.0 || o.weights_2of4;
+  if (IsFp8(prec) && (o.unit_scale || o.per_channel || sparse)) {
+    throw BadInput("tb-export: --precision " + o.precision +
+                   " with --unit-scale, --per-channel, --sparsity or --weights-2of4: those shape "
+                   "int8 layers; accepted: --precision fp8_* with --extremes");
+  }
+  if (prec == contract::kPrecInt4w && o.weights_2of4) {
+    throw BadInput(
+        "tb-export: --precision w4a8 with --weights-2of4: 2:4 weights are int8 only; "
+        "accepted: --weights-2of4 with --precision int8");
+  }
+  if (IsFp8(prec)) {
+    return MakeRandomFp8Fc(M, K, N, o.seed, prec,
+                           o.extremes ? Fp8Data::kExtremes : Fp8Data::kRandom);
+  }
+  // run_job.cpp BuildLayer, step for step.
+  const FcData data = o.extremes     ? FcData::kExtremes
+                      : o.unit_scale ? FcData::kUnitScale
+                                     : FcData::kRandom;
+  FcLayer layer = prec == contract::kPrecInt4w ? MakeRandomInt4Fc(M, K, N, o.seed, data)
+                                               : MakeRandomFc(M, K, N, o.seed, data);
+  if (o.sparsity >= 0.0) {
+    SparsityPattern pattern = SparsityPattern::kUniform;
+    if (!o.sparsity_pattern.empty()) ParseSparsityPattern(o.sparsity_pattern, &pattern);
+    ApplyActivationSparsity(&layer, o.sparsity, pattern, o.seed);
+  }
+  if (o.weights_2of4) Prune2of4(&layer);
+  if (sparse && data == FcData::kRandom) ChooseRandomOutputQuant(&layer, o.seed);
+  if (o.per_channel) MakePerChannel(&layer, o.seed);
+  return layer;
+}
+
+// The checks of the data options that need no config (options.cpp's).
+void CheckDataOptions(const TbExportOptions& o) {
+  const bool any = o.extremes || o.unit_scale || o.per_channel || o.weights_2of4 ||
+                   o.sparsity >= 0.0 || !o.sparsity_pattern.empty();
+  if (any && !o.layer.empty()) {
+    throw BadInput(
+        "tb-export: --extremes, --unit-scale, --per-channel, --sparsity, "
+        "--sparsity-pattern and --weights-2of4 shape random layers; accepted: them "
+        "with --shape");
+  }
+  if (o.sparsity != -1.0 && !(o.sparsity >= 0.0 && o.sparsity <= 1.0)) {
+    throw BadInput("tb-export: --sparsity " + std::to_string(o.sparsity) + ": accepted: [0, 1]");
+  }
+  if (!o.sparsity_pattern.empty()) {
+    SparsityPattern p = SparsityPattern::kUniform;
+    if (!ParseSparsityPattern(o.sparsity_pattern, &p)) {
+      throw BadInput("tb-export: --sparsity-pattern '" + o.sparsity_pattern +
+                     "': accepted: uniform, clustered, relu");
+    }
+    if (o.sparsity < 0.0) {
+      throw BadInput("tb-export: --sparsity-pattern " + o.sparsity_pattern +
+                     ": no --sparsity given; accepted: --sparsity Z with --sparsity-pattern");
+    }
+    if (p == SparsityPattern::kRelu && (o.extremes || o.unit_scale)) {
+      throw BadInput(
+          "tb-export: --sparsity-pattern relu draws its own activations and zero point "
+          "(-128); accepted: relu without --extremes and --unit-scale");
+    }
+  }
 }
 
 std::string ReadText(const fs::path& p) {
@@ -105,6 +163,14 @@ void AddTbExportOptions(CLI::App* app, TbExportOptions* opts) {
   app->add_option("--seed", opts->seed, "seed of the random layer (default 1)");
   app->add_option("--precision", opts->precision,
                   "random layer's precision: int8 (default), w4a8, fp8_e4m3, fp8_e5m2");
+  app->add_flag("--extremes", opts->extremes, "random layer: extreme values (as salsa run)");
+  app->add_flag("--unit-scale", opts->unit_scale, "random layer: output scale 1 (as salsa run)");
+  app->add_flag("--per-channel", opts->per_channel, "random layer: per-channel requantisation");
+  app->add_option("--sparsity", opts->sparsity,
+                  "random layer: this fraction of activations at the zero point, in [0, 1]");
+  app->add_option("--sparsity-pattern", opts->sparsity_pattern,
+                  "where the --sparsity zeros go: uniform (default), clustered, relu");
+  app->add_flag("--weights-2of4", opts->weights_2of4, "random layer: 2:4-pruned weights");
   app->add_option("--mem-latency", opts->mem_latency,
                   "DRAM latency in cycles of the memory model (default 20)");
   app->add_option("-o,--out", opts->out, "output directory (replaced atomically)")->required();
@@ -122,6 +188,7 @@ int TbExport(const TbExportOptions& o, const std::string& command) {
       throw BadInput("tb-export: --mem-latency " + std::to_string(o.mem_latency) +
                      ": accepted: 1..100000 cycles");
     }
+    CheckDataOptions(o);
     const Config cfg = LoadConfig(o.config);
     const HwParams hw = HwParamsOf(cfg);
     std::vector<TbGemm> gemms;

@@ -13,6 +13,10 @@ struct TbExportOptions {
   std::string shape;      // MxKxN random layer
   uint64_t seed = 1;      // the random layer's seed (the harness's --seed)
   std::string precision;  // the random layer's precision (int8, w4a8, fp8_e4m3, fp8_e5m2)
+  // The harness's random-layer data options (tb/harness/options.h), same meaning.
+  bool extremes = false, unit_scale = false, per_channel = false, weights_2of4 = false;
+  double sparsity = -1.0;  // < 0: not asked
+  std::string sparsity_pattern;
   unsigned mem_latency = 20;
   std::string out;  // output directory
 };
