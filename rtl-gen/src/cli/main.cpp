@@ -1,4 +1,4 @@
-// salsa: the command-line front end (gen, run, ref, bench, synth).
+// salsa: the command-line front end (gen, run, ref, bench, synth, tb-export).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -6,6 +6,7 @@
 #include "cli/ref.h"
 #include "cli/run.h"
 #include "cli/synth.h"
+#include "cli/tb_export.h"
 #include "salsa/config.h"
 #include "salsa/generator.h"
 
@@ -48,6 +49,11 @@ int main(int argc, char** argv) {
       "synth", "Yosys resources per block, logic depth, and iCE40 place and route (docs/synth.md)");
   salsa::cli::AddSynthOptions(synth, &synth_opts);
 
+  salsa::cli::TbExportOptions tb_opts;
+  auto* tb_export = app.add_subcommand(
+      "tb-export", "write a self-checking Verilog testbench of one layer (Icarus, any simulator)");
+  salsa::cli::AddTbExportOptions(tb_export, &tb_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -73,6 +79,7 @@ int main(int argc, char** argv) {
     if (*ref) return salsa::cli::Ref(ref_opts);
     if (*bench) return salsa::cli::Bench(bench_opts);
     if (*synth) return salsa::cli::Synth(synth_opts);
+    if (*tb_export) return salsa::cli::TbExport(tb_opts, Quote(argc, argv));
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;
