@@ -17,6 +17,7 @@
 #include "salsa/config.h"
 #include "salsa/layer_lower.h"
 #include "salsa/layer_spec.h"
+#include "salsa/random_config.h"
 
 namespace salsa::regress {
 namespace {
@@ -239,6 +240,22 @@ TEST(RandomLayer, ArgsValidForEveryPresetAndDeterministic) {
         << cfg.name;
     EXPECT_GT(ksplit, 20) << cfg.name;
     EXPECT_GT(m1, 50) << cfg.name;
+  }
+}
+
+// The --random-configs variants (RandomConfigYaml): 1x1 arrays, small scratchpads, every
+// precision and sparsity option.
+TEST(RandomLayer, ArgsValidForRandomConfigs) {
+  for (uint64_t c = 1; c <= 60; ++c) {
+    const Config cfg = ParseConfig(RandomConfigYaml(c), "rand_" + std::to_string(c) + ".yaml");
+    for (const char* gen : {"fc", "timing", "fault"}) {
+      for (uint64_t seed = 1; seed <= 60; ++seed) {
+        const GeneratedRun g = GenerateRun(cfg, gen, seed, "/r");
+        uint64_t macs = 0;
+        EXPECT_EQ(CheckArgs(cfg, g.args, &macs), "") << cfg.name << " " << gen << " " << seed;
+        EXPECT_LE(macs, MacBudget(cfg)) << cfg.name << " " << gen << " " << seed;
+      }
+    }
   }
 }
 

@@ -1,9 +1,10 @@
-// salsa: the command-line front end (gen, run, ref, bench, synth).
+// salsa: the command-line front end (gen, run, ref, bench, synth, regress).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/bench.h"
 #include "cli/ref.h"
+#include "cli/regress.h"
 #include "cli/run.h"
 #include "cli/synth.h"
 #include "salsa/config.h"
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
       "synth", "Yosys resources per block, logic depth, and iCE40 place and route (docs/synth.md)");
   salsa::cli::AddSynthOptions(synth, &synth_opts);
 
+  salsa::cli::RegressOptions regress_opts;
+  auto* regress = app.add_subcommand(
+      "regress",
+      "run a test list (smoke, nightly) in parallel: junit, report, repro (docs/regress.md)");
+  salsa::cli::AddRegressOptions(regress, &regress_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -73,6 +80,7 @@ int main(int argc, char** argv) {
     if (*ref) return salsa::cli::Ref(ref_opts);
     if (*bench) return salsa::cli::Bench(bench_opts);
     if (*synth) return salsa::cli::Synth(synth_opts);
+    if (*regress) return salsa::cli::Regress(regress_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;

@@ -142,10 +142,13 @@ std::vector<std::string> TimingArgs(Rng& rng) {
   return a;
 }
 
-std::vector<std::string> FaultArgs(Rng& rng, uint64_t seed) {
+std::vector<std::string> FaultArgs(Rng& rng, const Config& cfg, uint64_t seed) {
   const std::string fault =
       Pick(rng, std::vector<std::string>{"read", "write", "opcode", "range", "field"});
-  const int64_t M = Uniform(rng, 2, 32), K = Uniform(rng, 16, 300), N = Uniform(rng, 2, 32);
+  // A small layer of a few tiles: the fault stops it early anyway.
+  const int64_t M = Uniform(rng, 2, std::min<int64_t>(32, 2 * cfg.rows + 4));
+  const int64_t K = Uniform(rng, 16, 300);
+  const int64_t N = Uniform(rng, 2, std::min<int64_t>(32, 2 * cfg.cols + 4));
   std::vector<std::string> a = {
       "--shape", std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N),
       "--seed",  std::to_string(seed),
@@ -339,7 +342,7 @@ void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
 
 }  // namespace
 
-uint64_t MacBudget(const Config& cfg) { return uint64_t{cfg.rows} * cfg.cols * 24000; }
+uint64_t MacBudget(const Config& cfg) { return uint64_t{cfg.rows} * cfg.cols * 150000; }
 
 int KSplitThreshold(const Config& cfg) { return static_cast<int>(cfg.act.Words()); }
 
@@ -351,6 +354,11 @@ GeneratedRun GenerateRun(const Config& cfg, const std::string& generator, uint64
   if (generator == "mixed") {
     run.generator = Pick(rng, std::vector<std::string>{"fc", "layer", "timing", "fault"});
   }
+  // Each generator starts at its own point of the seed's stream, so `fc` and `timing` of one seed
+  // draw different layers.
+  const std::vector<std::string> order = {"fc", "layer", "timing", "fault"};
+  const auto pos = std::find(order.begin(), order.end(), run.generator);
+  rng.discard(static_cast<unsigned long long>(pos - order.begin()) * 4096);
   if (run.generator == "fc") {
     run.args = FcArgs(rng, cfg, seed, 1.0);
   } else if (run.generator == "timing") {
@@ -358,7 +366,7 @@ GeneratedRun GenerateRun(const Config& cfg, const std::string& generator, uint64
     const std::vector<std::string> t = TimingArgs(rng);
     run.args.insert(run.args.end(), t.begin(), t.end());
   } else if (run.generator == "fault") {
-    run.args = FaultArgs(rng, seed);
+    run.args = FaultArgs(rng, cfg, seed);
   } else if (run.generator == "layer") {
     LayerFiles(rng, cfg, seed, &run, run_dir);
     if (Chance(rng, 0.4)) {
