@@ -2,10 +2,13 @@
 // one of them for a Slurm array task, or none with --collect) and the reports.
 #include "cli/regress.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -81,14 +84,36 @@ void WriteFile(const fs::path& p, const std::string& text) {
   if (!out) throw std::runtime_error(p.string() + ": cannot write");
 }
 
-// --out must be a writable directory, or creatable: its nearest existing ancestor writable.
+// --out must be a writable directory, or creatable. Probed by creating (and removing) the first
+// missing directory of the path, or a file in an existing one: nothing is left behind.
 void CheckOutWritable(const fs::path& out) {
+  fs::path missing;
   fs::path p = out;
-  while (!p.empty() && !fs::exists(p)) p = p.parent_path();
-  if (p.empty()) p = fs::current_path();
-  if (!fs::is_directory(p) || access(p.c_str(), W_OK) != 0) {
-    throw ListError("--out " + out.string() + ": " + p.string() +
-                    (fs::is_directory(p) ? " is not writable" : " is not a directory") +
+  while (!p.empty() && !fs::exists(p)) {
+    missing = p;
+    p = p.parent_path();
+  }
+  std::string problem;
+  if (!p.empty() && !fs::is_directory(p)) {
+    problem = p.string() + " is not a directory";
+  } else if (!missing.empty()) {
+    if (mkdir(missing.c_str(), 0755) != 0) {
+      problem = "cannot create " + missing.string() + ": " + std::strerror(errno);
+    } else {
+      rmdir(missing.c_str());
+    }
+  } else {
+    const fs::path probe = out / ".salsa-regress-probe";
+    std::ofstream f(probe);
+    if (!f) {
+      problem = out.string() + " is not writable";
+    } else {
+      f.close();
+      fs::remove(probe);
+    }
+  }
+  if (!problem.empty()) {
+    throw ListError("--out " + out.string() + ": " + problem +
                     "; accepted: a writable directory (created if missing)");
   }
 }
@@ -216,7 +241,13 @@ regress::SummaryInfo Info(const RegressOptions& o, const Plan& plan, const fs::p
   info.salsa_version = "salsa " + info.salsa_commit.substr(0, 12);
   info.verilator_version = Capture("verilator --version 2>/dev/null");
   if (info.verilator_version.empty()) info.verilator_version = "verilator unknown";
-  info.cxx_version = Capture("c++ --version 2>/dev/null");
+  // The compiler the harnesses of this build tree were built with (its CMake cache), else c++.
+  std::string cxx = "c++";
+  std::ifstream cache(std::string(SALSA_BINARY_DIR) + "/CMakeCache.txt");
+  for (std::string line; std::getline(cache, line);) {
+    if (line.rfind("CMAKE_CXX_COMPILER:", 0) == 0) cxx = line.substr(line.find('=') + 1);
+  }
+  info.cxx_version = Capture("'" + cxx + "' --version 2>/dev/null");
   if (info.cxx_version.empty()) info.cxx_version = "c++ unknown";
   info.jobs = jobs;
   info.seed_base = o.seed_base;
