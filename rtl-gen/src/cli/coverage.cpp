@@ -144,12 +144,25 @@ CoverageSummary MergeCoverage(const std::vector<fs::path>& dat_files, const fs::
   return s;
 }
 
+namespace {
+
+std::string Percent(uint64_t a, uint64_t b) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", b ? 100.0 * static_cast<double>(a) / b : 0.0);
+  return buf;
+}
+
+// "C/P (x%)", or "-" without points.
+std::string Fraction(uint64_t covered, uint64_t points) {
+  if (points == 0) return "-";
+  return std::to_string(covered) + "/" + std::to_string(points) + " (" + Percent(covered, points) +
+         ")";
+}
+
+}  // namespace
+
 std::string CoverageSummaryLine(const CoverageSummary& s) {
-  auto pct = [](uint64_t a, uint64_t b) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%.1f%%", b ? 100.0 * static_cast<double>(a) / b : 0.0);
-    return std::string(buf);
-  };
+  const auto& pct = Percent;
   std::ostringstream os;
   os << "coverage: " << s.covered << "/" << s.points << " points (" << pct(s.covered, s.points)
      << "): line " << s.line_covered << "/" << s.line_points << " ("
@@ -167,16 +180,25 @@ void AddCoverageOptions(CLI::App* app, CoverageOptions* opts) {
                   "output directory: coverage.dat (merged), coverage.info (lcov), html/")
       ->required();
   app->add_flag("--modules", opts->modules,
-                "also print line and toggle coverage per module (the merged data's pages)");
+                "also print a Markdown table of line and toggle coverage per generated module");
 }
 
 int Coverage(const CoverageOptions& opts) {
   std::vector<fs::path> dats(opts.dat_files.begin(), opts.dat_files.end());
   const CoverageSummary s = MergeCoverage(dats, opts.out_dir);
   if (opts.modules) {
-    std::cout << "module kind covered points\n";
+    // Per generated module, its parameterised variants (salsa_fifo__W43_D2, ...) together; line
+    // counts Verilator's line and branch points.
+    std::map<std::string, CoverageSummary> by_module;
     for (const CoverageGroup& g : ReadCoveragePoints(fs::path(opts.out_dir) / "coverage.dat")) {
-      std::cout << g.module << " " << g.kind << " " << g.covered << " " << g.points << "\n";
+      CoverageSummary& m = by_module[g.module.substr(0, g.module.find("__"))];
+      (g.kind == "toggle" ? m.toggle_points : m.line_points) += g.points;
+      (g.kind == "toggle" ? m.toggle_covered : m.line_covered) += g.covered;
+    }
+    std::cout << "| module | line | toggle |\n|---|---|---|\n";
+    for (const auto& [name, m] : by_module) {
+      std::cout << "| `" << name << "` | " << Fraction(m.line_covered, m.line_points) << " | "
+                << Fraction(m.toggle_covered, m.toggle_points) << " |\n";
     }
   }
   std::cout << CoverageSummaryLine(s) << "; report "
