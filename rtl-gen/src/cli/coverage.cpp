@@ -109,8 +109,9 @@ CoverageSummary MergeCoverage(const std::vector<fs::path>& dat_files, const fs::
     RunTool(merge, out_dir / "verilator_coverage.log");
     RunTool({"verilator_coverage", "--write-info", info.string(), merged.string()},
             out_dir / "verilator_coverage_info.log");
-    RunTool({"genhtml", "--quiet", "--output-directory", html.string(), "--title",
-             "salsa RTL coverage", info.string()},
+    // --ignore-errors source: a report even when a source file is gone (a cleaned cache).
+    RunTool({"genhtml", "--quiet", "--ignore-errors", "source", "--output-directory", html.string(),
+             "--title", "salsa RTL coverage", info.string()},
             out_dir / "genhtml.log");
   } catch (...) {
     // No partial report: only the tools' logs stay, for the error message to point at.
