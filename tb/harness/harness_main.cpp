@@ -22,6 +22,9 @@
 #include "salsa/layer_lower.h"
 #include "salsa/npy.h"
 #include "salsa_params.h"
+#if defined(VM_COVERAGE) && VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace sh = salsa::harness;
 
@@ -62,6 +65,10 @@ int main(int argc, char** argv) {
     }
     top->final();
   }
+#if defined(VM_COVERAGE) && VM_COVERAGE
+  // Also after a failing run: the regression merges what every run reached.
+  if (!opts.coverage_out.empty()) contextp->coveragep()->write(opts.coverage_out.c_str());
+#endif
 
   // Totals over the GEMMs; the layer's own output is assembled and compared in full.
   sh::Totals t = sh::SumResults(jobs, results);

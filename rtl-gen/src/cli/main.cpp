@@ -1,8 +1,9 @@
-// salsa: the command-line front end (gen, run, ref, bench, synth, regress).
+// salsa: the command-line front end (gen, run, ref, bench, synth, coverage, regress).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/bench.h"
+#include "cli/coverage.h"
 #include "cli/ref.h"
 #include "cli/regress.h"
 #include "cli/run.h"
@@ -49,6 +50,11 @@ int main(int argc, char** argv) {
       "synth", "Yosys resources per block, logic depth, and iCE40 place and route (docs/synth.md)");
   salsa::cli::AddSynthOptions(synth, &synth_opts);
 
+  salsa::cli::CoverageOptions coverage_opts;
+  auto* coverage = app.add_subcommand(
+      "coverage", "merge Verilator coverage .dat files; write lcov info and an HTML report");
+  salsa::cli::AddCoverageOptions(coverage, &coverage_opts);
+
   salsa::cli::RegressOptions regress_opts;
   auto* regress = app.add_subcommand(
       "regress",
@@ -80,6 +86,7 @@ int main(int argc, char** argv) {
     if (*ref) return salsa::cli::Ref(ref_opts);
     if (*bench) return salsa::cli::Bench(bench_opts);
     if (*synth) return salsa::cli::Synth(synth_opts);
+    if (*coverage) return salsa::cli::Coverage(coverage_opts);
     if (*regress) return salsa::cli::Regress(regress_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/coverage.h"
 #include "cli/run.h"
 #include "regress/execute.h"
 #include "regress/regress_list.h"
@@ -147,11 +148,6 @@ Plan MakePlan(const RegressOptions& o, const fs::path& out) {
     throw ListError("--random-configs " + std::to_string(o.random_configs) + ": accepted: 0..1000");
   }
   if (o.dry_run && !o.slurm) throw ListError("--dry-run: accepted: only with --slurm");
-  if (o.coverage) {
-    throw ListError(
-        "--coverage: the coverage harness builds are not in this build yet; accepted: "
-        "no --coverage");
-  }
   if ((o.slurm ? 1 : 0) + (o.collect ? 1 : 0) + (o.run_index >= 0 ? 1 : 0) > 1) {
     throw ListError("--slurm, --collect and --run-index: accepted: at most one of them");
   }
@@ -273,9 +269,28 @@ int Report(regress::SummaryInfo info, const std::vector<regress::RunResult>& res
   return t.fail + t.timeout > 0 ? 1 : 0;
 }
 
-// Coverage across the runs: the coverage harness builds (branch rgen) are not merged yet.
-nlohmann::json Coverage(const std::vector<regress::RunResult>&, const fs::path&) {
-  throw std::runtime_error("--coverage: not available yet");
+// Merges the runs' coverage.dat into OUT/coverage; the figures for summary.json and report.md.
+nlohmann::json MergeRunCoverage(const std::vector<regress::RunResult>& results,
+                                const fs::path& out) {
+  std::vector<fs::path> dats;
+  for (const auto& r : results) {
+    const fs::path d = fs::path(r.run_dir) / "coverage.dat";
+    if (fs::exists(d)) dats.push_back(d);
+  }
+  if (dats.empty()) throw std::runtime_error("--coverage: no run wrote a coverage.dat");
+  const CoverageSummary s = MergeCoverage(dats, out / "coverage");
+  std::cerr << "salsa regress: " << CoverageSummaryLine(s) << " (" << dats.size() << " runs)\n";
+  return {{"dat_files", dats.size()},
+          {"points", s.points},
+          {"covered", s.covered},
+          {"line_points", s.line_points},
+          {"line_covered", s.line_covered},
+          {"toggle_points", s.toggle_points},
+          {"toggle_covered", s.toggle_covered},
+          {"lines_found", s.lines_found},
+          {"lines_hit", s.lines_hit},
+          {"summary", CoverageSummaryLine(s)},
+          {"html", (out / "coverage/html/index.html").string()}};
 }
 
 }  // namespace
@@ -311,7 +326,7 @@ int Regress(const RegressOptions& o) {
     }
     regress::SummaryInfo info = Info(o, plan, out, jobs);
     for (const auto& r : results) info.wall_seconds += r.seconds;
-    if (o.coverage) info.coverage = Coverage(results, out);
+    if (o.coverage) info.coverage = MergeRunCoverage(results, out);
     return Report(info, results, out);
   }
 
@@ -435,7 +450,7 @@ int Regress(const RegressOptions& o) {
   regress::SummaryInfo info = Info(o, plan, out, jobs);
   info.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (o.coverage) info.coverage = Coverage(results, out);
+  if (o.coverage) info.coverage = MergeRunCoverage(results, out);
   return Report(info, results, out);
 }
 

@@ -165,10 +165,8 @@ std::string ReportMarkdown(const SummaryInfo& info, const std::vector<RunResult>
   m << "- salsa " << info.salsa_commit << "; " << info.verilator_version << "; " << info.cxx_version
     << "\n";
   if (info.coverage) {
-    const nlohmann::json& c = *info.coverage;
-    m << "- coverage: " << c.value("covered", 0) << " of " << c.value("points", 0)
-      << " points hit; lcov lines " << c.value("lines_hit", 0) << " of "
-      << c.value("lines_found", 0) << " (coverage/html/index.html)\n";
+    m << "- " << info.coverage->value("summary", std::string("coverage")) << "; HTML report "
+      << info.coverage->value("html", std::string("")) << "\n";
   }
   m << "\n";
   if (t.fail + t.timeout > 0) {
