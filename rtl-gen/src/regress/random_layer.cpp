@@ -194,8 +194,8 @@ std::vector<uint32_t> RandomFloatBias(Rng& rng, int64_t n) {
   return v;
 }
 
+// Collects a tensor file of the run (the bytes of its .npy).
 struct LayerWriter {
-  const std::string dir;
   GeneratedRun* run;
   void Add(const std::string& name, const NpyArray& a) {
     run->files.push_back({name, SerializeNpy(a, name)});
@@ -235,7 +235,7 @@ std::string FpKeys(Rng& rng, const std::string& dtype) {
 
 void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
                 const std::string& dir) {
-  LayerWriter w{dir, run};
+  LayerWriter w{run};
   std::vector<std::string> dtypes = {"int8"};
   if (cfg.Has(Precision::kFp8E4M3)) dtypes.push_back("fp8_e4m3");
   if (cfg.Has(Precision::kFp8E5M2)) dtypes.push_back("fp8_e5m2");
