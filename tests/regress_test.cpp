@@ -8,7 +8,9 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <thread>
 
+#include "regress/execute.h"
 #include "regress/random_layer.h"
 #include "regress/regress_list.h"
 #include "regress/reports.h"
@@ -348,6 +350,43 @@ TEST(RegressShell, Quoting) {
   EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
   EXPECT_EQ(ShellQuote(""), "''");
   EXPECT_EQ(ShellJoin({"salsa", "run", "x y"}), "salsa run 'x y'");
+}
+
+TEST(RegressRunner, ExitCodesAndTimeoutKillsTheProcessGroup) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salsa_regress_run_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
+  ProcessResult r = RunProcess({"/bin/sh", "-c", "echo hi; exit 3"}, out, err, 10);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 3);
+  std::ifstream in(out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "hi");
+  // A child in the background must die with the group: the marker file never appears.
+  const std::string marker = (dir / "late").string();
+  r = RunProcess({"/bin/sh", "-c", "(sleep 1; touch " + marker + ") & sleep 30"}, out, err, 0.3);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(r.seconds, 5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_FALSE(fs::exists(marker));
+  r = RunProcess({"/nonexistent/harness"}, out, err, 10);
+  EXPECT_EQ(r.exit_code, 127);
+  fs::remove_all(dir);
+}
+
+TEST(RegressRunner, FixedArgsAndRunNames) {
+  EXPECT_EQ(SplitArgs("  --layer {source}/x.yaml\t--expected {list}/e.npy ", "/s", "/l"),
+            (std::vector<std::string>{"--layer", "/s/x.yaml", "--expected", "/l/e.npy"}));
+  RunSpec r;
+  r.test = "fc";
+  r.seed = 7;
+  r.config = "small_8x8";
+  EXPECT_EQ(r.Id(), "fc/small_8x8/s7");
+  r.config = "../cfg/my_variant.yaml";
+  EXPECT_EQ(r.Id(), "fc/my_variant/s7");
+  EXPECT_EQ(RunDir("/o", r), "/o/runs/fc/my_variant/s7");
 }
 
 TEST(RegressSlurm, ArrayAndCollectScripts) {
