@@ -1,4 +1,4 @@
-# salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE])
+# salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE] [COVERAGE])
 #
 # Builds <target>: the Verilator harness (tb/harness/*.cpp: harness_main.cpp with the AXI/CSR glue,
 # options, checks, runs and reports) linked with the Verilated model of one generated accelerator.
@@ -9,12 +9,15 @@
 #   include(${SALSA_SOURCE_DIR}/cmake/SalsaHarness.cmake)
 #   salsa_add_harness(my_variant CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/my_variant.yaml)
 #
-# Verilator's own CMake package does the verilating (verilate()).
+# Verilator's own CMake package does the verilating (verilate()). COVERAGE verilates with line and
+# toggle coverage (--coverage-line --coverage-toggle, toggle points on signals up to 1024 bits wide:
+# the widest buses, 512-bit AXI data and acc words, count; scratchpad arrays do not) and the
+# harness takes --coverage-out FILE.dat (docs/coverage.md).
 
 get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 function(salsa_add_harness target)
-  cmake_parse_arguments(ARG "TRACE" "RTL_DIR;CONFIG" "" ${ARGN})
+  cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "" ${ARGN})
   if(NOT TARGET salsa_model)
     if(NOT DEFINED SALSA_WARNINGS)
       set(SALSA_WARNINGS -Wall -Wextra)
@@ -65,6 +68,14 @@ function(salsa_add_harness target)
   if(ARG_TRACE)
     set(trace_args TRACE_FST)
   endif()
+  set(coverage_args)
+  set(opt_slow)
+  if(ARG_COVERAGE)
+    set(coverage_args --coverage-line --coverage-toggle --coverage-max-width 1024)
+    # The coverage points are registered in the run-once constructor code ("Slow" files): -O0
+    # there compiles it several times faster and costs no simulation speed.
+    set(opt_slow OPT_SLOW -O0)
+  endif()
   # Every file of the generated filelist, so that a change to any module re-verilates. With
   # sram.macro: blackbox, salsa_sim.f adds the SRAM macro's behavioural model to salsa.f.
   set(filelist ${rtl_dir}/salsa.f)
@@ -78,9 +89,9 @@ function(salsa_add_harness target)
     SOURCES ${rtl_files}
     TOP_MODULE salsa_top
     PREFIX Vsalsa_top
-    ${trace_args}
+    ${trace_args} ${opt_slow}
     VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
-                   --output-split 20000)
+                   --output-split 20000 ${coverage_args})
 endfunction()
 
 # salsa_add_sc_harness(<target> RTL_DIR <dir> [EXAMPLE <example_target>])

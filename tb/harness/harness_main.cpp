@@ -19,6 +19,9 @@
 #include "options.h"
 #include "run_job.h"
 #include "salsa_params.h"
+#if defined(VM_COVERAGE) && VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace sh = salsa::harness;
 
@@ -59,6 +62,10 @@ int main(int argc, char** argv) {
     }
     top->final();
   }
+#if defined(VM_COVERAGE) && VM_COVERAGE
+  // Also after a failing run: the regression merges what every run reached.
+  if (!opts.coverage_out.empty()) contextp->coveragep()->write(opts.coverage_out.c_str());
+#endif
 
   return sh::FinishRun(opts, setup, results);
 }

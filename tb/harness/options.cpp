@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <utility>
@@ -111,6 +113,9 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "FP8 layers with a bfloat16/fp8 output: on: overflow gives the largest finite "
                  "value; off: inf (bf16, E5M2) or NaN (E4M3) (default: chosen by the seed)")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--coverage-out", o->coverage_out,
+                 "write Verilator line and toggle coverage to FILE.dat at the end of the run "
+                 "(coverage builds only: salsa run --coverage-out, salsa regress --coverage)");
   app.allow_extras();  // +verilator+... arguments go to the VerilatedContext
   try {
     app.parse(argc, argv);
@@ -126,6 +131,26 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                 << "'; accepted: the options of --help and +verilator+ arguments\n";
       return kExitBadInput;
     }
+  }
+  if (!o->coverage_out.empty()) {
+#if defined(VM_COVERAGE) && VM_COVERAGE
+    // Verilator aborts when it cannot write the file at the end: find out now (and leave no
+    // empty file behind: it is written after the run).
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(o->coverage_out, ec);
+    const bool writable = static_cast<bool>(std::ofstream(o->coverage_out, std::ios::app));
+    if (!existed) std::filesystem::remove(o->coverage_out, ec);
+    if (!writable) {
+      std::cerr << "salsa_harness: --coverage-out " << o->coverage_out
+                << ": cannot open for writing; accepted: a writable FILE.dat\n";
+      return kExitBadInput;
+    }
+#else
+    std::cerr << "salsa_harness: --coverage-out: this harness of " << salsa_params::kName
+              << " was built without coverage; accepted: --coverage-out with a coverage build "
+                 "(salsa run --coverage-out F picks one, or salsa_add_harness(... COVERAGE))\n";
+    return kExitBadInput;
+#endif
   }
   if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
     std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";

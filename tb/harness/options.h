@@ -51,6 +51,8 @@ struct Options {
   std::string output_dtype;  // float32, bfloat16, fp8_e4m3, fp8_e5m2
   std::string output_scale;  // a finite float32
   std::string saturate;      // on, off
+  // Verilator coverage data written at the end of the run (a harness built with COVERAGE only).
+  std::string coverage_out;
 };
 
 class BadInput : public std::runtime_error {

@@ -51,9 +51,11 @@ int Shell(const std::string& cmd) {
   return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
-// Generates the config's RTL into the cache and builds its harness there (once per config hash).
-fs::path CachedHarness(const Config& cfg) {
-  fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg));
+// Generates the config's RTL into the cache and builds its harness there (once per config hash;
+// coverage builds in their own directory, <name>-<hash>-cov).
+fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
+  const bool cov = kind == HarnessKind::kCoverage;
+  fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg) + (cov ? "-cov" : ""));
   fs::path exe = dir / "build" / "harness";
   const std::string log = (dir / "build.log").string();
   // A harness built before: bring it up to date with the harness sources of this salsa (an
@@ -64,15 +66,16 @@ fs::path CachedHarness(const Config& cfg) {
     if (Shell(update) != 0) throw std::runtime_error("updating the harness failed; see " + log);
     return exe;
   }
-  std::cerr << "salsa run: building the Verilated model of '" << cfg.name << "' in " << dir.string()
-            << " (once per config)\n";
+  std::cerr << "salsa run: building the Verilated " << (cov ? "coverage " : "") << "model of '"
+            << cfg.name << "' in " << dir.string() << " (once per config)\n";
   fs::create_directories(dir);
   WriteGenerated(Generate(cfg, "salsa run (cache of " + cfg.name + ")"), (dir / "rtl").string());
   std::ofstream(dir / "CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.18)\nproject(salsa_harness CXX)\n"
       << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
       << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
-      << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE)\n";
+      << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE"
+      << (cov ? " COVERAGE" : "") << ")\n";
   const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
                           "' -DCMAKE_BUILD_TYPE=Release > '" + log + "' 2>&1 && cmake --build '" +
                           (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
@@ -85,11 +88,9 @@ fs::path CachedHarness(const Config& cfg) {
 }  // namespace
 
 fs::path FindHarness(const Config& cfg, HarnessKind kind) {
-  if (kind == HarnessKind::kCoverage) {
-    throw std::runtime_error("coverage harness builds are not implemented yet");
-  }
+  if (kind == HarnessKind::kCoverage) return CachedHarness(cfg, kind);
   fs::path exe = PrebuiltHarness(cfg);
-  return exe.empty() ? CachedHarness(cfg) : exe;
+  return exe.empty() ? CachedHarness(cfg, kind) : exe;
 }
 
 void AddRunOptions(CLI::App* app, RunOptions* opts) {
@@ -103,7 +104,9 @@ void AddRunOptions(CLI::App* app, RunOptions* opts) {
       "--precision int8|w4a8|fp8_e4m3|fp8_e5m2 (random layers of that precision; the config's\n"
       "precision list must build it, else exit 2), with FP8: --output-dtype\n"
       "float32|bfloat16|fp8_e4m3|fp8_e5m2, --output-scale F, --saturate on|off (default: chosen\n"
-      "by the seed), --extremes (the format's corners, NaN/inf codes included).\n"
+      "by the seed), --extremes (the format's corners, NaN/inf codes included),\n"
+      "--coverage-out FILE.dat (runs the config's coverage build, cached apart; "
+      "docs/coverage.md).\n"
       "Exit status: 0 pass, 1 mismatch or hardware error, 2 bad input.");
 }
 
@@ -111,7 +114,12 @@ int Run(const RunOptions& opts, CLI::App* app) {
   Config cfg = opts.config.empty()
                    ? ParseConfig(kDefaultConfigYaml, "configs/default.yaml (embedded)")
                    : LoadConfig(opts.config);
-  const fs::path exe = FindHarness(cfg);
+  // --coverage-out FILE (a harness option): the coverage build of the config.
+  HarnessKind kind = HarnessKind::kPlain;
+  for (const auto& a : app->remaining()) {
+    if (a == "--coverage-out" || a.rfind("--coverage-out=", 0) == 0) kind = HarnessKind::kCoverage;
+  }
+  const fs::path exe = FindHarness(cfg, kind);
   std::vector<std::string> args = {exe.string()};
   for (const auto& a : app->remaining()) args.push_back(a);
   std::vector<char*> argv;
