@@ -1,10 +1,11 @@
-// salsa: the command-line front end (gen, run, ref, bench, synth, coverage).
+// salsa: the command-line front end (gen, run, ref, bench, synth, coverage, regress).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/bench.h"
 #include "cli/coverage.h"
 #include "cli/ref.h"
+#include "cli/regress.h"
 #include "cli/run.h"
 #include "cli/synth.h"
 #include "salsa/config.h"
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
       "coverage", "merge Verilator coverage .dat files; write lcov info and an HTML report");
   salsa::cli::AddCoverageOptions(coverage, &coverage_opts);
 
+  salsa::cli::RegressOptions regress_opts;
+  auto* regress = app.add_subcommand(
+      "regress",
+      "run a test list (smoke, nightly) in parallel: junit, report, repro (docs/regress.md)");
+  salsa::cli::AddRegressOptions(regress, &regress_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
     if (*bench) return salsa::cli::Bench(bench_opts);
     if (*synth) return salsa::cli::Synth(synth_opts);
     if (*coverage) return salsa::cli::Coverage(coverage_opts);
+    if (*regress) return salsa::cli::Regress(regress_opts);
   } catch (const salsa::ConfigError& e) {
     std::cerr << "salsa: " << e.what() << "\n";
     return 2;
