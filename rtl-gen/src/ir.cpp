@@ -100,6 +100,10 @@ std::string IdxPart(const std::string& base, const std::string& lsb, const std::
   return base + "[" + lsb + " +: " + width + "]";
 }
 
+std::string BitOf(const std::string& base, const std::string& idx, unsigned width) {
+  return width == 1 ? base : base + "[" + idx + "]";
+}
+
 // ---- Scope
 // ---------------------------------------------------------------------------------------
 std::string Scope::Declare(const std::string& name) {

@@ -177,5 +177,8 @@ std::string LegalizeName(const std::string& name, std::set<std::string>* used);
 std::string Bits(unsigned width, unsigned long long value);  // e.g. 8'd5
 std::string Slice(const std::string& base, const std::string& hi, const std::string& lo);
 std::string IdxPart(const std::string& base, const std::string& lsb, const std::string& width);
+// Bit `idx` of a signal `width` bits wide: `base[idx]`, or `base` when the signal is one bit (the
+// printer declares width 1 as a scalar, which cannot be indexed).
+std::string BitOf(const std::string& base, const std::string& idx, unsigned width);
 
 }  // namespace salsa::ir

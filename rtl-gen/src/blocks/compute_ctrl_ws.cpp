@@ -150,7 +150,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   s.Assign("wgt_raddr_o", "l_wgt_q + {" + N(16 - rb) + "'d0, l_cnt_q}");
   s.Note("Weight word r (read one cycle earlier) goes to PE row r.");
   for (unsigned r = 0; r < rows; ++r) {
-    s.Assign("w_load_o[" + N(r) + "]", "rload_q && (rrow_q == " + N(rb) + "'d" + N(r) + ")");
+    s.Assign(BitOf("w_load_o", N(r), rows), "rload_q && (rrow_q == " + N(rb) + "'d" + N(r) + ")");
   }
   s.Assign("gate_valid_o", "rvalid_q");
   s.Assign("gate_swap_o", "rswap_q");

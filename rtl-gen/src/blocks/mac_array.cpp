@@ -14,9 +14,9 @@ void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std
     // The flags and zero bits (reset) above the activations (datapath, no reset).
     std::string ctrl = "{";
     for (auto f = flags.rbegin(); f != flags.rend(); ++f) ctrl += f->src + ", ";
-    ctrl +=
-        (L == 1 ? "act_zero_i[" + N(r) + "]" : Slice("act_zero_i", N(r * L + L - 1), N(r * L))) +
-        "}";
+    ctrl += (L == 1 ? BitOf("act_zero_i", N(r), rows)
+                    : Slice("act_zero_i", N(r * L + L - 1), N(r * L))) +
+            "}";
     const std::string data = Slice("act_i", N(r * 9 * L + 9 * L - 1), N(r * 9 * L));
     const std::string lane = "{" + ctrl + ", " + data + "}";
     std::string tap = "skew_a_r" + N(r);

@@ -12,9 +12,11 @@ namespace k = contract;
 void AddReadRequest(Scope& s, const SeqConfig& c) {
   const unsigned aw = c.aw;
   s.Assign("rd_req_valid_o", "fetch_go || (state_q == StLoad)");
+  // Command i is at cmd_base + 32*i: the 32-bit index, zero-extended past addr_bits 37.
+  const std::string idx =
+      aw - 5 <= 32 ? Slice("fetch_idx_q", N(aw - 6), "0") : N(aw - 5 - 32) + "'d0, fetch_idx_q";
   s.Assign("rd_req_addr_o", "(state_q == StLoad) ? " + Slice("dram_addr", N(aw - 1), "0") + " : (" +
-                                Slice("cmd_base_i", N(aw - 1), "0") + " + {" +
-                                Slice("fetch_idx_q", N(aw - 6), "0") + ", 5'd0})");
+                                Slice("cmd_base_i", N(aw - 1), "0") + " + {" + idx + ", 5'd0})");
   s.Assign("rd_req_row_bytes_o",
            "(state_q == StLoad) ? row_bytes : {" + N(19 - c.pb) + "'d0, batch, 5'd0}");
   s.Assign("rd_req_rows_o",

@@ -121,16 +121,16 @@ Module BuildSparsityGate(const Config& cfg) {
   if (fp8) {
     g.Assign(IdxPart("diff", "r*9", "9"),
              "prec_i[1] ? {1'b0, " + IdxPart("act_i", "r*8", "8") + "} : " + int_diff);
-    g.Assign("is_zero[r]",
+    g.Assign(BitOf("is_zero", "r", rows),
              "prec_i[1] ? (!ld_i && (" + IdxPart("act_i", "r*8", "7") + " == 7'd0)) : " + int_zero);
   } else {
     g.Assign(IdxPart("diff", "r*9", "9"), int_diff);
-    g.Assign("is_zero[r]", int_zero);
+    g.Assign(BitOf("is_zero", "r", rows), int_zero);
   }
   Scope h = s.GenLoop("q", N(rows), "gen_hold");
   h.Note("Operands are datapath registers: no reset (only used with the reset flags).");
   h.Seq(clk, "", {},
-        {If(fp8 && !cfg.gating ? "valid_i" : "valid_i && !is_zero[q]",
+        {If(fp8 && !cfg.gating ? "valid_i" : "valid_i && !" + BitOf("is_zero", "q", rows),
             {Set(IdxPart("act_q", "q*9", "9"), IdxPart("diff", "q*9", "9"))})});
   Block rst_flags = {Set("valid_q", "1'b0"), Set("clear_q", "1'b0"), Set("last_q", "1'b0"),
                      Set("zero_q", N(rows) + "'d0")};

@@ -47,7 +47,7 @@ Module BuildWsArray(const Config& cfg, const Built& built) {
                {"a_zero_i", "h_zero[" + h + "]"},
                {"a_valid_i", "h_valid[" + h + "]"},
                {"a_swap_i", "h_swap[" + h + "]"},
-               {"w_load_i", "w_load_i[r]"},
+               {"w_load_i", BitOf("w_load_i", "r", rows)},
                {"w_i", IdxPart("wgt_i", "c*8", "8")},
                {"psum_i", IdxPart("v_psum", v + "*32", "32")},
                {"a_o", IdxPart("h_a", he + "*9", "9")},
