@@ -9,18 +9,29 @@
 #   include(${SALSA_SOURCE_DIR}/cmake/SalsaHarness.cmake)
 #   salsa_add_harness(my_variant CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/my_variant.yaml)
 #
-# Verilator's own CMake package does the verilating (verilate()).
+# Verilator's own CMake package does the verilating (verilate()). SALSA_MODEL_LIBRARY, when it
+# names an existing libsalsa_model.a, is linked instead of building salsa_model from source.
 
 get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 function(salsa_add_harness target)
   cmake_parse_arguments(ARG "TRACE" "RTL_DIR;CONFIG" "" ${ARGN})
   if(NOT TARGET salsa_model)
-    if(NOT DEFINED SALSA_WARNINGS)
-      set(SALSA_WARNINGS -Wall -Wextra)
-    endif()
     find_package(nlohmann_json REQUIRED)
-    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+    if(SALSA_MODEL_LIBRARY AND EXISTS "${SALSA_MODEL_LIBRARY}")
+      # A salsa build tree's libsalsa_model.a (salsa run's cached builds pass it), not compiled
+      # again for every variant.
+      add_library(salsa_model STATIC IMPORTED)
+      set_target_properties(salsa_model PROPERTIES
+        IMPORTED_LOCATION "${SALSA_MODEL_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${SALSA_SOURCE_DIR}/tb/include;${SALSA_SOURCE_DIR}/rtl-gen/include"
+        INTERFACE_LINK_LIBRARIES "nlohmann_json::nlohmann_json;yaml-cpp")
+    else()
+      if(NOT DEFINED SALSA_WARNINGS)
+        set(SALSA_WARNINGS -Wall -Wextra)
+      endif()
+      add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+    endif()
   endif()
   if(NOT TARGET CLI11::CLI11)
     find_package(CLI11 REQUIRED)
@@ -78,5 +89,13 @@ function(salsa_add_harness target)
     PREFIX Vsalsa_top
     ${trace_args}
     VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
-                   --output-split 20000)
+                   --output-split 20000
+    # Code that runs once (constructors, initial settle, trace declarations) at -O0: the
+    # harness builds several times faster (docs/simulation-speed.md).
+    OPT_SLOW -O0)
+  # The per-cycle trace code runs only with --trace: -O1 is enough.
+  get_target_property(bin_dir ${target} BINARY_DIR)
+  file(GLOB trace_fast ${bin_dir}/CMakeFiles/${target}.dir/Vsalsa_top.dir/Vsalsa_top__Trace__[0-9]*.cpp)
+  list(FILTER trace_fast EXCLUDE REGEX "__Slow\\.cpp$")
+  set_property(SOURCE ${trace_fast} APPEND_STRING PROPERTY COMPILE_FLAGS " -O1")
 endfunction()

@@ -74,8 +74,10 @@ fs::path CachedHarness(const Config& cfg) {
       << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
       << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE)\n";
   const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
-                          "' -DCMAKE_BUILD_TYPE=Release > '" + log + "' 2>&1 && cmake --build '" +
-                          (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
+                          "' -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" +
+                          std::string(SALSA_MODEL_LIBRARY) + "' > '" + log +
+                          "' 2>&1 && cmake --build '" + (dir / "build").string() + "' -j2 >> '" +
+                          log + "' 2>&1";
   if (Shell(cmd) != 0 || !fs::exists(exe)) {
     throw std::runtime_error("building the harness failed; see " + log);
   }
