@@ -143,8 +143,9 @@ in ≤ 0.55× the dense cycles, a GEMV with ≤ 0.65× the dense DRAM bytes) are
 Simulated cycles and MACs (the layer's M·K·N) per wall-clock second of the harness (its
 `sim_seconds` when it reports one, else its `wall_seconds`, which also includes building the layer,
 the reference and the functional model), median over the repeats; the target (issue 15) is ≥ 10⁸
-MACs/s on the default preset for a compute-bound GEMM (docs/simulation-speed.md). Wall-clock figures on the 2-core machine these were taken on are
-noisy (other builds and tests share it); cycle counts are the numbers to compare.
+MACs/s on the default preset for a compute-bound GEMM (docs/simulation-speed.md). Wall-clock
+figures on the 2-core machine these were taken on are noisy (other builds and tests share it);
+cycle counts are the numbers to compare.
 )md";
 
 }  // namespace
