@@ -58,12 +58,13 @@ function(salsa_add_harness target)
   endif()
 
   # The harness sources, compiled per target: they include that target's Vsalsa_top.h and
-  # salsa_params.h. axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
+  # salsa_params.h (options.cpp does not: it takes the config's facts from build_info.cpp). axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
   set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
   add_executable(${target}
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
     ${harness_dir}/options.cpp
+    ${harness_dir}/build_info.cpp
     ${harness_dir}/checks.cpp
     ${harness_dir}/run_job.cpp
     ${harness_dir}/report.cpp
