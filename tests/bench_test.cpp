@@ -377,7 +377,7 @@ TEST(BenchWriters, MarkdownListsTargetsAndResults) {
   EXPECT_NE(md.find("1 of 2 runs pass"), std::string::npos);
   EXPECT_NE(md.find("| **no** |"), std::string::npos);
   EXPECT_NE(md.find("73,586"), std::string::npos);
-  EXPECT_NE(md.find("\\| piped"), std::string::npos);  // a pipe in a cell is escaped
+  EXPECT_NE(md.find("\\| piped"), std::string::npos);               // a pipe in a cell is escaped
   EXPECT_NE(md.find("| simulated MACs / s |"), std::string::npos);  // simulation speed (issue 15)
 }
 
