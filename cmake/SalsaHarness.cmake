@@ -13,17 +13,29 @@
 # toggle coverage (--coverage-line --coverage-toggle, toggle points on signals up to 1024 bits wide:
 # the widest buses, 512-bit AXI data and acc words, count; scratchpad arrays do not) and the
 # harness takes --coverage-out FILE.dat (docs/coverage.md).
+# SALSA_MODEL_LIBRARY, when it names an existing libsalsa_model.a, is linked instead of building
+# salsa_model from source.
 
 get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 function(salsa_add_harness target)
   cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "" ${ARGN})
   if(NOT TARGET salsa_model)
-    if(NOT DEFINED SALSA_WARNINGS)
-      set(SALSA_WARNINGS -Wall -Wextra)
-    endif()
     find_package(nlohmann_json REQUIRED)
-    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+    if(SALSA_MODEL_LIBRARY AND EXISTS "${SALSA_MODEL_LIBRARY}")
+      # A salsa build tree's libsalsa_model.a (salsa run's cached builds pass it), not compiled
+      # again for every variant.
+      add_library(salsa_model STATIC IMPORTED)
+      set_target_properties(salsa_model PROPERTIES
+        IMPORTED_LOCATION "${SALSA_MODEL_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${SALSA_SOURCE_DIR}/tb/include;${SALSA_SOURCE_DIR}/rtl-gen/include"
+        INTERFACE_LINK_LIBRARIES "nlohmann_json::nlohmann_json;yaml-cpp")
+    else()
+      if(NOT DEFINED SALSA_WARNINGS)
+        set(SALSA_WARNINGS -Wall -Wextra)
+      endif()
+      add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+    endif()
   endif()
   if(NOT TARGET CLI11::CLI11)
     find_package(CLI11 REQUIRED)
@@ -50,12 +62,13 @@ function(salsa_add_harness target)
   endif()
 
   # The harness sources, compiled per target: they include that target's Vsalsa_top.h and
-  # salsa_params.h. axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
+  # salsa_params.h (options.cpp does not: it takes the config's facts from build_info.cpp). axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
   set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
   add_executable(${target}
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
     ${harness_dir}/options.cpp
+    ${harness_dir}/build_info.cpp
     ${harness_dir}/checks.cpp
     ${harness_dir}/run_job.cpp
     ${harness_dir}/run_setup.cpp
@@ -69,12 +82,8 @@ function(salsa_add_harness target)
     set(trace_args TRACE_FST)
   endif()
   set(coverage_args)
-  set(opt_slow)
   if(ARG_COVERAGE)
     set(coverage_args --coverage-line --coverage-toggle --coverage-max-width 1024)
-    # The coverage points are registered in the run-once constructor code ("Slow" files): -O0
-    # there compiles it several times faster and costs no simulation speed.
-    set(opt_slow OPT_SLOW -O0)
   endif()
   # Every file of the generated filelist, so that a change to any module re-verilates. With
   # sram.macro: blackbox, salsa_sim.f adds the SRAM macro's behavioural model to salsa.f.
@@ -89,9 +98,17 @@ function(salsa_add_harness target)
     SOURCES ${rtl_files}
     TOP_MODULE salsa_top
     PREFIX Vsalsa_top
-    ${trace_args} ${opt_slow}
+    ${trace_args}
     VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
-                   --output-split 20000 ${coverage_args})
+                   --output-split 20000 ${coverage_args}
+    # Code that runs once (constructors, initial settle, trace declarations, the coverage points'
+    # registration) at -O0: the harness builds several times faster (docs/simulation-speed.md).
+    OPT_SLOW -O0)
+  # The per-cycle trace code runs only with --trace: -O1 is enough.
+  get_target_property(bin_dir ${target} BINARY_DIR)
+  file(GLOB trace_fast ${bin_dir}/CMakeFiles/${target}.dir/Vsalsa_top.dir/Vsalsa_top__Trace__[0-9]*.cpp)
+  list(FILTER trace_fast EXCLUDE REGEX "__Slow\\.cpp$")
+  set_property(SOURCE ${trace_fast} APPEND_STRING PROPERTY COMPILE_FLAGS " -O1")
 endfunction()
 
 # salsa_add_sc_harness(<target> RTL_DIR <dir> [EXAMPLE <example_target>])
@@ -145,7 +162,8 @@ function(salsa_add_sc_harness target)
     TOP_MODULE salsa_top
     PREFIX Vsalsa_top
     VERILATOR_ARGS -Wall -O3 --x-assign fast --x-initial fast
-                   --output-split 20000)
+                   --output-split 20000
+    OPT_SLOW -O0)
   verilator_link_systemc(${target}_model)
   target_include_directories(${target}_model PUBLIC ${rtl_dir} ${SALSA_SOURCE_DIR}/tb/systemc)
   target_compile_definitions(${target}_model INTERFACE VM_SC=1 VM_TRACE=0 VM_TRACE_FST=0
@@ -162,6 +180,7 @@ function(salsa_add_sc_harness target)
     ${sc_dir}/sc_main.cpp
     ${sc_dir}/sc_run_job.cpp
     ${harness_dir}/options.cpp
+    ${harness_dir}/build_info.cpp
     ${harness_dir}/checks.cpp
     ${harness_dir}/run_setup.cpp
     ${harness_dir}/finish_run.cpp

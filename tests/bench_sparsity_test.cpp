@@ -305,7 +305,7 @@ TEST(BenchSparsityOutput, CsvKeepsTheMainColumnsAndAddsTheSparsityOnes) {
   rs.insert(rs.begin(), main_run);
   const auto rows = ParseCsv(ToCsv(rs));
   ASSERT_EQ(rows.size(), rs.size() + 1);
-  const size_t main_columns = 46, sparsity_columns = 13, precision_columns = 5;
+  const size_t main_columns = 47, sparsity_columns = 13, precision_columns = 5;
   for (const auto& r : rows) {
     EXPECT_EQ(r.size(), main_columns + sparsity_columns + precision_columns);
   }

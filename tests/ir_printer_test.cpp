@@ -47,6 +47,8 @@ Module GoldenModule() {
   Scope s = m.Body();
   s.Reg("q_q", "Width");
   s.Wire("sum", "9", true);
+  s.UntracedWire("bus_a", "16");  // one tracing_off/tracing_on pair around the run of two
+  s.UntracedWire("bus_b", "16");
   s.Memory("mem_q", "8", "4");
   s.Integer("i");
   s.Note("Continuous assignments.");

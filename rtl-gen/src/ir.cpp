@@ -125,6 +125,13 @@ std::string Scope::Wire(const std::string& name, const std::string& width, bool 
   return n.name;
 }
 
+std::string Scope::UntracedWire(const std::string& name, const std::string& width) {
+  Net n{Declare(name), width, false, false, ""};
+  n.untraced = true;
+  items_->push_back(NetItem(n));
+  return n.name;
+}
+
 std::string Scope::Reg(const std::string& name, const std::string& width, bool is_signed) {
   Net n{Declare(name), width, true, is_signed, ""};
   items_->push_back(NetItem(n));

@@ -62,7 +62,11 @@ class Printer {
   void PrintItems(const std::vector<Item>& items, int indent) {
     Item::Kind prev = Item::Kind::kComment;
     bool first = true;
-    for (const auto& it : items) {
+    auto untraced = [&](size_t i) {
+      return i < items.size() && items[i].kind == Item::Kind::kNet && items[i].net.untraced;
+    };
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Item& it = items[i];
       // A blank line separates groups of different kinds and every block-like item; a comment
       // stays attached to the item after it.
       bool block = it.kind == Item::Kind::kProcess || it.kind == Item::Kind::kInstance ||
@@ -74,7 +78,10 @@ class Printer {
       }
       first = false;
       prev = it.kind;
+      // A run of untraced nets is wrapped once in Verilator's tracing metacomments.
+      if (untraced(i) && (i == 0 || !untraced(i - 1))) Line(indent, "/*verilator tracing_off*/");
       PrintItem(it, indent);
+      if (untraced(i) && !untraced(i + 1)) Line(indent, "/*verilator tracing_on*/");
     }
   }
 

@@ -17,6 +17,8 @@ module salsa_mac_array (
   localparam NumRows = 16;
   localparam NumCols = 16;
 
+  // The interconnect buses are left out of waveforms (every PE's ports are in them): a traced bus is rebuilt in full every cycle.
+  /*verilator tracing_off*/
   wire [2447:0] h_a;
   wire [271:0] h_zero;
   wire [271:0] h_valid;
@@ -24,6 +26,7 @@ module salsa_mac_array (
   wire [271:0] h_last;
   wire [2175:0] v_w;
   wire [8703:0] v_acc;
+  /*verilator tracing_on*/
 
   // Input skew: row r is delayed by r cycles, column c by c cycles.
   wire [12:0] skew_a_r0;

@@ -17,6 +17,8 @@ module salsa_mac_array (
   localparam NumRows = 12;
   localparam NumCols = 8;
 
+  // The interconnect buses are left out of waveforms (every PE's ports are in them): a traced bus is rebuilt in full every cycle.
+  /*verilator tracing_off*/
   wire [971:0] h_a;
   wire [107:0] h_zero;
   wire [107:0] h_valid;
@@ -24,6 +26,7 @@ module salsa_mac_array (
   wire [107:0] h_last;
   wire [831:0] v_w;
   wire [3327:0] v_acc;
+  /*verilator tracing_on*/
 
   // Input skew: row r is delayed by r cycles, column c by c cycles.
   wire [12:0] skew_a_r0;

@@ -18,6 +18,8 @@ module salsa_mac_array (
   localparam NumRows = 16;
   localparam NumCols = 16;
 
+  // The interconnect buses are left out of waveforms (every PE's ports are in them): a traced bus is rebuilt in full every cycle.
+  /*verilator tracing_off*/
   wire [9791:0] h_a;
   wire [1087:0] h_zero;
   wire [271:0] h_valid;
@@ -26,6 +28,7 @@ module salsa_mac_array (
   wire [2175:0] v_w;
   wire [8703:0] v_acc;
   wire [543:0] v_m;
+  /*verilator tracing_on*/
 
   // Input skew: row r is delayed by r cycles, column c by c cycles.
   wire [42:0] skew_a_r0;

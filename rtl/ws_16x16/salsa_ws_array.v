@@ -16,11 +16,14 @@ module salsa_ws_array (
   localparam NumRows = 16;
   localparam NumCols = 16;
 
+  // The interconnect buses are left out of waveforms (every PE's ports are in them): a traced bus is rebuilt in full every cycle.
+  /*verilator tracing_off*/
   wire [2447:0] h_a;
   wire [271:0] h_zero;
   wire [271:0] h_valid;
   wire [271:0] h_swap;
   wire [8703:0] v_psum;
+  /*verilator tracing_on*/
 
   // Input skew: row r is delayed by r cycles.
   wire [11:0] skew_a_r0;

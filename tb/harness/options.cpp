@@ -11,8 +11,6 @@
 #include <regex>
 #include <utility>
 
-#include "salsa_params.h"
-
 namespace salsa::harness {
 
 // Parses "MxKxN" (positive integers).
@@ -33,7 +31,7 @@ void ParseShape(const std::string& s, int* M, int* K, int* N) {
 // Returns an exit code when the program should stop (help, or a parse error).
 std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   CLI::App app{"salsa Verilator harness: one fully connected layer on salsa_top (" +
-               std::string(salsa_params::kName) + ")"};
+               std::string(kBuildInfo.name) + ")"};
   app.add_option("--shape", o->shape, "layer shape MxKxN")->capture_default_str();
   app.add_option("--seed", o->seed, "seed of the random layer and the DRAM model")
       ->capture_default_str();
@@ -181,14 +179,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "(-128); accepted: relu without --extremes and --unit-scale\n";
     return kExitBadInput;
   }
-  if (o->zero_skip == "on" && !salsa_params::kZeroSkip) {
-    std::cerr << "salsa_harness: --zero-skip on: config " << salsa_params::kName
+  if (o->zero_skip == "on" && !kBuildInfo.zero_skip) {
+    std::cerr << "salsa_harness: --zero-skip on: config " << kBuildInfo.name
               << " has no sparsity.zero_skip; accepted: --zero-skip off (on needs a zero_skip "
                  "config)\n";
     return kExitBadInput;
   }
-  if (o->structured == "on" && !salsa_params::kStructured24) {
-    std::cerr << "salsa_harness: --structured on: config " << salsa_params::kName
+  if (o->structured == "on" && !kBuildInfo.structured24) {
+    std::cerr << "salsa_harness: --structured on: config " << kBuildInfo.name
               << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
                  "2:4 config)\n";
     return kExitBadInput;
@@ -293,7 +291,7 @@ std::string PrecisionList(const salsa::HwParams& hw) {
 void CheckPrecision(const Options& o, const salsa::HwParams& hw) {
   const salsa::contract::Prec p = PrecisionOf(o.precision);
   if (!hw.Has(p)) {
-    throw BadInput("--precision " + o.precision + ": config " + salsa_params::kName +
+    throw BadInput("--precision " + o.precision + ": config " + kBuildInfo.name +
                    " does not build it; accepted: " + PrecisionList(hw));
   }
 }

@@ -14,6 +14,10 @@ module salsa_golden #(
 
   reg [Width-1:0] q_q;
   wire signed [8:0] sum;
+  /*verilator tracing_off*/
+  wire [15:0] bus_a;
+  wire [15:0] bus_b;
+  /*verilator tracing_on*/
   reg [7:0] mem_q [0:4-1];
 
   integer i;

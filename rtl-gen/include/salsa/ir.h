@@ -63,6 +63,9 @@ struct Net {
   bool is_reg = false;
   bool is_signed = false;
   std::string depth;  // non-empty: an unpacked array [0:depth-1] (memories)
+  // Left out of Verilator waveforms (printed between tracing_off/tracing_on metacomments). For
+  // wide buses that only join instance ports: a traced bus is rebuilt in full every cycle.
+  bool untraced = false;
 };
 
 struct Process {
@@ -115,6 +118,8 @@ class Scope {
   // Each declaration returns the legal name actually used (keywords and clashes get a _N suffix).
   std::string Wire(const std::string& name, const std::string& width = "1", bool is_signed = false);
   std::string Reg(const std::string& name, const std::string& width = "1", bool is_signed = false);
+  // A wire that Verilator leaves out of waveforms (Net::untraced).
+  std::string UntracedWire(const std::string& name, const std::string& width);
   std::string Memory(const std::string& name, const std::string& width, const std::string& depth);
   std::string Integer(const std::string& name);
   void Assign(const std::string& lhs, const std::string& rhs);

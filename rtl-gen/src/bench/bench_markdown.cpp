@@ -140,10 +140,12 @@ in ≤ 0.55× the dense cycles, a GEMV with ≤ 0.65× the dense DRAM bytes) are
 
 ## Simulation speed
 
-Simulated cycles per wall-clock second of the harness (its `sim_seconds` when it reports one, else
-its `wall_seconds`, which also includes building the layer, the reference and the functional
-model), median over the repeats. Wall-clock figures on the 2-core machine these were taken on are
-noisy (other builds and tests share it); cycle counts are the numbers to compare.
+Simulated cycles and MACs (the layer's M·K·N) per wall-clock second of the harness (its
+`sim_seconds` when it reports one, else its `wall_seconds`, which also includes building the layer,
+the reference and the functional model), median over the repeats; the target (issue 15) is ≥ 10⁸
+MACs/s on the default preset for a compute-bound GEMM (docs/simulation-speed.md). Wall-clock
+figures on the 2-core machine these were taken on are noisy (other builds and tests share it);
+cycle counts are the numbers to compare.
 )md";
 
 }  // namespace
@@ -239,14 +241,15 @@ std::string ToMarkdown(const BenchMeta& meta, const std::vector<CaseResult>& all
   if (!sparsity_section.empty()) o << "\n" << sparsity_section;
 
   o << "\n## Simulation speed\n\nNoisy: wall-clock on a shared 2-core machine.\n\n";
-  o << Row(
-      {"preset", "case", "latency", "cycles", "seconds (median)", "runs", "simulated cycles / s"});
-  o << "|---|---|---:|---:|---:|---:|---:|\n";
+  o << Row({"preset", "case", "latency", "cycles", "seconds (median)", "runs",
+            "simulated cycles / s", "simulated MACs / s"});
+  o << "|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (const CaseResult& r : results) {
     o << Row({r.preset, r.bench_case.name, std::to_string(r.latency), Grouped(r.cycles),
               Fixed(Median(r.seconds), 2) + " (" + r.seconds_source + ")",
               std::to_string(r.seconds.size()),
-              Grouped(static_cast<uint64_t>(std::llround(r.cycles_per_second)))});
+              Grouped(static_cast<uint64_t>(std::llround(r.cycles_per_second))),
+              Grouped(static_cast<uint64_t>(std::llround(r.macs_per_second)))});
   }
 
   bool any_error = false;

@@ -170,6 +170,7 @@ struct CaseResult {
   std::vector<double> seconds;   // wall-clock seconds of each repeat
   std::string seconds_source;    // "sim_seconds" or "wall_seconds" (what the harness reported)
   double cycles_per_second = 0;  // cycles / median(seconds)
+  double macs_per_second = 0;    // macs / median(seconds): the simulation-speed target's unit
   Energy energy;
   bool has_bound_fields = false;  // the harness JSON had bound_cycles and efficiency
   SparsityRun sparsity;           // the sparsity suite's settings (in_suite = false: main suite)

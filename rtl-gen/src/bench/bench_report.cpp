@@ -96,7 +96,8 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
        "compulsory_bytes,compute_bound_cycles,memory_bound_cycles,bound_cycles,bound_by,"
        "efficiency,mac_utilization,dram_read_bytes,dram_write_bytes,dram_utilization,"
        "compulsory_bandwidth,mac_active,stall_load,stall_store,gated_operands,commands,runs,"
-       "seconds_median,seconds_source,cycles_per_second,energy_pj,pj_per_mac,multiply_pj,"
+       "seconds_median,seconds_source,cycles_per_second,macs_per_second,energy_pj,pj_per_mac,"
+       "multiply_pj,"
        "accumulate_pj,zero_point_pj,ppu_pj,sram_pj,dram_pj,multiplies,gated_multiplies,"
        "ungated_energy_pj,gating_saving,error,"
     << SparsityCsvHeader() << "," << PrecisionCsvHeader() << "\n";
@@ -137,6 +138,7 @@ std::string ToCsv(const std::vector<CaseResult>& results) {
         Fixed(Median(r.seconds), 3),
         r.seconds_source,
         Fixed(r.cycles_per_second, 0),
+        Fixed(r.macs_per_second, 0),
         Fixed(e.total_pj, 0),
         Fixed(e.pj_per_mac, 3),
         Fixed(e.multiply_pj, 0),
@@ -223,6 +225,7 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
         {"seconds", r.seconds},
         {"seconds_source", r.seconds_source},
         {"cycles_per_second", r.cycles_per_second},
+        {"macs_per_second", r.macs_per_second},
         {"energy",
          {{"total_pj", e.total_pj},
           {"pj_per_mac", e.pj_per_mac},

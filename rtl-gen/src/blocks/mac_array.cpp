@@ -95,16 +95,19 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   Scope s = m.Body();
 
   // Interconnect: h_* run east (NumCols+1 taps per row), v_* run south (NumRows+1 taps per col).
-  s.Wire("h_a", N(rows * (cols + 1) * 9 * L));
-  s.Wire("h_zero", N(rows * (cols + 1) * L));
-  s.Wire("h_valid", N(rows * (cols + 1)));
-  s.Wire("h_clear", N(rows * (cols + 1)));
-  s.Wire("h_last", N(rows * (cols + 1)));
-  if (lowp) s.Wire("h_prec", N(rows * (cols + 1) * 2));
-  if (fp8) s.Wire("h_ld", N(rows * (cols + 1)));
-  s.Wire("v_w", N((rows + 1) * cols * 8));
-  s.Wire("v_acc", N((rows + 1) * cols * 32));
-  if (st) s.Wire("v_m", N((rows + 1) * cols * 2));
+  s.Note(
+      "The interconnect buses are left out of waveforms (every PE's ports are in them): a traced "
+      "bus is rebuilt in full every cycle.");
+  s.UntracedWire("h_a", N(rows * (cols + 1) * 9 * L));
+  s.UntracedWire("h_zero", N(rows * (cols + 1) * L));
+  s.UntracedWire("h_valid", N(rows * (cols + 1)));
+  s.UntracedWire("h_clear", N(rows * (cols + 1)));
+  s.UntracedWire("h_last", N(rows * (cols + 1)));
+  if (lowp) s.UntracedWire("h_prec", N(rows * (cols + 1) * 2));
+  if (fp8) s.UntracedWire("h_ld", N(rows * (cols + 1)));
+  s.UntracedWire("v_w", N((rows + 1) * cols * 8));
+  s.UntracedWire("v_acc", N((rows + 1) * cols * 32));
+  if (st) s.UntracedWire("v_m", N((rows + 1) * cols * 2));
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
   const Module& delay = Child(built, "salsa_delay");

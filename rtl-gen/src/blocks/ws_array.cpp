@@ -27,11 +27,14 @@ Module BuildWsArray(const Config& cfg, const Built& built) {
   m.In("wgt_i", N(cols * 8));
   m.Out("out_o", N(cols * 32));
   Scope s = m.Body();
-  s.Wire("h_a", N(rows * (cols + 1) * 9));
-  s.Wire("h_zero", N(rows * (cols + 1)));
-  s.Wire("h_valid", N(rows * (cols + 1)));
-  s.Wire("h_swap", N(rows * (cols + 1)));
-  s.Wire("v_psum", N((rows + 1) * cols * 32));
+  s.Note(
+      "The interconnect buses are left out of waveforms (every PE's ports are in them): a traced "
+      "bus is rebuilt in full every cycle.");
+  s.UntracedWire("h_a", N(rows * (cols + 1) * 9));
+  s.UntracedWire("h_zero", N(rows * (cols + 1)));
+  s.UntracedWire("h_valid", N(rows * (cols + 1)));
+  s.UntracedWire("h_swap", N(rows * (cols + 1)));
+  s.UntracedWire("v_psum", N((rows + 1) * cols * 32));
   s.Note("Input skew: row r is delayed by r cycles.");
   const Module& delay = Child(built, "salsa_delay");
   AddActSkew(s, delay, clk, rst, rows, cols, {{"in_swap_i", "h_swap"}, {"in_valid_i", "h_valid"}});

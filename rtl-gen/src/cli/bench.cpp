@@ -181,7 +181,8 @@ CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
 }
 
 // `repeat` runs of one case, merged: the first run's result with every run's seconds, failed if
-// any run failed or the cycle counts differ; cycles_per_second from the median seconds.
+// any run failed or the cycle counts differ; cycles_per_second and macs_per_second from the median
+// seconds.
 CaseResult RunRepeated(const Preset& p, const BenchCase& c, unsigned latency,
                        const std::string& layer_file, const fs::path& tmp, unsigned repeat,
                        const bench::SparsityRun* sp, const bench::PrecisionRun* pr = nullptr) {
@@ -202,6 +203,7 @@ CaseResult RunRepeated(const Preset& p, const BenchCase& c, unsigned latency,
   }
   const double med = bench::Median(r.seconds);
   r.cycles_per_second = med > 0 ? static_cast<double>(r.cycles) / med : 0;
+  r.macs_per_second = med > 0 ? static_cast<double>(r.macs) / med : 0;
   return r;
 }
 

@@ -51,6 +51,14 @@ int Shell(const std::string& cmd) {
   return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
+// With ccache on PATH, the cached builds share objects through it: the Verilator runtime
+// (verilated*.cpp) compiles the same for every variant. CCACHE_BASEDIR makes the paths inside the
+// cache relative, so that the variants' command lines match. Empty without ccache.
+std::string CcachePrefix(const fs::path& root) {
+  if (Shell("command -v ccache > /dev/null 2>&1") != 0) return {};
+  return "CCACHE_BASEDIR='" + fs::absolute(root).string() + "' ";
+}
+
 // Generates the config's RTL into the cache and builds its harness there (once per config hash;
 // coverage builds in their own directory, <name>-<hash>-cov).
 fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
@@ -58,11 +66,12 @@ fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
   fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg) + (cov ? "-cov" : ""));
   fs::path exe = dir / "build" / "harness";
   const std::string log = (dir / "build.log").string();
+  const std::string ccache = CcachePrefix(CacheRoot());
   // A harness built before: bring it up to date with the harness sources of this salsa (an
   // incremental build, a no-op when nothing changed), so an upgrade never runs stale code.
   if (fs::exists(exe)) {
     const std::string update =
-        "cmake --build '" + (dir / "build").string() + "' -j2 > '" + log + "' 2>&1";
+        ccache + "cmake --build '" + (dir / "build").string() + "' -j2 > '" + log + "' 2>&1";
     if (Shell(update) != 0) throw std::runtime_error("updating the harness failed; see " + log);
     return exe;
   }
@@ -77,7 +86,10 @@ fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
       << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE"
       << (cov ? " COVERAGE" : "") << ")\n";
   const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
-                          "' -DCMAKE_BUILD_TYPE=Release > '" + log + "' 2>&1 && cmake --build '" +
+                          "' -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" +
+                          std::string(SALSA_MODEL_LIBRARY) + "'" +
+                          (ccache.empty() ? "" : " -DCMAKE_CXX_COMPILER_LAUNCHER=ccache") + " > '" +
+                          log + "' 2>&1 && " + ccache + "cmake --build '" +
                           (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
   if (Shell(cmd) != 0 || !fs::exists(exe)) {
     throw std::runtime_error("building the harness failed; see " + log);
