@@ -144,7 +144,7 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
       return kExitBadInput;
     }
 #else
-    std::cerr << "salsa_harness: --coverage-out: this harness of " << salsa_params::kName
+    std::cerr << "salsa_harness: --coverage-out: this harness of " << kBuildInfo.name
               << " was built without coverage; accepted: --coverage-out with a coverage build "
                  "(salsa run --coverage-out F picks one, or salsa_add_harness(... COVERAGE))\n";
     return kExitBadInput;

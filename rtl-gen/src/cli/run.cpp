@@ -1,5 +1,7 @@
 #include "cli/run.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -61,9 +63,33 @@ std::string CcachePrefix(const fs::path& root) {
 
 // Generates the config's RTL into the cache and builds its harness there (once per config hash;
 // coverage builds in their own directory, <name>-<hash>-cov).
+// An exclusive lock on <dir>.lock for as long as it lives, so that two processes (parallel
+// `salsa regress` runs, Slurm tasks sharing the cache, two shells) never build one cache
+// directory at the same time: the second waits, then finds the harness built.
+class CacheLock {
+ public:
+  explicit CacheLock(const fs::path& dir) {
+    fs::create_directories(dir.parent_path());
+    const std::string path = dir.string() + ".lock";
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error(path + ": cannot open the cache lock");
+    if (flock(fd_, LOCK_EX) != 0) {
+      close(fd_);
+      throw std::runtime_error(path + ": cannot lock the cache");
+    }
+  }
+  ~CacheLock() { close(fd_); }
+  CacheLock(const CacheLock&) = delete;
+  CacheLock& operator=(const CacheLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
   const bool cov = kind == HarnessKind::kCoverage;
   fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg) + (cov ? "-cov" : ""));
+  const CacheLock lock(dir);
   fs::path exe = dir / "build" / "harness";
   const std::string log = (dir / "build.log").string();
   const std::string ccache = CcachePrefix(CacheRoot());
