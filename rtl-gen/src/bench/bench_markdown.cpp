@@ -90,9 +90,16 @@ model leaves out what is listed under the table.
 | PPU, per output lane of every STORE row | bias add and zero-point add (32-bit adds), requantisation multiply (32-bit multiply) | 2 · 0.1 + 3.1 |
 | scratchpad access, per word | 64-bit access energy of the bank's size × word bits / 64; bank ≤ 8 KB: 10, ≤ 32 KB: 20, larger: 100 (the 1 MB figure) | 10 / 20 / 100 per 64 bits |
 | DRAM | bytes actually moved / 8 | 1300 per 64 bits |
+| FP8 multiply (FP8 COMPUTEs, `EnergyEvents::fp8`) | replaces the int8 multiply: performed multiplies | 0.2 |
+| FP32 accumulate add (FP8 COMPUTEs) | replaces the 32-bit accumulate add; FP8 has no zero-point subtract | 0.9 |
 
 DRAM uses the low end of the paper's 1.3–2.6 nJ per 64-bit access; the high end doubles the DRAM
-term. Where the counts come from: `mac_active`, `gated` and the DRAM bytes are hardware counters;
+term. The FP32 add is the paper's 32-bit FP add (0.9 pJ). The paper has no FP8 multiply: 0.2 pJ is
+its 8-bit integer multiply, an upper bound for an FP8 multiply's 4×4-bit (E4M3; E5M2 3×3-bit)
+significand product, 5-bit exponent add and 3-bit normalisation; scaling the paper's 16-bit FP
+multiply (1.1 pJ, 11×11-bit significands) by the significand array's area, (4/11)², gives
+0.15 pJ, so 0.2 is the conservative choice. An FP8 run's STORE is still priced as the int8
+requantiser (not modelled separately). The bench suite's layers are int8. Where the counts come from: `mac_active`, `gated` and the DRAM bytes are hardware counters;
 the act and weight scratchpad reads are one word each per K step (`mac_active`); the scratchpad
 writes (LOADs, accumulator drains), the accumulator reads of the STOREs (rows plus the bias word)
 and the PPU rows are derived from the executed command program (the harness's `events` field).
