@@ -18,6 +18,14 @@
 
 get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
+# The harness sources that do not drive a Verilated model (options, the config facts, checks, run
+# setup, the end of a run, reports), shared by the C++ and the SystemC harness.
+function(salsa_harness_run_sources out)
+  set(d ${SALSA_SOURCE_DIR}/tb/harness)
+  set(${out} ${d}/options.cpp ${d}/build_info.cpp ${d}/checks.cpp ${d}/run_setup.cpp
+      ${d}/finish_run.cpp ${d}/report.cpp ${d}/json_report.cpp PARENT_SCOPE)
+endfunction()
+
 function(salsa_add_harness target)
   cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "" ${ARGN})
   if(NOT TARGET salsa_model)
@@ -64,17 +72,12 @@ function(salsa_add_harness target)
   # The harness sources, compiled per target: they include that target's Vsalsa_top.h and
   # salsa_params.h (options.cpp does not: it takes the config's facts from build_info.cpp). axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
   set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
+  salsa_harness_run_sources(run_sources)
   add_executable(${target}
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
-    ${harness_dir}/options.cpp
-    ${harness_dir}/build_info.cpp
-    ${harness_dir}/checks.cpp
     ${harness_dir}/run_job.cpp
-    ${harness_dir}/run_setup.cpp
-    ${harness_dir}/finish_run.cpp
-    ${harness_dir}/report.cpp
-    ${harness_dir}/json_report.cpp)
+    ${run_sources})
   target_include_directories(${target} PRIVATE ${rtl_dir})
   target_link_libraries(${target} PRIVATE salsa_model CLI11::CLI11)
   set(trace_args)
@@ -176,16 +179,8 @@ function(salsa_add_sc_harness target)
                               ${sc_dir}/csr_master.cpp ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
                               ${sc_dir}/example_platform.cpp
                               PROPERTIES COMPILE_OPTIONS "${SALSA_WARNINGS}")
-  add_executable(${target}
-    ${sc_dir}/sc_main.cpp
-    ${sc_dir}/sc_run_job.cpp
-    ${harness_dir}/options.cpp
-    ${harness_dir}/build_info.cpp
-    ${harness_dir}/checks.cpp
-    ${harness_dir}/run_setup.cpp
-    ${harness_dir}/finish_run.cpp
-    ${harness_dir}/report.cpp
-    ${harness_dir}/json_report.cpp)
+  salsa_harness_run_sources(run_sources)
+  add_executable(${target} ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp ${run_sources})
   target_include_directories(${target} PRIVATE ${harness_dir})
   target_link_libraries(${target} PRIVATE ${target}_model salsa_model CLI11::CLI11)
   if(ARG_EXAMPLE)

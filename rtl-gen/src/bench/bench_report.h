@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/bench_model.h"
+#include "salsa/xml_escape.h"
 
 namespace salsa::bench {
 
@@ -36,8 +37,7 @@ struct BenchMeta {
 
 // One CSV field, RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes doubled.
 std::string CsvField(const std::string& s);
-// Text for SVG/XML character data and attribute values: & < > " ' escaped.
-std::string XmlEscape(const std::string& s);
+using salsa::XmlEscape;  // salsa/xml_escape.h
 // Fixed-point number with `digits` decimals ("0.912"); thousands separators for integers
 // ("1,234,567").
 std::string Fixed(double v, int digits);

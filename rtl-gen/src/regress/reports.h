@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "salsa/xml_escape.h"
+
 namespace salsa::regress {
 
 struct RunResult {
@@ -36,9 +38,7 @@ struct Totals {
 };
 Totals Count(const std::vector<RunResult>& results);
 
-// XML text/attribute escaping (&, <, >, ", ') with control characters other than tab/newline
-// dropped (XML 1.0 cannot carry them).
-std::string XmlEscape(const std::string& text);
+using salsa::XmlEscape;  // salsa/xml_escape.h
 
 // One testsuite named `suite`, one testcase per run (classname "<test>.<config>", name "s<seed>",
 // time); failures and timeouts carry <failure message="...">.
