@@ -32,16 +32,7 @@ int main(int argc, char** argv) {
   // Software side: the GEMMs to run and their golden outputs.
   const salsa::HwParams hw = sh::ParamsFromConfig();
   sh::Setup setup;
-  try {
-    setup = sh::SetUpRun(opts, hw);
-  } catch (const sh::BadInput& e) {
-    std::cerr << "salsa_harness: " << e.what() << "\n";
-    return sh::kExitBadInput;
-  } catch (const std::exception& e) {
-    std::cerr << "salsa_harness: " << (opts.layer.empty() ? "layer" : opts.layer)
-              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
-    return sh::kExitBadInput;
-  }
+  if (const auto code = sh::SetUpRunOrReport(opts, hw, &setup)) return *code;
   const std::vector<sh::Job>& jobs = setup.jobs;
 
   // Hardware side: every GEMM on one model, in order.

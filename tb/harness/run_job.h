@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct Setup {
 // Throws BadInput for a bad --shape or --vector or a --precision the configuration does not build,
 // another std::exception when the layer cannot be read or does not fit the configuration.
 Setup SetUpRun(const Options& o, const salsa::HwParams& hw);
+// SetUpRun for a harness's main: on bad input or a layer that cannot run, one line on stderr and
+// the exit code (kExitBadInput); nothing otherwise.
+std::optional<int> SetUpRunOrReport(const Options& o, const salsa::HwParams& hw, Setup* setup);
 
 // What one run of a program on the model produced.
 struct JobResult {

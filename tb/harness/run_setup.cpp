@@ -2,6 +2,7 @@
 // GEMM's plan (program, timeout, DRAM image and timing) and checks after it ran, the totals. The
 // C++ harness (run_job.cpp) and the SystemC harness (tb/systemc) run the plans on their models.
 #include <algorithm>
+#include <iostream>
 #include <stdexcept>
 
 #include "run_job.h"
@@ -224,6 +225,20 @@ Totals SumResults(const std::vector<Job>& jobs, const std::vector<JobResult>& re
     t.macs += static_cast<uint64_t>(jobs[i].fc.M) * jobs[i].fc.K * jobs[i].fc.N;
   }
   return t;
+}
+
+std::optional<int> SetUpRunOrReport(const Options& o, const salsa::HwParams& hw, Setup* setup) {
+  try {
+    *setup = SetUpRun(o, hw);
+  } catch (const BadInput& e) {
+    std::cerr << "salsa_harness: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "salsa_harness: " << (o.layer.empty() ? "layer" : o.layer)
+              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return std::nullopt;
 }
 
 }  // namespace salsa::harness
