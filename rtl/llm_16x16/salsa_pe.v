@@ -38,17 +38,18 @@ module salsa_pe #(
   reg [31:0] acc_q;
   reg [31:0] out_q;
   wire [31:0] acc_d;
-  wire [16:0] prod;
   wire [31:0] prod_ext;
-  wire [31:0] acc_base;
 
-  // Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).
   // int4w (a_prec 1): the weight byte holds two 4-bit weights (low nibble: even K, high: odd K); a row multiplies the nibble of its parity, sign-extended.
   wire [7:0] w_op;
 
   assign w_op = (a_prec_i == 2'd1) ? ((RowOdd != 0) ? {{4{w_i[7]}}, w_i[7:4]} : {{4{w_i[3]}}, w_i[3:0]}) : w_i;
-  assign prod = {{8{a_i[8]}}, a_i} * {{9{w_op[7]}}, w_op};
-  assign prod_ext = {{15{prod[16]}}, prod};
+
+  // Signed 9-bit x 8-bit product, exact in 17 bits; the signed multiply extends it to 32 bits (synthesis keeps a 17-bit multiplier).
+  assign prod_ext = $signed(a_i) * $signed(w_op);
+
+  wire [31:0] acc_base;
+
   assign acc_base = a_clear_i ? 32'd0 : acc_q;
 
   // fp8 (a_prec 2 E4M3, 3 E5M2): acc + a * w in FP32 (the product is exact, the add rounds to nearest even); a zero code (+0 or -0) adds nothing. Bias load (a_ld): the weight byte enters the accumulator from the top, four steps load an FP32 bias little-endian.
@@ -91,9 +92,7 @@ module salsa_pe #(
 
   // Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by its last before it is drained).
   always @(posedge clk_i) begin
-    if (!a_zero_i) begin
-      a_q <= a_i;
-    end
+    a_q <= a_zero_i ? a_q : a_i;
     w_q <= w_i;
     if (a_valid_i) begin
       acc_q <= acc_d;

@@ -35,16 +35,14 @@ module salsa_pe24 (
   wire [8:0] a_sel;
   wire z_sel;
   wire [31:0] acc_d;
-  wire [16:0] prod;
   wire [31:0] prod_ext;
-  wire [31:0] acc_base;
 
   assign a_sel = a_i[m_i*9 +: 9];
   assign z_sel = a_zero_i[m_i];
-  assign prod = {{8{a_sel[8]}}, a_sel} * {{9{w_i[7]}}, w_i};
-  assign prod_ext = {{15{prod[16]}}, prod};
-  assign acc_base = a_clear_i ? 32'd0 : acc_q;
-  assign acc_d = z_sel ? acc_base : acc_base + prod_ext;
+
+  // Signed 9-bit x 8-bit product, exact in 17 bits; the signed multiply extends it to 32 bits (synthesis keeps a 17-bit multiplier).
+  assign prod_ext = $signed(a_sel) * $signed(w_i);
+  assign acc_d = ({32{~a_clear_i}} & acc_q) + ({32{~z_sel}} & prod_ext);
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -62,18 +60,10 @@ module salsa_pe24 (
 
   // Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by its last before it is drained).
   always @(posedge clk_i) begin
-    if (!a_zero_i[0]) begin
-      a_q[0 +: 9] <= a_i[0 +: 9];
-    end
-    if (!a_zero_i[1]) begin
-      a_q[9 +: 9] <= a_i[9 +: 9];
-    end
-    if (!a_zero_i[2]) begin
-      a_q[18 +: 9] <= a_i[18 +: 9];
-    end
-    if (!a_zero_i[3]) begin
-      a_q[27 +: 9] <= a_i[27 +: 9];
-    end
+    a_q[0 +: 9] <= a_zero_i[0] ? a_q[0 +: 9] : a_i[0 +: 9];
+    a_q[9 +: 9] <= a_zero_i[1] ? a_q[9 +: 9] : a_i[9 +: 9];
+    a_q[18 +: 9] <= a_zero_i[2] ? a_q[18 +: 9] : a_i[18 +: 9];
+    a_q[27 +: 9] <= a_zero_i[3] ? a_q[27 +: 9] : a_i[27 +: 9];
     w_q <= w_i;
     m_q <= m_i;
     if (a_valid_i) begin

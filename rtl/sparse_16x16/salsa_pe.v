@@ -30,15 +30,11 @@ module salsa_pe (
   reg [31:0] acc_q;
   reg [31:0] out_q;
   wire [31:0] acc_d;
-  wire [16:0] prod;
   wire [31:0] prod_ext;
-  wire [31:0] acc_base;
 
-  // Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).
-  assign prod = {{8{a_i[8]}}, a_i} * {{9{w_i[7]}}, w_i};
-  assign prod_ext = {{15{prod[16]}}, prod};
-  assign acc_base = a_clear_i ? 32'd0 : acc_q;
-  assign acc_d = a_zero_i ? acc_base : acc_base + prod_ext;
+  // Signed 9-bit x 8-bit product, exact in 17 bits; the signed multiply extends it to 32 bits (synthesis keeps a 17-bit multiplier).
+  assign prod_ext = $signed(a_i) * $signed(w_i);
+  assign acc_d = ({32{~a_clear_i}} & acc_q) + ({32{~a_zero_i}} & prod_ext);
 
   // The controller never flags a last step while a drain is shifting (see compute_ctrl).
   always @(posedge clk_i or negedge rst_ni) begin
@@ -57,9 +53,7 @@ module salsa_pe (
 
   // Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by its last before it is drained).
   always @(posedge clk_i) begin
-    if (!a_zero_i) begin
-      a_q <= a_i;
-    end
+    a_q <= a_zero_i ? a_q : a_i;
     w_q <= w_i;
     if (a_valid_i) begin
       acc_q <= acc_d;

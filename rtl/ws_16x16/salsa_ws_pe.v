@@ -26,13 +26,13 @@ module salsa_ws_pe (
   reg [7:0] wn_q;
   reg [31:0] psum_q;
   wire [7:0] w_eff;
-  wire [16:0] prod;
   wire [31:0] prod_ext;
 
   // The first step of a stream already uses the preloaded weight.
   assign w_eff = a_swap_i ? wn_q : w_q;
-  assign prod = {{8{a_i[8]}}, a_i} * {{9{w_eff[7]}}, w_eff};
-  assign prod_ext = {{15{prod[16]}}, prod};
+
+  // Signed 9-bit x 8-bit product, exact in 17 bits; the signed multiply extends it to 32 bits (synthesis keeps a 17-bit multiplier).
+  assign prod_ext = $signed(a_i) * $signed(w_eff);
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -48,9 +48,7 @@ module salsa_ws_pe (
 
   // Datapath registers: no reset (a stream's first step swaps in the preloaded weight; psum_q is zero one cycle after any invalid step).
   always @(posedge clk_i) begin
-    if (!a_zero_i) begin
-      a_q <= a_i;
-    end
+    a_q <= a_zero_i ? a_q : a_i;
     if (a_valid_i && a_swap_i) begin
       w_q <= wn_q;
     end
@@ -58,7 +56,7 @@ module salsa_ws_pe (
       wn_q <= w_i;
     end
     if (a_valid_i) begin
-      psum_q <= a_zero_i ? psum_i : psum_i + prod_ext;
+      psum_q <= psum_i + ({32{~a_zero_i}} & prod_ext);
     end else begin
       psum_q <= 32'd0;
     end

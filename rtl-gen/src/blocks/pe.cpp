@@ -27,11 +27,12 @@ void AssignLowpAcc(Scope& s, const Config& cfg, const Built& built) {
     w = "w_op";
   }
   AssignProduct(s, "a_i", w);
-  s.Assign("acc_base", "a_clear_i ? 32'd0 : acc_q");
   if (!fp8) {
-    s.Assign("acc_d", "a_zero_i ? acc_base : acc_base + prod_ext");
+    s.Assign("acc_d", GatedSum("({32{~a_clear_i}} & acc_q)", "a_zero_i"));
     return;
   }
+  s.Wire("acc_base", "32");
+  s.Assign("acc_base", "a_clear_i ? 32'd0 : acc_q");
   s.Note(
       "fp8 (a_prec 2 E4M3, 3 E5M2): acc + a * w in FP32 (the product is exact, the add rounds "
       "to nearest even); a zero code (+0 or -0) adds nothing. Bias load (a_ld): the weight byte "
@@ -82,10 +83,8 @@ Module BuildPe(const Config& cfg, const Built& built) {
   AddOsRegs(s, lanes);
   DeclareOsWires(s);
   if (lowp) {
-    s.Note("Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).");
     AssignLowpAcc(s, cfg, built);
   } else {
-    s.Note("Sign-extended operands multiply exactly in 17 bits (9-bit x 8-bit signed).");
     AssignOsAcc(s, "a_i", "a_zero_i");
   }
   s.Note("The controller never flags a last step while a drain is shifting (see compute_ctrl).");
@@ -93,8 +92,7 @@ Module BuildPe(const Config& cfg, const Built& built) {
   s.Note(
       "Datapath registers: no reset (acc_q is cleared by a tile's first step, out_q written by "
       "its last before it is drained).");
-  s.Seq(clk, "", {},
-        Cat({{If("!a_zero_i", {Set("a_q", "a_i")})}, LaneCopies({"w"}), OsAccUpdate()}));
+  s.Seq(clk, "", {}, Cat({{Set("a_q", "a_zero_i ? a_q : a_i")}, LaneCopies({"w"}), OsAccUpdate()}));
   AssignOsOutputs(s, lanes);
   return m;
 }

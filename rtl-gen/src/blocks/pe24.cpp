@@ -30,8 +30,9 @@ Module BuildPe24(const Config& /*cfg*/) {
   AssignOsAcc(s, "a_sel", "z_sel");
   Block gated;
   for (unsigned l = 0; l < 4; ++l) {
-    gated.push_back(If("!a_zero_i[" + N(l) + "]",
-                       {Set(IdxPart("a_q", N(9 * l), "9"), IdxPart("a_i", N(9 * l), "9"))}));
+    const std::string q = IdxPart("a_q", N(9 * l), "9");
+    gated.push_back(
+        Set(q, "a_zero_i[" + N(l) + "] ? " + q + " : " + IdxPart("a_i", N(9 * l), "9")));
   }
   s.Seq(clk, rst, OsResets(lanes), LaneCopies(OsFlags()));
   s.Note(

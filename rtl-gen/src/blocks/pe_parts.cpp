@@ -36,8 +36,10 @@ void AssignLaneOutputs(Scope& s, const Bundle& lanes) {
 }
 
 void AssignProduct(Scope& s, const std::string& a, const std::string& w) {
-  s.Assign("prod", "{{8{" + a + "[8]}}, " + a + "} * {{9{" + w + "[7]}}, " + w + "}");
-  s.Assign("prod_ext", "{{15{prod[16]}}, prod}");
+  s.Note(
+      "Signed 9-bit x 8-bit product, exact in 17 bits; the signed multiply extends it to 32 bits "
+      "(synthesis keeps a 17-bit multiplier).");
+  s.Assign("prod_ext", "$signed(" + a + ") * $signed(" + w + ")");
 }
 
 void AddOsPorts(Module& m, const Bundle& lanes) {
@@ -56,15 +58,16 @@ void AddOsRegs(Scope& s, const Bundle& lanes) {
 
 void DeclareOsWires(Scope& s) {
   s.Wire("acc_d", "32");
-  s.Wire("prod", "17");
   s.Wire("prod_ext", "32");
-  s.Wire("acc_base", "32");
+}
+
+std::string GatedSum(const std::string& base, const std::string& zero) {
+  return base + " + ({32{~" + zero + "}} & prod_ext)";
 }
 
 void AssignOsAcc(Scope& s, const std::string& a, const std::string& zero) {
   AssignProduct(s, a, "w_i");
-  s.Assign("acc_base", "a_clear_i ? 32'd0 : acc_q");
-  s.Assign("acc_d", zero + " ? acc_base : acc_base + prod_ext");
+  s.Assign("acc_d", GatedSum("({32{~a_clear_i}} & acc_q)", zero));
 }
 
 const std::vector<std::string>& OsFlags() {

@@ -25,12 +25,17 @@ ir::Block LaneCopies(const std::vector<std::string>& names);
 // x_o = x_q for each lane.
 void AssignLaneOutputs(ir::Scope& s, const ir::Bundle& lanes);
 
-// The signed product: prod (17 bits) = a (9-bit signed) * w (8-bit signed), prod_ext its 32-bit
-// sign extension.
+// The signed product prod_ext (32 bits) = a (9-bit signed) * w (8-bit signed): exact in 17 bits,
+// the signed multiply sign-extends it to the wire's width (synthesis trims it to 17 bits).
 void AssignProduct(ir::Scope& s, const std::string& a, const std::string& w);
+// `base` + prod_ext, where a set `zero` masks the product off. The masks (rather than a mux) keep
+// the add in one form whatever the operand: the simulation model then has no data-dependent
+// branch per PE (docs/simulation-speed.md).
+std::string GatedSum(const std::string& base, const std::string& zero);
 
 // The output-stationary PE (pe.cpp, pe24.cpp): lane ports, then drain_i, acc_i and acc_o; the
-// lane registers, acc_q and out_q; acc_d = (a_clear_i ? 0 : acc_q) + prod unless `zero`.
+// lane registers, acc_q and out_q; acc_d = (a_clear_i ? 0 : acc_q) + prod unless `zero`, with
+// both selections as masks (GatedSum).
 void AddOsPorts(ir::Module& m, const ir::Bundle& lanes);
 void AddOsRegs(ir::Scope& s, const ir::Bundle& lanes);
 void DeclareOsWires(ir::Scope& s);

@@ -27,7 +27,6 @@ Module BuildWsPe(const Config& /*cfg*/) {
   AddLaneRegs(s, lanes);
   AddLaneRegs(s, weights);
   s.Wire("w_eff", "8");
-  s.Wire("prod", "17");
   s.Wire("prod_ext", "32");
   s.Note("The first step of a stream already uses the preloaded weight.");
   s.Assign("w_eff", "a_swap_i ? wn_q : w_q");
@@ -37,11 +36,11 @@ Module BuildWsPe(const Config& /*cfg*/) {
   s.Note(
       "Datapath registers: no reset (a stream's first step swaps in the preloaded weight; "
       "psum_q is zero one cycle after any invalid step).");
-  s.Seq(clk, "", {},
-        {If("!a_zero_i", {Set("a_q", "a_i")}), If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
-         If("w_load_i", {Set("wn_q", "w_i")}),
-         If("a_valid_i", {Set("psum_q", "a_zero_i ? psum_i : psum_i + prod_ext")},
-            {Set("psum_q", "32'd0")})});
+  s.Seq(
+      clk, "", {},
+      {Set("a_q", "a_zero_i ? a_q : a_i"), If("a_valid_i && a_swap_i", {Set("w_q", "wn_q")}),
+       If("w_load_i", {Set("wn_q", "w_i")}),
+       If("a_valid_i", {Set("psum_q", GatedSum("psum_i", "a_zero_i"))}, {Set("psum_q", "32'd0")})});
   AssignLaneOutputs(s, lanes);
   s.Assign("psum_o", "psum_q");
   return m;
