@@ -13,41 +13,47 @@
 # toggle coverage (--coverage-line --coverage-toggle, toggle points on signals up to 1024 bits wide:
 # the widest buses, 512-bit AXI data and acc words, count; scratchpad arrays do not) and the
 # harness takes --coverage-out FILE.dat (docs/coverage.md).
-# SALSA_MODEL_LIBRARY, when it names an existing libsalsa_model.a, is linked instead of building
-# salsa_model from source.
+# SALSA_MODEL_LIBRARY and SALSA_HARNESS_LIBRARY, when they name a salsa build tree's
+# libsalsa_model.a and libsalsa_harness_common.a, are linked instead of building both from source.
 
 get_filename_component(SALSA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
-# The harness sources that do not drive a Verilated model (options, the config facts, checks, run
-# setup, the end of a run, reports), shared by the C++ and the SystemC harness.
-function(salsa_harness_run_sources out)
-  set(d ${SALSA_SOURCE_DIR}/tb/harness)
-  set(${out} ${d}/options.cpp ${d}/build_info.cpp ${d}/checks.cpp ${d}/run_setup.cpp
-      ${d}/finish_run.cpp ${d}/report.cpp ${d}/json_report.cpp PARENT_SCOPE)
+# The libraries every harness links: salsa_model (the software side) and salsa_harness_common (the
+# harness sources that depend on no variant: options, checks, run setup, the end of a run,
+# reports; build_info.h). A salsa build tree defines both (tb/CMakeLists.txt); salsa run's cached
+# builds import the build tree's archives (SALSA_MODEL_LIBRARY, SALSA_HARNESS_LIBRARY), so a new
+# variant compiles only its model and the few sources that include its headers.
+function(salsa_harness_libraries)
+  if(NOT TARGET CLI11::CLI11)
+    find_package(CLI11 REQUIRED)
+  endif()
+  if(TARGET salsa_model)
+    return()
+  endif()
+  find_package(nlohmann_json REQUIRED)
+  if(SALSA_MODEL_LIBRARY AND EXISTS "${SALSA_MODEL_LIBRARY}" AND SALSA_HARNESS_LIBRARY
+     AND EXISTS "${SALSA_HARNESS_LIBRARY}")
+    add_library(salsa_model STATIC IMPORTED GLOBAL)
+    set_target_properties(salsa_model PROPERTIES
+      IMPORTED_LOCATION "${SALSA_MODEL_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${SALSA_SOURCE_DIR}/tb/include;${SALSA_SOURCE_DIR}/rtl-gen/include"
+      INTERFACE_LINK_LIBRARIES "nlohmann_json::nlohmann_json;yaml-cpp")
+    add_library(salsa_harness_common STATIC IMPORTED GLOBAL)
+    set_target_properties(salsa_harness_common PROPERTIES
+      IMPORTED_LOCATION "${SALSA_HARNESS_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${SALSA_SOURCE_DIR}/tb/harness"
+      INTERFACE_LINK_LIBRARIES "salsa_model;CLI11::CLI11")
+  else()
+    if(NOT DEFINED SALSA_WARNINGS)
+      set(SALSA_WARNINGS -Wall -Wextra)
+    endif()
+    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
+  endif()
 endfunction()
 
 function(salsa_add_harness target)
   cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "" ${ARGN})
-  if(NOT TARGET salsa_model)
-    find_package(nlohmann_json REQUIRED)
-    if(SALSA_MODEL_LIBRARY AND EXISTS "${SALSA_MODEL_LIBRARY}")
-      # A salsa build tree's libsalsa_model.a (salsa run's cached builds pass it), not compiled
-      # again for every variant.
-      add_library(salsa_model STATIC IMPORTED)
-      set_target_properties(salsa_model PROPERTIES
-        IMPORTED_LOCATION "${SALSA_MODEL_LIBRARY}"
-        INTERFACE_INCLUDE_DIRECTORIES "${SALSA_SOURCE_DIR}/tb/include;${SALSA_SOURCE_DIR}/rtl-gen/include"
-        INTERFACE_LINK_LIBRARIES "nlohmann_json::nlohmann_json;yaml-cpp")
-    else()
-      if(NOT DEFINED SALSA_WARNINGS)
-        set(SALSA_WARNINGS -Wall -Wextra)
-      endif()
-      add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
-    endif()
-  endif()
-  if(NOT TARGET CLI11::CLI11)
-    find_package(CLI11 REQUIRED)
-  endif()
+  salsa_harness_libraries()
   if(NOT COMMAND verilate)
     find_package(verilator REQUIRED HINTS /usr/share/verilator)
   endif()
@@ -69,17 +75,17 @@ function(salsa_add_harness target)
     message(FATAL_ERROR "salsa_add_harness(${target}): give RTL_DIR or CONFIG")
   endif()
 
-  # The harness sources, compiled per target: they include that target's Vsalsa_top.h and
-  # salsa_params.h (options.cpp does not: it takes the config's facts from build_info.cpp). axi_port.{h,cpp} is the AXI/CSR glue, reusable by other testbenches.
+  # The harness sources compiled per target: those that include its Vsalsa_top.h or salsa_params.h
+  # (build_info.cpp turns the latter into kBuildInfo for salsa_harness_common). axi_port.{h,cpp}
+  # is the AXI/CSR glue, reusable by other testbenches.
   set(harness_dir ${SALSA_SOURCE_DIR}/tb/harness)
-  salsa_harness_run_sources(run_sources)
   add_executable(${target}
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
     ${harness_dir}/run_job.cpp
-    ${run_sources})
+    ${harness_dir}/build_info.cpp)
   target_include_directories(${target} PRIVATE ${rtl_dir})
-  target_link_libraries(${target} PRIVATE salsa_model CLI11::CLI11)
+  target_link_libraries(${target} PRIVATE salsa_harness_common salsa_model CLI11::CLI11)
   set(trace_args)
   if(ARG_TRACE)
     set(trace_args TRACE_FST)
@@ -127,16 +133,7 @@ function(salsa_add_sc_harness target)
   if(NOT ARG_RTL_DIR)
     message(FATAL_ERROR "salsa_add_sc_harness(${target}): give RTL_DIR")
   endif()
-  if(NOT TARGET salsa_model)
-    if(NOT DEFINED SALSA_WARNINGS)
-      set(SALSA_WARNINGS -Wall -Wextra)
-    endif()
-    find_package(nlohmann_json REQUIRED)
-    add_subdirectory(${SALSA_SOURCE_DIR}/tb ${CMAKE_BINARY_DIR}/salsa_tb)
-  endif()
-  if(NOT TARGET CLI11::CLI11)
-    find_package(CLI11 REQUIRED)
-  endif()
+  salsa_harness_libraries()
   if(NOT COMMAND verilate)
     find_package(verilator REQUIRED HINTS /usr/share/verilator)
   endif()
@@ -179,10 +176,11 @@ function(salsa_add_sc_harness target)
                               ${sc_dir}/csr_master.cpp ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
                               ${sc_dir}/example_platform.cpp
                               PROPERTIES COMPILE_OPTIONS "${SALSA_WARNINGS}")
-  salsa_harness_run_sources(run_sources)
-  add_executable(${target} ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp ${run_sources})
+  add_executable(${target} ${sc_dir}/sc_main.cpp ${sc_dir}/sc_run_job.cpp
+                 ${harness_dir}/build_info.cpp)
   target_include_directories(${target} PRIVATE ${harness_dir})
-  target_link_libraries(${target} PRIVATE ${target}_model salsa_model CLI11::CLI11)
+  target_link_libraries(${target} PRIVATE ${target}_model salsa_harness_common salsa_model
+                        CLI11::CLI11)
   if(ARG_EXAMPLE)
     add_executable(${ARG_EXAMPLE} ${sc_dir}/example_platform.cpp)
     target_link_libraries(${ARG_EXAMPLE} PRIVATE ${target}_model salsa_model)

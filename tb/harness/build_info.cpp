@@ -1,10 +1,58 @@
-// This build's config facts for options.cpp (options.h, BuildInfo), from its salsa_params.h.
-#include "options.h"
+// This build's config facts (build_info.h), from its salsa_params.h; compiled per variant.
+#include "build_info.h"
+
 #include "salsa_params.h"
+
+// salsa_params.h of a build beyond int8 defines kPrecisionMask; an int8-only header has none,
+// and qualified lookup then falls back to this default through the using-directive.
+namespace salsa_params_default {
+constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
+}  // namespace salsa_params_default
+namespace salsa_params {
+using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
+}  // namespace salsa_params
 
 namespace salsa::harness {
 
-const BuildInfo kBuildInfo = {salsa_params::kName, salsa_params::kZeroSkip,
-                              salsa_params::kStructured24};
+namespace {
+
+salsa::HwParams Params() {
+  salsa::HwParams hw;
+  hw.rows = salsa_params::kRows;
+  hw.cols = salsa_params::kCols;
+  hw.bus_bytes = salsa_params::kBusBytes;
+  hw.addr_bits = salsa_params::kAddrBits;
+  hw.max_burst = salsa_params::kMaxBurst;
+  hw.max_outstanding = salsa_params::kMaxOutstanding;
+  hw.act_words = salsa_params::kActWords;
+  hw.weight_words = salsa_params::kWeightWords;
+  hw.acc_words = salsa_params::kAccWords;
+  hw.weight_stationary = salsa_params::kWeightStationary;
+  hw.zero_skip = salsa_params::kZeroSkip;
+  hw.structured24 = salsa_params::kStructured24;
+  hw.precision_mask = salsa_params::kPrecisionMask;
+  return hw;
+}
+
+}  // namespace
+
+// verilate() defines VM_TRACE_FST and VM_COVERAGE for every source of the harness target.
+#if defined(VM_TRACE_FST) && VM_TRACE_FST
+constexpr bool kTraceFst = true;
+#else
+constexpr bool kTraceFst = false;
+#endif
+#if defined(VM_COVERAGE) && VM_COVERAGE
+constexpr bool kCoverage = true;
+#else
+constexpr bool kCoverage = false;
+#endif
+
+const BuildInfo kBuildInfo = {salsa_params::kName,
+                              salsa_params::kConfigHash,
+                              salsa_params::kGating,
+                              kTraceFst,
+                              kCoverage,
+                              Params()};
 
 }  // namespace salsa::harness

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <sstream>
 
+#include "build_info.h"
 #include "salsa/command.h"
 #include "salsa/fp8.h"
 #include "salsa/layer_gen.h"
 #include "salsa/layer_lower.h"
-#include "salsa_params.h"
 
 namespace salsa::harness {
 
@@ -142,9 +142,9 @@ void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
 }
 
 void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) {
-  const uint64_t bus = salsa_params::kBusBytes;
+  const uint64_t bus = kBuildInfo.hw.bus_bytes;
   const auto& c = r->counters;
-  if (salsa_params::kGating && c[salsa::contract::CounterIndex("gated")] != r->expected_gated) {
+  if (kBuildInfo.gating && c[salsa::contract::CounterIndex("gated")] != r->expected_gated) {
     r->Fail("gated counter " + std::to_string(c[salsa::contract::CounterIndex("gated")]) +
             ", functional model " + std::to_string(r->expected_gated));
   }

@@ -6,10 +6,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "build_info.h"
 #include "salsa/command.h"
 #include "salsa/hw_params.h"
 #include "salsa/layer_lower.h"
-#include "salsa_params.h"
 
 namespace salsa::harness {
 
@@ -111,7 +111,6 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
 
 void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& stats,
                const Outcome& r, size_t gemms, uint64_t macs, const RunData& data) {
-  namespace sp = salsa_params;
   const double wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - g_harness_start).count();
   nlohmann::json j;
@@ -120,10 +119,10 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["macs"] = macs;
   j["mac_utilization"] =
       r.cycles ? static_cast<double>(macs) /
-                     (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
+                     (static_cast<double>(r.cycles) * kBuildInfo.hw.rows * kBuildInfo.hw.cols)
                : 0.0;
-  j["dram_read_bytes"] = stats.read_beats * salsa_params::kBusBytes;
-  j["dram_write_bytes"] = stats.write_beats * salsa_params::kBusBytes;
+  j["dram_read_bytes"] = stats.read_beats * kBuildInfo.hw.bus_bytes;
+  j["dram_write_bytes"] = stats.write_beats * kBuildInfo.hw.bus_bytes;
   j["gated_operands"] = r.counters[salsa::contract::CounterIndex("gated")];
   j["expected_gated_operands"] = r.expected_gated;
   j["zero_skip"] = data.zero_skip;
@@ -136,12 +135,12 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["expected_skipped_wgt_bytes"] = r.expected_skipped_wgt_bytes;
   j["busy_cycles"] = r.counters[salsa::contract::CounterIndex("cycles")];
   j["mismatches"] = r.mismatches;
-  j["rows"] = salsa_params::kRows;
-  j["cols"] = salsa_params::kCols;
-  j["axi_data_bits"] = salsa_params::kBusBytes * 8;
-  j["config"] = salsa_params::kName;
-  j["dataflow"] = salsa_params::kWeightStationary ? "ws" : "os";
-  j["config_hash"] = salsa_params::kConfigHash;
+  j["rows"] = kBuildInfo.hw.rows;
+  j["cols"] = kBuildInfo.hw.cols;
+  j["axi_data_bits"] = kBuildInfo.hw.bus_bytes * 8;
+  j["config"] = kBuildInfo.name;
+  j["dataflow"] = kBuildInfo.hw.weight_stationary ? "ws" : "os";
+  j["config_hash"] = kBuildInfo.config_hash;
   j["seed"] = o.seed;
   j["shape"] = std::to_string(l.M) + "x" + std::to_string(l.K) + "x" + std::to_string(l.N);
   j["layer"] = o.layer.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.layer);
@@ -162,7 +161,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   // at the top level.
   nlohmann::json counters;
   for (unsigned i = 0; i < salsa::contract::kNumCounters; ++i)
-    counters[sp::kCounterNames[i]] = r.counters[i];
+    counters[salsa::contract::kCounters[i].name] = r.counters[i];
   j["counters"] = counters;
   j["mac_active"] = r.counters[salsa::contract::CounterIndex("mac_active")];
   j["stall_load"] = r.counters[salsa::contract::CounterIndex("stall_load")];
@@ -171,7 +170,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
 
   // Roofline of the GEMMs that ran: max(sum M*K*N / (rows*cols), compulsory bytes / bus bytes).
   const ProgramEvents e = CountProgramEvents(o, l);
-  const double memory_cycles = static_cast<double>(e.compulsory_bytes) / sp::kBusBytes;
+  const double memory_cycles = static_cast<double>(e.compulsory_bytes) / kBuildInfo.hw.bus_bytes;
   const double bound = std::max(e.compute_cycles, memory_cycles);
   j["compulsory_bytes"] = e.compulsory_bytes;
   j["compute_bound_cycles"] = e.compute_cycles;
@@ -203,7 +202,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   ev["act_writes"] = e.act_writes;
   // Gather LOADs write only the rows they fetch (the program has their unclamped lengths).
   ev["weight_writes"] =
-      e.weight_writes - r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")] / sp::kCols;
+      e.weight_writes -
+      r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")] / kBuildInfo.hw.cols;
   ev["meta_writes"] = e.meta_writes;
   ev["acc_reads"] = e.acc_reads;
   ev["acc_writes"] = e.acc_writes;
@@ -215,13 +215,13 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   ev["stores"] = e.stores;
   ev["syncs"] = e.syncs;
   ev["scans"] = e.scans;
-  ev["act_word_bytes"] = sp::kRows;
-  ev["weight_word_bytes"] = sp::kCols;
-  ev["acc_word_bytes"] = 4 * sp::kCols;
-  ev["act_words"] = sp::kActWords;
-  ev["weight_words"] = sp::kWeightWords;
-  ev["acc_words"] = sp::kAccWords;
-  ev["gating"] = sp::kGating;
+  ev["act_word_bytes"] = kBuildInfo.hw.rows;
+  ev["weight_word_bytes"] = kBuildInfo.hw.cols;
+  ev["acc_word_bytes"] = 4 * kBuildInfo.hw.cols;
+  ev["act_words"] = kBuildInfo.hw.act_words;
+  ev["weight_words"] = kBuildInfo.hw.weight_words;
+  ev["acc_words"] = kBuildInfo.hw.acc_words;
+  ev["gating"] = kBuildInfo.gating;
   j["events"] = ev;
   std::cout << j.dump() << std::endl;
 }

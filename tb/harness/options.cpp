@@ -11,6 +11,8 @@
 #include <regex>
 #include <utility>
 
+#include "build_info.h"
+
 namespace salsa::harness {
 
 // Parses "MxKxN" (positive integers).
@@ -130,8 +132,13 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
       return kExitBadInput;
     }
   }
+  if (!o->coverage_out.empty() && !kBuildInfo.coverage) {
+    std::cerr << "salsa_harness: --coverage-out: this harness of " << kBuildInfo.name
+              << " was built without coverage; accepted: --coverage-out with a coverage build "
+                 "(salsa run --coverage-out F picks one, or salsa_add_harness(... COVERAGE))\n";
+    return kExitBadInput;
+  }
   if (!o->coverage_out.empty()) {
-#if defined(VM_COVERAGE) && VM_COVERAGE
     // Verilator aborts when it cannot write the file at the end: find out now (and leave no
     // empty file behind: it is written after the run).
     std::error_code ec;
@@ -143,12 +150,6 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                 << ": cannot open for writing; accepted: a writable FILE.dat\n";
       return kExitBadInput;
     }
-#else
-    std::cerr << "salsa_harness: --coverage-out: this harness of " << kBuildInfo.name
-              << " was built without coverage; accepted: --coverage-out with a coverage build "
-                 "(salsa run --coverage-out F picks one, or salsa_add_harness(... COVERAGE))\n";
-    return kExitBadInput;
-#endif
   }
   if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
     std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
@@ -179,13 +180,13 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "(-128); accepted: relu without --extremes and --unit-scale\n";
     return kExitBadInput;
   }
-  if (o->zero_skip == "on" && !kBuildInfo.zero_skip) {
+  if (o->zero_skip == "on" && !kBuildInfo.hw.zero_skip) {
     std::cerr << "salsa_harness: --zero-skip on: config " << kBuildInfo.name
               << " has no sparsity.zero_skip; accepted: --zero-skip off (on needs a zero_skip "
                  "config)\n";
     return kExitBadInput;
   }
-  if (o->structured == "on" && !kBuildInfo.structured24) {
+  if (o->structured == "on" && !kBuildInfo.hw.structured24) {
     std::cerr << "salsa_harness: --structured on: config " << kBuildInfo.name
               << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
                  "2:4 config)\n";
@@ -234,14 +235,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "only; accepted: --weights-2of4 with --precision int8\n";
     return kExitBadInput;
   }
-// verilate(TRACE_FST) defines VM_TRACE_FST for every source of the harness.
-#if !(defined(VM_TRACE_FST) && VM_TRACE_FST)
-  if (!o->trace.empty()) {
+  if (!o->trace.empty() && !kBuildInfo.trace_fst) {
     std::cerr << "salsa_harness: --trace: this build has no FST support (verilate with "
                  "--trace-fst)\n";
     return kExitBadInput;
   }
-#endif
   return std::nullopt;
 }
 

@@ -60,16 +60,6 @@ class BadInput : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What options.cpp needs of this build's config: defined from its salsa_params.h in build_info.cpp
-// (compiled per variant). options.cpp itself does not include salsa_params.h, so it compiles to the
-// same object for every variant and ccache shares it between cached builds.
-struct BuildInfo {
-  const char* name;
-  bool zero_skip;
-  bool structured24;
-};
-extern const BuildInfo kBuildInfo;
-
 // Parses "MxKxN" (positive integers); throws BadInput.
 void ParseShape(const std::string& s, int* M, int* K, int* N);
 

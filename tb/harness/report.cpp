@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "build_info.h"
 #include "salsa/hw_params.h"
 #include "salsa/layer_spec.h"
-#include "salsa_params.h"
 
 namespace salsa::harness {
 
@@ -19,11 +19,11 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
                  const Outcome& r, size_t gemms, uint64_t macs) {
   const double util =
       r.cycles ? static_cast<double>(macs) /
-                     (static_cast<double>(r.cycles) * salsa_params::kRows * salsa_params::kCols)
+                     (static_cast<double>(r.cycles) * kBuildInfo.hw.rows * kBuildInfo.hw.cols)
                : 0.0;
-  std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", salsa_params::kName,
-              salsa_params::kConfigHash, salsa_params::kRows, salsa_params::kCols,
-              salsa_params::kBusBytes * 8);
+  std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", kBuildInfo.name,
+              kBuildInfo.config_hash, kBuildInfo.hw.rows, kBuildInfo.hw.cols,
+              kBuildInfo.hw.bus_bytes * 8);
   if (!o.layer.empty()) {
     std::printf("layer %s: %zu GEMM(s) on the array, the first %dx%dx%d\n", o.layer.c_str(), gemms,
                 l.M, l.K, l.N);
@@ -67,12 +67,12 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
   std::printf("  expected gated %" PRIu64 ", DRAM read beats %" PRIu64 ", write beats %" PRIu64
               ", max reads in flight %u\n",
               r.expected_gated, stats.read_beats, stats.write_beats, stats.max_reads_in_flight);
-  if (salsa_params::kZeroSkip) {
+  if (kBuildInfo.hw.zero_skip) {
     std::printf(
         "  zero-skip tiler %s, expected skipped_steps %" PRIu64 ", skipped_wgt_bytes %" PRIu64 "\n",
         prog.zero_skip() ? "on" : "off", r.expected_skipped_steps, r.expected_skipped_wgt_bytes);
   }
-  if (salsa_params::kStructured24) {
+  if (kBuildInfo.hw.structured24) {
     std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n",
                 prog.structured() ? "on" : "off", r.expected_mac_active);
   }

@@ -5,21 +5,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "build_info.h"
 #include "run_job.h"
 #include "salsa/command.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
 #include "salsa/layer_ref.h"
-#include "salsa_params.h"
-
-// salsa_params.h of a build beyond int8 defines kPrecisionMask; an int8-only header has none,
-// and qualified lookup then falls back to this default through the using-directive.
-namespace salsa_params_default {
-constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
-}  // namespace salsa_params_default
-namespace salsa_params {
-using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
-}  // namespace salsa_params
 
 namespace salsa::harness {
 
@@ -33,9 +24,9 @@ uint64_t EstimateTimeout(const salsa::Program& p, const salsa::FuncSimResult& fs
                          const Options& o) {
   const double beats = static_cast<double>(fs.counters[salsa::contract::CounterIndex("rd_bytes")] +
                                            fs.counters[salsa::contract::CounterIndex("wr_bytes")]) /
-                       salsa_params::kBusBytes;
+                       kBuildInfo.hw.bus_bytes;
   const double per_cmd =
-      4.0 * (o.mem_latency + 2.0 * (salsa_params::kRows + salsa_params::kCols) + 64);
+      4.0 * (o.mem_latency + 2.0 * (kBuildInfo.hw.rows + kBuildInfo.hw.cols) + 64);
   const double slow =
       (o.axi_strict ? 8.0 : 1.0) / (o.bw_cap * (1.0 - o.backpressure) * (1.0 - o.backpressure));
   const double est =
@@ -98,23 +89,7 @@ std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, std::vector<salsa::Lowe
 
 }  // namespace
 
-salsa::HwParams ParamsFromConfig() {
-  salsa::HwParams hw;
-  hw.rows = salsa_params::kRows;
-  hw.cols = salsa_params::kCols;
-  hw.bus_bytes = salsa_params::kBusBytes;
-  hw.addr_bits = salsa_params::kAddrBits;
-  hw.max_burst = salsa_params::kMaxBurst;
-  hw.max_outstanding = salsa_params::kMaxOutstanding;
-  hw.act_words = salsa_params::kActWords;
-  hw.weight_words = salsa_params::kWeightWords;
-  hw.acc_words = salsa_params::kAccWords;
-  hw.weight_stationary = salsa_params::kWeightStationary;
-  hw.zero_skip = salsa_params::kZeroSkip;
-  hw.structured24 = salsa_params::kStructured24;
-  hw.precision_mask = salsa_params::kPrecisionMask;
-  return hw;
-}
+salsa::HwParams ParamsFromConfig() { return kBuildInfo.hw; }
 
 JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Outcome* r) {
   JobPlan p;
@@ -190,7 +165,7 @@ Setup SetUpRun(const Options& o, const salsa::HwParams& hw) {
   for (const Job& j : s.jobs) {
     if (!hw.Has(j.fc.prec)) {
       throw BadInput(std::string("layer precision ") + PrecisionName(j.fc.prec) + ": config " +
-                     salsa_params::kName + " builds " + PrecisionList(hw) +
+                     kBuildInfo.name + " builds " + PrecisionList(hw) +
                      "; accepted: layers of those precisions");
     }
   }
@@ -235,7 +210,7 @@ std::optional<int> SetUpRunOrReport(const Options& o, const salsa::HwParams& hw,
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "salsa_harness: " << (o.layer.empty() ? "layer" : o.layer)
-              << " cannot run on config " << salsa_params::kName << ": " << e.what() << "\n";
+              << " cannot run on config " << kBuildInfo.name << ": " << e.what() << "\n";
     return kExitBadInput;
   }
   return std::nullopt;

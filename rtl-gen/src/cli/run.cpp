@@ -113,7 +113,8 @@ fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
       << (cov ? " COVERAGE" : "") << ")\n";
   const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
                           "' -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" +
-                          std::string(SALSA_MODEL_LIBRARY) + "'" +
+                          std::string(SALSA_MODEL_LIBRARY) + "' -DSALSA_HARNESS_LIBRARY='" +
+                          std::string(SALSA_HARNESS_LIBRARY) + "'" +
                           (ccache.empty() ? "" : " -DCMAKE_CXX_COMPILER_LAUNCHER=ccache") + " > '" +
                           log + "' 2>&1 && " + ccache + "cmake --build '" +
                           (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";

@@ -1,0 +1,22 @@
+// This build's config facts, for the harness sources that are compiled once for every variant
+// (options, checks, run setup, reports): build_info.cpp, compiled per variant, defines kBuildInfo
+// from that variant's salsa_params.h. Only build_info.cpp and the sources that drive the
+// Verilated model (harness_main.cpp, axi_port.cpp, run_job.cpp) include salsa_params.h, so the
+// rest is built once in salsa's build tree (salsa_harness_common) and linked by every harness.
+#pragma once
+
+#include "salsa/hw_params.h"
+
+namespace salsa::harness {
+
+struct BuildInfo {
+  const char* name;         // config name
+  const char* config_hash;  // hash of the config the RTL was generated from
+  bool gating;              // sparsity.gating: zero operands are counted as gated
+  bool trace_fst;           // the model was verilated with --trace-fst (--trace works)
+  bool coverage;            // the model was verilated with coverage (--coverage-out works)
+  salsa::HwParams hw;       // the hardware parameters the driver and the models need
+};
+extern const BuildInfo kBuildInfo;
+
+}  // namespace salsa::harness
