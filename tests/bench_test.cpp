@@ -381,6 +381,22 @@ TEST(BenchWriters, MarkdownListsTargetsAndResults) {
   EXPECT_NE(md.find("| simulated MACs / s |"), std::string::npos);  // simulation speed (issue 15)
 }
 
+TEST(BenchWriters, HarnessBuildTimeIsReportedOnlyWhenMeasured) {
+  const auto rs = SomeResults();
+  BenchMeta meta = Meta();
+  EXPECT_EQ(ToMarkdown(meta, rs, CheckTargets(rs), "r.svg").find("Harness build of"),
+            std::string::npos);
+  EXPECT_FALSE(ToJson(meta, rs, CheckTargets(rs)).contains("harness_build"));
+  meta.harness_build_seconds = 23.44;
+  meta.harness_build_config = "configs/default.yaml as bench_variant";
+  const std::string md = ToMarkdown(meta, rs, CheckTargets(rs), "r.svg");
+  EXPECT_NE(md.find("Harness build of a new 16×16 variant (configs/default.yaml as bench_variant"),
+            std::string::npos);
+  EXPECT_NE(md.find("**23.4 s** wall"), std::string::npos);
+  const auto j = ToJson(meta, rs, CheckTargets(rs));
+  EXPECT_DOUBLE_EQ(j["harness_build"]["seconds"].get<double>(), 23.44);
+}
+
 TEST(BenchWriters, SvgIsWellFormedWithRoofsMarkersAndLabels) {
   const auto rs = SomeResults();
   const std::string svg = RooflineSvg(Meta(), rs);

@@ -145,6 +145,10 @@ nlohmann::json ToJson(const BenchMeta& meta, const std::vector<CaseResult>& resu
   j["quick"] = meta.quick;
   j["seed"] = meta.seed;
   j["latencies"] = meta.latencies;
+  if (meta.harness_build_seconds >= 0) {
+    j["harness_build"] = {{"seconds", meta.harness_build_seconds},
+                          {"config", meta.harness_build_config}};
+  }
   const EnergyTable t;
   j["energy_table_pj"] = {{"mul8", t.mul8},           {"add8", t.add8},
                           {"add32", t.add32},         {"mul32", t.mul32},

@@ -33,6 +33,10 @@ struct BenchMeta {
   uint64_t seed = 1;
   std::vector<PresetInfo> presets;
   std::vector<unsigned> latencies;
+  // Wall seconds of a cold build (no ccache) of a new 16x16 variant's harness: generate, verilate,
+  // compile, link (salsa::cli::TimeColdHarnessBuild); < 0 when not measured.
+  double harness_build_seconds = -1;
+  std::string harness_build_config;  // what was built, e.g. "configs/default.yaml as bench_variant"
 };
 
 // One CSV field, RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes doubled.

@@ -214,6 +214,7 @@ std::string CommandLine(const BenchOptions& o, const std::vector<std::string>& p
   s += " --latencies ";
   for (size_t i = 0; i < latencies.size(); ++i) s += (i ? "," : "") + std::to_string(latencies[i]);
   if (o.quick) s += " --quick";
+  if (!o.build_time) s += " --no-build-time";
   s += " --repeat " + std::to_string(o.repeat) + " --out-dir " + o.out_dir;
   return s;
 }
@@ -230,6 +231,9 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
                   "roofline.svg,sparsity.svg}")
       ->capture_default_str();
   app->add_flag("--quick", opts->quick, "a small suite that runs in seconds (CTest smoke test)");
+  app->add_flag("!--no-build-time", opts->build_time,
+                "skip the cold harness build of a new 16x16 variant (timed by default, not with "
+                "--quick)");
   app->add_option("--repeat", opts->repeat,
                   "runs per case; simulation speed is the median (cycles are exact anyway)")
       ->check(CLI::Range(1u, 100u))
@@ -291,6 +295,17 @@ int Bench(const BenchOptions& opts) {
     }
 
     TempDir tmp;
+    if (opts.build_time && !opts.quick) {
+      Config variant =
+          LoadConfig((fs::path(SALSA_SOURCE_DIR) / "configs" / "default.yaml").string());
+      variant.name = "bench_variant";
+      meta.harness_build_config = "configs/default.yaml as " + variant.name;
+      std::printf("harness build of a new 16x16 variant (%s, ccache off) ...\n",
+                  meta.harness_build_config.c_str());
+      std::fflush(stdout);
+      meta.harness_build_seconds = TimeColdHarnessBuild(variant, tmp.path() / "cache");
+      std::printf("  %.1f s\n", meta.harness_build_seconds);
+    }
     const std::vector<BenchCase> suite = bench::Suite(opts.quick);
     std::vector<std::string> layer_files;
     for (const BenchCase& c : suite) {

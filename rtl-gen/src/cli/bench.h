@@ -14,6 +14,7 @@ struct BenchOptions {
   std::string out_dir = "docs";
   bool quick = false;
   unsigned repeat = 1;
+  bool build_time = true;  // time a cold harness build of a new 16x16 variant (not with --quick)
 };
 
 void AddBenchOptions(CLI::App* app, BenchOptions* opts);

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -86,13 +87,18 @@ class CacheLock {
   int fd_ = -1;
 };
 
-fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
+// The cached harness of `cfg` under `root`. With `use_ccache` false (and ccache disabled for
+// every compiler call) nothing comes from an earlier build: a cold build.
+fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind kind,
+                         bool use_ccache) {
   const bool cov = kind == HarnessKind::kCoverage;
-  fs::path dir = CacheRoot() / (cfg.name + "-" + ConfigHash(cfg) + (cov ? "-cov" : ""));
+  fs::path dir = root / (cfg.name + "-" + ConfigHash(cfg) + (cov ? "-cov" : ""));
   const CacheLock lock(dir);
   fs::path exe = dir / "build" / "harness";
   const std::string log = (dir / "build.log").string();
-  const std::string ccache = CcachePrefix(CacheRoot());
+  const std::string ccache = use_ccache ? CcachePrefix(root) : "CCACHE_DISABLE=1 ";
+  const bool launcher = use_ccache && !ccache.empty();
+  const std::string generator = Shell("command -v ninja > /dev/null 2>&1") == 0 ? " -G Ninja" : "";
   // A harness built before: bring it up to date with the harness sources of this salsa (an
   // incremental build, a no-op when nothing changed), so an upgrade never runs stale code.
   if (fs::exists(exe)) {
@@ -111,20 +117,29 @@ fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
       << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
       << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE"
       << (cov ? " COVERAGE" : "") << ")\n";
-  const std::string cmd = "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() +
-                          "' -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" +
-                          std::string(SALSA_MODEL_LIBRARY) + "' -DSALSA_HARNESS_LIBRARY='" +
-                          std::string(SALSA_HARNESS_LIBRARY) + "'" +
-                          (ccache.empty() ? "" : " -DCMAKE_CXX_COMPILER_LAUNCHER=ccache") + " > '" +
-                          log + "' 2>&1 && " + ccache + "cmake --build '" +
-                          (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
+  const std::string cmd =
+      ccache + "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() + "'" + generator +
+      " -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" + std::string(SALSA_MODEL_LIBRARY) +
+      "' -DSALSA_HARNESS_LIBRARY='" + std::string(SALSA_HARNESS_LIBRARY) + "'" +
+      (launcher ? " -DCMAKE_CXX_COMPILER_LAUNCHER=ccache" : "") + " > '" + log + "' 2>&1 && " +
+      ccache + "cmake --build '" + (dir / "build").string() + "' -j2 >> '" + log + "' 2>&1";
   if (Shell(cmd) != 0 || !fs::exists(exe)) {
     throw std::runtime_error("building the harness failed; see " + log);
   }
   return exe;
 }
 
+fs::path CachedHarness(const Config& cfg, HarnessKind kind) {
+  return CachedHarnessIn(CacheRoot(), cfg, kind, /*use_ccache=*/true);
+}
+
 }  // namespace
+
+double TimeColdHarnessBuild(const Config& cfg, const fs::path& root) {
+  const auto start = std::chrono::steady_clock::now();
+  CachedHarnessIn(root, cfg, HarnessKind::kPlain, /*use_ccache=*/false);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 fs::path FindHarness(const Config& cfg, HarnessKind kind) {
   if (kind == HarnessKind::kCoverage) return CachedHarness(cfg, kind);

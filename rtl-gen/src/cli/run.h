@@ -26,6 +26,13 @@ enum class HarnessKind { kPlain, kCoverage };
 // std::runtime_error when the build fails.
 std::filesystem::path FindHarness(const Config& cfg, HarnessKind kind = HarnessKind::kPlain);
 
+// Generates `cfg`'s RTL and builds its plain harness from nothing in a new cache directory under
+// `root` (ccache off: a cold build, as on a machine that never built a variant), and returns the
+// wall seconds of the whole: generate, configure (verilate), compile, link. `salsa bench`'s
+// harness build-time figure (issue 15: < 30 s for a new 16x16 variant). Throws
+// std::runtime_error when the build fails.
+double TimeColdHarnessBuild(const Config& cfg, const std::filesystem::path& root);
+
 void AddRunOptions(CLI::App* app, RunOptions* opts);
 // Resolves the config, finds or builds its harness and replaces this process with it, passing
 // every option it does not know itself along. Returns only by throwing.
