@@ -54,6 +54,20 @@ int Shell(const std::string& cmd) {
   return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
+// True when `dir` holds exactly `files` (names and bytes).
+bool SameFiles(const std::vector<GeneratedFile>& files, const fs::path& dir) {
+  std::error_code ec;
+  size_t on_disk = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) ++on_disk;
+  }
+  if (ec || on_disk != files.size()) return false;
+  for (const GeneratedFile& f : files) {
+    if (!fs::exists(dir / f.name, ec) || ReadFile(dir / f.name) != f.text) return false;
+  }
+  return true;
+}
+
 // With ccache on PATH, the cached builds share objects through it: the Verilator runtime
 // (verilated*.cpp) compiles the same for every variant. CCACHE_BASEDIR makes the paths inside the
 // cache relative, so that the variants' command lines match. Empty without ccache.
@@ -99,9 +113,12 @@ fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind ki
   const std::string ccache = use_ccache ? CcachePrefix(root) : "CCACHE_DISABLE=1 ";
   const bool launcher = use_ccache && !ccache.empty();
   const std::string generator = Shell("command -v ninja > /dev/null 2>&1") == 0 ? " -G Ninja" : "";
-  // A harness built before: bring it up to date with the harness sources of this salsa (an
-  // incremental build, a no-op when nothing changed), so an upgrade never runs stale code.
+  const std::vector<GeneratedFile> rtl = Generate(cfg, "salsa run (cache of " + cfg.name + ")");
+  // A harness built before: bring it up to date with this salsa (an incremental build, a no-op
+  // when nothing changed), so an upgrade never runs stale code: the harness sources, and the RTL
+  // when this generator writes other RTL for the config (the cache key is the config's hash).
   if (fs::exists(exe)) {
+    if (!SameFiles(rtl, dir / "rtl")) WriteGenerated(rtl, (dir / "rtl").string());
     const std::string update =
         ccache + "cmake --build '" + (dir / "build").string() + "' -j2 > '" + log + "' 2>&1";
     if (Shell(update) != 0) throw std::runtime_error("updating the harness failed; see " + log);
@@ -110,7 +127,7 @@ fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind ki
   std::cerr << "salsa run: building the Verilated " << (cov ? "coverage " : "") << "model of '"
             << cfg.name << "' in " << dir.string() << " (once per config)\n";
   fs::create_directories(dir);
-  WriteGenerated(Generate(cfg, "salsa run (cache of " + cfg.name + ")"), (dir / "rtl").string());
+  WriteGenerated(rtl, (dir / "rtl").string());
   std::ofstream(dir / "CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.18)\nproject(salsa_harness CXX)\n"
       << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
