@@ -16,7 +16,7 @@ std::vector<std::string> Notes(const std::string& yaml) {
   return RooflineNotes(ParseConfig(yaml, "n.yaml"));
 }
 
-TEST(RooflineNotesTest, DerivedDefaultsAndPresetsGetNone) {
+TEST(RooflineNotesTest, DerivedDefaultsGetNone) {
   EXPECT_TRUE(Notes("name: a\n").empty());
   EXPECT_TRUE(Notes("name: a\narray: {rows: 8, cols: 8}\naxi: {data_bits: 64}\n").empty());
   EXPECT_TRUE(Notes("name: a\narray: {rows: 1, cols: 1}\naxi: {data_bits: 512}\n").empty());
@@ -27,6 +27,14 @@ TEST(RooflineNotesTest, DerivedDefaultsAndPresetsGetNone) {
       // max_outstanding is at most 16: bursts of 1..6 beats cannot cover 100 cycles.
       EXPECT_EQ(Notes(y).size(), burst * 16 < kDesignDramLatency ? 1u : 0u) << y;
     }
+  }
+}
+
+TEST(RooflineNotesTest, PresetsGetNone) {
+  for (const char* preset : {"default", "llm_16x16", "rect_12x8", "small_8x8", "sparse24_16x16",
+                             "sparse_16x16", "ws_16x16"}) {
+    const std::string path = std::string(SALSA_SOURCE_DIR) + "/configs/" + preset + ".yaml";
+    EXPECT_TRUE(RooflineNotes(LoadConfig(path)).empty()) << path;
   }
 }
 
