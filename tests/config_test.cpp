@@ -30,19 +30,19 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(cfg.axi_data_bits, 128u);
   EXPECT_EQ(cfg.axi_addr_bits, 32u);
   EXPECT_EQ(cfg.axi_id_bits, 4u);
-  EXPECT_EQ(cfg.axi_max_outstanding, 4u);
+  EXPECT_EQ(cfg.axi_max_outstanding, 16u);  // 256 beats in flight / 16 beats per burst
   EXPECT_EQ(cfg.axi_max_burst, 16u);
   EXPECT_EQ(cfg.BusBytes(), 16u);
   EXPECT_EQ(cfg.act.banks, 2u);
-  EXPECT_EQ(cfg.act.depth, 1024u);
+  EXPECT_EQ(cfg.act.depth, 2048u);  // 4096 words / 2 banks
   EXPECT_EQ(cfg.act.width_bits, 128u);
   EXPECT_EQ(cfg.weight.banks, 2u);
-  EXPECT_EQ(cfg.weight.depth, 1024u);
+  EXPECT_EQ(cfg.weight.depth, 2048u);
   EXPECT_EQ(cfg.weight.width_bits, 128u);
   EXPECT_EQ(cfg.acc.banks, 1u);
-  EXPECT_EQ(cfg.acc.depth, 64u);  // next power of two >= 2*(16+1) = 34
+  EXPECT_EQ(cfg.acc.depth, 512u);  // 32 words per row
   EXPECT_EQ(cfg.acc.width_bits, 512u);
-  EXPECT_EQ(cfg.acc.Words(), 64u);
+  EXPECT_EQ(cfg.acc.Words(), 512u);
   EXPECT_TRUE(cfg.gating);
   EXPECT_FALSE(cfg.pipeline_requant);
   EXPECT_EQ(cfg.source_text, "name: default\n");
@@ -57,16 +57,61 @@ TEST(ConfigTest, NonSquareDerivedWidths) {
   EXPECT_EQ(cfg.act.width_bits, 32u);     // rows * 8
   EXPECT_EQ(cfg.weight.width_bits, 64u);  // cols * 8
   EXPECT_EQ(cfg.acc.width_bits, 256u);    // cols * 32
-  EXPECT_EQ(cfg.acc.depth, 16u);          // 2*(4+1) = 10 -> 16 (the minimum depth)
+  EXPECT_EQ(cfg.acc.depth, 128u);         // 32 * 4 words
   EXPECT_EQ(cfg.acc.banks, 1u);
 }
 
-TEST(ConfigTest, AccDefaultDepthFollowsRows) {
-  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 1}\n", "a.yaml").acc.depth, 16u);
-  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 20}\n", "a.yaml").acc.depth, 64u);  // 42
-  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 31}\n", "a.yaml").acc.depth, 64u);  // 64
-  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 32}\n", "a.yaml").acc.depth, 128u);
-  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 64}\n", "a.yaml").acc.depth, 256u);
+TEST(ConfigTest, AccDefaultDepthFollowsRowsAndZeroSkip) {
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 1}\n", "a.yaml").acc.depth, 32u);
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 12}\n", "a.yaml").acc.depth, 512u);   // 384
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 20}\n", "a.yaml").acc.depth, 1024u);  // 640
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 32}\n", "a.yaml").acc.depth, 1024u);
+  EXPECT_EQ(ParseConfig("name: a\narray: {rows: 64}\n", "a.yaml").acc.depth, 2048u);
+  EXPECT_EQ(ParseConfig("name: a\nsparsity: {zero_skip: true}\n", "a.yaml").acc.depth, 1024u);
+  // The depth is per bank: banks * depth keeps the words.
+  EXPECT_EQ(ParseConfig("name: a\nsram: {acc: {banks: 4}}\n", "a.yaml").acc.depth, 128u);
+  EXPECT_EQ(ParseConfig("name: a\nsram: {acc: {banks: 3}}\n", "a.yaml").acc.depth, 256u);
+  // An explicit depth wins.
+  EXPECT_EQ(ParseConfig("name: a\nsram: {acc: {depth: 64}}\n", "a.yaml").acc.depth, 64u);
+}
+
+TEST(ConfigTest, DerivedOperandDepthsAndOutstanding) {
+  const Config one = ParseConfig("name: a\nsram: {act: {banks: 1}, weight: {banks: 8}}\n", "a");
+  EXPECT_EQ(one.act.Words(), 4096u);
+  EXPECT_EQ(one.weight.depth, 512u);
+  EXPECT_EQ(ParseConfig("name: a\nsram: {act: {banks: 3}}\n", "a").act.depth, 2048u);
+  EXPECT_EQ(ParseConfig("name: a\nsram: {weight: {depth: 64}}\n", "a").weight.depth, 64u);
+  // max_outstanding covers 256 beats: ceil(256 / max_burst), clamped to 2..16.
+  EXPECT_EQ(ParseConfig("name: a\naxi: {max_burst: 32, data_bits: 64}\n", "a").axi_max_outstanding,
+            8u);
+  EXPECT_EQ(ParseConfig("name: a\naxi: {max_burst: 256}\n", "a").axi_max_outstanding, 2u);
+  EXPECT_EQ(ParseConfig("name: a\naxi: {max_burst: 1}\n", "a").axi_max_outstanding, 16u);
+  EXPECT_EQ(ParseConfig("name: a\naxi: {max_burst: 48}\n", "a").axi_max_outstanding, 6u);
+  EXPECT_EQ(ParseConfig("name: a\naxi: {max_outstanding: 3}\n", "a").axi_max_outstanding, 3u);
+}
+
+// The config that states only the array and the bus derives the default preset's sizes, so
+// `name: default` and configs/default.yaml describe the same accelerator.
+TEST(ConfigTest, MinimalConfigDerivesThePresetSizes) {
+  const std::string preset = R"(name: default
+array: {rows: 16, cols: 16, dataflow: os}
+axi: {data_bits: 128, max_outstanding: 16}
+sram:
+  act: {banks: 2, depth: 2048}
+  weight: {banks: 2, depth: 2048}
+  acc: {banks: 1, depth: 512}
+)";
+  EXPECT_EQ(ConfigHash(ParseConfig("name: default\n", "d")), ConfigHash(ParseConfig(preset, "p")));
+  const std::string sparse = R"(name: s
+axi: {max_outstanding: 16}
+sram:
+  act: {banks: 2, depth: 2048}
+  weight: {banks: 2, depth: 2048}
+  acc: {banks: 1, depth: 1024}
+sparsity: {zero_skip: true}
+)";
+  EXPECT_EQ(ConfigHash(ParseConfig("name: s\nsparsity: {zero_skip: true}\n", "s")),
+            ConfigHash(ParseConfig(sparse, "p")));
 }
 
 TEST(ConfigTest, FullExampleWithConsistentWidths) {
@@ -111,10 +156,10 @@ sparsity:
 TEST(ConfigTest, PartialScratchpadTakesDefaults) {
   const Config cfg = ParseConfig("name: p\nsram:\n  act: {banks: 4}\n  acc: {}\n", "p.yaml");
   EXPECT_EQ(cfg.act.banks, 4u);
-  EXPECT_EQ(cfg.act.depth, 1024u);
+  EXPECT_EQ(cfg.act.depth, 1024u);  // 4096 words / 4 banks
   EXPECT_EQ(cfg.act.width_bits, 128u);
   EXPECT_EQ(cfg.acc.banks, 1u);
-  EXPECT_EQ(cfg.acc.depth, 64u);
+  EXPECT_EQ(cfg.acc.depth, 512u);
 }
 
 TEST(ConfigTest, EmptySectionsMeanDefaults) {
@@ -147,7 +192,7 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "  data_bits: 128\n"
       "  addr_bits: 32\n"
       "  id_bits: 4\n"
-      "  max_outstanding: 4\n"
+      "  max_outstanding: 16\n"
       "  max_burst: 16\n"
       "  cache: 3\n"
       "  prot: 0\n"
@@ -155,15 +200,15 @@ TEST(ConfigTest, CanonicalTextOfDefaults) {
       "sram:\n"
       "  act:\n"
       "    banks: 2\n"
-      "    depth: 1024\n"
+      "    depth: 2048\n"
       "    width_bits: 128\n"
       "  weight:\n"
       "    banks: 2\n"
-      "    depth: 1024\n"
+      "    depth: 2048\n"
       "    width_bits: 128\n"
       "  acc:\n"
       "    banks: 1\n"
-      "    depth: 64\n"
+      "    depth: 512\n"
       "    width_bits: 512\n"
       "sparsity:\n"
       "  gating: true\n"
@@ -192,7 +237,7 @@ sparsity: {gating: true}   # gate zero activations
 sram:
   acc: {width_bits: 512, banks: 1}
   weight:
-    depth: 1024
+    depth: 2048
   act: {}
 axi:
   max_burst: 16
@@ -222,8 +267,9 @@ TEST(ConfigTest, HashChangesWithAnyValue) {
       "name: default\naxi: {max_outstanding: 8}\n",
       "name: default\naxi: {max_burst: 8}\n",
       "name: default\nsram: {act: {banks: 1}}\n",
-      "name: default\nsram: {weight: {depth: 2048}}\n",
+      "name: default\nsram: {weight: {depth: 1024}}\n",
       "name: default\nsram: {acc: {depth: 128}}\n",
+      "name: default\nsparsity: {zero_skip: true}\n",
       "name: default\nsparsity: {gating: false}\n",
       "name: default\npipeline: {requant: true}\n",
       "name: default\naxi: {cache: 15}\n",
@@ -389,6 +435,11 @@ const BadCase kBadCases[] = {
     {"AccTooSmall", "name: x\narray: {rows: 16}\nsram:\n  acc: {depth: 16}\n", "4:8", "sram.acc",
      "16 words is too small for 16 array rows (a bias word, one word per row, a multiplier and a "
      "shift word); accepted: banks*depth >= rows+3 = 19"},
+    {"WsWeightTooSmall",
+     "name: x\narray: {rows: 32, dataflow: ws}\nsram:\n  weight: {banks: 1, depth: 16}\n", "4:11",
+     "sram.weight",
+     "16 words is too small for 32 array rows with array.dataflow: ws (a K block's weights, one "
+     "word per row, are loaded at once); accepted: banks*depth >= rows = 32 with ws"},
     // Derived widths and dataflow.
     {"ActWidthInconsistent", "name: x\narray: {rows: 4, cols: 8}\nsram:\n  act: {width_bits: 64}\n",
      "4:21", "sram.act.width_bits",

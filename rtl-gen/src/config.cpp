@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "salsa/config_defaults.h"
 #include "salsa/yaml_diag.h"
 
 namespace salsa {
@@ -48,12 +49,6 @@ bool IsFloat(const std::string& s) {
 }
 
 bool IsPowerOfTwo(unsigned v) { return v != 0 && (v & (v - 1)) == 0; }
-
-unsigned NextPowerOfTwo(unsigned v) {
-  unsigned p = 1;
-  while (p < v) p <<= 1;
-  return p;
-}
 
 // What a node is, for "expected X, got Y" messages; a quoted integer gets a hint.
 std::string Describe(const YAML::Node& node) {
@@ -265,12 +260,15 @@ void ParseAxi(const Section& top, Config* cfg) {
   }
   axi.GetUnsigned("addr_bits", 32, 64, Range(32, 64), &cfg->axi_addr_bits);
   axi.GetUnsigned("id_bits", 1, 8, Range(1, 8), &cfg->axi_id_bits);
-  axi.GetUnsigned("max_outstanding", 2, 16, Range(2, 16), &cfg->axi_max_outstanding);
+  const bool outstanding_given =
+      axi.GetUnsigned("max_outstanding", 2, 16, Range(2, 16), &cfg->axi_max_outstanding);
   axi.GetUnsigned("cache", 0, 15, Range(0, 15), &cfg->axi_cache);
   axi.GetUnsigned("prot", 0, 7, Range(0, 7), &cfg->axi_prot);
   axi.GetUnsigned("qos", 0, 15, Range(0, 15), &cfg->axi_qos);
   YAML::Mark burst_mark = axi.mark();
   axi.GetUnsigned("max_burst", 1, 256, Range(1, 256), &cfg->axi_max_burst, &burst_mark);
+  // Derived default: enough bursts in flight to cover the design DRAM latency.
+  if (!outstanding_given) cfg->axi_max_outstanding = DefaultMaxOutstanding(cfg->axi_max_burst);
   const unsigned bus_bytes = cfg->BusBytes();
   const unsigned burst_bytes = cfg->axi_max_burst * bus_bytes;
   if (burst_bytes > kMaxBurstBytes) {
@@ -283,11 +281,13 @@ void ParseAxi(const Section& top, Config* cfg) {
   }
 }
 
-// One scratchpad: `defaults` holds the default banks/depth and the derived width.
+// One scratchpad: `defaults` holds the default banks and the derived width; an omitted depth
+// is `default_depth(banks)` (docs/config.md, "Derived defaults").
 // `mark` receives the scratchpad map's mark (the parent's if the map was omitted).
+template <typename DepthRule>
 ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
-                                 const ScratchpadConfig& defaults, const std::string& width_rule,
-                                 YAML::Mark* mark) {
+                                 const ScratchpadConfig& defaults, DepthRule default_depth,
+                                 const std::string& width_rule, YAML::Mark* mark) {
   const Section pad = sram.Child(name, {"banks", "depth", "width_bits"});
   *mark = pad.mark();
   const Reporter& r = sram.reporter();
@@ -295,8 +295,9 @@ ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
   pad.GetUnsigned("banks", 1, 8, Range(1, 8), &out.banks);
   const std::string depth_accepted = "a power of two in " + Range(kMinDepth, kMaxDepth);
   YAML::Mark depth_mark;
-  if (pad.GetUnsigned("depth", kMinDepth, kMaxDepth, depth_accepted, &out.depth, &depth_mark) &&
-      !IsPowerOfTwo(out.depth)) {
+  if (!pad.GetUnsigned("depth", kMinDepth, kMaxDepth, depth_accepted, &out.depth, &depth_mark)) {
+    out.depth = default_depth(out.banks);
+  } else if (!IsPowerOfTwo(out.depth)) {
     r.Fail(depth_mark, pad.Key("depth"), std::to_string(out.depth) + " is not a power of two",
            depth_accepted);
   }
@@ -358,14 +359,20 @@ void ParseSramMacro(const Section& sram, Config* cfg) {
 void ParseSram(const Section& top, Config* cfg) {
   const Section sram = top.Child("sram", {"act", "weight", "acc", "macro", "macro_name"});
   ParseSramMacro(sram, cfg);
-  const ScratchpadConfig act_default{2, 1024, cfg->rows * 8};
-  const ScratchpadConfig weight_default{2, 1024, cfg->cols * 8};
-  const ScratchpadConfig acc_default{1, std::max(kMinDepth, NextPowerOfTwo(2 * (cfg->rows + 1))),
-                                     cfg->cols * 32};
-  YAML::Mark unused, acc_mark;
-  cfg->act = ParseScratchpad(sram, "act", act_default, "array.rows * 8", &unused);
-  cfg->weight = ParseScratchpad(sram, "weight", weight_default, "array.cols * 8", &unused);
-  cfg->acc = ParseScratchpad(sram, "acc", acc_default, "array.cols * 32", &acc_mark);
+  // Omitted depths are derived (config_defaults.h); the acc depth from zero_skip too, so the
+  // sparsity section is parsed first.
+  const ScratchpadConfig act_default{2, 0, cfg->rows * 8};
+  const ScratchpadConfig weight_default{2, 0, cfg->cols * 8};
+  const ScratchpadConfig acc_default{1, 0, cfg->cols * 32};
+  const auto acc_depth = [cfg](unsigned banks) {
+    return DefaultAccDepth(cfg->rows, cfg->zero_skip, banks);
+  };
+  YAML::Mark unused, weight_mark, acc_mark;
+  cfg->act =
+      ParseScratchpad(sram, "act", act_default, DefaultOperandDepth, "array.rows * 8", &unused);
+  cfg->weight = ParseScratchpad(sram, "weight", weight_default, DefaultOperandDepth,
+                                "array.cols * 8", &weight_mark);
+  cfg->acc = ParseScratchpad(sram, "acc", acc_default, acc_depth, "array.cols * 32", &acc_mark);
   const unsigned needed = cfg->rows + 3;
   if (cfg->acc.Words() < needed) {
     sram.reporter().Fail(
@@ -375,6 +382,17 @@ void ParseSram(const Section& top, Config* cfg) {
             std::to_string(cfg->rows) +
             " array rows (a bias word, one word per row, a multiplier and a shift word)",
         "banks*depth >= rows+3 = " + std::to_string(needed));
+  }
+  // ws: a K block's weights (one word per array row) must fit the weight scratchpad at once.
+  if (cfg->dataflow == Dataflow::kWeightStationary && cfg->weight.Words() < cfg->rows) {
+    sram.reporter().Fail(weight_mark, "sram.weight",
+                         "banks*depth = " + std::to_string(cfg->weight.banks) + "*" +
+                             std::to_string(cfg->weight.depth) + " = " +
+                             std::to_string(cfg->weight.Words()) + " words is too small for " +
+                             std::to_string(cfg->rows) +
+                             " array rows with array.dataflow: ws (a K block's weights, one word "
+                             "per row, are loaded at once)",
+                         "banks*depth >= rows = " + std::to_string(cfg->rows) + " with ws");
   }
 }
 
@@ -514,9 +532,8 @@ void ParsePipeline(const Section& top, Config* cfg) {
 }
 
 const std::vector<std::string>& TopKeys() {
-  static const std::vector<std::string> keys = {"name",     "clock_mhz", "array",
-                                                "axi",      "sram",      "sparsity",
-                                                "precision", "pipeline", "fpga"};
+  static const std::vector<std::string> keys = {"name",     "clock_mhz", "array",    "axi", "sram",
+                                                "sparsity", "precision", "pipeline", "fpga"};
   return keys;
 }
 
@@ -568,8 +585,8 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseClock(top, &cfg);
   ParseArray(top, &cfg);
   ParseAxi(top, &cfg);
-  ParseSram(top, &cfg);
   ParseSparsity(top, &cfg);
+  ParseSram(top, &cfg);
   ParsePrecision(top, &cfg);
   ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);

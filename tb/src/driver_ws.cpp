@@ -43,7 +43,9 @@ unsigned WsKBlocks(const HwParams& hw, const FcLayer& l) {
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p, WsParams* ws) {
   const unsigned kb = WsKBlocks(hw, l);
   p->k_chunk = hw.rows;
-  ws->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
+  // A K block's weights take `rows` words: two of them must fit to double-buffer (the config
+  // rule for ws guarantees one).
+  ws->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2 * hw.rows;
   const unsigned act_cap = ws->double_buffer ? hw.act_words / 2 : hw.act_words;
   const unsigned weight_cap = ws->double_buffer ? hw.weight_words / 2 : hw.weight_words;
   unsigned region_rows = 0;

@@ -10,6 +10,7 @@
 #include "cli/synth.h"
 #include "cli/tb_export.h"
 #include "salsa/config.h"
+#include "salsa/config_defaults.h"
 #include "salsa/generator.h"
 
 namespace {
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
       salsa::WriteGenerated(files, gen_out);
       std::cout << "salsa gen: " << files.size() << " files for '" << cfg.name << "' (hash "
                 << salsa::ConfigHash(cfg) << ") in " << gen_out << "\n";
+      // Explicit choices that cap the roofline: one line each, on stderr, not an error.
+      for (const std::string& note : salsa::RooflineNotes(cfg)) {
+        std::cerr << "salsa gen: " << gen_config << ": " << note << "\n";
+      }
       return 0;
     }
     if (*run) return salsa::cli::Run(run_opts, run);

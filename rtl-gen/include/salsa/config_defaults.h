@@ -1,0 +1,42 @@
+// Derived defaults (docs/config.md, "Derived defaults"): what an omitted key takes, computed from
+// the keys that are given and the features they enable, so that a config stating only the array
+// and the bus reaches the same fractions of its roofs as the tuned presets. And the notes
+// `salsa gen` prints when an explicit choice caps the roofline.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "salsa/config.h"
+
+namespace salsa {
+
+// The DRAM latency, in cycles, the derived defaults are sized for (the benchmark's default).
+inline constexpr unsigned kDesignDramLatency = 100;
+// Beats in flight the default axi.max_outstanding aims for: 2.5x the design latency, so that the
+// read stream keeps going while a late burst's beats and the R skid drain (the presets' 16 x 16).
+inline constexpr unsigned kDefaultBeatsInFlight = 256;
+// Act and weight words the default depths aim for (banks * depth): a K of 4096 stays resident
+// for one m tile, and a GEMV weight chunk (half the weight scratchpad) of 2048 words is 20x the
+// design latency.
+inline constexpr unsigned kDefaultOperandWords = 4096;
+// Acc words per array row the default acc depth aims for: a K-split block of 4x4 tiles (one
+// word per row of each) with its parameter slots, twice as many with zero_skip (two groups of
+// gathered n tiles).
+inline constexpr unsigned kDefaultAccWordsPerRow = 32;
+
+// axi.max_outstanding when omitted: ceil(256 / max_burst), clamped to 2..16.
+unsigned DefaultMaxOutstanding(unsigned max_burst);
+// sram.act.depth and sram.weight.depth when omitted: 4096 / banks, rounded up to a power of two.
+unsigned DefaultOperandDepth(unsigned banks);
+// sram.acc.depth when omitted: 32 * rows words (64 * rows with zero_skip) / banks, rounded up to
+// a power of two, at least 16.
+unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks);
+
+// One line per choice that caps the roofline at the design latency (empty when none; the
+// derived defaults never do): bursts in flight that cannot cover it, or a GEMV weight chunk (half
+// the weight scratchpad) too short to hide it, i.e. below 0.9 of the GEMV roof. Each line starts
+// with "note: " and names the keys and the values that would lift the cap.
+std::vector<std::string> RooflineNotes(const Config& cfg);
+
+}  // namespace salsa

@@ -1,0 +1,78 @@
+// Derived config defaults and the roofline notes of `salsa gen` (docs/config.md).
+#include "salsa/config_defaults.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace salsa {
+namespace {
+
+constexpr unsigned kMinDepth = 16;
+// A GEMV chunk below this fraction of the GEMV roof gets a note.
+constexpr double kNoteBelow = 0.9;
+
+unsigned NextPowerOfTwo(unsigned v) {
+  unsigned p = 1;
+  while (p < v) p <<= 1;
+  return p;
+}
+
+unsigned CeilDiv(unsigned a, unsigned b) { return (a + b - 1) / b; }
+
+std::string Fraction(double f) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", f);
+  return buf;
+}
+
+}  // namespace
+
+unsigned DefaultMaxOutstanding(unsigned max_burst) {
+  return std::clamp(CeilDiv(kDefaultBeatsInFlight, std::max(1u, max_burst)), 2u, 16u);
+}
+
+unsigned DefaultOperandDepth(unsigned banks) {
+  return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(kDefaultOperandWords, std::max(1u, banks))));
+}
+
+unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks) {
+  const unsigned words = kDefaultAccWordsPerRow * rows * (zero_skip ? 2 : 1);
+  return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(words, std::max(1u, banks))));
+}
+
+std::vector<std::string> RooflineNotes(const Config& cfg) {
+  std::vector<std::string> notes;
+  const unsigned latency = kDesignDramLatency;
+  const unsigned beats = cfg.axi_max_outstanding * cfg.axi_max_burst;
+  if (beats < latency) {
+    notes.push_back(
+        "note: axi.max_outstanding " + std::to_string(cfg.axi_max_outstanding) +
+        " x axi.max_burst " + std::to_string(cfg.axi_max_burst) + " = " + std::to_string(beats) +
+        " beats in flight cannot cover " + std::to_string(latency) +
+        " cycles of DRAM latency: streams reach at most about " +
+        Fraction(static_cast<double>(beats) / latency) + " of the bus; max_outstanding " +
+        std::to_string(std::min(16u, CeilDiv(latency, cfg.axi_max_burst))) +
+        " or more would cover it (omit the key: " +
+        std::to_string(DefaultMaxOutstanding(cfg.axi_max_burst)) + ")");
+  }
+  // An os GEMV streams the weights in chunks of half the weight scratchpad, at
+  // min(cols, bus bytes) bytes per cycle, and waits about one DRAM latency per chunk.
+  const unsigned half = cfg.weight.Words() / 2;
+  const double rate = std::min(cfg.cols, cfg.BusBytes());
+  const double chunk_cycles = static_cast<double>(half) * cfg.cols / rate;
+  const double frac = chunk_cycles / (chunk_cycles + latency);
+  if (frac < kNoteBelow) {
+    const unsigned want = NextPowerOfTwo(
+        static_cast<unsigned>(2 * kNoteBelow / (1 - kNoteBelow) * latency * rate / cfg.cols));
+    notes.push_back(
+        "note: sram.weight holds " + std::to_string(cfg.weight.banks) + " x " +
+        std::to_string(cfg.weight.depth) + " words: a GEMV streams weight chunks of " +
+        std::to_string(half) + " words and waits about " + std::to_string(latency) +
+        " cycles of DRAM latency on each, at most about " + Fraction(frac) +
+        " of its roof; banks*depth >= " + std::to_string(want) + " would reach 0.9 (omit depth: " +
+        std::to_string(cfg.weight.banks * DefaultOperandDepth(cfg.weight.banks)) + " words)");
+  }
+  return notes;
+}
+
+}  // namespace salsa
