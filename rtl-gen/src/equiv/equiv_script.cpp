@@ -4,6 +4,18 @@
 #include "equiv/equiv.h"
 
 namespace salsa::equiv {
+namespace {
+
+// Removes the black-box instances; their ports become ports of the top ("u_x.gen[0].u_bank.we_i").
+// Only the instances are selected: every other internal signal stays internal.
+std::string Evert(const ScriptOptions& o) {
+  std::string s;
+  for (const auto& b : o.blackboxes)
+    if (b != o.top) s += "expose -evert t:*" + b + "\n";
+  return s;
+}
+
+}  // namespace
 
 std::string PrepScript(const Side& side, const std::string& stash, const ScriptOptions& o) {
   std::ostringstream s;
@@ -19,7 +31,7 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
   s << "hierarchy -top " << o.top << "\n";
   s << "prep -flatten -top " << o.top << "\n"
     << "memory_map\nopt_clean\n";
-  if (!o.blackboxes.empty()) s << "expose -evert\n";
+  s << Evert(o);
   s << "async2sync\n"
     << "rename " << o.top << " " << stash << "\n"
     << "design -stash " << stash << "\n";
@@ -32,7 +44,7 @@ std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::stri
   const std::string prep = PrepScript(rtl, "unused", o);
   std::ostringstream r;
   r << prep.substr(0, prep.find("prep -flatten")) << "proc\nflatten\n";
-  if (!o.blackboxes.empty()) r << "expose -evert\n";
+  r << Evert(o);
   r << "synth -top " << o.top << "\n"
     << "write_verilog -noattr " << netlist << "\n";
   return r.str();
