@@ -25,7 +25,7 @@ TEST(EquivTest, PrepReadsBlackBoxesAsLibrariesAndEvertsThem) {
   EXPECT_NE(s.find("read_verilog -defer /r/a/salsa_pe.v\n"), std::string::npos);
   EXPECT_NE(s.find("read_verilog -defer -lib /r/a/salsa_sram.v\n"), std::string::npos);
   EXPECT_NE(s.find("prep -flatten -top salsa_top\nmemory_map\n"), std::string::npos);
-  EXPECT_NE(s.find("expose -evert t:*salsa_sram\nasync2sync\n"), std::string::npos);
+  EXPECT_NE(s.find("expose -evert t:*salsa_sram\nasync2sync\nsetundef -zero\n"), std::string::npos);
   EXPECT_NE(s.find("rename salsa_top gold\ndesign -stash gold\n"), std::string::npos);
   // The black box proven itself is read as logic and not everted.
   ScriptOptions o = Opts();
@@ -41,7 +41,7 @@ TEST(EquivTest, MethodScripts) {
                     "equiv_induct -seq 1\nequiv_status -assert\n"),
             std::string::npos);
   const std::string mi = MiterScript(kGold, kGate, Opts(), true);
-  EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter\n"),
+  EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs gold gate miter\n"),
             std::string::npos);
   EXPECT_NE(mi.find("sat -tempinduct -prove trigger 0 -set-init-zero -set-at 1 in_rst_ni 0 -seq 1 "
                     "-maxsteps 12 -timeout 30 -dump_vcd /w/cex.vcd -show-ports miter\n"),
@@ -76,7 +76,7 @@ TEST(EquivTest, MiterVerdicts) {
       "     1 \\gate_acc_o                         0         0    0000\n"
       "     1 \\gold_acc_o                         0         0    0000\n"
       "     2 \\gate_a_clear_o                     0         0       0\n"
-      "     2 \\gold_a_clear_o                     0         0       x\n"
+      "     2 \\gold_a_clear_o                     0         0       0\n"
       "     2 \\gate_acc_o                        -1  ffffffff    1111\n"
       "     2 \\gold_acc_o                         8         8    1000\n";
   Outcome o = ParseMiterLog(fail);

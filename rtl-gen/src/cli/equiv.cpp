@@ -22,6 +22,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Cycles from reset and seconds (at most a quarter of --timeout) of the first, quick
+// counterexample search.
+constexpr int kScanCycles = 4;
+constexpr double kScanSeconds = 15;
+
 struct Resolved {
   equiv::Side side;
   fs::path dir;  // the RTL directory ("" for a netlist)
@@ -52,6 +57,12 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
   r.side.label = given;
   fs::path p = given;
   if (!fs::exists(p) && given.find(':') != std::string::npos) p = FromGit(given, tmp, flag);
+  if (fs::is_regular_file(p) && (p.extension() == ".yaml" || p.extension() == ".yml")) {
+    // A config: its RTL as the current generator writes it.
+    const Config cfg = LoadConfig(p.string());
+    WriteGenerated(Generate(cfg, "salsa gen " + given + " -o DIR"), (tmp / "rtl").string());
+    p = tmp / "rtl";
+  }
   if (fs::is_regular_file(p) && p.filename() == "salsa.f") p = p.parent_path();
   if (fs::is_directory(p)) {
     r.dir = fs::absolute(p);
@@ -64,7 +75,8 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
   }
   throw std::runtime_error(flag + ": " + given +
                            ": not found; accepted: a directory written by 'salsa gen', its "
-                           "salsa.f, a Verilog netlist (.v) written by Yosys, or GITREV:PATH");
+                           "salsa.f, a config YAML (generated), a Verilog netlist (.v) written "
+                           "by Yosys, or GITREV:PATH");
 }
 
 std::string Quoted(const EquivOptions& o) {
@@ -89,8 +101,10 @@ equiv::Outcome Timeout(const std::string& method) {
 }  // namespace
 
 void AddEquivOptions(CLI::App* app, EquivOptions* o) {
-  app->add_option("A", o->a,
-                  "gold: RTL directory (salsa.f), a salsa.f, a Yosys netlist .v, or GITREV:PATH");
+  app->add_option(
+      "A", o->a,
+      "gold: RTL directory (salsa.f), a salsa.f, a config YAML (generated), a Yosys netlist .v, "
+      "or GITREV:PATH");
   app->add_option("B", o->b, "gate: the same kinds as A");
   app->add_option("--synth", o->synth,
                   "prove a config (YAML) or RTL directory against its own Yosys netlist");
@@ -119,15 +133,7 @@ int Equiv(const EquivOptions& o) {
 
   Resolved gold, gate;
   if (!o.synth.empty()) {
-    if (fs::is_regular_file(o.synth) && fs::path(o.synth).extension() != ".f") {
-      const Config cfg = LoadConfig(o.synth);
-      WriteGenerated(Generate(cfg, "salsa gen " + o.synth + " -o DIR"),
-                     (tmp.path() / "rtl").string());
-      gold = Resolve((tmp.path() / "rtl").string(), "--synth", tmp.path());
-      gold.side.label = o.synth;
-    } else {
-      gold = Resolve(o.synth, "--synth", tmp.path());
-    }
+    gold = Resolve(o.synth, "--synth", tmp.path() / "a");
   } else {
     gold = Resolve(o.a, "A", tmp.path() / "a");
     gate = Resolve(o.b, "B", tmp.path() / "b");
@@ -194,12 +200,21 @@ int Equiv(const EquivOptions& o) {
     kept.push_back({"netlist.v", ReadAll(net)});
   }
 
-  // 1. Structural, when names match (half the time); 2. the miter with induction; 3. bounded.
-  equiv::Outcome out;
-  std::string log =
-      run("structural", equiv::StructuralScript(gold.side, gate.side, so), left() / 2);
-  out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
-  if (out.verdict != equiv::Verdict::kPassFull && left() > 1) {
+  // 0. A quick search for a counterexample in the first cycles after reset (15 s at most); 1.
+  // structural, when names match (half of the rest); 2. the miter with induction (half of the
+  // rest); 3. the bounded proof of --bound cycles (the rest).
+  equiv::ScriptOptions scan = so;
+  scan.bound = std::min(o.bound, kScanCycles);
+  const double scan_s = std::min(left() / 4, kScanSeconds);
+  scan.sat_timeout_s = std::max(1, static_cast<int>(scan_s));
+  std::string log = run("scan", equiv::MiterScript(gold.side, gate.side, scan, false), scan_s);
+  equiv::Outcome out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, scan.bound);
+  if (out.verdict != equiv::Verdict::kFail) {
+    log = run("structural", equiv::StructuralScript(gold.side, gate.side, so), left() / 2);
+    out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
+  }
+  if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&
+      left() > 1) {
     so.sat_timeout_s = static_cast<int>(std::max(1.0, left() / 2));
     log = run("miter", equiv::MiterScript(gold.side, gate.side, so, true), left() / 2);
     out = log.empty() ? Timeout("miter") : equiv::ParseMiterLog(log);

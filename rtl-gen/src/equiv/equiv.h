@@ -28,7 +28,8 @@ struct ScriptOptions {
 // Reads, elaborates and flattens one side into module `stash` ("gold" or "gate") of the design
 // under construction: black boxes are removed and their ports become ports of the top (`expose
 // -evert`, instance.port names, so the two sides share them), memories become flip-flops and the
-// asynchronous resets synchronous (`async2sync`, for the SAT model).
+// asynchronous resets synchronous (`async2sync`, for the SAT model) and undefined bits zero on
+// both sides (`setundef -zero`: the SAT model has no x, and the miter needs none).
 std::string PrepScript(const Side& side, const std::string& stash, const ScriptOptions& o);
 
 // The script that writes the netlist of `salsa equiv --synth` to `netlist`: Yosys `synth` (generic

@@ -60,10 +60,7 @@ void FirstDifference(const std::string& log, Outcome* o) {
   for (const auto& key : order) {  // rows come in time order
     const auto& v = rows[key];
     if (v.first.empty() || v.second.empty()) continue;
-    bool differ = false;  // gold x bits are don't cares (miter -ignore_gold_x)
-    for (size_t i = 0; i < v.first.size() && i < v.second.size(); ++i)
-      if (v.first[i] != 'x' && v.first[i] != v.second[i]) differ = true;
-    if (differ) {
+    if (v.first != v.second) {
       o->first_diff = key.second;
       o->diff_cycle = key.first;
       o->detail = "gold " + v.first + ", gate " + v.second;

@@ -32,7 +32,7 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
   s << "prep -flatten -top " << o.top << "\n"
     << "memory_map\nopt_clean\n";
   s << Evert(o);
-  s << "async2sync\n"
+  s << "async2sync\nsetundef -zero\n"
     << "rename " << o.top << " " << stash << "\n"
     << "design -stash " << stash << "\n";
   return s.str();
@@ -72,7 +72,7 @@ std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions&
                         bool induction) {
   std::ostringstream s;
   s << BothSides(gold, gate, o)
-    << "miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter\n"
+    << "miter -equiv -flatten -make_outputs gold gate miter\n"
     << "hierarchy -top miter\n"
     << "sat" << (induction ? " -tempinduct" : "") << " -prove trigger 0 -set-init-zero";
   if (!o.reset.empty()) s << " -set-at 1 in_" << o.reset << " 0";
