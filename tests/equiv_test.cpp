@@ -37,12 +37,12 @@ TEST(EquivTest, PrepReadsBlackBoxesAsLibrariesAndEvertsThem) {
 
 TEST(EquivTest, MethodScripts) {
   const std::string st = StructuralScript(kGold, kGate, Opts());
-  EXPECT_NE(st.find("equiv_make gold gate equiv\nhierarchy -top equiv\n"
-                    "equiv_induct -seq 1\nequiv_status -assert\n"),
-            std::string::npos);
+  EXPECT_NE(
+      st.find("equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_struct -icells t:$mul\n"
+              "equiv_induct -seq 1\nequiv_status -assert\n"),
+      std::string::npos);
   const std::string mi = MiterScript(kGold, kGate, Opts(), true);
-  EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs gold gate miter\n"),
-            std::string::npos);
+  EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs gold gate miter\n"), std::string::npos);
   EXPECT_NE(mi.find("sat -tempinduct -prove trigger 0 -set-init-zero -set-at 1 in_rst_ni 0 -seq 1 "
                     "-maxsteps 12 -timeout 30 -dump_vcd /w/cex.vcd -show-ports miter\n"),
             std::string::npos);
@@ -101,6 +101,13 @@ TEST(EquivTest, MiterVerdicts) {
   EXPECT_EQ(ToJson(o, "t", kGold, kGate, 1.25)["induction_length"], 2);
   EXPECT_EQ(ParseMiterLog("ERROR: Called with -verify and proof did time out!\n").verdict,
             Verdict::kTimeout);
+  // Killed during the induction step of length 3: bounded to the 2 base cases proven.
+  o = ParseMiterLog(
+      "Base case for induction length 1 proven.\nBase case for induction length 2 "
+      "proven.\n[induction step 2] Solving problem with 2187637 variables\n");
+  EXPECT_EQ(o.verdict, Verdict::kPassBounded);
+  EXPECT_EQ(o.bound, 2);
+  EXPECT_EQ(o.detail, "induction ran out of time");
 }
 
 TEST(EquivTest, BoundedVerdictsAndReport) {

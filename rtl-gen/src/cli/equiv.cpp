@@ -183,7 +183,8 @@ int Equiv(const EquivOptions& o) {
     kept.push_back({name + ".log", text});
     if (r.status == 124) {
       timed_out = true;
-      return std::string();
+      // The miter's log up to the kill still says which base cases were proven.
+      return name == "miter" ? text : std::string();
     }
     // A structural run that fails (unproven cells, signals it cannot match) is inconclusive; any
     // other failing run is an error (unreadable design, ports that differ).
@@ -220,11 +221,18 @@ int Equiv(const EquivOptions& o) {
     log = run("miter", equiv::MiterScript(gold.side, gate.side, so, true), left() / 2);
     out = log.empty() ? Timeout("miter") : equiv::ParseMiterLog(log);
   }
-  if ((out.verdict == equiv::Verdict::kUnproven || out.verdict == equiv::Verdict::kTimeout) &&
-      left() > 1) {
+  // The bounded proof of --bound cycles, unless the miter concluded or proved as many; a bounded
+  // proof that runs out of time leaves the miter's shorter bound standing.
+  const bool more = out.verdict == equiv::Verdict::kUnproven ||
+                    out.verdict == equiv::Verdict::kTimeout ||
+                    (out.verdict == equiv::Verdict::kPassBounded && out.bound < o.bound);
+  if (more && left() > 1) {
     so.sat_timeout_s = static_cast<int>(std::max(1.0, left()));
     log = run("bounded", equiv::MiterScript(gold.side, gate.side, so, false), left());
-    out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, o.bound);
+    const equiv::Outcome b =
+        log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, o.bound);
+    if (b.verdict != equiv::Verdict::kTimeout || out.verdict != equiv::Verdict::kPassBounded)
+      out = b;
   }
   if (out.verdict == equiv::Verdict::kUnproven) out.verdict = equiv::Verdict::kTimeout;
   if (out.verdict == equiv::Verdict::kTimeout && out.detail.empty())

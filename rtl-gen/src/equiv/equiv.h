@@ -62,8 +62,9 @@ struct Outcome {
 Outcome ParseStructuralLog(const std::string& log);
 
 // The verdict of a miter run's log: kPassFull (induction step proven), kPassBounded (the base
-// case held for every step up to the bound), kFail (model found for the base case: the first
-// output whose gold_ and gate_ values differ in the -show-ports table) or kTimeout.
+// case held for every step up to the bound, or up to where the run stopped: a log cut by a
+// timeout is read too), kFail (model found for the base case: the first output whose gold_ and
+// gate_ values differ in the -show-ports table) or kTimeout.
 Outcome ParseMiterLog(const std::string& log);
 
 // The verdict of a bounded run's log (sat -seq N): kPassBounded to `bound` cycles ("no model

@@ -90,14 +90,18 @@ Outcome ParseMiterLog(const std::string& log) {
     }
     return o;
   }
-  if (log.find("Reached maximum number of time steps") != std::string::npos) {
-    std::string::const_iterator from = log.begin();
-    const std::regex base(R"(Base case for induction length (\d+) proven)");
-    while (std::regex_search(from, log.end(), m, base)) {
-      o.bound = std::stoi(m[1].str());
-      from = m[0].second;
-    }
-    o.verdict = o.bound > 0 ? Verdict::kPassBounded : Verdict::kUnproven;
+  // The bound reached, or the run stopped (sat -timeout, or killed): the base cases proven so far
+  // are a bounded proof.
+  std::string::const_iterator from = log.begin();
+  const std::regex base(R"(Base case for induction length (\d+) proven)");
+  while (std::regex_search(from, log.end(), m, base)) {
+    o.bound = std::stoi(m[1].str());
+    from = m[0].second;
+  }
+  if (o.bound > 0) {
+    o.verdict = Verdict::kPassBounded;
+    if (log.find("Reached maximum number of time steps") == std::string::npos)
+      o.detail = "induction ran out of time";
     return o;
   }
   if (log.find("timeout") != std::string::npos || log.find("time out") != std::string::npos) {

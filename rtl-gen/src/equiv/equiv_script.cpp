@@ -64,6 +64,9 @@ std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOpt
   return BothSides(gold, gate, o) +
          "equiv_make gold gate equiv\n"
          "hierarchy -top equiv\n"
+         // Multipliers whose inputs are matched become one (a SAT solver cannot prove two
+         // multipliers equal); the $equiv cells this adds are proven like the others.
+         "equiv_struct -icells t:$mul\n"
          "equiv_induct -seq 1\n"
          "equiv_status -assert\n";
 }
@@ -71,8 +74,7 @@ std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOpt
 std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions& o,
                         bool induction) {
   std::ostringstream s;
-  s << BothSides(gold, gate, o)
-    << "miter -equiv -flatten -make_outputs gold gate miter\n"
+  s << BothSides(gold, gate, o) << "miter -equiv -flatten -make_outputs gold gate miter\n"
     << "hierarchy -top miter\n"
     << "sat" << (induction ? " -tempinduct" : "") << " -prove trigger 0 -set-init-zero";
   if (!o.reset.empty()) s << " -set-at 1 in_" << o.reset << " 0";
