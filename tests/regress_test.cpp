@@ -62,13 +62,12 @@ TEST(RegressList, ParsesTestsAndSeeds) {
 TEST(RegressList, ErrorsAreOneLineWithPositionAndAccepted) {
   EXPECT_EQ(ErrorOf("tests:\n  - name: a\n    configs: [default]\n    generater: fc\n"),
             "l.yaml:4:5: tests[0].generater: unknown key (did you mean 'generator'?); accepted: "
-            "name, configs, generator, seeds, args, timeout_s");
+            "name, configs, generator, seeds, args, equiv, timeout_s");
   const std::map<std::string, std::string> cases = {
       {"tests: []\n", "tests: expected a non-empty list"},
       {"suite: s\n", "tests: missing"},
-      {"tests:\n  - {name: a, configs: [default]}\n", "neither generator nor args"},
-      {"tests:\n  - {name: a, configs: [default], generator: fc, args: x}\n",
-       "both generator and args"},
+      {"tests:\n  - {name: a, configs: [default]}\n", "none of generator, args and equiv"},
+      {"tests:\n  - {name: a, configs: [default], generator: fc, args: x}\n", "two kinds of run"},
       {"tests:\n  - {name: a, configs: [default], generator: fuzz}\n", "unknown generator 'fuzz'"},
       {"tests:\n  - {name: a, configs: [default], args: x, seeds: 2}\n",
        "a fixed-args test has no seeds"},
@@ -96,6 +95,23 @@ TEST(RegressList, ErrorsAreOneLineWithPositionAndAccepted) {
     EXPECT_NE(got.find("; accepted: "), std::string::npos) << got;
     EXPECT_EQ(got.find('\n'), std::string::npos) << got;
   }
+}
+
+TEST(RegressList, EquivalenceRunsHaveNoSeedsAndExpandWithTheirArgs) {
+  const RegressList l = ParseRegressList(
+      "tests:\n  - {name: eq, configs: [default, small_8x8], equiv: \"--synth "
+      "{source}/rtl/{config}\"}\n",
+      "l.yaml");
+  ASSERT_EQ(l.tests.size(), 1u);
+  EXPECT_EQ(l.tests[0].equiv, "--synth {source}/rtl/{config}");
+  EXPECT_TRUE(l.tests[0].generator.empty());
+  const std::vector<RunSpec> runs = Expand(l, {});
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].equiv, "--synth {source}/rtl/{config}");
+  EXPECT_EQ(runs[1].Id(), "eq/small_8x8/s0");
+  EXPECT_NE(ErrorOf("tests:\n  - {name: a, configs: [default], equiv: x, seeds: 2}\n")
+                .find("a fixed-args test has no seeds"),
+            std::string::npos);
 }
 
 TEST(RegressList, MissingFileIsAListError) {

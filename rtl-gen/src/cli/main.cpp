@@ -1,9 +1,11 @@
-// salsa: the command-line front end (gen, run, ref, bench, synth, tb-export, coverage, regress).
+// salsa: the command-line front end (gen, run, ref, bench, synth, equiv, tb-export, coverage,
+// regress).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/bench.h"
 #include "cli/coverage.h"
+#include "cli/equiv.h"
 #include "cli/ref.h"
 #include "cli/regress.h"
 #include "cli/run.h"
@@ -52,6 +54,11 @@ int main(int argc, char** argv) {
       "synth", "Yosys resources per block, logic depth, and iCE40 place and route (docs/synth.md)");
   salsa::cli::AddSynthOptions(synth, &synth_opts);
 
+  salsa::cli::EquivOptions equiv_opts;
+  auto* equiv = app.add_subcommand(
+      "equiv", "prove two RTL versions, or RTL and its Yosys netlist, equivalent (docs/equiv.md)");
+  salsa::cli::AddEquivOptions(equiv, &equiv_opts);
+
   salsa::cli::TbExportOptions tb_opts;
   auto* tb_export = app.add_subcommand(
       "tb-export", "write a self-checking Verilog testbench of one layer (Icarus, any simulator)");
@@ -97,6 +104,7 @@ int main(int argc, char** argv) {
     if (*ref) return salsa::cli::Ref(ref_opts);
     if (*bench) return salsa::cli::Bench(bench_opts);
     if (*synth) return salsa::cli::Synth(synth_opts);
+    if (*equiv) return salsa::cli::Equiv(equiv_opts);
     if (*tb_export) return salsa::cli::TbExport(tb_opts, Quote(argc, argv));
     if (*coverage) return salsa::cli::Coverage(coverage_opts);
     if (*regress) return salsa::cli::Regress(regress_opts);

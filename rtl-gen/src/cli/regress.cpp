@@ -362,8 +362,11 @@ int Regress(const RegressOptions& o) {
 
   // Harnesses: each distinct config once, serially, before any run (a cache hit is quick).
   std::map<std::string, std::string> harness;  // config hash -> harness
+  std::set<std::string> needs_harness;         // configs of runs that are not equivalence runs
+  for (const auto& r : plan.runs)
+    if (r.equiv.empty()) needs_harness.insert(r.config);
   for (const auto& [token, rc] : plan.configs) {
-    if (harness.count(rc.hash)) continue;
+    if (harness.count(rc.hash) || !needs_harness.count(token)) continue;
     // A Slurm task needs its own run's harness only (built on the submit host: a cache hit).
     if (o.run_index >= 0 && token != plan.runs[static_cast<size_t>(o.run_index)].config) continue;
     if (o.run_index < 0) {
@@ -393,7 +396,7 @@ int Regress(const RegressOptions& o) {
     ctx.salsa = salsa;
     ctx.source_dir = SALSA_SOURCE_DIR;
     ctx.list_dir = fs::path(plan.list_path).parent_path().string();
-    ctx.harness = harness.at(rc.hash);
+    ctx.harness = harness.count(rc.hash) ? harness.at(rc.hash) : "";
     ctx.coverage = o.coverage;
     ctx.trace_harness = [&, cfg = rc.cfg, hash = rc.hash]() {
       if (!o.coverage) return harness.at(hash);

@@ -3,8 +3,6 @@
 // and prints the report. The parsing and reports are the salsa_synth library (src/synth).
 #include "cli/synth.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -13,63 +11,12 @@
 #include <stdexcept>
 
 #include "cli/bench_io.h"
+#include "cli/tools.h"
 #include "salsa/config.h"
 #include "salsa/generator.h"
 #include "synth/synth.h"
 
 namespace salsa::cli {
-namespace {
-
-// The first executable `name` in PATH, or "" (a name with a '/' is taken as a path).
-std::string FindInPath(const std::string& name) {
-  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::stringstream ss(path ? path : "");
-  std::string dir;
-  while (std::getline(ss, dir, ':')) {
-    if (dir.empty()) continue;
-    const std::string p = dir + "/" + name;
-    if (access(p.c_str(), X_OK) == 0) return p;
-  }
-  return "";
-}
-
-std::string Tool(const std::string& given, const std::string& name, const std::string& package) {
-  const std::string p = FindInPath(given.empty() ? name : given);
-  if (p.empty())
-    throw std::runtime_error(
-        (given.empty() ? name + ": not found in PATH" : given + ": not an executable") +
-        "; accepted: an executable " + name + " (Debian package " + package +
-        ", installed by scripts/install-deps) in PATH or given with --" +
-        (name == "yosys" ? "yosys" : "nextpnr"));
-  return p;
-}
-
-// The first line of a tool's log that says what went wrong.
-std::string ErrorLine(const std::string& log) {
-  std::stringstream ss(log);
-  std::string line;
-  while (std::getline(ss, line))
-    if (line.rfind("ERROR", 0) == 0) return line;
-  const std::string last = LastLine(log);
-  return last.empty() ? "(no message)" : last;
-}
-
-std::vector<std::string> FileList(const fs::path& dir) {
-  const std::string f = ReadAll(dir / "salsa.f");
-  if (f.empty())
-    throw std::runtime_error("--rtl: " + dir.string() +
-                             "/salsa.f: missing or empty; "
-                             "accepted: a directory written by 'salsa gen'");
-  std::vector<std::string> files;
-  std::stringstream ss(f);
-  std::string line;
-  while (std::getline(ss, line))
-    if (!line.empty() && line.rfind("//", 0) != 0) files.push_back(line);
-  return files;
-}
-
-}  // namespace
 
 void AddSynthOptions(CLI::App* app, SynthOptions* o) {
   auto* cfg = app->add_option("--config", o->config, "config YAML (its RTL is generated)");
@@ -114,7 +61,7 @@ int Synth(const SynthOptions& o) {
                                ": not a directory; accepted: a directory "
                                "written by 'salsa gen'");
   }
-  const std::vector<std::string> names = FileList(rtl_dir);
+  const std::vector<std::string> names = FileList(rtl_dir, "--rtl");
   const nlohmann::json manifest = [&] {
     try {
       return nlohmann::json::parse(ReadAll(rtl_dir / "manifest.json"));

@@ -70,6 +70,54 @@ std::vector<std::string> SplitArgs(const std::string& args, const std::string& s
   return out;
 }
 
+namespace {
+
+// repro.sh: the one command line that reproduces a failure, executable.
+void WriteRepro(const fs::path& dir, const std::string& command) {
+  WriteText(dir / "repro.sh", "#!/bin/sh\n" + command + "\n");
+  fs::permissions(dir / "repro.sh",
+                  fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::add);
+}
+
+// An equivalence run: `salsa equiv ARGS --out <dir>/equiv` ({config}: the config's label);
+// exit 0 passes, 3 is a timeout, anything else fails with salsa equiv's first line.
+RunResult ExecuteEquiv(const RunSpec& run, const RunContext& ctx, const fs::path& dir,
+                       RunResult r) {
+  r.generator = "equiv";
+  std::string args = run.equiv;
+  for (size_t p = args.find("{config}"); p != std::string::npos; p = args.find("{config}", p))
+    args.replace(p, 8, run.ConfigLabel());
+  r.args = SplitArgs(args, ctx.source_dir, ctx.list_dir);
+  std::vector<std::string> argv = {ctx.salsa, "equiv"};
+  argv.insert(argv.end(), r.args.begin(), r.args.end());
+  argv.insert(argv.end(), {"--out", (dir / "equiv").string()});
+  WriteText(dir / "cmd.txt", ShellJoin(argv) + "\n");
+  const ProcessResult p =
+      RunProcess(argv, (dir / "stdout.txt").string(), (dir / "stderr.txt").string(), run.timeout_s);
+  r.exit_code = p.exit_code;
+  r.seconds = p.seconds;
+  const std::string line = FirstLine(Slurp(dir / "stdout.txt"));
+  if (p.timed_out || p.exit_code == 3) {
+    r.status = "timeout";
+    r.message = p.timed_out ? "killed after " + std::to_string(run.timeout_s) + " s" : line;
+  } else if (p.exit_code == 0) {
+    r.status = "pass";
+    r.message = line;  // PASS full / PASS bounded to N cycles, method, wall time
+  } else {
+    r.status = "fail";
+    r.message = !line.empty() ? line : FirstLine(Slurp(dir / "stderr.txt"));
+  }
+  if (r.status != "pass") {
+    r.repro = ShellJoin(argv);
+    WriteRepro(dir, r.repro);
+  }
+  WriteText(dir / "outcome.json", r.ToJson().dump(2) + "\n");
+  return r;
+}
+
+}  // namespace
+
 RunResult ExecuteRun(const RunSpec& run, const RunConfig& config, const RunContext& ctx) {
   const fs::path dir = RunDir(ctx.out, run);
   fs::remove_all(dir);
@@ -82,6 +130,7 @@ RunResult ExecuteRun(const RunSpec& run, const RunConfig& config, const RunConte
   r.config_hash = config.hash;
   r.seed = run.seed;
   r.run_dir = dir.string();
+  if (!run.equiv.empty()) return ExecuteEquiv(run, ctx, dir, r);
   if (run.generator.empty()) {
     r.generator = "args";
     r.args = SplitArgs(run.args, ctx.source_dir, ctx.list_dir);
@@ -129,10 +178,7 @@ RunResult ExecuteRun(const RunSpec& run, const RunConfig& config, const RunConte
     std::vector<std::string> repro = {ctx.salsa, "run", "--config", config.path};
     repro.insert(repro.end(), r.args.begin(), r.args.end());
     r.repro = ShellJoin(repro);
-    WriteText(dir / "repro.sh", "#!/bin/sh\n" + r.repro + "\n");
-    fs::permissions(dir / "repro.sh",
-                    fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                    fs::perm_options::add);
+    WriteRepro(dir, r.repro);
     try {
       std::vector<std::string> traced = {ctx.trace_harness()};
       traced.insert(traced.end(), r.args.begin(), r.args.end());

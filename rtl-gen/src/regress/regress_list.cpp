@@ -18,8 +18,8 @@ namespace {
 using Reporter = yd::Reporter<ListError>;
 
 const std::vector<std::string> kListKeys = {"suite", "timeout_s", "tests"};
-const std::vector<std::string> kTestKeys = {"name",  "configs", "generator",
-                                            "seeds", "args",    "timeout_s"};
+const std::vector<std::string> kTestKeys = {"name", "configs", "generator", "seeds",
+                                            "args", "equiv",   "timeout_s"};
 constexpr int kMaxTimeout = 86400;
 constexpr uint64_t kMaxSeedCount = 10000;
 
@@ -107,20 +107,26 @@ TestSpec ParseTest(const Reporter& rep, const YAML::Node& node, size_t index) {
   }
   const yd::Entry* gen = yd::Find(entries, "generator");
   const yd::Entry* args = yd::Find(entries, "args");
+  const yd::Entry* equiv = yd::Find(entries, "equiv");
   const std::string gen_accepted = yd::Join(GeneratorNames());
-  if ((gen == nullptr) == (args == nullptr)) {
-    rep.Fail(gen != nullptr ? args->key.Mark() : node.Mark(), key,
-             gen != nullptr ? "both generator and args" : "neither generator nor args",
-             "exactly one of generator (" + gen_accepted + ") and args (a harness command)");
+  const int kinds = (gen != nullptr) + (args != nullptr) + (equiv != nullptr);
+  if (kinds != 1) {
+    rep.Fail(node.Mark(), key,
+             kinds == 0 ? "none of generator, args and equiv" : "two kinds of run",
+             "exactly one of generator (" + gen_accepted +
+                 "), args (a harness command) and equiv (salsa equiv arguments)");
   }
-  if (gen != nullptr) {
+  if (equiv != nullptr) {
+    t.equiv = String(rep, *equiv, key + ".equiv", "the salsa equiv arguments as one string");
+    args = equiv;  // no seeds, like a fixed harness command
+  } else if (gen != nullptr) {
     t.generator = String(rep, *gen, key + ".generator", gen_accepted);
     const auto& names = GeneratorNames();
     if (std::find(names.begin(), names.end(), t.generator) == names.end()) {
       rep.Fail(gen->ValueMark(), key + ".generator", "unknown generator " + yd::Quote(t.generator),
                gen_accepted);
     }
-  } else {
+  } else if (args != nullptr) {
     t.args = String(rep, *args, key + ".args", "the harness arguments as one string");
     for (const char* flag : {"--json", "--trace", "--coverage-out"}) {
       if (t.args.find(flag) != std::string::npos) {
@@ -262,6 +268,7 @@ std::vector<RunSpec> Expand(const RegressList& list, const ExpandOptions& opts) 
         r.config = c;
         r.generator = t.generator;
         r.args = t.args;
+        r.equiv = t.equiv;
         r.seed = seed;
         r.timeout_s = opts.timeout_s > 0 ? opts.timeout_s
                       : t.timeout_s > 0  ? t.timeout_s

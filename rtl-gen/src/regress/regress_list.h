@@ -27,6 +27,7 @@ struct TestSpec {
   std::vector<std::string> configs;  // preset names, config paths, or "random"
   std::string generator;             // one of GeneratorNames(); empty with `args`
   std::string args;                  // a fixed harness command (generator runs: empty)
+  std::string equiv;                 // or `salsa equiv` arguments ({config}: the config's label)
   std::vector<uint64_t> seeds;       // generator runs: the seeds (default {1}); args runs: {0}
   int timeout_s = 0;                 // 0: the list's timeout_s
 };
@@ -49,7 +50,8 @@ struct RunSpec {
   std::string config;     // the `configs` entry: preset name or path as written, or rand_<seed>
   std::string generator;  // empty for a fixed-args run
   std::string args;       // the fixed args
-  uint64_t seed = 0;      // 0 for a fixed-args run
+  std::string equiv;      // the `salsa equiv` args (an equivalence run: no harness)
+  uint64_t seed = 0;      // 0 for a fixed-args or equivalence run
   int timeout_s = 0;
   // "<test>/<config label>/s<seed>": the run's directory under <out>/runs and its name in the
   // reports. The label is the preset name, or the config file's stem.

@@ -1,0 +1,270 @@
+// `salsa equiv` (equiv.h): resolves the two sides (RTL directories, salsa.f files, netlists, git
+// revisions, or the netlist Yosys synthesises), runs the proofs with Yosys under coreutils
+// `timeout`, and prints and writes the verdict. The scripts and the reading of their logs are the
+// salsa_equiv library (src/equiv).
+#include "cli/equiv.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+#include "cli/bench_io.h"
+#include "cli/tools.h"
+#include "equiv/equiv.h"
+#include "salsa/config.h"
+#include "salsa/generator.h"
+
+namespace salsa::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Cycles from reset and seconds (at most a quarter of --timeout) of the first, quick
+// counterexample search.
+constexpr int kScanCycles = 4;
+constexpr double kScanSeconds = 15;
+
+struct Resolved {
+  equiv::Side side;
+  fs::path dir;  // the RTL directory ("" for a netlist)
+};
+
+// A side given as GITREV:PATH: PATH of that revision of the git repository around the current
+// directory, extracted with `git archive` into `into`.
+fs::path FromGit(const std::string& spec, const fs::path& into, const std::string& flag) {
+  const auto colon = spec.find(':');
+  const std::string rev = spec.substr(0, colon), path = spec.substr(colon + 1);
+  const std::string git = FindInPath("git");
+  if (git.empty()) throw std::runtime_error(flag + ": " + spec + ": git not found in PATH");
+  fs::create_directories(into);
+  const fs::path tar = into / "rev.tar";
+  ProcResult r = RunProcess({git, "archive", "-o", tar.string(), rev, path}, into);
+  if (r.status != 0)
+    throw std::runtime_error(flag + ": " + spec + ": " + FirstLine(r.err) +
+                             "; accepted: GITREV:PATH of a directory written by 'salsa gen' in "
+                             "the current git repository (e.g. HEAD~1:rtl/small_8x8)");
+  const std::string tarx = FindInPath("tar");
+  r = RunProcess({tarx, "-xf", tar.string(), "-C", into.string()}, into);
+  if (r.status != 0) throw std::runtime_error(flag + ": " + spec + ": tar: " + FirstLine(r.err));
+  return into / path;
+}
+
+Resolved Resolve(const std::string& given, const std::string& flag, const fs::path& tmp) {
+  Resolved r;
+  r.side.label = given;
+  fs::path p = given;
+  if (!fs::exists(p) && given.find(':') != std::string::npos) p = FromGit(given, tmp, flag);
+  if (fs::is_regular_file(p) && (p.extension() == ".yaml" || p.extension() == ".yml")) {
+    // A config: its RTL as the current generator writes it.
+    const Config cfg = LoadConfig(p.string());
+    WriteGenerated(Generate(cfg, "salsa gen " + given + " -o DIR"), (tmp / "rtl").string());
+    p = tmp / "rtl";
+  }
+  if (fs::is_regular_file(p) && p.filename() == "salsa.f") p = p.parent_path();
+  if (fs::is_directory(p)) {
+    r.dir = fs::absolute(p);
+    for (const auto& f : FileList(r.dir, flag)) r.side.files.push_back((r.dir / f).string());
+    return r;
+  }
+  if (fs::is_regular_file(p) && p.extension() == ".v") {
+    r.side.files.push_back(fs::absolute(p).string());
+    return r;
+  }
+  throw std::runtime_error(flag + ": " + given +
+                           ": not found; accepted: a directory written by 'salsa gen', its "
+                           "salsa.f, a config YAML (generated), a Verilog netlist (.v) written "
+                           "by Yosys, or GITREV:PATH");
+}
+
+std::string Quoted(const EquivOptions& o) {
+  std::string s = "salsa equiv";
+  if (!o.synth.empty())
+    s += " --synth " + o.synth;
+  else
+    s += " " + o.a + " " + o.b;
+  if (!o.top.empty()) s += " --top " + o.top;
+  s += " --bound " + std::to_string(o.bound) + " --timeout " + std::to_string(o.timeout);
+  if (o.no_blackbox) s += " --no-blackbox";
+  return s;
+}
+
+equiv::Outcome Timeout(const std::string& method) {
+  equiv::Outcome o;
+  o.verdict = equiv::Verdict::kTimeout;
+  o.method = method;
+  return o;
+}
+
+}  // namespace
+
+void AddEquivOptions(CLI::App* app, EquivOptions* o) {
+  app->add_option(
+      "A", o->a,
+      "gold: RTL directory (salsa.f), a salsa.f, a config YAML (generated), a Yosys netlist .v, "
+      "or GITREV:PATH");
+  app->add_option("B", o->b, "gate: the same kinds as A");
+  app->add_option("--synth", o->synth,
+                  "prove a config (YAML) or RTL directory against its own Yosys netlist");
+  app->add_option("--top", o->top, "the module proven (default: the manifest's top, salsa_top)");
+  app->add_option("--bound", o->bound, "cycles from reset: induction length / bounded proof")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--timeout", o->timeout, "seconds for the whole proof (default 600)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--out", o->out, "write report.json, the scripts, logs, cex.vcd here");
+  app->add_flag("--keep", o->keep, "keep the work directory and print its path");
+  app->add_flag("--no-blackbox", o->no_blackbox,
+                "keep salsa_sram as logic (default: a black box shared by both sides)");
+  app->add_option("--yosys", o->yosys, "the yosys executable (default: yosys in PATH)");
+}
+
+int Equiv(const EquivOptions& o) {
+  if (o.synth.empty() == (o.a.empty() || o.b.empty()) || (!o.synth.empty() && !o.b.empty()))
+    throw std::runtime_error(
+        "equiv: no designs; accepted: 'salsa equiv A B' or 'salsa equiv --synth CONFIG_OR_DIR'");
+  const std::string yosys = Tool(o.yosys, "yosys", "yosys");
+  const std::string timeout = Tool("", "timeout", "coreutils");
+  const auto start = Clock::now();
+  TempDir tmp("salsa-equiv");
+  const fs::path work = tmp.path() / "work";
+  fs::create_directories(work);
+
+  Resolved gold, gate;
+  if (!o.synth.empty()) {
+    gold = Resolve(o.synth, "--synth", tmp.path() / "a");
+  } else {
+    gold = Resolve(o.a, "A", tmp.path() / "a");
+    gate = Resolve(o.b, "B", tmp.path() / "b");
+  }
+  const fs::path manifest_dir = gold.dir.empty() ? gate.dir : gold.dir;
+  std::string top = o.top;
+  if (top.empty() && !manifest_dir.empty()) {
+    try {
+      top = nlohmann::json::parse(ReadAll(manifest_dir / "manifest.json")).value("top", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  if (top.empty()) top = "salsa_top";
+
+  equiv::ScriptOptions so;
+  so.top = top;
+  if (!o.no_blackbox && top != "salsa_sram") so.blackboxes = {"salsa_sram"};
+  so.bound = o.bound;
+  so.sat_timeout_s = o.timeout;
+  so.vcd = (work / "cex.vcd").string();
+  // The reset is driven only when the top has one (every block but salsa_sram has rst_ni).
+  if (top == "salsa_sram") so.reset = "";
+  // A netlist side still needs the black boxes' modules (when it instantiates them).
+  for (auto* s : {&gold, &gate})
+    if (s->dir.empty())
+      for (const auto* other : {&gold, &gate})
+        for (const auto& f : other->side.files)
+          if (!other->dir.empty() && !so.blackboxes.empty() &&
+              fs::path(f).filename() == so.blackboxes[0] + ".v")
+            s->side.files.push_back(f);
+
+  std::vector<std::pair<fs::path, std::string>> kept;  // (name, text) for --out
+  const auto left = [&] {
+    return o.timeout - std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  // Runs one script under `timeout`; returns its log, or "" when it ran out of time.
+  bool timed_out = false;
+  const auto run = [&](const std::string& name, const std::string& script, double secs) {
+    const fs::path ys = work / (name + ".ys"), log = work / (name + ".log");
+    std::ofstream(ys) << script;
+    const long s = std::max(1L, static_cast<long>(secs));
+    ProcResult r =
+        RunProcess({timeout, std::to_string(s), yosys, "-q", "-l", log.string(), "-s", ys.string()},
+                   tmp.path());
+    const std::string text = ReadAll(log);
+    kept.push_back({name + ".ys", script});
+    kept.push_back({name + ".log", text});
+    if (r.status == 124) {
+      timed_out = true;
+      // The miter's log up to the kill still says which base cases were proven.
+      return name == "miter" ? text : std::string();
+    }
+    // A structural run that fails (unproven cells, signals it cannot match) is inconclusive; any
+    // other failing run is an error (unreadable design, ports that differ).
+    if (r.status != 0 && name != "structural")
+      throw std::runtime_error("yosys failed (exit " + std::to_string(r.status) + ") in " + name +
+                               ": " + ErrorLine(text.empty() ? r.err : text));
+    return text;
+  };
+
+  if (!o.synth.empty()) {
+    const fs::path net = work / "netlist.v";
+    run("synth", equiv::SynthScript(gold.side, so, net.string()), left());
+    if (timed_out) throw std::runtime_error("yosys synth: timed out; accepted: a larger --timeout");
+    gate.side = {"netlist of " + o.synth, {net.string()}};
+    kept.push_back({"netlist.v", ReadAll(net)});
+  }
+
+  // 0. A quick search for a counterexample in the first cycles after reset (15 s at most); 1.
+  // structural, when names match (half of the rest); 2. the miter with induction (half of the
+  // rest); 3. the bounded proof of --bound cycles (the rest).
+  equiv::ScriptOptions scan = so;
+  scan.bound = std::min(o.bound, kScanCycles);
+  const double scan_s = std::min(left() / 4, kScanSeconds);
+  scan.sat_timeout_s = std::max(1, static_cast<int>(scan_s));
+  std::string log = run("scan", equiv::MiterScript(gold.side, gate.side, scan, false), scan_s);
+  equiv::Outcome out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, scan.bound);
+  if (out.verdict != equiv::Verdict::kFail) {
+    log = run("structural", equiv::StructuralScript(gold.side, gate.side, so), left() / 2);
+    out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
+  }
+  if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&
+      left() > 1) {
+    so.sat_timeout_s = static_cast<int>(std::max(1.0, left() / 2));
+    log = run("miter", equiv::MiterScript(gold.side, gate.side, so, true), left() / 2);
+    out = log.empty() ? Timeout("miter") : equiv::ParseMiterLog(log);
+  }
+  // The bounded proof of --bound cycles, unless the miter concluded or proved as many; a bounded
+  // proof that runs out of time leaves the miter's shorter bound standing.
+  const bool more = out.verdict == equiv::Verdict::kUnproven ||
+                    out.verdict == equiv::Verdict::kTimeout ||
+                    (out.verdict == equiv::Verdict::kPassBounded && out.bound < o.bound);
+  if (more && left() > 1) {
+    so.sat_timeout_s = static_cast<int>(std::max(1.0, left()));
+    log = run("bounded", equiv::MiterScript(gold.side, gate.side, so, false), left());
+    const equiv::Outcome b =
+        log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, o.bound);
+    if (b.verdict != equiv::Verdict::kTimeout || out.verdict != equiv::Verdict::kPassBounded)
+      out = b;
+  }
+  if (out.verdict == equiv::Verdict::kUnproven) out.verdict = equiv::Verdict::kTimeout;
+  if (out.verdict == equiv::Verdict::kTimeout && out.detail.empty())
+    out.detail = "no proof within --timeout " + std::to_string(o.timeout) + " s";
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+
+  nlohmann::json report = equiv::ToJson(out, top, gold.side, gate.side, secs);
+  report["command"] = Quoted(o);
+  std::cout << "salsa equiv: " << equiv::Summary(out, top, secs) << "\n";
+  if (out.verdict == equiv::Verdict::kFail) {
+    const std::string vcd = o.out.empty() ? (o.keep ? so.vcd : "(use --out DIR to keep it)")
+                                          : (fs::path(o.out) / "cex.vcd").string();
+    std::cout << "  counterexample: " << vcd << "\n  reproduce: " << Quoted(o)
+              << (o.out.empty() ? "" : " --out " + o.out) << "\n";
+    report["cex_vcd"] = vcd;
+    kept.push_back({"cex.vcd", ReadAll(so.vcd)});
+  }
+  if (!o.out.empty()) {
+    std::vector<std::pair<fs::path, std::string>> files = {
+        {fs::path(o.out) / "report.json", report.dump(2) + "\n"}};
+    for (const auto& [name, text] : kept) files.push_back({fs::path(o.out) / name, text});
+    WriteAllAtomically(files);
+  }
+  if (o.keep) {
+    const fs::path keep =
+        fs::temp_directory_path() / ("salsa-equiv-keep-" + std::to_string(getpid()));
+    fs::rename(tmp.path(), keep);
+    fs::create_directories(tmp.path());
+    std::cout << "  work directory: " << keep.string() << "\n";
+  }
+  if (out.verdict == equiv::Verdict::kFail) return 1;
+  return out.verdict == equiv::Verdict::kTimeout ? 3 : 0;
+}
+
+}  // namespace salsa::cli

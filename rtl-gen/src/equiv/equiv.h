@@ -1,0 +1,81 @@
+// salsa equiv's pure parts (docs/equiv.md): the Yosys scripts of the two proof methods and the
+// reading of their logs into a verdict, the first differing output and the report. No process is
+// run here (rtl-gen/src/cli/equiv.cpp does that), so all of it is unit-tested on captured Yosys
+// output (tests/equiv_test.cpp).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace salsa::equiv {
+
+// One side of the proof: Verilog files (absolute paths), read with `read_verilog -defer`.
+struct Side {
+  std::string label;               // as given on the command line (messages, report)
+  std::vector<std::string> files;  // RTL files of salsa.f, or one netlist
+};
+
+struct ScriptOptions {
+  std::string top;                      // the module proven (same name in both sides)
+  std::vector<std::string> blackboxes;  // modules kept as black boxes (e.g. salsa_sram)
+  std::string reset = "rst_ni";         // low in the first cycle of the miter; "" for none
+  int bound = 20;                       // miter: the most cycles of induction / bounded proof
+  int sat_timeout_s = 600;              // sat -timeout
+  std::string vcd;                      // miter: the counterexample's path
+};
+
+// Reads, elaborates and flattens one side into module `stash` ("gold" or "gate") of the design
+// under construction: black boxes are removed and their ports become ports of the top (`expose
+// -evert`, instance.port names, so the two sides share them), memories become flip-flops and the
+// asynchronous resets synchronous (`async2sync`, for the SAT model) and undefined bits zero on
+// both sides (`setundef -zero`: the SAT model has no x, and the miter needs none).
+std::string PrepScript(const Side& side, const std::string& stash, const ScriptOptions& o);
+
+// The script that writes the netlist of `salsa equiv --synth` to `netlist`: Yosys `synth` (generic
+// gates), flattened, with the black boxes' ports exposed as PrepScript exposes them.
+std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist);
+
+// Structural: equiv_make (signals matched by name), equiv_induct, equiv_status -assert.
+std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOptions& o);
+
+// Sequential miter: miter -equiv -flatten, then from reset (reset low in cycle 1, every flip-flop
+// zero before it) either sat -tempinduct up to o.bound steps (`induction`) or the bounded proof
+// sat -seq o.bound; the counterexample goes to o.vcd.
+std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions& o, bool induction);
+
+enum class Verdict { kPassFull, kPassBounded, kFail, kTimeout, kUnproven };
+std::string VerdictName(Verdict v);  // "PASS", "PASS", "FAIL", "TIMEOUT", "UNPROVEN"
+
+struct Outcome {
+  Verdict verdict = Verdict::kUnproven;
+  std::string method;      // "structural" or "miter"
+  int bound = 0;           // kPassBounded: cycles from reset proven
+  int induction = 0;       // kPassFull by the miter: the induction length
+  std::string first_diff;  // kFail: the first differing output ("acc_o")
+  int diff_cycle = 0;      // kFail: its cycle (1 = the reset cycle)
+  std::string detail;      // one line from the log (unproven cells, timeout)
+};
+
+// The verdict of a structural run's log: kPassFull ("Equivalence successfully proven!"), else
+// kUnproven with the count of unproven $equiv cells.
+Outcome ParseStructuralLog(const std::string& log);
+
+// The verdict of a miter run's log: kPassFull (induction step proven), kPassBounded (the base
+// case held for every step up to the bound, or up to where the run stopped: a log cut by a
+// timeout is read too), kFail (model found for the base case: the first output whose gold_ and
+// gate_ values differ in the -show-ports table) or kTimeout.
+Outcome ParseMiterLog(const std::string& log);
+
+// The verdict of a bounded run's log (sat -seq N): kPassBounded to `bound` cycles ("no model
+// found"), kFail with the first differing output, or kTimeout.
+Outcome ParseBoundedLog(const std::string& log, int bound);
+
+// One stdout line: "PASS full (structural) ...", "PASS bounded to 20 cycles (miter) ...",
+// "FAIL: acc_o differs in cycle 3 ...", "TIMEOUT after 600 s ...".
+std::string Summary(const Outcome& o, const std::string& top, double seconds);
+
+nlohmann::json ToJson(const Outcome& o, const std::string& top, const Side& gold, const Side& gate,
+                      double seconds);
+
+}  // namespace salsa::equiv

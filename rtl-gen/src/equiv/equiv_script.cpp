@@ -1,0 +1,91 @@
+// The Yosys scripts of salsa equiv's two methods (equiv.h).
+#include <sstream>
+
+#include "equiv/equiv.h"
+
+namespace salsa::equiv {
+namespace {
+
+// Removes the black-box instances; their ports become ports of the top ("u_x.gen[0].u_bank.we_i").
+// Only the instances are selected: every other internal signal stays internal.
+std::string Evert(const ScriptOptions& o) {
+  std::string s;
+  for (const auto& b : o.blackboxes)
+    if (b != o.top) s += "expose -evert t:*" + b + "\n";
+  return s;
+}
+
+}  // namespace
+
+std::string PrepScript(const Side& side, const std::string& stash, const ScriptOptions& o) {
+  std::ostringstream s;
+  s << "# " << stash << ": " << side.label << "\n";
+  for (const auto& f : side.files) {
+    bool bb = false;
+    for (const auto& b : o.blackboxes)
+      if (b != o.top && f.size() >= b.size() + 2 &&
+          f.compare(f.size() - b.size() - 2, std::string::npos, b + ".v") == 0)
+        bb = true;
+    s << "read_verilog -defer " << (bb ? "-lib " : "") << f << "\n";
+  }
+  s << "hierarchy -top " << o.top << "\n";
+  s << "prep -flatten -top " << o.top << "\n"
+    << "memory_map\nopt_clean\n";
+  s << Evert(o);
+  s << "async2sync\nsetundef -zero\n"
+    << "rename " << o.top << " " << stash << "\n"
+    << "design -stash " << stash << "\n";
+  return s.str();
+}
+
+// The netlist `salsa equiv --synth` proves against: generic Yosys gates, flattened, black boxes
+// removed and their ports exposed as in PrepScript, so the netlist has the same ports.
+std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist) {
+  const std::string prep = PrepScript(rtl, "unused", o);
+  std::ostringstream r;
+  r << prep.substr(0, prep.find("prep -flatten")) << "proc\nflatten\n";
+  r << Evert(o);
+  r << "synth -top " << o.top << "\n"
+    << "write_verilog -noattr " << netlist << "\n";
+  return r.str();
+}
+
+namespace {
+
+std::string BothSides(const Side& gold, const Side& gate, const ScriptOptions& o) {
+  return PrepScript(gold, "gold", o) + PrepScript(gate, "gate", o) +
+         "design -copy-from gold -as gold gold\n"
+         "design -copy-from gate -as gate gate\n";
+}
+
+}  // namespace
+
+std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOptions& o) {
+  return BothSides(gold, gate, o) +
+         "equiv_make gold gate equiv\n"
+         "hierarchy -top equiv\n"
+         // Multipliers whose inputs are matched become one (a SAT solver cannot prove two
+         // multipliers equal); the $equiv cells this adds are proven like the others.
+         "equiv_struct -icells t:$mul\n"
+         "equiv_induct -seq 1\n"
+         "equiv_status -assert\n";
+}
+
+std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions& o,
+                        bool induction) {
+  std::ostringstream s;
+  s << BothSides(gold, gate, o) << "miter -equiv -flatten -make_outputs gold gate miter\n"
+    << "hierarchy -top miter\n"
+    << "sat" << (induction ? " -tempinduct" : "") << " -prove trigger 0 -set-init-zero";
+  if (!o.reset.empty()) s << " -set-at 1 in_" << o.reset << " 0";
+  if (induction)
+    s << " -seq 1 -maxsteps " << o.bound;
+  else
+    s << " -seq " << o.bound;
+  s << " -timeout " << o.sat_timeout_s;
+  if (!o.vcd.empty()) s << " -dump_vcd " << o.vcd;
+  s << " -show-ports miter\n";
+  return s.str();
+}
+
+}  // namespace salsa::equiv

@@ -1,0 +1,126 @@
+// salsa equiv's pure parts: the Yosys scripts of the methods and the verdicts read from Yosys
+// 0.23 logs (excerpts captured from `salsa equiv` runs on a PE and its mutated copy).
+#include "equiv/equiv.h"
+
+#include <gtest/gtest.h>
+
+namespace salsa::equiv {
+namespace {
+
+ScriptOptions Opts() {
+  ScriptOptions o;
+  o.top = "salsa_top";
+  o.blackboxes = {"salsa_sram"};
+  o.bound = 12;
+  o.sat_timeout_s = 30;
+  o.vcd = "/w/cex.vcd";
+  return o;
+}
+
+const Side kGold{"rtl/a", {"/r/a/salsa_pe.v", "/r/a/salsa_sram.v", "/r/a/salsa_top.v"}};
+const Side kGate{"net.v", {"/n/net.v"}};
+
+TEST(EquivTest, PrepReadsBlackBoxesAsLibrariesAndEvertsThem) {
+  const std::string s = PrepScript(kGold, "gold", Opts());
+  EXPECT_NE(s.find("read_verilog -defer /r/a/salsa_pe.v\n"), std::string::npos);
+  EXPECT_NE(s.find("read_verilog -defer -lib /r/a/salsa_sram.v\n"), std::string::npos);
+  EXPECT_NE(s.find("prep -flatten -top salsa_top\nmemory_map\n"), std::string::npos);
+  EXPECT_NE(s.find("expose -evert t:*salsa_sram\nasync2sync\nsetundef -zero\n"), std::string::npos);
+  EXPECT_NE(s.find("rename salsa_top gold\ndesign -stash gold\n"), std::string::npos);
+  // The black box proven itself is read as logic and not everted.
+  ScriptOptions o = Opts();
+  o.top = "salsa_sram";
+  const std::string m = PrepScript(kGold, "gate", o);
+  EXPECT_EQ(m.find("-lib"), std::string::npos);
+  EXPECT_EQ(m.find("expose"), std::string::npos);
+}
+
+TEST(EquivTest, MethodScripts) {
+  const std::string st = StructuralScript(kGold, kGate, Opts());
+  EXPECT_NE(
+      st.find("equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_struct -icells t:$mul\n"
+              "equiv_induct -seq 1\nequiv_status -assert\n"),
+      std::string::npos);
+  const std::string mi = MiterScript(kGold, kGate, Opts(), true);
+  EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs gold gate miter\n"), std::string::npos);
+  EXPECT_NE(mi.find("sat -tempinduct -prove trigger 0 -set-init-zero -set-at 1 in_rst_ni 0 -seq 1 "
+                    "-maxsteps 12 -timeout 30 -dump_vcd /w/cex.vcd -show-ports miter\n"),
+            std::string::npos);
+  const std::string bo = MiterScript(kGold, kGate, Opts(), false);
+  EXPECT_NE(
+      bo.find("sat -prove trigger 0 -set-init-zero -set-at 1 in_rst_ni 0 -seq 12 -timeout 30"),
+      std::string::npos);
+  const std::string sy = SynthScript(kGold, Opts(), "/w/netlist.v");
+  EXPECT_NE(sy.find("hierarchy -top salsa_top\nproc\nflatten\nexpose -evert t:*salsa_sram\n"
+                    "synth -top salsa_top\nwrite_verilog -noattr /w/netlist.v\n"),
+            std::string::npos);
+}
+
+TEST(EquivTest, StructuralVerdicts) {
+  Outcome o = ParseStructuralLog(
+      "54. Executing EQUIV_STATUS pass.\nFound 202 $equiv cells in equiv:\n"
+      "  Of those cells 202 are proven and 0 are unproven.\n  Equivalence successfully proven!\n");
+  EXPECT_EQ(o.verdict, Verdict::kPassFull);
+  o = ParseStructuralLog(
+      "Found a total of 20 unproven $equiv cells.\n"
+      "ERROR: Found 20 unproven $equiv cells in 'equiv_status -assert'.\n");
+  EXPECT_EQ(o.verdict, Verdict::kUnproven);
+  EXPECT_EQ(o.detail, "20 unproven $equiv cells");
+}
+
+TEST(EquivTest, MiterVerdicts) {
+  const std::string fail =
+      "** Trying induction with length 1 **\n"
+      "SAT temporal induction proof finished - model found for base case: FAIL!\n"
+      "     1 \\gate_a_clear_o                     0         0       0\n"
+      "     1 \\gate_acc_o                         0         0    0000\n"
+      "     1 \\gold_acc_o                         0         0    0000\n"
+      "     2 \\gate_a_clear_o                     0         0       0\n"
+      "     2 \\gold_a_clear_o                     0         0       0\n"
+      "     2 \\gate_acc_o                        -1  ffffffff    1111\n"
+      "     2 \\gold_acc_o                         8         8    1000\n";
+  Outcome o = ParseMiterLog(fail);
+  EXPECT_EQ(o.verdict, Verdict::kFail);
+  EXPECT_EQ(o.first_diff, "acc_o");
+  EXPECT_EQ(o.diff_cycle, 2);
+  EXPECT_EQ(Summary(o, "salsa_pe", 1.06),
+            "FAIL: acc_o differs in cycle 2 (miter) salsa_pe in 1.1 s: "
+            "gold 1000, gate 1111");
+  o = ParseMiterLog(
+      "** Trying induction with length 6 **\nBase case for induction length 5 proven.\n"
+      "Base case for induction length 6 proven.\nInduction step failed. Incrementing induction "
+      "length.\nReached maximum number of time steps -> proof failed.\n");
+  EXPECT_EQ(o.verdict, Verdict::kPassBounded);
+  EXPECT_EQ(o.bound, 6);
+  EXPECT_EQ(Summary(o, "salsa_pe", 2), "PASS bounded to 6 cycles (miter) salsa_pe in 2.0 s");
+  o = ParseMiterLog(
+      "** Trying induction with length 1 **\n** Trying induction with length 2 **\n"
+      "Induction step proven: SUCCESS!\n");
+  EXPECT_EQ(o.verdict, Verdict::kPassFull);
+  EXPECT_EQ(o.induction, 2);
+  EXPECT_EQ(ToJson(o, "t", kGold, kGate, 1.25)["induction_length"], 2);
+  EXPECT_EQ(ParseMiterLog("ERROR: Called with -verify and proof did time out!\n").verdict,
+            Verdict::kTimeout);
+  // Killed during the induction step of length 3: bounded to the 2 base cases proven.
+  o = ParseMiterLog(
+      "Base case for induction length 1 proven.\nBase case for induction length 2 "
+      "proven.\n[induction step 2] Solving problem with 2187637 variables\n");
+  EXPECT_EQ(o.verdict, Verdict::kPassBounded);
+  EXPECT_EQ(o.bound, 2);
+  EXPECT_EQ(o.detail, "induction ran out of time");
+}
+
+TEST(EquivTest, BoundedVerdictsAndReport) {
+  Outcome o = ParseBoundedLog("SAT proof finished - no model found: SUCCESS!\n", 12);
+  EXPECT_EQ(o.verdict, Verdict::kPassBounded);
+  const nlohmann::json j = ToJson(o, "salsa_top", kGold, kGate, 3.33);
+  EXPECT_EQ(j["verdict"], "PASS");
+  EXPECT_EQ(j["proof"], "bounded");
+  EXPECT_EQ(j["bound_cycles"], 12);
+  EXPECT_EQ(j["method"], "bounded");
+  EXPECT_EQ(ParseBoundedLog("", 12).verdict, Verdict::kTimeout);
+  EXPECT_EQ(VerdictName(Verdict::kTimeout), "TIMEOUT");
+}
+
+}  // namespace
+}  // namespace salsa::equiv
