@@ -114,6 +114,19 @@ fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind ki
   const bool launcher = use_ccache && !ccache.empty();
   const std::string generator = Shell("command -v ninja > /dev/null 2>&1") == 0 ? " -G Ninja" : "";
   const std::vector<GeneratedFile> rtl = Generate(cfg, "salsa run (cache of " + cfg.name + ")");
+  std::ostringstream cmakelists;
+  cmakelists << "cmake_minimum_required(VERSION 3.18)\nproject(salsa_harness CXX)\n"
+             << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
+             << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
+             << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE"
+             << (cov ? " COVERAGE" : "") << ")\n";
+  // A directory another salsa source tree built (its CMakeLists.txt includes that tree's
+  // SalsaHarness.cmake, which may be gone) is rebuilt from scratch by this one.
+  if (fs::exists(dir) && ReadFile(dir / "CMakeLists.txt") != cmakelists.str()) {
+    std::cerr << "salsa run: " << dir.string()
+              << " was built by another salsa source tree; rebuilding it\n";
+    fs::remove_all(dir);
+  }
   // A harness built before: bring it up to date with this salsa (an incremental build, a no-op
   // when nothing changed), so an upgrade never runs stale code: the harness sources, and the RTL
   // when this generator writes other RTL for the config (the cache key is the config's hash).
@@ -128,12 +141,7 @@ fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind ki
             << cfg.name << "' in " << dir.string() << " (once per config)\n";
   fs::create_directories(dir);
   WriteGenerated(rtl, (dir / "rtl").string());
-  std::ofstream(dir / "CMakeLists.txt")
-      << "cmake_minimum_required(VERSION 3.18)\nproject(salsa_harness CXX)\n"
-      << "set(CMAKE_CXX_STANDARD 17)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n"
-      << "include(" << SALSA_SOURCE_DIR << "/cmake/SalsaHarness.cmake)\n"
-      << "salsa_add_harness(harness RTL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/rtl TRACE"
-      << (cov ? " COVERAGE" : "") << ")\n";
+  std::ofstream(dir / "CMakeLists.txt") << cmakelists.str();
   const std::string cmd =
       ccache + "cmake -S '" + dir.string() + "' -B '" + (dir / "build").string() + "'" + generator +
       " -DCMAKE_BUILD_TYPE=Release -DSALSA_MODEL_LIBRARY='" + std::string(SALSA_MODEL_LIBRARY) +
