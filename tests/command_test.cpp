@@ -109,8 +109,8 @@ TEST(CommandTest, VerilogSliceNamesTheFieldsBits) {
 // Fields of one opcode share bits only as aliases: another meaning under a flag (`when`) or in a
 // build of another feature. `when` names a flag of the same opcode; no field overlaps the opcode.
 TEST(CommandTest, FieldsOverlapOnlyAsAliases) {
-  const std::set<std::string> features = {"",   "zero_skip", "structured", "os",
-                                          "ws", "lowp",      "int4w",      "fp8"};
+  const std::set<std::string> features = {"",     "zero_skip", "structured", "os",  "ws",
+                                          "lowp", "int4w",     "fp8",        "gemv"};
   for (const CmdField& a : contract::kCmdFields) {
     EXPECT_EQ(features.count(a.feature), 1u) << Name(a);
     EXPECT_GE(32 * a.word + a.lsb, 8u) << Name(a) << " overlaps the opcode";

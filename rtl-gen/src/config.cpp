@@ -227,8 +227,13 @@ void ParseName(const Section& top, Config* cfg) {
   }
 }
 
+const std::vector<std::string>& ArrayKeys() {
+  static const std::vector<std::string> keys = {"rows", "cols", "dataflow", "gemv_slices"};
+  return keys;
+}
+
 void ParseArray(const Section& top, Config* cfg) {
-  const Section array = top.Child("array", {"rows", "cols", "dataflow"});
+  const Section array = top.Child("array", ArrayKeys());
   array.GetUnsigned("rows", 1, 64, Range(1, 64), &cfg->rows);
   array.GetUnsigned("cols", 1, 64, Range(1, 64), &cfg->cols);
   std::string dataflow;
@@ -478,6 +483,33 @@ void ParsePrecision(const Section& top, Config* cfg) {
   if (!why.empty()) r.Fail(e->ValueMark(), "precision", why, accepted);
 }
 
+// array.gemv_slices: the most K slices a COMPUTE may split the array's rows into (a power of two,
+// at most rows; 1 = off). Checked after the sections whose options it excludes.
+void ParseGemvSlices(const Section& top, Config* cfg) {
+  const Section array = top.Child("array", ArrayKeys());
+  const std::string accepted =
+      "1 (off), or a power of two 2..array.rows dividing it, with array.dataflow: os, no "
+      "zero_skip, no 2:4, "
+      "int8 only, and sram.weight.depth a multiple of it";
+  YAML::Mark mark;
+  if (!array.GetUnsigned("gemv_slices", 1, 64, accepted, &cfg->gemv_slices, &mark)) return;
+  const unsigned s = cfg->gemv_slices;
+  std::string why;
+  if ((s & (s - 1)) != 0 || s > cfg->rows || cfg->rows % s != 0) {
+    why = std::to_string(s) +
+          " is not a power of two dividing array.rows = " + std::to_string(cfg->rows);
+  } else if (s > 1 && cfg->dataflow != Dataflow::kOutputStationary) {
+    why = "K slices need array.dataflow: os";
+  } else if (s > 1 && (cfg->zero_skip || cfg->structured24 || cfg->LowPrecision())) {
+    why = "K slices are not supported with zero_skip, 2:4 or a precision besides int8";
+  } else if (s > 1 && cfg->weight.depth % s != 0) {
+    why = "sram.weight.depth " + std::to_string(cfg->weight.depth) +
+          " is not a multiple of it (the weight banks are interleaved " + std::to_string(s) +
+          " ways)";
+  }
+  if (!why.empty()) array.reporter().Fail(mark, "array.gemv_slices", why, accepted);
+}
+
 void ParseClock(const Section& top, Config* cfg) {
   top.GetUnsigned("clock_mhz", 10, 1000, Range(10, 1000) + " (MHz)", &cfg->clock_mhz);
 }
@@ -588,6 +620,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseSparsity(top, &cfg);
   ParseSram(top, &cfg);
   ParsePrecision(top, &cfg);
+  ParseGemvSlices(top, &cfg);
   ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);
   cfg.source_text = text;
@@ -629,8 +662,9 @@ std::string CanonicalConfig(const Config& cfg) {
   os << "array:\n"
      << "  rows: " << cfg.rows << "\n"
      << "  cols: " << cfg.cols << "\n"
-     << "  dataflow: " << DataflowName(cfg.dataflow) << "\n"
-     << "axi:\n"
+     << "  dataflow: " << DataflowName(cfg.dataflow) << "\n";
+  if (cfg.gemv_slices != 1) os << "  gemv_slices: " << cfg.gemv_slices << "\n";
+  os << "axi:\n"
      << "  data_bits: " << cfg.axi_data_bits << "\n"
      << "  addr_bits: " << cfg.axi_addr_bits << "\n"
      << "  id_bits: " << cfg.axi_id_bits << "\n"

@@ -41,6 +41,7 @@ bool InBuild(const Config& cfg, const char* feature) {
   if (f == "lowp") return cfg.LowPrecision();
   if (f == "int4w") return cfg.Has(Precision::kInt4w);
   if (f == "fp8") return cfg.HasFp8();
+  if (f == "gemv") return cfg.gemv_slices > 1;
   return false;
 }
 

@@ -113,6 +113,12 @@ std::string ParamsHeader(const Config& cfg) {
       cfg.LowPrecision()
           ? "constexpr unsigned kPrecisionMask = " + std::to_string(cfg.precision_mask) + ";\n"
           : "";
+  // K-slice builds: the most slices a COMPUTE may take (others have no such line; readers default
+  // it to 1).
+  const std::string slices =
+      cfg.gemv_slices > 1
+          ? "constexpr unsigned kGemvSlices = " + std::to_string(cfg.gemv_slices) + ";\n"
+          : "";
   std::ostringstream os;
   os << "#pragma once\n\n#include <cstdint>\n\nnamespace salsa_params {\n\n"
      << "constexpr const char* kName = \"" << cfg.name << "\";\n"
@@ -133,7 +139,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n"
-     << precision << "\n"
+     << precision << slices << "\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"

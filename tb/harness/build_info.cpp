@@ -3,10 +3,12 @@
 
 #include "salsa_params.h"
 
-// salsa_params.h of a build beyond int8 defines kPrecisionMask; an int8-only header has none,
-// and qualified lookup then falls back to this default through the using-directive.
+// salsa_params.h of a build beyond int8 defines kPrecisionMask (a K-slice build kGemvSlices);
+// other headers have none, and qualified lookup then falls back to these defaults through the
+// using-directive.
 namespace salsa_params_default {
 constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
+constexpr unsigned kGemvSlices = 1;
 }  // namespace salsa_params_default
 namespace salsa_params {
 using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
@@ -31,6 +33,7 @@ salsa::HwParams Params() {
   hw.zero_skip = salsa_params::kZeroSkip;
   hw.structured24 = salsa_params::kStructured24;
   hw.precision_mask = salsa_params::kPrecisionMask;
+  hw.gemv_slices = salsa_params::kGemvSlices;
   return hw;
 }
 

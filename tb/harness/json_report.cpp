@@ -129,6 +129,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["structured"] = data.structured;
   j["k_split"] = data.k_split;
   j["transposed"] = data.transposed;
+  j["plan"] = data.plan;
+  j["slices"] = data.slices;
   j["skipped_steps"] = r.counters[salsa::contract::CounterIndex("skipped_steps")];
   j["skipped_wgt_bytes"] = r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
   j["expected_skipped_steps"] = r.expected_skipped_steps;
@@ -253,6 +255,11 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
     d.structured = d.structured && jr.prog.structured();
     d.k_split = d.k_split && jr.prog.k_split();
     d.transposed = d.transposed && jr.prog.transposed();
+  }
+  if (!results.empty()) {
+    d.plan = results.front().prog.plan;
+    const salsa::OsParams* os = std::get_if<salsa::OsParams>(&results.front().prog.params);
+    d.slices = os != nullptr ? os->slices : 1;
   }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);

@@ -23,6 +23,8 @@ struct RunData {
   bool structured = false;          // the 2:4 tiler ran (every GEMM's program)
   bool k_split = false;             // the K-split plan ran (every GEMM's program)
   bool transposed = false;          // the array computed out^T (every GEMM's program)
+  std::string plan;                 // the first GEMM's plan (driver.cpp, ChoosePlan)
+  unsigned slices = 1;              // its K slices (plan "gemv"; 1 for every other plan)
   double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
 };
 

@@ -156,11 +156,12 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
 // The plans in order of preference; the first whose Fit accepts the layer runs it. Weight-
 // stationary hardware: the K-split plan when the activations do not stay resident and a block
 // of n tiles fits, else the ws plan. Output-stationary: zero-skip (when enabled and its buffers
-// fit), 2:4 (2:4 weights), the K-split plan (possibly transposed), else the os plan.
+// fit), 2:4 (2:4 weights), K slices (int8 with M <= rows / 2 on hardware with
+// array.gemv_slices), the K-split plan (possibly transposed), else the os plan.
 std::unique_ptr<Plan> ChoosePlan(const HwParams& hw, const FcLayer& l, const DriverOptions& opts,
                                  Program* p) {
-  std::unique_ptr<Plan> plans[] = {MakeWsSplitPlan(), MakeWsPlan(),    MakeSkipPlan(),
-                                   Make24Plan(),      MakeSplitPlan(), MakeOsPlan()};
+  std::unique_ptr<Plan> plans[] = {MakeWsSplitPlan(), MakeWsPlan(),    MakeSkipPlan(), Make24Plan(),
+                                   MakeGemvPlan(),    MakeSplitPlan(), MakeOsPlan()};
   for (std::unique_ptr<Plan>& plan : plans) {
     Program q = *p;
     if (plan->Fit(hw, l, opts, &q)) {
@@ -182,7 +183,7 @@ uint8_t* PutInt32(uint8_t* dst, int32_t v) {
 }
 
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
-                             uint8_t* dst) {
+                             uint8_t* dst, unsigned slices) {
   if (IsInt4w(l)) {
     const unsigned tr = TileRows(hw, l);
     for (unsigned mt = 0; mt < m_tiles; ++mt) {
@@ -201,11 +202,13 @@ void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_ti
     return;
   }
   const int32_t pad = IsFp8(l) ? 0 : l.input_zero_point;  // FP8: +0.0, which adds nothing
+  const unsigned g = hw.rows / slices;                    // output rows per m tile
   for (unsigned mt = 0; mt < m_tiles; ++mt) {
-    for (unsigned k = 0; k < steps; ++k) {
+    for (unsigned s = 0; s < steps; ++s) {
       for (unsigned i = 0; i < hw.rows; ++i) {
-        const uint64_t m = static_cast<uint64_t>(mt) * hw.rows + i;
-        const int32_t v = m < static_cast<uint64_t>(l.M) && k < static_cast<unsigned>(l.K)
+        const uint64_t m = static_cast<uint64_t>(mt) * g + i % g;
+        const uint64_t k = uint64_t{s} * slices + i / g;
+        const int32_t v = m < static_cast<uint64_t>(l.M) && k < static_cast<uint64_t>(l.K)
                               ? l.input[m * l.K + k]
                               : pad;
         *dst++ = static_cast<uint8_t>(v);

@@ -1,7 +1,7 @@
 // Internals shared by the tiler's plans: the Plan interface (one implementation per plan:
-// driver_os.cpp, driver_split.cpp, driver_ws.cpp, driver_ws_split.cpp, driver_skip.cpp,
-// driver_24.cpp), the DRAM layout helpers (driver.cpp) and what several plans' command lists
-// share.
+// driver_os.cpp, driver_gemv.cpp, driver_split.cpp, driver_ws.cpp, driver_ws_split.cpp,
+// driver_skip.cpp, driver_24.cpp), the DRAM layout helpers (driver.cpp) and what several plans'
+// command lists share.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,7 @@ std::unique_ptr<Plan> MakeWsPlan();       // driver_ws.cpp
 std::unique_ptr<Plan> MakeWsSplitPlan();  // driver_ws_split.cpp
 std::unique_ptr<Plan> MakeSkipPlan();     // driver_skip.cpp
 std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
+std::unique_ptr<Plan> MakeGemvPlan();     // driver_gemv.cpp
 
 // Precisions (docs/architecture.md, "Precisions"). int4w (W4A8): an m tile holds rows / 2 output
 // rows (rows 2j and 2j + 1 of the array take the even and odd K of output row j), an act word
@@ -81,9 +82,11 @@ void WriteParams(const HwParams& hw, const FcLayer& l, Program* p);
 // An int32, little-endian; returns the byte after it.
 uint8_t* PutInt32(uint8_t* dst, int32_t v);
 // [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.
-// int4w: m tiles of rows / 2 output rows, byte 2j + h of step s = x[m0 + j][2s + h].
+// int4w: m tiles of rows / 2 output rows, byte 2j + h of step s = x[m0 + j][2s + h]. K slices
+// (slices = S > 1): m tiles of G = rows / S output rows, byte r of step s = x[m0 + r % G][S*s + r /
+// G].
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
-                             uint8_t* dst);
+                             uint8_t* dst, unsigned slices = 1);
 
 // Where a tile's words live in the acc scratchpad: `slots` parameter slots (bias, then the
 // per-channel multiplier and shift words) at the bottom, then `regions` tile regions of
@@ -128,10 +131,14 @@ Command TileStore(const FcLayer& l, const Program& p, uint16_t region, unsigned 
 // FP8 with a bias: each n tile's 4 bias words are loaded into one of `bias_slots` slots of 4
 // weight words from `bias_word` (above the K chunks' words), and each tile starts with a
 // bias_load COMPUTE of them.
+// K slices (slices = S > 1, the gemv plan): an act word holds S K steps of rows / S output rows,
+// and a COMPUTE step reads S consecutive weight words (K padded to S * ceil(K / S) with zero
+// weights).
 struct OsFormat {
   bool structured = false;
   uint64_t meta_addr = 0;
   unsigned bias_word = 0, bias_slots = 0;
+  unsigned slices = 1;
 };
 // The os plan's hardware view and format for layer l: FP8 with a bias keeps the top 4 (two
 // slots: 8) weight words for the bias words, so the K chunks plan over the rest.
@@ -142,17 +149,27 @@ AccLayout ChooseAccLayout(const HwParams& hw, bool per_channel, unsigned region_
 // an even number of words.
 unsigned ActHalf(const HwParams& hw, bool structured);
 // Words of one weight half. A 2:4 chunk's positions are whole meta words (four weight words
-// each), so the 2:4 plan's halves are a multiple of 4 words.
-unsigned WeightHalf(const HwParams& hw, bool structured);
-// Act words per m tile: K, for the 2:4 plan K padded to a multiple of 8, for int4w ceil(K / 2).
-unsigned ActSteps(const FcLayer& l, bool structured);
+// each), so the 2:4 plan's halves are a multiple of 4 words; with K slices, of S words.
+unsigned WeightHalf(const HwParams& hw, bool structured, unsigned slices = 1);
+// Act words per m tile: K, for the 2:4 plan K padded to a multiple of 8, for int4w ceil(K / 2),
+// with S K slices ceil(K / S).
+unsigned ActSteps(const FcLayer& l, bool structured, unsigned slices = 1);
+// Output rows per m tile of the os layout: TileRows, with S K slices rows / S.
+inline unsigned OsTileRows(const HwParams& hw, const FcLayer& l, unsigned slices) {
+  return slices > 1 ? hw.rows / slices : TileRows(hw, l);
+}
 // Tiles, double buffering, resident act blocks and the K chunk, in act words, into `p` and
 // `os`. 2:4 chunks are multiples of 8 act words (half as many weight and meta words) at even act
 // addresses; returns false when no such chunk fits the scratchpads (the dense plan always fits).
-bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os);
+// K slices (slices > 1): m tiles of rows / S output rows, a chunk's S * k_chunk weight words in
+// a weight half.
+bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os,
+            unsigned slices = 1);
 // The regions of the os layout: activations [m_tile][ActSteps][rows], then the weights: dense
-// [n_tile][K][cols], or 2:4 values and (4 KB aligned) their positions in one region.
-Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p);
+// [n_tile][K][cols] (K slices: [n_tile][S * ActSteps][cols]), or 2:4 values and (4 KB aligned)
+// their positions in one region.
+Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p,
+                  unsigned slices = 1);
 // The activations and weights into the laid-out image.
 void WriteOsOperands(const HwParams& hw, const FcLayer& l, const OsFormat& f, Program* p);
 std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p,

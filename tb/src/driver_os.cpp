@@ -9,14 +9,16 @@ namespace {
 
 constexpr unsigned kMaxField16 = 0xFFFF;
 
-// [n_tile][K][cols]; int4w: [n_tile][ceil(K / 2)][cols] of packed bytes (WeightStepByte).
-void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
-  const unsigned steps = ActSteps(l, /*structured=*/false);
+// [n_tile][steps][cols]; int4w: [n_tile][ceil(K / 2)][cols] of packed bytes (WeightStepByte);
+// steps past the layer's (K slices: padding up to S * ceil(K / S)) hold zero weights.
+void WriteBlockedWeights(const HwParams& hw, const FcLayer& l, unsigned n_tiles, unsigned steps,
+                         uint8_t* dst) {
+  const unsigned real = ActSteps(l, /*structured=*/false);
   for (unsigned nt = 0; nt < n_tiles; ++nt) {
     for (unsigned k = 0; k < steps; ++k) {
       for (unsigned j = 0; j < hw.cols; ++j) {
         const uint64_t n = static_cast<uint64_t>(nt) * hw.cols + j;
-        *dst++ = n < static_cast<uint64_t>(l.N) ? WeightStepByte(l, n, k) : 0;
+        *dst++ = n < static_cast<uint64_t>(l.N) && k < real ? WeightStepByte(l, n, k) : 0;
       }
     }
   }
@@ -76,26 +78,28 @@ unsigned ActHalf(const HwParams& hw, bool structured) {
   return structured ? hw.act_words / 2 & ~1u : hw.act_words / 2;
 }
 
-unsigned WeightHalf(const HwParams& hw, bool structured) {
-  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2;
+unsigned WeightHalf(const HwParams& hw, bool structured, unsigned slices) {
+  return structured ? hw.weight_words / 2 & ~3u : hw.weight_words / 2 / slices * slices;
 }
 
-unsigned ActSteps(const FcLayer& l, bool structured) {
+unsigned ActSteps(const FcLayer& l, bool structured, unsigned slices) {
   const unsigned K = static_cast<unsigned>(l.K);
-  return structured ? (K + 7) / 8 * 8 : IsInt4w(l) ? (K + 1) / 2 : K;
+  return structured ? (K + 7) / 8 * 8 : IsInt4w(l) ? (K + 1) / 2 : (K + slices - 1) / slices;
 }
 
-bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os) {
-  p->m_tiles = (l.M + TileRows(hw, l) - 1) / TileRows(hw, l);
+bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os,
+            unsigned slices) {
+  const unsigned tile_rows = OsTileRows(hw, l, slices);
+  p->m_tiles = (l.M + tile_rows - 1) / tile_rows;
   p->n_tiles = (l.N + hw.cols - 1) / hw.cols;
   // Double buffering halves what a K chunk or an act block may use (when a scratchpad has 2+
   // words).
   os->double_buffer = hw.act_words >= 2 && hw.weight_words >= 2;
   const unsigned act_cap = os->double_buffer ? ActHalf(hw, structured) : hw.act_words;
-  const unsigned weight_cap = os->double_buffer ? WeightHalf(hw, structured)
+  const unsigned weight_cap = os->double_buffer ? WeightHalf(hw, structured, slices)
                               : structured      ? hw.weight_words & ~3u
                                                 : hw.weight_words;
-  const uint64_t K = ActSteps(l, structured);
+  const uint64_t K = ActSteps(l, structured, slices);
   const unsigned wdiv = structured ? 2 : 1;  // act words per weight word
   // Activations stay resident when all of K fits: every m tile at once if they all fit in the
   // whole scratchpad (one block), else blocks of as many m tiles as fit in one half.
@@ -109,8 +113,8 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, O
     os->act_resident = false;
     os->m_block = 1;
   }
-  p->k_chunk =
-      static_cast<unsigned>(std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv, kMaxField16}));
+  p->k_chunk = static_cast<unsigned>(
+      std::min<uint64_t>({K, uint64_t{weight_cap} * wdiv / slices, kMaxField16}));
   if (!os->act_resident) p->k_chunk = std::min(p->k_chunk, act_cap);
   if (structured) p->k_chunk -= p->k_chunk % 8;  // whole meta words (eight act words)
   // Low precision: chunks of equal size. A greedy split leaves a short last chunk (an FP8 bias
@@ -124,8 +128,9 @@ bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, O
   return p->k_chunk > 0;
 }
 
-Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p) {
-  const uint64_t K = ActSteps(l, structured);
+Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const Program& p,
+                  unsigned slices) {
+  const uint64_t K = ActSteps(l, structured, slices);
   // Per tile at most: 2 parameter LOADs, 2 LOADs (2:4: 3 with the meta), a COMPUTE and a SYNC per
   // K chunk, a STORE and a SYNC, plus the loads issued ahead (2:4: the meta too).
   const uint64_t k_chunks = (K + p.k_chunk - 1) / p.k_chunk;
@@ -135,17 +140,17 @@ Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const P
   r.cmd_count = uint64_t{p.m_tiles} * p.n_tiles * per_tile + 4;
   r.act = static_cast<uint64_t>(p.m_tiles) * hw.rows * K;
   r.weight = structured ? AlignUp(Weight24Bytes(hw, l, p), kRegionAlign) + Meta24Bytes(hw, l, p)
-                        : static_cast<uint64_t>(p.n_tiles) * hw.cols * K;
+                        : static_cast<uint64_t>(p.n_tiles) * hw.cols * K * slices;
   return r;
 }
 
 void WriteOsOperands(const HwParams& hw, const FcLayer& l, const OsFormat& f, Program* p) {
-  WriteBlockedActivations(hw, l, p->m_tiles, ActSteps(l, f.structured),
-                          p->dram.data() + p->act_addr);
+  const unsigned steps = ActSteps(l, f.structured, f.slices);
+  WriteBlockedActivations(hw, l, p->m_tiles, steps, p->dram.data() + p->act_addr, f.slices);
   if (f.structured) {
     WriteWeights24(hw, l, *p, p->dram.data() + p->weight_addr, p->dram.data() + f.meta_addr);
   } else {
-    WriteBlockedWeights(hw, l, p->n_tiles, p->dram.data() + p->weight_addr);
+    WriteBlockedWeights(hw, l, p->n_tiles, steps * f.slices, p->dram.data() + p->weight_addr);
   }
 }
 
@@ -168,15 +173,16 @@ void WriteOsOperands(const HwParams& hw, const FcLayer& l, const OsFormat& f, Pr
 std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Program& p,
                                   const OsParams& os, const OsFormat& f) {
   std::vector<Command> cmds;
-  const unsigned K = ActSteps(l, f.structured);              // act words per m tile
-  const unsigned wdiv = f.structured ? 2 : 1;                // act words per weight (and meta) word
-  const uint64_t act_row = uint64_t{K} * hw.rows;            // bytes per m tile
-  const uint64_t weight_row = uint64_t{K / wdiv} * hw.cols;  // bytes per n tile
+  const unsigned K = ActSteps(l, f.structured, f.slices);  // act words per m tile
+  const unsigned wdiv = f.structured ? 2 : 1;              // act words per weight (and meta) word
+  const unsigned wmul = f.slices;                          // K slices: weight words per act word
+  const uint64_t act_row = uint64_t{K} * hw.rows;          // bytes per m tile
+  const uint64_t weight_row = uint64_t{K / wdiv} * wmul * hw.cols;    // bytes per n tile
   const uint64_t meta_row = uint64_t{K / wdiv} * hw.MetaStepBytes();  // 2:4: per n tile
   const bool per_channel = !l.channel_multiplier.empty();
-  const unsigned tile_rows = TileRows(hw, l);  // output rows per m tile
+  const unsigned tile_rows = OsTileRows(hw, l, f.slices);  // output rows per m tile
   const AccLayout acc = ChooseAccLayout(hw, per_channel, tile_rows);
-  const unsigned weight_half = os.double_buffer ? WeightHalf(hw, f.structured) : 0;
+  const unsigned weight_half = os.double_buffer ? WeightHalf(hw, f.structured, f.slices) : 0;
   const unsigned act_half = os.double_buffer ? ActHalf(hw, f.structured) : 0;
   const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
   const int8_t zp = IsFp8(l) ? 0 : static_cast<int8_t>(l.input_zero_point);
@@ -191,7 +197,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   // meta words).
   auto load_weights = [&](unsigned nt, unsigned k0, unsigned kt) {
     const uint16_t buf = static_cast<uint16_t>((weight_loads++ % 2) * weight_half);
-    const unsigned words = kt / wdiv, w0 = k0 / wdiv;
+    const unsigned words = kt / wdiv * wmul, w0 = k0 / wdiv * wmul;
     cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, static_cast<uint16_t>(words), 1,
                               words * hw.cols,
                               p.weight_addr + nt * weight_row + uint64_t{w0} * hw.cols));
@@ -225,6 +231,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   bool weights_ahead = false, params_ahead = false;
   uint16_t ahead_wbuf = 0, ahead_slot = 0;
   bool next_act_ahead = false;  // the next block's activations were loaded during this one
+  // K slices with K chunks: each chunk's weight LOAD goes before the previous chunk's COMPUTE
+  // (into the other half), so the in-order sequencer never holds it behind a COMPUTE that waits
+  // for its own weights, and the weight stream keeps the bus busy.
+  const bool chunk_ahead = f.slices > 1 && !weights_once && os.double_buffer;
+  bool chunk_loaded = false;
+  uint16_t chunk_buf = 0;
   for (unsigned b = 0; b < blocks; ++b) {
     const unsigned mt0 = b * os.m_block, mt1 = std::min(p.m_tiles, mt0 + os.m_block);
     const uint16_t act_base = static_cast<uint16_t>((b % 2) * act_half);
@@ -253,7 +265,17 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, kt, 1, kt * hw.rows,
                                       p.act_addr + mt * act_row + uint64_t{k0} * hw.rows));
           }
-          const uint16_t w = weights_once ? wbuf : load_weights(nt, k0, kt);
+          uint16_t w = weights_once ? wbuf : chunk_loaded ? chunk_buf : load_weights(nt, k0, kt);
+          if (chunk_ahead) {
+            // The next chunk: this tile's, else the first of the next m tile, n tile or block.
+            const bool more = k0 + kt < K || mt + 1 < mt1 || nt + 1 < p.n_tiles || b + 1 < blocks;
+            const unsigned next_nt = k0 + kt < K || mt + 1 < mt1 ? nt
+                                     : nt + 1 < p.n_tiles        ? nt + 1
+                                                                 : 0;
+            const unsigned next_k0 = k0 + kt < K ? k0 + kt : 0;
+            chunk_loaded = more;
+            if (more) chunk_buf = load_weights(next_nt, next_k0, std::min(p.k_chunk, K - next_k0));
+          }
           // The previous tile's STORE follows this COMPUTE (it waits for the previous drain,
           // which this COMPUTE no longer has to), unless they share the one acc region.
           if (acc.regions == 1) flush();
@@ -272,6 +294,11 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
                              ? EncodeStructuredCompute(first, last, abuf, w,
                                                        static_cast<uint16_t>(kt / 2), zp, region)
                              : EncodeCompute(first && !fp8_bias, last, abuf, w, kt, zp, region));
+          if (f.slices > 1) {
+            unsigned log_s = 0;
+            while ((1u << log_s) < f.slices) ++log_s;
+            cmd::Set(cmds.back(), cmd::FieldOf(contract::kOpCompute, "slices"), log_s);
+          }
           if (!p.overlap) cmds.push_back(EncodeSync());
           flush();
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)

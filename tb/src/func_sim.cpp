@@ -317,14 +317,17 @@ uint32_t FuncSim::ComputeWs(const uint8_t* c) {
 }
 
 void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr,
-                   bool indexed, uint32_t j0, uint32_t stride, unsigned prec) {
+                   bool indexed, uint32_t j0, uint32_t stride, unsigned prec, unsigned slices) {
+  const unsigned group_rows = hw_.rows / slices;  // K slices: row i takes word S*e + i / G
   const fp::Fp8Format fmt =
       prec == contract::kPrecFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
   for (uint32_t e = 0; e < steps; ++e) {
     const uint32_t a = indexed ? scan_addr_ + idx_[j0 + e] : act_addr + e;
     const uint8_t* x = &act_[static_cast<size_t>(a) * hw_.rows];
-    const uint8_t* wt = &weight_[(weight_addr + static_cast<size_t>(e) * stride) * hw_.cols];
     for (unsigned i = 0; i < hw_.rows; ++i) {
+      const uint8_t* wt =
+          &weight_[(weight_addr + static_cast<size_t>(e) * stride * slices + i / group_rows) *
+                   hw_.cols];
       int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
       if (IsFp8(prec)) {
         // FP32 accumulators: +-0 activations add nothing; else acc + a * w, RNE, in k order.
@@ -407,6 +410,16 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
   const uint32_t stride = indexed ? U(c, "stride") : 1u, j0 = indexed ? U(c, "j0") : 0u;
   if (k_steps == 0) return Fail(kBadField, "COMPUTE K = 0");
+  // K slices (array.gemv_slices > 1): S = 2^slices, at most gemv_slices, from a multiple of S.
+  const unsigned log_s = hw_.gemv_slices > 1 ? U(c, "slices") : 0u, slices = 1u << log_s;
+  if (slices > hw_.gemv_slices && log_s > 0) {
+    return Fail(kBadField, "COMPUTE slices 2^" + std::to_string(log_s) + " exceed " +
+                               std::to_string(hw_.gemv_slices));
+  }
+  if (weight_addr % slices != 0) {
+    return Fail(kBadField, "COMPUTE weight address " + std::to_string(weight_addr) +
+                               " is not a multiple of its " + std::to_string(slices) + " slices");
+  }
   if (indexed && stride == 0) return Fail(kBadField, "indexed COMPUTE weight stride = 0");
   if (group && !(indexed && drain)) {
     return Fail(kBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
@@ -436,14 +449,16 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(act_addr + act_words) + ") exceed " +
                             std::to_string(hw_.act_words));
   }
-  const uint64_t weight_end = weight_addr + static_cast<uint64_t>(k_steps - 1) * stride + tiles;
+  const uint64_t weight_end =
+      weight_addr + static_cast<uint64_t>(k_steps - 1) * stride * slices + tiles * slices;
   if (weight_end > hw_.weight_words) {
     return Fail(kRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
                             std::to_string(weight_end) + ") exceed " +
                             std::to_string(hw_.weight_words));
   }
   // int4w: a tile drains rows / 2 words (tile t of a group at drain + t * rows).
-  const uint32_t drain_words = prec == contract::kPrecInt4w ? hw_.rows / 2 : hw_.rows;
+  // K slices: rows / S words.
+  const uint32_t drain_words = prec == contract::kPrecInt4w ? hw_.rows / 2 : hw_.rows / slices;
   const uint64_t drain_end = drain_addr + uint64_t{tiles - 1} * hw_.rows + drain_words;
   if (drain && drain_end > hw_.acc_words) {
     return Fail(kRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) + ", " +
@@ -472,7 +487,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
     if (structured) {
       Feed24(n, zp, act_addr, weight_addr);
     } else {
-      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride, prec);
+      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride, prec, slices);
     }
     if (drain && prec == contract::kPrecInt4w) {
       // Acc word j = rows 2j + 2j+1 (the even and odd K of output row j).
@@ -486,9 +501,17 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
         }
       }
     } else if (drain) {
+      // Acc word j = the sum of rows j, j + G, .. (G = rows / S; every row when S = 1).
       int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
-      for (size_t i = 0; i < array_acc_.size(); ++i) {
-        out[i] = accumulate ? WrapAdd(out[i], array_acc_[i]) : array_acc_[i];
+      for (size_t j = 0; j < drain_words; ++j) {
+        for (size_t col = 0; col < hw_.cols; ++col) {
+          int32_t sum = 0;
+          for (size_t r = j; r < hw_.rows; r += drain_words) {
+            sum = WrapAdd(sum, array_acc_[r * hw_.cols + col]);
+          }
+          int32_t& o = out[j * hw_.cols + col];
+          o = accumulate ? WrapAdd(o, sum) : sum;
+        }
       }
     }
   }

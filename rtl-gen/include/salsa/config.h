@@ -51,6 +51,8 @@ struct Config {
   unsigned rows = 16;  // 1..64
   unsigned cols = 16;  // 1..64
   Dataflow dataflow = Dataflow::kOutputStationary;
+  // The most K slices a COMPUTE may split the rows into (GEMV): 1 (off) or a power of two <= rows.
+  unsigned gemv_slices = 1;
   // axi
   unsigned axi_data_bits = 128;      // 64, 128, 256, 512
   unsigned axi_addr_bits = 32;       // 32..64
@@ -77,7 +79,7 @@ struct Config {
   unsigned precision_mask = 1u << static_cast<unsigned>(Precision::kInt8);
   // pipeline
   bool pipeline_requant = false;  // a register between the requant's left shift and multiply
-  bool axi_read_reg = true;  // a register stage (2-entry skid FIFO) on the AXI R channel
+  bool axi_read_reg = true;       // a register stage (2-entry skid FIFO) on the AXI R channel
 
   // The source text, for hashing and banners.
   std::string source_text;

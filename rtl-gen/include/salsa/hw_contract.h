@@ -157,7 +157,8 @@ struct CmdField {
   unsigned width;       // bits; 1 for a flag
   bool is_signed;       // two's complement
   const char* feature;  // "" every build; "zero_skip", "structured", "os", "ws", "lowp" (a
-                        // precision besides int8), "int4w" or "fp8" builds only
+                        // precision besides int8), "int4w", "fp8" or "gemv" (array.gemv_slices
+                        // > 1) builds only
   const char* when;     // "" always; else the flag field of the same opcode that gives this meaning
   const char* doc;
 };
@@ -193,6 +194,9 @@ constexpr CmdField kCmdFields[] = {
      "datapath: 0 int8, 1 int4w (W4A8), 2 fp8_e4m3, 3 fp8_e5m2 (only those built)"},
     {kOpCompute, "bias_load", 0, 16, 1, false, "fp8", "",
      "the k = 4 steps shift weight bytes into the accumulators (FP32 bias), no MACs"},
+    {kOpCompute, "slices", 0, 17, 3, false, "gemv", "",
+     "log2 of the K slices S (GEMV): row r adds step S*s + r/(rows/S) into output row "
+     "r % (rows/S); weight_addr a multiple of S, rows/S acc words drained"},
     {kOpCompute, "act_addr", 1, 0, 16, false, "", "",
      "act word address (ignored when indexed; even for 2:4)"},
     {kOpCompute, "weight_addr", 1, 16, 16, false, "", "", "weight word address (ws: K block's)"},

@@ -34,7 +34,14 @@ ir::Module BuildSram(const Config& cfg);
 // sram.macro: blackbox: the simulation model of the macro salsa_sram wraps (not in BuildAll).
 ir::Module BuildSramMacroModel(const Config& cfg);
 ir::Module BuildScratchpad(const Built& built);
+// K-slice builds (array.gemv_slices > 1): the weight scratchpad, gemv_slices words per read.
+// A write stores up to wr_words consecutive words (one per way).
+ir::Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words);
 ir::Module BuildGearbox();
+// salsa_gearbox_wide (gearbox_wide.cpp): up to out_words words per cycle (K-slice builds'
+// weights); both are built by BuildGearboxOf (gearbox.cpp), salsa_gearbox when out_words is 1.
+ir::Module BuildGearboxWide(unsigned out_words);
+ir::Module BuildGearboxOf(unsigned out_words);
 ir::Module BuildDmaRd(const Config& cfg);
 ir::Module BuildDmaWr(const Config& cfg);
 ir::Module BuildRequant(const Config& cfg);
@@ -110,6 +117,14 @@ inline std::string N(unsigned long long v) { return std::to_string(v); }
 // Width of a counter that must hold values 0..max.
 inline unsigned CountBits(unsigned long long max) {
   return Clog2(max + 1) == 0 ? 1 : Clog2(max + 1);
+}
+// Scratchpad words a weight LOAD writes per cycle: K-slice builds write up to ceil(bus bytes /
+// cols) of them (at most array.gemv_slices, the weight scratchpad's ways), so weights stream at
+// bus rate; other builds one.
+inline unsigned WgtWriteWords(const Config& cfg) {
+  if (cfg.gemv_slices <= 1) return 1;
+  const unsigned w = (cfg.BusBytes() + cfg.cols - 1) / cfg.cols;
+  return w < cfg.gemv_slices ? w : cfg.gemv_slices;
 }
 // Bits of a STORE's row bytes: up to cols, in fp8 builds up to 4 * cols (FP32 rows).
 inline unsigned StoreBytesBits(const Config& cfg) {

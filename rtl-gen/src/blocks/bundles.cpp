@@ -64,6 +64,7 @@ Bundle ComputeCmd(const Config& cfg) {
   if (cfg.LowPrecision()) sigs.push_back(Out("prec", 2));
   if (cfg.HasFp8()) sigs.push_back(Out("ld"));
   if (cfg.HasFp8() && cfg.zero_skip) sigs.push_back(Out("scan_fp8"));
+  if (cfg.gemv_slices > 1) sigs.push_back(Out("slices", 3));
   return Bundle("compute_cmd", sigs);
 }
 

@@ -104,15 +104,27 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg) {
     }
     s.Assign("pair_sum", "{" + pair + "}");
     s.Assign("acc_raddr_o", "dacc_q + drow");
-  } else {
+  } else if (cfg.gemv_slices <= 1) {
     s.Assign("acc_raddr_o", "dacc_q + idx_q");
   }
   s.Assign("acc_we_o", "wb_v_q");
   s.Assign("acc_waddr_o", "wb_addr_q");
+  std::string addend = "acc_rdata_i";
+  if (cfg.gemv_slices > 1) {
+    s.Note(
+        "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S), and every "
+        "row after the first rows/S adds to it. A row that adds to the word written the cycle "
+        "before (rows/S = 1) takes that sum (fw_*), not the word read meanwhile.");
+    s.Assign("drow", "idx_q & (16'd" + N(cfg.rows - 1) + " >> dsl_q)");
+    s.Assign("acc_raddr_o", "dacc_q + drow");
+    s.Assign("fw_hit", "fw_v_q && (fw_addr_q == wb_addr_q)");
+    s.Assign("acc_add", "fw_hit ? fw_data_q : acc_rdata_i");
+    addend = "acc_add";
+  }
   std::string sum;
   for (unsigned j = cfg.cols; j-- > 0;) {
     sum += "(" + IdxPart("wb_data_q", N(32 * j), "32") + " + (wb_accum_q ? " +
-           IdxPart("acc_rdata_i", N(32 * j), "32") + " : 32'd0))" + (j ? ", " : "");
+           IdxPart(addend, N(32 * j), "32") + " : 32'd0))" + (j ? ", " : "");
   }
   s.Assign("acc_wdata_o", "{" + sum + "}");
 }
@@ -242,6 +254,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   if (lowp) m.Out("gate_prec_o", "2");
   if (fp8) m.Out("gate_ld_o");
   m.Out("zp_o", "8");
+  if (cfg.gemv_slices > 1) m.Out("gate_slices_o", "3");
   m.Out("array_drain_o");
   m.Out("acc_we_o");
   m.Out("acc_waddr_o", "16");
@@ -305,6 +318,22 @@ Module BuildComputeCtrl(const Config& cfg) {
       s.Reg("scan_fp8_q");
     }
   }
+  const bool sl = cfg.gemv_slices > 1;
+  if (sl) {
+    // The command's log2 S and the read stage's copy; the job's; cycles until no plain step is
+    // left in the skewed array; the drain's last write (forwarded to the next row's add).
+    s.Reg("sl_q", "3");
+    s.Reg("rsl_q", "3");
+    s.Reg("dsl_q", "3");
+    s.Reg("skew_q", N(CountBits(rows + cols)));
+    s.Reg("fw_v_q");
+    s.Reg("fw_addr_q", "16");
+    s.Reg("fw_data_q", N(cols * 32));
+    s.Wire("drow", "16");
+    s.Wire("fw_hit");
+    s.Wire("acc_add", N(cols * 32));
+    s.Wire("sl_wait");
+  }
   if (i4) {
     s.Reg("dint4_q");
     s.Reg("hold_q", N(cols * 32));
@@ -334,9 +363,19 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Note(
       "A tile-ending command may feed from the next cycle when its last step comes after the "
       "drainer's last shift; any other command may always.");
-  s.Assign("go_start", zs ? "!drain_i || ({1'b0, k_eff} > drain_left)"
-                          : "!drain_i || ({1'b0, k_i} > drain_left)");
-  s.Assign("go_hold", "{1'b0, k_q} > drain_left");
+  if (sl) {
+    s.Note(
+        "A K-slice command (its steps reach every PE at once) waits until the skewed steps of "
+        "plain commands have left the array (skew_q).");
+    s.Assign("sl_wait", "skew_q != " + N(CountBits(rows + cols)) + "'d0");
+    s.Assign("go_start",
+             "(!drain_i || ({1'b0, k_i} > drain_left)) && !((slices_i != 3'd0) && sl_wait)");
+    s.Assign("go_hold", "({1'b0, k_q} > drain_left) && !((sl_q != 3'd0) && sl_wait)");
+  } else {
+    s.Assign("go_start", zs ? "!drain_i || ({1'b0, k_eff} > drain_left)"
+                            : "!drain_i || ({1'b0, k_i} > drain_left)");
+    s.Assign("go_hold", "{1'b0, k_q} > drain_left");
+  }
   if (zs) {
     AddZeroSkipDatapath(s, cfg);
   } else if (st) {
@@ -352,6 +391,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("gate_clear_o", "rclear_q");
   s.Assign("gate_last_o", "rlast_q");
   if (lowp) s.Assign("gate_prec_o", "rprec_q");
+  if (sl) s.Assign("gate_slices_o", "rsl_q");
   if (fp8) s.Assign("gate_ld_o", "rld_q");
   s.Assign("zp_o", "zp_q");
   s.Assign("array_drain_o", "dstate_q == DDrain");
@@ -361,7 +401,7 @@ Module BuildComputeCtrl(const Config& cfg) {
       "words and (with drain) acc rows, and the drainer's acc rows.");
   // Feeder busy; act and weight busy and length; acc0 busy.
   std::string feed_busy = "fstate_q != FIdle", act_busy = feed_busy, wgt_busy = feed_busy;
-  std::string act_len = "{1'b0, k0_q}", wgt_len = act_len;
+  std::string act_len = "{1'b0, k0_q}", wgt_len = sl ? "({1'b0, k0_q} << sl_q)" : act_len;
   std::string acc0_busy = "(fstate_q != FIdle) && drain_q";
   if (zs) {
     act_busy = "(fstate_q != FIdle) || s1_valid_q";
@@ -384,9 +424,12 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Assign("acc0_busy_o", acc0_busy);
   // Acc words a tile drains: rows, or rows/2 for an int4w command (job).
   const std::string tile_words =
-      i4 ? "((prec_q == 2'd1) ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")" : "17'd" + N(rows);
-  const std::string job_words =
-      i4 ? "(dint4_q ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")" : "17'd" + N(rows);
+      i4   ? "((prec_q == 2'd1) ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
+      : sl ? "(17'd" + N(rows) + " >> sl_q)"
+           : "17'd" + N(rows);
+  const std::string job_words = i4   ? "(dint4_q ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
+                                : sl ? "(17'd" + N(rows) + " >> dsl_q)"
+                                     : "17'd" + N(rows);
   if (zs) {
     s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
@@ -427,7 +470,8 @@ Module BuildComputeCtrl(const Config& cfg) {
                  Set("k0_q", "k_i"),
                  Set("accum_q", "accum_i"),
                  Set("fstate_q", "go_start ? FFeed : FHold")};
-  Block feed = {Set("act_q", "act_q + 16'd1"), Set("wgt_q", "wgt_q + 16'd1"),
+  Block feed = {Set("act_q", "act_q + 16'd1"),
+                Set("wgt_q", sl ? "wgt_q + (16'd1 << sl_q)" : "wgt_q + 16'd1"),
                 Set("k_q", "k_q - 16'd1"), Set("first_q", "1'b0"),
                 If("k_q == 16'd1", {Set("fstate_q", "FIdle")})};
   std::vector<CaseItem> fcases;
@@ -454,6 +498,31 @@ Module BuildComputeCtrl(const Config& cfg) {
     reset.push_back(Set("hold_q", N(cols * 32) + "'d0"));
     handoff.push_back(Set("dint4_q", "prec_q == 2'd1"));
   }
+  if (sl) {
+    const std::string sw = N(CountBits(rows + cols)) + "'d";
+    wstage = {Set("wb_v_q", "dstate_q == DDrain"),
+              Set("wb_accum_q",
+                  "daccum_q || (idx_q < (16'd" + N(rows) + " - (16'd" + N(rows) + " >> dsl_q)))"),
+              Set("wb_addr_q", "dacc_q + drow"),
+              Set("wb_data_q", "drain_data_i"),
+              Set("fw_v_q", "wb_v_q"),
+              Set("fw_addr_q", "wb_addr_q"),
+              Set("fw_data_q", "acc_wdata_o"),
+              Set("rsl_q", "sl_q"),
+              If("feeding && (sl_q == 3'd0)", {Set("skew_q", sw + N(rows + cols))},
+                 {If("skew_q != " + sw + "0", {Set("skew_q", "skew_q - " + sw + "1")})})};
+    for (const auto& [r, v] :
+         std::vector<std::pair<std::string, std::string>>{{"sl_q", "3'd0"},
+                                                          {"rsl_q", "3'd0"},
+                                                          {"dsl_q", "3'd0"},
+                                                          {"skew_q", sw + "0"},
+                                                          {"fw_v_q", "1'b0"},
+                                                          {"fw_addr_q", "16'd0"},
+                                                          {"fw_data_q", N(cols * 32) + "'d0"}}) {
+      reset.push_back(Set(r, v));
+    }
+    handoff.push_back(Set("dsl_q", "sl_q"));
+  }
   for (const Stmt& st_wb : wstage) pre.push_back(st_wb);
   if (lowp) {
     reset.push_back(Set("prec_q", "2'd0"));
@@ -479,6 +548,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   if (lowp) lowp_start.push_back(Set("prec_q", "prec_i"));
   if (fp8) lowp_start.push_back(Set("ld_q", "ld_i"));
   if (fp8 && zs) lowp_start.push_back(Set("scan_fp8_q", "scan_fp8_i"));
+  if (sl) lowp_start.push_back(Set("sl_q", "slices_i"));
   fcases.insert(fcases.begin(), {{{"FIdle"}, {If("start_i", Cat({start, lowp_start}))}},
                                  {{"FHold"}, {If("go_hold", {Set("fstate_q", "FFeed")})}},
                                  {{"FFeed"}, feed}});

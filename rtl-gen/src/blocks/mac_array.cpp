@@ -5,6 +5,52 @@ namespace salsa::blocks {
 
 using namespace ir;
 
+namespace {
+
+// K slices (array.gemv_slices > 1): a step with in_slices_i = l > 0 (S = 2^l slices of
+// G = rows / S rows) reaches every PE in the same cycle: PE(r, c) takes row r's un-skewed
+// activation and flags, and byte c of weight word r / G of the step (wgt_i holds gemv_slices
+// words). Plain steps flow as before; a slice step enters neither skew (its valid is masked off
+// there), and the copy of it each PE forwards east the cycle after is masked by slice_q.
+void AddSliceMuxes(Scope& s, const Config& cfg, const std::string& clk, const std::string& rst) {
+  const unsigned rows = cfg.rows, cols = cfg.cols, smax = cfg.gemv_slices;
+  s.Wire("slice");
+  s.Assign("slice", "in_slices_i != 3'd0");
+  s.Wire("skew_valid");
+  s.Assign("skew_valid", "in_valid_i && !slice");
+  s.Reg("slice_q");
+  s.Seq(clk, rst, {Set("slice_q", "1'b0")}, {Set("slice_q", "slice")});
+  s.Note("Row r's weight word in a slice step: r / (rows >> in_slices_i).");
+  s.UntracedWire("inj_w", N(rows * cols * 8));
+  for (unsigned r = 0; r < rows; ++r) {
+    std::string e;
+    for (unsigned l = 1; (1u << l) <= smax; ++l) {
+      const unsigned g = r / (rows >> l);
+      const std::string word = Slice("wgt_i", N((g + 1) * cols * 8 - 1), N(g * cols * 8));
+      e = e.empty() ? word : "(in_slices_i == 3'd" + N(l) + ") ? " + word + " : " + e;
+    }
+    s.Assign(Slice("inj_w", N((r + 1) * cols * 8 - 1), N(r * cols * 8)), e);
+  }
+  for (const auto& [n, w] : std::vector<std::pair<std::string, unsigned>>{
+           {"p_a", 9}, {"p_zero", 1}, {"p_valid", 1}, {"p_clear", 1}, {"p_last", 1}, {"p_w", 8}}) {
+    s.UntracedWire(n, N(rows * cols * w));
+  }
+  Scope gr = s.GenLoop("sr", "NumRows", "gen_in_row");
+  Scope gc = gr.GenLoop("sc", "NumCols", "gen_in_col");
+  const std::string h = "(sr*(NumCols+1)+sc)", v = "(sr*NumCols+sc)";
+  gc.Assign(IdxPart("p_a", v + "*9", "9"),
+            "slice ? " + IdxPart("act_i", "sr*9", "9") + " : " + IdxPart("h_a", h + "*9", "9"));
+  gc.Assign("p_zero[" + v + "]", "slice ? act_zero_i[sr] : h_zero[" + h + "]");
+  gc.Assign("p_valid[" + v + "]",
+            "slice ? in_valid_i : (h_valid[" + h + "] && ((sc == 0) || !slice_q))");
+  gc.Assign("p_clear[" + v + "]", "slice ? in_clear_i : h_clear[" + h + "]");
+  gc.Assign("p_last[" + v + "]", "slice ? in_last_i : h_last[" + h + "]");
+  gc.Assign(IdxPart("p_w", v + "*8", "8"),
+            "slice ? " + IdxPart("inj_w", v + "*8", "8") + " : " + IdxPart("v_w", v + "*8", "8"));
+}
+
+}  // namespace
+
 void AddActSkew(Scope& s, const Module& delay, const std::string& clk, const std::string& rst,
                 unsigned rows, unsigned cols, const std::vector<SkewFlag>& flags, unsigned lanes) {
   unsigned flag_bits = 0;
@@ -60,6 +106,7 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   const bool st = cfg.structured24, lowp = cfg.LowPrecision(), fp8 = cfg.HasFp8(),
              i4 = cfg.Has(Precision::kInt4w);
   const unsigned L = st ? 4 : 1;  // activations per row per step
+  const bool sl = cfg.gemv_slices > 1;
   Module m(
       "salsa_mac_array",
       "Systolic MAC array, output-stationary. Row r receives K step k at cycle k + r and column "
@@ -77,7 +124,11 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
                                  (i4 ? " PEs of odd rows take the high weight nibble in "
                                        "int4w steps (RowOdd)."
                                      : "")
-                           : ""));
+                           : "") +
+          std::string(sl ? " K-slice steps (in_slices_i = log2 S > 0) skip both skews: PE(r,c) "
+                           "takes row r's activation and byte c of weight word r / (rows/S) "
+                           "straight from the inputs, in the same cycle as every other PE."
+                         : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
@@ -86,9 +137,10 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   m.In("in_last_i");
   if (lowp) m.In("in_prec_i", "2");
   if (fp8) m.In("in_ld_i");
+  if (sl) m.In("in_slices_i", "3");
   m.In("act_i", N(rows * 9 * L));
   m.In("act_zero_i", N(rows * L));
-  m.In("wgt_i", N(cols * 8));
+  m.In("wgt_i", N(cfg.gemv_slices * cols * 8));
   if (st) m.In("meta_i", N(cols * 2));
   m.In("drain_i");
   m.Out("drain_o", N(cols * 32));
@@ -111,8 +163,10 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
 
   s.Note("Input skew: row r is delayed by r cycles, column c by c cycles.");
   const Module& delay = Child(built, "salsa_delay");
-  std::vector<SkewFlag> flags = {
-      {"in_clear_i", "h_clear"}, {"in_valid_i", "h_valid"}, {"in_last_i", "h_last"}};
+  std::vector<SkewFlag> flags = {{"in_clear_i", "h_clear"},
+                                 {sl ? "skew_valid" : "in_valid_i", "h_valid"},
+                                 {"in_last_i", "h_last"}};
+  if (sl) AddSliceMuxes(s, cfg, clk, rst);
   if (lowp) flags.push_back({"in_prec_i", "h_prec", 2});
   if (fp8) flags.push_back({"in_ld_i", "h_ld"});
   AddActSkew(s, delay, clk, rst, rows, cols, flags, L);
@@ -142,14 +196,19 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   // A PE's lane ports (suffix _i or _o) on the horizontal net hx and the vertical net vx, then
   // (after drain_i for the inputs) its acc port.
   const auto lanes = [&](const std::string& sfx, const std::string& hx, const std::string& vx) {
-    pe.push_back({"a" + sfx, IdxPart("h_a", hx + "*" + N(9 * L), N(9 * L))});
-    pe.push_back({"a_zero" + sfx, st ? IdxPart("h_zero", hx + "*4", "4") : "h_zero[" + hx + "]"});
+    // K-slice builds: the inputs come through the slice muxes (p_*, indexed like v).
+    const bool mux = sl && sfx == "_i";
+    pe.push_back({"a" + sfx, mux ? IdxPart("p_a", vx + "*9", "9")
+                                 : IdxPart("h_a", hx + "*" + N(9 * L), N(9 * L))});
+    pe.push_back({"a_zero" + sfx, st    ? IdxPart("h_zero", hx + "*4", "4")
+                                  : mux ? "p_zero[" + vx + "]"
+                                        : "h_zero[" + hx + "]"});
     for (const std::string f : {"valid", "clear", "last"}) {
-      pe.push_back({"a_" + f + sfx, "h_" + f + "[" + hx + "]"});
+      pe.push_back({"a_" + f + sfx, (mux ? "p_" + f + "[" + vx : "h_" + f + "[" + hx) + "]"});
     }
     if (lowp) pe.push_back({"a_prec" + sfx, IdxPart("h_prec", hx + "*2", "2")});
     if (fp8) pe.push_back({"a_ld" + sfx, "h_ld[" + hx + "]"});
-    pe.push_back({"w" + sfx, IdxPart("v_w", vx + "*8", "8")});
+    pe.push_back({"w" + sfx, IdxPart(mux ? "p_w" : "v_w", vx + "*8", "8")});
     if (sfx == "_i") pe.push_back({"drain_i", "drain_i"});
     pe.push_back({"acc" + sfx, IdxPart("v_acc", vx + "*32", "32")});
   };

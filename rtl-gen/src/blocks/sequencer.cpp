@@ -55,6 +55,9 @@ void AddPorts(Module& m, const SeqConfig& c) {
   m.In("cmd_data_i", N(contract::kCmdBytes * 8));
   m.Out("cmd_ready_o");
   m.In("load_word_i");
+  // K-slice builds whose weight LOADs write several words per cycle: how many (else one).
+  const unsigned ww = WgtWriteWords(c.cfg), wnb = Clog2(c.cfg.BusBytes() + c.cfg.cols + 1);
+  if (ww > 1) m.In("load_wn_i", N(wnb));
   m.Out("load_waddr_o", "16");
   ComputeCmd(c.cfg).DeclarePorts(m, "cmp_");
   if (c.st) m.Out("cmp_structured_o");
@@ -177,14 +180,18 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
       {Set("state_q", "StIdle")});
   // Every cycle: the LOAD's write address (from the read DMA's tag, then one up per word), the
   // state machine, the prefetch bookkeeping, the load table and the late errors.
-  const Block seq_body = Cat({{Set("done_q", "1'b0"),
-                               If("rd_pop_i",
-                                  {Set("dest_q", Slice("rd_pop_tag_i", N(c.tw - 1), "16")),
-                                   Set("waddr_q", "rd_pop_tag_i[15:0]")},
-                                  {If("load_word_i", {Set("waddr_q", "waddr_q + 16'd1")})}),
-                               fsm},
-                              FetchSeq(c),
-                              HazardSeq(c)});
+  const unsigned ww = WgtWriteWords(c.cfg), wnb = Clog2(c.cfg.BusBytes() + c.cfg.cols + 1);
+  const Block seq_body =
+      Cat({{Set("done_q", "1'b0"),
+            If("rd_pop_i",
+               {Set("dest_q", Slice("rd_pop_tag_i", N(c.tw - 1), "16")),
+                Set("waddr_q", "rd_pop_tag_i[15:0]")},
+               {If("load_word_i",
+                   {Set("waddr_q", ww > 1 ? "waddr_q + {" + N(16 - wnb) + "'d0, load_wn_i}"
+                                          : "waddr_q + 16'd1")})}),
+            fsm},
+           FetchSeq(c),
+           HazardSeq(c)});
   s.Seq(clk, rst, seq_reset, seq_body);
   AddUnusedCmd(s, c);
   return m;

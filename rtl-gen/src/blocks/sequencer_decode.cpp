@@ -32,6 +32,18 @@ std::string LowpBadFields(const SeqConfig& c) {
   return " || (" + OpIs(k::kOpCompute) + " && (" + bad + "))";
 }
 
+// K-slice builds: the COMPUTE field checks of slices (" || ..." term, empty elsewhere): more
+// slices than array.gemv_slices, or a weight address that is not a multiple of S.
+std::string SliceBadFields(const SeqConfig& c) {
+  const unsigned smax = c.cfg.gemv_slices;
+  if (smax <= 1) return "";
+  unsigned lmax = 0;
+  while ((1u << lmax) < smax) ++lmax;
+  const std::string l = ComputeF("slices");
+  return " || (" + OpIs(k::kOpCompute) + " && ((" + l + " > 3'd" + N(lmax) + ") || ((" +
+         ComputeF("weight_addr") + " & ((16'd1 << " + l + ") - 16'd1)) != 16'd0)))";
+}
+
 // A COMPUTE's act and weight ranges and its flag checks (bad_flags), per build.
 void AddComputeRanges(Scope& s, const SeqConfig& c) {
   const Config& cfg = c.cfg;
@@ -99,6 +111,12 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
       s.Assign("cmp_wgt_end", "(|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0]");
       s.Assign("cmp_act_end_o", "cmp_act_end");
       s.Assign("cmp_wgt_end_o", "cmp_wgt_end");
+    } else if (cfg.gemv_slices > 1) {
+      s.Note("K slices (" + ComputeF("slices") + " = log2 S): K act words, S*K weight words.");
+      s.Assign("cmp_act_end", act + " + " + k17);
+      s.Assign("cmp_wgt_end_w",
+               "{7'd0, " + wgt17 + "} + ({8'd0, " + k16 + "} << " + ComputeF("slices") + ")");
+      s.Assign("cmp_wgt_end", "(|cmp_wgt_end_w[23:17]) ? 17'h1ffff : cmp_wgt_end_w[16:0]");
     } else {
       s.Assign("cmp_act_end", act + " + " + k17);
       s.Assign("cmp_wgt_end", wgt17 + " + " + k17);
@@ -112,7 +130,7 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
              indexed + " || " +
                  (c.ws ? accumulate + " || (" + OpIs(k::kOpCompute) + " && " + cmp_flags + ")"
                        : "(" + OpIs(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")") +
-                 LowpBadFields(c));
+                 LowpBadFields(c) + SliceBadFields(c));
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
   if (cfg.Has(Precision::kInt4w)) {
@@ -123,6 +141,8 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
              c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
                         " : 17'd" + N(cfg.rows) + ") - (" + i4 + " ? 17'd" + half + " : 17'd0)"
                   : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
+  } else if (cfg.gemv_slices > 1) {
+    s.Assign("cmp_acc_end", acc + " + (17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ")");
   } else {
     s.Assign("cmp_acc_end", c.ws   ? acc + " + " + k17
                             : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" +
@@ -151,7 +171,8 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
   s.Wire("cmp_act_end", "17");
   s.Wire("cmp_wgt_end", "17");
   s.Wire("bad_flags");
-  if (c.st) s.Wire("cmp_act_end_w", "18");  // a 2:4 COMPUTE reads 2K act words
+  if (c.st) s.Wire("cmp_act_end_w", "18");                   // a 2:4 COMPUTE reads 2K act words
+  if (c.cfg.gemv_slices > 1) s.Wire("cmp_wgt_end_w", "24");  // S*K weight words
   if (c.zs) {
     // Zero-skip: the last SCAN's act range (what indexed COMPUTEs read), a gather LOAD's rows
     // after clamping to the index list, and an indexed COMPUTE's weight span.

@@ -78,6 +78,7 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
   if (c.st) s.Assign("cmp_structured_o", ComputeF("structured"));
   if (c.cfg.LowPrecision()) s.Assign("cmp_prec_o", ComputeF("prec"));
   if (c.cfg.HasFp8()) s.Assign("cmp_ld_o", ComputeF("bias_load"));
+  if (c.cfg.gemv_slices > 1) s.Assign("cmp_slices_o", ComputeF("slices"));
   if (c.cfg.HasFp8() && zs) s.Assign("cmp_scan_fp8_o", ScanF("fp8"));
   s.Assign("st_start_o", issue + " && " + OpIs(k::kOpStore));
   AssignFields(s, "st_", k::kOpStore, {{"acc_addr", "acc_addr"}, {"rows", "rows"}});

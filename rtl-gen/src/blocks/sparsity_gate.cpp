@@ -61,6 +61,7 @@ Module BuildSparsityGate(const Config& cfg) {
   const unsigned rows = cfg.rows * L, cols = cfg.cols;  // rows: lanes in all
   const unsigned cnt_bits = CountBits(rows);
   const bool lowp = cfg.LowPrecision(), fp8 = cfg.HasFp8();
+  const unsigned smax = cfg.gemv_slices;  // weight words per step (K-slice builds: up to S)
   Module m(
       "salsa_sparsity_gate",
       "Operand stage in front of the array. Subtracts the input zero point (9-bit exact "
@@ -77,16 +78,21 @@ Module BuildSparsityGate(const Config& cfg) {
           std::string(fp8 ? " fp8 steps pass the code (lane = {0, code}) and flag it zero when "
                             "it is +0 or -0, whatever the gating (gating only holds the operand); "
                             "a bias-load step is never zero."
-                          : ""));
+                          : "") +
+          std::string(smax > 1 ? " K-slice builds stage " + N(smax) +
+                                     " weight words (a step of S slices uses the first S) and "
+                                     "the step's log2 S (slices) with its flags."
+                               : ""));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("valid_i");
   m.In("clear_i");
   m.In("last_i");
   if (lowp) m.In("prec_i", "2");
   if (fp8) m.In("ld_i");
+  if (smax > 1) m.In("slices_i", "3");
   m.In("zero_point_i", "8");
   m.In("act_i", N(rows * 8));
-  m.In("wgt_i", N(cols * 8));
+  m.In("wgt_i", N(smax * cols * 8));
   m.Out("valid_o");
   m.Out("clear_o");
   m.Out("last_o");
@@ -94,7 +100,8 @@ Module BuildSparsityGate(const Config& cfg) {
   if (fp8) m.Out("ld_o");
   m.Out("act_o", N(rows * 9));
   m.Out("act_zero_o", N(rows));
-  m.Out("wgt_o", N(cols * 8));
+  if (smax > 1) m.Out("slices_o", "3");
+  m.Out("wgt_o", N(smax * cols * 8));
   m.Out("gated_count_o", N(cnt_bits));
   if (st) {
     m.In("st_i");  // a 2:4 step: every lane is an operand (else lane 0 of each row only)
@@ -109,7 +116,8 @@ Module BuildSparsityGate(const Config& cfg) {
   if (fp8) s.Reg("ld_q");
   s.Reg("act_q", N(rows * 9));
   s.Reg("zero_q", N(rows));
-  s.Reg("wgt_q", N(cols * 8));
+  s.Reg("wgt_q", N(smax * cols * 8));
+  if (smax > 1) s.Reg("slices_q", "3");
   s.Wire("diff", N(rows * 9));
   s.Wire("is_zero", N(rows));
   s.Note("Lane r: d = x - zero_point in 9 bits (both sign-extended), exact for int8 operands.");
@@ -143,6 +151,11 @@ Module BuildSparsityGate(const Config& cfg) {
   if (fp8) {
     rst_flags.push_back(Set("ld_q", "1'b0"));
     flags.push_back(Set("ld_q", "ld_i"));
+  }
+  if (smax > 1) {
+    rst_flags.push_back(Set("slices_q", "3'd0"));
+    flags.push_back(Set("slices_q", "slices_i"));
+    s.Assign("slices_o", "slices_q");
   }
   s.Seq(clk, rst, rst_flags, flags);
   s.Seq(clk, "", {}, {If("valid_i", {Set("wgt_q", "wgt_i")})});

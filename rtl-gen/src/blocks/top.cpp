@@ -107,7 +107,9 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildSparsityGate(cfg));
   add(BuildSram(cfg));
   add(BuildScratchpad(b));
+  if (cfg.gemv_slices > 1) add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg)));
   add(BuildGearbox());
+  if (WgtWriteWords(cfg) > 1) add(BuildGearboxWide(WgtWriteWords(cfg)));
   add(BuildDmaRd(cfg));
   add(BuildDmaWr(cfg));
   add(BuildRequant(cfg));

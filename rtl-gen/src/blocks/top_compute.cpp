@@ -85,6 +85,7 @@ void AddOs(const Top& t, Conns cc) {
   if (t.st) arr.push_back({"meta_i", "gate_meta"});
   if (t.cfg.LowPrecision()) arr.push_back({"in_prec_i", "gate_prec"});
   if (t.cfg.HasFp8()) arr.push_back({"in_ld_i", "gate_ld"});
+  if (t.cfg.gemv_slices > 1) arr.push_back({"in_slices_i", "gate_slices"});
   t.Inst("salsa_mac_array", "u_mac_array", {}, arr);
 }
 
@@ -101,7 +102,7 @@ void AddComputePath(const Top& t) {
            {"gate_last", 1},
            {"gate_act", rows * 9 * L},
            {"gate_zero", rows * L},
-           {"gate_wgt", cols * 8}});
+           {"gate_wgt", t.cfg.gemv_slices * cols * 8}});
   Conns cc = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
   Append(cc, ComputeCmd(t.cfg)
                  .Select({"start", "act_addr", "wgt_addr", "k", "zp", "clear", "acc_addr"})
@@ -112,6 +113,12 @@ void AddComputePath(const Top& t) {
     t.Wires({{"gate_in_prec", 2}, {"gate_prec", 2}});
     Append(cc, ComputeCmd(t.cfg).Select({"prec"}).Connect("", "cmp_", /*flip=*/true));
     Append(cc, {{"gate_prec_o", "gate_in_prec"}});
+  }
+  if (t.cfg.gemv_slices > 1) {
+    // K slices: the step's log2 S from the controller through the gate to the array.
+    t.Wires({{"gate_in_slices", 3}, {"gate_slices", 3}});
+    Append(cc, ComputeCmd(t.cfg).Select({"slices"}).Connect("", "cmp_", /*flip=*/true));
+    Append(cc, {{"gate_slices_o", "gate_in_slices"}});
   }
   if (fp8) {
     t.Wires({{"gate_in_ld", 1}, {"gate_ld", 1}});
@@ -145,6 +152,8 @@ void AddComputePath(const Top& t) {
                 {"gated_count_o", "gated_count"}};
   if (lowp) Append(gate, {{"prec_i", "gate_in_prec"}, {"prec_o", "gate_prec"}});
   if (fp8) Append(gate, {{"ld_i", "gate_in_ld"}, {"ld_o", "gate_ld"}});
+  if (t.cfg.gemv_slices > 1)
+    Append(gate, {{"slices_i", "gate_in_slices"}, {"slices_o", "gate_slices"}});
   if (t.st) {
     Append(gate, {{"st_i", "gate_st"}, {"meta_i", "cmp_meta"}, {"meta_o", "gate_meta"}});
   }

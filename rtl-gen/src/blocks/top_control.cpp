@@ -65,6 +65,7 @@ void AddSequencer(const Top& t) {
   Append(seq, ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
   Append(seq, st.Connect("st_", "st_"));
   Append(seq, ToWires({"wr_err_i"}));
+  if (WgtWriteWords(t.cfg) > 1) Append(seq, ToWires({"load_wn_i"}));
   if (t.st) {
     t.Wires({{"cmp_structured", 1}});
     Append(seq, ToWires({"cmp_structured_o"}));

@@ -31,12 +31,15 @@ void AddGearboxes(const Top& t) {
                          {"cmd", k::kCmdBytes, t.st ? 4u : 3u}};
   if (t.st) gbs.insert(gbs.begin() + 3, Gb{"meta", t.cols, k::kTargetMeta});
   std::string ready_mux, word_any, empty_mux;
+  const unsigned ww = WgtWriteWords(t.cfg);  // K-slice builds: weight words per cycle
   for (const auto& g : gbs) {
     const std::string p = std::string("gb_") + g.name;
     const unsigned cnt_bits = Clog2(t.B + g.out_bytes + 1);
+    const bool wide = g.dest == k::kTargetWeight && ww > 1;
     s.Wire(p + "_in_ready");
     s.Wire(p + "_out_valid");
-    s.Wire(p + "_out_data", N(g.out_bytes * 8));
+    s.Wire(p + "_out_data", N((wide ? ww : 1) * g.out_bytes * 8));
+    if (wide) s.Wire(p + "_out_n", N(cnt_bits));
     s.Wire(p + "_empty");
     s.Wire(p + "_sel");
     s.Assign(p + "_sel", "dest == " + N(t.db) + "'d" + N(g.dest));
@@ -45,17 +48,25 @@ void AddGearboxes(const Top& t) {
     const std::string ready = is_cmd                    ? "cmd_ready"
                               : g.dest == k::kTargetAcc ? "!cmp_acc_we"
                                                         : "1'b1";
-    t.Inst("salsa_gearbox", "u_" + p, {{"InBytes", N(t.B)}, {"OutBytes", N(g.out_bytes)}},
-           {{"clk_i", t.clk},
-            {"rst_ni", t.rst},
-            {"in_valid_i", "rd_valid && " + p + "_sel"},
-            {"in_ready_o", p + "_in_ready"},
-            {"in_data_i", "rd_data"},
-            {"in_cnt_i", Zext("rd_cnt", t.lb + 1, cnt_bits)},
-            {"out_valid_o", p + "_out_valid"},
-            {"out_ready_i", ready},
-            {"out_data_o", p + "_out_data"},
-            {"empty_o", p + "_empty"}});
+    Conns gc = {{"clk_i", t.clk},
+                {"rst_ni", t.rst},
+                {"in_valid_i", "rd_valid && " + p + "_sel"},
+                {"in_ready_o", p + "_in_ready"},
+                {"in_data_i", "rd_data"},
+                {"in_cnt_i", Zext("rd_cnt", t.lb + 1, cnt_bits)},
+                {"out_valid_o", p + "_out_valid"},
+                {"out_ready_i", ready},
+                {"out_data_o", p + "_out_data"},
+                {"empty_o", p + "_empty"}};
+    if (wide) gc.push_back({"out_n_o", p + "_out_n"});
+    t.Inst(wide ? "salsa_gearbox_wide" : "salsa_gearbox", "u_" + p,
+           {{"InBytes", N(t.B)}, {"OutBytes", N(g.out_bytes)}}, gc);
+    if (wide) {
+      s.Note("K slices: a weight LOAD writes up to " + N(ww) +
+             " words per cycle; the sequencer's write address steps by the words written.");
+      s.Wire("load_wn", N(cnt_bits));
+      s.Assign("load_wn", p + "_sel ? " + p + "_out_n : " + N(cnt_bits) + "'d1");
+    }
     ready_mux += "(" + p + "_sel && " + p + "_in_ready) || ";
     if (!is_cmd) word_any += "(" + p + "_sel && " + p + "_out_valid && " + ready + ") || ";
     empty_mux += "(" + p + "_sel && " + p + "_empty) || ";
@@ -161,7 +172,7 @@ void AddScratchpads(const Top& t) {
            {"act_rdata", rows * 8},
            {"wgt_re", 1},
            {"wgt_raddr", 16},
-           {"wgt_rdata", cols * 8},
+           {"wgt_rdata", cfg.gemv_slices * cols * 8},
            {"acc_re", 1},
            {"acc_raddr", 16},
            {"acc_rdata", cols * 32},
@@ -219,6 +230,23 @@ void AddScratchpads(const Top& t) {
   for (const auto& sp : sps) {
     const std::string n = sp.name;
     const bool copy = n == "acc";
+    if (n == "wgt" && cfg.gemv_slices > 1) {
+      s.Note("K slices: the weight scratchpad reads " + N(cfg.gemv_slices) +
+             " consecutive words per cycle (interleaved ways).");
+      const Conns params = SpadParams(sp.sc->width_bits, sp.sc->banks, sp.sc->depth);
+      const unsigned ww = WgtWriteWords(cfg), nb = CountBits(ww);
+      t.Inst("salsa_slice_spad", "u_wgt_spad", params,
+             {{"clk_i", t.clk},
+              {"rst_ni", t.rst},
+              {"we_i", sp.we},
+              {"wn_i", ww > 1 ? Slice("gb_wgt_out_n", N(nb - 1), "0") : "1'b1"},
+              {"waddr_i", sp.waddr},
+              {"wdata_i", sp.wdata},
+              {"re_i", "wgt_re"},
+              {"raddr_i", "wgt_raddr"},
+              {"rdata_o", "wgt_rdata"}});
+      continue;
+    }
     for (const std::string& inst :
          copy ? std::vector<std::string>{"", "_st"} : std::vector<std::string>{""}) {
       Spad(t, "u_" + n + "_spad" + inst, SpadParams(sp.sc->width_bits, sp.sc->banks, sp.sc->depth),

@@ -48,6 +48,7 @@ HwParams HwParamsOf(const Config& cfg) {
   hw.zero_skip = cfg.zero_skip;
   hw.structured24 = cfg.structured24;
   hw.precision_mask = cfg.precision_mask;
+  hw.gemv_slices = cfg.gemv_slices;
   return hw;
 }
 

@@ -59,6 +59,9 @@ struct OsParams {
   bool double_buffer = false;  // K chunks and act blocks alternate between scratchpad halves
   bool act_resident = false;   // an m tile's activations (all of K) are loaded once per block
   unsigned m_block = 1;        // m tiles per block (they share each n tile's weight load)
+  // K slices (plan "gemv", driver_gemv.cpp): the array's rows form `slices` slices of
+  // rows / slices output rows, each taking every slices-th K step (1: the plain os mapping).
+  unsigned slices = 1;
 };
 // Output-stationary K-split (plan "os K-split", driver_split.cpp; also the 2:4 plan's split
 // tiling): K chunks of k_chunk act words, partial sums added in the acc scratchpad, over blocks

@@ -63,9 +63,10 @@ class FuncSim {
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint8_t* c);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
-  // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits).
+  // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits). K slices (S =
+  // `slices` > 1): row i of step e takes weight word weight_addr + S*e + i / (rows / S).
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
-            uint32_t j0, uint32_t stride, unsigned prec);
+            uint32_t j0, uint32_t stride, unsigned prec, unsigned slices);
   // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
   uint32_t Clamp(uint32_t entries, uint32_t j0) const;
   uint32_t Store(const uint8_t* c, std::vector<uint8_t>& dram);

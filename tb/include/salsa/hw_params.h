@@ -25,6 +25,7 @@ struct HwParams {
   bool zero_skip = false;          // sparsity.zero_skip: SCAN, gather LOAD, indexed COMPUTE
   bool structured24 = false;       // sparsity.structured "2:4": meta scratchpad, 2:4 COMPUTE
   unsigned precision_mask = 1;     // bit contract::Prec p set when that datapath is built
+  unsigned gemv_slices = 1;        // array.gemv_slices: most K slices of a COMPUTE (1: none)
 
   bool Has(contract::Prec p) const { return (precision_mask >> p) & 1u; }
 

@@ -1,0 +1,60 @@
+// The K-slice plan ("gemv"): on hardware with array.gemv_slices, a layer of few output rows
+// (M <= rows / 2: decode, small batch) splits the array's rows into S K slices of G = rows / S
+// rows, so every row works and the array takes S * cols weight bytes per cycle. It is the os
+// plan's layout and command list (driver_os.cpp) with OsFormat::slices = S: an act word holds S K
+// steps of G output rows, a COMPUTE step reads S consecutive weight words of the plain
+// [n_tile][K][cols] layout (K padded with zero weights to a multiple of S), and a tile drains G
+// acc words (the drain adds the S slices' partial sums).
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+// S: the most slices the hardware has whose slices keep G >= M output rows (0: none, S >= 2).
+unsigned ChooseSlices(const HwParams& hw, const FcLayer& l) {
+  unsigned best = 0;
+  for (unsigned s = 2; s <= hw.gemv_slices && hw.rows % s == 0; s *= 2) {
+    if (hw.rows / s >= static_cast<unsigned>(l.M)) best = s;
+  }
+  return best;
+}
+
+OsFormat SliceFormat(const Program& p) {
+  OsFormat f;
+  f.slices = std::get<OsParams>(p.params).slices;
+  return f;
+}
+
+class GemvPlan : public Plan {
+ public:
+  const char* Name() const override { return "gemv"; }
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+    if (hw.weight_stationary || hw.gemv_slices < 2 || l.prec != contract::kPrecInt8 ||
+        static_cast<unsigned>(l.M) > hw.rows / 2) {
+      return false;
+    }
+    const unsigned s = ChooseSlices(hw, l);
+    if (s == 0) return false;
+    OsParams os;
+    if (!PlanOs(hw, l, /*structured=*/false, p, &os, s)) return false;
+    os.slices = s;
+    p->params = os;
+    return true;
+  }
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    const OsFormat f = SliceFormat(*p);
+    LayOut(hw, OsRegions(hw, l, false, *p, f.slices), p);
+    WriteParams(hw, l, p);
+    WriteOsOperands(hw, l, f, p);
+  }
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return TileCommands(hw, l, p, std::get<OsParams>(p.params), SliceFormat(p));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeGemvPlan() { return std::make_unique<GemvPlan>(); }
+
+}  // namespace salsa
