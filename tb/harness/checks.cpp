@@ -242,6 +242,17 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vect
     f.cmd = first(salsa::contract::kOpStore);
     cmds[salsa::contract::kCmdBytes * f.cmd + 8] = 0;
     cmds[salsa::contract::kCmdBytes * f.cmd + 9] = 0;
+  } else if (kind == "slices") {  // the first K-slice COMPUTE: weight address not a multiple of S
+    f.code = salsa::contract::ErrCodeOf("bad_field");
+    const salsa::contract::CmdField& sl =
+        salsa::cmd::FieldOf(salsa::contract::kOpCompute, "slices");
+    for (size_t i = 0; i < prog.cmds.size() && f.cmd < 0; ++i) {
+      if (prog.cmds[i][0] == salsa::contract::kOpCompute &&
+          salsa::cmd::Get(prog.cmds[i].data(), sl) != 0) {
+        f.cmd = static_cast<int64_t>(i);
+      }
+    }
+    if (f.cmd >= 0) cmds[salsa::contract::kCmdBytes * f.cmd + 6] |= 1;  // weight_addr bit 0
   }
   return f;
 }

@@ -65,8 +65,9 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--fault", o->fault,
                  "inject a fault and pass only if the hardware reports it (and does not hang): "
                  "read|write (SLVERR on the weights / output region), opcode|range|field "
-                 "(a corrupted command)")
-      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field"}));
+                 "(a corrupted command), slices (K-slice builds: the first K-slice COMPUTE's "
+                 "weight address made odd, a bad field)")
+      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices"}));
   app.add_flag(
       "--no-overlap", o->no_overlap,
       "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
