@@ -265,7 +265,9 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             cmds.push_back(EncodeLoad(contract::kTargetAct, abuf, kt, 1, kt * hw.rows,
                                       p.act_addr + mt * act_row + uint64_t{k0} * hw.rows));
           }
-          uint16_t w = weights_once ? wbuf : chunk_loaded ? chunk_buf : load_weights(nt, k0, kt);
+          const uint16_t w = weights_once   ? wbuf
+                             : chunk_loaded ? chunk_buf
+                                            : load_weights(nt, k0, kt);
           if (chunk_ahead) {
             // The next chunk: this tile's, else the first of the next m tile, n tile or block.
             const bool more = k0 + kt < K || mt + 1 < mt1 || nt + 1 < p.n_tiles || b + 1 < blocks;
