@@ -1,0 +1,104 @@
+// The functional model's K-slice COMPUTE (docs/architecture.md, "K-slice COMPUTE"): step s of S
+// slices against a direct computation (PE row r takes weight word wb + S*s + r/G, the drain adds
+// rows j, j+G, ... into acc word j), accumulate, and the field and range errors; hardware without
+// array.gemv_slices ignores the field.
+#include <gtest/gtest.h>
+
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+#include "test_hw.h"
+
+namespace salsa {
+namespace {
+
+using test::ErrCase;
+using test::Image;
+
+constexpr uint64_t kAct = 0x2000, kWgt = 0x3000;
+constexpr unsigned kRows = 8, kCols = 4;
+constexpr int32_t kZp = -2;
+
+HwParams HwSlices(unsigned slices = 4) {
+  HwParams hw = test::Hw(kRows, kCols, 16, 16, 32, 16);
+  hw.gemv_slices = slices;
+  return hw;
+}
+
+int8_t X(unsigned i, unsigned l) { return static_cast<int8_t>((5 * i + 3 * l) % 11 - 5); }
+int8_t W(unsigned s, unsigned c) { return static_cast<int8_t>(29 * s + 13 * c - 90); }
+
+// 16 act words and 32 weight words loaded to word 0.
+Image Loaded() {
+  Image img;
+  for (unsigned i = 0; i < 16; ++i)
+    for (unsigned l = 0; l < kRows; ++l) img.dram[kAct + kRows * i + l] = uint8_t(X(i, l));
+  for (unsigned s = 0; s < 32; ++s)
+    for (unsigned c = 0; c < kCols; ++c) img.dram[kWgt + kCols * s + c] = uint8_t(W(s, c));
+  img.Add(EncodeLoad(contract::kTargetAct, 0, 16, 1, 16 * kRows, kAct));
+  img.Add(EncodeLoad(contract::kTargetWeight, 0, 32, 1, 32 * kCols, kWgt));
+  return img;
+}
+
+Command SliceCompute(bool clear, bool drain, uint16_t a, uint16_t wb, uint16_t k, uint16_t acc,
+                     unsigned log_s, bool accumulate = false) {
+  Command c = EncodeCompute(clear, drain, a, wb, k, kZp, acc);
+  cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "slices"), log_s);
+  if (accumulate) cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "accumulate"), 1);
+  return c;
+}
+
+// Acc word j (< G) of K steps of S slices from act a, weight wb.
+int32_t Direct(unsigned S, unsigned a, unsigned wb, unsigned K, unsigned j, unsigned c) {
+  const unsigned G = kRows / S;
+  int32_t sum = 0;
+  for (unsigned s = 0; s < K; ++s)
+    for (unsigned r = j; r < kRows; r += G) sum += (X(a + s, r) - kZp) * W(wb + S * s + r / G, c);
+  return sum;
+}
+
+TEST(FuncSimSlicesTest, SliceComputeMatchesTheDirectComputation) {
+  for (unsigned log_s = 1; log_s <= 3; ++log_s) {
+    SCOPED_TRACE(log_s);
+    const unsigned S = 1u << log_s, G = kRows / S;
+    Image img = Loaded();
+    // a = 1, wb = S, K = 3 to acc 2; then a = 5, K = 2, wb = 2S added to it (accumulate).
+    img.Add(SliceCompute(true, true, 1, static_cast<uint16_t>(S), 3, 2, log_s));
+    img.Add(SliceCompute(true, true, 5, static_cast<uint16_t>(2 * S), 2, 2, log_s, true));
+    FuncSim sim(HwSlices(8));
+    const FuncSimResult r = img.Run(sim);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    for (unsigned j = 0; j < G; ++j)
+      for (unsigned c = 0; c < kCols; ++c)
+        EXPECT_EQ(sim.acc_sp()[(2 + j) * kCols + c],
+                  Direct(S, 1, S, 3, j, c) + Direct(S, 5, 2 * S, 2, j, c));
+    EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 5u);
+  }
+}
+
+TEST(FuncSimSlicesTest, ErrorCodes) {
+  test::ExpectErrors(
+      HwSlices(4), Loaded(),
+      {
+          {"S above gemv_slices", SliceCompute(true, true, 0, 0, 2, 0, 3),
+           contract::ErrCodeOf("bad_field")},
+          {"weight address not a multiple of S", SliceCompute(true, true, 0, 2, 2, 0, 2),
+           contract::ErrCodeOf("bad_field")},
+          // weight [wb, wb + S*K): 24 + 4 * 2 = 32 fits, 28 + 8 does not.
+          {"weight to the end", SliceCompute(true, true, 0, 24, 2, 0, 2),
+           contract::ErrCodeOf("none")},
+          {"weight past", SliceCompute(true, true, 0, 28, 2, 0, 2),
+           contract::ErrCodeOf("scratchpad_range")},
+          // acc [acc, acc + G): G = 2 at S = 4, so 14 fits and 15 does not.
+          {"drain to the end", SliceCompute(true, true, 0, 0, 2, 14, 2),
+           contract::ErrCodeOf("none")},
+          {"drain past", SliceCompute(true, true, 0, 0, 2, 15, 2),
+           contract::ErrCodeOf("scratchpad_range")},
+      });
+  // Without array.gemv_slices the field is not decoded: a plain COMPUTE (odd wb is fine).
+  test::ExpectErrors(
+      HwSlices(1), Loaded(),
+      {{"slices ignored", SliceCompute(true, true, 0, 3, 2, 0, 3), contract::ErrCodeOf("none")}});
+}
+
+}  // namespace
+}  // namespace salsa
