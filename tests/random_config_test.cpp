@@ -79,6 +79,7 @@ TEST(RandomConfigTest, EveryOptionValueIsDrawn) {
     add("macro", c.sram_macro == salsa::SramMacro::kBlackbox ? "blackbox" : "inferred");
     add("board", salsa::FpgaBoardName(c.fpga_board));
     add("clock_default", c.clock_mhz == salsa::kDefaultClockMhz ? "yes" : "no");
+    add("gemv_slices", std::to_string(c.gemv_slices));
   }
   std::set<std::string> want;
   for (unsigned v = 1; v <= 16; ++v) {
@@ -101,6 +102,7 @@ TEST(RandomConfigTest, EveryOptionValueIsDrawn) {
     want.insert(std::string(k) + "=yes");
     want.insert(std::string(k) + "=no");
   }
+  for (const char* v : {"1", "2", "4", "8"}) want.insert(std::string("gemv_slices=") + v);
   want.insert({"dataflow=os", "dataflow=ws", "macro=blackbox", "macro=inferred", "board=none",
                "board=zcu104", "int8=yes"});
   for (const std::string& w : want) EXPECT_TRUE(seen.count(w)) << "never drawn: " << w;

@@ -42,6 +42,12 @@ class Draw {
 
 const char* Bool(bool b) { return b ? "true" : "false"; }
 
+unsigned Log2(unsigned v) {
+  unsigned l = 0;
+  while ((1u << (l + 1)) <= v) ++l;
+  return l;
+}
+
 // One scratchpad map: banks 1..8 and a power-of-two depth, banks*depth >= min_words.
 void Scratchpad(Draw& d, std::ostringstream& os, const char* name, unsigned max_depth_log2,
                 unsigned min_words) {
@@ -102,11 +108,12 @@ std::string RandomConfigYaml(uint64_t seed) {
      << "  structured: " << (sparsity == k24 ? "\"2:4\"" : "none") << "\n";
 
   // int4w and FP8 need os and no 2:4; int4w an even rows.
+  bool int8_only = true;
   if (!ws && sparsity != k24) {
     os << "precision: [int8";
-    if (rows % 2 == 0 && d.Chance(1, 2)) os << ", int4w";
-    if (d.Chance(1, 2)) os << ", fp8_e4m3";
-    if (d.Chance(1, 2)) os << ", fp8_e5m2";
+    if (rows % 2 == 0 && d.Chance(1, 2)) os << ", int4w", int8_only = false;
+    if (d.Chance(1, 2)) os << ", fp8_e4m3", int8_only = false;
+    if (d.Chance(1, 2)) os << ", fp8_e5m2", int8_only = false;
     os << "]\n";
   }
 
@@ -116,7 +123,18 @@ std::string RandomConfigYaml(uint64_t seed) {
 
   // The ZCU104 wrapper needs the HP0 port's 128-bit data and <= 49 address bits.
   if (data_bits == 128 && addr_bits <= 49 && d.Chance(1, 2)) os << "fpga:\n  board: zcu104\n";
-  return os.str();
+  // K slices (os, dense, int8 only): a power of two dividing rows (at most 16, so every weight
+  // depth, 16 or more, is a multiple). Drawn last, so the other keys of every seed stay as they
+  // were; the line goes into the array section.
+  std::string text = os.str();
+  unsigned max_s = 1;
+  while (rows % (2 * max_s) == 0) max_s *= 2;
+  if (!ws && sparsity == kDense && int8_only && max_s >= 2 && d.Chance(1, 2)) {
+    const std::string after = "  dataflow: os\n";
+    text.insert(text.find(after) + after.size(),
+                "  gemv_slices: " + std::to_string(1u << d.Int(1, Log2(max_s))) + "\n");
+  }
+  return text;
 }
 
 }  // namespace salsa

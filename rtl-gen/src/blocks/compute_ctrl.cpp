@@ -115,7 +115,16 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg) {
         "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S), and every "
         "row after the first rows/S adds to it. A row that adds to the word written the cycle "
         "before (rows/S = 1) takes that sum (fw_*), not the word read meanwhile.");
-    s.Assign("drow", "idx_q & (16'd" + N(cfg.rows - 1) + " >> dsl_q)");
+    std::string drow = "idx_q";  // S = 1: every row its own word
+    for (unsigned l = 1; (1u << l) <= cfg.gemv_slices; ++l) {
+      const unsigned g = cfg.rows >> l;  // G of S = 2^l (S divides rows)
+      drow = "(dsl_q == 3'd" + N(l) + ") ? " +
+             (g == 1               ? std::string("16'd0")
+              : (g & (g - 1)) == 0 ? "(idx_q & 16'd" + N(g - 1) + ")"
+                                   : "(idx_q % 16'd" + N(g) + ")") +
+             " : " + drow;
+    }
+    s.Assign("drow", drow);
     s.Assign("acc_raddr_o", "dacc_q + drow");
     s.Assign("fw_hit", "fw_v_q && (fw_addr_q == wb_addr_q)");
     s.Assign("acc_add", "fw_hit ? fw_data_q : acc_rdata_i");
