@@ -86,5 +86,28 @@ TEST(MinimalConfigTest, DerivedAndSmallestScratchpadsRunEveryShape) {
   }
 }
 
+// array.gemv_slices when omitted: on when a one-row GEMV could not fill the bus, sized to take
+// twice the bus; never on the presets' kind of bus (cols bytes or fewer) or where unsupported.
+TEST(MinimalConfigTest, GemvSlicesDerivedFromTheBus) {
+  auto slices = [](const std::string& yaml) {
+    return ParseConfig("name: m\n" + yaml, "m.yaml").gemv_slices;
+  };
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\n"), 4u);
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 512}\n"), 8u);
+  EXPECT_EQ(slices("array: {rows: 8, cols: 8}\naxi: {data_bits: 128}\n"), 4u);
+  EXPECT_EQ(slices("array: {rows: 12, cols: 5}\naxi: {data_bits: 256}\n"), 4u);   // 4 | 12
+  EXPECT_EQ(slices("array: {rows: 3, cols: 2}\naxi: {data_bits: 64}\n"), 1u);     // odd rows
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 128}\n"), 1u);  // = cols
+  EXPECT_EQ(slices("array: {rows: 8, cols: 8}\naxi: {data_bits: 64}\n"), 1u);
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16, dataflow: ws}\naxi: {data_bits: 256}\n"), 1u);
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\n"
+                   "sparsity: {zero_skip: true}\n"),
+            1u);
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16, gemv_slices: 2}\naxi: {data_bits: 256}\n"), 2u);
+  EXPECT_EQ(slices("array: {rows: 64, cols: 2}\naxi: {data_bits: 512}\n"
+                   "sram: {weight: {banks: 1, depth: 16}}\n"),
+            16u);  // 64 wanted; the weight depth caps it
+}
+
 }  // namespace
 }  // namespace salsa

@@ -492,7 +492,10 @@ void ParseGemvSlices(const Section& top, Config* cfg) {
       "zero_skip, no 2:4, "
       "int8 only, and sram.weight.depth a multiple of it";
   YAML::Mark mark;
-  if (!array.GetUnsigned("gemv_slices", 1, 64, accepted, &cfg->gemv_slices, &mark)) return;
+  if (!array.GetUnsigned("gemv_slices", 1, 64, accepted, &cfg->gemv_slices, &mark)) {
+    cfg->gemv_slices = DefaultGemvSlices(*cfg);
+    return;
+  }
   const unsigned s = cfg->gemv_slices;
   std::string why;
   if ((s & (s - 1)) != 0 || s > cfg->rows || cfg->rows % s != 0) {

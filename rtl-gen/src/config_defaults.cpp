@@ -40,6 +40,16 @@ unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks) {
   return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(words, std::max(1u, banks))));
 }
 
+unsigned DefaultGemvSlices(const Config& cfg) {
+  if (cfg.dataflow != Dataflow::kOutputStationary || cfg.zero_skip || cfg.structured24 ||
+      cfg.LowPrecision() || cfg.BusBytes() <= cfg.cols)
+    return 1;
+  const unsigned want = NextPowerOfTwo(CeilDiv(2 * cfg.BusBytes(), cfg.cols));
+  unsigned s = 1;
+  while (s < want && cfg.rows % (2 * s) == 0 && cfg.weight.depth % (2 * s) == 0) s *= 2;
+  return s;
+}
+
 std::vector<std::string> RooflineNotes(const Config& cfg) {
   std::vector<std::string> notes;
   const unsigned latency = kDesignDramLatency;

@@ -32,6 +32,11 @@ unsigned DefaultOperandDepth(unsigned banks);
 // sram.acc.depth when omitted: 32 * rows words (64 * rows with zero_skip) / banks, rounded up to
 // a power of two, at least 16.
 unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks);
+// array.gemv_slices when omitted: on an os int8 build without zero_skip or 2:4 whose bus carries
+// more than `cols` bytes per cycle (a one-row GEMV could not fill it), the smallest power of two S
+// with S * cols >= 2 * bus bytes, at most the largest power of two dividing rows and dividing the
+// weight depth; else 1 (off). The presets' buses carry `cols` bytes or fewer: 1.
+unsigned DefaultGemvSlices(const Config& cfg);
 
 // One line per choice that caps the roofline at the design latency (empty when none; the
 // derived defaults never do): bursts in flight that cannot cover it, or a GEMV weight chunk (half

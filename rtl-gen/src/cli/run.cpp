@@ -54,8 +54,8 @@ int Shell(const std::string& cmd) {
   return rc == -1 ? -1 : WEXITSTATUS(rc);
 }
 
-// True when `dir` holds exactly `files` (names and bytes).
-bool SameFiles(const std::vector<GeneratedFile>& files, const fs::path& dir) {
+// True when `dir` holds exactly the files named in `files`, with their bytes when `bytes`.
+bool Holds(const fs::path& dir, const std::vector<GeneratedFile>& files, bool bytes) {
   std::error_code ec;
   size_t on_disk = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
@@ -63,7 +63,7 @@ bool SameFiles(const std::vector<GeneratedFile>& files, const fs::path& dir) {
   }
   if (ec || on_disk != files.size()) return false;
   for (const GeneratedFile& f : files) {
-    if (!fs::exists(dir / f.name, ec) || ReadFile(dir / f.name) != f.text) return false;
+    if (!fs::exists(dir / f.name, ec) || (bytes && ReadFile(dir / f.name) != f.text)) return false;
   }
   return true;
 }
@@ -127,11 +127,18 @@ fs::path CachedHarnessIn(const fs::path& root, const Config& cfg, HarnessKind ki
               << " was built by another salsa source tree; rebuilding it\n";
     fs::remove_all(dir);
   }
+  // RTL whose set of files changed (a module added or removed by a newer generator) is rebuilt
+  // from scratch: Verilator's CMake build of the old directory keeps the old source list.
+  if (fs::exists(dir / "build" / "harness") && !Holds(dir / "rtl", rtl, /*bytes=*/false)) {
+    std::cerr << "salsa run: the generator writes other RTL files for '" << cfg.name << "' than "
+              << dir.string() << " holds; rebuilding it\n";
+    fs::remove_all(dir);
+  }
   // A harness built before: bring it up to date with this salsa (an incremental build, a no-op
   // when nothing changed), so an upgrade never runs stale code: the harness sources, and the RTL
   // when this generator writes other RTL for the config (the cache key is the config's hash).
   if (fs::exists(exe)) {
-    if (!SameFiles(rtl, dir / "rtl")) WriteGenerated(rtl, (dir / "rtl").string());
+    if (!Holds(dir / "rtl", rtl, /*bytes=*/true)) WriteGenerated(rtl, (dir / "rtl").string());
     const std::string update =
         ccache + "cmake --build '" + (dir / "build").string() + "' -j2 > '" + log + "' 2>&1";
     if (Shell(update) != 0) throw std::runtime_error("updating the harness failed; see " + log);
