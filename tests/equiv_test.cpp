@@ -143,6 +143,9 @@ const char* kRtlil =
     "  cell \\salsa_pe \\gen_row[0].gen_col[1].u_pe\n"
     "end\n"
     "module \\salsa_pe\n"
+    "  wire width 9 input 3 \\a_i\n"
+    "  wire input 1 \\clk_i\n"
+    "  wire width 9 \\a_q\n"
     "end\n";
 
 TEST(EquivTest, HierarchyChildrenFirstEachOnce) {
@@ -155,6 +158,8 @@ TEST(EquivTest, HierarchyChildrenFirstEachOnce) {
             (std::vector<std::string>{spad, "salsa_pe", "salsa_mac_array", "salsa_top"}));
   EXPECT_EQ(ShortName(spad), "salsa_scratchpad_8669ad61");
   EXPECT_EQ(ShortName("salsa_pe"), "salsa_pe");
+  EXPECT_EQ(ParsePorts(kRtlil).at("salsa_pe"),
+            (std::vector<std::string>{"input 1 \\clk_i", "width 9 input 3 \\a_i"}));
 }
 
 TEST(EquivTest, HierarchicalScripts) {

@@ -67,6 +67,7 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
   }
   if (fs::is_regular_file(p) && p.extension() == ".v") {
     r.side.files.push_back(fs::absolute(p).string());
+    r.side.netlist = true;
     return r;
   }
   throw std::runtime_error(flag + ": " + given +
@@ -87,6 +88,7 @@ std::string Quoted(const EquivOptions& o) {
   s += " --bound " + std::to_string(o.bound) + " --timeout " + std::to_string(o.timeout);
   if (o.no_blackbox) s += " --no-blackbox";
   if (o.flat) s += " --flat";
+  if (o.module_timeout != 300) s += " --module-timeout " + std::to_string(o.module_timeout);
   return s;
 }
 
@@ -112,6 +114,9 @@ void AddEquivOptions(CLI::App* app, EquivOptions* o) {
   app->add_flag("--flat", o->flat,
                 "prove the top flattened, in one piece (default: module by module, children "
                 "first, when the top has submodules)");
+  app->add_option("--module-timeout", o->module_timeout,
+                  "seconds for each module of a hierarchical proof but the top (default 300)")
+      ->check(CLI::PositiveNumber);
   app->add_option("--yosys", o->yosys, "the yosys executable (default: yosys in PATH)");
 }
 
@@ -173,7 +178,7 @@ int Equiv(const EquivOptions& o) {
                : equiv::HierSynthScript(gold.side, so, net.string(), boxes.string());
     if (run.Run("synth", script, run.Left()).empty())
       throw std::runtime_error("yosys synth: timed out; accepted: a larger --timeout");
-    gate.side = {"netlist of " + o.synth, {net.string()}};
+    gate.side = {"netlist of " + o.synth, {net.string()}, true};
     run.kept.push_back({"netlist.v", ReadAll(net)});
     if (!o.flat) {
       gate.side.files.push_back(boxes.string());
@@ -184,13 +189,15 @@ int Equiv(const EquivOptions& o) {
   std::vector<ModuleResult> modules;
   bool hierarchical = false;
   equiv::Outcome out;
-  if (!o.flat) out = ProveHierarchy(run, gold.side, gate.side, so, &modules, &hierarchical);
+  if (!o.flat)
+    out = ProveHierarchy(run, gold.side, gate.side, so, o.module_timeout, &modules, &hierarchical);
   if (!hierarchical) out = ProveModule(run, "", gold.side, gate.side, so, run.Left());
   if (out.verdict == equiv::Verdict::kTimeout && out.detail.empty())
     out.detail = "no proof within --timeout " + std::to_string(o.timeout) + " s";
   if (hierarchical && out.verdict != equiv::Verdict::kFail) {
     // The top's verdict is its module's: children not proven full were proven inside it.
-    out.method = "hierarchical, " + std::to_string(modules.size()) + " modules";
+    out.method = "hierarchical, " + std::to_string(modules.size()) +
+                 (modules.size() == 1 ? " module" : " modules");
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
 

@@ -17,6 +17,7 @@ struct EquivOptions {
   std::string out;    // report.json, scripts, logs, cex.vcd, repro.sh
   bool keep = false;  // keep the work directory (its path is printed)
   bool no_blackbox = false;  // prove salsa_sram's contents too (small memories only)
+  int module_timeout = 300;  // seconds for each module but the top (hierarchical proof)
   bool flat = false;         // the top flattened, in one proof (default: module by module)
   std::string yosys;         // default: yosys in PATH
 };

@@ -73,10 +73,26 @@ std::string EquivRunner::RunAbc(const std::string& name, const std::string& comm
 }
 
 equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equiv::Side& gold,
-                           const equiv::Side& gate, equiv::ScriptOptions so, double budget) {
+                           const equiv::Side& gate, equiv::ScriptOptions so, double budget,
+                           bool combinational) {
   const auto start = Clock::now();
   const int bound = so.bound;
   const auto left = [&] { return std::min(r.Left(), budget - Since(start)); };
+  equiv::Outcome out;
+  const auto abc = [&] {
+    const fs::path aig = r.work() / (prefix + "miter.aig");
+    r.Run(prefix + "aiger", equiv::AigerScript(gold, gate, so, aig.string()), left() / 3);
+    if (fs::exists(aig))
+      return equiv::ParseAbcLog(
+          r.RunAbc(prefix + "abc", equiv::AbcCommand(aig.string()), left() / 3));
+    return equiv::Outcome{};
+  };
+  // A module of multipliers (combinational) goes to ABC first: Yosys' SAT takes minutes on a 9x8
+  // multiplier against its gates, ABC's BDD a fraction of a second.
+  if (combinational) {
+    out = abc();
+    if (out.verdict == equiv::Verdict::kPassFull) return out;
+  }
   // 0. A quick search for a counterexample in the first cycles (15 s at most); 1. structural,
   // when names match (half of the rest); 2. the miter with induction (half of the rest); 3. the
   // bounded proof of `bound` cycles (the rest).
@@ -85,19 +101,13 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   const double scan_s = std::min(left() / 4, kScanSeconds);
   scan.sat_timeout_s = std::max(1, static_cast<int>(scan_s));
   std::string log = r.Run(prefix + "scan", equiv::MiterScript(gold, gate, scan, false), scan_s);
-  equiv::Outcome out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, scan.bound);
-  if (out.verdict != equiv::Verdict::kFail) {
+  out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, scan.bound);
+  const auto open = [&] {
+    return out.verdict != equiv::Verdict::kFail && out.verdict != equiv::Verdict::kPassFull;
+  };
+  if (open()) {
     log = r.Run(prefix + "structural", equiv::StructuralScript(gold, gate, so), left() / 2);
     out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
-  }
-  if (out.verdict == equiv::Verdict::kUnproven && left() > 1) {
-    const fs::path aig = r.work() / (prefix + "miter.aig");
-    r.Run(prefix + "aiger", equiv::AigerScript(gold, gate, so, aig.string()), left() / 3);
-    if (fs::exists(aig)) {
-      const equiv::Outcome a =
-          equiv::ParseAbcLog(r.RunAbc(prefix + "abc", equiv::AbcCommand(aig.string()), left() / 3));
-      if (a.verdict == equiv::Verdict::kPassFull) out = a;
-    }
   }
   if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&
       left() > 1) {
@@ -122,23 +132,31 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
 }
 
 equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equiv::Side& gate,
-                              const equiv::ScriptOptions& so, std::vector<ModuleResult>* modules,
-                              bool* hierarchical) {
-  const auto list = [&](const equiv::Side& side, const std::string& name) {
+                              const equiv::ScriptOptions& so, double module_seconds,
+                              std::vector<ModuleResult>* modules, bool* hierarchical) {
+  // Each side elaborated once, as RTLIL that every module's proof reads.
+  equiv::Side gold_il = gold, gate_il = gate;
+  equiv::Ports ports[2];
+  const auto list = [&](equiv::Side* side, const std::string& name, equiv::Ports* p) {
     const fs::path il = r.work() / (name + ".il");
-    r.Run(name, equiv::HierarchyScript(side, so, il.string()), r.Left());
-    return equiv::ParseHierarchy(ReadAll(il));
+    r.Run(name, equiv::HierarchyScript(*side, so, il.string()), r.Left());
+    side->files = {il.string()};
+    side->elaborated = true;
+    const std::string text = ReadAll(il);
+    *p = equiv::ParsePorts(text);
+    return equiv::ParseHierarchy(text);
   };
-  const equiv::Hierarchy hg = list(gold, "hier_gold");
+  const equiv::Hierarchy hg = list(&gold_il, "hier_gold", &ports[0]);
   *hierarchical = hg.count(so.top) && !hg.at(so.top).empty();
   if (!*hierarchical) return {};
-  const equiv::Hierarchy ht = list(gate, "hier_gate");
+  const equiv::Hierarchy ht = list(&gate_il, "hier_gate", &ports[1]);
   std::vector<std::string> proven;  // modules not failed, abstracted in their parents
   equiv::Outcome top;
   int bound = 0;  // the fewest cycles a module is proven bounded to (0: none bounded)
   std::string unproven;
   for (const auto& m : equiv::BottomUp(hg, so.top)) {
-    if (m != so.top && !ht.count(m)) continue;  // proven inside its parent
+    // A module missing in the gate, or with other ports there, is proven inside its parents.
+    if (m != so.top && (!ht.count(m) || ports[0][m] != ports[1][m])) continue;
     equiv::ScriptOptions mo = so;
     mo.top = m;
     mo.design_top = so.top;
@@ -146,8 +164,10 @@ equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equ
       if (std::find(proven.begin(), proven.end(), k) != proven.end()) mo.abstracted.push_back(k);
     if (m != so.top) mo.reset = "";  // from the all-zero state, for every input sequence
     const auto start = Clock::now();
-    equiv::Outcome o =
-        ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold, gate, mo, r.Left());
+    // A child has at most `module_seconds`, so that one it cannot prove leaves time for the rest.
+    const bool mul = m.size() > 4 && m.compare(m.size() - 4, 4, "_mul") == 0;
+    equiv::Outcome o = ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold_il, gate_il, mo,
+                                   m == so.top ? r.Left() : module_seconds, mul && so.split_mul);
     modules->push_back({m, o, Since(start)});
     if (o.verdict == equiv::Verdict::kFail) {
       if (m != so.top) o.first_diff += " of " + m;

@@ -38,11 +38,13 @@ class EquivRunner {
 };
 
 // One module's proof within `budget` seconds: a quick counterexample scan, then structural,
-// ABC on the combinational miter (a module of multipliers against its gates), the miter with
+// (for a `combinational` module, the multipliers of split_mul, which Yosys' SAT proves slowly
+// against gates: ABC on the miter written as AIGER first), the miter with
 // induction and the bounded proof of so.bound cycles, until one concludes. The scripts are
 // named `prefix` + scan/structural/aiger/abc/miter/bounded.
 equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equiv::Side& gold,
-                           const equiv::Side& gate, equiv::ScriptOptions so, double budget);
+                           const equiv::Side& gate, equiv::ScriptOptions so, double budget,
+                           bool combinational = false);
 
 struct ModuleResult {
   std::string module;
@@ -58,9 +60,10 @@ struct ModuleResult {
 // weakest of all: full only if every module is; bounded to the fewest cycles of any; TIMEOUT
 // (naming the unproven modules) if one is unproven. Stops at the first FAIL (the failing
 // module's outcome). `modules` gets every module's result; `hierarchical` is false (and
-// nothing proven) when the top has no submodules.
+// nothing proven) when the top has no submodules. Each module but the top has at most
+// `module_seconds`.
 equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equiv::Side& gate,
-                              const equiv::ScriptOptions& so, std::vector<ModuleResult>* modules,
-                              bool* hierarchical);
+                              const equiv::ScriptOptions& so, double module_seconds,
+                              std::vector<ModuleResult>* modules, bool* hierarchical);
 
 }  // namespace salsa::cli

@@ -15,6 +15,8 @@ namespace salsa::equiv {
 struct Side {
   std::string label;               // as given on the command line (messages, report)
   std::vector<std::string> files;  // RTL files of salsa.f, or one netlist
+  bool netlist = false;            // written by Yosys (its $paramod names are public: \$paramod)
+  bool elaborated = false;         // files are RTLIL of the elaborated design (HierarchyScript)
 };
 
 struct ScriptOptions {
@@ -95,12 +97,17 @@ Outcome ParseAbcLog(const std::string& log);
 // One stdout line: "PASS full (structural) ...", "PASS bounded to 20 cycles (miter) ...",
 // "FAIL: acc_o differs in cycle 3 ...", "TIMEOUT after 600 s ...".
 // The hierarchical proof (salsa equiv --hier): the script that elaborates a side without
-// flattening and writes it as RTLIL to `rtlil`; its modules and the modules each instantiates
+// flattening and writes it as RTLIL to `rtlil` (which the module proofs read: an `elaborated`
+// side); its modules and the modules each instantiates
 // (black boxes left out); the order in which they are proven (children first, each once); a
 // file-system name for a module ("salsa_fifo_080137ee" for $paramod$080137ee...\\salsa_fifo).
 using Hierarchy = std::map<std::string, std::vector<std::string>>;
 std::string HierarchyScript(const Side& side, const ScriptOptions& o, const std::string& rtlil);
 Hierarchy ParseHierarchy(const std::string& rtlil);
+// Each module's ports ("width 9 input 1 \\a_i": width, direction, position, name; sorted): a module
+// pair whose ports differ (renamed, resized) is no pair; its parents prove it inside them.
+using Ports = std::map<std::string, std::vector<std::string>>;
+Ports ParsePorts(const std::string& rtlil);
 std::vector<std::string> BottomUp(const Hierarchy& h, const std::string& top);
 std::string ShortName(const std::string& module);
 

@@ -57,6 +57,28 @@ Hierarchy ParseHierarchy(const std::string& rtlil) {
   return h;
 }
 
+Ports ParsePorts(const std::string& rtlil) {
+  Ports p;
+  std::stringstream ss(rtlil);
+  std::string line, module;
+  while (std::getline(ss, line)) {
+    std::istringstream ls(line);
+    std::string word;
+    ls >> word;
+    if (word == "module") {
+      ls >> module;
+      if (module.size() > 1 && module[0] == '\\') module = module.substr(1);
+    } else if (word == "wire" && (line.find(" input ") != std::string::npos ||
+                                  line.find(" output ") != std::string::npos ||
+                                  line.find(" inout ") != std::string::npos)) {
+      // "wire width 9 input 1 \a_i": the direction, the width and the name.
+      p[module].push_back(line.substr(line.find("wire") + 5));
+    }
+  }
+  for (auto& [m, ports] : p) std::sort(ports.begin(), ports.end());
+  return p;
+}
+
 std::vector<std::string> BottomUp(const Hierarchy& h, const std::string& top) {
   std::vector<std::string> order;
   std::set<std::string> seen;

@@ -6,13 +6,19 @@
 namespace salsa::equiv {
 namespace {
 
+// A module's name in a side's scripts: a netlist written by Yosys declares $paramod$...\\x as
+// the escaped Verilog identifier \\$paramod$...\\x, which Yosys reads back as a public name.
+std::string Id(const Side& side, const std::string& module) {
+  return side.netlist && !module.empty() && module[0] == '$' ? "\\" + module : module;
+}
+
 // Removes the black-box instances; their ports become ports of the top ("u_x.gen[0].u_bank.we_i").
 // Only the instances are selected: every other internal signal stays internal.
-std::string Evert(const ScriptOptions& o) {
+std::string Evert(const Side& side, const ScriptOptions& o) {
   std::string s;
   for (const auto& b : o.blackboxes)
     if (b != o.top) s += "expose -evert t:*" + b + "\n";
-  for (const auto& m : o.abstracted) s += "expose -evert t:" + m + "\n";
+  for (const auto& m : o.abstracted) s += "expose -evert t:" + Id(side, m) + "\n";
   return s;
 }
 
@@ -21,28 +27,32 @@ std::string Evert(const ScriptOptions& o) {
 std::string PrepScript(const Side& side, const std::string& stash, const ScriptOptions& o) {
   std::ostringstream s;
   s << "# " << stash << ": " << side.label << "\n";
-  for (const auto& f : side.files) {
-    bool bb = false;
-    for (const auto& b : o.blackboxes)
-      if (b != o.top && f.size() >= b.size() + 2 &&
-          f.compare(f.size() - b.size() - 2, std::string::npos, b + ".v") == 0)
-        bb = true;
-    s << "read_verilog -defer " << (bb ? "-lib " : "") << f << "\n";
+  const std::string design = o.design_top.empty() ? o.top : o.design_top, top = Id(side, o.top);
+  if (side.elaborated) {
+    for (const auto& f : side.files) s << "read_rtlil " << f << "\n";
+  } else {
+    for (const auto& f : side.files) {
+      bool bb = false;
+      for (const auto& b : o.blackboxes)
+        if (b != o.top && f.size() >= b.size() + 2 &&
+            f.compare(f.size() - b.size() - 2, std::string::npos, b + ".v") == 0)
+          bb = true;
+      s << "read_verilog -defer " << (bb ? "-lib " : "") << f << "\n";
+    }
+    // A module of the hierarchy ($paramod$...\\salsa_fifo) exists once the whole design is
+    // elaborated; the second `hierarchy` keeps only what is under it.
+    if (design != o.top || o.split_mul) s << "hierarchy -top " << design << "\n";
+    // Each module's multipliers become a module of their own (<module>_mul), in the RTL and so in
+    // the netlist synthesised from it: proven alone (ABC), then black boxes in their module.
+    if (o.split_mul) s << "proc\nsetattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n";
   }
-  // A module of the hierarchy ($paramod$...\\salsa_fifo) exists once the whole design is
-  // elaborated; the second `hierarchy` keeps only what is under it.
-  const std::string design = o.design_top.empty() ? o.top : o.design_top;
-  if (design != o.top || o.split_mul) s << "hierarchy -top " << design << "\n";
-  // Each module's multipliers become a module of their own (<module>_mul), in the RTL and so in
-  // the netlist synthesised from it: proven alone (ABC), then black boxes in their module.
-  if (o.split_mul) s << "proc\nsetattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n";
-  s << "hierarchy -top " << o.top << "\n";
-  for (const auto& m : o.abstracted) s << "blackbox " << m << "\n";
-  s << "prep -flatten -top " << o.top << "\n"
+  s << "hierarchy -top " << top << "\n";
+  for (const auto& m : o.abstracted) s << "blackbox " << Id(side, m) << "\n";
+  s << "prep -flatten -top " << top << "\n"
     << "memory_map\nopt_clean\n";
-  s << Evert(o);
+  s << Evert(side, o);
   s << "async2sync\nsetundef -zero\n"
-    << "rename " << o.top << " " << stash << "\n"
+    << "rename " << top << " " << stash << "\n"
     << "design -stash " << stash << "\n";
   return s.str();
 }
@@ -53,7 +63,7 @@ std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::stri
   const std::string prep = PrepScript(rtl, "unused", o);
   std::ostringstream r;
   r << prep.substr(0, prep.find("prep -flatten")) << "proc\nflatten\n";
-  r << Evert(o);
+  r << Evert(rtl, o);
   r << "synth -top " << o.top << "\n"
     << "write_verilog -noattr " << netlist << "\n";
   return r.str();
@@ -119,9 +129,10 @@ std::string AigerScript(const Side& gold, const Side& gate, const ScriptOptions&
 }
 
 std::string AbcCommand(const std::string& aiger) {
-  // The miter's output as a BDD (exact for up to some 30 inputs: a 9x8 multiplier in 0.2 s),
-  // then proven constant 0 by SAT.
-  return "read_aiger " + aiger + "; strash; collapse; strash; iprove";
+  // The miter's output as a BDD without reordering, at most 500,000 live nodes (a 9x8
+  // multiplier against its gates: 0.2 s; a 32x32 one exceeds it within a second, and ABC stops
+  // there), then proven constant 0 by SAT.
+  return "read_aiger " + aiger + "; strash; collapse -r -B 500000; strash; iprove";
 }
 
 }  // namespace salsa::equiv
