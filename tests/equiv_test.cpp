@@ -175,6 +175,13 @@ TEST(EquivTest, HierarchicalScripts) {
             std::string::npos);
   EXPECT_NE(s.find("expose -evert t:*salsa_sram\nexpose -evert t:salsa_pe\nasync2sync\n"),
             std::string::npos);
+  ScriptOptions bank = Opts();
+  bank.top = "salsa_sram";
+  bank.params = {{"Depth", "16"}, {"Width", "8"}};
+  EXPECT_NE(PrepScript(kGold, "gold", bank)
+                .find("hierarchy -top salsa_sram -chparam Depth 16 -chparam Width 8\n"
+                      "hierarchy -top salsa_sram\n"),
+            std::string::npos);
   const std::string l = HierarchyScript(kGold, Opts(), "/w/gold.il");
   EXPECT_EQ(l.find("prep"), std::string::npos);
   EXPECT_NE(l.find("hierarchy -top salsa_top\nwrite_rtlil /w/gold.il\n"), std::string::npos);

@@ -87,6 +87,7 @@ std::string Quoted(const EquivOptions& o) {
     s += " --top " + (o.top.find_first_of("$\\") == std::string::npos ? o.top : "'" + o.top + "'");
   s += " --bound " + std::to_string(o.bound) + " --timeout " + std::to_string(o.timeout);
   if (o.no_blackbox) s += " --no-blackbox";
+  for (const auto& p : o.params) s += " --param " + p;
   if (o.flat) s += " --flat";
   if (o.module_timeout != 300) s += " --module-timeout " + std::to_string(o.module_timeout);
   return s;
@@ -114,6 +115,9 @@ void AddEquivOptions(CLI::App* app, EquivOptions* o) {
   app->add_flag("--flat", o->flat,
                 "prove the top flattened, in one piece (default: module by module, children "
                 "first, when the top has submodules)");
+  app->add_option("--param", o->params,
+                  "NAME=VALUE: a parameter of the top, e.g. --top salsa_sram --param Depth=4096 "
+                  "(repeatable)");
   app->add_option("--module-timeout", o->module_timeout,
                   "seconds for each module of a hierarchical proof but the top (default 300)")
       ->check(CLI::PositiveNumber);
@@ -124,6 +128,16 @@ int Equiv(const EquivOptions& o) {
   if (o.synth.empty() == (o.a.empty() || o.b.empty()) || (!o.synth.empty() && !o.b.empty()))
     throw std::runtime_error(
         "equiv: no designs; accepted: 'salsa equiv A B' or 'salsa equiv --synth CONFIG_OR_DIR'");
+  std::vector<std::pair<std::string, std::string>> params;
+  for (const auto& p : o.params) {
+    const auto eq = p.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == p.size() ||
+        p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") < eq)
+      throw std::runtime_error("--param " + p +
+                               ": accepted: NAME=VALUE, NAME a parameter of the top (e.g. "
+                               "Depth=4096)");
+    params.push_back({p.substr(0, eq), p.substr(eq + 1)});
+  }
   const std::string yosys = Tool(o.yosys, "yosys", "yosys");
   const std::string timeout = Tool("", "timeout", "coreutils");
   const auto start = Clock::now();
@@ -155,6 +169,7 @@ int Equiv(const EquivOptions& o) {
   so.top = top;
   so.design_top = design_top;
   so.split_mul = !o.flat;
+  so.params = params;
   if (!o.no_blackbox && top != "salsa_sram") so.blackboxes = {"salsa_sram"};
   so.bound = o.bound;
   so.sat_timeout_s = o.timeout;

@@ -41,7 +41,11 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
     }
     // A module of the hierarchy ($paramod$...\\salsa_fifo) exists once the whole design is
     // elaborated; the second `hierarchy` keeps only what is under it.
-    if (design != o.top || o.split_mul) s << "hierarchy -top " << design << "\n";
+    // --param: the design's top elaborated with these parameter values.
+    std::string chparam;
+    for (const auto& [name, value] : o.params) chparam += " -chparam " + name + " " + value;
+    if (design != o.top || o.split_mul || !chparam.empty())
+      s << "hierarchy -top " << design << chparam << "\n";
     // Each module's multipliers become a module of their own (<module>_mul), in the RTL and so in
     // the netlist synthesised from it: proven alone (ABC), then black boxes in their module.
     if (o.split_mul) s << "proc\nsetattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n";
