@@ -101,7 +101,7 @@ case $case in
       { echo "FAIL: the top's FAIL does not name the scratchpad"; fails=$((fails + 1)); }
     ;;
   top)
-    # Hierarchical: PASS full in about 3.5 minutes (docs/equiv.md).
+    # Hierarchical: PASS full in about 100 s (docs/equiv.md).
     expect PASS salsa_top "$dir/gold" "$dir/regen" --timeout 1800
     grep -q '"proof": "full"' "$dir/regen.equiv.salsa_top/report.json" || fails=$((fails + 1))
     ;;

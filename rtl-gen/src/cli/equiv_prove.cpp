@@ -105,8 +105,13 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   const auto open = [&] {
     return out.verdict != equiv::Verdict::kFail && out.verdict != equiv::Verdict::kPassFull;
   };
+  // Between two RTL sides, memories stay memories, merged into one shared by both sides when
+  // their inputs match (the command FIFO's 4,096 bits: 0.4 s instead of 97 s as flip-flops);
+  // a netlist has flip-flops only, so it is proven against flip-flops.
+  equiv::ScriptOptions st = so;
+  st.keep_memories = !gold.netlist && !gate.netlist;
   if (open()) {
-    log = r.Run(prefix + "structural", equiv::StructuralScript(gold, gate, so), left() / 2);
+    log = r.Run(prefix + "structural", equiv::StructuralScript(gold, gate, st), left() / 2);
     out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
   }
   if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&

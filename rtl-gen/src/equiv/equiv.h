@@ -24,6 +24,7 @@ struct ScriptOptions {
   std::string design_top;               // elaborated first when top is one of its modules
   std::vector<std::string> abstracted;  // proven modules: black boxes shared like blackboxes
   bool split_mul = false;               // multipliers moved into modules <module>_mul
+  bool keep_memories = false;           // no memory_map (structural: equiv_struct merges them)
   std::vector<std::pair<std::string, std::string>> params;  // the top's parameters (--param)
   std::vector<std::string> blackboxes;  // modules kept as black boxes (e.g. salsa_sram)
   std::string reset = "rst_ni";         // low in the first cycle of the miter; "" for none

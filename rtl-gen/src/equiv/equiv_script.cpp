@@ -53,7 +53,7 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
   s << "hierarchy -top " << top << "\n";
   for (const auto& m : o.abstracted) s << "blackbox " << Id(side, m) << "\n";
   s << "prep -flatten -top " << top << "\n"
-    << "memory_map\nopt_clean\n";
+    << (o.keep_memories ? "" : "memory_map\n") << "opt_clean\n";
   s << Evert(side, o);
   s << "async2sync\nsetundef -zero\n"
     << "rename " << top << " " << stash << "\n"
@@ -99,8 +99,9 @@ std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOpt
          "equiv_make gold gate equiv\n"
          "hierarchy -top equiv\n"
          // Multipliers whose inputs are matched become one (a SAT solver cannot prove two
-         // multipliers equal); the $equiv cells this adds are proven like the others.
-         "equiv_struct -icells t:$mul\n"
+         // multipliers equal); the $equiv cells this adds are proven like the others. So are
+         // memories kept as such (keep_memories): one memory shared by both sides.
+         "equiv_struct -icells t:$mul t:$mem_v2\n"
          "equiv_induct -seq 1\n"
          "equiv_status -assert\n";
 }
