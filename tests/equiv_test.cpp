@@ -37,10 +37,10 @@ TEST(EquivTest, PrepReadsBlackBoxesAsLibrariesAndEvertsThem) {
 
 TEST(EquivTest, MethodScripts) {
   const std::string st = StructuralScript(kGold, kGate, Opts());
-  EXPECT_NE(
-      st.find("equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_struct -icells t:$mul\n"
-              "equiv_induct -seq 1\nequiv_status -assert\n"),
-      std::string::npos);
+  EXPECT_NE(st.find("equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_struct -icells t:$mul "
+                    "t:$mem_v2\n"
+                    "equiv_induct -seq 1\nequiv_status -assert\n"),
+            std::string::npos);
   const std::string mi = MiterScript(kGold, kGate, Opts(), true);
   EXPECT_NE(mi.find("miter -equiv -flatten -make_outputs gold gate miter\n"), std::string::npos);
   EXPECT_NE(mi.find("sat -tempinduct -prove trigger 0 -set-init-zero -set-at 1 in_rst_ni 0 -seq 1 "
@@ -120,6 +120,76 @@ TEST(EquivTest, BoundedVerdictsAndReport) {
   EXPECT_EQ(j["method"], "bounded");
   EXPECT_EQ(ParseBoundedLog("", 12).verdict, Verdict::kTimeout);
   EXPECT_EQ(VerdictName(Verdict::kTimeout), "TIMEOUT");
+}
+
+// The RTLIL Yosys writes after `hierarchy` (excerpt of the 2x2 top's).
+const char* kRtlil =
+    "attribute \\blackbox 1\n"
+    "module $paramod$564047348d663774c5551993045e4a5c2441aac6\\salsa_sram\n"
+    "end\n"
+    "module $paramod$8669ad615e9a3e385e544da8223f3f9b2140ee92\\salsa_scratchpad\n"
+    "  cell $paramod$564047348d663774c5551993045e4a5c2441aac6\\salsa_sram \\gen_bank[0].u_bank\n"
+    "  cell $paramod$564047348d663774c5551993045e4a5c2441aac6\\salsa_sram \\gen_bank[1].u_bank\n"
+    "  cell $mux $ternary$x.v:3$1\n"
+    "end\n"
+    "attribute \\top 1\n"
+    "module \\salsa_top\n"
+    "  cell $paramod$8669ad615e9a3e385e544da8223f3f9b2140ee92\\salsa_scratchpad \\u_act_spad\n"
+    "  cell \\salsa_mac_array \\u_mac_array\n"
+    "  cell $paramod$8669ad615e9a3e385e544da8223f3f9b2140ee92\\salsa_scratchpad \\u_wgt_spad\n"
+    "end\n"
+    "module \\salsa_mac_array\n"
+    "  cell \\salsa_pe \\gen_row[0].gen_col[0].u_pe\n"
+    "  cell \\salsa_pe \\gen_row[0].gen_col[1].u_pe\n"
+    "end\n"
+    "module \\salsa_pe\n"
+    "  wire width 9 input 3 \\a_i\n"
+    "  wire input 1 \\clk_i\n"
+    "  wire width 9 \\a_q\n"
+    "end\n";
+
+TEST(EquivTest, HierarchyChildrenFirstEachOnce) {
+  const Hierarchy h = ParseHierarchy(kRtlil);
+  const std::string spad = "$paramod$8669ad615e9a3e385e544da8223f3f9b2140ee92\\salsa_scratchpad";
+  ASSERT_EQ(h.size(), 4u);  // the black box (salsa_sram) is no module to prove
+  EXPECT_TRUE(h.at(spad).empty());
+  EXPECT_EQ(h.at("salsa_top"), (std::vector<std::string>{spad, "salsa_mac_array"}));
+  EXPECT_EQ(BottomUp(h, "salsa_top"),
+            (std::vector<std::string>{spad, "salsa_pe", "salsa_mac_array", "salsa_top"}));
+  EXPECT_EQ(ShortName(spad), "salsa_scratchpad_8669ad61");
+  EXPECT_EQ(ShortName("salsa_pe"), "salsa_pe");
+  EXPECT_EQ(ParsePorts(kRtlil).at("salsa_pe"),
+            (std::vector<std::string>{"input 1 \\clk_i", "width 9 input 3 \\a_i"}));
+}
+
+TEST(EquivTest, HierarchicalScripts) {
+  ScriptOptions o = Opts();
+  o.top = "$paramod$8669ad615e9a3e385e544da8223f3f9b2140ee92\\salsa_scratchpad";
+  o.design_top = "salsa_top";
+  o.abstracted = {"salsa_pe"};
+  const std::string s = PrepScript(kGold, "gold", o);
+  EXPECT_NE(s.find("hierarchy -top salsa_top\nhierarchy -top " + o.top +
+                   "\nblackbox salsa_pe\n"
+                   "prep -flatten -top " +
+                   o.top + "\n"),
+            std::string::npos);
+  EXPECT_NE(s.find("expose -evert t:*salsa_sram\nexpose -evert t:salsa_pe\nasync2sync\n"),
+            std::string::npos);
+  ScriptOptions bank = Opts();
+  bank.top = "salsa_sram";
+  bank.params = {{"Depth", "16"}, {"Width", "8"}};
+  EXPECT_NE(PrepScript(kGold, "gold", bank)
+                .find("hierarchy -top salsa_sram -chparam Depth 16 -chparam Width 8\n"
+                      "hierarchy -top salsa_sram\n"),
+            std::string::npos);
+  const std::string l = HierarchyScript(kGold, Opts(), "/w/gold.il");
+  EXPECT_EQ(l.find("prep"), std::string::npos);
+  EXPECT_NE(l.find("hierarchy -top salsa_top\nwrite_rtlil /w/gold.il\n"), std::string::npos);
+  const std::string sy = HierSynthScript(kGold, Opts(), "/w/netlist.v", "/w/boxes.v");
+  EXPECT_EQ(sy.find("flatten"), std::string::npos);
+  EXPECT_NE(sy.find("hierarchy -top salsa_top\nproc\nsynth -top salsa_top\nwrite_verilog -noattr "
+                    "/w/netlist.v\nwrite_verilog -noattr -blackboxes /w/boxes.v\n"),
+            std::string::npos);
 }
 
 }  // namespace

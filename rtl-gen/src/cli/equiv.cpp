@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "cli/bench_io.h"
+#include "cli/equiv_prove.h"
 #include "cli/tools.h"
 #include "equiv/equiv.h"
 #include "salsa/config.h"
@@ -21,11 +22,6 @@ namespace salsa::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Cycles from reset and seconds (at most a quarter of --timeout) of the first, quick
-// counterexample search.
-constexpr int kScanCycles = 4;
-constexpr double kScanSeconds = 15;
 
 struct Resolved {
   equiv::Side side;
@@ -71,6 +67,7 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
   }
   if (fs::is_regular_file(p) && p.extension() == ".v") {
     r.side.files.push_back(fs::absolute(p).string());
+    r.side.netlist = true;
     return r;
   }
   throw std::runtime_error(flag + ": " + given +
@@ -85,17 +82,15 @@ std::string Quoted(const EquivOptions& o) {
     s += " --synth " + o.synth;
   else
     s += " " + o.a + " " + o.b;
-  if (!o.top.empty()) s += " --top " + o.top;
+  // A $paramod$...\\salsa_fifo module name is quoted for the shell.
+  if (!o.top.empty())
+    s += " --top " + (o.top.find_first_of("$\\") == std::string::npos ? o.top : "'" + o.top + "'");
   s += " --bound " + std::to_string(o.bound) + " --timeout " + std::to_string(o.timeout);
   if (o.no_blackbox) s += " --no-blackbox";
+  for (const auto& p : o.params) s += " --param " + p;
+  if (o.flat) s += " --flat";
+  if (o.module_timeout != 300) s += " --module-timeout " + std::to_string(o.module_timeout);
   return s;
-}
-
-equiv::Outcome Timeout(const std::string& method) {
-  equiv::Outcome o;
-  o.verdict = equiv::Verdict::kTimeout;
-  o.method = method;
-  return o;
 }
 
 }  // namespace
@@ -117,6 +112,15 @@ void AddEquivOptions(CLI::App* app, EquivOptions* o) {
   app->add_flag("--keep", o->keep, "keep the work directory and print its path");
   app->add_flag("--no-blackbox", o->no_blackbox,
                 "keep salsa_sram as logic (default: a black box shared by both sides)");
+  app->add_flag("--flat", o->flat,
+                "prove the top flattened, in one piece (default: module by module, children "
+                "first, when the top has submodules)");
+  app->add_option("--param", o->params,
+                  "NAME=VALUE: a parameter of the top, e.g. --top salsa_sram --param Depth=4096 "
+                  "(repeatable)");
+  app->add_option("--module-timeout", o->module_timeout,
+                  "seconds for each module of a hierarchical proof but the top (default 300)")
+      ->check(CLI::PositiveNumber);
   app->add_option("--yosys", o->yosys, "the yosys executable (default: yosys in PATH)");
 }
 
@@ -124,6 +128,16 @@ int Equiv(const EquivOptions& o) {
   if (o.synth.empty() == (o.a.empty() || o.b.empty()) || (!o.synth.empty() && !o.b.empty()))
     throw std::runtime_error(
         "equiv: no designs; accepted: 'salsa equiv A B' or 'salsa equiv --synth CONFIG_OR_DIR'");
+  std::vector<std::pair<std::string, std::string>> params;
+  for (const auto& p : o.params) {
+    const auto eq = p.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == p.size() ||
+        p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") < eq)
+      throw std::runtime_error("--param " + p +
+                               ": accepted: NAME=VALUE, NAME a parameter of the top (e.g. "
+                               "Depth=4096)");
+    params.push_back({p.substr(0, eq), p.substr(eq + 1)});
+  }
   const std::string yosys = Tool(o.yosys, "yosys", "yosys");
   const std::string timeout = Tool("", "timeout", "coreutils");
   const auto start = Clock::now();
@@ -147,9 +161,15 @@ int Equiv(const EquivOptions& o) {
     }
   }
   if (top.empty()) top = "salsa_top";
+  // A module of the hierarchy ($paramod$...\\salsa_fifo, as the hierarchical proof names
+  // it) is elaborated from the design's top.
+  const std::string design_top = top.rfind("$paramod", 0) == 0 ? "salsa_top" : top;
 
   equiv::ScriptOptions so;
   so.top = top;
+  so.design_top = design_top;
+  so.split_mul = !o.flat;
+  so.params = params;
   if (!o.no_blackbox && top != "salsa_sram") so.blackboxes = {"salsa_sram"};
   so.bound = o.bound;
   so.sat_timeout_s = o.timeout;
@@ -165,95 +185,60 @@ int Equiv(const EquivOptions& o) {
               fs::path(f).filename() == so.blackboxes[0] + ".v")
             s->side.files.push_back(f);
 
-  std::vector<std::pair<fs::path, std::string>> kept;  // (name, text) for --out
-  const auto left = [&] {
-    return o.timeout - std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  // Runs one script under `timeout`; returns its log, or "" when it ran out of time.
-  bool timed_out = false;
-  const auto run = [&](const std::string& name, const std::string& script, double secs) {
-    const fs::path ys = work / (name + ".ys"), log = work / (name + ".log");
-    std::ofstream(ys) << script;
-    const long s = std::max(1L, static_cast<long>(secs));
-    ProcResult r =
-        RunProcess({timeout, std::to_string(s), yosys, "-q", "-l", log.string(), "-s", ys.string()},
-                   tmp.path());
-    const std::string text = ReadAll(log);
-    kept.push_back({name + ".ys", script});
-    kept.push_back({name + ".log", text});
-    if (r.status == 124) {
-      timed_out = true;
-      // The miter's log up to the kill still says which base cases were proven.
-      return name == "miter" ? text : std::string();
-    }
-    // A structural run that fails (unproven cells, signals it cannot match) is inconclusive; any
-    // other failing run is an error (unreadable design, ports that differ).
-    if (r.status != 0 && name != "structural")
-      throw std::runtime_error("yosys failed (exit " + std::to_string(r.status) + ") in " + name +
-                               ": " + ErrorLine(text.empty() ? r.err : text));
-    return text;
-  };
-
+  EquivRunner run(yosys, timeout, work, o.timeout);
   if (!o.synth.empty()) {
-    const fs::path net = work / "netlist.v";
-    run("synth", equiv::SynthScript(gold.side, so, net.string()), left());
-    if (timed_out) throw std::runtime_error("yosys synth: timed out; accepted: a larger --timeout");
-    gate.side = {"netlist of " + o.synth, {net.string()}};
-    kept.push_back({"netlist.v", ReadAll(net)});
+    const fs::path net = work / "netlist.v", boxes = work / "netlist_salsa_sram.v";
+    const std::string script =
+        o.flat ? equiv::SynthScript(gold.side, so, net.string())
+               : equiv::HierSynthScript(gold.side, so, net.string(), boxes.string());
+    if (run.Run("synth", script, run.Left()).empty())
+      throw std::runtime_error("yosys synth: timed out; accepted: a larger --timeout");
+    gate.side = {"netlist of " + o.synth, {net.string()}, true};
+    run.kept.push_back({"netlist.v", ReadAll(net)});
+    if (!o.flat) {
+      gate.side.files.push_back(boxes.string());
+      run.kept.push_back({"netlist_salsa_sram.v", ReadAll(boxes)});
+    }
   }
 
-  // 0. A quick search for a counterexample in the first cycles after reset (15 s at most); 1.
-  // structural, when names match (half of the rest); 2. the miter with induction (half of the
-  // rest); 3. the bounded proof of --bound cycles (the rest).
-  equiv::ScriptOptions scan = so;
-  scan.bound = std::min(o.bound, kScanCycles);
-  const double scan_s = std::min(left() / 4, kScanSeconds);
-  scan.sat_timeout_s = std::max(1, static_cast<int>(scan_s));
-  std::string log = run("scan", equiv::MiterScript(gold.side, gate.side, scan, false), scan_s);
-  equiv::Outcome out = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, scan.bound);
-  if (out.verdict != equiv::Verdict::kFail) {
-    log = run("structural", equiv::StructuralScript(gold.side, gate.side, so), left() / 2);
-    out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
-  }
-  if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&
-      left() > 1) {
-    so.sat_timeout_s = static_cast<int>(std::max(1.0, left() / 2));
-    log = run("miter", equiv::MiterScript(gold.side, gate.side, so, true), left() / 2);
-    out = log.empty() ? Timeout("miter") : equiv::ParseMiterLog(log);
-  }
-  // The bounded proof of --bound cycles, unless the miter concluded or proved as many; a bounded
-  // proof that runs out of time leaves the miter's shorter bound standing.
-  const bool more = out.verdict == equiv::Verdict::kUnproven ||
-                    out.verdict == equiv::Verdict::kTimeout ||
-                    (out.verdict == equiv::Verdict::kPassBounded && out.bound < o.bound);
-  if (more && left() > 1) {
-    so.sat_timeout_s = static_cast<int>(std::max(1.0, left()));
-    log = run("bounded", equiv::MiterScript(gold.side, gate.side, so, false), left());
-    const equiv::Outcome b =
-        log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, o.bound);
-    if (b.verdict != equiv::Verdict::kTimeout || out.verdict != equiv::Verdict::kPassBounded)
-      out = b;
-  }
-  if (out.verdict == equiv::Verdict::kUnproven) out.verdict = equiv::Verdict::kTimeout;
+  std::vector<ModuleResult> modules;
+  bool hierarchical = false;
+  equiv::Outcome out;
+  if (!o.flat)
+    out = ProveHierarchy(run, gold.side, gate.side, so, o.module_timeout, &modules, &hierarchical);
+  if (!hierarchical) out = ProveModule(run, "", gold.side, gate.side, so, run.Left());
   if (out.verdict == equiv::Verdict::kTimeout && out.detail.empty())
     out.detail = "no proof within --timeout " + std::to_string(o.timeout) + " s";
+  if (hierarchical && out.verdict != equiv::Verdict::kFail) {
+    // The top's verdict is its module's: children not proven full were proven inside it.
+    out.method = "hierarchical, " + std::to_string(modules.size()) +
+                 (modules.size() == 1 ? " module" : " modules");
+  }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
 
   nlohmann::json report = equiv::ToJson(out, top, gold.side, gate.side, secs);
   report["command"] = Quoted(o);
   std::cout << "salsa equiv: " << equiv::Summary(out, top, secs) << "\n";
+  if (hierarchical) {
+    report["modules"] = nlohmann::json::array();
+    for (const auto& m : modules) {
+      std::cout << "  " << equiv::Summary(m.outcome, m.module, m.seconds) << "\n";
+      report["modules"].push_back(
+          equiv::ToJson(m.outcome, m.module, gold.side, gate.side, m.seconds));
+    }
+  }
   if (out.verdict == equiv::Verdict::kFail) {
     const std::string vcd = o.out.empty() ? (o.keep ? so.vcd : "(use --out DIR to keep it)")
                                           : (fs::path(o.out) / "cex.vcd").string();
     std::cout << "  counterexample: " << vcd << "\n  reproduce: " << Quoted(o)
               << (o.out.empty() ? "" : " --out " + o.out) << "\n";
     report["cex_vcd"] = vcd;
-    kept.push_back({"cex.vcd", ReadAll(so.vcd)});
+    run.kept.push_back({"cex.vcd", ReadAll(so.vcd)});
   }
   if (!o.out.empty()) {
     std::vector<std::pair<fs::path, std::string>> files = {
         {fs::path(o.out) / "report.json", report.dump(2) + "\n"}};
-    for (const auto& [name, text] : kept) files.push_back({fs::path(o.out) / name, text});
+    for (const auto& [name, text] : run.kept) files.push_back({fs::path(o.out) / name, text});
     WriteAllAtomically(files);
   }
   if (o.keep) {

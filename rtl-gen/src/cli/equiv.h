@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace salsa::cli {
 
@@ -16,8 +17,11 @@ struct EquivOptions {
   int timeout = 600;  // seconds for the whole proof
   std::string out;    // report.json, scripts, logs, cex.vcd, repro.sh
   bool keep = false;  // keep the work directory (its path is printed)
-  bool no_blackbox = false;  // prove salsa_sram's contents too (small memories only)
-  std::string yosys;         // default: yosys in PATH
+  bool no_blackbox = false;         // prove salsa_sram's contents too (small memories only)
+  std::vector<std::string> params;  // NAME=VALUE: the top's parameters (e.g. a bank's Depth)
+  int module_timeout = 300;         // seconds for each module but the top (hierarchical proof)
+  bool flat = false;                // the top flattened, in one proof (default: module by module)
+  std::string yosys;                // default: yosys in PATH
 };
 
 void AddEquivOptions(CLI::App* app, EquivOptions* opts);

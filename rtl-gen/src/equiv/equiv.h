@@ -4,6 +4,7 @@
 // output (tests/equiv_test.cpp).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,10 +15,17 @@ namespace salsa::equiv {
 struct Side {
   std::string label;               // as given on the command line (messages, report)
   std::vector<std::string> files;  // RTL files of salsa.f, or one netlist
+  bool netlist = false;            // written by Yosys (its $paramod names are public: \$paramod)
+  bool elaborated = false;         // files are RTLIL of the elaborated design (HierarchyScript)
 };
 
 struct ScriptOptions {
   std::string top;                      // the module proven (same name in both sides)
+  std::string design_top;               // elaborated first when top is one of its modules
+  std::vector<std::string> abstracted;  // proven modules: black boxes shared like blackboxes
+  bool split_mul = false;               // multipliers moved into modules <module>_mul
+  bool keep_memories = false;           // no memory_map (structural: equiv_struct merges them)
+  std::vector<std::pair<std::string, std::string>> params;  // the top's parameters (--param)
   std::vector<std::string> blackboxes;  // modules kept as black boxes (e.g. salsa_sram)
   std::string reset = "rst_ni";         // low in the first cycle of the miter; "" for none
   int bound = 20;                       // miter: the most cycles of induction / bounded proof
@@ -36,6 +44,12 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
 // gates), flattened, with the black boxes' ports exposed as PrepScript exposes them.
 std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist);
 
+// The netlist of the hierarchical proof: Yosys `synth` without flattening, so the netlist has the
+// RTL's modules ($paramod$...\\salsa_fifo names included); the black boxes stay instances, their
+// (elaborated) module declarations are written to `boxes`.
+std::string HierSynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist,
+                            const std::string& boxes);
+
 // Structural: equiv_make (signals matched by name), equiv_induct, equiv_status -assert.
 std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOptions& o);
 
@@ -43,6 +57,13 @@ std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOpt
 // zero before it) either sat -tempinduct up to o.bound steps (`induction`) or the bounded proof
 // sat -seq o.bound; the counterexample goes to o.vcd.
 std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions& o, bool induction);
+
+// A combinational proof by ABC (yosys-abc): the miter written as AIGER to `aiger` (every
+// flip-flop zero initially), and the ABC command that proves its output constant 0 (its log
+// says "UNSATISFIABLE"; a sequential miter is not proven: "has registers").
+std::string AigerScript(const Side& gold, const Side& gate, const ScriptOptions& o,
+                        const std::string& aiger);
+std::string AbcCommand(const std::string& aiger);
 
 enum class Verdict { kPassFull, kPassBounded, kFail, kTimeout, kUnproven };
 std::string VerdictName(Verdict v);  // "PASS", "PASS", "FAIL", "TIMEOUT", "UNPROVEN"
@@ -71,8 +92,27 @@ Outcome ParseMiterLog(const std::string& log);
 // found"), kFail with the first differing output, or kTimeout.
 Outcome ParseBoundedLog(const std::string& log, int bound);
 
+// The verdict of ABC's log: kPassFull (method "abc") when it proved the miter's output constant
+// 0, else kUnproven.
+Outcome ParseAbcLog(const std::string& log);
+
 // One stdout line: "PASS full (structural) ...", "PASS bounded to 20 cycles (miter) ...",
 // "FAIL: acc_o differs in cycle 3 ...", "TIMEOUT after 600 s ...".
+// The hierarchical proof (salsa equiv --hier): the script that elaborates a side without
+// flattening and writes it as RTLIL to `rtlil` (which the module proofs read: an `elaborated`
+// side); its modules and the modules each instantiates
+// (black boxes left out); the order in which they are proven (children first, each once); a
+// file-system name for a module ("salsa_fifo_080137ee" for $paramod$080137ee...\\salsa_fifo).
+using Hierarchy = std::map<std::string, std::vector<std::string>>;
+std::string HierarchyScript(const Side& side, const ScriptOptions& o, const std::string& rtlil);
+Hierarchy ParseHierarchy(const std::string& rtlil);
+// Each module's ports ("width 9 input 1 \\a_i": width, direction, position, name; sorted): a module
+// pair whose ports differ (renamed, resized) is no pair; its parents prove it inside them.
+using Ports = std::map<std::string, std::vector<std::string>>;
+Ports ParsePorts(const std::string& rtlil);
+std::vector<std::string> BottomUp(const Hierarchy& h, const std::string& top);
+std::string ShortName(const std::string& module);
+
 std::string Summary(const Outcome& o, const std::string& top, double seconds);
 
 nlohmann::json ToJson(const Outcome& o, const std::string& top, const Side& gold, const Side& gate,

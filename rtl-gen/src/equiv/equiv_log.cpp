@@ -129,6 +129,17 @@ Outcome ParseBoundedLog(const std::string& log, int bound) {
   return o;
 }
 
+Outcome ParseAbcLog(const std::string& log) {
+  Outcome o;
+  o.method = "abc";
+  std::smatch m;
+  if (std::regex_search(log, m, std::regex(R"((^|\n)UNSATISFIABLE)")))
+    o.verdict = Verdict::kPassFull;
+  else
+    o.detail = "abc did not prove the miter";
+  return o;
+}
+
 std::string Summary(const Outcome& o, const std::string& top, double seconds) {
   char t[32];
   std::snprintf(t, sizeof t, "%.1f s", seconds);
