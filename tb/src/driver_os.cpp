@@ -235,6 +235,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   // (into the other half), so the in-order sequencer never holds it behind a COMPUTE that waits
   // for its own weights, and the weight stream keeps the bus busy.
   const bool chunk_ahead = f.slices > 1 && !weights_once && os.double_buffer;
+  // K slices, an n tile's weights in one chunk: the next n tile's weight LOAD goes before this
+  // n tile's COMPUTE, for the same reason. After it, the sequencer would issue it only once this
+  // COMPUTE's weights had landed, and every n tile would pay a DRAM latency with the bus idle.
+  // Before it, the LOAD waits only for the previous COMPUTE to stop reading that half, which
+  // happens while this n tile's weights still stream in.
+  const bool tile_ahead = f.slices > 1 && weights_once && os.double_buffer;
   bool chunk_loaded = false;
   uint16_t chunk_buf = 0;
   for (unsigned b = 0; b < blocks; ++b) {
@@ -278,10 +284,16 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
             chunk_loaded = more;
             if (more) chunk_buf = load_weights(next_nt, next_k0, std::min(p.k_chunk, K - next_k0));
           }
+          const bool first = k0 == 0, last = k0 + kt == K;
+          const bool next_exists = nt + 1 < p.n_tiles || b + 1 < blocks;
+          const unsigned next_nt = nt + 1 < p.n_tiles ? nt + 1 : 0;
+          if (tile_ahead && mt == mt0 && first && next_exists) {
+            ahead_wbuf = load_weights(next_nt, 0, K);
+            weights_ahead = true;
+          }
           // The previous tile's STORE follows this COMPUTE (it waits for the previous drain,
           // which this COMPUTE no longer has to), unless they share the one acc region.
           if (acc.regions == 1) flush();
-          const bool first = k0 == 0, last = k0 + kt == K;
           if (first && fp8_bias) {
             // The PEs start from the bias (4 steps over the bias words; the act words are read
             // and ignored), and the chunks continue from it.
@@ -306,9 +318,8 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
           // compute: its weights when they are one chunk and have a free half, its parameters
           // when they have a free slot.
-          const bool next_exists = nt + 1 < p.n_tiles || b + 1 < blocks;
-          const unsigned next_nt = nt + 1 < p.n_tiles ? nt + 1 : 0;
-          if (mt == mt0 && last && next_exists && weights_once && os.double_buffer) {
+          if (!tile_ahead && mt == mt0 && last && next_exists && weights_once &&
+              os.double_buffer) {
             ahead_wbuf = load_weights(next_nt, 0, K);
             weights_ahead = true;
           }
