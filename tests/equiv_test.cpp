@@ -175,6 +175,14 @@ TEST(EquivTest, HierarchicalScripts) {
             std::string::npos);
   EXPECT_NE(s.find("expose -evert t:*salsa_sram\nexpose -evert t:salsa_pe\nasync2sync\n"),
             std::string::npos);
+  // A short specialisation's name holds backslashes: selections get `?` for them.
+  o.abstracted = {"$paramod\\salsa_pe\\RowOdd=s32'1_mul"};
+  const std::string odd = PrepScript(kGold, "gold", o);
+  EXPECT_NE(odd.find("blackbox $paramod?salsa_pe?RowOdd=s32'1_mul\n"), std::string::npos);
+  EXPECT_NE(odd.find("expose -evert t:$paramod?salsa_pe?RowOdd=s32'1_mul\n"), std::string::npos);
+  EXPECT_NE(PrepScript(Side{"net.v", {"/n/net.v"}, true}, "gate", o)
+                .find("blackbox \\$paramod?salsa_pe?RowOdd=s32'1_mul\n"),
+            std::string::npos);
   ScriptOptions bank = Opts();
   bank.top = "salsa_sram";
   bank.params = {{"Depth", "16"}, {"Width", "8"}};
@@ -185,11 +193,62 @@ TEST(EquivTest, HierarchicalScripts) {
   const std::string l = HierarchyScript(kGold, Opts(), "/w/gold.il");
   EXPECT_EQ(l.find("prep"), std::string::npos);
   EXPECT_NE(l.find("hierarchy -top salsa_top\nwrite_rtlil /w/gold.il\n"), std::string::npos);
-  const std::string sy = HierSynthScript(kGold, Opts(), "/w/netlist.v", "/w/boxes.v");
+  const std::string sy =
+      HierSynthScript(kGold, Opts(), "/w/netlist.v", "/w/boxes.v", "/w/netlist_lowered.v");
   EXPECT_EQ(sy.find("flatten"), std::string::npos);
-  EXPECT_NE(sy.find("hierarchy -top salsa_top\nproc\nsynth -top salsa_top\nwrite_verilog -noattr "
+  // synth's own script, the design saved between Yosys' lowering and ABC.
+  EXPECT_NE(sy.find("hierarchy -top salsa_top\nproc\nsynth -top salsa_top -run begin:fine\n"
+                    "opt -fast -full\nmemory_map\nopt -full\ntechmap\nopt -fast\n"
+                    "write_verilog -noattr /w/netlist_lowered.v\nabc -fast\nopt -fast\n"
+                    "synth -top salsa_top -run check:\nwrite_verilog -noattr "
                     "/w/netlist.v\nwrite_verilog -noattr -blackboxes /w/boxes.v\n"),
             std::string::npos);
+}
+
+TEST(EquivTest, SplitMultipliersHavePathFreeNames) {
+  ScriptOptions o = Opts();
+  o.split_mul = true;
+  // Private names renamed in module order before submod names the ports after them.
+  EXPECT_NE(PrepScript(kGold, "gold", o)
+                .find("proc\nrename -enumerate -pattern $e% w:$* c:$*\n"
+                      "setattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n"
+                      "rename -enumerate -pattern u_mul% t:*_mul\n"),
+            std::string::npos);
+}
+
+TEST(EquivTest, AbcScriptsAndVerdicts) {
+  ScriptOptions o = Opts();
+  const std::string a = AigerScript(kGold, kGate, o, "/w/m.aig");
+  // From reset: the state after one reset cycle is the AIGER's initial state.
+  EXPECT_NE(
+      a.find("sim -clock in_clk_i -resetn in_rst_ni -rstlen 1 -n 1 -zinit -w miter\ntechmap\n"),
+      std::string::npos);
+  EXPECT_EQ(a.find("alumacc"), std::string::npos);
+  o.reset = "";
+  o.lower_mul = true;
+  const std::string l = AigerScript(kGold, kGate, o, "/w/m.aig");
+  EXPECT_EQ(l.find("sim "), std::string::npos);
+  EXPECT_NE(l.find("wreduce\npeepopt\nopt_clean\nalumacc\nopt -fast\ntechmap\n"),
+            std::string::npos);
+  EXPECT_EQ(AbcCecCommand("/w/m.aig", 30), "&r /w/m.aig; &cec -m -T 30");
+  EXPECT_EQ(AbcSequentialCommand("/w/m.aig", 60), "read_aiger /w/m.aig; strash; dprove -T 60");
+  EXPECT_EQ(AbcBmcCommand("/w/m.aig", 20, 60), "read_aiger /w/m.aig; strash; bmc3 -F 20 -T 60");
+
+  EXPECT_EQ(ParseAbcLog("Networks are equivalent.  Time =     0.26 sec\n").verdict,
+            Verdict::kPassFull);
+  EXPECT_EQ(ParseAbcLog("Property proved.  Time =     0.02 sec\n").verdict, Verdict::kPassFull);
+  EXPECT_EQ(ParseAbcLog("UNSATISFIABLE\n").verdict, Verdict::kPassFull);
+  const Outcome b = ParseAbcLog(
+      "No output asserted in 14 frames. Resource limit reached (timeout 10 sec). Time = 10.0 "
+      "sec\n");
+  EXPECT_EQ(b.verdict, Verdict::kPassBounded);
+  EXPECT_EQ(b.bound, 14);
+  const Outcome c = ParseAbcLog("Output 0 of miter \"miter\" was asserted in frame 3.\n");
+  EXPECT_EQ(c.verdict, Verdict::kUnproven);
+  EXPECT_EQ(c.detail, "abc found a counterexample");
+  EXPECT_EQ(ParseAbcLog("Networks are NOT EQUIVALENT.\n").detail, "abc found a counterexample");
+  EXPECT_EQ(ParseAbcLog("Networks are UNDECIDED.\n").verdict, Verdict::kUnproven);
+  EXPECT_EQ(ParseAbcLog("").detail, "abc did not prove the miter");
 }
 
 }  // namespace

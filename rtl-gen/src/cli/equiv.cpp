@@ -186,11 +186,13 @@ int Equiv(const EquivOptions& o) {
             s->side.files.push_back(f);
 
   EquivRunner run(yosys, timeout, work, o.timeout);
+  equiv::Side lowered;  // --synth: the netlist before ABC (multiplier modules proven against it)
   if (!o.synth.empty()) {
-    const fs::path net = work / "netlist.v", boxes = work / "netlist_salsa_sram.v";
-    const std::string script =
-        o.flat ? equiv::SynthScript(gold.side, so, net.string())
-               : equiv::HierSynthScript(gold.side, so, net.string(), boxes.string());
+    const fs::path net = work / "netlist.v", boxes = work / "netlist_salsa_sram.v",
+                   pre_abc = work / "netlist_lowered.v";
+    const std::string script = o.flat ? equiv::SynthScript(gold.side, so, net.string())
+                                      : equiv::HierSynthScript(gold.side, so, net.string(),
+                                                               boxes.string(), pre_abc.string());
     if (run.Run("synth", script, run.Left()).empty())
       throw std::runtime_error("yosys synth: timed out; accepted: a larger --timeout");
     gate.side = {"netlist of " + o.synth, {net.string()}, true};
@@ -198,6 +200,7 @@ int Equiv(const EquivOptions& o) {
     if (!o.flat) {
       gate.side.files.push_back(boxes.string());
       run.kept.push_back({"netlist_salsa_sram.v", ReadAll(boxes)});
+      lowered = {"lowered netlist of " + o.synth, {pre_abc.string(), boxes.string()}, true};
     }
   }
 
@@ -205,7 +208,8 @@ int Equiv(const EquivOptions& o) {
   bool hierarchical = false;
   equiv::Outcome out;
   if (!o.flat)
-    out = ProveHierarchy(run, gold.side, gate.side, so, o.module_timeout, &modules, &hierarchical);
+    out = ProveHierarchy(run, gold.side, gate.side, so, o.module_timeout, &modules, &hierarchical,
+                         lowered.files.empty() ? nullptr : &lowered);
   if (!hierarchical) out = ProveModule(run, "", gold.side, gate.side, so, run.Left());
   if (out.verdict == equiv::Verdict::kTimeout && out.detail.empty())
     out.detail = "no proof within --timeout " + std::to_string(o.timeout) + " s";

@@ -74,24 +74,54 @@ std::string EquivRunner::RunAbc(const std::string& name, const std::string& comm
 
 equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equiv::Side& gold,
                            const equiv::Side& gate, equiv::ScriptOptions so, double budget,
-                           bool combinational) {
+                           bool combinational, const equiv::Side* lowered) {
   const auto start = Clock::now();
   const int bound = so.bound;
   const auto left = [&] { return std::min(r.Left(), budget - Since(start)); };
   equiv::Outcome out;
-  const auto abc = [&] {
-    const fs::path aig = r.work() / (prefix + "miter.aig");
-    r.Run(prefix + "aiger", equiv::AigerScript(gold, gate, so, aig.string()), left() / 3);
-    if (fs::exists(aig))
-      return equiv::ParseAbcLog(
-          r.RunAbc(prefix + "abc", equiv::AbcCommand(aig.string()), left() / 3));
-    return equiv::Outcome{};
+  // The miter as AIGER (`name`.aig, written by Yosys) and ABC's verdict on it.
+  // `share`: of the time left, the share this step may use (writing the AIGER, which reads both
+  // elaborated designs, takes at most half of it).
+  // The bounded step reuses the sequential step's AIGER (`seq.aig`, the same miter).
+  const auto abc = [&](const std::string& name, const equiv::ScriptOptions& opt, auto command,
+                       double share, const equiv::Side* from = nullptr) {
+    const std::string file = name == "bmc" ? "seq" : name;
+    const fs::path aig = r.work() / (prefix + file + ".aig");
+    const double until = left() * (1 - share);  // the time left after this step
+    if (!fs::exists(aig))
+      r.Run(prefix + "aiger_" + file,
+            equiv::AigerScript(from ? *from : gold, gate, opt, aig.string()), left() * share / 2);
+    if (!fs::exists(aig)) return equiv::Outcome{};
+    const double secs = std::max(1.0, left() - until);
+    return equiv::ParseAbcLog(r.RunAbc(prefix + "abc_" + name, command(aig.string(), secs), secs));
   };
   // A module of multipliers (combinational) goes to ABC first: Yosys' SAT takes minutes on a 9x8
-  // multiplier against its gates, ABC's BDD a fraction of a second.
+  // multiplier against its gates, ABC's BDD a fraction of a second. A larger one (the
+  // requantiser's 32x32) against gates is out of reach of any generic method: the netlist's
+  // gates are proven against the same module before ABC (salsa equiv --synth saves it), by SAT
+  // sweeping (&cec); Yosys' lowering of the multiplier itself is trusted. Failing that (a netlist
+  // from elsewhere), the multipliers lowered in the miter as synth would lower them.
   if (combinational) {
-    out = abc();
+    const auto cec = [](const std::string& a, double secs) {
+      return equiv::AbcCecCommand(a, std::max(1, static_cast<int>(secs)));
+    };
+    out = abc(
+        "miter", so, [](const std::string& a, double) { return equiv::AbcCommand(a); }, 0.5);
     if (out.verdict == equiv::Verdict::kPassFull) return out;
+    if (lowered) {
+      out = abc("pre_abc", so, cec, 0.5, lowered);
+      if (out.verdict == equiv::Verdict::kPassFull) {
+        out.method = "abc, against Yosys' lowering";
+        return out;
+      }
+    }
+    equiv::ScriptOptions low = so;
+    low.lower_mul = true;
+    out = abc("lowered", low, cec, 0.5);
+    if (out.verdict == equiv::Verdict::kPassFull) {
+      out.method = "abc, multipliers lowered in the miter";
+      return out;
+    }
   }
   // 0. A quick search for a counterexample in the first cycles (15 s at most); 1. structural,
   // when names match (half of the rest); 2. the miter with induction (half of the rest); 3. the
@@ -107,30 +137,65 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   };
   // Between two RTL sides, memories stay memories, merged into one shared by both sides when
   // their inputs match (the command FIFO's 4,096 bits: 0.4 s instead of 97 s as flip-flops);
-  // a netlist has flip-flops only, so it is proven against flip-flops.
+  // a netlist has flip-flops only, so it is proven against flip-flops. Against a netlist,
+  // whose synthesis restructured much of what structural matching needs, it has a third of the
+  // time, and ABC's sequential step the most.
   equiv::ScriptOptions st = so;
   st.keep_memories = !gold.netlist && !gate.netlist;
   if (open()) {
-    log = r.Run(prefix + "structural", equiv::StructuralScript(gold, gate, st), left() / 2);
+    log = r.Run(prefix + "structural", equiv::StructuralScript(gold, gate, st),
+                left() / (st.keep_memories ? 2 : 3));
     out = log.empty() ? equiv::Outcome{} : equiv::ParseStructuralLog(log);
   }
-  if (out.verdict != equiv::Verdict::kPassFull && out.verdict != equiv::Verdict::kFail &&
-      left() > 1) {
+  // ABC's sequential equivalence (dprove) on the miter: it needs no register names to agree, so
+  // it closes what synthesis restructured (re-encoded or merged flip-flops). A counterexample it
+  // finds is left to the Yosys proofs below, which write the trace.
+  if (open() && left() > 1) {
+    const equiv::Outcome a = abc(
+        "seq", so,
+        [](const std::string& aig, double secs) {
+          return equiv::AbcSequentialCommand(aig, std::max(1, static_cast<int>(secs) - 5));
+        },
+        0.75);
+    if (a.verdict == equiv::Verdict::kPassFull) {
+      out = a;
+      out.method = "abc dprove";
+    }
+  }
+  if (open() && left() > 1) {
     so.sat_timeout_s = static_cast<int>(std::max(1.0, left() / 2));
     log = r.Run(prefix + "miter", equiv::MiterScript(gold, gate, so, true), left() / 2);
     out = log.empty() ? Timeout("miter") : equiv::ParseMiterLog(log);
   }
-  // The bounded proof, unless the miter concluded or proved as many cycles; a bounded proof that
-  // runs out of time leaves the miter's shorter bound standing.
-  const bool more = out.verdict == equiv::Verdict::kUnproven ||
-                    out.verdict == equiv::Verdict::kTimeout ||
-                    (out.verdict == equiv::Verdict::kPassBounded && out.bound < bound);
-  if (more && left() > 1) {
+  // The bounded proof, unless the miter concluded or proved as many cycles: ABC's bmc3 first
+  // (cycles from the state after reset; the scan above checked the reset cycle itself), then,
+  // when it found a counterexample or stopped short, Yosys (its trace is the VCD); a bounded
+  // proof that runs out of time leaves the longer bound standing.
+  const auto more = [&] {
+    return out.verdict == equiv::Verdict::kUnproven || out.verdict == equiv::Verdict::kTimeout ||
+           (out.verdict == equiv::Verdict::kPassBounded && out.bound < bound);
+  };
+  if (more() && left() > 1) {
+    const equiv::Outcome b = abc(
+        "bmc", so,
+        [bound](const std::string& aig, double secs) {
+          return equiv::AbcBmcCommand(aig, bound, std::max(1, static_cast<int>(secs)));
+        },
+        0.5);
+    if (b.verdict == equiv::Verdict::kPassBounded &&
+        (out.verdict != equiv::Verdict::kPassBounded || b.bound > out.bound)) {
+      out = b;
+      out.method = "abc bmc3";
+    }
+  }
+  if (more() && left() > 1) {
     so.sat_timeout_s = static_cast<int>(std::max(1.0, left()));
     log = r.Run(prefix + "bounded", equiv::MiterScript(gold, gate, so, false), left());
     const equiv::Outcome b = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, bound);
     if (b.verdict != equiv::Verdict::kTimeout || out.verdict != equiv::Verdict::kPassBounded)
-      out = b;
+      if (b.verdict != equiv::Verdict::kPassBounded ||
+          out.verdict != equiv::Verdict::kPassBounded || b.bound > out.bound)
+        out = b;
   }
   if (out.verdict == equiv::Verdict::kUnproven) out.verdict = equiv::Verdict::kTimeout;
   return out;
@@ -138,7 +203,8 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
 
 equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equiv::Side& gate,
                               const equiv::ScriptOptions& so, double module_seconds,
-                              std::vector<ModuleResult>* modules, bool* hierarchical) {
+                              std::vector<ModuleResult>* modules, bool* hierarchical,
+                              const equiv::Side* lowered) {
   // Each side elaborated once, as RTLIL that every module's proof reads.
   equiv::Side gold_il = gold, gate_il = gate;
   equiv::Ports ports[2];
@@ -171,8 +237,19 @@ equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equ
     const auto start = Clock::now();
     // A child has at most `module_seconds`, so that one it cannot prove leaves time for the rest.
     const bool mul = m.size() > 4 && m.compare(m.size() - 4, 4, "_mul") == 0;
-    equiv::Outcome o = ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold_il, gate_il, mo,
-                                   m == so.top ? r.Left() : module_seconds, mul && so.split_mul);
+    equiv::Outcome o =
+        ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold_il, gate_il, mo,
+                    m == so.top ? r.Left() : module_seconds, mul && so.split_mul, lowered);
+    // A split multiplier module whose pairing fails is no verdict: which multiplier is which
+    // follows the order the module holds them in, and a refactored module may hold them in
+    // another. Its parent proves them in place (equiv_struct pairs multipliers by their inputs);
+    // a wrong product fails there.
+    if (mul && so.split_mul && m != so.top && o.verdict == equiv::Verdict::kFail) {
+      o.verdict = equiv::Verdict::kUnproven;
+      o.detail = "outputs not paired (" + o.first_diff + "); proven inside its parent";
+      modules->push_back({m, o, Since(start)});
+      continue;
+    }
     modules->push_back({m, o, Since(start)});
     if (o.verdict == equiv::Verdict::kFail) {
       if (m != so.top) o.first_diff += " of " + m;

@@ -40,11 +40,13 @@ class EquivRunner {
 // One module's proof within `budget` seconds: a quick counterexample scan, then structural,
 // (for a `combinational` module, the multipliers of split_mul, which Yosys' SAT proves slowly
 // against gates: ABC on the miter written as AIGER first), the miter with
-// induction and the bounded proof of so.bound cycles, until one concludes. The scripts are
+// induction and the bounded proof of so.bound cycles, until one concludes. `lowered` (salsa equiv
+// --synth): the netlist before ABC, which a multiplier module's gates are proven against when
+// its RTL is out of reach. The scripts are
 // named `prefix` + scan/structural/aiger/abc/miter/bounded.
 equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equiv::Side& gold,
                            const equiv::Side& gate, equiv::ScriptOptions so, double budget,
-                           bool combinational = false);
+                           bool combinational = false, const equiv::Side* lowered = nullptr);
 
 struct ModuleResult {
   std::string module;
@@ -64,6 +66,7 @@ struct ModuleResult {
 // `module_seconds`.
 equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equiv::Side& gate,
                               const equiv::ScriptOptions& so, double module_seconds,
-                              std::vector<ModuleResult>* modules, bool* hierarchical);
+                              std::vector<ModuleResult>* modules, bool* hierarchical,
+                              const equiv::Side* lowered = nullptr);
 
 }  // namespace salsa::cli

@@ -28,6 +28,8 @@ struct ScriptOptions {
   std::vector<std::pair<std::string, std::string>> params;  // the top's parameters (--param)
   std::vector<std::string> blackboxes;  // modules kept as black boxes (e.g. salsa_sram)
   std::string reset = "rst_ni";         // low in the first cycle of the miter; "" for none
+  std::string clock = "clk_i";          // AigerScript with a reset: the clock of the reset cycle
+  bool lower_mul = false;               // AigerScript: multipliers lowered as synth does
   int bound = 20;                       // miter: the most cycles of induction / bounded proof
   int sat_timeout_s = 600;              // sat -timeout
   std::string vcd;                      // miter: the counterexample's path
@@ -46,9 +48,11 @@ std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::stri
 
 // The netlist of the hierarchical proof: Yosys `synth` without flattening, so the netlist has the
 // RTL's modules ($paramod$...\\salsa_fifo names included); the black boxes stay instances, their
-// (elaborated) module declarations are written to `boxes`.
+// (elaborated) module declarations are written to `boxes`. `lowered` gets the design as Yosys
+// lowered it to gates before ABC optimised it: the multiplier modules' netlists are proven
+// against it (ABC's work checked; Yosys' multiplier lowering trusted: docs/equiv.md).
 std::string HierSynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist,
-                            const std::string& boxes);
+                            const std::string& boxes, const std::string& lowered);
 
 // Structural: equiv_make (signals matched by name), equiv_induct, equiv_status -assert.
 std::string StructuralScript(const Side& gold, const Side& gate, const ScriptOptions& o);
@@ -64,6 +68,15 @@ std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions&
 std::string AigerScript(const Side& gold, const Side& gate, const ScriptOptions& o,
                         const std::string& aiger);
 std::string AbcCommand(const std::string& aiger);
+// The same miter by SAT sweeping (&cec), the combinational miter of lowered multipliers
+// (lower_mul) against a netlist's: "Networks are equivalent".
+std::string AbcCecCommand(const std::string& aiger, int seconds);
+// A sequential miter (its initial state all zero, or after the reset cycle when o.reset is
+// set): `dprove`, ABC's sequential equivalence flow ("Networks are equivalent" or a
+// counterexample), and the bounded check of `frames` cycles (bmc3: "No output asserted in N
+// frames").
+std::string AbcSequentialCommand(const std::string& aiger, int seconds);
+std::string AbcBmcCommand(const std::string& aiger, int frames, int seconds);
 
 enum class Verdict { kPassFull, kPassBounded, kFail, kTimeout, kUnproven };
 std::string VerdictName(Verdict v);  // "PASS", "PASS", "FAIL", "TIMEOUT", "UNPROVEN"
@@ -93,7 +106,9 @@ Outcome ParseMiterLog(const std::string& log);
 Outcome ParseBoundedLog(const std::string& log, int bound);
 
 // The verdict of ABC's log: kPassFull (method "abc") when it proved the miter's output constant
-// 0, else kUnproven.
+// 0 (iprove's UNSATISFIABLE, &cec's or dprove's "Networks are equivalent", pdr's "Property
+// proved"), kPassBounded when bmc3 found no failing output in N frames, else kUnproven (with
+// "abc found a counterexample" in detail when it did).
 Outcome ParseAbcLog(const std::string& log);
 
 // One stdout line: "PASS full (structural) ...", "PASS bounded to 20 cycles (miter) ...",

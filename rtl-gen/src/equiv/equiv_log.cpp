@@ -133,10 +133,17 @@ Outcome ParseAbcLog(const std::string& log) {
   Outcome o;
   o.method = "abc";
   std::smatch m;
-  if (std::regex_search(log, m, std::regex(R"((^|\n)UNSATISFIABLE)")))
+  if (std::regex_search(log, m, std::regex(R"((^|\n)UNSATISFIABLE)")) ||
+      std::regex_search(log, m, std::regex(R"(Networks are equivalent|Property proved)"))) {
     o.verdict = Verdict::kPassFull;
-  else
+  } else if (std::regex_search(log, m, std::regex(R"(No output asserted in (\d+) frames)"))) {
+    o.verdict = Verdict::kPassBounded;
+    o.bound = std::stoi(m[1]);
+  } else if (std::regex_search(log, m, std::regex(R"(NOT EQUIVALENT|was asserted in frame)"))) {
+    o.detail = "abc found a counterexample";
+  } else {
     o.detail = "abc did not prove the miter";
+  }
   return o;
 }
 

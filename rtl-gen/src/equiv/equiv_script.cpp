@@ -12,13 +12,24 @@ std::string Id(const Side& side, const std::string& module) {
   return side.netlist && !module.empty() && module[0] == '$' ? "\\" + module : module;
 }
 
+// A module name as a selection pattern: a short parameter specialisation is named
+// $paramod\\salsa_pe\\RowOdd=s32'0..., whose backslashes (and any [ ] * ?) a pattern would
+// read as wildcards or escapes; each becomes `?` (any one character). A leading backslash (a
+// public name) stays.
+std::string Pattern(const std::string& name) {
+  std::string p = name;
+  for (size_t i = 1; i < p.size(); ++i)
+    if (p[i] == '\\' || p[i] == '[' || p[i] == ']' || p[i] == '*' || p[i] == '?') p[i] = '?';
+  return p;
+}
+
 // Removes the black-box instances; their ports become ports of the top ("u_x.gen[0].u_bank.we_i").
 // Only the instances are selected: every other internal signal stays internal.
 std::string Evert(const Side& side, const ScriptOptions& o) {
   std::string s;
   for (const auto& b : o.blackboxes)
     if (b != o.top) s += "expose -evert t:*" + b + "\n";
-  for (const auto& m : o.abstracted) s += "expose -evert t:" + Id(side, m) + "\n";
+  for (const auto& m : o.abstracted) s += "expose -evert t:" + Pattern(Id(side, m)) + "\n";
   return s;
 }
 
@@ -48,10 +59,19 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
       s << "hierarchy -top " << design << chparam << "\n";
     // Each module's multipliers become a module of their own (<module>_mul), in the RTL and so in
     // the netlist synthesised from it: proven alone (ABC), then black boxes in their module.
-    if (o.split_mul) s << "proc\nsetattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n";
+    // submod names the ports of private nets after them, and private names hold the source path
+    // and Yosys' object counter: renamed first to $e<n> in the order the module holds them, so
+    // two sides from the same generator get the same ports wherever their files are.
+    // submod names the new instance after its module; in a parameter specialisation
+    // ($paramod\\salsa_pe\\RowOdd=...) that is a private name, which `expose -evert` skips, so
+    // such instances are renamed u_mul<n>.
+    if (o.split_mul)
+      s << "proc\nrename -enumerate -pattern $e% w:$* c:$*\n"
+        << "setattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n"
+        << "rename -enumerate -pattern u_mul% t:*_mul\n";
   }
   s << "hierarchy -top " << top << "\n";
-  for (const auto& m : o.abstracted) s << "blackbox " << Id(side, m) << "\n";
+  for (const auto& m : o.abstracted) s << "blackbox " << Pattern(Id(side, m)) << "\n";
   s << "prep -flatten -top " << top << "\n"
     << (o.keep_memories ? "" : "memory_map\n") << "opt_clean\n";
   s << Evert(side, o);
@@ -74,11 +94,17 @@ std::string SynthScript(const Side& rtl, const ScriptOptions& o, const std::stri
 }
 
 std::string HierSynthScript(const Side& rtl, const ScriptOptions& o, const std::string& netlist,
-                            const std::string& boxes) {
+                            const std::string& boxes, const std::string& lowered) {
   const std::string prep = PrepScript(rtl, "unused", o);
   std::ostringstream r;
+  // Yosys 0.23's `synth` script, its fine section written out so that the design can be saved
+  // between Yosys' lowering to gates (techmap) and ABC's optimisation and mapping.
   r << prep.substr(0, prep.find("prep -flatten")) << "proc\n"
-    << "synth -top " << o.top << "\n"
+    << "synth -top " << o.top << " -run begin:fine\n"
+    << "opt -fast -full\nmemory_map\nopt -full\ntechmap\nopt -fast\n"
+    << "write_verilog -noattr " << lowered << "\n"
+    << "abc -fast\nopt -fast\n"
+    << "synth -top " << o.top << " -run check:\n"
     << "write_verilog -noattr " << netlist << "\n"
     << "write_verilog -noattr -blackboxes " << boxes << "\n";
   return r.str();
@@ -125,12 +151,21 @@ std::string MiterScript(const Side& gold, const Side& gate, const ScriptOptions&
 
 std::string AigerScript(const Side& gold, const Side& gate, const ScriptOptions& o,
                         const std::string& aiger) {
-  return BothSides(gold, gate, o) +
-         "miter -equiv -flatten gold gate miter\n"
-         "hierarchy -top miter\n"
-         "techmap\nopt -fast\ndffunmap\naigmap\nsetundef -zero -init\nsetundef -zero\n"
-         "write_aiger -zinit " +
-         aiger + "\n";
+  std::ostringstream s;
+  s << BothSides(gold, gate, o) << "miter -equiv -flatten gold gate miter\n"
+    << "hierarchy -top miter\n";
+  // Multipliers lowered as `synth` lowers them (its coarse passes, then alumacc's $macc), so
+  // that the gates of a netlist meet the same adder tree: ABC's SAT sweeping then matches their
+  // internal nodes, where a 32x32 multiplier against any other gates is out of its reach.
+  if (o.lower_mul) s << "wreduce\npeepopt\nopt_clean\nalumacc\nopt -fast\n";
+  // From reset: every flip-flop zero, then one cycle with reset low; the state it leaves is
+  // the AIGER's initial state (a reset later stays possible: it is an input).
+  if (!o.reset.empty())
+    s << "sim -clock in_" << o.clock << " -resetn in_" << o.reset
+      << " -rstlen 1 -n 1 -zinit -w miter\n";
+  s << "techmap\nopt -fast\ndffunmap\naigmap\nsetundef -zero -init\nsetundef -zero\n"
+    << "write_aiger -zinit " << aiger << "\n";
+  return s.str();
 }
 
 std::string AbcCommand(const std::string& aiger) {
@@ -138,6 +173,23 @@ std::string AbcCommand(const std::string& aiger) {
   // multiplier against its gates: 0.2 s; a 32x32 one exceeds it within a second, and ABC stops
   // there), then proven constant 0 by SAT.
   return "read_aiger " + aiger + "; strash; collapse -r -B 500000; strash; iprove";
+}
+
+std::string AbcCecCommand(const std::string& aiger, int seconds) {
+  // SAT sweeping of the combinational miter (fraiging: equal internal nodes merged).
+  return "&r " + aiger + "; &cec -m -T " + std::to_string(seconds);
+}
+
+std::string AbcSequentialCommand(const std::string& aiger, int seconds) {
+  // ABC's sequential equivalence flow on the miter: CEC, BMC, register correspondence with
+  // induction (scorr), retiming, interpolation, then property-directed reachability (IC3) with
+  // what is left of the time. None of it needs the two sides' register names to agree.
+  return "read_aiger " + aiger + "; strash; dprove -T " + std::to_string(seconds);
+}
+
+std::string AbcBmcCommand(const std::string& aiger, int frames, int seconds) {
+  return "read_aiger " + aiger + "; strash; bmc3 -F " + std::to_string(frames) + " -T " +
+         std::to_string(seconds);
 }
 
 }  // namespace salsa::equiv
