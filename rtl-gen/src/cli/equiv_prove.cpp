@@ -79,13 +79,12 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   const int bound = so.bound;
   const auto left = [&] { return std::min(r.Left(), budget - Since(start)); };
   equiv::Outcome out;
-  // The miter as AIGER (`name`.aig, written by Yosys) and ABC's verdict on it.
-  // `share`: of the time left, the share this step may use (writing the AIGER, which reads both
-  // elaborated designs, takes at most half of it).
-  // The bounded step reuses the sequential step's AIGER (`seq.aig`, the same miter).
-  const auto abc = [&](const std::string& name, const equiv::ScriptOptions& opt, auto command,
-                       double share, const equiv::Side* from = nullptr) {
-    const std::string file = name == "bmc" ? "seq" : name;
+  // ABC's verdict (log abc_`name`) on the miter written as AIGER to `file`.aig, which a later
+  // step on the same miter reuses. `share`: of the time left, the share this step may use
+  // (writing the AIGER, which reads both elaborated designs, takes at most half of it).
+  const auto abc = [&](const std::string& name, const std::string& file,
+                       const equiv::ScriptOptions& opt, auto command, double share,
+                       const equiv::Side* from = nullptr) {
     const fs::path aig = r.work() / (prefix + file + ".aig");
     const double until = left() * (1 - share);  // the time left after this step
     if (!fs::exists(aig))
@@ -106,10 +105,11 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
       return equiv::AbcCecCommand(a, std::max(1, static_cast<int>(secs)));
     };
     out = abc(
-        "miter", so, [](const std::string& a, double) { return equiv::AbcCommand(a); }, 0.5);
+        "miter", "miter", so, [](const std::string& a, double) { return equiv::AbcCommand(a); },
+        0.5);
     if (out.verdict == equiv::Verdict::kPassFull) return out;
     if (lowered) {
-      out = abc("pre_abc", so, cec, 0.5, lowered);
+      out = abc("pre_abc", "pre_abc", so, cec, 0.5, lowered);
       if (out.verdict == equiv::Verdict::kPassFull) {
         out.method = "abc, against Yosys' lowering";
         return out;
@@ -117,15 +117,16 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
     }
     equiv::ScriptOptions low = so;
     low.lower_mul = true;
-    out = abc("lowered", low, cec, 0.5);
+    out = abc("lowered", "lowered", low, cec, 0.5);
     if (out.verdict == equiv::Verdict::kPassFull) {
       out.method = "abc, multipliers lowered in the miter";
       return out;
     }
   }
   // 0. A quick search for a counterexample in the first cycles (15 s at most); 1. structural,
-  // when names match (half of the rest); 2. the miter with induction (half of the rest); 3. the
-  // bounded proof of `bound` cycles (the rest).
+  // when names match (half of the rest, a third against a netlist); 2. ABC's dprove (three
+  // quarters of the rest); 3. the miter with induction (half of the rest); 4. the bounded proof
+  // of `bound` cycles, ABC's bmc3 then Yosys (the rest).
   equiv::ScriptOptions scan = so;
   scan.bound = std::min(bound, kScanCycles);
   const double scan_s = std::min(left() / 4, kScanSeconds);
@@ -152,7 +153,7 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   // finds is left to the Yosys proofs below, which write the trace.
   if (open() && left() > 1) {
     const equiv::Outcome a = abc(
-        "seq", so,
+        "seq", "seq", so,
         [](const std::string& aig, double secs) {
           return equiv::AbcSequentialCommand(aig, std::max(1, static_cast<int>(secs) - 5));
         },
@@ -177,7 +178,7 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
   };
   if (more() && left() > 1) {
     const equiv::Outcome b = abc(
-        "bmc", so,
+        "bmc", "seq", so,
         [bound](const std::string& aig, double secs) {
           return equiv::AbcBmcCommand(aig, bound, std::max(1, static_cast<int>(secs)));
         },
@@ -192,10 +193,10 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
     so.sat_timeout_s = static_cast<int>(std::max(1.0, left()));
     log = r.Run(prefix + "bounded", equiv::MiterScript(gold, gate, so, false), left());
     const equiv::Outcome b = log.empty() ? Timeout("bounded") : equiv::ParseBoundedLog(log, bound);
-    if (b.verdict != equiv::Verdict::kTimeout || out.verdict != equiv::Verdict::kPassBounded)
-      if (b.verdict != equiv::Verdict::kPassBounded ||
-          out.verdict != equiv::Verdict::kPassBounded || b.bound > out.bound)
-        out = b;
+    const bool keep = out.verdict == equiv::Verdict::kPassBounded &&
+                      (b.verdict == equiv::Verdict::kTimeout ||
+                       (b.verdict == equiv::Verdict::kPassBounded && b.bound <= out.bound));
+    if (!keep) out = b;
   }
   if (out.verdict == equiv::Verdict::kUnproven) out.verdict = equiv::Verdict::kTimeout;
   return out;

@@ -43,7 +43,7 @@ class EquivRunner {
 // induction and the bounded proof of so.bound cycles, until one concludes. `lowered` (salsa equiv
 // --synth): the netlist before ABC, which a multiplier module's gates are proven against when
 // its RTL is out of reach. The scripts are
-// named `prefix` + scan/structural/aiger/abc/miter/bounded.
+// named `prefix` + scan/structural/miter/bounded, aiger_<file>/abc_<step> for the ABC steps.
 equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equiv::Side& gold,
                            const equiv::Side& gate, equiv::ScriptOptions so, double budget,
                            bool combinational = false, const equiv::Side* lowered = nullptr);
