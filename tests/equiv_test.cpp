@@ -211,7 +211,8 @@ TEST(EquivTest, SplitMultipliersHavePathFreeNames) {
   // Private names renamed in module order before submod names the ports after them.
   EXPECT_NE(PrepScript(kGold, "gold", o)
                 .find("proc\nrename -enumerate -pattern $e% w:$* c:$*\n"
-                      "setattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n"
+                      "setattr -set submod \"mul\" w:* %co1:+[A] w:* %co1:+[B] %i t:$mul %i\n"
+                      "submod t:$mul %m\n"
                       "rename -enumerate -pattern u_mul% t:*_mul\n"),
             std::string::npos);
 }

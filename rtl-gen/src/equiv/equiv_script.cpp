@@ -65,9 +65,14 @@ std::string PrepScript(const Side& side, const std::string& stash, const ScriptO
     // submod names the new instance after its module; in a parameter specialisation
     // ($paramod\\salsa_pe\\RowOdd=...) that is a private name, which `expose -evert` skips, so
     // such instances are renamed u_mul<n>.
+    // Only multipliers of two signals move: one with a constant operand (an index, a_i[m_i*9
+    // +: 9]) stays, since abstracted its product would be free, and an out-of-range part-select
+    // it drives is undefined, zero in one side and anything in the other. Selected: $mul cells
+    // with a wire on port A and a wire on port B.
     if (o.split_mul)
       s << "proc\nrename -enumerate -pattern $e% w:$* c:$*\n"
-        << "setattr -set submod \"mul\" t:$mul\nsubmod t:$mul %m\n"
+        << "setattr -set submod \"mul\" w:* %co1:+[A] w:* %co1:+[B] %i t:$mul %i\n"
+        << "submod t:$mul %m\n"
         << "rename -enumerate -pattern u_mul% t:*_mul\n";
   }
   s << "hierarchy -top " << top << "\n";
