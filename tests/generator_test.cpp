@@ -149,6 +149,36 @@ TEST(GeneratorTest, AxiSidebandPortsCarryTheConfig) {
   EXPECT_NE(manifest.find("\"axi_qos\": 9"), std::string::npos);
 }
 
+// axi.ports > 1: ports m_axi0_* .. (no m_axi_*), the lanes blocks between them and the DMAs, and
+// the count and names in salsa_params.h and manifest.json; one-port files name neither.
+TEST(GeneratorTest, SeveralAxiPortsAreNamedAndListed) {
+  const auto files = salsa::Generate(Cfg("axi: {data_bits: 64, ports: 4}\n"), "x");
+  const std::string top = FileText(files, "salsa_top.v");
+  for (unsigned p = 0; p < 4; ++p) {
+    for (const char* sig : {"araddr", "rdata", "awvalid", "wstrb", "bready"}) {
+      EXPECT_NE(top.find(" m_axi" + std::to_string(p) + "_" + sig + ","), std::string::npos)
+          << p << " " << sig;
+    }
+  }
+  EXPECT_EQ(top.find(" m_axi_araddr"), std::string::npos);
+  EXPECT_NE(top.find("output wire [63:0] m_axi3_wdata,"), std::string::npos);
+  EXPECT_NE(top.find("salsa_axi_lanes_rd u_axi_lanes_rd"), std::string::npos);
+  EXPECT_NE(top.find("salsa_axi_lanes_wr u_axi_lanes_wr"), std::string::npos);
+  // The DMAs are the four ports wide: 32 bytes.
+  EXPECT_NE(FileText(files, "salsa_dma_rd.v").find("output wire [255:0] out_data_o"),
+            std::string::npos);
+  const std::string params = FileText(files, "salsa_params.h");
+  EXPECT_NE(params.find("#define SALSA_AXI_PORTS(X) X(m_axi0_) X(m_axi1_) X(m_axi2_) X(m_axi3_)"),
+            std::string::npos);
+  EXPECT_NE(params.find("constexpr unsigned kAxiPorts = 4;"), std::string::npos);
+  EXPECT_NE(params.find("constexpr unsigned kBusBytes = 32;"), std::string::npos);
+  EXPECT_NE(FileText(files, "manifest.json").find("\"axi_ports\": 4"), std::string::npos);
+  const auto one = salsa::Generate(Cfg(), "x");
+  EXPECT_EQ(FileText(one, "salsa_params.h").find("AxiPorts"), std::string::npos);
+  EXPECT_EQ(FileText(one, "salsa_params.h").find("SALSA_AXI_PORTS"), std::string::npos);
+  EXPECT_EQ(FileText(one, "manifest.json").find("axi_ports"), std::string::npos);
+}
+
 // pipeline.axi_read_reg puts the R channel into a skid FIFO; false keeps the combinational path.
 TEST(GeneratorTest, AxiReadRegisterKnob) {
   const std::string on = FileText(salsa::Generate(Cfg(), "x"), "salsa_dma_rd.v");

@@ -251,8 +251,8 @@ void ParseArray(const Section& top, Config* cfg) {
 }
 
 void ParseAxi(const Section& top, Config* cfg) {
-  const Section axi = top.Child("axi", {"data_bits", "addr_bits", "id_bits", "max_outstanding",
-                                        "max_burst", "cache", "prot", "qos"});
+  const Section axi = top.Child("axi", {"data_bits", "ports", "addr_bits", "id_bits",
+                                        "max_outstanding", "max_burst", "cache", "prot", "qos"});
   const Reporter& r = axi.reporter();
   YAML::Mark data_mark;
   if (axi.GetUnsigned("data_bits", 0, std::numeric_limits<unsigned>::max(), "64, 128, 256, 512",
@@ -261,6 +261,15 @@ void ParseAxi(const Section& top, Config* cfg) {
     if (v != 64 && v != 128 && v != 256 && v != 512) {
       r.Fail(data_mark, "axi.data_bits", "unsupported bus width " + std::to_string(v),
              "64, 128, 256, 512");
+    }
+  }
+  YAML::Mark ports_mark;
+  if (axi.GetUnsigned("ports", 0, std::numeric_limits<unsigned>::max(), "1, 2, 4, 8, 16",
+                      &cfg->axi_ports, &ports_mark)) {
+    const unsigned v = cfg->axi_ports;
+    if (v == 0 || v > 16 || (v & (v - 1)) != 0) {
+      r.Fail(ports_mark, "axi.ports", "unsupported port count " + std::to_string(v),
+             "1, 2, 4, 8, 16");
     }
   }
   axi.GetUnsigned("addr_bits", 32, 64, Range(32, 64), &cfg->axi_addr_bits);
@@ -281,8 +290,11 @@ void ParseAxi(const Section& top, Config* cfg) {
            "a burst of " + std::to_string(cfg->axi_max_burst) + " beats x " +
                std::to_string(bus_bytes) + " bytes = " + std::to_string(burst_bytes) +
                " bytes exceeds 4 KB",
-           Range(1, kMaxBurstBytes / bus_bytes) + " for data_bits " +
-               std::to_string(cfg->axi_data_bits) + " (max_burst * data_bits/8 <= 4096)");
+           Range(1, std::max(1u, kMaxBurstBytes / bus_bytes)) + " for data_bits " +
+               std::to_string(cfg->axi_data_bits) +
+               (cfg->axi_ports > 1 ? " and ports " + std::to_string(cfg->axi_ports) +
+                                         " (max_burst * ports * data_bits/8 <= 4096)"
+                                   : " (max_burst * data_bits/8 <= 4096)"));
   }
 }
 
@@ -522,7 +534,8 @@ void ParseFpga(const Section& top, Config* cfg) {
   const Reporter& r = fpga.reporter();
   std::string board;
   YAML::Mark mark;
-  const std::string board_accepted = "none, zcu104 (needs axi.data_bits 128, axi.addr_bits <= 49)";
+  const std::string board_accepted =
+      "none, zcu104 (needs axi.data_bits 128, axi.ports 1, axi.addr_bits <= 49)";
   if (fpga.GetString("board", board_accepted, &board, &mark)) {
     if (board == "none") {
       cfg->fpga_board = FpgaBoard::kNone;
@@ -534,6 +547,12 @@ void ParseFpga(const Section& top, Config* cfg) {
                "zcu104 connects the AXI master to the 128-bit S_AXI_HP0_FPD port, but "
                "axi.data_bits is " +
                    std::to_string(cfg->axi_data_bits),
+               board_accepted);
+      }
+      if (cfg->axi_ports != 1) {
+        r.Fail(mark, "fpga.board",
+               "zcu104 connects one AXI master port to S_AXI_HP0_FPD, but axi.ports is " +
+                   std::to_string(cfg->axi_ports),
                board_accepted);
       }
       if (cfg->axi_addr_bits > 49) {
@@ -668,8 +687,9 @@ std::string CanonicalConfig(const Config& cfg) {
      << "  dataflow: " << DataflowName(cfg.dataflow) << "\n";
   if (cfg.gemv_slices != 1) os << "  gemv_slices: " << cfg.gemv_slices << "\n";
   os << "axi:\n"
-     << "  data_bits: " << cfg.axi_data_bits << "\n"
-     << "  addr_bits: " << cfg.axi_addr_bits << "\n"
+     << "  data_bits: " << cfg.axi_data_bits << "\n";
+  if (cfg.axi_ports != 1) os << "  ports: " << cfg.axi_ports << "\n";
+  os << "  addr_bits: " << cfg.axi_addr_bits << "\n"
      << "  id_bits: " << cfg.axi_id_bits << "\n"
      << "  max_outstanding: " << cfg.axi_max_outstanding << "\n"
      << "  max_burst: " << cfg.axi_max_burst << "\n"

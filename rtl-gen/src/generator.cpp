@@ -55,6 +55,13 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
                      {"sparsity_zero_skip", cfg.zero_skip},
                      {"sparsity_structured", cfg.structured24 ? "2:4" : "none"},
                      {"pipeline_axi_read_reg", cfg.axi_read_reg}};
+  // Several AXI ports: their count and names (one-port manifests stay as they were).
+  if (cfg.axi_ports > 1) {
+    j["parameters"]["axi_ports"] = cfg.axi_ports;
+    nlohmann::ordered_json names = nlohmann::ordered_json::array();
+    for (unsigned p = 0; p < cfg.axi_ports; ++p) names.push_back("m_axi" + std::to_string(p));
+    j["axi_ports"] = names;
+  }
   auto pad = [](const ScratchpadConfig& s, unsigned word_bytes) {
     return nlohmann::ordered_json{{"banks", s.banks},           {"depth", s.depth},
                                   {"width_bits", s.width_bits}, {"words", s.Words()},
@@ -119,8 +126,20 @@ std::string ParamsHeader(const Config& cfg) {
       cfg.gemv_slices > 1
           ? "constexpr unsigned kGemvSlices = " + std::to_string(cfg.gemv_slices) + ";\n"
           : "";
+  // Several AXI ports: their count, and the list of their port-name prefixes for the harness
+  // (SALSA_AXI_PORTS(X) expands X(prefix) per port). One-port headers have neither.
+  std::string ports;
+  if (cfg.axi_ports > 1) {
+    ports = "constexpr unsigned kAxiPorts = " + std::to_string(cfg.axi_ports) + ";\n";
+  }
   std::ostringstream os;
-  os << "#pragma once\n\n#include <cstdint>\n\nnamespace salsa_params {\n\n"
+  os << "#pragma once\n\n#include <cstdint>\n\n";
+  if (cfg.axi_ports > 1) {
+    os << "#define SALSA_AXI_PORTS(X)";
+    for (unsigned p = 0; p < cfg.axi_ports; ++p) os << " X(m_axi" << p << "_)";
+    os << "\n\n";
+  }
+  os << "namespace salsa_params {\n\n"
      << "constexpr const char* kName = \"" << cfg.name << "\";\n"
      << "constexpr const char* kConfigHash = \"" << ConfigHash(cfg) << "\";\n"
      << "constexpr unsigned kRows = " << cfg.rows << ";\n"
@@ -139,7 +158,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n"
-     << precision << slices << "\n"
+     << precision << slices << ports << "\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"

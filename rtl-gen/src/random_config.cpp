@@ -81,12 +81,14 @@ std::string RandomConfigYaml(uint64_t seed) {
 
   const unsigned data_bits = d.Pick(std::vector<unsigned>{64, 128, 256, 512});
   const unsigned addr_bits = d.Chance(1, 2) ? 32 : d.Int(32, 64);
+  const unsigned id_bits = d.Int(1, 8), max_outstanding = d.Int(2, 16);
+  const unsigned max_burst = d.Int(1, std::min(256u, 4096 / (data_bits / 8)));  // 4 KB
   os << "axi:\n"
      << "  data_bits: " << data_bits << "\n"
      << "  addr_bits: " << addr_bits << "\n"
-     << "  id_bits: " << d.Int(1, 8) << "\n"
-     << "  max_outstanding: " << d.Int(2, 16) << "\n"
-     << "  max_burst: " << d.Int(1, std::min(256u, 4096 / (data_bits / 8))) << "\n"  // 4 KB
+     << "  id_bits: " << id_bits << "\n"
+     << "  max_outstanding: " << max_outstanding << "\n"
+     << "  max_burst: " << max_burst << "\n"
      << "  cache: " << d.Int(0, 15) << "\n"
      << "  prot: " << d.Int(0, 7) << "\n"
      << "  qos: " << d.Int(0, 15) << "\n";
@@ -122,7 +124,8 @@ std::string RandomConfigYaml(uint64_t seed) {
      << "  requant: " << Bool(d.Chance(1, 2)) << "\n";
 
   // The ZCU104 wrapper needs the HP0 port's 128-bit data and <= 49 address bits.
-  if (data_bits == 128 && addr_bits <= 49 && d.Chance(1, 2)) os << "fpga:\n  board: zcu104\n";
+  const bool board = data_bits == 128 && addr_bits <= 49 && d.Chance(1, 2);
+  if (board) os << "fpga:\n  board: zcu104\n";
   // K slices (os, dense, int8 only): a power of two dividing rows (at most 16, so every weight
   // depth, 16 or more, is a multiple). Drawn last, so the other keys of every seed stay as they
   // were; the line goes into the array section.
@@ -133,6 +136,17 @@ std::string RandomConfigYaml(uint64_t seed) {
     const std::string after = "  dataflow: os\n";
     text.insert(text.find(after) + after.size(),
                 "  gemv_slices: " + std::to_string(1u << d.Int(1, Log2(max_s))) + "\n");
+  }
+  // Several AXI ports (not with the one-port board): the data path ports * data_bits at most
+  // 2048 bits, and a burst of max_burst wide beats within 4 KB. Drawn after everything else.
+  std::vector<unsigned> ports;
+  for (unsigned p = 2; p <= 16; p *= 2) {
+    if (p * data_bits <= 2048 && max_burst * p * (data_bits / 8) <= 4096) ports.push_back(p);
+  }
+  if (!board && !ports.empty() && d.Chance(1, 3)) {
+    const std::string after = "  data_bits: " + std::to_string(data_bits) + "\n";
+    text.insert(text.find(after) + after.size(),
+                "  ports: " + std::to_string(d.Pick(ports)) + "\n");
   }
   return text;
 }

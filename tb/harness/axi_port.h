@@ -4,7 +4,8 @@
 // Nothing here depends on a configuration, the harness options or its report: the bus width is a
 // constructor argument and the model type a template parameter, so block tests and other harnesses
 // can reuse it with their own Vsalsa_top. A model needs clk_i, rst_ni, eval() (and trace() when
-// verilated with --trace-fst), the m_axi_* ports for AxiMemPort and the s_axil_* ports for CsrPort.
+// verilated with --trace-fst), the m_axi_* ports (or those named by an AxiPortIo) for AxiMemPort
+// and the s_axil_* ports for CsrPort.
 #pragma once
 
 // Verilator's headers are not -Wextra clean; keep their warnings out of the harness build.
@@ -61,46 +62,62 @@ void BytesToPort(const uint8_t* in, unsigned n, VlWide<N>& p) {
     p[i / 4] |= static_cast<EData>(in[i]) << (8 * (i % 4));
 }
 
-// The AXI4 master outputs of the model (m_axi_*), as the DRAM model takes them.
+// One AXI4 master port of the model, named <prefix>araddr, ...: how to sample its outputs as the
+// DRAM model takes them, and how to drive the DRAM model's outputs onto its inputs.
+template <class Top>
+struct AxiPortIo {
+  AxiMasterOut (*sample)(Top& t, unsigned bus_bytes);
+  void (*drive)(Top& t, const AxiSlaveOut& s, unsigned bus_bytes);
+};
+
+// The AxiPortIo<Top> of the ports named prefix## (m_axi_, m_axi0_, ...).
+#define SALSA_AXI_PORT_IO(Top, prefix)                                             \
+  (::salsa::harness::AxiPortIo<Top>{                                               \
+      [](Top& t, unsigned bus_bytes) {                                             \
+        ::salsa::AxiMasterOut m;                                                   \
+        m.arvalid = t.prefix##arvalid;                                             \
+        m.araddr = t.prefix##araddr;                                               \
+        m.arlen = t.prefix##arlen;                                                 \
+        m.arsize = t.prefix##arsize;                                               \
+        m.arburst = t.prefix##arburst;                                             \
+        m.arid = t.prefix##arid;                                                   \
+        m.rready = t.prefix##rready;                                               \
+        m.awvalid = t.prefix##awvalid;                                             \
+        m.awaddr = t.prefix##awaddr;                                               \
+        m.awlen = t.prefix##awlen;                                                 \
+        m.awsize = t.prefix##awsize;                                               \
+        m.awburst = t.prefix##awburst;                                             \
+        m.awid = t.prefix##awid;                                                   \
+        m.wvalid = t.prefix##wvalid;                                               \
+        m.wdata.assign(bus_bytes, 0);                                              \
+        ::salsa::harness::PortToBytes(t.prefix##wdata, bus_bytes, m.wdata.data()); \
+        m.wstrb = t.prefix##wstrb;                                                 \
+        m.wlast = t.prefix##wlast;                                                 \
+        m.bready = t.prefix##bready;                                               \
+        return m;                                                                  \
+      },                                                                           \
+      [](Top& t, const ::salsa::AxiSlaveOut& s, unsigned bus_bytes) {              \
+        t.prefix##arready = s.arready;                                             \
+        t.prefix##rvalid = s.rvalid;                                               \
+        ::salsa::harness::BytesToPort(s.rdata.data(), bus_bytes, t.prefix##rdata); \
+        t.prefix##rresp = s.rresp;                                                 \
+        t.prefix##rlast = s.rlast;                                                 \
+        t.prefix##rid = s.rid;                                                     \
+        t.prefix##awready = s.awready;                                             \
+        t.prefix##wready = s.wready;                                               \
+        t.prefix##bvalid = s.bvalid;                                               \
+        t.prefix##bresp = s.bresp;                                                 \
+        t.prefix##bid = s.bid;                                                     \
+      }})
+
+// The single port m_axi_* (axi.ports 1).
 template <class Top>
 AxiMasterOut SampleMaster(Top& t, unsigned bus_bytes) {
-  AxiMasterOut m;
-  m.arvalid = t.m_axi_arvalid;
-  m.araddr = t.m_axi_araddr;
-  m.arlen = t.m_axi_arlen;
-  m.arsize = t.m_axi_arsize;
-  m.arburst = t.m_axi_arburst;
-  m.arid = t.m_axi_arid;
-  m.rready = t.m_axi_rready;
-  m.awvalid = t.m_axi_awvalid;
-  m.awaddr = t.m_axi_awaddr;
-  m.awlen = t.m_axi_awlen;
-  m.awsize = t.m_axi_awsize;
-  m.awburst = t.m_axi_awburst;
-  m.awid = t.m_axi_awid;
-  m.wvalid = t.m_axi_wvalid;
-  m.wdata.assign(bus_bytes, 0);
-  PortToBytes(t.m_axi_wdata, bus_bytes, m.wdata.data());
-  m.wstrb = t.m_axi_wstrb;
-  m.wlast = t.m_axi_wlast;
-  m.bready = t.m_axi_bready;
-  return m;
+  return SALSA_AXI_PORT_IO(Top, m_axi_).sample(t, bus_bytes);
 }
-
-// Drives the DRAM model's slave outputs onto the model's AXI4 master inputs.
 template <class Top>
 void DriveSlave(Top& t, const AxiSlaveOut& s, unsigned bus_bytes) {
-  t.m_axi_arready = s.arready;
-  t.m_axi_rvalid = s.rvalid;
-  BytesToPort(s.rdata.data(), bus_bytes, t.m_axi_rdata);
-  t.m_axi_rresp = s.rresp;
-  t.m_axi_rlast = s.rlast;
-  t.m_axi_rid = s.rid;
-  t.m_axi_awready = s.awready;
-  t.m_axi_wready = s.wready;
-  t.m_axi_bvalid = s.bvalid;
-  t.m_axi_bresp = s.bresp;
-  t.m_axi_bid = s.bid;
+  SALSA_AXI_PORT_IO(Top, m_axi_).drive(t, s, bus_bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,30 +222,32 @@ class SimCtrl {
 #endif
 };
 
-// The model's AXI4 master port against a DRAM model: samples the master before each rising edge,
-// lets the DRAM perform the handshakes after it (not while reset is held) and drives its outputs.
-// Without a DRAM attached the port does nothing.
+// One of the model's AXI4 master ports against a DRAM model: samples the master before each
+// rising edge, lets the DRAM perform the handshakes after it (not while reset is held) and drives
+// its outputs. Without a DRAM attached the port does nothing.
 template <class Top>
 class AxiMemPort : public SimHook {
  public:
-  AxiMemPort(Top* top, unsigned bus_bytes) : top_(top), bus_bytes_(bus_bytes) {}
+  AxiMemPort(Top* top, unsigned bus_bytes, AxiPortIo<Top> io = SALSA_AXI_PORT_IO(Top, m_axi_))
+      : top_(top), bus_bytes_(bus_bytes), io_(io) {}
   void set_dram(AxiDram* dram) { dram_ = dram; }
 
   void OnReset() override {
-    if (dram_) DriveSlave(*top_, dram_->outputs(), bus_bytes_);
+    if (dram_) io_.drive(*top_, dram_->outputs(), bus_bytes_);
   }
   void BeforeRise() override {
-    if (dram_) m_ = SampleMaster(*top_, bus_bytes_);
+    if (dram_) m_ = io_.sample(*top_, bus_bytes_);
   }
   void AfterRise(bool in_reset) override {
     if (!dram_) return;
     if (!in_reset) dram_->Tick(m_);
-    DriveSlave(*top_, dram_->outputs(), bus_bytes_);
+    io_.drive(*top_, dram_->outputs(), bus_bytes_);
   }
 
  private:
   Top* top_;
   unsigned bus_bytes_;
+  AxiPortIo<Top> io_;
   AxiDram* dram_ = nullptr;
   AxiMasterOut m_;
 };

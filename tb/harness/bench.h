@@ -2,6 +2,9 @@
 // with its AXI4 master port and its CSR port as hooks.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "axi_port.h"
 
 // Verilator's headers are not -Wextra clean; keep their warnings out of the harness build.
@@ -14,19 +17,35 @@
 
 namespace salsa::harness {
 
-// The hooks run in this order: the DRAM port, then the CSR port. Attach a DRAM model to `mem`
-// before resetting; the VerilatedContext and the model stay owned by the caller.
+// A one-port build's salsa_params.h has no port list: its port is m_axi_*.
+#ifndef SALSA_AXI_PORTS
+#define SALSA_AXI_PORTS(X) X(m_axi_)
+#endif
+
+// The hooks run in this order: the DRAM ports (one per AXI master port, in port order), then the
+// CSR port. Attach a DRAM model to each of `mem` before resetting; the VerilatedContext and the
+// model stay owned by the caller.
 struct Bench {
-  Bench(VerilatedContext* ctx, Vsalsa_top* top)
-      : sim(ctx, top), mem(top, salsa_params::kBusBytes), csr(sim) {
-    sim.AddHook(&mem);
+  Bench(VerilatedContext* ctx, Vsalsa_top* top) : sim(ctx, top), csr(sim) {
+    const unsigned port_bytes = salsa_params::kBusBytes / kPorts;
+#define SALSA_BENCH_ADD_PORT(prefix)                                      \
+  mem.push_back(std::make_unique<AxiMemPort<Vsalsa_top>>(top, port_bytes, \
+                                                         SALSA_AXI_PORT_IO(Vsalsa_top, prefix)));
+    SALSA_AXI_PORTS(SALSA_BENCH_ADD_PORT)
+#undef SALSA_BENCH_ADD_PORT
+    for (auto& m : mem) sim.AddHook(m.get());
     sim.AddHook(&csr);
   }
   Bench(const Bench&) = delete;
   Bench& operator=(const Bench&) = delete;
 
+  static constexpr unsigned kPorts = 0
+#define SALSA_BENCH_COUNT_PORT(prefix) +1
+      SALSA_AXI_PORTS(SALSA_BENCH_COUNT_PORT);
+#undef SALSA_BENCH_COUNT_PORT
+
   SimCtrl<Vsalsa_top> sim;
-  AxiMemPort<Vsalsa_top> mem;
+  std::vector<std::unique_ptr<AxiMemPort<Vsalsa_top>>> mem;
   CsrPort<Vsalsa_top> csr;
 };
 

@@ -3,12 +3,14 @@
 
 #include "salsa_params.h"
 
-// salsa_params.h of a build beyond int8 defines kPrecisionMask (a K-slice build kGemvSlices);
+// salsa_params.h of a build beyond int8 defines kPrecisionMask (a K-slice build kGemvSlices, a
+// build of several AXI ports kAxiPorts);
 // other headers have none, and qualified lookup then falls back to these defaults through the
 // using-directive.
 namespace salsa_params_default {
 constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
 constexpr unsigned kGemvSlices = 1;
+constexpr unsigned kAxiPorts = 1;
 }  // namespace salsa_params_default
 namespace salsa_params {
 using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
@@ -34,6 +36,7 @@ salsa::HwParams Params() {
   hw.structured24 = salsa_params::kStructured24;
   hw.precision_mask = salsa_params::kPrecisionMask;
   hw.gemv_slices = salsa_params::kGemvSlices;
+  hw.ports = salsa_params::kAxiPorts;
   return hw;
 }
 

@@ -141,8 +141,9 @@ void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
   }
 }
 
-void CheckCounters(const salsa::Program& prog, const AxiDram& dram, Outcome* r) {
-  const uint64_t bus = kBuildInfo.hw.bus_bytes;
+void CheckCounters(const salsa::Program& prog, const salsa::AxiDramPorts& dram, Outcome* r) {
+  // The DRAM model counts each port's beats (axi.ports: lanes of the data path).
+  const uint64_t bus = kBuildInfo.hw.bus_bytes / kBuildInfo.hw.ports;
   const auto& c = r->counters;
   if (kBuildInfo.gating && c[salsa::contract::CounterIndex("gated")] != r->expected_gated) {
     r->Fail("gated counter " + std::to_string(c[salsa::contract::CounterIndex("gated")]) +
@@ -259,7 +260,7 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vect
 
 // With a fault injected, the run passes when the hardware stopped with exactly that error,
 // raised its interrupt, and left the AXI ports clean.
-void CheckFault(const Fault& f, const AxiDram& dram, Outcome* r) {
+void CheckFault(const Fault& f, const salsa::AxiDramPorts& dram, Outcome* r) {
   Outcome seen = *r;
   *r = Outcome{};
   r->cycles = seen.cycles;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "salsa/axi_dram.h"
+#include "salsa/axi_dram_ports.h"
 #include "salsa/driver.h"
 #include "salsa/func_sim.h"
 #include "salsa/hw_params.h"
@@ -73,7 +73,7 @@ void CompareTensor(const std::string& what, const std::vector<int8_t>& want,
                    const std::vector<int8_t>& got, Outcome* r);
 
 // The hardware counters against the functional model and the DRAM model; AXI violations.
-void CheckCounters(const salsa::Program& prog, const salsa::AxiDram& dram, Outcome* r);
+void CheckCounters(const salsa::Program& prog, const salsa::AxiDramPorts& dram, Outcome* r);
 
 // A fault to inject: the error code and failing command the hardware must then report.
 struct Fault {
@@ -87,6 +87,6 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vect
 
 // With a fault injected, the run passes when the hardware stopped with exactly that error,
 // raised its interrupt, and left the AXI ports clean. Replaces the outcome's failures.
-void CheckFault(const Fault& f, const salsa::AxiDram& dram, Outcome* r);
+void CheckFault(const Fault& f, const salsa::AxiDramPorts& dram, Outcome* r);
 
 }  // namespace salsa::harness

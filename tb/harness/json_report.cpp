@@ -121,8 +121,10 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
       r.cycles ? static_cast<double>(macs) /
                      (static_cast<double>(r.cycles) * kBuildInfo.hw.rows * kBuildInfo.hw.cols)
                : 0.0;
-  j["dram_read_bytes"] = stats.read_beats * kBuildInfo.hw.bus_bytes;
-  j["dram_write_bytes"] = stats.write_beats * kBuildInfo.hw.bus_bytes;
+  // The DRAM model counts each port's beats.
+  const uint64_t port_bytes = kBuildInfo.hw.bus_bytes / kBuildInfo.hw.ports;
+  j["dram_read_bytes"] = stats.read_beats * port_bytes;
+  j["dram_write_bytes"] = stats.write_beats * port_bytes;
   j["gated_operands"] = r.counters[salsa::contract::CounterIndex("gated")];
   j["expected_gated_operands"] = r.expected_gated;
   j["zero_skip"] = data.zero_skip;
@@ -139,7 +141,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["mismatches"] = r.mismatches;
   j["rows"] = kBuildInfo.hw.rows;
   j["cols"] = kBuildInfo.hw.cols;
-  j["axi_data_bits"] = kBuildInfo.hw.bus_bytes * 8;
+  j["axi_data_bits"] = kBuildInfo.hw.bus_bytes / kBuildInfo.hw.ports * 8;
+  j["axi_ports"] = kBuildInfo.hw.ports;
   j["config"] = kBuildInfo.name;
   j["dataflow"] = kBuildInfo.hw.weight_stationary ? "ws" : "os";
   j["config_hash"] = kBuildInfo.config_hash;

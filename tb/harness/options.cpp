@@ -68,6 +68,13 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "(a corrupted command), slices (K-slice builds: the first K-slice COMPUTE's "
                  "weight address made odd, a bad field)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices"}));
+  app.add_option("--fault-port", o->fault_port,
+                 "with --fault read|write: only this AXI port answers SLVERR (builds with "
+                 "axi.ports > 1; default: every port)");
+  app.add_option("--port-skew", o->port_skew,
+                 "AXI port p's DRAM latency is --mem-latency + p * N cycles (builds with several "
+                 "ports: the ports' data arrive skewed)")
+      ->capture_default_str();
   app.add_flag(
       "--no-overlap", o->no_overlap,
       "SYNC after every COMPUTE and STORE: strictly sequential execution (for comparison)");
@@ -154,6 +161,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   }
   if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
     std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
+    return kExitBadInput;
+  }
+  const int ports = static_cast<int>(kBuildInfo.hw.ports);
+  if (app.count("--fault-port") && (o->fault_port < 0 || o->fault_port >= ports ||
+                                    (o->fault != "read" && o->fault != "write"))) {
+    std::cerr << "salsa_harness: --fault-port " << o->fault_port << ": config " << kBuildInfo.name
+              << " has " << ports << " AXI port(s); accepted: 0.." << ports - 1
+              << " with --fault read or --fault write\n";
     return kExitBadInput;
   }
   if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {

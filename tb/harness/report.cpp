@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "build_info.h"
 #include "salsa/hw_params.h"
@@ -21,9 +22,11 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
       r.cycles ? static_cast<double>(macs) /
                      (static_cast<double>(r.cycles) * kBuildInfo.hw.rows * kBuildInfo.hw.cols)
                : 0.0;
-  std::printf("salsa harness: config %s (%s), %ux%u array, %u-bit AXI\n", kBuildInfo.name,
+  const unsigned ports = kBuildInfo.hw.ports;
+  std::printf("salsa harness: config %s (%s), %ux%u array, %s%u-bit AXI\n", kBuildInfo.name,
               kBuildInfo.config_hash, kBuildInfo.hw.rows, kBuildInfo.hw.cols,
-              kBuildInfo.hw.bus_bytes * 8);
+              ports > 1 ? (std::to_string(ports) + " x ").c_str() : "",
+              kBuildInfo.hw.bus_bytes / ports * 8);
   if (!o.layer.empty()) {
     std::printf("layer %s: %zu GEMM(s) on the array, the first %dx%dx%d\n", o.layer.c_str(), gemms,
                 l.M, l.K, l.N);

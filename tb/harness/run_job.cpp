@@ -41,8 +41,9 @@ class BenchControl {
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench) {
   JobResult jr;
   JobPlan plan = PlanJob(opts, hw, job, &jr.r);
-  AxiDram dram(plan.mem, salsa_params::kBusBytes, plan.dram);
-  bench->mem.set_dram(&dram);
+  salsa::AxiDramPorts dram(plan.mem, salsa_params::kBusBytes / Bench::kPorts, Bench::kPorts,
+                           plan.dram, plan.ports);
+  for (unsigned p = 0; p < Bench::kPorts; ++p) bench->mem[p]->set_dram(&dram.port(p));
   const auto sim_start = std::chrono::steady_clock::now();
   try {
     BenchControl ctl(*bench);
@@ -54,7 +55,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
   const std::vector<uint8_t> mem = std::move(plan.mem);
   FinishJob(opts, job, std::move(plan), mem, dram, &jr);
-  bench->mem.set_dram(nullptr);
+  for (auto& m : bench->mem) m->set_dram(nullptr);
   return jr;
 }
 

@@ -10,7 +10,7 @@
 
 #include "checks.h"
 #include "options.h"
-#include "salsa/axi_dram.h"
+#include "salsa/axi_dram_ports.h"
 #include "salsa/driver.h"
 #include "salsa/hw_params.h"
 #include "salsa/layer_lower.h"
@@ -66,6 +66,7 @@ struct JobPlan {
   uint64_t timeout = 0;
   std::vector<uint8_t> mem;
   salsa::AxiDram::Options dram;
+  salsa::AxiPortOptions ports;  // per-port latency skew, the faulted port
   Fault fault;
 };
 JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Outcome* r);
@@ -73,7 +74,7 @@ JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, 
 // After the plan ran with `dram` over `mem` (the DRAM's bytes): reads the output, compares it (or
 // checks the injected fault) and the counters, and keeps the program and the DRAM's statistics.
 void FinishJob(const Options& opts, const Job& job, JobPlan&& plan, const std::vector<uint8_t>& mem,
-               const salsa::AxiDram& dram, JobResult* jr);
+               const salsa::AxiDramPorts& dram, JobResult* jr);
 
 // Runs one GEMM on the bench's model (reset first) with a fresh DRAM model, and checks it.
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "checks.h"
-#include "salsa/axi_dram.h"
+#include "salsa/axi_dram_ports.h"
 #include "salsa/command.h"
 #include "salsa/driver.h"
 #include "salsa/hw_contract.h"
@@ -21,8 +21,8 @@ namespace salsa::harness {
 // (checked before each cycle) or `timeout` cycles passed and returns the cycles; Irq(); Tick().
 // Everything observed goes into the outcome.
 template <class Ctl>
-void RunProgram(Ctl& ctl, const salsa::AxiDram& dram, const salsa::Program& prog, uint64_t timeout,
-                Outcome* r) {
+void RunProgram(Ctl& ctl, const salsa::AxiDramPorts& dram, const salsa::Program& prog,
+                uint64_t timeout, Outcome* r) {
   namespace c = salsa::contract;
   ctl.Reset(8);
   const uint32_t hw_id = ctl.CsrRead(c::CsrAddr("HW_ID"));

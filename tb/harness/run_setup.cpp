@@ -105,11 +105,13 @@ JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, 
   p.dram.seed = opts.seed;
   p.dram.strict = opts.axi_strict;
   p.fault = InjectFault(opts.fault, p.prog, &p.mem, &p.dram);
+  p.ports.latency_step = opts.port_skew;
+  p.ports.error_port = opts.fault_port;
   return p;
 }
 
 void FinishJob(const Options& opts, const Job& job, JobPlan&& plan, const std::vector<uint8_t>& mem,
-               const salsa::AxiDram& dram, JobResult* jr) {
+               const salsa::AxiDramPorts& dram, JobResult* jr) {
   Outcome& r = jr->r;
   jr->prog = std::move(plan.prog);
   const salsa::Program& prog = jr->prog;

@@ -16,6 +16,10 @@
 #include "dram_target.h"
 #include "salsa_params.h"
 
+#ifdef SALSA_AXI_PORTS
+#error "the SystemC harness drives one AXI4 master port (m_axi_*); this config has axi.ports > 1"
+#endif
+
 namespace salsa::sc {
 
 // One clock cycle of the harness: 1 ns (the target's latency annotation is in these units).

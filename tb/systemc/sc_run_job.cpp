@@ -64,8 +64,8 @@ sh::JobResult RunScJob(const sh::Options& opts, const salsa::HwParams& hw, const
   // The timing model schedules the latency the target annotates (the same as --mem-latency).
   plan.dram.read_latency = bench->axi.ProbeLatency(ClockPeriod(), false);
   plan.dram.write_latency = bench->axi.ProbeLatency(ClockPeriod(), true);
-  salsa::AxiDram dram(bench->axi, mem.size(), salsa_params::kBusBytes, plan.dram);
-  bench->axi.Attach(&dram);
+  salsa::AxiDramPorts dram(bench->axi, mem.size(), salsa_params::kBusBytes, plan.dram);
+  bench->axi.Attach(&dram.port(0));
   const auto sim_start = std::chrono::steady_clock::now();
   try {
     ScControl ctl(*bench);

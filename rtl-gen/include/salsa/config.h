@@ -54,7 +54,10 @@ struct Config {
   // The most K slices a COMPUTE may split the rows into (GEMV): 1 (off) or a power of two <= rows.
   unsigned gemv_slices = 1;
   // axi
-  unsigned axi_data_bits = 128;      // 64, 128, 256, 512
+  unsigned axi_data_bits = 128;  // 64, 128, 256, 512: each port's data width
+  // AXI4 master ports (memory channels): 1, 2, 4, 8, 16. With more than one, the ports are lanes
+  // of one data path: byte a of DRAM is on port (a / port bytes) % ports (docs/axi_ports.md).
+  unsigned axi_ports = 1;
   unsigned axi_addr_bits = 32;       // 32..64
   unsigned axi_id_bits = 4;          // 1..8
   unsigned axi_max_outstanding = 4;  // 2..16
@@ -85,7 +88,10 @@ struct Config {
   std::string source_text;
   std::string source_path;
 
-  unsigned BusBytes() const { return axi_data_bits / 8; }
+  // One port's data width in bytes.
+  unsigned PortBytes() const { return axi_data_bits / 8; }
+  // The read and write DMAs' data path: every port's lane side by side (ports * port bytes).
+  unsigned BusBytes() const { return axi_ports * PortBytes(); }
   bool Has(Precision p) const { return (precision_mask >> static_cast<unsigned>(p)) & 1u; }
   bool HasFp8() const { return Has(Precision::kFp8E4M3) || Has(Precision::kFp8E5M2); }
   // Any precision besides int8: COMPUTE carries a `prec` field.

@@ -49,6 +49,9 @@ ir::Module BuildPpu(const Config& cfg, const Built& built);
 ir::Module BuildCsr(const Config& cfg);
 ir::Module BuildSequencer(const Config& cfg, const Built& built);
 ir::Module BuildFifo();
+// axi.ports > 1: the ports as byte lanes of the DMAs' read and write channels (axi_lanes.cpp).
+ir::Module BuildAxiLanesRd(const Config& cfg, const Built& built);
+ir::Module BuildAxiLanesWr(const Config& cfg, const Built& built);
 ir::Module BuildComputeCtrl(const Config& cfg);
 // Weight-stationary variants (array.dataflow: ws).
 ir::Module BuildWsPe(const Config& cfg);
@@ -91,8 +94,11 @@ inline constexpr ComputeStatus kComputeStatus[] = {
 // DMA's for their request interfaces, the store controller's for the PPU's operands, the compute
 // controller's for its status (kComputeStatus), the reader's for an acc scratchpad read port.
 ir::Bundle AxiLite();
+// The DMAs' data path is cfg.BusBytes() wide; one port of several (axi.ports) is `bytes` wide.
 ir::Bundle AxiRead(const Config& cfg);
 ir::Bundle AxiWrite(const Config& cfg);
+ir::Bundle AxiRead(const Config& cfg, unsigned bytes);
+ir::Bundle AxiWrite(const Config& cfg, unsigned bytes);
 // Drives the constant AXI4 sideband outputs <prefix>cache/prot/lock/qos from axi.cache/prot/qos
 // (lock 0: no exclusive accesses).
 void AxiSideband(const Config& cfg, ir::Scope* s, const std::string& prefix);

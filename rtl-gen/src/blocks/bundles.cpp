@@ -23,8 +23,11 @@ Bundle AxiLite() {
                 Bundle::Suffix::kNone);
 }
 
-Bundle AxiRead(const Config& cfg) {
-  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, dw = cfg.BusBytes() * 8;
+Bundle AxiRead(const Config& cfg) { return AxiRead(cfg, cfg.BusBytes()); }
+Bundle AxiWrite(const Config& cfg) { return AxiWrite(cfg, cfg.BusBytes()); }
+
+Bundle AxiRead(const Config& cfg, unsigned bytes) {
+  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, dw = bytes * 8;
   return Bundle("axi_read",
                 {Out("arid", id), Out("araddr", aw), Out("arlen", 8), Out("arsize", 3),
                  Out("arburst", 2), Out("arcache", 4), Out("arprot", 3), Out("arlock"),
@@ -33,8 +36,8 @@ Bundle AxiRead(const Config& cfg) {
                 Bundle::Suffix::kNone);
 }
 
-Bundle AxiWrite(const Config& cfg) {
-  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, B = cfg.BusBytes();
+Bundle AxiWrite(const Config& cfg, unsigned bytes) {
+  const unsigned id = cfg.axi_id_bits, aw = cfg.axi_addr_bits, B = bytes;
   return Bundle(
       "axi_write",
       {Out("awid", id),   Out("awaddr", aw),   Out("awlen", 8), Out("awsize", 3), Out("awburst", 2),

@@ -38,6 +38,31 @@ void Top::Inst(const std::string& module, const std::string& name, Conns params,
   Instantiate(s, Child(built, module), name, std::move(params), std::move(conns));
 }
 
+std::string AxiPortPrefix(const Config& cfg, unsigned p) {
+  return cfg.axi_ports == 1 ? "m_axi_" : "m_axi" + N(p) + "_";
+}
+
+std::string DmaAxiPrefix(const Config& cfg) { return cfg.axi_ports == 1 ? "m_axi_" : "dma_axi_"; }
+
+void AddLanes(const Top& t) {
+  const Config& cfg = t.cfg;
+  if (cfg.axi_ports == 1) return;
+  t.s.Note("axi.ports " + N(cfg.axi_ports) + ": the DMAs' " + N(cfg.BusBytes()) +
+           "-byte channels split into the ports' lanes (docs/axi_ports.md).");
+  for (const bool read : {true, false}) {
+    const Bundle wide = read ? AxiRead(cfg) : AxiWrite(cfg);
+    Conns c = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
+    Append(c, wide.Connect("s_axi_", "dma_axi_", /*flip=*/true));
+    const Bundle lane = read ? AxiRead(cfg, cfg.PortBytes()) : AxiWrite(cfg, cfg.PortBytes());
+    for (unsigned p = 0; p < cfg.axi_ports; ++p) {
+      const std::string prefix = AxiPortPrefix(cfg, p);
+      Append(c, lane.Connect(prefix, prefix));
+    }
+    t.Inst(read ? "salsa_axi_lanes_rd" : "salsa_axi_lanes_wr",
+           read ? "u_axi_lanes_rd" : "u_axi_lanes_wr", {}, c);
+  }
+}
+
 void Append(Conns& to, const Conns& from) {
   for (const auto& c : from) to.push_back(c);
 }
@@ -63,11 +88,15 @@ Module BuildTop(const Config& cfg, const Built& built) {
   const Bundle axil = AxiLite();
   axil.Only(Dir::kIn).DeclarePorts(m, "s_axil_");
   axil.Only(Dir::kOut).DeclarePorts(m, "s_axil_");
-  const Bundle rd = AxiRead(cfg), wr = AxiWrite(cfg);
-  wr.Only(Dir::kOut).DeclarePorts(m, "m_axi_");
-  rd.Only(Dir::kOut).DeclarePorts(m, "m_axi_");
-  wr.Only(Dir::kIn).DeclarePorts(m, "m_axi_");
-  rd.Only(Dir::kIn).DeclarePorts(m, "m_axi_");
+  // One AXI4 master port (m_axi_*), or axi.ports of them (m_axi0_*, m_axi1_*, ...).
+  const Bundle rd = AxiRead(cfg, cfg.PortBytes()), wr = AxiWrite(cfg, cfg.PortBytes());
+  for (unsigned p = 0; p < cfg.axi_ports; ++p) {
+    const std::string prefix = top::AxiPortPrefix(cfg, p);
+    wr.Only(Dir::kOut).DeclarePorts(m, prefix);
+    rd.Only(Dir::kOut).DeclarePorts(m, prefix);
+    wr.Only(Dir::kIn).DeclarePorts(m, prefix);
+    rd.Only(Dir::kIn).DeclarePorts(m, prefix);
+  }
   Scope s = m.Body();
   // Every flop below resets from the synchronised rst_n: asserted with rst_ni, released on a
   // clock edge (see salsa_rst_sync).
@@ -81,6 +110,7 @@ Module BuildTop(const Config& cfg, const Built& built) {
   top::AddSequencer(t);
   top::AddComputePath(t);
   top::AddStorePath(t);
+  top::AddLanes(t);
   top::AddCsr(t, csr);
   return m;
 }
@@ -118,6 +148,10 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg));
   add(BuildStoreCtrl(cfg));
   add(BuildFifo());
+  if (cfg.axi_ports > 1) {
+    add(BuildAxiLanesRd(cfg, b));
+    add(BuildAxiLanesWr(cfg, b));
+  }
   add(BuildSequencer(cfg, b));
   add(BuildRstSync());
   add(BuildTop(cfg, b));

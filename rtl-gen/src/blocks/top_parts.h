@@ -31,6 +31,13 @@ struct Top {
             ir::Conns conns) const;
 };
 
+// The top's AXI4 master port p: m_axi_ (one port) or m_axi<p>_.
+std::string AxiPortPrefix(const Config& cfg, unsigned p);
+// What the DMAs' AXI ports connect to: the top's m_axi_ ports, or (several ports) the dma_axi_
+// wires of the lanes (AddLanes).
+std::string DmaAxiPrefix(const Config& cfg);
+// axi.ports > 1: the wires between the DMAs and the lanes, and the lanes instances.
+void AddLanes(const Top& t);
 // Appends `from` to `to`.
 void Append(ir::Conns& to, const ir::Conns& from);
 // Each port (name_i or name_o) connected to the wire prefix + name.

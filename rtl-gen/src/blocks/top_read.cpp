@@ -119,6 +119,7 @@ void AddReadPath(const Top& t) {
   s.Wire("cmp_acc_we");  // the array's drain into the acc scratchpad (compute controller)
   AddGearboxes(t);
 
+  if (t.cfg.axi_ports > 1) AxiRead(t.cfg).DeclareWires(s, DmaAxiPrefix(t.cfg));
   Conns rd = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
   auto add = [&rd](const Conns& cs) {
     for (const auto& c : cs) rd.push_back(c);
@@ -133,7 +134,7 @@ void AddReadPath(const Top& t) {
        {"out_ready_i", "rd_ready"},
        {"out_data_o", "rd_data"},
        {"out_cnt_o", "rd_cnt"}});
-  add(AxiRead(t.cfg).Connect("m_axi_", "m_axi_"));
+  add(AxiRead(t.cfg).Connect("m_axi_", DmaAxiPrefix(t.cfg)));
   if (t.zs) {
     s.Note(
         "Zero-skip: the index list lives in two copies with the same writes (from the compute "

@@ -37,9 +37,11 @@ void AddStorePath(const Top& t) {
                   {"acc_i", "st_acc_rdata"}},
                  ppu.Connect("", "ppu_", /*flip=*/true)),
              {{"valid_o", "ppu_valid_out"}, {"out_o", "ppu_out"}}));
+  if (t.cfg.axi_ports > 1) AxiWrite(t.cfg).DeclareWires(t.s, DmaAxiPrefix(t.cfg));
   Conns wr = cat({{"clk_i", t.clk}, {"rst_ni", t.rst}}, req.Connect("", "wr_"));
   wr = cat(wr, {{"err_o", "wr_err"}, {"beat_o", "wr_beat"}});
-  t.Inst("salsa_dma_wr", "u_dma_wr", {}, cat(wr, AxiWrite(t.cfg).Connect("m_axi_", "m_axi_")));
+  t.Inst("salsa_dma_wr", "u_dma_wr", {},
+         cat(wr, AxiWrite(t.cfg).Connect("m_axi_", DmaAxiPrefix(t.cfg))));
 }
 
 }  // namespace salsa::blocks::top

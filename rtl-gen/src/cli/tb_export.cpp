@@ -190,6 +190,11 @@ int TbExport(const TbExportOptions& o, const std::string& command) {
     }
     CheckDataOptions(o);
     const Config cfg = LoadConfig(o.config);
+    if (cfg.axi_ports != 1) {
+      throw BadInput("tb-export: " + o.config + ": axi.ports is " + std::to_string(cfg.axi_ports) +
+                     ", but the exported Icarus bench drives one AXI port (m_axi_*); accepted: "
+                     "configs with axi.ports 1 (salsa run simulates several)");
+    }
     const HwParams hw = HwParamsOf(cfg);
     std::vector<TbGemm> gemms;
     try {

@@ -38,6 +38,7 @@ HwParams HwParamsOf(const Config& cfg) {
   hw.rows = cfg.rows;
   hw.cols = cfg.cols;
   hw.bus_bytes = cfg.BusBytes();
+  hw.ports = cfg.axi_ports;
   hw.addr_bits = cfg.axi_addr_bits;
   hw.max_burst = cfg.axi_max_burst;
   hw.max_outstanding = cfg.axi_max_outstanding;

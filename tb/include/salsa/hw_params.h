@@ -14,7 +14,8 @@ namespace salsa {
 struct HwParams {
   unsigned rows = 16;              // MAC array rows (activation lanes)
   unsigned cols = 16;              // MAC array columns (weight lanes)
-  unsigned bus_bytes = 16;         // AXI data width in bytes
+  unsigned bus_bytes = 16;         // the DMAs' data width in bytes: ports x one port's width
+  unsigned ports = 1;              // axi.ports: AXI4 master ports, lanes of the data path
   unsigned addr_bits = 32;         // AXI address width
   unsigned max_burst = 16;         // beats per burst
   unsigned max_outstanding = 4;    // AXI transactions in flight
