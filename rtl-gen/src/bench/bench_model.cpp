@@ -234,7 +234,10 @@ void FillFromHarnessJson(const nlohmann::json& j, const uint64_t bank_bytes[3], 
   r->error = err.is_string() ? err.get<std::string>() : "";
   r->rows = static_cast<unsigned>(U64(j, "rows"));
   r->cols = static_cast<unsigned>(U64(j, "cols"));
-  r->bus_bytes = static_cast<unsigned>(U64(j, "axi_data_bits") / 8);
+  // The data path: every AXI port's width ("axi_ports" in harnesses that build several).
+  const uint64_t ports = j.contains("axi_ports") ? U64(j, "axi_ports") : 1;
+  r->bus_bytes = static_cast<unsigned>(U64(j, "axi_data_bits") / 8 * ports);
+  r->slices = j.contains("slices") ? static_cast<unsigned>(U64(j, "slices")) : 0;
   r->cycles = U64(j, "cycles");
   r->macs = U64(j, "macs");
   r->compulsory_bytes = U64(j, "compulsory_bytes");

@@ -179,6 +179,8 @@ struct CaseResult {
   uint64_t skipped_steps = 0, skipped_wgt_bytes = 0;
   bool zero_skip_ran = false;     // the harness's "zero_skip": the zero-skip tiler ran
   double act_zero_fraction = -1;  // measured share of zero activations (-1: not reported)
+  unsigned slices = 0;            // the harness's "slices": K slices of the plan (0: not reported)
+  unsigned ports = 0;             // a run of the ports sweep (bench_ports.h): its AXI ports; else 0
 };
 
 // Fills a result from the harness JSON line. bank_bytes = {act, weight, acc} bytes per SRAM bank
@@ -187,8 +189,10 @@ void FillFromHarnessJson(const nlohmann::json& j, const uint64_t bank_bytes[3], 
 
 double Median(std::vector<double> v);  // 0 for an empty vector
 
-// A run of the main suite (neither the sparsity nor the precision suite).
-inline bool InMainSuite(const CaseResult& r) { return !r.sparsity.in_suite && !r.prec.in_suite; }
+// A run of the main suite (neither the sparsity, the precision suite nor the ports sweep).
+inline bool InMainSuite(const CaseResult& r) {
+  return !r.sparsity.in_suite && !r.prec.in_suite && r.ports == 0;
+}
 
 // ---- targets (issue 4) ------------------------------------------------------------------------
 

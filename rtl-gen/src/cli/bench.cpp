@@ -17,6 +17,7 @@
 
 #include "bench/bench_layers.h"
 #include "bench/bench_model.h"
+#include "bench/bench_ports.h"
 #include "bench/bench_precision.h"
 #include "bench/bench_report.h"
 #include "bench/bench_sparsity.h"
@@ -215,6 +216,7 @@ std::string CommandLine(const BenchOptions& o, const std::vector<std::string>& p
   for (size_t i = 0; i < latencies.size(); ++i) s += (i ? "," : "") + std::to_string(latencies[i]);
   if (o.quick) s += " --quick";
   if (!o.build_time) s += " --no-build-time";
+  if (!o.ports.empty()) s += " --ports " + o.ports;
   s += " --repeat " + std::to_string(o.repeat) + " --out-dir " + o.out_dir;
   return s;
 }
@@ -228,12 +230,16 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
       ->capture_default_str();
   app->add_option("--out-dir", opts->out_dir,
                   "writes DIR/benchmarks.md and DIR/bench/{benchmarks.csv,benchmarks.json,"
-                  "roofline.svg,sparsity.svg}")
+                  "roofline.svg,sparsity.svg,ports.svg}")
       ->capture_default_str();
   app->add_flag("--quick", opts->quick, "a small suite that runs in seconds (CTest smoke test)");
   app->add_flag("!--no-build-time", opts->build_time,
                 "skip the cold harness build of a new 16x16 variant (timed by default, not with "
                 "--quick)");
+  app->add_option("--ports", opts->ports,
+                  "the AXI port counts of the ports sweep (16x16 on 128-bit ports, GEMV): a "
+                  "comma-separated list of 1, 2, 4, 8, 16, or none (default 1,2,4,8; none with "
+                  "--quick)");
   app->add_option("--repeat", opts->repeat,
                   "runs per case; simulation speed is the median (cycles are exact anyway)")
       ->check(CLI::Range(1u, 100u))
@@ -245,16 +251,20 @@ void AddBenchOptions(CLI::App* app, BenchOptions* opts) {
       "sparsity.zero_skip also GEMV 1x4096x4096 at 0-90% zero activations and GEMM 256x512x512,\n"
       "zero-skip on and off; on presets that build more than int8 (precision) also\n"
       "GEMV 1x4096x4096 and GEMM 256x512x512 at int8 and at each built precision (salsa run\n"
-      "--precision; docs/benchmarks.md).\n"
+      "--precision; docs/benchmarks.md); and the ports sweep: GEMV 1x4096x4096 on a 16x16 array\n"
+      "on 1, 2, 4 and 8 128-bit AXI ports (--ports; configs built here, harnesses cached).\n"
       "Exit status: 0 all pass, 1 a case failed or a harness could not run, 2 bad input.");
 }
 
 int Bench(const BenchOptions& opts) {
   std::vector<std::string> presets;
-  std::vector<unsigned> latencies;
+  std::vector<unsigned> latencies, port_counts;
   try {
     presets = bench::ParsePresets(opts.presets, AvailablePresets());
     latencies = bench::ParseLatencies(opts.latencies);
+    port_counts = bench::ParsePortCounts(!opts.ports.empty() ? opts.ports
+                                         : opts.quick        ? "none"
+                                                             : "1,2,4,8");
     CheckOutDir(opts.out_dir);
   } catch (const std::invalid_argument& e) {
     std::cerr << "salsa bench: " << e.what() << "\n";
@@ -316,6 +326,7 @@ int Bench(const BenchOptions& opts) {
     const std::vector<bench::SparsityCase> sparse_suite = bench::SparsitySuite(opts.quick);
     const std::vector<bench::SparsityCase> suite24 = bench::Structured24Suite(opts.quick);
     size_t total = ps.size() * suite.size() * latencies.size();
+    total += port_counts.size() * latencies.size();
     for (const Preset& p : ps) {
       if (p.info.zero_skip) total += sparse_suite.size() * latencies.size();
       if (p.info.structured24) total += suite24.size() * latencies.size();
@@ -390,24 +401,51 @@ int Bench(const BenchOptions& opts) {
       }
     }
 
+    // The ports sweep: configs that exist only here, their harnesses built (cached) on demand.
+    for (unsigned ports : port_counts) {
+      const Config cfg = ParseConfig(bench::PortsConfigYaml(ports), "salsa bench --ports");
+      Preset p;
+      p.info.name = cfg.name;
+      p.info.config_hash = ConfigHash(cfg);
+      p.info.rows = cfg.rows;
+      p.info.cols = cfg.cols;
+      p.info.bus_bytes = cfg.BusBytes();
+      p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
+      p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
+      p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
+      std::printf("ports sweep: %s (harness built if not cached) ...\n", cfg.name.c_str());
+      std::fflush(stdout);
+      p.harness = FindHarness(cfg);
+      for (unsigned lat : latencies) {
+        results.push_back(RunRepeated(p, bench::PortsCase(opts.quick), lat, "", tmp.path(),
+                                      opts.repeat, nullptr));
+        results.back().ports = ports;
+        report(p, results.back());
+      }
+    }
+
     const auto targets = bench::CheckTargets(results);
+    const auto ports_targets = bench::CheckPortsTargets(results);
     const auto sparse_targets = bench::CheckSparsityTargets(meta, results);
     const auto prec_targets = bench::CheckPrecisionTargets(meta, results);
     std::vector<bench::TargetCheck> all_targets = targets;
     all_targets.insert(all_targets.end(), sparse_targets.begin(), sparse_targets.end());
     all_targets.insert(all_targets.end(), prec_targets.begin(), prec_targets.end());
+    all_targets.insert(all_targets.end(), ports_targets.begin(), ports_targets.end());
     const fs::path out = opts.out_dir;
     WriteAllAtomically({
         {out / "benchmarks.md",
          bench::ToMarkdown(
              meta, results, targets, "bench/roofline.svg",
              bench::SparsityMarkdown(meta, results, sparse_targets, "bench/sparsity.svg") +
-                 bench::PrecisionMarkdown(meta, results, prec_targets))},
+                 bench::PrecisionMarkdown(meta, results, prec_targets) +
+                 bench::PortsMarkdown(results, ports_targets, "bench/ports.svg"))},
         {out / "bench" / "benchmarks.csv", bench::ToCsv(results)},
         {out / "bench" / "benchmarks.json",
          bench::ToJson(meta, results, all_targets).dump(2) + "\n"},
         {out / "bench" / "roofline.svg", bench::RooflineSvg(meta, results)},
         {out / "bench" / "sparsity.svg", bench::SparsitySvg(meta, results)},
+        {out / "bench" / "ports.svg", bench::PortsSvg(results)},
     });
     size_t passed = 0, met = 0;
     for (const auto& r : results) passed += r.pass;

@@ -15,6 +15,8 @@ struct BenchOptions {
   bool quick = false;
   unsigned repeat = 1;
   bool build_time = true;  // time a cold harness build of a new 16x16 variant (not with --quick)
+  // The ports sweep's port counts (bench_ports.h); "" the default: 1,2,4,8, none with --quick.
+  std::string ports;
 };
 
 void AddBenchOptions(CLI::App* app, BenchOptions* opts);
