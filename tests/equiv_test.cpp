@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace salsa::equiv {
 namespace {
 
@@ -160,6 +162,34 @@ TEST(EquivTest, HierarchyChildrenFirstEachOnce) {
   EXPECT_EQ(ShortName("salsa_pe"), "salsa_pe");
   EXPECT_EQ(ParsePorts(kRtlil).at("salsa_pe"),
             (std::vector<std::string>{"input 1 \\clk_i", "width 9 input 3 \\a_i"}));
+}
+
+// Modules without state: no flip-flop, latch, memory, process or child module.
+TEST(EquivTest, CombinationalModules) {
+  const std::string il = std::string(kRtlil) +
+                         "module \\salsa_popcount\n"
+                         "  cell $add $add$p.v:9$1\n"
+                         "end\n"
+                         "module \\salsa_pe_mul\n"
+                         "  cell $mul $e3\n"
+                         "end\n"
+                         "module \\regs\n"
+                         "  cell $adff $procdff$4\n"
+                         "end\n"
+                         "module \\mem\n"
+                         "  cell $mem_v2 $mem$m\n"
+                         "end\n"
+                         "module \\proc\n"
+                         "  process $proc$x.v:1$1\n"
+                         "  end\n"
+                         "end\n"
+                         "module \\gates\n"
+                         "  cell $_DFF_P_ $auto$5\n"
+                         "end\n";
+  // salsa_pe has no cells in kRtlil: combinational; the scratchpad, the array and the top have
+  // child modules.
+  EXPECT_EQ(ParseCombinational(il),
+            (std::set<std::string>{"salsa_pe", "salsa_popcount", "salsa_pe_mul"}));
 }
 
 TEST(EquivTest, HierarchicalScripts) {

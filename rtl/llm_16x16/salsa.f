@@ -6,6 +6,7 @@ salsa_fp_out.v
 salsa_pe.v
 salsa_delay.v
 salsa_mac_array.v
+salsa_popcount.v
 salsa_sparsity_gate.v
 salsa_sram.v
 salsa_scratchpad.v

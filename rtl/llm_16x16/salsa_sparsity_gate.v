@@ -83,41 +83,12 @@ module salsa_sparsity_gate (
 
   assign gated_bit = {16{valid_q}} & zero_q;
 
-  wire [15:0] gated_sum0;
+  wire [4:0] gated_sum;
 
-  genvar j0;
-  generate
-    for (j0 = 0; j0 < 8; j0 = j0 + 1) begin : gen_gated_sum0
-      assign gated_sum0[j0*2 +: 2] = {1'b0, gated_bit[2*j0*1 +: 1]} + {1'b0, gated_bit[(2*j0 + 1)*1 +: 1]};
-    end
-  endgenerate
-
-  wire [11:0] gated_sum1;
-
-  genvar j1;
-  generate
-    for (j1 = 0; j1 < 4; j1 = j1 + 1) begin : gen_gated_sum1
-      assign gated_sum1[j1*3 +: 3] = {1'b0, gated_sum0[2*j1*2 +: 2]} + {1'b0, gated_sum0[(2*j1 + 1)*2 +: 2]};
-    end
-  endgenerate
-
-  wire [7:0] gated_sum2;
-
-  genvar j2;
-  generate
-    for (j2 = 0; j2 < 2; j2 = j2 + 1) begin : gen_gated_sum2
-      assign gated_sum2[j2*4 +: 4] = {1'b0, gated_sum1[2*j2*3 +: 3]} + {1'b0, gated_sum1[(2*j2 + 1)*3 +: 3]};
-    end
-  endgenerate
-
-  wire [4:0] gated_sum3;
-
-  genvar j3;
-  generate
-    for (j3 = 0; j3 < 1; j3 = j3 + 1) begin : gen_gated_sum3
-      assign gated_sum3[j3*5 +: 5] = {1'b0, gated_sum2[2*j3*4 +: 4]} + {1'b0, gated_sum2[(2*j3 + 1)*4 +: 4]};
-    end
-  endgenerate
+  salsa_popcount u_popcount (
+      .bits_i(gated_bit),
+      .count_o(gated_sum)
+  );
 
   reg [4:0] gated_count_q;
 
@@ -125,7 +96,7 @@ module salsa_sparsity_gate (
     if (!rst_ni) begin
       gated_count_q <= 5'd0;
     end else begin
-      gated_count_q <= gated_sum3;
+      gated_count_q <= gated_sum;
     end
   end
 

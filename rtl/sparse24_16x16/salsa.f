@@ -3,6 +3,7 @@
 salsa_pe24.v
 salsa_delay.v
 salsa_mac_array.v
+salsa_popcount.v
 salsa_sparsity_gate.v
 salsa_sram.v
 salsa_scratchpad.v

@@ -100,59 +100,12 @@ module salsa_sparsity_gate (
     end
   endgenerate
 
-  wire [63:0] gated_sum0;
+  wire [6:0] gated_sum;
 
-  genvar j0;
-  generate
-    for (j0 = 0; j0 < 32; j0 = j0 + 1) begin : gen_gated_sum0
-      assign gated_sum0[j0*2 +: 2] = {1'b0, gated_bit[2*j0*1 +: 1]} + {1'b0, gated_bit[(2*j0 + 1)*1 +: 1]};
-    end
-  endgenerate
-
-  wire [47:0] gated_sum1;
-
-  genvar j1;
-  generate
-    for (j1 = 0; j1 < 16; j1 = j1 + 1) begin : gen_gated_sum1
-      assign gated_sum1[j1*3 +: 3] = {1'b0, gated_sum0[2*j1*2 +: 2]} + {1'b0, gated_sum0[(2*j1 + 1)*2 +: 2]};
-    end
-  endgenerate
-
-  wire [31:0] gated_sum2;
-
-  genvar j2;
-  generate
-    for (j2 = 0; j2 < 8; j2 = j2 + 1) begin : gen_gated_sum2
-      assign gated_sum2[j2*4 +: 4] = {1'b0, gated_sum1[2*j2*3 +: 3]} + {1'b0, gated_sum1[(2*j2 + 1)*3 +: 3]};
-    end
-  endgenerate
-
-  wire [19:0] gated_sum3;
-
-  genvar j3;
-  generate
-    for (j3 = 0; j3 < 4; j3 = j3 + 1) begin : gen_gated_sum3
-      assign gated_sum3[j3*5 +: 5] = {1'b0, gated_sum2[2*j3*4 +: 4]} + {1'b0, gated_sum2[(2*j3 + 1)*4 +: 4]};
-    end
-  endgenerate
-
-  wire [11:0] gated_sum4;
-
-  genvar j4;
-  generate
-    for (j4 = 0; j4 < 2; j4 = j4 + 1) begin : gen_gated_sum4
-      assign gated_sum4[j4*6 +: 6] = {1'b0, gated_sum3[2*j4*5 +: 5]} + {1'b0, gated_sum3[(2*j4 + 1)*5 +: 5]};
-    end
-  endgenerate
-
-  wire [6:0] gated_sum5;
-
-  genvar j5;
-  generate
-    for (j5 = 0; j5 < 1; j5 = j5 + 1) begin : gen_gated_sum5
-      assign gated_sum5[j5*7 +: 7] = {1'b0, gated_sum4[2*j5*6 +: 6]} + {1'b0, gated_sum4[(2*j5 + 1)*6 +: 6]};
-    end
-  endgenerate
+  salsa_popcount u_popcount (
+      .bits_i(gated_bit),
+      .count_o(gated_sum)
+  );
 
   reg [6:0] gated_count_q;
 
@@ -160,7 +113,7 @@ module salsa_sparsity_gate (
     if (!rst_ni) begin
       gated_count_q <= 7'd0;
     end else begin
-      gated_count_q <= gated_sum5;
+      gated_count_q <= gated_sum;
     end
   end
 

@@ -3,6 +3,7 @@
 salsa_ws_pe.v
 salsa_delay.v
 salsa_ws_array.v
+salsa_popcount.v
 salsa_sparsity_gate.v
 salsa_sram.v
 salsa_scratchpad.v

@@ -29,7 +29,9 @@ ir::Module BuildFp8Mul();
 ir::Module BuildFp32Add();
 ir::Module BuildFpOut();
 ir::Module BuildMacArray(const Config& cfg, const Built& built);
-ir::Module BuildSparsityGate(const Config& cfg);
+// The sparsity gate's gated-operand count of `lanes` bits (popcount.cpp).
+ir::Module BuildPopcount(unsigned lanes);
+ir::Module BuildSparsityGate(const Config& cfg, const Built& built);
 ir::Module BuildSram(const Config& cfg);
 // sram.macro: blackbox: the simulation model of the macro salsa_sram wraps (not in BuildAll).
 ir::Module BuildSramMacroModel(const Config& cfg);

@@ -10,11 +10,10 @@ using namespace ir;
 namespace {
 
 // gated_count_o: how many operands of the previous cycle's step were gated, registered. The
-// lanes' flags are summed by a balanced tree of adders (depth log2(lanes), each level at most
-// CountBits(lanes) wide: a partial sum never exceeds the lanes below it), not by a chain of
-// increments, and the sum is registered, so the CSR's 64-bit counter add starts a new cycle.
-void AddGatedCount(ir::Scope& s, const std::string& clk, const std::string& rst, unsigned lanes,
-                   bool st, bool fp8_ungated) {
+// lanes' flags are summed by salsa_popcount (a balanced adder tree), and the sum is registered,
+// so the CSR's 64-bit counter add starts a new cycle.
+void AddGatedCount(ir::Scope& s, const Built& built, const std::string& clk, const std::string& rst,
+                   unsigned lanes, bool st, bool fp8_ungated) {
   using namespace ir;
   const unsigned cnt_bits = CountBits(lanes);
   s.Wire("gated_bit", N(lanes));
@@ -28,34 +27,17 @@ void AddGatedCount(ir::Scope& s, const std::string& clk, const std::string& rst,
   } else {
     s.Assign("gated_bit", "{" + N(lanes) + "{valid_q}} & zero_q");
   }
-  std::string prev = "gated_bit";
-  unsigned n = lanes, w = 1;
-  for (unsigned level = 0; n > 1; ++level) {
-    const unsigned n2 = (n + 1) / 2, w2 = std::min(w + 1, cnt_bits);
-    const std::string cur = "gated_sum" + N(level);
-    s.Wire(cur, N(n2 * w2));
-    const std::string j = "j" + N(level);  // one genvar per level
-    const std::string a = IdxPart(prev, "2*" + j + "*" + N(w), N(w));
-    const std::string b = IdxPart(prev, "(2*" + j + " + 1)*" + N(w), N(w));
-    Scope g = s.GenLoop(j, N(n / 2), "gen_gated_sum" + N(level));
-    g.Assign(IdxPart(cur, j + "*" + N(w2), N(w2)),
-             w2 > w ? "{1'b0, " + a + "} + {1'b0, " + b + "}" : a + " + " + b);
-    if (n % 2) {
-      const std::string last = IdxPart(prev, N((n - 1) * w), N(w));
-      s.Assign(IdxPart(cur, N((n2 - 1) * w2), N(w2)), w2 > w ? "{1'b0, " + last + "}" : last);
-    }
-    prev = cur;
-    n = n2;
-    w = w2;
-  }
+  s.Wire("gated_sum", N(cnt_bits));
+  Instantiate(s, Child(built, "salsa_popcount"), "u_popcount", {},
+              {{"bits_i", "gated_bit"}, {"count_o", "gated_sum"}});
   s.Reg("gated_count_q", N(cnt_bits));
-  s.Seq(clk, rst, {Set("gated_count_q", N(cnt_bits) + "'d0")}, {Set("gated_count_q", prev)});
+  s.Seq(clk, rst, {Set("gated_count_q", N(cnt_bits) + "'d0")}, {Set("gated_count_q", "gated_sum")});
   s.Assign("gated_count_o", "gated_count_q");
 }
 
 }  // namespace
 
-Module BuildSparsityGate(const Config& cfg) {
+Module BuildSparsityGate(const Config& cfg, const Built& built) {
   const bool st = cfg.structured24;
   const unsigned L = st ? 4 : 1;  // activation lanes per row (2:4: a group of four K steps)
   const unsigned rows = cfg.rows * L, cols = cfg.cols;  // rows: lanes in all
@@ -169,7 +151,7 @@ Module BuildSparsityGate(const Config& cfg) {
           {If("valid_i", {Set("st_q", "st_i"), Set("meta_q", "meta_i")})});
     s.Assign("meta_o", "meta_q");
   }
-  AddGatedCount(s, clk, rst, rows, st, fp8 && !cfg.gating);
+  AddGatedCount(s, built, clk, rst, rows, st, fp8 && !cfg.gating);
   s.Assign("valid_o", "valid_q");
   s.Assign("clear_o", "clear_q");
   s.Assign("last_o", "last_q");

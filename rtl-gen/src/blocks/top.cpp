@@ -134,7 +134,8 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(ws ? BuildWsPe(cfg) : cfg.structured24 ? BuildPe24(cfg) : BuildPe(cfg, b));
   add(BuildDelay());
   add(ws ? BuildWsArray(cfg, b) : BuildMacArray(cfg, b));
-  add(BuildSparsityGate(cfg));
+  add(BuildPopcount(cfg.rows * (cfg.structured24 ? 4 : 1)));
+  add(BuildSparsityGate(cfg, b));
   add(BuildSram(cfg));
   add(BuildScratchpad(b));
   if (cfg.gemv_slices > 1) add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg)));

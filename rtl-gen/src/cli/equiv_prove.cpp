@@ -94,12 +94,13 @@ equiv::Outcome ProveModule(EquivRunner& r, const std::string& prefix, const equi
     const double secs = std::max(1.0, left() - until);
     return equiv::ParseAbcLog(r.RunAbc(prefix + "abc_" + name, command(aig.string(), secs), secs));
   };
-  // A module of multipliers (combinational) goes to ABC first: Yosys' SAT takes minutes on a 9x8
-  // multiplier against its gates, ABC's BDD a fraction of a second. A larger one (the
-  // requantiser's 32x32) against gates is out of reach of any generic method: the netlist's
-  // gates are proven against the same module before ABC (salsa equiv --synth saves it), by SAT
-  // sweeping (&cec); Yosys' lowering of the multiplier itself is trusted. Failing that (a netlist
-  // from elsewhere), the multipliers lowered in the miter as synth would lower them.
+  // A combinational module (a module of multipliers, the popcount) goes to ABC first: Yosys'
+  // SAT takes minutes on a 9x8 multiplier or a 64-bit popcount against its gates, ABC's BDD a
+  // fraction of a second (a popcount is a symmetric function: its BDD is small). A larger
+  // multiplier (the requantiser's 32x32) against gates is out of reach of any generic method: the
+  // netlist's gates are proven against the same module before ABC (salsa equiv --synth saves it),
+  // by SAT sweeping (&cec); Yosys' lowering of the multiplier itself is trusted. Failing that (a
+  // netlist from elsewhere), the multipliers lowered in the miter as synth would lower them.
   if (combinational) {
     const auto cec = [](const std::string& a, double secs) {
       return equiv::AbcCecCommand(a, std::max(1, static_cast<int>(secs)));
@@ -209,6 +210,7 @@ equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equ
   // Each side elaborated once, as RTLIL that every module's proof reads.
   equiv::Side gold_il = gold, gate_il = gate;
   equiv::Ports ports[2];
+  std::set<std::string> comb;  // the gold side's modules without state
   const auto list = [&](equiv::Side* side, const std::string& name, equiv::Ports* p) {
     const fs::path il = r.work() / (name + ".il");
     r.Run(name, equiv::HierarchyScript(*side, so, il.string()), r.Left());
@@ -216,6 +218,7 @@ equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equ
     side->elaborated = true;
     const std::string text = ReadAll(il);
     *p = equiv::ParsePorts(text);
+    if (comb.empty()) comb = equiv::ParseCombinational(text);
     return equiv::ParseHierarchy(text);
   };
   const equiv::Hierarchy hg = list(&gold_il, "hier_gold", &ports[0]);
@@ -238,9 +241,9 @@ equiv::Outcome ProveHierarchy(EquivRunner& r, const equiv::Side& gold, const equ
     const auto start = Clock::now();
     // A child has at most `module_seconds`, so that one it cannot prove leaves time for the rest.
     const bool mul = m.size() > 4 && m.compare(m.size() - 4, 4, "_mul") == 0;
-    equiv::Outcome o =
-        ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold_il, gate_il, mo,
-                    m == so.top ? r.Left() : module_seconds, mul && so.split_mul, lowered);
+    equiv::Outcome o = ProveModule(r, "modules/" + equiv::ShortName(m) + "/", gold_il, gate_il, mo,
+                                   m == so.top ? r.Left() : module_seconds,
+                                   (mul && so.split_mul) || comb.count(m) > 0, lowered);
     // A split multiplier module whose pairing fails is no verdict: which multiplier is which
     // follows the order the module holds them in, and a refactored module may hold them in
     // another. Its parent proves them in place (equiv_struct pairs multipliers by their inputs);

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,9 @@ Hierarchy ParseHierarchy(const std::string& rtlil);
 // pair whose ports differ (renamed, resized) is no pair; its parents prove it inside them.
 using Ports = std::map<std::string, std::vector<std::string>>;
 Ports ParsePorts(const std::string& rtlil);
+// The modules without state: no flip-flop, latch, memory or process, and no child module (their
+// miters are combinational: a BDD proves them first, as the multipliers).
+std::set<std::string> ParseCombinational(const std::string& rtlil);
 std::vector<std::string> BottomUp(const Hierarchy& h, const std::string& top);
 std::string ShortName(const std::string& module);
 

@@ -57,6 +57,38 @@ Hierarchy ParseHierarchy(const std::string& rtlil) {
   return h;
 }
 
+std::set<std::string> ParseCombinational(const std::string& rtlil) {
+  std::set<std::string> comb, state;
+  std::stringstream ss(rtlil);
+  std::string line, module;
+  bool blackbox = false;  // an `attribute \blackbox 1` before the module line
+  while (std::getline(ss, line)) {
+    std::istringstream ls(line);
+    std::string word, type;
+    ls >> word;
+    if (word == "attribute" && line.find("\\blackbox 1") != std::string::npos) blackbox = true;
+    if (word == "module") {
+      ls >> module;
+      if (module.size() > 1 && module[0] == '\\') module = module.substr(1);
+      if (!blackbox) comb.insert(module);
+      blackbox = false;
+    } else if (word == "process" && !module.empty()) {
+      state.insert(module);
+    } else if (word == "cell" && ls >> type && !module.empty()) {
+      // A child module, a flip-flop, latch or memory: not combinational on its own.
+      const bool child = type[0] == '\\' || type.rfind("$paramod", 0) == 0;
+      const bool stateful =
+          type.find("dff") != std::string::npos || type.find("dlatch") != std::string::npos ||
+          type.rfind("$mem", 0) == 0 || type.rfind("$_SR", 0) == 0 || type.rfind("$sr", 0) == 0 ||
+          type.rfind("$ff", 0) == 0 || type.rfind("$_FF", 0) == 0 || type.rfind("$_DFF", 0) == 0 ||
+          type.rfind("$_ALDFF", 0) == 0;
+      if (child || stateful) state.insert(module);
+    }
+  }
+  for (const auto& m : state) comb.erase(m);
+  return comb;
+}
+
 Ports ParsePorts(const std::string& rtlil) {
   Ports p;
   std::stringstream ss(rtlil);
