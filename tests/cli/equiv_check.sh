@@ -11,6 +11,8 @@
 #   top:       the whole top against a regenerated copy (hierarchical: PASS full).
 #   netlist:   the whole top against its Yosys netlist (salsa equiv --synth, hierarchical: PASS
 #              full).
+#   sram_macro: the SRAM macro wrapper with its behavioural model against the inferred bank
+#              (PASS), and with a mutated model (FAIL).
 set -euo pipefail
 salsa=$1 config=$2 dir=$3 case=$4
 rm -rf "$dir" && mkdir -p "$dir"
@@ -116,8 +118,28 @@ case $case in
     grep -q "^salsa equiv: PASS full" <<<"$out" || fails=$((fails + 1))
     grep -q '"proof": "full"' "$dir/netlist.equiv/report.json" || fails=$((fails + 1))
     ;;
+  sram_macro)
+    # Use (c): the SRAM macro wrapper (sram.macro: blackbox; salsa_sim.f adds the macro's
+    # behavioural model) against the inferred bank of the same size, PASS; and against a model
+    # whose read data has one bit inverted, FAIL.
+    { sed 's/^name: .*/name: tiny_2x2_macro/' "$config"; printf 'sram:\n  macro: blackbox\n'; } \
+      > "$dir/macro.yaml"
+    "$salsa" gen "$dir/macro.yaml" -o "$dir/macro" > /dev/null
+    mutate_macro() {
+      cp -r "$dir/macro" "$dir/macro_bad"
+      sed -i 's/<= mem_q\[AA\];/<= mem_q[AA] ^ 1;/' "$dir"/macro_bad/sim/*.v
+      if cmp -s "$dir"/macro/sim/*.v "$dir"/macro_bad/sim/*.v; then
+        echo "FAIL: the macro model mutation changed nothing"
+        fails=$((fails + 1))
+      fi
+    }
+    mutate_macro
+    expect PASS salsa_sram "$dir/gold" "$dir/macro/salsa_sim.f" --param Width=16 --param Depth=64
+    expect FAIL salsa_sram "$dir/gold" "$dir/macro_bad/salsa_sim.f" --param Width=16 \
+      --param Depth=64
+    ;;
   *)
-    echo "equiv_check.sh: unknown case '$case'; accepted: blocks, mutations, rounding, top_mutation, top, netlist"
+    echo "equiv_check.sh: unknown case '$case'; accepted: blocks, mutations, rounding, top_mutation, top, netlist, sram_macro"
     exit 2
     ;;
 esac

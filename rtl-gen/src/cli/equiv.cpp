@@ -59,10 +59,16 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
     WriteGenerated(Generate(cfg, "salsa gen " + given + " -o DIR"), (tmp / "rtl").string());
     p = tmp / "rtl";
   }
-  if (fs::is_regular_file(p) && p.filename() == "salsa.f") p = p.parent_path();
+  // salsa_sim.f (sram.macro: blackbox): salsa.f plus the SRAM macro's behavioural model, so
+  // the macro wrapper can be proven against inferred RAM.
+  std::string list = "salsa.f";
+  if (fs::is_regular_file(p) && (p.filename() == "salsa.f" || p.filename() == "salsa_sim.f")) {
+    list = p.filename().string();
+    p = p.parent_path();
+  }
   if (fs::is_directory(p)) {
     r.dir = fs::absolute(p);
-    for (const auto& f : FileList(r.dir, flag)) r.side.files.push_back((r.dir / f).string());
+    for (const auto& f : FileList(r.dir, flag, list)) r.side.files.push_back((r.dir / f).string());
     return r;
   }
   if (fs::is_regular_file(p) && p.extension() == ".v") {
@@ -72,8 +78,8 @@ Resolved Resolve(const std::string& given, const std::string& flag, const fs::pa
   }
   throw std::runtime_error(flag + ": " + given +
                            ": not found; accepted: a directory written by 'salsa gen', its "
-                           "salsa.f, a config YAML (generated), a Verilog netlist (.v) written "
-                           "by Yosys, or GITREV:PATH");
+                           "salsa.f or salsa_sim.f, a config YAML (generated), a Verilog netlist "
+                           "(.v) written by Yosys, or GITREV:PATH");
 }
 
 std::string Quoted(const EquivOptions& o) {

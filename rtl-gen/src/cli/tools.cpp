@@ -44,11 +44,12 @@ std::string ErrorLine(const std::string& log) {
   return last.empty() ? "(no message)" : last;
 }
 
-std::vector<std::string> FileList(const fs::path& dir, const std::string& flag) {
-  const std::string f = ReadAll(dir / "salsa.f");
+std::vector<std::string> FileList(const fs::path& dir, const std::string& flag,
+                                  const std::string& list) {
+  const std::string f = ReadAll(dir / list);
   if (f.empty())
-    throw std::runtime_error(flag + ": " + dir.string() +
-                             "/salsa.f: missing or empty; "
+    throw std::runtime_error(flag + ": " + dir.string() + "/" + list +
+                             ": missing or empty; "
                              "accepted: a directory written by 'salsa gen'");
   std::vector<std::string> files;
   std::stringstream ss(f);

@@ -21,6 +21,7 @@ std::string ErrorLine(const std::string& log);
 
 // The files of `dir`/salsa.f, one per non-comment line, relative to `dir`; throws naming `flag`
 // (the option that gave the directory) when salsa.f is missing or empty.
-std::vector<std::string> FileList(const std::filesystem::path& dir, const std::string& flag);
+std::vector<std::string> FileList(const std::filesystem::path& dir, const std::string& flag,
+                                  const std::string& list = "salsa.f");
 
 }  // namespace salsa::cli
