@@ -12,7 +12,7 @@ cd "$work"
 rm -f acc_out.hex
 "$ref" gen
 iverilog -g2005 -o compute_path.vvp "$here/compute_path_tb.v" "$rtl/salsa_compute_ctrl.v" \
-  "$rtl/salsa_sparsity_gate.v" "$rtl/salsa_mac_array.v" "$rtl/salsa_delay.v" "$rtl/salsa_pe.v" \
+  "$rtl/salsa_sparsity_gate.v" "$rtl/salsa_popcount.v" "$rtl/salsa_mac_array.v" "$rtl/salsa_delay.v" "$rtl/salsa_pe.v" \
   "$rtl/salsa_fp8_mul.v" "$rtl/salsa_fp32_add.v"
 vvp -n compute_path.vvp
 "$ref" check
