@@ -110,16 +110,6 @@ struct AxiPortIo {
         t.prefix##bid = s.bid;                                                     \
       }})
 
-// The single port m_axi_* (axi.ports 1).
-template <class Top>
-AxiMasterOut SampleMaster(Top& t, unsigned bus_bytes) {
-  return SALSA_AXI_PORT_IO(Top, m_axi_).sample(t, bus_bytes);
-}
-template <class Top>
-void DriveSlave(Top& t, const AxiSlaveOut& s, unsigned bus_bytes) {
-  SALSA_AXI_PORT_IO(Top, m_axi_).drive(t, s, bus_bytes);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Simulation control (after OpenTitan's verilator_sim_ctrl): clock, reset, optional FST trace,
 // and hooks that drive and sample the ports around each rising edge.

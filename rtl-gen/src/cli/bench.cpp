@@ -103,6 +103,25 @@ struct Preset {
   fs::path harness;
 };
 
+// What the reports need of a config (its harness still to find), named after the config.
+Preset PresetOf(const Config& cfg) {
+  Preset p;
+  p.info.name = cfg.name;
+  p.info.config_hash = ConfigHash(cfg);
+  p.info.rows = cfg.rows;
+  p.info.cols = cfg.cols;
+  p.info.bus_bytes = cfg.BusBytes();
+  p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
+  p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
+  p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
+  p.info.zero_skip = cfg.zero_skip;
+  p.info.structured24 = cfg.structured24;
+  if (cfg.Has(Precision::kInt4w)) p.info.precisions.push_back("w4a8");
+  if (cfg.Has(Precision::kFp8E4M3)) p.info.precisions.push_back("fp8_e4m3");
+  if (cfg.Has(Precision::kFp8E5M2)) p.info.precisions.push_back("fp8_e5m2");
+  return p;
+}
+
 // One run of one case (`sp`: a sparsity-suite run, `prec`: a precision-suite run, else nullptr):
 // the parsed result (pass = false and error set when the harness produced no usable JSON).
 CaseResult RunCase(const Preset& p, const BenchCase& c, unsigned latency,
@@ -285,20 +304,8 @@ int Bench(const BenchOptions& opts) {
     for (const std::string& name : presets) {
       const Config cfg =
           LoadConfig((fs::path(SALSA_SOURCE_DIR) / "configs" / (name + ".yaml")).string());
-      Preset p;
+      Preset p = PresetOf(cfg);
       p.info.name = name;
-      p.info.config_hash = ConfigHash(cfg);
-      p.info.rows = cfg.rows;
-      p.info.cols = cfg.cols;
-      p.info.bus_bytes = cfg.BusBytes();
-      p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
-      p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
-      p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
-      p.info.zero_skip = cfg.zero_skip;
-      p.info.structured24 = cfg.structured24;
-      if (cfg.Has(Precision::kInt4w)) p.info.precisions.push_back("w4a8");
-      if (cfg.Has(Precision::kFp8E4M3)) p.info.precisions.push_back("fp8_e4m3");
-      if (cfg.Has(Precision::kFp8E5M2)) p.info.precisions.push_back("fp8_e5m2");
       p.harness = FindHarness(cfg);
       meta.presets.push_back(p.info);
       ps.push_back(p);
@@ -404,15 +411,7 @@ int Bench(const BenchOptions& opts) {
     // The ports sweep: configs that exist only here, their harnesses built (cached) on demand.
     for (unsigned ports : port_counts) {
       const Config cfg = ParseConfig(bench::PortsConfigYaml(ports), "salsa bench --ports");
-      Preset p;
-      p.info.name = cfg.name;
-      p.info.config_hash = ConfigHash(cfg);
-      p.info.rows = cfg.rows;
-      p.info.cols = cfg.cols;
-      p.info.bus_bytes = cfg.BusBytes();
-      p.info.bank_bytes[0] = static_cast<uint64_t>(cfg.act.depth) * cfg.rows;
-      p.info.bank_bytes[1] = static_cast<uint64_t>(cfg.weight.depth) * cfg.cols;
-      p.info.bank_bytes[2] = static_cast<uint64_t>(cfg.acc.depth) * 4 * cfg.cols;
+      Preset p = PresetOf(cfg);
       std::printf("ports sweep: %s (harness built if not cached) ...\n", cfg.name.c_str());
       std::fflush(stdout);
       p.harness = FindHarness(cfg);

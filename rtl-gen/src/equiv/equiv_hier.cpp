@@ -10,6 +10,20 @@
 
 namespace salsa::equiv {
 
+namespace {
+
+// A module name as RTLIL writes it, without the backslash of a public name.
+std::string Unescape(const std::string& n) {
+  return n.size() > 1 && n[0] == '\\' ? n.substr(1) : n;
+}
+
+// A cell type that is a module: \\name or $paramod$...\\name (internal cells are $type).
+bool IsModuleCell(const std::string& type) {
+  return type[0] == '\\' || type.rfind("$paramod", 0) == 0;
+}
+
+}  // namespace
+
 std::string HierarchyScript(const Side& side, const ScriptOptions& o, const std::string& rtlil) {
   const std::string prep = PrepScript(side, "unused", o);
   std::ostringstream s;
@@ -24,7 +38,6 @@ Hierarchy ParseHierarchy(const std::string& rtlil) {
   std::string line, module;
   bool blackbox = false;  // an `attribute \blackbox 1` before the module line
   std::set<std::string> boxes;
-  const auto name = [](std::string n) { return n.size() > 1 && n[0] == '\\' ? n.substr(1) : n; };
   while (std::getline(ss, line)) {
     std::istringstream ls(line);
     std::string word, type;
@@ -32,17 +45,16 @@ Hierarchy ParseHierarchy(const std::string& rtlil) {
     if (word == "attribute" && line.find("\\blackbox 1") != std::string::npos) blackbox = true;
     if (word == "module") {
       ls >> module;
-      module = name(module);
+      module = Unescape(module);
       if (blackbox)
         boxes.insert(module);
       else
         h[module];
       blackbox = false;
     } else if (word == "cell" && ls >> type && !module.empty()) {
-      // Internal cells are $type (no backslash); modules are \name or $paramod$...\name.
-      if (type[0] == '\\' || type.rfind("$paramod", 0) == 0) {
+      if (IsModuleCell(type)) {
         auto& kids = h[module];
-        type = name(type);
+        type = Unescape(type);
         if (std::find(kids.begin(), kids.end(), type) == kids.end()) kids.push_back(type);
       }
     } else if (word != "attribute") {
@@ -69,14 +81,14 @@ std::set<std::string> ParseCombinational(const std::string& rtlil) {
     if (word == "attribute" && line.find("\\blackbox 1") != std::string::npos) blackbox = true;
     if (word == "module") {
       ls >> module;
-      if (module.size() > 1 && module[0] == '\\') module = module.substr(1);
+      module = Unescape(module);
       if (!blackbox) comb.insert(module);
       blackbox = false;
     } else if (word == "process" && !module.empty()) {
       state.insert(module);
     } else if (word == "cell" && ls >> type && !module.empty()) {
       // A child module, a flip-flop, latch or memory: not combinational on its own.
-      const bool child = type[0] == '\\' || type.rfind("$paramod", 0) == 0;
+      const bool child = IsModuleCell(type);
       const bool stateful =
           type.find("dff") != std::string::npos || type.find("dlatch") != std::string::npos ||
           type.rfind("$mem", 0) == 0 || type.rfind("$_SR", 0) == 0 || type.rfind("$sr", 0) == 0 ||
@@ -99,7 +111,7 @@ Ports ParsePorts(const std::string& rtlil) {
     ls >> word;
     if (word == "module") {
       ls >> module;
-      if (module.size() > 1 && module[0] == '\\') module = module.substr(1);
+      module = Unescape(module);
     } else if (word == "wire" && (line.find(" input ") != std::string::npos ||
                                   line.find(" output ") != std::string::npos ||
                                   line.find(" inout ") != std::string::npos)) {
