@@ -14,6 +14,9 @@ module salsa_compute_ctrl_ws (
   input  wire [7:0] zp_i,
   input  wire clear_i,
   input  wire [15:0] acc_addr_i,
+  input  wire conv_i,
+  input  wire [15:0] blocks_i,
+  input  wire [127:0] geo_i,
   output wire busy_o,
   output wire feed_busy_o,
   output wire act_busy_o,
@@ -33,6 +36,7 @@ module salsa_compute_ctrl_ws (
   output wire wgt_re_o,
   output wire [15:0] wgt_raddr_o,
   output wire gate_valid_o,
+  output wire act_pad_o,
   output wire gate_swap_o,
   output wire [7:0] zp_o,
   output wire [15:0] w_load_o,
@@ -107,8 +111,63 @@ module salsa_compute_ctrl_ws (
   wire [16:0] p_act_next;
   wire [16:0] p_acc_hi;
 
+  // im2col: the slot's block position (c, kx, ky*dy, kx*dx) and its row and pixel addresses; the streamer's pixel position, address and the command's geometry.
+  reg p_conv_q;
+  reg [15:0] p_nb_q;
+  reg [127:0] p_geo_q;
+  reg [7:0] p_c_q;
+  reg [7:0] p_kx_q;
+  reg [20:0] p_vy0_q;
+  reg [12:0] p_vx0_q;
+  reg [15:0] p_ar_q;
+  reg [15:0] p_ap_q;
+  reg s_conv_q;
+  reg [15:0] s_a_q;
+  reg [15:0] s_arow_q;
+  reg [20:0] s_vy_q;
+  reg [12:0] s_vx_q;
+  reg [12:0] s_vx0_q;
+  reg [7:0] s_ox_q;
+  reg [7:0] s_ow_q;
+  reg [3:0] s_sy_q;
+  reg [3:0] s_sx_q;
+  reg [15:0] s_px_q;
+  reg [15:0] s_row_q;
+  reg [7:0] s_ylo_q;
+  reg [7:0] s_yhi_q;
+  reg [7:0] s_xlo_q;
+  reg [7:0] s_xhi_q;
+  reg [15:0] s_span_q;
+  reg rpad_q;
+  wire [15:0] cv_px;
+  wire [15:0] cv_row;
+  wire [15:0] cv_tx;
+  wire [15:0] cv_ty;
+  wire cv_c_last;
+  wire cv_kx_last;
+  wire [15:0] cv_blk_addr;
+  wire s_pad;
+  wire s_ox_last;
+
+  // Address steps: a pixel (sx*pw), an output row (sy*rw), a tap (dx*pw), a tap row (dy*rw), all mod 2^16.
+  assign cv_px = (({16{p_geo_q[28]}} & {6'd0, p_geo_q[121:112]}) + ({16{p_geo_q[29]}} & {5'd0, p_geo_q[121:112], 1'd0}) + ({16{p_geo_q[30]}} & {4'd0, p_geo_q[121:112], 2'd0}) + ({16{p_geo_q[31]}} & {3'd0, p_geo_q[121:112], 3'd0}));
+  assign cv_row = (({16{p_geo_q[24]}} & {p_geo_q[95:80]}) + ({16{p_geo_q[25]}} & {p_geo_q[94:80], 1'd0}) + ({16{p_geo_q[26]}} & {p_geo_q[93:80], 2'd0}) + ({16{p_geo_q[27]}} & {p_geo_q[92:80], 3'd0}));
+  assign cv_tx = (({16{p_geo_q[125]}} & {6'd0, p_geo_q[121:112]}) + ({16{p_geo_q[126]}} & {5'd0, p_geo_q[121:112], 1'd0}) + ({16{p_geo_q[127]}} & {4'd0, p_geo_q[121:112], 2'd0}));
+  assign cv_ty = (({16{p_geo_q[122]}} & {p_geo_q[95:80]}) + ({16{p_geo_q[123]}} & {p_geo_q[94:80], 1'd0}) + ({16{p_geo_q[124]}} & {p_geo_q[93:80], 2'd0}));
+  assign cv_c_last = p_c_q + 8'd1 == p_geo_q[23:16];
+  assign cv_kx_last = p_kx_q + 8'd1 == p_geo_q[15:8];
+  assign cv_blk_addr = p_ap_q + {8'd0, p_c_q};
+
+  // A word is padding (every lane the zero point, no read) outside the rows and columns held or outside [act_addr, act_addr + span).
+  assign s_pad = s_conv_q && !((s_vy_q >= {13'd0, s_ylo_q}) && (s_vy_q < {13'd0, s_yhi_q}) && (s_vx_q >= {5'd0, s_xlo_q}) && (s_vx_q < {5'd0, s_xhi_q}) && ((s_a_q - s_act_q) < s_span_q));
+  assign s_ox_last = s_ox_q + 8'd1 == s_ow_q;
+
+  // org is taken from geo_i when the command is accepted.
+  wire unused_geo;
+
+  assign unused_geo = ^p_geo_q[79:64];
   assign p_act_next = {1'b0, p_act_q} + {1'b0, p_m_q};
-  assign p_last = p_act_next >= p_act_end_q;
+  assign p_last = p_conv_q ? (p_nb_q == 16'd1) : (p_act_next >= p_act_end_q);
   assign l_start = p_valid_q && !p_started_q && !l_busy_q && (since_q == 4'd15);
   assign stream_last = streaming_q && (s_idx_q + 16'd1 == s_m_q);
 
@@ -118,8 +177,9 @@ module salsa_compute_ctrl_ws (
   assign q_room = (q_cnt_q != 3'd5) || q_shift;
   assign q_pos = q_cnt_q - {2'd0, q_shift};
   assign handoff = p_valid_q && (p_started_q || l_start) && stream_free && q_room;
-  assign act_re_o = streaming_q;
-  assign act_raddr_o = s_act_q + s_idx_q;
+  assign act_re_o = streaming_q && !s_pad;
+  assign act_raddr_o = s_conv_q ? s_a_q : (s_act_q + s_idx_q);
+  assign act_pad_o = rpad_q;
   assign wgt_re_o = l_busy_q;
   assign wgt_raddr_o = l_wgt_q + {11'd0, l_cnt_q};
 
@@ -175,7 +235,7 @@ module salsa_compute_ctrl_ws (
   assign p_acc_hi = {1'b0, p_acc_q} + {1'b0, p_m_q};
   assign act_busy_o = (p_valid_q || streaming_q);
   assign act_lo_o = ((p_valid_q && (!streaming_q || {1'b0, p_act_q} < {1'b0, s_act_q})) ? {1'b0, p_act_q} : {1'b0, s_act_q});
-  assign act_hi_o = ((p_valid_q && (!streaming_q || p_act_end_q > ({1'b0, s_act_q} + {1'b0, s_m_q}))) ? p_act_end_q : ({1'b0, s_act_q} + {1'b0, s_m_q}));
+  assign act_hi_o = ((p_valid_q && (!streaming_q || p_act_end_q > ({1'b0, s_act_q} + {1'b0, s_conv_q ? s_span_q : s_m_q}))) ? p_act_end_q : ({1'b0, s_act_q} + {1'b0, s_conv_q ? s_span_q : s_m_q}));
   assign wgt_busy_o = (p_valid_q || l_busy_q);
   assign wgt_lo_o = ((p_valid_q && (!l_busy_q || {1'b0, p_wgt_q} < {1'b0, l_wgt_q})) ? {1'b0, p_wgt_q} : {1'b0, l_wgt_q});
   assign wgt_hi_o = ((p_valid_q && (!l_busy_q || p_wgt_end_q > ({1'b0, l_wgt_q} + 17'd16))) ? p_wgt_end_q : ({1'b0, l_wgt_q} + 17'd16));
@@ -254,6 +314,33 @@ module salsa_compute_ctrl_ws (
       w_clear_q <= 1'b0;
       w_addr_q <= 16'd0;
       w_out_q <= 512'd0;
+      p_conv_q <= 1'b0;
+      s_conv_q <= 1'b0;
+      rpad_q <= 1'b0;
+      p_nb_q <= 16'd0;
+      p_ar_q <= 16'd0;
+      p_ap_q <= 16'd0;
+      s_a_q <= 16'd0;
+      s_arow_q <= 16'd0;
+      s_px_q <= 16'd0;
+      s_row_q <= 16'd0;
+      s_span_q <= 16'd0;
+      p_geo_q <= 128'd0;
+      p_c_q <= 8'd0;
+      p_kx_q <= 8'd0;
+      s_ox_q <= 8'd0;
+      s_ow_q <= 8'd0;
+      s_ylo_q <= 8'd0;
+      s_yhi_q <= 8'd0;
+      s_xlo_q <= 8'd0;
+      s_xhi_q <= 8'd0;
+      p_vy0_q <= 21'd0;
+      s_vy_q <= 21'd0;
+      p_vx0_q <= 13'd0;
+      s_vx_q <= 13'd0;
+      s_vx0_q <= 13'd0;
+      s_sy_q <= 4'd0;
+      s_sx_q <= 4'd0;
       q_n0_q <= 17'd0;
       q_lo0_q <= 17'd0;
       q_hi0_q <= 17'd0;
@@ -273,6 +360,7 @@ module salsa_compute_ctrl_ws (
       rvalid_q <= streaming_q;
       rswap_q <= streaming_q && s_first_q;
       rload_q <= l_busy_q;
+      rpad_q <= streaming_q && s_pad;
       rrow_q <= l_cnt_q;
       // Output stage: register the row, its address and (for accumulate) the old value.
       w_valid_q <= o_valid;
@@ -295,6 +383,17 @@ module salsa_compute_ctrl_ws (
         p_acc_q <= acc_addr_i;
         p_started_q <= 1'b0;
         p_cont_q <= 1'b0;
+      end
+      if (start_i && !p_valid_q) begin
+        p_conv_q <= conv_i;
+        p_nb_q <= blocks_i;
+        p_geo_q <= geo_i;
+        p_c_q <= 8'd0;
+        p_kx_q <= 8'd0;
+        p_vy0_q <= 21'd0;
+        p_vx0_q <= 13'd0;
+        p_ar_q <= geo_i[79:64];
+        p_ap_q <= geo_i[79:64];
       end
       // Loader.
       if (l_busy_q) begin
@@ -323,7 +422,9 @@ module salsa_compute_ctrl_ws (
         if (p_last) begin
           p_valid_q <= 1'b0;
         end else begin
-          p_act_q <= p_act_next[15:0];
+          if (!p_conv_q) begin
+            p_act_q <= p_act_next[15:0];
+          end
           p_wgt_q <= p_wgt_q + 16'd16;
           p_clear_q <= 1'b0;
           p_started_q <= 1'b0;
@@ -334,6 +435,57 @@ module salsa_compute_ctrl_ws (
         s_first_q <= 1'b0;
         if (stream_last) begin
           streaming_q <= 1'b0;
+        end
+      end
+      // im2col: the streamer's position and the slot's next block.
+      if (handoff) begin
+        s_conv_q <= p_conv_q;
+        s_a_q <= cv_blk_addr;
+        s_arow_q <= cv_blk_addr;
+        s_vy_q <= p_vy0_q;
+        s_vx_q <= p_vx0_q;
+        s_vx0_q <= p_vx0_q;
+        s_ox_q <= 8'd0;
+        s_ow_q <= p_geo_q[7:0];
+        s_sy_q <= p_geo_q[27:24];
+        s_sx_q <= p_geo_q[31:28];
+        s_px_q <= cv_px;
+        s_row_q <= cv_row;
+        s_ylo_q <= p_geo_q[39:32];
+        s_yhi_q <= p_geo_q[47:40];
+        s_xlo_q <= p_geo_q[55:48];
+        s_xhi_q <= p_geo_q[63:56];
+        s_span_q <= p_geo_q[111:96];
+      end else if (streaming_q) begin
+        if (s_ox_last) begin
+          s_ox_q <= 8'd0;
+          s_vx_q <= s_vx0_q;
+          s_vy_q <= s_vy_q + {17'd0, s_sy_q};
+          s_arow_q <= s_arow_q + s_row_q;
+          s_a_q <= s_arow_q + s_row_q;
+        end else begin
+          s_ox_q <= s_ox_q + 8'd1;
+          s_vx_q <= s_vx_q + {9'd0, s_sx_q};
+          s_a_q <= s_a_q + s_px_q;
+        end
+      end
+      if (handoff && !p_last) begin
+        p_nb_q <= p_nb_q - 16'd1;
+        if (!cv_c_last) begin
+          p_c_q <= p_c_q + 8'd1;
+        end else begin
+          p_c_q <= 8'd0;
+          if (!cv_kx_last) begin
+            p_kx_q <= p_kx_q + 8'd1;
+            p_vx0_q <= p_vx0_q + {10'd0, p_geo_q[127:125]};
+            p_ap_q <= p_ap_q + cv_tx;
+          end else begin
+            p_kx_q <= 8'd0;
+            p_vx0_q <= 13'd0;
+            p_vy0_q <= p_vy0_q + {18'd0, p_geo_q[124:122]};
+            p_ar_q <= p_ar_q + cv_ty;
+            p_ap_q <= p_ar_q + cv_ty;
+          end
         end
       end
       if (w_valid_q) begin

@@ -51,6 +51,22 @@ constexpr CmdField kComputeK = {2, "k", 2, 0, 16, false};  // COMPUTE: K steps (
 constexpr CmdField kComputeInZp = {2, "in_zp", 2, 16, 8, true};  // COMPUTE: input zero point
 constexpr CmdField kComputeAccAddr = {2, "acc_addr", 3, 0, 16, false};  // COMPUTE: acc word address of the drain
 constexpr CmdField kComputeBlocks = {2, "blocks", 3, 16, 16, false};  // COMPUTE: K blocks B (0 reads as 1)
+constexpr CmdField kComputeConv = {2, "conv", 0, 20, 1, false};  // COMPUTE: im2col: block b = (ky, kx, c) with c = b % nc, kx = (b / nc) % kw, ky = b / (nc*kw); act word m reads word org + vy*rw + vx*pw + c, vy = (m / ow)*sy + ky*dy, vx = (m % ow)*sx + kx*dx, or is all in_zp when vy is outside [y_lo, y_hi), vx outside [x_lo, x_hi) or the word outside [act_addr, act_addr + span)
+constexpr CmdField kComputeOw = {2, "ow", 4, 0, 8, false};  // COMPUTE: output pixels per tile row (>= 1)
+constexpr CmdField kComputeKw = {2, "kw", 4, 8, 8, false};  // COMPUTE: kernel taps per row (>= 1)
+constexpr CmdField kComputeNc = {2, "nc", 4, 16, 8, false};  // COMPUTE: channel blocks per tap (>= 1)
+constexpr CmdField kComputeSy = {2, "sy", 4, 24, 4, false};  // COMPUTE: vertical stride (>= 1)
+constexpr CmdField kComputeSx = {2, "sx", 4, 28, 4, false};  // COMPUTE: horizontal stride (>= 1)
+constexpr CmdField kComputeYLo = {2, "y_lo", 5, 0, 8, false};  // COMPUTE: first tile row held (above: padding)
+constexpr CmdField kComputeYHi = {2, "y_hi", 5, 8, 8, false};  // COMPUTE: end of the tile rows held
+constexpr CmdField kComputeXLo = {2, "x_lo", 5, 16, 8, false};  // COMPUTE: first tile column held
+constexpr CmdField kComputeXHi = {2, "x_hi", 5, 24, 8, false};  // COMPUTE: end of the tile columns held
+constexpr CmdField kComputeOrg = {2, "org", 6, 0, 16, false};  // COMPUTE: act word of tile pixel (0, 0), channel block 0 (mod 2^16; may lie outside the tile)
+constexpr CmdField kComputeRw = {2, "rw", 6, 16, 16, false};  // COMPUTE: act words per tile row
+constexpr CmdField kComputeSpan = {2, "span", 7, 0, 16, false};  // COMPUTE: act words [act_addr, act_addr + span) the command may read (>= 1)
+constexpr CmdField kComputePw = {2, "pw", 7, 16, 10, false};  // COMPUTE: act words per pixel
+constexpr CmdField kComputeDy = {2, "dy", 7, 26, 3, false};  // COMPUTE: vertical dilation (>= 1)
+constexpr CmdField kComputeDx = {2, "dx", 7, 29, 3, false};  // COMPUTE: horizontal dilation (>= 1)
 constexpr CmdField kStorePerChannel = {3, "per_channel", 0, 8, 1, false};  // STORE: multipliers in acc word mult_addr, shifts in the next one
 constexpr CmdField kStoreMultAddr = {3, "mult_addr", 0, 16, 16, false};  // STORE: acc address of the multiplier word
 constexpr CmdField kStoreAccAddr = {3, "acc_addr", 1, 0, 16, false};  // STORE: acc address of the first row
@@ -79,6 +95,22 @@ constexpr CmdField kCmdFields[] = {
     kComputeInZp,
     kComputeAccAddr,
     kComputeBlocks,
+    kComputeConv,
+    kComputeOw,
+    kComputeKw,
+    kComputeNc,
+    kComputeSy,
+    kComputeSx,
+    kComputeYLo,
+    kComputeYHi,
+    kComputeXLo,
+    kComputeXHi,
+    kComputeOrg,
+    kComputeRw,
+    kComputeSpan,
+    kComputePw,
+    kComputeDy,
+    kComputeDx,
     kStorePerChannel,
     kStoreMultAddr,
     kStoreAccAddr,

@@ -41,6 +41,9 @@ module salsa_sequencer (
   output wire cmp_clear_o,
   output wire cmp_drain_o,
   output wire [15:0] cmp_acc_addr_o,
+  output wire cmp_conv_o,
+  output wire [15:0] cmp_blocks_o,
+  output wire [127:0] cmp_geo_o,
   output wire [16:0] cmp_act_end_o,
   output wire [16:0] cmp_wgt_end_o,
   input  wire cmp_busy_i,
@@ -215,13 +218,15 @@ module salsa_sequencer (
   assign ws_blocks = (w3[31:16] == 16'd0) ? 16'd1 : w3[31:16];
   assign ws_act_end_w = {17'd0, w1[15:0]} + {1'b0, {16'd0, w2[15:0]} * {16'd0, ws_blocks}};
   assign ws_wgt_end_w = {17'd0, w1[31:16]} + {1'b0, {16'd0, ws_blocks} * 32'd16};
-  assign cmp_act_end = (|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0];
+
+  // im2col (w0[20]): the act words [act_addr, act_addr + w7[15:0]) instead.
+  assign cmp_act_end = w0[20] ? {1'b0, w1[15:0]} + {1'b0, w7[15:0]} : (|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0];
   assign cmp_wgt_end = (|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0];
   assign cmp_act_end_o = cmp_act_end;
   assign cmp_wgt_end_o = cmp_wgt_end;
 
   // The zero-skip flag w0[10] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured; accumulate (w0[11]) is one too: a ws drain always adds.
-  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[12] || w0[13]));
+  assign bad_flags = w0[10] || w0[11] || ((opcode == 8'd2) && (w0[12] || w0[13])) || ((opcode == 8'd2) && w0[20] && (w4[7:0] == 8'd0 || w4[15:8] == 8'd0 || w4[23:16] == 8'd0 || w4[27:24] == 4'd0 || w4[31:28] == 4'd0 || w7[28:26] == 3'd0 || w7[31:29] == 3'd0 || w7[15:0] == 16'd0));
   assign cmp_acc_end = {1'b0, w3[15:0]} + {1'b0, w2[15:0]};
   assign cmp_writes_acc = 1'b1;
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
@@ -371,6 +376,9 @@ module salsa_sequencer (
   assign cmp_clear_o = w0[8];
   assign cmp_drain_o = w0[9];
   assign cmp_acc_addr_o = w3[15:0];
+  assign cmp_conv_o = w0[20];
+  assign cmp_blocks_o = ws_blocks;
+  assign cmp_geo_o = {w7, w6, w5, w4};
   assign st_start_o = (state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd3);
   assign st_acc_addr_o = w1[15:0];
   assign st_rows_o = w1[31:16];

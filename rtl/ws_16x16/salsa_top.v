@@ -340,6 +340,9 @@ module salsa_top (
   wire cmp_clear;
   wire cmp_drain;
   wire [15:0] cmp_acc_addr;
+  wire cmp_conv;
+  wire [15:0] cmp_blocks;
+  wire [127:0] cmp_geo;
   wire cmp_busy;
   wire cmp_feed_busy;
   wire cmp_act_busy;
@@ -413,6 +416,9 @@ module salsa_top (
       .cmp_clear_o(cmp_clear),
       .cmp_drain_o(cmp_drain),
       .cmp_acc_addr_o(cmp_acc_addr),
+      .cmp_conv_o(cmp_conv),
+      .cmp_blocks_o(cmp_blocks),
+      .cmp_geo_o(cmp_geo),
       .cmp_busy_i(cmp_busy),
       .cmp_feed_busy_i(cmp_feed_busy),
       .cmp_act_busy_i(cmp_act_busy),
@@ -458,10 +464,15 @@ module salsa_top (
   wire [143:0] gate_act;
   wire [15:0] gate_zero;
   wire [127:0] gate_wgt;
+  wire [127:0] ws_act;
+
+  // im2col padding: a word flagged act_pad_o is the zero point in every lane.
+  assign ws_act = cmp_act_pad ? {16{gate_zp}} : act_rdata;
 
   // Weight-stationary: the controller preloads weights straight from the weight scratchpad; the gate stages the activations (and the swap flag in its clear lane).
   wire [15:0] w_load;
   wire [511:0] array_out;
+  wire cmp_act_pad;
 
   salsa_compute_ctrl_ws u_compute_ctrl (
       .clk_i(clk_i),
@@ -495,6 +506,10 @@ module salsa_top (
       .acc1_busy_o(cmp_acc1_busy),
       .acc1_lo_o(cmp_acc1_lo),
       .acc1_hi_o(cmp_acc1_hi),
+      .conv_i(cmp_conv),
+      .blocks_i(cmp_blocks),
+      .geo_i(cmp_geo),
+      .act_pad_o(cmp_act_pad),
       .act_end_i(cmp_act_end),
       .wgt_end_i(cmp_wgt_end),
       .gate_swap_o(gate_in_clear),
@@ -531,7 +546,7 @@ module salsa_top (
       .clear_i(gate_in_clear),
       .last_i(gate_in_last),
       .zero_point_i(gate_zp),
-      .act_i(act_rdata),
+      .act_i(ws_act),
       .wgt_i(wgt_rdata),
       .valid_o(gate_valid),
       .clear_o(gate_clear),

@@ -29,6 +29,7 @@ const std::chrono::steady_clock::time_point g_harness_start = std::chrono::stead
 struct ProgramEvents {
   uint64_t macs = 0;              // sum of M*K*N
   uint64_t compulsory_bytes = 0;  // int8 input, weights and output, int32 bias, each once
+  uint64_t layer_bytes = 0;       // the same, a conv2d's input counted as its NHWC tensor
   double compute_cycles = 0;      // sum of M*K*N / (rows*cols)
   uint64_t commands = 0, loads = 0, computes = 0, stores = 0, syncs = 0, scans = 0;
   uint64_t k_steps = 0;        // COMPUTE K steps (= the mac_active counter)
@@ -44,7 +45,10 @@ struct ProgramEvents {
 std::vector<salsa::FcLayer> ExecutedGemms(const Options& o, const salsa::FcLayer& l) {
   if (o.layer.empty()) return {l};
   std::vector<salsa::FcLayer> out;
-  for (auto& g : salsa::LowerLayer(salsa::LoadLayerSpec(o.layer))) out.push_back(std::move(g.fc));
+  for (auto& g :
+       salsa::LowerLayerFor(salsa::LoadLayerSpec(o.layer), ParamsFromConfig(), DriverOpts(o))) {
+    out.push_back(std::move(g.fc));
+  }
   return out;
 }
 
@@ -68,6 +72,9 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
         M * N * (g.out_fmt == salsa::contract::kOutInt8 ? 1 : salsa::OutFmtBytes(g.out_fmt));
     const bool bias = !g.bias.empty() || !g.bias_fp32.empty();
     e.compulsory_bytes += M * K + w_bytes + out_bytes + (bias ? 4 * N : 0);
+    const uint64_t in_bytes =
+        g.conv ? static_cast<uint64_t>(g.conv->input.size()) : M * K;  // conv: not the im2col rows
+    e.layer_bytes += in_bytes + w_bytes + out_bytes + (bias ? 4 * N : 0);
     for (const salsa::Command& c : p.cmds) {
       auto f = [&](const char* name) {
         return static_cast<uint64_t>(salsa::cmd::Get(c.data(), name));
@@ -178,6 +185,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   const double memory_cycles = static_cast<double>(e.compulsory_bytes) / kBuildInfo.hw.bus_bytes;
   const double bound = std::max(e.compute_cycles, memory_cycles);
   j["compulsory_bytes"] = e.compulsory_bytes;
+  j["layer_compulsory_bytes"] = e.layer_bytes;
   j["compute_bound_cycles"] = e.compute_cycles;
   j["memory_bound_cycles"] = memory_cycles;
   j["bound_cycles"] = bound;

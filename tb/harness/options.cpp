@@ -104,6 +104,12 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "COMPUTEs; needs sparsity.structured \"2:4\", the default there), off: the "
                  "dense tiler")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--im2col", o->im2col,
+                 "on (the default on array.dataflow ws hardware): a conv2d (or int8 depthwise "
+                 "conv, as one block-diagonal GEMM) reads its NHWC input once and the COMPUTEs "
+                 "build the im2col rows on chip, when the plan's estimate is no slower; always: "
+                 "whenever its buffers fit; off: im2col in software (the GEMM plans)")
+      ->check(CLI::IsMember({"on", "off", "always"}));
   app.add_option("--precision", o->precision,
                  "random layer precision: int8; w4a8 (int4 weights, int8 activations; needs "
                  "int4w in the config's precision list); fp8_e4m3, fp8_e5m2 (random finite FP8 "
@@ -202,6 +208,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "config)\n";
     return kExitBadInput;
   }
+  if ((o->im2col == "on" || o->im2col == "always") && !kBuildInfo.hw.weight_stationary) {
+    std::cerr << "salsa_harness: --im2col " << o->im2col << ": config " << kBuildInfo.name
+              << " is output-stationary; accepted: --im2col off (on needs array.dataflow ws)\n";
+    return kExitBadInput;
+  }
   if (o->structured == "on" && !kBuildInfo.hw.structured24) {
     std::cerr << "salsa_harness: --structured on: config " << kBuildInfo.name
               << " has no sparsity.structured \"2:4\"; accepted: --structured off (on needs a "
@@ -265,6 +276,8 @@ salsa::DriverOptions DriverOpts(const Options& o) {
   d.zero_skip = o.zero_skip != "off";
   d.zero_skip_batched = o.zero_skip == "on";  // default: only layers of one m tile
   d.structured = o.structured != "off";
+  d.im2col = o.im2col != "off";
+  d.im2col_always = o.im2col == "always";
   return d;
 }
 

@@ -47,6 +47,10 @@ struct Options {
   // --structured on|off: the 2:4 tiler on sparsity.structured "2:4" hardware when the weights are
   // 2:4 ("": on when the hardware has it).
   std::string structured;
+  // --im2col on|off: conv2d layers on array.dataflow ws hardware build their im2col rows on chip
+  // (plan "ws im2col") when that is no slower ("" or on), whenever it fits (always), or in
+  // software (off).
+  std::string im2col;
   // Low precision (issue 14): the random layer's precision (int8, w4a8, fp8_e4m3, fp8_e5m2) and,
   // for FP8, its output format, scale and saturation ("": the seed's choice).
   std::string precision = "int8";

@@ -74,8 +74,10 @@ salsa::FcLayer BuildLayer(const Options& o) {
 }
 
 // The jobs of a user layer: its GEMMs, each with the reference output the hardware must produce.
-std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, std::vector<salsa::LoweredGemm>* gemms) {
-  *gemms = salsa::LowerLayer(spec);
+std::vector<Job> LayerJobs(const salsa::LayerSpec& spec, const salsa::HwParams& hw,
+                           const salsa::DriverOptions& opts,
+                           std::vector<salsa::LoweredGemm>* gemms) {
+  *gemms = salsa::LowerLayerFor(spec, hw, opts);
   std::vector<Job> jobs;
   for (const auto& g : *gemms) {
     if (IsFp8Layer(g.fc)) {
@@ -151,7 +153,7 @@ Setup SetUpRun(const Options& o, const salsa::HwParams& hw) {
       if (!o.expected.empty())
         s.layer_expected = salsa::LoadExpectedOutput(o.expected, s.spec.output_shape).data;
     }
-    s.jobs = LayerJobs(s.spec, &s.gemms);
+    s.jobs = LayerJobs(s.spec, hw, DriverOpts(o), &s.gemms);
   } else {
     CheckPrecision(o, hw);
     salsa::FcLayer layer = BuildLayer(o);

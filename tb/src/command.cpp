@@ -143,6 +143,21 @@ Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uin
                                           {"blocks", blocks}});
 }
 
+Command EncodeComputeConv(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
+                          int8_t input_zp, uint16_t acc_addr, uint16_t blocks,
+                          const ConvFields& f) {
+  Command c = EncodeComputeWs(clear, act_addr, weight_addr, m_rows, input_zp, acc_addr, blocks);
+  const std::pair<const char*, int64_t> fields[] = {
+      {"conv", 1},      {"ow", f.ow},     {"kw", f.kw},     {"nc", f.nc},
+      {"sy", f.sy},     {"sx", f.sx},     {"dy", f.dy},     {"dx", f.dx},
+      {"y_lo", f.y_lo}, {"y_hi", f.y_hi}, {"x_lo", f.x_lo}, {"x_hi", f.x_hi},
+      {"org", f.org},   {"rw", f.rw},     {"span", f.span}, {"pw", f.pw}};
+  for (const auto& [name, value] : fields) {
+    cmd::Set(c, cmd::FieldOf(contract::kOpCompute, name), value);
+  }
+  return c;
+}
+
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {

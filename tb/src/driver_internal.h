@@ -36,6 +36,7 @@ std::unique_ptr<Plan> MakeWsSplitPlan();  // driver_ws_split.cpp
 std::unique_ptr<Plan> MakeSkipPlan();     // driver_skip.cpp
 std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
 std::unique_ptr<Plan> MakeGemvPlan();     // driver_gemv.cpp
+std::unique_ptr<Plan> MakeConvPlan();     // driver_conv.cpp
 
 // Precisions (docs/architecture.md, "Precisions"). int4w (W4A8): an m tile holds rows / 2 output
 // rows (rows 2j and 2j + 1 of the array take the even and odd K of output row j), an act word

@@ -267,6 +267,37 @@ uint32_t FuncSim::Load(const uint8_t* c, const std::vector<uint8_t>& dram) {
   return kNone;
 }
 
+// The im2col walk of a ws COMPUTE with the conv flag (hw_contract.h's "conv" row).
+FuncSim::ConvWalk FuncSim::ConvWalkOf(const uint8_t* c) {
+  ConvWalk w;
+  w.ow = U(c, "ow");
+  w.kw = U(c, "kw");
+  w.nc = U(c, "nc");
+  w.sy = U(c, "sy");
+  w.sx = U(c, "sx");
+  w.dy = U(c, "dy");
+  w.dx = U(c, "dx");
+  w.y_lo = U(c, "y_lo");
+  w.y_hi = U(c, "y_hi");
+  w.x_lo = U(c, "x_lo");
+  w.x_hi = U(c, "x_hi");
+  w.org = U(c, "org");
+  w.rw = U(c, "rw");
+  w.pw = U(c, "pw");
+  w.span = U(c, "span");
+  w.ok = w.ow && w.kw && w.nc && w.sy && w.sx && w.dy && w.dx && w.span;
+  return w;
+}
+
+int64_t FuncSim::ConvWalk::Word(uint32_t act_addr, uint64_t b, uint32_t m) const {
+  const uint64_t ch = b % nc, kx = (b / nc) % kw, ky = b / (uint64_t{nc} * kw);
+  const uint64_t vy = uint64_t{m / ow} * sy + ky * dy, vx = uint64_t{m % ow} * sx + kx * dx;
+  if (vy < y_lo || vy >= y_hi || vx < x_lo || vx >= x_hi) return -1;
+  const uint32_t a = static_cast<uint32_t>((org + vy * rw + vx * pw + ch) & 0xFFFF);
+  if (static_cast<uint32_t>((a - act_addr) & 0xFFFF) >= span) return -1;
+  return a;
+}
+
 // Weight-stationary COMPUTE: B = w3[31:16] K blocks (0 reads as 1); block b streams M act words
 // from act + b*M past the rows weight words at wgt + b*rows; output row m is written to (clear,
 // first block) or added to acc word acc + m.
@@ -277,7 +308,12 @@ uint32_t FuncSim::ComputeWs(const uint8_t* c) {
   const int32_t zp = static_cast<int32_t>(F(c, "in_zp"));
   const uint64_t blocks = std::max<uint32_t>(U(c, "blocks"), 1);
   if (m_rows == 0) return Fail(kBadField, "COMPUTE M = 0");
-  const uint64_t act_end = act_addr + blocks * m_rows;
+  const bool conv = Flag(c, "conv");
+  const ConvWalk walk = conv ? ConvWalkOf(c) : ConvWalk{};
+  if (conv && !walk.ok) {
+    return Fail(kBadField, "COMPUTE im2col field ow, kw, nc, sy, sx, dy, dx or span = 0");
+  }
+  const uint64_t act_end = act_addr + (conv ? walk.span : blocks * m_rows);
   const uint64_t weight_end = weight_addr + blocks * hw_.rows;
   if (act_end > hw_.act_words) {
     return Fail(kRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
@@ -293,9 +329,15 @@ uint32_t FuncSim::ComputeWs(const uint8_t* c) {
                             std::to_string(acc_addr + m_rows) + ") exceed " +
                             std::to_string(hw_.acc_words));
   }
+  const std::vector<uint8_t> pad_word(hw_.rows, static_cast<uint8_t>(zp));  // im2col padding
   for (uint64_t b = 0; b < blocks; ++b) {
     for (uint32_t m = 0; m < m_rows; ++m) {
-      const uint8_t* x = &act_[static_cast<size_t>(act_addr + b * m_rows + m) * hw_.rows];
+      const uint8_t* x = pad_word.data();
+      if (!conv) {
+        x = &act_[static_cast<size_t>(act_addr + b * m_rows + m) * hw_.rows];
+      } else if (const int64_t a = walk.Word(act_addr, b, m); a >= 0) {
+        x = &act_[static_cast<size_t>(a) * hw_.rows];
+      }
       int32_t* out = &acc_sp_[static_cast<size_t>(acc_addr + m) * hw_.cols];
       if (clear && b == 0) std::fill(out, out + hw_.cols, 0);
       for (unsigned i = 0; i < hw_.rows; ++i) {

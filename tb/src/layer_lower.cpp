@@ -108,6 +108,11 @@ std::vector<LoweredGemm> LowerFc(const LayerSpec& spec) {
   return OneGemm(spec, N, std::move(g));
 }
 
+// The conv shape and NHWC input a conv GEMM carries for the on-chip im2col plan (depthwise:
+// depth_multiplier >= 1).
+std::shared_ptr<const ConvShape> MakeConvShape(const LayerSpec& spec, const ConvGeometry& g,
+                                               int depth_multiplier);
+
 // The im2col value of output pixel row (b, oy, ox), tap (ky, kx), input channel ic.
 struct Im2col {
   const ConvGeometry& g;
@@ -149,8 +154,62 @@ std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
   }
   // OHWI is already [O][KH*KW*C] in the same (ky, kx, ic) order as the im2col rows.
   gemm.fc.weights = spec.weights.data;
+  gemm.fc.conv = MakeConvShape(spec, g, 0);
   // Row m = (b*out_h + oy)*out_w + ox, column n = oc: NHWC output index m*O + oc.
   return OneGemm(spec, N, std::move(gemm));
+}
+
+// A depthwise conv as one block-diagonal GEMM for the on-chip im2col plan: K = KH*KW*C in
+// (ky, kx, c) order, N = C*m, output channel o taking only input channel o / m.
+std::vector<LoweredGemm> LowerDepthwiseIm2col(const LayerSpec& spec) {
+  const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, true);
+  const int64_t M = g.batch * g.out_h * g.out_w, taps = g.k_h * g.k_w, C = g.in_c;
+  const int64_t mult = g.depth_multiplier, N = g.out_c, K = taps * C;
+  LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
+  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
+  size_t i = 0;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox) {
+        for (int64_t ky = 0; ky < g.k_h; ++ky) {
+          for (int64_t kx = 0; kx < g.k_w; ++kx) {
+            for (int64_t ic = 0; ic < C; ++ic) gemm.fc.input[i++] = src.At(b, oy, ox, ky, kx, ic);
+          }
+        }
+      }
+    }
+  }
+  // filter [1][KH][KW][C*m]: tap t, output channel o = weight [t][o], at K index t*C + o/m.
+  for (int64_t o = 0; o < N; ++o) {
+    for (int64_t t = 0; t < taps; ++t) {
+      gemm.fc.weights[static_cast<size_t>(o * K + t * C + o / mult)] =
+          spec.weights.data[static_cast<size_t>(t * N + o)];
+    }
+  }
+  gemm.fc.conv = MakeConvShape(spec, g, static_cast<int>(mult));
+  return OneGemm(spec, N, std::move(gemm));
+}
+
+std::shared_ptr<const ConvShape> MakeConvShape(const LayerSpec& spec, const ConvGeometry& g,
+                                               int depth_multiplier) {
+  auto shape = std::make_shared<ConvShape>();
+  shape->depth_multiplier = depth_multiplier;
+  shape->batch = static_cast<int>(g.batch);
+  shape->in_h = static_cast<int>(g.in_h);
+  shape->in_w = static_cast<int>(g.in_w);
+  shape->in_c = static_cast<int>(g.in_c);
+  shape->k_h = static_cast<int>(g.k_h);
+  shape->k_w = static_cast<int>(g.k_w);
+  shape->out_h = static_cast<int>(g.out_h);
+  shape->out_w = static_cast<int>(g.out_w);
+  shape->stride_h = static_cast<int>(spec.conv.stride_h);
+  shape->stride_w = static_cast<int>(spec.conv.stride_w);
+  shape->dilation_h = static_cast<int>(spec.conv.dilation_h);
+  shape->dilation_w = static_cast<int>(spec.conv.dilation_w);
+  shape->pad_top = static_cast<int>(g.pad_top);
+  shape->pad_left = static_cast<int>(g.pad_left);
+  shape->input = spec.input.data;
+  return shape;
 }
 
 std::vector<LoweredGemm> LowerDepthwise(const LayerSpec& spec) {
@@ -213,6 +272,17 @@ std::vector<LoweredGemm> LowerMatmul(const LayerSpec& spec) {
 }
 
 }  // namespace
+
+std::vector<LoweredGemm> LowerLayerFor(const LayerSpec& spec, const HwParams& hw,
+                                       const DriverOptions& opts) {
+  if (spec.op == LayerOp::kDepthwiseConv2d && hw.weight_stationary && opts.im2col &&
+      spec.dtype == LayerDtype::kInt8 && !spec.weights_int4) {
+    LayerOutputShape(spec);
+    std::vector<LoweredGemm> one = LowerDepthwiseIm2col(spec);
+    if (Im2colRuns(hw, one.front().fc, opts)) return one;
+  }
+  return LowerLayer(spec);
+}
 
 std::vector<LoweredGemm> LowerLayer(const LayerSpec& spec) {
   LayerOutputShape(spec);  // validates shapes, bias and quantisation sizes

@@ -11,6 +11,7 @@
 //             bf16 outputs, bias, scale)
 //   w4_fc     fully connected with weights_dtype: int4 (odd K), expected .npy from the int8
 //             reference on the unpacked weights
+//   im2col_*  seeded random conv2d layers for the on-chip im2col plan (ws builds)
 // Each case is <name>.yaml beside its .npy tensors; the list of names is printed, one a line.
 #include <cstdint>
 #include <filesystem>
@@ -286,6 +287,37 @@ void LowPrecisionCases(Writer& w) {
 
 }  // namespace
 
+// conv2d layers for the on-chip im2col plan (im2col_* CTests on ws builds, issue 17): channels
+// that do not fill an act word, 5x5 taps with stride 2, a pointwise conv over a batch, dilation,
+// and a tall image that takes several bands.
+void Im2colCases(Writer& w) {
+  std::mt19937_64 rng(1717);
+  struct Case {
+    const char* name;
+    int64_t B, H, W, C, O, KH, KW;
+    const char* params;
+  };
+  const Case cases[] = {
+      {"im2col_c40", 1, 14, 20, 40, 24, 3, 3, "stride: 1\npadding: same\n"},
+      {"im2col_5x5s2", 1, 15, 17, 32, 9, 5, 5, "stride: 2\npadding: same\n"},
+      {"im2col_1x1", 2, 7, 9, 48, 20, 1, 1, "stride: 1\npadding: valid\n"},
+      {"im2col_dil2", 1, 11, 13, 16, 16, 3, 3, "stride: 1\ndilation: 2\npadding: same\n"},
+      {"im2col_tall", 1, 40, 6, 24, 12, 3, 3, "stride: 1\npadding: same\n"},
+      // The issue's targets: nv_small's conv and a compute-bound 56x56 one.
+      {"im2col_nvsmall", 1, 16, 8, 128, 32, 3, 3, "stride: 1\npadding: same\n"},
+      {"im2col_56x56", 1, 56, 56, 64, 64, 3, 3, "stride: 1\npadding: same\n"},
+  };
+  for (const Case& c : cases) {
+    const std::string n = c.name;
+    w.I8(n + "_x.npy", {c.B, c.H, c.W, c.C}, Random(rng, c.B * c.H * c.W * c.C));
+    w.I8(n + "_w.npy", {c.O, c.KH, c.KW, c.C}, Random(rng, c.O * c.KH * c.KW * c.C));
+    w.I32(n + "_b.npy", RandomBias(rng, c.O));
+    w.Yaml(n, "op: conv2d\ninput: " + n + "_x.npy\nweights: " + n + "_w.npy\nbias: " + n +
+                  "_b.npy\n" + c.params + "input_zero_point: -3\noutput_zero_point: 2\n" +
+                  PerChannel(rng, c.O, -9));
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: salsa_make_layers DIR\n";
@@ -297,6 +329,7 @@ int main(int argc, char** argv) {
     RandomCases(w);
     Sparse2of4Cases(w);
     LowPrecisionCases(w);
+    Im2colCases(w);
   } catch (const std::exception& e) {
     std::cerr << "salsa_make_layers: " << e.what() << "\n";
     return 2;

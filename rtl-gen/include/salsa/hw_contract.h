@@ -207,6 +207,30 @@ constexpr CmdField kCmdFields[] = {
     {kOpCompute, "acc_addr", 3, 0, 16, false, "", "", "acc word address of the drain"},
     {kOpCompute, "j0", 3, 16, 16, false, "zero_skip", "indexed", "first index-list entry"},
     {kOpCompute, "blocks", 3, 16, 16, false, "ws", "", "K blocks B (0 reads as 1)"},
+    // On-chip im2col (ws builds): act word m of block b is the input pixel under output pixel
+    // (m / ow, m % ow) and tap (ky, kx) of an NHWC tile in the act scratchpad (docs/conv.md).
+    {kOpCompute, "conv", 0, 20, 1, false, "ws", "",
+     "im2col: block b = (ky, kx, c) with c = b % nc, kx = (b / nc) % kw, ky = b / (nc*kw); act "
+     "word m reads word org + vy*rw + vx*pw + c, vy = (m / ow)*sy + ky*dy, vx = (m % ow)*sx + "
+     "kx*dx, or is all in_zp when vy is outside [y_lo, y_hi), vx outside [x_lo, x_hi) or the word "
+     "outside [act_addr, act_addr + span)"},
+    {kOpCompute, "ow", 4, 0, 8, false, "ws", "conv", "output pixels per tile row (>= 1)"},
+    {kOpCompute, "kw", 4, 8, 8, false, "ws", "conv", "kernel taps per row (>= 1)"},
+    {kOpCompute, "nc", 4, 16, 8, false, "ws", "conv", "channel blocks per tap (>= 1)"},
+    {kOpCompute, "sy", 4, 24, 4, false, "ws", "conv", "vertical stride (>= 1)"},
+    {kOpCompute, "sx", 4, 28, 4, false, "ws", "conv", "horizontal stride (>= 1)"},
+    {kOpCompute, "y_lo", 5, 0, 8, false, "ws", "conv", "first tile row held (above: padding)"},
+    {kOpCompute, "y_hi", 5, 8, 8, false, "ws", "conv", "end of the tile rows held"},
+    {kOpCompute, "x_lo", 5, 16, 8, false, "ws", "conv", "first tile column held"},
+    {kOpCompute, "x_hi", 5, 24, 8, false, "ws", "conv", "end of the tile columns held"},
+    {kOpCompute, "org", 6, 0, 16, false, "ws", "conv",
+     "act word of tile pixel (0, 0), channel block 0 (mod 2^16; may lie outside the tile)"},
+    {kOpCompute, "rw", 6, 16, 16, false, "ws", "conv", "act words per tile row"},
+    {kOpCompute, "span", 7, 0, 16, false, "ws", "conv",
+     "act words [act_addr, act_addr + span) the command may read (>= 1)"},
+    {kOpCompute, "pw", 7, 16, 10, false, "ws", "conv", "act words per pixel"},
+    {kOpCompute, "dy", 7, 26, 3, false, "ws", "conv", "vertical dilation (>= 1)"},
+    {kOpCompute, "dx", 7, 29, 3, false, "ws", "conv", "horizontal dilation (>= 1)"},
     // STORE
     {kOpStore, "per_channel", 0, 8, 1, false, "", "",
      "multipliers in acc word mult_addr, shifts in the next one"},

@@ -68,6 +68,12 @@ Bundle ComputeCmd(const Config& cfg) {
   if (cfg.HasFp8()) sigs.push_back(Out("ld"));
   if (cfg.HasFp8() && cfg.zero_skip) sigs.push_back(Out("scan_fp8"));
   if (cfg.gemv_slices > 1) sigs.push_back(Out("slices", 3));
+  if (cfg.dataflow == Dataflow::kWeightStationary) {
+    // im2col: the flag, the block count and the geometry words w4..w7 (docs/conv.md).
+    sigs.push_back(Out("conv"));
+    sigs.push_back(Out("blocks", 16));
+    sigs.push_back(Out("geo", 128));
+  }
   return Bundle("compute_cmd", sigs);
 }
 

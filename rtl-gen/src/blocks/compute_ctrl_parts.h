@@ -26,4 +26,15 @@ void AddStructuredDatapath(ir::Scope& s, const Config& cfg);
 void StructuredFeeder(ir::Block* reset, ir::Block* start, ir::Block* feed, ir::Block* pre,
                       const Config& cfg);
 
+// array.dataflow "ws", on-chip im2col (compute_ctrl_conv.cpp): the COMPUTE's conv flag makes
+// the slot walk K blocks as (channel block, tap) and the streamer read each output pixel's input
+// word, or flag it as padding (rpad_q, a cycle after the read, with the read data).
+void AddConvDecls(ir::Scope& s);
+void AddConvLogic(ir::Scope& s);
+ir::Block ConvReset();
+ir::Block ConvAccept();     // on accepting a command into the slot
+ir::Block ConvHandoff();    // on a block's hand-off to the streamer
+ir::Block ConvNextBlock();  // on a hand-off that leaves more blocks in the slot
+ir::Block ConvStep();       // on each streamed word
+
 }  // namespace salsa::blocks

@@ -65,7 +65,11 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   m.In("zp_i", "8");
   m.In("clear_i");
   m.In("acc_addr_i", "16");
+  m.In("conv_i");
+  m.In("blocks_i", "16");
+  m.In("geo_i", "128");
   AddFeedPorts(m);
+  m.Out("act_pad_o");
   m.Out("gate_swap_o");
   m.Out("zp_o", "8");
   m.Out("w_load_o", N(rows));
@@ -131,8 +135,10 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   s.Wire("o_addr", "16");
   s.Wire("p_act_next", "17");
   s.Wire("p_acc_hi", "17");
+  AddConvDecls(s);
+  AddConvLogic(s);
   s.Assign("p_act_next", "{1'b0, p_act_q} + {1'b0, p_m_q}");
-  s.Assign("p_last", "p_act_next >= p_act_end_q");
+  s.Assign("p_last", "p_conv_q ? (p_nb_q == 16'd1) : (p_act_next >= p_act_end_q)");
   s.Assign("l_start", "p_valid_q && !p_started_q && !l_busy_q && (since_q == " + N(sb) + "'d" +
                           N(since_ok) + ")");
   s.Assign("stream_last", "streaming_q && (s_idx_q + 16'd1 == s_m_q)");
@@ -144,8 +150,9 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   s.Assign("q_room", "(q_cnt_q != " + N(eb) + "'d" + N(entries) + ") || q_shift");
   s.Assign("q_pos", "q_cnt_q - {" + N(eb - 1) + "'d0, q_shift}");
   s.Assign("handoff", "p_valid_q && (p_started_q || l_start) && stream_free && q_room");
-  s.Assign("act_re_o", "streaming_q");
-  s.Assign("act_raddr_o", "s_act_q + s_idx_q");
+  s.Assign("act_re_o", "streaming_q && !s_pad");
+  s.Assign("act_raddr_o", "s_conv_q ? s_a_q : (s_act_q + s_idx_q)");
+  s.Assign("act_pad_o", "rpad_q");
   s.Assign("wgt_re_o", "l_busy_q");
   s.Assign("wgt_raddr_o", "l_wgt_q + {" + N(16 - rb) + "'d0, l_cnt_q}");
   s.Note("Weight word r (read one cycle earlier) goes to PE row r.");
@@ -173,7 +180,8 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
   // Ranges in use, for the sequencer's hazard checks.
   s.Assign("p_acc_hi", "{1'b0, p_acc_q} + {1'b0, p_m_q}");
   const Range act = Union({"p_valid_q", "{1'b0, p_act_q}", "p_act_end_q"},
-                          {"streaming_q", "{1'b0, s_act_q}", "({1'b0, s_act_q} + {1'b0, s_m_q})"});
+                          {"streaming_q", "{1'b0, s_act_q}",
+                           "({1'b0, s_act_q} + {1'b0, s_conv_q ? s_span_q : s_m_q})"});
   AssignRange(s, "act", act.busy, act.lo, act.hi);
   const Range wgt =
       Union({"p_valid_q", "{1'b0, p_wgt_q}", "p_wgt_end_q"},
@@ -232,6 +240,8 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
                              Set("w_clear_q", "1'b0"),
                              Set("w_addr_q", "16'd0"),
                              Set("w_out_q", N(cols * 32) + "'d0")};
+  const Block conv_reset = ConvReset();
+  reset.insert(reset.end(), conv_reset.begin(), conv_reset.end());
   for (unsigned e = 0; e < entries; ++e) {
     for (const char* f : {"q_n", "q_lo", "q_hi"}) reset.push_back(Set(f + N(e) + "_q", "17'd0"));
   }
@@ -251,6 +261,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
       Set("rvalid_q", "streaming_q"),
       Set("rswap_q", "streaming_q && s_first_q"),
       Set("rload_q", "l_busy_q"),
+      Set("rpad_q", "streaming_q && s_pad"),
       Set("rrow_q", "l_cnt_q"),
       Comment("Output stage: register the row, its address and (for accumulate) the old value."),
       Set("w_valid_q", "o_valid"),
@@ -265,6 +276,7 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
           Set("p_wgt_q", "wgt_addr_i"), Set("p_wgt_end_q", "wgt_end_i"), Set("p_m_q", "k_i"),
           Set("p_zp_q", "zp_i"), Set("p_clear_q", "clear_i"), Set("p_acc_q", "acc_addr_i"),
           Set("p_started_q", "1'b0"), Set("p_cont_q", "1'b0")}),
+      If("start_i && !p_valid_q", ConvAccept()),
       Comment("Loader."),
       If("l_busy_q", {Set("l_cnt_q", "l_cnt_q + " + N(rb) + "'d1"),
                       If("l_cnt_q == " + N(rb) + "'d" + N(rows - 1), {Set("l_busy_q", "1'b0")})}),
@@ -276,10 +288,14 @@ Module BuildComputeCtrlWs(const Config& cfg, const Built& built) {
           Set("s_idx_q", "16'd0"), Set("s_clear_q", "p_clear_q"), Set("s_acc_q", "p_acc_q"),
           Set("s_first_q", "1'b1"), Set("zp_q", "p_zp_q"), Set("since_q", N(sb) + "'d0"),
           If("p_last", {Set("p_valid_q", "1'b0")},
-             {Set("p_act_q", "p_act_next[15:0]"), Set("p_wgt_q", "p_wgt_q + 16'd" + N(rows)),
-              Set("p_clear_q", "1'b0"), Set("p_started_q", "1'b0"), Set("p_cont_q", "1'b1")})},
+             {If("!p_conv_q", {Set("p_act_q", "p_act_next[15:0]")}),
+              Set("p_wgt_q", "p_wgt_q + 16'd" + N(rows)), Set("p_clear_q", "1'b0"),
+              Set("p_started_q", "1'b0"), Set("p_cont_q", "1'b1")})},
          {If("streaming_q", {Set("s_idx_q", "s_idx_q + 16'd1"), Set("s_first_q", "1'b0"),
                              If("stream_last", {Set("streaming_q", "1'b0")})})}),
+      Comment("im2col: the streamer's position and the slot's next block."),
+      If("handoff", ConvHandoff(), {If("streaming_q", ConvStep())}),
+      If("handoff && !p_last", ConvNextBlock()),
       If("w_valid_q", {Set("q_n0_q", "q_n0_q - 17'd1")}),
       If("q_shift", shift),
       If("handoff", append),

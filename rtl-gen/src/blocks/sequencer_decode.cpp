@@ -44,6 +44,18 @@ std::string SliceBadFields(const SeqConfig& c) {
          ComputeF("weight_addr") + " & ((16'd1 << " + l + ") - 16'd1)) != 16'd0)))";
 }
 
+// ws builds: the im2col COMPUTE's field checks (" || ..." term, empty elsewhere): a zero
+// output width, kernel width, channel blocks, stride, dilation or span.
+std::string ConvBadFields(const SeqConfig& c) {
+  if (!c.ws) return "";
+  std::string zero;
+  for (const char* f : {"ow", "kw", "nc", "sy", "sx", "dy", "dx", "span"}) {
+    const k::CmdField& fd = k::CmdFieldOf(k::kOpCompute, f);
+    zero += (zero.empty() ? "" : " || ") + ComputeF(f) + " == " + N(fd.width) + "'d0";
+  }
+  return " || (" + OpIs(k::kOpCompute) + " && " + ComputeF("conv") + " && (" + zero + "))";
+}
+
 // A COMPUTE's act and weight ranges and its flag checks (bad_flags), per build.
 void AddComputeRanges(Scope& s, const SeqConfig& c) {
   const Config& cfg = c.cfg;
@@ -107,7 +119,11 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
                                    "} * {16'd0, ws_blocks}}");
       s.Assign("ws_wgt_end_w", "{17'd0, " + ComputeF("weight_addr") +
                                    "} + {1'b0, {16'd0, ws_blocks} * 32'd" + N(cfg.rows) + "}");
-      s.Assign("cmp_act_end", "(|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0]");
+      s.Note("im2col (" + ComputeF("conv") + "): the act words [act_addr, act_addr + " +
+             ComputeF("span") + ") instead.");
+      s.Assign("cmp_act_end", ComputeF("conv") + " ? " + act + " + " +
+                                  Fld17(k::kOpCompute, "span") +
+                                  " : (|ws_act_end_w[32:17]) ? 17'h1ffff : ws_act_end_w[16:0]");
       s.Assign("cmp_wgt_end", "(|ws_wgt_end_w[32:17]) ? 17'h1ffff : ws_wgt_end_w[16:0]");
       s.Assign("cmp_act_end_o", "cmp_act_end");
       s.Assign("cmp_wgt_end_o", "cmp_wgt_end");
@@ -130,7 +146,7 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
              indexed + " || " +
                  (c.ws ? accumulate + " || (" + OpIs(k::kOpCompute) + " && " + cmp_flags + ")"
                        : "(" + OpIs(k::kOpCompute) + " ? " + cmp_flags + " : " + accumulate + ")") +
-                 LowpBadFields(c) + SliceBadFields(c));
+                 LowpBadFields(c) + SliceBadFields(c) + ConvBadFields(c));
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
   if (cfg.Has(Precision::kInt4w)) {

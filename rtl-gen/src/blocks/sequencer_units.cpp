@@ -79,6 +79,11 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
   if (c.cfg.LowPrecision()) s.Assign("cmp_prec_o", ComputeF("prec"));
   if (c.cfg.HasFp8()) s.Assign("cmp_ld_o", ComputeF("bias_load"));
   if (c.cfg.gemv_slices > 1) s.Assign("cmp_slices_o", ComputeF("slices"));
+  if (c.ws) {
+    s.Assign("cmp_conv_o", ComputeF("conv"));
+    s.Assign("cmp_blocks_o", "ws_blocks");
+    s.Assign("cmp_geo_o", "{w7, w6, w5, w4}");
+  }
   if (c.cfg.HasFp8() && zs) s.Assign("cmp_scan_fp8_o", ScanF("fp8"));
   s.Assign("st_start_o", issue + " && " + OpIs(k::kOpStore));
   AssignFields(s, "st_", k::kOpStore, {{"acc_addr", "acc_addr"}, {"rows", "rows"}});

@@ -13,7 +13,9 @@ void AddWs(const Top& t, Conns cc) {
   s.Note(
       "Weight-stationary: the controller preloads weights straight from the weight "
       "scratchpad; the gate stages the activations (and the swap flag in its clear lane).");
-  t.Wires({{"w_load", t.rows}, {"array_out", t.cols * 32}});
+  t.Wires({{"w_load", t.rows}, {"array_out", t.cols * 32}, {"cmp_act_pad", 1}});
+  Append(cc, ComputeCmd(t.cfg).Select({"conv", "blocks", "geo"}).Connect("", "cmp_", true));
+  Append(cc, {{"act_pad_o", "cmp_act_pad"}});
   Append(cc, {{"act_end_i", "cmp_act_end"},
               {"wgt_end_i", "cmp_wgt_end"},
               {"gate_swap_o", "gate_in_clear"},
@@ -131,6 +133,9 @@ void AddComputePath(const Top& t) {
   Append(cc, ToWires({"acc_we_o", "acc_waddr_o"}, "cmp_"));
   Append(cc, ComputeStatusBundle().Connect("", "cmp_"));
   if (t.ws) {
+    t.Wires({{"ws_act", rows * 8}});
+    t.s.Note("im2col padding: a word flagged act_pad_o is the zero point in every lane.");
+    t.s.Assign("ws_act", "cmp_act_pad ? {" + N(rows) + "{gate_zp}} : act_rdata");
     AddWs(t, cc);
   } else {
     AddOs(t, cc);
@@ -141,7 +146,9 @@ void AddComputePath(const Top& t) {
                 {"clear_i", "gate_in_clear"},
                 {"last_i", "gate_in_last"},
                 {"zero_point_i", "gate_zp"},
-                {"act_i", t.st ? "act_bundle" : "act_rdata"},
+                {"act_i", t.st   ? "act_bundle"
+                          : t.ws ? "ws_act"
+                                 : "act_rdata"},
                 {"wgt_i", "wgt_rdata"},
                 {"valid_o", "gate_valid"},
                 {"clear_o", "gate_clear"},

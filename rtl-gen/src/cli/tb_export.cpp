@@ -132,7 +132,7 @@ std::vector<TbGemm> ExportGemms(const TbExportOptions& o, const HwParams& hw, co
   std::vector<TbGemm> out;
   if (!o.layer.empty()) {
     const LayerSpec spec = LoadLayerSpec(o.layer);
-    for (const LoweredGemm& g : LowerLayer(spec)) {
+    for (const LoweredGemm& g : LowerLayerFor(spec, hw, DriverOptions{})) {
       if (!hw.Has(g.fc.prec)) {
         throw BadInput("tb-export: --layer " + o.layer + ": config " + cfg.name +
                        " does not build the layer's precision");

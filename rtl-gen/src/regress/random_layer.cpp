@@ -338,6 +338,11 @@ void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
   const std::string text = y.str();
   run->files.push_back({"layer.yaml", std::vector<uint8_t>(text.begin(), text.end())});
   run->args = {"--layer", dir + "/layer.yaml", "--seed", std::to_string(seed)};
+  // ws builds: an int8 conv2d on the on-chip im2col plan (forced in half the seeds, so that the
+  // small random layers the estimate would give the GEMM plans run it too), or in software.
+  if (op == "conv2d" && !fp && cfg.dataflow == Dataflow::kWeightStationary && Chance(rng, 0.7)) {
+    run->args.insert(run->args.end(), {"--im2col", Chance(rng, 0.7) ? "always" : "off"});
+  }
 }
 
 }  // namespace

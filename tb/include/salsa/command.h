@@ -57,6 +57,17 @@ Command EncodeCompute(bool clear, bool drain, uint16_t act_addr, uint16_t weight
 // weight + b*rows), all adding into acc rows [acc, acc + M); clear applies to the first block.
 Command EncodeComputeWs(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
                         int8_t input_zp, uint16_t acc_addr, uint16_t blocks);
+// The im2col walk of a ws COMPUTE with the conv flag (hw_contract.h's "conv" row, docs/conv.md).
+struct ConvFields {
+  unsigned ow = 1, kw = 1, nc = 1, sy = 1, sx = 1, dy = 1, dx = 1;
+  unsigned y_lo = 0, y_hi = 0, x_lo = 0, x_hi = 0;
+  uint16_t org = 0, rw = 0, span = 0;
+  unsigned pw = 1;
+};
+// Weight-stationary im2col COMPUTE: `blocks` K blocks walked as (channel block, tap), M output
+// pixels each, reading act words within [act_addr, act_addr + span).
+Command EncodeComputeConv(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
+                          int8_t input_zp, uint16_t acc_addr, uint16_t blocks, const ConvFields& f);
 // per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
 // and the shift word after it (multiplier/shift arguments then unused).
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -23,8 +24,19 @@ namespace salsa {
 //   int8); `bias_fp32` (N FP32 bit patterns, or empty) is each output's starting value (else
 //   +0.0); out = convert(out_scale * acc) to `out_fmt` (kOutFp32 .. kOutFp8E5M2, never kOutInt8)
 //   with `saturate`; the int8 fields (bias, zero points, multipliers, clamp) are unused.
+// A conv2d that was lowered to the GEMM below by im2col (M = batch * out_h * out_w output pixels,
+// K = k_h * k_w * in_c in (ky, kx, c) order): its geometry and its NHWC input, so that a plan
+// can build the im2col rows on chip instead (plan "ws im2col", driver_conv.cpp).
+struct ConvShape {
+  int depth_multiplier = 0;  // depthwise_conv2d: >= 1 (output channel o reads input o / m)
+  int batch = 0, in_h = 0, in_w = 0, in_c = 0, k_h = 0, k_w = 0, out_h = 0, out_w = 0;
+  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_top = 0, pad_left = 0;
+  std::vector<int8_t> input;  // [batch][in_h][in_w][in_c]
+};
+
 struct FcLayer {
   std::string name;
+  std::shared_ptr<const ConvShape> conv;  // set for a conv2d's im2col GEMM
   int M = 0, K = 0, N = 0;
   contract::Prec prec = contract::kPrecInt8;
   std::vector<uint32_t> bias_fp32;                // FP8: [N] FP32 bits, or empty for +0.0
@@ -107,8 +119,21 @@ struct Params24 {
   uint64_t meta_addr = 0;
   std::variant<OsParams, SplitParams> tiling;
 };
-using PlanParams =
-    std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams, Params24>;
+// Weight-stationary im2col (plan "ws im2col", driver_conv.cpp): the input stays NHWC in DRAM
+// ([batch][in_h][in_w][cb * rows], channels past in_c the zero point) and COMPUTEs with the conv
+// flag read each output pixel's input words from it in the act scratchpad. Work items are bands
+// of band_rows output rows (all out_w columns) times n tiles, bands outer or (n_outer) n tiles
+// outer; an image is held whole (image_resident) or group_rows output rows' input (one halo) at a
+// time in an act half, split into bands of at most band_rows rows; an n tile's
+// weights, [n_tile][ky][kx][cb][rows][cols], in chunks of chunk_taps taps (all resident when
+// weights_resident).
+struct ConvPlanParams {
+  unsigned cb = 0, band_rows = 0, group_rows = 0, bands = 0, chunk_taps = 0;
+  unsigned nc = 0;  // channel blocks per tap an n tile reads (cb; depthwise: its channels')
+  bool image_resident = false, weights_resident = false, n_outer = false;
+};
+using PlanParams = std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams,
+                                Params24, ConvPlanParams>;
 
 struct Program {
   std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]
@@ -160,8 +185,16 @@ struct DriverOptions {
   // (compressed weights, meta LOADs, 2:4 COMPUTEs). false, or weights that are not 2:4: the dense
   // tiler.
   bool structured = true;
+  // On weight-stationary hardware and a conv2d's GEMM: the im2col plan (input read from NHWC
+  // once, im2col rows built on chip) when its estimate beats the GEMM plans'. false: im2col in
+  // software (the GEMM plans).
+  bool im2col = true;
+  // With im2col: the im2col plan whenever its buffers fit, whatever the estimate (tests).
+  bool im2col_always = false;
 };
 Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
+// Whether BuildFcProgram runs this conv GEMM (FcLayer::conv set) on the on-chip im2col plan.
+bool Im2colRuns(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
 
 // The int8 [M][N] output region of `dram` (an image laid out by `prog`).
 std::vector<int8_t> ReadOutput(const Program& prog, const std::vector<uint8_t>& dram, int M, int N);

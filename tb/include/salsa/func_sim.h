@@ -59,6 +59,15 @@ class FuncSim {
   uint32_t LoadGather(const uint8_t* c, const std::vector<uint8_t>& dram);
   uint32_t Compute(const uint8_t* c);
   uint32_t ComputeWs(const uint8_t* c);
+  // The im2col fields of a ws COMPUTE with the conv flag (hw_contract.h; docs/conv.md).
+  struct ConvWalk {
+    bool ok = false;
+    uint32_t ow = 1, kw = 1, nc = 1, sy = 1, sx = 1, dy = 1, dx = 1;
+    uint32_t y_lo = 0, y_hi = 0, x_lo = 0, x_hi = 0, org = 0, rw = 0, pw = 0, span = 0;
+    // The act word stream word m of block b reads, or -1 for padding (the zero point).
+    int64_t Word(uint32_t act_addr, uint64_t b, uint32_t m) const;
+  };
+  static ConvWalk ConvWalkOf(const uint8_t* c);
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint8_t* c);

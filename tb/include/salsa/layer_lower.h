@@ -2,7 +2,8 @@
 //   fully_connected   one GEMM, as is
 //   conv2d            one GEMM via im2col: M = batch*out_h*out_w, K = KH*KW*C, N = O
 //   depthwise_conv2d  one GEMM per input channel c: M = batch*out_h*out_w, K = KH*KW,
-//                     N = depth_multiplier (the filters of output channels c*m .. c*m+m-1)
+//                     N = depth_multiplier (the filters of output channels c*m .. c*m+m-1);
+//                     for the on-chip im2col plan one block-diagonal GEMM (LowerLayerFor)
 //   matmul            one GEMM per batch: weights = b[batch] transposed ([N][K])
 // FP8 layers lower the same way (im2col padding: the code +0, which adds nothing) with prec,
 // bias_fp32, out_fmt, out_scale and saturate set; int4 weights (fully_connected) give prec
@@ -28,6 +29,11 @@ struct LoweredGemm {
 // Throws std::invalid_argument for an inconsistent spec (LayerOutputShape's checks) or a GEMM too
 // large for FcLayer's int sizes.
 std::vector<LoweredGemm> LowerLayer(const LayerSpec& spec);
+// LowerLayer for hardware `hw` run with `opts`: an int8 depthwise_conv2d becomes one
+// block-diagonal GEMM (K = KH*KW*C, N = C*m) when the on-chip im2col plan runs it
+// (Im2colRuns), instead of one GEMM per channel (docs/conv.md).
+std::vector<LoweredGemm> LowerLayerFor(const LayerSpec& spec, const HwParams& hw,
+                                       const DriverOptions& opts);
 
 // Scatters the GEMM outputs (outputs[i] is gemms[i]'s [M][N] int8 result) into the op's output
 // tensor of `output_size` elements (the product of LayerSpec::output_shape). Throws

@@ -1,0 +1,195 @@
+// The weight-stationary im2col plan ("ws im2col", driver_conv.cpp): random conv2d geometries
+// (strides, dilations, padding, channels that do not fill an act word, batches) on random small
+// ws hardware, run on the functional model against the GEMM reference of the software im2col.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+
+#include "driver_test_util.h"
+#include "salsa/driver.h"
+#include "salsa/func_sim.h"
+#include "salsa/layer_gen.h"
+#include "salsa/layer_lower.h"
+#include "salsa/layer_ref.h"
+
+namespace salsa {
+namespace {
+
+using namespace driver_test;
+
+struct ConvCase {
+  int B, H, W, C, O, KH, KW, sy, sx, dy, dx;
+  bool same;
+};
+
+// A conv2d as the lowering makes it: the GEMM of its im2col rows (this test's own im2col, with
+// the zero point as padding) and the conv shape with the NHWC input.
+FcLayer MakeConv(const ConvCase& c, uint64_t seed) {
+  const auto out = [](bool same, int in, int k, int s, int d, int* pad) {
+    const int ek = (k - 1) * d + 1;
+    if (!same) {
+      *pad = 0;
+      return (in - ek) / s + 1;
+    }
+    const int o = (in + s - 1) / s;
+    *pad = std::max(0, ((o - 1) * s + ek - in)) / 2;
+    return o;
+  };
+  auto shape = std::make_shared<ConvShape>();
+  ConvShape& g = *shape;
+  g.batch = c.B, g.in_h = c.H, g.in_w = c.W, g.in_c = c.C, g.k_h = c.KH, g.k_w = c.KW;
+  g.stride_h = c.sy, g.stride_w = c.sx, g.dilation_h = c.dy, g.dilation_w = c.dx;
+  g.out_h = out(c.same, c.H, c.KH, c.sy, c.dy, &g.pad_top);
+  g.out_w = out(c.same, c.W, c.KW, c.sx, c.dx, &g.pad_left);
+  const int M = c.B * g.out_h * g.out_w, K = c.KH * c.KW * c.C;
+  FcLayer l = MakeRandomFc(M, K, c.O, seed);
+  std::mt19937_64 rng(seed ^ 0x5eed);
+  g.input.resize(static_cast<size_t>(c.B) * c.H * c.W * c.C);
+  for (int8_t& v : g.input) v = static_cast<int8_t>(rng() % 256);
+  // Some post-ReLU-like zeros, so that gating is exercised.
+  for (size_t i = 0; i < g.input.size(); i += 3)
+    g.input[i] = static_cast<int8_t>(l.input_zero_point);
+  size_t i = 0;
+  for (int b = 0; b < c.B; ++b) {
+    for (int oy = 0; oy < g.out_h; ++oy) {
+      for (int ox = 0; ox < g.out_w; ++ox) {
+        for (int ky = 0; ky < c.KH; ++ky) {
+          for (int kx = 0; kx < c.KW; ++kx) {
+            const int y = oy * c.sy - g.pad_top + ky * c.dy, x = ox * c.sx - g.pad_left + kx * c.dx;
+            for (int ch = 0; ch < c.C; ++ch) {
+              const bool in = y >= 0 && y < c.H && x >= 0 && x < c.W;
+              l.input[i++] = in ? g.input[((static_cast<size_t>(b) * c.H + y) * c.W + x) * c.C + ch]
+                                : static_cast<int8_t>(l.input_zero_point);
+            }
+          }
+        }
+      }
+    }
+  }
+  l.conv = std::move(shape);
+  return l;
+}
+
+std::string Name(const ConvCase& c) {
+  std::ostringstream s;
+  s << c.B << "x" << c.H << "x" << c.W << "x" << c.C << "->" << c.O << " k" << c.KH << "x" << c.KW
+    << " s" << c.sy << "x" << c.sx << " d" << c.dy << "x" << c.dx << (c.same ? " SAME" : " VALID");
+  return s.str();
+}
+
+TEST(DriverConvTest, NvSmallConvRunsOnChipAndReadsItsInputOnce) {
+  // 8x8 ws, 32 KB act, 32 KB weights, 4 KB+ acc: the 16x8x128 -> 32 3x3 SAME conv.
+  const HwParams hw = Ws(Hw(8, 8, 8, 4096, 4096, 600));
+  const FcLayer l = MakeConv({1, 16, 8, 128, 32, 3, 3, 1, 1, 1, 1, true}, 5);
+  const LayerRun run = RunLayer(hw, l, "nv_small conv");
+  EXPECT_EQ(run.prog.plan, "ws im2col");
+  const ConvPlanParams& cp = std::get<ConvPlanParams>(run.prog.params);
+  EXPECT_TRUE(cp.image_resident);
+  EXPECT_EQ(cp.cb, 16u);
+  // DRAM reads: the input once, every weight once, the parameters; not the 9x im2col rows.
+  const uint64_t input = 16 * 8 * 128, weights = 32 * 9 * 128;
+  EXPECT_LE(run.r.counters[contract::CounterIndex("rd_bytes")], (input + weights) * 11 / 10);
+  // Every (n tile, tap, channel block) streamed each output pixel once.
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], uint64_t{4} * 9 * 16 * 128);
+}
+
+TEST(DriverConvTest, RandomGeometriesOnRandomHardware) {
+  std::mt19937_64 rng(2026);
+  unsigned on_chip = 0, forced = 0, runs = 0;
+  for (int n = 0; n < 60; ++n) {
+    const unsigned rows = 1u << (rng() % 4), cols = 1 + rng() % 9;
+    const unsigned act = 64 + rng() % 2048, wgt = std::max<unsigned>(2 * rows, 32 + rng() % 1024);
+    const HwParams hw = Ws(Hw(rows, cols, 4u << (rng() % 3), act, wgt, 40 + rng() % 600));
+    ConvCase c{};
+    c.B = 1 + (rng() % 4 == 0);
+    c.H = 1 + rng() % 14;
+    c.W = 1 + rng() % 14;
+    c.C = 1 + rng() % 40;
+    c.O = 1 + rng() % 20;
+    c.KH = 1 + rng() % 4;
+    c.KW = 1 + rng() % 4;
+    c.sy = 1 + rng() % 3;
+    c.sx = 1 + rng() % 3;
+    c.dy = 1 + (rng() % 4 == 0);
+    c.dx = 1 + (rng() % 4 == 0);
+    c.same = rng() % 2;
+    if (!c.same && ((c.KH - 1) * c.dy + 1 > c.H || (c.KW - 1) * c.dx + 1 > c.W)) c.same = true;
+    const uint64_t seed = 900 + n;
+    const FcLayer l = MakeConv(c, seed);
+    SCOPED_TRACE(Name(c) + " on " + Describe(hw) + ", seed " + std::to_string(seed));
+    const LayerRun run = RunLayer(hw, l, "conv");
+    on_chip += run.prog.plan == "ws im2col";
+    ++runs;
+    // The plan whenever it fits, also where the estimate prefers the GEMM plans.
+    DriverOptions always;
+    always.im2col_always = true;
+    forced += RunLayer(hw, l, "im2col always", always).prog.plan == "ws im2col";
+    // The same layer with the im2col in software agrees (both equal the reference).
+    DriverOptions off;
+    off.im2col = false;
+    EXPECT_NE(RunLayer(hw, l, "im2col off", off).prog.plan, "ws im2col");
+  }
+  EXPECT_GE(on_chip, runs / 3) << "the im2col plan ran " << on_chip << " of " << runs;
+  EXPECT_GE(forced, runs * 3 / 4) << "forced, the im2col plan ran " << forced << " of " << runs;
+}
+
+// Depthwise convs (multipliers 1-3) through LowerLayerFor: one block-diagonal GEMM on the plan
+// where it runs, against the layer's direct reference.
+TEST(DriverConvTest, DepthwiseRunsAsOneBlockDiagonalConv) {
+  std::mt19937_64 rng(77);
+  unsigned on_chip = 0;
+  for (int n = 0; n < 24; ++n) {
+    const unsigned rows = 1u << (rng() % 4), cols = 1 + rng() % 9;
+    const HwParams hw = Ws(Hw(rows, cols, 8, 256 + rng() % 2048,
+                              std::max<unsigned>(2 * rows, 64 + rng() % 512), 60 + rng() % 400));
+    LayerSpec spec;
+    spec.op = LayerOp::kDepthwiseConv2d;
+    spec.name = "dw";
+    const int64_t B = 1 + rng() % 2, H = 2 + rng() % 10, W = 2 + rng() % 10, C = 1 + rng() % 20;
+    const int64_t K = 1 + rng() % 3, m = 1 + rng() % 3;
+    spec.conv.stride_h = 1 + rng() % 2;
+    spec.conv.stride_w = 1 + rng() % 2;
+    spec.conv.padding = rng() % 2 ? Padding::kSame : Padding::kValid;
+    if (K > H || K > W) spec.conv.padding = Padding::kSame;
+    spec.input.shape = {B, H, W, C};
+    spec.weights.shape = {1, K, K, C * m};
+    spec.depth_multiplier = static_cast<int>(m);
+    for (int64_t i = 0; i < B * H * W * C; ++i)
+      spec.input.data.push_back(static_cast<int8_t>(rng()));
+    for (int64_t i = 0; i < K * K * C * m; ++i) {
+      spec.weights.data.push_back(static_cast<int8_t>(rng()));
+    }
+    spec.quant.input_zero_point = static_cast<int32_t>(rng() % 7) - 3;
+    spec.quant.output_multiplier = {1500000000};
+    spec.quant.output_shift = {-8};
+    spec.output_shape = LayerOutputShape(spec);
+    DriverOptions always;
+    always.im2col_always = true;
+    const std::vector<LoweredGemm> gemms = LowerLayerFor(spec, hw, always);
+    SCOPED_TRACE("dw " + std::to_string(B) + "x" + std::to_string(H) + "x" + std::to_string(W) +
+                 "x" + std::to_string(C) + " k" + std::to_string(K) + " m" + std::to_string(m) +
+                 " on " + Describe(hw));
+    std::vector<std::vector<int8_t>> outs;
+    for (const LoweredGemm& g : gemms) {
+      const LayerRun run = RunLayer(hw, g.fc, "dw gemm", always);
+      on_chip += run.prog.plan == "ws im2col";
+      std::vector<uint8_t> dram = run.prog.dram;
+      FuncSim(hw).Run(dram, run.prog.cmd_base, run.prog.cmd_count);
+      outs.push_back(ReadOutput(run.prog, dram, g.fc.M, g.fc.N));
+    }
+    EXPECT_EQ(
+        AssembleOutput(gemms, outs, static_cast<int64_t>(ref::LayerReference(spec).data.size())),
+        ref::LayerReference(spec).data);
+  }
+  EXPECT_GE(on_chip, 16u);
+}
+
+TEST(DriverConvTest, OutputStationaryHardwareKeepsTheSoftwareIm2col) {
+  const HwParams hw = Hw(8, 8, 8, 4096, 4096, 600);
+  const FcLayer l = MakeConv({1, 6, 6, 16, 8, 3, 3, 1, 1, 1, 1, true}, 3);
+  EXPECT_NE(RunLayer(hw, l, "os").prog.plan, "ws im2col");
+}
+
+}  // namespace
+}  // namespace salsa
