@@ -169,9 +169,10 @@ std::string CheckArgs(const Config& cfg, const std::vector<std::string>& args, u
   static const std::set<std::string> kFlags = {"--extremes",     "--unit-scale", "--per-channel",
                                                "--weights-2of4", "--no-overlap", "--axi-strict"};
   static const std::set<std::string> kValued = {
-      "--shape",       "--seed",     "--precision",        "--output-dtype", "--output-scale",
-      "--saturate",    "--sparsity", "--sparsity-pattern", "--zero-skip",    "--structured",
-      "--mem-latency", "--bw-cap",   "--backpressure",     "--fault",        "--layer"};
+      "--shape",        "--seed",       "--precision",   "--output-dtype",
+      "--output-scale", "--saturate",   "--sparsity",    "--sparsity-pattern",
+      "--zero-skip",    "--structured", "--mem-latency", "--bw-cap",
+      "--backpressure", "--fault",      "--layer",       "--im2col"};
   for (size_t i = 0; i < args.size(); ++i) {
     if (v.count(args[i])) return "repeated " + args[i];
     if (kFlags.count(args[i])) {
@@ -184,6 +185,10 @@ std::string CheckArgs(const Config& cfg, const std::vector<std::string>& args, u
     }
   }
   if (!v.count("--seed")) return "no --seed";
+  if (v.count("--im2col") && (!v.count("--layer") || cfg.dataflow != Dataflow::kWeightStationary ||
+                              (v["--im2col"] != "always" && v["--im2col"] != "off"))) {
+    return "--im2col " + v["--im2col"] + " without a ws layer run";
+  }
   if (v.count("--layer")) return "";
   std::smatch m;
   static const std::regex kShape(R"(^(\d+)x(\d+)x(\d+)$)");

@@ -134,10 +134,9 @@ int8_t PadValue(const LayerSpec& spec) {
   return IsFp8(spec.dtype) ? 0 : static_cast<int8_t>(spec.quant.input_zero_point);
 }
 
-std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
-  const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, false);
-  const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w * g.in_c, N = g.out_c;
-  LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
+// The im2col rows of every channel: row (b, oy, ox), taps (ky, kx, ic) in order, into `out`
+// (batch*out_h*out_w rows of KH*KW*C).
+void Im2colRows(const LayerSpec& spec, const ConvGeometry& g, std::vector<int8_t>* out) {
   const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
   size_t i = 0;
   for (int64_t b = 0; b < g.batch; ++b) {
@@ -145,13 +144,19 @@ std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
       for (int64_t ox = 0; ox < g.out_w; ++ox) {
         for (int64_t ky = 0; ky < g.k_h; ++ky) {
           for (int64_t kx = 0; kx < g.k_w; ++kx) {
-            for (int64_t ic = 0; ic < g.in_c; ++ic)
-              gemm.fc.input[i++] = src.At(b, oy, ox, ky, kx, ic);
+            for (int64_t ic = 0; ic < g.in_c; ++ic) (*out)[i++] = src.At(b, oy, ox, ky, kx, ic);
           }
         }
       }
     }
   }
+}
+
+std::vector<LoweredGemm> LowerConv(const LayerSpec& spec) {
+  const ConvGeometry g = GetConvGeometry(spec.input.shape, spec.weights.shape, spec.conv, false);
+  const int64_t M = g.batch * g.out_h * g.out_w, K = g.k_h * g.k_w * g.in_c, N = g.out_c;
+  LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
+  Im2colRows(spec, g, &gemm.fc.input);
   // OHWI is already [O][KH*KW*C] in the same (ky, kx, ic) order as the im2col rows.
   gemm.fc.weights = spec.weights.data;
   gemm.fc.conv = MakeConvShape(spec, g, 0);
@@ -166,19 +171,7 @@ std::vector<LoweredGemm> LowerDepthwiseIm2col(const LayerSpec& spec) {
   const int64_t M = g.batch * g.out_h * g.out_w, taps = g.k_h * g.k_w, C = g.in_c;
   const int64_t mult = g.depth_multiplier, N = g.out_c, K = taps * C;
   LoweredGemm gemm = NewGemm(spec, 0, M, K, N);
-  const Im2col src{g, spec.conv, spec.input.data, PadValue(spec)};
-  size_t i = 0;
-  for (int64_t b = 0; b < g.batch; ++b) {
-    for (int64_t oy = 0; oy < g.out_h; ++oy) {
-      for (int64_t ox = 0; ox < g.out_w; ++ox) {
-        for (int64_t ky = 0; ky < g.k_h; ++ky) {
-          for (int64_t kx = 0; kx < g.k_w; ++kx) {
-            for (int64_t ic = 0; ic < C; ++ic) gemm.fc.input[i++] = src.At(b, oy, ox, ky, kx, ic);
-          }
-        }
-      }
-    }
-  }
+  Im2colRows(spec, g, &gemm.fc.input);
   // filter [1][KH][KW][C*m]: tap t, output channel o = weight [t][o], at K index t*C + o/m.
   for (int64_t o = 0; o < N; ++o) {
     for (int64_t t = 0; t < taps; ++t) {
