@@ -50,14 +50,11 @@ unsigned ChannelBlocks(const HwParams& hw, const Geo& g) {
 }
 
 // The channel blocks an n tile reads per tap: all cb of them for a conv; for a depthwise conv
-// those of its output channels' input channels (o / m), nc of them for every n tile (the
-// widest n tile's count; a range that would pass the last block starts earlier), from cb0.
-struct ChannelRange {
-  unsigned cb0, nc;
-};
-ChannelRange TileChannels(const HwParams& hw, const FcLayer& l, unsigned cb, unsigned nt) {
+// those of its output channels' input channels (o / m): the widest n tile's count, nc, for
+// every n tile.
+unsigned TapBlocks(const HwParams& hw, const FcLayer& l, unsigned cb) {
   const int m = l.conv->depth_multiplier;
-  if (m == 0) return {0, cb};
+  if (m == 0) return cb;
   unsigned nc = 1;
   const unsigned tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
   for (unsigned t = 0; t < tiles; ++t) {
@@ -65,19 +62,14 @@ ChannelRange TileChannels(const HwParams& hw, const FcLayer& l, unsigned cb, uns
     const uint64_t hi = (std::min<uint64_t>(l.N, uint64_t{t + 1} * hw.cols) - 1) / m;
     nc = std::max<unsigned>(nc, static_cast<unsigned>(hi / hw.rows - lo / hw.rows + 1));
   }
-  const unsigned lo = static_cast<unsigned>(uint64_t{nt} * hw.cols / m / hw.rows);
-  return {std::min(lo, cb - nc), nc};
+  return nc;
 }
-
-// Acc layout as the ws plan's: three parameter slots and two regions when they fit.
-AccLayout ConvAccLayout(const HwParams& hw, bool per_channel, unsigned* region_rows) {
-  const unsigned s = per_channel ? 3 : 1;
-  if (hw.acc_words >= 3 * s + 2) {
-    *region_rows = (hw.acc_words - 3 * s) / 2;
-    return {s, 3, 2};
-  }
-  *region_rows = hw.acc_words - s;
-  return {s, 1, 1};
+// The first of n tile nt's nc channel blocks (a range that would pass the last block starts
+// earlier).
+unsigned TileBlock0(const HwParams& hw, const FcLayer& l, unsigned cb, unsigned nc, unsigned nt) {
+  const int m = l.conv->depth_multiplier;
+  if (m == 0) return 0;
+  return std::min(static_cast<unsigned>(uint64_t{nt} * hw.cols / m / hw.rows), cb - nc);
 }
 
 // Cycles of the plan (compute and DRAM bytes, whichever is longer) against the software im2col
@@ -172,7 +164,7 @@ bool FitConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Pr
       rw > kMaxField16 || g.FrameRows(1) > kMaxU8) {
     return false;
   }
-  const unsigned nc = TileChannels(hw, l, cb, 0).nc;
+  const unsigned nc = TapBlocks(hw, l, cb);
   const uint64_t tap_words = uint64_t{nc} * hw.rows;
   const uint64_t weight_half = hw.weight_words / 2;
   if (tap_words > weight_half) return false;
@@ -183,7 +175,7 @@ bool FitConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Pr
   const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
   cp->weights_resident = uint64_t{n_tiles} * taps * tap_words <= hw.weight_words;
   unsigned region_rows = 0;
-  ConvAccLayout(hw, !l.channel_multiplier.empty(), &region_rows);
+  WsAccLayout(hw, !l.channel_multiplier.empty(), &region_rows);
   cp->image_resident = static_cast<uint64_t>(g.H) * rw <= std::min(hw.act_words, kMaxField16);
   const uint64_t act_half = hw.act_words / 2;
   // The band: as many output rows as the acc region, the frame and (band by band) an act half
@@ -243,7 +235,7 @@ std::vector<Command> ConvCommands(const HwParams& hw, const FcLayer& l, const Pr
   const uint64_t tap_words = uint64_t{cp.nc} * R, tile_words = taps * tap_words;
   const bool per_channel = !l.channel_multiplier.empty();
   unsigned region_rows = 0;
-  const AccLayout acc = ConvAccLayout(hw, per_channel, &region_rows);
+  const AccLayout acc = WsAccLayout(hw, per_channel, &region_rows);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const unsigned act_half = hw.act_words / 2, weight_half = hw.weight_words / 2;
   const unsigned chunks = static_cast<unsigned>(CeilDiv(taps, cp.chunk_taps));
@@ -377,8 +369,7 @@ std::vector<Command> ConvCommands(const HwParams& hw, const FcLayer& l, const Pr
         f.kw = static_cast<unsigned>(n);
       }
       f.ow = static_cast<unsigned>(g.OW);
-      const ChannelRange chans = TileChannels(hw, l, cb, it.nt);
-      f.nc = chans.nc;
+      f.nc = cp.nc;
       f.pw = cb;
       f.sy = static_cast<unsigned>(g.sy);
       f.sx = static_cast<unsigned>(g.sx);
@@ -393,7 +384,8 @@ std::vector<Command> ConvCommands(const HwParams& hw, const FcLayer& l, const Pr
       f.rw = static_cast<uint16_t>(rw);
       f.org = static_cast<uint16_t>(
           static_cast<uint64_t>(held.base + (ry - held.r0) * static_cast<int64_t>(rw) +
-                                cx * static_cast<int64_t>(cb) + chans.cb0) &
+                                cx * static_cast<int64_t>(cb) +
+                                TileBlock0(hw, l, cb, cp.nc, it.nt)) &
           0xFFFF);
       f.span = span;
       const uint64_t blocks = n * f.nc, row_blocks = uint64_t{f.kw} * f.nc;
@@ -517,7 +509,7 @@ class ConvPlan : public Plan {
     }
     uint8_t* w = p->dram.data() + p->weight_addr;
     for (unsigned nt = 0; nt < p->n_tiles; ++nt) {
-      const uint64_t ch0 = uint64_t{TileChannels(hw, l, cp.cb, nt).cb0} * hw.rows;
+      const uint64_t ch0 = uint64_t{TileBlock0(hw, l, cp.cb, cp.nc, nt)} * hw.rows;
       for (uint64_t t = 0; t < taps; ++t) {
         for (uint64_t ch = ch0; ch < ch0 + uint64_t{cp.nc} * hw.rows; ++ch) {
           for (unsigned j = 0; j < hw.cols; ++j) {

@@ -195,6 +195,10 @@ void WriteWeights24(const HwParams& hw, const FcLayer& l, const Program& p, uint
 
 // Weight-stationary (driver_ws.cpp), shared by the ws and ws K-split plans.
 unsigned WsKBlocks(const HwParams& hw, const FcLayer& l);  // ceil(K / rows)
+// Acc layout for ws (also the im2col plan's): three parameter slots (the next tile's parameters
+// load while the STORE of the tile before this one still reads its own) and two regions of as
+// many rows as fit, else one of each.
+AccLayout WsAccLayout(const HwParams& hw, bool per_channel, unsigned* region_rows);
 // Tiles and the resident choice; always fits.
 void PlanWs(const HwParams& hw, const FcLayer& l, Program* p, WsParams* ws);
 // The ws layout (activations [k_block][M][rows], weights [n_tile][k_block][rows][cols]) into

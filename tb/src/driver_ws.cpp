@@ -17,9 +17,12 @@ namespace {
 
 constexpr unsigned kMaxField16 = 0xFFFF;
 
-// Acc layout for WS: three parameter slots (the next tile's parameters load while the STORE of
-// the tile before this one still reads its own) and two regions of as many rows as fit, else
-// one of each.
+// m tiles shorter than this cannot hide a K block's weight load (2 rows + cols cycles, and the
+// command overheads) behind their own stream.
+unsigned ShortStreamRows(const HwParams& hw) { return 2 * hw.rows + hw.cols + 4; }
+
+}  // namespace
+
 AccLayout WsAccLayout(const HwParams& hw, bool per_channel, unsigned* region_rows) {
   const unsigned s = per_channel ? 3 : 1;
   if (hw.acc_words >= 3 * s + 2) {
@@ -29,12 +32,6 @@ AccLayout WsAccLayout(const HwParams& hw, bool per_channel, unsigned* region_row
   *region_rows = hw.acc_words - s;
   return {s, 1, 1};
 }
-
-// m tiles shorter than this cannot hide a K block's weight load (2 rows + cols cycles, and the
-// command overheads) behind their own stream.
-unsigned ShortStreamRows(const HwParams& hw) { return 2 * hw.rows + hw.cols + 4; }
-
-}  // namespace
 
 unsigned WsKBlocks(const HwParams& hw, const FcLayer& l) {
   return static_cast<unsigned>((static_cast<uint64_t>(l.K) + hw.rows - 1) / hw.rows);
