@@ -110,7 +110,8 @@ TEST(CommandTest, VerilogSliceNamesTheFieldsBits) {
 // build of another feature. `when` names a flag of the same opcode; no field overlaps the opcode.
 TEST(CommandTest, FieldsOverlapOnlyAsAliases) {
   const std::set<std::string> features = {"",     "zero_skip", "structured", "os",  "ws",
-                                          "lowp", "int4w",     "fp8",        "gemv"};
+                                          "lowp", "int4w",     "fp8",        "gemv",
+                                          "osconv", "conv"};
   for (const CmdField& a : contract::kCmdFields) {
     EXPECT_EQ(features.count(a.feature), 1u) << Name(a);
     EXPECT_GE(32 * a.word + a.lsb, 8u) << Name(a) << " overlaps the opcode";

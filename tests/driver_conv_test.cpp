@@ -1,6 +1,7 @@
-// The weight-stationary im2col plan ("ws im2col", driver_conv.cpp): random conv2d geometries
-// (strides, dilations, padding, channels that do not fill an act word, batches) on random small
-// ws hardware, run on the functional model against the GEMM reference of the software im2col.
+// The on-chip im2col plans ("ws im2col", driver_conv.cpp; "os im2col", driver_conv_os.cpp):
+// random conv2d geometries (strides, dilations, padding, channels that do not fill an act word,
+// batches) on random small hardware, run on the functional model against the GEMM reference of
+// the software im2col.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -185,10 +186,77 @@ TEST(DriverConvTest, DepthwiseRunsAsOneBlockDiagonalConv) {
   EXPECT_GE(on_chip, 16u);
 }
 
-TEST(DriverConvTest, OutputStationaryHardwareKeepsTheSoftwareIm2col) {
-  const HwParams hw = Hw(8, 8, 8, 4096, 4096, 600);
+// os hardware with 2:4 has no conv COMPUTE: the software im2col.
+TEST(DriverConvTest, StructuredOsHardwareKeepsTheSoftwareIm2col) {
   const FcLayer l = MakeConv({1, 6, 6, 16, 8, 3, 3, 1, 1, 1, 1, true}, 3);
-  EXPECT_NE(RunLayer(hw, l, "os").prog.plan, "ws im2col");
+  const std::string st = RunLayer(Structured24(Hw(8, 8, 8, 4096, 4096, 600)), l, "2:4").prog.plan;
+  EXPECT_EQ(st.find("im2col"), std::string::npos) << st;
+}
+
+// The output-stationary im2col plan ("os im2col", driver_conv_os.cpp): stride-1 convs (and
+// strided ones, which keep the software im2col) on random os hardware, any rows (not only powers
+// of two: the byte walk carries at rows), masked lanes and zero-point columns.
+TEST(DriverConvTest, OsRandomGeometriesOnRandomHardware) {
+  std::mt19937_64 rng(4242);
+  unsigned on_chip = 0, forced = 0, masked = 0, runs = 0;
+  for (int n = 0; n < 160; ++n) {
+    const unsigned rows = 1 + rng() % 20, cols = 1 + rng() % 12;
+    const unsigned act = 2 * (64 + rng() % 2048), wgt = std::max<unsigned>(8, 32 + rng() % 1500);
+    HwParams hw = Hw(rows, cols, 4u << (rng() % 3), act, wgt, rows + 3 + rng() % 600);
+    // Some with zero-skip or K slices: the conv COMPUTE is in those builds too.
+    if (rng() % 5 == 0) hw = ZeroSkip(hw);
+    if (rng() % 5 == 0 && rows % 2 == 0 && !hw.zero_skip) hw.gemv_slices = 2;
+    ConvCase c{};
+    c.B = 1 + (rng() % 4 == 0);
+    c.H = 1 + rng() % 16;
+    c.W = 1 + rng() % 30;
+    c.C = 1 + rng() % 24;
+    c.O = 1 + rng() % 20;
+    c.KH = 1 + rng() % 4;
+    c.KW = 1 + rng() % 4;
+    c.sy = rng() % 6 == 0 ? 2 : 1;
+    c.sx = rng() % 6 == 0 ? 2 : 1;
+    c.dy = 1 + (rng() % 4 == 0);
+    c.dx = 1 + (rng() % 4 == 0);
+    c.same = rng() % 2;
+    if (!c.same && ((c.KH - 1) * c.dy + 1 > c.H || (c.KW - 1) * c.dx + 1 > c.W)) c.same = true;
+    const uint64_t seed = 7000 + n;
+    const FcLayer l = MakeConv(c, seed);
+    SCOPED_TRACE(Name(c) + " on " + Describe(hw) + ", seed " + std::to_string(seed));
+    const LayerRun run = RunLayer(hw, l, "conv");
+    on_chip += run.prog.plan == "os im2col";
+    ++runs;
+    DriverOptions always;
+    always.im2col_always = true;
+    const LayerRun f = RunLayer(hw, l, "im2col always", always);
+    if (f.prog.plan == "os im2col") {
+      ++forced;
+      masked += std::get<OsConvPlanParams>(f.prog.params).xmask;
+    }
+    DriverOptions off;
+    off.im2col = false;
+    EXPECT_NE(RunLayer(hw, l, "im2col off", off).prog.plan, "os im2col");
+  }
+  EXPECT_GE(on_chip, runs / 3) << "the os im2col plan ran " << on_chip << " of " << runs;
+  EXPECT_GE(forced, runs / 2) << "forced, it ran " << forced << " of " << runs;
+  EXPECT_GE(masked, forced / 4) << "masked lanes in " << masked << " of " << forced;
+  EXPECT_LT(masked, forced) << "zero-point columns never ran";
+}
+
+// 16x16 with the default preset's scratchpads: a 3x3 SAME conv reads its input about once.
+TEST(DriverConvTest, OsConvReadsItsInputAboutOnce) {
+  const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
+  const FcLayer l = MakeConv({1, 28, 28, 32, 32, 3, 3, 1, 1, 1, 1, true}, 11);
+  const LayerRun run = RunLayer(hw, l, "28x28x32 conv");
+  ASSERT_EQ(run.prog.plan, "os im2col");
+  const uint64_t input = 28 * 28 * 32, weights = 32 * 9 * 32, out = 28 * 28 * 32;
+  // The input and weights once, the parameters and the commands (two per tile and n tile).
+  EXPECT_LE(run.r.counters[contract::CounterIndex("rd_bytes")],
+            (input + weights) * 21 / 20 + run.prog.cmd_count * contract::kCmdBytes);
+  EXPECT_LE(run.prog.cmd_count, 49u * 2 * 2 + 16);
+  EXPECT_LE(run.r.counters[contract::CounterIndex("wr_bytes")], out);
+  // 49 tiles of 16 pixels x 2 n tiles x 288 steps.
+  EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], uint64_t{49} * 2 * 288);
 }
 
 }  // namespace

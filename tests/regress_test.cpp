@@ -185,9 +185,10 @@ std::string CheckArgs(const Config& cfg, const std::vector<std::string>& args, u
     }
   }
   if (!v.count("--seed")) return "no --seed";
-  if (v.count("--im2col") && (!v.count("--layer") || cfg.dataflow != Dataflow::kWeightStationary ||
+  const bool im2col_hw = cfg.dataflow == Dataflow::kWeightStationary || cfg.OsConv();
+  if (v.count("--im2col") && (!v.count("--layer") || !im2col_hw ||
                               (v["--im2col"] != "always" && v["--im2col"] != "off"))) {
-    return "--im2col " + v["--im2col"] + " without a ws layer run";
+    return "--im2col " + v["--im2col"] + " without a layer run on im2col hardware";
   }
   if (v.count("--layer")) return "";
   std::smatch m;

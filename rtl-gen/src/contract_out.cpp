@@ -42,6 +42,8 @@ bool InBuild(const Config& cfg, const char* feature) {
   if (f == "int4w") return cfg.Has(Precision::kInt4w);
   if (f == "fp8") return cfg.HasFp8();
   if (f == "gemv") return cfg.gemv_slices > 1;
+  if (f == "osconv") return cfg.OsConv();
+  if (f == "conv") return cfg.dataflow == Dataflow::kWeightStationary || cfg.OsConv();
   return false;
 }
 

@@ -44,6 +44,9 @@ module salsa_sequencer (
   output wire [1:0] cmp_prec_o,
   output wire cmp_ld_o,
   output wire cmp_scan_fp8_o,
+  output wire cmp_conv_o,
+  output wire [127:0] cmp_geo_o,
+  output wire [15:0] cmp_xgeo_o,
   input  wire cmp_busy_i,
   input  wire cmp_feed_busy_i,
   input  wire cmp_act_busy_i,
@@ -248,7 +251,8 @@ module salsa_sequencer (
   assign bad_flags = (opcode == 8'd1) ? (w0[11] || (w0[10] && (target != 2'd1 || w3[3:0] != 4'd0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0) || (w0[13] && !(w0[10] && w0[9]))) || ((opcode == 8'd2) && ((w0[15] && w0[11]) || (w0[16] && (!w0[15] || w2[15:0] != 16'd4 || w0[9] || w0[10]))));
 
   // int4w (w0[15:14] == 1): a tile drains rows/2 acc words.
-  assign cmp_acc_end = {1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd16 : 17'd16) - ((w0[15:14] == 2'd1) ? 17'd8 : 17'd0);
+  // os im2col: a conv COMPUTE of T tiles (w2[31:24], 0 reads as 1) drains T*rows words.
+  assign cmp_acc_end = w0[20] ? {1'b0, w3[15:0]} + ((w2[31:24] == 8'd0) ? 17'd16 : {9'd0, w2[31:24]} * 17'd16) : ({1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd16 : 17'd16) - ((w0[15:14] == 2'd1) ? 17'd8 : 17'd0));
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
   assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
@@ -429,6 +433,9 @@ module salsa_sequencer (
   assign cmp_acc_addr_o = w3[15:0];
   assign cmp_prec_o = w0[15:14];
   assign cmp_ld_o = w0[16];
+  assign cmp_conv_o = w0[20];
+  assign cmp_geo_o = {w7, w6, w5, w4};
+  assign cmp_xgeo_o = w3[31:16];
   assign cmp_scan_fp8_o = w0[8];
   assign st_start_o = (state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd3);
   assign st_acc_addr_o = w1[15:0];

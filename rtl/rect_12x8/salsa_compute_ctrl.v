@@ -13,6 +13,10 @@ module salsa_compute_ctrl (
   input  wire clear_i,
   input  wire drain_i,
   input  wire [15:0] acc_addr_i,
+  input  wire conv_i,
+  input  wire [127:0] geo_i,
+  input  wire [15:0] xgeo_i,
+  input  wire [7:0] tiles_i,
   output wire busy_o,
   output wire feed_busy_o,
   output wire act_busy_o,
@@ -43,7 +47,10 @@ module salsa_compute_ctrl (
   output wire acc_re_o,
   output wire [15:0] acc_raddr_o,
   input  wire [255:0] acc_rdata_i,
-  output wire [255:0] acc_wdata_o
+  output wire [255:0] acc_wdata_o,
+  output wire [5:0] act_shift_o,
+  output wire act_odd_o,
+  output wire [11:0] act_pad_o
 );
   localparam [1:0] FIdle = 2'd0;
   localparam [1:0] FHold = 2'd1;
@@ -83,6 +90,36 @@ module salsa_compute_ctrl (
   wire go_start;
   wire go_hold;
 
+  // im2col: the command's geometry, the step's channel c (plane offset c*pitch), tap column and tap-row start (word, byte), the tap's byte offset and column shift, and the read stage's shift, word parity and padded lanes.
+  reg oc_q;
+  reg [127:0] oc_geo_q;
+  reg [15:0] oc_xg_q;
+  reg [11:0] oc_c_q;
+  reg [3:0] oc_tx_q;
+  reg [15:0] oc_pb_q;
+  reg [17:0] oc_rw_q;
+  reg [5:0] oc_rb_q;
+  reg [17:0] oc_w_q;
+  reg [5:0] oc_b_q;
+  reg [11:0] oc_kx_q;
+  reg [17:0] oc_sw_q;
+  reg [7:0] oc_x0_q;
+  wire [8:0] oc_x0_next;
+  reg [7:0] oc_tl_q;
+  reg oc_clr_q;
+  reg [5:0] rsh_q;
+  reg rodd_q;
+  reg [11:0] rpad_q;
+  wire [17:0] oc_w1;
+  wire [15:0] oc_d0;
+  wire [15:0] oc_d1;
+  wire oc_v0;
+  wire oc_v1;
+  wire [15:0] oc_raddr;
+  wire [11:0] oc_pad;
+  wire [17:0] oc_ty_row_w;
+  wire [5:0] oc_ty_row_b;
+
   assign feeding = fstate_q == FFeed;
   assign last_step = feeding && (k_q == 16'd1);
   assign handoff = last_step && drain_q;
@@ -95,8 +132,34 @@ module salsa_compute_ctrl (
   assign go_hold = {1'b0, k_q} > drain_left;
   assign act_re_o = feeding;
   assign wgt_re_o = feeding;
-  assign act_raddr_o = act_q;
+  assign act_raddr_o = oc_q ? oc_raddr : act_q;
   assign wgt_raddr_o = wgt_q;
+
+  // Plane words w and w + 1 of channel c: at act_addr + (c*pitch + w) mod 2^16; valid inside [0, window) and with c*pitch + w below extent.
+  assign oc_w1 = oc_w_q + 18'd1;
+  assign oc_d0 = oc_pb_q + oc_w_q[15:0];
+  assign oc_d1 = oc_pb_q + oc_w1[15:0];
+  assign oc_v0 = !oc_w_q[17] && (oc_w_q < {2'd0, oc_geo_q[47:32]}) && (oc_d0 < oc_geo_q[15:0]);
+  assign oc_v1 = !oc_w1[17] && (oc_w1 < {2'd0, oc_geo_q[47:32]}) && (oc_d1 < oc_geo_q[15:0]);
+  assign oc_raddr = act_lo_q + oc_d0;
+
+  // Lane i takes byte b + i: from word w + 1 past the word's end. xmask: lane i's column x0 + i (less xw once past it) plus the tap's column offset must lie in [0, xw).
+  assign oc_pad = {(((({1'b0, oc_b_q} + 7'd11) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd11) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd11) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd11)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd10) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd10) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd10) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd10)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd9) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd9) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd9) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd9)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd8) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd8) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd8) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd8)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd7) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd7) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd7) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd7)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd6) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd6) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd6) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd6)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd5) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd5) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd5) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd5)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd4) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd4) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd4) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd4)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd3) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd3) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd3) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd3)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd2) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd2) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd2) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd2)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd1) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd1) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd1) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd1)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd0) >= 7'd12) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd0) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd0) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd0)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]})))};
+  assign act_shift_o = rsh_q;
+  assign act_odd_o = rodd_q;
+  assign act_pad_o = rpad_q;
+
+  // off_w (and x0, but with zero-skip) are taken from geo_i when the command starts; w6[31] is reserved.
+  wire unused_oc_geo;
+
+  assign unused_oc_geo = ^{oc_geo_q[95:95], oc_geo_q[79:64], oc_x0_next[8], oc_geo_q[93:86]};
+
+  // The next tile's lane 0 column: x0 + rows, less xw once past it (rows <= xw).
+  assign oc_x0_next = ({1'b0, oc_x0_q} + 9'd12 >= {1'b0, oc_xg_q[7:0]}) ? {1'b0, oc_x0_q} + 9'd12 - {1'b0, oc_xg_q[7:0]} : {1'b0, oc_x0_q} + 9'd12;
+
+  // The next tap row's start: (row word, row byte) + (ty_w, ty_b).
+  assign oc_ty_row_b = (oc_rb_q + oc_geo_q[111:106] - ((({1'b0, oc_rb_q} + {1'b0, oc_geo_q[111:106]}) >= 7'd12) ? 6'd12 : 6'd0));
+  assign oc_ty_row_w = (oc_rw_q + {2'd0, oc_geo_q[127:112]} + ((({1'b0, oc_rb_q} + {1'b0, oc_geo_q[111:106]}) >= 7'd12) ? 18'd1 : 18'd0));
 
   // Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.
   assign gate_valid_o = rvalid_q;
@@ -116,13 +179,15 @@ module salsa_compute_ctrl (
   assign feed_busy_o = fstate_q != FIdle;
   assign act_busy_o = fstate_q != FIdle;
   assign act_lo_o = {1'b0, act_lo_q};
-  assign act_hi_o = {1'b0, act_lo_q} + {1'b0, k0_q};
+  assign act_hi_o = {1'b0, act_lo_q} + (oc_q ? {1'b0, oc_geo_q[15:0]} : {1'b0, k0_q});
   assign wgt_busy_o = fstate_q != FIdle;
   assign wgt_lo_o = {1'b0, wgt_lo_q};
   assign wgt_hi_o = {1'b0, wgt_lo_q} + {1'b0, k0_q};
   assign acc0_busy_o = (fstate_q != FIdle) && drain_q;
+
+  // acc0: the current tile's rows and those of a conv command's tiles still to feed.
   assign acc0_lo_o = {1'b0, acc_q};
-  assign acc0_hi_o = {1'b0, acc_q} + 17'd12;
+  assign acc0_hi_o = {1'b0, acc_q} + 17'd12 + (oc_q ? {9'd0, oc_tl_q} * 17'd12 : 17'd0);
   assign acc1_busy_o = (dstate_q != DIdle) || wb_v_q;
   assign acc1_lo_o = {1'b0, dacc_q};
   assign acc1_hi_o = {1'b0, dacc_q} + 17'd12;
@@ -154,6 +219,24 @@ module salsa_compute_ctrl (
       wb_accum_q <= 1'b0;
       wb_addr_q <= 16'd0;
       wb_data_q <= 256'd0;
+      oc_q <= 1'b0;
+      oc_geo_q <= 128'd0;
+      oc_xg_q <= 16'd0;
+      oc_c_q <= 12'd0;
+      oc_tx_q <= 4'd0;
+      oc_pb_q <= 16'd0;
+      oc_rw_q <= 18'd0;
+      oc_rb_q <= 6'd0;
+      oc_w_q <= 18'd0;
+      oc_b_q <= 6'd0;
+      oc_kx_q <= 12'd0;
+      rsh_q <= 6'd0;
+      rodd_q <= 1'b0;
+      rpad_q <= 12'd0;
+      oc_tl_q <= 8'd0;
+      oc_clr_q <= 1'b0;
+      oc_sw_q <= 18'd0;
+      oc_x0_q <= 8'd0;
     end else begin
       rvalid_q <= feeding;
       rclear_q <= feeding && first_q;
@@ -162,6 +245,9 @@ module salsa_compute_ctrl (
       wb_accum_q <= daccum_q;
       wb_addr_q <= dacc_q + idx_q;
       wb_data_q <= drain_data_i;
+      rsh_q <= (feeding && oc_q) ? oc_b_q : 6'd0;
+      rodd_q <= act_raddr_o[0];
+      rpad_q <= (feeding && oc_q) ? oc_pad : 12'd0;
       case (fstate_q)
         FIdle: begin
           if (start_i) begin
@@ -177,6 +263,21 @@ module salsa_compute_ctrl (
             k0_q <= k_i;
             accum_q <= accum_i;
             fstate_q <= go_start ? FFeed : FHold;
+            oc_sw_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_x0_q <= geo_i[93:86];
+            oc_tl_q <= (tiles_i == 8'd0) ? 8'd0 : tiles_i - 8'd1;
+            oc_clr_q <= clear_i;
+            oc_q <= conv_i;
+            oc_geo_q <= geo_i;
+            oc_xg_q <= xgeo_i;
+            oc_c_q <= 12'd0;
+            oc_tx_q <= 4'd0;
+            oc_pb_q <= 16'd0;
+            oc_rw_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_w_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_rb_q <= geo_i[85:80];
+            oc_b_q <= geo_i[85:80];
+            oc_kx_q <= {{4{xgeo_i[15]}}, xgeo_i[15:8]};
           end
         end
         FHold: begin
@@ -191,6 +292,46 @@ module salsa_compute_ctrl (
           first_q <= 1'b0;
           if (k_q == 16'd1) begin
             fstate_q <= FIdle;
+          end
+          if (oc_q) begin
+            if (oc_c_q + 12'd1 != oc_geo_q[59:48]) begin
+              oc_c_q <= oc_c_q + 12'd1;
+              oc_pb_q <= oc_pb_q + oc_geo_q[31:16];
+            end else begin
+              oc_c_q <= 12'd0;
+              oc_pb_q <= 16'd0;
+              if (oc_tx_q + 4'd1 != oc_geo_q[63:60]) begin
+                oc_w_q <= (oc_w_q + {2'd0, 12'd0, oc_geo_q[105:102]} + ((({1'b0, oc_b_q} + {1'b0, oc_geo_q[101:96]}) >= 7'd12) ? 18'd1 : 18'd0));
+                oc_b_q <= (oc_b_q + oc_geo_q[101:96] - ((({1'b0, oc_b_q} + {1'b0, oc_geo_q[101:96]}) >= 7'd12) ? 6'd12 : 6'd0));
+                oc_tx_q <= oc_tx_q + 4'd1;
+                oc_kx_q <= oc_kx_q + {6'd0, oc_geo_q[101:96]};
+              end else begin
+                oc_tx_q <= 4'd0;
+                oc_rw_q <= oc_ty_row_w;
+                oc_rb_q <= oc_ty_row_b;
+                oc_w_q <= oc_ty_row_w;
+                oc_b_q <= oc_ty_row_b;
+                oc_kx_q <= {{4{oc_xg_q[15]}}, oc_xg_q[15:8]};
+              end
+            end
+          end
+          if (oc_q && (k_q == 16'd1) && (oc_tl_q != 8'd0)) begin
+            oc_tl_q <= oc_tl_q - 8'd1;
+            k_q <= k0_q;
+            wgt_q <= wgt_lo_q;
+            first_q <= oc_clr_q;
+            acc_q <= acc_q + 16'd12;
+            fstate_q <= FHold;
+            oc_sw_q <= oc_sw_q + 18'd1;
+            oc_c_q <= 12'd0;
+            oc_tx_q <= 4'd0;
+            oc_pb_q <= 16'd0;
+            oc_rw_q <= oc_sw_q + 18'd1;
+            oc_w_q <= oc_sw_q + 18'd1;
+            oc_rb_q <= oc_geo_q[85:80];
+            oc_b_q <= oc_geo_q[85:80];
+            oc_kx_q <= {{4{oc_xg_q[15]}}, oc_xg_q[15:8]};
+            oc_x0_q <= oc_x0_next[7:0];
           end
         end
         default: begin

@@ -51,6 +51,23 @@ constexpr CmdField kComputeWeightAddr = {2, "weight_addr", 1, 16, 16, false};  /
 constexpr CmdField kComputeK = {2, "k", 2, 0, 16, false};  // COMPUTE: K steps (indexed: entries L; 2:4: compressed steps, even; ws: M act words streamed)
 constexpr CmdField kComputeInZp = {2, "in_zp", 2, 16, 8, true};  // COMPUTE: input zero point
 constexpr CmdField kComputeAccAddr = {2, "acc_addr", 3, 0, 16, false};  // COMPUTE: acc word address of the drain
+constexpr CmdField kComputeConv = {2, "conv", 0, 20, 1, false};  // COMPUTE: im2col. ws: block b = (ky, kx, c) with c = b % nc, kx = (b / nc) % kw, ky = b / (nc*kw); act word m reads word org + vy*rw + vx*pw + c, vy = (m / ow)*sy + ky*dy, vx = (m % ow)*sx + kx*dx, or is all in_zp when vy is outside [y_lo, y_hi), vx outside [x_lo, x_hi) or the word outside [act_addr, act_addr + span). os: step s = (ty, tx, c) with c = s % chans, tx = (s / chans) % taps_x, ty = s / (chans*taps_x); lane i reads byte o + i of channel c's plane, o = off_w*rows + off_b + tx*(tx_w*rows + tx_b) + ty*(ty_w*rows + ty_b), plane word w at act_addr + c*pitch + w; in_zp when w is outside [0, window), c*pitch + w outside [0, extent), or (xmask) the lane's column x0 + i (mod xw) plus kx0 + tx*tx_b is outside [0, xw)
+constexpr CmdField kComputeTiles = {2, "tiles", 2, 24, 8, false};  // COMPUTE: tiles T (0 reads as 1): tile t starts one act word later (off_w + t, lane columns x0 + t*rows), clears and drains as the command says, to acc_addr + t*rows
+constexpr CmdField kComputeXw = {2, "xw", 3, 16, 8, false};  // COMPUTE: image width (xmask: >= rows, > x0)
+constexpr CmdField kComputeKx0 = {2, "kx0", 3, 24, 8, true};  // COMPUTE: column offset of tap column 0 (xmask)
+constexpr CmdField kComputeExtent = {2, "extent", 4, 0, 16, false};  // COMPUTE: act words [act_addr, act_addr + extent) the command may read (>= 1)
+constexpr CmdField kComputePitch = {2, "pitch", 4, 16, 16, false};  // COMPUTE: act words between channel planes
+constexpr CmdField kComputeWindow = {2, "window", 5, 0, 16, false};  // COMPUTE: words of each plane held
+constexpr CmdField kComputeChans = {2, "chans", 5, 16, 12, false};  // COMPUTE: channels per tap (>= 1)
+constexpr CmdField kComputeTapsX = {2, "taps_x", 5, 28, 4, false};  // COMPUTE: taps per kernel row (>= 1)
+constexpr CmdField kComputeOffW = {2, "off_w", 6, 0, 16, true};  // COMPUTE: plane word of lane 0 at step 0 (may be negative)
+constexpr CmdField kComputeOffB = {2, "off_b", 6, 16, 6, false};  // COMPUTE: its byte in the word (< rows)
+constexpr CmdField kComputeX0 = {2, "x0", 6, 22, 8, false};  // COMPUTE: lane 0's column (xmask; < xw)
+constexpr CmdField kComputeXmask = {2, "xmask", 6, 30, 1, false};  // COMPUTE: lanes whose tap column is outside the image read in_zp
+constexpr CmdField kComputeTxB = {2, "tx_b", 7, 0, 6, false};  // COMPUTE: bytes between tap columns, mod rows
+constexpr CmdField kComputeTxW = {2, "tx_w", 7, 6, 4, false};  // COMPUTE: words between tap columns (xmask: 0)
+constexpr CmdField kComputeTyB = {2, "ty_b", 7, 10, 6, false};  // COMPUTE: bytes between kernel rows, mod rows
+constexpr CmdField kComputeTyW = {2, "ty_w", 7, 16, 16, false};  // COMPUTE: words between kernel rows
 constexpr CmdField kStorePerChannel = {3, "per_channel", 0, 8, 1, false};  // STORE: multipliers in acc word mult_addr, shifts in the next one
 constexpr CmdField kStoreMultAddr = {3, "mult_addr", 0, 16, 16, false};  // STORE: acc address of the multiplier word
 constexpr CmdField kStoreAccAddr = {3, "acc_addr", 1, 0, 16, false};  // STORE: acc address of the first row
@@ -79,6 +96,23 @@ constexpr CmdField kCmdFields[] = {
     kComputeK,
     kComputeInZp,
     kComputeAccAddr,
+    kComputeConv,
+    kComputeTiles,
+    kComputeXw,
+    kComputeKx0,
+    kComputeExtent,
+    kComputePitch,
+    kComputeWindow,
+    kComputeChans,
+    kComputeTapsX,
+    kComputeOffW,
+    kComputeOffB,
+    kComputeX0,
+    kComputeXmask,
+    kComputeTxB,
+    kComputeTxW,
+    kComputeTyB,
+    kComputeTyW,
     kStorePerChannel,
     kStoreMultAddr,
     kStoreAccAddr,

@@ -41,6 +41,10 @@ module salsa_sequencer (
   output wire cmp_clear_o,
   output wire cmp_drain_o,
   output wire [15:0] cmp_acc_addr_o,
+  output wire cmp_conv_o,
+  output wire [127:0] cmp_geo_o,
+  output wire [15:0] cmp_xgeo_o,
+  output wire [7:0] cmp_tiles_o,
   input  wire cmp_busy_i,
   input  wire cmp_feed_busy_i,
   input  wire cmp_act_busy_i,
@@ -205,12 +209,16 @@ module salsa_sequencer (
   assign load_wbytes = (target == 2'd0) ? 9'd12 : (target == 2'd1) ? 9'd8 : 9'd32;
   assign load_end = {17'd0, w1[15:0]} + {1'b0, load_words};
   assign row_bytes = {8'd0, w1[31:16]} * {15'd0, load_wbytes};
-  assign cmp_act_end = {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
+
+  // im2col (w0[20]): the act words [act_addr, act_addr + w4[15:0]).
+  assign cmp_act_end = w0[20] ? {1'b0, w1[15:0]} + {1'b0, w4[15:0]} : {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
   assign cmp_wgt_end = {1'b0, w1[31:16]} + {1'b0, w2[15:0]};
 
   // The zero-skip flag w0[10] and the 2:4 flag w0[12] (COMPUTE) are field errors without sparsity.zero_skip or sparsity.structured; accumulate (w0[11]) is one on a LOAD.
-  assign bad_flags = w0[10] || ((opcode == 8'd2) ? (w0[12] || w0[13]) : w0[11]);
-  assign cmp_acc_end = {1'b0, w3[15:0]} + 17'd12;
+  assign bad_flags = w0[10] || ((opcode == 8'd2) ? (w0[12] || w0[13]) : w0[11]) || ((opcode == 8'd2) && w0[20] && (w5[27:16] == 12'd0 || w5[31:28] == 4'd0 || w4[15:0] == 16'd0 || {1'b0, w6[21:16]} >= 7'd12 || {1'b0, w7[5:0]} >= 7'd12 || {1'b0, w7[15:10]} >= 7'd12 || (w6[30] && ((w3[23:16] < 8'd12) || (w6[29:22] >= w3[23:16]) || (w7[9:6] != 4'd0)))));
+
+  // os im2col: a conv COMPUTE of T tiles (w2[31:24], 0 reads as 1) drains T*rows words.
+  assign cmp_acc_end = w0[20] ? {1'b0, w3[15:0]} + ((w2[31:24] == 8'd0) ? 17'd12 : {9'd0, w2[31:24]} * 17'd12) : ({1'b0, w3[15:0]} + 17'd12);
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
   assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
@@ -360,6 +368,10 @@ module salsa_sequencer (
   assign cmp_clear_o = w0[8];
   assign cmp_drain_o = w0[9];
   assign cmp_acc_addr_o = w3[15:0];
+  assign cmp_conv_o = w0[20];
+  assign cmp_geo_o = {w7, w6, w5, w4};
+  assign cmp_xgeo_o = w3[31:16];
+  assign cmp_tiles_o = w2[31:24];
   assign st_start_o = (state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd3);
   assign st_acc_addr_o = w1[15:0];
   assign st_rows_o = w1[31:16];

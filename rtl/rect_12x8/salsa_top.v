@@ -272,19 +272,49 @@ module salsa_top (
   assign acc_re = cmp_acc_re;
   assign acc_raddr = cmp_acc_raddr;
 
+  // os im2col: the act scratchpad is split into even and odd words (same total size), so every step reads words a and a + 1, whatever a's parity; the compute path shifts the pair by the step's byte (docs/conv.md).
+  wire act_e_re;
+  wire act_o_re;
+  wire [15:0] act_e_raddr;
+  wire [15:0] act_o_raddr;
+  wire [95:0] act_e_rdata;
+  wire [95:0] act_o_rdata;
+
+  assign act_e_re = act_re;
+  assign act_o_re = act_re;
+
+  // Word a + 1 mod 2^16: the even half's row (a + 1) / 2 wraps at 2^15.
+  assign act_e_raddr = {1'b0, act_raddr[15:1] + {14'd0, act_raddr[0]}};
+  assign act_o_raddr = {1'b0, act_raddr[15:1]};
+
   salsa_scratchpad #(
       .Width(96),
       .Banks(1),
-      .Depth(4096)
-  ) u_act_spad (
+      .Depth(2048)
+  ) u_act_spad_even (
       .clk_i(clk_i),
       .rst_ni(rst_n),
-      .we_i(gb_act_sel && gb_act_out_valid),
-      .waddr_i(load_waddr),
+      .we_i(gb_act_sel && gb_act_out_valid && (load_waddr[0] == 1'b0)),
+      .waddr_i({1'b0, load_waddr[15:1]}),
       .wdata_i(gb_act_out_data),
-      .re_i(act_re),
-      .raddr_i(act_raddr),
-      .rdata_o(act_rdata)
+      .re_i(act_e_re),
+      .raddr_i(act_e_raddr),
+      .rdata_o(act_e_rdata)
+  );
+
+  salsa_scratchpad #(
+      .Width(96),
+      .Banks(1),
+      .Depth(2048)
+  ) u_act_spad_odd (
+      .clk_i(clk_i),
+      .rst_ni(rst_n),
+      .we_i(gb_act_sel && gb_act_out_valid && (load_waddr[0] == 1'b1)),
+      .waddr_i({1'b0, load_waddr[15:1]}),
+      .wdata_i(gb_act_out_data),
+      .re_i(act_o_re),
+      .raddr_i(act_o_raddr),
+      .rdata_o(act_o_rdata)
   );
 
   salsa_scratchpad #(
@@ -340,6 +370,10 @@ module salsa_top (
   wire cmp_clear;
   wire cmp_drain;
   wire [15:0] cmp_acc_addr;
+  wire cmp_conv;
+  wire [127:0] cmp_geo;
+  wire [15:0] cmp_xgeo;
+  wire [7:0] cmp_tiles;
   wire cmp_busy;
   wire cmp_feed_busy;
   wire cmp_act_busy;
@@ -412,6 +446,10 @@ module salsa_top (
       .cmp_clear_o(cmp_clear),
       .cmp_drain_o(cmp_drain),
       .cmp_acc_addr_o(cmp_acc_addr),
+      .cmp_conv_o(cmp_conv),
+      .cmp_geo_o(cmp_geo),
+      .cmp_xgeo_o(cmp_xgeo),
+      .cmp_tiles_o(cmp_tiles),
       .cmp_busy_i(cmp_busy),
       .cmp_feed_busy_i(cmp_feed_busy),
       .cmp_act_busy_i(cmp_act_busy),
@@ -458,6 +496,20 @@ module salsa_top (
   wire [63:0] gate_wgt;
   wire array_drain;
   wire [255:0] array_row;
+  wire [5:0] cmp_act_shift;
+  wire cmp_act_odd;
+  wire [11:0] cmp_act_pad;
+  wire [191:0] act_pair;
+  wire [191:0] act_shifted;
+
+  // im2col: words a and a + 1 (a odd: a in the odd half), shifted down by the step's byte; padded lanes read the zero point.
+  assign act_pair = cmp_act_odd ? {act_e_rdata, act_o_rdata} : {act_o_rdata, act_e_rdata};
+  assign act_shifted = act_pair >> {cmp_act_shift, 3'b000};
+  assign act_rdata = {(cmp_act_pad[11] ? gate_zp : act_shifted[88 +: 8]), (cmp_act_pad[10] ? gate_zp : act_shifted[80 +: 8]), (cmp_act_pad[9] ? gate_zp : act_shifted[72 +: 8]), (cmp_act_pad[8] ? gate_zp : act_shifted[64 +: 8]), (cmp_act_pad[7] ? gate_zp : act_shifted[56 +: 8]), (cmp_act_pad[6] ? gate_zp : act_shifted[48 +: 8]), (cmp_act_pad[5] ? gate_zp : act_shifted[40 +: 8]), (cmp_act_pad[4] ? gate_zp : act_shifted[32 +: 8]), (cmp_act_pad[3] ? gate_zp : act_shifted[24 +: 8]), (cmp_act_pad[2] ? gate_zp : act_shifted[16 +: 8]), (cmp_act_pad[1] ? gate_zp : act_shifted[8 +: 8]), (cmp_act_pad[0] ? gate_zp : act_shifted[0 +: 8])};
+
+  wire unused_oc;
+
+  assign unused_oc = ^act_shifted[191:96];
 
   salsa_compute_ctrl u_compute_ctrl (
       .clk_i(clk_i),
@@ -500,7 +552,14 @@ module salsa_top (
       .acc_re_o(cmp_acc_re),
       .acc_raddr_o(cmp_acc_raddr),
       .acc_rdata_i(acc_rdata),
-      .acc_wdata_o(drain_data)
+      .acc_wdata_o(drain_data),
+      .conv_i(cmp_conv),
+      .geo_i(cmp_geo),
+      .xgeo_i(cmp_xgeo),
+      .tiles_i(cmp_tiles),
+      .act_shift_o(cmp_act_shift),
+      .act_odd_o(cmp_act_odd),
+      .act_pad_o(cmp_act_pad)
   );
 
   salsa_mac_array u_mac_array (

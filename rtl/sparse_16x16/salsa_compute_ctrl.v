@@ -13,6 +13,9 @@ module salsa_compute_ctrl (
   input  wire clear_i,
   input  wire drain_i,
   input  wire [15:0] acc_addr_i,
+  input  wire conv_i,
+  input  wire [127:0] geo_i,
+  input  wire [15:0] xgeo_i,
   output wire busy_o,
   output wire feed_busy_o,
   output wire act_busy_o,
@@ -58,7 +61,10 @@ module salsa_compute_ctrl (
   output wire idx_re_o,
   output wire [15:0] idx_raddr_o,
   input  wire [15:0] idx_rdata_i,
-  input  wire group_i
+  input  wire group_i,
+  output wire [5:0] act_shift_o,
+  output wire act_odd_o,
+  output wire [15:0] act_pad_o
 );
   localparam [2:0] FIdle = 3'd0;
   localparam [2:0] FHold = 3'd1;
@@ -129,6 +135,36 @@ module salsa_compute_ctrl (
   wire nz;
   wire scan_fix;
 
+  // im2col: the command's geometry, the step's channel c (plane offset c*pitch), tap column and tap-row start (word, byte), the tap's byte offset and column shift, and the read stage's shift, word parity and padded lanes.
+  reg oc_q;
+  reg [127:0] oc_geo_q;
+  reg [15:0] oc_xg_q;
+  reg [11:0] oc_c_q;
+  reg [3:0] oc_tx_q;
+  reg [15:0] oc_pb_q;
+  reg [17:0] oc_rw_q;
+  reg [5:0] oc_rb_q;
+  reg [17:0] oc_w_q;
+  reg [5:0] oc_b_q;
+  reg [11:0] oc_kx_q;
+  reg [17:0] oc_sw_q;
+  reg [7:0] oc_x0_q;
+  wire [8:0] oc_x0_next;
+  reg [5:0] rsh_q;
+  reg rodd_q;
+  reg [15:0] rpad_q;
+  reg [5:0] s1_sh_q;
+  reg [15:0] s1_pad_q;
+  wire [17:0] oc_w1;
+  wire [15:0] oc_d0;
+  wire [15:0] oc_d1;
+  wire oc_v0;
+  wire oc_v1;
+  wire [15:0] oc_raddr;
+  wire [15:0] oc_pad;
+  wire [17:0] oc_ty_row_w;
+  wire [5:0] oc_ty_row_b;
+
   assign feeding = fstate_q == FFeed;
   assign last_step = feeding && (k_q == 16'd1);
   assign handoff = last_step && drain_q;
@@ -160,6 +196,32 @@ module salsa_compute_ctrl (
   assign act_raddr_o = (fstate_q == FScan) ? act_q : s1_indexed_q ? sc_base_q + idx_rdata_i : s1_act_q;
   assign wgt_re_o = s1_valid_q;
   assign wgt_raddr_o = s1_wgt_q;
+
+  // Plane words w and w + 1 of channel c: at act_addr + (c*pitch + w) mod 2^16; valid inside [0, window) and with c*pitch + w below extent.
+  assign oc_w1 = oc_w_q + 18'd1;
+  assign oc_d0 = oc_pb_q + oc_w_q[15:0];
+  assign oc_d1 = oc_pb_q + oc_w1[15:0];
+  assign oc_v0 = !oc_w_q[17] && (oc_w_q < {2'd0, oc_geo_q[47:32]}) && (oc_d0 < oc_geo_q[15:0]);
+  assign oc_v1 = !oc_w1[17] && (oc_w1 < {2'd0, oc_geo_q[47:32]}) && (oc_d1 < oc_geo_q[15:0]);
+  assign oc_raddr = act_lo_q + oc_d0;
+
+  // Lane i takes byte b + i: from word w + 1 past the word's end. xmask: lane i's column x0 + i (less xw once past it) plus the tap's column offset must lie in [0, xw).
+  assign oc_pad = {(((({1'b0, oc_b_q} + 7'd15) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd15) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd15) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd15)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd14) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd14) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd14) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd14)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd13) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd13) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd13) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd13)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd12) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd12) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd12) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd12)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd11) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd11) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd11) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd11)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd10) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd10) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd10) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd10)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd9) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd9) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd9) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd9)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd8) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd8) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd8) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd8)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd7) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd7) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd7) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd7)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd6) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd6) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd6) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd6)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd5) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd5) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd5) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd5)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd4) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd4) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd4) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd4)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd3) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd3) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd3) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd3)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd2) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd2) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd2) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd2)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd1) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd1) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd1) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd1)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]}))), (((({1'b0, oc_b_q} + 7'd0) >= 7'd16) ? !oc_v1 : !oc_v0) || (oc_geo_q[94:94] && ((((({4'd0, oc_x0_q} + 12'd0) >= {4'd0, oc_xg_q[7:0]}) ? ({4'd0, oc_x0_q} + 12'd0) - {4'd0, oc_xg_q[7:0]} : ({4'd0, oc_x0_q} + 12'd0)) + oc_kx_q) >= {4'd0, oc_xg_q[7:0]})))};
+  assign act_shift_o = rsh_q;
+  assign act_odd_o = rodd_q;
+  assign act_pad_o = rpad_q;
+
+  // off_w (and x0, but with zero-skip) are taken from geo_i when the command starts; w6[31] is reserved.
+  wire unused_oc_geo;
+
+  assign unused_oc_geo = ^{oc_geo_q[95:95], oc_geo_q[79:64], oc_x0_next[8], oc_geo_q[93:86]};
+
+  // The next tile's lane 0 column: x0 + rows, less xw once past it (rows <= xw).
+  assign oc_x0_next = ({1'b0, oc_x0_q} + 9'd16 >= {1'b0, oc_xg_q[7:0]}) ? {1'b0, oc_x0_q} + 9'd16 - {1'b0, oc_xg_q[7:0]} : {1'b0, oc_x0_q} + 9'd16;
+
+  // The next tap row's start: (row word, row byte) + (ty_w, ty_b).
+  assign oc_ty_row_b = (oc_rb_q + oc_geo_q[111:106] - ((({1'b0, oc_rb_q} + {1'b0, oc_geo_q[111:106]}) >= 7'd16) ? 6'd16 : 6'd0));
+  assign oc_ty_row_w = (oc_rw_q + {2'd0, oc_geo_q[127:112]} + ((({1'b0, oc_rb_q} + {1'b0, oc_geo_q[111:106]}) >= 7'd16) ? 18'd1 : 18'd0));
 
   // Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.
   assign gate_valid_o = rvalid_q;
@@ -243,6 +305,24 @@ module salsa_compute_ctrl (
       s1_indexed_q <= 1'b0;
       s1_act_q <= 16'd0;
       s1_wgt_q <= 16'd0;
+      oc_q <= 1'b0;
+      oc_geo_q <= 128'd0;
+      oc_xg_q <= 16'd0;
+      oc_c_q <= 12'd0;
+      oc_tx_q <= 4'd0;
+      oc_pb_q <= 16'd0;
+      oc_rw_q <= 18'd0;
+      oc_rb_q <= 6'd0;
+      oc_w_q <= 18'd0;
+      oc_b_q <= 6'd0;
+      oc_kx_q <= 12'd0;
+      rsh_q <= 6'd0;
+      rodd_q <= 1'b0;
+      rpad_q <= 16'd0;
+      s1_sh_q <= 6'd0;
+      s1_pad_q <= 16'd0;
+      oc_sw_q <= 18'd0;
+      oc_x0_q <= 8'd0;
     end else begin
       rvalid_q <= s1_valid_q;
       rclear_q <= s1_clear_q;
@@ -251,7 +331,7 @@ module salsa_compute_ctrl (
       s1_clear_q <= feeding && first_q;
       s1_handoff_q <= handoff;
       s1_indexed_q <= indexed_q;
-      s1_act_q <= act_q;
+      s1_act_q <= oc_q ? oc_raddr : act_q;
       s1_wgt_q <= wgt_q;
       s1_acc_q <= acc_q;
       sc_v_q <= fstate_q == FScan;
@@ -263,6 +343,11 @@ module salsa_compute_ctrl (
       wb_accum_q <= daccum_q;
       wb_addr_q <= dacc_q + idx_q;
       wb_data_q <= drain_data_i;
+      s1_sh_q <= (feeding && oc_q) ? oc_b_q : 6'd0;
+      s1_pad_q <= (feeding && oc_q) ? oc_pad : 16'd0;
+      rsh_q <= s1_sh_q;
+      rodd_q <= act_raddr_o[0];
+      rpad_q <= s1_pad_q;
       case (fstate_q)
         FIdle: begin
           if (start_i) begin
@@ -293,14 +378,30 @@ module salsa_compute_ctrl (
               accum_q <= accum_i;
               stride_q <= stride_i;
               j_q <= j0_i;
-              act_len_q <= indexed_i ? sc_len_q : {1'b0, k_i};
+              act_len_q <= conv_i ? {1'b0, geo_i[15:0]} : indexed_i ? sc_len_q : {1'b0, k_i};
               wgt_len_q <= !indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} : ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1;
-              tiles_q <= group_i ? stride_i - 8'd1 : 8'd0;
+              tiles_q <= ((group_i || conv_i) && (stride_i != 8'd0)) ? stride_i - 8'd1 : 8'd0;
               wbase_q <= wgt_addr_i;
               keff_q <= k_eff;
               j0_q <= j0_i;
               clr_q <= clear_i;
               fstate_q <= (k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold;
+            end
+            oc_sw_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_x0_q <= geo_i[93:86];
+            oc_q <= conv_i;
+            oc_geo_q <= geo_i;
+            oc_xg_q <= xgeo_i;
+            oc_c_q <= 12'd0;
+            oc_tx_q <= 4'd0;
+            oc_pb_q <= 16'd0;
+            oc_rw_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_w_q <= {{2{geo_i[79]}}, geo_i[79:64]};
+            oc_rb_q <= geo_i[85:80];
+            oc_b_q <= geo_i[85:80];
+            oc_kx_q <= {{4{xgeo_i[15]}}, xgeo_i[15:8]};
+            if (scan_i) begin
+              oc_q <= 1'b0;
             end
           end
         end
@@ -318,8 +419,8 @@ module salsa_compute_ctrl (
           if (k_q == 16'd1) begin
             if (tiles_q != 8'd0) begin
               tiles_q <= tiles_q - 8'd1;
-              wbase_q <= wbase_q + 16'd1;
-              wgt_q <= wbase_q + 16'd1;
+              wbase_q <= wbase_q + {15'd0, !oc_q};
+              wgt_q <= wbase_q + {15'd0, !oc_q};
               j_q <= j0_q;
               k_q <= keff_q;
               first_q <= clr_q;
@@ -328,6 +429,40 @@ module salsa_compute_ctrl (
             end else begin
               fstate_q <= FIdle;
             end
+          end
+          if (oc_q) begin
+            if (oc_c_q + 12'd1 != oc_geo_q[59:48]) begin
+              oc_c_q <= oc_c_q + 12'd1;
+              oc_pb_q <= oc_pb_q + oc_geo_q[31:16];
+            end else begin
+              oc_c_q <= 12'd0;
+              oc_pb_q <= 16'd0;
+              if (oc_tx_q + 4'd1 != oc_geo_q[63:60]) begin
+                oc_w_q <= (oc_w_q + {2'd0, 12'd0, oc_geo_q[105:102]} + ((({1'b0, oc_b_q} + {1'b0, oc_geo_q[101:96]}) >= 7'd16) ? 18'd1 : 18'd0));
+                oc_b_q <= (oc_b_q + oc_geo_q[101:96] - ((({1'b0, oc_b_q} + {1'b0, oc_geo_q[101:96]}) >= 7'd16) ? 6'd16 : 6'd0));
+                oc_tx_q <= oc_tx_q + 4'd1;
+                oc_kx_q <= oc_kx_q + {6'd0, oc_geo_q[101:96]};
+              end else begin
+                oc_tx_q <= 4'd0;
+                oc_rw_q <= oc_ty_row_w;
+                oc_rb_q <= oc_ty_row_b;
+                oc_w_q <= oc_ty_row_w;
+                oc_b_q <= oc_ty_row_b;
+                oc_kx_q <= {{4{oc_xg_q[15]}}, oc_xg_q[15:8]};
+              end
+            end
+          end
+          if (oc_q && (k_q == 16'd1) && (tiles_q != 8'd0)) begin
+            oc_sw_q <= oc_sw_q + 18'd1;
+            oc_c_q <= 12'd0;
+            oc_tx_q <= 4'd0;
+            oc_pb_q <= 16'd0;
+            oc_rw_q <= oc_sw_q + 18'd1;
+            oc_w_q <= oc_sw_q + 18'd1;
+            oc_rb_q <= oc_geo_q[85:80];
+            oc_b_q <= oc_geo_q[85:80];
+            oc_kx_q <= {{4{oc_xg_q[15]}}, oc_xg_q[15:8]};
+            oc_x0_q <= oc_x0_next[7:0];
           end
         end
         FScan: begin

@@ -41,6 +41,9 @@ module salsa_sequencer (
   output wire cmp_clear_o,
   output wire cmp_drain_o,
   output wire [15:0] cmp_acc_addr_o,
+  output wire cmp_conv_o,
+  output wire [127:0] cmp_geo_o,
+  output wire [15:0] cmp_xgeo_o,
   input  wire cmp_busy_i,
   input  wire cmp_feed_busy_i,
   input  wire cmp_act_busy_i,
@@ -239,7 +242,9 @@ module salsa_sequencer (
   assign g_avail = cmp_nnz_i - w2[31:16];
   assign g_rows = (w2[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < g_avail) ? w2[15:0] : g_avail;
   assign bad_flags = (opcode == 8'd1) ? (w0[11] || (w0[10] && (target != 2'd1 || w3[3:0] != 4'd0))) : (w0[12] || (w0[10] && w2[31:24] == 8'd0) || (w0[13] && !(w0[10] && w0[9])));
-  assign cmp_acc_end = {1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd16 : 17'd16);
+
+  // os im2col: a conv COMPUTE of T tiles (w2[31:24], 0 reads as 1) drains T*rows words.
+  assign cmp_acc_end = w0[20] ? {1'b0, w3[15:0]} + ((w2[31:24] == 8'd0) ? 17'd16 : {9'd0, w2[31:24]} * 17'd16) : ({1'b0, w3[15:0]} + (w0[13] ? {9'd0, w2[31:24]} * 17'd16 : 17'd16));
   assign cmp_writes_acc = w0[9];
   assign st_acc_end = {1'b0, w1[15:0]} + {1'b0, w1[31:16]};
   assign st_q_end = {1'b0, w0[31:16]} + 17'd2;
@@ -414,6 +419,9 @@ module salsa_sequencer (
   assign cmp_clear_o = w0[8];
   assign cmp_drain_o = w0[9];
   assign cmp_acc_addr_o = w3[15:0];
+  assign cmp_conv_o = w0[20];
+  assign cmp_geo_o = {w7, w6, w5, w4};
+  assign cmp_xgeo_o = w3[31:16];
   assign st_start_o = (state_q == StIssue) && !blocked && !abort_q && (opcode == 8'd3);
   assign st_acc_addr_o = w1[15:0];
   assign st_rows_o = w1[31:16];

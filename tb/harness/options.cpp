@@ -105,9 +105,10 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "dense tiler")
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--im2col", o->im2col,
-                 "on (the default on array.dataflow ws hardware): a conv2d (or int8 depthwise "
-                 "conv, as one block-diagonal GEMM) reads its NHWC input once and the COMPUTEs "
-                 "build the im2col rows on chip, when the plan's estimate is no slower; always: "
+                 "on (the default where the hardware has it: ws, and os without 2:4): a "
+                 "conv2d (ws: or int8 depthwise conv, as one block-diagonal GEMM; "
+                 "os: stride 1) reads its input about once and the COMPUTEs build the im2col "
+                 "rows on chip, when the plan's estimate is no slower; always: "
                  "whenever its buffers fit; off: im2col in software (the GEMM plans)")
       ->check(CLI::IsMember({"on", "off", "always"}));
   app.add_option("--precision", o->precision,
@@ -208,9 +209,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "config)\n";
     return kExitBadInput;
   }
-  if ((o->im2col == "on" || o->im2col == "always") && !kBuildInfo.hw.weight_stationary) {
+  if ((o->im2col == "on" || o->im2col == "always") && !kBuildInfo.hw.weight_stationary &&
+      !kBuildInfo.hw.OsConv()) {
     std::cerr << "salsa_harness: --im2col " << o->im2col << ": config " << kBuildInfo.name
-              << " is output-stationary; accepted: --im2col off (on needs array.dataflow ws)\n";
+              << " has no on-chip im2col; accepted: --im2col off (on needs array.dataflow ws, or "
+                 "os without sparsity.structured 2:4)\n";
     return kExitBadInput;
   }
   if (o->structured == "on" && !kBuildInfo.hw.structured24) {

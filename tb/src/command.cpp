@@ -158,6 +158,22 @@ Command EncodeComputeConv(bool clear, uint16_t act_addr, uint16_t weight_addr, u
   return c;
 }
 
+Command EncodeComputeOsConv(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                            uint16_t k_steps, int8_t input_zp, uint16_t acc_addr,
+                            const OsConvFields& f) {
+  Command c = EncodeCompute(clear, drain, act_addr, weight_addr, k_steps, input_zp, acc_addr);
+  const std::pair<const char*, int64_t> fields[] = {
+      {"conv", 1},        {"extent", f.extent}, {"pitch", f.pitch}, {"window", f.window},
+      {"chans", f.chans}, {"taps_x", f.taps_x}, {"off_w", f.off_w}, {"off_b", f.off_b},
+      {"tx_b", f.tx_b},   {"tx_w", f.tx_w},     {"ty_b", f.ty_b},   {"ty_w", f.ty_w},
+      {"xmask", f.xmask}, {"x0", f.x0},         {"xw", f.xw},       {"kx0", f.kx0},
+      {"tiles", f.tiles}};
+  for (const auto& [name, value] : fields) {
+    cmd::Set(c, cmd::FieldOf(contract::kOpCompute, name), value);
+  }
+  return c;
+}
+
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,
                     uint32_t dram_stride, uint64_t dram_addr, int32_t multiplier, int8_t shift,
                     int8_t out_zp, int8_t act_min, int8_t act_max, int per_channel_acc) {

@@ -160,9 +160,9 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
 // array.gemv_slices), the K-split plan (possibly transposed), else the os plan.
 std::unique_ptr<Plan> ChoosePlan(const HwParams& hw, const FcLayer& l, const DriverOptions& opts,
                                  Program* p) {
-  std::unique_ptr<Plan> plans[] = {MakeConvPlan(),  MakeWsSplitPlan(), MakeWsPlan(),
-                                   MakeSkipPlan(),  Make24Plan(),      MakeGemvPlan(),
-                                   MakeSplitPlan(), MakeOsPlan()};
+  std::unique_ptr<Plan> plans[] = {MakeConvPlan(), MakeOsConvPlan(), MakeWsSplitPlan(),
+                                   MakeWsPlan(),   MakeSkipPlan(),   Make24Plan(),
+                                   MakeGemvPlan(), MakeSplitPlan(),  MakeOsPlan()};
   for (std::unique_ptr<Plan>& plan : plans) {
     Program q = *p;
     if (plan->Fit(hw, l, opts, &q)) {

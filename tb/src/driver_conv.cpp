@@ -17,35 +17,7 @@ namespace {
 
 constexpr unsigned kMaxU8 = 255, kMaxField16 = 0xFFFF;
 
-struct Geo {
-  int64_t B, H, W, C, KH, KW, OH, OW, sy, sx, dy, dx, pt, pl;
-  explicit Geo(const ConvShape& c)
-      : B(c.batch),
-        H(c.in_h),
-        W(c.in_w),
-        C(c.in_c),
-        KH(c.k_h),
-        KW(c.k_w),
-        OH(c.out_h),
-        OW(c.out_w),
-        sy(c.stride_h),
-        sx(c.stride_w),
-        dy(c.dilation_h),
-        dx(c.dilation_w),
-        pt(c.pad_top),
-        pl(c.pad_left) {}
-  int64_t Taps() const { return KH * KW; }
-  // Frame rows a band of `oth` output rows spans (its input rows, padding included).
-  int64_t FrameRows(int64_t oth) const { return (oth - 1) * sy + (KH - 1) * dy + 1; }
-  int64_t FrameCols() const { return (OW - 1) * sx + (KW - 1) * dx + 1; }
-  // Input rows [lo, hi) under output rows [oy0, oy0 + oth), clipped to the image.
-  int64_t RowLo(int64_t oy0) const { return std::max<int64_t>(0, oy0 * sy - pt); }
-  int64_t RowHi(int64_t oy0, int64_t oth) const {
-    return std::min<int64_t>(H, (oy0 + oth - 1) * sy - pt + (KH - 1) * dy + 1);
-  }
-};
-
-unsigned ChannelBlocks(const HwParams& hw, const Geo& g) {
+unsigned ChannelBlocks(const HwParams& hw, const ConvGeo& g) {
   return static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(g.C), hw.rows));
 }
 
@@ -74,7 +46,7 @@ unsigned TileBlock0(const HwParams& hw, const FcLayer& l, unsigned cb, unsigned 
 
 // Cycles of the plan (compute and DRAM bytes, whichever is longer) against the software im2col
 // GEMM on the same array: the plan runs when it is no slower.
-bool WorthIt(const HwParams& hw, const FcLayer& l, const Geo& g, unsigned cb, uint64_t bytes) {
+bool WorthIt(const HwParams& hw, const FcLayer& l, const ConvGeo& g, unsigned cb, uint64_t bytes) {
   const uint64_t pixels = static_cast<uint64_t>(g.B * g.OH * g.OW);
   const uint64_t nt = CeilDiv(static_cast<uint64_t>(l.N), hw.cols);
   const uint64_t conv_steps = pixels * static_cast<uint64_t>(g.Taps()) * cb * nt;
@@ -99,7 +71,7 @@ struct Band {
   int64_t oy0, oth;
   unsigned group;
 };
-std::vector<Band> Bands(const Geo& g, unsigned group_rows, unsigned band_rows) {
+std::vector<Band> Bands(const ConvGeo& g, unsigned group_rows, unsigned band_rows) {
   std::vector<Band> v;
   unsigned k = 0;
   for (int64_t oy = 0; oy < g.OH; oy += group_rows, ++k) {
@@ -119,7 +91,7 @@ std::vector<Band> Bands(const Geo& g, unsigned group_rows, unsigned band_rows) {
 struct Item {
   unsigned b, band, nt;
 };
-std::vector<Item> Items(const Geo& g, const ConvPlanParams& cp, unsigned n_tiles) {
+std::vector<Item> Items(const ConvGeo& g, const ConvPlanParams& cp, unsigned n_tiles) {
   std::vector<Item> v;
   for (unsigned b = 0; b < g.B; ++b) {
     if (cp.n_outer) {
@@ -155,7 +127,7 @@ bool FitConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Pr
   if (!hw.weight_stationary || !opts.im2col || !l.conv || l.prec != contract::kPrecInt8) {
     return false;
   }
-  const Geo g(*l.conv);
+  const ConvGeo g(*l.conv);
   const unsigned cb = ChannelBlocks(hw, g);
   const uint64_t rw = static_cast<uint64_t>(g.W) * cb;  // act words per input row
   // The command's fields: strides, dilations, widths and the frame must fit their bits.
@@ -229,7 +201,7 @@ bool FitConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Pr
 
 std::vector<Command> ConvCommands(const HwParams& hw, const FcLayer& l, const Program& p,
                                   const ConvPlanParams& cp) {
-  const Geo g(*l.conv);
+  const ConvGeo g(*l.conv);
   const unsigned R = hw.rows, cb = cp.cb;
   const uint64_t rw = static_cast<uint64_t>(g.W) * cb, taps = static_cast<uint64_t>(g.Taps());
   const uint64_t tap_words = uint64_t{cp.nc} * R, tile_words = taps * tap_words;
@@ -485,7 +457,7 @@ class ConvPlan : public Plan {
   }
   void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
     const ConvPlanParams& cp = std::get<ConvPlanParams>(p->params);
-    const Geo g(*l.conv);
+    const ConvGeo g(*l.conv);
     const uint64_t rw = static_cast<uint64_t>(g.W) * cp.cb, taps = static_cast<uint64_t>(g.Taps());
     Regions r = ParamRegions(hw, l, *p);
     const uint64_t items = uint64_t{p->m_tiles} * p->n_tiles;

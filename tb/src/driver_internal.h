@@ -4,6 +4,7 @@
 // command lists share.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -37,6 +38,36 @@ std::unique_ptr<Plan> MakeSkipPlan();     // driver_skip.cpp
 std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
 std::unique_ptr<Plan> MakeGemvPlan();     // driver_gemv.cpp
 std::unique_ptr<Plan> MakeConvPlan();     // driver_conv.cpp
+std::unique_ptr<Plan> MakeOsConvPlan();   // driver_conv_os.cpp
+
+// A conv2d's geometry (FcLayer::conv) as signed 64-bit numbers, for the im2col plans.
+struct ConvGeo {
+  int64_t B, H, W, C, KH, KW, OH, OW, sy, sx, dy, dx, pt, pl;
+  explicit ConvGeo(const ConvShape& c)
+      : B(c.batch),
+        H(c.in_h),
+        W(c.in_w),
+        C(c.in_c),
+        KH(c.k_h),
+        KW(c.k_w),
+        OH(c.out_h),
+        OW(c.out_w),
+        sy(c.stride_h),
+        sx(c.stride_w),
+        dy(c.dilation_h),
+        dx(c.dilation_w),
+        pt(c.pad_top),
+        pl(c.pad_left) {}
+  int64_t Taps() const { return KH * KW; }
+  // Frame rows a band of `oth` output rows spans (its input rows, padding included).
+  int64_t FrameRows(int64_t oth) const { return (oth - 1) * sy + (KH - 1) * dy + 1; }
+  int64_t FrameCols() const { return (OW - 1) * sx + (KW - 1) * dx + 1; }
+  // Input rows [lo, hi) under output rows [oy0, oy0 + oth), clipped to the image.
+  int64_t RowLo(int64_t oy0) const { return std::max<int64_t>(0, oy0 * sy - pt); }
+  int64_t RowHi(int64_t oy0, int64_t oth) const {
+    return std::min<int64_t>(H, (oy0 + oth - 1) * sy - pt + (KH - 1) * dy + 1);
+  }
+};
 
 // Precisions (docs/architecture.md, "Precisions"). int4w (W4A8): an m tile holds rows / 2 output
 // rows (rows 2j and 2j + 1 of the array take the even and odd K of output row j), an act word

@@ -359,13 +359,15 @@ uint32_t FuncSim::ComputeWs(const uint8_t* c) {
 }
 
 void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr,
-                   bool indexed, uint32_t j0, uint32_t stride, unsigned prec, unsigned slices) {
+                   bool indexed, uint32_t j0, uint32_t stride, unsigned prec, unsigned slices,
+                   const uint8_t* src) {
   const unsigned group_rows = hw_.rows / slices;  // K slices: row i takes word S*e + i / G
   const fp::Fp8Format fmt =
       prec == contract::kPrecFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
   for (uint32_t e = 0; e < steps; ++e) {
     const uint32_t a = indexed ? scan_addr_ + idx_[j0 + e] : act_addr + e;
-    const uint8_t* x = &act_[static_cast<size_t>(a) * hw_.rows];
+    const uint8_t* x = src != nullptr ? src + static_cast<size_t>(e) * hw_.rows
+                                      : &act_[static_cast<size_t>(a) * hw_.rows];
     for (unsigned i = 0; i < hw_.rows; ++i) {
       const uint8_t* wt =
           &weight_[(weight_addr + static_cast<size_t>(e) * stride * slices + i / group_rows) *
@@ -479,13 +481,28 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   if (bias_load && (!IsFp8(prec) || k_steps != 4 || drain || indexed)) {
     return Fail(kBadField, "bias_load COMPUTE needs an FP8 prec, K = 4, no drain, not indexed");
   }
-  const uint32_t tiles = group ? stride : 1u;  // a group COMPUTE runs S tiles
+  // A group COMPUTE runs S tiles; the conv flag's tiles are set below.
+  uint32_t tiles = group ? stride : 1u;
   if (structured && (k_steps % 2 != 0 || act_addr % 2 != 0)) {
     return Fail(kBadField, "2:4 COMPUTE with odd K " + std::to_string(k_steps) +
                                " or odd act address " + std::to_string(act_addr));
   }
+  // os im2col: the conv flag's fields; the command's act range is its extent.
+  const bool conv = hw_.OsConv() && Flag(c, "conv");
+  if (conv && (prec != contract::kPrecInt8 || slices > 1 || indexed)) {
+    return Fail(kBadField, "conv COMPUTE with prec " + std::to_string(prec) + ", K slices " +
+                               std::to_string(slices) + " or indexed (int8, one slice, dense)");
+  }
+  std::vector<uint8_t> gathered;
+  // A conv COMPUTE of T tiles (0 reads as 1): tile t as the command, one act word on, drained
+  // rows words on.
+  const uint32_t conv_tiles = conv ? std::max<uint32_t>(1, U(c, "tiles")) : 1u;
+  if (conv) {
+    std::string why;
+    if (!OsConvGather(c, act_addr, 0, 0, 0, &gathered, &why)) return Fail(kBadField, why);
+  }
   // A 2:4 step reads two act words (four per group of two steps).
-  const uint32_t act_words = structured ? 2 * k_steps : k_steps;
+  const uint32_t act_words = conv ? U(c, "extent") : structured ? 2 * k_steps : k_steps;
   if (!indexed && act_addr + act_words > hw_.act_words) {
     return Fail(kRange, "COMPUTE act words [" + std::to_string(act_addr) + ", " +
                             std::to_string(act_addr + act_words) + ") exceed " +
@@ -498,6 +515,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(weight_end) + ") exceed " +
                             std::to_string(hw_.weight_words));
   }
+  if (conv) tiles = conv_tiles;  // the same weights for every tile
   // int4w: a tile drains rows / 2 words (tile t of a group at drain + t * rows).
   // K slices: rows / S words.
   const uint32_t drain_words = prec == contract::kPrecInt4w ? hw_.rows / 2 : hw_.rows / slices;
@@ -529,7 +547,12 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
     if (structured) {
       Feed24(n, zp, act_addr, weight_addr);
     } else {
-      Feed(n, zp, act_addr, weight_addr + t, indexed, j0, stride, prec, slices);
+      if (conv) {
+        std::string why;
+        OsConvGather(c, act_addr, n, t, static_cast<uint8_t>(zp), &gathered, &why);
+      }
+      Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
+           conv ? gathered.data() : nullptr);
     }
     if (drain && prec == contract::kPrecInt4w) {
       // Acc word j = rows 2j + 2j+1 (the even and odd K of output row j).

@@ -17,7 +17,7 @@ check_json() {
 }
 
 CHECK_PRELUDE=$(cat <<'PY'
-import json, math, sys
+import json, math, os, sys
 problems = []
 def need_pass(d, name=""):
     if d["status"] != "pass":

@@ -34,7 +34,8 @@ module tb;
     .gate_last_o(gl), .gate_prec_o(gp), .gate_ld_o(gld), .zp_o(gzp), .array_drain_o(adrain), .acc_we_o(acc_we), .acc_waddr_o(acc_wa),
     .accum_i(accum), .drain_data_i(drain_data), .acc_re_o(acc_re), .acc_raddr_o(acc_ra), .acc_rdata_i(acc_rdata), .acc_wdata_o(acc_wdata),
     .scan_i(scan), .lanes_i(8'd8), .indexed_i(1'b0), .j0_i(16'd0), .stride_i(8'd1), .act_rdata_i(act_rd), .scanning_o(scanning), .nnz_o(nnz),
-    .idx_we_o(idx_we), .idx_waddr_o(idx_wa), .idx_wdata_o(idx_wd), .idx_re_o(idx_re), .idx_raddr_o(idx_ra), .idx_rdata_i(idx_rd), .group_i(1'b0));
+    .idx_we_o(idx_we), .idx_waddr_o(idx_wa), .idx_wdata_o(idx_wd), .idx_re_o(idx_re), .idx_raddr_o(idx_ra), .idx_rdata_i(idx_rd), .group_i(1'b0),
+    .conv_i(1'b0), .geo_i(128'd0), .xgeo_i(16'd0), .act_shift_o(), .act_odd_o(), .act_pad_o());
   salsa_sparsity_gate u_g(.clk_i(clk), .rst_ni(rst_n), .valid_i(gv), .clear_i(gc), .last_i(gl), .prec_i(gp), .ld_i(gld), .zero_point_i(gzp),
     .act_i(act_rd), .wgt_i(wgt_rd), .valid_o(av), .clear_o(ac), .last_o(al), .prec_o(ap), .ld_o(ald), .act_o(aact), .act_zero_o(az), .wgt_o(aw), .gated_count_o(gcnt));
   salsa_mac_array u_a(.clk_i(clk), .rst_ni(rst_n), .in_valid_i(av), .in_clear_i(ac), .in_last_i(al), .in_prec_i(ap), .in_ld_i(ald),

@@ -96,6 +96,9 @@ struct Config {
   bool HasFp8() const { return Has(Precision::kFp8E4M3) || Has(Precision::kFp8E5M2); }
   // Any precision besides int8: COMPUTE carries a `prec` field.
   bool LowPrecision() const { return precision_mask != 1u; }
+  // Output-stationary on-chip im2col (docs/conv.md): os builds without 2:4, whose act feeder
+  // reads `rows` bytes at any byte offset.
+  bool OsConv() const { return dataflow != Dataflow::kWeightStationary && !structured24; }
 };
 
 // Parses and validates YAML text. `path` is used in messages only.

@@ -157,8 +157,9 @@ struct CmdField {
   unsigned width;       // bits; 1 for a flag
   bool is_signed;       // two's complement
   const char* feature;  // "" every build; "zero_skip", "structured", "os", "ws", "lowp" (a
-                        // precision besides int8), "int4w", "fp8" or "gemv" (array.gemv_slices
-                        // > 1) builds only
+                        // precision besides int8), "int4w", "fp8", "gemv" (array.gemv_slices
+                        // > 1), "osconv" (Config::OsConv: os without 2:4) or "conv"
+                        // (ws or osconv) builds only
   const char* when;     // "" always; else the flag field of the same opcode that gives this meaning
   const char* doc;
 };
@@ -209,11 +210,16 @@ constexpr CmdField kCmdFields[] = {
     {kOpCompute, "blocks", 3, 16, 16, false, "ws", "", "K blocks B (0 reads as 1)"},
     // On-chip im2col (ws builds): act word m of block b is the input pixel under output pixel
     // (m / ow, m % ow) and tap (ky, kx) of an NHWC tile in the act scratchpad (docs/conv.md).
-    {kOpCompute, "conv", 0, 20, 1, false, "ws", "",
-     "im2col: block b = (ky, kx, c) with c = b % nc, kx = (b / nc) % kw, ky = b / (nc*kw); act "
-     "word m reads word org + vy*rw + vx*pw + c, vy = (m / ow)*sy + ky*dy, vx = (m % ow)*sx + "
+    {kOpCompute, "conv", 0, 20, 1, false, "conv", "",
+     "im2col. ws: block b = (ky, kx, c) with c = b % nc, kx = (b / nc) % kw, ky = b / (nc*kw); "
+     "act word m reads word org + vy*rw + vx*pw + c, vy = (m / ow)*sy + ky*dy, vx = (m % ow)*sx + "
      "kx*dx, or is all in_zp when vy is outside [y_lo, y_hi), vx outside [x_lo, x_hi) or the word "
-     "outside [act_addr, act_addr + span)"},
+     "outside [act_addr, act_addr + span). os: step s = (ty, tx, c) with c = s % chans, tx = "
+     "(s / chans) % taps_x, ty = s / (chans*taps_x); lane i reads byte o + i of channel c's "
+     "plane, o = off_w*rows + off_b + tx*(tx_w*rows + tx_b) + ty*(ty_w*rows + ty_b), plane word "
+     "w at act_addr + c*pitch + w; in_zp when w is outside [0, window), c*pitch + w outside [0, "
+     "extent), or (xmask) the lane's column x0 + i (mod xw) plus kx0 + tx*tx_b is outside [0, "
+     "xw)"},
     {kOpCompute, "ow", 4, 0, 8, false, "ws", "conv", "output pixels per tile row (>= 1)"},
     {kOpCompute, "kw", 4, 8, 8, false, "ws", "conv", "kernel taps per row (>= 1)"},
     {kOpCompute, "nc", 4, 16, 8, false, "ws", "conv", "channel blocks per tap (>= 1)"},
@@ -231,6 +237,30 @@ constexpr CmdField kCmdFields[] = {
     {kOpCompute, "pw", 7, 16, 10, false, "ws", "conv", "act words per pixel"},
     {kOpCompute, "dy", 7, 26, 3, false, "ws", "conv", "vertical dilation (>= 1)"},
     {kOpCompute, "dx", 7, 29, 3, false, "ws", "conv", "horizontal dilation (>= 1)"},
+    // On-chip im2col (os builds without 2:4): an act word is `rows`
+    // consecutive bytes of a channel plane, at any byte offset (docs/conv.md).
+    {kOpCompute, "tiles", 2, 24, 8, false, "osconv", "conv",
+     "tiles T (0 reads as 1): tile t starts one act word later "
+     "(off_w + t, lane columns x0 + t*rows), clears and drains as the command says, to acc_addr "
+     "+ t*rows"},
+    {kOpCompute, "xw", 3, 16, 8, false, "osconv", "conv", "image width (xmask: >= rows, > x0)"},
+    {kOpCompute, "kx0", 3, 24, 8, true, "osconv", "conv", "column offset of tap column 0 (xmask)"},
+    {kOpCompute, "extent", 4, 0, 16, false, "osconv", "conv",
+     "act words [act_addr, act_addr + extent) the command may read (>= 1)"},
+    {kOpCompute, "pitch", 4, 16, 16, false, "osconv", "conv", "act words between channel planes"},
+    {kOpCompute, "window", 5, 0, 16, false, "osconv", "conv", "words of each plane held"},
+    {kOpCompute, "chans", 5, 16, 12, false, "osconv", "conv", "channels per tap (>= 1)"},
+    {kOpCompute, "taps_x", 5, 28, 4, false, "osconv", "conv", "taps per kernel row (>= 1)"},
+    {kOpCompute, "off_w", 6, 0, 16, true, "osconv", "conv",
+     "plane word of lane 0 at step 0 (may be negative)"},
+    {kOpCompute, "off_b", 6, 16, 6, false, "osconv", "conv", "its byte in the word (< rows)"},
+    {kOpCompute, "x0", 6, 22, 8, false, "osconv", "conv", "lane 0's column (xmask; < xw)"},
+    {kOpCompute, "xmask", 6, 30, 1, false, "osconv", "conv",
+     "lanes whose tap column is outside the image read in_zp"},
+    {kOpCompute, "tx_b", 7, 0, 6, false, "osconv", "conv", "bytes between tap columns, mod rows"},
+    {kOpCompute, "tx_w", 7, 6, 4, false, "osconv", "conv", "words between tap columns (xmask: 0)"},
+    {kOpCompute, "ty_b", 7, 10, 6, false, "osconv", "conv", "bytes between kernel rows, mod rows"},
+    {kOpCompute, "ty_w", 7, 16, 16, false, "osconv", "conv", "words between kernel rows"},
     // STORE
     {kOpStore, "per_channel", 0, 8, 1, false, "", "",
      "multipliers in acc word mult_addr, shifts in the next one"},

@@ -73,6 +73,12 @@ Bundle ComputeCmd(const Config& cfg) {
     sigs.push_back(Out("conv"));
     sigs.push_back(Out("blocks", 16));
     sigs.push_back(Out("geo", 128));
+  } else if (cfg.OsConv()) {
+    // os im2col: the flag, the geometry words w4..w7 and w3[31:16] (docs/conv.md).
+    sigs.push_back(Out("conv"));
+    sigs.push_back(Out("geo", 128));
+    sigs.push_back(Out("xgeo", 16));
+    if (!cfg.zero_skip) sigs.push_back(Out("tiles", 8));
   }
   return Bundle("compute_cmd", sigs);
 }

@@ -138,7 +138,7 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg) {
   s.Assign("acc_wdata_o", "{" + sum + "}");
 }
 
-void ZeroSkipFeeder(unsigned rows, Block* reset, Block* start, Block* feed, Block* pre,
+void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* feed, Block* pre,
                     Block* handoff, std::vector<CaseItem>* fcases) {
   for (const auto& [r, v] : std::vector<std::pair<const char*, const char*>>{
            {"indexed_q", "1'b0"},    {"stride_q", "8'd0"},     {"j_q", "16'd0"},
@@ -169,11 +169,15 @@ void ZeroSkipFeeder(unsigned rows, Block* reset, Block* start, Block* feed, Bloc
                Set("accum_q", "accum_i"),
                Set("stride_q", "stride_i"),
                Set("j_q", "j0_i"),
-               Set("act_len_q", "indexed_i ? sc_len_q : {1'b0, k_i}"),
+               Set("act_len_q", oc ? "conv_i ? {1'b0, geo_i[15:0]} : indexed_i ? sc_len_q : "
+                                     "{1'b0, k_i}"
+                                   : "indexed_i ? sc_len_q : {1'b0, k_i}"),
                Set("wgt_len_q",
                    "!indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} "
                    ": ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1"),
-               Set("tiles_q", "group_i ? stride_i - 8'd1 : 8'd0"),
+               Set("tiles_q", oc ? "((group_i || conv_i) && (stride_i != 8'd0)) ? stride_i - 8'd1 "
+                                   ": 8'd0"
+                                 : "group_i ? stride_i - 8'd1 : 8'd0"),
                Set("wbase_q", "wgt_addr_i"),
                Set("keff_q", "k_eff"),
                Set("j0_q", "j0_i"),
@@ -196,9 +200,10 @@ void ZeroSkipFeeder(unsigned rows, Block* reset, Block* start, Block* feed, Bloc
   // A group's next tile: reload the entry range, next weight column, next acc region.
   (*feed)[4] =
       If("k_q == 16'd1", {If("tiles_q != 8'd0",
-                             {Set("tiles_q", "tiles_q - 8'd1"), Set("wbase_q", "wbase_q + 16'd1"),
-                              Set("wgt_q", "wbase_q + 16'd1"), Set("j_q", "j0_q"),
-                              Set("k_q", "keff_q"), Set("first_q", "clr_q"),
+                             {Set("tiles_q", "tiles_q - 8'd1"),
+                              Set("wbase_q", oc ? "wbase_q + {15'd0, !oc_q}" : "wbase_q + 16'd1"),
+                              Set("wgt_q", oc ? "wbase_q + {15'd0, !oc_q}" : "wbase_q + 16'd1"),
+                              Set("j_q", "j0_q"), Set("k_q", "keff_q"), Set("first_q", "clr_q"),
                               Set("acc_q", "acc_q + 16'd" + N(rows)), Set("fstate_q", "FHold")},
                              {Set("fstate_q", "FIdle")})});
   feed->insert(feed->begin() + 4, Set("j_q", "j_q + 16'd1"));
@@ -209,7 +214,7 @@ void ZeroSkipFeeder(unsigned rows, Block* reset, Block* start, Block* feed, Bloc
           Set("s1_clear_q", "feeding && first_q"),
           Set("s1_handoff_q", "handoff"),
           Set("s1_indexed_q", "indexed_q"),
-          Set("s1_act_q", "act_q"),
+          Set("s1_act_q", oc ? "oc_q ? oc_raddr : act_q" : "act_q"),
           Set("s1_wgt_q", "wgt_q"),
           Set("s1_acc_q", "acc_q"),
           Set("sc_v_q", "fstate_q == FScan"),
@@ -285,6 +290,8 @@ Module BuildComputeCtrl(const Config& cfg) {
     zsc.Select({"group"}).DeclarePorts(m, "", /*flip=*/true);
   }
   if (st) AddStructuredPorts(m, cfg);
+  const bool oc = cfg.OsConv();
+  if (oc) AddOsConvPorts(m, cfg);
   Scope s = m.Body();
   // Feeder.
   s.Reg("fstate_q", fw);
@@ -357,6 +364,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   s.Wire("go_hold");
   if (zs) AddZeroSkipDecls(s);
   if (st) AddStructuredDecls(s, cfg);
+  if (oc) AddOsConvDecls(s, cfg);
   s.Assign("feeding", "fstate_q == FFeed");
   s.Assign("last_step", "feeding && (k_q == 16'd1)");
   s.Assign("handoff", "last_step && drain_q");
@@ -392,9 +400,10 @@ Module BuildComputeCtrl(const Config& cfg) {
   } else {
     s.Assign("act_re_o", "feeding");
     s.Assign("wgt_re_o", "feeding");
-    s.Assign("act_raddr_o", "act_q");
+    s.Assign("act_raddr_o", oc ? "oc_q ? oc_raddr : act_q" : "act_q");
     s.Assign("wgt_raddr_o", "wgt_q");
   }
+  if (oc) AddOsConvLogic(s, cfg);
   s.Note("Scratchpad data arrive the cycle after the read: the step flags follow by one cycle.");
   s.Assign("gate_valid_o", "rvalid_q");
   s.Assign("gate_clear_o", "rclear_q");
@@ -411,6 +420,8 @@ Module BuildComputeCtrl(const Config& cfg) {
   // Feeder busy; act and weight busy and length; acc0 busy.
   std::string feed_busy = "fstate_q != FIdle", act_busy = feed_busy, wgt_busy = feed_busy;
   std::string act_len = "{1'b0, k0_q}", wgt_len = sl ? "({1'b0, k0_q} << sl_q)" : act_len;
+  // os im2col: the conv command's extent (zero-skip builds: in act_len_q).
+  if (oc && !zs) act_len = "(oc_q ? {1'b0, " + Slice("oc_geo_q", "15", "0") + "} : {1'b0, k0_q})";
   std::string acc0_busy = "(fstate_q != FIdle) && drain_q";
   if (zs) {
     act_busy = "(fstate_q != FIdle) || s1_valid_q";
@@ -443,6 +454,11 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
     s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * 17'd" + N(rows) + " + " + tile_words);
+  } else if (oc) {
+    s.Note("acc0: the current tile's rows and those of a conv command's tiles still to feed.");
+    s.Assign("acc0_lo_o", "{1'b0, acc_q}");
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + " + tile_words + " + (oc_q ? {9'd0, oc_tl_q} * 17'd" +
+                              N(rows) + " : 17'd0)");
   } else {
     s.Assign("acc0_lo_o", "{1'b0, acc_q}");
     s.Assign("acc0_hi_o", "{1'b0, acc_q} + " + tile_words);
@@ -490,7 +506,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   Block handoff = {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
                    Set("wait_q", N(wb) + "'d" + N(rows + cols + 1)), Set("daccum_q", "accum_q")};
   if (zs) {
-    ZeroSkipFeeder(rows, &reset, &start, &feed, &pre, &handoff, &fcases);
+    ZeroSkipFeeder(rows, oc, &reset, &start, &feed, &pre, &handoff, &fcases);
     drain_go = "s1_handoff_q";
   }
   if (st) {
@@ -533,6 +549,14 @@ Module BuildComputeCtrl(const Config& cfg) {
     handoff.push_back(Set("dsl_q", "sl_q"));
   }
   for (const Stmt& st_wb : wstage) pre.push_back(st_wb);
+  if (oc) {
+    for (const Stmt& x : OsConvReset(cfg)) reset.push_back(x);
+    for (const Stmt& x : OsConvStart(cfg)) start.push_back(x);
+    if (zs) start.push_back(If("scan_i", {Set("oc_q", "1'b0")}));
+    feed.push_back(If("oc_q", OsConvStep(cfg)));
+    for (const Stmt& x : OsConvNextTile(cfg)) feed.push_back(x);
+    for (const Stmt& x : OsConvRead(cfg)) pre.push_back(x);
+  }
   if (lowp) {
     reset.push_back(Set("prec_q", "2'd0"));
     reset.push_back(Set("rprec_q", "2'd0"));

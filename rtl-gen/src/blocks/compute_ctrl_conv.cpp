@@ -16,12 +16,7 @@ namespace {
 
 namespace k = contract;
 
-// Field `name` of the geometry words w4..w7 held in `reg`.
-std::string Geo(const std::string& reg, const char* name) {
-  const k::CmdField& f = k::CmdFieldOf(k::kOpCompute, name);
-  const unsigned lsb = (f.word - 4) * 32 + f.lsb;
-  return Slice(reg, N(lsb + f.width - 1), N(lsb));
-}
+std::string Geo(const std::string& reg, const char* name) { return GeoField(reg, name); }
 
 // Field x times field m, mod 2^16, both of `reg` (m small), as a sum of shifted copies of x: no
 // multiplier for the equivalence checker to split.

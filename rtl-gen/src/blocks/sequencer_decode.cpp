@@ -46,7 +46,30 @@ std::string SliceBadFields(const SeqConfig& c) {
 
 // ws builds: the im2col COMPUTE's field checks (" || ..." term, empty elsewhere): a zero
 // output width, kernel width, channel blocks, stride, dilation or span.
+//
+// os im2col builds (Config::OsConv): no channels, taps or extent; a byte offset or step of rows
+// or more; xmask with an image narrower than the array's rows, x0 past it or a word step between
+// tap columns; a datapath besides int8; K slices; indexed.
+std::string OsConvBadFields(const SeqConfig& c) {
+  const Config& cfg = c.cfg;
+  std::string bad;
+  const auto add = [&bad](const std::string& term) { bad += (bad.empty() ? "" : " || ") + term; };
+  for (const char* f : {"chans", "taps_x", "extent"}) {
+    add(ComputeF(f) + " == " + N(k::CmdFieldOf(k::kOpCompute, f).width) + "'d0");
+  }
+  for (const char* f : {"off_b", "tx_b", "ty_b"}) {
+    add("{1'b0, " + ComputeF(f) + "} >= 7'd" + N(cfg.rows));
+  }
+  add("(" + ComputeF("xmask") + " && ((" + ComputeF("xw") + " < 8'd" + N(cfg.rows) + ") || (" +
+      ComputeF("x0") + " >= " + ComputeF("xw") + ") || (" + ComputeF("tx_w") + " != 4'd0)))");
+  if (cfg.LowPrecision()) add("(" + ComputeF("prec") + " != 2'd0)");
+  if (cfg.gemv_slices > 1) add("(" + ComputeF("slices") + " != 3'd0)");
+  if (cfg.zero_skip) add(ComputeF("indexed"));
+  return " || (" + OpIs(k::kOpCompute) + " && " + ComputeF("conv") + " && (" + bad + "))";
+}
+
 std::string ConvBadFields(const SeqConfig& c) {
+  if (c.cfg.OsConv()) return OsConvBadFields(c);
   if (!c.ws) return "";
   std::string zero;
   for (const char* f : {"ow", "kw", "nc", "sy", "sx", "dy", "dx", "span"}) {
@@ -128,11 +151,22 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
       s.Assign("cmp_act_end_o", "cmp_act_end");
       s.Assign("cmp_wgt_end_o", "cmp_wgt_end");
     } else if (cfg.gemv_slices > 1) {
-      s.Note("K slices (" + ComputeF("slices") + " = log2 S): K act words, S*K weight words.");
-      s.Assign("cmp_act_end", act + " + " + k17);
+      s.Note("K slices (" + ComputeF("slices") +
+             " = log2 S): K act words, S*K weight words; "
+             "im2col (" +
+             ComputeF("conv") + "): the act words [act_addr, act_addr + " + ComputeF("extent") +
+             ").");
+      s.Assign("cmp_act_end", ComputeF("conv") + " ? " + act + " + " +
+                                  Fld17(k::kOpCompute, "extent") + " : " + act + " + " + k17);
       s.Assign("cmp_wgt_end_w",
                "{7'd0, " + wgt17 + "} + ({8'd0, " + k16 + "} << " + ComputeF("slices") + ")");
       s.Assign("cmp_wgt_end", "(|cmp_wgt_end_w[23:17]) ? 17'h1ffff : cmp_wgt_end_w[16:0]");
+    } else if (cfg.OsConv()) {
+      s.Note("im2col (" + ComputeF("conv") + "): the act words [act_addr, act_addr + " +
+             ComputeF("extent") + ").");
+      s.Assign("cmp_act_end", ComputeF("conv") + " ? " + act + " + " +
+                                  Fld17(k::kOpCompute, "extent") + " : " + act + " + " + k17);
+      s.Assign("cmp_wgt_end", wgt17 + " + " + k17);
     } else {
       s.Assign("cmp_act_end", act + " + " + k17);
       s.Assign("cmp_wgt_end", wgt17 + " + " + k17);
@@ -149,22 +183,29 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
                  LowpBadFields(c) + SliceBadFields(c) + ConvBadFields(c));
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
+  std::string acc_end;
   if (cfg.Has(Precision::kInt4w)) {
     s.Note("int4w (" + ComputeF("prec") + " == 1): a tile drains rows/2 acc words.");
     const std::string i4 = "(" + ComputeF("prec") + " == 2'd" + N(k::kPrecInt4w) + ")",
                       half = N(cfg.rows / 2);
-    s.Assign("cmp_acc_end",
-             c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
-                        " : 17'd" + N(cfg.rows) + ") - (" + i4 + " ? 17'd" + half + " : 17'd0)"
-                  : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
+    acc_end = (c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
+                          " : 17'd" + N(cfg.rows) + ") - (" + i4 + " ? 17'd" + half + " : 17'd0)"
+                    : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
   } else if (cfg.gemv_slices > 1) {
-    s.Assign("cmp_acc_end", acc + " + (17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ")");
+    acc_end = acc + " + (17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ")";
   } else {
-    s.Assign("cmp_acc_end", c.ws   ? acc + " + " + k17
-                            : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" +
-                                         N(cfg.rows) + " : 17'd" + N(cfg.rows) + ")"
-                                   : acc + " + 17'd" + N(cfg.rows));
+    acc_end = (c.ws   ? acc + " + " + k17
+               : c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
+                            " : 17'd" + N(cfg.rows) + ")"
+                      : acc + " + 17'd" + N(cfg.rows));
   }
+  if (cfg.OsConv()) {
+    const std::string t = ComputeF("tiles");
+    s.Note("os im2col: a conv COMPUTE of T tiles (" + t + ", 0 reads as 1) drains T*rows words.");
+    acc_end = ComputeF("conv") + " ? " + acc + " + ((" + t + " == 8'd0) ? 17'd" + N(cfg.rows) +
+              " : {9'd0, " + t + "} * 17'd" + N(cfg.rows) + ") : (" + acc_end + ")";
+  }
+  s.Assign("cmp_acc_end", acc_end);
   s.Assign("cmp_writes_acc", c.ws ? "1'b1" : ComputeF("drain"));
 }
 

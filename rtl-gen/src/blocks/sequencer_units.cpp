@@ -83,6 +83,11 @@ void AddUnitOutputs(Scope& s, const SeqConfig& c) {
     s.Assign("cmp_conv_o", ComputeF("conv"));
     s.Assign("cmp_blocks_o", "ws_blocks");
     s.Assign("cmp_geo_o", "{w7, w6, w5, w4}");
+  } else if (c.cfg.OsConv()) {
+    s.Assign("cmp_conv_o", ComputeF("conv"));
+    s.Assign("cmp_geo_o", "{w7, w6, w5, w4}");
+    s.Assign("cmp_xgeo_o", "w3[31:16]");
+    if (!c.cfg.zero_skip) s.Assign("cmp_tiles_o", ComputeF("tiles"));
   }
   if (c.cfg.HasFp8() && zs) s.Assign("cmp_scan_fp8_o", ScanF("fp8"));
   s.Assign("st_start_o", issue + " && " + OpIs(k::kOpStore));

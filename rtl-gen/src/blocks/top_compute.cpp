@@ -41,6 +41,36 @@ void AddWs(const Top& t, Conns cc) {
   s.Assign("unused_ws", "^{gate_last, gate_wgt, cmp_drain}");
 }
 
+// os im2col (Config::OsConv): the step's act word is `rows` bytes of the pair of words read from
+// the even and odd act halves, from the step's byte; padded lanes are the zero point.
+void AddOsConvFeed(const Top& t, Conns* cc) {
+  const unsigned rows = t.rows;
+  t.Wires({{"cmp_act_shift", 6},
+           {"cmp_act_odd", 1},
+           {"cmp_act_pad", rows},
+           {"act_pair", rows * 16},
+           {"act_shifted", rows * 16}});
+  Append(*cc, ComputeCmd(t.cfg)
+                  .Select(t.zs ? std::vector<std::string>{"conv", "geo", "xgeo"}
+                               : std::vector<std::string>{"conv", "geo", "xgeo", "tiles"})
+                  .Connect("", "cmp_", true));
+  Append(*cc, ToWires({"act_shift_o", "act_odd_o", "act_pad_o"}, "cmp_"));
+  t.s.Note(
+      "im2col: words a and a + 1 (a odd: a in the odd half), shifted down by the step's byte; "
+      "padded lanes read the zero point.");
+  t.s.Assign("act_pair", "cmp_act_odd ? {act_e_rdata, act_o_rdata} : {act_o_rdata, act_e_rdata}");
+  t.s.Assign("act_shifted", "act_pair >> {cmp_act_shift, 3'b000}");
+  std::string lanes;
+  for (unsigned i = rows; i-- > 0;) {
+    const std::string pad = rows > 1 ? "cmp_act_pad[" + N(i) + "]" : std::string("cmp_act_pad");
+    lanes += (lanes.empty() ? "" : ", ") + std::string("(") + pad + " ? gate_zp : " +
+             IdxPart("act_shifted", N(8 * i), "8") + ")";
+  }
+  t.s.Assign("act_rdata", "{" + lanes + "}");
+  t.s.Wire("unused_oc");
+  t.s.Assign("unused_oc", "^" + Slice("act_shifted", N(rows * 16 - 1), N(rows * 8)));
+}
+
 // Output-stationary: controller (with zero-skip or 2:4 extensions) and array.
 void AddOs(const Top& t, Conns cc) {
   const unsigned rows = t.rows, cols = t.cols;
@@ -73,6 +103,7 @@ void AddOs(const Top& t, Conns cc) {
     Append(cc, ToWires({"meta_o"}, "cmp_"));
     Append(cc, ToWires({"gate_st_o"}));
   }
+  if (t.cfg.OsConv()) AddOsConvFeed(t, &cc);
   t.Inst("salsa_compute_ctrl", "u_compute_ctrl", {}, cc);
   Conns arr = {{"clk_i", t.clk},
                {"rst_ni", t.rst},

@@ -217,6 +217,31 @@ void AddScratchpads(const Top& t) {
             {"raddr_i", "{2'b0, wgt_raddr[15:2]}"},
             {"rdata_o", "meta_rdata"}});
   }
+  if (cfg.OsConv()) {
+    s.Note(
+        "os im2col: the act scratchpad is split into even and odd words (same total size), so "
+        "every step reads words a and a + 1, whatever a's parity; the compute path shifts the "
+        "pair by the step's byte (docs/conv.md).");
+    t.Wires({{"act_e_re", 1},
+             {"act_o_re", 1},
+             {"act_e_raddr", 16},
+             {"act_o_raddr", 16},
+             {"act_e_rdata", rows * 8},
+             {"act_o_rdata", rows * 8}});
+    s.Assign("act_e_re", "act_re");
+    s.Assign("act_o_re", "act_re");
+    s.Note("Word a + 1 mod 2^16: the even half's row (a + 1) / 2 wraps at 2^15.");
+    s.Assign("act_e_raddr", "{1'b0, act_raddr[15:1] + {14'd0, act_raddr[0]}}");
+    s.Assign("act_o_raddr", "{1'b0, act_raddr[15:1]}");
+    const ScratchpadConfig& a = cfg.act;
+    for (const auto& [half, bit] :
+         std::vector<std::pair<std::string, std::string>>{{"e", "1'b0"}, {"o", "1'b1"}}) {
+      Spad(t, std::string("u_act_spad_") + (half == "e" ? "even" : "odd"),
+           SpadParams(a.width_bits, a.banks, a.depth / 2),
+           "gb_act_sel && gb_act_out_valid && (load_waddr[0] == " + bit + ")",
+           "{1'b0, load_waddr[15:1]}", "gb_act_out_data", "act_" + half);
+    }
+  }
   struct Sp {
     const char* name;
     const ScratchpadConfig* sc;
@@ -227,7 +252,7 @@ void AddScratchpads(const Top& t) {
       {"wgt", &cfg.weight, "gb_wgt_sel && gb_wgt_out_valid", "load_waddr", "gb_wgt_out_data"},
       {"acc", &cfg.acc, "(gb_acc_sel && gb_acc_out_valid) || cmp_acc_we",
        "cmp_acc_we ? cmp_acc_waddr : load_waddr", "cmp_acc_we ? drain_data : gb_acc_out_data"}};
-  if (t.st) sps.erase(sps.begin());  // the act halves above
+  if (t.st || cfg.OsConv()) sps.erase(sps.begin());  // the act halves above
   for (const auto& sp : sps) {
     const std::string n = sp.name;
     const bool copy = n == "acc";

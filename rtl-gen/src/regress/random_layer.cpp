@@ -338,9 +338,11 @@ void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
   const std::string text = y.str();
   run->files.push_back({"layer.yaml", std::vector<uint8_t>(text.begin(), text.end())});
   run->args = {"--layer", dir + "/layer.yaml", "--seed", std::to_string(seed)};
-  // ws builds: an int8 conv2d on the on-chip im2col plan (forced in half the seeds, so that the
-  // small random layers the estimate would give the GEMM plans run it too), or in software.
-  if (op == "conv2d" && !fp && cfg.dataflow == Dataflow::kWeightStationary && Chance(rng, 0.7)) {
+  // Builds with on-chip im2col (ws, and os without 2:4): an int8 conv2d on the
+  // im2col plan (forced in half the seeds, so that the small random layers the estimate would
+  // give the GEMM plans run it too; os: stride-1 ones), or in software.
+  const bool im2col = cfg.dataflow == Dataflow::kWeightStationary || cfg.OsConv();
+  if (op == "conv2d" && !fp && im2col && Chance(rng, 0.7)) {
     run->args.insert(run->args.end(), {"--im2col", Chance(rng, 0.7) ? "always" : "off"});
   }
 }

@@ -68,6 +68,23 @@ struct ConvFields {
 // pixels each, reading act words within [act_addr, act_addr + span).
 Command EncodeComputeConv(bool clear, uint16_t act_addr, uint16_t weight_addr, uint16_t m_rows,
                           int8_t input_zp, uint16_t acc_addr, uint16_t blocks, const ConvFields& f);
+// The byte walk of an os COMPUTE with the conv flag (hw_contract.h's "conv" row, docs/conv.md).
+struct OsConvFields {
+  uint16_t extent = 1, pitch = 0, window = 0;
+  unsigned chans = 1, taps_x = 1;
+  int off_w = 0;
+  unsigned off_b = 0, tx_b = 0, tx_w = 0, ty_b = 0;
+  uint16_t ty_w = 0;
+  bool xmask = false;
+  unsigned x0 = 0, xw = 0;
+  int kx0 = 0;
+  unsigned tiles = 1;  // 0 reads as 1
+};
+// Output-stationary im2col COMPUTE: k steps over (tap row, tap column, channel), each `rows`
+// bytes of a channel plane in act words [act_addr, act_addr + extent).
+Command EncodeComputeOsConv(bool clear, bool drain, uint16_t act_addr, uint16_t weight_addr,
+                            uint16_t k_steps, int8_t input_zp, uint16_t acc_addr,
+                            const OsConvFields& f);
 // per_channel_acc >= 0: per-channel requantisation with the multiplier word at that acc address
 // and the shift word after it (multiplier/shift arguments then unused).
 Command EncodeStore(uint16_t acc_addr, uint16_t rows, uint16_t bytes_per_row, uint16_t bias_addr,

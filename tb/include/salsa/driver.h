@@ -132,8 +132,21 @@ struct ConvPlanParams {
   unsigned nc = 0;  // channel blocks per tap an n tile reads (cb; depthwise: its channels')
   bool image_resident = false, weights_resident = false, n_outer = false;
 };
+// Output-stationary im2col (plan "os im2col", driver_conv_os.cpp, docs/conv.md): the input is
+// in DRAM as one plane per (image, channel) of in_h rows of `pitch` bytes (in_w, or in_w plus
+// zero-point columns when the lanes' columns are not masked); an act word of a COMPUTE is `rows`
+// consecutive output pixels' bytes of one channel at one tap. Bands of output rows; each band's
+// planes are loaded once and every n tile runs over them.
+struct OsConvPlanParams {
+  unsigned pitch = 0, plane_words = 0;  // bytes per stored input row; act words per plane
+  unsigned band_rows = 0, bands = 0;    // output rows per band (the last may be shorter); per image
+  unsigned chunk_taps = 0, chunks = 0;  // taps per weight chunk (a weight half), chunks per n tile
+  bool xmask = false;                   // lanes' columns masked (pitch = in_w)
+  bool act_double = false;              // two bands' planes fit: the next loads meanwhile
+  bool weights_resident = false;        // every n tile's weights stay in the weight scratchpad
+};
 using PlanParams = std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams,
-                                Params24, ConvPlanParams>;
+                                Params24, ConvPlanParams, OsConvPlanParams>;
 
 struct Program {
   std::vector<uint8_t> dram;  // the whole DRAM image, address 0 = dram[0]

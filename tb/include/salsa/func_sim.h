@@ -68,14 +68,21 @@ class FuncSim {
     int64_t Word(uint32_t act_addr, uint64_t b, uint32_t m) const;
   };
   static ConvWalk ConvWalkOf(const uint8_t* c);
+  // Output-stationary im2col (HwParams::OsConv, func_sim_osconv.cpp): the `steps` act words a
+  // COMPUTE with the conv flag feeds to its tile `tile`, padded lanes `zp`; false (and why) on a
+  // bad field.
+  bool OsConvGather(const uint8_t* c, uint32_t act_addr, uint32_t steps, uint32_t tile, uint8_t zp,
+                    std::vector<uint8_t>* out, std::string* why) const;
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   uint32_t Scan(const uint8_t* c);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
   // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits). K slices (S =
   // `slices` > 1): row i of step e takes weight word weight_addr + S*e + i / (rows / S).
+  // `src` (im2col): the act words themselves, word e at src + e * rows.
   void Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr, bool indexed,
-            uint32_t j0, uint32_t stride, unsigned prec, unsigned slices);
+            uint32_t j0, uint32_t stride, unsigned prec, unsigned slices,
+            const uint8_t* src = nullptr);
   // Entries an indexed command with L entries from j0 really uses: min(L, max(0, nnz - j0)).
   uint32_t Clamp(uint32_t entries, uint32_t j0) const;
   uint32_t Store(const uint8_t* c, std::vector<uint8_t>& dram);

@@ -29,6 +29,9 @@ struct HwParams {
   unsigned gemv_slices = 1;        // array.gemv_slices: most K slices of a COMPUTE (1: none)
 
   bool Has(contract::Prec p) const { return (precision_mask >> p) & 1u; }
+  // The os COMPUTE's conv flag (on-chip im2col, docs/conv.md): os builds without 2:4 (as
+  // Config::OsConv).
+  bool OsConv() const { return !weight_stationary && !structured24; }
 
   unsigned ActWordBytes() const { return rows; }
   unsigned WeightWordBytes() const { return cols; }

@@ -1,0 +1,479 @@
+// The output-stationary im2col plan ("os im2col"): a stride-1 conv2d reads its input about once;
+// COMPUTEs with the conv flag shift each channel plane under the array's rows, one tap at a time
+// (hw_contract.h's "conv" row, docs/conv.md).
+//
+// DRAM: the input as planes [batch][in_c][in_h * pitch bytes, padded to whole act words with
+// the zero point], pitch = in_w when the lanes' columns are masked (xmask), else in_w plus the
+// zero-point columns the taps reach; weights [n_tile][ky][kx][c][cols]. An m tile is `rows`
+// consecutive pixels of the flattened output image (row oy, column ox at oy * pitch + ox); its
+// act word at tap (ky, kx), channel c is the plane's `rows` bytes from that pixel's input byte,
+// so tiles run across output rows and a band's planes serve every tile and n tile. Output
+// pixels past out_w (the pad columns) are computed and not stored.
+#include <algorithm>
+#include <limits>
+
+#include "driver_internal.h"
+
+namespace salsa {
+namespace {
+
+constexpr int64_t kMaxField16 = 0xFFFF;
+constexpr uint64_t kPlanLatency = 100;  // DRAM latency (cycles) the band estimate assumes
+
+// The input rows [lo, hi) under output rows [oy0, oy0 + oth) and the plane words [w0, w1) that
+// hold them.
+struct BandRows {
+  int64_t lo, hi, w0, w1;
+};
+BandRows RowsOf(const HwParams& hw, const ConvGeo& g, const OsConvPlanParams& cp, int64_t oy0,
+                int64_t oth) {
+  BandRows r{g.RowLo(oy0), g.RowHi(oy0, oth), 0, 0};
+  r.hi = std::max(r.hi, r.lo);
+  r.w0 = r.lo * cp.pitch / hw.rows;
+  r.w1 =
+      std::min<int64_t>(cp.plane_words, CeilDiv(static_cast<uint64_t>(r.hi * cp.pitch), hw.rows));
+  r.w1 = std::max(r.w1, r.w0 + 1);
+  return r;
+}
+
+// Tiles of a band of oth output rows.
+int64_t BandTiles(const HwParams& hw, const OsConvPlanParams& cp, int64_t oth) {
+  return static_cast<int64_t>(CeilDiv(static_cast<uint64_t>(oth) * cp.pitch, hw.rows));
+}
+
+// The bands (first output row, rows) of an image: band_rows each, the remainder first, so that
+// the first COMPUTE waits for the shortest LOAD.
+std::vector<std::pair<int64_t, int64_t>> BandsOf(const ConvGeo& g, int64_t band_rows) {
+  std::vector<std::pair<int64_t, int64_t>> v;
+  const int64_t first = g.OH % band_rows;
+  if (first != 0) v.push_back({0, first});
+  for (int64_t oy0 = first; oy0 < g.OH; oy0 += band_rows) v.push_back({oy0, band_rows});
+  return v;
+}
+
+// The largest plane window of any band of band_rows output rows.
+int64_t MaxWindow(const HwParams& hw, const ConvGeo& g, const OsConvPlanParams& cp,
+                  int64_t band_rows) {
+  int64_t most = 0;
+  for (const auto& [oy0, oth] : BandsOf(g, band_rows)) {
+    const BandRows r = RowsOf(hw, g, cp, oy0, oth);
+    most = std::max(most, r.w1 - r.w0);
+  }
+  return most;
+}
+
+// The acc scratchpad: parameter words (every n tile's, loaded once, when they take at most a
+// quarter; else ChooseAccLayout's slots, loaded per band and n tile), then tile regions: two
+// groups of up to 16 tiles in turn (one COMPUTE, the tiles field, computes a group, and one
+// STORE per run of consecutive output pixels writes it while the other group computes).
+struct OsConvAcc {
+  unsigned slot_words = 0;
+  bool params_resident = false;
+  AccLayout slots{};
+  int64_t param_words = 0, group = 1, groups = 1;
+};
+OsConvAcc AccOf(const HwParams& hw, const FcLayer& l, unsigned n_tiles) {
+  OsConvAcc a;
+  a.slots = ChooseAccLayout(hw, !l.channel_multiplier.empty(), hw.rows);
+  a.slot_words = a.slots.slot_words;
+  a.params_resident = uint64_t{4} * n_tiles * a.slot_words <= hw.acc_words;
+  a.param_words =
+      a.params_resident ? int64_t{n_tiles} * a.slot_words : int64_t{a.slots.slots} * a.slot_words;
+  const int64_t fit = (static_cast<int64_t>(hw.acc_words) - a.param_words) / hw.rows;
+  a.group = std::max<int64_t>(1, std::min<int64_t>(16, fit / 2));
+  a.groups = fit >= 2 * a.group ? 2 : 1;
+  return a;
+}
+
+bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p,
+               OsConvPlanParams* cp) {
+  if (hw.weight_stationary || !hw.OsConv() || !opts.im2col || !l.conv ||
+      l.prec != contract::kPrecInt8 || l.conv->depth_multiplier != 0) {
+    return false;
+  }
+  const ConvGeo g(*l.conv);
+  const int64_t R = hw.rows;
+  if (g.sy != 1 || g.sx != 1) return false;  // strided convs: the software im2col
+  const int64_t taps = g.Taps(), K = taps * g.C;
+  if (K > kMaxField16 || g.C > 4095 || g.KW > 15) return false;
+  // Lane columns are masked when the image is at least as wide as the array's rows (a tile
+  // spans at most two output rows) and the offsets fit their fields; else zero-point columns.
+  const int64_t pr = std::max<int64_t>(0, (g.OW - 1) + (g.KW - 1) * g.dx - g.pl - (g.W - 1));
+  cp->xmask = g.W >= R && g.W <= 255 && g.dx < R && g.pl <= 128 && (g.KW - 1) * g.dx - g.pl <= 127;
+  cp->pitch = static_cast<unsigned>(cp->xmask ? g.W : g.W + std::max(g.pl, pr));
+  cp->plane_words = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(g.H) * cp->pitch, R));
+  if (g.dx / R > 15 || g.dy * cp->pitch / R > kMaxField16) return false;
+  const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
+  const int64_t weight_half = hw.weight_words / 2;
+  cp->weights_resident = uint64_t{n_tiles} * K <= hw.weight_words;
+  if (cp->weights_resident) {
+    cp->chunk_taps = static_cast<unsigned>(taps);
+  } else {
+    if (g.C > weight_half) return false;
+    cp->chunk_taps = static_cast<unsigned>(std::min<int64_t>(taps, weight_half / g.C));
+  }
+  cp->chunks = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(taps), cp->chunk_taps));
+  const OsConvAcc acc = AccOf(hw, l, n_tiles);
+  const uint64_t slot_words = static_cast<uint64_t>(acc.param_words);
+  if (slot_words + R > hw.acc_words) return false;
+  // The band: the estimate's best over every height whose planes fit the act scratchpad (two
+  // bands' when they fit) and, with several weight chunks, whose tiles' partial sums fit the acc
+  // scratchpad.
+  const uint64_t compute_per_tile = uint64_t{n_tiles} * K;
+  const uint64_t w_bytes = uint64_t{n_tiles} * K * hw.cols;
+  const uint64_t out_bytes = static_cast<uint64_t>(l.M) * l.N;
+  // Tiles per COMPUTE (the tiles field) and per STORE: a group, as
+  // OsConvCommands lays out the acc regions.
+  const int64_t group = acc.group, per_compute = acc.group;
+  struct Cand {
+    int64_t rb;
+    bool dbl;
+    uint64_t cycles, bytes;
+  };
+  std::vector<Cand> cands;
+  for (int64_t rb = 1; rb <= g.OH; ++rb) {
+    const int64_t window = MaxWindow(hw, g, *cp, rb), region = window * g.C;
+    if (window > 0x7FFF || region > kMaxField16 || region > hw.act_words) break;
+    const int64_t tiles = BandTiles(hw, *cp, rb);
+    if (cp->chunks > 1 && static_cast<uint64_t>(tiles * R) + slot_words > hw.acc_words) break;
+    const bool dbl = 2 * region <= hw.act_words;
+    const int64_t bands = (g.OH + rb - 1) / rb;
+    uint64_t in_bytes = 0, tiles_all = 0, cmds = 0;
+    for (const auto& [oy0, oth] : BandsOf(g, rb)) {
+      const BandRows r = RowsOf(hw, g, *cp, oy0, oth);
+      const int64_t t = BandTiles(hw, *cp, oth);
+      in_bytes += static_cast<uint64_t>((r.w1 - r.w0) * g.C * R);
+      tiles_all += static_cast<uint64_t>(t);
+      cmds += uint64_t{n_tiles} *
+              static_cast<uint64_t>((t + per_compute - 1) / per_compute * cp->chunks +
+                                    (t + group - 1) / group);
+    }
+    const uint64_t bytes =
+        static_cast<uint64_t>(g.B) *
+            (in_bytes + (cp->weights_resident ? 0 : w_bytes * bands) + cmds * contract::kCmdBytes) +
+        (cp->weights_resident ? w_bytes : 0) + out_bytes;
+    const uint64_t compute = static_cast<uint64_t>(g.B) * tiles_all * compute_per_tile;
+    uint64_t cycles = std::max(compute, bytes / hw.bus_bytes);
+    if (!dbl) {
+      // One band at a time: each band's planes load while the array waits.
+      cycles += static_cast<uint64_t>(g.B * bands) *
+                (static_cast<uint64_t>(region * R) / hw.bus_bytes + kPlanLatency);
+    }
+    cands.push_back({rb, dbl, cycles, bytes});
+  }
+  if (cands.empty()) return false;
+  // The least estimated cycles plus the bus cycles of the layer's DRAM bytes: of two schedules
+  // as fast, the one that moves fewer bytes (two bands in the act halves reread more halo rows
+  // than one band in the whole scratchpad, which waits for each band's LOAD).
+  uint64_t best = std::numeric_limits<uint64_t>::max(), best_score = best;
+  for (const Cand& c : cands) {
+    const uint64_t score = c.cycles + c.bytes / hw.bus_bytes;
+    if (score < best_score) {
+      best_score = score;
+      best = c.cycles;
+      cp->band_rows = static_cast<unsigned>(c.rb);
+      cp->act_double = c.dbl;
+    }
+  }
+  cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
+  if (!opts.im2col_always) {
+    // Against the software im2col GEMM: M x K act bytes, weights once per m block, every tile.
+    const uint64_t gemm_steps = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * compute_per_tile;
+    const uint64_t gemm_bytes = static_cast<uint64_t>(l.M) * K + w_bytes + out_bytes;
+    if (best > std::max(gemm_steps, gemm_bytes / hw.bus_bytes)) return false;
+  }
+  p->m_tiles = static_cast<unsigned>(g.B) * cp->bands;
+  p->n_tiles = n_tiles;
+  p->k_chunk = static_cast<unsigned>(cp->chunk_taps * g.C);
+  return true;
+}
+
+std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const Program& p,
+                                    const OsConvPlanParams& cp) {
+  const ConvGeo g(*l.conv);
+  const int64_t R = hw.rows, P = cp.pitch, taps = g.Taps(), K = taps * g.C;
+  const int8_t zp = static_cast<int8_t>(l.input_zero_point);
+  const bool chunked = cp.chunks > 1;
+  // Acc: parameter slots, then tile regions. With one chunk, two groups of up to 16 tiles in
+  // turn: one COMPUTE (the tiles field) computes and one STORE writes a group's tiles (consecutive
+  // output pixels are consecutive GEMM rows) while the next group computes. With several chunks,
+  // every tile of the band has its region (the chunks add into it).
+  const OsConvAcc acc = AccOf(hw, l, p.n_tiles);
+  const uint16_t tiles_base = static_cast<uint16_t>(acc.param_words);
+  const int64_t group = acc.group, groups = acc.groups;
+  std::vector<bool> params_loaded(p.n_tiles, false);
+  const unsigned act_half = hw.act_words / 2, weight_half = hw.weight_words / 2;
+  std::vector<Command> cmds, pending_store;
+  int64_t pending_lo = 0, pending_hi = 0;  // acc words the pending STOREs read
+  auto flush = [&] {
+    cmds.insert(cmds.end(), pending_store.begin(), pending_store.end());
+    pending_store.clear();
+    pending_lo = pending_hi = 0;
+  };
+  // The (image, band) items and their act regions.
+  struct Band {
+    int64_t b, oy0, oth;
+    BandRows rows;
+    uint16_t base;
+  };
+  std::vector<Band> bands;
+  for (int64_t b = 0; b < g.B; ++b) {
+    for (const auto& [oy0, oth] : BandsOf(g, cp.band_rows)) {
+      const uint16_t base =
+          static_cast<uint16_t>(cp.act_double ? (bands.size() % 2) * act_half : 0);
+      bands.push_back({b, oy0, oth, RowsOf(hw, g, cp, oy0, oth), base});
+    }
+  }
+  const uint64_t plane_bytes = uint64_t{cp.plane_words} * R;
+  auto load_band = [&](const Band& bd) {
+    const int64_t window = bd.rows.w1 - bd.rows.w0;
+    cmds.push_back(EncodeLoad(contract::kTargetAct, bd.base, static_cast<uint16_t>(window),
+                              static_cast<uint16_t>(g.C), static_cast<uint32_t>(plane_bytes),
+                              p.act_addr + static_cast<uint64_t>(bd.b * g.C) * plane_bytes +
+                                  static_cast<uint64_t>(bd.rows.w0 * R)));
+  };
+  // Weights: resident at nt * K, else chunk by chunk in the two halves.
+  std::vector<bool> w_loaded(p.n_tiles, false);
+  unsigned w_loads = 0;
+  auto chunk_t0 = [&](unsigned c) { return int64_t{c} * cp.chunk_taps; };
+  auto chunk_t1 = [&](unsigned c) { return std::min<int64_t>(taps, chunk_t0(c + 1)); };
+  // The chunk loaded ahead (during the previous chunk's COMPUTEs) and its half.
+  int64_t ahead_key = -1;
+  uint16_t ahead_buf = 0;
+  auto key_of = [&](size_t bi, unsigned nt, unsigned c) {
+    return (static_cast<int64_t>(bi) * p.n_tiles + nt) * cp.chunks + c;
+  };
+  auto load_weights = [&](unsigned nt, unsigned c) -> uint16_t {
+    if (cp.weights_resident) {
+      if (!w_loaded[nt]) {
+        cmds.push_back(EncodeLoad(contract::kTargetWeight, static_cast<uint16_t>(nt * K),
+                                  static_cast<uint16_t>(K), 1, static_cast<uint32_t>(K * hw.cols),
+                                  p.weight_addr + uint64_t{nt} * K * hw.cols));
+        w_loaded[nt] = true;
+      }
+      return static_cast<uint16_t>(nt * K);
+    }
+    const int64_t words = (chunk_t1(c) - chunk_t0(c)) * g.C;
+    const uint16_t at = static_cast<uint16_t>((w_loads++ % 2) * weight_half);
+    cmds.push_back(EncodeLoad(contract::kTargetWeight, at, static_cast<uint16_t>(words), 1,
+                              static_cast<uint32_t>(words * hw.cols),
+                              p.weight_addr + (uint64_t{nt} * K + chunk_t0(c) * g.C) * hw.cols));
+    return at;
+  };
+  unsigned param_loads = 0, group_count = 0;
+  // The lanes of the tiles drained since the last STOREs: (acc word, GEMM row).
+  std::vector<std::pair<int64_t, int64_t>> lanes;
+  // STOREs of `lanes`, one per run of consecutive acc words and GEMM rows.
+  auto store_lanes = [&](uint16_t slot, unsigned bytes, unsigned n0) {
+    for (size_t a = 0; a < lanes.size();) {
+      size_t e = a + 1;
+      while (e < lanes.size() && lanes[e].first == lanes[e - 1].first + 1 &&
+             lanes[e].second == lanes[e - 1].second + 1) {
+        ++e;
+      }
+      pending_lo = pending_store.empty() ? lanes[a].first : std::min(pending_lo, lanes[a].first);
+      pending_hi = std::max(pending_hi, lanes[e - 1].first + 1);
+      pending_store.push_back(TileStore(l, p, static_cast<uint16_t>(lanes[a].first),
+                                        static_cast<unsigned>(e - a), bytes, slot,
+                                        static_cast<unsigned>(lanes[a].second), n0));
+      if (!p.overlap) pending_store.push_back(EncodeSync());
+      a = e;
+    }
+    lanes.clear();
+  };
+  size_t next_band_loaded = 0;  // bands [0, next_band_loaded) have their LOAD issued
+  for (size_t bi = 0; bi < bands.size(); ++bi) {
+    const Band& bd = bands[bi];
+    if (next_band_loaded <= bi) {
+      load_band(bd);
+      next_band_loaded = bi + 1;
+    }
+    const int64_t tiles = BandTiles(hw, cp, bd.oth);
+    const uint16_t window = static_cast<uint16_t>(bd.rows.w1 - bd.rows.w0);
+    for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
+      uint16_t slot = static_cast<uint16_t>(nt * acc.slot_words);
+      if (!acc.params_resident) {
+        if (acc.slots.slots == 1) flush();  // a pending STORE still reads the only slot
+        slot = acc.slots.Slot(param_loads++);
+        PushParamLoads(hw, l, p, nt, slot, &cmds);
+      } else if (!params_loaded[nt]) {
+        PushParamLoads(hw, l, p, nt, slot, &cmds);
+        params_loaded[nt] = true;
+      }
+      const unsigned n0 = nt * hw.cols;
+      const unsigned bytes = std::min<unsigned>(hw.cols, static_cast<unsigned>(l.N) - n0);
+      bool first_compute = true;
+      for (unsigned c = 0; c < cp.chunks; ++c) {
+        const uint16_t wbuf = ahead_key == key_of(bi, nt, c) ? ahead_buf : load_weights(nt, c);
+        // The chunk's taps in runs of whole kernel rows or part of one (a chunk boundary cuts
+        // a kernel row): a COMPUTE each. A chunk of one run computes a whole group of tiles per
+        // COMPUTE (the tiles field); otherwise each tile's runs follow one another, the PEs
+        // keeping the sum between them.
+        struct Run {
+          int64_t t, n;
+          unsigned taps_x;
+        };
+        std::vector<Run> runs;
+        for (int64_t t = chunk_t0(c); t < chunk_t1(c);) {
+          const int64_t kx = t % g.KW;
+          if (kx == 0 && chunk_t1(c) - t >= g.KW) {
+            const int64_t n = (chunk_t1(c) - t) / g.KW * g.KW;
+            runs.push_back({t, n, static_cast<unsigned>(g.KW)});
+            t += n;
+          } else {
+            const int64_t n = std::min<int64_t>(g.KW - kx, chunk_t1(c) - t);
+            runs.push_back({t, n, static_cast<unsigned>(n)});
+            t += n;
+          }
+        }
+        const int64_t step = runs.size() == 1 ? std::min<int64_t>(group, 255) : 1;
+        for (int64_t j = 0; j < tiles; j += std::min(step, group - j % group)) {
+          // Tiles [j, j + nj): within one group, so their acc regions are consecutive.
+          const int64_t nj = std::min({step, group - j % group, tiles - j});
+          const int64_t gslot = chunked ? j : (group_count % groups) * group + j % group;
+          const uint16_t region = static_cast<uint16_t>(tiles_base + gslot * R);
+          // STOREs still to come that read these regions go first (sequential semantics).
+          if (region < pending_hi && region + nj * R > pending_lo) flush();
+          const int64_t m0 = bd.oy0 * P + j * R;  // flat output pixel of lane 0
+          for (const Run& run : runs) {
+            const int64_t ky = run.t / g.KW, kx = run.t % g.KW;
+            OsConvFields f;
+            f.taps_x = run.taps_x;
+            f.tiles = static_cast<unsigned>(nj);
+            const int64_t rel = m0 - g.pt * P - g.pl + ky * g.dy * P + kx * g.dx - bd.rows.w0 * R;
+            const int64_t ow = rel >= 0 ? rel / R : -((-rel + R - 1) / R);
+            f.extent = static_cast<uint16_t>(window * g.C);
+            f.pitch = window;
+            f.window = window;
+            f.chans = static_cast<unsigned>(g.C);
+            f.off_w = static_cast<int>(ow);
+            f.off_b = static_cast<unsigned>(rel - ow * R);
+            f.tx_w = static_cast<unsigned>(g.dx / R);
+            f.tx_b = static_cast<unsigned>(g.dx % R);
+            f.ty_w = static_cast<uint16_t>(g.dy * P / R);
+            f.ty_b = static_cast<unsigned>(g.dy * P % R);
+            if (cp.xmask) {
+              f.xmask = true;
+              f.x0 = static_cast<unsigned>(m0 % P);
+              f.xw = static_cast<unsigned>(g.W);
+              f.kx0 = static_cast<int>(kx * g.dx - g.pl);
+            }
+            Command cc =
+                EncodeComputeOsConv(run.t == chunk_t0(c), run.t + run.n == chunk_t1(c), bd.base,
+                                    static_cast<uint16_t>(wbuf + (run.t - chunk_t0(c)) * g.C),
+                                    static_cast<uint16_t>(run.n * g.C), zp, region, f);
+            if (chunked && c > 0) {
+              cmd::Set(cc, cmd::FieldOf(contract::kOpCompute, "accumulate"), 1);
+            }
+            cmds.push_back(cc);
+            if (!p.overlap) cmds.push_back(EncodeSync());
+          }
+          flush();
+          if (first_compute) {
+            first_compute = false;
+            // The next band's planes into the other act half while this band computes.
+            if (cp.act_double && nt == 0 && bi + 1 < bands.size() && next_band_loaded == bi + 1) {
+              load_band(bands[bi + 1]);
+              next_band_loaded = bi + 2;
+            }
+            // Resident weights: the next n tile's, while this one computes.
+            if (cp.weights_resident && nt + 1 < p.n_tiles) load_weights(nt + 1, 0);
+          }
+          if (j == 0 && !cp.weights_resident) {
+            // The next chunk (this n tile's, the next n tile's or the next band's first) into
+            // the other weight half.
+            const bool more_c = c + 1 < cp.chunks, more_nt = nt + 1 < p.n_tiles;
+            if (more_c || more_nt || bi + 1 < bands.size()) {
+              const size_t nbi = more_c || more_nt ? bi : bi + 1;
+              const unsigned nnt = more_c ? nt : more_nt ? nt + 1 : 0, nc = more_c ? c + 1 : 0;
+              ahead_buf = load_weights(nnt, nc);
+              ahead_key = key_of(nbi, nnt, nc);
+            }
+          }
+          if (c + 1 == cp.chunks) {
+            // The tiles' output pixels (pad columns and rows past the band are not stored),
+            // written when their group (with several chunks: the band) is complete.
+            for (int64_t jj = j; jj < j + nj; ++jj) {
+              const uint16_t reg = static_cast<uint16_t>(region + (jj - j) * R);
+              for (int64_t i = 0; i < R; ++i) {
+                const int64_t f = bd.oy0 * P + jj * R + i, oy = f / P, ox = f % P;
+                if (oy >= bd.oy0 + bd.oth || ox >= g.OW) continue;
+                lanes.push_back({reg + i, (bd.b * g.OH + oy) * g.OW + ox});
+              }
+            }
+            if (j + nj == tiles || (!chunked && (j + nj) % group == 0)) {
+              store_lanes(slot, bytes, n0);
+              ++group_count;
+            }
+          }
+        }
+      }
+    }
+  }
+  flush();
+  return cmds;
+}
+
+class OsConvPlan : public Plan {
+ public:
+  const char* Name() const override { return "os im2col"; }
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
+    OsConvPlanParams cp;
+    if (!FitOsConv(hw, l, opts, p, &cp)) return false;
+    p->params = cp;
+    return true;
+  }
+  void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
+    const OsConvPlanParams& cp = std::get<OsConvPlanParams>(p->params);
+    const ConvGeo g(*l.conv);
+    const uint64_t R = hw.rows, taps = static_cast<uint64_t>(g.Taps());
+    Regions r = ParamRegions(hw, l, *p);
+    // Per band and n tile: the parameter LOADs, per chunk a weight LOAD and per tile a COMPUTE
+    // per kernel row run (at most KH + 1) and a STORE per output row the tile touches; the band
+    // LOAD; SYNCs.
+    const uint64_t tiles = CeilDiv(uint64_t{cp.band_rows} * cp.pitch, R);
+    const uint64_t stores = R / cp.pitch + 2;
+    r.cmd_count = uint64_t{p->m_tiles} * p->n_tiles *
+                      (4 + cp.chunks * (1 + tiles * (g.KH + 1 + stores))) * (p->overlap ? 1 : 2) +
+                  uint64_t{p->m_tiles} * 2 + 16;
+    r.act = static_cast<uint64_t>(g.B * g.C) * cp.plane_words * R;
+    r.weight = uint64_t{p->n_tiles} * taps * g.C * hw.cols;
+    LayOut(hw, r, p);
+    WriteParams(hw, l, p);
+    uint8_t* in = p->dram.data() + p->act_addr;
+    const ConvShape& c = *l.conv;
+    const uint8_t zp = static_cast<uint8_t>(static_cast<int8_t>(l.input_zero_point));
+    for (int64_t b = 0; b < g.B; ++b) {
+      for (int64_t ch = 0; ch < g.C; ++ch) {
+        uint8_t* plane = in + static_cast<uint64_t>(b * g.C + ch) * cp.plane_words * R;
+        std::fill(plane, plane + uint64_t{cp.plane_words} * R, zp);
+        for (int64_t y = 0; y < g.H; ++y) {
+          for (int64_t x = 0; x < g.W; ++x) {
+            plane[y * cp.pitch + x] = static_cast<uint8_t>(
+                c.input[static_cast<size_t>(((b * g.H + y) * g.W + x) * g.C + ch)]);
+          }
+        }
+      }
+    }
+    uint8_t* w = p->dram.data() + p->weight_addr;
+    const uint64_t K = taps * g.C;
+    for (unsigned nt = 0; nt < p->n_tiles; ++nt) {
+      for (uint64_t k = 0; k < K; ++k) {
+        for (unsigned j = 0; j < hw.cols; ++j) {
+          const uint64_t n = uint64_t{nt} * hw.cols + j;
+          *w++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+        }
+      }
+    }
+  }
+  std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
+                                const Program& p) const override {
+    return OsConvCommands(hw, l, p, std::get<OsConvPlanParams>(p.params));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Plan> MakeOsConvPlan() { return std::make_unique<OsConvPlan>(); }
+
+}  // namespace salsa
