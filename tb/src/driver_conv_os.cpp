@@ -19,6 +19,9 @@ namespace {
 
 constexpr int64_t kMaxField16 = 0xFFFF;
 constexpr uint64_t kPlanLatency = 100;  // DRAM latency (cycles) the band estimate assumes
+// Tiles per group at most. 16 ran sparse_16x16's 56x56x64 conv (21 tiles a band: groups of 16
+// and 5) 3.5% slower at DRAM latency 200 than 15 (15 and 6), for a reason not found yet.
+constexpr int64_t kMaxGroup = 15;
 
 // The input rows [lo, hi) under output rows [oy0, oy0 + oth) and the plane words [w0, w1) that
 // hold them.
@@ -64,7 +67,7 @@ int64_t MaxWindow(const HwParams& hw, const ConvGeo& g, const OsConvPlanParams& 
 
 // The acc scratchpad: parameter words (every n tile's, loaded once, when they take at most a
 // quarter; else ChooseAccLayout's slots, loaded per band and n tile), then tile regions: two
-// groups of up to 16 tiles in turn (one COMPUTE, the tiles field, computes a group, and one
+// groups of up to kMaxGroup tiles in turn (one COMPUTE, the tiles field, computes a group, and one
 // STORE per run of consecutive output pixels writes it while the other group computes).
 struct OsConvAcc {
   unsigned slot_words = 0;
@@ -80,7 +83,7 @@ OsConvAcc AccOf(const HwParams& hw, const FcLayer& l, unsigned n_tiles) {
   a.param_words =
       a.params_resident ? int64_t{n_tiles} * a.slot_words : int64_t{a.slots.slots} * a.slot_words;
   const int64_t fit = (static_cast<int64_t>(hw.acc_words) - a.param_words) / hw.rows;
-  a.group = std::max<int64_t>(1, std::min<int64_t>(16, fit / 2));
+  a.group = std::max<int64_t>(1, std::min<int64_t>(kMaxGroup, fit / 2));
   a.groups = fit >= 2 * a.group ? 2 : 1;
   return a;
 }
@@ -194,7 +197,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
   const int64_t R = hw.rows, P = cp.pitch, taps = g.Taps(), K = taps * g.C;
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const bool chunked = cp.chunks > 1;
-  // Acc: parameter slots, then tile regions. With one chunk, two groups of up to 16 tiles in
+  // Acc: parameter slots, then tile regions. With one chunk, two groups of up to 15 tiles in
   // turn: one COMPUTE (the tiles field) computes and one STORE writes a group's tiles (consecutive
   // output pixels are consecutive GEMM rows) while the next group computes. With several chunks,
   // every tile of the band has its region (the chunks add into it).
