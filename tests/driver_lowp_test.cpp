@@ -169,6 +169,74 @@ TEST(DriverLowpTest, Int4wHalvesTheKSteps) {
   EXPECT_EQ(steps[1], 4u * 501u);
 }
 
+// int4w GEMVs on K-slice hardware (plan "gemv"): random hardware (even rows 2..16, 1..12 columns,
+// up to 8 slices, small scratchpads), M up to a slice's output rows and beyond, against the int8
+// reference of the unpacked weights. The plan takes the most slices whose G rows are even and
+// hold 2M rows; a slice count with odd G (12 rows, 4 slices) is never chosen.
+TEST(DriverLowpTest, Int4wGemvTakesKSlices) {
+  std::mt19937_64 rng(9100);
+  unsigned gemv_runs = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const unsigned rows = 2 * (1 + static_cast<unsigned>(rng() % 8)), cols = 1 + rng() % 12;
+    unsigned max_s = 1;
+    while (rows % (2 * max_s) == 0 && max_s < 8) max_s *= 2;
+    const unsigned depth_mul = 8;
+    HwParams hw = WithMask(Hw(rows, cols, 8u << (rng() % 3), 8 + static_cast<unsigned>(rng() % 300),
+                              depth_mul * (2 + static_cast<unsigned>(rng() % 60)),
+                              rows + 4 + static_cast<unsigned>(rng() % 100)),
+                           kInt4wMask);
+    hw.gemv_slices = max_s;
+    // Mostly M <= rows / 4 (a slice plan exists when 2M rows fit an even G), a quarter beyond.
+    const int M = 1 + static_cast<int>(rng() % std::max(1u, trial % 4 == 3 ? rows : rows / 4));
+    const int K = 1 + static_cast<int>(rng() % 700), N = 1 + static_cast<int>(rng() % 40);
+    SCOPED_TRACE("hw " + Describe(hw) + " slices " + std::to_string(max_s) + " shape " +
+                 std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N) + " trial " +
+                 std::to_string(trial));
+    FcLayer l = RandomInt4wLayer(M, K, N, 9100 + trial);
+    if (trial % 3 == 0) MakePerChannel(&l, trial);
+    if (trial % 4 == 0) ApplyActivationSparsity(&l, 0.5, SparsityPattern::kUniform, trial);
+    FcLayer as_int8 = l;
+    as_int8.prec = contract::kPrecInt8;
+    unsigned want_s = 0;
+    for (unsigned s = 2; s <= max_s; s *= 2) {
+      if ((rows / s) % 2 == 0 && rows / s / 2 >= static_cast<unsigned>(M)) want_s = s;
+    }
+    for (const FcLayer* layer : {&l, &as_int8}) {
+      const Program p = RunInt(hw, *layer, ReferenceOutput(as_int8));
+      if (layer == &l && want_s > 0) {
+        ++gemv_runs;
+        EXPECT_EQ(p.plan, "gemv int4w");
+        EXPECT_EQ(std::get<OsParams>(p.params).slices, want_s);
+        EXPECT_EQ(p.m_tiles, 1u);
+      }
+      if (layer == &l && want_s == 0) {
+        EXPECT_EQ(p.plan.find("gemv"), std::string::npos);
+      }
+    }
+  }
+  EXPECT_GT(gemv_runs, 40u);
+}
+
+// On 16x16 with 4 slices an int4w GEMV runs a quarter of the int4w os plan's K steps: the four
+// slices take four packed steps (eight K) at once.
+TEST(DriverLowpTest, Int4wGemvQuartersTheSteps) {
+  HwParams hw = WithMask(Hw(16, 16, 32, 4096, 4096, 512), kInt4wMask);
+  FcLayer l = RandomInt4wLayer(1, 1001, 64, 6);
+  FcLayer as_int8 = l;
+  as_int8.prec = contract::kPrecInt8;
+  uint64_t steps[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    hw.gemv_slices = i == 0 ? 1 : 4;
+    const Program p = RunInt(hw, l, ReferenceOutput(as_int8));
+    EXPECT_EQ(p.plan, i == 0 ? "os int4w" : "gemv int4w");
+    for (const Command& c : p.cmds) {
+      if (cmd::Opcode(c.data()) == contract::kOpCompute) steps[i] += cmd::Get(c.data(), "k");
+    }
+  }
+  EXPECT_EQ(steps[0], 4u * 501u);
+  EXPECT_EQ(steps[1], 4u * 126u);  // ceil(501 / 4)
+}
+
 // ---- FP8 -------------------------------------------------------------------------------------
 
 // A random FP8 code: mostly finite (normals, subnormals, zeros, the extremes), rarely inf/NaN

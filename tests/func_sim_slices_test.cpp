@@ -1,7 +1,7 @@
 // The functional model's K-slice COMPUTE (docs/architecture.md, "K-slice COMPUTE"): step s of S
 // slices against a direct computation (PE row r takes weight word wb + S*s + r/G, the drain adds
-// rows j, j+G, ... into acc word j), accumulate, and the field and range errors; hardware without
-// array.gemv_slices ignores the field.
+// rows j, j+G, ... into acc word j), accumulate, int4w slices (G / 2 words), and the field and
+// range errors; hardware without array.gemv_slices ignores the field.
 #include <gtest/gtest.h>
 
 #include "salsa/driver.h"
@@ -73,6 +73,52 @@ TEST(FuncSimSlicesTest, SliceComputeMatchesTheDirectComputation) {
                   Direct(S, 1, S, 3, j, c) + Direct(S, 5, 2 * S, 2, j, c));
     EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 5u);
   }
+}
+
+// int4w with S slices: row r of slice r / G multiplies nibble r % 2 of weight word wb + S*s + r/G;
+// acc word j (< G/2) adds the rows r with (r % G) / 2 == j.
+int32_t DirectInt4w(unsigned S, unsigned a, unsigned wb, unsigned K, unsigned j, unsigned c) {
+  const unsigned G = kRows / S;
+  int32_t sum = 0;
+  for (unsigned s = 0; s < K; ++s) {
+    for (unsigned r = 0; r < kRows; ++r) {
+      if ((r % G) / 2 != j) continue;
+      const int nib = (static_cast<uint8_t>(W(wb + S * s + r / G, c)) >> (4 * (r % 2))) & 0xF;
+      sum += (X(a + s, r) - kZp) * ((nib ^ 8) - 8);
+    }
+  }
+  return sum;
+}
+
+TEST(FuncSimSlicesTest, Int4wSliceComputeMatchesTheDirectComputation) {
+  HwParams hw = HwSlices(8);
+  hw.precision_mask = 1u << contract::kPrecInt8 | 1u << contract::kPrecInt4w;
+  for (unsigned log_s = 0; log_s <= 2; ++log_s) {  // G = 8, 4, 2
+    SCOPED_TRACE(log_s);
+    const unsigned S = 1u << log_s, G = kRows / S;
+    Image img = Loaded();
+    Command c1 = SliceCompute(true, true, 1, static_cast<uint16_t>(S), 3, 2, log_s);
+    Command c2 = SliceCompute(true, true, 5, static_cast<uint16_t>(2 * S), 2, 2, log_s, true);
+    for (Command* c : {&c1, &c2}) {
+      cmd::Set(*c, cmd::FieldOf(contract::kOpCompute, "prec"), contract::kPrecInt4w);
+      img.Add(*c);
+    }
+    FuncSim sim(hw);
+    const FuncSimResult r = img.Run(sim);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    for (unsigned j = 0; j < G / 2; ++j)
+      for (unsigned c = 0; c < kCols; ++c)
+        EXPECT_EQ(sim.acc_sp()[(2 + j) * kCols + c],
+                  DirectInt4w(S, 1, S, 3, j, c) + DirectInt4w(S, 5, 2 * S, 2, j, c));
+  }
+  // G = 1 (8 slices): a slice has no row pair.
+  Command odd = SliceCompute(true, true, 0, 0, 2, 0, 3);
+  cmd::Set(odd, cmd::FieldOf(contract::kOpCompute, "prec"), contract::kPrecInt4w);
+  Command last = SliceCompute(true, true, 0, 0, 2, 15, 2);  // G / 2 = 1 word: 15 fits
+  cmd::Set(last, cmd::FieldOf(contract::kOpCompute, "prec"), contract::kPrecInt4w);
+  test::ExpectErrors(hw, Loaded(),
+                     {{"int4w with odd G", odd, contract::ErrCodeOf("bad_field")},
+                      {"int4w drain to the end", last, contract::ErrCodeOf("none")}});
 }
 
 TEST(FuncSimSlicesTest, ErrorCodes) {

@@ -156,7 +156,7 @@ void WriteBias(const FcLayer& l, uint64_t words, uint8_t* dst) {
 // The plans in order of preference; the first whose Fit accepts the layer runs it. Weight-
 // stationary hardware: the K-split plan when the activations do not stay resident and a block
 // of n tiles fits, else the ws plan. Output-stationary: zero-skip (when enabled and its buffers
-// fit), 2:4 (2:4 weights), K slices (int8 with M <= rows / 2 on hardware with
+// fit), 2:4 (2:4 weights), K slices (int8 or int4w, M <= rows / 2, on hardware with
 // array.gemv_slices), the K-split plan (possibly transposed), else the os plan.
 std::unique_ptr<Plan> ChoosePlan(const HwParams& hw, const FcLayer& l, const DriverOptions& opts,
                                  Program* p) {
@@ -186,14 +186,17 @@ uint8_t* PutInt32(uint8_t* dst, int32_t v) {
 void WriteBlockedActivations(const HwParams& hw, const FcLayer& l, unsigned m_tiles, unsigned steps,
                              uint8_t* dst, unsigned slices) {
   if (IsInt4w(l)) {
-    const unsigned tr = TileRows(hw, l);
+    // Byte i: slice i / G, row j = i % G of it: output row j / 2, packed step S * s + i / G, K
+    // step 2 * that + j % 2 (S = 1: G = rows).
+    const unsigned g = hw.rows / slices, tr = g / 2;
     for (unsigned mt = 0; mt < m_tiles; ++mt) {
       for (unsigned s = 0; s < steps; ++s) {
         for (unsigned i = 0; i < hw.rows; ++i) {
-          const uint64_t m = static_cast<uint64_t>(mt) * tr + i / 2;
-          const uint64_t k = 2 * uint64_t{s} + i % 2;
+          const unsigned j = i % g;
+          const uint64_t m = static_cast<uint64_t>(mt) * tr + j / 2;
+          const uint64_t k = 2 * (uint64_t{s} * slices + i / g) + j % 2;
           const int32_t v =
-              i / 2 < tr && m < static_cast<uint64_t>(l.M) && k < static_cast<uint64_t>(l.K)
+              j / 2 < tr && m < static_cast<uint64_t>(l.M) && k < static_cast<uint64_t>(l.K)
                   ? l.input[m * l.K + k]
                   : l.input_zero_point;
           *dst++ = static_cast<uint8_t>(v);

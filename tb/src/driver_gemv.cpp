@@ -4,17 +4,24 @@
 // plan's layout and command list (driver_os.cpp) with OsFormat::slices = S: an act word holds S K
 // steps of G output rows, a COMPUTE step reads S consecutive weight words of the plain
 // [n_tile][K][cols] layout (K padded with zero weights to a multiple of S), and a tile drains G
-// acc words (the drain adds the S slices' partial sums).
+// acc words (the drain adds the S slices' partial sums). int4w (W4A8) the same over packed
+// steps: a slice's G rows (G even) are G / 2 output rows' even and odd K steps, the weight words
+// the packed bytes of two K steps, and a tile drains G / 2 acc words.
 #include "driver_internal.h"
 
 namespace salsa {
 namespace {
 
-// S: the most slices the hardware has whose slices keep G >= M output rows (0: none, S >= 2).
+// S: the most slices the hardware has whose slices keep M output rows: G >= M, int4w an even
+// G >= 2M (0: none, S >= 2).
 unsigned ChooseSlices(const HwParams& hw, const FcLayer& l) {
   unsigned best = 0;
   for (unsigned s = 2; s <= hw.gemv_slices && hw.rows % s == 0; s *= 2) {
-    if (hw.rows / s >= static_cast<unsigned>(l.M)) best = s;
+    const unsigned g = hw.rows / s;
+    if (IsInt4w(l) ? g % 2 == 0 && g / 2 >= static_cast<unsigned>(l.M)
+                   : g >= static_cast<unsigned>(l.M)) {
+      best = s;
+    }
   }
   return best;
 }
@@ -29,7 +36,8 @@ class GemvPlan : public Plan {
  public:
   const char* Name() const override { return "gemv"; }
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
-    if (hw.weight_stationary || hw.gemv_slices < 2 || l.prec != contract::kPrecInt8 ||
+    if (hw.weight_stationary || hw.gemv_slices < 2 ||
+        (l.prec != contract::kPrecInt8 && !IsInt4w(l)) ||
         static_cast<unsigned>(l.M) > hw.rows / 2) {
       return false;
     }

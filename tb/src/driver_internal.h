@@ -184,11 +184,11 @@ unsigned ActHalf(const HwParams& hw, bool structured);
 // each), so the 2:4 plan's halves are a multiple of 4 words; with K slices, of S words.
 unsigned WeightHalf(const HwParams& hw, bool structured, unsigned slices = 1);
 // Act words per m tile: K, for the 2:4 plan K padded to a multiple of 8, for int4w ceil(K / 2),
-// with S K slices ceil(K / S).
+// with S K slices ceil(that / S).
 unsigned ActSteps(const FcLayer& l, bool structured, unsigned slices = 1);
-// Output rows per m tile of the os layout: TileRows, with S K slices rows / S.
+// Output rows per m tile of the os layout: TileRows, with S K slices rows / S (int4w: half).
 inline unsigned OsTileRows(const HwParams& hw, const FcLayer& l, unsigned slices) {
-  return slices > 1 ? hw.rows / slices : TileRows(hw, l);
+  return slices > 1 ? hw.rows / slices / (IsInt4w(l) ? 2 : 1) : TileRows(hw, l);
 }
 // Tiles, double buffering, resident act blocks and the K chunk, in act words, into `p` and
 // `os`. 2:4 chunks are multiples of 8 act words (half as many weight and meta words) at even act

@@ -84,7 +84,8 @@ unsigned WeightHalf(const HwParams& hw, bool structured, unsigned slices) {
 
 unsigned ActSteps(const FcLayer& l, bool structured, unsigned slices) {
   const unsigned K = static_cast<unsigned>(l.K);
-  return structured ? (K + 7) / 8 * 8 : IsInt4w(l) ? (K + 1) / 2 : (K + slices - 1) / slices;
+  const uint64_t packed = IsInt4w(l) ? (K + 1) / 2 : K;  // int4w: two K steps per byte
+  return structured ? (K + 7) / 8 * 8 : (packed + slices - 1) / slices;
 }
 
 bool PlanOs(const HwParams& hw, const FcLayer& l, bool structured, Program* p, OsParams* os,
@@ -318,8 +319,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)
           // compute: its weights when they are one chunk and have a free half, its parameters
           // when they have a free slot.
-          if (!tile_ahead && mt == mt0 && last && next_exists && weights_once &&
-              os.double_buffer) {
+          if (!tile_ahead && mt == mt0 && last && next_exists && weights_once && os.double_buffer) {
             ahead_wbuf = load_weights(next_nt, 0, K);
             weights_ahead = true;
           }

@@ -464,6 +464,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
     return Fail(kBadField, "COMPUTE weight address " + std::to_string(weight_addr) +
                                " is not a multiple of its " + std::to_string(slices) + " slices");
   }
+  const unsigned group_rows = hw_.rows / slices;  // G: output rows of a slice (before int4w)
   if (indexed && stride == 0) return Fail(kBadField, "indexed COMPUTE weight stride = 0");
   if (group && !(indexed && drain)) {
     return Fail(kBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
@@ -473,6 +474,11 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   const unsigned prec = hw_.precision_mask != 1u ? U(c, "prec") : 0u;
   if (!hw_.Has(static_cast<contract::Prec>(prec))) {
     return Fail(kBadField, "COMPUTE prec " + std::to_string(prec) + " is not built");
+  }
+  if (prec == contract::kPrecInt4w && slices > 1 && group_rows % 2 != 0) {
+    return Fail(kBadField, "int4w COMPUTE with " + std::to_string(slices) + " K slices of " +
+                               std::to_string(group_rows) +
+                               " rows (int4w pairs a slice's rows: G must be even)");
   }
   if (IsFp8(prec) && accumulate) {
     return Fail(kBadField, "COMPUTE accumulate with an FP8 prec (the acc add is int32)");
@@ -516,9 +522,8 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(hw_.weight_words));
   }
   if (conv) tiles = conv_tiles;  // the same weights for every tile
-  // int4w: a tile drains rows / 2 words (tile t of a group at drain + t * rows).
-  // K slices: rows / S words.
-  const uint32_t drain_words = prec == contract::kPrecInt4w ? hw_.rows / 2 : hw_.rows / slices;
+  // A tile drains G = rows / S words (tile t of a group at drain + t * rows), int4w G / 2.
+  const uint32_t drain_words = prec == contract::kPrecInt4w ? group_rows / 2 : group_rows;
   const uint64_t drain_end = drain_addr + uint64_t{tiles - 1} * hw_.rows + drain_words;
   if (drain && drain_end > hw_.acc_words) {
     return Fail(kRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) + ", " +
@@ -554,25 +559,16 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
       Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
            conv ? gathered.data() : nullptr);
     }
-    if (drain && prec == contract::kPrecInt4w) {
-      // Acc word j = rows 2j + 2j+1 (the even and odd K of output row j).
-      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
-      for (size_t j = 0; j < hw_.rows / 2; ++j) {
-        for (size_t col = 0; col < hw_.cols; ++col) {
-          const int32_t sum = WrapAdd(array_acc_[(2 * j) * hw_.cols + col],
-                                      array_acc_[(2 * j + 1) * hw_.cols + col]);
-          int32_t& o = out[j * hw_.cols + col];
-          o = accumulate ? WrapAdd(o, sum) : sum;
-        }
-      }
-    } else if (drain) {
-      // Acc word j = the sum of rows j, j + G, .. (G = rows / S; every row when S = 1).
+    if (drain) {
+      // Acc word j = the sum of the rows r with r % G == j (G = rows / S; every row its own
+      // word when S = 1); int4w: with (r % G) / 2 == j, the even and odd K of output row j.
+      const unsigned pair = prec == contract::kPrecInt4w ? 2 : 1;
       int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
       for (size_t j = 0; j < drain_words; ++j) {
         for (size_t col = 0; col < hw_.cols; ++col) {
           int32_t sum = 0;
-          for (size_t r = j; r < hw_.rows; r += drain_words) {
-            sum = WrapAdd(sum, array_acc_[r * hw_.cols + col]);
+          for (size_t r = 0; r < hw_.rows; ++r) {
+            if ((r % group_rows) / pair == j) sum = WrapAdd(sum, array_acc_[r * hw_.cols + col]);
           }
           int32_t& o = out[j * hw_.cols + col];
           o = accumulate ? WrapAdd(o, sum) : sum;

@@ -91,31 +91,14 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
 void AddAccumulatingDrain(Scope& s, const Config& cfg) {
   s.Note("Drain: read the acc word while the row is captured, write the sum the cycle after.");
   s.Assign("acc_re_o", "dstate_q == DDrain");
-  if (cfg.Has(Precision::kInt4w)) {
-    s.Note(
-        "int4w job (dint4_q): rows 2j and 2j+1 hold the even and odd K sums of output row j. "
-        "The drain shifts row 2j+1 out first (held in hold_q), then row 2j: their sum goes to "
-        "acc word dacc + j.");
-    s.Assign("drow", "dint4_q ? {1'b0, idx_q[15:1]} : idx_q");
-    std::string pair;
-    for (unsigned j = cfg.cols; j-- > 0;) {
-      pair += IdxPart("hold_q", N(32 * j), "32") + " + " +
-              IdxPart("drain_data_i", N(32 * j), "32") + (j ? ", " : "");
-    }
-    s.Assign("pair_sum", "{" + pair + "}");
-    s.Assign("acc_raddr_o", "dacc_q + drow");
-  } else if (cfg.gemv_slices <= 1) {
-    s.Assign("acc_raddr_o", "dacc_q + idx_q");
-  }
-  s.Assign("acc_we_o", "wb_v_q");
-  s.Assign("acc_waddr_o", "wb_addr_q");
-  std::string addend = "acc_rdata_i";
-  if (cfg.gemv_slices > 1) {
+  const bool i4 = cfg.Has(Precision::kInt4w), sl = cfg.gemv_slices > 1;
+  // The drained row's acc word: the row (S = 1), K slices: the row % G.
+  std::string drow = "idx_q";
+  if (sl) {
     s.Note(
         "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S), and every "
         "row after the first rows/S adds to it. A row that adds to the word written the cycle "
         "before (rows/S = 1) takes that sum (fw_*), not the word read meanwhile.");
-    std::string drow = "idx_q";  // S = 1: every row its own word
     for (unsigned l = 1; (1u << l) <= cfg.gemv_slices; ++l) {
       const unsigned g = cfg.rows >> l;  // G of S = 2^l (S divides rows)
       drow = "(dsl_q == 3'd" + N(l) + ") ? " +
@@ -124,8 +107,35 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg) {
                                    : "(idx_q % 16'd" + N(g) + ")") +
              " : " + drow;
     }
-    s.Assign("drow", drow);
-    s.Assign("acc_raddr_o", "dacc_q + drow");
+  }
+  if (i4) {
+    s.Note(
+        "int4w job (dint4_q): rows 2j and 2j+1 hold the even and odd K sums of output row j. "
+        "The drain shifts row 2j+1 out first (held in hold_q), then row 2j: their sum goes to "
+        "acc word dacc + j" +
+        std::string(sl ? " (K slices: j = (r % G) / 2, G even; only the even row writes, so "
+                         "two writes are never on consecutive cycles)."
+                       : "."));
+    if (sl) {
+      s.Wire("srow", "16");
+      s.Assign("srow", drow);
+      s.Assign("drow", "dint4_q ? {1'b0, srow[15:1]} : srow");
+    } else {
+      s.Assign("drow", "dint4_q ? {1'b0, idx_q[15:1]} : idx_q");
+    }
+    std::string pair;
+    for (unsigned j = cfg.cols; j-- > 0;) {
+      pair += IdxPart("hold_q", N(32 * j), "32") + " + " +
+              IdxPart("drain_data_i", N(32 * j), "32") + (j ? ", " : "");
+    }
+    s.Assign("pair_sum", "{" + pair + "}");
+  }
+  if (sl && !i4) s.Assign("drow", drow);
+  s.Assign("acc_raddr_o", (i4 || sl) ? "dacc_q + drow" : "dacc_q + idx_q");
+  s.Assign("acc_we_o", "wb_v_q");
+  s.Assign("acc_waddr_o", "wb_addr_q");
+  std::string addend = "acc_rdata_i";
+  if (sl) {
     s.Assign("fw_hit", "fw_v_q && (fw_addr_q == wb_addr_q)");
     s.Assign("acc_add", "fw_hit ? fw_data_q : acc_rdata_i");
     addend = "acc_add";
@@ -345,7 +355,6 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Reg("fw_v_q");
     s.Reg("fw_addr_q", "16");
     s.Reg("fw_data_q", N(cols * 32));
-    s.Wire("drow", "16");
     s.Wire("fw_hit");
     s.Wire("acc_add", N(cols * 32));
     s.Wire("sl_wait");
@@ -355,6 +364,8 @@ Module BuildComputeCtrl(const Config& cfg) {
     s.Reg("hold_q", N(cols * 32));
     s.Wire("drow", "16");
     s.Wire("pair_sum", N(cols * 32));
+  } else if (sl) {
+    s.Wire("drow", "16");
   }
   s.Wire("feeding");
   s.Wire("last_step");
@@ -443,11 +454,14 @@ Module BuildComputeCtrl(const Config& cfg) {
   AssignRange(s, "wgt", wgt_busy, "{1'b0, wgt_lo_q}", "{1'b0, wgt_lo_q} + " + wgt_len);
   s.Assign("acc0_busy_o", acc0_busy);
   // Acc words a tile drains: rows, or rows/2 for an int4w command (job).
+  // K slices: rows/S, int4w (rows/S)/2.
   const std::string tile_words =
-      i4   ? "((prec_q == 2'd1) ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
-      : sl ? "(17'd" + N(rows) + " >> sl_q)"
-           : "17'd" + N(rows);
-  const std::string job_words = i4   ? "(dint4_q ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
+      i4 && sl ? "((17'd" + N(rows) + " >> sl_q) >> ((prec_q == 2'd1) ? 1 : 0))"
+      : i4     ? "((prec_q == 2'd1) ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
+      : sl     ? "(17'd" + N(rows) + " >> sl_q)"
+               : "17'd" + N(rows);
+  const std::string job_words = i4 && sl ? "((17'd" + N(rows) + " >> dsl_q) >> (dint4_q ? 1 : 0))"
+                                : i4 ? "(dint4_q ? 17'd" + N(rows / 2) + " : 17'd" + N(rows) + ")"
                                 : sl ? "(17'd" + N(rows) + " >> dsl_q)"
                                      : "17'd" + N(rows);
   if (zs) {
@@ -525,17 +539,19 @@ Module BuildComputeCtrl(const Config& cfg) {
   }
   if (sl) {
     const std::string sw = N(CountBits(rows + cols)) + "'d";
-    wstage = {Set("wb_v_q", "dstate_q == DDrain"),
-              Set("wb_accum_q",
-                  "daccum_q || (idx_q < (16'd" + N(rows) + " - (16'd" + N(rows) + " >> dsl_q)))"),
-              Set("wb_addr_q", "dacc_q + drow"),
-              Set("wb_data_q", "drain_data_i"),
-              Set("fw_v_q", "wb_v_q"),
-              Set("fw_addr_q", "wb_addr_q"),
-              Set("fw_data_q", "acc_wdata_o"),
-              Set("rsl_q", "sl_q"),
-              If("feeding && (sl_q == 3'd0)", {Set("skew_q", sw + N(rows + cols))},
-                 {If("skew_q != " + sw + "0", {Set("skew_q", "skew_q - " + sw + "1")})})};
+    wstage = {
+        Set("wb_v_q", i4 ? "(dstate_q == DDrain) && !(dint4_q && idx_q[0])" : "dstate_q == DDrain"),
+        Set("wb_accum_q",
+            "daccum_q || (idx_q < (16'd" + N(rows) + " - (16'd" + N(rows) + " >> dsl_q)))"),
+        Set("wb_addr_q", "dacc_q + drow"),
+        Set("wb_data_q", i4 ? "dint4_q ? pair_sum : drain_data_i" : "drain_data_i"),
+        Set("fw_v_q", "wb_v_q"),
+        Set("fw_addr_q", "wb_addr_q"),
+        Set("fw_data_q", "acc_wdata_o"),
+        Set("rsl_q", "sl_q"),
+        If("feeding && (sl_q == 3'd0)", {Set("skew_q", sw + N(rows + cols))},
+           {If("skew_q != " + sw + "0", {Set("skew_q", "skew_q - " + sw + "1")})})};
+    if (i4) wstage.push_back(Set("hold_q", "drain_data_i"));
     for (const auto& [r, v] :
          std::vector<std::pair<std::string, std::string>>{{"sl_q", "3'd0"},
                                                           {"rsl_q", "3'd0"},

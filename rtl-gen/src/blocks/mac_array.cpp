@@ -31,10 +31,10 @@ void AddSliceMuxes(Scope& s, const Config& cfg, const std::string& clk, const st
     }
     s.Assign(Slice("inj_w", N((r + 1) * cols * 8 - 1), N(r * cols * 8)), e);
   }
-  for (const auto& [n, w] : std::vector<std::pair<std::string, unsigned>>{
-           {"p_a", 9}, {"p_zero", 1}, {"p_valid", 1}, {"p_clear", 1}, {"p_last", 1}, {"p_w", 8}}) {
-    s.UntracedWire(n, N(rows * cols * w));
-  }
+  std::vector<std::pair<std::string, unsigned>> muxed = {
+      {"p_a", 9}, {"p_zero", 1}, {"p_valid", 1}, {"p_clear", 1}, {"p_last", 1}, {"p_w", 8}};
+  if (cfg.LowPrecision()) muxed.push_back({"p_prec", 2});
+  for (const auto& [n, w] : muxed) s.UntracedWire(n, N(rows * cols * w));
   Scope gr = s.GenLoop("sr", "NumRows", "gen_in_row");
   Scope gc = gr.GenLoop("sc", "NumCols", "gen_in_col");
   const std::string h = "(sr*(NumCols+1)+sc)", v = "(sr*NumCols+sc)";
@@ -47,6 +47,11 @@ void AddSliceMuxes(Scope& s, const Config& cfg, const std::string& clk, const st
   gc.Assign("p_last[" + v + "]", "slice ? in_last_i : h_last[" + h + "]");
   gc.Assign(IdxPart("p_w", v + "*8", "8"),
             "slice ? " + IdxPart("inj_w", v + "*8", "8") + " : " + IdxPart("v_w", v + "*8", "8"));
+  if (cfg.LowPrecision()) {
+    // int4w slice steps: every PE takes the step's datapath too (row r's nibble: r % 2).
+    gc.Assign(IdxPart("p_prec", v + "*2", "2"),
+              "slice ? in_prec_i : " + IdxPart("h_prec", h + "*2", "2"));
+  }
 }
 
 }  // namespace
@@ -126,7 +131,8 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
                                      : "")
                            : "") +
           std::string(sl ? " K-slice steps (in_slices_i = log2 S > 0) skip both skews: PE(r,c) "
-                           "takes row r's activation and byte c of weight word r / (rows/S) "
+                           "takes row r's activation (and datapath) and byte c of weight word "
+                           "r / (rows/S) "
                            "straight from the inputs, in the same cycle as every other PE."
                          : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
@@ -206,7 +212,9 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     for (const std::string f : {"valid", "clear", "last"}) {
       pe.push_back({"a_" + f + sfx, (mux ? "p_" + f + "[" + vx : "h_" + f + "[" + hx) + "]"});
     }
-    if (lowp) pe.push_back({"a_prec" + sfx, IdxPart("h_prec", hx + "*2", "2")});
+    if (lowp)
+      pe.push_back(
+          {"a_prec" + sfx, IdxPart(mux ? "p_prec" : "h_prec", (mux ? vx : hx) + "*2", "2")});
     if (fp8) pe.push_back({"a_ld" + sfx, "h_ld[" + hx + "]"});
     pe.push_back({"w" + sfx, IdxPart(mux ? "p_w" : "v_w", vx + "*8", "8")});
     if (sfx == "_i") pe.push_back({"drain_i", "drain_i"});

@@ -33,15 +33,26 @@ std::string LowpBadFields(const SeqConfig& c) {
 }
 
 // K-slice builds: the COMPUTE field checks of slices (" || ..." term, empty elsewhere): more
-// slices than array.gemv_slices, or a weight address that is not a multiple of S.
+// slices than array.gemv_slices, a weight address that is not a multiple of S, or (int4w) an
+// int4w COMPUTE whose slices have an odd number of rows.
 std::string SliceBadFields(const SeqConfig& c) {
   const unsigned smax = c.cfg.gemv_slices;
   if (smax <= 1) return "";
   unsigned lmax = 0;
   while ((1u << lmax) < smax) ++lmax;
   const std::string l = ComputeF("slices");
+  // int4w pairs rows 2j, 2j+1 of a slice: a slice of an odd number of rows G is a bad field.
+  std::string odd;
+  if (c.cfg.Has(Precision::kInt4w)) {
+    for (unsigned e = 1; e <= lmax; ++e) {
+      if (((c.cfg.rows >> e) & 1u) != 0) odd += " || (" + l + " == 3'd" + N(e) + ")";
+    }
+    if (!odd.empty()) {
+      odd = " || ((" + ComputeF("prec") + " == 2'd" + N(k::kPrecInt4w) + ") && (1'b0" + odd + "))";
+    }
+  }
   return " || (" + OpIs(k::kOpCompute) + " && ((" + l + " > 3'd" + N(lmax) + ") || ((" +
-         ComputeF("weight_addr") + " & ((16'd1 << " + l + ") - 16'd1)) != 16'd0)))";
+         ComputeF("weight_addr") + " & ((16'd1 << " + l + ") - 16'd1)) != 16'd0)" + odd + "))";
 }
 
 // ws builds: the im2col COMPUTE's field checks (" || ..." term, empty elsewhere): a zero
@@ -190,7 +201,10 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
                       half = N(cfg.rows / 2);
     acc_end = (c.zs ? acc + " + (" + group + " ? {9'd0, " + stride + "} * 17'd" + N(cfg.rows) +
                           " : 17'd" + N(cfg.rows) + ") - (" + i4 + " ? 17'd" + half + " : 17'd0)"
-                    : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
+               : cfg.gemv_slices > 1
+                   ? acc + " + ((17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ") >> (" + i4 +
+                         " ? 1 : 0))"
+                   : acc + " + (" + i4 + " ? 17'd" + half + " : 17'd" + N(cfg.rows) + ")");
   } else if (cfg.gemv_slices > 1) {
     acc_end = acc + " + (17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ")";
   } else {
