@@ -340,8 +340,6 @@ const BadCase kBadCases[] = {
      "array.gemv_slices", "K slices need array.dataflow: os"},
     {"GemvSlicesZeroSkip", "name: x\narray: {gemv_slices: 2}\nsparsity: {zero_skip: true}\n",
      "2:22", "array.gemv_slices", "not supported with zero_skip"},
-    {"GemvSlicesFp8", "name: x\narray: {gemv_slices: 2}\nprecision: [int8, int4w, fp8_e4m3]\n",
-     "2:22", "array.gemv_slices", "not supported with zero_skip, 2:4 or an fp8 precision"},
     {"GemvSlicesDepth",
      "name: x\narray: {rows: 64, gemv_slices: 32}\nsram: {weight: {depth: 16}}\n", "2:32",
      "array.gemv_slices", "sram.weight.depth 16 is not a multiple of it"},

@@ -18,6 +18,7 @@
 #include "salsa/fp8.h"
 #include "salsa/func_sim.h"
 #include "salsa/layer_gen.h"
+#include "salsa/reference.h"
 #include "test_hw.h"
 
 namespace salsa {
@@ -214,6 +215,7 @@ TEST(DriverLowpTest, Int4wGemvTakesKSlices) {
       }
     }
   }
+  RecordProperty("gemv_runs", static_cast<int>(gemv_runs));
   EXPECT_GT(gemv_runs, 40u);
 }
 
@@ -287,17 +289,24 @@ FcLayer RandomFp8Layer(int M, int K, int N, uint64_t seed, const FpCase& c) {
 }
 
 // The independent reference: per element, Fp8Dot from the bias (or +0.0) in k order, scale,
-// convert.
-std::vector<uint32_t> Fp8Reference(const FcLayer& l) {
+// convert. With S K slices: slice i's k = i, i + S, .. from the bias (i = 0) or +0.0, the
+// slices' sums added from slice S-1 down.
+std::vector<uint32_t> Fp8Reference(const FcLayer& l, unsigned slices = 1) {
   const fp::Fp8Format f =
       l.prec == contract::kPrecFp8E5M2 ? fp::Fp8Format::kE5M2 : fp::Fp8Format::kE4M3;
   std::vector<uint32_t> out;
   for (int m = 0; m < l.M; ++m) {
     for (int n = 0; n < l.N; ++n) {
-      const uint32_t init = l.bias_fp32.empty() ? 0u : l.bias_fp32[n];
-      const uint32_t acc = fp::Fp8Dot(
-          init, reinterpret_cast<const uint8_t*>(&l.input[static_cast<size_t>(m) * l.K]),
-          reinterpret_cast<const uint8_t*>(&l.weights[static_cast<size_t>(n) * l.K]), l.K, 1, f);
+      uint32_t acc = 0;
+      for (unsigned i = slices; i-- > 0;) {
+        uint32_t p = i == 0 && !l.bias_fp32.empty() ? l.bias_fp32[n] : 0u;
+        for (int k = static_cast<int>(i); k < l.K; k += static_cast<int>(slices)) {
+          const uint8_t a = static_cast<uint8_t>(l.input[static_cast<size_t>(m) * l.K + k]);
+          const uint8_t w = static_cast<uint8_t>(l.weights[static_cast<size_t>(n) * l.K + k]);
+          p = fp::Fp8Dot(p, &a, &w, 1, 1, f);
+        }
+        acc = i + 1 == slices ? p : fp::Fp32Add(p, acc);
+      }
       const uint32_t y = fp::Fp32Mul(acc, l.out_scale);
       switch (l.out_fmt) {
         case contract::kOutBf16:
@@ -326,7 +335,7 @@ Program RunFp8(const HwParams& hw, const FcLayer& l, const DriverOptions& opts =
   EXPECT_TRUE(r.ok()) << r.err_detail << " (" << DescribeCommand(p.cmds[r.err_cmd].data()) << ")";
   if (!r.ok()) return p;
   const std::vector<uint32_t> got = ReadOutputFp(p, dram, l.M, l.N);
-  const std::vector<uint32_t> want = Fp8Reference(l);
+  const std::vector<uint32_t> want = Fp8Reference(l, p.slices());
   for (size_t i = 0; i < want.size(); ++i) {
     if (got[i] != want[i]) {
       ADD_FAILURE() << "first mismatch at (m=" << i / l.N << ", n=" << i % l.N << "): expected 0x"
@@ -383,6 +392,56 @@ TEST(DriverLowpTest, Fp8EveryFormatAndOutputMatchesFp8Dot) {
 
 // Long K on small scratchpads: each tile's chunks run back to back (never the acc add), the bias
 // loaded first; the sum equals Fp8Dot's, in k order.
+// FP8 GEMVs on K-slice hardware (plan "gemv"): random hardware (1..16 rows, 1..12 columns, up
+// to 8 slices, small scratchpads, bias slots of 4S words), every format and output, against the
+// test's own reference in the slices' sum order (and ref::Fp8Gemm with the same slices). The
+// order matters: some outputs differ from the one-accumulator order.
+TEST(DriverLowpTest, Fp8GemvTakesKSlicesInTheirSumOrder) {
+  std::mt19937_64 rng(9300);
+  unsigned gemv_runs = 0, order_differs = 0;
+  for (int trial = 0; trial < 100; ++trial) {
+    const unsigned rows = 1 + static_cast<unsigned>(rng() % 16), cols = 1 + rng() % 12;
+    unsigned max_s = 1;
+    while (rows % (2 * max_s) == 0 && max_s < 8) max_s *= 2;
+    HwParams hw = WithMask(Hw(rows, cols, 8u << (rng() % 3), 8 + static_cast<unsigned>(rng() % 300),
+                              8 * (2 + static_cast<unsigned>(rng() % 60)),
+                              rows + 4 + static_cast<unsigned>(rng() % 100)),
+                           kFp8Mask);
+    hw.gemv_slices = max_s;
+    const int M = 1 + static_cast<int>(rng() % std::max(1u, rows / 2));
+    const int K = 1 + static_cast<int>(rng() % 600), N = 1 + static_cast<int>(rng() % 40);
+    const contract::Prec prec = trial % 2 ? contract::kPrecFp8E5M2 : contract::kPrecFp8E4M3;
+    const contract::OutFmt outs[] = {contract::kOutFp32, contract::kOutBf16, contract::kOutFp8E4M3,
+                                     contract::kOutFp8E5M2};
+    const FpCase c{prec,           outs[trial % 4], /*bias=*/trial % 3 != 0,
+                   trial % 5 == 0, trial % 7 == 0,  0x3F800000};
+    SCOPED_TRACE("hw " + Describe(hw) + " slices " + std::to_string(max_s) + " shape " +
+                 std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N) + " trial " +
+                 std::to_string(trial));
+    const FcLayer l = RandomFp8Layer(M, K, N, 9300 + trial, c);
+    const Program p = RunFp8(hw, l);
+    const unsigned s = p.slices();
+    if (max_s >= 2 && static_cast<unsigned>(M) <= rows / 2) {
+      ++gemv_runs;
+      EXPECT_EQ(p.plan.substr(0, 5), "gemv ");
+      EXPECT_GE(s, 2u);
+    }
+    if (s > 1) {
+      const std::vector<uint32_t> ref = ref::Fp8Gemm(
+          reinterpret_cast<const uint8_t*>(l.input.data()),
+          reinterpret_cast<const uint8_t*>(l.weights.data()),
+          l.bias_fp32.empty() ? nullptr : l.bias_fp32.data(), M, K, N, static_cast<size_t>(K), 1,
+          ref::Fp8FormatOf(prec), l.out_fmt, l.out_scale, l.saturate, s);
+      EXPECT_EQ(ref, Fp8Reference(l, s));
+      if (Fp8Reference(l, s) != Fp8Reference(l)) ++order_differs;
+    }
+  }
+  RecordProperty("gemv_runs", static_cast<int>(gemv_runs));
+  RecordProperty("order_differs", static_cast<int>(order_differs));
+  EXPECT_GT(gemv_runs, 30u);
+  EXPECT_GT(order_differs, 5u);
+}
+
 TEST(DriverLowpTest, Fp8LongKChunksStayInThePes) {
   const HwParams hw = WithMask(Hw(8, 8, 8, 24, 20, 20), kFp8Mask);
   const FpCase c{contract::kPrecFp8E4M3, contract::kOutFp32, true, false, false, 0x3F800000};

@@ -1,10 +1,12 @@
 // The functional model's K-slice COMPUTE (docs/architecture.md, "K-slice COMPUTE"): step s of S
 // slices against a direct computation (PE row r takes weight word wb + S*s + r/G, the drain adds
-// rows j, j+G, ... into acc word j), accumulate, int4w slices (G / 2 words), and the field and
-// range errors; hardware without array.gemv_slices ignores the field.
+// rows j, j+G, ... into acc word j), accumulate, int4w slices (G / 2 words), fp8 slices (a
+// bias_load of S words a step, the slices summed in FP32), and the field and range errors; hardware
+// without array.gemv_slices ignores the field.
 #include <gtest/gtest.h>
 
 #include "salsa/driver.h"
+#include "salsa/fp8.h"
 #include "salsa/func_sim.h"
 #include "test_hw.h"
 
@@ -119,6 +121,50 @@ TEST(FuncSimSlicesTest, Int4wSliceComputeMatchesTheDirectComputation) {
   test::ExpectErrors(hw, Loaded(),
                      {{"int4w with odd G", odd, contract::ErrCodeOf("bad_field")},
                       {"int4w drain to the end", last, contract::ErrCodeOf("none")}});
+}
+
+// fp8 with S slices: a bias_load reads S words a step (row r: word wb + S*i + r/G), the steps
+// add in FP32 per row, and acc word j is the FP32 sum of rows j + (S-1)G, .., j + G, j in that
+// order.
+TEST(FuncSimSlicesTest, Fp8SliceComputeSumsTheSlicesInDrainOrder) {
+  HwParams hw = HwSlices(8);
+  hw.precision_mask = 1u << contract::kPrecInt8 | 1u << contract::kPrecFp8E4M3;
+  const auto code = [](int8_t v) { return static_cast<uint8_t>(v); };
+  for (unsigned log_s = 1; log_s <= 3; ++log_s) {
+    SCOPED_TRACE(log_s);
+    const unsigned S = 1u << log_s, G = kRows / S;
+    Image img = Loaded();
+    Command bias = SliceCompute(false, false, 0, 0, 4, 0, log_s);
+    cmd::Set(bias, cmd::FieldOf(contract::kOpCompute, "bias_load"), 1);
+    Command c = SliceCompute(false, true, 1, 0, 3, 2, log_s);
+    for (Command* x : {&bias, &c}) {
+      cmd::Set(*x, cmd::FieldOf(contract::kOpCompute, "prec"), contract::kPrecFp8E4M3);
+      img.Add(*x);
+    }
+    FuncSim sim(hw);
+    const FuncSimResult r = img.Run(sim);
+    ASSERT_TRUE(r.ok()) << r.err_detail;
+    for (unsigned j = 0; j < G; ++j) {
+      for (unsigned col = 0; col < kCols; ++col) {
+        uint32_t word = 0;
+        for (unsigned i = S; i-- > 0;) {
+          const unsigned row = j + i * G;
+          uint32_t acc = 0;
+          for (unsigned b = 0; b < 4; ++b)
+            acc |= uint32_t{code(W(S * b + row / G, col))} << (8 * b);
+          for (unsigned st = 0; st < 3; ++st) {
+            const uint8_t a = code(X(1 + st, row));
+            if ((a & 0x7F) == 0) continue;
+            acc = fp::Fp32Add(acc,
+                              fp::Fp8Mul(a, code(W(S * st + row / G, col)), fp::Fp8Format::kE4M3));
+          }
+          word = i + 1 == S ? acc : fp::Fp32Add(acc, word);
+        }
+        EXPECT_EQ(static_cast<uint32_t>(sim.acc_sp()[(2 + j) * kCols + col]), word)
+            << "word " << j << " column " << col;
+      }
+    }
+  }
 }
 
 TEST(FuncSimSlicesTest, ErrorCodes) {

@@ -386,4 +386,27 @@ TEST(RandomLowpLayers, Fp8Float32OutputsEqualHostIeeeArithmetic) {
   EXPECT_GT(subnormal_or_zero, 0);
 }
 
+// K slices (docs/numerics.md): 1 * 1 + 1 * 1 + 4096 * 4096 in E5M2 is 2^24 + 2 in one accumulator;
+// on 2 slices p[0] = 1 * 1 + 4096 * 4096 = 2^24 (a tie to even), p[1] = 1, and p[1] + p[0] = 2^24.
+// On 3 slices each slice holds one product: (4096^2 + 1) + 1 = 2^24.
+TEST(Fp8GemmSlices, TheSumOrderIsTheSlices) {
+  const uint8_t a[3] = {0x3C, 0x3C, 0x6C}, w[3] = {0x3C, 0x3C, 0x6C};
+  const auto run = [&](unsigned slices) {
+    return salsa::ref::Fp8Gemm(a, w, nullptr, 1, 3, 1, 3, 1, salsa::fp::Fp8Format::kE5M2,
+                               contract::kOutFp32, 0x3F800000u, false, slices)
+        .front();
+  };
+  EXPECT_EQ(run(1), 0x4B800001u);
+  EXPECT_EQ(run(2), 0x4B800000u);
+  EXPECT_EQ(run(3), 0x4B800000u);
+  EXPECT_EQ(run(4), 0x4B800000u);  // a slice without a k: its sum is +0 (here) or the bias
+  // The bias starts slice 0 only: p[0] = -2^24 + 1 + 2^24 = 1 exactly, p[1] = 1, out 2 (the bias
+  // in every slice would give 2 - 2^24).
+  const uint32_t bias = 0xCB800000u;  // -2^24
+  EXPECT_EQ(salsa::ref::Fp8Gemm(a, w, &bias, 1, 3, 1, 3, 1, salsa::fp::Fp8Format::kE5M2,
+                                contract::kOutFp32, 0x3F800000u, false, 2)
+                .front(),
+            0x40000000u);
+}
+
 }  // namespace

@@ -104,12 +104,12 @@ TEST(MinimalConfigTest, GemvSlicesDerivedFromTheBus) {
                    "sparsity: {zero_skip: true}\n"),
             1u);
   EXPECT_EQ(slices("array: {rows: 16, cols: 16, gemv_slices: 2}\naxi: {data_bits: 256}\n"), 2u);
-  // int4w keeps K slices (a GEMV of packed weights); fp8 turns them off.
+  // int4w and fp8 keep K slices.
   EXPECT_EQ(
       slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\nprecision: [int8, int4w]\n"), 4u);
   EXPECT_EQ(
       slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\nprecision: [int8, fp8_e4m3]\n"),
-      1u);
+      4u);
   EXPECT_EQ(slices("array: {rows: 64, cols: 2}\naxi: {data_bits: 512}\n"
                    "sram: {weight: {banks: 1, depth: 16}}\n"),
             16u);  // 64 wanted; the weight depth caps it

@@ -269,8 +269,7 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   }
   if (!results.empty()) {
     d.plan = results.front().prog.plan;
-    const salsa::OsParams* os = std::get_if<salsa::OsParams>(&results.front().prog.params);
-    d.slices = os != nullptr ? os->slices : 1;
+    d.slices = results.front().prog.slices();
   }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);

@@ -173,7 +173,22 @@ Setup SetUpRun(const Options& o, const salsa::HwParams& hw) {
                      "; accepted: layers of those precisions");
     }
   }
-  for (const Job& j : s.jobs) salsa::BuildFcProgram(hw, j.fc, DriverOpts(o));  // all fit
+  // All fit. An FP8 GEMM the gemv plan runs in K slices sums in the slices' order: its golden
+  // output is ref::Fp8Gemm's with those slices (docs/numerics.md), and so is the layer's.
+  bool sliced = false;
+  for (Job& j : s.jobs) {
+    const unsigned slices = salsa::BuildFcProgram(hw, j.fc, DriverOpts(o)).slices();
+    if (IsFp8Layer(j.fc) && slices > 1) {
+      j.golden_fp = salsa::GemmReferenceFp(j.fc, slices);
+      sliced = true;
+    }
+  }
+  if (sliced && !o.layer.empty()) {
+    std::vector<std::vector<uint32_t>> outs;
+    for (const Job& j : s.jobs) outs.push_back(j.golden_fp);
+    s.layer_golden_fp =
+        salsa::AssembleOutputFp(s.gemms, outs, static_cast<int64_t>(s.layer_golden_fp.size()));
+  }
   return s;
 }
 

@@ -133,14 +133,18 @@ void WriteQuant(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t*
 }
 
 // FP8: per n tile, 4 weight words; byte c of word i is byte i (little-endian) of column c's FP32
-// bias (+0.0 past N).
-void WriteBiasFp32(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst) {
+// bias (+0.0 past N). With S K slices 4S words: word S*i as word i, the others zero (+0.0 for
+// the rows of slices 1..S-1).
+void WriteBiasFp32(const HwParams& hw, const FcLayer& l, unsigned n_tiles, uint8_t* dst,
+                   unsigned slices) {
   for (unsigned nt = 0; nt < n_tiles; ++nt) {
     for (unsigned i = 0; i < 4; ++i) {
-      for (unsigned c = 0; c < hw.cols; ++c) {
-        const uint64_t n = uint64_t{nt} * hw.cols + c;
-        const uint32_t b = n < static_cast<uint64_t>(l.N) ? l.bias_fp32[n] : 0;
-        *dst++ = static_cast<uint8_t>(b >> (8 * i));
+      for (unsigned s = 0; s < slices; ++s) {
+        for (unsigned c = 0; c < hw.cols; ++c) {
+          const uint64_t n = uint64_t{nt} * hw.cols + c;
+          const uint32_t b = s == 0 && n < static_cast<uint64_t>(l.N) ? l.bias_fp32[n] : 0;
+          *dst++ = static_cast<uint8_t>(b >> (8 * i));
+        }
       }
     }
   }
@@ -283,9 +287,11 @@ void LayOut(const HwParams& hw, const Regions& r, Program* pp) {
   p.dram.assign(end, 0);  // zero-filled, so the output region starts as zeros
 }
 
-void WriteParams(const HwParams& hw, const FcLayer& l, Program* p) {
+void WriteParams(const HwParams& hw, const FcLayer& l, Program* p, unsigned slices) {
   if (IsFp8(l)) {
-    if (!l.bias_fp32.empty()) WriteBiasFp32(hw, l, p->n_tiles, p->dram.data() + p->bias_addr);
+    if (!l.bias_fp32.empty()) {
+      WriteBiasFp32(hw, l, p->n_tiles, p->dram.data() + p->bias_addr, slices);
+    }
     return;
   }
   WriteBias(l, static_cast<uint64_t>(p->n_tiles) * hw.cols, p->dram.data() + p->bias_addr);

@@ -6,7 +6,9 @@
 // [n_tile][K][cols] layout (K padded with zero weights to a multiple of S), and a tile drains G
 // acc words (the drain adds the S slices' partial sums). int4w (W4A8) the same over packed
 // steps: a slice's G rows (G even) are G / 2 output rows' even and odd K steps, the weight words
-// the packed bytes of two K steps, and a tile drains G / 2 acc words.
+// the packed bytes of two K steps, and a tile drains G / 2 acc words. FP8: the PEs sum in FP32,
+// the drain adds the slices' sums in FP32 (so the sum order is the slices', docs/numerics.md),
+// and only slice 0's rows start from the bias (bias slots of 4S words, WriteBiasFp32).
 #include "driver_internal.h"
 
 namespace salsa {
@@ -26,38 +28,42 @@ unsigned ChooseSlices(const HwParams& hw, const FcLayer& l) {
   return best;
 }
 
-OsFormat SliceFormat(const Program& p) {
-  OsFormat f;
-  f.slices = std::get<OsParams>(p.params).slices;
-  return f;
+// The plan's format (S slices; FP8 with a bias: slots of 4S bias words) and hardware view.
+HwParams SliceHw(const HwParams& hw, const FcLayer& l, unsigned slices, OsFormat* f) {
+  f->slices = slices;
+  return OsPlanHw(hw, l, f);
 }
 
 class GemvPlan : public Plan {
  public:
   const char* Name() const override { return "gemv"; }
   bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
-    if (hw.weight_stationary || hw.gemv_slices < 2 ||
-        (l.prec != contract::kPrecInt8 && !IsInt4w(l)) ||
-        static_cast<unsigned>(l.M) > hw.rows / 2) {
+    if (hw.weight_stationary || hw.gemv_slices < 2 || static_cast<unsigned>(l.M) > hw.rows / 2) {
       return false;
     }
     const unsigned s = ChooseSlices(hw, l);
-    if (s == 0) return false;
+    // FP8 with a bias: its two slots of 4S words and at least 2S words for the weights.
+    if (s == 0 || (IsFp8(l) && !l.bias_fp32.empty() && hw.weight_words < 6 * s)) return false;
+    OsFormat f;
+    const HwParams h = SliceHw(hw, l, s, &f);
     OsParams os;
-    if (!PlanOs(hw, l, /*structured=*/false, p, &os, s)) return false;
+    if (!PlanOs(h, l, /*structured=*/false, p, &os, s)) return false;
     os.slices = s;
     p->params = os;
     return true;
   }
   void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
-    const OsFormat f = SliceFormat(*p);
-    LayOut(hw, OsRegions(hw, l, false, *p, f.slices), p);
-    WriteParams(hw, l, p);
-    WriteOsOperands(hw, l, f, p);
+    OsFormat f;
+    const HwParams h = SliceHw(hw, l, std::get<OsParams>(p->params).slices, &f);
+    LayOut(h, OsRegions(h, l, false, *p, f.slices), p);
+    WriteParams(h, l, p, f.slices);
+    WriteOsOperands(h, l, f, p);
   }
   std::vector<Command> Commands(const HwParams& hw, const FcLayer& l,
                                 const Program& p) const override {
-    return TileCommands(hw, l, p, std::get<OsParams>(p.params), SliceFormat(p));
+    OsFormat f;
+    const HwParams h = SliceHw(hw, l, std::get<OsParams>(p.params).slices, &f);
+    return TileCommands(h, l, p, std::get<OsParams>(p.params), f);
   }
 };
 

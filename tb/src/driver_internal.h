@@ -109,8 +109,9 @@ struct Regions {
 Regions ParamRegions(const HwParams& hw, const FcLayer& l, const Program& p);
 // Sets the region addresses and a zero-filled image; throws when the image does not fit.
 void LayOut(const HwParams& hw, const Regions& r, Program* p);
-// The bias and per-channel words, per n tile, into the image.
-void WriteParams(const HwParams& hw, const FcLayer& l, Program* p);
+// The bias and per-channel words, per n tile, into the image (FP8 with S K slices: 4S bias words
+// per n tile, WriteBiasFp32).
+void WriteParams(const HwParams& hw, const FcLayer& l, Program* p, unsigned slices = 1);
 // An int32, little-endian; returns the byte after it.
 uint8_t* PutInt32(uint8_t* dst, int32_t v);
 // [m_tile][steps][rows]; rows past M and steps past K (2:4 padding) hold the input zero point.

@@ -58,9 +58,13 @@ std::unique_ptr<Plan> MakeOsPlan() { return std::make_unique<OsPlan>(); }
 
 HwParams OsPlanHw(const HwParams& hw, const FcLayer& l, OsFormat* f) {
   HwParams h = hw;
-  if (IsFp8(l) && !l.bias_fp32.empty()) {  // CheckLayer: weight_words >= 5
-    f->bias_slots = hw.weight_words >= 16 ? 2 : 1;
-    h.weight_words -= 4 * f->bias_slots;
+  if (IsFp8(l) && !l.bias_fp32.empty()) {  // CheckLayer: weight_words >= 5 (GemvPlan: >= 6S)
+    // A slot is 4 bias words, with S K slices 4S (S-aligned: word S*i holds byte i, the other
+    // S - 1 words zeros, so only slice 0's rows start from the bias).
+    const unsigned s = f->slices, slot = 4 * s;
+    h.weight_words = hw.weight_words / s * s;
+    f->bias_slots = h.weight_words >= 4 * slot ? 2 : 1;
+    h.weight_words -= slot * f->bias_slots;
     f->bias_word = h.weight_words;
   }
   return h;
@@ -138,6 +142,7 @@ Regions OsRegions(const HwParams& hw, const FcLayer& l, bool structured, const P
   // FP8: a bias_load COMPUTE and its SYNC.
   const uint64_t per_tile = (structured ? 8 + 5 * k_chunks : 6 + 4 * k_chunks) + (IsFp8(l) ? 2 : 0);
   Regions r = ParamRegions(hw, l, p);
+  if (IsFp8(l)) r.bias *= slices;  // FP8 bias slots of 4S words
   r.cmd_count = uint64_t{p.m_tiles} * p.n_tiles * per_tile + 4;
   r.act = static_cast<uint64_t>(p.m_tiles) * hw.rows * K;
   r.weight = structured ? AlignUp(Weight24Bytes(hw, l, p), kRegionAlign) + Meta24Bytes(hw, l, p)
@@ -188,6 +193,8 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   const bool weights_once = p.k_chunk >= K;  // an n tile's weights are one chunk
   const int8_t zp = IsFp8(l) ? 0 : static_cast<int8_t>(l.input_zero_point);
   const bool fp8_bias = f.bias_slots > 0;
+  unsigned log_s = 0;  // the COMPUTEs' slices field
+  while ((1u << log_s) < f.slices) ++log_s;
   unsigned weight_loads = 0, param_loads = 0, tile = 0, act_chunks = 0;
   std::vector<Command> pending_store;
   auto flush = [&] {
@@ -217,9 +224,11 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
   // returns.
   auto load_params = [&](unsigned nt) {
     if (fp8_bias) {
-      const uint16_t buf = static_cast<uint16_t>(f.bias_word + (param_loads++ % f.bias_slots) * 4);
-      cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, 4, 1, 4 * hw.cols,
-                                p.bias_addr + uint64_t{nt} * 4 * hw.cols));
+      const unsigned words = 4 * f.slices;  // a slot
+      const uint16_t buf =
+          static_cast<uint16_t>(f.bias_word + (param_loads++ % f.bias_slots) * words);
+      cmds.push_back(EncodeLoad(contract::kTargetWeight, buf, static_cast<uint16_t>(words), 1,
+                                words * hw.cols, p.bias_addr + uint64_t{nt} * words * hw.cols));
       return buf;
     }
     if (acc.slots == 1) flush();
@@ -302,6 +311,7 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
                 false, false, static_cast<uint16_t>(std::min<unsigned>(abuf, hw.act_words - 4)),
                 slot, 4, 0, region);
             cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "bias_load"), 1);
+            cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "slices"), log_s);
             cmds.push_back(c);
             if (!p.overlap) cmds.push_back(EncodeSync());
           }
@@ -309,11 +319,8 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
                              ? EncodeStructuredCompute(first, last, abuf, w,
                                                        static_cast<uint16_t>(kt / 2), zp, region)
                              : EncodeCompute(first && !fp8_bias, last, abuf, w, kt, zp, region));
-          if (f.slices > 1) {
-            unsigned log_s = 0;
-            while ((1u << log_s) < f.slices) ++log_s;
+          if (f.slices > 1)
             cmd::Set(cmds.back(), cmd::FieldOf(contract::kOpCompute, "slices"), log_s);
-          }
           if (!p.overlap) cmds.push_back(EncodeSync());
           flush();
           // Issue the next n tile's loads while this n tile's remaining m tiles (or K chunks)

@@ -531,13 +531,15 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(hw_.acc_words));
   }
   if (bias_load) {
-    // Each PE's accumulator = {w3[c], w2[c], w1[c], w0[c]} (column c's FP32 bias); no MACs.
+    // Each PE's accumulator = {w3[c], w2[c], w1[c], w0[c]} (column c's FP32 bias); no MACs. With
+    // S K slices step i reads S words, row r word wb + S*i + r/G.
     for (unsigned j = 0; j < hw_.cols; ++j) {
-      uint32_t b = 0;
-      for (unsigned i = 0; i < 4; ++i) {
-        b |= uint32_t{weight_[(static_cast<size_t>(weight_addr) + i) * hw_.cols + j]} << (8 * i);
-      }
       for (unsigned r = 0; r < hw_.rows; ++r) {
+        uint32_t b = 0;
+        for (unsigned i = 0; i < 4; ++i) {
+          const size_t w = static_cast<size_t>(weight_addr) + i * slices + r / group_rows;
+          b |= uint32_t{weight_[w * hw_.cols + j]} << (8 * i);
+        }
         array_acc_[static_cast<size_t>(r) * hw_.cols + j] = static_cast<int32_t>(b);
       }
     }
@@ -559,7 +561,22 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
       Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
            conv ? gathered.data() : nullptr);
     }
-    if (drain) {
+    if (drain && IsFp8(prec)) {
+      // Acc word j = the FP32 sum of rows j + (S-1)G, j + (S-2)G, .., j, in that order (the
+      // drain's order: rows leave bottom first); S = 1: row j as it is.
+      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
+      for (size_t j = 0; j < drain_words; ++j) {
+        for (size_t col = 0; col < hw_.cols; ++col) {
+          uint32_t sum = static_cast<uint32_t>(
+              array_acc_[(j + (slices - 1) * size_t{group_rows}) * hw_.cols + col]);
+          for (size_t i = slices - 1; i-- > 0;) {
+            sum = fp::Fp32Add(
+                static_cast<uint32_t>(array_acc_[(j + i * group_rows) * hw_.cols + col]), sum);
+          }
+          out[j * hw_.cols + col] = static_cast<int32_t>(sum);
+        }
+      }
+    } else if (drain) {
       // Acc word j = the sum of the rows r with r % G == j (G = rows / S; every row its own
       // word when S = 1); int4w: with (r % G) / 2 == j, the even and odd K of output row j.
       const unsigned pair = prec == contract::kPrecInt4w ? 2 : 1;

@@ -390,7 +390,7 @@ std::vector<int8_t> GemmReference(const FcLayer& fc) {
 
 namespace salsa {
 
-std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc) {
+std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc, unsigned slices) {
   const size_t M = static_cast<size_t>(fc.M), K = static_cast<size_t>(fc.K),
                N = static_cast<size_t>(fc.N);
   if (fc.input.size() != M * K || fc.weights.size() != N * K ||
@@ -400,7 +400,7 @@ std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc) {
   return ref::Fp8Gemm(reinterpret_cast<const uint8_t*>(fc.input.data()),
                       reinterpret_cast<const uint8_t*>(fc.weights.data()),
                       fc.bias_fp32.empty() ? nullptr : fc.bias_fp32.data(), fc.M, fc.K, fc.N, K, 1,
-                      ref::Fp8FormatOf(fc.prec), fc.out_fmt, fc.out_scale, fc.saturate);
+                      ref::Fp8FormatOf(fc.prec), fc.out_fmt, fc.out_scale, fc.saturate, slices);
 }
 
 }  // namespace salsa

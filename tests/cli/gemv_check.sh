@@ -2,10 +2,10 @@
 # gemv_check.sh HARNESS PLAN SLICES ARGS...: runs HARNESS ARGS --json --quiet; the run must pass
 # (bit-exact against the reference and the functional model) and report the tiler's plan PLAN
 # and K slices SLICES, so that the K-slice GEMV mapping (plan "gemv") is both chosen and exact.
-# An underscore in PLAN stands for a space ("gemv_int4w": plan "gemv int4w").
+# PLAN's first underscore stands for a space ("gemv_fp8_e4m3": plan "gemv fp8_e4m3").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-harness=$1 want_plan=${2//_/ } want_slices=$3
+harness=$1 want_plan=${2/_/ } want_slices=$3
 shift 3
 json=$(harness_json "$harness" "$@")
 check_json "$want_plan" "$want_slices" "$json" <<'PY'

@@ -54,7 +54,7 @@ ir::Module BuildFifo();
 // axi.ports > 1: the ports as byte lanes of the DMAs' read and write channels (axi_lanes.cpp).
 ir::Module BuildAxiLanesRd(const Config& cfg, const Built& built);
 ir::Module BuildAxiLanesWr(const Config& cfg, const Built& built);
-ir::Module BuildComputeCtrl(const Config& cfg);
+ir::Module BuildComputeCtrl(const Config& cfg, const Built& built);
 // Weight-stationary variants (array.dataflow: ws).
 ir::Module BuildWsPe(const Config& cfg);
 ir::Module BuildWsArray(const Config& cfg, const Built& built);

@@ -88,7 +88,7 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
 // The drain's write stage (every os build): the acc word is read while the array's row is
 // captured and, for an accumulating command (w0[11]), the row is added to it the cycle after.
 // This lets a tiler split K into chunks whose partial sums meet in the acc scratchpad.
-void AddAccumulatingDrain(Scope& s, const Config& cfg) {
+void AddAccumulatingDrain(Scope& s, const Config& cfg, const Built& built) {
   s.Note("Drain: read the acc word while the row is captured, write the sum the cycle after.");
   s.Assign("acc_re_o", "dstate_q == DDrain");
   const bool i4 = cfg.Has(Precision::kInt4w), sl = cfg.gemv_slices > 1;
@@ -145,7 +145,21 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg) {
     sum += "(" + IdxPart("wb_data_q", N(32 * j), "32") + " + (wb_accum_q ? " +
            IdxPart(addend, N(32 * j), "32") + " : 32'd0))" + (j ? ", " : "");
   }
-  s.Assign("acc_wdata_o", "{" + sum + "}");
+  if (!(sl && cfg.HasFp8())) {
+    s.Assign("acc_wdata_o", "{" + sum + "}");
+    return;
+  }
+  s.Note(
+      "fp8 job with K slices (wb_fp_q): the rows after the first rows/S add to the word in FP32 "
+      "(salsa_fp32_add per column, RNE), so word j = ((p[S-1] + p[S-2]) + ...) + p[0], p[i] "
+      "slice i's sum (an fp8 COMPUTE never accumulates otherwise).");
+  for (unsigned j = 0; j < cfg.cols; ++j) {
+    Instantiate(s, Child(built, "salsa_fp32_add"), "u_drain_add" + N(j), {},
+                {{"a_i", IdxPart("wb_data_q", N(32 * j), "32")},
+                 {"b_i", IdxPart(addend, N(32 * j), "32")},
+                 {"s_o", IdxPart("fp_dsum", N(32 * j), "32")}});
+  }
+  s.Assign("acc_wdata_o", "wb_fp_q ? (wb_accum_q ? fp_dsum : wb_data_q) : {" + sum + "}");
 }
 
 void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* feed, Block* pre,
@@ -242,7 +256,7 @@ void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* f
 
 }  // namespace
 
-Module BuildComputeCtrl(const Config& cfg) {
+Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
   const unsigned wb = CountBits(rows + cols + 1);
   // Cycles a drain job occupies the drainer after its hand-off: the skew wait, then the rows.
@@ -367,6 +381,11 @@ Module BuildComputeCtrl(const Config& cfg) {
   } else if (sl) {
     s.Wire("drow", "16");
   }
+  if (sl && fp8) {
+    s.Reg("dfp_q");    // the drain job is fp8
+    s.Reg("wb_fp_q");  // the write stage's row is of an fp8 job
+    s.Wire("fp_dsum", N(cols * 32));
+  }
   s.Wire("feeding");
   s.Wire("last_step");
   s.Wire("handoff");
@@ -424,7 +443,7 @@ Module BuildComputeCtrl(const Config& cfg) {
   if (fp8) s.Assign("gate_ld_o", "rld_q");
   s.Assign("zp_o", "zp_q");
   s.Assign("array_drain_o", "dstate_q == DDrain");
-  AddAccumulatingDrain(s, cfg);
+  AddAccumulatingDrain(s, cfg, built);
   s.Note(
       "Ranges in use, for the sequencer's hazard checks: the fed command's act and weight "
       "words and (with drain) acc rows, and the drainer's acc rows.");
@@ -563,6 +582,12 @@ Module BuildComputeCtrl(const Config& cfg) {
       reset.push_back(Set(r, v));
     }
     handoff.push_back(Set("dsl_q", "sl_q"));
+    if (fp8) {
+      reset.push_back(Set("dfp_q", "1'b0"));
+      reset.push_back(Set("wb_fp_q", "1'b0"));
+      handoff.push_back(Set("dfp_q", "prec_q[1]"));
+      wstage.push_back(Set("wb_fp_q", "dfp_q"));
+    }
   }
   for (const Stmt& st_wb : wstage) pre.push_back(st_wb);
   if (oc) {

@@ -34,6 +34,7 @@ void AddSliceMuxes(Scope& s, const Config& cfg, const std::string& clk, const st
   std::vector<std::pair<std::string, unsigned>> muxed = {
       {"p_a", 9}, {"p_zero", 1}, {"p_valid", 1}, {"p_clear", 1}, {"p_last", 1}, {"p_w", 8}};
   if (cfg.LowPrecision()) muxed.push_back({"p_prec", 2});
+  if (cfg.HasFp8()) muxed.push_back({"p_ld", 1});
   for (const auto& [n, w] : muxed) s.UntracedWire(n, N(rows * cols * w));
   Scope gr = s.GenLoop("sr", "NumRows", "gen_in_row");
   Scope gc = gr.GenLoop("sc", "NumCols", "gen_in_col");
@@ -48,10 +49,12 @@ void AddSliceMuxes(Scope& s, const Config& cfg, const std::string& clk, const st
   gc.Assign(IdxPart("p_w", v + "*8", "8"),
             "slice ? " + IdxPart("inj_w", v + "*8", "8") + " : " + IdxPart("v_w", v + "*8", "8"));
   if (cfg.LowPrecision()) {
-    // int4w slice steps: every PE takes the step's datapath too (row r's nibble: r % 2).
+    // Slice steps of other datapaths: every PE takes the step's prec (int4w row r: nibble
+    // r % 2) and bias-load flag.
     gc.Assign(IdxPart("p_prec", v + "*2", "2"),
               "slice ? in_prec_i : " + IdxPart("h_prec", h + "*2", "2"));
   }
+  if (cfg.HasFp8()) gc.Assign("p_ld[" + v + "]", "slice ? in_ld_i : h_ld[" + h + "]");
 }
 
 }  // namespace
@@ -215,7 +218,7 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
     if (lowp)
       pe.push_back(
           {"a_prec" + sfx, IdxPart(mux ? "p_prec" : "h_prec", (mux ? vx : hx) + "*2", "2")});
-    if (fp8) pe.push_back({"a_ld" + sfx, "h_ld[" + hx + "]"});
+    if (fp8) pe.push_back({"a_ld" + sfx, mux ? "p_ld[" + vx + "]" : "h_ld[" + hx + "]"});
     pe.push_back({"w" + sfx, IdxPart(mux ? "p_w" : "v_w", vx + "*8", "8")});
     if (sfx == "_i") pe.push_back({"drain_i", "drain_i"});
     pe.push_back({"acc" + sfx, IdxPart("v_acc", vx + "*32", "32")});

@@ -146,7 +146,7 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildRequant(cfg));
   add(BuildPpu(cfg, b));
   add(BuildCsr(cfg));
-  add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg));
+  add(ws ? BuildComputeCtrlWs(cfg, b) : BuildComputeCtrl(cfg, b));
   add(BuildStoreCtrl(cfg));
   add(BuildFifo());
   if (cfg.axi_ports > 1) {

@@ -177,6 +177,11 @@ struct Program {
     const SplitParams* split = std::get_if<SplitParams>(&params);
     return split != nullptr && split->transposed;
   }
+  // K slices of the gemv plan (1 for every other plan): an FP8 layer's sum order depends on it.
+  unsigned slices() const {
+    const OsParams* os = std::get_if<OsParams>(&params);
+    return os != nullptr ? os->slices : 1u;
+  }
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };
 

@@ -52,8 +52,10 @@ ref::FcQuant GemmQuant(const FcLayer& fc);
 std::vector<int8_t> GemmReference(const FcLayer& fc);
 
 // An FP8 GEMM's [M][N] output elements (ref::Fp8Gemm of fc's codes, bias_fp32, out_fmt,
-// out_scale, saturate), each widened to 32 bits. Throws std::invalid_argument for an int8 GEMM.
-std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc);
+// out_scale, saturate), each widened to 32 bits, summed as S = `slices` K slices take it (the
+// program's OsParams::slices, 1 but for plan "gemv"). Throws std::invalid_argument for an int8
+// GEMM.
+std::vector<uint32_t> GemmReferenceFp(const FcLayer& fc, unsigned slices = 1);
 
 // AssembleOutput for FP8 layers' elements.
 std::vector<uint32_t> AssembleOutputFp(const std::vector<LoweredGemm>& gemms,

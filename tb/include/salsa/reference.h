@@ -40,11 +40,15 @@ uint32_t Fp8Output(uint32_t acc, contract::OutFmt fmt, uint32_t scale, bool satu
 fp::Fp8Format Fp8FormatOf(contract::Prec prec);
 
 // An FP8 GEMM: out[m][n] = Fp8Output(fp::Fp8Dot(bias[n] or +0, in[m][.], w column n, K)).
+// With `slices` S > 1 (the gemv plan's K slices, docs/numerics.md) the sum is taken the way the
+// array takes it: slice i adds k = i, i + S, .. in order (slice 0 from the bias, the others
+// from +0), then ((p[S-1] + p[S-2]) + ..) + p[0] in FP32.
 // in: [M][K] codes; weights: element (n, k) at w[n * n_stride + k * k_stride] ([N][K]: n_stride K,
 // k_stride 1; a matmul's [K][N]: n_stride 1, k_stride N); bias: N FP32 bits or nullptr. Returns
 // [M][N] elements (Fp8Output's bits), row-major.
 std::vector<uint32_t> Fp8Gemm(const uint8_t* in, const uint8_t* w, const uint32_t* bias, int M,
                               int K, int N, size_t n_stride, size_t k_stride, fp::Fp8Format f,
-                              contract::OutFmt fmt, uint32_t scale, bool saturate);
+                              contract::OutFmt fmt, uint32_t scale, bool saturate,
+                              unsigned slices = 1);
 
 }  // namespace salsa::ref
