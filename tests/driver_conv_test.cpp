@@ -79,6 +79,28 @@ std::string Name(const ConvCase& c) {
   return s.str();
 }
 
+// A random conv geometry: batch 1-2, 1..h x 1..w pixels, 1..c channels, 1..20 outputs, 1..k x
+// 1..k taps, the strides `stride` draws, dilations 1-2, SAME or VALID (SAME where VALID would
+// leave no output).
+template <class Strides>
+ConvCase RandomConv(std::mt19937_64& rng, unsigned h, unsigned w, unsigned c, unsigned k,
+                    Strides stride) {
+  ConvCase r{};
+  r.B = 1 + (rng() % 4 == 0);
+  r.H = 1 + static_cast<int>(rng() % h);
+  r.W = 1 + static_cast<int>(rng() % w);
+  r.C = 1 + static_cast<int>(rng() % c);
+  r.O = 1 + static_cast<int>(rng() % 20);
+  r.KH = 1 + static_cast<int>(rng() % k);
+  r.KW = 1 + static_cast<int>(rng() % k);
+  stride(&r.sy, &r.sx);
+  r.dy = 1 + (rng() % 4 == 0);
+  r.dx = 1 + (rng() % 4 == 0);
+  r.same = rng() % 2;
+  if (!r.same && ((r.KH - 1) * r.dy + 1 > r.H || (r.KW - 1) * r.dx + 1 > r.W)) r.same = true;
+  return r;
+}
+
 TEST(DriverConvTest, NvSmallConvRunsOnChipAndReadsItsInputOnce) {
   // 8x8 ws, 32 KB act, 32 KB weights, 4 KB+ acc: the 16x8x128 -> 32 3x3 SAME conv.
   const HwParams hw = Ws(Hw(8, 8, 8, 4096, 4096, 600));
@@ -102,20 +124,10 @@ TEST(DriverConvTest, RandomGeometriesOnRandomHardware) {
     const unsigned rows = 1u << (rng() % 4), cols = 1 + rng() % 9;
     const unsigned act = 64 + rng() % 2048, wgt = std::max<unsigned>(2 * rows, 32 + rng() % 1024);
     const HwParams hw = Ws(Hw(rows, cols, 4u << (rng() % 3), act, wgt, 40 + rng() % 600));
-    ConvCase c{};
-    c.B = 1 + (rng() % 4 == 0);
-    c.H = 1 + rng() % 14;
-    c.W = 1 + rng() % 14;
-    c.C = 1 + rng() % 40;
-    c.O = 1 + rng() % 20;
-    c.KH = 1 + rng() % 4;
-    c.KW = 1 + rng() % 4;
-    c.sy = 1 + rng() % 3;
-    c.sx = 1 + rng() % 3;
-    c.dy = 1 + (rng() % 4 == 0);
-    c.dx = 1 + (rng() % 4 == 0);
-    c.same = rng() % 2;
-    if (!c.same && ((c.KH - 1) * c.dy + 1 > c.H || (c.KW - 1) * c.dx + 1 > c.W)) c.same = true;
+    const ConvCase c = RandomConv(rng, 14, 14, 40, 4, [&](int* sy, int* sx) {
+      *sy = 1 + rng() % 3;
+      *sx = 1 + rng() % 3;
+    });
     const uint64_t seed = 900 + n;
     const FcLayer l = MakeConv(c, seed);
     SCOPED_TRACE(Name(c) + " on " + Describe(hw) + ", seed " + std::to_string(seed));
@@ -193,54 +205,102 @@ TEST(DriverConvTest, StructuredOsHardwareKeepsTheSoftwareIm2col) {
   EXPECT_EQ(st.find("im2col"), std::string::npos) << st;
 }
 
-// The output-stationary im2col plan ("os im2col", driver_conv_os.cpp): stride-1 convs (and
-// strided ones, which keep the software im2col) on random os hardware, any rows (not only powers
-// of two: the byte walk carries at rows), masked lanes and zero-point columns.
-TEST(DriverConvTest, OsRandomGeometriesOnRandomHardware) {
-  std::mt19937_64 rng(4242);
-  unsigned on_chip = 0, forced = 0, masked = 0, runs = 0;
-  for (int n = 0; n < 160; ++n) {
+// Random convs (RandomConv's geometry, `stride` drawing the strides) on random os hardware
+// (1-20 rows, not only powers of two: the byte walk carries at rows; 1-12 columns; small
+// scratchpads; some with zero-skip or K slices, whose builds have the conv COMPUTE too), each
+// with the plan by its estimate, forced and off, against the reference in full.
+struct OsConvCounts {
+  unsigned runs = 0, on_chip = 0, forced = 0, masked = 0, one_phase = 0;
+};
+template <class Strides>
+OsConvCounts RunRandomOsConvs(uint64_t rng_seed, int count, uint64_t layer_seed, unsigned h,
+                              unsigned w, unsigned c_max, unsigned k, Strides stride) {
+  std::mt19937_64 rng(rng_seed);
+  OsConvCounts n;
+  for (int i = 0; i < count; ++i) {
     const unsigned rows = 1 + rng() % 20, cols = 1 + rng() % 12;
     const unsigned act = 2 * (64 + rng() % 2048), wgt = std::max<unsigned>(8, 32 + rng() % 1500);
     HwParams hw = Hw(rows, cols, 4u << (rng() % 3), act, wgt, rows + 3 + rng() % 600);
-    // Some with zero-skip or K slices: the conv COMPUTE is in those builds too.
     if (rng() % 5 == 0) hw = ZeroSkip(hw);
     if (rng() % 5 == 0 && rows % 2 == 0 && !hw.zero_skip) hw.gemv_slices = 2;
-    ConvCase c{};
-    c.B = 1 + (rng() % 4 == 0);
-    c.H = 1 + rng() % 16;
-    c.W = 1 + rng() % 30;
-    c.C = 1 + rng() % 24;
-    c.O = 1 + rng() % 20;
-    c.KH = 1 + rng() % 4;
-    c.KW = 1 + rng() % 4;
-    c.sy = rng() % 6 == 0 ? 2 : 1;
-    c.sx = rng() % 6 == 0 ? 2 : 1;
-    c.dy = 1 + (rng() % 4 == 0);
-    c.dx = 1 + (rng() % 4 == 0);
-    c.same = rng() % 2;
-    if (!c.same && ((c.KH - 1) * c.dy + 1 > c.H || (c.KW - 1) * c.dx + 1 > c.W)) c.same = true;
-    const uint64_t seed = 7000 + n;
+    const ConvCase c =
+        RandomConv(rng, h, w, c_max, k, [&](int* sy, int* sx) { stride(rng, sy, sx); });
+    const uint64_t seed = layer_seed + static_cast<uint64_t>(i);
     const FcLayer l = MakeConv(c, seed);
     SCOPED_TRACE(Name(c) + " on " + Describe(hw) + ", seed " + std::to_string(seed));
-    const LayerRun run = RunLayer(hw, l, "conv");
-    on_chip += run.prog.plan == "os im2col";
-    ++runs;
+    n.on_chip += RunLayer(hw, l, "conv").prog.plan == "os im2col";
+    ++n.runs;
     DriverOptions always;
     always.im2col_always = true;
     const LayerRun f = RunLayer(hw, l, "im2col always", always);
     if (f.prog.plan == "os im2col") {
-      ++forced;
-      masked += std::get<OsConvPlanParams>(f.prog.params).xmask;
+      ++n.forced;
+      n.masked += std::get<OsConvPlanParams>(f.prog.params).xmask;
+      n.one_phase += c.KH == 1 && c.KW == 1 && (c.sy > 1 || c.sx > 1);
     }
     DriverOptions off;
     off.im2col = false;
     EXPECT_NE(RunLayer(hw, l, "im2col off", off).prog.plan, "os im2col");
   }
-  EXPECT_GE(on_chip, runs / 3) << "the os im2col plan ran " << on_chip << " of " << runs;
-  EXPECT_GE(forced, runs / 2) << "forced, it ran " << forced << " of " << runs;
-  EXPECT_GE(masked, forced / 4) << "masked lanes in " << masked << " of " << forced;
-  EXPECT_LT(masked, forced) << "zero-point columns never ran";
+  return n;
+}
+
+// The output-stationary im2col plan ("os im2col", driver_conv_os.cpp): stride-1 and (a sixth)
+// strided convs; masked lanes and zero-point columns.
+TEST(DriverConvTest, OsRandomGeometriesOnRandomHardware) {
+  const OsConvCounts n =
+      RunRandomOsConvs(4242, 160, 7000, 16, 30, 24, 4, [](std::mt19937_64& rng, int* sy, int* sx) {
+        *sy = rng() % 6 == 0 ? 2 : 1;
+        *sx = rng() % 6 == 0 ? 2 : 1;
+      });
+  EXPECT_GE(n.on_chip, n.runs / 3) << "the os im2col plan ran " << n.on_chip << " of " << n.runs;
+  EXPECT_GE(n.forced, n.runs / 2) << "forced, it ran " << n.forced << " of " << n.runs;
+  EXPECT_GE(n.masked, n.forced / 4) << "masked lanes in " << n.masked << " of " << n.forced;
+  EXPECT_LT(n.masked, n.forced) << "zero-point columns never ran";
+}
+
+// Strided convs on the os plan, in stride phases (strides 2 and 3, dilation 1-2, SAME and VALID,
+// kernels 1-5, batch 1-2, widths 1-40). Both masked lanes and zero-point columns run, and
+// phases without a tap (a strided 1x1 kernel reads one phase) are left out.
+TEST(DriverConvTest, OsStridedConvsRunInPhases) {
+  const OsConvCounts n =
+      RunRandomOsConvs(4343, 120, 8000, 24, 40, 20, 5, [](std::mt19937_64& rng, int* sy, int* sx) {
+        *sy = 1 + static_cast<int>(rng() % 3);
+        *sx = *sy == 1 ? 2 + static_cast<int>(rng() % 2) : 1 + static_cast<int>(rng() % 3);
+      });
+  EXPECT_GE(n.forced, n.runs / 2) << "forced, it ran " << n.forced << " of " << n.runs;
+  EXPECT_GE(n.masked, n.forced / 8) << "masked lanes in " << n.masked << " of " << n.forced;
+  EXPECT_LT(n.masked, n.forced) << "zero-point columns never ran";
+  EXPECT_GT(n.one_phase, 0u) << "no strided 1x1 conv ran";
+}
+
+// A stride-2 3x3 SAME conv (56x56x32 -> 28x28x64, a ResNet-style downsampling layer) on 16x16
+// with the default preset's scratchpads, forced onto the plan, runs in four phases and reads its
+// input about once: at most 1.35x the input and weights (each band rereads one halo row of each
+// phase), and less than 0.7x what the software im2col GEMM reads (its 784 x 288 rows, 2.25x the
+// input). The tiler keeps the GEMM here: the phases take a COMPUTE per tile each, which its
+// estimate counts (kComputeStart), and the layer is compute-bound.
+TEST(DriverConvTest, OsStridedConvReadsItsInputAboutOnce) {
+  const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
+  const ConvCase c{1, 56, 56, 32, 64, 3, 3, 2, 2, 1, 1, true};
+  const FcLayer l = MakeConv(c, 12);
+  EXPECT_EQ(BuildFcProgram(hw, l).plan, "os");
+  DriverOptions always;
+  always.im2col_always = true;
+  const LayerRun run = RunLayer(hw, l, Name(c), always);
+  ASSERT_EQ(run.prog.plan, "os im2col");
+  const uint64_t input = 56 * 56 * 32, weights = 64 * 9 * 32, out = 28 * 28 * 64;
+  const uint64_t cmd_bytes = uint64_t{run.prog.cmd_count} * contract::kCmdBytes;
+  const uint64_t rd = run.r.counters[contract::CounterIndex("rd_bytes")];
+  EXPECT_LE(rd, (input + weights) * 135 / 100 + cmd_bytes);
+  DriverOptions off;
+  off.im2col = false;
+  const LayerRun gemm = RunLayer(hw, l, Name(c) + " as a GEMM", off);
+  const uint64_t gemm_rd = gemm.r.counters[contract::CounterIndex("rd_bytes")];
+  EXPECT_LT(rd, gemm_rd * 7 / 10);
+  RecordProperty("gemm_rd_bytes", static_cast<int>(gemm_rd));
+  EXPECT_LE(run.r.counters[contract::CounterIndex("wr_bytes")], out);
+  RecordProperty("rd_bytes", static_cast<int>(rd));
 }
 
 // 16x16 with the default preset's scratchpads: a 3x3 SAME conv reads its input about once.

@@ -1,13 +1,22 @@
-// The output-stationary im2col plan ("os im2col"): a stride-1 conv2d reads its input about once;
-// COMPUTEs with the conv flag shift each channel plane under the array's rows, one tap at a time
+// The output-stationary im2col plan ("os im2col"): a conv2d reads its input about once; COMPUTEs
+// with the conv flag shift each channel plane under the array's rows, one tap at a time
 // (hw_contract.h's "conv" row, docs/conv.md).
 //
-// DRAM: the input as planes [batch][in_c][in_h * pitch bytes, padded to whole act words with
-// the zero point], pitch = in_w when the lanes' columns are masked (xmask), else in_w plus the
-// zero-point columns the taps reach; weights [n_tile][ky][kx][c][cols]. An m tile is `rows`
-// consecutive pixels of the flattened output image (row oy, column ox at oy * pitch + ox); its
-// act word at tap (ky, kx), channel c is the plane's `rows` bytes from that pixel's input byte,
-// so tiles run across output rows and a band's planes serve every tile and n tile. Output
+// Stride phases: with stride (sy, sx) the input is split into sy * sx phase images, phase
+// (py, px) holding the input pixels (sy * Y + py, sx * X + px) at (Y, X). Output pixel (oy, ox)
+// at tap (ky, kx) reads input (sy * oy + ky * dy - pt, ...) = phase ((ky * dy - pt) mod sy, ..)
+// at (oy + qy(ky), ox + qx(kx)), qy = floor((ky * dy - pt) / sy): every tap is a fixed shift in
+// its phase, as every tap of a stride-1 conv (one phase, qy = ky * dy - pt). A phase's taps are
+// a grid (its ky and kx), so each phase is a stride-1 conv over its image; the phases' COMPUTEs
+// follow one another, the PEs keeping the sum. Phases without a tap are not stored.
+//
+// DRAM: the input as planes [batch][phase][in_c][Hp * pitch bytes, padded to whole act words
+// with the zero point] (Hp, Wp the phase images' size, ceil(in / stride)), pitch = Wp when the
+// lanes' columns are masked (xmask), else Wp plus the zero-point columns the taps reach; weights
+// [n_tile][tap][c][cols], the taps phase by phase (ky, then kx, within a phase). An m tile is
+// `rows` consecutive pixels of the flattened output image (row oy, column ox at oy * pitch + ox);
+// its act word at a tap and channel is that phase plane's `rows` bytes from that pixel's input
+// byte, so tiles run across output rows and a band's planes serve every tile and n tile. Output
 // pixels past out_w (the pad columns) are computed and not stored.
 #include <algorithm>
 #include <limits>
@@ -19,16 +28,83 @@ namespace {
 
 constexpr int64_t kMaxField16 = 0xFFFF;
 constexpr uint64_t kPlanLatency = 100;  // DRAM latency (cycles) the band estimate assumes
+// Cycles a COMPUTE costs besides its steps (issue and feeder start), in both estimates: measured
+// on default, a stride-2 56x56x32 conv's 784 one-tile COMPUTEs took about 7.9 each.
+constexpr uint64_t kComputeStart = 8;
 // Tiles per group at most. 16 ran sparse_16x16's 56x56x64 conv (21 tiles a band: groups of 16
 // and 5) 3.5% slower at DRAM latency 200 than 15 (15 and 6), for a reason not found yet.
 constexpr int64_t kMaxGroup = 15;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t Gcd(int64_t a, int64_t b) { return b == 0 ? a : Gcd(b, a % b); }
+
+// The conv's stride phases (see the top): the phase images' size, the taps in phase order with
+// their shifts, and each phase's tap grid steps.
+struct OsGeo {
+  struct Tap {
+    size_t phase;
+    int64_t ky, kx;     // the tap in the kernel
+    int64_t qy, qx;     // its shift in its phase image
+    int64_t col, cols;  // its column in its phase's tap row, the row's taps
+    int64_t row, rows;  // its phase's tap row, the phase's tap rows
+  };
+  ConvGeo g;
+  int64_t Hp, Wp, phases = 0;
+  int64_t qy_min, qy_max, qx_min, qx_max;
+  int64_t dYp, dXp;  // shift steps between a phase's consecutive tap rows and columns
+  std::vector<Tap> taps;
+  std::vector<std::pair<int64_t, int64_t>> phase_of;  // (py, px) of each stored phase
+  explicit OsGeo(const ConvShape& c) : g(c) {
+    Hp = (g.H + g.sy - 1) / g.sy;
+    Wp = (g.W + g.sx - 1) / g.sx;
+    dYp = g.sy / Gcd(g.dy, g.sy) * g.dy / g.sy;
+    dXp = g.sx / Gcd(g.dx, g.sx) * g.dx / g.sx;
+    qy_min = qx_min = std::numeric_limits<int64_t>::max();
+    qy_max = qx_max = std::numeric_limits<int64_t>::min();
+    for (int64_t py = 0; py < g.sy; ++py) {
+      for (int64_t px = 0; px < g.sx; ++px) {
+        std::vector<int64_t> kys, kxs;
+        for (int64_t ky = 0; ky < g.KH; ++ky) {
+          if (((ky * g.dy - g.pt) % g.sy + g.sy) % g.sy == py) kys.push_back(ky);
+        }
+        for (int64_t kx = 0; kx < g.KW; ++kx) {
+          if (((kx * g.dx - g.pl) % g.sx + g.sx) % g.sx == px) kxs.push_back(kx);
+        }
+        if (kys.empty() || kxs.empty()) continue;
+        const size_t ph = static_cast<size_t>(phases++);
+        phase_of.push_back({py, px});
+        for (size_t r = 0; r < kys.size(); ++r) {
+          for (size_t x = 0; x < kxs.size(); ++x) {
+            Tap t{ph,
+                  kys[r],
+                  kxs[x],
+                  FloorDiv(kys[r] * g.dy - g.pt, g.sy),
+                  FloorDiv(kxs[x] * g.dx - g.pl, g.sx),
+                  static_cast<int64_t>(x),
+                  static_cast<int64_t>(kxs.size()),
+                  static_cast<int64_t>(r),
+                  static_cast<int64_t>(kys.size())};
+            qy_min = std::min(qy_min, t.qy), qy_max = std::max(qy_max, t.qy);
+            qx_min = std::min(qx_min, t.qx), qx_max = std::max(qx_max, t.qx);
+            taps.push_back(t);
+          }
+        }
+      }
+    }
+  }
+  // Phase-image rows [lo, hi) under output rows [oy0, oy0 + oth), clipped to the image.
+  int64_t RowLo(int64_t oy0) const { return std::max<int64_t>(0, oy0 + qy_min); }
+  int64_t RowHi(int64_t oy0, int64_t oth) const {
+    return std::min<int64_t>(Hp, oy0 + oth - 1 + qy_max + 1);
+  }
+};
 
 // The input rows [lo, hi) under output rows [oy0, oy0 + oth) and the plane words [w0, w1) that
 // hold them.
 struct BandRows {
   int64_t lo, hi, w0, w1;
 };
-BandRows RowsOf(const HwParams& hw, const ConvGeo& g, const OsConvPlanParams& cp, int64_t oy0,
+BandRows RowsOf(const HwParams& hw, const OsGeo& g, const OsConvPlanParams& cp, int64_t oy0,
                 int64_t oth) {
   BandRows r{g.RowLo(oy0), g.RowHi(oy0, oth), 0, 0};
   r.hi = std::max(r.hi, r.lo);
@@ -55,10 +131,10 @@ std::vector<std::pair<int64_t, int64_t>> BandsOf(const ConvGeo& g, int64_t band_
 }
 
 // The largest plane window of any band of band_rows output rows.
-int64_t MaxWindow(const HwParams& hw, const ConvGeo& g, const OsConvPlanParams& cp,
+int64_t MaxWindow(const HwParams& hw, const OsGeo& g, const OsConvPlanParams& cp,
                   int64_t band_rows) {
   int64_t most = 0;
-  for (const auto& [oy0, oth] : BandsOf(g, band_rows)) {
+  for (const auto& [oy0, oth] : BandsOf(g.g, band_rows)) {
     const BandRows r = RowsOf(hw, g, cp, oy0, oth);
     most = std::max(most, r.w1 - r.w0);
   }
@@ -94,18 +170,20 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       l.prec != contract::kPrecInt8 || l.conv->depth_multiplier != 0) {
     return false;
   }
-  const ConvGeo g(*l.conv);
-  const int64_t R = hw.rows;
-  if (g.sy != 1 || g.sx != 1) return false;  // strided convs: the software im2col
+  const OsGeo og(*l.conv);
+  const ConvGeo& g = og.g;
+  const int64_t R = hw.rows, phases = og.phases;
   const int64_t taps = g.Taps(), K = taps * g.C;
   if (K > kMaxField16 || g.C > 4095 || g.KW > 15) return false;
-  // Lane columns are masked when the image is at least as wide as the array's rows (a tile
-  // spans at most two output rows) and the offsets fit their fields; else zero-point columns.
-  const int64_t pr = std::max<int64_t>(0, (g.OW - 1) + (g.KW - 1) * g.dx - g.pl - (g.W - 1));
-  cp->xmask = g.W >= R && g.W <= 255 && g.dx < R && g.pl <= 128 && (g.KW - 1) * g.dx - g.pl <= 127;
-  cp->pitch = static_cast<unsigned>(cp->xmask ? g.W : g.W + std::max(g.pl, pr));
-  cp->plane_words = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(g.H) * cp->pitch, R));
-  if (g.dx / R > 15 || g.dy * cp->pitch / R > kMaxField16) return false;
+  // Lane columns are masked when the phase image is at least as wide as the array's rows (a
+  // tile spans at most two output rows) and the offsets fit their fields; else zero-point
+  // columns.
+  const int64_t pl = std::max<int64_t>(0, -og.qx_min);
+  const int64_t pr = std::max<int64_t>(0, (g.OW - 1) + og.qx_max - (og.Wp - 1));
+  cp->xmask = og.Wp >= R && og.Wp <= 255 && og.dXp < R && pl <= 128 && og.qx_max <= 127;
+  cp->pitch = static_cast<unsigned>(cp->xmask ? og.Wp : og.Wp + std::max(pl, pr));
+  cp->plane_words = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(og.Hp) * cp->pitch, R));
+  if (og.dXp / R > 15 || og.dYp * cp->pitch / R > kMaxField16) return false;
   const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
   const int64_t weight_half = hw.weight_words / 2;
   cp->weights_resident = uint64_t{n_tiles} * K <= hw.weight_words;
@@ -125,9 +203,9 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   const uint64_t compute_per_tile = uint64_t{n_tiles} * K;
   const uint64_t w_bytes = uint64_t{n_tiles} * K * hw.cols;
   const uint64_t out_bytes = static_cast<uint64_t>(l.M) * l.N;
-  // Tiles per COMPUTE (the tiles field) and per STORE: a group, as
-  // OsConvCommands lays out the acc regions.
-  const int64_t group = acc.group, per_compute = acc.group;
+  // Tiles per COMPUTE (the tiles field) and per STORE: a group, as OsConvCommands lays out the
+  // acc regions; with several phases a COMPUTE per tile and phase.
+  const int64_t group = acc.group, per_compute = phases > 1 ? 1 : acc.group;
   struct Cand {
     int64_t rb;
     bool dbl;
@@ -135,27 +213,30 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   };
   std::vector<Cand> cands;
   for (int64_t rb = 1; rb <= g.OH; ++rb) {
-    const int64_t window = MaxWindow(hw, g, *cp, rb), region = window * g.C;
+    const int64_t window = MaxWindow(hw, og, *cp, rb), region = window * g.C * phases;
     if (window > 0x7FFF || region > kMaxField16 || region > hw.act_words) break;
     const int64_t tiles = BandTiles(hw, *cp, rb);
     if (cp->chunks > 1 && static_cast<uint64_t>(tiles * R) + slot_words > hw.acc_words) break;
     const bool dbl = 2 * region <= hw.act_words;
     const int64_t bands = (g.OH + rb - 1) / rb;
-    uint64_t in_bytes = 0, tiles_all = 0, cmds = 0;
+    uint64_t in_bytes = 0, tiles_all = 0, cmds = 0, computes = 0;
     for (const auto& [oy0, oth] : BandsOf(g, rb)) {
-      const BandRows r = RowsOf(hw, g, *cp, oy0, oth);
+      const BandRows r = RowsOf(hw, og, *cp, oy0, oth);
       const int64_t t = BandTiles(hw, *cp, oth);
-      in_bytes += static_cast<uint64_t>((r.w1 - r.w0) * g.C * R);
+      in_bytes += static_cast<uint64_t>((r.w1 - r.w0) * g.C * phases * R);
       tiles_all += static_cast<uint64_t>(t);
-      cmds += uint64_t{n_tiles} *
-              static_cast<uint64_t>((t + per_compute - 1) / per_compute * cp->chunks +
-                                    (t + group - 1) / group);
+      const uint64_t c =
+          uint64_t{n_tiles} *
+          static_cast<uint64_t>((t + per_compute - 1) / per_compute * cp->chunks * phases);
+      computes += c;
+      cmds += c + uint64_t{n_tiles} * static_cast<uint64_t>((t + group - 1) / group);
     }
     const uint64_t bytes =
         static_cast<uint64_t>(g.B) *
             (in_bytes + (cp->weights_resident ? 0 : w_bytes * bands) + cmds * contract::kCmdBytes) +
         (cp->weights_resident ? w_bytes : 0) + out_bytes;
-    const uint64_t compute = static_cast<uint64_t>(g.B) * tiles_all * compute_per_tile;
+    const uint64_t compute =
+        static_cast<uint64_t>(g.B) * (tiles_all * compute_per_tile + computes * kComputeStart);
     uint64_t cycles = std::max(compute, bytes / hw.bus_bytes);
     if (!dbl) {
       // One band at a time: each band's planes load while the array waits.
@@ -181,7 +262,9 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
   if (!opts.im2col_always) {
     // Against the software im2col GEMM: M x K act bytes, weights once per m block, every tile.
-    const uint64_t gemm_steps = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * compute_per_tile;
+    const uint64_t gemm_tiles = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * n_tiles;
+    const uint64_t gemm_steps = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * compute_per_tile +
+                                gemm_tiles * kComputeStart;
     const uint64_t gemm_bytes = static_cast<uint64_t>(l.M) * K + w_bytes + out_bytes;
     if (best > std::max(gemm_steps, gemm_bytes / hw.bus_bytes)) return false;
   }
@@ -193,7 +276,9 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
 
 std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const Program& p,
                                     const OsConvPlanParams& cp) {
-  const ConvGeo g(*l.conv);
+  const OsGeo og(*l.conv);
+  const ConvGeo& g = og.g;
+  const int64_t planes = g.C * og.phases;  // per image: every phase's channel planes
   const int64_t R = hw.rows, P = cp.pitch, taps = g.Taps(), K = taps * g.C;
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const bool chunked = cp.chunks > 1;
@@ -224,15 +309,15 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
     for (const auto& [oy0, oth] : BandsOf(g, cp.band_rows)) {
       const uint16_t base =
           static_cast<uint16_t>(cp.act_double ? (bands.size() % 2) * act_half : 0);
-      bands.push_back({b, oy0, oth, RowsOf(hw, g, cp, oy0, oth), base});
+      bands.push_back({b, oy0, oth, RowsOf(hw, og, cp, oy0, oth), base});
     }
   }
   const uint64_t plane_bytes = uint64_t{cp.plane_words} * R;
   auto load_band = [&](const Band& bd) {
     const int64_t window = bd.rows.w1 - bd.rows.w0;
     cmds.push_back(EncodeLoad(contract::kTargetAct, bd.base, static_cast<uint16_t>(window),
-                              static_cast<uint16_t>(g.C), static_cast<uint32_t>(plane_bytes),
-                              p.act_addr + static_cast<uint64_t>(bd.b * g.C) * plane_bytes +
+                              static_cast<uint16_t>(planes), static_cast<uint32_t>(plane_bytes),
+                              p.act_addr + static_cast<uint64_t>(bd.b * planes) * plane_bytes +
                                   static_cast<uint64_t>(bd.rows.w0 * R)));
   };
   // Weights: resident at nt * K, else chunk by chunk in the two halves.
@@ -308,23 +393,27 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
       bool first_compute = true;
       for (unsigned c = 0; c < cp.chunks; ++c) {
         const uint16_t wbuf = ahead_key == key_of(bi, nt, c) ? ahead_buf : load_weights(nt, c);
-        // The chunk's taps in runs of whole kernel rows or part of one (a chunk boundary cuts
-        // a kernel row): a COMPUTE each. A chunk of one run computes a whole group of tiles per
-        // COMPUTE (the tiles field); otherwise each tile's runs follow one another, the PEs
-        // keeping the sum between them.
+        // The chunk's taps in runs of a phase's whole tap rows or part of one (a chunk
+        // boundary cuts a tap row): a COMPUTE each. A chunk of one run computes a whole group of
+        // tiles per COMPUTE (the tiles field); otherwise each tile's runs follow one another,
+        // the PEs keeping the sum between them.
         struct Run {
           int64_t t, n;
           unsigned taps_x;
         };
         std::vector<Run> runs;
         for (int64_t t = chunk_t0(c); t < chunk_t1(c);) {
-          const int64_t kx = t % g.KW;
-          if (kx == 0 && chunk_t1(c) - t >= g.KW) {
-            const int64_t n = (chunk_t1(c) - t) / g.KW * g.KW;
-            runs.push_back({t, n, static_cast<unsigned>(g.KW)});
+          const OsGeo::Tap& tp = og.taps[static_cast<size_t>(t)];
+          if (tp.col == 0 && chunk_t1(c) - t >= tp.cols) {
+            int64_t n = 0;  // whole tap rows of this phase
+            while (t + n + tp.cols <= chunk_t1(c) && t + n < static_cast<int64_t>(og.taps.size()) &&
+                   og.taps[static_cast<size_t>(t + n)].phase == tp.phase) {
+              n += tp.cols;
+            }
+            runs.push_back({t, n, static_cast<unsigned>(tp.cols)});
             t += n;
           } else {
-            const int64_t n = std::min<int64_t>(g.KW - kx, chunk_t1(c) - t);
+            const int64_t n = std::min<int64_t>(tp.cols - tp.col, chunk_t1(c) - t);
             runs.push_back({t, n, static_cast<unsigned>(n)});
             t += n;
           }
@@ -339,11 +428,11 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
           if (region < pending_hi && region + nj * R > pending_lo) flush();
           const int64_t m0 = bd.oy0 * P + j * R;  // flat output pixel of lane 0
           for (const Run& run : runs) {
-            const int64_t ky = run.t / g.KW, kx = run.t % g.KW;
+            const OsGeo::Tap& tp = og.taps[static_cast<size_t>(run.t)];
             OsConvFields f;
             f.taps_x = run.taps_x;
             f.tiles = static_cast<unsigned>(nj);
-            const int64_t rel = m0 - g.pt * P - g.pl + ky * g.dy * P + kx * g.dx - bd.rows.w0 * R;
+            const int64_t rel = m0 + tp.qy * P + tp.qx - bd.rows.w0 * R;
             const int64_t ow = rel >= 0 ? rel / R : -((-rel + R - 1) / R);
             f.extent = static_cast<uint16_t>(window * g.C);
             f.pitch = window;
@@ -351,18 +440,21 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             f.chans = static_cast<unsigned>(g.C);
             f.off_w = static_cast<int>(ow);
             f.off_b = static_cast<unsigned>(rel - ow * R);
-            f.tx_w = static_cast<unsigned>(g.dx / R);
-            f.tx_b = static_cast<unsigned>(g.dx % R);
-            f.ty_w = static_cast<uint16_t>(g.dy * P / R);
-            f.ty_b = static_cast<unsigned>(g.dy * P % R);
+            f.tx_w = static_cast<unsigned>(og.dXp / R);
+            f.tx_b = static_cast<unsigned>(og.dXp % R);
+            f.ty_w = static_cast<uint16_t>(og.dYp * P / R);
+            f.ty_b = static_cast<unsigned>(og.dYp * P % R);
             if (cp.xmask) {
               f.xmask = true;
               f.x0 = static_cast<unsigned>(m0 % P);
-              f.xw = static_cast<unsigned>(g.W);
-              f.kx0 = static_cast<int>(kx * g.dx - g.pl);
+              f.xw = static_cast<unsigned>(P);
+              f.kx0 = static_cast<int>(tp.qx);
             }
+            // The run's phase: its channel planes in the band's act region.
+            const uint16_t abase =
+                static_cast<uint16_t>(bd.base + static_cast<int64_t>(tp.phase) * g.C * window);
             Command cc =
-                EncodeComputeOsConv(run.t == chunk_t0(c), run.t + run.n == chunk_t1(c), bd.base,
+                EncodeComputeOsConv(run.t == chunk_t0(c), run.t + run.n == chunk_t1(c), abase,
                                     static_cast<uint16_t>(wbuf + (run.t - chunk_t0(c)) * g.C),
                                     static_cast<uint16_t>(run.n * g.C), zp, region, f);
             if (chunked && c > 0) {
@@ -428,7 +520,8 @@ class OsConvPlan : public Plan {
   }
   void Layout(const HwParams& hw, const FcLayer& l, Program* p) const override {
     const OsConvPlanParams& cp = std::get<OsConvPlanParams>(p->params);
-    const ConvGeo g(*l.conv);
+    const OsGeo og(*l.conv);
+    const ConvGeo& g = og.g;
     const uint64_t R = hw.rows, taps = static_cast<uint64_t>(g.Taps());
     Regions r = ParamRegions(hw, l, *p);
     // Per band and n tile: the parameter LOADs, per chunk a weight LOAD and per tile a COMPUTE
@@ -437,34 +530,45 @@ class OsConvPlan : public Plan {
     const uint64_t tiles = CeilDiv(uint64_t{cp.band_rows} * cp.pitch, R);
     const uint64_t stores = R / cp.pitch + 2;
     r.cmd_count = uint64_t{p->m_tiles} * p->n_tiles *
-                      (4 + cp.chunks * (1 + tiles * (g.KH + 1 + stores))) * (p->overlap ? 1 : 2) +
+                      (4 + cp.chunks * (1 + tiles * (g.KH + og.phases + 1 + stores))) *
+                      (p->overlap ? 1 : 2) +
                   uint64_t{p->m_tiles} * 2 + 16;
-    r.act = static_cast<uint64_t>(g.B * g.C) * cp.plane_words * R;
+    r.act = static_cast<uint64_t>(g.B * g.C * og.phases) * cp.plane_words * R;
     r.weight = uint64_t{p->n_tiles} * taps * g.C * hw.cols;
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
     uint8_t* in = p->dram.data() + p->act_addr;
     const ConvShape& c = *l.conv;
     const uint8_t zp = static_cast<uint8_t>(static_cast<int8_t>(l.input_zero_point));
+    // Plane (b, phase, ch): phase image row Y, column X = input (sy * Y + py, sx * X + px).
     for (int64_t b = 0; b < g.B; ++b) {
-      for (int64_t ch = 0; ch < g.C; ++ch) {
-        uint8_t* plane = in + static_cast<uint64_t>(b * g.C + ch) * cp.plane_words * R;
-        std::fill(plane, plane + uint64_t{cp.plane_words} * R, zp);
-        for (int64_t y = 0; y < g.H; ++y) {
-          for (int64_t x = 0; x < g.W; ++x) {
-            plane[y * cp.pitch + x] = static_cast<uint8_t>(
-                c.input[static_cast<size_t>(((b * g.H + y) * g.W + x) * g.C + ch)]);
+      for (int64_t ph = 0; ph < og.phases; ++ph) {
+        const auto [py, px] = og.phase_of[static_cast<size_t>(ph)];
+        for (int64_t ch = 0; ch < g.C; ++ch) {
+          uint8_t* plane =
+              in + static_cast<uint64_t>((b * og.phases + ph) * g.C + ch) * cp.plane_words * R;
+          std::fill(plane, plane + uint64_t{cp.plane_words} * R, zp);
+          for (int64_t y = py, Y = 0; y < g.H; y += g.sy, ++Y) {
+            for (int64_t x = px, X = 0; x < g.W; x += g.sx, ++X) {
+              plane[Y * cp.pitch + X] = static_cast<uint8_t>(
+                  c.input[static_cast<size_t>(((b * g.H + y) * g.W + x) * g.C + ch)]);
+            }
           }
         }
       }
     }
+    // Weights in the taps' phase order: tap (ky, kx), channel ch is GEMM K index
+    // (ky * KW + kx) * C + ch.
     uint8_t* w = p->dram.data() + p->weight_addr;
-    const uint64_t K = taps * g.C;
     for (unsigned nt = 0; nt < p->n_tiles; ++nt) {
-      for (uint64_t k = 0; k < K; ++k) {
-        for (unsigned j = 0; j < hw.cols; ++j) {
-          const uint64_t n = uint64_t{nt} * hw.cols + j;
-          *w++ = n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+      for (const OsGeo::Tap& tp : og.taps) {
+        for (int64_t ch = 0; ch < g.C; ++ch) {
+          const uint64_t k = static_cast<uint64_t>((tp.ky * g.KW + tp.kx) * g.C + ch);
+          for (unsigned j = 0; j < hw.cols; ++j) {
+            const uint64_t n = uint64_t{nt} * hw.cols + j;
+            *w++ =
+                n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+          }
         }
       }
     }

@@ -289,7 +289,7 @@ void LowPrecisionCases(Writer& w) {
 
 // conv2d layers for the on-chip im2col plan (im2col_* CTests on ws builds, issue 17): channels
 // that do not fill an act word, 5x5 taps with stride 2, a pointwise conv over a batch, dilation,
-// and a tall image that takes several bands.
+// a tall image that takes several bands, and stride-2 downsampling.
 void Im2colCases(Writer& w) {
   std::mt19937_64 rng(1717);
   struct Case {
@@ -306,6 +306,8 @@ void Im2colCases(Writer& w) {
       // The issue's targets: nv_small's conv and a compute-bound 56x56 one.
       {"im2col_nvsmall", 1, 16, 8, 128, 32, 3, 3, "stride: 1\npadding: same\n"},
       {"im2col_56x56", 1, 56, 56, 64, 64, 3, 3, "stride: 1\npadding: same\n"},
+      // A stride-2 downsampling conv (the os plan's stride phases).
+      {"im2col_56x56s2", 1, 56, 56, 64, 64, 3, 3, "stride: 2\npadding: same\n"},
   };
   for (const Case& c : cases) {
     const std::string n = c.name;
