@@ -148,14 +148,17 @@ TEST(DriverConvTest, RandomGeometriesOnRandomHardware) {
 }
 
 // Depthwise convs (multipliers 1-3) through LowerLayerFor: one block-diagonal GEMM on the plan
-// where it runs, against the layer's direct reference.
+// where it runs (ws: "ws im2col"; os: "os im2col", each n tile walking only its output channels'
+// input channels), against the layer's direct reference. Half on ws and half on os hardware.
 TEST(DriverConvTest, DepthwiseRunsAsOneBlockDiagonalConv) {
   std::mt19937_64 rng(77);
-  unsigned on_chip = 0;
-  for (int n = 0; n < 24; ++n) {
-    const unsigned rows = 1u << (rng() % 4), cols = 1 + rng() % 9;
-    const HwParams hw = Ws(Hw(rows, cols, 8, 256 + rng() % 2048,
-                              std::max<unsigned>(2 * rows, 64 + rng() % 512), 60 + rng() % 400));
+  unsigned on_chip = 0, on_chip_os = 0;
+  for (int n = 0; n < 48; ++n) {
+    const bool os = n % 2 == 1;
+    const unsigned rows = os ? 1 + rng() % 16 : 1u << (rng() % 4), cols = 1 + rng() % 9;
+    const HwParams hw0 = Hw(rows, cols, 8, 256 + rng() % 2048,
+                            std::max<unsigned>(2 * rows, 64 + rng() % 512), 60 + rng() % 400);
+    const HwParams hw = os ? hw0 : Ws(hw0);
     LayerSpec spec;
     spec.op = LayerOp::kDepthwiseConv2d;
     spec.name = "dw";
@@ -187,6 +190,7 @@ TEST(DriverConvTest, DepthwiseRunsAsOneBlockDiagonalConv) {
     for (const LoweredGemm& g : gemms) {
       const LayerRun run = RunLayer(hw, g.fc, "dw gemm", always);
       on_chip += run.prog.plan == "ws im2col";
+      on_chip_os += run.prog.plan == "os im2col";
       std::vector<uint8_t> dram = run.prog.dram;
       FuncSim(hw).Run(dram, run.prog.cmd_base, run.prog.cmd_count);
       outs.push_back(ReadOutput(run.prog, dram, g.fc.M, g.fc.N));
@@ -196,6 +200,55 @@ TEST(DriverConvTest, DepthwiseRunsAsOneBlockDiagonalConv) {
         ref::LayerReference(spec).data);
   }
   EXPECT_GE(on_chip, 16u);
+  EXPECT_GE(on_chip_os, 16u);
+}
+
+// A MobileNet depthwise layer (56x56x64, 3x3, stride 1, SAME, multiplier 1) on 16x16 with the
+// default preset's scratchpads: LowerLayerFor makes it one block-diagonal GEMM on "os im2col"
+// (each n tile walks its 16 channels' planes), which reads the input about once (1.44x with the
+// bands' halo rows), against the 64 per-channel GEMMs' im2col rows (15x).
+TEST(DriverConvTest, OsDepthwiseReadsItsInputAboutOnce) {
+  const HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
+  std::mt19937_64 rng(5);
+  LayerSpec spec;
+  spec.op = LayerOp::kDepthwiseConv2d;
+  spec.name = "mobilenet_dw";
+  spec.conv.stride_h = spec.conv.stride_w = 1;
+  spec.conv.padding = Padding::kSame;
+  spec.input.shape = {1, 56, 56, 64};
+  spec.weights.shape = {1, 3, 3, 64};
+  spec.depth_multiplier = 1;
+  for (int i = 0; i < 56 * 56 * 64; ++i) spec.input.data.push_back(static_cast<int8_t>(rng()));
+  for (int i = 0; i < 9 * 64; ++i) spec.weights.data.push_back(static_cast<int8_t>(rng()));
+  spec.quant.input_zero_point = -1;
+  spec.quant.output_multiplier = {1200000000};
+  spec.quant.output_shift = {-7};
+  spec.output_shape = LayerOutputShape(spec);
+  uint64_t rd[2] = {0, 0};
+  for (int im2col = 1; im2col >= 0; --im2col) {
+    DriverOptions opts;
+    opts.im2col = im2col == 1;
+    const std::vector<LoweredGemm> gemms = LowerLayerFor(spec, hw, opts);
+    EXPECT_EQ(gemms.size(), im2col ? 1u : 64u);
+    std::vector<std::vector<int8_t>> outs;
+    for (const LoweredGemm& g : gemms) {
+      const LayerRun run = RunLayer(hw, g.fc, "dw gemm", opts);
+      if (im2col) {
+        EXPECT_EQ(run.prog.plan, "os im2col");
+      }
+      rd[im2col] += run.r.counters[contract::CounterIndex("rd_bytes")];
+      std::vector<uint8_t> dram = run.prog.dram;
+      FuncSim(hw).Run(dram, run.prog.cmd_base, run.prog.cmd_count);
+      outs.push_back(ReadOutput(run.prog, dram, g.fc.M, g.fc.N));
+    }
+    EXPECT_EQ(AssembleOutput(gemms, outs, 56 * 56 * 64), ref::LayerReference(spec).data);
+  }
+  const uint64_t input = 56 * 56 * 64;
+  // The halo: bands of 7 output rows (two bands' 64 planes fit the act halves) reread 2 rows.
+  EXPECT_LE(rd[1], input * 15 / 10) << "per-channel GEMMs: " << rd[0];
+  EXPECT_GE(rd[0], input * 8);
+  RecordProperty("rd_bytes_os_im2col", static_cast<int>(rd[1]));
+  RecordProperty("rd_bytes_per_channel", static_cast<int>(rd[0]));
 }
 
 // os hardware with 2:4 has no conv COMPUTE: the software im2col.

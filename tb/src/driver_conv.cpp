@@ -439,6 +439,7 @@ std::vector<Command> ConvCommands(const HwParams& hw, const FcLayer& l, const Pr
 }
 
 bool Im2colRuns(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
+  if (!hw.weight_stationary) return OsIm2colRuns(hw, l, opts);
   Program p;
   ConvPlanParams cp;
   return FitConv(hw, l, opts, &p, &cp);

@@ -164,17 +164,41 @@ OsConvAcc AccOf(const HwParams& hw, const FcLayer& l, unsigned n_tiles) {
   return a;
 }
 
+// The input channels each n tile reads: all C for a conv; for a depthwise conv (its block-diagonal
+// GEMM, output channel o reading input channel o / m) those of the tile's output channels. An n
+// tile's weights are taps x nc words, at word koff of the weights.
+struct OsTileChans {
+  std::vector<int64_t> c0, nc, koff;
+  int64_t words = 0, nc_max = 0;  // every n tile's weight words; the most channels of a tile
+};
+OsTileChans TileChans(const HwParams& hw, const FcLayer& l, const ConvGeo& g, unsigned n_tiles) {
+  OsTileChans t;
+  const int64_t m = l.conv->depth_multiplier;
+  for (unsigned nt = 0; nt < n_tiles; ++nt) {
+    const int64_t o0 = int64_t{nt} * hw.cols, o1 = std::min<int64_t>(l.N, o0 + hw.cols);
+    const int64_t c0 = m > 0 ? o0 / m : 0, nc = m > 0 ? (o1 - 1) / m - c0 + 1 : g.C;
+    t.c0.push_back(c0);
+    t.nc.push_back(nc);
+    t.koff.push_back(t.words);
+    t.words += g.Taps() * nc;
+    t.nc_max = std::max(t.nc_max, nc);
+  }
+  return t;
+}
+
 bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p,
                OsConvPlanParams* cp) {
   if (hw.weight_stationary || !hw.OsConv() || !opts.im2col || !l.conv ||
-      l.prec != contract::kPrecInt8 || l.conv->depth_multiplier != 0) {
+      l.prec != contract::kPrecInt8) {
     return false;
   }
   const OsGeo og(*l.conv);
   const ConvGeo& g = og.g;
   const int64_t R = hw.rows, phases = og.phases;
   const int64_t taps = g.Taps(), K = taps * g.C;
-  if (K > kMaxField16 || g.C > 4095 || g.KW > 15) return false;
+  const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
+  const OsTileChans tc = TileChans(hw, l, g, n_tiles);
+  if (taps * tc.nc_max > kMaxField16 || g.C > 4095 || g.KW > 15) return false;
   // Lane columns are masked when the phase image is at least as wide as the array's rows (a
   // tile spans at most two output rows) and the offsets fit their fields; else zero-point
   // columns.
@@ -184,14 +208,13 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   cp->pitch = static_cast<unsigned>(cp->xmask ? og.Wp : og.Wp + std::max(pl, pr));
   cp->plane_words = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(og.Hp) * cp->pitch, R));
   if (og.dXp / R > 15 || og.dYp * cp->pitch / R > kMaxField16) return false;
-  const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
   const int64_t weight_half = hw.weight_words / 2;
-  cp->weights_resident = uint64_t{n_tiles} * K <= hw.weight_words;
+  cp->weights_resident = static_cast<uint64_t>(tc.words) <= hw.weight_words;
   if (cp->weights_resident) {
     cp->chunk_taps = static_cast<unsigned>(taps);
   } else {
-    if (g.C > weight_half) return false;
-    cp->chunk_taps = static_cast<unsigned>(std::min<int64_t>(taps, weight_half / g.C));
+    if (tc.nc_max > weight_half) return false;
+    cp->chunk_taps = static_cast<unsigned>(std::min<int64_t>(taps, weight_half / tc.nc_max));
   }
   cp->chunks = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(taps), cp->chunk_taps));
   const OsConvAcc acc = AccOf(hw, l, n_tiles);
@@ -200,8 +223,8 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   // The band: the estimate's best over every height whose planes fit the act scratchpad (two
   // bands' when they fit) and, with several weight chunks, whose tiles' partial sums fit the acc
   // scratchpad.
-  const uint64_t compute_per_tile = uint64_t{n_tiles} * K;
-  const uint64_t w_bytes = uint64_t{n_tiles} * K * hw.cols;
+  const uint64_t compute_per_tile = static_cast<uint64_t>(tc.words);  // every n tile's steps
+  const uint64_t w_bytes = static_cast<uint64_t>(tc.words) * hw.cols;
   const uint64_t out_bytes = static_cast<uint64_t>(l.M) * l.N;
   // Tiles per COMPUTE (the tiles field) and per STORE: a group, as OsConvCommands lays out the
   // acc regions; with several phases a COMPUTE per tile and phase.
@@ -261,16 +284,25 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   }
   cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
   if (!opts.im2col_always) {
-    // Against the software im2col GEMM: M x K act bytes, weights once per m block, every tile.
-    const uint64_t gemm_tiles = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * n_tiles;
-    const uint64_t gemm_steps = CeilDiv(static_cast<uint64_t>(l.M), hw.rows) * compute_per_tile +
-                                gemm_tiles * kComputeStart;
-    const uint64_t gemm_bytes = static_cast<uint64_t>(l.M) * K + w_bytes + out_bytes;
+    // Against the software im2col GEMM: M x K act bytes, weights once per m block, every tile;
+    // a depthwise conv against one GEMM per input channel (K = taps, N = m).
+    const uint64_t m_tiles = CeilDiv(static_cast<uint64_t>(l.M), hw.rows);
+    uint64_t gemm_tiles = m_tiles * n_tiles, gemm_steps = m_tiles * compute_per_tile;
+    uint64_t gemm_bytes = static_cast<uint64_t>(l.M) * K + w_bytes + out_bytes;
+    if (const int64_t m = l.conv->depth_multiplier; m > 0) {
+      const uint64_t per_c = CeilDiv(static_cast<uint64_t>(m), hw.cols);
+      gemm_tiles = static_cast<uint64_t>(g.C) * m_tiles * per_c;
+      gemm_steps = gemm_tiles * static_cast<uint64_t>(taps);
+      gemm_bytes = static_cast<uint64_t>(g.C) *
+                   (static_cast<uint64_t>(l.M) * (static_cast<uint64_t>(taps) + m) +
+                    static_cast<uint64_t>(taps * m));
+    }
+    gemm_steps += gemm_tiles * kComputeStart;
     if (best > std::max(gemm_steps, gemm_bytes / hw.bus_bytes)) return false;
   }
   p->m_tiles = static_cast<unsigned>(g.B) * cp->bands;
   p->n_tiles = n_tiles;
-  p->k_chunk = static_cast<unsigned>(cp->chunk_taps * g.C);
+  p->k_chunk = static_cast<unsigned>(cp->chunk_taps * tc.nc_max);
   return true;
 }
 
@@ -279,7 +311,8 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
   const OsGeo og(*l.conv);
   const ConvGeo& g = og.g;
   const int64_t planes = g.C * og.phases;  // per image: every phase's channel planes
-  const int64_t R = hw.rows, P = cp.pitch, taps = g.Taps(), K = taps * g.C;
+  const int64_t R = hw.rows, P = cp.pitch, taps = g.Taps();
+  const OsTileChans tc = TileChans(hw, l, g, p.n_tiles);
   const int8_t zp = static_cast<int8_t>(l.input_zero_point);
   const bool chunked = cp.chunks > 1;
   // Acc: parameter slots, then tile regions. With one chunk, two groups of up to 15 tiles in
@@ -332,20 +365,23 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
     return (static_cast<int64_t>(bi) * p.n_tiles + nt) * cp.chunks + c;
   };
   auto load_weights = [&](unsigned nt, unsigned c) -> uint16_t {
+    const int64_t nc = tc.nc[nt], koff = tc.koff[nt];
     if (cp.weights_resident) {
       if (!w_loaded[nt]) {
-        cmds.push_back(EncodeLoad(contract::kTargetWeight, static_cast<uint16_t>(nt * K),
-                                  static_cast<uint16_t>(K), 1, static_cast<uint32_t>(K * hw.cols),
-                                  p.weight_addr + uint64_t{nt} * K * hw.cols));
+        const int64_t k = taps * nc;
+        cmds.push_back(EncodeLoad(contract::kTargetWeight, static_cast<uint16_t>(koff),
+                                  static_cast<uint16_t>(k), 1, static_cast<uint32_t>(k * hw.cols),
+                                  p.weight_addr + static_cast<uint64_t>(koff) * hw.cols));
         w_loaded[nt] = true;
       }
-      return static_cast<uint16_t>(nt * K);
+      return static_cast<uint16_t>(koff);
     }
-    const int64_t words = (chunk_t1(c) - chunk_t0(c)) * g.C;
+    const int64_t words = (chunk_t1(c) - chunk_t0(c)) * nc;
     const uint16_t at = static_cast<uint16_t>((w_loads++ % 2) * weight_half);
-    cmds.push_back(EncodeLoad(contract::kTargetWeight, at, static_cast<uint16_t>(words), 1,
-                              static_cast<uint32_t>(words * hw.cols),
-                              p.weight_addr + (uint64_t{nt} * K + chunk_t0(c) * g.C) * hw.cols));
+    cmds.push_back(
+        EncodeLoad(contract::kTargetWeight, at, static_cast<uint16_t>(words), 1,
+                   static_cast<uint32_t>(words * hw.cols),
+                   p.weight_addr + static_cast<uint64_t>(koff + chunk_t0(c) * nc) * hw.cols));
     return at;
   };
   unsigned param_loads = 0, group_count = 0;
@@ -434,10 +470,10 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             f.tiles = static_cast<unsigned>(nj);
             const int64_t rel = m0 + tp.qy * P + tp.qx - bd.rows.w0 * R;
             const int64_t ow = rel >= 0 ? rel / R : -((-rel + R - 1) / R);
-            f.extent = static_cast<uint16_t>(window * g.C);
+            f.extent = static_cast<uint16_t>(window * tc.nc[nt]);
             f.pitch = window;
             f.window = window;
-            f.chans = static_cast<unsigned>(g.C);
+            f.chans = static_cast<unsigned>(tc.nc[nt]);
             f.off_w = static_cast<int>(ow);
             f.off_b = static_cast<unsigned>(rel - ow * R);
             f.tx_w = static_cast<unsigned>(og.dXp / R);
@@ -451,12 +487,12 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
               f.kx0 = static_cast<int>(tp.qx);
             }
             // The run's phase: its channel planes in the band's act region.
-            const uint16_t abase =
-                static_cast<uint16_t>(bd.base + static_cast<int64_t>(tp.phase) * g.C * window);
+            const uint16_t abase = static_cast<uint16_t>(
+                bd.base + (static_cast<int64_t>(tp.phase) * g.C + tc.c0[nt]) * window);
             Command cc =
                 EncodeComputeOsConv(run.t == chunk_t0(c), run.t + run.n == chunk_t1(c), abase,
-                                    static_cast<uint16_t>(wbuf + (run.t - chunk_t0(c)) * g.C),
-                                    static_cast<uint16_t>(run.n * g.C), zp, region, f);
+                                    static_cast<uint16_t>(wbuf + (run.t - chunk_t0(c)) * tc.nc[nt]),
+                                    static_cast<uint16_t>(run.n * tc.nc[nt]), zp, region, f);
             if (chunked && c > 0) {
               cmd::Set(cc, cmd::FieldOf(contract::kOpCompute, "accumulate"), 1);
             }
@@ -522,7 +558,7 @@ class OsConvPlan : public Plan {
     const OsConvPlanParams& cp = std::get<OsConvPlanParams>(p->params);
     const OsGeo og(*l.conv);
     const ConvGeo& g = og.g;
-    const uint64_t R = hw.rows, taps = static_cast<uint64_t>(g.Taps());
+    const uint64_t R = hw.rows;
     Regions r = ParamRegions(hw, l, *p);
     // Per band and n tile: the parameter LOADs, per chunk a weight LOAD and per tile a COMPUTE
     // per kernel row run (at most KH + 1) and a STORE per output row the tile touches; the band
@@ -534,7 +570,8 @@ class OsConvPlan : public Plan {
                       (p->overlap ? 1 : 2) +
                   uint64_t{p->m_tiles} * 2 + 16;
     r.act = static_cast<uint64_t>(g.B * g.C * og.phases) * cp.plane_words * R;
-    r.weight = uint64_t{p->n_tiles} * taps * g.C * hw.cols;
+    const OsTileChans tc = TileChans(hw, l, g, p->n_tiles);
+    r.weight = static_cast<uint64_t>(tc.words) * hw.cols;
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
     uint8_t* in = p->dram.data() + p->act_addr;
@@ -562,7 +599,7 @@ class OsConvPlan : public Plan {
     uint8_t* w = p->dram.data() + p->weight_addr;
     for (unsigned nt = 0; nt < p->n_tiles; ++nt) {
       for (const OsGeo::Tap& tp : og.taps) {
-        for (int64_t ch = 0; ch < g.C; ++ch) {
+        for (int64_t ch = tc.c0[nt]; ch < tc.c0[nt] + tc.nc[nt]; ++ch) {
           const uint64_t k = static_cast<uint64_t>((tp.ky * g.KW + tp.kx) * g.C + ch);
           for (unsigned j = 0; j < hw.cols; ++j) {
             const uint64_t n = uint64_t{nt} * hw.cols + j;
@@ -582,5 +619,11 @@ class OsConvPlan : public Plan {
 }  // namespace
 
 std::unique_ptr<Plan> MakeOsConvPlan() { return std::make_unique<OsConvPlan>(); }
+
+bool OsIm2colRuns(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
+  Program p;
+  OsConvPlanParams cp;
+  return FitOsConv(hw, l, opts, &p, &cp);
+}
 
 }  // namespace salsa

@@ -39,6 +39,8 @@ std::unique_ptr<Plan> Make24Plan();       // driver_24.cpp
 std::unique_ptr<Plan> MakeGemvPlan();     // driver_gemv.cpp
 std::unique_ptr<Plan> MakeConvPlan();     // driver_conv.cpp
 std::unique_ptr<Plan> MakeOsConvPlan();   // driver_conv_os.cpp
+// Whether the os im2col plan runs this conv GEMM (Im2colRuns on output-stationary hardware).
+bool OsIm2colRuns(const HwParams& hw, const FcLayer& l, const DriverOptions& opts);
 
 // A conv2d's geometry (FcLayer::conv) as signed 64-bit numbers, for the im2col plans.
 struct ConvGeo {

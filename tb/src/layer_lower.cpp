@@ -268,8 +268,8 @@ std::vector<LoweredGemm> LowerMatmul(const LayerSpec& spec) {
 
 std::vector<LoweredGemm> LowerLayerFor(const LayerSpec& spec, const HwParams& hw,
                                        const DriverOptions& opts) {
-  if (spec.op == LayerOp::kDepthwiseConv2d && hw.weight_stationary && opts.im2col &&
-      spec.dtype == LayerDtype::kInt8 && !spec.weights_int4) {
+  if (spec.op == LayerOp::kDepthwiseConv2d && (hw.weight_stationary || hw.OsConv()) &&
+      opts.im2col && spec.dtype == LayerDtype::kInt8 && !spec.weights_int4) {
     LayerOutputShape(spec);
     std::vector<LoweredGemm> one = LowerDepthwiseIm2col(spec);
     if (Im2colRuns(hw, one.front().fc, opts)) return one;

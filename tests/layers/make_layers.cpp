@@ -318,6 +318,15 @@ void Im2colCases(Writer& w) {
                   "_b.npy\n" + c.params + "input_zero_point: -3\noutput_zero_point: 2\n" +
                   PerChannel(rng, c.O, -9));
   }
+  // A MobileNet depthwise layer: 56x56x64, 3x3, stride 1, SAME, multiplier 1.
+  const std::string n = "im2col_dw56";
+  w.I8(n + "_x.npy", {1, 56, 56, 64}, Random(rng, 56 * 56 * 64));
+  w.I8(n + "_w.npy", {1, 3, 3, 64}, Random(rng, 3 * 3 * 64));
+  w.I32(n + "_b.npy", RandomBias(rng, 64));
+  w.Yaml(n, "op: depthwise_conv2d\ninput: " + n + "_x.npy\nweights: " + n + "_w.npy\nbias: " + n +
+                "_b.npy\nstride: 1\npadding: same\ndepth_multiplier: 1\ninput_zero_point: -3\n"
+                "output_zero_point: 2\n" +
+                PerChannel(rng, 64, -9));
 }
 
 int main(int argc, char** argv) {
