@@ -59,15 +59,19 @@ ProgramEvents CountProgramEvents(const Options& o, const salsa::FcLayer& l) {
   for (const salsa::FcLayer& g : ExecutedGemms(o, l)) {
     const uint64_t M = g.M, K = g.K, N = g.N;
     const salsa::Program p = salsa::BuildFcProgram(hw, g, dopt);
-    e.macs += M * K * N;
+    // A depthwise conv's block-diagonal GEMM (K = taps * C): an output channel has taps real
+    // weights, the others are the zeros of the other channels.
+    const uint64_t kd =
+        g.conv && g.conv->depth_multiplier > 0 ? K / static_cast<uint64_t>(g.conv->in_c) : K;
+    e.macs += M * kd * N;
     // A 2:4 run's roofline is the compressed problem's: half the MACs, and per output channel
     // K/2 weights plus their 2-bit positions (5/8 of the dense weight bytes).
-    const uint64_t kw = p.structured() ? (K + 3) / 4 * 2 : K;
+    const uint64_t kw = p.structured() ? (K + 3) / 4 * 2 : kd;
     e.compute_cycles += static_cast<double>(M * kw * N) / (hw.rows * hw.cols);
     // int4 weights: ceil(K/2) bytes per output channel; FP8 outputs: OutFmtBytes each.
     const uint64_t w_bytes = p.structured()                          ? N * kw + N * kw / 4
                              : g.prec == salsa::contract::kPrecInt4w ? N * ((K + 1) / 2)
-                                                                     : N * K;
+                                                                     : N * kd;
     const uint64_t out_bytes =
         M * N * (g.out_fmt == salsa::contract::kOutInt8 ? 1 : salsa::OutFmtBytes(g.out_fmt));
     const bool bias = !g.bias.empty() || !g.bias_fp32.empty();
