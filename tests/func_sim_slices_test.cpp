@@ -192,5 +192,120 @@ TEST(FuncSimSlicesTest, ErrorCodes) {
       {{"slices ignored", SliceCompute(true, true, 0, 3, 2, 0, 3), contract::ErrCodeOf("none")}});
 }
 
+// Zero-skip with K slices (docs/architecture.md, "Zero-skip with K slices"): a SCAN with slices
+// packs the listed words' lanes, a sliced gather writes the rotated layout, and a group COMPUTE
+// with slices takes S entries a step; tile t's acc word j must be the sum over the listed K steps
+// of (lane j - zp) * w, whatever the layout.
+constexpr uint64_t kGat = 0x4000;  // gather rows: index k at kGat + 16 k, tile t's 4 bytes at 4 t
+int8_t Wg(unsigned k, unsigned t, unsigned c) {
+  return static_cast<int8_t>(37 * k + 11 * t - 7 * c);
+}
+
+Image SkipLoaded() {
+  Image img = Loaded();
+  for (unsigned k = 0; k < 16; ++k)
+    for (unsigned t = 0; t < 4; ++t)
+      for (unsigned c = 0; c < kCols; ++c)
+        img.dram[kGat + 16 * k + 4 * t + c] = uint8_t(Wg(k, t, c));
+  return img;
+}
+
+Command Scan(uint16_t a, uint16_t k, uint8_t lanes, unsigned log_s) {
+  Command c = EncodeScan(a, k, static_cast<int8_t>(kZp), lanes);
+  cmd::Set(c, cmd::FieldOf(contract::kOpScan, "slices"), log_s);
+  return c;
+}
+
+Command SlicedGather(uint16_t sp, uint16_t wpr, uint16_t entries, uint16_t j0) {
+  Command c = EncodeGatherLoad(sp, wpr, entries, j0, 16, kGat);
+  cmd::Set(c, cmd::FieldOf(contract::kOpLoad, "sliced"), 1);
+  return c;
+}
+
+Command SlicedGroup(bool accumulate, uint16_t wb, uint16_t entries, uint16_t j0, uint8_t tiles,
+                    uint16_t acc, unsigned log_s = 2) {
+  Command c = EncodeIndexedCompute(true, true, accumulate, wb, entries, j0, tiles,
+                                   static_cast<int8_t>(kZp), acc, /*group=*/true);
+  cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "slices"), log_s);
+  return c;
+}
+
+HwParams HwSkipSlices() {
+  HwParams hw = HwSlices(4);  // 8 rows: 4 slices of G = 2; a 16-byte bus: 4 weight words a cycle
+  hw.zero_skip = true;
+  hw.weight_words = 64;
+  hw.acc_words = 64;
+  return hw;
+}
+
+TEST(FuncSimSlicesTest, ZeroSkipSlicesPackGatherAndCompute) {
+  // SCAN act words [0, 11) testing lanes 0 and 1: the list is the words whose lanes 0..1 are not
+  // all kZp; the packed words follow at 11.
+  std::vector<unsigned> list;
+  for (unsigned i = 0; i < 11; ++i)
+    if (X(i, 0) != kZp || X(i, 1) != kZp) list.push_back(i);
+  ASSERT_GE(list.size(), 5u);
+  Image img = SkipLoaded();
+  img.Add(Scan(0, 11, 2, 2));
+  // Two chunks of 4 entries: gather 4 tiles (wpr 4) into 0 and 16, group COMPUTEs over them.
+  img.Add(SlicedGather(0, 4, 4, 0));
+  img.Add(SlicedGroup(false, 0, 4, 0, 4, 0));
+  img.Add(SlicedGather(16, 4, 8, 4));
+  img.Add(SlicedGroup(true, 16, 8, 4, 4, 0));
+  FuncSim sim(HwSkipSlices());
+  const FuncSimResult r = img.Run(sim);
+  ASSERT_TRUE(r.ok()) << r.err_detail;
+  // Packed word q, byte r: lane r % 2 of listed word 4q + r / 2, else kZp.
+  for (unsigned q = 0; q < (list.size() + 3) / 4; ++q) {
+    for (unsigned b = 0; b < kRows; ++b) {
+      const unsigned e = 4 * q + b / 2;
+      const int8_t want = e < list.size() ? X(list[e], b % 2) : static_cast<int8_t>(kZp);
+      EXPECT_EQ(static_cast<int8_t>(sim.act()[(11 + q) * kRows + b]), want) << q << " " << b;
+    }
+  }
+  const unsigned n = std::min<unsigned>(12, static_cast<unsigned>(list.size()));
+  for (unsigned t = 0; t < 4; ++t) {
+    for (unsigned j = 0; j < 2; ++j) {
+      for (unsigned c = 0; c < kCols; ++c) {
+        int32_t want = 0;
+        for (unsigned e = 0; e < n; ++e) want += (X(list[e], j) - kZp) * Wg(list[e], t, c);
+        EXPECT_EQ(sim.acc_sp()[(8 * t + j) * kCols + c], want) << "tile " << t << " row " << j;
+      }
+    }
+  }
+  // Steps: ceil(4/4) + ceil((n - 4)/4) per tile.
+  EXPECT_EQ(r.counters[contract::CounterIndex("mac_active")], 4u * (1 + (n - 4 + 3) / 4));
+}
+
+TEST(FuncSimSlicesTest, ZeroSkipSlicesErrorCodes) {
+  Image img = SkipLoaded();
+  img.Add(Scan(0, 11, 2, 2));
+  test::ExpectErrors(
+      HwSkipSlices(), img,
+      {
+          {"SCAN S above gemv_slices", Scan(0, 4, 2, 3), contract::ErrCodeOf("bad_field")},
+          // SCAN [a, a + K + ceil(K / S)): 16 + 16 / 4 = 20 > 16 words.
+          {"SCAN packed words past", Scan(4, 12, 2, 2), contract::ErrCodeOf("scratchpad_range")},
+          {"SCAN packed words to the end", Scan(4, 9, 2, 2), contract::ErrCodeOf("none")},
+          {"sliced gather sp not a multiple of W", SlicedGather(2, 4, 4, 0),
+           contract::ErrCodeOf("bad_field")},
+          {"sliced gather wpr not whole writes", SlicedGather(0, 2, 4, 0),
+           contract::ErrCodeOf("bad_field")},
+          // ceil(5 / 4) = 2 rows of 4 * 4 words: from 32 they end at 64, from 36 past it.
+          {"sliced gather to the end", SlicedGather(32, 4, 5, 0), contract::ErrCodeOf("none")},
+          {"sliced gather past", SlicedGather(36, 4, 5, 0),
+           contract::ErrCodeOf("scratchpad_range")},
+          {"indexed S below gemv_slices", SlicedGroup(false, 0, 4, 0, 2, 0, 1),
+           contract::ErrCodeOf("bad_field")},
+          {"indexed j0 not a multiple of S", SlicedGroup(false, 0, 4, 2, 2, 0),
+           contract::ErrCodeOf("bad_field")},
+          // ceil(8 / 4) rows of T = 4 tiles of 4 words: [32, 64) fits, [36, 68) does not.
+          {"indexed weight to the end", SlicedGroup(false, 32, 8, 0, 4, 0),
+           contract::ErrCodeOf("none")},
+          {"indexed weight past", SlicedGroup(false, 36, 8, 0, 4, 0),
+           contract::ErrCodeOf("scratchpad_range")},
+      });
+}
+
 }  // namespace
 }  // namespace salsa

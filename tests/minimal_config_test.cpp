@@ -100,8 +100,12 @@ TEST(MinimalConfigTest, GemvSlicesDerivedFromTheBus) {
   EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 128}\n"), 1u);  // = cols
   EXPECT_EQ(slices("array: {rows: 8, cols: 8}\naxi: {data_bits: 64}\n"), 1u);
   EXPECT_EQ(slices("array: {rows: 16, cols: 16, dataflow: ws}\naxi: {data_bits: 256}\n"), 1u);
+  // Zero-skip keeps them too (its GEMVs take S entries a step); 2:4 has none.
   EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\n"
                    "sparsity: {zero_skip: true}\n"),
+            4u);
+  EXPECT_EQ(slices("array: {rows: 16, cols: 16}\naxi: {data_bits: 256}\n"
+                   "sparsity: {structured: \"2:4\"}\n"),
             1u);
   EXPECT_EQ(slices("array: {rows: 16, cols: 16, gemv_slices: 2}\naxi: {data_bits: 256}\n"), 2u);
   // int4w and fp8 keep K slices.

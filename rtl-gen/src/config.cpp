@@ -500,8 +500,7 @@ void ParsePrecision(const Section& top, Config* cfg) {
 void ParseGemvSlices(const Section& top, Config* cfg) {
   const Section array = top.Child("array", ArrayKeys());
   const std::string accepted =
-      "1 (off), or a power of two 2..array.rows dividing it, with array.dataflow: os, no "
-      "zero_skip, no 2:4, "
+      "1 (off), or a power of two 2..array.rows dividing it, with array.dataflow: os, no 2:4, "
       "and sram.weight.depth a multiple of it";
   YAML::Mark mark;
   if (!array.GetUnsigned("gemv_slices", 1, 64, accepted, &cfg->gemv_slices, &mark)) {
@@ -515,8 +514,8 @@ void ParseGemvSlices(const Section& top, Config* cfg) {
           " is not a power of two dividing array.rows = " + std::to_string(cfg->rows);
   } else if (s > 1 && cfg->dataflow != Dataflow::kOutputStationary) {
     why = "K slices need array.dataflow: os";
-  } else if (s > 1 && (cfg->zero_skip || cfg->structured24)) {
-    why = "K slices are not supported with zero_skip or 2:4";
+  } else if (s > 1 && cfg->structured24) {
+    why = "K slices are not supported with 2:4";
   } else if (s > 1 && cfg->weight.depth % s != 0) {
     why = "sram.weight.depth " + std::to_string(cfg->weight.depth) +
           " is not a multiple of it (the weight banks are interleaved " + std::to_string(s) +

@@ -41,8 +41,7 @@ unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks) {
 }
 
 unsigned DefaultGemvSlices(const Config& cfg) {
-  if (cfg.dataflow != Dataflow::kOutputStationary || cfg.zero_skip || cfg.structured24 ||
-      cfg.BusBytes() <= cfg.cols)
+  if (cfg.dataflow != Dataflow::kOutputStationary || cfg.structured24 || cfg.BusBytes() <= cfg.cols)
     return 1;
   const unsigned want = NextPowerOfTwo(CeilDiv(2 * cfg.BusBytes(), cfg.cols));
   unsigned s = 1;

@@ -125,13 +125,13 @@ std::string RandomConfigYaml(uint64_t seed) {
   // The ZCU104 wrapper needs the HP0 port's 128-bit data and <= 49 address bits.
   const bool board = data_bits == 128 && addr_bits <= 49 && d.Chance(1, 2);
   if (board) os << "fpga:\n  board: zcu104\n";
-  // K slices (os, dense): a power of two dividing rows (at most 16, so every weight
+  // K slices (os, dense or zero-skip): a power of two dividing rows (at most 16, so every weight
   // depth, 16 or more, is a multiple). Drawn last, so the other keys of every seed stay as they
   // were; the line goes into the array section.
   std::string text = os.str();
   unsigned max_s = 1;
   while (rows % (2 * max_s) == 0) max_s *= 2;
-  if (!ws && sparsity == kDense && max_s >= 2 && d.Chance(1, 2)) {
+  if (!ws && sparsity != k24 && max_s >= 2 && d.Chance(1, 2)) {
     const std::string after = "  dataflow: os\n";
     text.insert(text.find(after) + after.size(),
                 "  gemv_slices: " + std::to_string(1u << d.Int(1, Log2(max_s))) + "\n");

@@ -9,7 +9,16 @@
 // COMPUTE runs every tile of the group (weight stride G') and adds them into the tiles' acc
 // regions (the first chunk of the first piece initialises them). Chunks past the list's end do
 // nothing, in hardware, so the program does not depend on the data.
+//
+// K slices (SkipParams::slices = S = array.gemv_slices > 1, int8, m tiles of G = rows / S rows):
+// the SCAN also packs the listed act lanes S entries to a word (after the piece's act words),
+// gathers write the sliced layout (rows of S ways, W = S) and a group COMPUTE takes S entries a
+// step, so the array consumes S * cols weight bytes per cycle of what the list keeps. Chunks are
+// multiples of S entries; a group's gather rows are its tiles rounded up to the weight words a
+// LOAD writes per cycle (wpr, the COMPUTE's tile count), and tile t still drains to region +
+// t * rows (G words).
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include "driver_internal.h"
@@ -33,15 +42,40 @@ constexpr unsigned kStoresPerChunk = 4;
 // least kMinChunkEntries entries), so that gathers overlap COMPUTEs (sparse_16x16 40x600x48 at
 // latency 100: 20208 cycles in one chunk, 18210 in four; 1x1024x64 at 50% zeros: 8167, 7234).
 constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
+// K slices: the DRAM latency a chunk's gathers should cover (config_defaults.h's design latency),
+// the cycles a gathered row costs besides its beats and those a tile takes besides `rows` when
+// its drain is the bound (measured on zs_gemv_16x16: about 2 and 10).
+constexpr unsigned kEstLatency = 100, kGatherRowExtra = 2, kSliceDrainExtra = 10;
 
 unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
 
 // K steps (act words) of an m tile: K, int4w ceil(K / 2) (two K steps per word and weight byte).
 unsigned Steps(const FcLayer& l) { return ActSteps(l, /*structured=*/false); }
 
+// Weight words a LOAD writes per cycle on a K-slice build (blocks::WgtWriteWords).
+unsigned WriteWords(const HwParams& hw) {
+  return std::min((hw.bus_bytes + hw.cols - 1) / hw.cols, std::max(1u, hw.gemv_slices));
+}
+
+// Output rows of an m tile: G = rows / S with K slices, else TileRows.
+unsigned SkipTileRows(const HwParams& hw, const FcLayer& l, const SkipParams& sp) {
+  return sp.slices > 1 ? hw.rows / sp.slices : TileRows(hw, l);
+}
+
+// Words of each weight buffer (a multiple of S).
+unsigned BufferWords(const HwParams& hw, const SkipParams& sp) {
+  return hw.weight_words / kBuffers / sp.slices * sp.slices;
+}
+
+// Act words a piece of `len` K steps takes: its words and, with K slices, the SCAN's packed ones.
+unsigned PieceWords(unsigned len, const SkipParams& sp) {
+  return len + (sp.slices > 1 ? (len + sp.slices - 1) / sp.slices : 0u);
+}
+
 // n group g: its tiles, DRAM rows and chunk length.
 struct Group {
   unsigned first_tile, tiles;
+  unsigned wpr;        // weight words per gathered row: tiles (K slices: rounded up, WriteWords)
   uint32_t step;       // DRAM bytes per K step (a multiple of the bus width)
   uint64_t dram_base;  // row 0 (k = 0)
   unsigned entries;    // Lc: index-list entries per chunk (rows of `tiles` words in a buffer)
@@ -56,7 +90,10 @@ Group GroupOf(const HwParams& hw, const FcLayer& l, const Program& p, const Skip
   r.step = static_cast<uint32_t>(AlignUp(uint64_t{r.tiles} * hw.cols, hw.bus_bytes));
   const uint64_t full_step = AlignUp(uint64_t{G} * hw.cols, hw.bus_bytes);
   r.dram_base = p.weight_addr + uint64_t{g} * Steps(l) * full_step;
-  r.entries = std::min({hw.weight_words / kBuffers / r.tiles, sp.piece, kMaxField16});
+  const unsigned s = sp.slices;
+  r.wpr = s > 1 ? (r.tiles + WriteWords(hw) - 1) / WriteWords(hw) * WriteWords(hw) : r.tiles;
+  // Sliced: ceil(L / S) rows of wpr * S words fit a buffer; L a multiple of S.
+  r.entries = std::min({BufferWords(hw, sp) / (r.wpr * s) * s, sp.piece, kMaxField16 / s * s});
   return r;
 }
 
@@ -127,8 +164,8 @@ class SkipCommands {
           const unsigned cap = std::max(kMinChunkEntries, (e.len + per_group - 1) / per_group);
           for (unsigned g = g0; g < g1; ++g) {
             // FP8: one chunk per tile (a chunk past the list's end would not drain).
-            const unsigned lc =
-                IsFp8(l_) ? e.len : std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
+            unsigned lc = IsFp8(l_) ? e.len : std::min(cap, GroupOf(hw_, l_, p_, sp_, g).entries);
+            if (sp_.slices > 1) lc = std::max(sp_.slices, lc / sp_.slices * sp_.slices);
             for (unsigned j0 = 0; j0 < e.len; j0 += lc) {
               const unsigned len = std::min(lc, e.len - j0);
               e.chunks.push_back({g, mt * groups_ + g, e.k0, j0, len, pc == 0 && j0 == 0,
@@ -147,13 +184,14 @@ class SkipCommands {
     const Epoch& ep = epochs[e];
     const int8_t zp = IsFp8(l_) ? 0 : static_cast<int8_t>(l_.input_zero_point);
     // int4w: m tiles of rows / 2 output rows, each in two lanes (its even and odd K).
-    const unsigned tile_rows = TileRows(hw_, l_), m0 = ep.mt * tile_rows;
+    const unsigned tile_rows = SkipTileRows(hw_, l_, sp_), m0 = ep.mt * tile_rows;
     const unsigned rows = std::min<unsigned>(tile_rows, static_cast<unsigned>(l_.M) - m0);
     const unsigned lanes = IsInt4w(l_) ? 2 * rows : rows;
     if (!act_loaded) LoadAct(ep, ActBase(e));
     Command scan =
         EncodeScan(ActBase(e), static_cast<uint16_t>(ep.len), zp, static_cast<uint8_t>(lanes));
     if (IsFp8(l_)) cmd::Set(scan, cmd::FieldOf(contract::kOpScan, "fp8"), 1);  // +-0 lanes
+    if (sp_.slices > 1) cmd::Set(scan, cmd::FieldOf(contract::kOpScan, "slices"), LogS());
     out_.push_back(scan);
     // The next epoch's activations go into the other act half during this epoch's last group.
     const bool ahead = sp_.double_buffer && e + 1 < epochs.size();
@@ -167,7 +205,7 @@ class SkipCommands {
       const Chunk& ch = ep.chunks[i];
       const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
       const unsigned set = Set(ch.pass), region = RegionBase(set);
-      FlushReading(region, region + grp.tiles * hw_.rows);
+      FlushReading(region, region + grp.wpr * hw_.rows);
       if (IsFp8(l_)) {
         // FP8: a group of one tile, one chunk: (the bias, loaded into the PEs, then) one indexed
         // COMPUTE over the whole list that drains, never accumulating.
@@ -176,11 +214,14 @@ class SkipCommands {
             f_.bias_slots == 0, true, false, bufs[i], static_cast<uint16_t>(ch.len),
             static_cast<uint16_t>(ch.j0), 1, zp, static_cast<uint16_t>(region)));
       } else {
-        // One group COMPUTE: every tile of the group over the chunk's entries.
-        out_.push_back(
+        // One group COMPUTE: every tile of the group over the chunk's entries (K slices: the wpr
+        // tiles of the sliced layout, the ones past the group's draining zeros).
+        Command c =
             EncodeIndexedCompute(true, true, !ch.first, bufs[i], static_cast<uint16_t>(ch.len),
-                                 static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.tiles), zp,
-                                 static_cast<uint16_t>(region), /*group=*/true));
+                                 static_cast<uint16_t>(ch.j0), static_cast<uint8_t>(grp.wpr), zp,
+                                 static_cast<uint16_t>(region), /*group=*/true);
+        if (sp_.slices > 1) cmd::Set(c, cmd::FieldOf(contract::kOpCompute, "slices"), LogS());
+        out_.push_back(c);
       }
       if (!p_.overlap) out_.push_back(EncodeSync());
       for (unsigned k = 0; k < kStoresPerChunk; ++k) PopStore();
@@ -203,15 +244,23 @@ class SkipCommands {
 
   // The weight buffers are used round-robin, one per chunk.
   uint16_t NextBuffer() {
-    return static_cast<uint16_t>((chunks_++ % kBuffers) * (hw_.weight_words / kBuffers));
+    return static_cast<uint16_t>((chunks_++ % kBuffers) * BufferWords(hw_, sp_));
+  }
+
+  unsigned LogS() const {
+    unsigned l = 0;
+    while ((1u << l) < sp_.slices) ++l;
+    return l;
   }
 
   // The gather LOAD of a chunk's entries into the weight buffer at `buf`.
   void Gather(const Chunk& ch, uint16_t buf) {
     const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
-    out_.push_back(EncodeGatherLoad(buf, static_cast<uint16_t>(grp.tiles),
-                                    static_cast<uint16_t>(ch.len), static_cast<uint16_t>(ch.j0),
-                                    grp.step, grp.dram_base + uint64_t{ch.k0} * grp.step));
+    Command c = EncodeGatherLoad(buf, static_cast<uint16_t>(grp.wpr), static_cast<uint16_t>(ch.len),
+                                 static_cast<uint16_t>(ch.j0), grp.step,
+                                 grp.dram_base + uint64_t{ch.k0} * grp.step);
+    if (sp_.slices > 1) cmd::Set(c, cmd::FieldOf(contract::kOpLoad, "sliced"), 1);
+    out_.push_back(c);
   }
 
   // FP8 with a bias: the tile's 4 bias words into the next bias slot (weight words above the
@@ -283,19 +332,37 @@ class SkipCommands {
   std::vector<Command> out_;
 };
 
+// The most K steps a piece may have in `words` act words (with K slices, its packed words too).
+unsigned PieceFor(unsigned words, const SkipParams& sp) {
+  unsigned len = words / (sp.slices + 1) * sp.slices;  // S*q steps take (S + 1)*q words
+  while (PieceWords(len + 1, sp) <= words) ++len;
+  return std::min(len, kMaxField16);
+}
+
+// K slices on this hardware and layer: gemv_slices > 1, int8, cols dividing the bus (the sliced
+// gather's beats hold whole words) and G = rows / S >= M (or batched m tiles of G rows).
+bool SlicedSkip(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
+  const unsigned s = hw.gemv_slices;
+  return s > 1 && !IsInt4w(l) && !IsFp8(l) && hw.bus_bytes % hw.cols == 0 &&
+         (opts.zero_skip_batched || static_cast<unsigned>(l.M) <= hw.rows / s);
+}
+
 // Tiles, act pieces and n groups; false when the zero-skip buffers do not fit the scratchpads.
+// sp->slices is set (1 or gemv_slices).
 bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) {
-  if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers) return false;
-  const unsigned K = Steps(l);
-  p->m_tiles = (static_cast<unsigned>(l.M) + TileRows(hw, l) - 1) / TileRows(hw, l);
+  if (hw.weight_stationary || hw.rows > kMaxLanes || hw.weight_words < kBuffers * sp->slices) {
+    return false;
+  }
+  const unsigned K = Steps(l), tile_rows = SkipTileRows(hw, l, *sp);
+  p->m_tiles = (static_cast<unsigned>(l.M) + tile_rows - 1) / tile_rows;
   p->n_tiles = (static_cast<unsigned>(l.N) + hw.cols - 1) / hw.cols;
   // Act pieces: all of K in one half (the next m tile loads into the other), else all of K in
   // the whole scratchpad (one SCAN per m tile), else pieces of at most half of it.
-  const unsigned half = std::min(hw.act_words / 2, kMaxField16);
+  const unsigned half = PieceFor(hw.act_words / 2, *sp), whole = PieceFor(hw.act_words, *sp);
   if (K <= half) {
     sp->piece = K;
     sp->double_buffer = true;
-  } else if (K <= std::min(hw.act_words, kMaxField16)) {
+  } else if (K <= whole) {
     sp->piece = K;
     sp->double_buffer = false;
   } else {
@@ -312,22 +379,68 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
   const unsigned gmax = IsFp8(l) ? 1u
                                  : std::min({std::max(burst_tiles, 1u), p->n_tiles, kMaxStride,
                                              hw.weight_words / kBuffers});
-  for (unsigned g = gmax; g >= 1; --g) {
+  // K slices: groups of a multiple of the words a LOAD writes per cycle (the gathered rows).
+  const unsigned gstep = sp->slices > 1 ? WriteWords(hw) : 1u;
+  double best_rate = 0;
+  for (unsigned g = std::max(gstep, gmax / gstep * gstep); g >= gstep; g -= gstep) {
+    if (BufferWords(hw, *sp) < g * sp->slices) continue;  // a buffer holds one row of S ways
     const uint64_t per_group = uint64_t{g} * (hw.rows + s);
     // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.
     const unsigned groups = (p->n_tiles + g - 1) / g;
     const uint64_t sets = std::min<uint64_t>(
         {hw.acc_words / per_group, (uint64_t{kMaxField16} + 1) / per_group, uint64_t{groups} + 1});
-    if (sets >= 1) {
-      sp->group = g;
-      sp->acc_groups = static_cast<unsigned>(sets);
-      sp->entries = GroupOf(hw, l, *p, *sp, 0).entries;
+    if (sets < 1) continue;
+    SkipParams c = *sp;
+    c.group = g;
+    c.acc_groups = static_cast<unsigned>(sets);
+    c.entries = GroupOf(hw, l, *p, c, 0).entries;
+    if (sp->slices == 1) {
+      // The largest group whose acc sets fit: one burst per K step.
+      *sp = c;
       p->k_chunk = sp->entries;
       // FP8: all of K in one piece and one chunk (one SCAN and one COMPUTE per tile).
       return !IsFp8(l) || (sp->piece == K && sp->entries >= K);
     }
+    // K slices: a chunk's COMPUTE takes S entries a step but drains every tile, so short chunks
+    // of wide groups are drain-bound and narrow groups' short bursts latency-bound. Take the
+    // group with the most entry-tiles per cycle: chunk gather (at the rate its bursts in flight
+    // sustain over the design latency) against chunk compute.
+    const double dg = static_cast<double>(g), de = static_cast<double>(c.entries);
+    const double beats = std::ceil(dg * hw.cols / hw.bus_bytes);
+    const double rate = std::min(1.0, hw.max_outstanding * beats / kEstLatency);
+    const double gather = de * (beats + kGatherRowExtra) / rate;
+    const double compute =
+        dg * std::max(de / sp->slices + 2, static_cast<double>(hw.rows + kSliceDrainExtra));
+    // A quarter of margin on the compute: gathers and COMPUTEs do not overlap perfectly.
+    const double tiles_per_cycle = de * dg / std::max(gather, 1.25 * compute);
+    if (tiles_per_cycle > best_rate) {
+      best_rate = tiles_per_cycle;
+      *sp = c;
+    }
   }
-  return false;
+  if (best_rate == 0) return false;
+  p->k_chunk = sp->entries;
+  return true;
+}
+
+// [m_tile][K][rows] act words: lane j of m tile mt is row mt * tile_rows + j (the zero point past
+// the tile or M). K slices: tiles of G rows; else WriteBlockedActivations' layout.
+void WriteSkipActivations(const HwParams& hw, const FcLayer& l, const Program& p,
+                          unsigned tile_rows, uint8_t* dst) {
+  if (tile_rows == TileRows(hw, l)) {
+    WriteBlockedActivations(hw, l, p.m_tiles, Steps(l), dst);
+    return;
+  }
+  for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
+    for (unsigned k = 0; k < Steps(l); ++k) {
+      for (unsigned j = 0; j < hw.rows; ++j) {
+        const uint64_t m = uint64_t{mt} * tile_rows + j;
+        *dst++ = static_cast<uint8_t>(j < tile_rows && m < static_cast<uint64_t>(l.M)
+                                          ? l.input[m * l.K + k]
+                                          : l.input_zero_point);
+      }
+    }
+  }
 }
 
 uint64_t SkipWeightBytes(const HwParams& hw, const FcLayer& l, const Program& p,
@@ -371,6 +484,17 @@ class SkipPlan : public Plan {
     OsFormat f;
     const HwParams h = OsPlanHw(hw, l, &f);
     SkipParams sp;
+    if (SlicedSkip(h, l, opts)) {
+      sp.slices = h.gemv_slices;
+      if (PlanSkip(h, l, p, &sp)) {
+        p->params = sp;
+        return true;
+      }
+      sp = SkipParams{};
+    }
+    // Without K slices the list saves at most the zero steps, while the K-slice plan takes S
+    // steps a cycle whatever the data: a K-slice build leaves the layers it maps to it.
+    if (h.gemv_slices > 1 && static_cast<unsigned>(l.M) <= h.rows / 2) return false;
     if (!PlanSkip(h, l, p, &sp)) return false;
     p->params = sp;
     return true;
@@ -388,7 +512,7 @@ class SkipPlan : public Plan {
     r.weight = SkipWeightBytes(hw, l, *p, sp);
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
-    WriteBlockedActivations(hw, l, p->m_tiles, Steps(l), p->dram.data() + p->act_addr);
+    WriteSkipActivations(hw, l, *p, SkipTileRows(hw, l, sp), p->dram.data() + p->act_addr);
     WriteWeightsSkip(hw, l, *p, sp, p->dram.data() + p->weight_addr);
   }
 

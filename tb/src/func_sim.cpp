@@ -158,9 +158,17 @@ uint32_t FuncSim::Scan(const uint8_t* c) {
     return Fail(kBadField,
                 "SCAN lanes " + std::to_string(lanes) + " outside 1.." + std::to_string(hw_.rows));
   }
-  if (a + k > hw_.act_words) {
-    return Fail(kRange, "SCAN act words [" + std::to_string(a) + ", " + std::to_string(a + k) +
-                            ") exceed " + std::to_string(hw_.act_words));
+  // K-slice builds: S = 2^slices packs the list's act lanes into ceil(K / S) words after [a, a+K).
+  const unsigned log_s = hw_.gemv_slices > 1 ? U(c, "slices") : 0u, slices = 1u << log_s;
+  if (log_s > 0 && slices > hw_.gemv_slices) {
+    return Fail(kBadField, "SCAN slices 2^" + std::to_string(log_s) + " exceed " +
+                               std::to_string(hw_.gemv_slices));
+  }
+  const uint32_t packed = slices > 1 ? (k + slices - 1) / slices : 0u;
+  if (a + k + packed > hw_.act_words) {
+    return Fail(kRange, "SCAN act words [" + std::to_string(a) + ", " +
+                            std::to_string(a + k + packed) + ") exceed " +
+                            std::to_string(hw_.act_words));
   }
   // fp8 (FP8 builds): a lane is zero when its code is +0 or -0.
   const bool fp8 = HasFp8(hw_) && Flag(c, "fp8");
@@ -173,9 +181,26 @@ uint32_t FuncSim::Scan(const uint8_t* c) {
     }
     if (nz) idx_[nnz_++] = static_cast<uint16_t>(i);
   }
+  const uint32_t listed = nnz_;
   if (nnz_ == 0) idx_[nnz_++] = 0;
   scan_addr_ = a;
   scan_k_ = k;
+  scan_packed_ = a + k;
+  scan_slices_ = slices;
+  if (slices > 1) {
+    // Packed word q, byte r: lane r % G of listed word S*q + r / G, else the zero point (one word
+    // of zero points when nothing is listed).
+    const unsigned g = hw_.rows / slices;
+    const uint32_t words = std::max<uint32_t>(1, (listed + slices - 1) / slices);
+    for (uint32_t q = 0; q < words; ++q) {
+      uint8_t* out = &act_[static_cast<size_t>(a + k + q) * hw_.rows];
+      for (unsigned r = 0; r < hw_.rows; ++r) {
+        const uint32_t e = q * slices + r / g;
+        out[r] = e < listed ? act_[static_cast<size_t>(a + idx_[e]) * hw_.rows + r % g]
+                            : static_cast<uint8_t>(zp);
+      }
+    }
+  }
   return kNone;
 }
 
@@ -191,7 +216,21 @@ uint32_t FuncSim::LoadGather(const uint8_t* c, const std::vector<uint8_t>& dram)
   }
   if (entries == 0) return Fail(kBadField, "gather LOAD entries = 0");
   if (wpr == 0) return Fail(kBadField, "gather LOAD words per row = 0");
-  const uint64_t words = static_cast<uint64_t>(entries) * wpr;
+  // K-slice layout (sliced): entry e's word i at sp + ((e / W) * wpr + i) * W + (e + i) % W.
+  const bool sliced = hw_.gemv_slices > 1 && Flag(c, "sliced");  // ignored elsewhere
+  const unsigned ways = hw_.gemv_slices;
+  if (sliced) {
+    const unsigned ww = std::min((hw_.bus_bytes + hw_.cols - 1) / hw_.cols, ways);
+    if (ways <= 1 || hw_.bus_bytes % hw_.cols != 0 || sp % ways != 0 || wpr % ww != 0) {
+      return Fail(kBadField, "sliced gather LOAD needs array.gemv_slices > 1, cols dividing the " +
+                                 std::to_string(hw_.bus_bytes) + "-byte bus, sp " +
+                                 std::to_string(sp) + " a multiple of " + std::to_string(ways) +
+                                 " and words per row " + std::to_string(wpr) + " a multiple of " +
+                                 std::to_string(ww));
+    }
+  }
+  const uint64_t words = sliced ? uint64_t{(entries + ways - 1) / ways} * wpr * ways
+                                : static_cast<uint64_t>(entries) * wpr;
   if (sp + words > hw_.weight_words) {
     return Fail(kRange, "gather LOAD words [" + std::to_string(sp) + ", " +
                             std::to_string(sp + words) + ") exceed " +
@@ -209,8 +248,16 @@ uint32_t FuncSim::LoadGather(const uint8_t* c, const std::vector<uint8_t>& dram)
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t a = base + idx_[j0 + e] * step;
     CountBeats(a, row_bytes, CounterIndex("rd_bytes"));
-    std::copy(dram.begin() + a, dram.begin() + a + row_bytes,
-              weight_.begin() + (sp + static_cast<uint64_t>(e) * wpr) * hw_.cols);
+    if (!sliced) {
+      std::copy(dram.begin() + a, dram.begin() + a + row_bytes,
+                weight_.begin() + (sp + static_cast<uint64_t>(e) * wpr) * hw_.cols);
+      continue;
+    }
+    for (uint32_t i = 0; i < wpr; ++i) {
+      const uint64_t w = sp + (uint64_t{e / ways} * wpr + i) * ways + (e + i) % ways;
+      std::copy(dram.begin() + a + uint64_t{i} * hw_.cols,
+                dram.begin() + a + uint64_t{i + 1} * hw_.cols, weight_.begin() + w * hw_.cols);
+    }
   }
   counters_[CounterIndex("skipped_wgt_bytes")] += (entries - n) * row_bytes;
   return kNone;
@@ -411,6 +458,31 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
   counters_[CounterIndex("mac_active")] += steps;
 }
 
+// Indexed K slices (int8): entries [j0, j0 + n) in ceil(n / S) steps; step s reads the last SCAN's
+// packed act word scan_packed_ + j0 / S + s and, for tile t, the S weight words of the sliced
+// gather's row s * T + t (T = stride), entry i in way (i + t) % S; row r takes slice r / G.
+void FuncSim::FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, uint32_t j0,
+                                uint32_t stride, uint32_t t) {
+  const unsigned s_n = hw_.gemv_slices, g = hw_.rows / s_n;
+  const uint32_t steps = (n + s_n - 1) / s_n;
+  for (uint32_t e = 0; e < steps; ++e) {
+    const uint8_t* x = &act_[static_cast<size_t>(scan_packed_ + j0 / s_n + e) * hw_.rows];
+    const size_t row = weight_addr + (static_cast<size_t>(e) * stride + t) * s_n;
+    for (unsigned i = 0; i < hw_.rows; ++i) {
+      const uint8_t* wt = &weight_[(row + (i / g + t) % s_n) * hw_.cols];
+      int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
+      const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
+      if (d == 0) {
+        ++counters_[CounterIndex("gated")];
+        continue;
+      }
+      for (unsigned j = 0; j < hw_.cols; ++j)
+        acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
+    }
+  }
+  counters_[CounterIndex("mac_active")] += steps;
+}
+
 // 2:4 step s (group g = s / 2): column c multiplies act word a + 4g + m, m its position in meta
 // word wb + s, with byte c of weight word wb + s. Each step presents the group's four activations
 // of every row to the gate, which counts the ones at the zero point.
@@ -466,6 +538,14 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   }
   const unsigned group_rows = hw_.rows / slices;  // G: output rows of a slice (before int4w)
   if (indexed && stride == 0) return Fail(kBadField, "indexed COMPUTE weight stride = 0");
+  // An indexed K-slice COMPUTE (the sliced gather's layout): S = gemv_slices, j0 a multiple of S.
+  const bool xsl = indexed && slices > 1;
+  if (xsl && (slices != hw_.gemv_slices || j0 % slices != 0)) {
+    return Fail(kBadField, "indexed COMPUTE with " + std::to_string(slices) +
+                               " K slices needs S = array.gemv_slices " +
+                               std::to_string(hw_.gemv_slices) + " and j0 " + std::to_string(j0) +
+                               " a multiple of it");
+  }
   if (group && !(indexed && drain)) {
     return Fail(kBadField, "group COMPUTE (w0[13]) without indexed (w0[10]) and drain (w0[9])");
   }
@@ -474,6 +554,10 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   const unsigned prec = hw_.precision_mask != 1u ? U(c, "prec") : 0u;
   if (!hw_.Has(static_cast<contract::Prec>(prec))) {
     return Fail(kBadField, "COMPUTE prec " + std::to_string(prec) + " is not built");
+  }
+  if (xsl && prec != contract::kPrecInt8) {
+    return Fail(kBadField,
+                "indexed K-slice COMPUTE with prec " + std::to_string(prec) + " (int8 only)");
   }
   if (prec == contract::kPrecInt4w && slices > 1 && group_rows % 2 != 0) {
     return Fail(kBadField, "int4w COMPUTE with " + std::to_string(slices) + " K slices of " +
@@ -514,8 +598,11 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(act_addr + act_words) + ") exceed " +
                             std::to_string(hw_.act_words));
   }
+  // Indexed K slices: step s of tile t reads the S words at wb + (s * T + t) * S (T = stride).
+  const uint32_t xsteps = (k_steps + slices - 1) / slices;
   const uint64_t weight_end =
-      weight_addr + static_cast<uint64_t>(k_steps - 1) * stride * slices + tiles * slices;
+      xsl ? weight_addr + uint64_t{xsteps - 1} * stride * slices + (group ? stride : 1u) * slices
+          : weight_addr + static_cast<uint64_t>(k_steps - 1) * stride * slices + tiles * slices;
   if (weight_end > hw_.weight_words) {
     return Fail(kRange, "COMPUTE weight words [" + std::to_string(weight_addr) + ", " +
                             std::to_string(weight_end) + ") exceed " +
@@ -558,8 +645,12 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
         std::string why;
         OsConvGather(c, act_addr, n, t, static_cast<uint8_t>(zp), &gathered, &why);
       }
-      Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
-           conv ? gathered.data() : nullptr);
+      if (xsl) {
+        FeedIndexedSlices(n, zp, weight_addr, j0, stride, t);
+      } else {
+        Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
+             conv ? gathered.data() : nullptr);
+      }
     }
     if (drain && IsFp8(prec)) {
       // Acc word j = the FP32 sum of rows j + (S-1)G, j + (S-2)G, .., j, in that order (the

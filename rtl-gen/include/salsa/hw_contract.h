@@ -172,6 +172,10 @@ constexpr CmdField kCmdFields[] = {
     {kOpLoad, "target", 0, 8, 2, false, "", "", "0 act, 1 weight, 2 acc, 3 meta (2:4)"},
     {kOpLoad, "gather", 0, 10, 1, false, "zero_skip", "",
      "rows come from the index list (target weight)"},
+    {kOpLoad, "sliced", 0, 13, 1, false, "gemv", "gather",
+     "K-slice layout (zero_skip + gemv builds): entry e's word i at sp + ((e / W)*wpr + i)*W + "
+     "(e + i) % W, W = array.gemv_slices (sp a multiple of W, wpr of the weight words a LOAD "
+     "writes per cycle)"},
     {kOpLoad, "sp_addr", 1, 0, 16, false, "", "", "scratchpad word address"},
     {kOpLoad, "words_per_row", 1, 16, 16, false, "", "", "scratchpad words per row"},
     {kOpLoad, "rows", 2, 0, 16, false, "", "", "rows (gather: index-list entries L)"},
@@ -197,7 +201,8 @@ constexpr CmdField kCmdFields[] = {
      "the k = 4 steps shift weight bytes into the accumulators (FP32 bias), no MACs"},
     {kOpCompute, "slices", 0, 17, 3, false, "gemv", "",
      "log2 of the K slices S (GEMV): row r adds step S*s + r/(rows/S) into output row "
-     "r % (rows/S); weight_addr a multiple of S, rows/S acc words drained"},
+     "r % (rows/S); weight_addr a multiple of S, rows/S acc words drained (indexed: S = "
+     "array.gemv_slices, over the last SCAN's packed act words)"},
     {kOpCompute, "act_addr", 1, 0, 16, false, "", "",
      "act word address (ignored when indexed; even for 2:4)"},
     {kOpCompute, "weight_addr", 1, 16, 16, false, "", "", "weight word address (ws: K block's)"},
@@ -290,6 +295,9 @@ constexpr CmdField kCmdFields[] = {
     {kOpScan, "k", 2, 0, 16, false, "zero_skip", "", "act words K"},
     {kOpScan, "in_zp", 2, 16, 8, true, "zero_skip", "", "input zero point"},
     {kOpScan, "lanes", 3, 0, 8, false, "zero_skip", "", "lanes tested (1..rows)"},
+    {kOpScan, "slices", 0, 17, 3, false, "gemv", "",
+     "log2 S: also packs the listed words' lanes 0..rows/S-1, S entries per act word, into the "
+     "ceil(K/S) words after the scanned ones"},
 };
 
 constexpr const CmdOp* FindCmdOp(unsigned code) {

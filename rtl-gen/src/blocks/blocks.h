@@ -8,6 +8,7 @@
 
 #include "salsa/bundle.h"
 #include "salsa/config.h"
+#include "salsa/hw_contract.h"
 #include "salsa/ir.h"
 
 namespace salsa::blocks {
@@ -38,7 +39,7 @@ ir::Module BuildSramMacroModel(const Config& cfg);
 ir::Module BuildScratchpad(const Built& built);
 // K-slice builds (array.gemv_slices > 1): the weight scratchpad, gemv_slices words per read.
 // A write stores up to wr_words consecutive words (one per way).
-ir::Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words);
+ir::Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew);
 ir::Module BuildGearbox();
 // salsa_gearbox_wide (gearbox_wide.cpp): up to out_words words per cycle (K-slice builds'
 // weights); both are built by BuildGearboxOf (gearbox.cpp), salsa_gearbox when out_words is 1.
@@ -133,6 +134,19 @@ inline unsigned WgtWriteWords(const Config& cfg) {
   if (cfg.gemv_slices <= 1) return 1;
   const unsigned w = (cfg.BusBytes() + cfg.cols - 1) / cfg.cols;
   return w < cfg.gemv_slices ? w : cfg.gemv_slices;
+}
+// Zero-skip + K-slice builds: a SCAN with slices writes packed act words (the compute unit has a
+// write port on the act scratchpad, before the LOADs').
+inline bool ScanPacks(const Config& cfg) { return cfg.zero_skip && cfg.gemv_slices > 1; }
+// Zero-skip + K-slice builds whose bus holds whole weight words: gather LOADs may write the sliced
+// layout (LOAD w0[13]); the read DMA's tag then carries the flag and the words per row.
+inline bool SlicedGather(const Config& cfg) {
+  return cfg.zero_skip && cfg.gemv_slices > 1 && cfg.BusBytes() % cfg.cols == 0;
+}
+// The read DMA's tag bits: the word address, the destination and, with sliced gathers, the flag
+// and the words per row above them.
+inline unsigned ReadTagBits(const Config& cfg) {
+  return 16 + contract::DestBits(cfg.structured24) + (SlicedGather(cfg) ? 17 : 0);
 }
 // Bits of a STORE's row bytes: up to cols, in fp8 builds up to 4 * cols (FP32 rows).
 inline unsigned StoreBytesBits(const Config& cfg) {

@@ -107,7 +107,7 @@ Bundle StoreCmd(const Config& cfg) {
 }
 
 Bundle ReadReq(const Config& cfg) {
-  const unsigned tw = 16 + contract::DestBits(cfg.structured24);
+  const unsigned tw = ReadTagBits(cfg);
   return Bundle("read_req", {In("req_valid"), Out("req_ready"), In("req_addr", cfg.axi_addr_bits),
                              In("req_row_bytes", 24), In("req_rows", 16), In("req_stride", 32),
                              Out("busy"), In("req_tag", tw), Out("pop"), Out("pop_tag", tw),

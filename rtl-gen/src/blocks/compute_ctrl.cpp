@@ -55,7 +55,21 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
       "Indexed COMPUTE: entries [j0, j0 + K) of the index list, clamped to the list's length "
       "(k_eff = 0: the command does nothing).");
   s.Assign("avail", "nnz_q - j0_i");
-  s.Assign("k_eff", "!indexed_i ? k_i : (j0_i >= nnz_q) ? 16'd0 : (k_i < avail) ? k_i : avail");
+  const std::string n_eff = "(j0_i >= nnz_q) ? 16'd0 : (k_i < avail) ? k_i : avail";
+  if (ScanPacks(cfg)) {
+    const unsigned w = cfg.gemv_slices;
+    s.Note("An indexed COMPUTE with slices takes S = " + N(w) +
+           " entries a step: ceil(n/S) steps.");
+    s.Wire("n_eff", "16");
+    s.Wire("x_eff", "16");
+    s.Assign("n_eff", n_eff);
+    const unsigned lw = Clog2(w);
+    s.Assign("x_eff",
+             "{" + N(lw) + "'d0, n_eff[15:" + N(lw) + "]} + {15'd0, |n_eff[" + N(lw - 1) + ":0]}");
+    s.Assign("k_eff", "!indexed_i ? k_i : xs_i ? x_eff : n_eff");
+  } else {
+    s.Assign("k_eff", "!indexed_i ? k_i : " + n_eff);
+  }
   std::string nz;
   const bool fp8 = cfg.HasFp8();
   for (unsigned l = 0; l < rows; ++l) {
@@ -162,8 +176,11 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg, const Built& built) {
   s.Assign("acc_wdata_o", "wb_fp_q ? (wb_accum_q ? fp_dsum : wb_data_q) : {" + sum + "}");
 }
 
-void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* feed, Block* pre,
+void ZeroSkipFeeder(const Config& cfg, bool oc, Block* reset, Block* start, Block* feed, Block* pre,
                     Block* handoff, std::vector<CaseItem>* fcases) {
+  const unsigned rows = cfg.rows;
+  const bool pk = ScanPacks(cfg), sl = cfg.gemv_slices > 1;
+  const unsigned w = cfg.gemv_slices, lw = Clog2(w);
   for (const auto& [r, v] : std::vector<std::pair<const char*, const char*>>{
            {"indexed_q", "1'b0"},    {"stride_q", "8'd0"},     {"j_q", "16'd0"},
            {"lanes_q", "8'd0"},      {"act_len_q", "17'd0"},   {"wgt_len_q", "17'd0"},
@@ -180,33 +197,39 @@ void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* f
   reset->erase(
       std::remove_if(reset->begin(), reset->end(), [](const Stmt& st) { return st.lhs == "k0_q"; }),
       reset->end());
-  Block cmd = {Set("act_q", "act_addr_i"),
-               Set("wgt_q", "wgt_addr_i"),
-               Set("k_q", "k_eff"),
-               Set("first_q", "clear_i"),
-               Set("drain_q", "drain_i"),
-               Set("acc_q", "acc_addr_i"),
-               Set("zp_q", "zp_i"),
-               Set("act_lo_q", "indexed_i ? sc_base_q : act_addr_i"),
-               Set("wgt_lo_q", "wgt_addr_i"),
-               Set("indexed_q", "indexed_i"),
-               Set("accum_q", "accum_i"),
-               Set("stride_q", "stride_i"),
-               Set("j_q", "j0_i"),
-               Set("act_len_q", oc ? "conv_i ? {1'b0, geo_i[15:0]} : indexed_i ? sc_len_q : "
-                                     "{1'b0, k_i}"
-                                   : "indexed_i ? sc_len_q : {1'b0, k_i}"),
-               Set("wgt_len_q",
-                   "!indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} "
-                   ": ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1"),
-               Set("tiles_q", oc ? "((group_i || conv_i) && (stride_i != 8'd0)) ? stride_i - 8'd1 "
-                                   ": 8'd0"
-                                 : "group_i ? stride_i - 8'd1 : 8'd0"),
-               Set("wbase_q", "wgt_addr_i"),
-               Set("keff_q", "k_eff"),
-               Set("j0_q", "j0_i"),
-               Set("clr_q", "clear_i"),
-               Set("fstate_q", "(k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold")};
+  Block cmd = {
+      Set("act_q", pk ? "xs_i ? sc_pkb_q + (j0_i >> " + N(lw) + ") : act_addr_i" : "act_addr_i"),
+      Set("wgt_q", "wgt_addr_i"),
+      Set("k_q", "k_eff"),
+      Set("first_q", "clear_i"),
+      Set("drain_q", "drain_i"),
+      Set("acc_q", "acc_addr_i"),
+      Set("zp_q", "zp_i"),
+      Set("act_lo_q", "indexed_i ? sc_base_q : act_addr_i"),
+      Set("wgt_lo_q", "wgt_addr_i"),
+      Set("indexed_q", "indexed_i"),
+      Set("accum_q", "accum_i"),
+      Set("stride_q", "stride_i"),
+      Set("j_q", "j0_i"),
+      Set("act_len_q", oc ? "conv_i ? {1'b0, geo_i[15:0]} : indexed_i ? sc_len_q : "
+                            "{1'b0, k_i}"
+                          : "indexed_i ? sc_len_q : {1'b0, k_i}"),
+      Set("wgt_len_q",
+          pk ? "!indexed_i ? ({1'b0, k_i} << slices_i) : xs_i ? (group_i ? xw * {9'd0, "
+               "stride_i} : (xw - 17'd" +
+                   N(w) + ") * {9'd0, stride_i} + 17'd" + N(w) +
+                   ") : group_i ? {1'b0, k_i} * {9'd0, stride_i} : ({1'b0, k_i} - 17'd1) "
+                   "* {9'd0, stride_i} + 17'd1"
+             : "!indexed_i ? {1'b0, k_i} : group_i ? {1'b0, k_i} * {9'd0, stride_i} "
+               ": ({1'b0, k_i} - 17'd1) * {9'd0, stride_i} + 17'd1"),
+      Set("tiles_q", oc ? "((group_i || conv_i) && (stride_i != 8'd0)) ? stride_i - 8'd1 "
+                          ": 8'd0"
+                        : "group_i ? stride_i - 8'd1 : 8'd0"),
+      Set("wbase_q", "wgt_addr_i"),
+      Set("keff_q", "k_eff"),
+      Set("j0_q", "j0_i"),
+      Set("clr_q", "clear_i"),
+      Set("fstate_q", "(k_eff == 16'd0) ? FIdle : go_start ? FFeed : FHold")};
   Block scan = {Set("act_q", "act_addr_i"),
                 Set("k_q", "k_i"),
                 Set("zp_q", "zp_i"),
@@ -219,17 +242,38 @@ void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* f
                 Set("sc_pos_q", "16'd0"),
                 Set("cnt_q", "16'd0"),
                 Set("fstate_q", "FScan")};
+  if (pk) {
+    for (const Stmt& x : ScanPackScanStart(cfg)) scan.push_back(x);
+    cmd.push_back(Set("xs_q", "xs_i"));
+    cmd.push_back(Set("xt_q", N(lw) + "'d0"));
+  }
   *start = {If("scan_i", scan, cmd)};
-  (*feed)[1] = Set("wgt_q", "wgt_q + (indexed_q ? {8'd0, stride_q} : 16'd1)");
+  // K slices: a plain step reads S words on, an indexed one with slices stride rows of S words.
+  (*feed)[1] = Set("wgt_q", sl ? "wgt_q + ((indexed_q ? {8'd0, stride_q} : 16'd1) << sl_q)"
+                               : "wgt_q + (indexed_q ? {8'd0, stride_q} : 16'd1)");
   // A group's next tile: reload the entry range, next weight column, next acc region.
-  (*feed)[4] =
-      If("k_q == 16'd1", {If("tiles_q != 8'd0",
-                             {Set("tiles_q", "tiles_q - 8'd1"),
-                              Set("wbase_q", oc ? "wbase_q + {15'd0, !oc_q}" : "wbase_q + 16'd1"),
-                              Set("wgt_q", oc ? "wbase_q + {15'd0, !oc_q}" : "wbase_q + 16'd1"),
-                              Set("j_q", "j0_q"), Set("k_q", "keff_q"), Set("first_q", "clr_q"),
-                              Set("acc_q", "acc_q + 16'd" + N(rows)), Set("fstate_q", "FHold")},
-                             {Set("fstate_q", "FIdle")})});
+  // Indexed with slices: tile t's rows start at wb + t*S, its entries rotated by t % S (xt_q),
+  // so its first read is wb + t*S + t % S.
+  const std::string next_base = oc ? "wbase_q + {15'd0, !oc_q}" : "wbase_q + 16'd1";
+  const std::string xnext = "wbase_q + 16'd" + N(w);
+  (*feed)[4] = If("k_q == 16'd1",
+                  {If("tiles_q != 8'd0",
+                      {Set("tiles_q", "tiles_q - 8'd1"),
+                       Set("wbase_q", pk ? "xs_q ? " + xnext + " : " + next_base : next_base),
+                       Set("wgt_q", pk ? "xs_q ? " + xnext + " + {" + N(16 - lw) + "'d0, xt_q + " +
+                                             N(lw) + "'d1} : " + next_base
+                                       : next_base),
+                       Set("j_q", "j0_q"), Set("k_q", "keff_q"), Set("first_q", "clr_q"),
+                       Set("acc_q", "acc_q + 16'd" + N(rows)), Set("fstate_q", "FHold")},
+                      {Set("fstate_q", "FIdle")})});
+  if (pk) {
+    // The next tile of an indexed group with slices rotates one way further and reads the
+    // packed act words from the chunk's first again.
+    feed->push_back(
+        If("(k_q == 16'd1) && (tiles_q != 8'd0)",
+           {Set("xt_q", "xt_q + " + N(lw) + "'d1"),
+            Set("act_q", "xs_q ? sc_pkb_q + (j0_q >> " + N(lw) + ") : act_q + 16'd1")}));
+  }
   feed->insert(feed->begin() + 4, Set("j_q", "j_q + 16'd1"));
   *pre = {Set("rvalid_q", "s1_valid_q"),
           Set("rclear_q", "s1_clear_q"),
@@ -237,7 +281,7 @@ void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* f
           Set("s1_valid_q", "feeding"),
           Set("s1_clear_q", "feeding && first_q"),
           Set("s1_handoff_q", "handoff"),
-          Set("s1_indexed_q", "indexed_q"),
+          Set("s1_indexed_q", pk ? "indexed_q && !xs_q" : "indexed_q"),
           Set("s1_act_q", oc ? "oc_q ? oc_raddr : act_q" : "act_q"),
           Set("s1_wgt_q", "wgt_q"),
           Set("s1_acc_q", "acc_q"),
@@ -255,6 +299,10 @@ void ZeroSkipFeeder(unsigned rows, bool oc, Block* reset, Block* start, Block* f
 }
 
 }  // namespace
+
+// Cycles the drainer waits after a K-slice job's hand-off: the PE pipeline behind a step that
+// reaches PE(0, 0) (a plain job waits rows + cols + 1, its last PE rows + cols - 2 cycles later).
+constexpr unsigned kSliceDrainWait = 3;
 
 Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   const unsigned rows = cfg.rows, cols = cfg.cols;
@@ -312,6 +360,7 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
     m.Out("idx_raddr_o", "16");
     m.In("idx_rdata_i", "16");
     zsc.Select({"group"}).DeclarePorts(m, "", /*flip=*/true);
+    if (ScanPacks(cfg)) AddScanPackPorts(m, cfg);
   }
   if (st) AddStructuredPorts(m, cfg);
   const bool oc = cfg.OsConv();
@@ -393,6 +442,8 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   s.Wire("go_start");
   s.Wire("go_hold");
   if (zs) AddZeroSkipDecls(s);
+  const bool pk = ScanPacks(cfg);
+  if (pk) AddScanPackDecls(s, cfg);
   if (st) AddStructuredDecls(s, cfg);
   if (oc) AddOsConvDecls(s, cfg);
   s.Assign("feeding", "fstate_q == FFeed");
@@ -415,8 +466,8 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
         "A K-slice command (its steps reach every PE at once) waits until the skewed steps of "
         "plain commands have left the array (skew_q).");
     s.Assign("sl_wait", "skew_q != " + N(CountBits(rows + cols)) + "'d0");
-    s.Assign("go_start",
-             "(!drain_i || ({1'b0, k_i} > drain_left)) && !((slices_i != 3'd0) && sl_wait)");
+    s.Assign("go_start", std::string("(!drain_i || ({1'b0, ") + (zs ? "k_eff" : "k_i") +
+                             "} > drain_left)) && !((slices_i != 3'd0) && sl_wait)");
     s.Assign("go_hold", "({1'b0, k_q} > drain_left) && !((sl_q != 3'd0) && sl_wait)");
   } else {
     s.Assign("go_start", zs ? "!drain_i || ({1'b0, k_eff} > drain_left)"
@@ -425,6 +476,7 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   }
   if (zs) {
     AddZeroSkipDatapath(s, cfg);
+    if (pk) AddScanPackLogic(s, cfg);
   } else if (st) {
     AddStructuredDatapath(s, cfg);
   } else {
@@ -539,7 +591,11 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   Block handoff = {Set("dacc_q", "acc_q"), Set("dstate_q", "DWait"),
                    Set("wait_q", N(wb) + "'d" + N(rows + cols + 1)), Set("daccum_q", "accum_q")};
   if (zs) {
-    ZeroSkipFeeder(rows, oc, &reset, &start, &feed, &pre, &handoff, &fcases);
+    ZeroSkipFeeder(cfg, oc, &reset, &start, &feed, &pre, &handoff, &fcases);
+    if (pk) {
+      for (const Stmt& x : ScanPackReset(cfg)) reset.push_back(x);
+      for (const Stmt& x : ScanPackPre(cfg)) pre.push_back(x);
+    }
     drain_go = "s1_handoff_q";
   }
   if (st) {
@@ -567,7 +623,7 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
         Set("fw_v_q", "wb_v_q"),
         Set("fw_addr_q", "wb_addr_q"),
         Set("fw_data_q", "acc_wdata_o"),
-        Set("rsl_q", "sl_q"),
+        Set("rsl_q", zs ? "s1_sl_q" : "sl_q"),
         If("feeding && (sl_q == 3'd0)", {Set("skew_q", sw + N(rows + cols))},
            {If("skew_q != " + sw + "0", {Set("skew_q", "skew_q - " + sw + "1")})})};
     if (i4) wstage.push_back(Set("hold_q", "drain_data_i"));
@@ -582,6 +638,10 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
       reset.push_back(Set(r, v));
     }
     handoff.push_back(Set("dsl_q", "sl_q"));
+    // A K-slice job's last step reached every PE at once (no skew): its output registers are
+    // loaded kSliceDrainWait cycles after the hand-off at the latest, not rows + cols + 1.
+    handoff.push_back(Set("wait_q", "(sl_q != 3'd0) ? " + N(wb) + "'d" + N(kSliceDrainWait) +
+                                        " : " + N(wb) + "'d" + N(rows + cols + 1)));
     if (fp8) {
       reset.push_back(Set("dfp_q", "1'b0"));
       reset.push_back(Set("wb_fp_q", "1'b0"));

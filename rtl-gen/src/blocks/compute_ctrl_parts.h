@@ -26,6 +26,16 @@ void AddStructuredDatapath(ir::Scope& s, const Config& cfg);
 void StructuredFeeder(ir::Block* reset, ir::Block* start, ir::Block* feed, ir::Block* pre,
                       const Config& cfg);
 
+// Zero-skip with K slices (compute_ctrl_pack.cpp, blocks::ScanPacks): a SCAN with slices packs
+// the listed words' lanes into act words after its K (act_we_o ..), an indexed COMPUTE with
+// slices (xs_i) feeds them.
+void AddScanPackPorts(ir::Module& m, const Config& cfg);
+void AddScanPackDecls(ir::Scope& s, const Config& cfg);
+void AddScanPackLogic(ir::Scope& s, const Config& cfg);
+ir::Block ScanPackReset(const Config& cfg);
+ir::Block ScanPackScanStart(const Config& cfg);  // appended to the SCAN's start
+ir::Block ScanPackPre(const Config& cfg);        // every cycle
+
 // A COMPUTE's im2col field `name` held in `reg` (compute_ctrl_parts.cpp): w4..w7 as one 128-bit
 // register (bit 32 * (word - 4) + lsb), w3's conv fields as a 16-bit one (bit lsb - 16); and its
 // sign bit.

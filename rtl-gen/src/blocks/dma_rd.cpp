@@ -40,7 +40,7 @@ Module BuildDmaRd(const Config& cfg) {
            "the realigning shifter nor RREADY sees the bus combinationally (one cycle of latency, "
            "full throughput).");
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  const unsigned tw = 16 + contract::DestBits(cfg.structured24);  // tag bits
+  const unsigned tw = ReadTagBits(cfg);  // tag bits
   const Bundle req = ReadReq(cfg);
   req.Select({"req_valid", "req_ready", "req_addr", "req_row_bytes", "req_rows", "req_stride",
               "req_tag", "busy", "pop", "pop_tag"})

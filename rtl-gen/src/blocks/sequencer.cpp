@@ -16,7 +16,7 @@ SeqConfig::SeqConfig(const Config& c)
       aw(c.axi_addr_bits),
       cb(StoreBytesBits(c)),
       db(contract::DestBits(c.structured24)),
-      tw(16 + db),
+      tw(ReadTagBits(c)),
       pb(CountBits(kSeqPrefetch)),
       P(N(pb) + "'d"),
       ltb(CountBits(kSeqLoadTable)),
@@ -59,6 +59,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
   const unsigned ww = WgtWriteWords(c.cfg), wnb = Clog2(c.cfg.BusBytes() + c.cfg.cols + 1);
   if (ww > 1) m.In("load_wn_i", N(wnb));
   m.Out("load_waddr_o", "16");
+  if (SlicedGather(c.cfg)) m.Out("load_wsk_o");  // the words go to a sliced gather's layout
   ComputeCmd(c.cfg).DeclarePorts(m, "cmp_");
   if (c.st) m.Out("cmp_structured_o");
   if (c.ws) {
@@ -113,6 +114,19 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
   s.Reg("err_cmd_q", "32");
   s.Reg("dest_q", N(c.db));  // destination of the read DMA's open request (set when its data start)
   s.Reg("waddr_q", "16");
+  const bool sg = SlicedGather(c.cfg);
+  const unsigned gwb = sg ? Clog2(c.cfg.gemv_slices) : 0;
+  if (sg) {
+    // A sliced gather's write position (sequencer_units.cpp): flag, base, words per row, row
+    // base, entry % W and word in the entry.
+    s.Reg("gk_q");
+    s.Reg("gsp_q", "16");
+    s.Reg("gwpr_q", "16");
+    s.Reg("gr_q", "16");
+    s.Reg("ge_q", N(gwb));
+    s.Reg("gi_q", "16");
+    s.Wire("gi_next", "16");
+  }
   AddLoadTableDecls(s, c);
   s.Reg("done_q");
   s.Reg("abort_q");
@@ -141,6 +155,9 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
       {{Set("state_q", "StIdle"), Set("cmd_q", N(k::kCmdBytes * 8) + "'d0"), Set("idx_q", "32'd0"),
         Set("err_code_q", "4'd0"), Set("err_cmd_q", "32'd0"), Set("dest_q", "DestCmd"),
         Set("waddr_q", "16'd0"), Set("done_q", "1'b0"), Set("abort_q", "1'b0")},
+       sg ? Block{Set("gk_q", "1'b0"), Set("gsp_q", "16'd0"), Set("gwpr_q", "16'd0"),
+                  Set("gr_q", "16'd0"), Set("ge_q", N(gwb) + "'d0"), Set("gi_q", "16'd0")}
+          : Block{},
        IssueReset(),
        FetchReset(c),
        HazardReset(c)});
@@ -181,15 +198,28 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
   // Every cycle: the LOAD's write address (from the read DMA's tag, then one up per word), the
   // state machine, the prefetch bookkeeping, the load table and the late errors.
   const unsigned ww = WgtWriteWords(c.cfg), wnb = Clog2(c.cfg.BusBytes() + c.cfg.cols + 1);
+  const std::string wn = ww > 1 ? "{" + N(16 - wnb) + "'d0, load_wn_i}" : "16'd1";
+  Block pop = {Set("dest_q", Slice("rd_pop_tag_i", N(15 + c.db), "16")),
+               Set("waddr_q", "rd_pop_tag_i[15:0]")};
+  Block word = {Set("waddr_q", "waddr_q + " + wn)};
+  if (sg) {
+    const unsigned tw = c.tw;
+    s.Assign("gi_next", "gi_q + " + wn);
+    for (const Stmt& x :
+         Block{Set("gk_q", "rd_pop_tag_i[" + N(tw - 1) + "]"), Set("gsp_q", "rd_pop_tag_i[15:0]"),
+               Set("gwpr_q", Slice("rd_pop_tag_i", N(tw - 2), N(tw - 17))), Set("gr_q", "16'd0"),
+               Set("ge_q", N(gwb) + "'d0"), Set("gi_q", "16'd0")}) {
+      pop.push_back(x);
+    }
+    s.Note("A sliced gather's next entry starts when its last word is written (wpr words).");
+    word.push_back(If(
+        "gi_next == gwpr_q",
+        {Set("gi_q", "16'd0"), Set("ge_q", "ge_q + " + N(gwb) + "'d1"),
+         If("ge_q == " + N(gwb) + "'d" + N(c.cfg.gemv_slices - 1), {Set("gr_q", "gr_q + gwpr_q")})},
+        {Set("gi_q", "gi_next")}));
+  }
   const Block seq_body =
-      Cat({{Set("done_q", "1'b0"),
-            If("rd_pop_i",
-               {Set("dest_q", Slice("rd_pop_tag_i", N(c.tw - 1), "16")),
-                Set("waddr_q", "rd_pop_tag_i[15:0]")},
-               {If("load_word_i",
-                   {Set("waddr_q", ww > 1 ? "waddr_q + {" + N(16 - wnb) + "'d0, load_wn_i}"
-                                          : "waddr_q + 16'd1")})}),
-            fsm},
+      Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm},
            FetchSeq(c),
            HazardSeq(c)});
   s.Seq(clk, rst, seq_reset, seq_body);

@@ -55,6 +55,20 @@ std::string SliceBadFields(const SeqConfig& c) {
          ComputeF("weight_addr") + " & ((16'd1 << " + l + ") - 16'd1)) != 16'd0)" + odd + "))";
 }
 
+// Zero-skip + K-slice builds: an indexed COMPUTE with slices must take S = gemv_slices, from an
+// entry j0 that is a multiple of S, on the int8 datapath (" || ..." term, empty elsewhere).
+std::string IndexedSliceBadFields(const SeqConfig& c) {
+  const unsigned smax = c.cfg.gemv_slices;
+  if (smax <= 1 || !c.zs) return "";
+  unsigned lmax = 0;
+  while ((1u << lmax) < smax) ++lmax;
+  const std::string l = ComputeF("slices");
+  return " || (" + OpIs(k::kOpCompute) + " && " + ComputeF("indexed") + " && (" + l +
+         " != 3'd0) && ((" + l + " != 3'd" + N(lmax) + ") || (" +
+         FldBits(k::kOpCompute, "j0", lmax - 1, 0) + " != " + N(lmax) + "'d0)" +
+         (c.cfg.LowPrecision() ? " || (" + ComputeF("prec") + " != 2'd0)" : std::string()) + "))";
+}
+
 // ws builds: the im2col COMPUTE's field checks (" || ..." term, empty elsewhere): a zero
 // output width, kernel width, channel blocks, stride, dilation or span.
 //
@@ -107,9 +121,26 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
         LoadF("gather") + ") moves min(rows, nnz - j0) rows.");
     s.Assign("cmp_act_lo", indexed + " ? sc_lo_q : " + act);
     s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + act + " + " + k17);
-    s.Assign("cmp_wgt_span", "!" + indexed + " ? {9'd0, " + k16 + "} : " + group + " ? {9'd0, " +
-                                 k16 + "} * {17'd0, " + stride + "} : ({9'd0, " + k16 +
-                                 "} - 25'd1) * {17'd0, " + stride + "} + 25'd1");
+    const std::string plain = group + " ? {9'd0, " + k16 + "} * {17'd0, " + stride +
+                              "} : ({9'd0, " + k16 + "} - 25'd1) * {17'd0, " + stride + "} + 25'd1";
+    if (cfg.gemv_slices > 1) {
+      const unsigned w = cfg.gemv_slices;
+      s.Note("K slices: a plain COMPUTE reads S*K weight words; an indexed one with slices (S = " +
+             N(w) + ") steps ceil(K/S) rows of S words, stride*S apart (c_xw = ceil(K/S)*S).");
+      s.Assign("c_xw", "({1'b0, " + k16 + "} + 17'd" + N(w - 1) + ") & ~17'd" + N(w - 1));
+      s.Note("A SCAN with slices (S = 2^" + ScanF("slices") +
+             ") also writes ceil(K/S) packed act words after its K.");
+      s.Assign("sc_pk", "(" + ScanF("slices") + " == 3'd0) ? 17'd0 : (" + Fld17(k::kOpScan, "k") +
+                            " + ((17'd1 << " + ScanF("slices") + ") - 17'd1)) >> " +
+                            ScanF("slices"));
+      s.Assign("cmp_wgt_span", "!" + indexed + " ? ({9'd0, " + k16 + "} << " + ComputeF("slices") +
+                                   ") : (" + ComputeF("slices") + " != 3'd0) ? (" + group +
+                                   " ? {8'd0, c_xw} * {17'd0, " + stride +
+                                   "} : {8'd0, c_xw - 17'd" + N(w) + "} * {17'd0, " + stride +
+                                   "} + 25'd" + N(w) + ") : " + plain);
+    } else {
+      s.Assign("cmp_wgt_span", "!" + indexed + " ? {9'd0, " + k16 + "} : " + plain);
+    }
     s.Assign("cmp_wgt_end_w", "{10'd0, " + ComputeF("weight_addr") + "} + {1'b0, cmp_wgt_span}");
     s.Assign("cmp_wgt_end", "cmp_wgt_end_w[16:0]");
     s.Assign("gather", LoadF("gather"));
@@ -120,12 +151,24 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     // is not a whole number of beats; a COMPUTE with the 2:4 flag, indexed with stride 0, or a
     // group that is not an indexed drain.
     const unsigned lb = c.lb;
+    // K-slice builds: a sliced gather (w0[13]) needs a bus of whole weight words, sp a multiple
+    // of the ways and words per row a multiple of the words a LOAD writes per cycle.
+    std::string sliced;
+    if (cfg.gemv_slices > 1) {
+      const unsigned w = cfg.gemv_slices, ww = WgtWriteWords(cfg);
+      sliced = SlicedGather(cfg)
+                   ? " || (" + LoadF("sliced") + " && ((" + LoadF("sp_addr") + " & 16'd" +
+                         N(w - 1) + ") != 16'd0 || (" + LoadF("words_per_row") + " & 16'd" +
+                         N(ww - 1) + ") != 16'd0))"
+                   : " || " + LoadF("sliced");
+    }
     s.Assign("bad_flags", OpIs(k::kOpLoad) + " ? (" + accumulate + " || (" + LoadF("gather") +
                               " && (target != 2'd" + N(k::kTargetWeight) + " || " +
                               FldBits(k::kOpLoad, "stride", lb ? lb - 1 : 0, 0) +
-                              " != " + N(lb ? lb : 1) + "'d0))) : (" + structured + " || (" +
-                              indexed + " && " + stride + " == 8'd0) || (" + group + " && !(" +
-                              indexed + " && " + ComputeF("drain") + ")))" + LowpBadFields(c));
+                              " != " + N(lb ? lb : 1) + "'d0" + sliced + "))) : (" + structured +
+                              " || (" + indexed + " && " + stride + " == 8'd0) || (" + group +
+                              " && !(" + indexed + " && " + ComputeF("drain") + ")))" +
+                              LowpBadFields(c) + SliceBadFields(c) + IndexedSliceBadFields(c));
   } else if (c.st) {
     s.Note("2:4: a 2:4 COMPUTE (" + structured +
            ") reads K weight and meta words and 2K act words from an even act address, K even; "
@@ -195,7 +238,16 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
   }
   const std::string acc = Fld17(k::kOpCompute, "acc_addr");
   std::string acc_end;
-  if (cfg.Has(Precision::kInt4w)) {
+  if (c.zs && cfg.gemv_slices > 1) {
+    s.Note(
+        "Zero-skip with K slices: a tile drains (rows >> slices) words (int4w half that), a "
+        "group's tile t at acc + t*rows.");
+    const std::string i4 = cfg.Has(Precision::kInt4w) ? "((" + ComputeF("prec") + " == 2'd" +
+                                                            N(k::kPrecInt4w) + ") ? 1 : 0)"
+                                                      : "0";
+    acc_end = acc + " + (" + group + " ? ({9'd0, " + stride + "} - 17'd1) * 17'd" + N(cfg.rows) +
+              " : 17'd0) + ((17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ") >> " + i4 + ")";
+  } else if (cfg.Has(Precision::kInt4w)) {
     s.Note("int4w (" + ComputeF("prec") + " == 1): a tile drains rows/2 acc words.");
     const std::string i4 = "(" + ComputeF("prec") + " == 2'd" + N(k::kPrecInt4w) + ")",
                       half = N(cfg.rows / 2);
@@ -242,8 +294,8 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
   s.Wire("cmp_act_end", "17");
   s.Wire("cmp_wgt_end", "17");
   s.Wire("bad_flags");
-  if (c.st) s.Wire("cmp_act_end_w", "18");                   // a 2:4 COMPUTE reads 2K act words
-  if (c.cfg.gemv_slices > 1) s.Wire("cmp_wgt_end_w", "24");  // S*K weight words
+  if (c.st) s.Wire("cmp_act_end_w", "18");  // a 2:4 COMPUTE reads 2K act words
+  if (c.cfg.gemv_slices > 1 && !c.zs) s.Wire("cmp_wgt_end_w", "24");  // S*K weight words
   if (c.zs) {
     // Zero-skip: the last SCAN's act range (what indexed COMPUTEs read), a gather LOAD's rows
     // after clamping to the index list, and an indexed COMPUTE's weight span.
@@ -258,6 +310,14 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
     s.Wire("cmp_act_lo", "17");
     s.Wire("cmp_wgt_span", "25");
     s.Wire("cmp_wgt_end_w", "26");
+    if (c.cfg.gemv_slices > 1) {
+      s.Wire("c_xw", "17");
+      s.Wire("sc_pk", "17");  // a SCAN's packed act words
+    }
+    if (SlicedGather(c.cfg)) {
+      s.Wire("g_rows_r", "17");  // a sliced gather's entries, rounded up
+      s.Wire("ld_rows", "17");   // the rows a LOAD's range counts
+    }
   }
   s.Wire("cmp_acc_end", "17");
   s.Wire("cmp_writes_acc");
@@ -287,7 +347,18 @@ void AddDecode(Scope& s, const SeqConfig& c) {
   s.Assign("dram_addr", LoadF("dram_addr"));  // the STORE's dram_addr has the same bits
   s.Assign("addr_ok", aw == 64 ? "1'b1" : "dram_addr[63:" + N(aw) + "] == " + N(64 - aw) + "'d0");
   s.Note("LOAD: words x rows words of the target's width; its bytes per row; the end address.");
-  s.Assign("load_words", LoadF("words_per_row") + " * " + LoadF("rows"));
+  if (SlicedGather(cfg)) {
+    const unsigned w = cfg.gemv_slices;
+    s.Note("A sliced gather's range: ceil(rows/W) rows of words_per_row*W words (W = " + N(w) +
+           ").");
+    s.Assign("g_rows_r",
+             "({1'b0, " + LoadF("rows") + "} + 17'd" + N(w - 1) + ") & ~17'd" + N(w - 1));
+    s.Assign("ld_rows", "(" + LoadF("gather") + " && " + LoadF("sliced") +
+                            ") ? g_rows_r : {1'b0, " + LoadF("rows") + "}");
+    s.Assign("load_words", "{16'd0, " + LoadF("words_per_row") + "} * {15'd0, ld_rows}");
+  } else {
+    s.Assign("load_words", LoadF("words_per_row") + " * " + LoadF("rows"));
+  }
   s.Assign("load_limit", "(target == 2'd0) ? 17'd" + N(cfg.act.Words()) +
                              " : (target == 2'd1) ? 17'd" + N(cfg.weight.Words()) +
                              (st ? " : (target == 2'd3) ? 17'd" + N(cfg.weight.Words() / 4) : "") +
@@ -373,11 +444,19 @@ void AddDecode(Scope& s, const SeqConfig& c) {
                {Set("dec_err", e_rng)})})}},
       {{OpLabel(k::kOpSync)}, {}}};
   if (c.zs) {
+    const bool sl = cfg.gemv_slices > 1;
+    std::string bad_sl, pk;
+    if (sl) {
+      unsigned lmax = 0;
+      while ((1u << lmax) < cfg.gemv_slices) ++lmax;
+      bad_sl = " || " + ScanF("slices") + " > 3'd" + N(lmax);
+      pk = " + sc_pk";
+    }
     decode.push_back({{OpLabel(k::kOpScan)},
                       {If(ScanF("k") + " == 16'd0 || " + ScanF("lanes") + " == 8'd0 || " +
-                              ScanF("lanes") + " > 8'd" + N(cfg.rows),
+                              ScanF("lanes") + " > 8'd" + N(cfg.rows) + bad_sl,
                           {Set("dec_err", e_fld)},
-                          {If(Fld17(k::kOpScan, "act_addr") + " + " + Fld17(k::kOpScan, "k") +
+                          {If(Fld17(k::kOpScan, "act_addr") + " + " + Fld17(k::kOpScan, "k") + pk +
                                   " > 17'd" + N(cfg.act.Words()),
                               {Set("dec_err", e_rng)})})}});
   }

@@ -196,8 +196,10 @@ Block HazardSeq(const SeqConfig& c) {
   if (c.zs) {
     const std::string lo = Fld17(k::kOpScan, "act_addr");
     b.push_back(Comment("A SCAN's act range: what the indexed COMPUTEs after it read."));
-    b.push_back(If(c.issue + " && " + OpIs(k::kOpScan),
-                   {Set("sc_lo_q", lo), Set("sc_hi_q", lo + " + " + Fld17(k::kOpScan, "k"))}));
+    b.push_back(
+        If(c.issue + " && " + OpIs(k::kOpScan),
+           {Set("sc_lo_q", lo), Set("sc_hi_q", lo + " + " + Fld17(k::kOpScan, "k") +
+                                                   (c.cfg.gemv_slices > 1 ? " + sc_pk" : ""))}));
   }
   return b;
 }

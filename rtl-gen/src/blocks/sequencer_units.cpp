@@ -23,10 +23,25 @@ void AddReadRequest(Scope& s, const SeqConfig& c) {
            "(state_q == StLoad) ? " +
                (c.zs ? "(gather ? g_rows : " + LoadF("rows") + ")" : LoadF("rows")) + " : 16'd1");
   s.Assign("rd_req_stride_o", "(state_q == StLoad) ? " + LoadF("stride") + " : 32'd0");
-  s.Assign("rd_req_tag_o", std::string("(state_q == StLoad) ? {") + (c.st ? "1'b0, " : "") +
-                               "target, " + LoadF("sp_addr") + "} : {DestCmd, 16'd0}");
+  // Sliced gathers: the flag and the words per row ride above the destination.
+  const bool sg = SlicedGather(c.cfg);
+  s.Assign("rd_req_tag_o",
+           std::string("(state_q == StLoad) ? {") +
+               (sg ? "gather && " + LoadF("sliced") + ", " + LoadF("words_per_row") + ", " : "") +
+               (c.st ? "1'b0, " : "") + "target, " + LoadF("sp_addr") + "} : {" +
+               (sg ? "17'd0, " : "") + "DestCmd, 16'd0}");
   s.Assign("dest_o", "dest_q");
-  s.Assign("load_waddr_o", "waddr_q");
+  if (sg) {
+    const unsigned wb = Clog2(c.cfg.gemv_slices);
+    s.Note(
+        "A sliced gather writes entry e's word i at sp + ((e / W)*wpr + i)*W + (e + i) % W: "
+        "gr_q = (e / W)*wpr, ge_q = e % W, gi_q = i.");
+    s.Assign("load_wsk_o", "gk_q");
+    s.Assign("load_waddr_o", "gk_q ? gsp_q + {gr_q[" + N(15 - wb) + ":0] + gi_q[" + N(15 - wb) +
+                                 ":0], ge_q + gi_q[" + N(wb - 1) + ":0]} : waddr_q");
+  } else {
+    s.Assign("load_waddr_o", "waddr_q");
+  }
 }
 
 namespace {

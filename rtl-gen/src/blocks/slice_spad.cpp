@@ -5,7 +5,7 @@ namespace salsa::blocks {
 
 using namespace ir;
 
-Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words) {
+Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew) {
   const unsigned wb = Clog2(ways);
   Module m("salsa_slice_spad",
            "Weight scratchpad of a K-slice build: Banks x Depth words of Width bits, "
@@ -18,13 +18,17 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words) {
                " words of a's aligned group, rotated so that word a comes first "
                "(rdata_o[Width-1:0]), one cycle after re_i. A read of S words from a multiple "
                "of S (S dividing " +
-               N(ways) + ") gets them all in one cycle.");
+               N(ways) + ") gets them all in one cycle." +
+               (skew ? " With wsk_i (a sliced gather), write word i goes to way (waddr_i + i) % " +
+                           N(ways) + " of row waddr_i / " + N(ways) + " + i instead."
+                     : std::string()));
   std::string width = m.Parameter("Width", "32");
   std::string banks = m.Parameter("Banks", "2");
   std::string depth = m.Parameter("Depth", "1024");
   const unsigned nb = CountBits(wr_words);
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   m.In("we_i");
+  if (skew) m.In("wsk_i");
   m.In("wn_i", N(nb));
   m.In("waddr_i", "16");
   m.In("wdata_i", N(wr_words) + "*Width");
@@ -40,6 +44,14 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words) {
     s.Wire("wa" + N(i), "16");
     s.Assign("wa" + N(i), "waddr_i + 16'd" + N(i));
   }
+  if (skew) {
+    s.Note("Sliced gather (wsk_i): word i's row is waddr_i's row + i.");
+    for (unsigned i = 0; i < wr_words; ++i) {
+      s.Wire("wr" + N(i), "16");
+      s.Assign("wr" + N(i), "wsk_i ? (waddr_i >> " + N(wb) + ") + 16'd" + N(i) + " : (wa" + N(i) +
+                                " >> " + N(wb) + ")");
+    }
+  }
   for (unsigned w = 0; w < ways; ++w) {
     std::string we, wa = "16'd0", wd = "{Width{1'b0}}";
     for (unsigned i = wr_words; i-- > 0;) {
@@ -47,7 +59,7 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words) {
           "(" + Slice("wa" + N(i), N(wb - 1), "0") + " == " + N(wb) + "'d" + N(w) + ")";
       const std::string on = "(wn_i > " + N(nb) + "'d" + N(i) + ") && " + hit;
       we = we.empty() ? on : on + " || " + we;
-      wa = hit + " ? (wa" + N(i) + " >> " + N(wb) + ") : " + wa;
+      wa = hit + " ? " + (skew ? "wr" + N(i) : "(wa" + N(i) + " >> " + N(wb) + ")") + " : " + wa;
       wd = hit + " ? " + IdxPart("wdata_i", N(i) + "*Width", "Width") + " : " + wd;
     }
     Instantiate(s, Child(built, "salsa_scratchpad"), "u_way" + N(w),

@@ -26,7 +26,7 @@ Top::Top(const Config& c, const Built& b, Scope& scope, std::string clk_i, std::
   cb = CountBits(cols);
   gb = CountBits(rows * L);
   db = k::DestBits(cfg.structured24);
-  tw = 16 + db;
+  tw = ReadTagBits(cfg);
 }
 
 void Top::Wires(const std::vector<std::pair<std::string, unsigned>>& list) const {
@@ -138,7 +138,8 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildSparsityGate(cfg, b));
   add(BuildSram(cfg));
   add(BuildScratchpad(b));
-  if (cfg.gemv_slices > 1) add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg)));
+  if (cfg.gemv_slices > 1)
+    add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg), SlicedGather(cfg)));
   add(BuildGearbox());
   if (WgtWriteWords(cfg) > 1) add(BuildGearboxWide(WgtWriteWords(cfg)));
   add(BuildDmaRd(cfg));

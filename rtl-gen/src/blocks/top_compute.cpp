@@ -63,8 +63,8 @@ void AddOsConvFeed(const Top& t, Conns* cc) {
   std::string lanes;
   for (unsigned i = rows; i-- > 0;) {
     const std::string pad = rows > 1 ? "cmp_act_pad[" + N(i) + "]" : std::string("cmp_act_pad");
-    lanes += (lanes.empty() ? "" : ", ") + std::string("(") + pad + " ? gate_zp : " +
-             IdxPart("act_shifted", N(8 * i), "8") + ")";
+    lanes += (lanes.empty() ? "" : ", ") + std::string("(") + pad +
+             " ? gate_zp : " + IdxPart("act_shifted", N(8 * i), "8") + ")";
   }
   t.s.Assign("act_rdata", "{" + lanes + "}");
   t.s.Wire("unused_oc");
@@ -91,6 +91,7 @@ void AddOs(const Top& t, Conns cc) {
     Append(cc, ToWires({"scanning_o", "nnz_o"}, "cmp_"));
     Append(cc, ToWires({"idx_we_o", "idx_waddr_o", "idx_wdata_o", "idx_re_o", "idx_raddr_o",
                         "idx_rdata_i"}));
+    if (ScanPacks(t.cfg)) Append(cc, ToWires({"act_we_o", "act_waddr_o", "act_wdata_o"}, "cmp_"));
   }
   if (t.st) {
     t.Wires({{"act_bundle", rows * 32},

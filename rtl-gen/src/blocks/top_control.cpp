@@ -66,6 +66,7 @@ void AddSequencer(const Top& t) {
   Append(seq, st.Connect("st_", "st_"));
   Append(seq, ToWires({"wr_err_i"}));
   if (WgtWriteWords(t.cfg) > 1) Append(seq, ToWires({"load_wn_i"}));
+  if (SlicedGather(t.cfg)) Append(seq, ToWires({"load_wsk_o"}));
   if (t.st) {
     t.Wires({{"cmp_structured", 1}});
     Append(seq, ToWires({"cmp_structured_o"}));

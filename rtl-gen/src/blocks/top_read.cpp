@@ -45,9 +45,10 @@ void AddGearboxes(const Top& t) {
     s.Assign(p + "_sel", "dest == " + N(t.db) + "'d" + N(g.dest));
     const bool is_cmd = std::string(g.name) == "cmd";
     // The acc scratchpad's write port belongs to the array's drain when both want it.
-    const std::string ready = is_cmd                    ? "cmd_ready"
-                              : g.dest == k::kTargetAcc ? "!cmp_acc_we"
-                                                        : "1'b1";
+    const std::string ready = is_cmd                                        ? "cmd_ready"
+                              : g.dest == k::kTargetAcc                     ? "!cmp_acc_we"
+                              : g.dest == k::kTargetAct && ScanPacks(t.cfg) ? "!cmp_act_we"
+                                                                            : "1'b1";
     Conns gc = {{"clk_i", t.clk},
                 {"rst_ni", t.rst},
                 {"in_valid_i", "rd_valid && " + p + "_sel"},
@@ -116,7 +117,21 @@ void AddReadPath(const Top& t) {
            {"cmd_ready", 1},
            {"load_word", 1},
            {"load_waddr", 16}});
+  if (SlicedGather(t.cfg)) t.Wires({{"load_wsk", 1}});
   s.Wire("cmp_acc_we");  // the array's drain into the acc scratchpad (compute controller)
+  if (ScanPacks(t.cfg)) {
+    // A SCAN's packed act words (compute controller), and the act write port they share with
+    // the LOADs: the SCAN's word goes first, the act gearbox waits.
+    t.Wires({{"cmp_act_we", 1},
+             {"cmp_act_waddr", 16},
+             {"cmp_act_wdata", t.rows * 8},
+             {"act_w_we", 1},
+             {"act_w_addr", 16},
+             {"act_w_data", t.rows * 8}});
+    s.Assign("act_w_we", "(gb_act_sel && gb_act_out_valid) || cmp_act_we");
+    s.Assign("act_w_addr", "cmp_act_we ? cmp_act_waddr : load_waddr");
+    s.Assign("act_w_data", "cmp_act_we ? cmp_act_wdata : gb_act_out_data");
+  }
   AddGearboxes(t);
 
   if (t.cfg.axi_ports > 1) AxiRead(t.cfg).DeclareWires(s, DmaAxiPrefix(t.cfg));
@@ -234,12 +249,16 @@ void AddScratchpads(const Top& t) {
     s.Assign("act_e_raddr", "{1'b0, act_raddr[15:1] + {14'd0, act_raddr[0]}}");
     s.Assign("act_o_raddr", "{1'b0, act_raddr[15:1]}");
     const ScratchpadConfig& a = cfg.act;
+    const bool pk = ScanPacks(cfg);  // the act write port is shared with the SCAN's packing
+    const std::string we = pk ? "act_w_we" : "gb_act_sel && gb_act_out_valid",
+                      wa = pk ? "act_w_addr" : "load_waddr",
+                      wd = pk ? "act_w_data" : "gb_act_out_data";
     for (const auto& [half, bit] :
          std::vector<std::pair<std::string, std::string>>{{"e", "1'b0"}, {"o", "1'b1"}}) {
       Spad(t, std::string("u_act_spad_") + (half == "e" ? "even" : "odd"),
            SpadParams(a.width_bits, a.banks, a.depth / 2),
-           "gb_act_sel && gb_act_out_valid && (load_waddr[0] == " + bit + ")",
-           "{1'b0, load_waddr[15:1]}", "gb_act_out_data", "act_" + half);
+           we + " && (" + wa + "[0] == " + bit + ")", "{1'b0, " + wa + "[15:1]}", wd,
+           "act_" + half);
     }
   }
   struct Sp {
@@ -261,16 +280,17 @@ void AddScratchpads(const Top& t) {
              " consecutive words per cycle (interleaved ways).");
       const Conns params = SpadParams(sp.sc->width_bits, sp.sc->banks, sp.sc->depth);
       const unsigned ww = WgtWriteWords(cfg), nb = CountBits(ww);
-      t.Inst("salsa_slice_spad", "u_wgt_spad", params,
-             {{"clk_i", t.clk},
-              {"rst_ni", t.rst},
-              {"we_i", sp.we},
-              {"wn_i", ww > 1 ? Slice("gb_wgt_out_n", N(nb - 1), "0") : "1'b1"},
-              {"waddr_i", sp.waddr},
-              {"wdata_i", sp.wdata},
-              {"re_i", "wgt_re"},
-              {"raddr_i", "wgt_raddr"},
-              {"rdata_o", "wgt_rdata"}});
+      Conns sc = {{"clk_i", t.clk},
+                  {"rst_ni", t.rst},
+                  {"we_i", sp.we},
+                  {"wn_i", ww > 1 ? Slice("gb_wgt_out_n", N(nb - 1), "0") : "1'b1"},
+                  {"waddr_i", sp.waddr},
+                  {"wdata_i", sp.wdata},
+                  {"re_i", "wgt_re"},
+                  {"raddr_i", "wgt_raddr"},
+                  {"rdata_o", "wgt_rdata"}};
+      if (SlicedGather(cfg)) sc.insert(sc.begin() + 3, {"wsk_i", "load_wsk"});
+      t.Inst("salsa_slice_spad", "u_wgt_spad", params, sc);
       continue;
     }
     for (const std::string& inst :

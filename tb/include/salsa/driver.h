@@ -109,6 +109,10 @@ struct WsSplitParams {
 struct SkipParams {
   unsigned group = 0, entries = 0, piece = 0, acc_groups = 0;
   bool double_buffer = false;  // act pieces alternate between the act halves
+  // K slices (zero_skip + gemv_slices builds, int8, M <= rows / gemv_slices): S = gemv_slices,
+  // SCANs pack the listed act lanes, gathers use the sliced layout, COMPUTEs take S entries a
+  // step (driver_skip.cpp); 1 = off.
+  unsigned slices = 1;
 };
 // 2:4 (plan "2:4", driver_24.cpp, sparsity.structured "2:4"): K is padded to Kp, a multiple of
 // 8; activations are [m_tile][Kp][rows], weights compressed to [n_tile][Kp/2][cols] (two values
@@ -179,8 +183,9 @@ struct Program {
   }
   // K slices of the gemv plan (1 for every other plan): an FP8 layer's sum order depends on it.
   unsigned slices() const {
-    const OsParams* os = std::get_if<OsParams>(&params);
-    return os != nullptr ? os->slices : 1u;
+    if (const OsParams* os = std::get_if<OsParams>(&params)) return os->slices;
+    if (const SkipParams* sp = std::get_if<SkipParams>(&params)) return sp->slices;
+    return 1u;
   }
   std::vector<Command> cmds;  // the same commands as in dram at cmd_base
 };

@@ -75,6 +75,8 @@ class FuncSim {
                     std::vector<uint8_t>* out, std::string* why) const;
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
+  void FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, uint32_t j0, uint32_t stride,
+                         uint32_t t);
   uint32_t Scan(const uint8_t* c);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
   // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits). K slices (S =
@@ -103,6 +105,8 @@ class FuncSim {
   // words the last SCAN read.
   std::vector<uint16_t> idx_;
   uint32_t nnz_ = 0, scan_addr_ = 0, scan_k_ = 0;
+  // K-slice builds: the last SCAN's packed act words (a + K) and its S (1: none packed).
+  uint32_t scan_packed_ = 0, scan_slices_ = 1;
 };
 
 }  // namespace salsa
