@@ -446,16 +446,19 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
         }
         continue;
       }
-      const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
-      if (d == 0) {
-        ++counters_[CounterIndex("gated")];
-        continue;
-      }
-      for (unsigned j = 0; j < hw_.cols; ++j)
-        acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
+      MacInt8(static_cast<int8_t>(x[i]) - zp, wt, acc);
     }
   }
   counters_[CounterIndex("mac_active")] += steps;
+}
+
+// One PE row's int8 step: acc[j] += d * w[j] (d = act - zp, 9-bit signed); d = 0 is gated.
+void FuncSim::MacInt8(int32_t d, const uint8_t* wt, int32_t* acc) {
+  if (d == 0) {
+    ++counters_[CounterIndex("gated")];
+    return;
+  }
+  for (unsigned j = 0; j < hw_.cols; ++j) acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
 }
 
 // Indexed K slices (int8): entries [j0, j0 + n) in ceil(n / S) steps; step s reads the last SCAN's
@@ -471,13 +474,7 @@ void FuncSim::FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, ui
     for (unsigned i = 0; i < hw_.rows; ++i) {
       const uint8_t* wt = &weight_[(row + (i / g + t) % s_n) * hw_.cols];
       int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
-      const int32_t d = static_cast<int8_t>(x[i]) - zp;  // 9-bit signed
-      if (d == 0) {
-        ++counters_[CounterIndex("gated")];
-        continue;
-      }
-      for (unsigned j = 0; j < hw_.cols; ++j)
-        acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
+      MacInt8(static_cast<int8_t>(x[i]) - zp, wt, acc);
     }
   }
   counters_[CounterIndex("mac_active")] += steps;

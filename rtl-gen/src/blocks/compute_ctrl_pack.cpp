@@ -9,16 +9,6 @@ namespace salsa::blocks {
 
 using namespace ir;
 
-namespace {
-
-unsigned Log2(unsigned v) {
-  unsigned l = 0;
-  while ((1u << l) < v) ++l;
-  return l;
-}
-
-}  // namespace
-
 void AddScanPackPorts(Module& m, const Config& cfg) {
   m.Out("act_we_o");
   m.Out("act_waddr_o", "16");
@@ -31,7 +21,7 @@ void AddScanPackDecls(Scope& s, const Config& cfg) {
   s.Reg("pk_q", N(cfg.rows * 8));
   s.Reg("sc_pkb_q", "16");
   s.Reg("xs_q");
-  s.Reg("xt_q", N(Log2(cfg.gemv_slices)));
+  s.Reg("xt_q", N(Clog2(cfg.gemv_slices)));
   s.Reg("s1_sl_q", "3");
   s.Wire("pk_new", N(cfg.rows * 8));
   s.Wire("pk_put");
@@ -43,7 +33,7 @@ void AddScanPackDecls(Scope& s, const Config& cfg) {
 }
 
 void AddScanPackLogic(Scope& s, const Config& cfg) {
-  const unsigned rows = cfg.rows, lmax = Log2(cfg.gemv_slices);
+  const unsigned rows = cfg.rows, lmax = Clog2(cfg.gemv_slices);
   s.Note("A SCAN with slices (S = 2^sl_q) writes ceil(K/S) packed words after its K act words.");
   s.Assign("sc_pk_n",
            "(slices_i == 3'd0) ? 17'd0 : ({1'b0, k_i} + ((17'd1 << slices_i) - "
@@ -81,7 +71,7 @@ void AddScanPackLogic(Scope& s, const Config& cfg) {
 
 Block ScanPackReset(const Config& cfg) {
   return {Set("pk_q", N(cfg.rows * 8) + "'d0"), Set("sc_pkb_q", "16'd0"), Set("xs_q", "1'b0"),
-          Set("xt_q", N(Log2(cfg.gemv_slices)) + "'d0"), Set("s1_sl_q", "3'd0")};
+          Set("xt_q", N(Clog2(cfg.gemv_slices)) + "'d0"), Set("s1_sl_q", "3'd0")};
 }
 
 Block ScanPackScanStart(const Config& cfg) {

@@ -75,6 +75,7 @@ class FuncSim {
                     std::vector<uint8_t>* out, std::string* why) const;
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
+  void MacInt8(int32_t d, const uint8_t* wt, int32_t* acc);
   void FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, uint32_t j0, uint32_t stride,
                          uint32_t t);
   uint32_t Scan(const uint8_t* c);
