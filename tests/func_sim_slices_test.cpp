@@ -194,8 +194,8 @@ TEST(FuncSimSlicesTest, ErrorCodes) {
 
 // Zero-skip with K slices (docs/architecture.md, "Zero-skip with K slices"): a SCAN with slices
 // packs the listed words' lanes, a sliced gather writes the rotated layout, and a group COMPUTE
-// with slices takes S entries a step; tile t's acc word j must be the sum over the listed K steps
-// of (lane j - zp) * w, whatever the layout.
+// with slices takes S entries a step; tile t's acc word j (at acc + t * G) must be the sum over
+// the listed K steps of (lane j - zp) * w, whatever the layout.
 constexpr uint64_t kGat = 0x4000;  // gather rows: index k at kGat + 16 k, tile t's 4 bytes at 4 t
 int8_t Wg(unsigned k, unsigned t, unsigned c) {
   return static_cast<int8_t>(37 * k + 11 * t - 7 * c);
@@ -269,7 +269,8 @@ TEST(FuncSimSlicesTest, ZeroSkipSlicesPackGatherAndCompute) {
       for (unsigned c = 0; c < kCols; ++c) {
         int32_t want = 0;
         for (unsigned e = 0; e < n; ++e) want += (X(list[e], j) - kZp) * Wg(list[e], t, c);
-        EXPECT_EQ(sim.acc_sp()[(8 * t + j) * kCols + c], want) << "tile " << t << " row " << j;
+        // Tile t's region is its G = 2 words at acc + 2 t.
+        EXPECT_EQ(sim.acc_sp()[(2 * t + j) * kCols + c], want) << "tile " << t << " row " << j;
       }
     }
   }
@@ -303,6 +304,11 @@ TEST(FuncSimSlicesTest, ZeroSkipSlicesErrorCodes) {
           {"indexed weight to the end", SlicedGroup(false, 32, 8, 0, 4, 0),
            contract::ErrCodeOf("none")},
           {"indexed weight past", SlicedGroup(false, 36, 8, 0, 4, 0),
+           contract::ErrCodeOf("scratchpad_range")},
+          // T = 4 tiles drain G = 2 words each at acc + 2 t: [56, 64) fits, [57, 65) does not.
+          {"indexed drain to the end", SlicedGroup(false, 0, 8, 0, 4, 56),
+           contract::ErrCodeOf("none")},
+          {"indexed drain past", SlicedGroup(false, 0, 8, 0, 4, 57),
            contract::ErrCodeOf("scratchpad_range")},
       });
 }

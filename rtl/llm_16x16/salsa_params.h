@@ -50,7 +50,7 @@ constexpr CmdField kComputeClear = {2, "clear", 0, 8, 1, false};  // COMPUTE: ac
 constexpr CmdField kComputeDrain = {2, "drain", 0, 9, 1, false};  // COMPUTE: after this chunk, write the accumulators to the acc words (ignored in ws builds)
 constexpr CmdField kComputeIndexed = {2, "indexed", 0, 10, 1, false};  // COMPUTE: act words via the last SCAN's index list
 constexpr CmdField kComputeAccumulate = {2, "accumulate", 0, 11, 1, false};  // COMPUTE: the drain adds to the acc words (int32, wrapping) instead of overwriting them
-constexpr CmdField kComputeGroup = {2, "group", 0, 13, 1, false};  // COMPUTE: indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows
+constexpr CmdField kComputeGroup = {2, "group", 0, 13, 1, false};  // COMPUTE: indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows (with slices: acc + t*rows/2^slices)
 constexpr CmdField kComputePrec = {2, "prec", 0, 14, 2, false};  // COMPUTE: datapath: 0 int8, 1 int4w (W4A8), 2 fp8_e4m3, 3 fp8_e5m2 (only those built)
 constexpr CmdField kComputeBiasLoad = {2, "bias_load", 0, 16, 1, false};  // COMPUTE: the k = 4 steps shift weight bytes into the accumulators (FP32 bias), no MACs
 constexpr CmdField kComputeActAddr = {2, "act_addr", 1, 0, 16, false};  // COMPUTE: act word address (ignored when indexed; even for 2:4)

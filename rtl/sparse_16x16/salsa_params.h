@@ -49,7 +49,7 @@ constexpr CmdField kComputeClear = {2, "clear", 0, 8, 1, false};  // COMPUTE: ac
 constexpr CmdField kComputeDrain = {2, "drain", 0, 9, 1, false};  // COMPUTE: after this chunk, write the accumulators to the acc words (ignored in ws builds)
 constexpr CmdField kComputeIndexed = {2, "indexed", 0, 10, 1, false};  // COMPUTE: act words via the last SCAN's index list
 constexpr CmdField kComputeAccumulate = {2, "accumulate", 0, 11, 1, false};  // COMPUTE: the drain adds to the acc words (int32, wrapping) instead of overwriting them
-constexpr CmdField kComputeGroup = {2, "group", 0, 13, 1, false};  // COMPUTE: indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows
+constexpr CmdField kComputeGroup = {2, "group", 0, 13, 1, false};  // COMPUTE: indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows (with slices: acc + t*rows/2^slices)
 constexpr CmdField kComputeActAddr = {2, "act_addr", 1, 0, 16, false};  // COMPUTE: act word address (ignored when indexed; even for 2:4)
 constexpr CmdField kComputeWeightAddr = {2, "weight_addr", 1, 16, 16, false};  // COMPUTE: weight word address (ws: K block's)
 constexpr CmdField kComputeK = {2, "k", 2, 0, 16, false};  // COMPUTE: K steps (indexed: entries L; 2:4: compressed steps, even; ws: M act words streamed)

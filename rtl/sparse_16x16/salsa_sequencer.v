@@ -202,6 +202,7 @@ module salsa_sequencer (
   wire [15:0] c_avail;
   wire [15:0] c_keff;
   wire c_empty;
+  wire l_empty;
   wire [16:0] cmp_act_lo;
   wire [24:0] cmp_wgt_span;
   wire [25:0] cmp_wgt_end_w;
@@ -350,7 +351,10 @@ module salsa_sequencer (
   assign c_avail = cmp_nnz_i - w3[31:16];
   assign c_keff = (w3[31:16] >= cmp_nnz_i) ? 16'd0 : (w2[15:0] < c_avail) ? w2[15:0] : c_avail;
   assign c_empty = (opcode == 8'd2) && w0[10] && !cmp_scanning_i && (c_keff == 16'd0);
-  assign blocked = !c_empty && (hazard || load_hz);
+
+  // Likewise a gather LOAD with no rows left (past the list) writes nothing: it completes without waiting for hazards, so the chunks past the list do not hold up the next group's LOADs behind the last full chunk's COMPUTE.
+  assign l_empty = (opcode == 8'd1) && gather && !cmp_scanning_i && (g_rows == 16'd0);
+  assign blocked = !c_empty && !l_empty && (hazard || load_hz);
   assign lt_push = (state_q == StLoad) && rd_req_ready_i;
   assign lt_retire = rd_retire_i && (dest_q != DestCmd);
   assign lt_pos = lt_n_q - (lt_retire ? 3'd1 : 3'd0);

@@ -15,8 +15,8 @@
 // gathers write the sliced layout (rows of S ways, W = S) and a group COMPUTE takes S entries a
 // step, so the array consumes S * cols weight bytes per cycle of what the list keeps. Chunks are
 // multiples of S entries; a group's gather rows are its tiles rounded up to the weight words a
-// LOAD writes per cycle (wpr, the COMPUTE's tile count), and tile t still drains to region +
-// t * rows (G words).
+// LOAD writes per cycle (wpr, the COMPUTE's tile count), and tile t drains its G words to region
+// + t * G, so the acc scratchpad holds S times the regions (fewer passes, so fewer SCANs).
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -60,6 +60,12 @@ unsigned WriteWords(const HwParams& hw) {
 // Output rows of an m tile: G = rows / S with K slices, else TileRows.
 unsigned SkipTileRows(const HwParams& hw, const FcLayer& l, const SkipParams& sp) {
   return sp.slices > 1 ? hw.rows / sp.slices : TileRows(hw, l);
+}
+
+// Acc words of a tile's region: the G = rows / S words an indexed group COMPUTE with K slices
+// drains a tile (at acc + t * G), else rows.
+unsigned RegionWords(const HwParams& hw, const SkipParams& sp) {
+  return sp.slices > 1 ? hw.rows / sp.slices : hw.rows;
 }
 
 // Words of each weight buffer (a multiple of S).
@@ -143,7 +149,7 @@ class SkipCommands {
   unsigned Set(unsigned pass) const { return pass % sp_.acc_groups; }
   unsigned ParamBase(unsigned set) const { return set * sp_.group * s_; }
   unsigned RegionBase(unsigned set) const {
-    return sp_.acc_groups * sp_.group * s_ + set * sp_.group * hw_.rows;
+    return sp_.acc_groups * sp_.group * s_ + set * sp_.group * RegionWords(hw_, sp_);
   }
   uint16_t ActBase(size_t epoch) const {
     return static_cast<uint16_t>(sp_.double_buffer ? (epoch % 2) * Half(hw_.act_words) : 0);
@@ -205,7 +211,7 @@ class SkipCommands {
       const Chunk& ch = ep.chunks[i];
       const Group grp = GroupOf(hw_, l_, p_, sp_, ch.g);
       const unsigned set = Set(ch.pass), region = RegionBase(set);
-      FlushReading(region, region + grp.wpr * hw_.rows);
+      FlushReading(region, region + grp.wpr * RegionWords(hw_, sp_));
       if (IsFp8(l_)) {
         // FP8: a group of one tile, one chunk: (the bias, loaded into the PEs, then) one indexed
         // COMPUTE over the whole list that drains, never accumulating.
@@ -296,11 +302,12 @@ class SkipCommands {
   void PushStore(const Group& grp, unsigned set, unsigned t, unsigned m0, unsigned rows) {
     const unsigned n0 = (grp.first_tile + t) * hw_.cols;
     const unsigned bytes = std::min<unsigned>(hw_.cols, static_cast<unsigned>(l_.N) - n0);
-    const unsigned region = RegionBase(set) + t * hw_.rows, pbase = ParamBase(set);
+    const unsigned rw = RegionWords(hw_, sp_);
+    const unsigned region = RegionBase(set) + t * rw, pbase = ParamBase(set);
     const int quant = s_ == 3 ? static_cast<int>(pbase + grp.tiles + 2 * t) : -1;
     pending_.push_back({TileStore(l_, p_, static_cast<uint16_t>(region), rows, bytes,
                                   static_cast<uint16_t>(pbase + t), m0, n0, quant),
-                        region, region + hw_.rows, pbase, pbase + grp.tiles * s_});
+                        region, region + rw, pbase, pbase + grp.tiles * s_});
   }
 
   void PopStore() {
@@ -384,7 +391,7 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
   double best_rate = 0;
   for (unsigned g = std::max(gstep, gmax / gstep * gstep); g >= gstep; g -= gstep) {
     if (BufferWords(hw, *sp) < g * sp->slices) continue;  // a buffer holds one row of S ways
-    const uint64_t per_group = uint64_t{g} * (hw.rows + s);
+    const uint64_t per_group = uint64_t{g} * (RegionWords(hw, *sp) + s);
     // More sets than groups + 1 buy nothing; acc addresses are 16-bit fields.
     const unsigned groups = (p->n_tiles + g - 1) / g;
     const uint64_t sets = std::min<uint64_t>(

@@ -606,9 +606,11 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
                             std::to_string(hw_.weight_words));
   }
   if (conv) tiles = conv_tiles;  // the same weights for every tile
-  // A tile drains G = rows / S words (tile t of a group at drain + t * rows), int4w G / 2.
+  // A tile drains G = rows / S words, int4w G / 2. Tile t of a group drains to drain + t * rows,
+  // of an indexed group with K slices to drain + t * G (its regions are G words).
   const uint32_t drain_words = prec == contract::kPrecInt4w ? group_rows / 2 : group_rows;
-  const uint64_t drain_end = drain_addr + uint64_t{tiles - 1} * hw_.rows + drain_words;
+  const uint32_t tile_spacing = xsl ? group_rows : hw_.rows;
+  const uint64_t drain_end = drain_addr + uint64_t{tiles - 1} * tile_spacing + drain_words;
   if (drain && drain_end > hw_.acc_words) {
     return Fail(kRange, "COMPUTE drain to acc words [" + std::to_string(drain_addr) + ", " +
                             std::to_string(drain_end) + ") exceeds " +
@@ -652,7 +654,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
     if (drain && IsFp8(prec)) {
       // Acc word j = the FP32 sum of rows j + (S-1)G, j + (S-2)G, .., j, in that order (the
       // drain's order: rows leave bottom first); S = 1: row j as it is.
-      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
+      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * tile_spacing) * hw_.cols];
       for (size_t j = 0; j < drain_words; ++j) {
         for (size_t col = 0; col < hw_.cols; ++col) {
           uint32_t sum = static_cast<uint32_t>(
@@ -668,7 +670,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
       // Acc word j = the sum of the rows r with r % G == j (G = rows / S; every row its own
       // word when S = 1); int4w: with (r % G) / 2 == j, the even and odd K of output row j.
       const unsigned pair = prec == contract::kPrecInt4w ? 2 : 1;
-      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * hw_.rows) * hw_.cols];
+      int32_t* out = &acc_sp_[(static_cast<size_t>(drain_addr) + t * tile_spacing) * hw_.cols];
       for (size_t j = 0; j < drain_words; ++j) {
         for (size_t col = 0; col < hw_.cols; ++col) {
           int32_t sum = 0;

@@ -194,7 +194,8 @@ constexpr CmdField kCmdFields[] = {
     {kOpCompute, "structured", 0, 12, 1, false, "structured", "",
      "2:4 COMPUTE over compressed weights and their meta words"},
     {kOpCompute, "group", 0, 13, 1, false, "zero_skip", "indexed",
-     "indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows"},
+     "indexed COMPUTE over S tiles (S = stride), tile t drained to acc + t*rows (with slices: "
+     "acc + t*rows/2^slices)"},
     {kOpCompute, "prec", 0, 14, 2, false, "lowp", "",
      "datapath: 0 int8, 1 int4w (W4A8), 2 fp8_e4m3, 3 fp8_e5m2 (only those built)"},
     {kOpCompute, "bias_load", 0, 16, 1, false, "fp8", "",

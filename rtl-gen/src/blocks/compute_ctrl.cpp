@@ -21,7 +21,8 @@ void AddZeroSkipDecls(Scope& s) {
   s.Reg("lanes_q", "8");
   s.Reg("act_len_q", "17");
   s.Reg("wgt_len_q", "17");
-  // Group COMPUTE (w0[13]): S tiles, tile t with weights wb + t and acc rows acc + t*rows.
+  // Group COMPUTE (w0[13]): S tiles, tile t with weights wb + t and acc rows acc + t*rows
+  // (indexed with K slices: acc + t*(rows/S), the G words a tile drains).
   s.Reg("tiles_q", "8");
   s.Reg("wbase_q", "16");
   s.Reg("keff_q", "16");
@@ -264,7 +265,10 @@ void ZeroSkipFeeder(const Config& cfg, bool oc, Block* reset, Block* start, Bloc
                                              N(lw) + "'d1} : " + next_base
                                        : next_base),
                        Set("j_q", "j0_q"), Set("k_q", "keff_q"), Set("first_q", "clr_q"),
-                       Set("acc_q", "acc_q + 16'd" + N(rows)), Set("fstate_q", "FHold")},
+                       Set("acc_q", pk ? "acc_q + (xs_q ? 16'd" + N(rows / cfg.gemv_slices) +
+                                             " : 16'd" + N(rows) + ")"
+                                       : "acc_q + 16'd" + N(rows)),
+                       Set("fstate_q", "FHold")},
                       {Set("fstate_q", "FIdle")})});
   if (pk) {
     // The next tile of an indexed group with slices rotates one way further and reads the
@@ -538,7 +542,10 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   if (zs) {
     s.Note("acc0: the pending hand-off's rows and the rows of the group's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, s1_handoff_q ? s1_acc_q : acc_q}");
-    s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * 17'd" + N(rows) + " + " + tile_words);
+    const std::string spacing =
+        pk ? "(xs_q ? 17'd" + N(rows / cfg.gemv_slices) + " : 17'd" + N(rows) + ")"
+           : "17'd" + N(rows);
+    s.Assign("acc0_hi_o", "{1'b0, acc_q} + {9'd0, tiles_q} * " + spacing + " + " + tile_words);
   } else if (oc) {
     s.Note("acc0: the current tile's rows and those of a conv command's tiles still to feed.");
     s.Assign("acc0_lo_o", "{1'b0, acc_q}");

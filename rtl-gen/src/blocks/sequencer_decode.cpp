@@ -241,12 +241,13 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
   if (c.zs && cfg.gemv_slices > 1) {
     s.Note(
         "Zero-skip with K slices: a tile drains (rows >> slices) words (int4w half that), a "
-        "group's tile t at acc + t*rows.");
+        "group's tile t at acc + t*(rows >> slices) (slices != 0 only on int8 indexed groups).");
     const std::string i4 = cfg.Has(Precision::kInt4w) ? "((" + ComputeF("prec") + " == 2'd" +
                                                             N(k::kPrecInt4w) + ") ? 1 : 0)"
                                                       : "0";
-    acc_end = acc + " + (" + group + " ? ({9'd0, " + stride + "} - 17'd1) * 17'd" + N(cfg.rows) +
-              " : 17'd0) + ((17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ") >> " + i4 + ")";
+    const std::string g = "(17'd" + N(cfg.rows) + " >> " + ComputeF("slices") + ")";
+    acc_end = acc + " + (" + group + " ? ({9'd0, " + stride + "} - 17'd1) * " + g +
+              " : 17'd0) + (" + g + " >> " + i4 + ")";
   } else if (cfg.Has(Precision::kInt4w)) {
     s.Note("int4w (" + ComputeF("prec") + " == 1): a tile drains rows/2 acc words.");
     const std::string i4 = "(" + ComputeF("prec") + " == 2'd" + N(k::kPrecInt4w) + ")",
@@ -307,6 +308,7 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
     s.Wire("c_avail", "16");
     s.Wire("c_keff", "16");
     s.Wire("c_empty");
+    s.Wire("l_empty");
     s.Wire("cmp_act_lo", "17");
     s.Wire("cmp_wgt_span", "25");
     s.Wire("cmp_wgt_end_w", "26");

@@ -129,7 +129,12 @@ void AddHazards(Scope& s, const SeqConfig& c) {
              "(" + j0 + " >= cmp_nnz_i) ? 16'd0 : (" + kk + " < c_avail) ? " + kk + " : c_avail");
     s.Assign("c_empty", OpIs(k::kOpCompute) + " && " + Fld(k::kOpCompute, "indexed") +
                             " && !cmp_scanning_i && (c_keff == 16'd0)");
-    s.Assign("blocked", "!c_empty && (hazard || load_hz)");
+    s.Note(
+        "Likewise a gather LOAD with no rows left (past the list) writes nothing: it completes "
+        "without waiting for hazards, so the chunks past the list do not hold up the next "
+        "group's LOADs behind the last full chunk's COMPUTE.");
+    s.Assign("l_empty", OpIs(k::kOpLoad) + " && gather && !cmp_scanning_i && (g_rows == 16'd0)");
+    s.Assign("blocked", "!c_empty && !l_empty && (hazard || load_hz)");
   } else {
     s.Assign("blocked", "hazard || load_hz");
   }

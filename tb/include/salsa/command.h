@@ -107,7 +107,8 @@ Command EncodeGatherLoad(uint16_t sp_addr, uint16_t words_per_row, uint16_t entr
                          uint16_t first_entry, uint32_t step_bytes, uint64_t dram_base);
 // Indexed COMPUTE of entries [first_entry, first_entry + entries): act word a + idx[j] of the last
 // SCAN times weight word weight_base + e * weight_stride. group: weight_stride tiles, tile t with
-// weight words weight_base + t + e * weight_stride, drained to acc words drain_acc_addr + t * rows.
+// weight words weight_base + t + e * weight_stride, drained to acc words drain_acc_addr + t * rows
+// (with K slices: + t * rows / S, the G words a tile drains).
 Command EncodeIndexedCompute(bool clear, bool drain, bool accumulate, uint16_t weight_base,
                              uint16_t entries, uint16_t first_entry, uint8_t weight_stride,
                              int8_t input_zp, uint16_t drain_acc_addr, bool group = false);
