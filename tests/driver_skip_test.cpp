@@ -260,6 +260,34 @@ TEST(DriverSkipTest, KSlicesTakeSEntriesAStep) {
   }
 }
 
+// With K slices a tile's acc region is the G = rows / S words it drains (tile t of a group at
+// region + t * G), so the acc scratchpad holds S times as many sets as with rows-word regions and
+// a piece's SCAN serves that many more groups: GEMV 1x4096x4096 on 16x16, 4 slices, 1024 acc words.
+TEST(DriverSkipTest, KSlicesRegionsAreGWords) {
+  const HwParams hw = Sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4);
+  const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
+  ASSERT_EQ(p.plan, "zero-skip");
+  ASSERT_EQ(p.slices(), 4u);
+  const SkipParams& sp = std::get<SkipParams>(p.params);
+  const unsigned g = 16 / 4, groups = (256 + sp.group - 1) / sp.group;
+  // A set: the group's bias words and its regions of G words.
+  EXPECT_EQ(sp.acc_groups, std::min(1024 / (sp.group * (g + 1)), groups + 1));
+  unsigned scans = 0;
+  std::vector<int64_t> store_acc;
+  for (const Command& c : p.cmds) {
+    const unsigned op = CommandWord(c.data(), 0) & 0xFF;
+    scans += op == contract::kOpScan;
+    if (op == contract::kOpStore) store_acc.push_back(cmd::Get(c.data(), "acc_addr"));
+  }
+  const unsigned pieces = (4096 + sp.piece - 1) / sp.piece;
+  const unsigned passes = (groups + sp.acc_groups - 1) / sp.acc_groups;
+  EXPECT_EQ(scans, pieces * passes);
+  EXPECT_LT(scans, 3 * pieces) << "fewer passes than with rows-word regions";
+  // The first group's STOREs read its tiles' regions, G words apart.
+  ASSERT_GE(store_acc.size(), sp.group);
+  for (unsigned t = 1; t < sp.group; ++t) EXPECT_EQ(store_acc[t] - store_acc[t - 1], g) << t;
+}
+
 // The list saves what it skips on the sliced plan too: at 50% zeros about half the dense K-slice
 // plan's DRAM bytes (1x1024x1024 on 16x16, 4 slices, 32-byte bus).
 TEST(DriverSkipTest, KSlicesReadHalfAtHalfZeros) {
