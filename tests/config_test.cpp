@@ -75,6 +75,28 @@ TEST(ConfigTest, AccDefaultDepthFollowsRowsAndZeroSkip) {
   EXPECT_EQ(ParseConfig("name: a\nsram: {acc: {depth: 64}}\n", "a.yaml").acc.depth, 64u);
 }
 
+// Zero-skip with S > 1 K slices (derived from a bus wider than cols bytes, or stated): at least
+// the regions (ceil(rows / S) words and a parameter word a tile) of a 4096-output GEMV.
+TEST(ConfigTest, AccDefaultDepthFollowsZeroSkipKSlices) {
+  const auto depth = [](const std::string& rest) {
+    const Config c = ParseConfig("name: a\nsparsity: {zero_skip: true}\n" + rest, "a.yaml");
+    return std::make_pair(c.gemv_slices, c.acc.depth);
+  };
+  using P = std::pair<unsigned, unsigned>;
+  EXPECT_EQ(depth("axi: {data_bits: 128}\n"), P(1, 1024));    // 16 B = cols: no slices
+  EXPECT_EQ(depth("axi: {data_bits: 256}\n"), P(4, 2048));    // 256 * 5 = 1280
+  EXPECT_EQ(depth("axi: {data_bits: 512}\n"), P(8, 1024));    // 256 * 3 = 768 < 64 * 16
+  EXPECT_EQ(depth("array: {gemv_slices: 2}\n"), P(2, 4096));  // 256 * 9 = 2304
+  EXPECT_EQ(depth("array: {rows: 8, cols: 8}\naxi: {data_bits: 128}\n"), P(4, 2048));  // 1536
+  EXPECT_EQ(depth("array: {rows: 32, cols: 32}\naxi: {data_bits: 512}\n"), P(4, 2048));
+  EXPECT_EQ(depth("axi: {data_bits: 256}\nsram: {acc: {banks: 4}}\n"), P(4, 512));
+  // 64 x 2 on a 512-bit bus: 64 slices, 2048 tiles of 2 words.
+  EXPECT_EQ(depth("array: {rows: 64, cols: 2}\naxi: {data_bits: 512}\n"), P(64, 4096));
+  // Without zero_skip the slices leave the depth alone; an explicit depth wins.
+  EXPECT_EQ(ParseConfig("name: a\naxi: {data_bits: 256}\n", "a.yaml").acc.depth, 512u);
+  EXPECT_EQ(depth("axi: {data_bits: 256}\nsram: {acc: {depth: 1024}}\n"), P(4, 1024));
+}
+
 TEST(ConfigTest, DerivedOperandDepthsAndOutstanding) {
   const Config one = ParseConfig("name: a\nsram: {act: {banks: 1}, weight: {banks: 8}}\n", "a");
   EXPECT_EQ(one.act.Words(), 4096u);

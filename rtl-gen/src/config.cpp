@@ -339,6 +339,11 @@ ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
   return out;
 }
 
+const std::vector<std::string>& SramKeys() {
+  static const std::vector<std::string> keys = {"act", "weight", "acc", "macro", "macro_name"};
+  return keys;
+}
+
 void ParseSramMacro(const Section& sram, Config* cfg) {
   std::string macro;
   YAML::Mark mark;
@@ -374,32 +379,17 @@ void ParseSramMacro(const Section& sram, Config* cfg) {
 }
 
 void ParseSram(const Section& top, Config* cfg) {
-  const Section sram = top.Child("sram", {"act", "weight", "acc", "macro", "macro_name"});
+  const Section sram = top.Child("sram", SramKeys());
   ParseSramMacro(sram, cfg);
-  // Omitted depths are derived (config_defaults.h); the acc depth from zero_skip too, so the
-  // sparsity section is parsed first.
+  // Omitted depths are derived (config_defaults.h). The acc scratchpad is parsed later
+  // (ParseAccSram): its derived depth follows zero_skip and array.gemv_slices.
   const ScratchpadConfig act_default{2, 0, cfg->rows * 8};
   const ScratchpadConfig weight_default{2, 0, cfg->cols * 8};
-  const ScratchpadConfig acc_default{1, 0, cfg->cols * 32};
-  const auto acc_depth = [cfg](unsigned banks) {
-    return DefaultAccDepth(cfg->rows, cfg->zero_skip, banks);
-  };
-  YAML::Mark unused, weight_mark, acc_mark;
+  YAML::Mark unused, weight_mark;
   cfg->act =
       ParseScratchpad(sram, "act", act_default, DefaultOperandDepth, "array.rows * 8", &unused);
   cfg->weight = ParseScratchpad(sram, "weight", weight_default, DefaultOperandDepth,
                                 "array.cols * 8", &weight_mark);
-  cfg->acc = ParseScratchpad(sram, "acc", acc_default, acc_depth, "array.cols * 32", &acc_mark);
-  const unsigned needed = cfg->rows + 3;
-  if (cfg->acc.Words() < needed) {
-    sram.reporter().Fail(
-        acc_mark, "sram.acc",
-        "banks*depth = " + std::to_string(cfg->acc.banks) + "*" + std::to_string(cfg->acc.depth) +
-            " = " + std::to_string(cfg->acc.Words()) + " words is too small for " +
-            std::to_string(cfg->rows) +
-            " array rows (a bias word, one word per row, a multiplier and a shift word)",
-        "banks*depth >= rows+3 = " + std::to_string(needed));
-  }
   // ws: a K block's weights (one word per array row) must fit the weight scratchpad at once.
   if (cfg->dataflow == Dataflow::kWeightStationary && cfg->weight.Words() < cfg->rows) {
     sram.reporter().Fail(weight_mark, "sram.weight",
@@ -410,6 +400,27 @@ void ParseSram(const Section& top, Config* cfg) {
                              " array rows with array.dataflow: ws (a K block's weights, one word "
                              "per row, are loaded at once)",
                          "banks*depth >= rows = " + std::to_string(cfg->rows) + " with ws");
+  }
+}
+
+// sram.acc, after array.gemv_slices (the derived depth grows with zero-skip K slices).
+void ParseAccSram(const Section& top, Config* cfg) {
+  const Section sram = top.Child("sram", SramKeys());
+  const ScratchpadConfig acc_default{1, 0, cfg->cols * 32};
+  const auto acc_depth = [cfg](unsigned banks) {
+    return DefaultAccDepth(cfg->rows, cfg->cols, cfg->zero_skip, cfg->gemv_slices, banks);
+  };
+  YAML::Mark acc_mark;
+  cfg->acc = ParseScratchpad(sram, "acc", acc_default, acc_depth, "array.cols * 32", &acc_mark);
+  const unsigned needed = cfg->rows + 3;
+  if (cfg->acc.Words() < needed) {
+    sram.reporter().Fail(
+        acc_mark, "sram.acc",
+        "banks*depth = " + std::to_string(cfg->acc.banks) + "*" + std::to_string(cfg->acc.depth) +
+            " = " + std::to_string(cfg->acc.Words()) + " words is too small for " +
+            std::to_string(cfg->rows) +
+            " array rows (a bias word, one word per row, a multiplier and a shift word)",
+        "banks*depth >= rows+3 = " + std::to_string(needed));
   }
 }
 
@@ -642,6 +653,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseSram(top, &cfg);
   ParsePrecision(top, &cfg);
   ParseGemvSlices(top, &cfg);
+  ParseAccSram(top, &cfg);
   ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);
   cfg.source_text = text;

@@ -2,6 +2,7 @@
 #include "salsa/config_defaults.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace salsa {
@@ -35,9 +36,18 @@ unsigned DefaultOperandDepth(unsigned banks) {
   return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(kDefaultOperandWords, std::max(1u, banks))));
 }
 
-unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks) {
-  const unsigned words = kDefaultAccWordsPerRow * rows * (zero_skip ? 2 : 1);
-  return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(words, std::max(1u, banks))));
+unsigned DefaultAccDepth(unsigned rows, unsigned cols, bool zero_skip, unsigned gemv_slices,
+                         unsigned banks) {
+  uint64_t words = uint64_t{kDefaultAccWordsPerRow} * rows * (zero_skip ? 2 : 1);
+  if (zero_skip && gemv_slices > 1) {
+    // A tile's region is ceil(rows / S) words plus a parameter word: one pass of an
+    // N = kDefaultGemvOutputs GEMV, so its activations are read and SCANned once.
+    const uint64_t tiles = CeilDiv(kDefaultGemvOutputs, std::max(1u, cols));
+    words = std::max(words, tiles * (CeilDiv(rows, gemv_slices) + 1));
+  }
+  words = std::min<uint64_t>(words, kMaxDefaultAccWords);
+  return std::max(kMinDepth,
+                  NextPowerOfTwo(CeilDiv(static_cast<unsigned>(words), std::max(1u, banks))));
 }
 
 unsigned DefaultGemvSlices(const Config& cfg) {

@@ -24,15 +24,23 @@ inline constexpr unsigned kDefaultOperandWords = 4096;
 // word per row of each) with its parameter slots, twice as many with zero_skip (two groups of
 // gathered n tiles).
 inline constexpr unsigned kDefaultAccWordsPerRow = 32;
+// GEMV outputs (N) a zero-skip K-slice build's default acc depth holds in one pass: an LLM's
+// d_model, as for K above.
+inline constexpr unsigned kDefaultGemvOutputs = 4096;
+// The most acc words a derived depth asks for (the 16-bit scratchpad word address space).
+inline constexpr unsigned kMaxDefaultAccWords = 65536;
 
 // axi.max_outstanding when omitted: ceil(256 / max_burst), clamped to 2..16.
 unsigned DefaultMaxOutstanding(unsigned max_burst);
 // sram.act.depth and sram.weight.depth when omitted: 4096 / banks, rounded up to a power of two.
 unsigned DefaultOperandDepth(unsigned banks);
-// sram.acc.depth when omitted: 32 * rows words (64 * rows with zero_skip) / banks, rounded up to
-// a power of two, at least 16.
-unsigned DefaultAccDepth(unsigned rows, bool zero_skip, unsigned banks);
-// array.gemv_slices when omitted: on an os int8 build without zero_skip or 2:4 whose bus carries
+// sram.acc.depth when omitted: 32 * rows words (64 * rows with zero_skip; with zero_skip and
+// S > 1 gemv_slices at least ceil(4096 / cols) * (ceil(rows / S) + 1), the G-word regions and
+// parameter words of a 4096-output GEMV's tiles) / banks, rounded up to a power of two, at least
+// 16, at most 65536 words.
+unsigned DefaultAccDepth(unsigned rows, unsigned cols, bool zero_skip, unsigned gemv_slices,
+                         unsigned banks);
+// array.gemv_slices when omitted: on an os build without 2:4 whose bus carries
 // more than `cols` bytes per cycle (a one-row GEMV could not fill it), the smallest power of two S
 // with S * cols >= 2 * bus bytes, at most the largest power of two dividing rows and dividing the
 // weight depth; else 1 (off). The presets' buses carry `cols` bytes or fewer: 1.
