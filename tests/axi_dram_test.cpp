@@ -266,6 +266,45 @@ TEST(AxiDramTest, SlvErrRange) {
   EXPECT_TRUE(dram.violations().empty());
 }
 
+// --fault no-response-*: after the given beats the slave stops answering on that side, without
+// a protocol violation of its own, and the other side keeps working.
+TEST(AxiDramTest, DeadSlaveStopsAfterTheGivenBeats) {
+  auto mem = Pattern(16384);
+  AxiDram::Options o;
+  o.read_latency = 3;
+  o.write_latency = 3;
+  o.dead_reads_after = 6;
+  AxiDram dram(mem, 16, o);
+  TestMaster m(dram, 16);
+  m.Read(0x0, 3);    // 4 beats
+  m.Read(0x100, 3);  // 2 of 4 beats, then silence
+  m.Read(0x200, 0);  // accepted before the silence, never answered
+  m.Write(0x400, {{std::vector<uint8_t>(16, 0xAB), 0xFFFF, true}});
+  m.Run(500);
+  m.Read(0x300, 0);  // offered after the silence: never accepted
+  m.Run(100);
+  EXPECT_EQ(m.r_edges.size(), 6u);
+  EXPECT_EQ(m.ar_edges.size(), 3u);
+  EXPECT_EQ(m.bresp.size(), 1u);  // writes still answered
+  EXPECT_TRUE(dram.busy());
+  EXPECT_TRUE(dram.violations().empty());
+
+  AxiDram::Options w = o;
+  w.dead_reads_after = UINT64_MAX;
+  w.dead_writes_after = 1;
+  auto mem2 = Pattern(16384);
+  AxiDram dram2(mem2, 16, w);
+  TestMaster m2(dram2, 16);
+  m2.Write(0x400, {{std::vector<uint8_t>(16, 1), 0xFFFF, false},
+                   {std::vector<uint8_t>(16, 2), 0xFFFF, true}});
+  m2.Read(0x0, 1);
+  m2.Run(500);
+  EXPECT_TRUE(m2.bresp.empty());     // the second W beat and the B never come
+  EXPECT_EQ(m2.r_edges.size(), 2u);  // reads still answered
+  EXPECT_EQ(dram2.stats().write_beats, 1u);
+  EXPECT_TRUE(dram2.violations().empty());
+}
+
 std::vector<unsigned> BackpressureTrace(uint64_t seed, std::vector<std::vector<uint8_t>>* data) {
   auto mem = Pattern(16384);
   AxiDram::Options o;

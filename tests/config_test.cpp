@@ -97,6 +97,31 @@ TEST(ConfigTest, AccDefaultDepthFollowsZeroSkipKSlices) {
   EXPECT_EQ(depth("axi: {data_bits: 256}\nsram: {acc: {depth: 1024}}\n"), P(4, 1024));
 }
 
+// axi.timeout_cycles: 0 (off, the default: same canonical text and hash) or 64..2^24.
+TEST(ConfigTest, AxiTimeoutCycles) {
+  const Config off = ParseConfig("name: a\n", "a.yaml");
+  EXPECT_EQ(off.axi_timeout_cycles, 0u);
+  const Config zero = ParseConfig("name: a\naxi: {timeout_cycles: 0}\n", "a.yaml");
+  EXPECT_EQ(ConfigHash(zero), ConfigHash(off));
+  const Config on = ParseConfig("name: a\naxi: {timeout_cycles: 1024}\n", "a.yaml");
+  EXPECT_EQ(on.axi_timeout_cycles, 1024u);
+  EXPECT_NE(ConfigHash(on), ConfigHash(off));
+  EXPECT_NE(CanonicalConfig(on).find("  timeout_cycles: 1024\n"), std::string::npos);
+  EXPECT_EQ(CanonicalConfig(off).find("timeout_cycles"), std::string::npos);
+  for (const char* bad : {"10", "63", "16777217", "-1"}) {
+    try {
+      ParseConfig(std::string("name: a\naxi: {timeout_cycles: ") + bad + "}\n", "a.yaml");
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("a.yaml:2:"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("axi.timeout_cycles"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("accepted: 0 (off) or 64..16777216 cycles"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(ConfigTest, DerivedOperandDepthsAndOutstanding) {
   const Config one = ParseConfig("name: a\nsram: {act: {banks: 1}, weight: {banks: 8}}\n", "a");
   EXPECT_EQ(one.act.Words(), 4096u);

@@ -229,4 +229,22 @@ TEST_F(WriteGeneratedTest, FailureLeavesNothingBehind) {
   EXPECT_EQ(Entries(), 1u);  // only the blocking file
 }
 
+// axi.timeout_cycles: the DMAs get the watchdog and the sequencer its input only when it is on;
+// off, the RTL is exactly that of a config without the key.
+TEST(GeneratorTest, AxiWatchdogOnlyWhenTimeoutCycles) {
+  const auto off = salsa::Generate(Cfg("axi: {data_bits: 64}\n"), "x");
+  const auto zero = salsa::Generate(Cfg("axi: {data_bits: 64, timeout_cycles: 0}\n"), "x");
+  const auto on = salsa::Generate(Cfg("axi: {data_bits: 64, timeout_cycles: 300}\n"), "x");
+  ASSERT_EQ(off.size(), zero.size());
+  for (size_t i = 0; i < off.size(); ++i) EXPECT_EQ(off[i].text, zero[i].text) << off[i].name;
+  for (const char* f : {"salsa_dma_rd.v", "salsa_dma_wr.v"}) {
+    EXPECT_EQ(FileText(off, f).find("timeout_q"), std::string::npos) << f;
+    EXPECT_NE(FileText(on, f).find("output wire timeout_o"), std::string::npos) << f;
+    EXPECT_NE(FileText(on, f).find("wd_cnt_q == 9'd299"), std::string::npos) << f;
+  }
+  EXPECT_NE(FileText(on, "salsa_sequencer.v").find("axi_timeout_i"), std::string::npos);
+  EXPECT_NE(FileText(on, "salsa_params.h").find("kAxiTimeoutCycles = 300;"), std::string::npos);
+  EXPECT_EQ(FileText(off, "salsa_params.h").find("kAxiTimeoutCycles"), std::string::npos);
+}
+
 }  // namespace

@@ -34,6 +34,8 @@ using Reporter = yaml_diag::Reporter<ConfigError>;
 constexpr unsigned kMaxNameLength = 32;
 constexpr unsigned kMaxBurstBytes = 4096;
 constexpr unsigned kMaxScratchpadWords = 65536;  // 16-bit word addresses
+constexpr unsigned kMinAxiTimeout = 64;          // axi.timeout_cycles when not 0
+constexpr unsigned kMaxAxiTimeout = 1u << 24;
 constexpr unsigned kMinDepth = 16;
 constexpr unsigned kMaxDepth = 65536;
 
@@ -251,8 +253,9 @@ void ParseArray(const Section& top, Config* cfg) {
 }
 
 void ParseAxi(const Section& top, Config* cfg) {
-  const Section axi = top.Child("axi", {"data_bits", "ports", "addr_bits", "id_bits",
-                                        "max_outstanding", "max_burst", "cache", "prot", "qos"});
+  const Section axi =
+      top.Child("axi", {"data_bits", "ports", "addr_bits", "id_bits", "max_outstanding",
+                        "max_burst", "cache", "prot", "qos", "timeout_cycles"});
   const Reporter& r = axi.reporter();
   YAML::Mark data_mark;
   if (axi.GetUnsigned("data_bits", 0, std::numeric_limits<unsigned>::max(), "64, 128, 256, 512",
@@ -279,6 +282,17 @@ void ParseAxi(const Section& top, Config* cfg) {
   axi.GetUnsigned("cache", 0, 15, Range(0, 15), &cfg->axi_cache);
   axi.GetUnsigned("prot", 0, 7, Range(0, 7), &cfg->axi_prot);
   axi.GetUnsigned("qos", 0, 15, Range(0, 15), &cfg->axi_qos);
+  const std::string timeout_accepted =
+      "0 (off) or " + Range(kMinAxiTimeout, kMaxAxiTimeout) + " cycles";
+  YAML::Mark timeout_mark;
+  if (axi.GetUnsigned("timeout_cycles", 0, kMaxAxiTimeout, timeout_accepted,
+                      &cfg->axi_timeout_cycles, &timeout_mark) &&
+      cfg->axi_timeout_cycles != 0 && cfg->axi_timeout_cycles < kMinAxiTimeout) {
+    r.Fail(timeout_mark, "axi.timeout_cycles",
+           std::to_string(cfg->axi_timeout_cycles) +
+               " cycles is shorter than a DRAM's latency and would time out healthy bursts",
+           timeout_accepted);
+  }
   YAML::Mark burst_mark = axi.mark();
   axi.GetUnsigned("max_burst", 1, 256, Range(1, 256), &cfg->axi_max_burst, &burst_mark);
   // Derived default: enough bursts in flight to cover the design DRAM latency.
@@ -706,8 +720,9 @@ std::string CanonicalConfig(const Config& cfg) {
      << "  max_burst: " << cfg.axi_max_burst << "\n"
      << "  cache: " << cfg.axi_cache << "\n"
      << "  prot: " << cfg.axi_prot << "\n"
-     << "  qos: " << cfg.axi_qos << "\n"
-     << "sram:\n";
+     << "  qos: " << cfg.axi_qos << "\n";
+  if (cfg.axi_timeout_cycles != 0) os << "  timeout_cycles: " << cfg.axi_timeout_cycles << "\n";
+  os << "sram:\n";
   pad("act", cfg.act);
   pad("weight", cfg.weight);
   pad("acc", cfg.acc);

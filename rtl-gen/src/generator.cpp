@@ -132,6 +132,12 @@ std::string ParamsHeader(const Config& cfg) {
   if (cfg.axi_ports > 1) {
     ports = "constexpr unsigned kAxiPorts = " + std::to_string(cfg.axi_ports) + ";\n";
   }
+  // Builds with the AXI watchdog: its cycles (others have no such line; readers default it to 0).
+  const std::string timeout =
+      cfg.axi_timeout_cycles != 0
+          ? "constexpr unsigned kAxiTimeoutCycles = " + std::to_string(cfg.axi_timeout_cycles) +
+                ";\n"
+          : "";
   std::ostringstream os;
   os << "#pragma once\n\n#include <cstdint>\n\n";
   if (cfg.axi_ports > 1) {
@@ -158,7 +164,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n"
-     << precision << slices << ports << "\n"
+     << precision << slices << ports << timeout << "\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"

@@ -168,6 +168,7 @@ constexpr unsigned kAxiRead = 2;  // an AXI read error response (command fetch o
 constexpr unsigned kAxiWrite = 3;  // an AXI write error response (STORE)
 constexpr unsigned kScratchpadRange = 4;  // a scratchpad range that does not fit
 constexpr unsigned kBadField = 5;  // a field value or flag this build does not accept
+constexpr unsigned kAxiTimeout = 6;  // no AXI handshake within axi.timeout_cycles while a read or write was pending (builds with the watchdog): the accelerator stops without waiting for the bus; reset it before the next start
 }  // namespace err
 
 }  // namespace salsa_params

@@ -11,6 +11,7 @@ namespace salsa_params_default {
 constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
 constexpr unsigned kGemvSlices = 1;
 constexpr unsigned kAxiPorts = 1;
+constexpr unsigned kAxiTimeoutCycles = 0;
 }  // namespace salsa_params_default
 namespace salsa_params {
 using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
@@ -59,6 +60,7 @@ const BuildInfo kBuildInfo = {salsa_params::kName,
                               salsa_params::kGating,
                               kTraceFst,
                               kCoverage,
+                              salsa_params::kAxiTimeoutCycles,
                               Params()};
 
 }  // namespace salsa::harness

@@ -10,12 +10,13 @@
 namespace salsa::harness {
 
 struct BuildInfo {
-  const char* name;         // config name
-  const char* config_hash;  // hash of the config the RTL was generated from
-  bool gating;              // sparsity.gating: zero operands are counted as gated
-  bool trace_fst;           // the model was verilated with --trace-fst (--trace works)
-  bool coverage;            // the model was verilated with coverage (--coverage-out works)
-  salsa::HwParams hw;       // the hardware parameters the driver and the models need
+  const char* name;             // config name
+  const char* config_hash;      // hash of the config the RTL was generated from
+  bool gating;                  // sparsity.gating: zero operands are counted as gated
+  bool trace_fst;               // the model was verilated with --trace-fst (--trace works)
+  bool coverage;                // the model was verilated with coverage (--coverage-out works)
+  unsigned axi_timeout_cycles;  // axi.timeout_cycles: the DMAs' watchdog (0: none)
+  salsa::HwParams hw;           // the hardware parameters the driver and the models need
 };
 extern const BuildInfo kBuildInfo;
 

@@ -78,12 +78,15 @@ void CheckCounters(const salsa::Program& prog, const salsa::AxiDramPorts& dram, 
 // A fault to inject: the error code and failing command the hardware must then report.
 struct Fault {
   uint32_t code = salsa::contract::ErrCodeOf("none");
-  int64_t cmd = -1;  // -1: any command
+  int64_t cmd = -1;       // -1: any command
+  bool dead_bus = false;  // no-response-*: the slave stops answering (its bursts stay open)
 };
 
-// Corrupts one command in `mem` or arms the DRAM model's error range, per --fault (kind "": none).
-Fault InjectFault(const std::string& kind, const salsa::Program& prog, std::vector<uint8_t>* mem,
-                  salsa::AxiDram::Options* dopts);
+// Corrupts one command in `mem`, arms the DRAM model's error range or silences it half way
+// through the functional model's `counters` (rd_bytes / wr_bytes), per --fault (kind "": none).
+Fault InjectFault(const std::string& kind, const salsa::Program& prog,
+                  const std::array<uint64_t, salsa::contract::kNumCounters>& counters,
+                  std::vector<uint8_t>* mem, salsa::AxiDram::Options* dopts);
 
 // With a fault injected, the run passes when the hardware stopped with exactly that error,
 // raised its interrupt, and left the AXI ports clean. Replaces the outcome's failures.

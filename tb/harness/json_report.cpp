@@ -170,6 +170,8 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["backpressure"] = o.backpressure;
   j["axi_strict"] = o.axi_strict;
   j["err_code"] = r.err_code;
+  j["err_name"] = salsa::contract::ErrCodeName(r.err_code);
+  j["err_cmd"] = r.err_cmd;
   j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
 

@@ -66,8 +66,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "inject a fault and pass only if the hardware reports it (and does not hang): "
                  "read|write (SLVERR on the weights / output region), opcode|range|field "
                  "(a corrupted command), slices (K-slice builds: the first K-slice COMPUTE's "
-                 "weight address made odd, a bad field)")
-      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices"}));
+                 "weight address made odd, a bad field), no-response-read|no-response-write "
+                 "(the DRAM stops answering reads / writes half way through the layer; builds "
+                 "with axi.timeout_cycles: the watchdog must report axi_timeout)")
+      ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices",
+                             "no-response-read", "no-response-write"}));
   app.add_option("--fault-port", o->fault_port,
                  "with --fault read|write: only this AXI port answers SLVERR (builds with "
                  "axi.ports > 1; default: every port)");
@@ -176,6 +179,12 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
     std::cerr << "salsa_harness: --fault-port " << o->fault_port << ": config " << kBuildInfo.name
               << " has " << ports << " AXI port(s); accepted: 0.." << ports - 1
               << " with --fault read or --fault write\n";
+    return kExitBadInput;
+  }
+  if (o->fault.rfind("no-response-", 0) == 0 && kBuildInfo.axi_timeout_cycles == 0) {
+    std::cerr << "salsa_harness: --fault " << o->fault << ": config " << kBuildInfo.name
+              << " has no AXI watchdog (axi.timeout_cycles: 0), so a silent slave would hang "
+                 "it; accepted: a build with axi.timeout_cycles > 0\n";
     return kExitBadInput;
   }
   if (!(o->backpressure >= 0.0 && o->backpressure < 1.0)) {

@@ -33,7 +33,7 @@ struct Options {
   std::string layer;       // a layer spec (.yaml with .npy tensors) instead of a random layer
   std::string out;         // write the output tensor as int8 .npy
   std::string expected;    // also compare with this int8 .npy
-  std::string fault;       // "", read, write, opcode, range, field
+  std::string fault;       // "", read, write, opcode, range, field, slices, no-response-*
   int fault_port = -1;     // --fault read|write on this AXI port only (-1: every port)
   unsigned port_skew = 0;  // AXI port p's DRAM latency is mem_latency + p * port_skew
   // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not

@@ -79,6 +79,11 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
     std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n",
                 prog.structured() ? "on" : "off", r.expected_mac_active);
   }
+  if (r.err_code != 0) {
+    std::printf("hardware error %u (%s) at command %u%s\n", r.err_code,
+                salsa::contract::ErrCodeName(r.err_code), r.err_cmd,
+                o.fault.empty() ? "" : (", injected by --fault " + o.fault).c_str());
+  }
   for (const std::string& v : violations) std::printf("  AXI violation: %s\n", v.c_str());
   for (size_t i = 1; i < r.errors.size(); ++i) std::printf("  also: %s\n", r.errors[i].c_str());
   std::printf("%s%s\n", r.error.empty() ? "PASS" : "FAIL: ", r.error.c_str());

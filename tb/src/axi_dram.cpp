@@ -238,8 +238,10 @@ void AxiDram::ComputeOutputs(const AxiMasterOut& m, bool aw_hs, bool w_hs, bool 
   out_.arready = reads_.size() < opts_.max_queued_reads && Coin();
   out_.awready = writes_.size() < opts_.max_queued_writes && Coin();
   out_.wready = wbuf_.size() < opts_.w_buffer_beats && w_credit_ >= 1.0 - kEps && Coin();
-  const bool r_gap = opts_.strict && Stalled(3);
-  const bool b_gap = opts_.strict && Stalled(4);
+  const bool r_dead = stats_.read_beats >= opts_.dead_reads_after;
+  const bool w_dead = stats_.write_beats >= opts_.dead_writes_after;
+  const bool r_gap = (opts_.strict && Stalled(3)) || r_dead;
+  const bool b_gap = (opts_.strict && Stalled(4)) || w_dead;
   if (opts_.strict) {
     // The ready outputs are registered: a master output pending now (valid without its
     // handshake) is still offered next cycle, so "both pending" is "both high" then.
@@ -250,6 +252,9 @@ void AxiDram::ComputeOutputs(const AxiMasterOut& m, bool aw_hs, bool w_hs, bool 
     // A W beat with no accepted AW goes ahead only on the bursts w_ahead_ picks.
     out_.wready = out_.wready && !Stalled(2) && (!writes_.empty() || w_ahead_);
   }
+  out_.arready = out_.arready && !r_dead;
+  out_.awready = out_.awready && !w_dead;
+  out_.wready = out_.wready && !w_dead;
 
   if (!(out_.rvalid && !r_hs)) {  // otherwise hold the beat until its handshake
     out_.rvalid = false;

@@ -65,6 +65,9 @@ struct Config {
   unsigned axi_cache = 3;  // AxCACHE of every burst, 0..15 (Normal Non-cacheable Bufferable)
   unsigned axi_prot = 0;   // AxPROT, 0..7
   unsigned axi_qos = 0;    // AxQOS, 0..15 (AxLOCK is always 0: no exclusive access)
+  // Read and write DMA watchdog: cycles with a transaction pending and no handshake before the
+  // DMA latches a timeout (ERR_CODE axi_timeout); 0 = off (no watchdog hardware).
+  unsigned axi_timeout_cycles = 0;
   // sram
   ScratchpadConfig act;     // width rows*8
   ScratchpadConfig weight;  // width cols*8

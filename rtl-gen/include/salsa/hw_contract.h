@@ -23,7 +23,7 @@ constexpr CsrReg kCsrRegs[] = {
     {"STATUS", 0x004, "R/W1C", "bit 0 busy, bit 1 done (write 1 clears), bit 2 error"},
     {"ERR_CODE", 0x008, "R",
      "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
-     "4 scratchpad range, 5 bad field"},
+     "4 scratchpad range, 5 bad field, 6 AXI timeout (axi.timeout_cycles)"},
     {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
     {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
     {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},
@@ -351,6 +351,10 @@ constexpr ErrCode kErrCodes[] = {
     {"axi_write", 3, "an AXI write error response (STORE)"},
     {"scratchpad_range", 4, "a scratchpad range that does not fit"},
     {"bad_field", 5, "a field value or flag this build does not accept"},
+    {"axi_timeout", 6,
+     "no AXI handshake within axi.timeout_cycles while a read or write was pending (builds with "
+     "the watchdog): the accelerator stops without waiting for the bus; reset it before the next "
+     "start"},
 };
 // ERR_CODE value of the error called `name`.
 constexpr unsigned ErrCodeOf(const char* name) {

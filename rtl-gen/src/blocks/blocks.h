@@ -117,6 +117,13 @@ ir::Bundle WriteReq(const Config& cfg);
 ir::Bundle PpuOperands(const Config& cfg);
 ir::Bundle AccRead(const Config& cfg);
 
+// axi.timeout_cycles > 0: the DMA watchdog in scope `s` (axi_watchdog.cpp): register wd_cnt_q,
+// the logic of register timeout_q (declared by the caller, before its first use) and output
+// timeout_o. `stalled` is true in a cycle with a transaction pending on the slave and no
+// handshake.
+void AddAxiWatchdog(const Config& cfg, ir::Scope* s, const std::string& clk, const std::string& rst,
+                    const std::string& stalled);
+
 // Every module of the accelerator, leaves first.
 std::vector<ir::Module> BuildAll(const Config& cfg);
 

@@ -38,7 +38,12 @@ Module BuildDmaRd(const Config& cfg) {
            "retire_err_o set if any of its beats had an error response. With "
            "pipeline.axi_read_reg the R channel lands in a two-entry skid FIFO first, so neither "
            "the realigning shifter nor RREADY sees the bus combinationally (one cycle of latency, "
-           "full throughput).");
+           "full throughput)." +
+               std::string(cfg.axi_timeout_cycles != 0
+                               ? " A watchdog (axi.timeout_cycles) latches timeout_o when a "
+                                 "read waits that long for any AR or R handshake; no new burst "
+                                 "is offered after it."
+                               : ""));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   const unsigned tw = ReadTagBits(cfg);  // tag bits
   const Bundle req = ReadReq(cfg);
@@ -52,6 +57,8 @@ Module BuildDmaRd(const Config& cfg) {
   m.In("out_ready_i");
   m.Out("out_data_o", N(B * 8));
   m.Out("out_cnt_o", N(lb + 1));
+  const bool wd = cfg.axi_timeout_cycles != 0;
+  if (wd) m.Out("timeout_o");
   AxiRead(cfg).DeclarePorts(m, "m_axi_");
   const bool zs = cfg.zero_skip;
   if (zs) {
@@ -62,6 +69,11 @@ Module BuildDmaRd(const Config& cfg) {
     m.In("idx_rdata_i", "16");
   }
   Scope s = m.Body();
+  if (wd) {
+    s.Reg("timeout_q");
+    s.Reg("ar_held_q");  // the AR offered last cycle is still waiting for its handshake
+    s.Reg("bus_out_q", N(ob));
+  }
   // AR half.
   s.Reg("row_bytes_q", "24");
   s.Reg("stride_q", N(aw));
@@ -166,9 +178,10 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("len_burst", "(ar_beats_q > 25'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : ar_beats_q[8:0]");
   s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
-  s.Assign("m_axi_arvalid", std::string("ar_active_q && !ar_setup_q && ") +
-                                (zs ? "!ar_pre_q && " : "") + "(outstanding_q < " + N(ob) + "'d" +
-                                N(cfg.axi_max_outstanding) + ")");
+  const std::string arvalid = std::string("ar_active_q && !ar_setup_q && ") +
+                              (zs ? "!ar_pre_q && " : "") + "(outstanding_q < " + N(ob) + "'d" +
+                              N(cfg.axi_max_outstanding) + ")";
+  s.Assign("m_axi_arvalid", wd ? "(" + arvalid + ") && (!timeout_q || ar_held_q)" : arvalid);
   s.Assign("ar_fire", "m_axi_arvalid && m_axi_arready");
   s.Assign("ar_row_done", "ar_beats_q == {16'd0, len}");
   s.Assign("m_axi_araddr", "ar_addr_q");
@@ -289,6 +302,19 @@ Module BuildDmaRd(const Config& cfg) {
         {If("ar_fire && !r_last_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!ar_fire && r_last_fire",
                 {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})})});
+  if (wd) {
+    // Bursts whose last beat has not crossed the bus (outstanding_q counts until the R half
+    // takes it, which a skid FIFO or a busy sink may delay).
+    s.Wire("bus_last");
+    s.Assign("bus_last", "m_axi_rvalid && m_axi_rready && m_axi_rlast");
+    s.Seq(clk, rst, {Set("bus_out_q", N(ob) + "'d0"), Set("ar_held_q", "1'b0")},
+          {Set("ar_held_q", "m_axi_arvalid && !m_axi_arready"),
+           If("ar_fire && !bus_last", {Set("bus_out_q", "bus_out_q + " + N(ob) + "'d1")},
+              {If("!ar_fire && bus_last", {Set("bus_out_q", "bus_out_q - " + N(ob) + "'d1")})})});
+    AddAxiWatchdog(
+        cfg, &s, clk, rst,
+        "!ar_fire && !m_axi_rvalid && (m_axi_arvalid || (bus_out_q != " + N(ob) + "'d0))");
+  }
   s.Wire("unused_r");
   s.Assign("unused_r", std::string("^{m_axi_rid, r_resp[0], unused_q_count, unused_i_count, ") +
                            (cfg.axi_read_reg ? "unused_rq_count, " : "") +

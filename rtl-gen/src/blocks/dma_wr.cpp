@@ -15,13 +15,25 @@ Module BuildDmaWr(const Config& cfg) {
            "address: the row is shifted to its offset in the first beat, write strobes mark its "
            "bytes, and it is sent as INCR bursts of at most MaxBurst beats that never cross a "
            "4 KB boundary. Up to MaxOutstanding bursts await their B response; an error "
-           "response is latched in err_o until clear_i.");
+           "response is latched in err_o until clear_i." +
+               std::string(cfg.axi_timeout_cycles != 0
+                               ? " A watchdog (axi.timeout_cycles) latches timeout_o when a "
+                                 "write waits that long for any AW, W or B handshake; no new "
+                                 "burst is offered after it."
+                               : ""));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   WriteReq(cfg).DeclarePorts(m);
   m.Out("err_o");
   m.Out("beat_o");
+  const bool wd = cfg.axi_timeout_cycles != 0;
+  if (wd) m.Out("timeout_o");
   AxiWrite(cfg).DeclarePorts(m, "m_axi_");
   Scope s = m.Body();
+  if (wd) {
+    s.Reg("timeout_q");
+    s.Reg("aw_held_q");  // the AW / W offered last cycle is still waiting for its handshake
+    s.Reg("w_held_q");
+  }
   s.Note(
       "A burst is open while busy_q: its AW and its W beats go out independently (W beats may "
       "lead or follow the AW handshake, as AXI A3.3.1 requires), and the next burst opens once "
@@ -57,8 +69,9 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("len_burst", "(beats_q > 16'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : beats_q[8:0]");
   s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
-  s.Assign("m_axi_awvalid", "busy_q && !aw_done_q && (outstanding_q < " + N(ob) + "'d" +
-                                N(cfg.axi_max_outstanding) + ")");
+  const std::string awvalid =
+      "busy_q && !aw_done_q && (outstanding_q < " + N(ob) + "'d" + N(cfg.axi_max_outstanding) + ")";
+  s.Assign("m_axi_awvalid", wd ? "(" + awvalid + ") && (!timeout_q || aw_held_q)" : awvalid);
   s.Assign("aw_fire", "m_axi_awvalid && m_axi_awready");
   s.Assign("m_axi_awaddr", "addr_q");
   s.Assign("m_axi_awlen", "len[7:0] - 8'd1");
@@ -66,7 +79,8 @@ Module BuildDmaWr(const Config& cfg) {
   s.Assign("m_axi_awburst", "2'b01");
   s.Assign("m_axi_awid", N(cfg.axi_id_bits) + "'d0");
   AxiSideband(cfg, &s, "m_axi_aw");
-  s.Assign("m_axi_wvalid", "busy_q && !w_done_q");
+  s.Assign("m_axi_wvalid",
+           wd ? "busy_q && !w_done_q && (!timeout_q || w_held_q)" : "busy_q && !w_done_q");
   s.Assign("m_axi_wdata", Slice("line_q", N(B * 8 - 1), "0"));
   s.Assign("m_axi_wstrb", Slice("strb_q", N(B - 1), "0"));
   s.Assign("m_axi_wlast", "wcnt_q == len - 9'd1");
@@ -102,6 +116,15 @@ Module BuildDmaWr(const Config& cfg) {
             {If("!aw_fire && b_fire", {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})}),
          If("clear_i", {Set("err_q", "1'b0")},
             {If("b_fire && m_axi_bresp[1]", {Set("err_q", "1'b1")})})});
+  if (wd) {
+    s.Seq(clk, rst, {Set("aw_held_q", "1'b0"), Set("w_held_q", "1'b0")},
+          {Set("aw_held_q", "m_axi_awvalid && !m_axi_awready"),
+           Set("w_held_q", "m_axi_wvalid && !m_axi_wready")});
+    AddAxiWatchdog(cfg, &s, clk, rst,
+                   "!aw_fire && !w_fire && !m_axi_bvalid && (m_axi_awvalid || m_axi_wvalid || "
+                   "(outstanding_q != " +
+                       N(ob) + "'d0))");
+  }
   s.Wire("unused_b");
   s.Assign("unused_b", "^{m_axi_bid, m_axi_bresp[0]}");
   return m;

@@ -69,6 +69,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
   ComputeStatusBundle().DeclarePorts(m, "cmp_", /*flip=*/true);
   StoreCmd(c.cfg).DeclarePorts(m, "st_");
   m.In("wr_err_i");
+  if (c.cfg.axi_timeout_cycles != 0) m.In("axi_timeout_i");  // a DMA's watchdog fired
   if (!c.ws) m.Out("cmp_accum_o");
   if (c.zs) {
     ZeroSkipCmd().DeclarePorts(m, "cmp_");
@@ -218,10 +219,20 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
          If("ge_q == " + N(gwb) + "'d" + N(c.cfg.gemv_slices - 1), {Set("gr_q", "gr_q + gwpr_q")})},
         {Set("gi_q", "gi_next")}));
   }
-  const Block seq_body =
+  Block seq_body =
       Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm},
            FetchSeq(c),
            HazardSeq(c)});
+  if (c.cfg.axi_timeout_cycles != 0) {
+    // Last, so that it wins: a dead bus cannot be quiesced, so the run ends at once with
+    // axi_timeout (or the error already latched), and every later start ends the same way
+    // until reset.
+    seq_body.push_back(If(
+        "axi_timeout_i && (state_q != StIdle) && (state_q != StFinish)",
+        {If("err_code_q == 4'd0",
+            {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_timeout"))), Set("err_cmd_q", "idx_q")}),
+         Set("state_q", "StFinish")}));
+  }
   s.Seq(clk, rst, seq_reset, seq_body);
   AddUnusedCmd(s, c);
   return m;

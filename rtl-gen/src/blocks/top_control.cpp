@@ -24,6 +24,7 @@ Conns AddControl(const Top& t) {
   for (const Dir d : {Dir::kIn, Dir::kOut}) {
     for (const auto& c : axil.Only(d).Connect("s_axil_", "s_axil_")) csr.push_back(c);
   }
+  if (t.cfg.axi_timeout_cycles != 0) t.Wires({{"rd_timeout", 1}, {"wr_timeout", 1}});
   if (t.zs) {
     t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
     Append(csr, ToWires({"ev_skip_steps_i", "ev_skip_bytes_i"}));
@@ -65,6 +66,7 @@ void AddSequencer(const Top& t) {
   Append(seq, ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
   Append(seq, st.Connect("st_", "st_"));
   Append(seq, ToWires({"wr_err_i"}));
+  if (t.cfg.axi_timeout_cycles != 0) Append(seq, {{"axi_timeout_i", "rd_timeout | wr_timeout"}});
   if (WgtWriteWords(t.cfg) > 1) Append(seq, ToWires({"load_wn_i"}));
   if (SlicedGather(t.cfg)) Append(seq, ToWires({"load_wsk_o"}));
   if (t.st) {

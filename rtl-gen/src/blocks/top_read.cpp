@@ -143,6 +143,7 @@ void AddReadPath(const Top& t) {
                   "req_tag", "busy", "pop", "pop_tag"})
           .Connect("", "rd_"));
   rd.push_back({"sink_idle_i", "sink_idle"});
+  if (t.cfg.axi_timeout_cycles != 0) rd.push_back({"timeout_o", "rd_timeout"});
   add(req.Select({"retire", "retire_err"}).Connect("", "rd_"));
   add({{"beat_o", "rd_beat"},
        {"out_valid_o", "rd_valid"},

@@ -40,6 +40,7 @@ void AddStorePath(const Top& t) {
   if (t.cfg.axi_ports > 1) AxiWrite(t.cfg).DeclareWires(t.s, DmaAxiPrefix(t.cfg));
   Conns wr = cat({{"clk_i", t.clk}, {"rst_ni", t.rst}}, req.Connect("", "wr_"));
   wr = cat(wr, {{"err_o", "wr_err"}, {"beat_o", "wr_beat"}});
+  if (t.cfg.axi_timeout_cycles != 0) wr = cat(wr, {{"timeout_o", "wr_timeout"}});
   t.Inst("salsa_dma_wr", "u_dma_wr", {},
          cat(wr, AxiWrite(t.cfg).Connect("m_axi_", DmaAxiPrefix(t.cfg))));
 }

@@ -84,6 +84,11 @@ class AxiDram {
     // ahead of their AW on a random half of the bursts only; long random stalls of ARREADY,
     // AWREADY and WREADY and long gaps in RVALID and BVALID.
     bool strict = false;
+    // A slave that stops answering (salsa run --fault no-response-read|write): once this many R
+    // beats (W beats) have been transferred, ARREADY (AWREADY and WREADY) stays low and no
+    // further R beat (B response) starts; a beat already offered is held until its handshake.
+    uint64_t dead_reads_after = UINT64_MAX;
+    uint64_t dead_writes_after = UINT64_MAX;
   };
 
   struct Stats {
