@@ -2,6 +2,8 @@
 # regress_check.sh failure SALSA LIST OUT: `salsa regress LIST` must exit 1 with one failure in
 #   junit.xml, a non-empty wave.fst of the failing run, and a repro.sh that fails again the same
 #   way (exit 1, the same first error).
+# regress_check.sh interrupt SALSA LIST OUT: SIGINT to `salsa regress LIST -j2` while its runs are
+#   going must end it with exit 130 and leave none of its harness processes running.
 # regress_check.sh dry-run SALSA OUT: `salsa regress smoke --slurm --dry-run` must print the array
 #   script (--array=0-<runs-1>%2, --run-index) and the collect script, and write nothing to OUT.
 set -uo pipefail
@@ -44,6 +46,28 @@ case $mode in
     echo "$text" | grep -q -- '--dependency=afterany:' || fail "no dependent collect submission"
     [ ! -e "$out" ] || fail "--dry-run wrote $out"
     echo "ok: array of $((runs + 1)) runs, nothing written or submitted"
+    ;;
+  interrupt)
+    list=$3 out=$4
+    rm -rf "$out"
+    "$salsa" regress "$list" -j2 --out "$out" >"$out.log" 2>&1 &
+    pid=$!
+    marker="--seed 9117"  # the list's runs carry it
+    for _ in $(seq 1 600); do
+      [ "$(pgrep -fc -- "$marker")" -ge 2 ] && break
+      sleep 0.1
+    done
+    [ "$(pgrep -fc -- "$marker")" -ge 2 ] || fail "the runs did not start: $(cat "$out.log")"
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    cat "$out.log"
+    [ $rc -eq 130 ] || fail "exit $rc, expected 130"
+    sleep 0.5
+    left=$(pgrep -fa -- "$marker")
+    [ -z "$left" ] || fail "harness processes left running: $left"
+    grep -q "stopped by signal 2" "$out.log" || fail "no message naming the signal"
+    echo "ok: exit 130, no harness left running"
     ;;
   *)
     fail "unknown mode $mode"

@@ -441,6 +441,7 @@ int Regress(const RegressOptions& o) {
 
   std::vector<regress::RunResult> results(plan.runs.size());
   regress::Progress progress(plan.runs.size());
+  regress::InstallStopHandlers();
   regress::ParallelFor(
       plan.runs.size(), jobs,
       [&](size_t i) {
@@ -450,6 +451,13 @@ int Regress(const RegressOptions& o) {
       },
       [&](size_t i) { progress.Finished(results[i].status, results[i].id); });
   progress.End();
+  if (const int sig = regress::StopSignal(); sig != 0) {
+    std::cerr << "salsa regress: stopped by signal " << sig
+              << ": the running harnesses and their process groups were killed, no further run "
+                 "was started and no report was written; the finished runs are in "
+              << (out / "runs").string() << "\n";
+    return 128 + sig;
+  }
   regress::SummaryInfo info = Info(o, plan, out, jobs);
   info.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

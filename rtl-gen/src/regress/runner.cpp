@@ -20,9 +20,30 @@ extern char** environ;
 
 namespace salsa::regress {
 
+namespace {
+
+std::atomic<int> g_stop{0};  // lock-free: written by the signal handler
+
+extern "C" void OnStopSignal(int sig) { g_stop.store(sig); }
+
+}  // namespace
+
+void InstallStopHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
+int StopSignal() { return g_stop.load(); }
+
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& stdout_file,
                          const std::string& stderr_file, double timeout_s) {
   ProcessResult r;
+  if (StopSignal() != 0) {
+    r.interrupted = true;
+    return r;
+  }
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
@@ -58,6 +79,12 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
     const pid_t w = waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
     if (w < 0 && errno != EINTR) break;
+    if (StopSignal() != 0) {
+      r.interrupted = true;
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
     if (elapsed() > timeout_s) {
       r.timed_out = true;
       kill(-pid, SIGKILL);
@@ -80,7 +107,7 @@ void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& task,
   std::atomic<size_t> next{0};
   std::mutex mu;
   auto worker = [&] {
-    for (size_t i = next++; i < n; i = next++) {
+    for (size_t i = next++; i < n && StopSignal() == 0; i = next++) {
       task(i);
       std::lock_guard<std::mutex> lock(mu);
       done(i);

@@ -10,7 +10,8 @@ namespace salsa::regress {
 
 struct ProcessResult {
   bool timed_out = false;
-  int exit_code = -1;  // the exit status; 128 + signal when killed by a signal
+  bool interrupted = false;  // stopped because salsa regress got SIGINT, SIGTERM or SIGHUP
+  int exit_code = -1;        // the exit status; 128 + signal when killed by a signal
   double seconds = 0;
 };
 
@@ -20,7 +21,15 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& stdout_file,
                          const std::string& stderr_file, double timeout_s);
 
+// SIGINT, SIGTERM and SIGHUP set a flag instead of ending salsa regress at once (the runs are in
+// process groups of their own, so a terminal's Ctrl-C does not reach them): RunProcess then kills
+// the group it started and returns (interrupted), and ParallelFor starts no further task.
+// StopSignal() is the signal received (0: none).
+void InstallStopHandlers();
+int StopSignal();
+
 // Calls task(i) for i in [0, n) on `jobs` threads; done(i) is called under a lock after each.
+// Once StopSignal() is set no further task starts.
 void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& task,
                  const std::function<void(size_t)>& done);
 
