@@ -26,6 +26,10 @@ struct Outcome {
   // The functional model's zero-skip counters (0 without sparsity.zero_skip).
   uint64_t expected_skipped_steps = 0, expected_skipped_wgt_bytes = 0;
   bool irq = false;
+  // --abort-at: cycles from the start to the abort write, and from it to the interrupt.
+  uint64_t abort_write_cycles = 0, abort_stop_cycles = 0;
+  uint32_t abort_err_cmd = 0;
+  uint64_t reset_cycles = 0;  // --reset-at: cycles from the start to the reset
 
   void Fail(const std::string& e) {
     if (error.empty()) error = e;

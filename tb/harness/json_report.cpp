@@ -171,6 +171,13 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["axi_strict"] = o.axi_strict;
   j["err_code"] = r.err_code;
   j["err_name"] = salsa::contract::ErrCodeName(r.err_code);
+  if (o.reset_at != 0) j["reset"] = {{"at", o.reset_at}, {"cycles", r.reset_cycles}};
+  if (o.abort_at != 0) {
+    j["abort"] = {{"at", o.abort_at},
+                  {"write_cycles", r.abort_write_cycles},
+                  {"stop_cycles", r.abort_stop_cycles},
+                  {"err_cmd", r.abort_err_cmd}};
+  }
   j["err_cmd"] = r.err_cmd;
   j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);

@@ -71,6 +71,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "with axi.timeout_cycles: the watchdog must report axi_timeout)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices",
                              "no-response-read", "no-response-write"}));
+  app.add_option("--abort-at", o->abort_at,
+                 "write CTRL.abort this many cycles after the start: the run must stop with "
+                 "ERR_CODE 7 (aborted) and a clean bus, then the layer is started again and "
+                 "must pass (cycles and counters are the second run's)");
+  app.add_option("--reset-at", o->reset_at,
+                 "assert rst_ni this many cycles after the start (the DRAM model drops its "
+                 "in-flight transactions, as an interconnect's reset would), then set up and "
+                 "start the layer again: it must pass, with no stray AXI beats");
   app.add_option("--fault-port", o->fault_port,
                  "with --fault read|write: only this AXI port answers SLVERR (builds with "
                  "axi.ports > 1; default: every port)");
@@ -180,6 +188,15 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
               << " has " << ports << " AXI port(s); accepted: 0.." << ports - 1
               << " with --fault read or --fault write\n";
     return kExitBadInput;
+  }
+  for (const auto& [flag, at] : {std::pair<const char*, uint64_t>{"--abort-at", o->abort_at},
+                                  std::pair<const char*, uint64_t>{"--reset-at", o->reset_at}}) {
+    if (app.count(flag) && (at == 0 || !o->fault.empty() || (o->abort_at && o->reset_at))) {
+      std::cerr << "salsa_harness: " << flag << " " << at
+                << ": accepted: a cycle count >= 1, without --fault and not both of --abort-at "
+                   "and --reset-at\n";
+      return kExitBadInput;
+    }
   }
   if (o->fault.rfind("no-response-", 0) == 0 && kBuildInfo.axi_timeout_cycles == 0) {
     std::cerr << "salsa_harness: --fault " << o->fault << ": config " << kBuildInfo.name

@@ -35,6 +35,8 @@ struct Options {
   std::string expected;    // also compare with this int8 .npy
   std::string fault;       // "", read, write, opcode, range, field, slices, no-response-*
   int fault_port = -1;     // --fault read|write on this AXI port only (-1: every port)
+  uint64_t abort_at = 0;   // --abort-at: CTRL.abort this many cycles after start (0: none)
+  uint64_t reset_at = 0;   // --reset-at: rst_ni this many cycles after start (0: none)
   unsigned port_skew = 0;  // AXI port p's DRAM latency is mem_latency + p * port_skew
   // Sparse random layers (issue 5): the fraction of activations at the input zero point (< 0: not
   // asked), its pattern, and 2:4 pruning of the weights.

@@ -79,6 +79,19 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
     std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n",
                 prog.structured() ? "on" : "off", r.expected_mac_active);
   }
+  if (o.abort_at != 0 && r.abort_stop_cycles != 0) {
+    std::printf("abort: CTRL.abort written %" PRIu64 " cycles after the start; stopped %" PRIu64
+                " cycles later with ERR_CODE %u (aborted) at command %u, bus idle; the layer "
+                "then ran again from the start (cycles and counters above are that run's)\n",
+                r.abort_write_cycles, r.abort_stop_cycles, salsa::contract::ErrCodeOf("aborted"),
+                r.abort_err_cmd);
+  }
+  if (o.reset_at != 0 && r.reset_cycles != 0) {
+    std::printf("reset: rst_ni asserted %" PRIu64
+                " cycles after the start, the DRAM model's in-flight transactions dropped; the "
+                "layer then ran again from the start (cycles and counters above are that run's)\n",
+                r.reset_cycles);
+  }
   if (r.err_code != 0) {
     std::printf("hardware error %u (%s) at command %u%s\n", r.err_code,
                 salsa::contract::ErrCodeName(r.err_code), r.err_cmd,

@@ -47,7 +47,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   const auto sim_start = std::chrono::steady_clock::now();
   try {
     BenchControl ctl(*bench);
-    RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r);
+    RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts.abort_at, opts.reset_at);
   } catch (const std::runtime_error& e) {
     jr.r.Fail(e.what());
   }

@@ -16,13 +16,52 @@
 
 namespace salsa::harness {
 
+// --abort-at: clocks `abort_at` cycles, writes CTRL.abort, waits for the interrupt and checks
+// that the hardware stopped with ERR_CODE aborted and left the bus idle; then clears the DRAM
+// model's statistics and starts the program again. False (with a failure) when any check fails.
+template <class Ctl>
+bool AbortAndRestart(Ctl& ctl, salsa::AxiDramPorts& dram, uint64_t timeout, uint64_t abort_at,
+                     Outcome* r) {
+  namespace c = salsa::contract;
+  const std::string what = "--abort-at " + std::to_string(abort_at) + ": ";
+  r->abort_write_cycles = ctl.WaitIrq(abort_at);
+  if (ctl.Irq()) {
+    r->Fail(what + "the layer finished after " + std::to_string(r->abort_write_cycles) +
+            " cycles, before the abort (pick a smaller cycle)");
+    return false;
+  }
+  ctl.CsrWrite(c::CsrAddr("CTRL"), c::CsrBitMask("CTRL", "abort"));
+  r->abort_stop_cycles = ctl.WaitIrq(timeout);
+  if (!ctl.Irq()) {
+    r->Fail(what + "no interrupt " + std::to_string(timeout) + " cycles after the abort (hang?)");
+    return false;
+  }
+  const uint32_t status = ctl.CsrRead(c::CsrAddr("STATUS"));
+  const uint32_t err = ctl.CsrRead(c::CsrAddr("ERR_CODE"));
+  r->abort_err_cmd = ctl.CsrRead(c::CsrAddr("ERR_CMD"));
+  if (!(status & c::CsrBitMask("STATUS", "error")) || err != c::ErrCodeOf("aborted")) {
+    r->Fail(what + "expected ERR_CODE " + std::to_string(c::ErrCodeOf("aborted")) +
+            " (aborted), got STATUS " + Hex32(status) + " ERR_CODE " + std::to_string(err) + " (" +
+            ErrName(err) + ")");
+    return false;
+  }
+  for (unsigned i = 0; i < 4 && dram.busy(); ++i) ctl.Tick();
+  if (dram.busy()) {
+    r->Fail(what + "AXI transactions still outstanding after the abort");
+    return false;
+  }
+  dram.ClearStats();
+  ctl.CsrWrite(c::CsrAddr("CTRL"), c::CsrBitMask("CTRL", "start"));
+  return true;
+}
+
 // Ctl drives the model: Reset(cycles); CsrRead(addr) and CsrWrite(addr, data), blocking, throwing
 // std::runtime_error on a timeout or error response; WaitIrq(timeout) clocks until irq_o is high
 // (checked before each cycle) or `timeout` cycles passed and returns the cycles; Irq(); Tick().
-// Everything observed goes into the outcome.
+// Resets the model, checks HW_ID, writes the command list's CSRs and starts it. False (with a
+// failure) on a HW_ID mismatch.
 template <class Ctl>
-void RunProgram(Ctl& ctl, const salsa::AxiDramPorts& dram, const salsa::Program& prog,
-                uint64_t timeout, Outcome* r) {
+bool ResetAndStart(Ctl& ctl, const salsa::Program& prog, Outcome* r) {
   namespace c = salsa::contract;
   ctl.Reset(8);
   const uint32_t hw_id = ctl.CsrRead(c::CsrAddr("HW_ID"));
@@ -30,13 +69,38 @@ void RunProgram(Ctl& ctl, const salsa::AxiDramPorts& dram, const salsa::Program&
       c::HwIdValue(salsa_params::kRows, salsa_params::kCols, salsa_params::kBusBytes);
   if (hw_id != want_id) {
     r->Fail("HW_ID " + Hex32(hw_id) + " does not match salsa_params.h (" + Hex32(want_id) + ")");
-    return;
+    return false;
   }
   ctl.CsrWrite(c::CsrAddr("CMD_BASE_LO"), static_cast<uint32_t>(prog.cmd_base));
   ctl.CsrWrite(c::CsrAddr("CMD_BASE_HI"), static_cast<uint32_t>(prog.cmd_base >> 32));
   ctl.CsrWrite(c::CsrAddr("CMD_COUNT"), prog.cmd_count);
   ctl.CsrWrite(c::CsrAddr("IRQ_EN"), c::CsrBitMask("IRQ_EN", "done"));
   ctl.CsrWrite(c::CsrAddr("CTRL"), c::CsrBitMask("CTRL", "start"));
+  return true;
+}
+
+// Everything observed goes into the outcome. With `abort_at` > 0, CTRL.abort is written that many
+// cycles after the start: the run must stop with ERR_CODE aborted and a clean bus, then the
+// program is started again. With `reset_at` > 0, rst_ni is asserted that many cycles after the
+// start (the DRAM model's in-flight transactions dropped, as an interconnect's reset would), then
+// the program is set up and started again. The outcome is the second run's.
+template <class Ctl>
+void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog, uint64_t timeout,
+                Outcome* r, uint64_t abort_at = 0, uint64_t reset_at = 0) {
+  namespace c = salsa::contract;
+  if (!ResetAndStart(ctl, prog, r)) return;
+  if (abort_at != 0 && !AbortAndRestart(ctl, dram, timeout, abort_at, r)) return;
+  if (reset_at != 0) {
+    r->reset_cycles = ctl.WaitIrq(reset_at);
+    if (ctl.Irq()) {
+      r->Fail("--reset-at " + std::to_string(reset_at) + ": the layer finished after " +
+              std::to_string(r->reset_cycles) + " cycles, before the reset (pick a smaller cycle)");
+      return;
+    }
+    dram.ResetProtocol();
+    dram.ClearStats();
+    if (!ResetAndStart(ctl, prog, r)) return;
+  }
   r->cycles = ctl.WaitIrq(timeout);
   r->irq = ctl.Irq();
 

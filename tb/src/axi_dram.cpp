@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <stdexcept>
 
 namespace salsa {
@@ -58,6 +59,20 @@ AxiDram::AxiDram(std::vector<uint8_t>* mem, AxiDramBytes* bytes, uint64_t size, 
   opts_.read_latency = std::max(1u, opts_.read_latency);
   opts_.write_latency = std::max(1u, opts_.write_latency);
   while ((1u << size_log2_) < bus_bytes_) ++size_log2_;
+  out_.rdata.assign(bus_bytes_, 0);
+  ComputeOutputs(AxiMasterOut{}, false, false, false, false);
+}
+
+void AxiDram::ResetProtocol() {
+  reads_.clear();
+  writes_.clear();
+  wbuf_.clear();
+  bresps_.clear();
+  ar_waiting_ = aw_waiting_ = w_waiting_ = false;
+  r_credit_ = w_credit_ = 1.0;
+  std::fill(std::begin(stall_left_), std::end(stall_left_), 0u);
+  w_ahead_ = false;
+  out_ = AxiSlaveOut{};
   out_.rdata.assign(bus_bytes_, 0);
   ComputeOutputs(AxiMasterOut{}, false, false, false, false);
 }

@@ -68,6 +68,14 @@ AxiDramPorts::AxiDramPorts(AxiDramBytes& bytes, uint64_t size, unsigned port_byt
 
 AxiDramPorts::~AxiDramPorts() = default;
 
+void AxiDramPorts::ResetProtocol() {
+  for (auto& d : ports_) d->ResetProtocol();
+}
+
+void AxiDramPorts::ClearStats() {
+  for (auto& d : ports_) d->ClearStats();
+}
+
 AxiDram::Stats AxiDramPorts::stats() const {
   AxiDram::Stats t;
   for (const auto& d : ports_) {

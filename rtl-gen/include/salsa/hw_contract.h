@@ -19,11 +19,13 @@ struct CsrReg {
 };
 
 constexpr CsrReg kCsrRegs[] = {
-    {"CTRL", 0x000, "W", "bit 0: start (ignored while busy)"},
+    {"CTRL", 0x000, "W",
+     "bit 0: start (ignored while busy), bit 1: abort (ignored while idle): no further command "
+     "is issued, the ones issued finish with their AXI transactions, then done with ERR_CODE 7"},
     {"STATUS", 0x004, "R/W1C", "bit 0 busy, bit 1 done (write 1 clears), bit 2 error"},
     {"ERR_CODE", 0x008, "R",
      "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
-     "4 scratchpad range, 5 bad field, 6 AXI timeout (axi.timeout_cycles)"},
+     "4 scratchpad range, 5 bad field, 6 AXI timeout (axi.timeout_cycles), 7 aborted"},
     {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
     {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
     {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},
@@ -80,8 +82,8 @@ struct CsrBit {
   unsigned bit;
 };
 constexpr CsrBit kCsrBits[] = {
-    {"CTRL", "start", 0},   {"STATUS", "busy", 0}, {"STATUS", "done", 1},
-    {"STATUS", "error", 2}, {"IRQ_EN", "done", 0},
+    {"CTRL", "start", 0},    {"CTRL", "abort", 1},   {"STATUS", "busy", 0},
+    {"STATUS", "done", 1},   {"STATUS", "error", 2}, {"IRQ_EN", "done", 0},
 };
 // Mask of bit `name` of CSR `reg`.
 constexpr uint32_t CsrBitMask(const char* reg, const char* name) {
@@ -355,6 +357,9 @@ constexpr ErrCode kErrCodes[] = {
      "no AXI handshake within axi.timeout_cycles while a read or write was pending (builds with "
      "the watchdog): the accelerator stops without waiting for the bus; reset it before the next "
      "start"},
+    {"aborted", 7,
+     "stopped by CTRL.abort: the commands issued before it finished, with their AXI "
+     "transactions; the next start runs normally"},
 };
 // ERR_CODE value of the error called `name`.
 constexpr unsigned ErrCodeOf(const char* name) {

@@ -19,6 +19,7 @@ Module BuildCsr(const Config& cfg) {
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   AxiLite().DeclarePorts(m, "s_axil_");
   m.Out("start_o");
+  m.Out("abort_o");  // one-cycle pulse: CTRL.abort written while busy
   m.Out("cmd_base_o", "64");
   m.Out("cmd_count_o", "32");
   m.Out("irq_o");
@@ -50,6 +51,7 @@ Module BuildCsr(const Config& cfg) {
   s.Reg("shadow_q", "32");
   s.Reg("count_q", "32");
   s.Reg("start_q");
+  s.Reg("abort_q");
   s.Reg("cnt_q", N(k::kNumCounters * 64));
   s.Reg("rd_word", "32");
   s.Reg("rd_err");
@@ -75,6 +77,7 @@ Module BuildCsr(const Config& cfg) {
   s.Assign("widx", "s_axil_awaddr[11:2]");
   s.Assign("ridx", "s_axil_araddr[11:2]");
   s.Assign("start_o", "start_q");
+  s.Assign("abort_o", "abort_q");
   s.Assign("cmd_base_o", "{base_hi_q, base_lo_q}");
   s.Assign("cmd_count_o", "count_q");
   s.Assign("irq_o", "done_q && irq_en_q");
@@ -104,14 +107,16 @@ Module BuildCsr(const Config& cfg) {
   s.Seq(clk, rst,
         {Set("bvalid_q", "1'b0"), Set("bresp_q", "2'b00"), Set("done_q", "1'b0"),
          Set("irq_en_q", "1'b0"), Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"),
-         Set("count_q", "32'd0"), Set("start_q", "1'b0")},
-        {Set("start_q", "1'b0"), If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
+         Set("count_q", "32'd0"), Set("start_q", "1'b0"), Set("abort_q", "1'b0")},
+        {Set("start_q", "1'b0"), Set("abort_q", "1'b0"),
+         If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
          If("wr_fire",
             {Set("bvalid_q", "1'b1"), Set("bresp_q", "wr_err ? 2'b10 : 2'b00"),
              Case("widx",
                   {{{"10'd" + word("CTRL")},
                     {If("s_axil_wdata[0] && !busy_i",
-                        {Set("start_q", "1'b1"), Set("done_q", "1'b0")})}},
+                        {Set("start_q", "1'b1"), Set("done_q", "1'b0")}),
+                     If("s_axil_wdata[1] && busy_i", {Set("abort_q", "1'b1")})}},
                    {{"10'd" + word("STATUS")}, {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
                    {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
                    {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},

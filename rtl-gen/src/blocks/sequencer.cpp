@@ -40,6 +40,7 @@ namespace {
 // The ports after clk_i and rst_ni.
 void AddPorts(Module& m, const SeqConfig& c) {
   m.In("start_i");
+  m.In("abort_i");  // CTRL.abort: stop issuing, quiesce, report aborted
   m.In("cmd_base_i", "64");
   m.In("cmd_count_i", "32");
   m.Out("busy_o");
@@ -219,8 +220,16 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
          If("ge_q == " + N(gwb) + "'d" + N(c.cfg.gemv_slices - 1), {Set("gr_q", "gr_q + gwpr_q")})},
         {Set("gi_q", "gi_next")}));
   }
+  // CTRL.abort while running: abort_q stops the issue as a late error does (StQuiesce lets the
+  // issued commands and their AXI transactions finish). A hardware error already latched, or
+  // one found in the same cycle (HazardSeq, after it), is reported instead.
+  const Stmt abort = If("abort_i && (state_q != StIdle) && (state_q != StFinish)",
+                        {Set("abort_q", "1'b1"),
+                         If("err_code_q == 4'd0",
+                            {Set("err_code_q", "4'd" + N(k::ErrCodeOf("aborted"))),
+                             Set("err_cmd_q", "idx_q")})});
   Block seq_body =
-      Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm},
+      Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm, abort},
            FetchSeq(c),
            HazardSeq(c)});
   if (c.cfg.axi_timeout_cycles != 0) {

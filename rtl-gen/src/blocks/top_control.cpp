@@ -7,6 +7,7 @@ using namespace ir;
 
 Conns AddControl(const Top& t) {
   t.Wires({{"start", 1},
+           {"abort", 1},
            {"cmd_base", 64},
            {"cmd_count", 32},
            {"seq_busy", 1},
@@ -29,7 +30,7 @@ Conns AddControl(const Top& t) {
     t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
     Append(csr, ToWires({"ev_skip_steps_i", "ev_skip_bytes_i"}));
   }
-  Append(csr, ToWires({"start_o", "cmd_base_o", "cmd_count_o"}));
+  Append(csr, ToWires({"start_o", "abort_o", "cmd_base_o", "cmd_count_o"}));
   Append(csr, {{"irq_o", "irq_o"},
                {"busy_i", "seq_busy"},
                {"done_i", "seq_done"},
@@ -56,7 +57,7 @@ void AddSequencer(const Top& t) {
   st.Select({"perch", "qaddr"}).DeclareWires(t.s, "st_");
   if (t.cfg.HasFp8()) st.Select({"fmt", "sat"}).DeclareWires(t.s, "st_");  // FP STOREs
   Conns seq = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
-  Append(seq, ToWires({"start_i", "cmd_base_i", "cmd_count_i"}));
+  Append(seq, ToWires({"start_i", "abort_i", "cmd_base_i", "cmd_count_i"}));
   Append(seq, {{"busy_o", "seq_busy"}, {"done_o", "seq_done"}});
   Append(seq, ToWires({"err_code_o", "err_cmd_o", "ev_load_o", "ev_store_o", "ev_cmd_o"}));
   Append(seq, ReadReq(t.cfg).Connect("rd_", "rd_", /*flip=*/true));

@@ -108,6 +108,11 @@ class AxiDram {
 
   const std::vector<std::string>& violations() const { return violations_; }
   const Stats& stats() const { return stats_; }
+  // Starts the statistics afresh (a layer started again after an abort or a reset).
+  void ClearStats() { stats_ = Stats{}; }
+  // The slave side of a bus reset: every accepted transaction and buffered W beat is dropped,
+  // the outputs go idle; the memory, the random state and the cycle count stay.
+  void ResetProtocol();
   uint64_t cycle() const { return cycle_; }
   // True while any accepted transaction has not completed (R or B still to come).
   bool busy() const { return !reads_.empty() || !writes_.empty() || !bresps_.empty(); }

@@ -42,6 +42,8 @@ class AxiDramPorts {
 
   // Summed over the ports (beats are port beats; in flight: the largest of any port).
   AxiDram::Stats stats() const;
+  void ClearStats();
+  void ResetProtocol();
   // Every port's violations, "port p: " in front when there are several.
   std::vector<std::string> violations() const;
   bool busy() const;
