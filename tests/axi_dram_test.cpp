@@ -277,7 +277,7 @@ TEST(AxiDramTest, ResetProtocolDropsInFlightTransactions) {
   {
     TestMaster m(dram, 16);
     m.Read(0x0, 15);
-    m.Write(0x400, {{std::vector<uint8_t>(16, 0xAB), 0xFFFF, false}});  // half a burst
+    m.Write(0x400, {{std::vector<uint8_t>(16, 0xAB), 0xFFFF, true}});  // its B not yet sent
     m.Run(8);
     EXPECT_TRUE(dram.busy());
   }

@@ -72,6 +72,7 @@ module salsa_top (
   );
 
   wire start;
+  wire abort;
   wire [63:0] cmd_base;
   wire [31:0] cmd_count;
   wire seq_busy;
@@ -411,6 +412,7 @@ module salsa_top (
       .clk_i(clk_i),
       .rst_ni(rst_n),
       .start_i(start),
+      .abort_i(abort),
       .cmd_base_i(cmd_base),
       .cmd_count_i(cmd_count),
       .busy_o(seq_busy),
@@ -722,6 +724,7 @@ module salsa_top (
       .s_axil_rresp(s_axil_rresp),
       .s_axil_rvalid(s_axil_rvalid),
       .start_o(start),
+      .abort_o(abort),
       .cmd_base_o(cmd_base),
       .cmd_count_o(cmd_count),
       .irq_o(irq_o),

@@ -25,6 +25,7 @@ module salsa_csr (
   output wire s_axil_rvalid,
   input  wire s_axil_rready,
   output wire start_o,
+  output wire abort_o,
   output wire [63:0] cmd_base_o,
   output wire [31:0] cmd_count_o,
   output wire irq_o,
@@ -52,6 +53,7 @@ module salsa_csr (
   reg [31:0] shadow_q;
   reg [31:0] count_q;
   reg start_q;
+  reg abort_q;
   reg [639:0] cnt_q;
   reg [31:0] rd_word;
   reg rd_err;
@@ -77,6 +79,7 @@ module salsa_csr (
   assign widx = s_axil_awaddr[11:2];
   assign ridx = s_axil_araddr[11:2];
   assign start_o = start_q;
+  assign abort_o = abort_q;
   assign cmd_base_o = {base_hi_q, base_lo_q};
   assign cmd_count_o = count_q;
   assign irq_o = done_q && irq_en_q;
@@ -93,8 +96,10 @@ module salsa_csr (
       base_hi_q <= 32'd0;
       count_q <= 32'd0;
       start_q <= 1'b0;
+      abort_q <= 1'b0;
     end else begin
       start_q <= 1'b0;
+      abort_q <= 1'b0;
       if (s_axil_bready) begin
         bvalid_q <= 1'b0;
       end
@@ -106,6 +111,9 @@ module salsa_csr (
             if (s_axil_wdata[0] && !busy_i) begin
               start_q <= 1'b1;
               done_q <= 1'b0;
+            end
+            if (s_axil_wdata[1] && busy_i) begin
+              abort_q <= 1'b1;
             end
           end
           10'd1: begin

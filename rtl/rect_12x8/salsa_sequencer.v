@@ -6,6 +6,7 @@ module salsa_sequencer (
   input  wire clk_i,
   input  wire rst_ni,
   input  wire start_i,
+  input  wire abort_i,
   input  wire [63:0] cmd_base_i,
   input  wire [31:0] cmd_count_i,
   output wire busy_o,
@@ -514,6 +515,13 @@ module salsa_sequencer (
           state_q <= StIdle;
         end
       endcase
+      if (abort_i && (state_q != StIdle) && (state_q != StFinish)) begin
+        abort_q <= 1'b1;
+        if (err_code_q == 4'd0) begin
+          err_code_q <= 4'd7;
+          err_cmd_q <= idx_q;
+        end
+      end
       // Prefetch bookkeeping: a batch requested, a command arrived, a fetch error.
       if (fetch_go && rd_req_ready_i) begin
         fetch_idx_q <= fetch_idx_q + {27'd0, batch};

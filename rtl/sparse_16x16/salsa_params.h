@@ -189,6 +189,7 @@ constexpr unsigned kAxiWrite = 3;  // an AXI write error response (STORE)
 constexpr unsigned kScratchpadRange = 4;  // a scratchpad range that does not fit
 constexpr unsigned kBadField = 5;  // a field value or flag this build does not accept
 constexpr unsigned kAxiTimeout = 6;  // no AXI handshake within axi.timeout_cycles while a read or write was pending (builds with the watchdog): the accelerator stops without waiting for the bus; reset it before the next start
+constexpr unsigned kAborted = 7;  // stopped by CTRL.abort: the commands issued before it finished, with their AXI transactions; the next start runs normally
 }  // namespace err
 
 }  // namespace salsa_params

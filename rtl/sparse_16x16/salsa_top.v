@@ -72,6 +72,7 @@ module salsa_top (
   );
 
   wire start;
+  wire abort;
   wire [63:0] cmd_base;
   wire [31:0] cmd_count;
   wire seq_busy;
@@ -468,6 +469,7 @@ module salsa_top (
       .clk_i(clk_i),
       .rst_ni(rst_n),
       .start_i(start),
+      .abort_i(abort),
       .cmd_base_i(cmd_base),
       .cmd_count_i(cmd_count),
       .busy_o(seq_busy),
@@ -806,6 +808,7 @@ module salsa_top (
       .ev_skip_steps_i(ev_skip_steps),
       .ev_skip_bytes_i(ev_skip_bytes),
       .start_o(start),
+      .abort_o(abort),
       .cmd_base_o(cmd_base),
       .cmd_count_o(cmd_count),
       .irq_o(irq_o),

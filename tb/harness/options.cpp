@@ -190,7 +190,7 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
     return kExitBadInput;
   }
   for (const auto& [flag, at] : {std::pair<const char*, uint64_t>{"--abort-at", o->abort_at},
-                                  std::pair<const char*, uint64_t>{"--reset-at", o->reset_at}}) {
+                                 std::pair<const char*, uint64_t>{"--reset-at", o->reset_at}}) {
     if (app.count(flag) && (at == 0 || !o->fault.empty() || (o->abort_at && o->reset_at))) {
       std::cerr << "salsa_harness: " << flag << " " << at
                 << ": accepted: a cycle count >= 1, without --fault and not both of --abort-at "

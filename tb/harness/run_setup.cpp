@@ -208,6 +208,10 @@ Totals SumResults(const std::vector<Job>& jobs, const std::vector<JobResult>& re
     t.r.status = jr.r.status;
     t.r.err_code = jr.r.err_code;
     t.r.err_cmd = jr.r.err_cmd;
+    t.r.abort_write_cycles += jr.r.abort_write_cycles;  // --abort-at / --reset-at: every GEMM's
+    t.r.abort_stop_cycles += jr.r.abort_stop_cycles;
+    t.r.abort_err_cmd = jr.r.abort_err_cmd;
+    t.r.reset_cycles += jr.r.reset_cycles;
     for (unsigned c = 0; c < salsa::contract::kNumCounters; ++c)
       t.r.counters[c] += jr.r.counters[c];
     t.stats.read_beats += jr.dram.read_beats;

@@ -82,8 +82,8 @@ struct CsrBit {
   unsigned bit;
 };
 constexpr CsrBit kCsrBits[] = {
-    {"CTRL", "start", 0},    {"CTRL", "abort", 1},   {"STATUS", "busy", 0},
-    {"STATUS", "done", 1},   {"STATUS", "error", 2}, {"IRQ_EN", "done", 0},
+    {"CTRL", "start", 0},  {"CTRL", "abort", 1},   {"STATUS", "busy", 0},
+    {"STATUS", "done", 1}, {"STATUS", "error", 2}, {"IRQ_EN", "done", 0},
 };
 // Mask of bit `name` of CSR `reg`.
 constexpr uint32_t CsrBitMask(const char* reg, const char* name) {

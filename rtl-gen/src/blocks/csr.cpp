@@ -104,28 +104,29 @@ Module BuildCsr(const Config& cfg) {
   for (const auto& w : writable) any_writable += (any_writable.empty() ? "" : " || ") + w;
   s.Assign("wr_err", "!(" + any_writable + ") || ((widx == 10'd" + word("CMD_BASE_HI") +
                          ") && ((s_axil_wdata & ~hi_mask) != 32'd0))");
-  s.Seq(clk, rst,
-        {Set("bvalid_q", "1'b0"), Set("bresp_q", "2'b00"), Set("done_q", "1'b0"),
-         Set("irq_en_q", "1'b0"), Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"),
-         Set("count_q", "32'd0"), Set("start_q", "1'b0"), Set("abort_q", "1'b0")},
-        {Set("start_q", "1'b0"), Set("abort_q", "1'b0"),
-         If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
-         If("wr_fire",
-            {Set("bvalid_q", "1'b1"), Set("bresp_q", "wr_err ? 2'b10 : 2'b00"),
-             Case("widx",
-                  {{{"10'd" + word("CTRL")},
-                    {If("s_axil_wdata[0] && !busy_i",
-                        {Set("start_q", "1'b1"), Set("done_q", "1'b0")}),
-                     If("s_axil_wdata[1] && busy_i", {Set("abort_q", "1'b1")})}},
-                   {{"10'd" + word("STATUS")}, {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
-                   {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
-                   {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
-                   {{"10'd" + word("CMD_BASE_HI")},
-                    {If("!wr_err", {Set("base_hi_q", "s_axil_wdata")})}},
-                   {{"10'd" + word("CMD_COUNT")}, {Set("count_q", "s_axil_wdata")}}},
-                  {})}),
-         Comment("A done in the same cycle as a write-1-to-clear wins: it is never lost."),
-         If("done_i", {Set("done_q", "1'b1")})});
+  s.Seq(
+      clk, rst,
+      {Set("bvalid_q", "1'b0"), Set("bresp_q", "2'b00"), Set("done_q", "1'b0"),
+       Set("irq_en_q", "1'b0"), Set("base_lo_q", "32'd0"), Set("base_hi_q", "32'd0"),
+       Set("count_q", "32'd0"), Set("start_q", "1'b0"), Set("abort_q", "1'b0")},
+      {Set("start_q", "1'b0"), Set("abort_q", "1'b0"),
+       If("s_axil_bready", {Set("bvalid_q", "1'b0")}),
+       If("wr_fire",
+          {Set("bvalid_q", "1'b1"), Set("bresp_q", "wr_err ? 2'b10 : 2'b00"),
+           Case(
+               "widx",
+               {{{"10'd" + word("CTRL")},
+                 {If("s_axil_wdata[0] && !busy_i", {Set("start_q", "1'b1"), Set("done_q", "1'b0")}),
+                  If("s_axil_wdata[1] && busy_i", {Set("abort_q", "1'b1")})}},
+                {{"10'd" + word("STATUS")}, {If("s_axil_wdata[1]", {Set("done_q", "1'b0")})}},
+                {{"10'd" + word("IRQ_EN")}, {Set("irq_en_q", "s_axil_wdata[0]")}},
+                {{"10'd" + word("CMD_BASE_LO")}, {Set("base_lo_q", "s_axil_wdata")}},
+                {{"10'd" + word("CMD_BASE_HI")},
+                 {If("!wr_err", {Set("base_hi_q", "s_axil_wdata")})}},
+                {{"10'd" + word("CMD_COUNT")}, {Set("count_q", "s_axil_wdata")}}},
+               {})}),
+       Comment("A done in the same cycle as a write-1-to-clear wins: it is never lost."),
+       If("done_i", {Set("done_q", "1'b1")})});
 
   // Read mux: registers by word index, then counters (two words each).
   const unsigned hw_id = (cfg.rows & 0xFF) << 24 | (cfg.cols & 0xFF) << 16 |

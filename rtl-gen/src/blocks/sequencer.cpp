@@ -223,11 +223,11 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
   // CTRL.abort while running: abort_q stops the issue as a late error does (StQuiesce lets the
   // issued commands and their AXI transactions finish). A hardware error already latched, or
   // one found in the same cycle (HazardSeq, after it), is reported instead.
-  const Stmt abort = If("abort_i && (state_q != StIdle) && (state_q != StFinish)",
-                        {Set("abort_q", "1'b1"),
-                         If("err_code_q == 4'd0",
-                            {Set("err_code_q", "4'd" + N(k::ErrCodeOf("aborted"))),
-                             Set("err_cmd_q", "idx_q")})});
+  const Stmt abort =
+      If("abort_i && (state_q != StIdle) && (state_q != StFinish)",
+         {Set("abort_q", "1'b1"),
+          If("err_code_q == 4'd0",
+             {Set("err_code_q", "4'd" + N(k::ErrCodeOf("aborted"))), Set("err_cmd_q", "idx_q")})});
   Block seq_body =
       Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm, abort},
            FetchSeq(c),
