@@ -240,7 +240,6 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog,
     const uint64_t bytes = counters[salsa::contract::CounterIndex(rd ? "rd_bytes" : "wr_bytes")];
     (rd ? dopts->dead_reads_after : dopts->dead_writes_after) = bytes / kBuildInfo.hw.bus_bytes / 2;
   } else if (kind == "opcode") {
-  } else if (kind == "opcode") {
     f.code = salsa::contract::ErrCodeOf("bad_opcode");
     f.cmd = prog.cmd_count / 2;
     cmds[salsa::contract::kCmdBytes * f.cmd] = 0x7F;
