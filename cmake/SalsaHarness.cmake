@@ -1,10 +1,11 @@
-# salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml>) [TRACE] [COVERAGE])
+# salsa_add_harness(<target> (RTL_DIR <dir> | CONFIG <file.yaml> [GEN_ARGS <arg>...]) [TRACE]
+#                   [COVERAGE])
 #
 # Builds <target>: the Verilator harness (tb/harness/*.cpp: harness_main.cpp with the AXI/CSR glue,
 # options, checks, runs and reports) linked with the Verilated model of one generated accelerator.
 # With RTL_DIR, the RTL is taken from a directory written by `salsa gen` (e.g. the committed
 # rtl/<preset>); with CONFIG, `salsa gen` is run at configure time (SALSA_EXECUTABLE must name the
-# generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl.
+# generator) into ${CMAKE_CURRENT_BINARY_DIR}/<target>_rtl, with GEN_ARGS added to its command line.
 #
 #   include(${SALSA_SOURCE_DIR}/cmake/SalsaHarness.cmake)
 #   salsa_add_harness(my_variant CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/my_variant.yaml)
@@ -52,7 +53,7 @@ function(salsa_harness_libraries)
 endfunction()
 
 function(salsa_add_harness target)
-  cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "" ${ARGN})
+  cmake_parse_arguments(ARG "TRACE;COVERAGE" "RTL_DIR;CONFIG" "GEN_ARGS" ${ARGN})
   salsa_harness_libraries()
   if(NOT COMMAND verilate)
     find_package(verilator REQUIRED HINTS /usr/share/verilator)
@@ -63,7 +64,7 @@ function(salsa_add_harness target)
       message(FATAL_ERROR "salsa_add_harness(${target} CONFIG ...): set SALSA_EXECUTABLE to the salsa generator")
     endif()
     set(rtl_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_rtl)
-    execute_process(COMMAND ${SALSA_EXECUTABLE} gen ${ARG_CONFIG} -o ${rtl_dir}
+    execute_process(COMMAND ${SALSA_EXECUTABLE} gen ${ARG_CONFIG} -o ${rtl_dir} ${ARG_GEN_ARGS}
                     RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "salsa gen ${ARG_CONFIG} failed: ${err}")

@@ -266,6 +266,28 @@ TEST(AxiDramTest, SlvErrRange) {
   EXPECT_TRUE(dram.violations().empty());
 }
 
+// The master's axi.max_outstanding: one burst more in flight is a violation.
+TEST(AxiDramTest, MoreBurstsInFlightThanAllowedIsFlagged) {
+  for (unsigned limit : {2u, 3u}) {
+    auto mem = Pattern(16384);
+    AxiDram::Options o;
+    o.read_latency = 50;
+    o.max_in_flight = limit;
+    AxiDram dram(mem, 16, o);
+    TestMaster m(dram, 16);
+    for (unsigned i = 0; i < 3; ++i) m.Read(0x100 * i, 0);
+    m.Run(100);
+    EXPECT_EQ(m.r_edges.size(), 3u);
+    EXPECT_EQ(dram.violations().size(), limit == 2 ? 1u : 0u) << "limit " << limit;
+    if (limit == 2) {
+      EXPECT_NE(
+          dram.violations()[0].find("AR: 3 bursts in flight, more than the master's limit of 2"),
+          std::string::npos)
+          << dram.violations()[0];
+    }
+  }
+}
+
 // --reset-at: the slave side of a bus reset drops what it accepted and serves the next master
 // as a fresh model would, with no violation from the dropped bursts.
 TEST(AxiDramTest, ResetProtocolDropsInFlightTransactions) {

@@ -106,6 +106,7 @@ JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, 
   p.dram.backpressure = opts.backpressure;
   p.dram.seed = opts.seed;
   p.dram.strict = opts.axi_strict;
+  p.dram.max_in_flight = hw.max_outstanding;  // the protocol check of axi.max_outstanding
   p.fault = InjectFault(opts.fault, p.prog, fs.counters, &p.mem, &p.dram);
   p.ports.latency_step = opts.port_skew;
   p.ports.error_port = opts.fault_port;

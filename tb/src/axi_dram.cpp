@@ -63,6 +63,14 @@ AxiDram::AxiDram(std::vector<uint8_t>* mem, AxiDramBytes* bytes, uint64_t size, 
   ComputeOutputs(AxiMasterOut{}, false, false, false, false);
 }
 
+void AxiDram::CheckInFlight(const char* ch, size_t n) {
+  if (opts_.max_in_flight != 0 && n > opts_.max_in_flight) {
+    Violation(std::string(ch) + ": " + std::to_string(n) +
+              " bursts in flight, more than the master's limit of " +
+              std::to_string(opts_.max_in_flight));
+  }
+}
+
 void AxiDram::ResetProtocol() {
   reads_.clear();
   writes_.clear();
@@ -218,12 +226,14 @@ void AxiDram::Tick(const AxiMasterOut& m) {
     ++stats_.read_bursts;
     stats_.max_reads_in_flight =
         std::max(stats_.max_reads_in_flight, static_cast<unsigned>(reads_.size()));
+    CheckInFlight("AR", reads_.size());
   }
   if (aw_hs) {
     writes_.push_back(AcceptAddress("AW", m.awaddr, m.awlen, m.awsize, m.awburst, m.awid));
     ++stats_.write_bursts;
     stats_.max_writes_in_flight = std::max(stats_.max_writes_in_flight,
                                            static_cast<unsigned>(writes_.size() + bresps_.size()));
+    CheckInFlight("AW", writes_.size() + bresps_.size());
   }
   if (w_hs) {
     if (m.wdata.size() != bus_bytes_) {

@@ -68,6 +68,10 @@ struct Config {
   // Read and write DMA watchdog: cycles with a transaction pending and no handshake before the
   // DMA latches a timeout (ERR_CODE axi_timeout); 0 = off (no watchdog hardware).
   unsigned axi_timeout_cycles = 0;
+  // Test only, not a YAML key (salsa gen --inject-defect): "dma-outstanding" (one read burst
+  // more in flight than max_outstanding), "dma-4k" (read bursts cross 4 KB boundaries) or
+  // "dma-wlast" (WLAST a beat early), for the protocol checker's own test. Empty: none.
+  std::string inject_defect;
   // sram
   ScratchpadConfig act;     // width rows*8
   ScratchpadConfig weight;  // width cols*8

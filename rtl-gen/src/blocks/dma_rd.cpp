@@ -24,7 +24,9 @@ ReqFields Unpack(const std::string& q, unsigned top, unsigned aw) {
 
 Module BuildDmaRd(const Config& cfg) {
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
-  const unsigned ob = CountBits(cfg.axi_max_outstanding);
+  // --inject-defect dma-outstanding: one burst more than allowed (a counter wide enough for it).
+  const unsigned max_out = cfg.axi_max_outstanding + (cfg.inject_defect == "dma-outstanding");
+  const unsigned ob = CountBits(max_out);
   Module m("salsa_dma_rd",
            "AXI4 read DMA. A request is rows x row_bytes bytes at addr, addr + stride, ...; any "
            "byte alignment. Each row is split into INCR bursts of at most MaxBurst beats that "
@@ -177,10 +179,16 @@ Module BuildDmaRd(const Config& cfg) {
   s.Assign("to_4k", "(13'd4096 - {1'b0, ar_addr_q[11:0]}) >> " + N(lb));
   s.Assign("len_burst", "(ar_beats_q > 25'd" + N(cfg.axi_max_burst) + ") ? 9'd" +
                             N(cfg.axi_max_burst) + " : ar_beats_q[8:0]");
-  s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
+  if (cfg.inject_defect == "dma-4k") {  // test only: bursts ignore the 4 KB boundary
+    s.Wire("unused_to_4k", "13");
+    s.Assign("unused_to_4k", "to_4k");
+    s.Assign("len", "len_burst");
+  } else {
+    s.Assign("len", "(to_4k < {4'd0, len_burst}) ? to_4k[8:0] : len_burst");
+  }
   const std::string arvalid = std::string("ar_active_q && !ar_setup_q && ") +
                               (zs ? "!ar_pre_q && " : "") + "(outstanding_q < " + N(ob) + "'d" +
-                              N(cfg.axi_max_outstanding) + ")";
+                              N(max_out) + ")";
   s.Assign("m_axi_arvalid", wd ? "(" + arvalid + ") && (!timeout_q || ar_held_q)" : arvalid);
   s.Assign("ar_fire", "m_axi_arvalid && m_axi_arready");
   s.Assign("ar_row_done", "ar_beats_q == {16'd0, len}");

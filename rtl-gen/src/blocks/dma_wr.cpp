@@ -83,7 +83,10 @@ Module BuildDmaWr(const Config& cfg) {
            wd ? "busy_q && !w_done_q && (!timeout_q || w_held_q)" : "busy_q && !w_done_q");
   s.Assign("m_axi_wdata", Slice("line_q", N(B * 8 - 1), "0"));
   s.Assign("m_axi_wstrb", Slice("strb_q", N(B - 1), "0"));
-  s.Assign("m_axi_wlast", "wcnt_q == len - 9'd1");
+  // --inject-defect dma-wlast (test only): WLAST a beat early on bursts of two beats or more.
+  s.Assign("m_axi_wlast", cfg.inject_defect == "dma-wlast"
+                              ? "(wcnt_q == len - 9'd1) || (wcnt_q == len - 9'd2)"
+                              : "wcnt_q == len - 9'd1");
   s.Assign("w_fire", "m_axi_wvalid && m_axi_wready");
   s.Assign("m_axi_bready", "1'b1");
   s.Assign("b_fire", "m_axi_bvalid");

@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
   std::string gen_config, gen_out;
   gen->add_option("config", gen_config, "config YAML file")->required();
   gen->add_option("-o,--out", gen_out, "output directory (replaced atomically)")->required();
+  std::string gen_defect;
+  gen->add_option("--inject-defect", gen_defect,
+                  "test only: generate a deliberately broken DMA that the harness's AXI protocol "
+                  "checker must catch (docs/reliability.md)")
+      ->check(CLI::IsMember({"dma-outstanding", "dma-4k", "dma-wlast"}));
 
   salsa::cli::RunOptions run_opts;
   auto* run =
@@ -90,6 +95,7 @@ int main(int argc, char** argv) {
   try {
     if (*gen) {
       salsa::Config cfg = salsa::LoadConfig(gen_config);
+      cfg.inject_defect = gen_defect;
       auto files = salsa::Generate(cfg, Quote(argc, argv));
       salsa::WriteGenerated(files, gen_out);
       std::cout << "salsa gen: " << files.size() << " files for '" << cfg.name << "' (hash "

@@ -79,6 +79,9 @@ class AxiDram {
     unsigned max_queued_writes = 64;      // AW requests likewise
     unsigned w_buffer_beats = 512;        // W beats accepted ahead of their AW
     size_t max_violations = 100;          // further violations are only counted
+    // Bursts per direction the master may have in flight (AR to its last R beat, AW to its B):
+    // more is a violation (the harness sets axi.max_outstanding). 0: unchecked.
+    unsigned max_in_flight = 0;
     // Legal but unkind slave behaviour (salsa run --axi-strict): AWREADY only while AWVALID and
     // WVALID are both pending (or W beats for the burst are already buffered); W beats accepted
     // ahead of their AW on a random half of the bursts only; long random stalls of ARREADY,
@@ -150,6 +153,7 @@ class AxiDram {
   bool Stalled(unsigned ch);
   uint64_t BeatAddr(const Burst& b, unsigned beat) const;
   void Violation(const std::string& what);
+  void CheckInFlight(const char* ch, size_t n);  // against opts_.max_in_flight
 
   std::vector<uint8_t>* mem_;  // null when bytes_ keeps the bytes
   AxiDramBytes* bytes_ = nullptr;
