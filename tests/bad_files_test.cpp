@@ -1,6 +1,6 @@
 // Bad input files of every kind (docs/reliability.md): directories, devices, endless streams,
-// FIFOs, files over the caps, .npy shapes whose element count overflows. Each reader throws its
-// error type with one line naming the file, promptly.
+// FIFOs, files over the caps, .npy shapes whose element count overflows, YAML that makes yaml-cpp
+// loop and alias bombs. Each reader throws its error type with one line naming the file, promptly.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "regress/regress_list.h"
@@ -159,6 +160,63 @@ TEST(NpyShapeTest, NumElementsOverflowThrows) {
   a.dtype = "i1";
   a.shape = {int64_t{1} << 40, int64_t{1} << 40};
   EXPECT_THROW(a.NumElements(), std::invalid_argument);
+}
+
+// Billion laughs: ten levels of ten aliases (10^10 leaves if expanded), all in the value of one
+// key the loader reads. yaml-cpp shares aliased nodes and the loaders visit only the values they
+// expect, so these fail at once, at the first value of the wrong kind (docs/reliability.md).
+std::string Bomb(const std::string& key) {
+  std::string s = key + ": [&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]";
+  for (int i = 1; i <= 9; ++i) {
+    const std::string prev = "*l" + std::to_string(i - 1);
+    s += ", &l" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) s += (j ? ", " : "") + prev;
+    s += "]";
+  }
+  return s + "]\n";
+}
+
+TEST_F(BadFilesTest, AliasBombs) {
+  for (const char* key : {"precision", "array", "name", "sram"}) {
+    ExpectOneLine<salsa::ConfigError>(
+        [&] { salsa::ParseConfig("name: bomb\n" + Bomb(key), "b.yaml"); }, {"b.yaml:"});
+  }
+  salsa::WriteNpy(Path("x.npy"), salsa::NpyArray::FromInt8({2, 3}, std::vector<int8_t>(6)));
+  salsa::WriteNpy(Path("w.npy"), salsa::NpyArray::FromInt8({4, 3}, std::vector<int8_t>(12)));
+  const std::string fc = "op: fully_connected\ninput: x.npy\nweights: w.npy\n";
+  // Each bomb with the keys it needs beside it, so that the loader reaches its value.
+  for (const auto& [key, others] : std::vector<std::pair<std::string, std::string>>{
+           {"output_multiplier", "output_shift: 0\n"},
+           {"output_shift", "output_multiplier: 1073741824\n"},
+           {"weight_scale", "input_scale: 1.0\noutput_scale: 1.0\n"},
+           {"weights_zero_point", "output_multiplier: 1073741824\noutput_shift: 0\n"},
+           {"name", "output_multiplier: 1073741824\noutput_shift: 0\n"}}) {
+    const std::string p = Write("bomb.yaml", fc + others + Bomb(key));
+    ExpectOneLine<salsa::LayerSpecError>([&] { salsa::LoadLayerSpec(p); },
+                                         {p + ":", ": " + key + ": "});
+  }
+  // An alias of a plain value is fine.
+  EXPECT_EQ(salsa::ParseConfig("name: aliased\narray: {rows: &r 8, cols: *r}\n", "a.yaml").cols,
+            8u);
+}
+
+// yaml-cpp 0.7's LoadAll adds empty documents without end on a token no node starts with
+// (yaml-cpp issue 1040); found by the layer-file fuzzer (tests/fuzz/regressions/layer).
+TEST(YamlLoopTest, LoneCommaIsASyntaxError) {
+  for (const std::string& text : {std::string(","), std::string("name: x\n,\n"),
+                                  std::string("op: conv2d\n,p: x\n"), std::string("- ,\n")}) {
+    ExpectOneLine<salsa::ConfigError>([&] { salsa::ParseConfig(text, "c.yaml"); },
+                                      {"c.yaml:", "(document): "});
+    ExpectOneLine<salsa::LayerSpecError>([&] { salsa::ParseLayerSpec(text, "l.yaml"); },
+                                         {"l.yaml:", "(document): "});
+  }
+  ExpectOneLine<salsa::ConfigError>(
+      [] { salsa::ParseConfig(",", "c.yaml"); },
+      {"c.yaml:1:1: (document): YAML syntax error: unexpected token ','; accepted: well-formed "
+       "YAML"});
+  // Several documents are still reported as such, at the second.
+  ExpectOneLine<salsa::ConfigError>([] { salsa::ParseConfig("name: a\n---\nname: b\n", "c.yaml"); },
+                                    {"c.yaml:3:1: (document): more than one YAML document"});
 }
 
 TEST_F(BadFilesTest, RegressListAndVector) {
