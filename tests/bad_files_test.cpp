@@ -95,6 +95,16 @@ TEST_F(BadFilesTest, ConfigOverTheCap) {
                                     {over + ": cannot read file: larger than 1048576 bytes"});
 }
 
+// A pseudo-file reports size 0 and yields data: read to its size + 1 byte, then refused.
+TEST_F(BadFilesTest, PseudoFiles) {
+  for (const char* p : {"/proc/self/status", "/proc/self/maps"}) {
+    ExpectOneLine<salsa::ConfigError>(
+        [&] { salsa::LoadConfig(p); },
+        {std::string(p) + ": cannot read file: it holds more than the 0 bytes its size says"});
+    ExpectOneLine<salsa::NpyError>([&] { salsa::ReadNpy(p); }, {"cannot open: it holds more than"});
+  }
+}
+
 TEST_F(BadFilesTest, LayerFileAndTensorsNotRegular) {
   for (const std::string& p : NotRegular()) {
     ExpectOneLine<salsa::LayerSpecError>([&] { salsa::LoadLayerSpec(p); },

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bad_files_check.sh SALSA WORK_DIR: input files of every kind a user can get wrong reach salsa
-# gen, salsa ref and salsa regress: a directory, a character device (/dev/zero, /dev/urandom: endless
-# streams), a FIFO with no writer, a file over the 1 MiB cap, YAML that makes yaml-cpp loop (a lone
-# ','), a billion-laughs alias bomb, and a layer file naming /dev/zero or a FIFO as a tensor. Each
-# must exit 2 with one line on stderr naming the file, promptly (10 s), writing nothing.
+# gen, salsa ref and salsa regress: a directory, a character device (/dev/zero, /dev/urandom:
+# endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file over the
+# 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, and a layer
+# file naming /dev/zero or a FIFO as a tensor. Each must exit 2 with one line on stderr naming
+# the file, promptly (10 s), writing nothing.
 set -uo pipefail
 salsa=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,8 +39,8 @@ check() {  # check NAME ARGS...: exit 2, one line naming NAME, nothing at $out, 
     echo "$err"
   fi
 }
-for f in "$work/dir" /dev/zero /dev/urandom "$work/fifo" "$work/big.yaml" "$work/comma.yaml" \
-  "$work/bomb.yaml"; do
+for f in "$work/dir" /dev/zero /dev/urandom "$work/fifo" /proc/self/status "$work/big.yaml" \
+  "$work/comma.yaml" "$work/bomb.yaml"; do
   check "$f" gen "$f" -o "$out"
   check "$f" ref --layer "$f" --out "$out"
   check "$f" regress "$f" --out "$out"

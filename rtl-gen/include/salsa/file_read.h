@@ -1,8 +1,8 @@
 // Reading a user's input file (config, layer file, .npy, test list, vector) safely: only regular
 // files, at most a given number of bytes (docs/reliability.md). Directories, devices, FIFOs and
-// sockets are refused before a byte is read, and a file is read to at most its cap plus one 4 KiB
-// chunk, so no input can make a reader block on a pipe, read an endless stream or allocate without
-// bound.
+// sockets are refused before a byte is read, a file whose size is over the cap is refused unread,
+// and at most its size + 1 bytes are read, so no input can make a reader block on a pipe, read an
+// endless stream or allocate without bound.
 #pragma once
 
 #include <fcntl.h>
@@ -32,7 +32,7 @@ inline const char* FileKindName(mode_t mode) {
 }
 
 // Reads the regular file `path` into `out` (a std::string or std::vector of bytes). Returns "" on
-// success, else the reason (one line, without the path): "no such file or directory", "it is a
+// success, else the reason (one line, without the path): "No such file or directory", "it is a
 // directory, not a regular file", "larger than 1048576 bytes", ...
 template <typename Buffer>
 std::string ReadRegularFile(const std::string& path, size_t max_bytes, Buffer* out) {
@@ -51,27 +51,26 @@ std::string ReadRegularFile(const std::string& path, size_t max_bytes, Buffer* o
   } else if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     problem = "larger than " + std::to_string(max_bytes) + " bytes";
   } else {
-    out->resize(static_cast<size_t>(st.st_size));
+    // Exactly the size fstat gave, then one read to see the end: a file that yields more (it grew
+    // while being read, or a pseudo-file such as /proc/self/status, which reports size 0) is
+    // refused, so no reader ever holds more than the size the cap was checked against.
+    const size_t size = static_cast<size_t>(st.st_size);
+    out->resize(size);
     size_t have = 0;
-    char chunk[4096];
     while (problem.empty()) {
-      // Into the buffer while it has room, then in chunks: a file that grows stops past the cap.
-      const size_t room = out->size() - have;
-      char* dst = room > 0 ? reinterpret_cast<char*>(&(*out)[have]) : chunk;
-      const size_t want = room > 0 ? room : sizeof chunk;
-      const ssize_t n = ::read(fd, dst, want);
+      char extra;
+      char* dst = have < size ? reinterpret_cast<char*>(&(*out)[have]) : &extra;
+      const ssize_t n = ::read(fd, dst, have < size ? size - have : 1);
       if (n < 0) {
         if (errno == EINTR) continue;
         problem = std::string("read error: ") + std::strerror(errno);
       } else if (n == 0) {
         break;
-      } else if (room > 0) {
+      } else if (have < size) {
         have += static_cast<size_t>(n);
-      } else if (have + static_cast<size_t>(n) > max_bytes) {
-        problem = "larger than " + std::to_string(max_bytes) + " bytes";
       } else {
-        out->insert(out->end(), chunk, chunk + n);
-        have += static_cast<size_t>(n);
+        problem = "it holds more than the " + std::to_string(size) +
+                  " bytes its size says (it changed while being read, or is a pseudo-file)";
       }
     }
     out->resize(have);
