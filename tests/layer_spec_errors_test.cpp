@@ -61,7 +61,8 @@ TEST_F(LayerSpecTest, BadTruncatedData) {
 }
 
 TEST_F(LayerSpecTest, BadMissingFiles) {
-  ExpectError(Fc("bias: nothere.npy\n"), "6:7: bias", {"/nothere.npy: cannot open: no such file"});
+  ExpectError(Fc("bias: nothere.npy\n"), "6:7: bias",
+              {"/nothere.npy: cannot open: No such file or directory"});
   try {
     salsa::LoadLayerSpec(Path("absent.yaml"));
     ADD_FAILURE();

@@ -222,7 +222,7 @@ TEST_F(LayerSpec2of4Test, BadShapesAndDtypes) {
   ExpectError(Fc24("w32.npy"), "3:10: weights",
               {"/w32.npy: dtype int32 (<i4), expected int8 (|i1)"});
   ExpectError(Fc24("wc.npy", "none.npy"), "5:15: weights_meta",
-              {"/none.npy: cannot open: no such file"});
+              {"/none.npy: cannot open: No such file or directory"});
 }
 
 TEST_F(LayerSpec2of4Test, BadPositionsAndPadding) {

@@ -4,12 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <regex>
 #include <sstream>
@@ -18,6 +15,7 @@
 #include <vector>
 
 #include "salsa/config_defaults.h"
+#include "salsa/file_read.h"
 #include "salsa/yaml_diag.h"
 
 namespace salsa {
@@ -676,23 +674,9 @@ Config ParseConfig(const std::string& text, const std::string& path) {
 }
 
 Config LoadConfig(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw ConfigError(OneLine(path + ": cannot read file: it is a directory"));
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) {
-    const int err = errno;
-    throw ConfigError(
-        OneLine(path + ": cannot read file: " + (err ? std::strerror(err) : "open failed")));
-  }
   std::string text;
-  char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) throw ConfigError(OneLine(path + ": cannot read file: read error"));
+  const std::string problem = ReadRegularFile(path, kMaxYamlFileBytes, &text);
+  if (!problem.empty()) throw ConfigError(OneLine(path + ": cannot read file: " + problem));
   return ParseConfig(text, path);
 }
 

@@ -2,14 +2,13 @@
 // quantisation keys and the entry points (op tensors: layer_ops.cpp; shapes: layer_shape.cpp).
 #include "salsa/layer_spec.h"
 
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "layer_file.h"
+#include "salsa/file_read.h"
 #include "salsa/npy.h"
 #include "salsa/yaml_diag.h"
 
@@ -256,22 +255,17 @@ std::vector<std::string> AcceptedKeys(LayerOp op, LayerDtype dtype) {
 }  // namespace
 
 LayerSpec LoadLayerSpec(const std::string& path) {
-  const Reporter reporter(path);
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw LayerSpecError(OneLine(path + ":1:1: (file): cannot read: it is a directory; accepted: "
-                                        "a YAML layer file"));
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) {
-    const int err = errno;
+  std::string text;
+  const std::string problem = ReadRegularFile(path, kMaxYamlFileBytes, &text);
+  if (!problem.empty()) {
     throw LayerSpecError(
-        OneLine(path + ":1:1: (file): cannot read: " + (err ? std::strerror(err) : "open failed") +
-                "; accepted: a YAML layer file"));
+        OneLine(path + ":1:1: (file): cannot read: " + problem + "; accepted: a YAML layer file"));
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseLayerSpec(text, path);
+}
 
+LayerSpec ParseLayerSpec(const std::string& text, const std::string& path) {
+  const Reporter reporter(path);
   const std::string ops = "op: fully_connected, conv2d, depthwise_conv2d or matmul, with its keys";
   const Doc doc(reporter, yaml_diag::LoadSingleMap(reporter, text, ops, /*hint_unquote=*/false));
 

@@ -15,6 +15,8 @@
 #include <limits>
 #include <utility>
 
+#include "salsa/file_read.h"
+
 namespace salsa {
 
 const char* const kNpyAccepted =
@@ -29,7 +31,6 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicSize = 6;
-constexpr int64_t kMaxBytes = int64_t{1} << 40;  // sanity bound on a shape's byte count
 
 // A header value or key shown in a message: printable ASCII, shortened.
 std::string Shown(const std::string& s) {
@@ -230,23 +231,36 @@ void Check(const NpyArray& a, const char* want, const char* fn) {
   }
 }
 
-// Byte count of `shape` elements of `item` bytes, or -1 if it exceeds kMaxBytes.
+// Byte count of `shape` elements of `item` bytes, or -1 if it exceeds kMaxNpyDataBytes. Every
+// dimension counts, those after a zero too: a shape whose element count overflows is rejected
+// even if it has no elements.
 int64_t ByteCount(const std::vector<int64_t>& shape, size_t item) {
+  constexpr int64_t kMax = static_cast<int64_t>(kMaxNpyDataBytes);
   int64_t n = static_cast<int64_t>(item);
+  bool empty = false;
   for (int64_t d : shape) {
-    if (d < 0) return -1;
-    if (d == 0) return 0;
-    if (n > kMaxBytes / d) return -1;
-    n *= d;
+    if (d < 0 || d > kMax) return -1;
+    if (d == 0) {
+      empty = true;
+    } else if (n > kMax / d) {
+      return -1;
+    } else {
+      n *= d;
+    }
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 }  // namespace
 
 int64_t NpyArray::NumElements() const {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) {
+      throw std::invalid_argument("NpyArray: the element count of shape " + ShapeString() +
+                                  " overflows");
+    }
+  }
   return n;
 }
 
@@ -376,6 +390,10 @@ NpyArray ParseNpy(const std::vector<uint8_t>& file, const std::string& path) {
   const size_t prefix = kMagicSize + 2 + len_bytes;
   if (file.size() < prefix) throw NpyError(path, "truncated header");
   const size_t header_len = LittleEndian(&file[kMagicSize + 2], len_bytes);
+  if (header_len > kMaxNpyHeaderBytes) {
+    throw NpyError(path, "header of " + std::to_string(header_len) + " bytes, more than " +
+                             std::to_string(kMaxNpyHeaderBytes));
+  }
   if (file.size() - prefix < header_len) {
     throw NpyError(path, "truncated header: it declares " + std::to_string(header_len) +
                              " bytes, the file has " + std::to_string(file.size() - prefix) +
@@ -411,15 +429,9 @@ NpyArray ParseNpy(const std::vector<uint8_t>& file, const std::string& path) {
 }
 
 NpyArray ReadNpy(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw NpyError(path, "cannot open: no such file");
-  if (fs::is_directory(path, ec)) throw NpyError(path, "cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NpyError(path, std::string("cannot open: ") + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) throw NpyError(path, "read error");
+  std::vector<uint8_t> bytes;
+  const std::string problem = ReadRegularFile(path, kMaxNpyFileBytes, &bytes);
+  if (!problem.empty()) throw NpyError(path, "cannot open: " + problem);
   return ParseNpy(bytes, path);
 }
 

@@ -1,11 +1,11 @@
 // TFLite (Micro) fully-connected test vectors (tests/data/tflite-micro-fc/*.json) as FcLayers.
 #include <cstdint>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "salsa/file_read.h"
 #include "salsa/layer_gen.h"
 
 namespace salsa {
@@ -45,11 +45,12 @@ int32_t IntField(const nlohmann::json& j, const char* key, const std::string& pa
 }  // namespace
 
 FcLayer LoadTfliteVector(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) BadVector(path, "cannot open the file");
+  std::string text;
+  const std::string problem = ReadRegularFile(path, kMaxVectorFileBytes, &text);
+  if (!problem.empty()) BadVector(path, "cannot read the file: " + problem);
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     BadVector(path, std::string("not valid JSON: ") + e.what());
   }

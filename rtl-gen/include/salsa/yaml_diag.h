@@ -3,10 +3,12 @@
 // pointing at yaml-cpp marks, and the helpers that build their parts.
 #pragma once
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,25 +153,106 @@ class Reporter {
   std::string path_;
 };
 
+// What ScanDocuments found: the number of documents (counting stops at two), where the second
+// starts, and whether the parser got stuck (two documents in a row that are one null at the same
+// place: yaml-cpp 0.7 returns such a document for every call on a token no node can start with).
+struct DocumentScan {
+  int documents = 0;
+  YAML::Mark second_mark = YAML::Mark::null_mark();
+  bool stuck = false;
+  YAML::Mark stuck_mark = YAML::Mark::null_mark();
+};
+
+// Runs yaml-cpp's parser over `text` without building nodes. Throws YAML::Exception for a syntax
+// error in the first two documents.
+inline DocumentScan ScanDocuments(const std::string& text) {
+  // Records the first event of each document: its mark and whether the document is a lone null.
+  class FirstEvent : public YAML::EventHandler {
+   public:
+    void OnDocumentStart(const YAML::Mark&) override { events = 0; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& m, YAML::anchor_t) override { First(m, true); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { First(m, false); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
+      First(m, false);
+    }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+      First(m, false);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+      First(m, false);
+    }
+    void OnMapEnd() override {}
+
+    int events = 0;
+    YAML::Mark mark = YAML::Mark::null_mark();
+    bool null_only = false;
+
+   private:
+    void First(const YAML::Mark& m, bool is_null) {
+      if (events++ == 0) mark = m;
+      null_only = events == 1 && is_null;
+    }
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstEvent doc;
+  DocumentScan scan;
+  bool prev_null = false;
+  YAML::Mark prev_mark = YAML::Mark::null_mark();
+  // At most three documents are parsed: two that are a null at the same place mean stuck; two
+  // others, more than one document.
+  for (int i = 0; i < 3 && parser.HandleNextDocument(doc); ++i) {
+    if (prev_null && doc.null_only && doc.mark.pos == prev_mark.pos) {
+      scan.stuck = true;
+      scan.stuck_mark = doc.mark;
+      return scan;
+    }
+    if (++scan.documents == 2) scan.second_mark = doc.mark;
+    prev_null = doc.null_only;
+    prev_mark = doc.mark;
+  }
+  if (scan.documents > 2) scan.documents = 2;
+  return scan;
+}
+
 // Parses `text` as exactly one YAML document with a map at the top level and returns that map.
 // `accepted` describes the expected document; `hint_unquote` is passed to Describe.
+//
+// The documents are counted first (ScanDocuments) and only the first is built (YAML::Load), not
+// with YAML::LoadAll: yaml-cpp 0.7's LoadAll loops without end, adding an empty document per turn,
+// on a token no node can start with, such as a lone ',' (yaml-cpp issue 1040, fixed upstream in
+// 0.8.0; found by the fuzzer, docs/reliability.md).
 template <typename Error>
 YAML::Node LoadSingleMap(const Reporter<Error>& reporter, const std::string& text,
                          const std::string& accepted, bool hint_unquote) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
+    const DocumentScan scan = ScanDocuments(text);
+    if (scan.stuck) {
+      const std::string at =
+          scan.stuck_mark.pos >= 0 && static_cast<size_t>(scan.stuck_mark.pos) < text.size()
+              ? " " + Quote(text.substr(static_cast<size_t>(scan.stuck_mark.pos), 1))
+              : "";
+      reporter.Fail(scan.stuck_mark, kDocumentKey, "YAML syntax error: unexpected token" + at,
+                    "well-formed YAML");
+    }
+    if (scan.documents > 1) {
+      reporter.Fail(scan.second_mark, kDocumentKey, "more than one YAML document",
+                    "a single document");
+    }
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     reporter.Fail(e.mark, kDocumentKey, "YAML syntax error: " + e.msg, "well-formed YAML");
   }
-  if (docs.empty() || docs[0].IsNull()) {
-    reporter.Fail(docs.empty() ? YAML::Mark::null_mark() : docs[0].Mark(), kDocumentKey,
-                  "empty document", accepted);
+  if (!root || root.IsNull()) {
+    reporter.Fail(root ? root.Mark() : YAML::Mark::null_mark(), kDocumentKey, "empty document",
+                  accepted);
   }
-  if (docs.size() > 1) {
-    reporter.Fail(docs[1].Mark(), kDocumentKey, "more than one YAML document", "a single document");
-  }
-  const YAML::Node& root = docs[0];
   if (!root.IsMap()) {
     reporter.Fail(root.Mark(), kDocumentKey,
                   "top level is " + Describe(root, hint_unquote) + ", not a map", accepted);

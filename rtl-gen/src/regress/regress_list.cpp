@@ -2,11 +2,10 @@
 #include "regress/regress_list.h"
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
+#include "salsa/file_read.h"
 #include "salsa/yaml_diag.h"
 
 namespace salsa::regress {
@@ -211,15 +210,14 @@ RegressList ParseRegressList(const std::string& text, const std::string& path) {
 }
 
 RegressList LoadRegressList(const std::string& path) {
-  std::ifstream in(path);
-  if (!in || fs::is_directory(path)) {
+  std::string text;
+  const std::string problem = ReadRegularFile(path, kMaxYamlFileBytes, &text);
+  if (!problem.empty()) {
     throw ListError(yd::OneLine(path + ":1:1: " + yd::kDocumentKey +
-                                ": cannot read the file; accepted: smoke, nightly or a readable "
-                                "test list YAML"));
+                                ": cannot read the file: " + problem +
+                                "; accepted: smoke, nightly or a readable test list YAML"));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseRegressList(ss.str(), path);
+  return ParseRegressList(text, path);
 }
 
 std::string RunSpec::ConfigLabel() const {

@@ -115,6 +115,10 @@ struct LayerSpec {
 // wrong dtype, rank or shape for the op, mismatched sizes, scales <= 0, a nonzero weights zero
 // point.
 LayerSpec LoadLayerSpec(const std::string& path);
+// The same on the text of a layer file: `path` names it in messages, and its directory is where the
+// tensors' relative paths start. LoadLayerSpec reads at most 1 MiB of a regular file (a directory,
+// device, FIFO or larger file is a LayerSpecError) and calls this.
+LayerSpec ParseLayerSpec(const std::string& text, const std::string& path);
 
 // The output shape of `spec` (checks the shapes, parameters and quantisation vector sizes; throws
 // std::invalid_argument with a one-line message). Used for specs built in memory.

@@ -24,6 +24,13 @@ class NpyError : public std::runtime_error {
   std::string reason_;
 };
 
+// The size caps of a .npy file (docs/reliability.md): its data is at most 4 GiB (the largest DRAM
+// image the driver lays out, so no larger tensor could run), its header at most 64 KiB, so a file
+// ReadNpy reads is at most their sum plus the 12-byte prefix.
+inline constexpr size_t kMaxNpyDataBytes = size_t{1} << 32;
+inline constexpr size_t kMaxNpyHeaderBytes = size_t{1} << 16;
+inline constexpr size_t kMaxNpyFileBytes = 12 + kMaxNpyHeaderBytes + kMaxNpyDataBytes;
+
 // What NpyError messages list as accepted.
 extern const char* const kNpyAccepted;
 
@@ -32,8 +39,9 @@ struct NpyArray {
   std::vector<int64_t> shape;  // C order; empty = a 0-d array of one element
   std::vector<uint8_t> bytes;  // the raw little-endian data, NumElements() * ItemSize() bytes
 
-  int64_t NumElements() const;      // product of the shape (1 for a 0-d array)
-  size_t ItemSize() const;          // 1, 2 or 4; throws std::invalid_argument for an unknown dtype
+  int64_t NumElements()
+      const;                // product of the shape (1 for a 0-d array); overflow: invalid_argument
+  size_t ItemSize() const;  // 1, 2 or 4; throws std::invalid_argument for an unknown dtype
   std::string ShapeString() const;  // "(2, 3)", "(5,)", "()" as NumPy prints it
 
   // The elements; std::invalid_argument if the dtype is not the one asked for.
@@ -53,8 +61,10 @@ struct NpyArray {
 // Parses the bytes of a .npy file; `path` is used in messages only. Throws NpyError.
 NpyArray ParseNpy(const std::vector<uint8_t>& file, const std::string& path);
 
-// Reads and parses a .npy file. Throws NpyError (missing or unreadable file, bad magic, unsupported
-// version, malformed header, wrong dtype, Fortran order, truncated data, trailing bytes).
+// Reads and parses a .npy file. Throws NpyError (missing or unreadable file, not a regular file,
+// larger than kMaxNpyFileBytes, bad magic, unsupported version, malformed or oversized header,
+// wrong dtype, Fortran order, a shape of more than kMaxNpyDataBytes, truncated data, trailing
+// bytes).
 NpyArray ReadNpy(const std::string& path);
 
 // The bytes of a version 1.0 file (2.0 if the header does not fit 1.0), header padded with spaces

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# bad_files_check.sh SALSA WORK_DIR: input files of every kind a user can get wrong reach salsa
+# gen, salsa ref and salsa regress: a directory, a character device (/dev/zero, /dev/urandom:
+# endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file over the
+# 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, and a layer
+# file naming /dev/zero or a FIFO as a tensor. Each must exit 2 with one line on stderr naming
+# the file, promptly (10 s), writing nothing.
+set -uo pipefail
+salsa=$1 work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work"
+mkdir -p "$work/dir"
+out=$work/out
+mkfifo "$work/fifo"
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$work/big.yaml"  # a comment, 1 MiB + 1
+printf ',' >"$work/comma.yaml"
+{  # billion laughs: ten levels of ten aliases in one key's value
+  printf 'name: bomb\nprecision: [&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'
+  for i in 1 2 3 4 5 6 7 8 9; do
+    printf ', &l%d [' "$i"
+    for j in 1 2 3 4 5 6 7 8 9; do printf '*l%d, ' $((i - 1)); done
+    printf '*l%d]' $((i - 1))
+  done
+  printf ']\n'
+} >"$work/bomb.yaml"
+printf 'op: fully_connected\ninput: /dev/zero\nweights: /dev/zero\n' >"$work/dev_layer.yaml"
+printf 'op: fully_connected\ninput: fifo\nweights: fifo\n' >"$work/fifo_layer.yaml"
+status=0
+check() {  # check NAME ARGS...: exit 2, one line naming NAME, nothing at $out, within 10 s
+  local name=$1
+  shift
+  local err
+  err=$(timeout 10 "$here/expect_exit.sh" 2 "$out" -- "$salsa" "$@" 2>&1)
+  local rc=$?
+  if [ $rc -ne 0 ] || ! grep -qF -- "$name" <<<"$err"; then
+    echo "FAIL ($rc): salsa $*: ${err:-timed out}"
+    status=1
+  else
+    echo "$err"
+  fi
+}
+for f in "$work/dir" /dev/zero /dev/urandom "$work/fifo" /proc/self/status "$work/big.yaml" \
+  "$work/comma.yaml" "$work/bomb.yaml"; do
+  check "$f" gen "$f" -o "$out"
+  check "$f" ref --layer "$f" --out "$out"
+  check "$f" regress "$f" --out "$out"
+done
+check /dev/zero ref --layer "$work/dev_layer.yaml" --out "$out"
+check "$work/fifo" ref --layer "$work/fifo_layer.yaml" --out "$out"
+[ $status -eq 0 ] && echo "ok: every bad file exits 2 with one line, nothing written"
+exit $status
