@@ -97,6 +97,20 @@ TEST(ConfigTest, AccDefaultDepthFollowsZeroSkipKSlices) {
   EXPECT_EQ(depth("axi: {data_bits: 256}\nsram: {acc: {depth: 1024}}\n"), P(4, 1024));
 }
 
+// The canonical text parses back to the same config: an explicit gemv_slices: 1 that overrides
+// a derived 4 (256-bit bus on 16 columns) is printed; where 1 is the derived value it is not.
+TEST(ConfigTest, CanonicalGemvSlicesRoundTrips) {
+  const Config off = ParseConfig("name: a\naxi: {data_bits: 256}\narray: {gemv_slices: 1}\n", "a");
+  const std::string text = CanonicalConfig(off);
+  EXPECT_NE(text.find("  gemv_slices: 1\n"), std::string::npos);
+  EXPECT_EQ(ParseConfig(text, "c").gemv_slices, 1u);
+  EXPECT_EQ(CanonicalConfig(ParseConfig(text, "c")), text);
+  const Config derived = ParseConfig("name: a\naxi: {data_bits: 256}\n", "a");
+  EXPECT_EQ(derived.gemv_slices, 4u);
+  EXPECT_NE(ConfigHash(derived), ConfigHash(off));
+  EXPECT_EQ(CanonicalConfig(ParseConfig("name: a\n", "a")).find("gemv_slices"), std::string::npos);
+}
+
 // axi.timeout_cycles: 0 (off, the default: same canonical text and hash) or 64..2^24.
 TEST(ConfigTest, AxiTimeoutCycles) {
   const Config off = ParseConfig("name: a\n", "a.yaml");

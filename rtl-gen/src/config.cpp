@@ -694,7 +694,11 @@ std::string CanonicalConfig(const Config& cfg) {
      << "  rows: " << cfg.rows << "\n"
      << "  cols: " << cfg.cols << "\n"
      << "  dataflow: " << DataflowName(cfg.dataflow) << "\n";
-  if (cfg.gemv_slices != 1) os << "  gemv_slices: " << cfg.gemv_slices << "\n";
+  // Printed when not 1, or when 1 overrides a derived default (so the text parses back to the
+  // same config); configs whose slices are off either way keep their hashes.
+  if (cfg.gemv_slices != 1 || DefaultGemvSlices(cfg) != 1) {
+    os << "  gemv_slices: " << cfg.gemv_slices << "\n";
+  }
   os << "axi:\n"
      << "  data_bits: " << cfg.axi_data_bits << "\n";
   if (cfg.axi_ports != 1) os << "  ports: " << cfg.axi_ports << "\n";
