@@ -84,6 +84,7 @@ function(salsa_add_harness target)
     ${harness_dir}/harness_main.cpp
     ${harness_dir}/axi_port.cpp
     ${harness_dir}/run_job.cpp
+    ${harness_dir}/sram_faults.cpp
     ${harness_dir}/build_info.cpp)
   target_include_directories(${target} PRIVATE ${rtl_dir})
   target_link_libraries(${target} PRIVATE salsa_harness_common salsa_model CLI11::CLI11)
@@ -103,6 +104,10 @@ function(salsa_add_harness target)
   endif()
   file(STRINGS ${filelist} rtl_files REGEX "^[^/].*\\.v$")
   list(TRANSFORM rtl_files PREPEND ${rtl_dir}/)
+  # sram.ecc builds: salsa_sim.vlt makes the SRAM banks reachable for --flip-bits.
+  if(EXISTS ${rtl_dir}/salsa_sim.vlt)
+    list(PREPEND rtl_files ${rtl_dir}/salsa_sim.vlt)
+  endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${filelist})
   verilate(${target}
     SOURCES ${rtl_files}
@@ -152,6 +157,9 @@ function(salsa_add_sc_harness target)
   endif()
   file(STRINGS ${filelist} rtl_files REGEX "^[^/].*\\.v$")
   list(TRANSFORM rtl_files PREPEND ${rtl_dir}/)
+  if(EXISTS ${rtl_dir}/salsa_sim.vlt)
+    list(PREPEND rtl_files ${rtl_dir}/salsa_sim.vlt)
+  endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${filelist})
 
   # The model, once for the harness and the example.

@@ -77,6 +77,23 @@ TEST(ConfigTest, AccDefaultDepthFollowsRowsAndZeroSkip) {
 
 // Zero-skip with S > 1 K slices (derived from a bus wider than cols bytes, or stated): at least
 // the regions (ceil(rows / S) words and a parameter word a tile) of a 4096-output GEMV.
+TEST(ConfigTest, SramEcc) {
+  EXPECT_FALSE(ParseConfig("name: a\n", "a.yaml").sram_ecc);
+  EXPECT_FALSE(ParseConfig("name: a\nsram:\n  ecc: none\n", "a.yaml").sram_ecc);
+  const Config ecc = ParseConfig("name: a\nsram:\n  ecc: secded\n", "a.yaml");
+  EXPECT_TRUE(ecc.sram_ecc);
+  // Printed only when on, so configs without the key keep their hash; the canonical text parses
+  // back to the same config.
+  EXPECT_EQ(CanonicalConfig(ParseConfig("name: a\n", "a.yaml")),
+            CanonicalConfig(ParseConfig("name: a\nsram:\n  ecc: none\n", "a.yaml")));
+  EXPECT_NE(CanonicalConfig(ecc).find("  ecc: secded\n"), std::string::npos);
+  EXPECT_EQ(CanonicalConfig(ParseConfig(CanonicalConfig(ecc), "b.yaml")), CanonicalConfig(ecc));
+  const std::string e = ErrorOf("name: a\nsram:\n  ecc: parity\n");
+  EXPECT_NE(e.find("bad.yaml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("sram.ecc"), std::string::npos) << e;
+  EXPECT_NE(e.find("none, secded"), std::string::npos) << e;
+}
+
 TEST(ConfigTest, AccDefaultDepthFollowsZeroSkipKSlices) {
   const auto depth = [](const std::string& rest) {
     const Config c = ParseConfig("name: a\nsparsity: {zero_skip: true}\n" + rest, "a.yaml");

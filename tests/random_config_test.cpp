@@ -79,6 +79,7 @@ TEST(RandomConfigTest, EveryOptionValueIsDrawn) {
     add("axi_read_reg", c.axi_read_reg ? "true" : "false");
     add("macro", c.sram_macro == salsa::SramMacro::kBlackbox ? "blackbox" : "inferred");
     add("board", salsa::FpgaBoardName(c.fpga_board));
+    add("ecc", c.sram_ecc ? "secded" : "none");
     add("clock_default", c.clock_mhz == salsa::kDefaultClockMhz ? "yes" : "no");
     add("gemv_slices", std::to_string(c.gemv_slices));
     add("ports", std::to_string(c.axi_ports));
@@ -107,7 +108,7 @@ TEST(RandomConfigTest, EveryOptionValueIsDrawn) {
   for (const char* v : {"1", "2", "4", "8"}) want.insert(std::string("gemv_slices=") + v);
   for (const char* v : {"1", "2", "4", "8", "16"}) want.insert(std::string("ports=") + v);
   want.insert({"dataflow=os", "dataflow=ws", "macro=blackbox", "macro=inferred", "board=none",
-               "board=zcu104", "int8=yes"});
+               "board=zcu104", "int8=yes", "ecc=secded", "ecc=none"});
   for (const std::string& w : want) EXPECT_TRUE(seen.count(w)) << "never drawn: " << w;
 }
 

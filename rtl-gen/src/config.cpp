@@ -352,7 +352,8 @@ ScratchpadConfig ParseScratchpad(const Section& sram, const std::string& name,
 }
 
 const std::vector<std::string>& SramKeys() {
-  static const std::vector<std::string> keys = {"act", "weight", "acc", "macro", "macro_name"};
+  static const std::vector<std::string> keys = {"act",   "weight",     "acc",
+                                                "macro", "macro_name", "ecc"};
   return keys;
 }
 
@@ -390,9 +391,21 @@ void ParseSramMacro(const Section& sram, Config* cfg) {
   }
 }
 
+void ParseSramEcc(const Section& sram, Config* cfg) {
+  std::string ecc;
+  YAML::Mark mark;
+  if (!sram.GetString("ecc", "none, secded", &ecc, &mark)) return;
+  if (ecc == "none" || ecc == "secded") {
+    cfg->sram_ecc = ecc == "secded";
+  } else {
+    sram.reporter().Fail(mark, "sram.ecc", "unknown ECC scheme " + Quote(ecc), "none, secded");
+  }
+}
+
 void ParseSram(const Section& top, Config* cfg) {
   const Section sram = top.Child("sram", SramKeys());
   ParseSramMacro(sram, cfg);
+  ParseSramEcc(sram, cfg);
   // Omitted depths are derived (config_defaults.h). The acc scratchpad is parsed later
   // (ParseAccSram): its derived depth follows zero_skip and array.gemv_slices.
   const ScratchpadConfig act_default{2, 0, cfg->rows * 8};
@@ -718,6 +731,7 @@ std::string CanonicalConfig(const Config& cfg) {
     os << "  macro: blackbox\n"
        << "  macro_name: " << cfg.sram_macro_name << "\n";
   }
+  if (cfg.sram_ecc) os << "  ecc: secded\n";
   os << "sparsity:\n"
      << "  gating: " << (cfg.gating ? "true" : "false") << "\n"
      << "  zero_skip: " << (cfg.zero_skip ? "true" : "false") << "\n"

@@ -33,7 +33,8 @@ std::string Hex(unsigned v) {
 }
 
 nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string>& verilog,
-                                const std::vector<std::string>& sim_verilog) {
+                                const std::vector<std::string>& sim_verilog,
+                                const std::vector<std::string>& ecc_spads) {
   namespace k = contract;
   nlohmann::ordered_json j;
   j["name"] = cfg.name;
@@ -96,6 +97,10 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
     j["precision"] = precs;
     j["precision_mask"] = cfg.precision_mask;
   }
+  if (cfg.sram_ecc) {  // ECC_STATUS bits 23:16 index this list
+    j["sram_ecc"] = "secded";
+    j["ecc_scratchpads"] = ecc_spads;
+  }
   nlohmann::ordered_json errs;
   for (const auto& e : k::kErrCodes) errs[e.name] = e.code;
   j["error_codes"] = errs;
@@ -112,7 +117,7 @@ nlohmann::ordered_json Manifest(const Config& cfg, const std::vector<std::string
   return j;
 }
 
-std::string ParamsHeader(const Config& cfg) {
+std::string ParamsHeader(const Config& cfg, const std::vector<std::string>& ecc_spads) {
   namespace k = contract;
   // Builds beyond int8: bit contract::Prec p set when that datapath is built (int8-only headers
   // have no such line, so they stay as they were; readers default it to int8).
@@ -138,6 +143,16 @@ std::string ParamsHeader(const Config& cfg) {
           ? "constexpr unsigned kAxiTimeoutCycles = " + std::to_string(cfg.axi_timeout_cycles) +
                 ";\n"
           : "";
+  // sram.ecc builds: the scratchpad instances that ECC_STATUS bits 23:16 index (others have no
+  // such lines; readers default kSramEcc to false).
+  std::string ecc;
+  if (cfg.sram_ecc) {
+    ecc = "constexpr bool kSramEcc = true;\nconstexpr const char* kEccScratchpads[] = {";
+    for (std::size_t i = 0; i < ecc_spads.size(); ++i) {
+      ecc += (i ? ", \"" : "\"") + ecc_spads[i] + "\"";
+    }
+    ecc += "};\n";
+  }
   std::ostringstream os;
   os << "#pragma once\n\n#include <cstdint>\n\n";
   if (cfg.axi_ports > 1) {
@@ -164,7 +179,7 @@ std::string ParamsHeader(const Config& cfg) {
      << "constexpr bool kWeightStationary = "
      << (cfg.dataflow == Dataflow::kWeightStationary ? "true" : "false") << ";\n"
      << "constexpr unsigned kCmdBytes = " << k::kCmdBytes << ";\n"
-     << precision << slices << ports << timeout << "\n"
+     << precision << slices << ports << timeout << ecc << "\n"
      << "enum Opcode : uint8_t { kOpLoad = " << k::kOpLoad << ", kOpCompute = " << k::kOpCompute
      << ", kOpStore = " << k::kOpStore << ", kOpSync = " << k::kOpSync
      << ", kOpScan = " << k::kOpScan << " };\n\n"
@@ -217,11 +232,27 @@ std::vector<GeneratedFile> Generate(const Config& cfg, const std::string& comman
     sim_filelist = "salsa_sim.f";
     files.push_back({sim_filelist, filelist + name + "\n"});
   }
-  nlohmann::ordered_json manifest = Manifest(cfg, verilog, sim_verilog);
+  const ir::Module& top = blocks::Child(modules, "salsa_top");
+  const std::vector<std::string> ecc_spads = blocks::EccScratchpads(cfg, top);
+  if (cfg.sram_ecc) {
+    // For simulation harnesses only: the banks' memories writable and their ports readable, by
+    // name, so that salsa run --flip-bits can corrupt words and see them read
+    // (docs/reliability.md).
+    const std::string mod =
+        cfg.sram_macro == SramMacro::kBlackbox ? cfg.sram_macro_name : std::string("salsa_sram");
+    files.push_back(
+        {"salsa_sim.vlt", Banner("//", cfg, command) + "`verilator_config\n" +
+                              "public_flat_rw -module \"" + mod + "\" -var \"mem_q\"\n" +
+                              "public_flat_rd -module \"salsa_sram\" -var \"we_i\"\n"
+                              "public_flat_rd -module \"salsa_sram\" -var \"waddr_i\"\n"
+                              "public_flat_rd -module \"salsa_sram\" -var \"re_i\"\n"
+                              "public_flat_rd -module \"salsa_sram\" -var \"raddr_i\"\n"});
+  }
+  nlohmann::ordered_json manifest = Manifest(cfg, verilog, sim_verilog, ecc_spads);
   manifest["generated_by"] = command;
   files.push_back({"manifest.json", manifest.dump(2) + "\n"});
-  files.push_back({"salsa_params.h", Banner("//", cfg, command) + "\n" + ParamsHeader(cfg)});
-  const ir::Module& top = blocks::Child(modules, "salsa_top");
+  files.push_back(
+      {"salsa_params.h", Banner("//", cfg, command) + "\n" + ParamsHeader(cfg, ecc_spads)});
   const std::string hash_banner = Banner("#", cfg, command);
   files.push_back({"salsa_top.sdc", flow::Sdc(cfg, top, hash_banner)});
   files.push_back({"salsa_top.xdc", flow::Xdc(cfg, top, hash_banner)});

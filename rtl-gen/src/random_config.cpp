@@ -103,6 +103,8 @@ std::string RandomConfigYaml(uint64_t seed) {
     os << "  macro: blackbox\n";
     if (d.Chance(1, 2)) os << "  macro_name: tech_sram_" << d.Int(0, 99) << "\n";
   }
+  // sram.ecc from a stream of its own, so the other keys of every seed are what they were.
+  if (Draw(seed ^ 0xECC5EC0DEDull).Chance(1, 4)) os << "  ecc: secded\n";
 
   os << "sparsity:\n"
      << "  gating: " << Bool(d.Chance(3, 4)) << "\n"

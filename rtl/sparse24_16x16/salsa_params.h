@@ -123,6 +123,8 @@ constexpr uint32_t kCmdBaseLo = 0x14;
 constexpr uint32_t kCmdBaseHi = 0x18;
 constexpr uint32_t kCmdCount = 0x1C;
 constexpr uint32_t kHwId = 0x20;
+constexpr uint32_t kEccCorrected = 0x24;
+constexpr uint32_t kEccStatus = 0x28;
 constexpr uint32_t kCounters = 0x40;
 }  // namespace csr
 
@@ -138,6 +140,7 @@ constexpr unsigned kScratchpadRange = 4;  // a scratchpad range that does not fi
 constexpr unsigned kBadField = 5;  // a field value or flag this build does not accept
 constexpr unsigned kAxiTimeout = 6;  // no AXI handshake within axi.timeout_cycles while a read or write was pending (builds with the watchdog): the accelerator stops without waiting for the bus; reset it before the next start
 constexpr unsigned kAborted = 7;  // stopped by CTRL.abort: the commands issued before it finished, with their AXI transactions; the next start runs normally
+constexpr unsigned kEccUncorrectable = 8;  // a scratchpad read found two flipped bits in a word (sram.ecc: secded builds): no further command is issued, the issued ones finish (their results may be wrong); ECC_STATUS names the word
 }  // namespace err
 
 }  // namespace salsa_params

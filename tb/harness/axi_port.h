@@ -194,6 +194,7 @@ class SimCtrl {
 
   uint64_t cycles() const { return cycles_; }
   Top& top() { return *top_; }
+  VerilatedContext* context() { return ctx_; }
 
  private:
   void Dump() {

@@ -1,6 +1,8 @@
 // This build's config facts (build_info.h), from its salsa_params.h; compiled per variant.
 #include "build_info.h"
 
+#include <iterator>
+
 #include "salsa_params.h"
 
 // salsa_params.h of a build beyond int8 defines kPrecisionMask (a K-slice build kGemvSlices, a
@@ -12,6 +14,8 @@ constexpr unsigned kPrecisionMask = 1u << salsa::contract::kPrecInt8;
 constexpr unsigned kGemvSlices = 1;
 constexpr unsigned kAxiPorts = 1;
 constexpr unsigned kAxiTimeoutCycles = 0;
+constexpr bool kSramEcc = false;
+constexpr const char* kEccScratchpads[] = {""};
 }  // namespace salsa_params_default
 namespace salsa_params {
 using namespace salsa_params_default;  // NOLINT(google-build-using-namespace)
@@ -61,6 +65,9 @@ const BuildInfo kBuildInfo = {salsa_params::kName,
                               kTraceFst,
                               kCoverage,
                               salsa_params::kAxiTimeoutCycles,
+                              salsa_params::kSramEcc,
+                              salsa_params::kEccScratchpads,
+                              salsa_params::kSramEcc ? std::size(salsa_params::kEccScratchpads) : 0,
                               Params()};
 
 }  // namespace salsa::harness

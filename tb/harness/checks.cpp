@@ -31,7 +31,7 @@ const char* ErrName(uint32_t code) {
     case salsa::contract::ErrCodeOf("bad_field"):
       return "bad field";
     default:
-      return "unknown";
+      return salsa::contract::ErrCodeName(code);  // the contract's name (axi_timeout, ...)
   }
 }
 
@@ -39,6 +39,16 @@ std::string Hex32(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%08x", v);
   return buf;
+}
+
+std::string EccStatusText(uint32_t status) {
+  if (!(status & 0x80000000u)) return "ECC_STATUS " + Hex32(status) + ": no uncorrectable read";
+  const unsigned spad = (status >> 16) & 0xFF;
+  char addr[16];
+  std::snprintf(addr, sizeof addr, "0x%04x", status & 0xFFFF);
+  const std::string name = spad < kBuildInfo.num_ecc_spads ? kBuildInfo.ecc_spads[spad]
+                                                           : "#" + std::to_string(spad) + "?";
+  return "ECC_STATUS " + Hex32(status) + ": scratchpad " + name + " word " + addr;
 }
 
 void CompareOutput(const salsa::FcLayer& layer, const std::vector<int8_t>& want,

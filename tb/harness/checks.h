@@ -30,6 +30,12 @@ struct Outcome {
   uint64_t abort_write_cycles = 0, abort_stop_cycles = 0;
   uint32_t abort_err_cmd = 0;
   uint64_t reset_cycles = 0;  // --reset-at: cycles from the start to the reset
+  // sram.ecc builds: ECC_CORRECTED and ECC_STATUS after the run; --flip-bits: the words
+  // corrupted and the reads of them the harness saw (each one the hardware must correct).
+  uint64_t ecc_corrected = 0;
+  uint32_t ecc_status = 0;
+  uint64_t flips_injected = 0, flips_read = 0, corrupted_reads = 0;
+  std::string ecc_detected;  // --flip-bits --double: the word ECC_STATUS named, as checked
 
   void Fail(const std::string& e) {
     if (error.empty()) error = e;
@@ -42,6 +48,10 @@ const char* ErrName(uint32_t code);
 
 // "0x%08x".
 std::string Hex32(uint32_t v);
+
+// ECC_STATUS decoded: "ECC_STATUS 0x80020040: scratchpad u_wgt_spad word 0x0040" (or "no
+// uncorrectable read" without bit 31).
+std::string EccStatusText(uint32_t status);
 
 // True for a layer of an FP8 precision (its output is ReadOutputFp's elements).
 bool IsFp8Layer(const salsa::FcLayer& layer);

@@ -17,6 +17,13 @@ int FinishRun(const Options& opts, const Setup& setup, const std::vector<JobResu
   // Totals over the GEMMs; the layer's own output is assembled and compared in full.
   Totals t = SumResults(jobs, results);
   Outcome& total = t.r;
+  if (opts.flip_bits != 0 && total.corrupted_reads == 0) {
+    total.Fail("--flip-bits " + std::to_string(opts.flip_bits) +
+               (opts.flip_double ? " --double" : "") + ": none of the " +
+               std::to_string(total.flips_injected) +
+               " corrupted words was read before being overwritten, so nothing was checked (try "
+               "another --seed or more flips)");
+  }
   const salsa::FcLayer& shown = jobs.front().fc;
   const bool fp8 = IsFp8Layer(shown);
   std::vector<int8_t> layer_out;

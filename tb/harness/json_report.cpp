@@ -179,6 +179,24 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
                   {"err_cmd", r.abort_err_cmd}};
   }
   j["err_cmd"] = r.err_cmd;
+  if (kBuildInfo.sram_ecc) {
+    nlohmann::json unc = nullptr;
+    if (r.ecc_status & 0x80000000u) {
+      const unsigned spad = (r.ecc_status >> 16) & 0xFF;
+      unc = {{"scratchpad", spad < kBuildInfo.num_ecc_spads ? kBuildInfo.ecc_spads[spad] : "?"},
+             {"index", spad},
+             {"addr", r.ecc_status & 0xFFFF}};
+    }
+    j["ecc_corrected"] = r.ecc_corrected;
+    j["ecc_uncorrectable"] = unc;
+  }
+  if (o.flip_bits != 0) {
+    j["flip_bits"] = {{"asked", o.flip_bits},
+                      {"double", o.flip_double},
+                      {"injected", r.flips_injected},
+                      {"words_read", r.flips_read},
+                      {"corrupted_reads", r.corrupted_reads}};
+  }
   j["axi_violations"] = stats.violations;
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
 

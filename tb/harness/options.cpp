@@ -79,6 +79,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "assert rst_ni this many cycles after the start (the DRAM model drops its "
                  "in-flight transactions, as an interconnect's reset would), then set up and "
                  "start the layer again: it must pass, with no stray AXI beats");
+  app.add_option("--flip-bits", o->flip_bits,
+                 "sram.ecc: secded builds: flip one bit in each of N scratchpad words written "
+                 "lately, at random cycles of the layer: every read of one must be corrected "
+                 "(ECC_CORRECTED counts them) and the layer must pass");
+  app.add_flag("--double", o->flip_double,
+               "with --flip-bits: flip two bits per word instead: the first read of one must "
+               "stop the run with ERR_CODE ecc_uncorrectable and ECC_STATUS naming that word "
+               "(the run then exits 1 with that error)");
   app.add_option("--fault-port", o->fault_port,
                  "with --fault read|write: only this AXI port answers SLVERR (builds with "
                  "axi.ports > 1; default: every port)");
@@ -180,6 +188,25 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   if (!(o->bw_cap > 0.0 && o->bw_cap <= 1.0)) {
     std::cerr << "salsa_harness: --bw-cap " << o->bw_cap << ": accepted: (0, 1]\n";
     return kExitBadInput;
+  }
+  if (app.count("--flip-bits") || o->flip_double) {
+    const char* why = nullptr;
+    if (!kBuildInfo.sram_ecc) {
+      why = "this build has no SRAM ECC";
+    } else if (o->flip_bits == 0 || o->flip_bits > 100000) {
+      why = "N out of range";
+    } else if (!o->fault.empty() || o->abort_at != 0 || o->reset_at != 0) {
+      why = "it does not combine with --fault, --abort-at or --reset-at";
+    }
+    if (!app.count("--flip-bits")) why = "--double needs --flip-bits N";
+    if (why != nullptr) {
+      std::cerr << "salsa_harness: --flip-bits " << o->flip_bits
+                << (o->flip_double ? " --double" : "") << ": " << why << " (config "
+                << kBuildInfo.name
+                << "); accepted: --flip-bits 1..100000 [--double] on a sram.ecc: secded build, "
+                   "without --fault, --abort-at and --reset-at\n";
+      return kExitBadInput;
+    }
   }
   const int ports = static_cast<int>(kBuildInfo.hw.ports);
   if (app.count("--fault-port") && (o->fault_port < 0 || o->fault_port >= ports ||

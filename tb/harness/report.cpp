@@ -92,6 +92,18 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
                 "layer then ran again from the start (cycles and counters above are that run's)\n",
                 r.reset_cycles);
   }
+  if (kBuildInfo.sram_ecc) {
+    std::printf("ecc: ECC_CORRECTED %" PRIu64 ", %s\n", r.ecc_corrected,
+                EccStatusText(r.ecc_status).c_str());
+  }
+  if (o.flip_bits != 0) {
+    std::printf("flip-bits: %" PRIu64 " of %u words corrupted (%s), %" PRIu64
+                " of them read before being overwritten, %" PRIu64 " corrupted reads%s\n",
+                r.flips_injected, o.flip_bits, o.flip_double ? "two bits each" : "one bit each",
+                r.flips_read, r.corrupted_reads,
+                o.flip_double ? "" : " (each corrected: ECC_CORRECTED matches)");
+    if (!r.ecc_detected.empty()) std::printf("flip-bits: detected: %s\n", r.ecc_detected.c_str());
+  }
   if (r.err_code != 0) {
     std::printf("hardware error %u (%s) at command %u%s\n", r.err_code,
                 salsa::contract::ErrCodeName(r.err_code), r.err_cmd,

@@ -7,6 +7,7 @@
 #include "bench.h"
 #include "run_program.h"
 #include "salsa_params.h"
+#include "sram_faults.h"
 
 namespace salsa::harness {
 
@@ -36,6 +37,45 @@ class BenchControl {
   Bench& b_;
 };
 
+// --flip-bits: what the harness saw against what the hardware counted and reported.
+void CheckFlips(const Options& opts, const SramFaults& f, Outcome* r) {
+  namespace c = salsa::contract;
+  r->flips_injected = f.flipped().size();
+  for (const FlippedWord& w : f.flipped()) r->flips_read += w.reads > 0 ? 1 : 0;
+  r->corrupted_reads = f.corrupted_reads();
+  const std::string what =
+      "--flip-bits " + std::to_string(opts.flip_bits) + (opts.flip_double ? " --double: " : ": ");
+  if (r->corrupted_reads == 0) return;  // FinishRun fails a run where none was read
+  if (!opts.flip_double) {
+    if (r->ecc_corrected != r->corrupted_reads) {
+      r->Fail(what + "ECC_CORRECTED " + std::to_string(r->ecc_corrected) +
+              ", but the corrupted words were read " + std::to_string(r->corrupted_reads) +
+              " times");
+    }
+    return;
+  }
+  const auto& fd = f.first_double();
+  if (r->err_code != c::ErrCodeOf("ecc_uncorrectable")) {
+    r->Fail(what + "a word with two flipped bits was read at cycle " + std::to_string(fd.cycle) +
+            ", but ERR_CODE is " + std::to_string(r->err_code) + " (" + ErrName(r->err_code) +
+            "), not ecc_uncorrectable");
+    return;
+  }
+  const unsigned spad = (r->ecc_status >> 16) & 0xFF;
+  const std::string got = spad < kBuildInfo.num_ecc_spads ? kBuildInfo.ecc_spads[spad] : "?";
+  const unsigned addr = r->ecc_status & 0xFFFF;
+  for (const auto& [name, a] : fd.words) {
+    if (name == got && a == addr) {
+      r->ecc_detected = EccStatusText(r->ecc_status) + ", the first corrupted word read (cycle " +
+                        std::to_string(fd.cycle) + ")";
+      return;
+    }
+  }
+  r->Fail(what + EccStatusText(r->ecc_status) + ", but the first corrupted word read was " +
+          fd.words.front().first + " word " + std::to_string(fd.words.front().second) + " (cycle " +
+          std::to_string(fd.cycle) + ")");
+}
+
 }  // namespace
 
 JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job, Bench* bench) {
@@ -47,7 +87,19 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   const auto sim_start = std::chrono::steady_clock::now();
   try {
     BenchControl ctl(*bench);
+    // --flip-bits: one injector for the bench (its hooks live as long as it), armed per GEMM.
+    static std::unique_ptr<SramFaults> flips;
+    static uint64_t runs = 0;
+    if (opts.flip_bits != 0 && !flips) {
+      flips = std::make_unique<SramFaults>(bench->sim.context());
+      bench->sim.AddHook(flips.get());
+    }
+    if (flips) flips->Arm(opts.flip_bits, opts.flip_double, plan.min_cycles, opts.seed + runs++);
     RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts.abort_at, opts.reset_at);
+    if (flips) {
+      flips->Disarm();
+      CheckFlips(opts, *flips, &jr.r);
+    }
   } catch (const std::runtime_error& e) {
     jr.r.Fail(e.what());
   }

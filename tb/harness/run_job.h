@@ -64,6 +64,7 @@ struct JobResult {
 struct JobPlan {
   salsa::Program prog;
   uint64_t timeout = 0;
+  uint64_t min_cycles = 0;  // the functional model's bus beats: the run takes at least this long
   std::vector<uint8_t> mem;
   salsa::AxiDram::Options dram;
   salsa::AxiPortOptions ports;  // per-port latency skew, the faulted port

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "build_info.h"
 #include "checks.h"
 #include "salsa/axi_dram_ports.h"
 #include "salsa/command.h"
@@ -111,6 +112,10 @@ void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
     const uint64_t lo = ctl.CsrRead(c::CounterAddr(i));
     r->counters[i] = lo | (static_cast<uint64_t>(ctl.CsrRead(c::CounterAddr(i) + 4)) << 32);
   }
+  if (kBuildInfo.sram_ecc) {
+    r->ecc_corrected = ctl.CsrRead(c::CsrAddr("ECC_CORRECTED"));
+    r->ecc_status = ctl.CsrRead(c::CsrAddr("ECC_STATUS"));
+  }
   if (!r->irq) {
     r->Fail("timeout: no interrupt after " + std::to_string(timeout) + " cycles (STATUS " +
             Hex32(r->status) + ")");
@@ -121,6 +126,8 @@ void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
     if (r->err_cmd < prog.cmds.size()) {
       what += ": " + salsa::DescribeCommand(prog.cmds[r->err_cmd].data());
     }
+    if (r->err_code == c::ErrCodeOf("ecc_uncorrectable"))
+      what += "; " + EccStatusText(r->ecc_status);
     r->Fail(what);
   } else if (r->irq && !(r->status & c::CsrBitMask("STATUS", "done"))) {
     r->Fail("irq_o high but STATUS " + Hex32(r->status) + " has no done bit");

@@ -99,6 +99,9 @@ JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, 
   const salsa::FuncSimResult fs =
       CheckFunctionalModel(hw, p.prog, job.fc, job.golden, job.golden_fp, r);
   p.timeout = opts.timeout ? opts.timeout : EstimateTimeout(p.prog, fs, opts);
+  p.min_cycles = (fs.counters[salsa::contract::CounterIndex("rd_bytes")] +
+                  fs.counters[salsa::contract::CounterIndex("wr_bytes")]) /
+                 kBuildInfo.hw.bus_bytes;
   p.mem = p.prog.dram;
   p.dram.read_latency = opts.mem_latency;
   p.dram.write_latency = opts.mem_latency;
@@ -213,6 +216,12 @@ Totals SumResults(const std::vector<Job>& jobs, const std::vector<JobResult>& re
     t.r.abort_stop_cycles += jr.r.abort_stop_cycles;
     t.r.abort_err_cmd = jr.r.abort_err_cmd;
     t.r.reset_cycles += jr.r.reset_cycles;
+    t.r.ecc_corrected += jr.r.ecc_corrected;
+    if (t.r.ecc_status == 0) t.r.ecc_status = jr.r.ecc_status;
+    t.r.flips_injected += jr.r.flips_injected;
+    t.r.flips_read += jr.r.flips_read;
+    t.r.corrupted_reads += jr.r.corrupted_reads;
+    if (t.r.ecc_detected.empty()) t.r.ecc_detected = jr.r.ecc_detected;
     for (unsigned c = 0; c < salsa::contract::kNumCounters; ++c)
       t.r.counters[c] += jr.r.counters[c];
     t.stats.read_beats += jr.dram.read_beats;

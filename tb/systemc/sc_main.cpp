@@ -66,6 +66,11 @@ int sc_main(int argc, char** argv) {
   sh::Options opts;
   if (const auto code = sh::ParseArgs(argc, argv, &opts)) return *code;
   // --trace: ParseArgs refuses it (exit 2), the model is verilated without trace code.
+  if (opts.flip_bits != 0) {
+    std::cerr << "salsa_harness: --flip-bits: the SystemC harness does not inject SRAM faults; "
+                 "accepted: --flip-bits with the C++ harness (salsa run without --systemc)\n";
+    return sh::kExitBadInput;
+  }
 
   // Software side: the GEMMs to run and their golden outputs.
   const salsa::HwParams hw = sh::ParamsFromConfig();

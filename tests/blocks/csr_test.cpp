@@ -107,7 +107,9 @@ class CsrSim {
 TEST(CsrBlock, MappedRegistersAnswerOkay) {
   CsrSim sim;
   for (const k::CsrReg& r : k::kCsrRegs) {
-    EXPECT_EQ(sim.Read(r.addr).resp, kOkay) << "read of " << r.name;
+    // ECC_CORRECTED and ECC_STATUS exist in sram.ecc: secded builds only; this one has none.
+    const bool ecc = std::string(r.name).rfind("ECC_", 0) == 0;
+    EXPECT_EQ(sim.Read(r.addr).resp, ecc ? kSlvErr : kOkay) << "read of " << r.name;
   }
   for (unsigned i = 0; i < 2 * k::kNumCounters; ++i) {
     EXPECT_EQ(sim.Read(k::kCounterBase + 4 * i).resp, kOkay) << "read of counter word " << i;
@@ -121,7 +123,7 @@ TEST(CsrBlock, MappedRegistersAnswerOkay) {
 TEST(CsrBlock, UnmappedAddressesAnswerSlvErr) {
   CsrSim sim;
   const uint32_t past_counters = k::CounterAddr(k::kNumCounters);
-  for (uint32_t addr : {0x024u, 0x03Cu, past_counters, 0x800u, 0xFFCu}) {
+  for (uint32_t addr : {0x02Cu, 0x03Cu, past_counters, 0x800u, 0xFFCu}) {
     const Resp rd = sim.Read(addr);
     EXPECT_EQ(rd.resp, kSlvErr) << "read of unmapped address " << addr;
     EXPECT_EQ(rd.data, 0u) << "read of unmapped address " << addr;

@@ -78,6 +78,8 @@ struct Config {
   ScratchpadConfig acc;     // width cols*32
   SramMacro sram_macro = SramMacro::kInferred;
   std::string sram_macro_name = kDefaultSramMacroName;  // the macro module (blackbox only)
+  // sram.ecc: secded: every scratchpad word carries a SECDED code (docs/reliability.md).
+  bool sram_ecc = false;
   // fpga
   FpgaBoard fpga_board = FpgaBoard::kNone;
   std::string fpga_part = kDefaultFpgaPart;  // the part vivado.tcl synthesises for

@@ -25,7 +25,8 @@ constexpr CsrReg kCsrRegs[] = {
     {"STATUS", 0x004, "R/W1C", "bit 0 busy, bit 1 done (write 1 clears), bit 2 error"},
     {"ERR_CODE", 0x008, "R",
      "0 none, 1 bad opcode, 2 AXI read error, 3 AXI write error, "
-     "4 scratchpad range, 5 bad field, 6 AXI timeout (axi.timeout_cycles), 7 aborted"},
+     "4 scratchpad range, 5 bad field, 6 AXI timeout (axi.timeout_cycles), 7 aborted, "
+     "8 uncorrectable scratchpad word (sram.ecc)"},
     {"ERR_CMD", 0x00C, "R", "index of the command that failed"},
     {"IRQ_EN", 0x010, "R/W", "bit 0: raise irq_o while done"},
     {"CMD_BASE_LO", 0x014, "R/W", "command list address, low 32 bits"},
@@ -34,6 +35,13 @@ constexpr CsrReg kCsrRegs[] = {
      "read 0, and a write setting one answers SLVERR)"},
     {"CMD_COUNT", 0x01C, "R/W", "number of commands"},
     {"HW_ID", 0x020, "R", "{rows[7:0], cols[7:0], bus_bytes[7:0], 8'h5A}"},
+    {"ECC_CORRECTED", 0x024, "R",
+     "sram.ecc: secded builds (others answer SLVERR): scratchpad reads whose single flipped bit "
+     "was corrected since start, saturating at 2^32 - 1"},
+    {"ECC_STATUS", 0x028, "R",
+     "sram.ecc: secded builds (others answer SLVERR): the first uncorrectable scratchpad read "
+     "since start: bit 31 set once there is one, bits 23:16 the scratchpad (its index in the "
+     "build's list: ecc_scratchpads in salsa_manifest.json), bits 15:0 the word address read"},
 };
 constexpr uint32_t kHwIdMagic = 0x5A;
 
@@ -360,6 +368,10 @@ constexpr ErrCode kErrCodes[] = {
     {"aborted", 7,
      "stopped by CTRL.abort: the commands issued before it finished, with their AXI "
      "transactions; the next start runs normally"},
+    {"ecc_uncorrectable", 8,
+     "a scratchpad read found two flipped bits in a word (sram.ecc: secded builds): no further "
+     "command is issued, the issued ones finish (their results may be wrong); ECC_STATUS names "
+     "the word"},
 };
 // ERR_CODE value of the error called `name`.
 constexpr unsigned ErrCodeOf(const char* name) {

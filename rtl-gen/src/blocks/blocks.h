@@ -36,10 +36,14 @@ ir::Module BuildSparsityGate(const Config& cfg, const Built& built);
 ir::Module BuildSram(const Config& cfg);
 // sram.macro: blackbox: the simulation model of the macro salsa_sram wraps (not in BuildAll).
 ir::Module BuildSramMacroModel(const Config& cfg);
-ir::Module BuildScratchpad(const Built& built);
+ir::Module BuildScratchpad(const Config& cfg, const Built& built);
+// sram.ecc: secded: the scratchpad instances' names in ECC_STATUS order, from salsa_top's
+// instances (the ways of a salsa_slice_spad as "<inst>.u_way<w>"); empty without ECC.
+std::vector<std::string> EccScratchpads(const Config& cfg, const ir::Module& top);
 // K-slice builds (array.gemv_slices > 1): the weight scratchpad, gemv_slices words per read.
 // A write stores up to wr_words consecutive words (one per way).
-ir::Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew);
+ir::Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew,
+                          bool ecc);
 ir::Module BuildGearbox();
 // salsa_gearbox_wide (gearbox_wide.cpp): up to out_words words per cycle (K-slice builds'
 // weights); both are built by BuildGearboxOf (gearbox.cpp), salsa_gearbox when out_words is 1.

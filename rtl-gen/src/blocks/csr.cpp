@@ -38,7 +38,17 @@ Module BuildCsr(const Config& cfg) {
     m.In("ev_skip_steps_i", "24");  // K steps an indexed COMPUTE skipped (one pulse per command)
     m.In("ev_skip_bytes_i", "40");  // weight bytes a gather LOAD did not fetch (one pulse per LOAD)
   }
+  if (cfg.sram_ecc) {
+    m.In("ev_ecc_corr_i", "8");  // scratchpad reads corrected this cycle
+    m.In("ecc_err_i");           // an uncorrectable scratchpad read this cycle
+    m.In("ecc_info_i", "24");    // {scratchpad index, word address} of the first such read
+  }
   Scope s = m.Body();
+  if (cfg.sram_ecc) {
+    s.Reg("ecc_corr_q", "32");
+    s.Reg("ecc_stat_q", "32");
+    s.Wire("ecc_corr_sum", "33");
+  }
   s.Reg("bvalid_q");
   s.Reg("rvalid_q");
   s.Reg("rdata_q", "32", false);
@@ -150,6 +160,10 @@ Module BuildCsr(const Config& cfg) {
                           }())}},
   };
   reads.push_back({{"10'd" + word("CTRL")}, {Set("rd_word", "32'd0")}});  // write-only: reads 0
+  if (cfg.sram_ecc) {
+    reads.push_back({{"10'd" + word("ECC_CORRECTED")}, {Set("rd_word", "ecc_corr_q")}});
+    reads.push_back({{"10'd" + word("ECC_STATUS")}, {Set("rd_word", "ecc_stat_q")}});
+  }
   s.Note(
       "Counters: a low word read also snapshots the high word (rd_hi into shadow_q); every high "
       "word read returns the snapshot, so low-then-high reads never tear.");
@@ -191,6 +205,16 @@ Module BuildCsr(const Config& cfg) {
   }
   s.Seq(clk, rst, {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")},
         {If("start_q", {Set("cnt_q", N(k::kNumCounters * 64) + "'d0")}, bump)});
+  if (cfg.sram_ecc) {
+    s.Note(
+        "sram.ecc: ECC_CORRECTED counts corrected reads (saturating), ECC_STATUS keeps the "
+        "first uncorrectable one; both clear on start.");
+    s.Assign("ecc_corr_sum", "{1'b0, ecc_corr_q} + {25'd0, ev_ecc_corr_i}");
+    s.Seq(clk, rst, {Set("ecc_corr_q", "32'd0"), Set("ecc_stat_q", "32'd0")},
+          {If("start_q", {Set("ecc_corr_q", "32'd0"), Set("ecc_stat_q", "32'd0")},
+              {Set("ecc_corr_q", "ecc_corr_sum[32] ? 32'hFFFFFFFF : ecc_corr_sum[31:0]"),
+               If("ecc_err_i && !ecc_stat_q[31]", {Set("ecc_stat_q", "{8'h80, ecc_info_i}")})})});
+  }
   s.Wire("unused_axil");
   s.Assign("unused_axil",
            "^{s_axil_awprot, s_axil_arprot, s_axil_wstrb, s_axil_awaddr[1:0], "

@@ -71,6 +71,7 @@ void AddPorts(Module& m, const SeqConfig& c) {
   StoreCmd(c.cfg).DeclarePorts(m, "st_");
   m.In("wr_err_i");
   if (c.cfg.axi_timeout_cycles != 0) m.In("axi_timeout_i");  // a DMA's watchdog fired
+  if (c.cfg.sram_ecc) m.In("ecc_err_i");  // a scratchpad read had an uncorrectable word
   if (!c.ws) m.Out("cmp_accum_o");
   if (c.zs) {
     ZeroSkipCmd().DeclarePorts(m, "cmp_");
@@ -228,10 +229,18 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
          {Set("abort_q", "1'b1"),
           If("err_code_q == 4'd0",
              {Set("err_code_q", "4'd" + N(k::ErrCodeOf("aborted"))), Set("err_cmd_q", "idx_q")})});
-  Block seq_body =
-      Cat({{Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm, abort},
-           FetchSeq(c),
-           HazardSeq(c)});
+  Block first = {Set("done_q", "1'b0"), If("rd_pop_i", pop, {If("load_word_i", word)}), fsm, abort};
+  if (c.cfg.sram_ecc) {
+    // An uncorrectable scratchpad word stops the issue as CTRL.abort does (the issued commands
+    // finish: their results may be wrong), reported as ecc_uncorrectable unless an error came
+    // first.
+    first.push_back(If(
+        "ecc_err_i && (state_q != StIdle) && (state_q != StFinish)",
+        {Set("abort_q", "1'b1"),
+         If("err_code_q == 4'd0", {Set("err_code_q", "4'd" + N(k::ErrCodeOf("ecc_uncorrectable"))),
+                                   Set("err_cmd_q", "idx_q")})}));
+  }
+  Block seq_body = Cat({first, FetchSeq(c), HazardSeq(c)});
   if (c.cfg.axi_timeout_cycles != 0) {
     // Last, so that it wins: a dead bus cannot be quiesced, so the run ends at once with
     // axi_timeout (or the error already latched), and every later start ends the same way

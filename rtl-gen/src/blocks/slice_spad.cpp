@@ -5,7 +5,7 @@ namespace salsa::blocks {
 
 using namespace ir;
 
-Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew) {
+Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool skew, bool ecc) {
   const unsigned wb = Clog2(ways);
   Module m("salsa_slice_spad",
            "Weight scratchpad of a K-slice build: Banks x Depth words of Width bits, "
@@ -21,7 +21,10 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool
                N(ways) + ") gets them all in one cycle." +
                (skew ? " With wsk_i (a sliced gather), write word i goes to way (waddr_i + i) % " +
                            N(ways) + " of row waddr_i / " + N(ways) + " + i instead."
-                     : std::string()));
+                     : std::string()) +
+               (ecc ? " With sram.ecc: secded, way w's SECDED flags are bit w of ecc_corr_o and "
+                      "ecc_err_o, its word address read (within the way) ecc_addr_o[16*w +: 16]."
+                    : ""));
   std::string width = m.Parameter("Width", "32");
   std::string banks = m.Parameter("Banks", "2");
   std::string depth = m.Parameter("Depth", "1024");
@@ -35,6 +38,11 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool
   m.In("re_i");
   m.In("raddr_i", "16");
   m.Out("rdata_o", N(ways) + "*Width");
+  if (ecc) {
+    m.Out("ecc_corr_o", N(ways));
+    m.Out("ecc_err_o", N(ways));
+    m.Out("ecc_addr_o", N(16 * ways));
+  }
   Scope s = m.Body();
   s.Wire("way_rdata", N(ways) + "*Width");
   s.Wire("way_rdata2", N(2 * ways) + "*Width");
@@ -62,16 +70,21 @@ Module BuildSliceSpad(const Built& built, unsigned ways, unsigned wr_words, bool
       wa = hit + " ? " + (skew ? "wr" + N(i) : "(wa" + N(i) + " >> " + N(wb) + ")") + " : " + wa;
       wd = hit + " ? " + IdxPart("wdata_i", N(i) + "*Width", "Width") + " : " + wd;
     }
+    Conns conns = {{"clk_i", clk},
+                   {"rst_ni", rst},
+                   {"we_i", "we_i && (" + we + ")"},
+                   {"waddr_i", wa},
+                   {"wdata_i", wd},
+                   {"re_i", "re_i"},
+                   {"raddr_i", "raddr_i >> " + N(wb)},
+                   {"rdata_o", IdxPart("way_rdata", N(w) + "*Width", "Width")}};
+    if (ecc) {
+      conns.push_back({"ecc_corr_o", "ecc_corr_o[" + N(w) + "]"});
+      conns.push_back({"ecc_err_o", "ecc_err_o[" + N(w) + "]"});
+      conns.push_back({"ecc_addr_o", IdxPart("ecc_addr_o", N(16 * w), "16")});
+    }
     Instantiate(s, Child(built, "salsa_scratchpad"), "u_way" + N(w),
-                {{"Width", width}, {"Banks", banks}, {"Depth", "Depth / " + N(ways)}},
-                {{"clk_i", clk},
-                 {"rst_ni", rst},
-                 {"we_i", "we_i && (" + we + ")"},
-                 {"waddr_i", wa},
-                 {"wdata_i", wd},
-                 {"re_i", "re_i"},
-                 {"raddr_i", "raddr_i >> " + N(wb)},
-                 {"rdata_o", IdxPart("way_rdata", N(w) + "*Width", "Width")}});
+                {{"Width", width}, {"Banks", banks}, {"Depth", "Depth / " + N(ways)}}, conns);
   }
   s.Note("The read's way, registered: word a of the group comes first.");
   s.Seq(clk, rst, {Set("roff_q", N(wb) + "'d0")},

@@ -35,6 +35,15 @@ void Top::Wires(const std::vector<std::pair<std::string, unsigned>>& list) const
 
 void Top::Inst(const std::string& module, const std::string& name, Conns params,
                Conns conns) const {
+  if (cfg.sram_ecc && (module == "salsa_scratchpad" || module == "salsa_slice_spad")) {
+    const unsigned ways = module == "salsa_scratchpad" ? 0 : cfg.gemv_slices;
+    const unsigned n = ways == 0 ? 1 : ways;
+    const std::string w = EccWire(name);
+    Wires({{w + "_corr", n}, {w + "_err", n}, {w + "_addr", 16 * n}});
+    Append(conns,
+           {{"ecc_corr_o", w + "_corr"}, {"ecc_err_o", w + "_err"}, {"ecc_addr_o", w + "_addr"}});
+    ecc_spads.push_back({name, ways});
+  }
   Instantiate(s, Child(built, module), name, std::move(params), std::move(conns));
 }
 
@@ -111,6 +120,7 @@ Module BuildTop(const Config& cfg, const Built& built) {
   top::AddComputePath(t);
   top::AddStorePath(t);
   top::AddLanes(t);
+  if (cfg.sram_ecc) top::AddEcc(t);
   top::AddCsr(t, csr);
   return m;
 }
@@ -137,9 +147,9 @@ std::vector<Module> BuildAll(const Config& cfg) {
   add(BuildPopcount(cfg.rows * (cfg.structured24 ? 4 : 1)));
   add(BuildSparsityGate(cfg, b));
   add(BuildSram(cfg));
-  add(BuildScratchpad(b));
+  add(BuildScratchpad(cfg, b));
   if (cfg.gemv_slices > 1)
-    add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg), SlicedGather(cfg)));
+    add(BuildSliceSpad(b, cfg.gemv_slices, WgtWriteWords(cfg), SlicedGather(cfg), cfg.sram_ecc));
   add(BuildGearbox());
   if (WgtWriteWords(cfg) > 1) add(BuildGearboxWide(WgtWriteWords(cfg)));
   add(BuildDmaRd(cfg));

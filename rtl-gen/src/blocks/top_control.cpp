@@ -26,6 +26,11 @@ Conns AddControl(const Top& t) {
     for (const auto& c : axil.Only(d).Connect("s_axil_", "s_axil_")) csr.push_back(c);
   }
   if (t.cfg.axi_timeout_cycles != 0) t.Wires({{"rd_timeout", 1}, {"wr_timeout", 1}});
+  if (t.cfg.sram_ecc) {  // assigned by AddEcc, once every scratchpad is built
+    t.Wires({{"ecc_corr_n", 8}, {"ecc_err", 1}, {"ecc_info", 24}});
+    Append(csr,
+           {{"ev_ecc_corr_i", "ecc_corr_n"}, {"ecc_err_i", "ecc_err"}, {"ecc_info_i", "ecc_info"}});
+  }
   if (t.zs) {
     t.Wires({{"ev_skip_steps", 24}, {"ev_skip_bytes", 40}});
     Append(csr, ToWires({"ev_skip_steps_i", "ev_skip_bytes_i"}));
@@ -68,6 +73,7 @@ void AddSequencer(const Top& t) {
   Append(seq, st.Connect("st_", "st_"));
   Append(seq, ToWires({"wr_err_i"}));
   if (t.cfg.axi_timeout_cycles != 0) Append(seq, {{"axi_timeout_i", "rd_timeout | wr_timeout"}});
+  if (t.cfg.sram_ecc) Append(seq, {{"ecc_err_i", "ecc_err"}});
   if (WgtWriteWords(t.cfg) > 1) Append(seq, ToWires({"load_wn_i"}));
   if (SlicedGather(t.cfg)) Append(seq, ToWires({"load_wsk_o"}));
   if (t.st) {

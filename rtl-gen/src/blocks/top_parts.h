@@ -22,6 +22,9 @@ struct Top {
   unsigned L = 1;                           // activations per array row per step (2:4: four)
   unsigned rows = 0, cols = 0, cb = 0, gb = 0;
   unsigned db = 0, tw = 0;  // read DMA destination and tag bits
+  // sram.ecc: secded: each scratchpad instance as Inst makes it, {name, ways} (ways 0: a
+  // salsa_scratchpad, else a salsa_slice_spad of that many), for AddEcc.
+  mutable std::vector<std::pair<std::string, unsigned>> ecc_spads;
 
   Top(const Config& c, const Built& b, ir::Scope& scope, std::string clk_i, std::string rst_ni);
   // One wire per (name, width).
@@ -42,6 +45,12 @@ void AddLanes(const Top& t);
 void Append(ir::Conns& to, const ir::Conns& from);
 // Each port (name_i or name_o) connected to the wire prefix + name.
 ir::Conns ToWires(const std::vector<std::string>& ports, const std::string& prefix = "");
+
+// sram.ecc: secded: the scratchpads' SECDED flags gathered for the CSRs and the sequencer
+// (ecc_corr_n, ecc_err, ecc_info; declared by AddControl).
+void AddEcc(const Top& t);
+// The prefix of scratchpad instance `inst`'s ECC wires (<inst without u_>_ecc).
+std::string EccWire(const std::string& inst);
 
 // Control wires (CSR <-> sequencer, event counters); returns the CSR's connections, instantiated
 // last by AddCsr.
