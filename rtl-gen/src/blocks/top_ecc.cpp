@@ -38,7 +38,7 @@ std::string EccWire(const std::string& inst) {
 void AddEcc(const Top& t) {
   const std::vector<Source> src = Sources(t.ecc_spads);
   t.s.Note(
-      "sram.ecc: secded: reads corrected this cycle (ECC_CORRECTED), and the first "
+      "sram.ecc: secded: reads corrected (ECC_CORRECTED), and the first "
       "scratchpad with an uncorrectable read, {its index, its word address} (ECC_STATUS).");
   std::string sum, any, info = "24'd0";
   for (const Source& x : src) {
@@ -48,9 +48,17 @@ void AddEcc(const Top& t) {
   for (std::size_t i = src.size(); i-- > 0;) {
     info = src[i].err + " ? {8'd" + N(i) + ", " + src[i].addr + "} : " + info;
   }
-  t.s.Assign("ecc_corr_n", sum);
-  t.s.Assign("ecc_err", any);
-  t.s.Assign("ecc_info", info);
+  // Registered: the decoders' flags (after the syndrome and correction logic) reach the CSR
+  // counter and the sequencer a cycle later, off their paths.
+  t.s.Reg("ecc_corr_n_q", "8");
+  t.s.Reg("ecc_err_q");
+  t.s.Reg("ecc_info_q", "24");
+  t.s.Seq(t.clk, t.rst,
+          {Set("ecc_corr_n_q", "8'd0"), Set("ecc_err_q", "1'b0"), Set("ecc_info_q", "24'd0")},
+          {Set("ecc_corr_n_q", sum), Set("ecc_err_q", any), Set("ecc_info_q", info)});
+  t.s.Assign("ecc_corr_n", "ecc_corr_n_q");
+  t.s.Assign("ecc_err", "ecc_err_q");
+  t.s.Assign("ecc_info", "ecc_info_q");
 }
 
 }  // namespace salsa::blocks::top
