@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -169,10 +170,10 @@ std::string CheckArgs(const Config& cfg, const std::vector<std::string>& args, u
   static const std::set<std::string> kFlags = {"--extremes",     "--unit-scale", "--per-channel",
                                                "--weights-2of4", "--no-overlap", "--axi-strict"};
   static const std::set<std::string> kValued = {
-      "--shape",        "--seed",       "--precision",   "--output-dtype",
-      "--output-scale", "--saturate",   "--sparsity",    "--sparsity-pattern",
-      "--zero-skip",    "--structured", "--mem-latency", "--bw-cap",
-      "--backpressure", "--fault",      "--layer",       "--im2col"};
+      "--shape",       "--seed",     "--precision",        "--output-dtype", "--output-scale",
+      "--saturate",    "--sparsity", "--sparsity-pattern", "--zero-skip",    "--structured",
+      "--mem-latency", "--bw-cap",   "--backpressure",     "--fault",        "--layer",
+      "--im2col",      "--reset-at", "--abort-at"};
   for (size_t i = 0; i < args.size(); ++i) {
     if (v.count(args[i])) return "repeated " + args[i];
     if (kFlags.count(args[i])) {
@@ -235,6 +236,16 @@ std::string CheckArgs(const Config& cfg, const std::vector<std::string>& args, u
     static const std::set<std::string> kFaults = {"read", "write", "opcode", "range", "field"};
     if (!kFaults.count(v["--fault"])) return "fault " + v["--fault"];
   }
+  if (v.count("--reset-at") + v.count("--abort-at") > 1) return "both --reset-at and --abort-at";
+  for (const char* f : {"--reset-at", "--abort-at"}) {
+    if (!v.count(f)) continue;
+    static const std::regex kPercent(R"(^(\d+)\.(\d)%$)");
+    std::smatch pm;
+    if (!std::regex_match(v[f], pm, kPercent)) return std::string(f) + " " + v[f];
+    const double p = std::stod(v[f].substr(0, v[f].size() - 1));
+    if (!(p > 0 && p < 100)) return std::string(f) + " out of (0%, 100%)";
+    if (v.count("--fault")) return std::string(f) + " with --fault";
+  }
   return "";
 }
 
@@ -242,7 +253,7 @@ TEST(RandomLayer, ArgsValidForEveryPresetAndDeterministic) {
   for (const Config& cfg : Presets()) {
     std::set<std::string> precisions;
     int ksplit = 0, m1 = 0;
-    for (const char* gen : {"fc", "timing", "fault", "mixed"}) {
+    for (const char* gen : {"fc", "timing", "fault", "reset", "mixed"}) {
       for (uint64_t seed = 1; seed <= 500; ++seed) {
         const GeneratedRun g = GenerateRun(cfg, gen, seed, "/r");
         if (g.generator == "layer") continue;  // checked below
@@ -267,12 +278,34 @@ TEST(RandomLayer, ArgsValidForEveryPresetAndDeterministic) {
   }
 }
 
+// The reset generator: resets and aborts, at points spread over the whole layer.
+TEST(RandomLayer, ResetPointsCoverTheLayer) {
+  const Config cfg = LoadConfig(std::string(SALSA_SOURCE_DIR) + "/configs/small_8x8.yaml");
+  int resets = 0, aborts = 0;
+  std::set<int> deciles;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    const GeneratedRun g = GenerateRun(cfg, "reset", seed, "/r");
+    EXPECT_EQ(g.generator, "reset");
+    auto at = std::find(g.args.begin(), g.args.end(), "--reset-at");
+    resets += at != g.args.end();
+    if (at == g.args.end()) {
+      at = std::find(g.args.begin(), g.args.end(), "--abort-at");
+      ++aborts;
+    }
+    ASSERT_NE(at, g.args.end());
+    deciles.insert(static_cast<int>(std::stod(*(at + 1)) / 10));
+  }
+  EXPECT_GT(resets, 150);
+  EXPECT_GT(aborts, 60);
+  EXPECT_EQ(deciles.size(), 10u);  // every tenth of the layer
+}
+
 // The --random-configs variants (RandomConfigYaml): 1x1 arrays, small scratchpads, every
 // precision and sparsity option.
 TEST(RandomLayer, ArgsValidForRandomConfigs) {
   for (uint64_t c = 1; c <= 60; ++c) {
     const Config cfg = ParseConfig(RandomConfigYaml(c), "rand_" + std::to_string(c) + ".yaml");
-    for (const char* gen : {"fc", "timing", "fault"}) {
+    for (const char* gen : {"fc", "timing", "fault", "reset"}) {
       for (uint64_t seed = 1; seed <= 60; ++seed) {
         const GeneratedRun g = GenerateRun(cfg, gen, seed, "/r");
         uint64_t macs = 0;
@@ -364,6 +397,22 @@ TEST(RegressReports, JunitHasEveryRunAndEscapedFailures) {
   EXPECT_EQ(RunResult::FromJson(rs[1].ToJson()).ToJson(), rs[1].ToJson());
   const std::string md = ReportMarkdown(SummaryInfo{}, rs);
   EXPECT_LT(md.find("## Failures"), md.find("## Runs"));
+}
+
+TEST(RegressReports, AbortAndResetPointsAreCountedPerBusPhase) {
+  std::vector<RunResult> rs = {Result("pass", ""), Result("pass", ""), Result("pass", ""),
+                               Result("pass", "")};
+  rs[0].bus_phase = "load+mid-burst";
+  rs[1].bus_phase = "quiet";
+  rs[2].bus_phase = "fetch";
+  EXPECT_EQ(RunResult::FromJson(rs[0].ToJson()).bus_phase, "load+mid-burst");
+  EXPECT_FALSE(rs[3].ToJson().contains("bus_phase"));
+  const std::string md = ReportMarkdown(SummaryInfo{}, rs);
+  EXPECT_NE(md.find("3 runs aborted or reset mid-layer"), std::string::npos) << md;
+  for (const char* row :
+       {"| fetch | 1 |", "| load | 1 |", "| store | 0 |", "| mid-burst | 1 |", "| quiet | 1 |"}) {
+    EXPECT_NE(md.find(row), std::string::npos) << row;
+  }
 }
 
 TEST(RegressShell, Quoting) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "salsa/axi_dram.h"
+#include "salsa/hw_contract.h"
 
 namespace salsa::harness {
 
@@ -294,11 +295,15 @@ class CsrPort : public SimHook {
       if (aw_hs) aw_done = true, t_.s_axil_awvalid = 0;
       if (w_hs) w_done = true, t_.s_axil_wvalid = 0;
     }
-    t_.s_axil_bready = 1;
+    // BREADY held low for a few cycles of BVALID (not for CTRL: the start's timing is measured).
+    unsigned stall = addr == salsa::contract::CsrAddr("CTRL") ? 0 : NextStall();
     unsigned resp = 0;
     Await("write response", addr, [&] {
+      if (!t_.s_axil_bvalid) return false;
+      if (stall != 0) return --stall, false;
+      t_.s_axil_bready = 1;
       resp = t_.s_axil_bresp;
-      return t_.s_axil_bvalid != 0;
+      return true;
     });
     t_.s_axil_bready = 0;
     if (resp != 0) detail::ThrowCsrResp("write", addr, resp);
@@ -311,13 +316,17 @@ class CsrPort : public SimHook {
     t_.s_axil_rready = 0;
     Await("read", addr, [&] { return t_.s_axil_arready != 0; });
     t_.s_axil_arvalid = 0;
-    t_.s_axil_rready = 1;
+    // RREADY held low for a few cycles of RVALID, so that the checker sees the slave stalled.
+    unsigned stall = NextStall();
     uint32_t data = 0;
     unsigned resp = 0;
     Await("read data", addr, [&] {
+      if (!t_.s_axil_rvalid) return false;
+      if (stall != 0) return --stall, false;
+      t_.s_axil_rready = 1;
       data = t_.s_axil_rdata;
       resp = t_.s_axil_rresp;
-      return t_.s_axil_rvalid != 0;
+      return true;
     });
     t_.s_axil_rready = 0;
     if (resp != 0) detail::ThrowCsrResp("read", addr, resp);
@@ -343,8 +352,12 @@ class CsrPort : public SimHook {
     }
   }
 
+  // 1, 2, 3, 0, 1, ... cycles of a response held by the master (AXI4-Lite lets it wait).
+  unsigned NextStall() { return ++accesses_ % 4; }
+
   SimCtrl<Top>& sim_;
   Top& t_;
+  uint64_t accesses_ = 0;
 };
 
 }  // namespace salsa::harness

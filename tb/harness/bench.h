@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "axi_port.h"
+#include "axil_checker.h"
 
 // Verilator's headers are not -Wextra clean; keep their warnings out of the harness build.
 #pragma GCC diagnostic push
@@ -23,10 +24,10 @@ namespace salsa::harness {
 #endif
 
 // The hooks run in this order: the DRAM ports (one per AXI master port, in port order), then the
-// CSR port. Attach a DRAM model to each of `mem` before resetting; the VerilatedContext and the
-// model stay owned by the caller.
+// CSR port, then its AXI4-Lite checker. Attach a DRAM model to each of `mem` before resetting; the
+// VerilatedContext and the model stay owned by the caller.
 struct Bench {
-  Bench(VerilatedContext* ctx, Vsalsa_top* top) : sim(ctx, top), csr(sim) {
+  Bench(VerilatedContext* ctx, Vsalsa_top* top) : sim(ctx, top), csr(sim), csr_check(top) {
     const unsigned port_bytes = salsa_params::kBusBytes / kPorts;
 #define SALSA_BENCH_ADD_PORT(prefix)                                      \
   mem.push_back(std::make_unique<AxiMemPort<Vsalsa_top>>(top, port_bytes, \
@@ -35,6 +36,7 @@ struct Bench {
 #undef SALSA_BENCH_ADD_PORT
     for (auto& m : mem) sim.AddHook(m.get());
     sim.AddHook(&csr);
+    sim.AddHook(&csr_check);
   }
   Bench(const Bench&) = delete;
   Bench& operator=(const Bench&) = delete;
@@ -47,6 +49,7 @@ struct Bench {
   SimCtrl<Vsalsa_top> sim;
   std::vector<std::unique_ptr<AxiMemPort<Vsalsa_top>>> mem;
   CsrPort<Vsalsa_top> csr;
+  AxiLiteChecker<Vsalsa_top> csr_check;  // the CSR port's protocol, in every run
 };
 
 }  // namespace salsa::harness

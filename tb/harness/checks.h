@@ -30,6 +30,11 @@ struct Outcome {
   uint64_t abort_write_cycles = 0, abort_stop_cycles = 0;
   uint32_t abort_err_cmd = 0;
   uint64_t reset_cycles = 0;  // --reset-at: cycles from the start to the reset
+  // --abort-at / --reset-at P%: the first run's cycles (what P% is of); the bus at the reset or
+  // abort: "fetch", "load", "store", "mid-burst" tags, or "quiet" (no AXI transaction in flight).
+  uint64_t measured_cycles = 0;
+  uint64_t abort_at = 0, reset_at = 0;  // the cycle used
+  std::string bus_phase;
   // sram.ecc builds: ECC_CORRECTED and ECC_STATUS after the run; --flip-bits: the words
   // corrupted and the reads of them the harness saw (each one the hardware must correct).
   uint64_t ecc_corrected = 0;

@@ -171,12 +171,23 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["axi_strict"] = o.axi_strict;
   j["err_code"] = r.err_code;
   j["err_name"] = salsa::contract::ErrCodeName(r.err_code);
-  if (o.reset_at != 0) j["reset"] = {{"at", o.reset_at}, {"cycles", r.reset_cycles}};
-  if (o.abort_at != 0) {
-    j["abort"] = {{"at", o.abort_at},
+  if (r.reset_at != 0) {
+    j["reset"] = {{"at", r.reset_at}, {"cycles", r.reset_cycles}, {"bus", r.bus_phase}};
+    if (r.measured_cycles != 0) {
+      j["reset"]["fraction"] = o.reset_frac;
+      j["reset"]["measured_cycles"] = r.measured_cycles;
+    }
+  }
+  if (r.abort_at != 0) {
+    j["abort"] = {{"at", r.abort_at},
                   {"write_cycles", r.abort_write_cycles},
                   {"stop_cycles", r.abort_stop_cycles},
-                  {"err_cmd", r.abort_err_cmd}};
+                  {"err_cmd", r.abort_err_cmd},
+                  {"bus", r.bus_phase}};
+    if (r.measured_cycles != 0) {
+      j["abort"]["fraction"] = o.abort_frac;
+      j["abort"]["measured_cycles"] = r.measured_cycles;
+    }
   }
   j["err_cmd"] = r.err_cmd;
   if (kBuildInfo.sram_ecc) {

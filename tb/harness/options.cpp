@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <string>
+#include <tuple>
 #include <utility>
 
 #include "build_info.h"
@@ -31,6 +33,28 @@ void ParseShape(const std::string& s, int* M, int* K, int* N) {
 }
 
 // Returns an exit code when the program should stop (help, or a parse error).
+namespace {
+
+// "1234" (cycles >= 1) or "37.5%" (a fraction strictly between 0 and 1).
+bool ParseCyclePoint(const std::string& spec, uint64_t* at, double* frac) {
+  if (!spec.empty() && spec.back() == '%') {
+    const std::string num = spec.substr(0, spec.size() - 1);
+    char* end = nullptr;
+    const double p = std::strtod(num.c_str(), &end);
+    if (num.empty() || end != num.c_str() + num.size() || !(p > 0.0 && p < 100.0)) return false;
+    *frac = p / 100.0;
+    return true;
+  }
+  if (spec.empty() || spec.find_first_not_of("0123456789") != std::string::npos ||
+      spec.size() > 18) {
+    return false;
+  }
+  *at = std::stoull(spec);
+  return *at >= 1;
+}
+
+}  // namespace
+
 std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   CLI::App app{"salsa Verilator harness: one fully connected layer on salsa_top (" +
                std::string(kBuildInfo.name) + ")"};
@@ -71,14 +95,17 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "with axi.timeout_cycles: the watchdog must report axi_timeout)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices",
                              "no-response-read", "no-response-write"}));
-  app.add_option("--abort-at", o->abort_at,
-                 "write CTRL.abort this many cycles after the start: the run must stop with "
-                 "ERR_CODE 7 (aborted) and a clean bus, then the layer is started again and "
-                 "must pass (cycles and counters are the second run's)");
-  app.add_option("--reset-at", o->reset_at,
-                 "assert rst_ni this many cycles after the start (the DRAM model drops its "
-                 "in-flight transactions, as an interconnect's reset would), then set up and "
-                 "start the layer again: it must pass, with no stray AXI beats");
+  std::string abort_spec, reset_spec;
+  app.add_option("--abort-at", abort_spec,
+                 "CYCLE or P%: write CTRL.abort this many cycles after the start (P%: at P% of "
+                 "the layer's cycles, measured by a first run): the run must stop with ERR_CODE "
+                 "7 (aborted) and a clean bus, then the layer is started again and must pass "
+                 "(cycles and counters are the last run's)");
+  app.add_option("--reset-at", reset_spec,
+                 "CYCLE or P%: assert rst_ni this many cycles after the start (P%: at P% of the "
+                 "layer's cycles, measured by a first run; the DRAM model drops its in-flight "
+                 "transactions, as an interconnect's reset would), then set up and start the "
+                 "layer again: it must pass, with no stray AXI beats");
   app.add_option("--flip-bits", o->flip_bits,
                  "sram.ecc: secded builds: flip one bit in each of N scratchpad words written "
                  "lately, at random cycles of the layer: every read of one must be corrected "
@@ -195,7 +222,7 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
       why = "this build has no SRAM ECC";
     } else if (o->flip_bits == 0 || o->flip_bits > 100000) {
       why = "N out of range";
-    } else if (!o->fault.empty() || o->abort_at != 0 || o->reset_at != 0) {
+    } else if (!o->fault.empty() || app.count("--abort-at") || app.count("--reset-at")) {
       why = "it does not combine with --fault, --abort-at or --reset-at";
     }
     if (!app.count("--flip-bits")) why = "--double needs --flip-bits N";
@@ -216,12 +243,17 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
               << " with --fault read or --fault write\n";
     return kExitBadInput;
   }
-  for (const auto& [flag, at] : {std::pair<const char*, uint64_t>{"--abort-at", o->abort_at},
-                                 std::pair<const char*, uint64_t>{"--reset-at", o->reset_at}}) {
-    if (app.count(flag) && (at == 0 || !o->fault.empty() || (o->abort_at && o->reset_at))) {
-      std::cerr << "salsa_harness: " << flag << " " << at
-                << ": accepted: a cycle count >= 1, without --fault and not both of --abort-at "
-                   "and --reset-at\n";
+  for (const auto& [flag, spec, at, frac] :
+       {std::tuple<const char*, std::string, uint64_t*, double*>{"--abort-at", abort_spec,
+                                                                 &o->abort_at, &o->abort_frac},
+        std::tuple<const char*, std::string, uint64_t*, double*>{"--reset-at", reset_spec,
+                                                                 &o->reset_at, &o->reset_frac}}) {
+    if (!app.count(flag)) continue;
+    if (!ParseCyclePoint(spec, at, frac) || !o->fault.empty() ||
+        (app.count("--abort-at") && app.count("--reset-at"))) {
+      std::cerr << "salsa_harness: " << flag << " " << spec
+                << ": accepted: a cycle count >= 1 or a percentage strictly between 0% and "
+                   "100%, without --fault and not both of --abort-at and --reset-at\n";
       return kExitBadInput;
     }
   }

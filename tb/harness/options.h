@@ -30,13 +30,16 @@ struct Options {
   bool unit_scale = false;
   bool per_channel = false;
   bool no_overlap = false;
-  std::string layer;         // a layer spec (.yaml with .npy tensors) instead of a random layer
-  std::string out;           // write the output tensor as int8 .npy
-  std::string expected;      // also compare with this int8 .npy
-  std::string fault;         // "", read, write, opcode, range, field, slices, no-response-*
-  int fault_port = -1;       // --fault read|write on this AXI port only (-1: every port)
-  uint64_t abort_at = 0;     // --abort-at: CTRL.abort this many cycles after start (0: none)
-  uint64_t reset_at = 0;     // --reset-at: rst_ni this many cycles after start (0: none)
+  std::string layer;      // a layer spec (.yaml with .npy tensors) instead of a random layer
+  std::string out;        // write the output tensor as int8 .npy
+  std::string expected;   // also compare with this int8 .npy
+  std::string fault;      // "", read, write, opcode, range, field, slices, no-response-*
+  int fault_port = -1;    // --fault read|write on this AXI port only (-1: every port)
+  uint64_t abort_at = 0;  // --abort-at: CTRL.abort this many cycles after start (0: none)
+  uint64_t reset_at = 0;  // --reset-at: rst_ni this many cycles after start (0: none)
+  // --abort-at P% / --reset-at P%: at that fraction (0, 1) of the layer's cycles, measured by a
+  // first run (0: a cycle count, or none).
+  double abort_frac = 0.0, reset_frac = 0.0;
   unsigned flip_bits = 0;    // --flip-bits: SRAM words to corrupt during the layer (sram.ecc)
   bool flip_double = false;  // --double: two bits per word (uncorrectable) instead of one
   unsigned port_skew = 0;    // AXI port p's DRAM latency is mem_latency + p * port_skew

@@ -79,18 +79,27 @@ void PrintReport(const Options& o, const salsa::FcLayer& l, const salsa::Program
     std::printf("  2:4 tiler %s, expected mac_active %" PRIu64 "\n",
                 prog.structured() ? "on" : "off", r.expected_mac_active);
   }
-  if (o.abort_at != 0 && r.abort_stop_cycles != 0) {
-    std::printf("abort: CTRL.abort written %" PRIu64 " cycles after the start; stopped %" PRIu64
+  if (r.measured_cycles != 0) {
+    std::printf("measured: a first run took %" PRIu64
+                " cycles; %s at %.1f%% of it is cycle %" PRIu64 "\n",
+                r.measured_cycles, o.abort_frac > 0.0 ? "--abort-at" : "--reset-at",
+                100.0 * (o.abort_frac > 0.0 ? o.abort_frac : o.reset_frac),
+                o.abort_frac > 0.0 ? r.abort_at : r.reset_at);
+  }
+  if (r.abort_at != 0 && r.abort_stop_cycles != 0) {
+    std::printf("abort: CTRL.abort written %" PRIu64
+                " cycles after the start (bus: %s); stopped %" PRIu64
                 " cycles later with ERR_CODE %u (aborted) at command %u, bus idle; the layer "
                 "then ran again from the start (cycles and counters above are that run's)\n",
-                r.abort_write_cycles, r.abort_stop_cycles, salsa::contract::ErrCodeOf("aborted"),
-                r.abort_err_cmd);
+                r.abort_write_cycles, r.bus_phase.c_str(), r.abort_stop_cycles,
+                salsa::contract::ErrCodeOf("aborted"), r.abort_err_cmd);
   }
-  if (o.reset_at != 0 && r.reset_cycles != 0) {
+  if (r.reset_at != 0 && r.reset_cycles != 0) {
     std::printf("reset: rst_ni asserted %" PRIu64
-                " cycles after the start, the DRAM model's in-flight transactions dropped; the "
-                "layer then ran again from the start (cycles and counters above are that run's)\n",
-                r.reset_cycles);
+                " cycles after the start (bus: %s), the DRAM model's in-flight transactions "
+                "dropped; the layer then ran again from the start (cycles and counters above are "
+                "that run's)\n",
+                r.reset_cycles, r.bus_phase.c_str());
   }
   if (kBuildInfo.sram_ecc) {
     std::printf("ecc: ECC_CORRECTED %" PRIu64 ", %s\n", r.ecc_corrected,

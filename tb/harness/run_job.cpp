@@ -85,6 +85,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
                            plan.dram, plan.ports);
   for (unsigned p = 0; p < Bench::kPorts; ++p) bench->mem[p]->set_dram(&dram.port(p));
   const auto sim_start = std::chrono::steady_clock::now();
+  bench->csr_check.Clear();
   try {
     BenchControl ctl(*bench);
     // --flip-bits: one injector for the bench (its hooks live as long as it), armed per GEMM.
@@ -95,7 +96,7 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
       bench->sim.AddHook(flips.get());
     }
     if (flips) flips->Arm(opts.flip_bits, opts.flip_double, plan.min_cycles, opts.seed + runs++);
-    RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts.abort_at, opts.reset_at);
+    RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts);
     if (flips) {
       flips->Disarm();
       CheckFlips(opts, *flips, &jr.r);
@@ -107,6 +108,14 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - sim_start).count();
   const std::vector<uint8_t> mem = std::move(plan.mem);
   FinishJob(opts, job, std::move(plan), mem, dram, &jr);
+  // The CSR port's AXI4-Lite checker (axil_checker.h), beside the DRAM model's AXI4 one.
+  const AxiLiteChecker<Vsalsa_top>& lite = bench->csr_check;
+  if (lite.count() != 0) {
+    jr.r.Fail(
+        std::to_string(lite.count()) +
+        " AXI4-Lite protocol violation(s) on the CSR port, first: " + lite.violations().front());
+    jr.violations.insert(jr.violations.end(), lite.violations().begin(), lite.violations().end());
+  }
   for (auto& m : bench->mem) m->set_dram(nullptr);
   return jr;
 }

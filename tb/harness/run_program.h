@@ -4,11 +4,14 @@
 // so the cycle counts compare.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "build_info.h"
 #include "checks.h"
+#include "options.h"
 #include "salsa/axi_dram_ports.h"
 #include "salsa/command.h"
 #include "salsa/driver.h"
@@ -17,12 +20,36 @@
 
 namespace salsa::harness {
 
+// The bus now, for naming the phase an abort or reset lands in: "fetch" (a read of the command
+// list in flight), "load" (another read), "store" (a write), "mid-burst" (a burst with some of its
+// beats moved), joined by '+'; "quiet" when no AXI transaction is in flight (the array computing,
+// or a unit waiting).
+inline std::string BusPhase(const salsa::AxiDramPorts& dram, const salsa::Program& prog) {
+  bool fetch = false, load = false, store = false, mid = false;
+  const uint64_t lo = prog.cmd_base,
+                 hi = prog.cmd_base + uint64_t{prog.cmd_count} * salsa::contract::kCmdBytes;
+  for (unsigned p = 0; p < dram.ports(); ++p) {
+    const salsa::AxiDram::Activity a = dram.port(p).activity();
+    for (uint64_t addr : a.read_addrs) (addr >= lo && addr < hi ? fetch : load) = true;
+    store |= a.writes != 0;
+    mid |= a.read_mid_burst || a.write_mid_burst;
+  }
+  std::string s;
+  for (const auto& [on, name] : {std::pair<bool, const char*>{fetch, "fetch"},
+                                 {load, "load"},
+                                 {store, "store"},
+                                 {mid, "mid-burst"}}) {
+    if (on) s += (s.empty() ? "" : "+") + std::string(name);
+  }
+  return s.empty() ? "quiet" : s;
+}
+
 // --abort-at: clocks `abort_at` cycles, writes CTRL.abort, waits for the interrupt and checks
 // that the hardware stopped with ERR_CODE aborted and left the bus idle; then clears the DRAM
 // model's statistics and starts the program again. False (with a failure) when any check fails.
 template <class Ctl>
-bool AbortAndRestart(Ctl& ctl, salsa::AxiDramPorts& dram, uint64_t timeout, uint64_t abort_at,
-                     Outcome* r) {
+bool AbortAndRestart(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
+                     uint64_t timeout, uint64_t abort_at, Outcome* r) {
   namespace c = salsa::contract;
   const std::string what = "--abort-at " + std::to_string(abort_at) + ": ";
   r->abort_write_cycles = ctl.WaitIrq(abort_at);
@@ -31,6 +58,7 @@ bool AbortAndRestart(Ctl& ctl, salsa::AxiDramPorts& dram, uint64_t timeout, uint
             " cycles, before the abort (pick a smaller cycle)");
     return false;
   }
+  r->bus_phase = BusPhase(dram, prog);
   ctl.CsrWrite(c::CsrAddr("CTRL"), c::CsrBitMask("CTRL", "abort"));
   r->abort_stop_cycles = ctl.WaitIrq(timeout);
   if (!ctl.Irq()) {
@@ -87,10 +115,31 @@ bool ResetAndStart(Ctl& ctl, const salsa::Program& prog, Outcome* r) {
 // the program is set up and started again. The outcome is the second run's.
 template <class Ctl>
 void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog, uint64_t timeout,
-                Outcome* r, uint64_t abort_at = 0, uint64_t reset_at = 0) {
+                Outcome* r, const Options& o) {
   namespace c = salsa::contract;
+  uint64_t abort_at = o.abort_at, reset_at = o.reset_at;
+  if (o.abort_frac > 0.0 || o.reset_frac > 0.0) {
+    // P%: a first run measures the layer; it must end cleanly.
+    if (!ResetAndStart(ctl, prog, r)) return;
+    r->measured_cycles = ctl.WaitIrq(timeout);
+    const uint32_t status = ctl.CsrRead(c::CsrAddr("STATUS"));
+    if (!ctl.Irq() || (status & c::CsrBitMask("STATUS", "error"))) {
+      r->Fail(
+          "the first run (measuring the layer for --abort-at/--reset-at P%) did not finish "
+          "cleanly: STATUS " +
+          Hex32(status));
+      return;
+    }
+    for (unsigned i = 0; i < 4 && dram.busy(); ++i) ctl.Tick();
+    dram.ClearStats();
+    const double frac = o.abort_frac > 0.0 ? o.abort_frac : o.reset_frac;
+    const uint64_t at = std::max<uint64_t>(1, static_cast<uint64_t>(frac * r->measured_cycles));
+    (o.abort_frac > 0.0 ? abort_at : reset_at) = at;
+  }
+  r->abort_at = abort_at;
+  r->reset_at = reset_at;
   if (!ResetAndStart(ctl, prog, r)) return;
-  if (abort_at != 0 && !AbortAndRestart(ctl, dram, timeout, abort_at, r)) return;
+  if (abort_at != 0 && !AbortAndRestart(ctl, dram, prog, timeout, abort_at, r)) return;
   if (reset_at != 0) {
     r->reset_cycles = ctl.WaitIrq(reset_at);
     if (ctl.Irq()) {
@@ -98,6 +147,7 @@ void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
               std::to_string(r->reset_cycles) + " cycles, before the reset (pick a smaller cycle)");
       return;
     }
+    r->bus_phase = BusPhase(dram, prog);
     dram.ResetProtocol();
     dram.ClearStats();
     if (!ResetAndStart(ctl, prog, r)) return;

@@ -216,6 +216,12 @@ Totals SumResults(const std::vector<Job>& jobs, const std::vector<JobResult>& re
     t.r.abort_stop_cycles += jr.r.abort_stop_cycles;
     t.r.abort_err_cmd = jr.r.abort_err_cmd;
     t.r.reset_cycles += jr.r.reset_cycles;
+    t.r.measured_cycles += jr.r.measured_cycles;
+    if (t.r.bus_phase.empty()) {  // the first GEMM's abort or reset
+      t.r.bus_phase = jr.r.bus_phase;
+      t.r.abort_at = jr.r.abort_at;
+      t.r.reset_at = jr.r.reset_at;
+    }
     t.r.ecc_corrected += jr.r.ecc_corrected;
     if (t.r.ecc_status == 0) t.r.ecc_status = jr.r.ecc_status;
     t.r.flips_injected += jr.r.flips_injected;

@@ -174,6 +174,17 @@ void AxiDram::AcceptReadBeat() {
   if (b.beat++ == b.len) reads_.pop_front();
 }
 
+AxiDram::Activity AxiDram::activity() const {
+  Activity a;
+  a.reads = reads_.size();
+  a.writes = writes_.size() + bresps_.size() + (writes_.empty() && !wbuf_.empty() ? 1 : 0);
+  a.read_mid_burst = !reads_.empty() && reads_.front().beat > 0;
+  a.write_mid_burst =
+      (!writes_.empty() && writes_.front().beat > 0) || (writes_.empty() && !wbuf_.empty());
+  for (const Burst& b : reads_) a.read_addrs.push_back(b.addr);
+  return a;
+}
+
 void AxiDram::DrainWrites() {
   while (!writes_.empty() && !wbuf_.empty()) {
     Burst& b = writes_.front();

@@ -69,7 +69,7 @@ sh::JobResult RunScJob(const sh::Options& opts, const salsa::HwParams& hw, const
   const auto sim_start = std::chrono::steady_clock::now();
   try {
     ScControl ctl(*bench);
-    sh::RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts.abort_at, opts.reset_at);
+    sh::RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts);
   } catch (const std::runtime_error& e) {
     jr.r.Fail(e.what());
   }

@@ -70,7 +70,8 @@ struct Config {
   unsigned axi_timeout_cycles = 0;
   // Test only, not a YAML key (salsa gen --inject-defect): "dma-outstanding" (one read burst
   // more in flight than max_outstanding), "dma-4k" (read bursts cross 4 KB boundaries) or
-  // "dma-wlast" (WLAST a beat early), for the protocol checker's own test. Empty: none.
+  // "dma-wlast" (WLAST a beat early) or "csr-rvalid" (the CSR slave's RVALID lasts one cycle
+  // whatever RREADY), for the protocol checkers' own tests. Empty: none.
   std::string inject_defect;
   // sram
   ScratchpadConfig act;     // width rows*8

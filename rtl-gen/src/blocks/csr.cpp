@@ -181,7 +181,10 @@ Module BuildCsr(const Config& cfg) {
         {If("rd_fire",
             {Set("rvalid_q", "1'b1"), Set("rdata_q", "rd_word"),
              Set("rresp_q", "rd_err ? 2'b10 : 2'b00"), Set("shadow_q", "rd_hi")},
-            {If("s_axil_rready", {Set("rvalid_q", "1'b0")})})});
+            // Test only (salsa gen --inject-defect csr-rvalid): RVALID lasts one cycle, whether
+            // or not RREADY took it.
+            {cfg.inject_defect == "csr-rvalid" ? Set("rvalid_q", "s_axil_rready & 1'b0")
+                                               : If("s_axil_rready", {Set("rvalid_q", "1'b0")})})});
 
   // Counter increments, in kCounters order.
   const std::string incs[k::kNumCounters] = {"{63'd0, busy_i}",

@@ -34,10 +34,11 @@ int main(int argc, char** argv) {
   gen->add_option("config", gen_config, "config YAML file")->required();
   gen->add_option("-o,--out", gen_out, "output directory (replaced atomically)")->required();
   std::string gen_defect;
-  gen->add_option("--inject-defect", gen_defect,
-                  "test only: generate a deliberately broken DMA that the harness's AXI protocol "
-                  "checker must catch (docs/reliability.md)")
-      ->check(CLI::IsMember({"dma-outstanding", "dma-4k", "dma-wlast"}));
+  gen->add_option(
+         "--inject-defect", gen_defect,
+         "test only: generate a deliberately broken DMA or CSR slave that the harness's AXI "
+         "protocol checkers must catch (docs/reliability.md)")
+      ->check(CLI::IsMember({"dma-outstanding", "dma-4k", "dma-wlast", "csr-rvalid"}));
 
   salsa::cli::RunOptions run_opts;
   auto* run =

@@ -159,6 +159,10 @@ RunResult ExecuteRun(const RunSpec& run, const RunConfig& config, const RunConte
       const nlohmann::json j = nlohmann::json::parse(json_line);
       if (j.contains("cycles") && j["cycles"].is_number()) r.cycles = j["cycles"].get<int64_t>();
       if (j.contains("error") && j["error"].is_string()) harness_error = j["error"];
+      for (const char* k : {"reset", "abort"}) {
+        if (j.contains(k) && j[k].is_object() && j[k].contains("bus") && j[k]["bus"].is_string())
+          r.bus_phase = j[k]["bus"].get<std::string>();
+      }
     } catch (const nlohmann::json::exception&) {
       harness_error = "result.json: not valid JSON";
     }

@@ -157,6 +157,21 @@ std::vector<std::string> FaultArgs(Rng& rng, const Config& cfg, uint64_t seed) {
   return a;
 }
 
+// A small fc layer (a fifth of the budget: it runs up to three times), DRAM timing in half the
+// seeds, and a reset (two thirds) or an abort at a random point of it, given as a percentage of
+// its cycles (the harness measures them with a first run), so that the points cover every phase.
+std::vector<std::string> ResetArgs(Rng& rng, const Config& cfg, uint64_t seed) {
+  std::vector<std::string> a = FcArgs(rng, cfg, seed, 0.2);
+  if (Chance(rng, 0.5)) {
+    const std::vector<std::string> t = TimingArgs(rng);
+    a.insert(a.end(), t.begin(), t.end());
+  }
+  const int64_t permille = Uniform(rng, 1, 999);
+  const std::string at = std::to_string(permille / 10) + "." + std::to_string(permille % 10) + "%";
+  a.insert(a.end(), {Chance(rng, 2.0 / 3.0) ? "--reset-at" : "--abort-at", at});
+  return a;
+}
+
 // ---- the layer generator: a layer file and its .npy tensors ---------------------------------
 
 std::vector<int8_t> RandomInt8(Rng& rng, int64_t n) {
@@ -363,7 +378,7 @@ GeneratedRun GenerateRun(const Config& cfg, const std::string& generator, uint64
   }
   // Each generator starts at its own point of the seed's stream, so `fc` and `timing` of one seed
   // draw different layers.
-  const std::vector<std::string> order = {"fc", "layer", "timing", "fault"};
+  const std::vector<std::string> order = {"fc", "layer", "timing", "fault", "reset"};
   const auto pos = std::find(order.begin(), order.end(), run.generator);
   rng.discard(static_cast<unsigned long long>(pos - order.begin()) * 4096);
   if (run.generator == "fc") {
@@ -374,6 +389,8 @@ GeneratedRun GenerateRun(const Config& cfg, const std::string& generator, uint64
     run.args.insert(run.args.end(), t.begin(), t.end());
   } else if (run.generator == "fault") {
     run.args = FaultArgs(rng, cfg, seed);
+  } else if (run.generator == "reset") {
+    run.args = ResetArgs(rng, cfg, seed);
   } else if (run.generator == "layer") {
     LayerFiles(rng, cfg, seed, &run, run_dir);
     if (Chance(rng, 0.4)) {

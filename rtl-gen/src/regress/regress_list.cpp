@@ -170,7 +170,8 @@ TestSpec ParseTest(const Reporter& rep, const YAML::Node& node, size_t index) {
 }  // namespace
 
 const std::vector<std::string>& GeneratorNames() {
-  static const std::vector<std::string> kNames = {"fc", "layer", "timing", "fault", "mixed"};
+  static const std::vector<std::string> kNames = {"fc",    "layer", "timing",
+                                                  "fault", "reset", "mixed"};
   return kNames;
 }
 

@@ -2,6 +2,7 @@
 #include "regress/reports.h"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 namespace salsa::regress {
@@ -23,6 +24,7 @@ nlohmann::json RunResult::ToJson() const {
   j["message"] = message;
   j["run_dir"] = run_dir;
   j["repro"] = repro;
+  if (!bus_phase.empty()) j["bus_phase"] = bus_phase;
   return j;
 }
 
@@ -43,6 +45,7 @@ RunResult RunResult::FromJson(const nlohmann::json& j) {
   r.message = j.at("message").get<std::string>();
   r.run_dir = j.at("run_dir").get<std::string>();
   r.repro = j.at("repro").get<std::string>();
+  r.bus_phase = j.value("bus_phase", std::string());
   return r;
 }
 
@@ -151,6 +154,25 @@ std::string ReportMarkdown(const SummaryInfo& info, const std::vector<RunResult>
       m << "- run directory: `" << r.run_dir << "` (wave.fst, stdout.txt, stderr.txt)\n";
       m << "- repro:\n\n```sh\n" << r.repro << "\n```\n\n";
     }
+  }
+  // Where the aborts and resets landed: each bus tag's runs (a run may carry several).
+  std::map<std::string, size_t> phases;
+  size_t interrupted = 0;
+  for (const RunResult& r : results) {
+    if (r.bus_phase.empty()) continue;
+    ++interrupted;
+    std::istringstream tags(r.bus_phase);
+    for (std::string tag; std::getline(tags, tag, '+');) ++phases[tag];
+  }
+  if (interrupted != 0) {
+    m << "## Abort and reset points\n\n"
+      << interrupted
+      << " runs aborted or reset mid-layer; the bus at that cycle (runs with each tag):\n\n"
+      << "| bus | runs |\n|---|---:|\n";
+    for (const char* tag : {"fetch", "load", "store", "mid-burst", "quiet"}) {
+      m << "| " << tag << " | " << (phases.count(tag) ? phases[tag] : 0) << " |\n";
+    }
+    m << "\n";
   }
   m << "## Runs\n\n| run | generator | status | seconds | cycles | args "
        "|\n|---|---|---|---:|---:|---|\n";

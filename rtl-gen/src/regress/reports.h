@@ -27,6 +27,9 @@ struct RunResult {
   std::string message;  // failures: the harness's first error line
   std::string run_dir;  // absolute
   std::string repro;    // failures: the repro.sh command line
+  // --reset-at / --abort-at runs: the bus when it happened (the harness JSON's reset.bus or
+  // abort.bus: "fetch", "load", "store", "mid-burst" joined by '+', or "quiet"); else empty.
+  std::string bus_phase;
 
   nlohmann::json ToJson() const;
   static RunResult FromJson(const nlohmann::json& j);

@@ -119,6 +119,15 @@ class AxiDram {
   uint64_t cycle() const { return cycle_; }
   // True while any accepted transaction has not completed (R or B still to come).
   bool busy() const { return !reads_.empty() || !writes_.empty() || !bresps_.empty(); }
+  // What is on the bus now (salsa run --reset-at names the phase a reset lands in).
+  struct Activity {
+    size_t reads = 0;   // read bursts accepted, data still to come
+    size_t writes = 0;  // write bursts accepted (or with W beats ahead), response still to come
+    bool read_mid_burst = false;       // a read burst with some of its beats sent, not all
+    bool write_mid_burst = false;      // a write burst with some of its W beats taken, not all
+    std::vector<uint64_t> read_addrs;  // the read bursts' start addresses
+  };
+  Activity activity() const;
 
  private:
   struct Burst {
