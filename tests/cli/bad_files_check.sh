@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bad_files_check.sh SALSA WORK_DIR: input files of every kind a user can get wrong reach salsa
-# gen, salsa ref and salsa regress: a directory, a character device (/dev/zero, /dev/urandom:
-# endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file over the
-# 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, and a layer
-# file naming /dev/zero or a FIFO as a tensor. Each must exit 2 with one line on stderr naming
-# the file, promptly (10 s), writing nothing.
+# gen, salsa ref, salsa regress and salsa coverage: a directory, a character device (/dev/zero,
+# /dev/urandom: endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file
+# over the 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, a
+# layer file naming /dev/zero or a FIFO as a tensor, and as coverage data a sparse file one byte
+# over its 256 MiB cap and one of 256 MiB without a newline. Each must exit 2 with one line on
+# stderr naming the file, promptly (10 s), writing nothing.
 set -uo pipefail
 salsa=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +15,8 @@ out=$work/out
 mkfifo "$work/fifo"
 head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$work/big.yaml"  # a comment, 1 MiB + 1
 printf ',' >"$work/comma.yaml"
+truncate -s $((256 * 1024 * 1024 + 1)) "$work/over.dat"  # sparse: nothing is read
+truncate -s $((256 * 1024 * 1024)) "$work/no_newline.dat"  # zero bytes, no line end
 {  # billion laughs: ten levels of ten aliases in one key's value
   printf 'name: bomb\nprecision: [&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'
   for i in 1 2 3 4 5 6 7 8 9; do
@@ -44,6 +47,10 @@ for f in "$work/dir" /dev/zero /dev/urandom "$work/fifo" /proc/self/status "$wor
   check "$f" gen "$f" -o "$out"
   check "$f" ref --layer "$f" --out "$out"
   check "$f" regress "$f" --out "$out"
+  check "$f" coverage "$f" -o "$out"
+done
+for f in "$work/over.dat" "$work/no_newline.dat"; do
+  check "$f" coverage "$f" -o "$out"
 done
 check /dev/zero ref --layer "$work/dev_layer.yaml" --out "$out"
 check "$work/fifo" ref --layer "$work/fifo_layer.yaml" --out "$out"
