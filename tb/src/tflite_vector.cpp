@@ -48,6 +48,10 @@ FcLayer LoadTfliteVector(const std::string& path) {
   std::string text;
   const std::string problem = ReadRegularFile(path, kMaxVectorFileBytes, &text);
   if (!problem.empty()) BadVector(path, "cannot read the file: " + problem);
+  return ParseTfliteVector(text, path);
+}
+
+FcLayer ParseTfliteVector(const std::string& text, const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
