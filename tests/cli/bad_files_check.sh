@@ -3,9 +3,10 @@
 # gen, salsa ref, salsa regress and salsa coverage: a directory, a character device (/dev/zero,
 # /dev/urandom: endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file
 # over the 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, a
-# layer file naming /dev/zero or a FIFO as a tensor, and as coverage data a sparse file one byte
-# over its 256 MiB cap and one of 256 MiB without a newline. Each must exit 2 with one line on
-# stderr naming the file, promptly (10 s), writing nothing.
+# layer file naming /dev/zero or a FIFO as a tensor, test lists that ask for millions of runs, and
+# as coverage data a sparse file one byte over its 256 MiB cap and one of 256 MiB without a
+# newline. Each must exit 2 with one line on stderr naming the file, promptly (10 s), writing
+# nothing.
 set -uo pipefail
 salsa=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,15 @@ truncate -s $((256 * 1024 * 1024)) "$work/no_newline.dat"  # zero bytes, no line
 } >"$work/bomb.yaml"
 printf 'op: fully_connected\ninput: /dev/zero\nweights: /dev/zero\n' >"$work/dev_layer.yaml"
 printf 'op: fully_connected\ninput: fifo\nweights: fifo\n' >"$work/fifo_layer.yaml"
+# Test lists of a few KiB that ask for millions of runs: 1000 configs x 10000 seeds, or 200
+# configs x --seeds 10000 (at most 1 million; the configs do not exist, which salsa regress finds
+# only after it has expanded the list).
+{
+  printf 'tests:\n  - name: t\n    generator: fc\n    seeds: 10000\n    configs: ['
+  seq -s ', ' -f 'c%g' 0 999 | tr -d '\n'
+  printf ']\n'
+} >"$work/runs.yaml"
+sed -e '/seeds: 10000/d' -e 's/, c200,.*/]/' "$work/runs.yaml" >"$work/seeds.yaml"
 status=0
 check() {  # check NAME ARGS...: exit 2, one line naming NAME, nothing at $out, within 10 s
   local name=$1
@@ -54,5 +64,8 @@ for f in "$work/over.dat" "$work/no_newline.dat"; do
 done
 check /dev/zero ref --layer "$work/dev_layer.yaml" --out "$out"
 check "$work/fifo" ref --layer "$work/fifo_layer.yaml" --out "$out"
+check "$work/runs.yaml:2:5: tests.t: the list has 10000000 runs" regress "$work/runs.yaml" --out "$out"
+check "$work/seeds.yaml: tests.t: the list and flags make 2000000 runs" \
+  regress "$work/seeds.yaml" --seeds 10000 --out "$out"
 [ $status -eq 0 ] && echo "ok: every bad file exits 2 with one line, nothing written"
 exit $status
