@@ -3,10 +3,10 @@
 # gen, salsa ref, salsa regress and salsa coverage: a directory, a character device (/dev/zero,
 # /dev/urandom: endless streams), a FIFO with no writer, a pseudo-file (/proc/self/status), a file
 # over the 1 MiB cap, YAML that makes yaml-cpp loop (a lone ','), a billion-laughs alias bomb, a
-# layer file naming /dev/zero or a FIFO as a tensor, test lists that ask for millions of runs, and
-# as coverage data a sparse file one byte over its 256 MiB cap and one of 256 MiB without a
-# newline. Each must exit 2 with one line on stderr naming the file, promptly (10 s), writing
-# nothing.
+# layer file naming /dev/zero or a FIFO as a tensor, one whose two 64 KiB tensors declare an
+# output of 2^32 elements, test lists that ask for millions of runs, and as coverage data a sparse
+# file one byte over its 256 MiB cap and one of 256 MiB without a newline. Each must exit 2 with
+# one line on stderr naming the file, promptly (10 s), writing nothing.
 set -uo pipefail
 salsa=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +38,21 @@ printf 'op: fully_connected\ninput: fifo\nweights: fifo\n' >"$work/fifo_layer.ya
   printf ']\n'
 } >"$work/runs.yaml"
 sed -e '/seeds: 10000/d' -e 's/, c200,.*/]/' "$work/runs.yaml" >"$work/seeds.yaml"
+# Two 64 KiB tensors whose fully_connected output would have 2^32 elements (the cap is 2^26).
+npy_i8() {  # npy_i8 FILE ROWS COLS: an int8 .npy of zeros
+  python3 - "$@" <<'PY'
+import sys
+path, rows, cols = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+h = "{'descr': '|i1', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+h += " " * (63 - (10 + len(h)) % 64) + "\n"
+with open(path, "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h.encode())
+    f.write(bytes(rows * cols))
+PY
+}
+npy_i8 "$work/tall.npy" 65536 1
+printf 'op: fully_connected\ninput: tall.npy\nweights: tall.npy\noutput_multiplier: 1\noutput_shift: 0\n' \
+  >"$work/huge_out.yaml"
 status=0
 check() {  # check NAME ARGS...: exit 2, one line naming NAME, nothing at $out, within 10 s
   local name=$1
@@ -67,5 +82,7 @@ check "$work/fifo" ref --layer "$work/fifo_layer.yaml" --out "$out"
 check "$work/runs.yaml:2:5: tests.t: the list has 10000000 runs" regress "$work/runs.yaml" --out "$out"
 check "$work/seeds.yaml: tests.t: the list and flags make 2000000 runs" \
   regress "$work/seeds.yaml" --seeds 10000 --out "$out"
+check "$work/huge_out.yaml:3:10: weights: $work/tall.npy: the output (65536, 65536) would have" \
+  ref --layer "$work/huge_out.yaml" --out "$out"
 [ $status -eq 0 ] && echo "ok: every bad file exits 2 with one line, nothing written"
 exit $status
