@@ -95,6 +95,29 @@ TEST_F(BadFilesTest, ConfigOverTheCap) {
                                     {over + ": cannot read file: larger than 1048576 bytes"});
 }
 
+// The format check of salsa coverage's inputs: the same refusals, and never more than the prefix
+// read, however large the file (a sparse file of the cap's size, no line end in it).
+TEST_F(BadFilesTest, PrefixReadsOnlyThePrefix) {
+  const auto prefix = [](const std::string& p, size_t cap, std::string* out) {
+    return salsa::ReadRegularFilePrefix(p, cap, 19, out);
+  };
+  std::string head = "stale";
+  for (const std::string& p : NotRegular()) {
+    EXPECT_EQ(prefix(p, salsa::kMaxCoverageFileBytes, &head).rfind("it is ", 0), 0u) << p;
+    EXPECT_TRUE(head.empty());
+  }
+  const std::string over = Sparse("over.dat", salsa::kMaxCoverageFileBytes + 1);
+  EXPECT_EQ(prefix(over, salsa::kMaxCoverageFileBytes, &head), "larger than 268435456 bytes");
+  const auto start = std::chrono::steady_clock::now();
+  const std::string zeros = Sparse("zeros.dat", salsa::kMaxCoverageFileBytes);
+  EXPECT_EQ(prefix(zeros, salsa::kMaxCoverageFileBytes, &head), "");
+  EXPECT_EQ(head, std::string(19, '\0'));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(prefix(Write("short.dat", "# System"), 100, &head), "");
+  EXPECT_EQ(head, "# System");
+  EXPECT_EQ(prefix(Path("missing.dat"), 100, &head), "No such file or directory");
+}
+
 // A pseudo-file reports size 0 and yields data: read to its size + 1 byte, then refused.
 TEST_F(BadFilesTest, PseudoFiles) {
   for (const char* p : {"/proc/self/status", "/proc/self/maps"}) {

@@ -2,6 +2,7 @@
 // reason (accepted files: layer_spec_test.cpp).
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -310,6 +311,48 @@ TEST_F(LayerSpecLowpErrorsTest, BadInt4Weights) {
       "op: matmul\na: qa.npy\nb: kb.npy\nweights_dtype: int4\n"
       "output_multiplier: 1\noutput_shift: 0\n",
       "4:1: weights_dtype", {"unknown key 'weights_dtype' for op matmul"});
+}
+
+// Small tensors that declare a huge output (docs/reliability.md): over kMaxLayerOutputElements
+// (2^26) the file is refused at the tensor that completes the output's shape, before anything of
+// the output's size is allocated; at the cap it loads.
+TEST_F(LayerSpecTest, BadOutputOverTheCap) {
+  const std::string cap = "accepted: layers of at most 67108864 (2^26) output elements";
+  Int8("x8192.npy", {8192, 1});
+  Int8("x8193.npy", {8193, 1});
+  EXPECT_EQ(Load(Layer("fully_connected", "x8192.npy", "x8192.npy")).output_shape,
+            (std::vector<int64_t>{8192, 8192}));
+  ExpectError(Layer("fully_connected", "x8193.npy", "x8192.npy"), "3:10: weights",
+              {"/x8192.npy: the output (8193, 8192) would have 67117056 elements", cap});
+  // conv2d and depthwise_conv2d: 1x1 kernels with 2^20 output channels on a 9x8 image.
+  Int8("img98.npy", {1, 9, 8, 1});
+  Int8("wide.npy", {1 << 20, 1, 1, 1});
+  ExpectError(Layer("conv2d", "img98.npy", "wide.npy", "padding: same\n"), "3:10: weights",
+              {"/wide.npy: the output (1, 9, 8, 1048576) would have 75497472 elements", cap});
+  Int8("dwide.npy", {1, 1, 1, 1 << 20});
+  ExpectError(Layer("depthwise_conv2d", "img98.npy", "dwide.npy", "padding: valid\n"),
+              "3:10: weights",
+              {"/dwide.npy: the output (1, 9, 8, 1048576) would have 75497472 elements", cap});
+  // matmul: the batch dimensions count too.
+  Int8("ma.npy", {2, 4096, 1});
+  Int8("mb.npy", {2, 1, 8193});
+  ExpectError("op: matmul\na: ma.npy\nb: mb.npy\noutput_multiplier: 1\noutput_shift: 0\n", "3:4: b",
+              {"/mb.npy: the output (2, 4096, 8193) would have 67117056 elements", cap});
+  // A spec built in memory: LayerOutputShape refuses it the same way.
+  LayerSpec s;
+  s.input = salsa::Int8Tensor{{8193, 1}, std::vector<int8_t>(8193)};
+  s.weights = salsa::Int8Tensor{{8192, 1}, std::vector<int8_t>(8192)};
+  s.quant.output_multiplier = {1};
+  s.quant.output_shift = {0};
+  try {
+    salsa::LayerOutputShape(s);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("the output (8193, 8192) would have 67117056 elements, "
+                                         "more than 67108864 (2^26)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

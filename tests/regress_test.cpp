@@ -119,6 +119,49 @@ TEST(RegressList, MissingFileIsAListError) {
   EXPECT_THROW(LoadRegressList("/nonexistent/list.yaml"), ListError);
 }
 
+// A list of a few KiB asked for billions of runs (1000 configs x 10000 seeds: 10 million, 2.9 GB
+// before salsa regress said one config was unknown). At most kMaxRuns, counted before anything is
+// expanded; the list and the flags together are counted again by Expand.
+TEST(RegressList, RunsAreCapped) {
+  auto list = [](int tests, int configs, const std::string& seeds) {
+    std::string y = "tests:\n";
+    for (int t = 0; t < tests; ++t) {
+      y += "  - {name: t" + std::to_string(t) + ", generator: fc, seeds: " + seeds + ", configs: [";
+      for (int c = 0; c < configs; ++c) y += (c ? ", c" : "c") + std::to_string(c);
+      y += "]}\n";
+    }
+    return y;
+  };
+  EXPECT_EQ(ErrorOf(list(1, 1000, "10000")),
+            "l.yaml:2:5: tests.t0: the list has 10000000 runs up to this test (1000 configs x "
+            "10000 seeds here); accepted: at most 1000000 runs in a list (configs x seeds, summed "
+            "over the tests)");
+  EXPECT_NE(ErrorOf(list(101, 1, "10000")).find("l.yaml:102:5: tests.t100: the list has 1010000"),
+            std::string::npos);
+  const RegressList at_cap = ParseRegressList(list(100, 1, "10000"), "l.yaml");
+  EXPECT_EQ(Expand(at_cap, {}).size(), kMaxRuns);
+  // Within the cap as written, over it with --seeds or `random` x --random-configs.
+  const RegressList small = ParseRegressList(list(1, 200, "1"), "l.yaml");
+  ExpandOptions o;
+  o.seeds = 10000;
+  try {
+    Expand(small, o);
+    ADD_FAILURE() << "expanded";
+  } catch (const ListError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "l.yaml: tests.t0: the list and flags make 2000000 runs up to this test (200 "
+              "configs x 10000 seeds here); accepted: at most 1000000 runs before --filter (fewer "
+              "configs or seeds, or a smaller --seeds or --random-configs)");
+  }
+  const RegressList rnd = ParseRegressList(
+      "tests:\n  - {name: r, configs: [random], generator: fc, seeds: 2000}\n", "l.yaml");
+  o = ExpandOptions{};
+  o.random_configs.assign(500, "rand");
+  EXPECT_EQ(Expand(rnd, o).size(), kMaxRuns);
+  o.random_configs.push_back("rand_x");
+  EXPECT_THROW(Expand(rnd, o), ListError);
+}
+
 TEST(RegressExpand, EveryTestConfigSeed) {
   const RegressList l = ParseRegressList(
       "timeout_s: 30\ntests:\n"

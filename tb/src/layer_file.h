@@ -312,6 +312,9 @@ class TensorLoader {
 int64_t OutSize(Padding padding, int64_t in, int64_t k, int64_t stride, int64_t dilation);
 // TFLite's ComputePadding: the leading (top/left) padding; the odd pixel goes to the end.
 int64_t PadBefore(int64_t in, int64_t k, int64_t stride, int64_t dilation, int64_t out);
+// The element count of an output `shape` when it is over kMaxLayerOutputElements (as text, without
+// overflow), else "" (layer_shape.cpp).
+std::string OutputElementsText(const std::vector<int64_t>& shape);
 
 // The op-specific keys and tensors into the spec (layer_ops.cpp).
 void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec);

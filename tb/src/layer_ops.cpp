@@ -141,6 +141,17 @@ void CheckGemmSize(const Doc& doc, const TensorRef& input, int64_t M, int64_t K,
   }
 }
 
+// The output's element count against kMaxLayerOutputElements, before anything of the output's
+// size is allocated. Reported at `t`, the tensor whose shape completes the output's.
+void CheckOutputSize(const TensorLoader& tl, const TensorRef& t, const std::vector<int64_t>& out) {
+  const std::string accepted =
+      "layers of at most " + std::to_string(kMaxLayerOutputElements) + " (2^26) output elements";
+  const std::string count = OutputElementsText(out);
+  if (!count.empty()) {
+    tl.Fail(t, "the output " + ShapeString(out) + " would have " + count + " elements", accepted);
+  }
+}
+
 // The optional bias ([out_channels] int32) and the input and weight tensors into the spec, shared
 // by fully_connected, conv2d and depthwise_conv2d. `count_prefix` names the count in the message.
 void LoadBiasAndTensors(const TensorLoader& tl, const std::string& b_layout,
@@ -269,6 +280,7 @@ void ParseFullyConnected(const Doc& doc, const TensorLoader& tl, LayerSpec* spec
   }
   const int64_t N = w.shape()[0];
   CheckGemmSize(doc, in, batch, K, N);
+  CheckOutputSize(tl, w, {batch, N});
   if (fp8) {
     LoadFp8Bias(tl, N, w, spec);
     spec->input = ToInt8(in);
@@ -347,6 +359,7 @@ void ParseConv(const Doc& doc, const TensorLoader& tl, bool depthwise, LayerSpec
   const int64_t M = batch * out_h * out_w;
   CheckGemmSize(doc, in, M,
                 depthwise ? w.shape()[1] * w.shape()[2] : w.shape()[1] * w.shape()[2] * C, out_c);
+  CheckOutputSize(tl, w, {batch, out_h, out_w, out_c});
   if (IsFp8(spec->dtype)) {
     LoadFp8Bias(tl, out_c, w, spec);
     spec->input = ToInt8(in);
@@ -394,13 +407,15 @@ void ParseMatmul(const Doc& doc, const TensorLoader& tl, LayerSpec* spec) {
   }
   const int64_t N = b.shape()[rank - 1];
   CheckGemmSize(doc, a, M, K, N);
+  std::vector<int64_t> out = a.shape();
+  out.back() = N;
+  CheckOutputSize(tl, b, out);
   if (IsFp8(spec->dtype)) LoadFp8Bias(tl, N, b, spec);
   spec->input = ToInt8(a);
   spec->weights = ToInt8(b);
   spec->input_file = a.file;
   spec->weights_file = b.file;
-  spec->output_shape = a.shape();
-  spec->output_shape.back() = N;
+  spec->output_shape = out;
 }
 
 }  // namespace layer_file

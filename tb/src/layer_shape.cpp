@@ -1,6 +1,7 @@
 // Layer shapes without a file: conv geometry as TFLite computes it, output channels and shape of
 // a LayerSpec, and real scales to TFLite multipliers.
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,6 +24,15 @@ int64_t PadBefore(int64_t in, int64_t k, int64_t stride, int64_t dilation, int64
   const int64_t eff = (k - 1) * dilation + 1;
   const int64_t total = (out - 1) * stride + eff - in;
   return total > 0 ? total / 2 : 0;
+}
+
+std::string OutputElementsText(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d > 0 && n > std::numeric_limits<int64_t>::max() / d) return "2^63 or more";
+    n *= std::max<int64_t>(d, 0);
+  }
+  return n > kMaxLayerOutputElements ? std::to_string(n) : "";
 }
 
 }  // namespace layer_file
@@ -165,6 +175,11 @@ std::vector<int64_t> LayerOutputShape(const LayerSpec& spec) {
       out.back() = w.back();
       break;
     }
+  }
+  const std::string too_many = layer_file::OutputElementsText(out);
+  if (!too_many.empty()) {
+    Invalid("the output " + ShapeString(out) + " would have " + too_many + " elements, more than " +
+            std::to_string(kMaxLayerOutputElements) + " (2^26)");
   }
   const int64_t channels = OutputChannels(spec);
   if (!spec.bias.empty()) {

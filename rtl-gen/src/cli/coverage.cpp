@@ -6,12 +6,14 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "salsa/file_read.h"
 
 namespace salsa::cli {
 namespace fs = std::filesystem;
@@ -54,11 +56,43 @@ std::string PointField(const std::string& point, const std::string& key) {
   return point.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
+constexpr const char* kCoverageMagic = "# SystemC::Coverage";
+
+// What salsa coverage accepts, for messages.
+std::string CoverageAccepted() {
+  return "accepted: a harness's --coverage-out file (Verilator coverage data, a regular file of "
+         "at most " +
+         std::to_string(kMaxCoverageFileBytes) + " bytes starting with '# SystemC::Coverage-3')";
+}
+
+// A coverage file salsa coverage was given: a regular file within the cap whose first bytes are
+// Verilator's header (only those are read; verilator_coverage reads the rest). Throws one line.
+void CheckCoverageInput(const fs::path& f) {
+  std::string head;
+  const std::string problem =
+      ReadRegularFilePrefix(f.string(), kMaxCoverageFileBytes, std::strlen(kCoverageMagic), &head);
+  if (!problem.empty()) {
+    throw std::runtime_error(f.string() + ": cannot read coverage data: " + problem + "; " +
+                             CoverageAccepted());
+  }
+  if (head != kCoverageMagic) {
+    throw std::runtime_error(f.string() + ": not Verilator coverage data; " + CoverageAccepted());
+  }
+}
+
+// The text of a file verilator_coverage wrote (its merged data, its lcov info), read through the
+// same cap as its inputs.
+std::string ReadToolOutput(const fs::path& f) {
+  std::string text;
+  const std::string problem = ReadRegularFile(f.string(), kMaxCoverageFileBytes, &text);
+  if (!problem.empty()) throw std::runtime_error(f.string() + ": cannot read: " + problem);
+  return text;
+}
+
 }  // namespace
 
 std::vector<CoverageGroup> ReadCoveragePoints(const fs::path& dat) {
-  std::ifstream in(dat);
-  if (!in) throw std::runtime_error(dat.string() + ": cannot read coverage data");
+  std::istringstream in(ReadToolOutput(dat));
   std::map<std::pair<std::string, std::string>, CoverageGroup> groups;
   std::string line;
   while (std::getline(in, line)) {
@@ -86,18 +120,7 @@ std::vector<CoverageGroup> ReadCoveragePoints(const fs::path& dat) {
 
 CoverageSummary MergeCoverage(const std::vector<fs::path>& dat_files, const fs::path& out_dir) {
   if (dat_files.empty()) throw std::runtime_error("coverage: no .dat files to merge");
-  for (const fs::path& f : dat_files) {
-    std::ifstream in(f);
-    std::string first;
-    if (!fs::is_regular_file(f) || !in) {
-      throw std::runtime_error(f.string() + ": no such coverage file");
-    }
-    if (!std::getline(in, first) || first.rfind("# SystemC::Coverage", 0) != 0) {
-      throw std::runtime_error(f.string() +
-                               ": not Verilator coverage data (a harness's --coverage-out file "
-                               "starts with '# SystemC::Coverage-3')");
-    }
-  }
+  for (const fs::path& f : dat_files) CheckCoverageInput(f);
   fs::create_directories(out_dir);
   const fs::path merged = out_dir / "coverage.dat";
   const fs::path info = out_dir / "coverage.info";
@@ -133,7 +156,7 @@ CoverageSummary MergeCoverage(const std::vector<fs::path>& dat_files, const fs::
   }
   // verilator_coverage writes no LF/LH summaries: count the DA:<line>,<hits> records as genhtml
   // does (every point folded onto its source line; a line is hit when any of its points is).
-  std::ifstream in(info);
+  std::istringstream in(ReadToolOutput(info));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("DA:", 0) != 0) continue;
@@ -174,9 +197,9 @@ std::string CoverageSummaryLine(const CoverageSummary& s) {
 }
 
 void AddCoverageOptions(CLI::App* app, CoverageOptions* opts) {
+  // No CLI::ExistingFile: MergeCoverage checks each file with the message of every other input.
   app->add_option("dat", opts->dat_files, "coverage .dat files (harness --coverage-out)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   app->add_option("-o,--out", opts->out_dir,
                   "output directory: coverage.dat (merged), coverage.info (lcov), html/")
       ->required();

@@ -62,6 +62,8 @@ uint64_t Integer(const Reporter& rep, const YAML::Node& v, const YAML::Mark& mar
   return n;
 }
 
+const char* kRunsAccepted =
+    "at most 1000000 runs in a list (configs x seeds, summed over the tests)";
 const char* kNameAccepted = "lower-case letters, digits and _ (e.g. fc_small)";
 const char* kConfigsAccepted =
     "a non-empty list of preset names (configs/<name>.yaml), config paths (relative to the "
@@ -200,10 +202,19 @@ RegressList ParseRegressList(const std::string& text, const std::string& path) {
   }
   std::set<std::string> names;
   size_t i = 0;
+  uint64_t runs = 0;
   for (const YAML::Node& node : tests->value) {
     TestSpec t = ParseTest(rep, node, i++);
     if (!names.insert(t.name).second) {
       rep.Fail(node.Mark(), "tests." + t.name, "duplicate test name", "unique test names");
+    }
+    runs += static_cast<uint64_t>(t.configs.size()) * t.seeds.size();
+    if (runs > kMaxRuns) {
+      rep.Fail(node.Mark(), "tests." + t.name,
+               "the list has " + std::to_string(runs) + " runs up to this test (" +
+                   std::to_string(t.configs.size()) + " configs x " +
+                   std::to_string(t.seeds.size()) + " seeds here)",
+               kRunsAccepted);
     }
     list.tests.push_back(std::move(t));
   }
@@ -240,6 +251,25 @@ std::vector<RunSpec> Expand(const RegressList& list, const ExpandOptions& opts) 
                       e.what() +
                       "); accepted: an ECMAScript regex matched against "
                       "<test>/<config>/s<seed>");
+    }
+  }
+  // Count first: a list within kMaxRuns can still expand past it with --seeds and `random`.
+  uint64_t total = 0;
+  for (const TestSpec& t : list.tests) {
+    uint64_t configs = 0;
+    for (const std::string& c : t.configs) {
+      configs += c == kRandomConfigs ? opts.random_configs.size() : 1;
+    }
+    const uint64_t seeds = !t.generator.empty() && opts.seeds > 0
+                               ? static_cast<uint64_t>(opts.seeds)
+                               : static_cast<uint64_t>(t.seeds.size());
+    total += configs * seeds;
+    if (total > kMaxRuns) {
+      throw ListError(list.path + ": tests." + t.name + ": the list and flags make " +
+                      std::to_string(total) + " runs up to this test (" + std::to_string(configs) +
+                      " configs x " + std::to_string(seeds) +
+                      " seeds here); accepted: at most 1000000 runs before --filter (fewer "
+                      "configs or seeds, or a smaller --seeds or --random-configs)");
     }
   }
   std::vector<RunSpec> runs;

@@ -22,6 +22,11 @@ const std::vector<std::string>& GeneratorNames();  // fc, layer, timing, fault, 
 // The `configs` entry that stands for the --random-configs N configs.
 inline constexpr const char* kRandomConfigs = "random";
 
+// The most runs a list may have, configs x seeds summed over its tests (ParseRegressList, with
+// `random` as one config) and as Expand would make them before --filter (with --seeds and
+// --random-configs): a list of a few KiB could otherwise ask for billions (docs/reliability.md).
+inline constexpr uint64_t kMaxRuns = 1000000;
+
 struct TestSpec {
   std::string name;                  // [a-z0-9_]+, unique in the list
   std::vector<std::string> configs;  // preset names, config paths, or "random"
@@ -67,7 +72,8 @@ struct ExpandOptions {
   std::string filter;                       // ECMAScript regex searched in Id(); empty: every run
 };
 
-// Every (test, config, seed), in list order. Throws ListError for a bad --filter regex.
+// Every (test, config, seed), in list order. Throws ListError for a bad --filter regex, or when
+// the list and options make more than kMaxRuns runs before the filter (nothing expanded).
 std::vector<RunSpec> Expand(const RegressList& list, const ExpandOptions& opts);
 
 }  // namespace salsa::regress

@@ -57,6 +57,9 @@ FcLayer MakeRandomFp8Fc(int M, int K, int N, uint64_t seed, contract::Prec prec,
 // weights zero point, which this hardware does not run. Per-channel vectors fill
 // channel_multiplier/channel_shift.
 FcLayer LoadTfliteVector(const std::string& json_path);
+// The same on the file's text (`path` names it in messages); LoadTfliteVector reads at most
+// kMaxVectorFileBytes (16 MiB) of a regular file and calls this.
+FcLayer ParseTfliteVector(const std::string& text, const std::string& path);
 
 // Turns a per-tensor layer into a per-channel one: channel n's real scale is the layer's times a
 // seeded factor in [0.5, 2], converted with QuantizeMultiplier.

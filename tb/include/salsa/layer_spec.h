@@ -110,18 +110,24 @@ struct LayerSpec {
   std::vector<int64_t> output_shape;  // int8 output: LoadLayerSpec fills it (else LayerOutputShape)
 };
 
+// The most output elements a layer may have (docs/reliability.md): small tensors can declare a
+// huge output (fully_connected [M, 1] x [N, 1] has M*N), which the reference and the driver would
+// allocate; 2^26 is above every real layer salsa runs (2048 tokens x a 32000-word vocabulary).
+inline constexpr int64_t kMaxLayerOutputElements = int64_t{1} << 26;
+
 // Reads a layer file and its tensors (paths relative to the layer file). Throws LayerSpecError for
 // anything invalid: unknown keys, wrong types, bad values, unreadable or malformed .npy files,
-// wrong dtype, rank or shape for the op, mismatched sizes, scales <= 0, a nonzero weights zero
-// point.
+// wrong dtype, rank or shape for the op, mismatched sizes, more than kMaxLayerOutputElements
+// outputs, scales <= 0, a nonzero weights zero point.
 LayerSpec LoadLayerSpec(const std::string& path);
 // The same on the text of a layer file: `path` names it in messages, and its directory is where the
 // tensors' relative paths start. LoadLayerSpec reads at most 1 MiB of a regular file (a directory,
 // device, FIFO or larger file is a LayerSpecError) and calls this.
 LayerSpec ParseLayerSpec(const std::string& text, const std::string& path);
 
-// The output shape of `spec` (checks the shapes, parameters and quantisation vector sizes; throws
-// std::invalid_argument with a one-line message). Used for specs built in memory.
+// The output shape of `spec` (checks the shapes, parameters, the output's size against
+// kMaxLayerOutputElements and the quantisation vector sizes; throws std::invalid_argument with a
+// one-line message). Used for specs built in memory.
 std::vector<int64_t> LayerOutputShape(const LayerSpec& spec);
 
 // Number of output channels: N (fully_connected, matmul), O (conv2d), C*m (depthwise_conv2d).
