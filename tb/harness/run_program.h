@@ -131,6 +131,8 @@ void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
       return;
     }
     for (unsigned i = 0; i < 4 && dram.busy(); ++i) ctl.Tick();
+    // The next run replays the same DRAM timing, so the point lands at P% of the same run.
+    dram.RestartRandom();
     dram.ClearStats();
     const double frac = o.abort_frac > 0.0 ? o.abort_frac : o.reset_frac;
     const uint64_t at = std::max<uint64_t>(1, static_cast<uint64_t>(frac * r->measured_cycles));
@@ -181,6 +183,12 @@ void RunProgram(Ctl& ctl, salsa::AxiDramPorts& dram, const salsa::Program& prog,
     r->Fail(what);
   } else if (r->irq && !(r->status & c::CsrBitMask("STATUS", "done"))) {
     r->Fail("irq_o high but STATUS " + Hex32(r->status) + " has no done bit");
+  }
+  // Acknowledge the interrupt as a driver does (STATUS.done is write-1-to-clear): irq_o drops.
+  if (r->irq && (r->status & c::CsrBitMask("STATUS", "done"))) {
+    ctl.CsrWrite(c::CsrAddr("STATUS"), c::CsrBitMask("STATUS", "done"));
+    ctl.Tick();
+    if (ctl.Irq()) r->Fail("irq_o still high after STATUS.done was written 1 (cleared)");
   }
   // Let outstanding DRAM traffic (which there should not be) show up before checking.
   for (unsigned i = 0; i < 4 && dram.busy(); ++i) ctl.Tick();

@@ -85,6 +85,11 @@ void AxiDram::ResetProtocol() {
   ComputeOutputs(AxiMasterOut{}, false, false, false, false);
 }
 
+void AxiDram::RestartRandom() {
+  rng_.seed(opts_.seed);  // as constructed: the seed, then ResetProtocol's idle outputs
+  ResetProtocol();
+}
+
 bool AxiDram::Coin() {
   if (opts_.backpressure <= 0.0) return true;
   const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;

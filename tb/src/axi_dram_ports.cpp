@@ -72,6 +72,10 @@ void AxiDramPorts::ResetProtocol() {
   for (auto& d : ports_) d->ResetProtocol();
 }
 
+void AxiDramPorts::RestartRandom() {
+  for (auto& d : ports_) d->RestartRandom();
+}
+
 void AxiDramPorts::ClearStats() {
   for (auto& d : ports_) d->ClearStats();
 }

@@ -116,6 +116,9 @@ class AxiDram {
   // The slave side of a bus reset: every accepted transaction and buffered W beat is dropped,
   // the outputs go idle; the memory, the random state and the cycle count stay.
   void ResetProtocol();
+  // ResetProtocol, and the random state (backpressure, strict stalls) back to its seed: the next
+  // run sees the same timing as the first (salsa run --reset-at P% measures the layer first).
+  void RestartRandom();
   uint64_t cycle() const { return cycle_; }
   // True while any accepted transaction has not completed (R or B still to come).
   bool busy() const { return !reads_.empty() || !writes_.empty() || !bresps_.empty(); }

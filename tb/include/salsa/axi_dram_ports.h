@@ -44,6 +44,7 @@ class AxiDramPorts {
   AxiDram::Stats stats() const;
   void ClearStats();
   void ResetProtocol();
+  void RestartRandom();  // every port's (AxiDram::RestartRandom)
   // Every port's violations, "port p: " in front when there are several.
   std::vector<std::string> violations() const;
   bool busy() const;
