@@ -92,7 +92,8 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "(a corrupted command), slices (K-slice builds: the first K-slice COMPUTE's "
                  "weight address made odd, a bad field), no-response-read|no-response-write "
                  "(the DRAM stops answering reads / writes half way through the layer; builds "
-                 "with axi.timeout_cycles: the watchdog must report axi_timeout)")
+                 "with axi.timeout_cycles: the watchdog must report axi_timeout; the layer is "
+                 "left undone, so the run exits 1 with that error named)")
       ->check(CLI::IsMember({"read", "write", "opcode", "range", "field", "slices",
                              "no-response-read", "no-response-write"}));
   std::string abort_spec, reset_spec;
