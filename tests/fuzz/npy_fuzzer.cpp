@@ -8,16 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_finding.h"
 #include "salsa/npy.h"
 
-namespace {
-
-[[noreturn]] void Finding(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::abort();
-}
-
-}  // namespace
+using salsa_fuzz::Finding;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<uint8_t> bytes(data, data + size);
@@ -25,9 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     a = salsa::ParseNpy(bytes, "fuzz.npy");
   } catch (const salsa::NpyError& e) {
-    if (std::string(e.what()).find('\n') != std::string::npos) {
-      Finding("NpyError of more than one line: " + std::string(e.what()));
-    }
+    salsa_fuzz::RequireOneLine("NpyError", e.what());
     return 0;
   }
   const int64_t n = a.NumElements();

@@ -8,19 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_finding.h"
 #include "regress/regress_list.h"
+
+using salsa_fuzz::Finding;
 
 namespace {
 
-[[noreturn]] void Finding(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::abort();
-}
-
 void CheckOneLine(const salsa::regress::ListError& e) {
-  if (std::string(e.what()).find('\n') != std::string::npos) {
-    Finding("ListError of more than one line: " + std::string(e.what()));
-  }
+  salsa_fuzz::RequireOneLine("ListError", e.what());
 }
 
 }  // namespace

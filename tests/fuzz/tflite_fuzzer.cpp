@@ -8,16 +8,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "fuzz_finding.h"
 #include "salsa/layer_gen.h"
 
-namespace {
-
-[[noreturn]] void Finding(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::abort();
-}
-
-}  // namespace
+using salsa_fuzz::Finding;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -25,9 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     l = salsa::ParseTfliteVector(text, "fuzz.json");
   } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find('\n') != std::string::npos) {
-      Finding("error of more than one line: " + std::string(e.what()));
-    }
+    salsa_fuzz::RequireOneLine("error", e.what());
     return 0;
   }
   const size_t M = static_cast<size_t>(l.M), K = static_cast<size_t>(l.K);
