@@ -7,6 +7,7 @@
 
 #include "axi_port.h"
 #include "axil_checker.h"
+#include "sram_faults.h"
 
 // Verilator's headers are not -Wextra clean; keep their warnings out of the harness build.
 #pragma GCC diagnostic push
@@ -50,6 +51,20 @@ struct Bench {
   std::vector<std::unique_ptr<AxiMemPort<Vsalsa_top>>> mem;
   CsrPort<Vsalsa_top> csr;
   AxiLiteChecker<Vsalsa_top> csr_check;  // the CSR port's protocol, in every run
+
+  // --flip-bits: the SRAM fault injector, made and hooked on first use (it needs the model's
+  // public banks: sram.ecc builds); flip_runs numbers the GEMMs it was armed for.
+  SramFaults& SramFaultHook() {
+    if (!flips_) {
+      flips_ = std::make_unique<SramFaults>(sim.context());
+      sim.AddHook(flips_.get());
+    }
+    return *flips_;
+  }
+  uint64_t flip_runs = 0;
+
+ private:
+  std::unique_ptr<SramFaults> flips_;
 };
 
 }  // namespace salsa::harness

@@ -88,14 +88,11 @@ JobResult RunJob(const Options& opts, const salsa::HwParams& hw, const Job& job,
   bench->csr_check.Clear();
   try {
     BenchControl ctl(*bench);
-    // --flip-bits: one injector for the bench (its hooks live as long as it), armed per GEMM.
-    static std::unique_ptr<SramFaults> flips;
-    static uint64_t runs = 0;
-    if (opts.flip_bits != 0 && !flips) {
-      flips = std::make_unique<SramFaults>(bench->sim.context());
-      bench->sim.AddHook(flips.get());
+    // --flip-bits: the bench's injector, armed per GEMM with a seed of its own.
+    SramFaults* flips = opts.flip_bits != 0 ? &bench->SramFaultHook() : nullptr;
+    if (flips) {
+      flips->Arm(opts.flip_bits, opts.flip_double, plan.min_cycles, opts.seed + bench->flip_runs++);
     }
-    if (flips) flips->Arm(opts.flip_bits, opts.flip_double, plan.min_cycles, opts.seed + runs++);
     RunProgram(ctl, dram, plan.prog, plan.timeout, &jr.r, opts);
     if (flips) {
       flips->Disarm();
