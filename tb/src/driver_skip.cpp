@@ -43,9 +43,10 @@ constexpr unsigned kStoresPerChunk = 4;
 // latency 100: 20208 cycles in one chunk, 18210 in four; 1x1024x64 at 50% zeros: 8167, 7234).
 constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
 // K slices: the DRAM latency a chunk's gathers should cover (config_defaults.h's design latency),
-// the cycles a gathered row costs besides its beats and those a tile takes besides `rows` when
-// its drain is the bound (measured on zs_gemv_16x16: about 2 and 10).
-constexpr unsigned kEstLatency = 100, kGatherRowExtra = 2, kSliceDrainExtra = 10;
+// the cycles a gathered row costs besides its beats and those a tile takes besides the G = rows/S
+// shifts of its drain when the drain is the bound (the slices drain in parallel; fitted to group
+// sweeps of GEMV 1x4096x4096 at 50% zeros, 16x16 on 256 and 512 bits: 2 and 8).
+constexpr unsigned kEstLatency = 100, kGatherRowExtra = 2, kSliceDrainExtra = 8;
 
 unsigned ParamWords(const FcLayer& l) { return l.channel_multiplier.empty() ? 1 : 3; }
 
@@ -417,7 +418,8 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
     const double rate = std::min(1.0, hw.max_outstanding * beats / kEstLatency);
     const double gather = de * (beats + kGatherRowExtra) / rate;
     const double compute =
-        dg * std::max(de / sp->slices + 2, static_cast<double>(hw.rows + kSliceDrainExtra));
+        dg *
+        std::max(de / sp->slices + 2, static_cast<double>(hw.rows / sp->slices + kSliceDrainExtra));
     // A quarter of margin on the compute: gathers and COMPUTEs do not overlap perfectly.
     const double tiles_per_cycle = de * dg / std::max(gather, 1.25 * compute);
     if (tiles_per_cycle > best_rate) {

@@ -100,6 +100,46 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
   s.Assign("wgt_raddr_o", "s1_wgt_q");
 }
 
+// K slices: a job of S > 1 slices (not fp8, whose slice sums are added in order) drains all
+// slices at once: G = rows / S shifts, each adding the bottoms of the S slices (drain_o and the
+// array's taps k with (k + 1) % (W / S) == 0, W = gemv_slices) in a balanced tree.
+void AddSliceDrainSum(Scope& s, const Config& cfg) {
+  const unsigned w = cfg.gemv_slices, rows = cfg.rows, cols = cfg.cols;
+  s.Note("K-slice job (dsl_q = log2 S > 0" + std::string(cfg.HasFp8() ? ", not fp8" : "") +
+         "): the drain shifts rows/S times and adds the S slices' rows that reach their bottoms "
+         "together (dsum, int32 wrapping); other jobs shift rows times and dsum is drain_o.");
+  s.Assign("dpar", cfg.HasFp8() ? "(dsl_q != 3'd0) && !dfp_q" : "dsl_q != 3'd0");
+  s.Assign("dlen", "dpar ? (16'd" + N(rows) + " >> dsl_q) : 16'd" + N(rows));
+  std::string en;
+  for (unsigned k = w - 1; k-- > 0;) {
+    std::string any;
+    for (unsigned l = 1; (1u << l) <= w; ++l) {
+      if ((k + 1) % (w >> l) == 0)
+        any += (any.empty() ? "" : " || ") + ("(dsl_q == 3'd" + N(l) + ")");
+    }
+    en += (en.empty() ? "" : ", ") + std::string("(dpar && (") + any + "))";
+  }
+  s.Assign("dtap_en", "{" + en + "}");
+  std::string cols_sum;
+  for (unsigned j = cols; j-- > 0;) {
+    std::vector<std::string> terms = {IdxPart("drain_data_i", N(32 * j), "32")};
+    for (unsigned k = 0; k + 1 < w; ++k) {
+      terms.push_back("({32{" + BitOf("dtap_en", N(k), w - 1) + "}} & " +
+                      IdxPart("drain_taps_i", N(32 * (k * cols + j)), "32") + ")");
+    }
+    while (terms.size() > 1) {
+      std::vector<std::string> next;
+      for (size_t i = 0; i + 1 < terms.size(); i += 2) {
+        next.push_back("(" + terms[i] + " + " + terms[i + 1] + ")");
+      }
+      if (terms.size() % 2) next.push_back(terms.back());
+      terms = next;
+    }
+    cols_sum += terms[0] + (j ? ", " : "");
+  }
+  s.Assign("dsum", "{" + cols_sum + "}");
+}
+
 // The drain's write stage (every os build): the acc word is read while the array's row is
 // captured and, for an accumulating command (w0[11]), the row is added to it the cycle after.
 // This lets a tiler split K into chunks whose partial sums meet in the acc scratchpad.
@@ -109,11 +149,15 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg, const Built& built) {
   const bool i4 = cfg.Has(Precision::kInt4w), sl = cfg.gemv_slices > 1;
   // The drained row's acc word: the row (S = 1), K slices: the row % G.
   std::string drow = "idx_q";
+  if (sl) AddSliceDrainSum(s, cfg);
   if (sl) {
     s.Note(
-        "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S), and every "
-        "row after the first rows/S adds to it. A row that adds to the word written the cycle "
-        "before (rows/S = 1) takes that sum (fw_*), not the word read meanwhile.");
+        "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S)" +
+        std::string(cfg.HasFp8()
+                        ? "; an fp8 job drains one row a cycle and every row after the first "
+                          "rows/S adds to the word. A row that adds to the word written the cycle "
+                          "before (rows/S = 1) takes that sum (fw_*), not the word read meanwhile."
+                        : " (r < rows/S: all slices at once)."));
     for (unsigned l = 1; (1u << l) <= cfg.gemv_slices; ++l) {
       const unsigned g = cfg.rows >> l;  // G of S = 2^l (S divides rows)
       drow = "(dsl_q == 3'd" + N(l) + ") ? " +
@@ -141,7 +185,7 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg, const Built& built) {
     std::string pair;
     for (unsigned j = cfg.cols; j-- > 0;) {
       pair += IdxPart("hold_q", N(32 * j), "32") + " + " +
-              IdxPart("drain_data_i", N(32 * j), "32") + (j ? ", " : "");
+              IdxPart(sl ? "dsum" : "drain_data_i", N(32 * j), "32") + (j ? ", " : "");
     }
     s.Assign("pair_sum", "{" + pair + "}");
   }
@@ -350,6 +394,7 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   m.Out("acc_waddr_o", "16");
   m.In("accum_i");
   m.In("drain_data_i", N(cols * 32));
+  if (cfg.gemv_slices > 1) m.In("drain_taps_i", N((cfg.gemv_slices - 1) * cols * 32));
   AccRead(cfg).DeclarePorts(m, "acc_");
   m.Out("acc_wdata_o", N(cols * 32));
   if (zs) {
@@ -425,6 +470,11 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
     s.Wire("fw_hit");
     s.Wire("acc_add", N(cols * 32));
     s.Wire("sl_wait");
+    // The drain job's mode (all slices at once), its shifts, the taps it adds, their sum.
+    s.Wire("dpar");
+    s.Wire("dlen", "16");
+    s.Wire("dtap_en", N(cfg.gemv_slices - 1));
+    s.Wire("dsum", N(cols * 32));
   }
   if (i4) {
     s.Reg("dint4_q");
@@ -456,9 +506,19 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
   s.Note("Cycles the drainer still needs, this one included (" + N(drain_cycles) +
          " right after a hand-off" +
          (zs ? ", one more while the hand-off is in the index stage)." : ")."));
-  const std::string left = "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + 17'd" +
-                           N(rows + 1) + " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0";
-  s.Assign("drain_left", zs   ? "s1_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left
+  const std::string left = "(dstate_q == DWait) ? {" + N(17 - wb) + "'d0, wait_q} + " +
+                           (sl ? "{1'b0, dlen} + 17'd1" : "17'd" + N(rows + 1)) +
+                           " : (dstate_q == DDrain) ? {1'b0, idx_q} + 17'd1 : 17'd0";
+  // The job in the index stage (zero-skip): K slices wait kSliceDrainWait, then rows/S shifts
+  // (all slices at once) or rows (fp8).
+  std::string s1_left = "17'd" + N(drain_cycles + 1);
+  if (sl) {
+    const std::string w0 = "17'd" + N(kSliceDrainWait + 2);
+    s1_left = "(sl_q == 3'd0) ? " + s1_left + " : " +
+              (fp8 ? "prec_q[1] ? 17'd" + N(kSliceDrainWait + rows + 2) + " : " : "") + w0 +
+              " + (17'd" + N(rows) + " >> sl_q)";
+  }
+  s.Assign("drain_left", zs   ? "s1_handoff_q ? " + s1_left + " : " + left
                          : st ? "d1_handoff_q ? 17'd" + N(drain_cycles + 2) +
                                     " : d2_handoff_q ? 17'd" + N(drain_cycles + 1) + " : " + left
                               : left);
@@ -623,17 +683,17 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
     const std::string sw = N(CountBits(rows + cols)) + "'d";
     wstage = {
         Set("wb_v_q", i4 ? "(dstate_q == DDrain) && !(dint4_q && idx_q[0])" : "dstate_q == DDrain"),
-        Set("wb_accum_q",
-            "daccum_q || (idx_q < (16'd" + N(rows) + " - (16'd" + N(rows) + " >> dsl_q)))"),
+        Set("wb_accum_q", "daccum_q || (!dpar && (idx_q < (16'd" + N(rows) + " - (16'd" + N(rows) +
+                              " >> dsl_q))))"),
         Set("wb_addr_q", "dacc_q + drow"),
-        Set("wb_data_q", i4 ? "dint4_q ? pair_sum : drain_data_i" : "drain_data_i"),
+        Set("wb_data_q", i4 ? "dint4_q ? pair_sum : dsum" : "dsum"),
         Set("fw_v_q", "wb_v_q"),
         Set("fw_addr_q", "wb_addr_q"),
         Set("fw_data_q", "acc_wdata_o"),
         Set("rsl_q", zs ? "s1_sl_q" : "sl_q"),
         If("feeding && (sl_q == 3'd0)", {Set("skew_q", sw + N(rows + cols))},
            {If("skew_q != " + sw + "0", {Set("skew_q", "skew_q - " + sw + "1")})})};
-    if (i4) wstage.push_back(Set("hold_q", "drain_data_i"));
+    if (i4) wstage.push_back(Set("hold_q", "dsum"));
     for (const auto& [r, v] :
          std::vector<std::pair<std::string, std::string>>{{"sl_q", "3'd0"},
                                                           {"rsl_q", "3'd0"},
@@ -695,16 +755,16 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
                                  {{"FFeed"}, feed}});
   Block body = pre;
   body.push_back(Case("fstate_q", fcases, {Set("fstate_q", "FIdle")}));
-  body.push_back(
-      Case("dstate_q",
-           {{{"DIdle"}, {If(drain_go, handoff)}},
-            {{"DWait"},
-             {If("wait_q == " + N(wb) + "'d0",
-                 {Set("dstate_q", "DDrain"), Set("idx_q", "16'd" + N(rows - 1))},
-                 {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
-            {{"DDrain"},
-             {Set("idx_q", "idx_q - 16'd1"), If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
-           {Set("dstate_q", "DIdle")}));
+  body.push_back(Case(
+      "dstate_q",
+      {{{"DIdle"}, {If(drain_go, handoff)}},
+       {{"DWait"},
+        {If("wait_q == " + N(wb) + "'d0",
+            {Set("dstate_q", "DDrain"), Set("idx_q", sl ? "dlen - 16'd1" : "16'd" + N(rows - 1))},
+            {Set("wait_q", "wait_q - " + N(wb) + "'d1")})}},
+       {{"DDrain"},
+        {Set("idx_q", "idx_q - 16'd1"), If("idx_q == 16'd0", {Set("dstate_q", "DIdle")})}}},
+      {Set("dstate_q", "DIdle")}));
   s.Seq(clk, rst, reset, body);
   return m;
 }

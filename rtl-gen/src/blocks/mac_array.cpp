@@ -136,7 +136,11 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
           std::string(sl ? " K-slice steps (in_slices_i = log2 S > 0) skip both skews: PE(r,c) "
                            "takes row r's activation (and datapath) and byte c of weight word "
                            "r / (rows/S) "
-                           "straight from the inputs, in the same cycle as every other PE."
+                           "straight from the inputs, in the same cycle as every other PE. "
+                           "drain_taps_o shows the output registers of rows k*rows/" +
+                               N(cfg.gemv_slices) + " - 1 (k = 1.." + N(cfg.gemv_slices - 1) +
+                               "), the bottoms of the widest slicing's slices, so a drain of "
+                               "rows/S shifts presents every slice's rows at once."
                          : ""));
   std::string nr = m.LocalParam("NumRows", N(rows));
   std::string nc = m.LocalParam("NumCols", N(cols));
@@ -153,6 +157,7 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
   if (st) m.In("meta_i", N(cols * 2));
   m.In("drain_i");
   m.Out("drain_o", N(cols * 32));
+  if (sl) m.Out("drain_taps_o", N((cfg.gemv_slices - 1) * cols * 32));
   Scope s = m.Body();
 
   // Interconnect: h_* run east (NumCols+1 taps per row), v_* run south (NumRows+1 taps per col).
@@ -233,6 +238,16 @@ Module BuildMacArray(const Config& cfg, const Built& built) {
               i4 ? Conns{{"RowOdd", "r % 2"}} : Conns{}, pe);
 
   s.Assign("drain_o", Slice("v_acc", N((rows + 1) * cols * 32 - 1), N(rows * cols * 32)));
+  if (sl) {
+    // Tap k: the output row of PE row (k + 1) * G - 1, G = rows / gemv_slices (v_acc row
+    // (k + 1) * G); tap gemv_slices - 1 would be drain_o.
+    const unsigned g = rows / cfg.gemv_slices, rw = cols * 32;
+    for (unsigned k = 0; k + 1 < cfg.gemv_slices; ++k) {
+      const unsigned vr = (k + 1) * g;
+      s.Assign(Slice("drain_taps_o", N((k + 1) * rw - 1), N(k * rw)),
+               Slice("v_acc", N((vr + 1) * rw - 1), N(vr * rw)));
+    }
+  }
   // The east and south edges leave the array unused: fold them so lint sees them read.
   std::string east = "{";
   for (unsigned r = 0; r < rows; ++r) {

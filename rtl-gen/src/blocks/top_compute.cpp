@@ -75,6 +75,11 @@ void AddOsConvFeed(const Top& t, Conns* cc) {
 void AddOs(const Top& t, Conns cc) {
   const unsigned rows = t.rows, cols = t.cols;
   t.Wires({{"array_drain", 1}, {"array_row", cols * 32}});
+  if (t.cfg.gemv_slices > 1) {
+    // K slices: the bottoms of the other slices, drained at once (salsa_mac_array).
+    t.Wires({{"array_taps", (t.cfg.gemv_slices - 1) * cols * 32}});
+    Append(cc, {{"drain_taps_i", "array_taps"}});
+  }
   Append(cc, {{"drain_i", "cmp_drain"},
               {"gate_clear_o", "gate_in_clear"},
               {"gate_last_o", "gate_in_last"},
@@ -119,7 +124,10 @@ void AddOs(const Top& t, Conns cc) {
   if (t.st) arr.push_back({"meta_i", "gate_meta"});
   if (t.cfg.LowPrecision()) arr.push_back({"in_prec_i", "gate_prec"});
   if (t.cfg.HasFp8()) arr.push_back({"in_ld_i", "gate_ld"});
-  if (t.cfg.gemv_slices > 1) arr.push_back({"in_slices_i", "gate_slices"});
+  if (t.cfg.gemv_slices > 1) {
+    arr.push_back({"in_slices_i", "gate_slices"});
+    arr.push_back({"drain_taps_o", "array_taps"});
+  }
   t.Inst("salsa_mac_array", "u_mac_array", {}, arr);
 }
 
