@@ -190,6 +190,29 @@ TEST(GeneratorTest, AxiReadRegisterKnob) {
   EXPECT_NE(off.find("assign m_axi_rready = r_active_q && out_ready_i;"), std::string::npos);
 }
 
+// K-slice builds drain the slices in parallel: the array taps the bottom of each of the widest
+// slicing's slices (12 rows, 4 slices: PE rows 2, 5, 8 = v_acc rows 3, 6, 9; drain_o is row 11),
+// and the drain adds tap k for S slices when (k + 1) is a multiple of 4 / S, not for fp8 jobs.
+TEST(GeneratorTest, KSliceDrainTapsTheSliceBottoms) {
+  const auto files = salsa::Generate(
+      Cfg("array: {rows: 12, cols: 5, gemv_slices: 4}\nprecision: [int8, fp8_e4m3]\n"), "x");
+  const std::string arr = FileText(files, "salsa_mac_array.v");
+  EXPECT_NE(arr.find("output wire [479:0] drain_taps_o"), std::string::npos);
+  EXPECT_NE(arr.find("assign drain_taps_o[159:0] = v_acc[639:480];"), std::string::npos);
+  EXPECT_NE(arr.find("assign drain_taps_o[319:160] = v_acc[1119:960];"), std::string::npos);
+  EXPECT_NE(arr.find("assign drain_taps_o[479:320] = v_acc[1599:1440];"), std::string::npos);
+  const std::string ctrl = FileText(files, "salsa_compute_ctrl.v");
+  EXPECT_NE(ctrl.find("assign dpar = (dsl_q != 3'd0) && !dfp_q;"), std::string::npos);
+  EXPECT_NE(ctrl.find("assign dlen = dpar ? (16'd12 >> dsl_q) : 16'd12;"), std::string::npos);
+  EXPECT_NE(ctrl.find("assign dtap_en = {(dpar && ((dsl_q == 3'd2))), (dpar && ((dsl_q == 3'd1) "
+                      "|| (dsl_q == 3'd2))), (dpar && ((dsl_q == 3'd2)))};"),
+            std::string::npos);
+  // Without K slices: no taps, one row a drain cycle.
+  const auto plain = salsa::Generate(Cfg("array: {rows: 12, cols: 5, gemv_slices: 1}\n"), "x");
+  EXPECT_EQ(FileText(plain, "salsa_mac_array.v").find("drain_taps_o"), std::string::npos);
+  EXPECT_EQ(FileText(plain, "salsa_compute_ctrl.v").find("dsum"), std::string::npos);
+}
+
 class WriteGeneratedTest : public ::testing::Test {
  protected:
   void SetUp() override {
