@@ -149,8 +149,8 @@ void AddAccumulatingDrain(Scope& s, const Config& cfg, const Built& built) {
   const bool i4 = cfg.Has(Precision::kInt4w), sl = cfg.gemv_slices > 1;
   // The drained row's acc word: the row (S = 1), K slices: the row % G.
   std::string drow = "idx_q";
-  if (sl) AddSliceDrainSum(s, cfg);
   if (sl) {
+    AddSliceDrainSum(s, cfg);
     s.Note(
         "K slices (dsl_q = log2 S): drained row r goes to acc word dacc + r % (rows/S)" +
         std::string(cfg.HasFp8()
