@@ -288,33 +288,6 @@ TEST(DriverSkipTest, KSlicesRegionsAreGWords) {
   for (unsigned t = 1; t < sp.group; ++t) EXPECT_EQ(store_acc[t] - store_acc[t - 1], g) << t;
 }
 
-// A STORE holds the store unit for about a DRAM latency and the sequencer waits at the next one,
-// so the sliced plan issues after each chunk's COMPUTE only as many STOREs as the chunk's
-// estimated compute covers: 2 on 16x16 with 8 slices on a 64-byte bus (5-step chunks), the
-// default 4 without slices. With slices the acc sets hold every group (one pass), so no STOREs
-// are flushed early and there are never more between two COMPUTEs.
-TEST(DriverSkipTest, KSlicesStoresPerChunkFollowTheChunkCompute) {
-  HwParams wide = Sliced(Hw(16, 16, 64, 4096, 4096, 1024), 8);
-  wide.max_outstanding = 16;
-  HwParams plain = ZeroSkip(Hw(16, 16, 32, 4096, 4096, 1024));
-  plain.max_outstanding = 16;
-  for (const auto& [hw, want] : {std::pair{wide, 2u}, std::pair{plain, 4u}}) {
-    SCOPED_TRACE(Describe(hw));
-    const Program p = BuildFcProgram(hw, MakeRandomFc(1, 4096, 4096, 1));
-    ASSERT_EQ(p.plan, "zero-skip");
-    const SkipParams& sp = std::get<SkipParams>(p.params);
-    EXPECT_EQ(sp.stores_per_chunk, want);
-    unsigned run = 0, most = 0, stores = 0;
-    for (const Command& c : p.cmds) {
-      const unsigned op = CommandWord(c.data(), 0) & 0xFF;
-      if (op == contract::kOpCompute) most = std::max(most, run), run = 0;
-      if (op == contract::kOpStore) ++run, ++stores;
-    }
-    EXPECT_EQ(stores, 256u);                   // one per n tile
-    if (sp.slices > 1) EXPECT_LE(most, want);  // one pass: no STORE is flushed for reuse
-  }
-}
-
 // The list saves what it skips on the sliced plan too: at 50% zeros about half the dense K-slice
 // plan's DRAM bytes (1x1024x1024 on 16x16, 4 slices, 32-byte bus).
 TEST(DriverSkipTest, KSlicesReadHalfAtHalfZeros) {

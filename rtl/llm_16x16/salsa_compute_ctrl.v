@@ -60,6 +60,7 @@ module salsa_compute_ctrl (
   input  wire [127:0] act_rdata_i,
   output wire scanning_o,
   output wire [15:0] nnz_o,
+  output wire [15:0] listed_o,
   output wire idx_we_o,
   output wire [15:0] idx_waddr_o,
   output wire [15:0] idx_wdata_o,
@@ -206,6 +207,9 @@ module salsa_compute_ctrl (
   assign idx_raddr_o = j_q;
   assign scanning_o = (fstate_q == FScan) || (fstate_q == FScanEnd) || (fstate_q == FScanFix);
   assign nnz_o = nnz_q;
+
+  // While a SCAN runs: the list entries written so far (a gather may read them).
+  assign listed_o = cnt_q;
 
   // Reads one cycle after the index stage; an indexed step's act word is base + entry.
   assign act_re_o = s1_valid_q || (fstate_q == FScan);

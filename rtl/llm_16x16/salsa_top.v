@@ -454,8 +454,8 @@ module salsa_top (
   wire [7:0] st_zp;
   wire [7:0] st_min;
   wire [7:0] st_max;
-  wire st_done;
-  wire wr_err;
+  wire wr_retire;
+  wire wr_retire_err;
   wire st_perch;
   wire [15:0] st_qaddr;
   wire [2:0] st_fmt;
@@ -468,6 +468,7 @@ module salsa_top (
   wire [7:0] cmp_stride;
   wire cmp_scanning;
   wire [15:0] cmp_nnz;
+  wire [15:0] cmp_listed;
   wire cmp_group;
 
   salsa_sequencer u_sequencer (
@@ -544,11 +545,11 @@ module salsa_top (
       .st_max_o(st_max),
       .st_perch_o(st_perch),
       .st_qaddr_o(st_qaddr),
-      .st_done_i(st_done),
       .st_busy_i(st_busy),
       .st_fmt_o(st_fmt),
       .st_sat_o(st_sat),
-      .wr_err_i(wr_err),
+      .wr_retire_i(wr_retire),
+      .wr_retire_err_i(wr_retire_err),
       .cmp_accum_o(cmp_accum),
       .cmp_scan_o(cmp_scan),
       .cmp_lanes_o(cmp_lanes),
@@ -558,6 +559,7 @@ module salsa_top (
       .cmp_group_o(cmp_group),
       .cmp_scanning_i(cmp_scanning),
       .cmp_nnz_i(cmp_nnz),
+      .cmp_listed_i(cmp_listed),
       .rd_req_gather_o(rd_req_gather),
       .rd_req_j0_o(rd_req_j0),
       .ev_skip_bytes_o(ev_skip_bytes),
@@ -651,6 +653,7 @@ module salsa_top (
       .act_rdata_i(act_rdata),
       .scanning_o(cmp_scanning),
       .nnz_o(cmp_nnz),
+      .listed_o(cmp_listed),
       .idx_we_o(idx_we),
       .idx_waddr_o(idx_waddr),
       .idx_wdata_o(idx_wdata),
@@ -713,13 +716,12 @@ module salsa_top (
   wire ppu_sat;
   wire ppu_valid_out;
   wire [511:0] ppu_out;
-  wire wr_clear;
   wire wr_req_valid;
   wire wr_req_ready;
   wire [31:0] wr_req_addr;
   wire [4:0] wr_req_bytes;
   wire [127:0] wr_req_data;
-  wire wr_busy;
+  wire wr_req_last;
 
   salsa_store_ctrl u_store_ctrl (
       .clk_i(clk_i),
@@ -738,7 +740,6 @@ module salsa_top (
       .zp_i(st_zp),
       .min_i(st_min),
       .max_i(st_max),
-      .done_o(st_done),
       .busy_o(st_busy),
       .fmt_i(st_fmt),
       .sat_i(st_sat),
@@ -756,13 +757,12 @@ module salsa_top (
       .ppu_sat_o(ppu_sat),
       .ppu_valid_i(ppu_valid_out),
       .ppu_out_i(ppu_out),
-      .wr_clear_o(wr_clear),
       .wr_req_valid_o(wr_req_valid),
       .wr_req_ready_i(wr_req_ready),
       .wr_req_addr_o(wr_req_addr),
       .wr_req_bytes_o(wr_req_bytes),
       .wr_req_data_o(wr_req_data),
-      .wr_busy_i(wr_busy)
+      .wr_req_last_o(wr_req_last)
   );
 
   salsa_ppu u_ppu (
@@ -785,14 +785,14 @@ module salsa_top (
   salsa_dma_wr u_dma_wr (
       .clk_i(clk_i),
       .rst_ni(rst_n),
-      .clear_i(wr_clear),
       .req_valid_i(wr_req_valid),
       .req_ready_o(wr_req_ready),
       .req_addr_i(wr_req_addr),
       .req_bytes_i(wr_req_bytes),
       .req_data_i(wr_req_data),
-      .busy_o(wr_busy),
-      .err_o(wr_err),
+      .req_last_i(wr_req_last),
+      .retire_o(wr_retire),
+      .retire_err_o(wr_retire_err),
       .beat_o(wr_beat),
       .m_axi_awid(m_axi_awid),
       .m_axi_awaddr(m_axi_awaddr),

@@ -402,8 +402,8 @@ module salsa_top (
   wire [7:0] st_zp;
   wire [7:0] st_min;
   wire [7:0] st_max;
-  wire st_done;
-  wire wr_err;
+  wire wr_retire;
+  wire wr_retire_err;
   wire st_perch;
   wire [15:0] st_qaddr;
   wire cmp_accum;
@@ -480,9 +480,9 @@ module salsa_top (
       .st_max_o(st_max),
       .st_perch_o(st_perch),
       .st_qaddr_o(st_qaddr),
-      .st_done_i(st_done),
       .st_busy_i(st_busy),
-      .wr_err_i(wr_err),
+      .wr_retire_i(wr_retire),
+      .wr_retire_err_i(wr_retire_err),
       .cmp_accum_o(cmp_accum)
   );
 
@@ -604,13 +604,12 @@ module salsa_top (
   wire [7:0] ppu_max;
   wire ppu_valid_out;
   wire [63:0] ppu_out;
-  wire wr_clear;
   wire wr_req_valid;
   wire wr_req_ready;
   wire [31:0] wr_req_addr;
   wire [3:0] wr_req_bytes;
   wire [63:0] wr_req_data;
-  wire wr_busy;
+  wire wr_req_last;
 
   salsa_store_ctrl u_store_ctrl (
       .clk_i(clk_i),
@@ -629,7 +628,6 @@ module salsa_top (
       .zp_i(st_zp),
       .min_i(st_min),
       .max_i(st_max),
-      .done_o(st_done),
       .busy_o(st_busy),
       .acc_re_o(st_acc_re),
       .acc_raddr_o(st_acc_raddr),
@@ -643,13 +641,12 @@ module salsa_top (
       .ppu_max_o(ppu_max),
       .ppu_valid_i(ppu_valid_out),
       .ppu_out_i(ppu_out),
-      .wr_clear_o(wr_clear),
       .wr_req_valid_o(wr_req_valid),
       .wr_req_ready_i(wr_req_ready),
       .wr_req_addr_o(wr_req_addr),
       .wr_req_bytes_o(wr_req_bytes),
       .wr_req_data_o(wr_req_data),
-      .wr_busy_i(wr_busy)
+      .wr_req_last_o(wr_req_last)
   );
 
   salsa_ppu u_ppu (
@@ -670,14 +667,14 @@ module salsa_top (
   salsa_dma_wr u_dma_wr (
       .clk_i(clk_i),
       .rst_ni(rst_n),
-      .clear_i(wr_clear),
       .req_valid_i(wr_req_valid),
       .req_ready_o(wr_req_ready),
       .req_addr_i(wr_req_addr),
       .req_bytes_i(wr_req_bytes),
       .req_data_i(wr_req_data),
-      .busy_o(wr_busy),
-      .err_o(wr_err),
+      .req_last_i(wr_req_last),
+      .retire_o(wr_retire),
+      .retire_err_o(wr_retire_err),
       .beat_o(wr_beat),
       .m_axi_awid(m_axi_awid),
       .m_axi_awaddr(m_axi_awaddr),

@@ -238,7 +238,10 @@ Fault InjectFault(const std::string& kind, const salsa::Program& prog,
     dopts->error_lo = prog.weight_addr;
     dopts->error_hi = prog.bias_addr;
   } else if (kind == "write") {
+    // Every output write fails: the first STORE's are answered first (in order), so it is the
+    // command reported, though later STOREs may have started meanwhile (the write table).
     f.code = salsa::contract::ErrCodeOf("axi_write");
+    f.cmd = first(salsa::contract::kOpStore);
     dopts->error_lo = prog.out_addr;
     dopts->error_hi = mem->size();
   } else if (kind == "no-response-read" || kind == "no-response-write") {

@@ -113,6 +113,8 @@ JobPlan PlanJob(const Options& opts, const salsa::HwParams& hw, const Job& job, 
   p.fault = InjectFault(opts.fault, p.prog, fs.counters, &p.mem, &p.dram);
   p.ports.latency_step = opts.port_skew;
   p.ports.error_port = opts.fault_port;
+  // With one port answering SLVERR, which STORE or LOAD meets it first depends on the interleaving.
+  if (opts.fault_port >= 0) p.fault.cmd = -1;
   return p;
 }
 

@@ -35,16 +35,15 @@ constexpr unsigned kMaxLanes = 255;   // SCAN w3[7:0]
 // a GEMV, where gather and compute run at the same rate, every chunk then waits for the latency).
 constexpr unsigned kBuffers = 3;
 // STOREs of the previous group issued after each chunk's (group) COMPUTE: a few at a time, so
-// that they overlap the chunks without holding up the gathers behind them. A STORE holds the
-// store unit for about a DRAM latency and kStoreExtra cycles (until its write response) and the
-// sequencer waits at the next one meanwhile, so with K slices, whose chunks compute in a few
-// latencies, a chunk takes as many as its estimated compute covers (16x16 on 512 bits, GEMV
-// 1x4096x4096 at 50% zeros: 159,235 cycles with 2 a chunk, 165,365 with 4).
-constexpr unsigned kStoresPerChunk = 4, kStoreExtra = 10;
-// A SCAN waits for everything before it, so within its epoch the first gather and the last
-// COMPUTEs overlap nothing: an epoch of few groups is cut into at least kMinChunks chunks (of at
-// least kMinChunkEntries entries), so that gathers overlap COMPUTEs (sparse_16x16 40x600x48 at
-// latency 100: 20208 cycles in one chunk, 18210 in four; 1x1024x64 at 50% zeros: 8167, 7234).
+// that they overlap the chunks without holding up the gathers behind them. (A STORE does not wait
+// for its write responses: 16x16 on 512 bits with 64 KB of weights, GEMV 1x4096x4096 at 50% zeros
+// takes 151,243 cycles with 4 a chunk, 151,224 with 2.)
+constexpr unsigned kStoresPerChunk = 4;
+// A SCAN waits for everything before it, so within its epoch the last COMPUTEs overlap nothing
+// (the first gathers start while it runs, once their entries are listed): an epoch of few groups is
+// cut into at least kMinChunks chunks (of at least kMinChunkEntries entries), so that gathers
+// overlap COMPUTEs (sparse_16x16 40x600x48 at latency 100: 20208 cycles in one chunk, 18210 in
+// four; 1x1024x64 at 50% zeros: 8167, 7234).
 constexpr unsigned kMinChunks = 4, kMinChunkEntries = 128;
 // K slices: the DRAM latency a chunk's gathers should cover (config_defaults.h's design latency),
 // the cycles a gathered row costs besides its beats and those a tile takes besides the G = rows/S
@@ -235,7 +234,7 @@ class SkipCommands {
         out_.push_back(c);
       }
       if (!p_.overlap) out_.push_back(EncodeSync());
-      for (unsigned k = 0; k < sp_.stores_per_chunk; ++k) PopStore();
+      for (unsigned k = 0; k < kStoresPerChunk; ++k) PopStore();
       if (i + lead < ep.chunks.size()) Gather(ep.chunks[i + lead], bufs[i + lead]);
       if (ch.first && !IsFp8(l_)) LoadParams(grp, set);
       if (ahead && ch.g == last_g && ch.j0 == 0) LoadAct(epochs[e + 1], ActBase(e + 1));
@@ -428,8 +427,6 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
     const double tiles_per_cycle = de * dg / std::max(gather, 1.25 * compute);
     if (tiles_per_cycle > best_rate) {
       best_rate = tiles_per_cycle;
-      c.stores_per_chunk = std::clamp(static_cast<unsigned>(compute / (kEstLatency + kStoreExtra)),
-                                      1u, kStoresPerChunk);
       *sp = c;
     }
   }

@@ -5,7 +5,9 @@
 // word, per channel the two quant words, then the rows), the PPU operands (fmt, sat, scale),
 // every write request (ceil(row_bytes / cols) per FP row: address row + q * cols, bytes
 // min(cols, row_bytes - q * cols), the packed bytes [q * cols, q * cols + bytes)), the DRAM image
-// they make, one done pulse, and the cycles of a STORE without backpressure. Built and run by
+// they make, the last-request flag (on the STORE's final request only: the write DMA retires
+// the STORE when that request's writes are answered), busy falling once that request is accepted,
+// and the cycles of a STORE without backpressure. Built and run by
 // tests/cli/store_fp_check.sh; prints the first mismatch and exits 1.
 #include <array>
 #include <cstdint>
@@ -81,7 +83,7 @@ class Bench {
     delete m_;
   }
 
-  // Runs one STORE; returns the cycles from start_i to done_o.
+  // Runs one STORE; returns the cycles from start_i to the first cycle busy_o is low again.
   unsigned Run(const Store& s, unsigned seed) {
     std::mt19937 rng(seed);
     std::bernoulli_distribution stall(s.backpressure);
@@ -91,9 +93,10 @@ class Bench {
     std::vector<unsigned> reads;
     std::vector<Req> reqs;
     std::vector<Row> ppu_rows;  // the acc rows the PPU was given, in order
-    unsigned cycles = 0, dones = 0;
-    bool started = false;
-    for (unsigned t = 0; t < 100000 && !(started && dones && !m_->busy_o); ++t) {
+    unsigned cycles = 0;
+    std::vector<bool> lasts;  // each accepted request's req_last flag
+    bool started = false, done = false;
+    for (unsigned t = 0; t < 100000 && !done; ++t) {
       const bool start = t == 0;
       m_->start_i = start;
       m_->acc_addr_i = s.acc_addr;
@@ -115,13 +118,13 @@ class Bench {
       m_->ppu_valid_i = pipe_[1].valid;
       SetWide(m_->ppu_out_i, pipe_[1].packed);
       m_->wr_req_ready_i = !stall(rng);
-      m_->wr_busy_i = 0;
       m_->eval();
-      started |= start;
-      if (m_->done_o) {
-        ++dones;
+      if (started && !m_->busy_o) {
+        done = true;
         cycles = t;
+        break;
       }
+      started |= start;
       if (m_->busy_o && t > 0 && (m_->ppu_fmt_o != s.fmt || m_->ppu_sat_o != s.sat))
         Fail(tag + "ppu_fmt_o/ppu_sat_o differ from the STORE's");
       if (m_->busy_o && t > 0 && s.fmt != 0 && m_->ppu_mult_o[kCols - 1] != s.scale)
@@ -137,8 +140,10 @@ class Bench {
         ppu_rows.push_back(r);
         in = {true, Pack(r, s.fmt)};
       }
-      if (m_->wr_req_valid_o && m_->wr_req_ready_i)
+      if (m_->wr_req_valid_o && m_->wr_req_ready_i) {
         reqs.push_back({m_->wr_req_addr_o, m_->wr_req_bytes_o, m_->wr_req_data_o});
+        lasts.push_back(m_->wr_req_last_o != 0);
+      }
       m_->clk_i = 1;
       m_->eval();
       if (re) rdata_ = acc_[raddr];
@@ -147,7 +152,11 @@ class Bench {
       m_->clk_i = 0;
       m_->eval();
     }
-    if (dones != 1) Fail(tag + std::to_string(dones) + " done pulses, expected 1");
+    if (!done) Fail(tag + "busy_o never fell");
+    for (size_t i = 0; i < lasts.size(); ++i)
+      if (lasts[i] != (i + 1 == lasts.size()))
+        Fail(tag + "request " + std::to_string(i) + " of " + std::to_string(lasts.size()) +
+             (lasts[i] ? " carries req_last" : " (the last) lacks req_last"));
 
     // The acc words read: parameters (int8 only), then each row once.
     std::vector<unsigned> want;
@@ -236,12 +245,13 @@ int main(int argc, char** argv) {
           s.backpressure = bp;
           const unsigned cyc = b.Run(s, seed++);
           ++cases;
-          // Without backpressure, from start_i to done_o: FP STOREs read no parameter words and
-          // take 4 cycles per row plus one per write request; int8 ones 2 for the bias (+4 per
-          // channel) and 5 per row, as before; both 2 more (the start and the flush).
+          // Without backpressure, from start_i until busy_o falls: FP STOREs read no parameter
+          // words and take 4 cycles per row plus one per write request; int8 ones 2 for the bias
+          // (+4 per channel) and 5 per row, as before; both 1 more (the start). The STORE does
+          // not wait for write responses (the write DMA retires it).
           const unsigned per_row = (rb + kCols - 1) / kCols;
           const unsigned want =
-              fmt ? rows * (4 + per_row) + 2 : 2 + (s.perch ? 4 : 0) + rows * 5 + 2;
+              fmt ? rows * (4 + per_row) + 1 : 2 + (s.perch ? 4 : 0) + rows * 5 + 1;
           if (bp == 0.0 && cyc != want)
             Fail("fmt " + std::to_string(fmt) + " rows " + std::to_string(rows) + " row_bytes " +
                  std::to_string(rb) + ": " + std::to_string(cyc) + " cycles, expected " +

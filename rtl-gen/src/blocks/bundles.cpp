@@ -84,21 +84,29 @@ Bundle ComputeCmd(const Config& cfg) {
 }
 
 Bundle ZeroSkipCmd() {
-  return Bundle("zero_skip_cmd", {Out("scan"), Out("lanes", 8), Out("indexed"), Out("j0", 16),
-                                  Out("stride", 8), Out("group"), In("scanning"), In("nnz", 16)});
+  return Bundle("zero_skip_cmd",
+                {Out("scan"), Out("lanes", 8), Out("indexed"), Out("j0", 16), Out("stride", 8),
+                 Out("group"), In("scanning"), In("nnz", 16), In("listed", 16)});
 }
 
 // fp8 builds: row bytes up to 4 * cols (FP32 rows), the output format and saturate; the FP scale
 // is `mult` (the same command bits).
 Bundle StoreCmd(const Config& cfg) {
-  std::vector<Signal> sigs = {Out("start"),         Out("acc_addr", 16),
-                              Out("rows", 16),      Out("bytes", StoreBytesBits(cfg)),
-                              Out("bias_addr", 16), Out("dram_addr", cfg.axi_addr_bits),
-                              Out("stride", 32),    Out("mult", 32),
-                              Out("shift", 8),      Out("zp", 8),
-                              Out("min", 8),        Out("max", 8),
-                              Out("perch"),         Out("qaddr", 16),
-                              In("done"),           In("busy")};
+  std::vector<Signal> sigs = {Out("start"),
+                              Out("acc_addr", 16),
+                              Out("rows", 16),
+                              Out("bytes", StoreBytesBits(cfg)),
+                              Out("bias_addr", 16),
+                              Out("dram_addr", cfg.axi_addr_bits),
+                              Out("stride", 32),
+                              Out("mult", 32),
+                              Out("shift", 8),
+                              Out("zp", 8),
+                              Out("min", 8),
+                              Out("max", 8),
+                              Out("perch"),
+                              Out("qaddr", 16),
+                              In("busy")};
   if (cfg.HasFp8()) {
     sigs.push_back(Out("fmt", 3));
     sigs.push_back(Out("sat"));
@@ -115,9 +123,9 @@ Bundle ReadReq(const Config& cfg) {
 }
 
 Bundle WriteReq(const Config& cfg) {
-  return Bundle("write_req",
-                {In("clear"), In("req_valid"), Out("req_ready"), In("req_addr", cfg.axi_addr_bits),
-                 In("req_bytes", CountBits(cfg.cols)), In("req_data", cfg.cols * 8), Out("busy")});
+  return Bundle("write_req", {In("req_valid"), Out("req_ready"), In("req_addr", cfg.axi_addr_bits),
+                              In("req_bytes", CountBits(cfg.cols)), In("req_data", cfg.cols * 8),
+                              In("req_last")});
 }
 
 // fp8 builds: the STORE's output format and saturate flag (the FP scale is `mult`).

@@ -92,6 +92,8 @@ void AddZeroSkipDatapath(Scope& s, const Config& cfg) {
   s.Assign("idx_raddr_o", "j_q");
   s.Assign("scanning_o", "(fstate_q == FScan) || (fstate_q == FScanEnd) || (fstate_q == FScanFix)");
   s.Assign("nnz_o", "nnz_q");
+  s.Note("While a SCAN runs: the list entries written so far (a gather may read them).");
+  s.Assign("listed_o", "cnt_q");
   s.Note("Reads one cycle after the index stage; an indexed step's act word is base + entry.");
   s.Assign("act_re_o", "s1_valid_q || (fstate_q == FScan)");
   s.Assign("act_raddr_o",
@@ -401,7 +403,7 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
     const Bundle zsc = ZeroSkipCmd();
     zsc.Select({"scan", "lanes", "indexed", "j0", "stride"}).DeclarePorts(m, "", /*flip=*/true);
     m.In("act_rdata_i", N(rows * 8));
-    zsc.Select({"scanning", "nnz"}).DeclarePorts(m, "", /*flip=*/true);
+    zsc.Select({"scanning", "nnz", "listed"}).DeclarePorts(m, "", /*flip=*/true);
     m.Out("idx_we_o");
     m.Out("idx_waddr_o", "16");
     m.Out("idx_wdata_o", "16");
@@ -530,9 +532,16 @@ Module BuildComputeCtrl(const Config& cfg, const Built& built) {
         "A K-slice command (its steps reach every PE at once) waits until the skewed steps of "
         "plain commands have left the array (skew_q).");
     s.Assign("sl_wait", "skew_q != " + N(CountBits(rows + cols)) + "'d0");
-    s.Assign("go_start", std::string("(!drain_i || ({1'b0, ") + (zs ? "k_eff" : "k_i") +
-                             "} > drain_left)) && !((slices_i != 3'd0) && sl_wait)");
-    s.Assign("go_hold", "({1'b0, k_q} > drain_left) && !((sl_q != 3'd0) && sl_wait)");
+    s.Note(
+        "With K slices the bound is the drainer, not the PEs: a tile fed from the next cycle "
+        "hands its last step to the drainer K cycles later" +
+        std::string(zs ? " plus one (the index stage)" : "") +
+        ", which takes it when idle, so it may go when K + " + N(zs ? 2 : 1) +
+        " > drain_left; its last step reaches the PEs later still, after the last shift.");
+    const std::string rx = " + 17'd" + N(zs ? 2 : 1);
+    s.Assign("go_start", std::string("(!drain_i || ({1'b0, ") + (zs ? "k_eff" : "k_i") + "}" + rx +
+                             " > drain_left)) && !((slices_i != 3'd0) && sl_wait)");
+    s.Assign("go_hold", "({1'b0, k_q}" + rx + " > drain_left) && !((sl_q != 3'd0) && sl_wait)");
   } else {
     s.Assign("go_start", zs ? "!drain_i || ({1'b0, k_eff} > drain_left)"
                             : "!drain_i || ({1'b0, k_i} > drain_left)");

@@ -8,14 +8,16 @@ using namespace ir;
 Module BuildDmaWr(const Config& cfg) {
   const unsigned B = cfg.BusBytes(), lb = Clog2(B), aw = cfg.axi_addr_bits;
   const unsigned line = cfg.cols + B;  // a row shifted by its offset inside the first beat
-  const unsigned ob = CountBits(cfg.axi_max_outstanding);
+  const unsigned mo = cfg.axi_max_outstanding, ob = CountBits(mo);
   const unsigned cb = CountBits(cfg.cols);
   Module m("salsa_dma_wr",
            "AXI4 write DMA for output rows. A request is one row of 1..cols bytes to any byte "
            "address: the row is shifted to its offset in the first beat, write strobes mark its "
            "bytes, and it is sent as INCR bursts of at most MaxBurst beats that never cross a "
-           "4 KB boundary. Up to MaxOutstanding bursts await their B response; an error "
-           "response is latched in err_o until clear_i." +
+           "4 KB boundary. Up to MaxOutstanding bursts await their B response. A request marked "
+           "req_last ends a STORE: when the B response of its last burst arrives, retire_o "
+           "pulses, with retire_err_o set if any burst since the previous retire had an error "
+           "response (B responses of one ID arrive in order, A5.3)." +
                std::string(cfg.axi_timeout_cycles != 0
                                ? " A watchdog (axi.timeout_cycles) latches timeout_o when a "
                                  "write waits that long for any AW, W or B handshake; no new "
@@ -23,7 +25,8 @@ Module BuildDmaWr(const Config& cfg) {
                                : ""));
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   WriteReq(cfg).DeclarePorts(m);
-  m.Out("err_o");
+  m.Out("retire_o");
+  m.Out("retire_err_o");
   m.Out("beat_o");
   const bool wd = cfg.axi_timeout_cycles != 0;
   if (wd) m.Out("timeout_o");
@@ -47,7 +50,16 @@ Module BuildDmaWr(const Config& cfg) {
   s.Reg("beats_q", "16");
   s.Reg("wcnt_q", "9");
   s.Reg("outstanding_q", N(ob));
+  s.Reg("last_q");  // the open request is a STORE's last
+  s.Note(
+      "One bit per burst awaiting its B response, oldest in bit 0: the burst ends a STORE. The "
+      "errors of a STORE's bursts gather in err_q until that bit retires them.");
+  s.Reg("ends_q", N(mo));
+  s.Wire("ends_pos", N(ob));
+  s.Wire("ends_left", N(mo));
   s.Reg("err_q");
+  s.Reg("retire_q");
+  s.Reg("retire_err_q");
   s.Wire("off", N(lb));
   s.Wire("row_strb", N(line));
   s.Wire("to_4k", "13");
@@ -60,8 +72,8 @@ Module BuildDmaWr(const Config& cfg) {
   s.Wire("burst_end");
   s.Assign("req_ready_o", "!busy_q");
   s.Assign("req_fire", "req_valid_i && req_ready_o");
-  s.Assign("busy_o", "busy_q || (outstanding_q != " + N(ob) + "'d0)");
-  s.Assign("err_o", "err_q");
+  s.Assign("retire_o", "retire_q");
+  s.Assign("retire_err_o", "retire_err_q");
   s.Assign("off", Slice("req_addr_i", N(lb - 1), "0"));
   s.Assign("row_strb", "({{" + N(line - 1) + "{1'b0}}, 1'b1} << req_bytes_i) - {{" + N(line - 1) +
                            "{1'b0}}, 1'b1}");
@@ -96,9 +108,11 @@ Module BuildDmaWr(const Config& cfg) {
   s.Seq(clk, rst,
         {Set("busy_q", "1'b0"), Set("aw_done_q", "1'b0"), Set("w_done_q", "1'b0"),
          Set("line_q", N(line * 8) + "'d0"), Set("strb_q", N(line) + "'d0"),
-         Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"), Set("wcnt_q", "9'd0")},
+         Set("addr_q", N(aw) + "'d0"), Set("beats_q", "16'd0"), Set("wcnt_q", "9'd0"),
+         Set("last_q", "1'b0")},
         {If("req_fire",
-            {Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
+            {Set("last_q", "req_last_i"),
+             Set("line_q", "{" + N(B * 8) + "'d0, req_data_i} << {off, 3'b000}"),
              Set("strb_q", "row_strb << off"),
              Set("addr_q", "{" + Slice("req_addr_i", N(aw - 1), N(lb)) + ", " + N(lb) + "'d0}"),
              Set("beats_q", "({" + N(16 - lb) + "'d0, off} + {" + N(16 - cb) +
@@ -114,11 +128,19 @@ Module BuildDmaWr(const Config& cfg) {
                 {If("aw_fire", {Set("aw_done_q", "1'b1")}),
                  If("w_fire", {Set("wcnt_q", "wcnt_q + 9'd1"),
                                If("m_axi_wlast", {Set("w_done_q", "1'b1")})})})})});
-  s.Seq(clk, rst, {Set("outstanding_q", N(ob) + "'d0"), Set("err_q", "1'b0")},
+  const std::string one = "{{" + N(mo - 1) + "{1'b0}}, 1'b1}";
+  s.Assign("ends_pos", "outstanding_q - (b_fire ? " + N(ob) + "'d1 : " + N(ob) + "'d0)");
+  s.Assign("ends_left", "b_fire ? (ends_q >> 1) : ends_q");
+  s.Seq(clk, rst,
+        {Set("outstanding_q", N(ob) + "'d0"), Set("ends_q", N(mo) + "'d0"), Set("err_q", "1'b0"),
+         Set("retire_q", "1'b0"), Set("retire_err_q", "1'b0")},
         {If("aw_fire && !b_fire", {Set("outstanding_q", "outstanding_q + " + N(ob) + "'d1")},
             {If("!aw_fire && b_fire", {Set("outstanding_q", "outstanding_q - " + N(ob) + "'d1")})}),
-         If("clear_i", {Set("err_q", "1'b0")},
-            {If("b_fire && m_axi_bresp[1]", {Set("err_q", "1'b1")})})});
+         Comment("The burst whose AW goes now ends a STORE when it is its last request's last."),
+         If("aw_fire && last_q && (beats_q == {7'd0, len})",
+            {Set("ends_q", "ends_left | (" + one + " << ends_pos)")}, {Set("ends_q", "ends_left")}),
+         Set("retire_q", "b_fire && ends_q[0]"), Set("retire_err_q", "err_q || m_axi_bresp[1]"),
+         If("b_fire", {Set("err_q", "!ends_q[0] && (err_q || m_axi_bresp[1])")})});
   if (wd) {
     s.Seq(clk, rst, {Set("aw_held_q", "1'b0"), Set("w_held_q", "1'b0")},
           {Set("aw_held_q", "m_axi_awvalid && !m_axi_awready"),

@@ -17,10 +17,13 @@ SeqConfig::SeqConfig(const Config& c)
       cb(StoreBytesBits(c)),
       db(contract::DestBits(c.structured24)),
       tw(ReadTagBits(c)),
-      pb(CountBits(kSeqPrefetch)),
+      pf(SeqPrefetch(c)),
+      pb(CountBits(pf)),
       P(N(pb) + "'d"),
       ltb(CountBits(kSeqLoadTable)),
       L(N(ltb) + "'d"),
+      wtb(CountBits(kSeqWriteTable)),
+      W(N(wtb) + "'d"),
       st(c.structured24),
       zs(c.zero_skip),
       ws(c.dataflow == Dataflow::kWeightStationary),
@@ -69,7 +72,8 @@ void AddPorts(Module& m, const SeqConfig& c) {
   }
   ComputeStatusBundle().DeclarePorts(m, "cmp_", /*flip=*/true);
   StoreCmd(c.cfg).DeclarePorts(m, "st_");
-  m.In("wr_err_i");
+  m.In("wr_retire_i");      // the write DMA: a STORE's writes have all been answered
+  m.In("wr_retire_err_i");  // ... and one of them had an error response
   if (c.cfg.axi_timeout_cycles != 0) m.In("axi_timeout_i");  // a DMA's watchdog fired
   if (c.cfg.sram_ecc) m.In("ecc_err_i");  // a scratchpad read had an uncorrectable word
   if (!c.ws) m.Out("cmp_accum_o");
@@ -91,9 +95,11 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
       "salsa_sequencer",
       "Command sequencer: on start, fetches CMD_COUNT commands of 32 bytes from CMD_BASE "
       "through the read DMA and issues them in order. A LOAD is done once the read DMA "
-      "accepts it (up to two LOADs have data in flight, in a load table), a COMPUTE or a "
+      "accepts it (up to four LOADs have data in flight, in a load table), a COMPUTE or a "
       "STORE is handed to its unit; all of them then run while later commands are fetched "
-      "and issued. A command waits while it would touch a scratchpad range that a running unit "
+      "and issued. A STORE's writes may still await their responses when the next STORE starts "
+      "(a write table of up to four); SYNC and the end of the list wait for them. A command waits "
+      "while it would touch a scratchpad range that a running unit "
       "still reads or writes (hazard check), so results equal strictly sequential "
       "execution. A bad opcode, a bad field, a scratchpad range overflow or an AXI error "
       "response stops the list with an error code and the failing command's index, after "
@@ -105,7 +111,7 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   m.LocalParam("DestCmd", N(c.db) + "'d" + N(c.st ? 4 : 3), N(c.db));
-  m.LocalParam("Prefetch", N(kSeqPrefetch));
+  m.LocalParam("Prefetch", N(c.pf));
   const std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
   AddPorts(m, c);
 
@@ -134,7 +140,7 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
   s.Reg("done_q");
   s.Reg("abort_q");
   AddFetchDecls(s, c);
-  AddIssueDecls(s);
+  AddIssueDecls(s, c);
   AddDecodeDecls(s, c);
   s.Reg("hazard");
   AddDecode(s, c);
@@ -194,7 +200,7 @@ Module BuildSequencer(const Config& cfg, const Built& built) {
          Set("state_q", "(abort_q || idx_q + 32'd1 == cmd_count_i) ? StQuiesce : StFetch")}},
        {{"StQuiesce"},
         {If("!cmp_busy_i && !st_busy_i && !rd_busy_i && (pending_q == " + c.P +
-                "0) && (lt_n_q == " + c.L + "0)",
+                "0) && (lt_n_q == " + c.L + "0) && (wt_n_q == " + c.W + "0)",
             {Set("state_q", "StFinish")})}},
        {{"StFinish"}, {Set("done_q", "1'b1"), Set("state_q", "StIdle")}}},
       {Set("state_q", "StIdle")});

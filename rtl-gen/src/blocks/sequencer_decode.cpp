@@ -118,7 +118,10 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     s.Note(
         "Zero-skip: an indexed COMPUTE (" + indexed +
         ") reads the last SCAN's act words and weight words wb + e*S for e < K; a gather LOAD (" +
-        LoadF("gather") + ") moves min(rows, nnz - j0) rows.");
+        LoadF("gather") +
+        ") moves min(rows, nnz - j0) rows. While a SCAN runs, a gather whose "
+        "entries are all listed already (j0 + rows <= listed) moves its rows without waiting for "
+        "the SCAN's end.");
     s.Assign("cmp_act_lo", indexed + " ? sc_lo_q : " + act);
     s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + act + " + " + k17);
     const std::string plain = group + " ? {9'd0, " + k16 + "} * {17'd0, " + stride +
@@ -145,8 +148,11 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
     s.Assign("cmp_wgt_end", "cmp_wgt_end_w[16:0]");
     s.Assign("gather", LoadF("gather"));
     s.Assign("g_avail", "cmp_nnz_i - " + LoadF("j0"));
-    s.Assign("g_rows", "(" + LoadF("j0") + " >= cmp_nnz_i) ? 16'd0 : (" + LoadF("rows") +
-                           " < g_avail) ? " + LoadF("rows") + " : g_avail");
+    s.Assign("g_listed", "({1'b0, " + LoadF("j0") + "} + {1'b0, " + LoadF("rows") +
+                             "}) <= {1'b0, cmp_listed_i}");
+    s.Assign("g_rows", "cmp_scanning_i ? " + LoadF("rows") + " : (" + LoadF("j0") +
+                           " >= cmp_nnz_i) ? 16'd0 : (" + LoadF("rows") + " < g_avail) ? " +
+                           LoadF("rows") + " : g_avail");
     // A LOAD with the accumulate flag, or a gather LOAD of another target or with a stride that
     // is not a whole number of beats; a COMPUTE with the 2:4 flag, indexed with stride 0, or a
     // group that is not an indexed drain.
@@ -305,6 +311,7 @@ void AddDecodeDecls(Scope& s, const SeqConfig& c) {
     s.Wire("gather");
     s.Wire("g_avail", "16");
     s.Wire("g_rows", "16");
+    s.Wire("g_listed");  // while a SCAN runs: the gather's entries are all written
     s.Wire("c_avail", "16");
     s.Wire("c_keff", "16");
     s.Wire("c_empty");

@@ -6,10 +6,10 @@ namespace salsa::blocks {
 
 using namespace ir;
 
-// Command prefetch: up to kSeqPrefetch commands are fetched ahead, in batches of one DMA row each,
-// into a FIFO; fetch_idx_q is the next command to fetch, pending_q the ones requested but not yet
-// arrived. A batch is requested only when the FIFO has room for all of it, so the DMA never stalls
-// on a full FIFO.
+// Command prefetch: up to SeqPrefetch (16, zero-skip builds 32) commands are fetched ahead, in
+// batches of one DMA row each, into a FIFO; fetch_idx_q is the next command to fetch, pending_q the
+// ones requested but not yet arrived. A batch is requested only when the FIFO has room for all of
+// it, so the DMA never stalls on a full FIFO.
 void AddFetchDecls(Scope& s, const SeqConfig& c) {
   s.Reg("fetch_idx_q", "32");
   s.Reg("pending_q", N(c.pb));
@@ -46,7 +46,7 @@ void AddFetch(Scope& s, const SeqConfig& c, const Module& fifo, const std::strin
   s.Assign("fifo_push", "cmd_valid_i && !fifo_full");
   s.Assign("fifo_pop", "(state_q == StFetch) && !abort_q && !fifo_empty");
   s.Assign("remaining", "cmd_count_i - fetch_idx_q");
-  s.Assign("room", P + N(kSeqPrefetch) + " - fifo_count - pending_q");
+  s.Assign("room", P + N(c.pf) + " - fifo_count - pending_q");
   s.Assign("batch",
            "(remaining < {" + N(32 - pb) + "'d0, room}) ? remaining[" + N(pb - 1) + ":0] : room");
   s.Note(
@@ -58,8 +58,8 @@ void AddFetch(Scope& s, const SeqConfig& c, const Module& fifo, const std::strin
   s.Assign("fetch_go",
            "fetch_running && !abort_q && !fetch_err_q && (remaining != 32'd0) && "
            "(batch != " +
-               P + "0) && ((remaining < 32'd" + N(kSeqPrefetch / 2) + ") ? ({" + N(32 - pb) +
-               "'d0, batch} == remaining) : (batch >= " + P + N(kSeqPrefetch / 2) + "))");
+               P + "0) && ((remaining < 32'd" + N(c.pf / 2) + ") ? ({" + N(32 - pb) +
+               "'d0, batch} == remaining) : (batch >= " + P + N(c.pf / 2) + "))");
 }
 
 Block FetchReset(const SeqConfig& c) {

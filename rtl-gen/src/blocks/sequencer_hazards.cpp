@@ -62,13 +62,17 @@ void AddLoadTableDecls(Scope& s, const SeqConfig& c) {
 
 // What the running units touch: the compute controller reports the act, weight and acc word
 // ranges its commands use; the sequencer keeps the STORE's acc footprint (rows, bias and
-// per-channel words) and its index (for a late write error).
-void AddIssueDecls(Scope& s) {
+// per-channel words). The write table holds the index of each STORE issued whose writes are not
+// all answered (oldest first), for a late write error; SYNC and the end of the list wait for it.
+void AddIssueDecls(Scope& s, const SeqConfig& c) {
   s.Reg("is_lo_q", "17");
   s.Reg("is_hi_q", "17");
   s.Reg("is_par_lo_q", "17");
   s.Reg("is_par_hi_q", "17");
-  s.Reg("is_idx_q", "32");
+  s.Reg("wt_n_q", N(c.wtb));
+  s.Wire("wt_pos", N(c.wtb));
+  for (unsigned e = 0; e < kSeqWriteTable; ++e) s.Reg("wt_idx" + N(e) + "_q", "32");
+  s.Wire("wt_push");
 }
 
 void AddHazards(Scope& s, const SeqConfig& c) {
@@ -77,31 +81,33 @@ void AddHazards(Scope& s, const SeqConfig& c) {
   const std::string cmp_acc = Fld17(k::kOpCompute, "acc_addr"),
                     st_acc = Fld17(k::kOpStore, "acc_addr"),
                     cmp_wgt = Fld17(k::kOpCompute, "weight_addr");
-  s.Note("Hazards against the running units; a command waits in StIssue while one holds.");
-  s.Comb({Set("hazard", "1'b0"),
-          Case("opcode",
-               {{{OpLabel(k::kOpLoad)},
-                 {Case("target",
-                       {{{"2'd0"},
-                         {Set("hazard",
-                              "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
-                        {st ? std::vector<std::string>{"2'd1", "2'd3"}
-                            : std::vector<std::string>{"2'd1"},
-                         {Set("hazard", std::string(zs ? "(gather && cmp_scanning_i) || " : "") +
-                                            "(cmp_wgt_busy_i && " +
-                                            LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i") + ")")}}},
-                       {Set("hazard", AccBusy("", "", true) + " || (st_busy_i && (" +
-                                          LdOverlap("is_lo_q", "is_hi_q") + " || " +
-                                          LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
-                {{OpLabel(k::kOpCompute)},
-                 {Set("hazard",
-                      "cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && (" +
+  s.Note(
+      "Hazards against the running units; a command waits in StIssue while one holds. SYNC "
+      "waits for every unit and every STORE's write responses; a SCAN for the units only.");
+  std::vector<CaseItem> items = {
+      {{OpLabel(k::kOpLoad)},
+       {Case("target",
+             {{{"2'd0"},
+               {Set("hazard", "cmp_act_busy_i && " + LdOverlap("cmp_act_lo_i", "cmp_act_hi_i"))}},
+              {st ? std::vector<std::string>{"2'd1", "2'd3"} : std::vector<std::string>{"2'd1"},
+               {Set("hazard", std::string(zs ? "(gather && cmp_scanning_i && !g_listed) || " : "") +
+                                  "(cmp_wgt_busy_i && " +
+                                  LdOverlap("cmp_wgt_lo_i", "cmp_wgt_hi_i") + ")")}}},
+             {Set("hazard", AccBusy("", "", true) + " || (st_busy_i && (" +
+                                LdOverlap("is_lo_q", "is_hi_q") + " || " +
+                                LdOverlap("is_par_lo_q", "is_par_hi_q") + "))")})}},
+      {{OpLabel(k::kOpCompute)},
+       {Set("hazard", "cmp_feed_busy_i || (cmp_writes_acc && st_busy_i && (" +
                           Overlap17(cmp_acc, "cmp_acc_end", "is_lo_q", "is_hi_q") + " || " +
                           Overlap17(cmp_acc, "cmp_acc_end", "is_par_lo_q", "is_par_hi_q") + "))")}},
-                {{OpLabel(k::kOpStore)},
-                 {Set("hazard", "st_busy_i || " + AccBusy(st_acc, "st_acc_end", false) + " || " +
-                                    AccBusy("st_par_lo", "st_par_hi", false))}}},
-               {Set("hazard", "cmp_busy_i || st_busy_i")})});
+      {{OpLabel(k::kOpStore)},
+       {Set("hazard", "st_busy_i || (wt_n_q == " + c.W + N(kSeqWriteTable) + ") || " +
+                          AccBusy(st_acc, "st_acc_end", false) + " || " +
+                          AccBusy("st_par_lo", "st_par_hi", false))}}};
+  if (zs) items.push_back({{OpLabel(k::kOpScan)}, {Set("hazard", "cmp_busy_i || st_busy_i")}});
+  s.Comb({Set("hazard", "1'b0"),
+          Case("opcode", items,
+               {Set("hazard", "cmp_busy_i || st_busy_i || (wt_n_q != " + c.W + "0)")})});
   s.Note("Hazards against LOADs whose data are still arriving (the load table).");
   s.Comb({Set("load_hz", "1'b0"),
           Case("opcode",
@@ -141,21 +147,23 @@ void AddHazards(Scope& s, const SeqConfig& c) {
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
   s.Assign("lt_pos", "lt_n_q - (lt_retire ? " + L + "1 : " + L + "0)");
+  s.Assign("wt_push", c.issue + " && " + OpIs(k::kOpStore));
+  s.Assign("wt_pos", "wt_n_q - (wr_retire_i ? " + c.W + "1 : " + c.W + "0)");
 }
 
 Block IssueReset() {
   return {Set("is_lo_q", "17'd0"), Set("is_hi_q", "17'd0"), Set("is_par_lo_q", "17'd0"),
-          Set("is_par_hi_q", "17'd0"), Set("is_idx_q", "32'd0")};
+          Set("is_par_hi_q", "17'd0")};
 }
 
 Block IssueStore() {
   return {Set("is_lo_q", Fld17(k::kOpStore, "acc_addr")), Set("is_hi_q", "st_acc_end"),
-          Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi"),
-          Set("is_idx_q", "idx_q")};
+          Set("is_par_lo_q", "st_par_lo"), Set("is_par_hi_q", "st_par_hi")};
 }
 
 Block HazardReset(const SeqConfig& c) {
-  Block b = {Set("lt_n_q", c.L + "0")};
+  Block b = {Set("lt_n_q", c.L + "0"), Set("wt_n_q", c.W + "0")};
+  for (unsigned e = 0; e < kSeqWriteTable; ++e) b.push_back(Set("wt_idx" + N(e) + "_q", "32'd0"));
   for (unsigned e = 0; e < kSeqLoadTable; ++e) {
     const std::string d = N(e);
     b.push_back(Set("lt_tgt" + d + "_q", "2'd0"));
@@ -194,10 +202,23 @@ Block HazardSeq(const SeqConfig& c) {
              If("lt_push", {Case("lt_pos", lt_push_items, {})}),
              Set("lt_n_q", "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L +
                                "1 : " + L + "0)"),
-             Comment("A STORE reports a write error when it finishes, possibly commands later."),
-             If("st_done_i && wr_err_i && (err_code_q == 4'd0)",
+             Comment("A STORE reports a write error when its writes have all been answered, "
+                     "possibly commands later."),
+             If("wr_retire_i && wr_retire_err_i && (err_code_q == 4'd0)",
                 {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_write"))),
-                 Set("err_cmd_q", "is_idx_q"), Set("abort_q", "1'b1")})};
+                 Set("err_cmd_q", "wt_idx0_q"), Set("abort_q", "1'b1")})};
+  // Write table: push at the STORE's issue, pop (oldest) when the write DMA retires its writes.
+  Block wt_shift;
+  std::vector<CaseItem> wt_push_items;
+  for (unsigned e = 0; e < kSeqWriteTable; ++e) {
+    const std::string d = N(e), n = N(e + 1 < kSeqWriteTable ? e + 1 : e);
+    wt_shift.push_back(Set("wt_idx" + d + "_q", "wt_idx" + n + "_q"));
+    wt_push_items.push_back({{c.W + d}, {Set("wt_idx" + d + "_q", "idx_q")}});
+  }
+  b.push_back(If("wr_retire_i", wt_shift));
+  b.push_back(If("wt_push", {Case("wt_pos", wt_push_items, {})}));
+  b.push_back(Set("wt_n_q", "wt_n_q + (wt_push ? " + c.W + "1 : " + c.W + "0) - (wr_retire_i ? " +
+                                c.W + "1 : " + c.W + "0)"));
   if (c.zs) {
     const std::string lo = Fld17(k::kOpScan, "act_addr");
     b.push_back(Comment("A SCAN's act range: what the indexed COMPUTEs after it read."));

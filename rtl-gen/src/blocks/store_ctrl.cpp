@@ -13,24 +13,26 @@ Module BuildStoreCtrl(const Config& cfg) {
   const bool fp8 = cfg.HasFp8();
   const unsigned dw = fp8 ? cols * 32 : cols * 8;
   const std::string stride = aw > 32 ? "{" + N(aw - 32) + "'d0, stride_q}" : "stride_q";
-  Module m("salsa_store_ctrl",
-           "STORE: reads the bias word and, for per-channel requantisation, the multiplier and "
-           "shift words; then for each row its accumulator word, runs it through the PPU and "
-           "hands the int8 row to the write DMA at addr + r * stride; finishes when every write "
-           "response has arrived." +
-               std::string(fp8 ? " An FP STORE (fmt != 0) reads no parameter words; each row's "
-                                 "packed FP bytes go out as ceil(bytes / cols) requests of up to "
-                                 "cols bytes, request q at addr + r * stride + q * cols."
-                               : ""));
+  Module m(
+      "salsa_store_ctrl",
+      "STORE: reads the bias word and, for per-channel requantisation, the multiplier and "
+      "shift words; then for each row its accumulator word, runs it through the PPU and "
+      "hands the int8 row to the write DMA at addr + r * stride; finishes when the DMA accepts "
+      "the last row (marked req_last), so the next STORE starts while this one's writes "
+      "are still awaiting their responses (the sequencer's write table tracks them)." +
+          std::string(fp8 ? " An FP STORE (fmt != 0) reads no parameter words; each row's "
+                            "packed FP bytes go out as ceil(bytes / cols) requests of up to "
+                            "cols bytes, request q at addr + r * stride + q * cols."
+                          : ""));
   const char* states[] = {"StIdle",      "StBias", "StBiasWait", "StMult", "StMultWait", "StShift",
-                          "StShiftWait", "StRow",  "StRowWait",  "StPpu",  "StReq",      "StFlush"};
+                          "StShiftWait", "StRow",  "StRowWait",  "StPpu",  "StReq"};
   for (unsigned i = 0; i < sizeof(states) / sizeof(states[0]); ++i) {
     m.LocalParam(states[i], "4'd" + N(i), "4");
   }
   std::string clk = m.In("clk_i"), rst = m.In("rst_ni");
-  std::vector<std::string> cmd = {"start",  "acc_addr", "rows",  "bytes", "bias_addr", "dram_addr",
-                                  "stride", "perch",    "qaddr", "mult",  "shift",     "zp",
-                                  "min",    "max",      "done",  "busy"};
+  std::vector<std::string> cmd = {"start",     "acc_addr", "rows",  "bytes", "bias_addr",
+                                  "dram_addr", "stride",   "perch", "qaddr", "mult",
+                                  "shift",     "zp",       "min",   "max",   "busy"};
   if (fp8) cmd.insert(cmd.end(), {"fmt", "sat"});
   StoreCmd(cfg).Select(cmd).DeclarePorts(m, "", /*flip=*/true);
   AccRead(cfg).DeclarePorts(m, "acc_");
@@ -58,8 +60,6 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Reg("stride_q", "32");
   s.Reg("bias_q", N(cols * 32));
   s.Reg("data_q", N(dw));
-  s.Reg("done_q");
-  s.Reg("clear_q");
   if (fp8) {
     s.Reg("fmt_q", "3");
     s.Reg("sat_q");
@@ -86,7 +86,6 @@ Module BuildStoreCtrl(const Config& cfg) {
   s.Assign("ppu_max_o", "max_q");
   s.Assign("ppu_valid_o", "state_q == StRowWait");
   s.Assign("ppu_bias_o", "bias_q");
-  s.Assign("wr_clear_o", "clear_q");
   s.Assign("wr_req_valid_o", "state_q == StReq");
   if (fp8) {
     const unsigned wb = CountBits(cols);
@@ -96,12 +95,14 @@ Module BuildStoreCtrl(const Config& cfg) {
     s.Assign("wr_req_bytes_o", "(rem_q > " + N(cb) + "'d" + N(cols) + ") ? " + N(wb) + "'d" +
                                    N(cols) + " : " + Slice("rem_q", N(wb - 1), "0"));
     s.Assign("wr_req_data_o", Slice("data_q", N(cols * 8 - 1), "0"));
+    s.Assign("wr_req_last_o",
+             "(row_q + 16'd1 == rows_q) && (rem_q <= " + N(cb) + "'d" + N(cols) + ")");
   } else {
     s.Assign("wr_req_addr_o", "addr_q");
     s.Assign("wr_req_bytes_o", "bytes_q");
     s.Assign("wr_req_data_o", "data_q");
+    s.Assign("wr_req_last_o", "row_q + 16'd1 == rows_q");
   }
-  s.Assign("done_o", "done_q");
   s.Assign("busy_o", "state_q != StIdle");
   Block reset = {Set("state_q", "StIdle"),
                  Set("acc_q", "16'd0"),
@@ -119,9 +120,7 @@ Module BuildStoreCtrl(const Config& cfg) {
                  Set("min_q", "8'd0"),
                  Set("max_q", "8'd0"),
                  Set("bias_q", N(cols * 32) + "'d0"),
-                 Set("data_q", N(dw) + "'d0"),
-                 Set("done_q", "1'b0"),
-                 Set("clear_q", "1'b0")};
+                 Set("data_q", N(dw) + "'d0")};
   Block start = {Set("acc_q", "acc_addr_i"),
                  Set("row_q", "16'd0"),
                  Set("rows_q", "rows_i"),
@@ -136,12 +135,11 @@ Module BuildStoreCtrl(const Config& cfg) {
                  Set("zp_q", "zp_i"),
                  Set("min_q", "min_i"),
                  Set("max_q", "max_i"),
-                 Set("clear_q", "1'b1"),
                  Set("state_q", "StBias")};
   Block ppu_done = {Set("data_q", "ppu_out_i"), Set("state_q", "StReq")};
   Block row_done = {
       Set("row_q", "row_q + 16'd1"), Set("addr_q", "addr_q + " + stride),
-      If("row_q + 16'd1 == rows_q", {Set("state_q", "StFlush")}, {Set("state_q", "StRow")})};
+      If("row_q + 16'd1 == rows_q", {Set("state_q", "StIdle")}, {Set("state_q", "StRow")})};
   if (fp8) {
     for (const char* r : {"rem_q", "off_q"}) reset.push_back(Set(r, N(cb) + "'d0"));
     reset.push_back(Set("fmt_q", "3'd0"));
@@ -157,24 +155,21 @@ Module BuildStoreCtrl(const Config& cfg) {
                     Set("data_q", "data_q >> " + N(cols * 8))},
                    row_done)};
   }
-  s.Seq(
-      clk, rst, reset,
-      {Set("done_q", "1'b0"), Set("clear_q", "1'b0"),
-       Case("state_q",
-            {{{"StIdle"}, {If("start_i", start)}},
-             {{"StBias"}, {Set("state_q", "StBiasWait")}},
-             {{"StBiasWait"},
-              {Set("bias_q", "acc_rdata_i"), Set("state_q", "perch_q ? StMult : StRow")}},
-             {{"StMult"}, {Set("state_q", "StMultWait")}},
-             {{"StMultWait"}, {Set("mult_q", "acc_rdata_i"), Set("state_q", "StShift")}},
-             {{"StShift"}, {Set("state_q", "StShiftWait")}},
-             {{"StShiftWait"}, {Set("shift_q", "shift_word"), Set("state_q", "StRow")}},
-             {{"StRow"}, {Set("state_q", "StRowWait")}},
-             {{"StRowWait"}, {Set("state_q", "StPpu")}},
-             {{"StPpu"}, {If("ppu_valid_i", ppu_done)}},
-             {{"StReq"}, {If("wr_req_ready_i", row_done)}},
-             {{"StFlush"}, {If("!wr_busy_i", {Set("state_q", "StIdle"), Set("done_q", "1'b1")})}}},
-            {Set("state_q", "StIdle")})});
+  s.Seq(clk, rst, reset,
+        {Case("state_q",
+              {{{"StIdle"}, {If("start_i", start)}},
+               {{"StBias"}, {Set("state_q", "StBiasWait")}},
+               {{"StBiasWait"},
+                {Set("bias_q", "acc_rdata_i"), Set("state_q", "perch_q ? StMult : StRow")}},
+               {{"StMult"}, {Set("state_q", "StMultWait")}},
+               {{"StMultWait"}, {Set("mult_q", "acc_rdata_i"), Set("state_q", "StShift")}},
+               {{"StShift"}, {Set("state_q", "StShiftWait")}},
+               {{"StShiftWait"}, {Set("shift_q", "shift_word"), Set("state_q", "StRow")}},
+               {{"StRow"}, {Set("state_q", "StRowWait")}},
+               {{"StRowWait"}, {Set("state_q", "StPpu")}},
+               {{"StPpu"}, {If("ppu_valid_i", ppu_done)}},
+               {{"StReq"}, {If("wr_req_ready_i", row_done)}}},
+              {Set("state_q", "StIdle")})});
   return m;
 }
 

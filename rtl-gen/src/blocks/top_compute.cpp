@@ -93,7 +93,7 @@ void AddOs(const Top& t, Conns cc) {
   if (t.zs) {
     Append(cc, ToWires({"scan_i", "lanes_i", "indexed_i", "j0_i", "stride_i", "group_i"}, "cmp_"));
     Append(cc, ToWires({"act_rdata_i"}));
-    Append(cc, ToWires({"scanning_o", "nnz_o"}, "cmp_"));
+    Append(cc, ToWires({"scanning_o", "nnz_o", "listed_o"}, "cmp_"));
     Append(cc, ToWires({"idx_we_o", "idx_waddr_o", "idx_wdata_o", "idx_re_o", "idx_raddr_o",
                         "idx_rdata_i"}));
     if (ScanPacks(t.cfg)) Append(cc, ToWires({"act_we_o", "act_waddr_o", "act_wdata_o"}, "cmp_"));

@@ -56,9 +56,9 @@ void AddSequencer(const Top& t) {
   cmd.DeclareWires(t.s, "cmp_");
   ComputeStatusBundle().DeclareWires(t.s, "cmp_");
   st.Select({"busy", "start", "acc_addr", "rows", "bytes", "bias_addr", "dram_addr", "stride",
-             "mult", "shift", "zp", "min", "max", "done"})
+             "mult", "shift", "zp", "min", "max"})
       .DeclareWires(t.s, "st_");
-  t.Wires({{"wr_err", 1}});
+  t.Wires({{"wr_retire", 1}, {"wr_retire_err", 1}});
   st.Select({"perch", "qaddr"}).DeclareWires(t.s, "st_");
   if (t.cfg.HasFp8()) st.Select({"fmt", "sat"}).DeclareWires(t.s, "st_");  // FP STOREs
   Conns seq = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
@@ -71,7 +71,7 @@ void AddSequencer(const Top& t) {
   Append(seq, cmd.Connect("cmp_", "cmp_"));
   Append(seq, ComputeStatusBundle().Connect("cmp_", "cmp_", /*flip=*/true));
   Append(seq, st.Connect("st_", "st_"));
-  Append(seq, ToWires({"wr_err_i"}));
+  Append(seq, ToWires({"wr_retire_i", "wr_retire_err_i"}));
   if (t.cfg.axi_timeout_cycles != 0) Append(seq, {{"axi_timeout_i", "rd_timeout | wr_timeout"}});
   if (t.cfg.sram_ecc) Append(seq, {{"ecc_err_i", "ecc_err"}});
   if (WgtWriteWords(t.cfg) > 1) Append(seq, ToWires({"load_wn_i"}));
@@ -90,7 +90,7 @@ void AddSequencer(const Top& t) {
   }
   if (t.zs) {
     const Bundle zsc = ZeroSkipCmd();
-    zsc.Select({"scan", "lanes", "indexed", "j0", "stride", "scanning", "nnz", "group"})
+    zsc.Select({"scan", "lanes", "indexed", "j0", "stride", "scanning", "nnz", "listed", "group"})
         .DeclareWires(t.s, "cmp_");
     Append(seq, zsc.Connect("cmp_", "cmp_"));
     Append(seq, ToWires({"rd_req_gather_o", "rd_req_j0_o", "ev_skip_bytes_o", "ev_skip_steps_o"}));

@@ -17,9 +17,9 @@ void AddStorePath(const Top& t) {
     return a;
   };
   Conns sc = {{"clk_i", t.clk}, {"rst_ni", t.rst}};
-  std::vector<std::string> cmd = {"start",  "acc_addr", "rows",  "bytes", "bias_addr", "dram_addr",
-                                  "stride", "perch",    "qaddr", "mult",  "shift",     "zp",
-                                  "min",    "max",      "done",  "busy"};
+  std::vector<std::string> cmd = {"start",     "acc_addr", "rows",  "bytes", "bias_addr",
+                                  "dram_addr", "stride",   "perch", "qaddr", "mult",
+                                  "shift",     "zp",       "min",   "max",   "busy"};
   if (fp8) cmd.insert(cmd.end(), {"fmt", "sat"});
   sc = cat(sc, StoreCmd(t.cfg).Select(cmd).Connect("", "st_", /*flip=*/true));
   sc = cat(sc, {{"acc_re_o", "st_acc_re"},
@@ -39,7 +39,8 @@ void AddStorePath(const Top& t) {
              {{"valid_o", "ppu_valid_out"}, {"out_o", "ppu_out"}}));
   if (t.cfg.axi_ports > 1) AxiWrite(t.cfg).DeclareWires(t.s, DmaAxiPrefix(t.cfg));
   Conns wr = cat({{"clk_i", t.clk}, {"rst_ni", t.rst}}, req.Connect("", "wr_"));
-  wr = cat(wr, {{"err_o", "wr_err"}, {"beat_o", "wr_beat"}});
+  wr = cat(wr,
+           {{"retire_o", "wr_retire"}, {"retire_err_o", "wr_retire_err"}, {"beat_o", "wr_beat"}});
   if (t.cfg.axi_timeout_cycles != 0) wr = cat(wr, {{"timeout_o", "wr_timeout"}});
   t.Inst("salsa_dma_wr", "u_dma_wr", {},
          cat(wr, AxiWrite(t.cfg).Connect("m_axi_", DmaAxiPrefix(t.cfg))));

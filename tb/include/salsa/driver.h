@@ -113,8 +113,6 @@ struct SkipParams {
   // SCANs pack the listed act lanes, gathers use the sliced layout, COMPUTEs take S entries a
   // step (driver_skip.cpp); 1 = off.
   unsigned slices = 1;
-  // STOREs of the previous group issued after each chunk's COMPUTE (driver_skip.cpp).
-  unsigned stores_per_chunk = 4;
 };
 // 2:4 (plan "2:4", driver_24.cpp, sparsity.structured "2:4"): K is padded to Kp, a multiple of
 // 8; activations are [m_tile][Kp][rows], weights compressed to [n_tile][Kp/2][cols] (two values
