@@ -60,6 +60,15 @@ TEST(RooflineNotesTest, WeightChunkTooShortForTheLatency) {
   // A bus narrower than the columns makes each chunk take longer: 256 words of 16 bytes on a
   // 64-bit bus take 512 cycles.
   EXPECT_TRUE(Notes("name: a\naxi: {data_bits: 64}\nsram: {weight: {depth: 512}}\n").empty());
+  // K slices: the stream is min(S * cols, bus bytes) a cycle, so 4096 words on 16x16 with a
+  // 512-bit bus (8 slices, 64 bytes a cycle) are chunks of 512 cycles.
+  const std::vector<std::string> s =
+      Notes("name: a\naxi: {data_bits: 512}\nsram: {weight: {depth: 2048}}\n");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0],
+            "note: sram.weight holds 2 x 2048 words: a GEMV streams weight chunks of 2048 words "
+            "and waits about 100 cycles of DRAM latency on each, at most about 0.84 of its roof; "
+            "banks*depth >= 8192 would reach 0.9 (omit depth: 16384 words)");
   // Both caps: two lines.
   EXPECT_EQ(Notes("name: a\naxi: {max_outstanding: 2}\nsram: {weight: {depth: 16}}\n").size(), 2u);
 }

@@ -114,6 +114,27 @@ TEST(ConfigTest, AccDefaultDepthFollowsZeroSkipKSlices) {
   EXPECT_EQ(depth("axi: {data_bits: 256}\nsram: {acc: {depth: 1024}}\n"), P(4, 1024));
 }
 
+// With K slices a GEMV's weight stream brings min(S * cols, bus bytes) / cols words a cycle, and
+// the derived weight depth holds 4096 words for each (a chunk of half the scratchpad lasts 2048
+// cycles); without slices, or with an explicit depth, it is as before.
+TEST(ConfigTest, WeightDefaultDepthFollowsTheGemvStream) {
+  const auto words = [](const std::string& rest) {
+    const Config c = ParseConfig("name: a\n" + rest, "a.yaml");
+    return std::make_pair(c.gemv_slices, c.weight.Words());
+  };
+  using P = std::pair<unsigned, unsigned>;
+  EXPECT_EQ(words("axi: {data_bits: 128}\n"), P(1, 4096));   // 16 B = cols: no slices
+  EXPECT_EQ(words("axi: {data_bits: 256}\n"), P(4, 8192));   // 32 B: 2 words a cycle
+  EXPECT_EQ(words("axi: {data_bits: 512}\n"), P(8, 16384));  // 64 B: 4 words a cycle
+  EXPECT_EQ(words("axi: {data_bits: 512}\narray: {gemv_slices: 2}\n"), P(2, 8192));  // 32 B
+  EXPECT_EQ(words("axi: {data_bits: 512}\narray: {gemv_slices: 1}\n"), P(1, 4096));
+  EXPECT_EQ(words("array: {rows: 8, cols: 8}\naxi: {data_bits: 128}\n"), P(4, 8192));
+  EXPECT_EQ(words("axi: {data_bits: 512}\nsram: {weight: {banks: 1}}\n"), P(8, 16384));
+  EXPECT_EQ(words("axi: {data_bits: 512}\nsram: {weight: {depth: 1024}}\n"), P(8, 2048));
+  // 2 columns on a 512-bit bus: 32 words a cycle, capped at the 16-bit word address space.
+  EXPECT_EQ(words("array: {rows: 64, cols: 2}\naxi: {data_bits: 512}\n"), P(64, 65536));
+}
+
 // The canonical text parses back to the same config: an explicit gemv_slices: 1 that overrides
 // a derived 4 (256-bit bus on 16 columns) is printed; where 1 is the derived value it is not.
 TEST(ConfigTest, CanonicalGemvSlicesRoundTrips) {

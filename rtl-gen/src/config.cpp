@@ -560,6 +560,16 @@ void ParseGemvSlices(const Section& top, Config* cfg) {
   if (!why.empty()) array.reporter().Fail(mark, "array.gemv_slices", why, accepted);
 }
 
+// sram.weight.depth when omitted, once array.gemv_slices is known: a bus feeding several weight
+// words a cycle to K slices gets a deeper weight scratchpad (DefaultWeightDepth).
+void DeriveWeightDepth(const Section& top, Config* cfg) {
+  const Section pad =
+      top.Child("sram", SramKeys()).Child("weight", {"banks", "depth", "width_bits"});
+  unsigned given = 0;
+  if (pad.GetUnsigned("depth", kMinDepth, kMaxDepth, "", &given)) return;
+  cfg->weight.depth = DefaultWeightDepth(*cfg, cfg->weight.banks);
+}
+
 void ParseClock(const Section& top, Config* cfg) {
   top.GetUnsigned("clock_mhz", 10, 1000, Range(10, 1000) + " (MHz)", &cfg->clock_mhz);
 }
@@ -678,6 +688,7 @@ Config ParseConfig(const std::string& text, const std::string& path) {
   ParseSram(top, &cfg);
   ParsePrecision(top, &cfg);
   ParseGemvSlices(top, &cfg);
+  DeriveWeightDepth(top, &cfg);
   ParseAccSram(top, &cfg);
   ParsePipeline(top, &cfg);
   ParseFpga(top, &cfg);

@@ -2,6 +2,7 @@
 #include "salsa/config_defaults.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 
@@ -36,6 +37,17 @@ unsigned DefaultOperandDepth(unsigned banks) {
   return std::max(kMinDepth, NextPowerOfTwo(CeilDiv(kDefaultOperandWords, std::max(1u, banks))));
 }
 
+double GemvStreamWords(const Config& cfg) {
+  return static_cast<double>(std::min(cfg.gemv_slices * cfg.cols, cfg.BusBytes())) / cfg.cols;
+}
+
+unsigned DefaultWeightDepth(const Config& cfg, unsigned banks) {
+  const double words = std::min<double>(kDefaultOperandWords * std::max(1.0, GemvStreamWords(cfg)),
+                                        kMaxDefaultWords);
+  return std::max(kMinDepth,
+                  NextPowerOfTwo(static_cast<unsigned>(std::ceil(words / std::max(1u, banks)))));
+}
+
 unsigned DefaultAccDepth(unsigned rows, unsigned cols, bool zero_skip, unsigned gemv_slices,
                          unsigned banks) {
   uint64_t words = uint64_t{kDefaultAccWordsPerRow} * rows * (zero_skip ? 2 : 1);
@@ -45,7 +57,7 @@ unsigned DefaultAccDepth(unsigned rows, unsigned cols, bool zero_skip, unsigned 
     const uint64_t tiles = CeilDiv(kDefaultGemvOutputs, std::max(1u, cols));
     words = std::max(words, tiles * (CeilDiv(rows, gemv_slices) + 1));
   }
-  words = std::min<uint64_t>(words, kMaxDefaultAccWords);
+  words = std::min<uint64_t>(words, kMaxDefaultWords);
   return std::max(kMinDepth,
                   NextPowerOfTwo(CeilDiv(static_cast<unsigned>(words), std::max(1u, banks))));
 }
@@ -75,9 +87,10 @@ std::vector<std::string> RooflineNotes(const Config& cfg) {
         std::to_string(DefaultMaxOutstanding(cfg.axi_max_burst)) + ")");
   }
   // An os GEMV streams the weights in chunks of half the weight scratchpad, at
-  // min(cols, bus bytes) bytes per cycle, and waits about one DRAM latency per chunk.
+  // min(cols, bus bytes) bytes per cycle (K slices: min(gemv_slices * cols, bus bytes)), and waits
+  // about one DRAM latency per chunk.
   const unsigned half = cfg.weight.Words() / 2;
-  const double rate = std::min(cfg.cols, cfg.BusBytes());
+  const double rate = std::min(cfg.gemv_slices * cfg.cols, cfg.BusBytes());
   const double chunk_cycles = static_cast<double>(half) * cfg.cols / rate;
   const double frac = chunk_cycles / (chunk_cycles + latency);
   if (frac < kNoteBelow) {
@@ -89,7 +102,7 @@ std::vector<std::string> RooflineNotes(const Config& cfg) {
         std::to_string(half) + " words and waits about " + std::to_string(latency) +
         " cycles of DRAM latency on each, at most about " + Fraction(frac) +
         " of its roof; banks*depth >= " + std::to_string(want) + " would reach 0.9 (omit depth: " +
-        std::to_string(cfg.weight.banks * DefaultOperandDepth(cfg.weight.banks)) + " words)");
+        std::to_string(cfg.weight.banks * DefaultWeightDepth(cfg, cfg.weight.banks)) + " words)");
   }
   return notes;
 }

@@ -27,13 +27,22 @@ inline constexpr unsigned kDefaultAccWordsPerRow = 32;
 // GEMV outputs (N) a zero-skip K-slice build's default acc depth holds in one pass: an LLM's
 // d_model, as for K above.
 inline constexpr unsigned kDefaultGemvOutputs = 4096;
-// The most acc words a derived depth asks for (the 16-bit scratchpad word address space).
-inline constexpr unsigned kMaxDefaultAccWords = 65536;
+// The most words a derived acc or weight depth asks for (the 16-bit scratchpad word address
+// space).
+inline constexpr unsigned kMaxDefaultWords = 65536;
 
 // axi.max_outstanding when omitted: ceil(256 / max_burst), clamped to 2..16.
 unsigned DefaultMaxOutstanding(unsigned max_burst);
 // sram.act.depth and sram.weight.depth when omitted: 4096 / banks, rounded up to a power of two.
 unsigned DefaultOperandDepth(unsigned banks);
+// Weight words a GEMV's weight stream brings per cycle: min(gemv_slices * cols, bus bytes) / cols
+// (at most 1 without K slices, where the array takes cols bytes a cycle).
+double GemvStreamWords(const Config& cfg);
+// sram.weight.depth when omitted, once array.gemv_slices is known: 4096 words for each word the
+// GEMV stream brings per cycle, / banks, rounded up to a power of two (DefaultOperandDepth without
+// K slices), so that a weight chunk (half the scratchpad) still lasts 2048 cycles, 20x the design
+// latency, on a bus that feeds several weight words a cycle.
+unsigned DefaultWeightDepth(const Config& cfg, unsigned banks);
 // sram.acc.depth when omitted: 32 * rows words (64 * rows with zero_skip; with zero_skip and
 // S > 1 gemv_slices at least ceil(4096 / cols) * (ceil(rows / S) + 1), the G-word regions and
 // parameter words of a 4096-output GEMV's tiles) / banks, rounded up to a power of two, at least
