@@ -90,7 +90,7 @@ std::vector<std::string> RooflineNotes(const Config& cfg) {
   // min(cols, bus bytes) bytes per cycle (K slices: min(gemv_slices * cols, bus bytes)), and waits
   // about one DRAM latency per chunk.
   const unsigned half = cfg.weight.Words() / 2;
-  const double rate = std::min(cfg.gemv_slices * cfg.cols, cfg.BusBytes());
+  const double rate = GemvStreamWords(cfg) * cfg.cols;
   const double chunk_cycles = static_cast<double>(half) * cfg.cols / rate;
   const double frac = chunk_cycles / (chunk_cycles + latency);
   if (frac < kNoteBelow) {

@@ -42,18 +42,75 @@ std::string LtHit(const SeqConfig& c, unsigned tgt, const std::string& lo, const
   return "(" + e + ")";
 }
 
+// An in-order table of commands in flight, oldest in entry 0: the load table and the write table.
+// A push writes entry <p>_pos, a retire moves every entry down one.
+struct FlightTable {
+  struct Field {
+    std::string name, width, pushed;  // <p>_<name><e>_q, its bits, the value a push writes
+  };
+  std::string p;       // register prefix
+  unsigned depth, cb;  // entries, bits of the count <p>_n_q
+  std::string lit;     // a count literal's prefix
+  std::string push, retire;
+  std::vector<Field> fields;
+
+  std::string Entry(const Field& f, unsigned e) const { return p + "_" + f.name + N(e) + "_q"; }
+  void Declare(Scope& s) const {
+    s.Reg(p + "_n_q", N(cb));
+    s.Wire(p + "_pos", N(cb));
+    for (unsigned e = 0; e < depth; ++e) {
+      for (const Field& f : fields) s.Reg(Entry(f, e), f.width);
+    }
+  }
+  std::string Pos() const { return p + "_n_q - (" + retire + " ? " + lit + "1 : " + lit + "0)"; }
+  Block ResetEntries() const {
+    Block b;
+    for (unsigned e = 0; e < depth; ++e) {
+      for (const Field& f : fields) b.push_back(Set(Entry(f, e), f.width + "'d0"));
+    }
+    return b;
+  }
+  Block Update() const {
+    Block shift;
+    std::vector<CaseItem> items;
+    for (unsigned e = 0; e < depth; ++e) {
+      Block write;
+      for (const Field& f : fields) {
+        shift.push_back(Set(Entry(f, e), Entry(f, e + 1 < depth ? e + 1 : e)));
+        write.push_back(Set(Entry(f, e), f.pushed));
+      }
+      items.push_back({{lit + N(e)}, write});
+    }
+    return {If(retire, shift), If(push, {Case(p + "_pos", items, {})}),
+            Set(p + "_n_q", p + "_n_q + (" + push + " ? " + lit + "1 : " + lit + "0) - (" + retire +
+                                " ? " + lit + "1 : " + lit + "0)")};
+  }
+};
+
+// LOADs issued whose data have not all landed: target, word range, index.
+FlightTable LoadTable(const SeqConfig& c) {
+  return {"lt",
+          kSeqLoadTable,
+          c.ltb,
+          c.L,
+          "lt_push",
+          "lt_retire",
+          {{"tgt", "2", "target"},
+           {"lo", "17", "ld_lo"},
+           {"hi", "17", "ld_hi[16:0]"},
+           {"idx", "32", "idx_q"}}};
+}
+
+// STOREs issued whose writes are not all answered: index.
+FlightTable WriteTable(const SeqConfig& c) {
+  return {"wt", kSeqWriteTable, c.wtb, c.W, "wt_push", "wr_retire_i", {{"idx", "32", "idx_q"}}};
+}
+
 }  // namespace
 
 // LOADs issued whose data have not all landed (oldest first): target, word range, index.
 void AddLoadTableDecls(Scope& s, const SeqConfig& c) {
-  s.Reg("lt_n_q", N(c.ltb));
-  s.Wire("lt_pos", N(c.ltb));
-  for (unsigned e = 0; e < kSeqLoadTable; ++e) {
-    s.Reg("lt_tgt" + N(e) + "_q", "2");
-    s.Reg("lt_lo" + N(e) + "_q", "17");
-    s.Reg("lt_hi" + N(e) + "_q", "17");
-    s.Reg("lt_idx" + N(e) + "_q", "32");
-  }
+  LoadTable(c).Declare(s);
   s.Wire("lt_retire");
   s.Wire("lt_push");
   s.Reg("load_hz");
@@ -69,9 +126,7 @@ void AddIssueDecls(Scope& s, const SeqConfig& c) {
   s.Reg("is_hi_q", "17");
   s.Reg("is_par_lo_q", "17");
   s.Reg("is_par_hi_q", "17");
-  s.Reg("wt_n_q", N(c.wtb));
-  s.Wire("wt_pos", N(c.wtb));
-  for (unsigned e = 0; e < kSeqWriteTable; ++e) s.Reg("wt_idx" + N(e) + "_q", "32");
+  WriteTable(c).Declare(s);
   s.Wire("wt_push");
 }
 
@@ -146,9 +201,9 @@ void AddHazards(Scope& s, const SeqConfig& c) {
   }
   s.Assign("lt_push", "(state_q == StLoad) && rd_req_ready_i");
   s.Assign("lt_retire", "rd_retire_i && (dest_q != DestCmd)");
-  s.Assign("lt_pos", "lt_n_q - (lt_retire ? " + L + "1 : " + L + "0)");
+  s.Assign("lt_pos", LoadTable(c).Pos());
   s.Assign("wt_push", c.issue + " && " + OpIs(k::kOpStore));
-  s.Assign("wt_pos", "wt_n_q - (wr_retire_i ? " + c.W + "1 : " + c.W + "0)");
+  s.Assign("wt_pos", WriteTable(c).Pos());
 }
 
 Block IssueReset() {
@@ -163,13 +218,8 @@ Block IssueStore() {
 
 Block HazardReset(const SeqConfig& c) {
   Block b = {Set("lt_n_q", c.L + "0"), Set("wt_n_q", c.W + "0")};
-  for (unsigned e = 0; e < kSeqWriteTable; ++e) b.push_back(Set("wt_idx" + N(e) + "_q", "32'd0"));
-  for (unsigned e = 0; e < kSeqLoadTable; ++e) {
-    const std::string d = N(e);
-    b.push_back(Set("lt_tgt" + d + "_q", "2'd0"));
-    b.push_back(Set("lt_lo" + d + "_q", "17'd0"));
-    b.push_back(Set("lt_hi" + d + "_q", "17'd0"));
-    b.push_back(Set("lt_idx" + d + "_q", "32'd0"));
+  for (const Block& r : {WriteTable(c).ResetEntries(), LoadTable(c).ResetEntries()}) {
+    b.insert(b.end(), r.begin(), r.end());
   }
   if (c.zs) {
     b.push_back(Set("sc_lo_q", "17'd0"));
@@ -179,46 +229,20 @@ Block HazardReset(const SeqConfig& c) {
 }
 
 Block HazardSeq(const SeqConfig& c) {
-  const std::string& L = c.L;
-  // Load table updates: on a retire every entry moves down one; a push writes entry lt_pos.
-  Block lt_shift;
-  std::vector<CaseItem> lt_push_items;
-  for (unsigned e = 0; e < kSeqLoadTable; ++e) {
-    const std::string d = N(e), n = N(e + 1 < kSeqLoadTable ? e + 1 : e);
-    for (const char* f : {"tgt", "lo", "hi", "idx"}) {
-      lt_shift.push_back(Set(std::string("lt_") + f + d + "_q", std::string("lt_") + f + n + "_q"));
-    }
-    lt_push_items.push_back(
-        {{L + d},
-         {Set("lt_tgt" + d + "_q", "target"), Set("lt_lo" + d + "_q", "ld_lo"),
-          Set("lt_hi" + d + "_q", "ld_hi[16:0]"), Set("lt_idx" + d + "_q", "idx_q")}});
-  }
   Block b = {Comment("A LOAD reports a read error when its data have all arrived."),
              If("lt_retire && rd_retire_err_i && (err_code_q == 4'd0)",
                 {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_read"))),
                  Set("err_cmd_q", "lt_idx0_q"), Set("abort_q", "1'b1")}),
-             Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed."),
-             If("lt_retire", lt_shift),
-             If("lt_push", {Case("lt_pos", lt_push_items, {})}),
-             Set("lt_n_q", "lt_n_q + (lt_push ? " + L + "1 : " + L + "0) - (lt_retire ? " + L +
-                               "1 : " + L + "0)"),
-             Comment("A STORE reports a write error when its writes have all been answered, "
-                     "possibly commands later."),
-             If("wr_retire_i && wr_retire_err_i && (err_code_q == 4'd0)",
-                {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_write"))),
-                 Set("err_cmd_q", "wt_idx0_q"), Set("abort_q", "1'b1")})};
+             Comment("Load table: push at the LOAD's request, pop (oldest) when its data landed.")};
+  for (const Stmt& x : LoadTable(c).Update()) b.push_back(x);
+  b.push_back(
+      Comment("A STORE reports a write error when its writes have all been answered, "
+              "possibly commands later."));
+  b.push_back(If("wr_retire_i && wr_retire_err_i && (err_code_q == 4'd0)",
+                 {Set("err_code_q", "4'd" + N(k::ErrCodeOf("axi_write"))),
+                  Set("err_cmd_q", "wt_idx0_q"), Set("abort_q", "1'b1")}));
   // Write table: push at the STORE's issue, pop (oldest) when the write DMA retires its writes.
-  Block wt_shift;
-  std::vector<CaseItem> wt_push_items;
-  for (unsigned e = 0; e < kSeqWriteTable; ++e) {
-    const std::string d = N(e), n = N(e + 1 < kSeqWriteTable ? e + 1 : e);
-    wt_shift.push_back(Set("wt_idx" + d + "_q", "wt_idx" + n + "_q"));
-    wt_push_items.push_back({{c.W + d}, {Set("wt_idx" + d + "_q", "idx_q")}});
-  }
-  b.push_back(If("wr_retire_i", wt_shift));
-  b.push_back(If("wt_push", {Case("wt_pos", wt_push_items, {})}));
-  b.push_back(Set("wt_n_q", "wt_n_q + (wt_push ? " + c.W + "1 : " + c.W + "0) - (wr_retire_i ? " +
-                                c.W + "1 : " + c.W + "0)"));
+  for (const Stmt& x : WriteTable(c).Update()) b.push_back(x);
   if (c.zs) {
     const std::string lo = Fld17(k::kOpScan, "act_addr");
     b.push_back(Comment("A SCAN's act range: what the indexed COMPUTEs after it read."));
