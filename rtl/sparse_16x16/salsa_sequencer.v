@@ -244,7 +244,9 @@ module salsa_sequencer (
 
   // Zero-skip: an indexed COMPUTE (w0[10]) reads the last SCAN's act words and weight words wb + e*S for e < K; a gather LOAD (w0[10]) moves min(rows, nnz - j0) rows. While a SCAN runs, a gather whose entries are all listed already (j0 + rows <= listed) moves its rows without waiting for the SCAN's end.
   assign cmp_act_lo = w0[10] ? sc_lo_q : {1'b0, w1[15:0]};
-  assign cmp_act_end = w0[10] ? sc_hi_q : {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
+
+  // im2col (w0[20]): the act words [act_addr, act_addr + w4[15:0]).
+  assign cmp_act_end = w0[10] ? sc_hi_q : w0[20] ? {1'b0, w1[15:0]} + {1'b0, w4[15:0]} : {1'b0, w1[15:0]} + {1'b0, w2[15:0]};
   assign cmp_wgt_span = !w0[10] ? {9'd0, w2[15:0]} : w0[13] ? {9'd0, w2[15:0]} * {17'd0, w2[31:24]} : ({9'd0, w2[15:0]} - 25'd1) * {17'd0, w2[31:24]} + 25'd1;
   assign cmp_wgt_end_w = {10'd0, w1[31:16]} + {1'b0, cmp_wgt_span};
   assign cmp_wgt_end = cmp_wgt_end_w[16:0];

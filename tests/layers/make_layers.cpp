@@ -327,6 +327,16 @@ void Im2colCases(Writer& w) {
                 "_b.npy\nstride: 1\npadding: same\ndepth_multiplier: 1\ninput_zero_point: -3\n"
                 "output_zero_point: 2\n" +
                 PerChannel(rng, 64, -9));
+  // K = 3200 act words a pixel (25 taps x 128 channels) past the act scratchpad's upper half: a
+  // conv COMPUTE's act range is its extent, not K (found on sparse_16x16 by random convs).
+  std::mt19937_64 rng2(1718);
+  const std::string k = "im2col_k3200";
+  w.I8(k + "_x.npy", {1, 15, 22, 128}, Random(rng2, 15 * 22 * 128));
+  w.I8(k + "_w.npy", {4, 5, 5, 128}, Random(rng2, 4 * 5 * 5 * 128));
+  w.I32(k + "_b.npy", RandomBias(rng2, 4));
+  w.Yaml(k, "op: conv2d\ninput: " + k + "_x.npy\nweights: " + k + "_w.npy\nbias: " + k +
+                "_b.npy\nstride: 1\npadding: same\ninput_zero_point: -3\noutput_zero_point: 2\n" +
+                PerChannel(rng2, 4, -9));
 }
 
 int main(int argc, char** argv) {

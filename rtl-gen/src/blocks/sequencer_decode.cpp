@@ -123,7 +123,14 @@ void AddComputeRanges(Scope& s, const SeqConfig& c) {
         "entries are all listed already (j0 + rows <= listed) moves its rows without waiting for "
         "the SCAN's end.");
     s.Assign("cmp_act_lo", indexed + " ? sc_lo_q : " + act);
-    s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + act + " + " + k17);
+    if (cfg.OsConv()) {
+      s.Note("im2col (" + ComputeF("conv") + "): the act words [act_addr, act_addr + " +
+             ComputeF("extent") + ").");
+      s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + ComputeF("conv") + " ? " + act + " + " +
+                                  Fld17(k::kOpCompute, "extent") + " : " + act + " + " + k17);
+    } else {
+      s.Assign("cmp_act_end", indexed + " ? sc_hi_q : " + act + " + " + k17);
+    }
     const std::string plain = group + " ? {9'd0, " + k16 + "} * {17'd0, " + stride +
                               "} : ({9'd0, " + k16 + "} - 25'd1) * {17'd0, " + stride + "} + 25'd1";
     if (cfg.gemv_slices > 1) {
