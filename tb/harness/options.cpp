@@ -152,10 +152,10 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
                  "dense tiler")
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--im2col", o->im2col,
-                 "on (the default where the hardware has it: ws, and os without 2:4): a "
-                 "conv2d (ws: or int8 depthwise conv, as one block-diagonal GEMM; "
-                 "os: stride 1) reads its input about once and the COMPUTEs build the im2col "
-                 "rows on chip, when the plan's estimate is no slower; always: "
+                 "on (the default where the hardware has it: ws, and os without 2:4): an int8 "
+                 "conv2d or depthwise conv (as one block-diagonal GEMM) reads its input about "
+                 "once and the COMPUTEs build the im2col rows on chip, when the tiler's estimate "
+                 "finds it no slower (os: not 2% slower) than the software im2col; always: "
                  "whenever its buffers fit; off: im2col in software (the GEMM plans)")
       ->check(CLI::IsMember({"on", "off", "always"}));
   app.add_option("--precision", o->precision,

@@ -22,15 +22,12 @@
 #include <limits>
 
 #include "driver_internal.h"
+#include "salsa/plan_estimate.h"
 
 namespace salsa {
 namespace {
 
 constexpr int64_t kMaxField16 = 0xFFFF;
-constexpr uint64_t kPlanLatency = 100;  // DRAM latency (cycles) the band estimate assumes
-// Cycles a COMPUTE costs besides its steps (issue and feeder start), in both estimates: measured
-// on default, a stride-2 56x56x32 conv's 784 one-tile COMPUTEs took about 7.9 each.
-constexpr uint64_t kComputeStart = 8;
 // Tiles per group at most. 16 ran sparse_16x16's 56x56x64 conv (21 tiles a band: groups of 16
 // and 5) 3.5% slower at DRAM latency 200 than 15 (15 and 6), for a reason not found yet.
 constexpr int64_t kMaxGroup = 15;
@@ -195,7 +192,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   const OsGeo og(*l.conv);
   const ConvGeo& g = og.g;
   const int64_t R = hw.rows, phases = og.phases;
-  const int64_t taps = g.Taps(), K = taps * g.C;
+  const int64_t taps = g.Taps();
   const unsigned n_tiles = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(l.N), hw.cols));
   const OsTileChans tc = TileChans(hw, l, g, n_tiles);
   if (taps * tc.nc_max > kMaxField16 || g.C > 4095 || g.KW > 15) return false;
@@ -258,8 +255,8 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
         static_cast<uint64_t>(g.B) *
             (in_bytes + (cp->weights_resident ? 0 : w_bytes * bands) + cmds * contract::kCmdBytes) +
         (cp->weights_resident ? w_bytes : 0) + out_bytes;
-    const uint64_t compute =
-        static_cast<uint64_t>(g.B) * (tiles_all * compute_per_tile + computes * kComputeStart);
+    const uint64_t compute = static_cast<uint64_t>(g.B) *
+                             (tiles_all * compute_per_tile + computes * kComputeStartCycles);
     uint64_t cycles = std::max(compute, bytes / hw.bus_bytes);
     if (!dbl) {
       // One band at a time: each band's planes load while the array waits.
@@ -283,22 +280,27 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     }
   }
   cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
-  if (!opts.im2col_always) {
-    // Against the software im2col GEMM: M x K act bytes, weights once per m block, every tile;
-    // a depthwise conv against one GEMM per input channel (K = taps, N = m).
+  if (!opts.im2col_always && l.conv->depth_multiplier > 0) {
+    // A depthwise conv against one GEMM per input channel (K = taps, N = m): those GEMMs' steps,
+    // or their bytes at the bus.
+    const uint64_t m = static_cast<uint64_t>(l.conv->depth_multiplier);
     const uint64_t m_tiles = CeilDiv(static_cast<uint64_t>(l.M), hw.rows);
-    uint64_t gemm_tiles = m_tiles * n_tiles, gemm_steps = m_tiles * compute_per_tile;
-    uint64_t gemm_bytes = static_cast<uint64_t>(l.M) * K + w_bytes + out_bytes;
-    if (const int64_t m = l.conv->depth_multiplier; m > 0) {
-      const uint64_t per_c = CeilDiv(static_cast<uint64_t>(m), hw.cols);
-      gemm_tiles = static_cast<uint64_t>(g.C) * m_tiles * per_c;
-      gemm_steps = gemm_tiles * static_cast<uint64_t>(taps);
-      gemm_bytes = static_cast<uint64_t>(g.C) *
-                   (static_cast<uint64_t>(l.M) * (static_cast<uint64_t>(taps) + m) +
-                    static_cast<uint64_t>(taps * m));
-    }
-    gemm_steps += gemm_tiles * kComputeStart;
+    const uint64_t gemm_tiles = static_cast<uint64_t>(g.C) * m_tiles * CeilDiv(m, hw.cols);
+    const uint64_t gemm_steps = gemm_tiles * (static_cast<uint64_t>(taps) + kComputeStartCycles);
+    const uint64_t gemm_bytes =
+        static_cast<uint64_t>(g.C) *
+        (static_cast<uint64_t>(l.M) * (static_cast<uint64_t>(taps) + m) + taps * m);
     if (best > std::max(gemm_steps, gemm_bytes / hw.bus_bytes)) return false;
+  } else if (!opts.im2col_always) {
+    // A conv against the plan that runs its software im2col GEMM: both command lists, timed by
+    // the same estimate (plan_estimate.h); the GEMM only when it is the better
+    // (Better: 2% faster, or as fast with fewer bytes).
+    DriverOptions on = opts, off = opts;
+    on.im2col_always = true;
+    off.im2col = false;
+    const PlanEstimate os = EstimateOsCycles(hw, BuildFcProgram(hw, l, on).cmds);
+    const PlanEstimate gemm = EstimateOsCycles(hw, BuildFcProgram(hw, l, off).cmds);
+    if (!Better(os, gemm)) return false;
   }
   p->m_tiles = static_cast<unsigned>(g.B) * cp->bands;
   p->n_tiles = n_tiles;

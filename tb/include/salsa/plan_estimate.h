@@ -1,0 +1,34 @@
+// A timing estimate of an output-stationary command list, for choosing between two plans of one
+// layer (plan_estimate.cpp has the model). Not a simulation: exact cycles come from the RTL.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "salsa/command.h"
+#include "salsa/hw_params.h"
+
+namespace salsa {
+
+// Cycles a COMPUTE costs besides its steps (issue and feeder start): measured on default, a
+// stride-2 56x56x32 conv's 784 one-tile COMPUTEs took about 7.9 each.
+constexpr uint64_t kComputeStartCycles = 8;
+
+// The DRAM latency (cycles) the tiler's estimates assume.
+constexpr uint64_t kPlanLatency = 100;
+
+struct PlanEstimate {
+  uint64_t cycles = 0;
+  uint64_t bytes = 0;  // DRAM bytes read (commands included) and written, whole beats
+};
+
+// Estimated cycles of `cmds` on output-stationary hardware `hw` at DRAM latency `latency`.
+PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cmds,
+                              uint64_t latency = kPlanLatency);
+
+// Whether plan `a` is the better of two plans of one layer: estimated at least kPlanMargin
+// faster, or, when neither is, the one that moves fewer DRAM bytes (ties: `a`).
+constexpr double kPlanMargin = 0.02;
+bool Better(const PlanEstimate& a, const PlanEstimate& b);
+
+}  // namespace salsa

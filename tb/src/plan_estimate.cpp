@@ -1,0 +1,216 @@
+// A timing estimate of an output-stationary command list (salsa/plan_estimate.h): the tiler
+// compares two plans of one layer by it. The model follows the sequencer (docs/architecture.md),
+// with round numbers for the units:
+// - commands issue in order, one at a time: a command issues no earlier than the one before it;
+// - a LOAD issues when the load table has room (four in flight) and no earlier COMPUTE still
+//   reads (or STORE, for the acc scratchpad) the words it writes. The read DMA starts it when the
+//   previous request's bursts are all in flight (max_outstanding x max_burst beats), its data
+//   return `latency` later, in order behind older data, at a beat a cycle or a burst per
+//   latency / max_outstanding cycles, whichever is slower;
+// - a COMPUTE issues when the feeder is free and the words it reads have landed, and every earlier
+//   STORE of the acc words it drains to has read them. It feeds its steps (K over its slices, for
+//   each of its tiles) after kComputeStartCycles; tile t's acc words are written rows + cols cycles
+//   after its steps;
+// - a STORE issues when the store unit is free and the acc words it reads are written; it takes
+//   its rows, or its beats and bursts as a LOAD does, and its writes land `latency` later;
+// - SYNC waits for everything before it; the command fetches take their bytes on the read DMA
+//   before the next LOAD's data (the FIFO prefetches, so fetches after the last LOAD are hidden).
+// Hazards are checked against the last kWindow commands.
+#include "salsa/plan_estimate.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "salsa/command.h"
+
+namespace salsa {
+namespace {
+
+constexpr size_t kWindow = 256;
+constexpr size_t kSeqLoadTable = 4;  // LOADs in flight (docs/architecture.md)
+
+struct Span {
+  unsigned target = 0;  // contract::Target
+  uint64_t lo = 0, hi = 0;
+  double at = 0;  // a written span: when its words are written
+  bool Overlaps(const Span& o) const { return target == o.target && lo < o.hi && o.lo < hi; }
+};
+
+// What an issued command still holds: the words it reads (until `read_end`) and writes (each span
+// ready at its `at`; all of them by `write_end`).
+struct Record {
+  std::vector<Span> reads, writes;
+  double read_end = 0, write_end = 0;
+};
+
+bool Flag(const uint8_t* c, const char* name) {
+  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
+  return f != nullptr && cmd::Bits(c, *f) != 0;
+}
+uint64_t U(const uint8_t* c, const char* name) {
+  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
+  return f == nullptr ? 0 : static_cast<uint64_t>(cmd::Get(c, *f));
+}
+
+// The bus beats and the bursts (of at most max_burst beats) of `rows` rows of `bytes` bytes
+// `stride` apart from `addr`.
+struct Traffic {
+  uint64_t beats = 0, bursts = 0;
+};
+Traffic TrafficOf(const HwParams& hw, uint64_t addr, uint64_t rows, uint64_t bytes,
+                  uint64_t stride) {
+  Traffic t;
+  if (bytes == 0) return t;
+  const uint64_t burst = std::max(1u, hw.max_burst);
+  auto row = [&](uint64_t a) {
+    const uint64_t beats = (a + bytes - 1) / hw.bus_bytes - a / hw.bus_bytes + 1;
+    return Traffic{beats, (beats + burst - 1) / burst};
+  };
+  if (stride % hw.bus_bytes == 0) {  // every row aligned alike
+    const Traffic r = row(addr);
+    return {rows * r.beats, rows * r.bursts};
+  }
+  for (uint64_t r = 0; r < rows; ++r) {
+    const Traffic x = row(addr + r * stride);
+    t.beats += x.beats;
+    t.bursts += x.bursts;
+  }
+  return t;
+}
+
+}  // namespace
+
+PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cmds,
+                              uint64_t latency) {
+  uint64_t beats = 0;
+  // A DMA's cycles for a transfer: its beats, or its bursts at max_outstanding per latency.
+  const double per_burst =
+      static_cast<double>(latency) / static_cast<double>(std::max(1u, hw.max_outstanding));
+  auto dma = [&](const Traffic& t) {
+    return std::max(static_cast<double>(t.beats), static_cast<double>(t.bursts) * per_burst);
+  };
+  // The read DMA: requests start when its AR side is free (once the previous request's bursts
+  // are all in flight), data return in order on the R side.
+  const double in_flight = static_cast<double>(hw.max_outstanding) * hw.max_burst;
+  std::deque<Record> window;
+  std::deque<double> loads;  // the landing times of the LOADs in the load table
+  double issue = 0, ar_free = 0, r_free = 0, cu_free = 0, st_free = 0, end = 0;
+  double fetch = 0;  // command fetches since the last LOAD, charged before its data
+  for (const Command& cmd : cmds) {
+    const uint8_t* c = cmd.data();
+    const unsigned op = cmd::Opcode(c);
+    fetch += static_cast<double>(contract::kCmdBytes) / hw.bus_bytes;
+    Record rec;
+    double ready = issue;
+    if (op == contract::kOpLoad) {
+      const unsigned target = static_cast<unsigned>(U(c, "target"));
+      const uint64_t wpr = U(c, "words_per_row"), rows = U(c, "rows"), lo = U(c, "sp_addr");
+      const unsigned word_bytes = target == contract::kTargetAct      ? hw.ActWordBytes()
+                                  : target == contract::kTargetWeight ? hw.WeightWordBytes()
+                                  : target == contract::kTargetMeta   ? hw.MetaWordBytes()
+                                                                      : hw.AccWordBytes();
+      rec.writes.push_back({target, lo, lo + wpr * rows});
+      for (const Record& r : window) {
+        for (const Span& s : r.reads) {
+          if (s.Overlaps(rec.writes[0])) ready = std::max(ready, r.read_end);
+        }
+      }
+      const Traffic t = TrafficOf(hw, U(c, "dram_addr"), rows, wpr * word_bytes, U(c, "stride"));
+      beats += t.beats;
+      if (loads.size() == kSeqLoadTable) {
+        ready = std::max(ready, loads.front());
+        loads.pop_front();
+      }
+      issue = ready;
+      const double start = std::max(issue, ar_free);
+      const double data = std::max(start + static_cast<double>(latency), r_free + fetch);
+      fetch = 0;
+      r_free = data + dma(t);
+      ar_free = std::max(start, r_free - static_cast<double>(latency) - in_flight);
+      rec.write_end = rec.writes[0].at = r_free;
+      loads.push_back(r_free);
+    } else if (op == contract::kOpCompute) {
+      const bool conv = Flag(c, "conv");
+      const uint64_t k = U(c, "k"), act = U(c, "act_addr"), wgt = U(c, "weight_addr");
+      const uint64_t slices = uint64_t{1} << U(c, "slices");
+      const uint64_t tiles = conv ? std::max<uint64_t>(1, U(c, "tiles")) : 1;
+      const uint64_t act_words = conv ? U(c, "extent") : Flag(c, "structured") ? 2 * k : k;
+      rec.reads.push_back({contract::kTargetAct, act, act + act_words});
+      rec.reads.push_back({contract::kTargetWeight, wgt, wgt + k});
+      const bool drain = Flag(c, "drain");
+      const uint64_t acc = U(c, "acc_addr");
+      if (drain) rec.writes.push_back({contract::kTargetAcc, acc, acc + tiles * hw.rows});
+      for (const Record& r : window) {
+        for (const Span& w : r.writes) {
+          for (const Span& s : rec.reads) {
+            if (s.Overlaps(w)) ready = std::max(ready, w.at);
+          }
+        }
+        for (const Span& s : r.reads) {
+          for (const Span& w : rec.writes) {
+            if (s.target == contract::kTargetAcc && s.Overlaps(w)) {
+              ready = std::max(ready, r.read_end);
+            }
+          }
+        }
+      }
+      issue = std::max(ready, cu_free);
+      // Tile t drains rows acc words when its steps are fed, rows + cols cycles later.
+      const double per_tile = static_cast<double>((k + slices - 1) / slices);
+      const double drained = issue + kComputeStartCycles + hw.rows + hw.cols;
+      cu_free = issue + per_tile * static_cast<double>(tiles) + kComputeStartCycles;
+      rec.read_end = cu_free;
+      rec.write_end = cu_free + hw.rows + hw.cols;
+      if (drain) {
+        rec.writes.clear();
+        for (uint64_t t = 0; t < tiles; ++t) {
+          rec.writes.push_back({contract::kTargetAcc, acc + t * hw.rows, acc + (t + 1) * hw.rows,
+                                drained + per_tile * static_cast<double>(t + 1)});
+        }
+      }
+      end = std::max(end, rec.write_end);
+    } else if (op == contract::kOpStore) {
+      const uint64_t acc = U(c, "acc_addr"), rows = U(c, "rows");
+      rec.reads.push_back({contract::kTargetAcc, acc, acc + rows});
+      const uint64_t bias = U(c, "bias_addr");
+      rec.reads.push_back({contract::kTargetAcc, bias, bias + 1});
+      if (Flag(c, "per_channel")) {
+        const uint64_t q = U(c, "mult_addr");
+        rec.reads.push_back({contract::kTargetAcc, q, q + 2});
+      }
+      for (const Record& r : window) {
+        for (const Span& w : r.writes) {
+          for (const Span& s : rec.reads) {
+            if (s.Overlaps(w)) ready = std::max(ready, w.at);
+          }
+        }
+      }
+      const Traffic t = TrafficOf(hw, U(c, "dram_addr"), rows, U(c, "row_bytes"), U(c, "stride"));
+      beats += t.beats;
+      issue = std::max(ready, st_free);
+      st_free = issue + std::max(static_cast<double>(rows), dma(t));
+      rec.read_end = st_free;
+      end = std::max(end, st_free + static_cast<double>(latency));
+    } else {
+      // SYNC (and anything else): everything before it is done.
+      for (const Record& r : window) ready = std::max({ready, r.read_end, r.write_end});
+      issue = std::max({ready, cu_free, st_free});
+    }
+    end = std::max(end, rec.write_end);
+    window.push_back(std::move(rec));
+    if (window.size() > kWindow) window.pop_front();
+  }
+  PlanEstimate e;
+  e.cycles = static_cast<uint64_t>(std::max({end, issue, r_free}));
+  e.bytes = beats * hw.bus_bytes + cmds.size() * contract::kCmdBytes;
+  return e;
+}
+
+bool Better(const PlanEstimate& a, const PlanEstimate& b) {
+  const double ca = static_cast<double>(a.cycles), cb = static_cast<double>(b.cycles);
+  if (ca < cb * (1 - kPlanMargin)) return true;
+  if (cb < ca * (1 - kPlanMargin)) return false;
+  return a.bytes <= b.bytes;
+}
+
+}  // namespace salsa

@@ -1,0 +1,71 @@
+// The tiler's timing estimate of an os command list (tb/src/plan_estimate.cpp): hand-timed
+// programs, and the rule that picks one of two plans.
+#include "salsa/plan_estimate.h"
+
+#include <gtest/gtest.h>
+
+#include "test_hw.h"
+
+namespace salsa {
+namespace {
+
+using test::Hw;
+
+// 16x16, 16-byte bus, 16 bursts of 16 beats in flight (the default preset's DMA).
+HwParams Hw16() {
+  HwParams hw = Hw(16, 16, 16, 4096, 4096, 512);
+  hw.max_outstanding = 16;
+  return hw;
+}
+
+// A LOAD of 64 beats lands the latency plus its beats after it issues.
+TEST(PlanEstimateTest, LoadLandsAfterTheLatencyAndItsBeats) {
+  const HwParams hw = Hw16();
+  const std::vector<Command> one = {EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000)};
+  EXPECT_EQ(EstimateOsCycles(hw, one, 100).cycles, 164u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, 100).bytes, 64u * 16 + 32);
+  // One-beat rows: 64 bursts at 100 / 16 cycles each outlast their beats.
+  const std::vector<Command> rows = {EncodeLoad(contract::kTargetAct, 0, 1, 64, 64, 0x2000)};
+  EXPECT_EQ(EstimateOsCycles(hw, rows, 100).cycles, 100u + 400u);
+}
+
+// A COMPUTE waits for the LOADs of the words it reads, and not for others.
+TEST(PlanEstimateTest, ComputeWaitsForItsOperandsOnly) {
+  const HwParams hw = Hw16();
+  const Command load = EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000);
+  // The LOAD lands at 164; the COMPUTE feeds 64 steps after 8 cycles; the drain takes 32.
+  const std::vector<Command> dep = {load, EncodeCompute(true, true, 0, 0, 64, 0, 0)};
+  EXPECT_EQ(EstimateOsCycles(hw, dep, 100).cycles, 164u + 8 + 64 + 32);
+  // Reading act words 64..127 it runs while the LOAD's data arrive.
+  const std::vector<Command> indep = {load, EncodeCompute(true, true, 64, 0, 64, 0, 0)};
+  EXPECT_EQ(EstimateOsCycles(hw, indep, 100).cycles, 164u);
+  EXPECT_LT(EstimateOsCycles(hw, indep, 100).cycles, EstimateOsCycles(hw, dep, 100).cycles);
+}
+
+// A STORE waits for the drain of the acc rows it reads; a SYNC for everything before it.
+TEST(PlanEstimateTest, StoreWaitsForTheDrainAndSyncForAll) {
+  const HwParams hw = Hw16();
+  const Command compute = EncodeCompute(true, true, 0, 0, 100, 0, 0);
+  const Command store = EncodeStore(0, 16, 16, 0, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
+  // Drained at 8 + 100 + 32 = 140; 16 one-beat bursts (a row each) at 100 / 16 cycles; written
+  // 100 later.
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, store}, 100).cycles, 140u + 100 + 100);
+  // Other acc rows and parameter word: the STORE runs beside the COMPUTE.
+  const Command other = EncodeStore(64, 16, 16, 200, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, other}, 100).cycles, 200u);
+  // After a SYNC, a LOAD starts only once the COMPUTE has drained.
+  const Command load = EncodeLoad(contract::kTargetWeight, 0, 16, 1, 256, 0x2000);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, 100).cycles, 140u + 100 + 16);
+}
+
+// Of two plans: the one estimated 2% faster, else the one that moves fewer bytes.
+TEST(PlanEstimateTest, BetterIsFasterOrAsFastWithFewerBytes) {
+  EXPECT_TRUE(Better({1000, 900}, {1030, 100}));
+  EXPECT_FALSE(Better({1030, 100}, {1000, 900}));
+  EXPECT_TRUE(Better({1015, 100}, {1000, 900}));
+  EXPECT_FALSE(Better({1000, 900}, {1015, 100}));
+  EXPECT_TRUE(Better({1000, 500}, {1000, 500}));
+}
+
+}  // namespace
+}  // namespace salsa
