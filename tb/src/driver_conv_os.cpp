@@ -29,7 +29,10 @@ namespace {
 
 constexpr int64_t kMaxField16 = 0xFFFF;
 // Tiles per group at most. 16 ran sparse_16x16's 56x56x64 conv (21 tiles a band: groups of 16
-// and 5) 3.5% slower at DRAM latency 200 than 15 (15 and 6), for a reason not found yet.
+// and 5) 2% slower at DRAM latency 200 than 15 (15 and 6): a group's STORE writes a one-beat
+// burst per output row, 16 tiles x 16 rows at 200 / 16 cycles each (3,200 cycles) while the
+// 5-tile group computes in 2,880, so the next COMPUTE into the 16 regions waits. Even groups
+// (11 and 10) avoid that but ran default 0.1-0.2% slower than 15 and 6.
 constexpr int64_t kMaxGroup = 15;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
