@@ -364,6 +364,7 @@ TEST(RandomLayer, LayerFilesLoadAndLowerForEveryPreset) {
       fs::temp_directory_path() / ("salsa_regress_test_" + std::to_string(getpid()));
   std::set<std::string> ops;
   for (const Config& cfg : Presets()) {
+    int deep = 0;  // conv2d layers whose K passes half the act scratchpad
     for (uint64_t seed = 1; seed <= 150; ++seed) {
       fs::remove_all(dir);
       fs::create_directories(dir);
@@ -384,6 +385,7 @@ TEST(RandomLayer, LayerFilesLoadAndLowerForEveryPreset) {
         uint64_t macs = 0;
         for (const LoweredGemm& l : LowerLayer(spec)) {
           macs += uint64_t(l.fc.M) * uint64_t(l.fc.K) * uint64_t(l.fc.N);
+          deep += spec.op == LayerOp::kConv2d && uint64_t(l.fc.K) > cfg.act.Words() / 2;
         }
         EXPECT_LE(macs, 2 * MacBudget(cfg)) << cfg.name << " seed " << seed;
       } catch (const std::exception& e) {
@@ -393,6 +395,7 @@ TEST(RandomLayer, LayerFilesLoadAndLowerForEveryPreset) {
       std::vector<std::string> rest(g.args.begin(), g.args.end());
       EXPECT_EQ(CheckArgs(cfg, rest, &unused), "") << cfg.name << " seed " << seed;
     }
+    EXPECT_GT(deep, 0) << cfg.name;
   }
   fs::remove_all(dir);
   EXPECT_EQ(ops.size(), 4u);

@@ -319,9 +319,31 @@ void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
     y << "a: a.npy\nb: b_mat.npy\n";
   } else {
     const bool dw = op == "depthwise_conv2d";
-    const int64_t batch = Uniform(rng, 1, 2), H = Uniform(rng, 3, 12), W = Uniform(rng, 3, 12),
-                  C = Uniform(rng, 1, dw ? 8 : 12);
-    const int64_t KH = Uniform(rng, 1, 3), KW = Uniform(rng, 1, 3);
+    int64_t batch = Uniform(rng, 1, 2), H = Uniform(rng, 3, 12), W = Uniform(rng, 3, 12),
+            C = Uniform(rng, 1, dw ? 8 : 12);
+    int64_t KH = Uniform(rng, 1, 3), KW = Uniform(rng, 1, 3);
+    // A fifth of the conv2d layers are deep: K = KH * KW * C between a quarter of the act
+    // scratchpad's words and all of them, over 8-24 pixels a side (several bands of the on-chip
+    // im2col plan, the second in the act scratchpad's upper half), so that a COMPUTE's act range
+    // (its extent) and K differ past the act half (a zero-skip build once checked K there). Few
+    // output channels keep them within the MAC budget.
+    const bool deep = !dw && Chance(rng, 0.2);
+    int64_t deep_channels = 0;
+    if (deep) {
+      KH = Uniform(rng, 3, 5);
+      KW = Uniform(rng, 3, 5);
+      const int64_t words = static_cast<int64_t>(cfg.act.Words());
+      C = std::clamp<int64_t>(Uniform(rng, words / 4, words) / (KH * KW), 1, 4095);
+      batch = 1;
+      H = Uniform(rng, std::max<int64_t>(KH, 8), 24);
+      W = Uniform(rng, std::max<int64_t>(KW, 8), 24);
+      deep_channels = Uniform(rng, 1, cfg.cols);
+      // At most the MAC budget (every input pixel an output one at most): rows of H, then
+      // columns of W, then channels are dropped.
+      const auto macs = [&] { return uint64_t(H * W * deep_channels * KH * KW * C); };
+      while (macs() > MacBudget(cfg) && (H > KH || W > KW)) (H > KH ? H : W) -= 1;
+      while (macs() > MacBudget(cfg) && C > 1) --C;
+    }
     const int64_t sh = Uniform(rng, 1, 2), sw = Uniform(rng, 1, 2);
     int64_t dh = Uniform(rng, 1, 2), dwl = Uniform(rng, 1, 2);
     const bool same = Chance(rng, 0.5);
@@ -337,7 +359,7 @@ void LayerFiles(Rng& rng, const Config& cfg, uint64_t seed, GeneratedRun* run,
       acts("w.npy", {1, KH, KW, channels});
       y << "depth_multiplier: " << m << "\n";
     } else {
-      channels = Uniform(rng, 1, 3 * cfg.cols + 1);
+      channels = deep ? deep_channels : Uniform(rng, 1, 3 * cfg.cols + 1);
       k = KH * KW * C;
       acts("w.npy", {channels, KH, KW, C});
     }
