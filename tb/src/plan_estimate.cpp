@@ -136,7 +136,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       const uint64_t tiles = conv ? std::max<uint64_t>(1, U(c, "tiles")) : 1;
       const uint64_t act_words = conv ? U(c, "extent") : Flag(c, "structured") ? 2 * k : k;
       rec.reads.push_back({contract::kTargetAct, act, act + act_words});
-      rec.reads.push_back({contract::kTargetWeight, wgt, wgt + k});
+      rec.reads.push_back({contract::kTargetWeight, wgt, wgt + k * slices});  // S words a step
       const bool drain = Flag(c, "drain");
       const uint64_t acc = U(c, "acc_addr");
       if (drain) rec.writes.push_back({contract::kTargetAcc, acc, acc + tiles * hw.rows});
