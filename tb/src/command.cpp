@@ -57,6 +57,11 @@ const CmdField& FieldOf(unsigned op, const std::string& name) {
 
 int64_t Get(const uint8_t* c, const std::string& name) { return Get(c, FieldOf(Opcode(c), name)); }
 
+int64_t GetOr(const uint8_t* c, const char* name, int64_t absent) {
+  const CmdField* f = contract::FindCmdField(Opcode(c), name);
+  return f == nullptr ? absent : Get(c, *f);
+}
+
 Command Pack(unsigned op, std::initializer_list<std::pair<const char*, int64_t>> fields) {
   Command c{};
   Set(c, contract::kCmdOpcode, op);

@@ -21,10 +21,7 @@ uint32_t Word(const uint8_t* p, unsigned i) {
 // Field `name` of the command at `c` (of its own opcode), through the contract's table.
 int64_t F(const uint8_t* c, const char* name) { return cmd::Get(c, name); }
 uint32_t U(const uint8_t* c, const char* name) { return static_cast<uint32_t>(F(c, name)); }
-bool Flag(const uint8_t* c, const char* name) {
-  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
-  return f != nullptr && cmd::Bits(c, *f) != 0;
-}
+bool Flag(const uint8_t* c, const char* name) { return cmd::GetOr(c, name) != 0; }
 
 // The error codes and counters the model reports, looked up by name in the contract.
 constexpr unsigned kNone = contract::ErrCodeOf("none");

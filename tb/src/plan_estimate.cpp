@@ -43,13 +43,9 @@ struct Record {
   double read_end = 0, write_end = 0;
 };
 
-bool Flag(const uint8_t* c, const char* name) {
-  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
-  return f != nullptr && cmd::Bits(c, *f) != 0;
-}
+bool Flag(const uint8_t* c, const char* name) { return cmd::GetOr(c, name) != 0; }
 uint64_t U(const uint8_t* c, const char* name) {
-  const contract::CmdField* f = contract::FindCmdField(cmd::Opcode(c), name);
-  return f == nullptr ? 0 : static_cast<uint64_t>(cmd::Get(c, *f));
+  return static_cast<uint64_t>(cmd::GetOr(c, name));
 }
 
 // The bus beats and the bursts (of at most max_burst beats) of `rows` rows of `bytes` bytes
@@ -96,6 +92,32 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
   std::deque<double> loads;  // the landing times of the LOADs in the load table
   double issue = 0, ar_free = 0, r_free = 0, cu_free = 0, st_free = 0, end = 0;
   double fetch = 0;  // command fetches since the last LOAD, charged before its data
+  // When the earlier commands have written the `spans` (read after write), and when they have
+  // read them (write after read; `acc_only`: only their acc reads).
+  auto written = [&](const std::vector<Span>& spans) {
+    double t = 0;
+    for (const Record& r : window) {
+      for (const Span& w : r.writes) {
+        for (const Span& s : spans) {
+          if (s.Overlaps(w)) t = std::max(t, w.at);
+        }
+      }
+    }
+    return t;
+  };
+  auto read = [&](const std::vector<Span>& spans, bool acc_only) {
+    double t = 0;
+    for (const Record& r : window) {
+      for (const Span& x : r.reads) {
+        for (const Span& s : spans) {
+          if ((!acc_only || x.target == contract::kTargetAcc) && s.Overlaps(x)) {
+            t = std::max(t, r.read_end);
+          }
+        }
+      }
+    }
+    return t;
+  };
   for (const Command& cmd : cmds) {
     const uint8_t* c = cmd.data();
     const unsigned op = cmd::Opcode(c);
@@ -110,11 +132,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
                                   : target == contract::kTargetMeta   ? hw.MetaWordBytes()
                                                                       : hw.AccWordBytes();
       rec.writes.push_back({target, lo, lo + wpr * rows});
-      for (const Record& r : window) {
-        for (const Span& s : r.reads) {
-          if (s.Overlaps(rec.writes[0])) ready = std::max(ready, r.read_end);
-        }
-      }
+      ready = std::max(ready, read(rec.writes, false));
       const Traffic t = TrafficOf(hw, U(c, "dram_addr"), rows, wpr * word_bytes, U(c, "stride"));
       beats += t.beats;
       if (loads.size() == kSeqLoadTable) {
@@ -140,20 +158,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       const bool drain = Flag(c, "drain");
       const uint64_t acc = U(c, "acc_addr");
       if (drain) rec.writes.push_back({contract::kTargetAcc, acc, acc + tiles * hw.rows});
-      for (const Record& r : window) {
-        for (const Span& w : r.writes) {
-          for (const Span& s : rec.reads) {
-            if (s.Overlaps(w)) ready = std::max(ready, w.at);
-          }
-        }
-        for (const Span& s : r.reads) {
-          for (const Span& w : rec.writes) {
-            if (s.target == contract::kTargetAcc && s.Overlaps(w)) {
-              ready = std::max(ready, r.read_end);
-            }
-          }
-        }
-      }
+      ready = std::max({ready, written(rec.reads), read(rec.writes, true)});
       issue = std::max(ready, cu_free);
       // Tile t drains rows acc words when its steps are fed, rows + cols cycles later.
       const double per_tile = static_cast<double>((k + slices - 1) / slices);
@@ -161,14 +166,13 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       cu_free = issue + per_tile * static_cast<double>(tiles) + kComputeStartCycles;
       rec.read_end = cu_free;
       rec.write_end = cu_free + hw.rows + hw.cols;
-      if (drain) {
+      if (drain) {  // a span a tile
         rec.writes.clear();
         for (uint64_t t = 0; t < tiles; ++t) {
           rec.writes.push_back({contract::kTargetAcc, acc + t * hw.rows, acc + (t + 1) * hw.rows,
                                 drained + per_tile * static_cast<double>(t + 1)});
         }
       }
-      end = std::max(end, rec.write_end);
     } else if (op == contract::kOpStore) {
       const uint64_t acc = U(c, "acc_addr"), rows = U(c, "rows");
       rec.reads.push_back({contract::kTargetAcc, acc, acc + rows});
@@ -178,13 +182,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
         const uint64_t q = U(c, "mult_addr");
         rec.reads.push_back({contract::kTargetAcc, q, q + 2});
       }
-      for (const Record& r : window) {
-        for (const Span& w : r.writes) {
-          for (const Span& s : rec.reads) {
-            if (s.Overlaps(w)) ready = std::max(ready, w.at);
-          }
-        }
-      }
+      ready = std::max(ready, written(rec.reads));
       const Traffic t = TrafficOf(hw, U(c, "dram_addr"), rows, U(c, "row_bytes"), U(c, "stride"));
       beats += t.beats;
       issue = std::max(ready, st_free);

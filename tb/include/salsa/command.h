@@ -32,6 +32,8 @@ unsigned Opcode(const uint8_t* c);
 const contract::CmdField& FieldOf(unsigned op, const std::string& name);
 // The value of field `name` of the command's own opcode.
 int64_t Get(const uint8_t* c, const std::string& name);
+// The same, or `absent` when the opcode has no such field (a feature's field on any build).
+int64_t GetOr(const uint8_t* c, const char* name, int64_t absent = 0);
 // A command of opcode `op` with the named fields set and every other bit 0.
 Command Pack(unsigned op, std::initializer_list<std::pair<const char*, int64_t>> fields);
 
