@@ -29,6 +29,16 @@ TEST(PlanEstimateTest, LoadLandsAfterTheLatencyAndItsBeats) {
   EXPECT_EQ(EstimateOsCycles(hw, rows, 100).cycles, 100u + 400u);
 }
 
+// On a bus wider than a word the gearbox writes a word a cycle: 64 act words (32 beats of 32
+// bytes) take 64 cycles after the latency, not 32.
+TEST(PlanEstimateTest, LoadIntoNarrowerWordsTakesAWordACycle) {
+  HwParams hw = Hw16();
+  hw.bus_bytes = 32;
+  const std::vector<Command> one = {EncodeLoad(contract::kTargetAct, 0, 64, 1, 2048, 0x2000)};
+  EXPECT_EQ(EstimateOsCycles(hw, one, 100).cycles, 164u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, 100).bytes, 32u * 32 + 32);
+}
+
 // A COMPUTE waits for the LOADs of the words it reads, and not for others.
 TEST(PlanEstimateTest, ComputeWaitsForItsOperandsOnly) {
   const HwParams hw = Hw16();

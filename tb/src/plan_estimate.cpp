@@ -5,8 +5,8 @@
 // - a LOAD issues when the load table has room (four in flight) and no earlier COMPUTE still
 //   reads (or STORE, for the acc scratchpad) the words it writes. The read DMA starts it when the
 //   previous request's bursts are all in flight (max_outstanding x max_burst beats), its data
-//   return `latency` later, in order behind older data, at a beat a cycle or a burst per
-//   latency / max_outstanding cycles, whichever is slower;
+//   return `latency` later, in order behind older data, at a beat a cycle, a burst per
+//   latency / max_outstanding cycles or a scratchpad word a cycle, whichever is slowest;
 // - a COMPUTE issues when the feeder is free and the words it reads have landed, and every earlier
 //   STORE of the acc words it drains to has read them. It feeds its steps (K over its slices, for
 //   each of its tiles) after kComputeStartCycles; tile t's acc words are written rows + cols cycles
@@ -135,6 +135,13 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       ready = std::max(ready, read(rec.writes, false));
       const Traffic t = TrafficOf(hw, U(c, "dram_addr"), rows, wpr * word_bytes, U(c, "stride"));
       beats += t.beats;
+      // The gearbox writes a word a cycle (K-slice builds' weights: a beat's whole words, at
+      // most S), holding the R channel when the bus is wider.
+      const uint64_t per_cycle =
+          target == contract::kTargetWeight && hw.gemv_slices > 1
+              ? std::min<uint64_t>((hw.bus_bytes + hw.cols - 1) / hw.cols, hw.gemv_slices)
+              : 1;
+      const double write = static_cast<double>((wpr * rows + per_cycle - 1) / per_cycle);
       if (loads.size() == kSeqLoadTable) {
         ready = std::max(ready, loads.front());
         loads.pop_front();
@@ -143,7 +150,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       const double start = std::max(issue, ar_free);
       const double data = std::max(start + static_cast<double>(latency), r_free + fetch);
       fetch = 0;
-      r_free = data + dma(t);
+      r_free = data + std::max(dma(t), write);
       ar_free = std::max(start, r_free - static_cast<double>(latency) - in_flight);
       rec.write_end = rec.writes[0].at = r_free;
       loads.push_back(r_free);
