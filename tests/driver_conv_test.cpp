@@ -382,6 +382,37 @@ TEST(DriverConvTest, OsConvReadsItsInputAboutOnce) {
   EXPECT_EQ(run.r.counters[contract::CounterIndex("mac_active")], uint64_t{49} * 2 * 288);
 }
 
+// small_8x8's scratchpads (8x8, 32 KB of weights): a 64 -> 64 3x3 conv's weights (36 KB) do not
+// all fit, so the first five n tiles' stay (5 x 576 words) and the other three stream per band
+// through two halves of the 1,216 words left: the weight LOADs move 5 + 3 x bands n tiles'
+// weights, not 8 x bands. Bit-exact, on every band height the tiler may take.
+TEST(DriverConvTest, OsConvKeepsTheWeightsThatFit) {
+  const HwParams hw = Hw(8, 8, 8, 4096, 4096, 256);
+  const FcLayer l = MakeConv({1, 24, 20, 64, 64, 3, 3, 1, 1, 1, 1, true}, 21);
+  DriverOptions always;
+  always.im2col_always = true;
+  const LayerRun run = RunLayer(hw, l, "24x20x64 conv", always);
+  ASSERT_EQ(run.prog.plan, "os im2col");
+  const OsConvPlanParams& cp = std::get<OsConvPlanParams>(run.prog.params);
+  EXPECT_FALSE(cp.weights_resident);
+  EXPECT_EQ(cp.resident_nt, 5u);
+  EXPECT_EQ(cp.chunks, 1u);
+  uint64_t weight_bytes = 0;
+  for (const Command& c : run.prog.cmds) {
+    if (cmd::Opcode(c.data()) == contract::kOpLoad &&
+        cmd::GetOr(c.data(), "target") == contract::kTargetWeight) {
+      weight_bytes += static_cast<uint64_t>(cmd::GetOr(c.data(), "rows")) *
+                      static_cast<uint64_t>(cmd::GetOr(c.data(), "words_per_row")) * hw.cols;
+      // Streamed n tiles land past the resident ones' 2,880 words.
+      if (cmd::GetOr(c.data(), "sp_addr") >= 5 * 576) {
+        EXPECT_LE(cmd::GetOr(c.data(), "sp_addr") + 576, 4096);
+      }
+    }
+  }
+  const uint64_t nt_bytes = 576 * 8;
+  EXPECT_EQ(weight_bytes, (5 + 3 * uint64_t{cp.bands}) * nt_bytes);
+}
+
 // The tiler's choice between the plan and the software im2col GEMM (plan_estimate.h) on layers
 // measured on default's RTL at latency 100 (docs/conv.md, "When it runs"): the faster, or of two
 // within 2% the one that moves fewer bytes.

@@ -22,11 +22,21 @@ HwParams Hw16() {
 TEST(PlanEstimateTest, LoadLandsAfterTheLatencyAndItsBeats) {
   const HwParams hw = Hw16();
   const std::vector<Command> one = {EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000)};
-  EXPECT_EQ(EstimateOsCycles(hw, one, 100).cycles, 164u);
-  EXPECT_EQ(EstimateOsCycles(hw, one, 100).bytes, 64u * 16 + 32);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100}).cycles, 164u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100}).bytes, 64u * 16 + 32);
   // One-beat rows: 64 bursts at 100 / 16 cycles each outlast their beats.
   const std::vector<Command> rows = {EncodeLoad(contract::kTargetAct, 0, 1, 64, 64, 0x2000)};
-  EXPECT_EQ(EstimateOsCycles(hw, rows, 100).cycles, 100u + 400u);
+  EXPECT_EQ(EstimateOsCycles(hw, rows, {100}).cycles, 100u + 400u);
+}
+
+// The memory the tiler is told about: at half rate (--bw-cap 0.5) the 64 beats take 128 cycles,
+// at latency 200 the data come 100 cycles later; the bytes do not change.
+TEST(PlanEstimateTest, LoadFollowsTheMemoryItIsToldAbout) {
+  const HwParams hw = Hw16();
+  const std::vector<Command> one = {EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000)};
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100, 0.5}).cycles, 100u + 128u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {200, 1.0}).cycles, 264u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100, 0.5}).bytes, 64u * 16 + 32);
 }
 
 // On a bus wider than a word the gearbox writes a word a cycle: 64 act words (32 beats of 32
@@ -35,8 +45,8 @@ TEST(PlanEstimateTest, LoadIntoNarrowerWordsTakesAWordACycle) {
   HwParams hw = Hw16();
   hw.bus_bytes = 32;
   const std::vector<Command> one = {EncodeLoad(contract::kTargetAct, 0, 64, 1, 2048, 0x2000)};
-  EXPECT_EQ(EstimateOsCycles(hw, one, 100).cycles, 164u);
-  EXPECT_EQ(EstimateOsCycles(hw, one, 100).bytes, 32u * 32 + 32);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100}).cycles, 164u);
+  EXPECT_EQ(EstimateOsCycles(hw, one, {100}).bytes, 32u * 32 + 32);
 }
 
 // A COMPUTE waits for the LOADs of the words it reads, and not for others.
@@ -45,11 +55,11 @@ TEST(PlanEstimateTest, ComputeWaitsForItsOperandsOnly) {
   const Command load = EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000);
   // The LOAD lands at 164; the COMPUTE feeds 64 steps after 8 cycles; the drain takes 32.
   const std::vector<Command> dep = {load, EncodeCompute(true, true, 0, 0, 64, 0, 0)};
-  EXPECT_EQ(EstimateOsCycles(hw, dep, 100).cycles, 164u + 8 + 64 + 32);
+  EXPECT_EQ(EstimateOsCycles(hw, dep, {100}).cycles, 164u + 8 + 64 + 32);
   // Reading act words 64..127 it runs while the LOAD's data arrive.
   const std::vector<Command> indep = {load, EncodeCompute(true, true, 64, 0, 64, 0, 0)};
-  EXPECT_EQ(EstimateOsCycles(hw, indep, 100).cycles, 164u);
-  EXPECT_LT(EstimateOsCycles(hw, indep, 100).cycles, EstimateOsCycles(hw, dep, 100).cycles);
+  EXPECT_EQ(EstimateOsCycles(hw, indep, {100}).cycles, 164u);
+  EXPECT_LT(EstimateOsCycles(hw, indep, {100}).cycles, EstimateOsCycles(hw, dep, {100}).cycles);
 }
 
 // A STORE waits for the drain of the acc rows it reads; a SYNC for everything before it.
@@ -59,13 +69,13 @@ TEST(PlanEstimateTest, StoreWaitsForTheDrainAndSyncForAll) {
   const Command store = EncodeStore(0, 16, 16, 0, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
   // Drained at 8 + 100 + 32 = 140; 16 one-beat bursts (a row each) at 100 / 16 cycles; written
   // 100 later.
-  EXPECT_EQ(EstimateOsCycles(hw, {compute, store}, 100).cycles, 140u + 100 + 100);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, store}, {100}).cycles, 140u + 100 + 100);
   // Other acc rows and parameter word: the STORE runs beside the COMPUTE.
   const Command other = EncodeStore(64, 16, 16, 200, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
-  EXPECT_EQ(EstimateOsCycles(hw, {compute, other}, 100).cycles, 200u);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, other}, {100}).cycles, 200u);
   // After a SYNC, a LOAD starts only once the COMPUTE has drained.
   const Command load = EncodeLoad(contract::kTargetWeight, 0, 16, 1, 256, 0x2000);
-  EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, 100).cycles, 140u + 100 + 16);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, {100}).cycles, 140u + 100 + 16);
 }
 
 // Of two plans: the one estimated 2% faster, else the one that moves fewer bytes.

@@ -61,9 +61,11 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
   app.add_option("--shape", o->shape, "layer shape MxKxN")->capture_default_str();
   app.add_option("--seed", o->seed, "seed of the random layer and the DRAM model")
       ->capture_default_str();
-  app.add_option("--mem-latency", o->mem_latency, "DRAM read/write latency in cycles")
+  app.add_option("--mem-latency", o->mem_latency,
+                 "DRAM read/write latency in cycles (the tiler's plan estimates assume it too)")
       ->capture_default_str();
-  app.add_option("--bw-cap", o->bw_cap, "DRAM beats per cycle per channel, in (0, 1]")
+  app.add_option("--bw-cap", o->bw_cap,
+                 "DRAM beats per cycle per channel, in (0, 1] (the tiler's estimates too)")
       ->capture_default_str();
   app.add_option("--backpressure", o->backpressure,
                  "probability of random ready/valid deassertion, in [0, 1)")
@@ -367,6 +369,8 @@ salsa::DriverOptions DriverOpts(const Options& o) {
   d.structured = o.structured != "off";
   d.im2col = o.im2col != "off";
   d.im2col_always = o.im2col == "always";
+  d.mem_latency = o.mem_latency;
+  d.bw_cap = o.bw_cap;
   return d;
 }
 

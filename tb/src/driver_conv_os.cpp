@@ -186,6 +186,21 @@ OsTileChans TileChans(const HwParams& hw, const FcLayer& l, const ConvGeo& g, un
   return t;
 }
 
+// The weight words of n tiles [0, r).
+int64_t ResidentWords(const OsTileChans& tc, unsigned r) {
+  return r < tc.koff.size() ? tc.koff[r] : tc.words;
+}
+
+// When every n tile's weights do not fit the weight scratchpad: how many n tiles' weights can stay
+// (the first r) while the others stream whole through two halves of the words left, so that only
+// theirs are reloaded per band. 0: none (the n tiles stream in chunks of half the scratchpad).
+unsigned ResidentTiles(const HwParams& hw, const OsTileChans& tc, int64_t taps) {
+  const int64_t whole = taps * tc.nc_max, words = static_cast<int64_t>(hw.weight_words);
+  unsigned r = 0;
+  while (r + 1 < tc.koff.size() && ResidentWords(tc, r + 1) + 2 * whole <= words) ++r;
+  return r;
+}
+
 bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p,
                OsConvPlanParams* cp) {
   if (hw.weight_stationary || !hw.OsConv() || !opts.im2col || !l.conv ||
@@ -210,12 +225,15 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   if (og.dXp / R > 15 || og.dYp * cp->pitch / R > kMaxField16) return false;
   const int64_t weight_half = hw.weight_words / 2;
   cp->weights_resident = static_cast<uint64_t>(tc.words) <= hw.weight_words;
-  if (cp->weights_resident) {
+  cp->resident_nt = cp->weights_resident ? n_tiles : ResidentTiles(hw, tc, taps);
+  if (cp->weights_resident || cp->resident_nt > 0) {
     cp->chunk_taps = static_cast<unsigned>(taps);
   } else {
     if (tc.nc_max > weight_half) return false;
     cp->chunk_taps = static_cast<unsigned>(std::min<int64_t>(taps, weight_half / tc.nc_max));
   }
+  // Weight bytes loaded once (the resident n tiles') and per band (the others').
+  const uint64_t w_once = static_cast<uint64_t>(ResidentWords(tc, cp->resident_nt)) * hw.cols;
   cp->chunks = static_cast<unsigned>(CeilDiv(static_cast<uint64_t>(taps), cp->chunk_taps));
   const OsConvAcc acc = AccOf(hw, l, n_tiles);
   const uint64_t slot_words = static_cast<uint64_t>(acc.param_words);
@@ -226,6 +244,8 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   const uint64_t compute_per_tile = static_cast<uint64_t>(tc.words);  // every n tile's steps
   const uint64_t w_bytes = static_cast<uint64_t>(tc.words) * hw.cols;
   const uint64_t out_bytes = static_cast<uint64_t>(l.M) * l.N;
+  // DRAM bytes per cycle at the memory's rate.
+  const double bus = hw.bus_bytes * std::min(1.0, std::max(opts.bw_cap, 1e-3));
   // Tiles per COMPUTE (the tiles field) and per STORE: a group, as OsConvCommands lays out the
   // acc regions; with several phases a COMPUTE per tile and phase.
   const int64_t group = acc.group, per_compute = phases > 1 ? 1 : acc.group;
@@ -254,17 +274,16 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       computes += c;
       cmds += c + uint64_t{n_tiles} * static_cast<uint64_t>((t + group - 1) / group);
     }
-    const uint64_t bytes =
-        static_cast<uint64_t>(g.B) *
-            (in_bytes + (cp->weights_resident ? 0 : w_bytes * bands) + cmds * contract::kCmdBytes) +
-        (cp->weights_resident ? w_bytes : 0) + out_bytes;
+    const uint64_t bytes = static_cast<uint64_t>(g.B) * (in_bytes + (w_bytes - w_once) * bands +
+                                                         cmds * contract::kCmdBytes) +
+                           w_once + out_bytes;
     const uint64_t compute = static_cast<uint64_t>(g.B) *
                              (tiles_all * compute_per_tile + computes * kComputeStartCycles);
-    uint64_t cycles = std::max(compute, bytes / hw.bus_bytes);
+    uint64_t cycles = std::max(compute, static_cast<uint64_t>(static_cast<double>(bytes) / bus));
     if (!dbl) {
       // One band at a time: each band's planes load while the array waits.
       cycles += static_cast<uint64_t>(g.B * bands) *
-                (static_cast<uint64_t>(region * R) / hw.bus_bytes + kPlanLatency);
+                (static_cast<uint64_t>(static_cast<double>(region * R) / bus) + opts.mem_latency);
     }
     cands.push_back({rb, dbl, cycles, bytes});
   }
@@ -293,7 +312,9 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     const uint64_t gemm_bytes =
         static_cast<uint64_t>(g.C) *
         (static_cast<uint64_t>(l.M) * (static_cast<uint64_t>(taps) + m) + taps * m);
-    if (best > std::max(gemm_steps, gemm_bytes / hw.bus_bytes)) return false;
+    if (best > std::max(gemm_steps, static_cast<uint64_t>(static_cast<double>(gemm_bytes) / bus))) {
+      return false;
+    }
   } else if (!opts.im2col_always) {
     // A conv against the plan that runs its software im2col GEMM: both command lists, timed by
     // the same estimate (plan_estimate.h); the GEMM only when it is the better
@@ -301,8 +322,9 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     DriverOptions on = opts, off = opts;
     on.im2col_always = true;
     off.im2col = false;
-    const PlanEstimate os = EstimateOsCycles(hw, BuildFcProgram(hw, l, on).cmds);
-    const PlanEstimate gemm = EstimateOsCycles(hw, BuildFcProgram(hw, l, off).cmds);
+    const PlanMemory mem{opts.mem_latency, opts.bw_cap};
+    const PlanEstimate os = EstimateOsCycles(hw, BuildFcProgram(hw, l, on).cmds, mem);
+    const PlanEstimate gemm = EstimateOsCycles(hw, BuildFcProgram(hw, l, off).cmds, mem);
     if (!Better(os, gemm)) return false;
   }
   p->m_tiles = static_cast<unsigned>(g.B) * cp->bands;
@@ -328,7 +350,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
   const uint16_t tiles_base = static_cast<uint16_t>(acc.param_words);
   const int64_t group = acc.group, groups = acc.groups;
   std::vector<bool> params_loaded(p.n_tiles, false);
-  const unsigned act_half = hw.act_words / 2, weight_half = hw.weight_words / 2;
+  const unsigned act_half = hw.act_words / 2;
   std::vector<Command> cmds, pending_store;
   int64_t pending_lo = 0, pending_hi = 0;  // acc words the pending STOREs read
   auto flush = [&] {
@@ -358,7 +380,10 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
                               p.act_addr + static_cast<uint64_t>(bd.b * planes) * plane_bytes +
                                   static_cast<uint64_t>(bd.rows.w0 * R)));
   };
-  // Weights: resident at nt * K, else chunk by chunk in the two halves.
+  // Weights: the resident n tiles' at their koff, loaded once; the others' chunk by chunk in the
+  // two halves of the words after them.
+  const unsigned stream_base = static_cast<unsigned>(ResidentWords(tc, cp.resident_nt));
+  const unsigned stream_half = (hw.weight_words - stream_base) / 2;
   std::vector<bool> w_loaded(p.n_tiles, false);
   unsigned w_loads = 0;
   auto chunk_t0 = [&](unsigned c) { return int64_t{c} * cp.chunk_taps; };
@@ -371,7 +396,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
   };
   auto load_weights = [&](unsigned nt, unsigned c) -> uint16_t {
     const int64_t nc = tc.nc[nt], koff = tc.koff[nt];
-    if (cp.weights_resident) {
+    if (nt < cp.resident_nt) {
       if (!w_loaded[nt]) {
         const int64_t k = taps * nc;
         cmds.push_back(EncodeLoad(contract::kTargetWeight, static_cast<uint16_t>(koff),
@@ -382,7 +407,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
       return static_cast<uint16_t>(koff);
     }
     const int64_t words = (chunk_t1(c) - chunk_t0(c)) * nc;
-    const uint16_t at = static_cast<uint16_t>((w_loads++ % 2) * weight_half);
+    const uint16_t at = static_cast<uint16_t>(stream_base + (w_loads++ % 2) * stream_half);
     cmds.push_back(
         EncodeLoad(contract::kTargetWeight, at, static_cast<uint16_t>(words), 1,
                    static_cast<uint32_t>(words * hw.cols),
@@ -513,15 +538,23 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
               next_band_loaded = bi + 2;
             }
             // Resident weights: the next n tile's, while this one computes.
-            if (cp.weights_resident && nt + 1 < p.n_tiles) load_weights(nt + 1, 0);
+            if (nt + 1 < cp.resident_nt) load_weights(nt + 1, 0);
           }
-          if (j == 0 && !cp.weights_resident) {
-            // The next chunk (this n tile's, the next n tile's or the next band's first) into
-            // the other weight half.
-            const bool more_c = c + 1 < cp.chunks, more_nt = nt + 1 < p.n_tiles;
-            if (more_c || more_nt || bi + 1 < bands.size()) {
-              const size_t nbi = more_c || more_nt ? bi : bi + 1;
-              const unsigned nnt = more_c ? nt : more_nt ? nt + 1 : 0, nc = more_c ? c + 1 : 0;
+          if (j == 0 && cp.resident_nt < p.n_tiles) {
+            // The next streamed chunk (this n tile's, the next streamed n tile's or the next
+            // band's first) into the other weight half, unless it is there already.
+            const unsigned r = cp.resident_nt;
+            size_t nbi = bi;
+            unsigned nnt = nt, nc = c + 1;
+            if (nt < r || c + 1 == cp.chunks) {
+              nc = 0;
+              nnt = std::max(nt + 1, r);
+              if (nnt >= p.n_tiles) {
+                nbi = bi + 1;
+                nnt = r;
+              }
+            }
+            if (nbi < bands.size() && ahead_key != key_of(nbi, nnt, nc)) {
               ahead_buf = load_weights(nnt, nc);
               ahead_key = key_of(nbi, nnt, nc);
             }

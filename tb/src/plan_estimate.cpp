@@ -77,13 +77,17 @@ Traffic TrafficOf(const HwParams& hw, uint64_t addr, uint64_t rows, uint64_t byt
 }  // namespace
 
 PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cmds,
-                              uint64_t latency) {
+                              const PlanMemory& mem) {
+  const uint64_t latency = mem.latency;
+  const double per_beat = 1.0 / std::min(1.0, std::max(mem.bw_cap, 1e-3));
   uint64_t beats = 0;
-  // A DMA's cycles for a transfer: its beats, or its bursts at max_outstanding per latency.
+  // A DMA's cycles for a transfer: its beats at the DRAM's rate, or its bursts at
+  // max_outstanding per latency.
   const double per_burst =
       static_cast<double>(latency) / static_cast<double>(std::max(1u, hw.max_outstanding));
   auto dma = [&](const Traffic& t) {
-    return std::max(static_cast<double>(t.beats), static_cast<double>(t.bursts) * per_burst);
+    return std::max(static_cast<double>(t.beats) * per_beat,
+                    static_cast<double>(t.bursts) * per_burst);
   };
   // The read DMA: requests start when its AR side is free (once the previous request's bursts
   // are all in flight), data return in order on the R side.
@@ -121,7 +125,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
   for (const Command& cmd : cmds) {
     const uint8_t* c = cmd.data();
     const unsigned op = cmd::Opcode(c);
-    fetch += static_cast<double>(contract::kCmdBytes) / hw.bus_bytes;
+    fetch += static_cast<double>(contract::kCmdBytes) / hw.bus_bytes * per_beat;
     Record rec;
     double ready = issue;
     if (op == contract::kOpLoad) {

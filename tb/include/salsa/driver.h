@@ -148,6 +148,9 @@ struct OsConvPlanParams {
   bool xmask = false;                   // lanes' columns masked (pitch = in_w)
   bool act_double = false;              // two bands' planes fit: the next loads meanwhile
   bool weights_resident = false;        // every n tile's weights stay in the weight scratchpad
+  // n tiles [0, resident_nt) keep their weights in the weight scratchpad (all of them when
+  // weights_resident); the others' stream per band through two halves of the words after them.
+  unsigned resident_nt = 0;
 };
 using PlanParams = std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams,
                                 Params24, ConvPlanParams, OsConvPlanParams>;
@@ -214,6 +217,11 @@ struct DriverOptions {
   bool im2col = true;
   // With im2col: the im2col plan whenever its buffers fit, whatever the estimate (tests).
   bool im2col_always = false;
+  // The memory system the tiler's timing estimates assume (plan_estimate.h): DRAM latency in
+  // cycles and the share of the bus's beats per cycle (the harness passes its --mem-latency and
+  // --bw-cap; firmware, its platform's).
+  uint64_t mem_latency = 100;
+  double bw_cap = 1.0;
 };
 Program BuildFcProgram(const HwParams& hw, const FcLayer& layer, const DriverOptions& opts = {});
 // Whether BuildFcProgram runs this conv GEMM (FcLayer::conv set) on the on-chip im2col plan.

@@ -14,17 +14,24 @@ namespace salsa {
 // stride-2 56x56x32 conv's 784 one-tile COMPUTEs took about 7.9 each.
 constexpr uint64_t kComputeStartCycles = 8;
 
-// The DRAM latency (cycles) the tiler's estimates assume.
+// The DRAM latency (cycles) the estimate assumes when not told (DriverOptions::mem_latency).
 constexpr uint64_t kPlanLatency = 100;
+
+// The memory system an estimate assumes: DRAM latency in cycles, and the share of a beat per
+// cycle the DRAM delivers (--bw-cap: 0.5 is a beat every other cycle).
+struct PlanMemory {
+  uint64_t latency = kPlanLatency;
+  double bw_cap = 1.0;
+};
 
 struct PlanEstimate {
   uint64_t cycles = 0;
   uint64_t bytes = 0;  // DRAM bytes read (commands included) and written, whole beats
 };
 
-// Estimated cycles of `cmds` on output-stationary hardware `hw` at DRAM latency `latency`.
+// Estimated cycles of `cmds` on output-stationary hardware `hw` with memory `mem`.
 PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cmds,
-                              uint64_t latency = kPlanLatency);
+                              const PlanMemory& mem = {});
 
 // Whether plan `a` is the better of two plans of one layer: estimated at least kPlanMargin
 // faster, or, when neither is, the one that moves fewer DRAM bytes (ties: `a`).
