@@ -144,6 +144,7 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   j["transposed"] = data.transposed;
   j["plan"] = data.plan;
   j["slices"] = data.slices;
+  j["plan_params"] = data.plan_params;
   j["skipped_steps"] = r.counters[salsa::contract::CounterIndex("skipped_steps")];
   j["skipped_wgt_bytes"] = r.counters[salsa::contract::CounterIndex("skipped_wgt_bytes")];
   j["expected_skipped_steps"] = r.expected_skipped_steps;
@@ -281,6 +282,35 @@ void PrintJson(const Options& o, const salsa::FcLayer& l, const AxiDram::Stats& 
   std::cout << j.dump() << std::endl;
 }
 
+nlohmann::json PlanParamsJson(const salsa::Program& p) {
+  nlohmann::json j;
+  j["m_tiles"] = p.m_tiles;
+  j["n_tiles"] = p.n_tiles;
+  j["k_chunk"] = p.k_chunk;
+  j["commands"] = p.cmd_count;
+  if (const auto* c = std::get_if<salsa::OsConvPlanParams>(&p.params)) {
+    j["band_rows"] = c->band_rows;
+    j["bands"] = c->bands;
+    j["act_double"] = c->act_double;
+    j["weights_resident"] = c->weights_resident;
+    j["resident_n_tiles"] = c->resident_nt;
+    j["weight_chunks"] = c->chunks;
+    j["chunk_taps"] = c->chunk_taps;
+    j["pitch"] = c->pitch;
+    j["xmask"] = c->xmask;
+  } else if (const auto* w = std::get_if<salsa::ConvPlanParams>(&p.params)) {
+    j["band_rows"] = w->band_rows;
+    j["group_rows"] = w->group_rows;
+    j["bands"] = w->bands;
+    j["image_resident"] = w->image_resident;
+    j["weights_resident"] = w->weights_resident;
+    j["n_outer"] = w->n_outer;
+    j["chunk_taps"] = w->chunk_taps;
+    j["channel_blocks"] = w->cb;
+  }
+  return j;
+}
+
 RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
                    const std::vector<JobResult>& results, const salsa::LayerSpec& spec) {
   RunData d;
@@ -312,6 +342,7 @@ RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,
   if (!results.empty()) {
     d.plan = results.front().prog.plan;
     d.slices = results.front().prog.slices();
+    d.plan_params = PlanParamsJson(results.front().prog);
   }
   d.weights_2of4 =
       o.weights_2of4 || (!o.layer.empty() && spec.weights_format == salsa::WeightsFormat::k2of4);

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "checks.h"
@@ -25,8 +26,13 @@ struct RunData {
   bool transposed = false;          // the array computed out^T (every GEMM's program)
   std::string plan;                 // the first GEMM's plan (driver.cpp, ChoosePlan)
   unsigned slices = 1;              // its K slices (plan "gemv"; 1 for every other plan)
+  nlohmann::json plan_params;       // its tiling (PlanParamsJson)
   double sim_seconds = 0;           // wall clock in the simulation loop (RunOnModel), summed
 };
+
+// A program's tiling for --json's plan_params: its output tiles, K steps per chunk and commands,
+// and for the conv plans their bands and what stays resident.
+nlohmann::json PlanParamsJson(const salsa::Program& p);
 
 // The data and the programs of the GEMMs that ran (results[i] ran jobs[i]).
 RunData MeasureRun(const Options& o, const std::vector<Job>& jobs,

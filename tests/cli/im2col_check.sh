@@ -13,7 +13,11 @@ check_json "$json" <<'PY'
 d = json.loads(sys.argv[1])
 need_pass(d)
 expect(d, "plan", os.environ["IM2COL_PLAN"])
+pp = d.get("plan_params", {})
+if not (pp.get("band_rows", 0) >= 1 and pp.get("bands", 0) >= 1 and pp.get("n_tiles", 0) >= 1):
+    problems.append(f"plan_params without its bands: {pp}")
 print(f"{d['layer']}: {d['status']}, plan {d['plan']}, {d['cycles']} cycles, "
-      f"DRAM read {d['dram_read_bytes']} B (im2col GEMM compulsory {d['compulsory_bytes']} B)")
+      f"DRAM read {d['dram_read_bytes']} B (im2col GEMM compulsory {d['compulsory_bytes']} B), "
+      f"bands {pp.get('bands')} x {pp.get('band_rows')} rows")
 finish()
 PY
