@@ -186,6 +186,11 @@ OsTileChans TileChans(const HwParams& hw, const FcLayer& l, const ConvGeo& g, un
   return t;
 }
 
+// Whether n tile nt of a band computes in two channel halves (OsConvPlanParams::split).
+bool SplitTile(const OsConvPlanParams& cp, unsigned nt, unsigned n_tiles) {
+  return cp.split && (nt == 0 || nt + 1 == n_tiles);
+}
+
 // The weight words of n tiles [0, r).
 int64_t ResidentWords(const OsTileChans& tc, unsigned r) {
   return r < tc.koff.size() ? tc.koff[r] : tc.words;
@@ -200,6 +205,9 @@ unsigned ResidentTiles(const HwParams& hw, const OsTileChans& tc, int64_t taps) 
   while (r + 1 < tc.koff.size() && ResidentWords(tc, r + 1) + 2 * whole <= words) ++r;
   return r;
 }
+
+std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const Program& p,
+                                    const OsConvPlanParams& cp);
 
 bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p,
                OsConvPlanParams* cp) {
@@ -249,6 +257,10 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   // Tiles per COMPUTE (the tiles field) and per STORE: a group, as OsConvCommands lays out the
   // acc regions; with several phases a COMPUTE per tile and phase.
   const int64_t group = acc.group, per_compute = phases > 1 ? 1 : acc.group;
+  // The channel split of single-buffered bands (OsConvPlanParams::split): stride 1, whole n
+  // tiles' weights per COMPUTE, not depthwise.
+  const bool can_split =
+      phases == 1 && cp->chunks == 1 && l.conv->depth_multiplier == 0 && g.C >= 2;
   struct Cand {
     int64_t rb;
     bool dbl;
@@ -281,27 +293,61 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
                              (tiles_all * compute_per_tile + computes * kComputeStartCycles);
     uint64_t cycles = std::max(compute, static_cast<uint64_t>(static_cast<double>(bytes) / bus));
     if (!dbl) {
-      // One band at a time: each band's planes load while the array waits.
-      cycles += static_cast<uint64_t>(g.B * bands) *
-                (static_cast<uint64_t>(static_cast<double>(region * R) / bus) + opts.mem_latency);
+      // One band at a time: each band's planes load while the array waits; split in channel
+      // halves, only what the second half's LOAD takes beyond a group's first half COMPUTE.
+      const uint64_t load =
+          static_cast<uint64_t>(static_cast<double>(region * R) / bus) + opts.mem_latency;
+      const uint64_t half_group = static_cast<uint64_t>(std::min(group, tiles) * taps * g.C / 2);
+      const uint64_t wait = can_split ? (load / 2 > half_group ? load / 2 - half_group : 0) : load;
+      cycles += static_cast<uint64_t>(g.B * bands) * wait;
     }
     cands.push_back({rb, dbl, cycles, bytes});
   }
   if (cands.empty()) return false;
   // The least estimated cycles plus the bus cycles of the layer's DRAM bytes: of two schedules
   // as fast, the one that moves fewer bytes (two bands in the act halves reread more halo rows
-  // than one band in the whole scratchpad, which waits for each band's LOAD).
-  uint64_t best = std::numeric_limits<uint64_t>::max(), best_score = best;
-  for (const Cand& c : cands) {
-    const uint64_t score = c.cycles + c.bytes / hw.bus_bytes;
-    if (score < best_score) {
-      best_score = score;
-      best = c.cycles;
-      cp->band_rows = static_cast<unsigned>(c.rb);
-      cp->act_double = c.dbl;
+  // than one band in the whole scratchpad, which waits for each band's LOAD). The formula above
+  // ranks the heights; the best two double-buffered ones and the best two single ones are then
+  // timed on their command lists (plan_estimate.h), which see the first LOAD, the COMPUTEs' and
+  // STOREs' hazards and the split's overlap.
+  auto set = [&](const Cand& c) {
+    cp->band_rows = static_cast<unsigned>(c.rb);
+    cp->act_double = c.dbl;
+    cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
+    cp->split = can_split && !cp->act_double && g.B * cp->bands > 1;
+  };
+  auto score_of = [&](uint64_t cycles, uint64_t bytes) { return cycles + bytes / hw.bus_bytes; };
+  std::vector<const Cand*> order;
+  for (const Cand& c : cands) order.push_back(&c);
+  std::stable_sort(order.begin(), order.end(), [&](const Cand* a, const Cand* b) {
+    return score_of(a->cycles, a->bytes) < score_of(b->cycles, b->bytes);
+  });
+  std::vector<const Cand*> finalists;
+  for (const bool dbl : {true, false}) {
+    int n = 0;
+    for (const Cand* c : order) {
+      if (c->dbl == dbl && n < 2) finalists.push_back(c), ++n;
     }
   }
-  cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
+  const Cand* chosen = order.front();
+  if (finalists.size() > 1) {
+    const PlanMemory mem{opts.mem_latency, opts.bw_cap};
+    Program trial;
+    trial.n_tiles = n_tiles;
+    trial.overlap = opts.overlap;
+    uint64_t best_score = std::numeric_limits<uint64_t>::max();
+    for (const Cand* c : finalists) {
+      set(*c);
+      trial.m_tiles = static_cast<unsigned>(g.B) * cp->bands;
+      const PlanEstimate e = EstimateOsCycles(hw, OsConvCommands(hw, l, trial, *cp), mem);
+      if (score_of(e.cycles, e.bytes) < best_score) {
+        best_score = score_of(e.cycles, e.bytes);
+        chosen = c;
+      }
+    }
+  }
+  set(*chosen);
+  const uint64_t best = chosen->cycles;
   if (!opts.im2col_always && l.conv->depth_multiplier > 0) {
     // A depthwise conv against one GEMM per input channel (K = taps, N = m): those GEMMs' steps,
     // or their bytes at the bus.
@@ -358,27 +404,50 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
     pending_store.clear();
     pending_lo = pending_hi = 0;
   };
-  // The (image, band) items and their act regions.
+  // The (image, band) items, their act regions and plane pitch: the band's window, or (split)
+  // every band's largest, as far as the plane goes, so that the next band's first channel half
+  // stays below this band's second (the LOAD reads the rows past its window too).
   struct Band {
     int64_t b, oy0, oth;
     BandRows rows;
     uint16_t base;
+    int64_t pitch;
   };
   std::vector<Band> bands;
+  const int64_t max_window = MaxWindow(hw, og, cp, cp.band_rows);
   for (int64_t b = 0; b < g.B; ++b) {
     for (const auto& [oy0, oth] : BandsOf(g, cp.band_rows)) {
       const uint16_t base =
           static_cast<uint16_t>(cp.act_double ? (bands.size() % 2) * act_half : 0);
-      bands.push_back({b, oy0, oth, RowsOf(hw, og, cp, oy0, oth), base});
+      const BandRows r = RowsOf(hw, og, cp, oy0, oth);
+      const int64_t pitch =
+          cp.split ? std::max(r.w1 - r.w0, std::min<int64_t>(max_window, cp.plane_words - r.w0))
+                   : r.w1 - r.w0;
+      bands.push_back({b, oy0, oth, r, base, pitch});
     }
   }
   const uint64_t plane_bytes = uint64_t{cp.plane_words} * R;
-  auto load_band = [&](const Band& bd) {
-    const int64_t window = bd.rows.w1 - bd.rows.w0;
-    cmds.push_back(EncodeLoad(contract::kTargetAct, bd.base, static_cast<uint16_t>(window),
-                              static_cast<uint16_t>(planes), static_cast<uint32_t>(plane_bytes),
-                              p.act_addr + static_cast<uint64_t>(bd.b * planes) * plane_bytes +
+  // A band's planes: one LOAD, or (split) one per channel half.
+  const int64_t half_c = g.C / 2;
+  // Planes [c0, c0 + n) of a band.
+  auto load_planes = [&](const Band& bd, int64_t c0, int64_t n) {
+    cmds.push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(bd.base + c0 * bd.pitch),
+                              static_cast<uint16_t>(bd.pitch), static_cast<uint16_t>(n),
+                              static_cast<uint32_t>(plane_bytes),
+                              p.act_addr + static_cast<uint64_t>(bd.b * planes + c0) * plane_bytes +
                                   static_cast<uint64_t>(bd.rows.w0 * R)));
+  };
+  // Split: channel half h's planes.
+  auto load_half = [&](const Band& bd, int h) {
+    load_planes(bd, h == 0 ? 0 : half_c, h == 0 ? half_c : planes - half_c);
+  };
+  auto load_band = [&](const Band& bd) {
+    if (cp.split) {
+      load_half(bd, 0);
+      load_half(bd, 1);
+    } else {
+      load_planes(bd, 0, planes);
+    }
   };
   // Weights: the resident n tiles' at their koff, loaded once; the others' chunk by chunk in the
   // two halves of the words after them.
@@ -438,12 +507,21 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
   size_t next_band_loaded = 0;  // bands [0, next_band_loaded) have their LOAD issued
   for (size_t bi = 0; bi < bands.size(); ++bi) {
     const Band& bd = bands[bi];
+    // Split: a band not loaded ahead (the first) loads its second channel half after the first
+    // n tile's weights, which its first COMPUTE needs too.
+    bool half_b_due = false;
     if (next_band_loaded <= bi) {
-      load_band(bd);
+      if (cp.split) {
+        load_half(bd, 0);
+        half_b_due = true;
+      } else {
+        load_band(bd);
+      }
       next_band_loaded = bi + 1;
     }
     const int64_t tiles = BandTiles(hw, cp, bd.oth);
     const uint16_t window = static_cast<uint16_t>(bd.rows.w1 - bd.rows.w0);
+    const uint16_t pitch = static_cast<uint16_t>(bd.pitch);
     for (unsigned nt = 0; nt < p.n_tiles; ++nt) {
       uint16_t slot = static_cast<uint16_t>(nt * acc.slot_words);
       if (!acc.params_resident) {
@@ -459,6 +537,10 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
       bool first_compute = true;
       for (unsigned c = 0; c < cp.chunks; ++c) {
         const uint16_t wbuf = ahead_key == key_of(bi, nt, c) ? ahead_buf : load_weights(nt, c);
+        if (half_b_due) {
+          load_half(bd, 1);
+          half_b_due = false;
+        }
         // The chunk's taps in runs of a phase's whole tap rows or part of one (a chunk
         // boundary cuts a tap row): a COMPUTE each. A chunk of one run computes a whole group of
         // tiles per COMPUTE (the tiles field); otherwise each tile's runs follow one another,
@@ -485,10 +567,15 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
           }
         }
         const int64_t step = runs.size() == 1 ? std::min<int64_t>(group, 255) : 1;
-        for (int64_t j = 0; j < tiles; j += std::min(step, group - j % group)) {
+        // Split, the band's last n tile: the short group first, so that the last group, whose
+        // second half covers the next band's first LOAD, is a whole one.
+        const int64_t shift = cp.split && nt + 1 == p.n_tiles && !chunked && step == group
+                                  ? (group - tiles % group) % group
+                                  : 0;
+        for (int64_t j = 0; j < tiles; j += std::min(step, group - (j + shift) % group)) {
           // Tiles [j, j + nj): within one group, so their acc regions are consecutive.
-          const int64_t nj = std::min({step, group - j % group, tiles - j});
-          const int64_t gslot = chunked ? j : (group_count % groups) * group + j % group;
+          const int64_t nj = std::min({step, group - (j + shift) % group, tiles - j});
+          const int64_t gslot = chunked ? j : (group_count % groups) * group + (j + shift) % group;
           const uint16_t region = static_cast<uint16_t>(tiles_base + gslot * R);
           // STOREs still to come that read these regions go first (sequential semantics).
           if (region < pending_hi && region + nj * R > pending_lo) flush();
@@ -500,8 +587,8 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             f.tiles = static_cast<unsigned>(nj);
             const int64_t rel = m0 + tp.qy * P + tp.qx - bd.rows.w0 * R;
             const int64_t ow = rel >= 0 ? rel / R : -((-rel + R - 1) / R);
-            f.extent = static_cast<uint16_t>(window * tc.nc[nt]);
-            f.pitch = window;
+            f.extent = static_cast<uint16_t>(pitch * tc.nc[nt]);
+            f.pitch = pitch;
             f.window = window;
             f.chans = static_cast<unsigned>(tc.nc[nt]);
             f.off_w = static_cast<int>(ow);
@@ -518,7 +605,25 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             }
             // The run's phase: its channel planes in the band's act region.
             const uint16_t abase = static_cast<uint16_t>(
-                bd.base + (static_cast<int64_t>(tp.phase) * g.C + tc.c0[nt]) * window);
+                bd.base + (static_cast<int64_t>(tp.phase) * g.C + tc.c0[nt]) * pitch);
+            if (SplitTile(cp, nt, p.n_tiles)) {
+              // Channels [0, C/2), then [C/2, C) added in the acc: each half's weights are
+              // stored whole (taps x its channels), the first half's first.
+              for (const int64_t h : {int64_t{0}, int64_t{1}}) {
+                const int64_t c0 = h == 0 ? 0 : half_c, nc = h == 0 ? half_c : g.C - half_c;
+                OsConvFields fh = f;
+                fh.extent = static_cast<uint16_t>(pitch * nc);
+                fh.chans = static_cast<unsigned>(nc);
+                Command cc =
+                    EncodeComputeOsConv(true, true, static_cast<uint16_t>(abase + c0 * pitch),
+                                        static_cast<uint16_t>(wbuf + taps * c0),
+                                        static_cast<uint16_t>(taps * nc), zp, region, fh);
+                if (h == 1) cmd::Set(cc, cmd::FieldOf(contract::kOpCompute, "accumulate"), 1);
+                cmds.push_back(cc);
+                if (!p.overlap) cmds.push_back(EncodeSync());
+              }
+              continue;
+            }
             Command cc =
                 EncodeComputeOsConv(run.t == chunk_t0(c), run.t + run.n == chunk_t1(c), abase,
                                     static_cast<uint16_t>(wbuf + (run.t - chunk_t0(c)) * tc.nc[nt]),
@@ -529,7 +634,19 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             cmds.push_back(cc);
             if (!p.overlap) cmds.push_back(EncodeSync());
           }
+          // Split: the next band's first channel half once the last group's first half has
+          // computed (it loads while the second half computes), then the previous group's
+          // STOREs (the next band's first group drains into their rows), then its second half
+          // (issued when the second half has computed; it loads while the next band's first
+          // group computes the first half).
+          const bool next_split = cp.split && nt + 1 == p.n_tiles && j + nj == tiles &&
+                                  bi + 1 < bands.size() && next_band_loaded == bi + 1;
+          if (next_split) load_half(bands[bi + 1], 0);
           flush();
+          if (next_split) {
+            load_half(bands[bi + 1], 1);
+            next_band_loaded = bi + 2;
+          }
           if (first_compute) {
             first_compute = false;
             // The next band's planes into the other act half while this band computes.
@@ -570,7 +687,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
                 lanes.push_back({reg + i, (bd.b * g.OH + oy) * g.OW + ox});
               }
             }
-            if (j + nj == tiles || (!chunked && (j + nj) % group == 0)) {
+            if (j + nj == tiles || (!chunked && (j + nj + shift) % group == 0)) {
               store_lanes(slot, bytes, n0);
               ++group_count;
             }
@@ -633,16 +750,22 @@ class OsConvPlan : public Plan {
       }
     }
     // Weights in the taps' phase order: tap (ky, kx), channel ch is GEMM K index
-    // (ky * KW + kx) * C + ch.
+    // (ky * KW + kx) * C + ch. A split n tile's (OsConvPlanParams::split) channel half by half.
     uint8_t* w = p->dram.data() + p->weight_addr;
     for (unsigned nt = 0; nt < p->n_tiles; ++nt) {
-      for (const OsGeo::Tap& tp : og.taps) {
-        for (int64_t ch = tc.c0[nt]; ch < tc.c0[nt] + tc.nc[nt]; ++ch) {
-          const uint64_t k = static_cast<uint64_t>((tp.ky * g.KW + tp.kx) * g.C + ch);
-          for (unsigned j = 0; j < hw.cols; ++j) {
-            const uint64_t n = uint64_t{nt} * hw.cols + j;
-            *w++ =
-                n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+      const int64_t c0 = tc.c0[nt], c1 = c0 + tc.nc[nt];
+      const bool split = SplitTile(cp, nt, p->n_tiles);
+      for (const auto& [h0, h1] :
+           split ? std::vector<std::pair<int64_t, int64_t>>{{c0, g.C / 2}, {g.C / 2, c1}}
+                 : std::vector<std::pair<int64_t, int64_t>>{{c0, c1}}) {
+        for (const OsGeo::Tap& tp : og.taps) {
+          for (int64_t ch = h0; ch < h1; ++ch) {
+            const uint64_t k = static_cast<uint64_t>((tp.ky * g.KW + tp.kx) * g.C + ch);
+            for (unsigned j = 0; j < hw.cols; ++j) {
+              const uint64_t n = uint64_t{nt} * hw.cols + j;
+              *w++ =
+                  n < static_cast<uint64_t>(l.N) ? static_cast<uint8_t>(l.weights[n * l.K + k]) : 0;
+            }
           }
         }
       }

@@ -151,6 +151,12 @@ struct OsConvPlanParams {
   // n tiles [0, resident_nt) keep their weights in the weight scratchpad (all of them when
   // weights_resident); the others' stream per band through two halves of the words after them.
   unsigned resident_nt = 0;
+  // One band at a time (not act_double): the first and last n tile of a band compute each group
+  // in two COMPUTEs over the channel halves [0, C/2) and [C/2, C) (the second adding in the acc
+  // scratchpad), and the band's planes load as two LOADs of those halves, so the next band's
+  // first half loads while the last n tile's last group computes the second (their weights are
+  // stored half by half).
+  bool split = false;
 };
 using PlanParams = std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams,
                                 Params24, ConvPlanParams, OsConvPlanParams>;
