@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Resource checks on `salsa synth --target xilinx --json` (docs/synth.md, "Checks").
 
-usage: synth_check.py SALSA (--config FILE | --rtl DIR) [--checks] [--baseline FILE]
-                      [--tolerance 0.03] [--max-luts N] [--report FILE]
+usage: synth_check.py SALSA (--config FILE | --rtl DIR) [--module M] [--checks]
+                      [--baseline FILE] [--tolerance 0.03] [--max-luts N] [--report FILE]
+
+--module: synthesise that module of the design alone (salsa synth --module; the synth_pe_<preset>
+tests: a PE against docs/synth/pe/<preset>.json).
 
 --checks: every scratchpad bank (salsa_sram) is block RAM (RAMB18E1/RAMB36E1, no LUT RAM, at
 most Width flip-flops); DSPs per MAC <= 1; requant DSPs <= 4 per column; each salsa_fifo's LUTs
@@ -29,6 +32,7 @@ def main():
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--config")
     g.add_argument("--rtl")
+    ap.add_argument("--module")
     ap.add_argument("--checks", action="store_true")
     ap.add_argument("--baseline")
     ap.add_argument("--tolerance", type=float, default=0.03)
@@ -38,6 +42,8 @@ def main():
 
     cmd = [a.salsa, "synth", "--target", "xilinx", "--json"]
     cmd += ["--config", a.config] if a.config else ["--rtl", a.rtl]
+    if a.module:
+        cmd += ["--module", a.module]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         print(f"synth_check: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
