@@ -87,6 +87,14 @@ std::string Name(const ConvCase& c) {
   return s.str();
 }
 
+// The layer with `--im2col always` (the on-chip plan whenever its buffers fit), run by the model
+// against the reference in full.
+LayerRun RunAlways(const HwParams& hw, const FcLayer& l, const std::string& what) {
+  DriverOptions always;
+  always.im2col_always = true;
+  return RunLayer(hw, l, what, always);
+}
+
 // A random conv geometry: batch 1-2, 1..h x 1..w pixels, 1..c channels, 1..20 outputs, 1..k x
 // 1..k taps, the strides `stride` draws, dilations 1-2, SAME or VALID (SAME where VALID would
 // leave no output).
@@ -143,9 +151,7 @@ TEST(DriverConvTest, RandomGeometriesOnRandomHardware) {
     on_chip += run.prog.plan == "ws im2col";
     ++runs;
     // The plan whenever it fits, also where the estimate prefers the GEMM plans.
-    DriverOptions always;
-    always.im2col_always = true;
-    forced += RunLayer(hw, l, "im2col always", always).prog.plan == "ws im2col";
+    forced += RunAlways(hw, l, "im2col always").prog.plan == "ws im2col";
     // The same layer with the im2col in software agrees (both equal the reference).
     DriverOptions off;
     off.im2col = false;
@@ -291,9 +297,7 @@ OsConvCounts RunRandomOsConvs(uint64_t rng_seed, int count, uint64_t layer_seed,
     SCOPED_TRACE(Name(c) + " on " + Describe(hw) + ", seed " + std::to_string(seed));
     n.on_chip += RunLayer(hw, l, "conv").prog.plan == "os im2col";
     ++n.runs;
-    DriverOptions always;
-    always.im2col_always = true;
-    const LayerRun f = RunLayer(hw, l, "im2col always", always);
+    const LayerRun f = RunAlways(hw, l, "im2col always");
     if (f.prog.plan == "os im2col") {
       ++n.forced;
       n.masked += std::get<OsConvPlanParams>(f.prog.params).xmask;
@@ -346,9 +350,7 @@ TEST(DriverConvTest, OsStridedConvReadsItsInputAboutOnce) {
   const ConvCase c{1, 56, 56, 32, 64, 3, 3, 2, 2, 1, 1, true};
   const FcLayer l = MakeConv(c, 12);
   EXPECT_EQ(BuildFcProgram(hw, l).plan, "os");
-  DriverOptions always;
-  always.im2col_always = true;
-  const LayerRun run = RunLayer(hw, l, Name(c), always);
+  const LayerRun run = RunAlways(hw, l, Name(c));
   ASSERT_EQ(run.prog.plan, "os im2col");
   const uint64_t input = 56 * 56 * 32, weights = 64 * 9 * 32, out = 28 * 28 * 64;
   const uint64_t cmd_bytes = uint64_t{run.prog.cmd_count} * contract::kCmdBytes;
@@ -370,9 +372,7 @@ TEST(DriverConvTest, OsStridedConvReadsItsInputAboutOnce) {
 TEST(DriverConvTest, OsConvReadsItsInputAboutOnce) {
   const HwParams hw = DefaultLike();
   const FcLayer l = MakeConv({1, 28, 28, 32, 32, 3, 3, 1, 1, 1, 1, true}, 11);
-  DriverOptions always;
-  always.im2col_always = true;
-  const LayerRun run = RunLayer(hw, l, "28x28x32 conv", always);
+  const LayerRun run = RunAlways(hw, l, "28x28x32 conv");
   ASSERT_EQ(run.prog.plan, "os im2col");
   const uint64_t input = 28 * 28 * 32, weights = 32 * 9 * 32, out = 28 * 28 * 32;
   // The input (two bands: their halo rows twice) and weights once, the parameters and the
@@ -392,9 +392,7 @@ TEST(DriverConvTest, OsConvReadsItsInputAboutOnce) {
 TEST(DriverConvTest, OsConvKeepsTheWeightsThatFit) {
   const HwParams hw = Hw(8, 8, 8, 4096, 4096, 256);
   const FcLayer l = MakeConv({1, 24, 20, 64, 64, 3, 3, 1, 1, 1, 1, true}, 21);
-  DriverOptions always;
-  always.im2col_always = true;
-  const LayerRun run = RunLayer(hw, l, "24x20x64 conv", always);
+  const LayerRun run = RunAlways(hw, l, "24x20x64 conv");
   ASSERT_EQ(run.prog.plan, "os im2col");
   const OsConvPlanParams& cp = std::get<OsConvPlanParams>(run.prog.params);
   EXPECT_FALSE(cp.weights_resident);
@@ -425,9 +423,7 @@ TEST(DriverConvTest, OsConvSplitsSingleBufferedBandsInChannelHalves) {
   HwParams hw = Hw(8, 8, 8, 4096, 4096, 256);
   hw.max_outstanding = 16;
   const FcLayer l = MakeConv({1, 28, 56, 64, 16, 3, 3, 1, 1, 1, 1, true}, 23);
-  DriverOptions always;
-  always.im2col_always = true;
-  const LayerRun run = RunLayer(hw, l, "28x56x64 conv", always);
+  const LayerRun run = RunAlways(hw, l, "28x56x64 conv");
   ASSERT_EQ(run.prog.plan, "os im2col");
   const OsConvPlanParams& cp = std::get<OsConvPlanParams>(run.prog.params);
   EXPECT_TRUE(cp.split);
