@@ -427,9 +427,13 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
     }
   }
   const uint64_t plane_bytes = uint64_t{cp.plane_words} * R;
-  // A band's planes: one LOAD, or (split) one per channel half.
+  // Channel half h of a split band (OsConvPlanParams::split): its first plane and its planes.
   const int64_t half_c = g.C / 2;
-  // Planes [c0, c0 + n) of a band.
+  auto half_range = [&](int h) {
+    return h == 0 ? std::pair<int64_t, int64_t>{0, half_c}
+                  : std::pair<int64_t, int64_t>{half_c, g.C - half_c};
+  };
+  // Planes [c0, c0 + n) of a band: all of them (one LOAD), or a split band's channel half.
   auto load_planes = [&](const Band& bd, int64_t c0, int64_t n) {
     cmds.push_back(EncodeLoad(contract::kTargetAct, static_cast<uint16_t>(bd.base + c0 * bd.pitch),
                               static_cast<uint16_t>(bd.pitch), static_cast<uint16_t>(n),
@@ -437,17 +441,9 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
                               p.act_addr + static_cast<uint64_t>(bd.b * planes + c0) * plane_bytes +
                                   static_cast<uint64_t>(bd.rows.w0 * R)));
   };
-  // Split: channel half h's planes.
   auto load_half = [&](const Band& bd, int h) {
-    load_planes(bd, h == 0 ? 0 : half_c, h == 0 ? half_c : planes - half_c);
-  };
-  auto load_band = [&](const Band& bd) {
-    if (cp.split) {
-      load_half(bd, 0);
-      load_half(bd, 1);
-    } else {
-      load_planes(bd, 0, planes);
-    }
+    const auto [c0, n] = half_range(h);
+    load_planes(bd, c0, n);
   };
   // Weights: the resident n tiles' at their koff, loaded once; the others' chunk by chunk in the
   // two halves of the words after them.
@@ -515,7 +511,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
         load_half(bd, 0);
         half_b_due = true;
       } else {
-        load_band(bd);
+        load_planes(bd, 0, planes);
       }
       next_band_loaded = bi + 1;
     }
@@ -609,8 +605,8 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             if (SplitTile(cp, nt, p.n_tiles)) {
               // Channels [0, C/2), then [C/2, C) added in the acc: each half's weights are
               // stored whole (taps x its channels), the first half's first.
-              for (const int64_t h : {int64_t{0}, int64_t{1}}) {
-                const int64_t c0 = h == 0 ? 0 : half_c, nc = h == 0 ? half_c : g.C - half_c;
+              for (const int h : {0, 1}) {
+                const auto [c0, nc] = half_range(h);
                 OsConvFields fh = f;
                 fh.extent = static_cast<uint16_t>(pitch * nc);
                 fh.chans = static_cast<unsigned>(nc);
@@ -651,7 +647,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
             first_compute = false;
             // The next band's planes into the other act half while this band computes.
             if (cp.act_double && nt == 0 && bi + 1 < bands.size() && next_band_loaded == bi + 1) {
-              load_band(bands[bi + 1]);
+              load_planes(bands[bi + 1], 0, planes);
               next_band_loaded = bi + 2;
             }
             // Resident weights: the next n tile's, while this one computes.
