@@ -295,6 +295,7 @@ nlohmann::json PlanParamsJson(const salsa::Program& p) {
     j["weights_resident"] = c->weights_resident;
     j["resident_n_tiles"] = c->resident_nt;
     j["split"] = c->split;
+    j["remainder_last"] = c->remainder_last;
     j["weight_chunks"] = c->chunks;
     j["chunk_taps"] = c->chunk_taps;
     j["pitch"] = c->pitch;

@@ -121,20 +121,31 @@ int64_t BandTiles(const HwParams& hw, const OsConvPlanParams& cp, int64_t oth) {
 }
 
 // The bands (first output row, rows) of an image: band_rows each, the remainder first, so that
-// the first COMPUTE waits for the shortest LOAD.
-std::vector<std::pair<int64_t, int64_t>> BandsOf(const ConvGeo& g, int64_t band_rows) {
+// the first COMPUTE waits for the shortest LOAD; or (remainder_last) the remainder last.
+std::vector<std::pair<int64_t, int64_t>> BandsOf(const ConvGeo& g, int64_t band_rows,
+                                                 bool remainder_last) {
   std::vector<std::pair<int64_t, int64_t>> v;
-  const int64_t first = g.OH % band_rows;
-  if (first != 0) v.push_back({0, first});
-  for (int64_t oy0 = first; oy0 < g.OH; oy0 += band_rows) v.push_back({oy0, band_rows});
+  const int64_t rest = g.OH % band_rows;
+  if (rest != 0 && !remainder_last) v.push_back({0, rest});
+  for (int64_t oy0 = remainder_last ? 0 : rest; oy0 + band_rows <= g.OH; oy0 += band_rows) {
+    v.push_back({oy0, band_rows});
+  }
+  if (rest != 0 && remainder_last) v.push_back({g.OH - rest, rest});
   return v;
 }
 
+// Split bands (OsConvPlanParams::split) of a single image put the remainder last: their planes
+// sit at one pitch, the largest window (OsConvCommands), so a short first band's LOAD would read
+// a whole band's rows; last, its window ends at the plane's end, where the pitch is cut to it.
+// With several images the next image's first band needs the uniform pitch, so the short band
+// stays first.
+bool RemainderLast(const ConvGeo& g, bool split) { return split && g.B == 1; }
+
 // The largest plane window of any band of band_rows output rows.
-int64_t MaxWindow(const HwParams& hw, const OsGeo& g, const OsConvPlanParams& cp,
-                  int64_t band_rows) {
+int64_t MaxWindow(const HwParams& hw, const OsGeo& g, const OsConvPlanParams& cp, int64_t band_rows,
+                  bool remainder_last) {
   int64_t most = 0;
-  for (const auto& [oy0, oth] : BandsOf(g.g, band_rows)) {
+  for (const auto& [oy0, oth] : BandsOf(g.g, band_rows, remainder_last)) {
     const BandRows r = RowsOf(hw, g, cp, oy0, oth);
     most = std::max(most, r.w1 - r.w0);
   }
@@ -263,22 +274,30 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       phases == 1 && cp->chunks == 1 && l.conv->depth_multiplier == 0 && g.C >= 2;
   struct Cand {
     int64_t rb;
-    bool dbl;
+    bool dbl, last;
     uint64_t cycles, bytes;
   };
   std::vector<Cand> cands;
   for (int64_t rb = 1; rb <= g.OH; ++rb) {
-    const int64_t window = MaxWindow(hw, og, *cp, rb), region = window * g.C * phases;
+    int64_t window = MaxWindow(hw, og, *cp, rb, false), region = window * g.C * phases;
     if (window > 0x7FFF || region > kMaxField16 || region > hw.act_words) break;
     const int64_t tiles = BandTiles(hw, *cp, rb);
     if (cp->chunks > 1 && static_cast<uint64_t>(tiles * R) + slot_words > hw.acc_words) break;
     const bool dbl = 2 * region <= hw.act_words;
     const int64_t bands = (g.OH + rb - 1) / rb;
+    // A split band's LOAD reads the uniform plane pitch (OsConvCommands).
+    const bool split = can_split && !dbl && g.B * bands > 1;
+    const bool last = RemainderLast(g, split) && g.OH % rb != 0 &&
+                      MaxWindow(hw, og, *cp, rb, true) * g.C * phases <= hw.act_words;
+    if (last) window = MaxWindow(hw, og, *cp, rb, true), region = window * g.C * phases;
     uint64_t in_bytes = 0, tiles_all = 0, cmds = 0, computes = 0;
-    for (const auto& [oy0, oth] : BandsOf(g, rb)) {
+    for (const auto& [oy0, oth] : BandsOf(g, rb, last)) {
       const BandRows r = RowsOf(hw, og, *cp, oy0, oth);
       const int64_t t = BandTiles(hw, *cp, oth);
-      in_bytes += static_cast<uint64_t>((r.w1 - r.w0) * g.C * phases * R);
+      const int64_t read =
+          split ? std::max(r.w1 - r.w0, std::min<int64_t>(window, cp->plane_words - r.w0))
+                : r.w1 - r.w0;
+      in_bytes += static_cast<uint64_t>(read * g.C * phases * R);
       tiles_all += static_cast<uint64_t>(t);
       const uint64_t c =
           uint64_t{n_tiles} *
@@ -301,7 +320,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       const uint64_t wait = can_split ? (load / 2 > half_group ? load / 2 - half_group : 0) : load;
       cycles += static_cast<uint64_t>(g.B * bands) * wait;
     }
-    cands.push_back({rb, dbl, cycles, bytes});
+    cands.push_back({rb, dbl, last, cycles, bytes});
   }
   if (cands.empty()) return false;
   // The least estimated cycles plus the bus cycles of the layer's DRAM bytes: of two schedules
@@ -315,6 +334,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     cp->act_double = c.dbl;
     cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
     cp->split = can_split && !cp->act_double && g.B * cp->bands > 1;
+    cp->remainder_last = c.last;
   };
   auto score_of = [&](uint64_t cycles, uint64_t bytes) { return cycles + bytes / hw.bus_bytes; };
   std::vector<const Cand*> order;
@@ -414,9 +434,9 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
     int64_t pitch;
   };
   std::vector<Band> bands;
-  const int64_t max_window = MaxWindow(hw, og, cp, cp.band_rows);
+  const int64_t max_window = MaxWindow(hw, og, cp, cp.band_rows, cp.remainder_last);
   for (int64_t b = 0; b < g.B; ++b) {
-    for (const auto& [oy0, oth] : BandsOf(g, cp.band_rows)) {
+    for (const auto& [oy0, oth] : BandsOf(g, cp.band_rows, cp.remainder_last)) {
       const uint16_t base =
           static_cast<uint16_t>(cp.act_double ? (bands.size() % 2) * act_half : 0);
       const BandRows r = RowsOf(hw, og, cp, oy0, oth);

@@ -213,10 +213,12 @@ std::vector<Command> TileCommands(const HwParams& hw, const FcLayer& l, const Pr
 // The K-split tiling (driver_split.cpp), for K too long to keep an m tile's activations resident
 // (after PlanOs: p's tiles): chooses m_block x n_block tiles and the K chunk from the act and
 // weight halves and the acc scratchpad (the block's regions and parameter slots; transposed:
-// two sets of regions), by estimated cycles. Returns false when no block larger than one tile
-// fits.
+// two sets of regions), by estimated cycles: a formula's, and with `mem` (not 2:4) the finalists
+// timed on their command lists by EstimateOsCycles. Returns false when no block larger than one
+// tile fits.
+struct PlanMemory;
 bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool transposed, Program* p,
-               SplitParams* sp);
+               SplitParams* sp, const PlanMemory* mem = nullptr);
 std::vector<Command> TileCommandsSplit(const HwParams& hw, const FcLayer& l, const Program& p,
                                        const SplitParams& sp, const OsFormat& f);
 

@@ -8,8 +8,10 @@
 #include <optional>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "driver_internal.h"
+#include "salsa/plan_estimate.h"
 
 namespace salsa {
 namespace {
@@ -38,7 +40,7 @@ std::vector<SplitStep> SplitSteps(const Program& p, const SplitParams& sp, unsig
 }  // namespace
 
 bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool transposed, Program* pp,
-               SplitParams* sp) {
+               SplitParams* sp, const PlanMemory* mem) {
   Program& p = *pp;
   // Needs double buffering (scratchpads of 2+ words); the chunks fill the halves.
   if (hw.weight_stationary || hw.act_words < 2 || hw.weight_words < 2) return false;
@@ -53,10 +55,13 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
   const uint64_t weight_bytes =
       uint64_t{p.n_tiles} * (K / wdiv) * (hw.cols + (structured ? hw.MetaStepBytes() : 0));
   const uint64_t compute = uint64_t{p.m_tiles} * p.n_tiles * (K / wdiv);
-  // Best by estimated cycles (compute, or the traffic at 80% of the bus), then the longest chunk
+  // Ranked by estimated cycles (compute, or the traffic at 80% of the bus), then the longest chunk
   // (fewest commands and drains), then the least traffic.
-  std::tuple<uint64_t, uint64_t, uint64_t> best{UINT64_MAX, 0, 0};
-  unsigned best_mb = 1, best_nb = 1, best_kc = 0;
+  struct Cand {
+    std::tuple<uint64_t, uint64_t, uint64_t> key;
+    unsigned mb, nb, kc;
+  };
+  std::vector<Cand> cands;
   for (unsigned mb = 1; mb <= p.m_tiles; ++mb) {
     for (unsigned nb = 1; nb <= p.n_tiles; ++nb) {
       // Transposed: two sets of regions (a block's bias rows load while the one before runs)
@@ -72,16 +77,66 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
       const uint64_t traffic =
           act_bytes * CeilDiv(p.n_tiles, nb) + weight_bytes * CeilDiv(p.m_tiles, mb);
       const uint64_t est = std::max(compute, traffic * 5 / 4 / hw.bus_bytes);
-      const std::tuple<uint64_t, uint64_t, uint64_t> key{est, UINT64_MAX - kc, traffic};
-      if (key < best) best = key, best_mb = mb, best_nb = nb, best_kc = static_cast<unsigned>(kc);
+      cands.push_back({{est, UINT64_MAX - kc, traffic}, mb, nb, static_cast<unsigned>(kc)});
     }
   }
-  if (best_kc == 0 || best_mb * best_nb == 1) return false;
-  sp->m_block = best_mb;
-  sp->n_block = best_nb;
-  sp->cycles = std::get<0>(best);
-  sp->transposed = transposed;
-  p.k_chunk = best_kc;
+  std::stable_sort(cands.begin(), cands.end(),
+                   [](const Cand& a, const Cand& b) { return a.key < b.key; });
+  if (cands.empty() || cands.front().mb * cands.front().nb == 1) return false;
+  auto take = [&](const Cand& c) {
+    sp->m_block = c.mb;
+    sp->n_block = c.nb;
+    sp->cycles = std::get<0>(c.key);
+    sp->transposed = transposed;
+    p.k_chunk = c.kc;
+  };
+  take(cands.front());
+  // Among the candidates the formula puts within 2% of its best, its best three and the three
+  // that move the fewest bytes are timed on their command lists (plan_estimate.h), and one timed
+  // 1% faster than the formula's choice that moves no more bytes replaces it: near the bus's limit
+  // the longest chunks can lose to shorter ones with less traffic, which the formula does not
+  // see (rect_12x8's GEMM 64x4096x256 with 64 KB of weights: 749,371 cycles and 4.4 MB on the
+  // formula's 586-step chunks, 745,441 and 3.9 MB on the timed 512).
+  if (mem != nullptr && !structured && cands.size() > 1) {
+    std::vector<const Cand*> finalists;
+    const uint64_t near = std::get<0>(cands.front().key) * 51 / 50;
+    for (const Cand& c : cands) {
+      if (finalists.size() < 3 && std::get<0>(c.key) <= near && c.mb * c.nb > 1) {
+        finalists.push_back(&c);
+      }
+    }
+    std::vector<const Cand*> by_traffic;
+    for (const Cand& c : cands) {
+      if (std::get<0>(c.key) <= near && c.mb * c.nb > 1) by_traffic.push_back(&c);
+    }
+    std::stable_sort(by_traffic.begin(), by_traffic.end(), [](const Cand* a, const Cand* b) {
+      return std::get<2>(a->key) < std::get<2>(b->key);
+    });
+    for (size_t i = 0; i < by_traffic.size() && i < 3; ++i) {
+      if (std::find(finalists.begin(), finalists.end(), by_traffic[i]) == finalists.end()) {
+        finalists.push_back(by_traffic[i]);
+      }
+    }
+    if (finalists.size() > 1) {
+      const Cand* chosen = finalists.front();
+      PlanEstimate best, front;
+      for (const Cand* c : finalists) {
+        take(*c);
+        const PlanEstimate e =
+            EstimateOsCycles(hw, TileCommandsSplit(hw, l, p, *sp, OsFormat{}), *mem);
+        if (c == finalists.front()) front = best = e;
+        // Only for one timed 1% faster (about the estimate's error on these lists) that moves
+        // no more bytes than the formula's choice.
+        if (e.bytes <= front.bytes && e.cycles * 100 < front.cycles * 99 &&
+            (e.cycles < best.cycles || (e.cycles == best.cycles && e.bytes < best.bytes))) {
+          best = e;
+          chosen = c;
+        }
+      }
+      take(*chosen);
+      sp->cycles = best.cycles;
+    }
+  }
   return true;
 }
 
@@ -249,7 +304,7 @@ class SplitPlan : public Plan {
  public:
   const char* Name() const override { return "os K-split"; }
 
-  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions&, Program* p) override {
+  bool Fit(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, Program* p) override {
     // int4w runs split too (its int32 partial sums add exactly), never transposed (the nibbles
     // are the weight operand's); FP8 never uses the acc add.
     if (hw.weight_stationary || IsFp8(l)) return false;
@@ -257,7 +312,10 @@ class SplitPlan : public Plan {
     OsParams os;
     SplitParams sp;
     PlanOs(hw, l, /*structured=*/false, p, &os);
-    if (os.act_resident || !PlanSplit(hw, l, false, /*transposed=*/false, p, &sp)) return false;
+    const PlanMemory mem{opts.mem_latency, opts.bw_cap};
+    if (os.act_resident || !PlanSplit(hw, l, false, /*transposed=*/false, p, &sp, &mem)) {
+      return false;
+    }
     p->params = sp;
     // Transposing (less padding) is only planned when rows over N need fewer tiles.
     auto tiles = [&](uint64_t along_rows, uint64_t along_cols) {
@@ -269,7 +327,7 @@ class SplitPlan : public Plan {
       OsParams tos;
       SplitParams tsp;
       PlanOs(hw, t, false, &q, &tos);
-      if (!tos.act_resident && PlanSplit(hw, t, false, /*transposed=*/true, &q, &tsp) &&
+      if (!tos.act_resident && PlanSplit(hw, t, false, /*transposed=*/true, &q, &tsp, &mem) &&
           tsp.cycles * 50 < sp.cycles * 49) {
         q.params = tsp;
         *p = std::move(q);

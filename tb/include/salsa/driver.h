@@ -143,7 +143,7 @@ struct ConvPlanParams {
 // planes are loaded once and every n tile runs over them.
 struct OsConvPlanParams {
   unsigned pitch = 0, plane_words = 0;  // bytes per stored input row; act words per plane
-  unsigned band_rows = 0, bands = 0;    // output rows per band (the last may be shorter); per image
+  unsigned band_rows = 0, bands = 0;    // output rows per band (one may be shorter); per image
   unsigned chunk_taps = 0, chunks = 0;  // taps per weight chunk (a weight half), chunks per n tile
   bool xmask = false;                   // lanes' columns masked (pitch = in_w)
   bool act_double = false;              // two bands' planes fit: the next loads meanwhile
@@ -157,6 +157,9 @@ struct OsConvPlanParams {
   // first half loads while the last n tile's last group computes the second (their weights are
   // stored half by half).
   bool split = false;
+  // The shorter band (OH % band_rows rows) is the image's last, not its first (split bands of
+  // one image: the last band's window ends at the plane's end, so its LOAD reads only its rows).
+  bool remainder_last = false;
 };
 using PlanParams = std::variant<OsParams, SplitParams, WsParams, WsSplitParams, SkipParams,
                                 Params24, ConvPlanParams, OsConvPlanParams>;
