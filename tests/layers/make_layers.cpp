@@ -309,15 +309,17 @@ void Im2colCases(Writer& w) {
       // A stride-2 downsampling conv (the os plan's stride phases).
       {"im2col_56x56s2", 1, 56, 56, 64, 64, 3, 3, "stride: 2\npadding: same\n"},
   };
-  for (const Case& c : cases) {
+  // A conv2d's input, weights, bias and per-channel requantisation, drawn from `r` in that order.
+  auto conv = [&w](std::mt19937_64& r, const Case& c) {
     const std::string n = c.name;
-    w.I8(n + "_x.npy", {c.B, c.H, c.W, c.C}, Random(rng, c.B * c.H * c.W * c.C));
-    w.I8(n + "_w.npy", {c.O, c.KH, c.KW, c.C}, Random(rng, c.O * c.KH * c.KW * c.C));
-    w.I32(n + "_b.npy", RandomBias(rng, c.O));
+    w.I8(n + "_x.npy", {c.B, c.H, c.W, c.C}, Random(r, c.B * c.H * c.W * c.C));
+    w.I8(n + "_w.npy", {c.O, c.KH, c.KW, c.C}, Random(r, c.O * c.KH * c.KW * c.C));
+    w.I32(n + "_b.npy", RandomBias(r, c.O));
     w.Yaml(n, "op: conv2d\ninput: " + n + "_x.npy\nweights: " + n + "_w.npy\nbias: " + n +
                   "_b.npy\n" + c.params + "input_zero_point: -3\noutput_zero_point: 2\n" +
-                  PerChannel(rng, c.O, -9));
-  }
+                  PerChannel(r, c.O, -9));
+  };
+  for (const Case& c : cases) conv(rng, c);
   // A MobileNet depthwise layer: 56x56x64, 3x3, stride 1, SAME, multiplier 1.
   const std::string n = "im2col_dw56";
   w.I8(n + "_x.npy", {1, 56, 56, 64}, Random(rng, 56 * 56 * 64));
@@ -330,13 +332,11 @@ void Im2colCases(Writer& w) {
   // K = 3200 act words a pixel (25 taps x 128 channels) past the act scratchpad's upper half: a
   // conv COMPUTE's act range is its extent, not K (found on sparse_16x16 by random convs).
   std::mt19937_64 rng2(1718);
-  const std::string k = "im2col_k3200";
-  w.I8(k + "_x.npy", {1, 15, 22, 128}, Random(rng2, 15 * 22 * 128));
-  w.I8(k + "_w.npy", {4, 5, 5, 128}, Random(rng2, 4 * 5 * 5 * 128));
-  w.I32(k + "_b.npy", RandomBias(rng2, 4));
-  w.Yaml(k, "op: conv2d\ninput: " + k + "_x.npy\nweights: " + k + "_w.npy\nbias: " + k +
-                "_b.npy\nstride: 1\npadding: same\ninput_zero_point: -3\noutput_zero_point: 2\n" +
-                PerChannel(rng2, 4, -9));
+  conv(rng2, {"im2col_k3200", 1, 15, 22, 128, 4, 5, 5, "stride: 1\npadding: same\n"});
+  // 36 KB of weights over several bands: on 32 KB and 16 KB weight scratchpads (pipelined_8x8,
+  // wide_bus_8x8) some n tiles' weights stay and the others stream per band.
+  std::mt19937_64 rng3(1719);
+  conv(rng3, {"im2col_wstream", 1, 24, 24, 64, 64, 3, 3, "stride: 1\npadding: same\n"});
 }
 
 int main(int argc, char** argv) {
