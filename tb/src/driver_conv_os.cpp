@@ -141,6 +141,12 @@ std::vector<std::pair<int64_t, int64_t>> BandsOf(const ConvGeo& g, int64_t band_
 // stays first.
 bool RemainderLast(const ConvGeo& g, bool split) { return split && g.B == 1; }
 
+// The act words per plane a band's planes take and its LOAD reads: its window, or (split) the
+// largest window of all bands as far as the plane goes (OsConvCommands).
+int64_t PlanePitch(const BandRows& r, bool split, int64_t max_window, int64_t plane_words) {
+  return split ? std::max(r.w1 - r.w0, std::min(max_window, plane_words - r.w0)) : r.w1 - r.w0;
+}
+
 // The largest plane window of any band of band_rows output rows.
 int64_t MaxWindow(const HwParams& hw, const OsGeo& g, const OsConvPlanParams& cp, int64_t band_rows,
                   bool remainder_last) {
@@ -274,7 +280,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       phases == 1 && cp->chunks == 1 && l.conv->depth_multiplier == 0 && g.C >= 2;
   struct Cand {
     int64_t rb;
-    bool dbl, last;
+    bool dbl, split, last;
     uint64_t cycles, bytes;
   };
   std::vector<Cand> cands;
@@ -287,17 +293,18 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     const int64_t bands = (g.OH + rb - 1) / rb;
     // A split band's LOAD reads the uniform plane pitch (OsConvCommands).
     const bool split = can_split && !dbl && g.B * bands > 1;
-    const bool last = RemainderLast(g, split) && g.OH % rb != 0 &&
-                      MaxWindow(hw, og, *cp, rb, true) * g.C * phases <= hw.act_words;
-    if (last) window = MaxWindow(hw, og, *cp, rb, true), region = window * g.C * phases;
+    bool last = false;
+    if (RemainderLast(g, split) && g.OH % rb != 0) {
+      const int64_t w = MaxWindow(hw, og, *cp, rb, true);
+      last = w * g.C * phases <= hw.act_words;
+      if (last) window = w, region = w * g.C * phases;
+    }
     uint64_t in_bytes = 0, tiles_all = 0, cmds = 0, computes = 0;
     for (const auto& [oy0, oth] : BandsOf(g, rb, last)) {
       const BandRows r = RowsOf(hw, og, *cp, oy0, oth);
       const int64_t t = BandTiles(hw, *cp, oth);
-      const int64_t read =
-          split ? std::max(r.w1 - r.w0, std::min<int64_t>(window, cp->plane_words - r.w0))
-                : r.w1 - r.w0;
-      in_bytes += static_cast<uint64_t>(read * g.C * phases * R);
+      in_bytes +=
+          static_cast<uint64_t>(PlanePitch(r, split, window, cp->plane_words) * g.C * phases * R);
       tiles_all += static_cast<uint64_t>(t);
       const uint64_t c =
           uint64_t{n_tiles} *
@@ -320,7 +327,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
       const uint64_t wait = can_split ? (load / 2 > half_group ? load / 2 - half_group : 0) : load;
       cycles += static_cast<uint64_t>(g.B * bands) * wait;
     }
-    cands.push_back({rb, dbl, last, cycles, bytes});
+    cands.push_back({rb, dbl, split, last, cycles, bytes});
   }
   if (cands.empty()) return false;
   // The least estimated cycles plus the bus cycles of the layer's DRAM bytes: of two schedules
@@ -333,7 +340,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
     cp->band_rows = static_cast<unsigned>(c.rb);
     cp->act_double = c.dbl;
     cp->bands = static_cast<unsigned>((g.OH + cp->band_rows - 1) / cp->band_rows);
-    cp->split = can_split && !cp->act_double && g.B * cp->bands > 1;
+    cp->split = c.split;
     cp->remainder_last = c.last;
   };
   auto score_of = [&](uint64_t cycles, uint64_t bytes) { return cycles + bytes / hw.bus_bytes; };
@@ -440,10 +447,7 @@ std::vector<Command> OsConvCommands(const HwParams& hw, const FcLayer& l, const 
       const uint16_t base =
           static_cast<uint16_t>(cp.act_double ? (bands.size() % 2) * act_half : 0);
       const BandRows r = RowsOf(hw, og, cp, oy0, oth);
-      const int64_t pitch =
-          cp.split ? std::max(r.w1 - r.w0, std::min<int64_t>(max_window, cp.plane_words - r.w0))
-                   : r.w1 - r.w0;
-      bands.push_back({b, oy0, oth, r, base, pitch});
+      bands.push_back({b, oy0, oth, r, base, PlanePitch(r, cp.split, max_window, cp.plane_words)});
     }
   }
   const uint64_t plane_bytes = uint64_t{cp.plane_words} * R;
