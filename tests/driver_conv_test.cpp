@@ -277,8 +277,10 @@ TEST(DriverConvTest, OsDepthwiseReadsItsInputAboutOnce) {
     EXPECT_EQ(AssembleOutput(gemms, outs, 56 * 56 * 64), ref::LayerReference(spec).data);
   }
   const uint64_t input = 56 * 56 * 64;
-  // The halo: bands of 7 output rows (two bands' 64 planes fit the act halves) reread 2 rows.
-  EXPECT_LE(rd[1], input * 15 / 10) << "per-channel GEMMs: " << rd[0];
+  // The halo: double-buffered bands of 4 output rows (the best BandScore; bands of 7 move 10%
+  // fewer bytes and take 5% more cycles) read 6 input rows each, 1.5x the input, plus the
+  // commands and weights.
+  EXPECT_LE(rd[1], input * 17 / 10) << "per-channel GEMMs: " << rd[0];
   EXPECT_GE(rd[0], input * 8);
   RecordProperty("rd_bytes_os_im2col", static_cast<int>(rd[1]));
   RecordProperty("rd_bytes_per_channel", static_cast<int>(rd[0]));
