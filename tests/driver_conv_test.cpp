@@ -474,6 +474,53 @@ TEST(DriverConvTest, OsConvSplitsSingleBufferedBandsInChannelHalves) {
       << e.cycles << " estimated for " << steps << " steps";
 }
 
+// Strided single-buffered bands split too (stop 39): a band's channel halves load a LOAD per
+// stride phase, each split tile computes its runs half by half (the PEs keeping a half's sum
+// across its phases), and the next band's first halves load between the last group's halves,
+// the second computing while they land. 56x56x64 -> 16 3x3 stride 2: four phases, two n tiles.
+TEST(DriverConvTest, OsConvSplitsStridedBandsInChannelHalves) {
+  const HwParams hw = Small8(4096);
+  const LayerRun run =
+      RunAlways(hw, MakeConv({1, 56, 56, 64, 16, 3, 3, 2, 2, 1, 1, true}, 31), "56x56 s2 conv");
+  ASSERT_EQ(run.prog.plan, "os im2col");
+  const OsConvPlanParams& cp = std::get<OsConvPlanParams>(run.prog.params);
+  ASSERT_TRUE(cp.split);
+  EXPECT_FALSE(cp.act_double);
+  ASSERT_GT(cp.bands, 2u);
+  // between: act LOADs issued after a first half's COMPUTE and before a second half's.
+  unsigned act_loads = 0, computes = 0, accumulating = 0, between = 0, pending = 0;
+  uint64_t steps = 0;
+  bool after_first_half = false;
+  for (const Command& c : run.prog.cmds) {
+    const unsigned op = cmd::Opcode(c.data());
+    if (op == contract::kOpLoad && cmd::GetOr(c.data(), "target") == contract::kTargetAct) {
+      ++act_loads;
+      EXPECT_EQ(cmd::GetOr(c.data(), "rows"), 32);  // a phase's channel half
+      pending += after_first_half;
+    }
+    if (op == contract::kOpCompute) {
+      ++computes;
+      const bool acc = cmd::GetOr(c.data(), "accumulate") != 0;
+      accumulating += acc;
+      if (acc) between += pending;
+      pending = 0;
+      after_first_half = !acc;
+      steps += static_cast<uint64_t>(cmd::GetOr(c.data(), "k")) *
+               static_cast<uint64_t>(std::max<int64_t>(1, cmd::GetOr(c.data(), "tiles")));
+    }
+  }
+  EXPECT_EQ(act_loads, 2 * 4 * cp.bands);
+  EXPECT_EQ(accumulating * 2, computes);  // both n tiles split
+  EXPECT_EQ(steps, uint64_t{28} * 28 / 8 * 2 * 576);
+  // Every band's first halves but the first band's and the last's (which may have a shorter
+  // pitch) load between a group's halves.
+  EXPECT_GE(between, 4 * (cp.bands - 2)) << cp.bands << " bands";
+  const PlanEstimate e = EstimateOsCycles(hw, run.prog.cmds);
+  EXPECT_LT(static_cast<double>(e.cycles),
+            static_cast<double>(steps + computes * kComputeStartCycles) * 1.02 + 4000)
+      << e.cycles << " estimated for " << steps << " steps, " << computes << " COMPUTEs";
+}
+
 // Split bands of one image put the shorter band last (OsConvPlanParams::remainder_last): their
 // planes sit at one pitch, so a short first band's LOAD read a whole band's rows, while the last
 // band's window ends at the plane's end. 26 output rows in bands of 7 (5 last): the act LOADs
