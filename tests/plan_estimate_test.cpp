@@ -78,6 +78,22 @@ TEST(PlanEstimateTest, StoreWaitsForTheDrainAndSyncForAll) {
   EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, {100}).cycles, 140u + 100 + 16);
 }
 
+// The command FIFO (16 commands; batches of 8 requested once 8 have left, their data behind the
+// data of the LOADs requested before): a 1000-beat LOAD (data at 100..1100) and 30 independent
+// 10-step COMPUTEs (18 cycles each). The first 16 commands are there at the start; the batch of
+// commands 16-23, requested when command 6 issues (90), arrives behind the LOAD's data at
+// 1100 + 16, and the last COMPUTE (command 30) issues 14 COMPUTEs later, at 1368, and drains by
+// 1368 + 18 + 32. Without the FIFO the COMPUTEs would be done by 572, under the LOAD.
+TEST(PlanEstimateTest, CommandsWaitForTheirFetchBehindLoadData) {
+  const HwParams hw = Hw16();
+  std::vector<Command> cmds = {EncodeLoad(contract::kTargetAct, 0, 1000, 1, 16000, 0x20000)};
+  for (int i = 0; i < 30; ++i) cmds.push_back(EncodeCompute(true, true, 2000, 0, 10, 0, 0));
+  EXPECT_EQ(EstimateOsCycles(hw, cmds, {100}).cycles, 1368u + 18 + 32);
+  // 15 COMPUTEs fit the FIFO with the LOAD: done under it.
+  cmds.resize(16);
+  EXPECT_EQ(EstimateOsCycles(hw, cmds, {100}).cycles, 1100u);
+}
+
 // Of two plans: the one estimated 2% faster, else the one that moves fewer bytes.
 TEST(PlanEstimateTest, BetterIsFasterOrAsFastWithFewerBytes) {
   EXPECT_TRUE(Better({1000, 900}, {1030, 100}));

@@ -14,11 +14,16 @@
 // - a STORE issues when the store unit is free and the acc words it reads are written; it takes
 //   its rows, or its beats and bursts as a LOAD does, and its writes land `latency` later;
 // - SYNC waits for everything before it; the command fetches take their bytes on the read DMA
-//   before the next LOAD's data (the FIFO prefetches, so fetches after the last LOAD are hidden).
+//   before the next LOAD's data (the FIFO prefetches, so fetches after the last LOAD are hidden);
+// - a command issues no earlier than it is in the prefetch FIFO (16 commands, 32 on zero-skip
+//   builds): the first 16 at the start, then batches of 8 requested when 8 have left (popped:
+//   the command before has issued), whose data come `latency` later and behind the data of the
+//   LOADs requested before them (sequencer_fetch.cpp).
 // Hazards are checked against the last kWindow commands.
 #include "salsa/plan_estimate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include "salsa/command.h"
@@ -96,6 +101,18 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
   std::deque<double> loads;  // the landing times of the LOADs in the load table
   double issue = 0, ar_free = 0, r_free = 0, cu_free = 0, st_free = 0, end = 0;
   double fetch = 0;  // command fetches since the last LOAD, charged before its data
+  // The command FIFO (P entries, 32 on zero-skip builds): the first P commands are there at the
+  // start; then a batch of P/2 is requested once P/2 have left it (popped: the command before
+  // has issued), and its data arrive `latency` later, behind the data of the LOADs requested
+  // before it. A list of short COMPUTEs whose LOADs keep the read DMA busy runs dry.
+  const size_t fifo = hw.zero_skip ? 32 : 16, batch = fifo / 2;
+  std::vector<double> issued;                    // each command's issue time
+  std::vector<std::pair<double, double>> owned;  // each LOAD's start and data end
+  size_t fetched = fifo;                         // commands [0, fetched) requested
+  double arrival = 0;                            // when the last batch arrives
+  const double batch_beats =
+      std::ceil(static_cast<double>(batch * contract::kCmdBytes) / hw.bus_bytes) * per_beat;
+  issued.reserve(cmds.size());
   // When the earlier commands have written the `spans` (read after write), and when they have
   // read them (write after read; `acc_only`: only their acc reads).
   auto written = [&](const std::vector<Span>& spans) {
@@ -126,8 +143,20 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
     const uint8_t* c = cmd.data();
     const unsigned op = cmd::Opcode(c);
     fetch += static_cast<double>(contract::kCmdBytes) / hw.bus_bytes * per_beat;
+    if (issued.size() == fetched) {
+      const double req = issued[fetched - batch - 2];
+      double data = req + static_cast<double>(latency);
+      for (size_t k = owned.size(); k-- > 0;) {  // behind the data of the LOADs requested before
+        if (owned[k].first <= req) {
+          data = std::max(data, owned[k].second);
+          break;
+        }
+      }
+      arrival = data + batch_beats;
+      fetched += batch;
+    }
     Record rec;
-    double ready = issue;
+    double ready = std::max(issue, issued.size() >= fifo ? arrival : 0.0);
     if (op == contract::kOpLoad) {
       const unsigned target = static_cast<unsigned>(U(c, "target"));
       const uint64_t wpr = U(c, "words_per_row"), rows = U(c, "rows"), lo = U(c, "sp_addr");
@@ -158,6 +187,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       ar_free = std::max(start, r_free - static_cast<double>(latency) - in_flight);
       rec.write_end = rec.writes[0].at = r_free;
       loads.push_back(r_free);
+      owned.emplace_back(start, r_free);
     } else if (op == contract::kOpCompute) {
       const bool conv = Flag(c, "conv");
       const uint64_t k = U(c, "k"), act = U(c, "act_addr"), wgt = U(c, "weight_addr");
@@ -206,6 +236,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       issue = std::max({ready, cu_free, st_free});
     }
     end = std::max(end, rec.write_end);
+    issued.push_back(issue);
     window.push_back(std::move(rec));
     if (window.size() > kWindow) window.pop_front();
   }
