@@ -53,9 +53,10 @@ TEST(PlanEstimateTest, LoadIntoNarrowerWordsTakesAWordACycle) {
 TEST(PlanEstimateTest, ComputeWaitsForItsOperandsOnly) {
   const HwParams hw = Hw16();
   const Command load = EncodeLoad(contract::kTargetAct, 0, 64, 1, 1024, 0x2000);
-  // The LOAD lands at 164; the COMPUTE feeds 64 steps after 8 cycles; the drain takes 32.
+  // The LOAD lands at 164; the COMPUTE feeds 64 steps after its start (kGemmComputeStartCycles,
+  // 2); the drain takes 32.
   const std::vector<Command> dep = {load, EncodeCompute(true, true, 0, 0, 64, 0, 0)};
-  EXPECT_EQ(EstimateOsCycles(hw, dep, {100}).cycles, 164u + 8 + 64 + 32);
+  EXPECT_EQ(EstimateOsCycles(hw, dep, {100}).cycles, 164u + 2 + 64 + 32);
   // Reading act words 64..127 it runs while the LOAD's data arrive.
   const std::vector<Command> indep = {load, EncodeCompute(true, true, 64, 0, 64, 0, 0)};
   EXPECT_EQ(EstimateOsCycles(hw, indep, {100}).cycles, 164u);
@@ -67,28 +68,28 @@ TEST(PlanEstimateTest, StoreWaitsForTheDrainAndSyncForAll) {
   const HwParams hw = Hw16();
   const Command compute = EncodeCompute(true, true, 0, 0, 100, 0, 0);
   const Command store = EncodeStore(0, 16, 16, 0, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
-  // Drained at 8 + 100 + 32 = 140; 16 one-beat bursts (a row each) at 100 / 16 cycles; written
+  // Drained at 2 + 100 + 32 = 134; 16 one-beat bursts (a row each) at 100 / 16 cycles; written
   // 100 later.
-  EXPECT_EQ(EstimateOsCycles(hw, {compute, store}, {100}).cycles, 140u + 100 + 100);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, store}, {100}).cycles, 134u + 100 + 100);
   // Other acc rows and parameter word: the STORE runs beside the COMPUTE.
   const Command other = EncodeStore(64, 16, 16, 200, 16, 0x8000, 1 << 30, 0, 0, -128, 127);
   EXPECT_EQ(EstimateOsCycles(hw, {compute, other}, {100}).cycles, 200u);
   // After a SYNC, a LOAD starts only once the COMPUTE has drained.
   const Command load = EncodeLoad(contract::kTargetWeight, 0, 16, 1, 256, 0x2000);
-  EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, {100}).cycles, 140u + 100 + 16);
+  EXPECT_EQ(EstimateOsCycles(hw, {compute, EncodeSync(), load}, {100}).cycles, 134u + 100 + 16);
 }
 
 // The command FIFO (16 commands; batches of 8 requested once 8 have left, their data behind the
 // data of the LOADs requested before): a 1000-beat LOAD (data at 100..1100) and 30 independent
-// 10-step COMPUTEs (18 cycles each). The first 16 commands are there at the start; the batch of
-// commands 16-23, requested when command 6 issues (90), arrives behind the LOAD's data at
-// 1100 + 16, and the last COMPUTE (command 30) issues 14 COMPUTEs later, at 1368, and drains by
-// 1368 + 18 + 32. Without the FIFO the COMPUTEs would be done by 572, under the LOAD.
+// 10-step COMPUTEs (12 cycles each). The first 16 commands are there at the start; the batch of
+// commands 16-23, requested when command 6 issues (60), arrives behind the LOAD's data at
+// 1100 + 16, and the last COMPUTE (command 30) issues 14 COMPUTEs later, at 1284, and drains by
+// 1284 + 12 + 32. Without the FIFO the COMPUTEs would be done by 392, under the LOAD.
 TEST(PlanEstimateTest, CommandsWaitForTheirFetchBehindLoadData) {
   const HwParams hw = Hw16();
   std::vector<Command> cmds = {EncodeLoad(contract::kTargetAct, 0, 1000, 1, 16000, 0x20000)};
   for (int i = 0; i < 30; ++i) cmds.push_back(EncodeCompute(true, true, 2000, 0, 10, 0, 0));
-  EXPECT_EQ(EstimateOsCycles(hw, cmds, {100}).cycles, 1368u + 18 + 32);
+  EXPECT_EQ(EstimateOsCycles(hw, cmds, {100}).cycles, 1284u + 12 + 32);
   // 15 COMPUTEs fit the FIFO with the LOAD: done under it.
   cmds.resize(16);
   EXPECT_EQ(EstimateOsCycles(hw, cmds, {100}).cycles, 1100u);

@@ -9,8 +9,8 @@
 //   latency / max_outstanding cycles or a scratchpad word a cycle, whichever is slowest;
 // - a COMPUTE issues when the feeder is free and the words it reads have landed, and every earlier
 //   STORE of the acc words it drains to has read them. It feeds its steps (K over its slices, for
-//   each of its tiles) after kComputeStartCycles; tile t's acc words are written rows + cols cycles
-//   after its steps;
+//   each of its tiles) after kComputeStartCycles (conv) or kGemmComputeStartCycles; tile t's acc
+//   words are written rows + cols cycles after its steps;
 // - a STORE issues when the store unit is free and the acc words it reads are written; it takes
 //   its rows, or its beats and bursts as a LOAD does, and its writes land `latency` later;
 // - SYNC waits for everything before it; the command fetches take their bytes on the read DMA
@@ -203,8 +203,10 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       issue = std::max(ready, cu_free);
       // Tile t drains rows acc words when its steps are fed, rows + cols cycles later.
       const double per_tile = static_cast<double>((k + slices - 1) / slices);
-      const double drained = issue + kComputeStartCycles + hw.rows + hw.cols;
-      cu_free = issue + per_tile * static_cast<double>(tiles) + kComputeStartCycles;
+      const double start =
+          static_cast<double>(conv ? kComputeStartCycles : kGemmComputeStartCycles);
+      const double drained = issue + start + hw.rows + hw.cols;
+      cu_free = issue + per_tile * static_cast<double>(tiles) + start;
       rec.read_end = cu_free;
       rec.write_end = cu_free + hw.rows + hw.cols;
       if (drain) {  // a span a tile
