@@ -153,6 +153,56 @@ TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
   }
 }
 
+// int4w on the zero-skip plan with K slices: m tiles of G / 2 output rows (G = rows / S, each
+// row in two lanes), the SCAN packing G lanes of S entries to a word and the group COMPUTEs taking
+// S packed steps a cycle. On hardware whose LOADs write 1, 2 and 4 words a cycle, single m tiles
+// and batched ones; an odd G (12 rows, 4 slices) keeps the dense K-slice plan.
+TEST(DriverLowpTest, Int4wZeroSkipWithKSlices) {
+  auto sliced = [](HwParams hw, unsigned s) {
+    hw.gemv_slices = s;
+    return WithMask(ZeroSkip(hw), kInt4wMask);
+  };
+  const struct {
+    HwParams hw;
+    int M, K, N;
+    bool batched;
+    const char* plan;
+  } cases[] = {
+      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 1, 1000, 300, false, "zero-skip int4w"},
+      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 2, 777, 33, false, "zero-skip int4w"},
+      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 5, 301, 40, true, "zero-skip int4w"},
+      {sliced(Hw(8, 8, 8, 512, 512, 200), 2), 2, 513, 50, false, "zero-skip int4w"},
+      {sliced(Hw(12, 4, 16, 90, 120, 100), 2), 3, 201, 70, false, "zero-skip int4w"},
+      {sliced(Hw(4, 8, 32, 64, 48, 40), 2), 1, 65, 100, false, "zero-skip int4w"},
+      {sliced(Hw(12, 4, 16, 90, 120, 100), 4), 1, 201, 70, false, "gemv int4w"},
+  };
+  uint64_t seed = 8500;
+  for (const auto& c : cases) {
+    for (double zeros : {0.0, 0.5, 0.97}) {
+      SCOPED_TRACE(std::string(c.plan) + " " + Describe(c.hw) + " slices " +
+                   std::to_string(c.hw.gemv_slices) + " shape " + std::to_string(c.M) + "x" +
+                   std::to_string(c.K) + "x" + std::to_string(c.N) + " zeros " +
+                   std::to_string(zeros));
+      FcLayer l = RandomInt4wLayer(c.M, c.K, c.N, seed++);
+      ApplyActivationSparsity(&l, zeros, SparsityPattern::kUniform, seed);
+      ChooseRandomOutputQuant(&l, seed);
+      if (zeros > 0.4 && zeros < 0.9) MakePerChannel(&l, seed);
+      FcLayer as_int8 = l;
+      as_int8.prec = contract::kPrecInt8;
+      DriverOptions opts;
+      opts.zero_skip_batched = c.batched;
+      FuncSimResult r;
+      const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts, &r);
+      EXPECT_EQ(p.plan, c.plan);
+      if (!p.zero_skip()) continue;
+      EXPECT_EQ(p.slices(), c.hw.gemv_slices);
+      if (zeros > 0.9) {
+        EXPECT_GT(r.counters[contract::CounterIndex("skipped_steps")], 0u);
+      }
+    }
+  }
+}
+
 // A GEMV of int4w streams half the weight words of int8 (one byte holds two K steps).
 TEST(DriverLowpTest, Int4wHalvesTheKSteps) {
   const HwParams hw = WithMask(Hw(16, 16, 16, 4096, 4096, 512), kInt4wMask);

@@ -10,7 +10,8 @@
 // regions (the first chunk of the first piece initialises them). Chunks past the list's end do
 // nothing, in hardware, so the program does not depend on the data.
 //
-// K slices (SkipParams::slices = S = array.gemv_slices > 1, int8, m tiles of G = rows / S rows):
+// K slices (SkipParams::slices = S = array.gemv_slices > 1, int8 or int4w, m tiles of G = rows / S
+// rows, int4w G / 2 output rows in two lanes each):
 // the SCAN also packs the listed act lanes S entries to a word (after the piece's act words),
 // gathers write the sliced layout (rows of S ways, W = S) and a group COMPUTE takes S entries a
 // step, so the array consumes S * cols weight bytes per cycle of what the list keeps. Chunks are
@@ -61,9 +62,11 @@ unsigned WriteWords(const HwParams& hw) {
   return std::min((hw.bus_bytes + hw.cols - 1) / hw.cols, std::max(1u, hw.gemv_slices));
 }
 
-// Output rows of an m tile: G = rows / S with K slices, else TileRows.
+// Output rows of an m tile: G = rows / S with K slices (int4w: G / 2, each in two lanes), else
+// TileRows.
 unsigned SkipTileRows(const HwParams& hw, const FcLayer& l, const SkipParams& sp) {
-  return sp.slices > 1 ? hw.rows / sp.slices : TileRows(hw, l);
+  if (sp.slices == 1) return TileRows(hw, l);
+  return IsInt4w(l) ? hw.rows / sp.slices / 2 : hw.rows / sp.slices;
 }
 
 // Acc words of a tile's region: the G = rows / S words an indexed group COMPUTE with K slices
@@ -350,12 +353,16 @@ unsigned PieceFor(unsigned words, const SkipParams& sp) {
   return std::min(len, kMaxField16);
 }
 
-// K slices on this hardware and layer: gemv_slices > 1, int8, cols dividing the bus (the sliced
-// gather's beats hold whole words) and G = rows / S >= M (or batched m tiles of G rows).
+// K slices on this hardware and layer: gemv_slices > 1, int8 or int4w, cols dividing the bus
+// (the sliced gather's beats hold whole words) and an m tile of G = rows / S output rows
+// (int4w: G even, G / 2 output rows) holding M (or batched m tiles).
 bool SlicedSkip(const HwParams& hw, const FcLayer& l, const DriverOptions& opts) {
   const unsigned s = hw.gemv_slices;
-  return s > 1 && !IsInt4w(l) && !IsFp8(l) && hw.bus_bytes % hw.cols == 0 &&
-         (opts.zero_skip_batched || static_cast<unsigned>(l.M) <= hw.rows / s);
+  if (s < 2 || IsFp8(l) || hw.bus_bytes % hw.cols != 0 || hw.rows % s != 0) return false;
+  const unsigned g = hw.rows / s;
+  if (IsInt4w(l) && g % 2 != 0) return false;
+  const unsigned tile_rows = IsInt4w(l) ? g / 2 : g;
+  return opts.zero_skip_batched || static_cast<unsigned>(l.M) <= tile_rows;
 }
 
 // Tiles, act pieces and n groups; false when the zero-skip buffers do not fit the scratchpads.
@@ -436,18 +443,24 @@ bool PlanSkip(const HwParams& hw, const FcLayer& l, Program* p, SkipParams* sp) 
 }
 
 // [m_tile][K][rows] act words: lane j of m tile mt is row mt * tile_rows + j (the zero point past
-// the tile or M). K slices: tiles of G rows; else WriteBlockedActivations' layout.
+// the tile or M). K slices: tiles of G rows (int4w: lane j < G is output row mt * G/2 + j / 2 at
+// K step 2 * step + j % 2, the SCAN packing lanes [0, G) of S entries); else
+// WriteBlockedActivations' layout.
 void WriteSkipActivations(const HwParams& hw, const FcLayer& l, const Program& p,
-                          unsigned tile_rows, uint8_t* dst) {
-  if (tile_rows == TileRows(hw, l)) {
+                          const SkipParams& sp, uint8_t* dst) {
+  if (sp.slices == 1) {
     WriteBlockedActivations(hw, l, p.m_tiles, Steps(l), dst);
     return;
   }
+  const bool i4 = IsInt4w(l);
+  const unsigned g = hw.rows / sp.slices, tile_rows = SkipTileRows(hw, l, sp);
   for (unsigned mt = 0; mt < p.m_tiles; ++mt) {
-    for (unsigned k = 0; k < Steps(l); ++k) {
+    for (unsigned s = 0; s < Steps(l); ++s) {
       for (unsigned j = 0; j < hw.rows; ++j) {
-        const uint64_t m = uint64_t{mt} * tile_rows + j;
-        *dst++ = static_cast<uint8_t>(j < tile_rows && m < static_cast<uint64_t>(l.M)
+        const uint64_t m = uint64_t{mt} * tile_rows + (i4 ? j / 2 : j);
+        const uint64_t k = i4 ? 2 * uint64_t{s} + j % 2 : s;
+        *dst++ = static_cast<uint8_t>(j < g && m < static_cast<uint64_t>(l.M) &&
+                                              k < static_cast<uint64_t>(l.K)
                                           ? l.input[m * l.K + k]
                                           : l.input_zero_point);
       }
@@ -524,7 +537,7 @@ class SkipPlan : public Plan {
     r.weight = SkipWeightBytes(hw, l, *p, sp);
     LayOut(hw, r, p);
     WriteParams(hw, l, p);
-    WriteSkipActivations(hw, l, *p, SkipTileRows(hw, l, sp), p->dram.data() + p->act_addr);
+    WriteSkipActivations(hw, l, *p, sp, p->dram.data() + p->act_addr);
     WriteWeightsSkip(hw, l, *p, sp, p->dram.data() + p->weight_addr);
   }
 

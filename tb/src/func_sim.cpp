@@ -431,16 +431,7 @@ void FuncSim::Feed(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weigh
         continue;
       }
       if (prec == contract::kPrecInt4w) {
-        // Row i multiplies with nibble i % 2 of each weight byte (sign-extended).
-        const int32_t d = static_cast<int8_t>(x[i]) - zp;
-        if (d == 0) {
-          ++counters_[CounterIndex("gated")];
-          continue;
-        }
-        for (unsigned j = 0; j < hw_.cols; ++j) {
-          const int32_t nib = (wt[j] >> (4 * (i % 2))) & 0xF;
-          acc[j] = WrapAdd(acc[j], d * ((nib ^ 8) - 8));
-        }
+        MacInt4(static_cast<int8_t>(x[i]) - zp, wt, i % 2, acc);
         continue;
       }
       MacInt8(static_cast<int8_t>(x[i]) - zp, wt, acc);
@@ -458,11 +449,24 @@ void FuncSim::MacInt8(int32_t d, const uint8_t* wt, int32_t* acc) {
   for (unsigned j = 0; j < hw_.cols; ++j) acc[j] = WrapAdd(acc[j], d * static_cast<int8_t>(wt[j]));
 }
 
-// Indexed K slices (int8): entries [j0, j0 + n) in ceil(n / S) steps; step s reads the last SCAN's
-// packed act word scan_packed_ + j0 / S + s and, for tile t, the S weight words of the sliced
-// gather's row s * T + t (T = stride), entry i in way (i + t) % S; row r takes slice r / G.
+// One PE row's int4w step: row i multiplies with nibble i % 2 of each weight byte
+// (sign-extended); d = 0 is gated.
+void FuncSim::MacInt4(int32_t d, const uint8_t* wt, unsigned nibble, int32_t* acc) {
+  if (d == 0) {
+    ++counters_[CounterIndex("gated")];
+    return;
+  }
+  for (unsigned j = 0; j < hw_.cols; ++j) {
+    const int32_t nib = (wt[j] >> (4 * nibble)) & 0xF;
+    acc[j] = WrapAdd(acc[j], d * ((nib ^ 8) - 8));
+  }
+}
+
+// Indexed K slices (int8 or int4w): entries [j0, j0 + n) in ceil(n / S) steps; step s reads the
+// last SCAN's packed act word scan_packed_ + j0 / S + s and, for tile t, the S weight words of the
+// sliced gather's row s * T + t (T = stride), entry i in way (i + t) % S; row r takes slice r / G.
 void FuncSim::FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, uint32_t j0,
-                                uint32_t stride, uint32_t t) {
+                                uint32_t stride, uint32_t t, unsigned prec) {
   const unsigned s_n = hw_.gemv_slices, g = hw_.rows / s_n;
   const uint32_t steps = (n + s_n - 1) / s_n;
   for (uint32_t e = 0; e < steps; ++e) {
@@ -471,7 +475,11 @@ void FuncSim::FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, ui
     for (unsigned i = 0; i < hw_.rows; ++i) {
       const uint8_t* wt = &weight_[(row + (i / g + t) % s_n) * hw_.cols];
       int32_t* acc = &array_acc_[static_cast<size_t>(i) * hw_.cols];
-      MacInt8(static_cast<int8_t>(x[i]) - zp, wt, acc);
+      if (prec == contract::kPrecInt4w) {
+        MacInt4(static_cast<int8_t>(x[i]) - zp, wt, i % 2, acc);
+      } else {
+        MacInt8(static_cast<int8_t>(x[i]) - zp, wt, acc);
+      }
     }
   }
   counters_[CounterIndex("mac_active")] += steps;
@@ -549,9 +557,9 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
   if (!hw_.Has(static_cast<contract::Prec>(prec))) {
     return Fail(kBadField, "COMPUTE prec " + std::to_string(prec) + " is not built");
   }
-  if (xsl && prec != contract::kPrecInt8) {
-    return Fail(kBadField,
-                "indexed K-slice COMPUTE with prec " + std::to_string(prec) + " (int8 only)");
+  if (xsl && prec != contract::kPrecInt8 && prec != contract::kPrecInt4w) {
+    return Fail(kBadField, "indexed K-slice COMPUTE with prec " + std::to_string(prec) +
+                               " (int8 or int4w only)");
   }
   if (prec == contract::kPrecInt4w && slices > 1 && group_rows % 2 != 0) {
     return Fail(kBadField, "int4w COMPUTE with " + std::to_string(slices) + " K slices of " +
@@ -642,7 +650,7 @@ uint32_t FuncSim::Compute(const uint8_t* c) {
         OsConvGather(c, act_addr, n, t, static_cast<uint8_t>(zp), &gathered, &why);
       }
       if (xsl) {
-        FeedIndexedSlices(n, zp, weight_addr, j0, stride, t);
+        FeedIndexedSlices(n, zp, weight_addr, j0, stride, t, prec);
       } else {
         Feed(n, zp, act_addr, weight_addr + (conv ? 0 : t), indexed, j0, stride, prec, slices,
              conv ? gathered.data() : nullptr);

@@ -56,7 +56,8 @@ std::string SliceBadFields(const SeqConfig& c) {
 }
 
 // Zero-skip + K-slice builds: an indexed COMPUTE with slices must take S = gemv_slices, from an
-// entry j0 that is a multiple of S, on the int8 datapath (" || ..." term, empty elsewhere).
+// entry j0 that is a multiple of S, on the int8 or int4w datapath (not FP8, whose PEs keep a
+// tile's sum over its whole K) (" || ..." term, empty elsewhere).
 std::string IndexedSliceBadFields(const SeqConfig& c) {
   const unsigned smax = c.cfg.gemv_slices;
   if (smax <= 1 || !c.zs) return "";
@@ -66,7 +67,7 @@ std::string IndexedSliceBadFields(const SeqConfig& c) {
   return " || (" + OpIs(k::kOpCompute) + " && " + ComputeF("indexed") + " && (" + l +
          " != 3'd0) && ((" + l + " != 3'd" + N(lmax) + ") || (" +
          FldBits(k::kOpCompute, "j0", lmax - 1, 0) + " != " + N(lmax) + "'d0)" +
-         (c.cfg.LowPrecision() ? " || (" + ComputeF("prec") + " != 2'd0)" : std::string()) + "))";
+         (c.cfg.HasFp8() ? " || " + FldBits(k::kOpCompute, "prec", 1, 1) : std::string()) + "))";
 }
 
 // ws builds: the im2col COMPUTE's field checks (" || ..." term, empty elsewhere): a zero

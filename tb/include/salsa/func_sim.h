@@ -76,8 +76,9 @@ class FuncSim {
   // structured24: the steps of a 2:4 COMPUTE (docs/architecture.md, "2:4 commands").
   void Feed24(uint32_t steps, int32_t zp, uint32_t act_addr, uint32_t weight_addr);
   void MacInt8(int32_t d, const uint8_t* wt, int32_t* acc);
+  void MacInt4(int32_t d, const uint8_t* wt, unsigned nibble, int32_t* acc);
   void FeedIndexedSlices(uint32_t n, int32_t zp, uint32_t weight_addr, uint32_t j0, uint32_t stride,
-                         uint32_t t);
+                         uint32_t t, unsigned prec);
   uint32_t Scan(const uint8_t* c);
   // The steps of a K-step or indexed COMPUTE: act word act(e) times weight word wgt(e), in
   // precision `prec` (contract::Prec; FP8: the accumulators hold FP32 bits). K slices (S =
