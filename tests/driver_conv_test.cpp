@@ -479,7 +479,7 @@ TEST(DriverConvTest, OsConvSplitsSingleBufferedBandsInChannelHalves) {
 // across its phases), and the next band's first halves load between the last group's halves,
 // the second computing while they land. 56x56x64 -> 16 3x3 stride 2: four phases, two n tiles.
 TEST(DriverConvTest, OsConvSplitsStridedBandsInChannelHalves) {
-  const HwParams hw = Small8(4096);
+  const HwParams hw = Small8(8192);
   const LayerRun run =
       RunAlways(hw, MakeConv({1, 56, 56, 64, 16, 3, 3, 2, 2, 1, 1, true}, 31), "56x56 s2 conv");
   ASSERT_EQ(run.prog.plan, "os im2col");
@@ -515,9 +515,11 @@ TEST(DriverConvTest, OsConvSplitsStridedBandsInChannelHalves) {
   // Every band's first halves but the first band's and the last's (which may have a shorter
   // pitch) load between a group's halves.
   EXPECT_GE(between, 4 * (cp.bands - 2)) << cp.bands << " bands";
+  // The estimate against the RTL: small_8x8 (this hardware) ran this plan in 134,664 cycles at
+  // latency 100 (harness_small_8x8 --im2col always). 19% beyond its steps: between a band's many
+  // short COMPUTEs (a tile's phase each) and LOADs, the command FIFO runs dry behind LOAD data.
   const PlanEstimate e = EstimateOsCycles(hw, run.prog.cmds);
-  EXPECT_LT(static_cast<double>(e.cycles),
-            static_cast<double>(steps + computes * kComputeStartCycles) * 1.02 + 4000)
+  EXPECT_NEAR(static_cast<double>(e.cycles), 134664.0, 134664.0 * 0.005)
       << e.cycles << " estimated for " << steps << " steps, " << computes << " COMPUTEs";
 }
 

@@ -714,12 +714,15 @@ TEST(FuncSimLowpTest, ScanFp8ListsNonZeroCodes) {
 // The hashes of pin::PinHash on the commit before the precision work (9e09940); os16's since
 // the K-split plan times its block choices (driver_split.cpp): its per-channel 64x256x64 takes
 // 2 x 1 blocks instead of 1 x 2, 15,219 cycles instead of 16,236 on an RTL build of this
-// hardware at latency 100.
+// hardware at latency 100; and since the estimate times the command fetch (stop 40), its
+// per-tensor 64x256x64 takes the block the estimate times fastest (152 commands): 15,283 cycles
+// on that RTL build, 0.6% more than the 15,187 of the formula's (160 commands), for 0.7% fewer
+// bytes (the estimate is 1.2% short on this 4-burst DMA).
 TEST(DriverLowpTest, Int8ProgramsUnchanged) {
   const struct {
     const char* name;
     uint64_t hash;
-  } kPinned[] = {{"os16", 0xc65781d1b2040cb3ull},  {"os12x8", 0x27db25c1d2c692d4ull},
+  } kPinned[] = {{"os16", 0xc441c8e8ba845cdbull},  {"os12x8", 0x27db25c1d2c692d4ull},
                  {"os4", 0x8fe6996cf30e8da4ull},   {"os8small", 0xa1943f04a56b0227ull},
                  {"big16", 0xf8aa820cf6696120ull}, {"skip16", 0xd3759d772cd73ae9ull},
                  {"s24", 0xefb1485a94a9da93ull},   {"ws16", 0x1e2504a44790bd4dull}};

@@ -86,7 +86,7 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
                       nb * (kc / wdiv) * (hw.cols + (structured ? hw.MetaStepBytes() : 0)),
                   hw.bus_bytes);
       const uint64_t starts =
-          uint64_t{p.m_tiles} * p.n_tiles * CeilDiv(K, kc) * kGemmComputeStartCycles;
+          uint64_t{p.m_tiles} * p.n_tiles * CeilDiv(K, kc) * kComputeStartCycles;
       cands.push_back({{est, UINT64_MAX - kc, traffic},
                        mb,
                        nb,
@@ -105,71 +105,53 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
     p.k_chunk = c.kc;
   };
   take(cands.front());
-  // Among the candidates the formula puts within 2% of its best, its best three and the three
-  // that move the fewest bytes are timed on their command lists (plan_estimate.h), and one timed
-  // 1% faster than the formula's choice that moves no more bytes replaces it: near the bus's limit
-  // the longest chunks can lose to shorter ones with less traffic, which the formula does not
-  // see (rect_12x8's GEMM 64x4096x256 with 64 KB of weights: 749,371 cycles and 4.4 MB on the
-  // formula's 586-step chunks, 745,441 and 3.9 MB on the timed 512).
+  // Among the candidates the formula puts within 2% of its best, its best three, the best three
+  // by what the array waits for besides its steps (`start`) and the three that move the fewest
+  // bytes are timed on their command lists (plan_estimate.h); the fastest is taken, or, among
+  // those timed within 0.1% of it, the one that moves the fewest bytes. The estimate times these
+  // lists to about 0.05% (small_8x8's GEMM 64x4096x256, twelve block shapes forced on the RTL:
+  // within 0.06% but for the bus-bound 2 x 2, 0.7% short), closer than the formula ranks them:
+  // 3 x 3 blocks of 586 steps ran in 1,055,783 cycles there, the formula's 2 x 4 of 1024 in
+  // 1,058,060; rect_12x8's with 64 KB of weights in 745,441 and 3.9 MB on 512-step chunks,
+  // 749,371 and 4.4 MB on the formula's 586.
   if (mem != nullptr && !structured && cands.size() > 1) {
-    std::vector<const Cand*> finalists;
     const uint64_t near = std::get<0>(cands.front().key) * 51 / 50;
+    std::vector<const Cand*> pool;
     for (const Cand& c : cands) {
-      if (finalists.size() < 3 && std::get<0>(c.key) <= near && c.mb * c.nb > 1) {
-        finalists.push_back(&c);
+      if (std::get<0>(c.key) <= near && c.mb * c.nb > 1) pool.push_back(&c);
+    }
+    std::vector<const Cand*> finalists;
+    auto add_best = [&](auto less) {
+      std::vector<const Cand*> order = pool;
+      std::stable_sort(order.begin(), order.end(), less);
+      for (size_t i = 0; i < order.size() && i < 3; ++i) {
+        if (std::find(finalists.begin(), finalists.end(), order[i]) == finalists.end()) {
+          finalists.push_back(order[i]);
+        }
       }
-    }
-    std::vector<const Cand*> by_traffic;
-    for (const Cand& c : cands) {
-      if (std::get<0>(c.key) <= near && c.mb * c.nb > 1) by_traffic.push_back(&c);
-    }
-    std::stable_sort(by_traffic.begin(), by_traffic.end(), [](const Cand* a, const Cand* b) {
-      return std::get<2>(a->key) < std::get<2>(b->key);
-    });
-    for (size_t i = 0; i < by_traffic.size() && i < 3; ++i) {
-      if (std::find(finalists.begin(), finalists.end(), by_traffic[i]) == finalists.end()) {
-        finalists.push_back(by_traffic[i]);
-      }
-    }
-    // The first by what the array waits for (a shorter first chunk can beat the longest chunks:
-    // small_8x8's GEMM 64x4096x256 ran in 1,055,783 cycles on 3 x 3 blocks of 586 steps and in
-    // 1,058,060 on 2 x 4 of 1024).
-    const Cand* quick = by_traffic.empty() ? nullptr : by_traffic.front();
-    for (const Cand* c : by_traffic) {
-      if (c->start < quick->start) quick = c;
-    }
-    if (quick != nullptr &&
-        std::find(finalists.begin(), finalists.end(), quick) == finalists.end()) {
-      finalists.push_back(quick);
-    }
+    };
+    add_best([](const Cand* a, const Cand* b) { return a->key < b->key; });
+    add_best([](const Cand* a, const Cand* b) { return a->start < b->start; });
+    add_best(
+        [](const Cand* a, const Cand* b) { return std::get<2>(a->key) < std::get<2>(b->key); });
     if (finalists.size() > 1) {
-      const Cand* chosen = finalists.front();
-      PlanEstimate best, front, quick_e;
+      std::vector<PlanEstimate> timed;
       for (const Cand* c : finalists) {
         take(*c);
-        const PlanEstimate e =
-            EstimateOsCycles(hw, TileCommandsSplit(hw, l, p, *sp, OsFormat{}), *mem);
-        if (c == finalists.front()) front = best = e;
-        // Only for one timed 1% faster (about the estimate's error on these lists) that moves
-        // no more bytes than the formula's choice.
-        if (e.bytes <= front.bytes && e.cycles * 100 < front.cycles * 99 &&
-            (e.cycles < best.cycles || (e.cycles == best.cycles && e.bytes < best.bytes))) {
-          best = e;
-          chosen = c;
+        timed.push_back(EstimateOsCycles(hw, TileCommandsSplit(hw, l, p, *sp, OsFormat{}), *mem));
+      }
+      uint64_t fastest = UINT64_MAX;
+      for (const PlanEstimate& e : timed) fastest = std::min(fastest, e.cycles);
+      size_t chosen = SIZE_MAX;
+      for (size_t i = 0; i < timed.size(); ++i) {
+        if (timed[i].cycles * 1000 > fastest * 1001) continue;
+        if (chosen == SIZE_MAX || timed[i].bytes < timed[chosen].bytes ||
+            (timed[i].bytes == timed[chosen].bytes && timed[i].cycles < timed[chosen].cycles)) {
+          chosen = i;
         }
-        if (c == quick) quick_e = e;
       }
-      // Or the first by start, when the formula's choice stands, it moves no more bytes and it is
-      // timed no more than 0.25% slower: the estimate times the longest chunks short by about
-      // that (small_8x8's GEMM above at latency 200: 2 x 4 blocks timed 1,057,288 and ran in
-      // 1,059,960; 3 x 3 timed 1,057,625 and ran in 1,057,183).
-      if (chosen == finalists.front() && quick != nullptr && quick != chosen &&
-          quick_e.cycles * 400 <= front.cycles * 401 && quick_e.bytes <= front.bytes) {
-        best = quick_e;
-        chosen = quick;
-      }
-      take(*chosen);
-      sp->cycles = best.cycles;
+      take(*finalists[chosen]);
+      sp->cycles = timed[chosen].cycles;
     }
   }
   return true;

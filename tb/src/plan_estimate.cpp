@@ -9,7 +9,7 @@
 //   latency / max_outstanding cycles or a scratchpad word a cycle, whichever is slowest;
 // - a COMPUTE issues when the feeder is free and the words it reads have landed, and every earlier
 //   STORE of the acc words it drains to has read them. It feeds its steps (K over its slices, for
-//   each of its tiles) after kComputeStartCycles (conv) or kGemmComputeStartCycles; tile t's acc
+//   each of its tiles) after kComputeStartCycles; tile t's acc
 //   words are written rows + cols cycles after its steps;
 // - a STORE issues when the store unit is free and the acc words it reads are written; it takes
 //   its rows, or its beats and bursts as a LOAD does, and its writes land `latency` later;
@@ -18,7 +18,9 @@
 // - a command issues no earlier than it is in the prefetch FIFO (16 commands, 32 on zero-skip
 //   builds): the first 16 at the start, then batches of 8 requested when 8 have left (popped:
 //   the command before has issued), whose data come `latency` later and behind the data of the
-//   LOADs requested before them (sequencer_fetch.cpp).
+//   LOADs issued before the request, even those whose bursts have not started (the read DMA
+//   queues its requests in order; sequencer_fetch.cpp). A LOAD right after the popped command
+//   comes after the batch.
 // Hazards are checked against the last kWindow commands.
 #include "salsa/plan_estimate.h"
 
@@ -106,10 +108,14 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
   // has issued), and its data arrive `latency` later, behind the data of the LOADs requested
   // before it. A list of short COMPUTEs whose LOADs keep the read DMA busy runs dry.
   const size_t fifo = hw.zero_skip ? 32 : 16, batch = fifo / 2;
-  std::vector<double> issued;                    // each command's issue time
-  std::vector<std::pair<double, double>> owned;  // each LOAD's start and data end
-  size_t fetched = fifo;                         // commands [0, fetched) requested
-  double arrival = 0;                            // when the last batch arrives
+  std::vector<double> issued;  // each command's issue time
+  // Each LOAD's command index and data end. The read DMA queues requests in order, so a batch
+  // comes behind the data of every LOAD issued before its request, even one whose bursts have not
+  // started; the batch is requested as the command after `fetched - batch - 2` is popped, before
+  // that one issues.
+  std::vector<std::pair<size_t, double>> owned;
+  size_t fetched = fifo;  // commands [0, fetched) requested
+  double arrival = 0;     // when the last batch arrives
   const double batch_beats =
       std::ceil(static_cast<double>(batch * contract::kCmdBytes) / hw.bus_bytes) * per_beat;
   issued.reserve(cmds.size());
@@ -147,7 +153,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       const double req = issued[fetched - batch - 2];
       double data = req + static_cast<double>(latency);
       for (size_t k = owned.size(); k-- > 0;) {  // behind the data of the LOADs requested before
-        if (owned[k].first <= req) {
+        if (owned[k].first <= fetched - batch - 2) {
           data = std::max(data, owned[k].second);
           break;
         }
@@ -156,7 +162,12 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       fetched += batch;
     }
     Record rec;
-    double ready = std::max(issue, issued.size() >= fifo ? arrival : 0.0);
+    // The first batch is requested at the start: command i is there once its bytes are.
+    const double first =
+        static_cast<double>(latency) +
+        std::ceil(static_cast<double>((issued.size() + 1) * contract::kCmdBytes) / hw.bus_bytes) *
+            per_beat;
+    double ready = std::max(issue, issued.size() >= fifo ? arrival : first);
     if (op == contract::kOpLoad) {
       const unsigned target = static_cast<unsigned>(U(c, "target"));
       const uint64_t wpr = U(c, "words_per_row"), rows = U(c, "rows"), lo = U(c, "sp_addr");
@@ -187,7 +198,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       ar_free = std::max(start, r_free - static_cast<double>(latency) - in_flight);
       rec.write_end = rec.writes[0].at = r_free;
       loads.push_back(r_free);
-      owned.emplace_back(start, r_free);
+      owned.emplace_back(issued.size(), r_free);
     } else if (op == contract::kOpCompute) {
       const bool conv = Flag(c, "conv");
       const uint64_t k = U(c, "k"), act = U(c, "act_addr"), wgt = U(c, "weight_addr");
@@ -203,8 +214,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
       issue = std::max(ready, cu_free);
       // Tile t drains rows acc words when its steps are fed, rows + cols cycles later.
       const double per_tile = static_cast<double>((k + slices - 1) / slices);
-      const double start =
-          static_cast<double>(conv ? kComputeStartCycles : kGemmComputeStartCycles);
+      const double start = static_cast<double>(kComputeStartCycles);
       const double drained = issue + start + hw.rows + hw.cols;
       cu_free = issue + per_tile * static_cast<double>(tiles) + start;
       rec.read_end = cu_free;

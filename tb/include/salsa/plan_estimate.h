@@ -10,14 +10,12 @@
 
 namespace salsa {
 
-// Cycles a conv COMPUTE costs besides its steps (issue and the conv address walk's start):
-// measured on default, a stride-2 56x56x32 conv's 784 one-tile COMPUTEs took about 7.9 each.
-constexpr uint64_t kComputeStartCycles = 8;
-
-// The same for a plain (GEMM) COMPUTE: the feeder's idle cycle between two and the issue. On
-// small_8x8, one 4x4 block of a K-split GEMM 32x4096x32 (128 COMPUTEs of 512 steps) ran in
-// 70,156 cycles, estimated 70,158 at 2 and 70,926 at 8.
-constexpr uint64_t kGemmComputeStartCycles = 2;
+// Cycles a COMPUTE costs besides its steps: the feeder's idle cycle between two COMPUTEs (conv
+// or not), measured on small_8x8 (a K-split GEMM's 512-step COMPUTEs and a stride-2 conv's
+// phase COMPUTEs of 32 to 128 steps start one cycle after the one before ends). The 8 cycles
+// measured before on a conv's one-tile COMPUTEs were the command FIFO running dry behind LOAD
+// data, which the estimate now times.
+constexpr uint64_t kComputeStartCycles = 1;
 
 // The DRAM latency (cycles) the estimate assumes when not told (DriverOptions::mem_latency).
 constexpr uint64_t kPlanLatency = 100;
