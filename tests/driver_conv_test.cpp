@@ -523,6 +523,22 @@ TEST(DriverConvTest, OsConvSplitsStridedBandsInChannelHalves) {
       << e.cycles << " estimated for " << steps << " steps, " << computes << " COMPUTEs";
 }
 
+// With one n tile (N <= cols) strided bands split too (stop 40): small_8x8's 63x93x64 -> 8
+// 3x3 stride 2 conv, forced, splits bands of one output row in channel halves, and the estimate
+// times it as the RTL ran it (harness_small_8x8 --im2col always, latency 100: 167,937 cycles,
+// against 217,969 unsplit; the GEMM's 150,874 stays the tiler's choice).
+TEST(DriverConvTest, OsConvSplitsStridedBandsOfOneNTile) {
+  const HwParams hw = Small8(8192);
+  const LayerRun run =
+      RunAlways(hw, MakeConv({1, 63, 93, 64, 8, 3, 3, 2, 2, 1, 1, true}, 37), "63x93 s2 conv");
+  ASSERT_EQ(run.prog.plan, "os im2col");
+  const OsConvPlanParams& cp = std::get<OsConvPlanParams>(run.prog.params);
+  EXPECT_TRUE(cp.split);
+  EXPECT_FALSE(cp.act_double);
+  const PlanEstimate e = EstimateOsCycles(hw, run.prog.cmds);
+  EXPECT_NEAR(static_cast<double>(e.cycles), 167937.0, 167937.0 * 0.01) << e.cycles;
+}
+
 // Split bands of one image put the shorter band last (OsConvPlanParams::remainder_last): their
 // planes sit at one pitch, so a short first band's LOAD read a whole band's rows, while the last
 // band's window ends at the plane's end. 26 output rows in bands of 7 (5 last): the act LOADs

@@ -288,8 +288,7 @@ bool FitOsConv(const HwParams& hw, const FcLayer& l, const DriverOptions& opts, 
   const int64_t group = acc.group, per_compute = phases > 1 ? 1 : acc.group;
   // The channel split of single-buffered bands (OsConvPlanParams::split): whole n tiles' weights
   // per COMPUTE, not depthwise.
-  const bool can_split =
-      cp->chunks == 1 && l.conv->depth_multiplier == 0 && g.C >= 2 && (phases == 1 || n_tiles >= 2);
+  const bool can_split = cp->chunks == 1 && l.conv->depth_multiplier == 0 && g.C >= 2;
   struct Cand {
     int64_t rb;
     bool dbl, split, last;
