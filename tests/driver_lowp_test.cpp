@@ -109,35 +109,29 @@ TEST(DriverLowpTest, Int4wMatchesTheInt8ReferenceOfTheUnpackedWeights) {
   }
 }
 
-// int4w on the K-split plan (partial sums added in the acc scratchpad) and on the zero-skip plan
-// (SCAN over 2 lanes per output row, gathered packed weight bytes, group COMPUTEs draining rows / 2
-// words per tile), single and batched.
-TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
-  const struct {
-    HwParams hw;
-    int M, K, N;
-    bool batched;
-    const char* plan;
-  } cases[] = {
-      {WithMask(Hw(8, 8, 8, 256, 256, 100), kInt4wMask), 20, 2001, 30, false, "os K-split int4w"},
-      {WithMask(Hw(12, 8, 8, 200, 160, 200), kInt4wMask), 13, 999, 17, false, "os K-split int4w"},
-      {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 3, 301, 40, false,
-       "zero-skip int4w"},
-      {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 4, 1001, 9, false,
-       "zero-skip int4w"},
-      {WithMask(ZeroSkip(Hw(16, 16, 16, 64, 96, 80)), kInt4wMask), 19, 157, 33, true,
-       "zero-skip int4w"},
-  };
-  uint64_t seed = 8000;
-  for (const auto& c : cases) {
-    for (double zeros : {0.0, 0.6, 0.97}) {
-      SCOPED_TRACE(std::string(c.plan) + " " + Describe(c.hw) + " shape " + std::to_string(c.M) +
-                   "x" + std::to_string(c.K) + "x" + std::to_string(c.N) + " zeros " +
+// An int4w layer case: hardware, shape, batched zero-skip, and the plan the tiler must take.
+struct Int4wCase {
+  HwParams hw;
+  int M, K, N;
+  bool batched;
+  const char* plan;
+};
+
+// Runs each case at 0%, about half and 97% zero activations (`pattern`; per-channel at the middle
+// rate) against the int8 reference of the unpacked weights; checks the plan, on the zero-skip plan
+// the K slices the hardware has, and that mostly zero activations skip K steps.
+void RunInt4wCases(const std::vector<Int4wCase>& cases, double half, SparsityPattern pattern,
+                   uint64_t seed) {
+  for (const Int4wCase& c : cases) {
+    for (double zeros : {0.0, half, 0.97}) {
+      SCOPED_TRACE(std::string(c.plan) + " " + Describe(c.hw) + " slices " +
+                   std::to_string(c.hw.gemv_slices) + " shape " + std::to_string(c.M) + "x" +
+                   std::to_string(c.K) + "x" + std::to_string(c.N) + " zeros " +
                    std::to_string(zeros));
       FcLayer l = RandomInt4wLayer(c.M, c.K, c.N, seed++);
-      ApplyActivationSparsity(&l, zeros, SparsityPattern::kClustered, seed);
+      ApplyActivationSparsity(&l, zeros, pattern, seed);
       ChooseRandomOutputQuant(&l, seed);
-      if (zeros > 0.5 && zeros < 0.9) MakePerChannel(&l, seed);
+      if (zeros == half) MakePerChannel(&l, seed);
       FcLayer as_int8 = l;
       as_int8.prec = contract::kPrecInt8;
       DriverOptions opts;
@@ -145,12 +139,33 @@ TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
       FuncSimResult r;
       const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts, &r);
       EXPECT_EQ(p.plan, c.plan);
-      // Mostly zero activations: the zero-skip plan skips K steps.
-      if (p.zero_skip() && zeros > 0.9) {
+      if (!p.zero_skip()) continue;
+      EXPECT_EQ(p.slices(), std::max(1u, c.hw.gemv_slices));
+      if (zeros > 0.9) {
         EXPECT_GT(r.counters[contract::CounterIndex("skipped_steps")], 0u);
       }
     }
   }
+}
+
+// int4w on the K-split plan (partial sums added in the acc scratchpad) and on the zero-skip plan
+// (SCAN over 2 lanes per output row, gathered packed weight bytes, group COMPUTEs draining rows / 2
+// words per tile), single and batched.
+TEST(DriverLowpTest, Int4wOnTheKSplitAndZeroSkipPlans) {
+  RunInt4wCases(
+      {
+          {WithMask(Hw(8, 8, 8, 256, 256, 100), kInt4wMask), 20, 2001, 30, false,
+           "os K-split int4w"},
+          {WithMask(Hw(12, 8, 8, 200, 160, 200), kInt4wMask), 13, 999, 17, false,
+           "os K-split int4w"},
+          {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 3, 301, 40, false,
+           "zero-skip int4w"},
+          {WithMask(ZeroSkip(Hw(8, 8, 8, 256, 256, 64)), kInt4wMask), 4, 1001, 9, false,
+           "zero-skip int4w"},
+          {WithMask(ZeroSkip(Hw(16, 16, 16, 64, 96, 80)), kInt4wMask), 19, 157, 33, true,
+           "zero-skip int4w"},
+      },
+      0.6, SparsityPattern::kClustered, 8000);
 }
 
 // int4w on the zero-skip plan with K slices: m tiles of G / 2 output rows (G = rows / S, each
@@ -162,45 +177,17 @@ TEST(DriverLowpTest, Int4wZeroSkipWithKSlices) {
     hw.gemv_slices = s;
     return WithMask(ZeroSkip(hw), kInt4wMask);
   };
-  const struct {
-    HwParams hw;
-    int M, K, N;
-    bool batched;
-    const char* plan;
-  } cases[] = {
-      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 1, 1000, 300, false, "zero-skip int4w"},
-      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 2, 777, 33, false, "zero-skip int4w"},
-      {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 5, 301, 40, true, "zero-skip int4w"},
-      {sliced(Hw(8, 8, 8, 512, 512, 200), 2), 2, 513, 50, false, "zero-skip int4w"},
-      {sliced(Hw(12, 4, 16, 90, 120, 100), 2), 3, 201, 70, false, "zero-skip int4w"},
-      {sliced(Hw(4, 8, 32, 64, 48, 40), 2), 1, 65, 100, false, "zero-skip int4w"},
-      {sliced(Hw(12, 4, 16, 90, 120, 100), 4), 1, 201, 70, false, "gemv int4w"},
-  };
-  uint64_t seed = 8500;
-  for (const auto& c : cases) {
-    for (double zeros : {0.0, 0.5, 0.97}) {
-      SCOPED_TRACE(std::string(c.plan) + " " + Describe(c.hw) + " slices " +
-                   std::to_string(c.hw.gemv_slices) + " shape " + std::to_string(c.M) + "x" +
-                   std::to_string(c.K) + "x" + std::to_string(c.N) + " zeros " +
-                   std::to_string(zeros));
-      FcLayer l = RandomInt4wLayer(c.M, c.K, c.N, seed++);
-      ApplyActivationSparsity(&l, zeros, SparsityPattern::kUniform, seed);
-      ChooseRandomOutputQuant(&l, seed);
-      if (zeros > 0.4 && zeros < 0.9) MakePerChannel(&l, seed);
-      FcLayer as_int8 = l;
-      as_int8.prec = contract::kPrecInt8;
-      DriverOptions opts;
-      opts.zero_skip_batched = c.batched;
-      FuncSimResult r;
-      const Program p = RunInt(c.hw, l, ReferenceOutput(as_int8), opts, &r);
-      EXPECT_EQ(p.plan, c.plan);
-      if (!p.zero_skip()) continue;
-      EXPECT_EQ(p.slices(), c.hw.gemv_slices);
-      if (zeros > 0.9) {
-        EXPECT_GT(r.counters[contract::CounterIndex("skipped_steps")], 0u);
-      }
-    }
-  }
+  RunInt4wCases(
+      {
+          {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 1, 1000, 300, false, "zero-skip int4w"},
+          {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 2, 777, 33, false, "zero-skip int4w"},
+          {sliced(Hw(16, 16, 32, 4096, 4096, 1024), 4), 5, 301, 40, true, "zero-skip int4w"},
+          {sliced(Hw(8, 8, 8, 512, 512, 200), 2), 2, 513, 50, false, "zero-skip int4w"},
+          {sliced(Hw(12, 4, 16, 90, 120, 100), 2), 3, 201, 70, false, "zero-skip int4w"},
+          {sliced(Hw(4, 8, 32, 64, 48, 40), 2), 1, 65, 100, false, "zero-skip int4w"},
+          {sliced(Hw(12, 4, 16, 90, 120, 100), 4), 1, 201, 70, false, "gemv int4w"},
+      },
+      0.5, SparsityPattern::kUniform, 8500);
 }
 
 // A GEMV of int4w streams half the weight words of int8 (one byte holds two K steps).
