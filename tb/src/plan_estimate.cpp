@@ -152,7 +152,7 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
     if (issued.size() == fetched) {
       const double req = issued[fetched - batch - 2];
       double data = req + static_cast<double>(latency);
-      for (size_t k = owned.size(); k-- > 0;) {  // behind the data of the LOADs requested before
+      for (size_t k = owned.size(); k-- > 0;) {  // behind the data of the LOADs issued before
         if (owned[k].first <= fetched - batch - 2) {
           data = std::max(data, owned[k].second);
           break;
