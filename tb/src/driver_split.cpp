@@ -62,7 +62,7 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
   struct Cand {
     std::tuple<uint64_t, uint64_t, uint64_t> key;
     unsigned mb, nb, kc;
-    std::pair<uint64_t, uint64_t> start;  // (est + first LOADs + COMPUTE starts, traffic)
+    uint64_t start;  // est + the first chunk's LOADs + the COMPUTE starts
   };
   std::vector<Cand> cands;
   for (unsigned mb = 1; mb <= p.m_tiles; ++mb) {
@@ -91,7 +91,7 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
                        mb,
                        nb,
                        static_cast<unsigned>(kc),
-                       {est + first + starts, traffic}});
+                       est + first + starts});
     }
   }
   std::stable_sort(cands.begin(), cands.end(),
@@ -110,13 +110,14 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
   // bytes are timed on their command lists (plan_estimate.h). Of those that move at most 10% more
   // bytes than the formula's choice, the fastest is taken, or, among those timed within 0.03% of
   // it (about the estimate's error on these lists), the one that moves the fewest bytes. (DRAM
-  // bytes are energy: default's GEMM 64x4096x256 ran 1.2% faster on 2 x 5 blocks of 316 steps, for
-  // 38% more bytes and 34% more pJ per MAC in the bench's model than its 4 x 4 of 512, which it
-  // keeps.) The estimate times these lists to about 0.05% (small_8x8's GEMM 64x4096x256, twelve
-  // block shapes forced on the RTL: within 0.06% but for the bus-bound 2 x 2, 0.7% short), closer
-  // than the formula ranks them: 3 x 3 blocks of 586 steps ran in 1,055,783 cycles there, the
-  // formula's 2 x 4 of 1024 in 1,058,060; rect_12x8's with 64 KB of weights in 745,441 and 3.9 MB
-  // on 512-step chunks, 749,371 and 4.4 MB on the formula's 586.
+  // bytes are energy: default's GEMM 64x4096x256 ran 1.2% faster on 2 x 6 blocks of 316 steps, for
+  // 38% more bytes and 34% more pJ per MAC in the bench's model than on 4 x 4 of 512; it takes
+  // 4 x 6 of 316, 0.5% faster than 4 x 4 with 12% fewer bytes.) The estimate times these lists to
+  // about 0.05% (small_8x8's GEMM 64x4096x256, twelve block shapes forced on the RTL: within 0.06%
+  // but for the bus-bound 2 x 2, 0.7% short), closer than the formula ranks them: 3 x 3 blocks of
+  // 586 steps ran in 1,055,783 cycles there, the formula's 2 x 4 of 1024 in 1,058,060; rect_12x8's
+  // with 64 KB of weights in 745,441 and 3.9 MB on 512-step chunks, 749,371 and 4.4 MB on the
+  // formula's 586.
   if (mem != nullptr && !structured && cands.size() > 1) {
     const uint64_t near = std::get<0>(cands.front().key) * 51 / 50;
     std::vector<const Cand*> pool;
@@ -134,7 +135,9 @@ bool PlanSplit(const HwParams& hw, const FcLayer& l, bool structured, bool trans
       }
     };
     add_best([](const Cand* a, const Cand* b) { return a->key < b->key; });
-    add_best([](const Cand* a, const Cand* b) { return a->start < b->start; });
+    add_best([](const Cand* a, const Cand* b) {
+      return std::tie(a->start, std::get<2>(a->key)) < std::tie(b->start, std::get<2>(b->key));
+    });
     add_best(
         [](const Cand* a, const Cand* b) { return std::get<2>(a->key) < std::get<2>(b->key); });
     if (finalists.size() > 1) {

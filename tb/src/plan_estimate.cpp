@@ -163,11 +163,13 @@ PlanEstimate EstimateOsCycles(const HwParams& hw, const std::vector<Command>& cm
     }
     Record rec;
     // The first batch is requested at the start: command i is there once its bytes are.
-    const double first =
-        static_cast<double>(latency) +
-        std::ceil(static_cast<double>((issued.size() + 1) * contract::kCmdBytes) / hw.bus_bytes) *
-            per_beat;
-    double ready = std::max(issue, issued.size() >= fifo ? arrival : first);
+    double ready = std::max(
+        issue, issued.size() >= fifo
+                   ? arrival
+                   : static_cast<double>(latency) +
+                         std::ceil(static_cast<double>((issued.size() + 1) * contract::kCmdBytes) /
+                                   hw.bus_bytes) *
+                             per_beat);
     if (op == contract::kOpLoad) {
       const unsigned target = static_cast<unsigned>(U(c, "target"));
       const uint64_t wpr = U(c, "words_per_row"), rows = U(c, "rows"), lo = U(c, "sp_addr");
